@@ -1,0 +1,231 @@
+# Rivet top-level Makefile. `make help` lists the targets.
+#
+# Output goes to $(O) (default build/). V=1 shows every command.
+
+RIVET_VERSION := 0.1.0
+export RIVET_VERSION
+
+O ?= build
+V ?= 0
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+srctree := $(CURDIR)
+export srctree
+
+CROSS_COMPILE ?= riscv64-unknown-elf-
+CC      := $(CROSS_COMPILE)gcc
+LD      := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM      := $(CROSS_COMPILE)nm
+HOSTCC  ?= gcc
+PYTHON  := /usr/bin/python3
+QEMU    := qemu-system-riscv64
+FW_JUMP := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+UBOOT   := /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+
+KCONFIG_CONFIG := $(O)/.config
+export KCONFIG_CONFIG
+AUTOCONF := $(O)/include/generated/autoconf.h
+
+GIT_DESC := $(shell git -C $(srctree) describe --always --dirty 2>/dev/null || echo unknown)
+
+# Goals that must not trigger a kernel build or read .config.
+CONFIG_GOALS := menuconfig defconfig %_defconfig olddefconfig savedefconfig
+NODEP_GOALS  := help clean distclean install-deps $(CONFIG_GOALS)
+
+.DEFAULT_GOAL := all
+.PHONY: all help clean distclean install-deps check-deps
+
+ifneq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
+-include $(KCONFIG_CONFIG)
+endif
+
+# ---------------------------------------------------------------- kernel ---
+
+KCFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
+	-mno-relax -ffreestanding -fno-builtin -nostdlib -fno-pie \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-common \
+	-fno-strict-aliasing -std=gnu11 -O2 -g \
+	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-I$(srctree) -I$(srctree)/include -I$(O)/include \
+	-include $(AUTOCONF) -DRIVET_VERSION='"$(RIVET_VERSION)"' \
+	-MMD -MP
+KASFLAGS := $(KCFLAGS) -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -static -no-pie --no-relax -z max-page-size=4096 \
+	--build-id=none -T arch/riscv/kernel.lds
+
+include arch/riscv/objs.mk
+include kernel/objs.mk
+
+KOBJS := $(addprefix $(O)/,$(obj-y))
+
+$(O)/%.o: %.c $(AUTOCONF)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(KCFLAGS) $(CFLAGS_$(notdir $*)) -c $< -o $@
+
+$(O)/%.o: %.S $(AUTOCONF)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+# The version string changes with every commit; keep it in one object so
+# only that object rebuilds.
+$(O)/kernel/version.o: FORCE
+FORCE:
+CFLAGS_version := -DRIVET_GIT='"$(GIT_DESC)"'
+
+# Two-pass link: pass 1 has an empty symbol table, pass 2 embeds the text
+# symbols of pass 1. The table sits after .data, so no text address moves;
+# scripts/gen-ksyms checks that and fails the build if one did.
+ifeq ($(CONFIG_KSYMS),y)
+$(O)/rivet.pass1.elf: $(KOBJS) $(O)/ksyms-empty.o arch/riscv/kernel.lds
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(O)/ksyms-empty.o
+
+$(O)/ksyms.S: $(O)/rivet.pass1.elf scripts/gen-ksyms
+	@$(if $(Q),echo "  KSYMS   $@")
+	$(Q)$(NM) -n $< | $(PYTHON) scripts/gen-ksyms > $@
+
+$(O)/ksyms-empty.S:
+	@mkdir -p $(dir $@)
+	$(Q)printf '\t.section .ksyms,"a"\n\t.globl ksyms_count\n\t.balign 8\nksyms_count:\n\t.dword 0\n\t.globl ksyms_table\nksyms_table:\n' > $@
+
+$(O)/ksyms-empty.o: $(O)/ksyms-empty.S $(AUTOCONF)
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+$(O)/ksyms.o: $(O)/ksyms.S
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+$(O)/rivet.elf: $(KOBJS) $(O)/ksyms.o arch/riscv/kernel.lds
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(O)/ksyms.o
+	$(Q)$(NM) -n $(O)/rivet.pass1.elf | grep -i ' t ' > $(O)/ksyms.pass1.txt
+	$(Q)$(NM) -n $@ | grep -i ' t ' | grep -v -e ksyms > $(O)/ksyms.final.txt
+	$(Q)grep -v -e ksyms $(O)/ksyms.pass1.txt | cmp -s - $(O)/ksyms.final.txt || \
+		{ echo "ksyms: text moved between link passes" >&2; exit 1; }
+else
+$(O)/rivet.elf: $(KOBJS) $(O)/ksyms-empty.o arch/riscv/kernel.lds
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(O)/ksyms-empty.o
+endif
+
+$(O)/Image: $(O)/rivet.elf scripts/check-image
+	@$(if $(Q),echo "  OBJCOPY $@")
+	$(Q)$(OBJCOPY) -O binary $< $@
+	$(Q)$(PYTHON) scripts/check-image $@ $<
+
+# ------------------------------------------------------------ initramfs ---
+
+INITRAMFS_FILES := etc/rivet.conf
+$(O)/initramfs.cpio: $(wildcard initramfs/etc/*)
+	@$(if $(Q),echo "  CPIO    $@")
+	@mkdir -p $(dir $@)
+	$(Q)cd initramfs && printf "%s\n" $(INITRAMFS_FILES) | cpio --quiet -o -H newc -R 0:0 > $(abspath $@)
+
+all: $(O)/rivet.elf $(O)/Image $(O)/initramfs.cpio $(O)/host/rivet-dtinfo
+
+# ------------------------------------------------------------- kconfig ---
+
+$(KCONFIG_CONFIG):
+	@echo "No $(KCONFIG_CONFIG): using configs/qemu_virt_defconfig (make help lists others)"
+	@mkdir -p $(O)
+	$(Q)cp configs/qemu_virt_defconfig $@
+	$(Q)$(PYTHON) -m olddefconfig Kconfig >/dev/null
+
+$(AUTOCONF): $(KCONFIG_CONFIG) Kconfig
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) -m genconfig --header-path $@.tmp Kconfig
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+defconfig: qemu_virt_defconfig
+
+%_defconfig:
+	@test -f configs/$@ || { echo "no such config: configs/$@" >&2; exit 1; }
+	@mkdir -p $(O)
+	$(Q)cp configs/$@ $(KCONFIG_CONFIG)
+	$(Q)$(PYTHON) -m olddefconfig Kconfig
+	@echo "Configured $(KCONFIG_CONFIG) from configs/$@"
+
+menuconfig: check-deps
+	@mkdir -p $(O)
+	$(Q)test -f $(KCONFIG_CONFIG) || cp configs/qemu_virt_defconfig $(KCONFIG_CONFIG)
+	$(Q)MENUCONFIG_STYLE=aquatic $(PYTHON) -m menuconfig Kconfig
+
+olddefconfig:
+	@mkdir -p $(O)
+	$(Q)test -f $(KCONFIG_CONFIG) || cp configs/qemu_virt_defconfig $(KCONFIG_CONFIG)
+	$(Q)$(PYTHON) -m olddefconfig Kconfig
+
+savedefconfig: $(KCONFIG_CONFIG)
+	$(Q)$(PYTHON) -m savedefconfig --kconfig Kconfig --out $(O)/defconfig
+	@echo "Minimal config written to $(O)/defconfig"
+
+# ----------------------------------------------------------- host tools ---
+
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-I$(srctree) -I$(srctree)/include -DRIVET_HOST
+HOST_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
+
+PURE_FDT := kernel/fdt.c kernel/machine.c kernel/lib/strlcpy.c
+
+$(O)/host/rivet-dtinfo: scripts/rivet-dtinfo.c $(PURE_FDT) $(wildcard kernel/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/rivet-dtinfo.c $(PURE_FDT)
+
+# ----------------------------------------------------------------- tests ---
+
+include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
+include scripts/run.mk
+include scripts/test.mk
+
+# ----------------------------------------------------------------- misc ---
+
+install-deps:
+	$(Q)scripts/install-deps
+
+check-deps:
+	$(Q)scripts/install-deps --check-only >/dev/null 2>&1 || scripts/install-deps
+
+clean:
+	$(Q)find $(O) -mindepth 1 -maxdepth 1 ! -name .config ! -name .config.old \
+		-exec rm -rf {} + 2>/dev/null || true
+
+distclean:
+	$(Q)rm -rf $(O)
+
+help:
+	@echo "Rivet $(RIVET_VERSION) — targets (output in O=$(O), V=1 for commands)"
+	@echo ""
+	@echo "Configuration:"
+	@echo "  defconfig              configure for QEMU virt (= qemu_virt_defconfig)"
+	@$(foreach c,$(notdir $(wildcard configs/*_defconfig)),printf '  %-22s configure from configs/%s\n' $(c) $(c);)
+	@echo "  menuconfig             interactive configuration menu (kconfiglib)"
+	@echo "  olddefconfig           update .config with defaults for new options"
+	@echo "  savedefconfig          write a minimal defconfig to $(O)/defconfig"
+	@echo ""
+	@echo "Build:"
+	@echo "  all (default)          rivet.elf, Image, initramfs.cpio, host/rivet-dtinfo"
+	@echo "  clean / distclean      remove outputs (distclean also removes .config)"
+	@echo ""
+	@echo "Run and debug:"
+	@echo "  run                    boot QEMU virt (SMP=$(SMP) MEM=$(MEM); override either)"
+	@echo "  run-sifive             boot QEMU sifive_u (HiFive Unleashed model)"
+	@echo "  run-uboot              boot through OpenSBI -> U-Boot -> extlinux -> booti"
+	@echo "  debug                  start QEMU halted with a gdb stub; prints the gdb command"
+	@echo "  dtinfo DTB=file        describe a device tree as the kernel would see it"
+	@echo ""
+	@echo "Test:"
+	@echo "  test                   all layers: unit, fuzz smoke, QEMU boots"
+	@echo "  test-unit              host unit tests (cmocka)"
+	@echo "  test-fuzz / fuzz       libFuzzer smoke run / longer bounded run"
+	@echo "  test-qemu              QEMU boot tests"
+	@echo "  install-deps           install the Debian packages Rivet needs"
+
+-include $(KOBJS:.o=.d)

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel entry: the RISC-V Linux Image header, then position-independent
+ * early boot.
+ *
+ * Firmware (OpenSBI, or U-Boot's booti) enters at the first byte in S-mode
+ * with the MMU off, a0 = hart id, a1 = physical address of the device tree,
+ * at any 2 MiB-aligned physical address. Until the MMU is on, only
+ * PC-relative addressing is valid: the code is linked at KERNEL_VBASE but
+ * runs at the load address.
+ */
+#include "arch/riscv/memlayout.h"
+#include "arch/riscv/csr.h"
+
+	.section .head.text, "ax"
+	.globl	_start_header
+_start_header:
+	/* The header's first two words are code. Keep them 4 bytes each. */
+	.option	push
+	.option	norvc
+	j	primary_entry			/* code0 */
+	nop					/* code1 */
+	.option	pop
+	.dword	IMAGE_TEXT_OFFSET		/* text_offset */
+	.dword	_image_size			/* image_size, bss included */
+	.dword	0				/* flags: little endian */
+	.word	2				/* header version 0.2 */
+	.word	0				/* res1 */
+	.dword	0				/* res2 */
+	.ascii	"RISCV\0\0\0"			/* magic, at 0x30 */
+	.ascii	"RSC\x05"			/* magic2, at 0x38 */
+	.word	0				/* res3 (PE/COFF offset) */
+
+primary_entry:
+	csrw	sie, zero			/* no interrupts until trap setup */
+	csrw	satp, zero			/* firmware should leave it off */
+	mv	s0, a0				/* s0 = boot hart id */
+	mv	s1, a1				/* s1 = device tree, physical */
+	lla	s2, _start			/* s2 = physical load address */
+
+	/* Zero .bss through its physical address (we run unmapped). */
+	lla	t0, __bss_start
+	lla	t1, __bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:
+	/* A physical stack for early_map(), which is plain C. */
+	lla	sp, boot_stack_top
+
+	mv	a0, s2
+	mv	a1, s1
+	call	early_map			/* returns the satp value in a0 */
+
+	/*
+	 * Turn the MMU on. The next fetch is translated; early_map()
+	 * identity-mapped the gigabyte we run in, so it is still valid.
+	 */
+	sfence.vma
+	csrw	satp, a0
+	sfence.vma
+
+	/* Jump to the link (high) address of start_high, stored as data. */
+	lla	t0, .Lstart_high_va
+	ld	t0, 0(t0)
+	jr	t0
+
+start_high:
+	/* From here PC-relative addresses are high-half addresses. */
+	lla	sp, boot_stack_top
+	lla	t0, trap_entry
+	csrw	stvec, t0
+	csrw	sscratch, zero			/* 0: trap came from the kernel */
+	mv	a0, s0
+	mv	a1, s1
+	mv	a2, s2
+	call	kmain
+	/* kmain does not return; if it did, park the hart. */
+3:	wfi
+	j	3b
+
+	.balign	8
+.Lstart_high_va:
+	.dword	start_high
+
+	.section .bss.page_aligned, "aw", @nobits
+	.balign	PAGE_SIZE
+	.globl	boot_stack
+boot_stack:
+	.skip	CONFIG_KERNEL_STACK_KB * 1024
+	.globl	boot_stack_top
+boot_stack_top:

@@ -1,0 +1,13 @@
+# Architecture objects (RISC-V, Sv39, S-mode under SBI).
+obj-y += arch/riscv/head.o
+obj-y += arch/riscv/early_map.o
+obj-y += arch/riscv/trap.o
+obj-y += arch/riscv/trap_entry.o
+obj-y += arch/riscv/backtrace.o
+obj-y += arch/riscv/sbi.o
+obj-y += arch/riscv/timer.o
+obj-y += arch/riscv/pagetable.o
+obj-y += arch/riscv/vm.o
+
+# early_map.c runs before the MMU is on: no jump tables (absolute addresses).
+CFLAGS_early_map := -fno-jump-tables

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* Sv39 page-table entry bits and constructors. */
+#ifndef ARCH_RISCV_PTE_H
+#define ARCH_RISCV_PTE_H
+
+#include <stdint.h>
+
+#define PTE_V (1UL << 0)
+#define PTE_R (1UL << 1)
+#define PTE_W (1UL << 2)
+#define PTE_X (1UL << 3)
+#define PTE_U (1UL << 4)
+#define PTE_G (1UL << 5)
+#define PTE_A (1UL << 6)
+#define PTE_D (1UL << 7)
+
+#define PTE_PPN_SHIFT 10
+#define PTE_LEAF_MASK (PTE_R | PTE_W | PTE_X)
+
+/*
+ * A leaf mapping pa with the given permissions. A and D are set up front:
+ * hardware without Svadu faults on first access otherwise, and the kernel
+ * does not track them.
+ */
+static inline uint64_t pte_leaf(uint64_t pa, uint64_t perm)
+{
+	return (pa >> 12) << PTE_PPN_SHIFT | perm | PTE_A | PTE_D | PTE_V;
+}
+
+/* A pointer to the next-level table at physical address pa. */
+static inline uint64_t pte_table(uint64_t pa)
+{
+	return (pa >> 12) << PTE_PPN_SHIFT | PTE_V;
+}
+
+static inline uint64_t pte_pa(uint64_t pte)
+{
+	return (pte >> PTE_PPN_SHIFT) << 12;
+}
+
+static inline int pte_is_leaf(uint64_t pte)
+{
+	return (pte & PTE_V) && (pte & PTE_LEAF_MASK);
+}
+
+#endif

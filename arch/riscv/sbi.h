@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* Calls into the SBI firmware (OpenSBI) running in M-mode. */
+#ifndef ARCH_RISCV_SBI_H
+#define ARCH_RISCV_SBI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SBI_EXT_LEGACY_SET_TIMER 0x00
+#define SBI_EXT_LEGACY_PUTCHAR   0x01
+#define SBI_EXT_LEGACY_SHUTDOWN  0x08
+#define SBI_EXT_BASE             0x10
+#define SBI_EXT_TIME             0x54494d45
+#define SBI_EXT_HSM              0x48534d
+#define SBI_EXT_SRST             0x53525354
+#define SBI_EXT_DBCN             0x4442434e
+
+#define SBI_SRST_SHUTDOWN    0
+#define SBI_SRST_COLD_REBOOT 1
+#define SBI_SRST_REASON_NONE    0
+#define SBI_SRST_REASON_FAILURE 1
+
+#define SBI_HSM_STARTED 0
+#define SBI_HSM_STOPPED 1
+
+struct sbiret {
+	long error;
+	long value;
+};
+
+struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
+		       unsigned long a1, unsigned long a2);
+
+/* Probes the extensions used below; call once before the others. */
+void sbi_init(void);
+bool sbi_has(unsigned long ext);
+void sbi_version(unsigned *major, unsigned *minor, unsigned long *impl_id,
+		 unsigned long *impl_version);
+
+void sbi_console_putc(char c);
+void sbi_set_timer(uint64_t when);
+long sbi_hart_status(unsigned long hartid);
+/* Asks the firmware to reset; returns only if it refused (the SBI error). */
+long sbi_system_reset(unsigned long type, unsigned long reason);
+
+const char *sbi_impl_name(unsigned long impl_id);
+
+#endif

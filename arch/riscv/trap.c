@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+/*
+ * S-mode trap dispatch. Interrupts go to their handlers; any exception
+ * taken in the kernel is a bug: it is reported with cause, epc, tval,
+ * every register and a symbolic backtrace, then the machine stops.
+ */
+#include "arch/riscv/trap_frame.h"
+
+#include "arch/riscv/backtrace.h"
+#include "arch/riscv/csr.h"
+#include "arch/riscv/timer.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+
+volatile unsigned long trap_expect_illegal;
+
+static const char *const exc_names[] = {
+	[EXC_INST_MISALIGNED] = "instruction address misaligned",
+	[EXC_INST_ACCESS] = "instruction access fault",
+	[EXC_ILLEGAL_INST] = "illegal instruction",
+	[EXC_BREAKPOINT] = "breakpoint",
+	[EXC_LOAD_MISALIGNED] = "load address misaligned",
+	[EXC_LOAD_ACCESS] = "load access fault",
+	[EXC_STORE_MISALIGNED] = "store/AMO address misaligned",
+	[EXC_STORE_ACCESS] = "store/AMO access fault",
+	[EXC_ECALL_U] = "environment call from U-mode",
+	[EXC_ECALL_S] = "environment call from S-mode",
+	[EXC_INST_PAGE_FAULT] = "instruction page fault",
+	[EXC_LOAD_PAGE_FAULT] = "load page fault",
+	[EXC_STORE_PAGE_FAULT] = "store/AMO page fault",
+};
+
+static const char *const reg_names[32] = {
+	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+	"a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+	"s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+const char *trap_cause_name(unsigned long scause)
+{
+	unsigned long code = scause & ~SCAUSE_INTR;
+
+	if (scause & SCAUSE_INTR)
+		return "interrupt";
+	if (code < sizeof(exc_names) / sizeof(exc_names[0]) && exc_names[code])
+		return exc_names[code];
+	return "reserved";
+}
+
+void trap_dump_registers(const struct trap_frame *tf)
+{
+	unsigned i;
+
+	for (i = 1; i < 32; i += 3) {
+		pr_emerg(" %-4s %016llx", reg_names[i],
+			 (unsigned long long)tf->x[i]);
+		if (i + 1 < 32)
+			pr_emerg("  %-4s %016llx", reg_names[i + 1],
+				 (unsigned long long)tf->x[i + 1]);
+		if (i + 2 < 32)
+			pr_emerg("  %-4s %016llx", reg_names[i + 2],
+				 (unsigned long long)tf->x[i + 2]);
+		pr_emerg("\n");
+	}
+	pr_emerg(" sstatus %016llx\n", (unsigned long long)tf->sstatus);
+}
+
+static void kernel_fault(struct trap_frame *tf)
+{
+	pr_emerg("\nrivet: kernel fault: %s (scause 0x%llx)\n",
+		 trap_cause_name(tf->scause), (unsigned long long)tf->scause);
+	pr_emerg(" epc  0x%016llx ", (unsigned long long)tf->sepc);
+	backtrace_print_symbol(tf->sepc);
+	pr_emerg("\n tval 0x%016llx\n", (unsigned long long)tf->stval);
+	trap_dump_registers(tf);
+	backtrace_from_trap(tf);
+	machine_stop_failure();
+}
+
+void trap_handler(struct trap_frame *tf)
+{
+	unsigned long code = tf->scause & ~SCAUSE_INTR;
+
+	if (tf->scause & SCAUSE_INTR) {
+		if (code == IRQ_S_TIMER) {
+			timer_interrupt();
+			return;
+		}
+		pr_warn("trap: unexpected interrupt %lu, masking it\n", code);
+		csr_clear(sie, 1UL << code);
+		return;
+	}
+	/* A CSR probe: the instruction is a 4-byte csrr; skip it. */
+	if (code == EXC_ILLEGAL_INST && trap_expect_illegal == 1) {
+		trap_expect_illegal = 2;
+		tf->sepc += 4;
+		return;
+	}
+	kernel_fault(tf);
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+/* The kernel page table: image with W^X, direct map, device registers. */
+#include "kernel/vm.h"
+
+#include "arch/riscv/csr.h"
+#include "arch/riscv/memlayout.h"
+#include "arch/riscv/pagetable.h"
+#include "arch/riscv/pte.h"
+#include "kernel/mem.h"
+#include <rivet/errno.h>
+
+extern char _start[], _etext[], _srodata[], _erodata[], _sdata[], _end[];
+
+static uint64_t kernel_root;
+static uint64_t image_pa;
+
+static int vm_alloc(void *ctx, uint64_t *pa)
+{
+	return mem_alloc_page(pa);
+}
+
+static uint64_t *vm_table_va(void *ctx, uint64_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+static const struct pt_ops kernel_pt_ops = {
+	.alloc = vm_alloc,
+	.va = vm_table_va,
+};
+
+static uint64_t image_phys(const char *va)
+{
+	return (uint64_t)(uintptr_t)va - KERNEL_VBASE + image_pa;
+}
+
+static int map_image_part(const char *start, const char *end, uint64_t perm)
+{
+	return pt_map(&kernel_pt_ops, kernel_root, (uintptr_t)start,
+		      image_phys(start), (uint64_t)(end - start), perm | PTE_G);
+}
+
+int vm_init(const struct memmap *direct, uint64_t load_pa)
+{
+	unsigned i;
+	int rc;
+
+	image_pa = load_pa;
+	rc = mem_alloc_page(&kernel_root);
+	if (rc)
+		return rc;
+	rc = map_image_part(_start, _etext, PTE_R | PTE_X);
+	if (!rc)
+		rc = map_image_part(_srodata, _erodata, PTE_R);
+	if (!rc)
+		rc = map_image_part(_sdata, _end, PTE_R | PTE_W);
+	for (i = 0; !rc && i < direct->n; i++) {
+		uint64_t base = direct->r[i].base, size = direct->r[i].size;
+
+		if (base >= DIRECT_MAX_PA)
+			continue;
+		if (size > DIRECT_MAX_PA - base)
+			size = DIRECT_MAX_PA - base;
+		rc = pt_map(&kernel_pt_ops, kernel_root, DIRECT_BASE + base,
+			    base, size, PTE_R | PTE_W | PTE_G);
+	}
+	if (rc)
+		return rc;
+	csr_write(satp, SATP_MODE_SV39 | kernel_root >> PAGE_SHIFT);
+	local_flush_tlb_all();
+	return 0;
+}
+
+int vm_map_mmio(uint64_t pa, uint64_t size, uintptr_t *va)
+{
+	uint64_t base = pa & ~(PAGE_SIZE - 1);
+	uint64_t end = (pa + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	uint64_t p, got;
+	int rc;
+
+	if (!size || end <= base || end > DIRECT_MAX_PA)
+		return E_RANGE;
+	for (p = base; p < end; p += PAGE_SIZE) {
+		rc = pt_map(&kernel_pt_ops, kernel_root, DIRECT_BASE + p, p,
+			    PAGE_SIZE, PTE_R | PTE_W | PTE_G);
+		if (rc == E_EXIST) {
+			/* Already mapped: fine if it is the same frame. */
+			rc = pt_lookup(&kernel_pt_ops, kernel_root,
+				       DIRECT_BASE + p, &got, NULL, NULL);
+			if (!rc && got != p)
+				rc = E_EXIST;
+		}
+		if (rc)
+			return rc;
+	}
+	/* New valid entries may be cached as invalid until a fence. */
+	local_flush_tlb_all();
+	*va = (uintptr_t)phys_to_virt(pa);
+	return 0;
+}
+
+uint64_t vm_kernel_root(void)
+{
+	return kernel_root;
+}

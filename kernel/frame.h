@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The frame table: one entry per 4 KiB physical frame between the lowest
+ * and highest RAM address, recording what the frame is (absent, free,
+ * kernel, firmware, allocated). Free frames form a doubly linked list
+ * threaded through the table, so allocating any frame, allocating one named
+ * by its physical address, and freeing are all O(1). Boot-time marking
+ * appends in address order (the first allocations are the lowest frames);
+ * freed frames go to the head and are reused first.
+ *
+ * Pure bookkeeping: it never touches the frames themselves, so it runs
+ * the same on the host (unit tests) as in the kernel.
+ */
+#ifndef KERNEL_FRAME_H
+#define KERNEL_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FRAME_SHIFT 12
+#define FRAME_SIZE  (1ULL << FRAME_SHIFT)
+
+enum frame_state {
+	FRAME_ABSENT = 0, /* not RAM (a hole between banks) */
+	FRAME_FREE,
+	FRAME_RESERVED, /* firmware, device tree, reserved-memory */
+	FRAME_KERNEL,   /* kernel image and kernel allocations */
+	FRAME_ALLOCATED,
+};
+
+struct frame {
+	uint32_t next, prev; /* free list links (indices), FRAME_NIL at ends */
+	uint16_t state;      /* enum frame_state */
+	uint16_t pad;
+	uint32_t owner;      /* who holds an allocated frame, 0 = kernel */
+};
+
+#define FRAME_NIL 0xffffffffu
+
+struct frame_table {
+	struct frame *frames;
+	uint64_t base;   /* physical address of frames[0] */
+	uint32_t nframes;
+	uint32_t free_head, free_tail;
+	uint32_t nfree;
+};
+
+/* Bytes of table memory needed to cover [lo, hi). */
+size_t frame_table_bytes(uint64_t lo, uint64_t hi);
+
+/*
+ * Sets up a table covering [lo, hi) (frame-aligned) in mem, which must hold
+ * frame_table_bytes(lo, hi). Every frame starts FRAME_ABSENT. Returns 0,
+ * E_INVAL for a misaligned or empty span, E_TOOBIG past 2^32 frames.
+ */
+int frame_table_init(struct frame_table *ft, void *mem, uint64_t lo,
+		     uint64_t hi);
+
+/* Marks [base, base+size) with state (FRAME_FREE adds to the free list). */
+int frame_mark(struct frame_table *ft, uint64_t base, uint64_t size,
+	       enum frame_state state);
+
+/* Takes the lowest free frame for owner; E_NOMEM when none is left. */
+int frame_alloc(struct frame_table *ft, uint32_t owner, uint64_t *pa);
+
+/*
+ * Takes the frame at pa. E_RANGE if pa is not RAM, E_INVAL if misaligned,
+ * E_BUSY if the frame is not free.
+ */
+int frame_alloc_at(struct frame_table *ft, uint64_t pa, uint32_t owner);
+
+/* Returns an allocated frame to the free list; E_INVAL if it was not. */
+int frame_free(struct frame_table *ft, uint64_t pa);
+
+/* State of the frame holding pa (FRAME_ABSENT outside the table). */
+enum frame_state frame_state_of(const struct frame_table *ft, uint64_t pa);
+
+/* Number of frames in state s. */
+uint32_t frame_count(const struct frame_table *ft, enum frame_state s);
+
+#endif

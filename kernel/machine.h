@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine as the kernel sees it, extracted from the device tree.
+ *
+ * machine_from_fdt() is pure (no allocation, no I/O): the kernel calls it at
+ * boot and the host tool rivet-dtinfo calls the very same code, so what the
+ * tool prints is what the kernel will believe.
+ */
+#ifndef KERNEL_MACHINE_H
+#define KERNEL_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fdt.h"
+
+#define MACHINE_MAX_MEM   16
+#define MACHINE_MAX_RESV  32
+#define MACHINE_MAX_HARTS 32
+#define MACHINE_MAX_UARTS 8
+#define MACHINE_NAME_LEN  48
+#define MACHINE_PATH_LEN  96
+
+struct mem_range {
+	uint64_t base, size;
+};
+
+/* Where a range to avoid came from. */
+enum resv_kind {
+	RESV_MEMRESERVE, /* the header's /memreserve/ block */
+	RESV_NODE,       /* a /reserved-memory child with reg */
+};
+
+struct resv_range {
+	uint64_t base, size;
+	enum resv_kind kind;
+	bool no_map; /* "no-map": must not even be in the direct map */
+	char name[MACHINE_NAME_LEN];
+};
+
+/* Why a hart is not used; HART_USABLE means it will be. */
+enum hart_state {
+	HART_USABLE,
+	HART_DISABLED,  /* status is neither "okay" nor absent */
+	HART_NO_MMU,    /* no mmu-type, or "riscv,none" */
+	HART_NO_SV39,   /* an MMU Rivet does not drive (sv32) */
+	HART_BAD_NODE,  /* reg missing or malformed */
+	HART_OVERFLOW,  /* more harts than MACHINE_MAX_HARTS */
+};
+
+struct hart {
+	uint32_t hartid;
+	enum hart_state state;
+	char isa[64];      /* riscv,isa, truncated if longer */
+	char mmu[16];      /* mmu-type, "" if absent */
+	bool has_sstc;     /* "sstc" appears in the ISA string */
+	uint32_t intc_phandle; /* of its interrupt-controller child, 0 if none */
+	int32_t plic_sctx; /* PLIC S-mode context, -1 if none */
+};
+
+/* A UART node Rivet has a driver for (matched by compatible). */
+struct uart {
+	char compat[MACHINE_NAME_LEN]; /* the compatible string that matched */
+	char path[MACHINE_PATH_LEN];
+	uint64_t base, size;
+	uint32_t reg_shift;    /* 0 if absent */
+	uint32_t reg_io_width; /* 1 if absent */
+	uint32_t clock_hz;     /* 0: no clock-frequency, keep firmware divisor */
+	uint32_t baud;         /* current-speed, 0 if absent */
+	uint32_t irq;          /* PLIC source, 0 if none or not on the PLIC */
+};
+
+struct plic {
+	bool present;
+	char compat[MACHINE_NAME_LEN];
+	char path[MACHINE_PATH_LEN];
+	uint64_t base, size;
+	uint32_t ndev; /* riscv,ndev: number of sources */
+};
+
+struct machine {
+	char model[MACHINE_NAME_LEN];
+	uint32_t fdt_size;
+
+	struct mem_range mem[MACHINE_MAX_MEM];
+	unsigned nmem;
+	struct resv_range resv[MACHINE_MAX_RESV];
+	unsigned nresv;
+
+	struct hart harts[MACHINE_MAX_HARTS];
+	unsigned nharts; /* entries filled, usable or not */
+	/*
+	 * cpu nodes after the first MACHINE_MAX_HARTS, counted but not
+	 * described (their harts are never started). nharts + harts_dropped
+	 * is the number of cpu nodes in the tree.
+	 */
+	unsigned harts_dropped;
+	uint64_t timebase_hz;
+
+	char bootargs[256];
+	/* options (":115200n8") stripped, an alias resolved via /aliases */
+	char stdout_path[MACHINE_PATH_LEN];
+	bool has_initrd;
+	uint64_t initrd_start, initrd_end;
+
+	struct uart uarts[MACHINE_MAX_UARTS];
+	unsigned nuarts;
+	/* matching UARTs past MACHINE_MAX_UARTS (the console is always kept) */
+	unsigned uarts_dropped;
+	int console; /* index into uarts of the stdout-path UART, or -1 */
+
+	struct plic plic;
+};
+
+/*
+ * Fills m from the tree at blob (at most avail bytes readable). Returns 0,
+ * or a negative code with err describing what is wrong and where. Missing
+ * optional pieces (no PLIC, no UART, no initrd) are not errors; missing RAM,
+ * harts or timebase are.
+ */
+int machine_from_fdt(struct machine *m, const void *blob, size_t avail,
+		     struct fdt_error *err);
+
+/* The matching compatible strings Rivet has a console driver for. */
+bool machine_uart_compatible(const char *compat);
+
+/*
+ * Name of the Rivet UART driver for a compatible string machine_uart_compatible()
+ * accepts ("8250" or "sifive"), or NULL for any other string.
+ */
+const char *machine_uart_driver(const char *compat);
+
+/* Short text for a hart state ("disabled", "no MMU", ...). */
+const char *hart_state_name(enum hart_state s);
+
+#endif

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kmain(): the boot plan, one step per line. Reached from arch/riscv/head.S
+ * running at the kernel's high-half address on the early page table.
+ */
+#include <stdint.h>
+
+#include "arch/riscv/csr.h"
+#include "arch/riscv/memlayout.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/timer.h"
+#include "kernel/bootargs.h"
+#include "kernel/console.h"
+#include "kernel/cpu.h"
+#include "kernel/initramfs.h"
+#include "kernel/machine.h"
+#include "kernel/mem.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/test_hooks.h"
+#include "kernel/version.h"
+
+static struct machine machine;
+static struct initramfs initramfs;
+
+/* How much of the tree the early page table lets us read. */
+static size_t fdt_readable(uint64_t dtb_pa)
+{
+	uint64_t mapped_end =
+		((dtb_pa + 64 * 1024) & ~(GIGA_SIZE - 1)) + GIGA_SIZE;
+	uint64_t avail = mapped_end - dtb_pa;
+
+	return avail < FDT_MAX_SIZE ? (size_t)avail : FDT_MAX_SIZE;
+}
+
+/* Reads the device tree into machine, or stops with the reason. */
+static void discover_machine(uint64_t dtb_pa)
+{
+	struct fdt_error err = { 0 };
+	int rc;
+
+	rc = machine_from_fdt(&machine, phys_to_virt(dtb_pa),
+			      fdt_readable(dtb_pa), &err);
+	if (rc) {
+		pr_emerg("rivet: bad device tree at 0x%llx: %s%s%s (offset "
+			 "0x%x, error %d)\n",
+			 (unsigned long long)dtb_pa, err.node,
+			 err.node[0] ? ": " : "", err.what, err.offset, rc);
+		machine_stop_failure();
+	}
+}
+
+static void apply_bootargs(void)
+{
+	unsigned long level;
+
+	if (bootargs_get_uint(machine.bootargs, "loglevel", 0, 7, &level))
+		printk_set_loglevel((int)level);
+}
+
+static void print_banner(uint64_t hartid, uint64_t load_pa, uint64_t dtb_pa)
+{
+	unsigned major, minor;
+	unsigned long impl, impl_ver;
+
+	sbi_version(&major, &minor, &impl, &impl_ver);
+	pr_notice("Rivet %s (%s), config %s\n", rivet_version, rivet_git,
+		  rivet_config);
+	pr_info("boot: %s, hart %llu, image at 0x%llx, device tree at 0x%llx "
+		"(%u bytes)\n",
+		machine.model, (unsigned long long)hartid,
+		(unsigned long long)load_pa, (unsigned long long)dtb_pa,
+		machine.fdt_size);
+	pr_info("sbi: %s %lu.%lu, SBI spec %u.%u, extensions:%s%s%s%s\n",
+		sbi_impl_name(impl), impl_ver >> 16, impl_ver & 0xffff, major,
+		minor, sbi_has(SBI_EXT_TIME) ? " TIME" : "",
+		sbi_has(SBI_EXT_HSM) ? " HSM" : "",
+		sbi_has(SBI_EXT_SRST) ? " SRST" : "",
+		sbi_has(SBI_EXT_DBCN) ? " DBCN" : "");
+	pr_info("boot: bootargs \"%s\", loglevel %d\n", machine.bootargs,
+		printk_loglevel());
+}
+
+static void setup_console(void)
+{
+	const char *why = "";
+	const struct uart *u;
+
+	if (console_init(&machine, &why)) {
+		pr_warn("console: staying on the SBI console: %s (stdout-path "
+			"\"%s\")\n",
+			why, machine.stdout_path);
+		return;
+	}
+	u = &machine.uarts[machine.console];
+	pr_info("console: %s at 0x%llx (%s), driver %s, %s\n", u->compat,
+		(unsigned long long)u->base, u->path, console_name(),
+		u->clock_hz && u->baud ? "divisor programmed"
+				       : "firmware baud kept");
+}
+
+static void log_devices(void)
+{
+	unsigned i;
+
+	for (i = 0; i < machine.nuarts; i++)
+		pr_info("devices: uart %s at 0x%llx, %s, irq %u\n",
+			machine.uarts[i].path,
+			(unsigned long long)machine.uarts[i].base,
+			machine.uarts[i].compat, machine.uarts[i].irq);
+	if (!machine.plic.present) {
+		pr_warn("plic: none found; external interrupts unavailable\n");
+		return;
+	}
+	pr_info("plic: %s at 0x%llx (%s), %u sources\n", machine.plic.compat,
+		(unsigned long long)machine.plic.base, machine.plic.path,
+		machine.plic.ndev);
+	for (i = 0; i < machine.nharts; i++)
+		if (machine.harts[i].state == HART_USABLE)
+			pr_info("plic: hart %u S-mode context %d\n",
+				machine.harts[i].hartid,
+				machine.harts[i].plic_sctx);
+}
+
+static const struct hart *boot_hart(uint64_t hartid)
+{
+	unsigned i;
+
+	for (i = 0; i < machine.nharts; i++)
+		if (machine.harts[i].hartid == hartid)
+			return &machine.harts[i];
+	return 0;
+}
+
+static void setup_timer(uint64_t hartid)
+{
+	const struct hart *h = boot_hart(hartid);
+
+	timer_init(machine.timebase_hz, h && h->has_sstc);
+	pr_info("timer: timebase %llu Hz, using %s\n",
+		(unsigned long long)machine.timebase_hz, timer_mechanism());
+}
+
+/* Arms a 10 ms one-shot and waits for it: proves interrupts work. */
+static void timer_selftest(void)
+{
+	uint64_t start = timer_now(), hz = timer_hz();
+	uint64_t deadline = start + hz / 100, limit = start + hz;
+
+	timer_set(deadline);
+	csr_set(sstatus, SSTATUS_SIE);
+	while (!timer_ticks() && timer_now() < limit)
+		wfi();
+	csr_clear(sstatus, SSTATUS_SIE);
+	if (!timer_ticks()) {
+		pr_err("timer: no interrupt within 1 s of arming it\n");
+		return;
+	}
+	pr_info("timer: interrupt after %llu us (asked for 10000 us)\n",
+		(unsigned long long)((timer_now() - start) * 1000000ULL / hz));
+}
+
+void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
+{
+	sbi_init();                      /* firmware calls; SBI console */
+	discover_machine(dtb_pa);        /* everything else comes from here */
+	apply_bootargs();                /* loglevel= */
+	printk_set_timebase(machine.timebase_hz);
+	print_banner(hartid, load_pa, dtb_pa);
+	if (mem_init(&machine, load_pa, dtb_pa)) /* page table, frames */
+		machine_stop_failure();
+	setup_console();                 /* UART from stdout-path */
+	if (cpu_init(&machine, (uint32_t)hartid) < 0) /* harts */
+		machine_stop_failure();
+	setup_timer(hartid);             /* Sstc or SBI TIME */
+	log_devices();                   /* UARTs, PLIC contexts */
+	initramfs_init(&machine, &initramfs); /* find the initramfs */
+	if (test_hooks_run)
+		test_hooks_run(machine.bootargs);
+	timer_selftest();
+	pr_notice("rivet: no domains to run yet; %u frames free\n",
+		  mem_frames()->nfree);
+	machine_power_off();
+}

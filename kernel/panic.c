@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/*
+ * panic(), assert_fail() and the ways the machine stops. panic and a failed
+ * assertion print their message, then execute ebreak so that the trap
+ * handler's fault report (cause, epc, registers, backtrace) follows.
+ */
+#include "kernel/panic.h"
+
+#include <stdarg.h>
+
+#include "arch/riscv/csr.h"
+#include "arch/riscv/sbi.h"
+#include "kernel/assert.h"
+#include "kernel/printk.h"
+
+/*
+ * Tries SRST with the given reason; where the platform has no shutdown
+ * device (QEMU sifive_u answers with an error) falls back to a cold reset,
+ * which QEMU's -no-reboot turns into an exit. Never returns.
+ */
+static __attribute__((noreturn)) void machine_stop(unsigned long reason)
+{
+	long rc;
+
+	csr_clear(sstatus, SSTATUS_SIE);
+	rc = sbi_system_reset(SBI_SRST_SHUTDOWN, reason);
+	pr_notice("rivet: SBI shutdown refused (error %ld), resetting\n", rc);
+	rc = sbi_system_reset(SBI_SRST_COLD_REBOOT, reason);
+	pr_emerg("rivet: SBI reset refused (error %ld), halting this hart\n",
+		 rc);
+	for (;;)
+		wfi();
+}
+
+void machine_power_off(void)
+{
+	pr_info("rivet: powering off\n");
+	machine_stop(SBI_SRST_REASON_NONE);
+}
+
+void machine_stop_failure(void)
+{
+	pr_emerg("rivet: stopping the machine after a fatal error\n");
+	machine_stop(SBI_SRST_REASON_FAILURE);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	pr_emerg("\nrivet: panic: ");
+	va_start(ap, fmt);
+	vprintk(LOG_EMERG, fmt, ap);
+	va_end(ap);
+	pr_emerg("\n");
+	/* Trap into the fault reporter for registers and a backtrace. */
+	__builtin_trap();
+}
+
+void assert_fail(const char *expr, const char *file, int line,
+		 const char *func)
+{
+	pr_emerg("\nrivet: assertion failed: %s\n at %s:%d in %s()\n", expr,
+		 file, line, func);
+	__builtin_trap();
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Test hooks (CONFIG_TEST_HOOKS): rivet.test=fault makes the kernel store
+ * to an unmapped address, rivet.test=assert fails an assertion, so the
+ * boot tests can check the fault report end to end.
+ */
+#include "kernel/test_hooks.h"
+
+#include "kernel/assert.h"
+#include "kernel/bootargs.h"
+#include "kernel/lib/string.h"
+#include "kernel/printk.h"
+
+/* Not static and not inlined: the backtrace must show these names. */
+__attribute__((noinline)) void test_hook_fault(volatile int *where)
+{
+	*where = 0x5a;
+}
+
+__attribute__((noinline)) void test_hook_assert(int value)
+{
+	assert(value == 2);
+}
+
+void test_hooks_run(const char *bootargs)
+{
+	char what[16];
+
+	if (!bootargs_get(bootargs, "rivet.test", what, sizeof(what)))
+		return;
+	pr_notice("test: running test hook '%s'\n", what);
+	if (!strcmp(what, "fault"))
+		test_hook_fault((volatile int *)0x10);
+	else if (!strcmp(what, "assert"))
+		test_hook_assert(1);
+	else
+		pr_warn("test: unknown test hook '%s'\n", what);
+}

@@ -1,0 +1,18 @@
+# `make test` runs every layer and ends with one line "N passed, N failed".
+.PHONY: test test-unit test-fuzz test-qemu fuzz
+
+test: check-deps all build-unit build-fuzz dtbs
+	$(Q)$(PYTHON) scripts/run-tests --build $(O) unit fuzz qemu
+
+test-unit: build-unit dtbs
+	$(Q)$(PYTHON) scripts/run-tests --build $(O) unit
+
+test-fuzz: build-fuzz dtbs
+	$(Q)$(PYTHON) scripts/run-tests --build $(O) fuzz
+
+test-qemu: all
+	$(Q)$(PYTHON) scripts/run-tests --build $(O) qemu
+
+FUZZ_TIME ?= 60
+fuzz: build-fuzz dtbs
+	$(Q)$(PYTHON) scripts/run-tests --build $(O) --fuzz-time $(FUZZ_TIME) fuzz

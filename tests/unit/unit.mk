@@ -1,0 +1,24 @@
+# Host unit tests (cmocka). Each test NAME is tests/unit/test_NAME.c linked
+# with the pure kernel modules it checks, built with ASan and UBSan.
+#
+# To add one, write tests/unit/test_NAME.mk with:
+#               UNIT_TESTS += NAME
+#               UNIT_SRCS_NAME := tests/unit/test_NAME.c kernel/....c
+#               UNIT_LIBS_NAME := -lfdt      (optional)
+
+UNIT_TESTS :=
+
+include $(wildcard tests/unit/test_*.mk)
+
+UNIT_BINS := $(addprefix $(O)/host/tests/test_,$(UNIT_TESTS))
+
+define unit_rule
+$(O)/host/tests/test_$(1): $$(UNIT_SRCS_$(1)) $$(wildcard kernel/*.h kernel/lib/*.h arch/riscv/*.h include/rivet/*.h tests/unit/*.h)
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  HOSTCC  $$@")
+	$$(Q)$$(HOSTCC) $$(HOST_CFLAGS) $$(HOST_SAN) -o $$@ $$(UNIT_SRCS_$(1)) -lcmocka $$(UNIT_LIBS_$(1))
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+.PHONY: build-unit
+build-unit: $(UNIT_BINS)
