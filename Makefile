@@ -48,7 +48,7 @@ endif
 
 KCFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	-mno-relax -ffreestanding -fno-builtin -nostdlib -fno-pie \
-	-fno-stack-protector -fno-omit-frame-pointer -fno-common \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-common \
 	-fno-strict-aliasing -std=gnu11 -O2 -g \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-I$(srctree) -I$(srctree)/include -I$(O)/include \
@@ -63,12 +63,13 @@ include kernel/objs.mk
 
 KOBJS := $(addprefix $(O)/,$(obj-y))
 
-$(O)/%.o: %.c $(AUTOCONF)
+# Objects depend on the Makefile too: that is where their flags live.
+$(O)/%.o: %.c $(AUTOCONF) Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(KCFLAGS) $(CFLAGS_$(notdir $*)) -c $< -o $@
 
-$(O)/%.o: %.S $(AUTOCONF)
+$(O)/%.o: %.S $(AUTOCONF) Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
@@ -104,8 +105,8 @@ $(O)/ksyms.o: $(O)/ksyms.S
 $(O)/rivet.elf: $(KOBJS) $(O)/ksyms.o arch/riscv/kernel.lds
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(O)/ksyms.o
-	$(Q)$(NM) -n $(O)/rivet.pass1.elf | grep -i ' t ' > $(O)/ksyms.pass1.txt
-	$(Q)$(NM) -n $@ | grep -i ' t ' | grep -v -e ksyms > $(O)/ksyms.final.txt
+	$(Q)$(NM) -n $(O)/rivet.pass1.elf | grep -i -e ' t ' -e ' W ' > $(O)/ksyms.pass1.txt
+	$(Q)$(NM) -n $@ | grep -i -e ' t ' -e ' W ' | grep -v -e ksyms > $(O)/ksyms.final.txt
 	$(Q)grep -v -e ksyms $(O)/ksyms.pass1.txt | cmp -s - $(O)/ksyms.final.txt || \
 		{ echo "ksyms: text moved between link passes" >&2; exit 1; }
 else

@@ -2,9 +2,9 @@
 /*
  * Stack walking. The kernel is built with frame pointers: on entry a
  * function stores ra at fp-8 and the caller's fp at fp-16. A leaf function
- * does not save ra, and stores the caller's fp at fp-8 instead; the first
- * frame of a trap is checked for that case (the word at fp-8 then points
- * into the stack rather than into text).
+ * does not save ra, and stores the caller's fp at fp-8 instead (GCC 12 has
+ * no -mno-omit-leaf-frame-pointer for RISC-V); the first frame of a trap
+ * is checked for that case.
  */
 #include "arch/riscv/backtrace.h"
 
@@ -48,36 +48,47 @@ static void print_frame(unsigned n, uint64_t pc)
 	pr_emerg("\n");
 }
 
-/* Walks from frame pointer fp; pc is the frame's own pc. */
-static void walk(uint64_t pc, uint64_t fp, uint64_t leaf_ra, unsigned n)
+static bool same_function(uint64_t a, uint64_t b)
 {
-	for (; n < MAX_FRAMES; n++) {
-		print_frame(n, pc);
-		if (!on_stack(fp) || fp < 16)
-			break;
-		uint64_t saved_ra = ((uint64_t *)fp)[-1];
-		uint64_t saved_fp = ((uint64_t *)fp)[-2];
+	uint64_t off;
+	const char *fa = ksym_lookup(a, &off), *fb = ksym_lookup(b, &off);
 
-		if (leaf_ra && on_stack(saved_ra) && !in_text(saved_ra)) {
-			/* Leaf: fp-8 holds the caller's fp, ra is live. */
-			pc = leaf_ra;
-			fp = saved_ra;
-		} else {
-			pc = saved_ra;
-			fp = saved_fp;
-		}
-		leaf_ra = 0;
-		if (!in_text(pc))
+	return fa && fa == fb;
+}
+
+/* Follows saved (ra, fp) pairs from frame pointer fp, printing callers. */
+static void walk(uint64_t fp, unsigned n)
+{
+	for (; n < MAX_FRAMES && on_stack(fp) && fp >= 16; n++) {
+		uint64_t ra = ((uint64_t *)fp)[-1];
+
+		if (!in_text(ra))
 			break;
 		/* ra points after the call; show the call itself. */
-		pc -= 4;
+		print_frame(n, ra - 4);
+		fp = ((uint64_t *)fp)[-2];
 	}
 }
 
 void backtrace_from_trap(const struct trap_frame *tf)
 {
+	uint64_t fp = tf->x[8], ra = tf->x[1];
+	unsigned n = 1;
+
 	pr_emerg("backtrace:\n");
-	walk(tf->sepc, tf->x[8], tf->x[1], 0);
+	print_frame(0, tf->sepc);
+	/*
+	 * If ra is in another function than epc, the trapping function has
+	 * not saved it (a leaf, or in its prologue): ra is its caller. Its
+	 * s0 is then either the caller's frame, or its own leaf frame whose
+	 * fp-8 slot holds the caller's fp (a stack address, not text).
+	 */
+	if (in_text(ra) && !same_function(ra, tf->sepc)) {
+		print_frame(n++, ra - 4);
+		if (on_stack(fp) && fp >= 16 && on_stack(((uint64_t *)fp)[-1]))
+			fp = ((uint64_t *)fp)[-1];
+	}
+	walk(fp, n);
 }
 
 void backtrace_here(void)
@@ -85,5 +96,5 @@ void backtrace_here(void)
 	uint64_t fp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 
 	pr_emerg("backtrace:\n");
-	walk((uint64_t)(uintptr_t)&backtrace_here, fp, 0, 0);
+	walk(fp, 0);
 }

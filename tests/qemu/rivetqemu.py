@@ -1,0 +1,89 @@
+"""Helpers for booting Rivet under QEMU in tests.
+
+Every run has a timeout and must end by itself: the kernel powers off
+through SBI (or resets, which -no-reboot turns into an exit).
+"""
+import os
+import re
+import subprocess
+import time
+
+BUILD = os.environ.get("RIVET_BUILD", os.path.abspath("build"))
+FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
+UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+QEMU = "qemu-system-riscv64"
+
+
+class Boot:
+    """The outcome of one QEMU run."""
+
+    def __init__(self, cmd, out, rc, seconds):
+        self.cmd = cmd
+        self.out = out
+        self.rc = rc
+        self.seconds = seconds
+
+    def has(self, pattern):
+        return re.search(pattern, self.out, re.M) is not None
+
+    def find(self, pattern):
+        m = re.search(pattern, self.out, re.M)
+        assert m, "no line matching %r in:\n%s" % (pattern, self.out)
+        return m
+
+    def findall(self, pattern):
+        return re.findall(pattern, self.out, re.M)
+
+    def __repr__(self):
+        return "Boot(rc=%s)\n%s" % (self.rc, self.out)
+
+
+def build_path(name):
+    return os.path.join(BUILD, name)
+
+
+def qemu(args, timeout=60):
+    """Runs QEMU with args; returns a Boot. Fails the test on timeout."""
+    cmd = [QEMU, "-nographic", "-no-reboot", "-monitor", "none"] + args
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode("utf-8", "replace")
+        raise AssertionError("QEMU did not stop within %d s: %s\n%s"
+                             % (timeout, " ".join(cmd), out))
+    out = proc.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
+    return Boot(cmd, out, proc.returncode, time.monotonic() - start)
+
+
+def boot_kernel(machine="virt", smp=1, mem=None, append=None, initrd=True,
+                kernel=None, extra=(), timeout=60):
+    """Boots rivet.elf (or kernel) through OpenSBI fw_jump."""
+    args = ["-M", machine, "-smp", str(smp), "-bios", FW_JUMP,
+            "-kernel", kernel or build_path("rivet.elf")]
+    if mem:
+        args += ["-m", mem]
+    if initrd:
+        args += ["-initrd", build_path("initramfs.cpio")]
+    if append:
+        args += ["-append", append]
+    return qemu(args + list(extra), timeout=timeout)
+
+
+def dump_dtb(path, machine="virt", smp=1, mem=None):
+    """Dumps the tree QEMU builds for this machine (before OpenSBI)."""
+    args = ["-M", "%s,dumpdtb=%s" % (machine, path), "-smp", str(smp)]
+    if mem:
+        args += ["-m", mem]
+    subprocess.run([QEMU, "-nographic"] + args, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=30)
+    return path
+
+
+def dtinfo(dtb):
+    """rivet-dtinfo's description of dtb, as text."""
+    return subprocess.run([build_path("host/rivet-dtinfo"), dtb], check=True,
+                          capture_output=True, text=True).stdout
