@@ -74,11 +74,14 @@ $(O)/%.o: %.S $(AUTOCONF) Makefile
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
-# The version string changes with every commit; keep it in one object so
-# only that object rebuilds.
-$(O)/kernel/version.o: FORCE
+# The git id changes with every commit; it lives in one generated header,
+# rewritten only when it differs, so only kernel/version.o rebuilds.
+$(O)/include/generated/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define RIVET_GIT "$(GIT_DESC)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(O)/kernel/version.o: $(O)/include/generated/version.h
 FORCE:
-CFLAGS_version := -DRIVET_GIT='"$(GIT_DESC)"'
 
 # Two-pass link: pass 1 has an empty symbol table, pass 2 embeds the text
 # symbols of pass 1. The table sits after .data, so no text address moves;

@@ -54,12 +54,17 @@ bool bootargs_get_uint(const char *args, const char *key, unsigned long min,
 
 	if (!bootargs_get(args, key, buf, sizeof(buf)) || !buf[0])
 		return false;
+	/* A value that fills buf may have been cut: never judge a prefix. */
+	if (strlen(buf) >= sizeof(buf) - 1)
+		return false;
 	for (p = buf; *p; p++) {
+		unsigned long d = (unsigned long)(*p - '0');
+
 		if (*p < '0' || *p > '9')
 			return false;
-		if (v > (~0UL - 9) / 10)
+		if (v > (~0UL - d) / 10)
 			return false;
-		v = v * 10 + (unsigned long)(*p - '0');
+		v = v * 10 + d;
 	}
 	if (v < min || v > max)
 		return false;

@@ -91,9 +91,10 @@ int frame_mark(struct frame_table *ft, uint64_t base, uint64_t size,
 	rc = frame_index(ft, base, &first);
 	if (rc)
 		return rc;
-	n = (uint32_t)(size >> FRAME_SHIFT);
-	if (n > ft->nframes - first)
+	/* Compare before narrowing, so a huge size cannot wrap to a small n. */
+	if (size >> FRAME_SHIFT > ft->nframes - first)
 		return E_RANGE;
+	n = (uint32_t)(size >> FRAME_SHIFT);
 	for (i = first; i < first + n; i++) {
 		struct frame *f = &ft->frames[i];
 

@@ -15,6 +15,8 @@ static int memmap_insert(struct memmap *m, uint64_t base, uint64_t end)
 {
 	unsigned i;
 
+	if (align_up(base) < base)
+		return 0; /* starts inside the last page: nothing whole */
 	base = align_up(base);
 	end &= ~(PAGE - 1);
 	if (base >= end)
@@ -36,6 +38,8 @@ int memmap_remove(struct memmap *m, uint64_t base, uint64_t end)
 	unsigned i;
 	int rc;
 
+	if (base >= end)
+		return 0; /* nothing to remove; splitting here would corrupt m */
 	m->n = 0;
 	for (i = 0; i < in.n; i++) {
 		uint64_t rb = in.r[i].base, re = rb + in.r[i].size;
@@ -94,8 +98,15 @@ int memmap_subtract(struct memmap *out, const struct mem_range *ram,
 
 		if (e < b)
 			return E_RANGE;
-		/* Round the hole outward: a partly reserved page is reserved. */
-		rc = memmap_remove(out, b & ~(PAGE - 1), align_up(e));
+		if (b == e)
+			continue; /* empty: reserves no page */
+		/*
+		 * Round the hole outward: a partly reserved page is reserved.
+		 * An end in the last page would round to 0; no RAM lies past
+		 * it, so ending at the top of the space is the same hole.
+		 */
+		e = align_up(e) < e ? ~0ULL : align_up(e);
+		rc = memmap_remove(out, b & ~(PAGE - 1), e);
 		if (rc)
 			return rc;
 	}

@@ -212,13 +212,20 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 			s.plus = s.space = false;
 			out_num(&o, arg_unsigned(&ap, len), false, &s);
 			break;
-		case 'p':
-			s.base = 16;
-			s.alt = false;
-			s.prec = 16;
-			out_str(&o, "0x", &(struct spec){ .prec = -1 });
-			out_num(&o, (uintptr_t)va_arg(ap, void *), false, &s);
+		case 'p': {
+			/* Width pads around "0x" and the digits as one unit. */
+			struct spec ps = { .base = 16, .prec = 16 };
+			int pad = s.width - 18;
+
+			if (!s.left)
+				out_pad(&o, ' ', pad);
+			out_c(&o, '0');
+			out_c(&o, 'x');
+			out_num(&o, (uintptr_t)va_arg(ap, void *), false, &ps);
+			if (s.left)
+				out_pad(&o, ' ', pad);
 			break;
+		}
 		case 'c': {
 			char c = (char)va_arg(ap, int);
 			if (!s.left)

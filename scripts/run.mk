@@ -20,11 +20,17 @@ run: check-deps all
 run-sifive: check-deps all
 	$(QEMU) -M sifive_u -smp $(if $(filter 1,$(SMP)),2,$(SMP)) $(QEMU_COMMON) $(QEMU_KERNEL)
 
-$(O)/uboot-disk.img: $(O)/Image $(O)/initramfs.cpio scripts/mkbootdisk
+# The disk is remade when the Image, the initramfs or APPEND change
+# (uboot-disk.append records the APPEND it was made with).
+$(O)/uboot-disk.img: $(O)/Image $(O)/initramfs.cpio scripts/mkbootdisk $(O)/uboot-disk.append
 	$(Q)scripts/mkbootdisk $@ $(O)/Image $(O)/initramfs.cpio "$(APPEND)"
 
+$(O)/uboot-disk.append: FORCE
+	$(Q)mkdir -p $(@D); printf '%s\n' "$(APPEND)" | cmp -s - $@ 2>/dev/null || \
+		printf '%s\n' "$(APPEND)" >$@
+
 run-uboot: check-deps all $(O)/uboot-disk.img
-	$(QEMU) -M virt -smp $(SMP) -m $(if $(filter 128M,$(MEM)),256M,$(MEM)) \
+	$(QEMU) -M virt -smp $(SMP) -m $(if $(filter 32M 64M 128M 192M,$(MEM)),256M,$(MEM)) \
 		-nographic -no-reboot -bios $(FW_JUMP) -kernel $(UBOOT) \
 		-drive file=$(O)/uboot-disk.img,format=raw,if=none,id=hd0 \
 		-device virtio-blk-device,drive=hd0

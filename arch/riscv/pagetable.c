@@ -56,25 +56,26 @@ static int pt_slot(const struct pt_ops *ops, uint64_t root, uint64_t va,
 int pt_map(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t pa,
 	   uint64_t size, uint64_t perm)
 {
-	uint64_t end = va + size;
+	/* The last byte, not the end: a range may end exactly at 2^64. */
+	uint64_t last = va + size - 1;
 	int rc;
 
-	if ((va | pa | size) & 0xfff || end < va)
+	if ((va | pa | size) & 0xfff || (size && last < va))
 		return E_INVAL;
-	if (!canonical(va) || (size && !canonical(end - 1)))
+	if (!canonical(va) || (size && !canonical(last)))
 		return E_INVAL;
 	if ((perm & PTE_W) && !(perm & PTE_R))
 		return E_INVAL; /* reserved encoding in the privileged spec */
 	if (!(perm & PTE_LEAF_MASK))
 		return E_INVAL;
 
-	while (va < end) {
+	while (size) {
 		unsigned level = LEVELS - 1;
 		uint64_t *slot;
 
 		/* The largest page that is aligned on both sides and fits. */
 		while (level > 0 && (((va | pa) & (level_size(level) - 1)) ||
-				     end - va < level_size(level)))
+				     size < level_size(level)))
 			level--;
 		rc = pt_slot(ops, root, va, level, &slot);
 		if (rc)
@@ -84,6 +85,7 @@ int pt_map(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t pa,
 		*slot = pte_leaf(pa, perm);
 		va += level_size(level);
 		pa += level_size(level);
+		size -= level_size(level);
 	}
 	return 0;
 }

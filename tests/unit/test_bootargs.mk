@@ -1,0 +1,2 @@
+UNIT_TESTS += bootargs
+UNIT_SRCS_bootargs := tests/unit/test_bootargs.c kernel/bootargs.c

@@ -1,0 +1,2 @@
+UNIT_TESTS += pagetable
+UNIT_SRCS_pagetable := tests/unit/test_pagetable.c arch/riscv/pagetable.c
