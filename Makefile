@@ -35,7 +35,7 @@ GIT_DESC := $(shell git -C $(srctree) describe --always --dirty 2>/dev/null || e
 
 # Goals that must not trigger a kernel build or read .config.
 CONFIG_GOALS := menuconfig defconfig %_defconfig olddefconfig savedefconfig
-NODEP_GOALS  := help clean distclean install-deps $(CONFIG_GOALS)
+NODEP_GOALS  := help clean distclean install-deps libos $(CONFIG_GOALS)
 
 .DEFAULT_GOAL := all
 .PHONY: all help clean distclean install-deps check-deps
@@ -125,13 +125,22 @@ $(O)/Image: $(O)/rivet.elf scripts/check-image
 
 # ------------------------------------------------------------ initramfs ---
 
-INITRAMFS_FILES := etc/rivet.conf
-$(O)/initramfs.cpio: $(wildcard initramfs/etc/*)
-	@$(if $(Q),echo "  CPIO    $@")
-	@mkdir -p $(dir $@)
-	$(Q)cd initramfs && printf "%s\n" $(INITRAMFS_FILES) | cpio --quiet -o -H newc -R 0:0 > $(abspath $@)
+include libos/libos.mk
 
-all: $(O)/rivet.elf $(O)/Image $(O)/initramfs.cpio $(O)/host/rivet-dtinfo
+# The initramfs holds the boot configuration and every libOS image it
+# names (image = /libos/NAME.elf), built from libos/NAME/.
+INITRAMFS_CONF := initramfs/etc/rivet.conf
+INITRAMFS_APPS := $(shell sed -n 's|^image *= */libos/\([a-z0-9_-]*\)\.elf.*|\1|p' $(INITRAMFS_CONF))
+
+$(O)/initramfs.cpio: $(INITRAMFS_CONF) $(foreach a,$(INITRAMFS_APPS),$(O)/libos/$(a).elf)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)rm -rf $(O)/initramfs && mkdir -p $(O)/initramfs/etc $(O)/initramfs/libos
+	$(Q)cp $(INITRAMFS_CONF) $(O)/initramfs/etc/
+	$(Q)$(if $(INITRAMFS_APPS),cp $(foreach a,$(INITRAMFS_APPS),$(O)/libos/$(a).elf) $(O)/initramfs/libos/)
+	$(Q)cd $(O)/initramfs && find etc libos | LC_ALL=C sort | \
+		cpio --quiet -o -H newc -R 0:0 > $(abspath $@)
+
+all: $(O)/rivet.elf $(O)/Image $(O)/initramfs.cpio $(O)/host/rivet-dtinfo libos
 
 # ------------------------------------------------------------- kconfig ---
 

@@ -109,8 +109,8 @@ const char *fdt_prop_str(const struct fdt *f, int node, const char *name);
  * idx-th string of a string-list property ("compatible"), or NULL past the
  * end; a final piece not NUL-terminated inside the value is not returned.
  */
-const char *fdt_stringlist_get(const struct fdt *f, int node,
-			       const char *name, unsigned idx);
+const char *fdt_stringlist_item(const struct fdt *f, int node,
+				const char *name, unsigned idx);
 
 /* Single big-endian cell / u64 property readers; false if absent or wrong size. */
 bool fdt_prop_u32(const struct fdt *f, int node, const char *name,

@@ -13,10 +13,12 @@
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/initramfs.h"
+#include "kernel/launch.h"
 #include "kernel/machine.h"
 #include "kernel/mem.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include "kernel/test_hooks.h"
 #include "kernel/version.h"
 
@@ -177,8 +179,10 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 	initramfs_init(&machine, &initramfs); /* find the initramfs */
 	if (test_hooks_run)
 		test_hooks_run(machine.bootargs);
-	timer_selftest();
-	pr_notice("rivet: no domains to run yet; %u frames free\n",
+	timer_selftest();                /* interrupts arrive */
+	if (launch_domains(&initramfs))  /* config, ELF images, domains */
+		sched_start();           /* runs until all have ended */
+	pr_notice("rivet: no domain to run; %u frames free\n",
 		  mem_frames()->nfree);
 	machine_power_off();
 }

@@ -8,6 +8,9 @@ SMP ?= 2
 MEM ?= 256M
 APPEND ?=
 
+# -icount shift=0: virtual time follows executed instructions (1 GHz), as
+# on hardware, instead of the host clock, which TCG translation skews.
+QEMU_ICOUNT := -icount shift=0,sleep=off
 QEMU_COMMON := -nographic -no-reboot -bios $(FW_JUMP)
 QEMU_KERNEL := -kernel $(O)/rivet.elf -initrd $(O)/initramfs.cpio \
 	$(if $(APPEND),-append "$(APPEND)")
@@ -15,7 +18,7 @@ QEMU_KERNEL := -kernel $(O)/rivet.elf -initrd $(O)/initramfs.cpio \
 .PHONY: run run-sifive run-uboot debug dtinfo
 
 run: check-deps all
-	$(QEMU) -M virt -smp $(SMP) -m $(MEM) $(QEMU_COMMON) $(QEMU_KERNEL)
+	$(QEMU) -M virt -smp $(SMP) -m $(MEM) $(QEMU_COMMON) $(QEMU_ICOUNT) $(QEMU_KERNEL)
 
 run-sifive: check-deps all
 	$(QEMU) -M sifive_u -smp $(if $(filter 1,$(SMP)),2,$(SMP)) $(QEMU_COMMON) $(QEMU_KERNEL)

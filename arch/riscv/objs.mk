@@ -11,3 +11,5 @@ obj-y += arch/riscv/vm.o
 
 # early_map.c runs before the MMU is on: no jump tables (absolute addresses).
 CFLAGS_early_map := -fno-jump-tables
+obj-y += arch/riscv/uvm.o
+obj-y += arch/riscv/fpu.o

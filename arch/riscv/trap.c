@@ -9,8 +9,12 @@
 #include "arch/riscv/backtrace.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/timer.h"
+#include "arch/riscv/uctx.h"
+#include "kernel/domain.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/syscall.h"
 
 volatile unsigned long trap_expect_illegal;
 
@@ -97,4 +101,44 @@ void trap_handler(struct trap_frame *tf)
 		return;
 	}
 	kernel_fault(tf);
+}
+
+/* An exception the fast path did not reflect: the domain cannot go on. */
+static void user_fault(struct domain *d, unsigned long scause,
+		       unsigned long stval)
+{
+	d->ctx.faults++;
+	if (!d->ctx.exc_entry)
+		domain_kill(d, "%s at epc 0x%llx, tval 0x%lx, and no exception "
+			       "handler",
+			    trap_cause_name(scause),
+			    (unsigned long long)d->ctx.sepc, stval);
+	else
+		domain_kill(d, "%s at epc 0x%llx, tval 0x%lx, inside its own "
+			       "exception handler",
+			    trap_cause_name(scause),
+			    (unsigned long long)d->ctx.sepc, stval);
+	sched_remove(d);
+}
+
+struct uctx *user_trap(struct uctx *u)
+{
+	struct domain *d = (struct domain *)u;
+	unsigned long scause = csr_read(scause), stval = csr_read(stval);
+	unsigned long code = scause & ~SCAUSE_INTR;
+
+	sched_note_sstatus(d, csr_read(sstatus));
+	if (scause & SCAUSE_INTR) {
+		if (code == IRQ_S_TIMER)
+			sched_timer(d);
+		else
+			pr_warn("trap: unexpected interrupt %lu in %s\n", code,
+				d->name);
+	} else if (code == EXC_ECALL_U) {
+		syscall_dispatch(d);
+	} else {
+		user_fault(d, scause, stval);
+	}
+	/* Whoever runs now; the scheduler powers off if nobody is left. */
+	return &sched_current()->ctx;
 }

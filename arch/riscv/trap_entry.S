@@ -1,15 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Trap entry and exit for traps taken in S-mode. Every general register is
- * saved in a struct trap_frame on the current kernel stack, so the C
- * handler can print them all and a handled interrupt resumes exactly.
+ * Trap entry and exit.
+ *
+ * sscratch tells where a trap came from: 0 in S-mode, the running domain's
+ * struct uctx while it is in U-mode (arch/riscv/uctx.h).
+ *
+ * From U-mode there are two fast paths that touch only t0 and t1, which
+ * they park in the uctx first:
+ *   - SYS_null returns at once (the measured floor of a system call);
+ *   - an exception, when the domain has an exception entry and is not
+ *     already in an upcall, is reflected: cause, epc, tval and the user's
+ *     t0/t1 go to its upcall area, in_upcall is set, and sret enters the
+ *     handler with every other register as it was. The domain resumes by
+ *     itself (see include/rivet/abi.h).
+ * Everything else saves the full user context in the uctx and calls
+ * user_trap() on the hart's kernel stack.
+ *
+ * From S-mode every register is saved in a struct trap_frame on the
+ * current kernel stack, so a fault report can print them all.
  */
+#include <rivet/abi.h>
+#include <rivet/syscall.h>
+
 #include "arch/riscv/trap_frame.h"
+#include "arch/riscv/uctx.h"
 
 	.section .text
 	.balign	4				/* stvec direct mode needs it */
 	.globl	trap_entry
 trap_entry:
+	csrrw	sp, sscratch, sp		/* U: sp = uctx; S: sp = 0 */
+	bnez	sp, from_user
+	csrrw	sp, sscratch, sp		/* S: put both back */
+
 	addi	sp, sp, -TF_SIZE
 	sd	x1, TF_REG(1)(sp)
 	sd	x3, TF_REG(3)(sp)
@@ -91,4 +114,128 @@ trap_entry:
 	ld	x30, TF_REG(30)(sp)
 	ld	x31, TF_REG(31)(sp)
 	addi	sp, sp, TF_SIZE
+	sret
+
+from_user:
+	sd	t0, UC_REG(5)(sp)
+	sd	t1, UC_REG(6)(sp)
+	csrr	t0, scause
+	bltz	t0, user_slow			/* interrupts: the scheduler */
+	li	t1, 8				/* ecall from U-mode */
+	beq	t0, t1, user_ecall
+
+	/* Exception: reflect it if the domain can take it. */
+	ld	t1, UC_EXC_ENTRY(sp)
+	beqz	t1, user_slow			/* no handler: the kernel kills */
+	ld	t1, UC_UPCALL_KVA(sp)
+	ld	t0, UPCALL_IN_UPCALL(t1)
+	bnez	t0, user_slow			/* fault inside its handler */
+	csrr	t0, scause
+	sd	t0, UPCALL_CAUSE(t1)
+	csrr	t0, sepc
+	sd	t0, UPCALL_EPC(t1)
+	csrr	t0, stval
+	sd	t0, UPCALL_TVAL(t1)
+	ld	t0, UC_REG(5)(sp)		/* the user's t0 and t1 */
+	sd	t0, UPCALL_T0(t1)
+	ld	t0, UC_REG(6)(sp)
+	sd	t0, UPCALL_T1(t1)
+	li	t0, 1
+	sd	t0, UPCALL_IN_UPCALL(t1)
+	ld	t0, UC_FAULTS(sp)
+	addi	t0, t0, 1
+	sd	t0, UC_FAULTS(sp)
+	ld	t0, UC_EXC_ENTRY(sp)
+	csrw	sepc, t0			/* enter the handler ... */
+	csrrw	sp, sscratch, sp		/* ... with the user's sp */
+	sret
+
+user_ecall:
+	bnez	a7, user_slow			/* SYS_null is 0 */
+	csrr	t0, sepc
+	addi	t0, t0, 4			/* past the ecall */
+	csrw	sepc, t0
+	li	a0, 0
+	ld	t0, UC_REG(5)(sp)
+	ld	t1, UC_REG(6)(sp)
+	csrrw	sp, sscratch, sp
+	sret
+
+user_slow:
+	sd	x1, UC_REG(1)(sp)
+	sd	x3, UC_REG(3)(sp)
+	sd	x4, UC_REG(4)(sp)
+	sd	x7, UC_REG(7)(sp)
+	sd	x8, UC_REG(8)(sp)
+	sd	x9, UC_REG(9)(sp)
+	sd	x10, UC_REG(10)(sp)
+	sd	x11, UC_REG(11)(sp)
+	sd	x12, UC_REG(12)(sp)
+	sd	x13, UC_REG(13)(sp)
+	sd	x14, UC_REG(14)(sp)
+	sd	x15, UC_REG(15)(sp)
+	sd	x16, UC_REG(16)(sp)
+	sd	x17, UC_REG(17)(sp)
+	sd	x18, UC_REG(18)(sp)
+	sd	x19, UC_REG(19)(sp)
+	sd	x20, UC_REG(20)(sp)
+	sd	x21, UC_REG(21)(sp)
+	sd	x22, UC_REG(22)(sp)
+	sd	x23, UC_REG(23)(sp)
+	sd	x24, UC_REG(24)(sp)
+	sd	x25, UC_REG(25)(sp)
+	sd	x26, UC_REG(26)(sp)
+	sd	x27, UC_REG(27)(sp)
+	sd	x28, UC_REG(28)(sp)
+	sd	x29, UC_REG(29)(sp)
+	sd	x30, UC_REG(30)(sp)
+	sd	x31, UC_REG(31)(sp)
+	csrr	t0, sscratch			/* the user's sp */
+	sd	t0, UC_REG(2)(sp)
+	csrr	t0, sepc
+	sd	t0, UC_SEPC(sp)
+	csrw	sscratch, zero			/* in the kernel from here */
+	mv	a0, sp
+	ld	sp, UC_KERNEL_SP(a0)
+	call	user_trap			/* returns the uctx to resume */
+	/* fall through with a0 = uctx */
+
+	.globl	return_to_user
+return_to_user:
+	ld	t0, UC_SEPC(a0)
+	csrw	sepc, t0
+	ld	t0, UC_SSTATUS(a0)		/* SPP = U, SPIE = 1, FS */
+	csrw	sstatus, t0
+	csrw	sscratch, a0			/* where the next trap saves */
+	ld	x1, UC_REG(1)(a0)
+	ld	x2, UC_REG(2)(a0)
+	ld	x3, UC_REG(3)(a0)
+	ld	x4, UC_REG(4)(a0)
+	ld	x5, UC_REG(5)(a0)
+	ld	x6, UC_REG(6)(a0)
+	ld	x7, UC_REG(7)(a0)
+	ld	x8, UC_REG(8)(a0)
+	ld	x9, UC_REG(9)(a0)
+	ld	x11, UC_REG(11)(a0)
+	ld	x12, UC_REG(12)(a0)
+	ld	x13, UC_REG(13)(a0)
+	ld	x14, UC_REG(14)(a0)
+	ld	x15, UC_REG(15)(a0)
+	ld	x16, UC_REG(16)(a0)
+	ld	x17, UC_REG(17)(a0)
+	ld	x18, UC_REG(18)(a0)
+	ld	x19, UC_REG(19)(a0)
+	ld	x20, UC_REG(20)(a0)
+	ld	x21, UC_REG(21)(a0)
+	ld	x22, UC_REG(22)(a0)
+	ld	x23, UC_REG(23)(a0)
+	ld	x24, UC_REG(24)(a0)
+	ld	x25, UC_REG(25)(a0)
+	ld	x26, UC_REG(26)(a0)
+	ld	x27, UC_REG(27)(a0)
+	ld	x28, UC_REG(28)(a0)
+	ld	x29, UC_REG(29)(a0)
+	ld	x30, UC_REG(30)(a0)
+	ld	x31, UC_REG(31)(a0)
+	ld	x10, UC_REG(10)(a0)		/* a0 last: it was the base */
 	sret

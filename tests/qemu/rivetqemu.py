@@ -87,3 +87,33 @@ def dtinfo(dtb):
     """rivet-dtinfo's description of dtb, as text."""
     return subprocess.run([build_path("host/rivet-dtinfo"), dtb], check=True,
                           capture_output=True, text=True).stdout
+
+
+def make_initramfs(tmp_path, config, files):
+    """Packs config (text for /etc/rivet.conf) and files ({archive path:
+    local path or bytes}) into a cpio newc archive; returns its path."""
+    root = tmp_path / "initramfs"
+    (root / "etc").mkdir(parents=True, exist_ok=True)
+    (root / "etc" / "rivet.conf").write_text(config)
+    names = ["etc/rivet.conf"]
+    for name, src in files.items():
+        dst = root / name.lstrip("/")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        data = src if isinstance(src, bytes) else open(src, "rb").read()
+        dst.write_bytes(data)
+        names.append(name.lstrip("/"))
+    out = tmp_path / "initramfs.cpio"
+    with open(out, "wb") as f:
+        subprocess.run(["cpio", "--quiet", "-o", "-H", "newc", "-R", "0:0"],
+                       input="\n".join(names).encode(), stdout=f,
+                       cwd=root, check=True)
+    return str(out)
+
+
+def boot_domains(tmp_path, config, files, append=None, timeout=60,
+                 extra=()):
+    """Boots QEMU virt with an initramfs holding config and files."""
+    initrd = make_initramfs(tmp_path, config, files)
+    return boot_kernel("virt", smp=1, mem="256M", append=append,
+                       initrd=False, extra=["-initrd", initrd] + list(extra),
+                       timeout=timeout)

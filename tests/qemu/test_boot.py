@@ -29,7 +29,7 @@ def test_virt_reports_ram_harts_uart_plic(smp, mem):
     contexts = {int(h): int(c) for h, c in
                 b.findall(r"plic: hart (\d+) S-mode context (\d+)")}
     assert contexts == {h: 2 * h + 1 for h in range(smp)}
-    assert b.has(r"initramfs: 0x[0-9a-f]+-0x[0-9a-f]+, 512 bytes, cpio newc")
+    assert b.has(r"initramfs: 0x[0-9a-f]+-0x[0-9a-f]+, \d+ bytes, cpio newc")
     assert b.has(r"timer: interrupt after \d+ us")
     assert_clean_stop(b)
 
@@ -103,7 +103,7 @@ def test_loglevel_bootarg_hides_info_but_keeps_notices():
     quiet = boot_kernel("virt", append="loglevel=5")
     assert quiet.has(r"Rivet \d+\.\d+\.\d+ ")
     assert not quiet.has(r"mem: total RAM"), quiet
-    assert quiet.has(r"rivet: no domains to run yet")
+    assert quiet.has(r"summary: hello +id 1 exited, status 0")
     verbose = boot_kernel("virt", append="loglevel=7")
     assert verbose.has(r"boot: bootargs \"loglevel=7\", loglevel 7")
 

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/* Domain address spaces; see uvm.h. */
+#include "arch/riscv/uvm.h"
+
+#include "arch/riscv/csr.h"
+#include "arch/riscv/memlayout.h"
+#include "arch/riscv/pagetable.h"
+#include "arch/riscv/pte.h"
+#include "kernel/domain.h"
+#include "kernel/lib/string.h"
+#include "kernel/vm.h"
+#include <rivet/abi.h>
+#include <rivet/errno.h>
+
+static int uvm_alloc_table(void *ctx, uint64_t *pa)
+{
+	return domain_frame_alloc(ctx, pa);
+}
+
+static uint64_t *uvm_table_va(void *ctx, uint64_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+static struct pt_ops uvm_ops(struct domain *d)
+{
+	return (struct pt_ops){ .alloc = uvm_alloc_table,
+				.va = uvm_table_va,
+				.ctx = d };
+}
+
+int uvm_create(struct domain *d)
+{
+	uint64_t *root, *kroot = phys_to_virt(vm_kernel_root());
+	int rc = domain_frame_alloc(d, &d->root_pa);
+
+	if (rc)
+		return rc;
+	root = phys_to_virt(d->root_pa);
+	/* The upper half (entries 256..511) is the kernel's, shared. */
+	memcpy(&root[256], &kroot[256], 256 * sizeof(uint64_t));
+	return 0;
+}
+
+int uvm_map(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm)
+{
+	struct pt_ops ops = uvm_ops(d);
+
+	if (va >= RIVET_USER_TOP)
+		return E_RANGE;
+	return pt_map(&ops, d->root_pa, va, pa, PAGE_SIZE, perm | PTE_U);
+}
+
+int uvm_lookup(const struct domain *d, uint64_t va, uint64_t *pa,
+	       uint64_t *perm)
+{
+	struct pt_ops ops = uvm_ops((struct domain *)d);
+	uint64_t pte;
+
+	if (va >= RIVET_USER_TOP)
+		return E_RANGE;
+	if (pt_lookup(&ops, d->root_pa, va, pa, &pte, 0) || !(pte & PTE_U))
+		return E_RANGE;
+	*perm = pte & (PTE_R | PTE_W | PTE_X);
+	return 0;
+}
+
+/* Frees the tables below table (at level) and the frames they map. */
+static void uvm_free_level(struct domain *d, uint64_t table_pa, int level)
+{
+	uint64_t *t = phys_to_virt(table_pa);
+	unsigned i, n = level == 2 ? 256 : 512; /* root: user half only */
+
+	for (i = 0; i < n; i++) {
+		if (!(t[i] & PTE_V))
+			continue;
+		if (!pte_is_leaf(t[i]))
+			uvm_free_level(d, pte_pa(t[i]), level - 1);
+		else
+			domain_frame_free(d, pte_pa(t[i]));
+		t[i] = 0;
+	}
+	domain_frame_free(d, table_pa);
+}
+
+void uvm_destroy(struct domain *d)
+{
+	if (!d->root_pa)
+		return;
+	uvm_free_level(d, d->root_pa, 2);
+	d->root_pa = 0;
+}
+
+void uvm_activate(const struct domain *d)
+{
+	csr_write(satp, SATP_MODE_SV39 | (uint64_t)d->asid << 44 |
+				d->root_pa >> PAGE_SHIFT);
+	/* QEMU and the U74 honour ASIDs; a fence keeps it simple and safe
+	 * while domains are few and switches are explicit. */
+	__asm__ volatile("sfence.vma zero, %0" ::"r"((uint64_t)d->asid)
+			 : "memory");
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The memory shared between the kernel and a domain, and the fixed user
+ * addresses both sides agree on. Offsets used from assembly are pinned with
+ * _Static_assert in kernel/upcall.c and libos/lib/upcall.c.
+ *
+ * User address space (Sv39 lower half, below RIVET_USER_TOP):
+ *   0x10000 ..               the libOS ELF image (its own link address)
+ *   RIVET_STACK_TOP          initial stack, RIVET_STACK_PAGES pages below
+ *   RIVET_UPCALL_VA          upcall area: read-write, kernel-pinned
+ *   RIVET_INFO_VA            shared info page: read-only
+ */
+#ifndef RIVET_ABI_H
+#define RIVET_ABI_H
+
+#define RIVET_USER_TOP    0x0000004000000000UL /* 256 GiB */
+#define RIVET_INFO_VA     0x0000003ffffff000UL
+#define RIVET_UPCALL_VA   0x0000003fffffe000UL
+#define RIVET_STACK_TOP   0x0000003fff000000UL
+#define RIVET_STACK_PAGES 16
+
+/* Upcall causes besides exception codes (scause values 0..15). */
+#define RIVET_UPCALL_SLICE_END 0x100
+/*
+ * Reserved. Today an FP instruction run with FP off is reflected as the
+ * illegal-instruction exception it is (cause 2); the libOS decodes it and
+ * calls SYS_fp_enable (libos/lib/upcall.c). The kernel does not decode.
+ */
+#define RIVET_UPCALL_FP_OFF    0x101
+
+/* Offsets into struct rivet_upcall, for the assembly entry paths. */
+#define UPCALL_IN_UPCALL 0x00
+#define UPCALL_CAUSE     0x08
+#define UPCALL_EPC       0x10
+#define UPCALL_TVAL      0x18
+#define UPCALL_T0        0x20
+#define UPCALL_T1        0x28
+#define UPCALL_SAVE      0x40 /* 32 words the libOS may use to save regs */
+
+#define RIVET_INFO_MAGIC 0x52495645544e4649UL /* "RIVETNFI" */
+
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+
+/*
+ * Written by the kernel when it reflects an exception or upcalls the
+ * domain; the domain reads it and resumes by itself. t0 and t1 are the
+ * user's values: the kernel needed those two registers to get here. The
+ * domain's resume path restores them, clears in_upcall and jumps to epc
+ * through gp, which the libOS ABI reserves for this (code is linked
+ * without gp relaxation and never uses gp).
+ */
+struct rivet_upcall {
+	uint64_t in_upcall;
+	uint64_t cause;
+	uint64_t epc;
+	uint64_t tval;
+	uint64_t t0, t1;
+	uint64_t reserved[2];
+	uint64_t save[32];
+};
+
+/* Written by the kernel, read-only to the domain: queries need no call. */
+struct rivet_info {
+	uint64_t magic;
+	uint32_t domain_id;
+	uint32_t hart_id;
+	uint64_t timebase_hz; /* rdtime ticks per second */
+	uint64_t slice_end;   /* rdtime value at which the slice ends */
+	uint64_t slice_ticks; /* length of a full slice */
+	uint64_t pending;     /* event bits not yet taken by wait */
+	uint64_t slices_used;
+	uint32_t strikes;
+	uint32_t ndomains;    /* entries valid in domains[] */
+	char name[32];
+	struct {
+		char name[32];
+		uint32_t id;
+		uint32_t state; /* RIVET_DOMAIN_* */
+	} domains[16];        /* the registry, kept current by the kernel */
+};
+
+#endif
+
+#define RIVET_DOMAIN_RUNNABLE 1
+#define RIVET_DOMAIN_WAITING  2
+#define RIVET_DOMAIN_EXITED   3
+#define RIVET_DOMAIN_KILLED   4
+
+#endif

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot configuration, /etc/rivet.conf in the initramfs. Plain text:
+ *
+ *   # comment
+ *   [domain NAME]            one section per domain, started in file order
+ *   image   = /libos/x.elf   required: path in the initramfs
+ *   memory  = 16M            required: frame quota (K, M, G suffixes; 4K multiple)
+ *   slice   = 2ms            CPU slice (us, ms, s); default CONFIG_SLICE_DEFAULT_US
+ *   slots   = 256            capability slots; default CONFIG_CAP_SLOTS_DEFAULT
+ *   strikes = 3              slice overruns tolerated before the kill; default 3
+ *   grace   = 100us          time to yield after the slice-end upcall; default 100us
+ *   device  = serial0        device-tree alias or path; may repeat
+ *
+ *   [channel A B]            a channel between domains A and B
+ *   size    = 4K             required: shared region size (4K multiple)
+ *
+ * The file is untrusted. Every error names the file, the line and what was
+ * expected. An error inside a [domain] section refuses that domain only;
+ * any other error (unknown section, text outside a section, a bad channel,
+ * too many domains, a NUL byte) makes the whole file unusable. Unknown keys
+ * are errors. Pure; host-testable.
+ */
+#ifndef KERNEL_BOOTCONF_H
+#define KERNEL_BOOTCONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BOOTCONF_MAX_DOMAINS  16
+#define BOOTCONF_MAX_CHANNELS 16
+#define BOOTCONF_MAX_DEVICES  4  /* per domain */
+#define BOOTCONF_MAX_ERRORS   16 /* further errors are counted, not kept */
+#define BOOTCONF_NAME_LEN     32 /* domain names: [a-z0-9_-], 1..31 chars */
+#define BOOTCONF_PATH_LEN     96
+#define BOOTCONF_MAX_SIZE     (64 * 1024) /* larger files are unusable */
+
+struct bootconf_error {
+	unsigned line; /* 1-based; 0 for whole-file errors */
+	char msg[128]; /* "file:line: what is wrong; expected what" */
+};
+
+struct bootconf_domain {
+	char name[BOOTCONF_NAME_LEN];
+	char image[BOOTCONF_PATH_LEN];
+	uint64_t memory;   /* bytes */
+	uint32_t slice_us;
+	uint32_t slots;
+	uint32_t strikes;
+	uint32_t grace_us;
+	char devices[BOOTCONF_MAX_DEVICES][BOOTCONF_PATH_LEN];
+	unsigned ndevices;
+	unsigned line;     /* of the section header */
+	bool valid;        /* false: refused, see error */
+	struct bootconf_error error; /* the first error of this domain */
+};
+
+struct bootconf_channel {
+	char a[BOOTCONF_NAME_LEN], b[BOOTCONF_NAME_LEN];
+	uint64_t size;
+	unsigned line;
+};
+
+struct bootconf {
+	bool usable; /* false: no domain may start */
+	struct bootconf_domain domains[BOOTCONF_MAX_DOMAINS];
+	unsigned ndomains;
+	struct bootconf_channel channels[BOOTCONF_MAX_CHANNELS];
+	unsigned nchannels;
+	struct bootconf_error errors[BOOTCONF_MAX_ERRORS];
+	unsigned nerrors;    /* kept */
+	unsigned nerrors_all; /* seen */
+};
+
+/* Defaults the parser applies to keys a domain leaves out. */
+struct bootconf_defaults {
+	uint32_t slice_us, slots, strikes, grace_us;
+};
+
+/*
+ * Parses text (len bytes, not necessarily NUL-terminated) named file in
+ * messages. Always fills c; returns 0 when the file is usable and every
+ * domain valid, else the first error's code (E_FORMAT, E_TOOBIG, ...).
+ * Cross-checks too: duplicate domain names (the later one is refused),
+ * channels naming unknown domains.
+ */
+int bootconf_parse(struct bootconf *c, const char *file, const char *text,
+		   size_t len, const struct bootconf_defaults *defaults);
+
+#endif

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Domain creation, teardown and the registry.
+ *
+ * A domain's frames are recorded in the frame table with its id as owner
+ * and counted against its quota, so teardown can free exactly what it
+ * held: every frame mapped in its user half plus the table pages
+ * (uvm_destroy), after which its count must be zero.
+ */
+#include "kernel/domain.h"
+
+#include <stdarg.h>
+
+#include "arch/riscv/csr.h"
+#include "arch/riscv/memlayout.h"
+#include "arch/riscv/pte.h"
+#include "arch/riscv/timer.h"
+#include "arch/riscv/uvm.h"
+#include "kernel/frame.h"
+#include "kernel/lib/string.h"
+#include "kernel/mem.h"
+#include "kernel/printk.h"
+#include "kernel/vsnprintf.h"
+#include <rivet/errno.h>
+
+static struct domain domains[DOMAIN_MAX];
+static unsigned ndomains;
+
+extern char boot_stack_top[];
+
+int domain_frame_alloc(struct domain *d, uint64_t *pa)
+{
+	int rc;
+
+	if (d->used_frames >= d->quota_frames)
+		return E_NOMEM;
+	rc = frame_alloc(mem_frames(), d->id, pa);
+	if (rc)
+		return rc;
+	memset(phys_to_virt(*pa), 0, PAGE_SIZE);
+	d->used_frames++;
+	return 0;
+}
+
+void domain_frame_free(struct domain *d, uint64_t pa)
+{
+	struct frame_table *ft = mem_frames();
+
+	/* Only frames this domain owns; anything else is left alone. */
+	if (frame_state_of(ft, pa) != FRAME_ALLOCATED ||
+	    ft->frames[(pa - ft->base) >> FRAME_SHIFT].owner != d->id)
+		return;
+	frame_free(ft, pa);
+	d->used_frames--;
+}
+
+/* Allocates, fills and maps one page of segment s at va. */
+static int load_page(struct domain *d, const struct elf_segment *s,
+		     uint64_t va, const uint8_t *elf)
+{
+	uint64_t pa, perm = PTE_R, copy_lo, copy_hi;
+	int rc = domain_frame_alloc(d, &pa);
+
+	if (rc)
+		return rc;
+	/* The file bytes [file_vaddr, file_vaddr+filesz) that fall here. */
+	copy_lo = va > s->file_vaddr ? va : s->file_vaddr;
+	copy_hi = va + PAGE_SIZE < s->file_vaddr + s->filesz
+			  ? va + PAGE_SIZE
+			  : s->file_vaddr + s->filesz;
+	if (copy_lo < copy_hi)
+		memcpy((uint8_t *)phys_to_virt(pa) + (copy_lo - va),
+		       elf + s->offset + (copy_lo - s->file_vaddr),
+		       copy_hi - copy_lo);
+	if (s->flags & ELF_SEG_W)
+		perm |= PTE_W;
+	if (s->flags & ELF_SEG_X)
+		perm |= PTE_X;
+	return uvm_map(d, va, pa, perm);
+}
+
+static int load_segments(struct domain *d, const struct elf_image *img,
+			 const uint8_t *elf)
+{
+	unsigned i;
+	uint64_t va;
+	int rc;
+
+	for (i = 0; i < img->nseg; i++) {
+		const struct elf_segment *s = &img->seg[i];
+
+		for (va = s->vaddr; va < s->vaddr + s->memsz; va += PAGE_SIZE) {
+			rc = load_page(d, s, va, elf);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* Maps a fresh zeroed page at va and returns its kernel address. */
+static int map_fresh(struct domain *d, uint64_t va, uint64_t perm, void **kva)
+{
+	uint64_t pa;
+	int rc = domain_frame_alloc(d, &pa);
+
+	if (!rc)
+		rc = uvm_map(d, va, pa, perm);
+	if (!rc && kva)
+		*kva = phys_to_virt(pa);
+	return rc;
+}
+
+static int map_runtime_pages(struct domain *d)
+{
+	unsigned i;
+	int rc;
+
+	for (i = 1; i <= RIVET_STACK_PAGES; i++) {
+		rc = map_fresh(d, RIVET_STACK_TOP - i * PAGE_SIZE,
+			       PTE_R | PTE_W, 0);
+		if (rc)
+			return rc;
+	}
+	rc = map_fresh(d, RIVET_UPCALL_VA, PTE_R | PTE_W, (void **)&d->upcall);
+	if (!rc)
+		rc = map_fresh(d, RIVET_INFO_VA, PTE_R, (void **)&d->info);
+	return rc;
+}
+
+static void init_info(struct domain *d)
+{
+	struct rivet_info *in = d->info;
+
+	in->magic = RIVET_INFO_MAGIC;
+	in->domain_id = d->id;
+	in->hart_id = 0;
+	in->timebase_hz = timer_hz();
+	in->slice_ticks = d->slice_ticks;
+	strlcpy(in->name, d->name, sizeof(in->name));
+}
+
+static void init_context(struct domain *d, uint64_t entry)
+{
+	d->ctx.sepc = entry;
+	d->ctx.x[REG_SP] = RIVET_STACK_TOP;
+	d->ctx.x[REG_A0] = RIVET_INFO_VA;
+	d->ctx.x[REG_A1] = RIVET_UPCALL_VA;
+	/* U-mode (SPP=0), interrupts on after sret (SPIE), FP off. */
+	d->ctx.sstatus = SSTATUS_SPIE;
+	d->ctx.kernel_sp = (uintptr_t)boot_stack_top;
+	d->ctx.upcall_kva = (uintptr_t)d->upcall;
+	d->ctx.exc_entry = 0;
+}
+
+struct domain *domain_create(const struct bootconf_domain *conf,
+			     const struct elf_image *img, const uint8_t *elf,
+			     size_t elf_len, const char **err)
+{
+	struct domain *d;
+	int rc;
+
+	if (ndomains == DOMAIN_MAX) {
+		*err = "too many domains";
+		return 0;
+	}
+	d = &domains[ndomains];
+	memset(d, 0, sizeof(*d));
+	d->id = ndomains + 1;
+	d->asid = (uint16_t)d->id;
+	strlcpy(d->name, conf->name, sizeof(d->name));
+	d->quota_frames = conf->memory / PAGE_SIZE;
+	d->slice_ticks = (uint64_t)conf->slice_us * timer_hz() / 1000000;
+	d->grace_ticks = (uint64_t)conf->grace_us * timer_hz() / 1000000;
+	d->max_strikes = conf->strikes;
+
+	rc = uvm_create(d);
+	if (!rc)
+		rc = load_segments(d, img, elf);
+	if (!rc)
+		rc = map_runtime_pages(d);
+	if (rc) {
+		*err = rc == E_NOMEM ? "its memory quota is too small for its "
+				       "image, stack and kernel-shared pages"
+				     : "its address space could not be built";
+		uvm_destroy(d);
+		return 0;
+	}
+	(void)elf_len;
+	init_info(d);
+	init_context(d, img->entry);
+	d->state = DOMAIN_RUNNABLE;
+	ndomains++;
+	return d;
+}
+
+void domain_destroy(struct domain *d, enum domain_state state)
+{
+	uvm_destroy(d);
+	d->info = 0;
+	d->upcall = 0;
+	d->state = state;
+	if (d->used_frames)
+		pr_err("domain %s: %llu frames still owned after teardown\n",
+		       d->name, (unsigned long long)d->used_frames);
+	domain_registry_update();
+}
+
+void domain_kill(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(d->kill_reason, sizeof(d->kill_reason), fmt, ap);
+	va_end(ap);
+	pr_err("domain %s (id %u) killed: %s\n", d->name, d->id,
+	       d->kill_reason);
+	domain_destroy(d, DOMAIN_KILLED);
+}
+
+struct domain *domain_by_id(long id)
+{
+	if (id < 1 || (unsigned long)id > ndomains)
+		return 0;
+	return &domains[id - 1];
+}
+
+struct domain *domain_by_name(const char *name, unsigned long len)
+{
+	unsigned i;
+
+	for (i = 0; i < ndomains; i++)
+		if (strlen(domains[i].name) == len &&
+		    !memcmp(domains[i].name, name, len))
+			return &domains[i];
+	return 0;
+}
+
+static bool live(const struct domain *d)
+{
+	return d->state == DOMAIN_RUNNABLE || d->state == DOMAIN_WAITING;
+}
+
+unsigned domain_live_count(void)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < ndomains; i++)
+		n += live(&domains[i]);
+	return n;
+}
+
+struct domain *domain_at(unsigned index)
+{
+	return index < ndomains ? &domains[index] : 0;
+}
+
+void domain_registry_update(void)
+{
+	unsigned i, j;
+
+	for (i = 0; i < ndomains; i++) {
+		struct rivet_info *in = domains[i].info;
+
+		if (!in)
+			continue;
+		in->ndomains = ndomains;
+		for (j = 0; j < ndomains; j++) {
+			strlcpy(in->domains[j].name, domains[j].name,
+				sizeof(in->domains[j].name));
+			in->domains[j].id = domains[j].id;
+			in->domains[j].state = domains[j].state;
+		}
+	}
+}
+
+void domain_summary(void)
+{
+	unsigned i;
+
+	pr_notice("summary: %u domains\n", ndomains);
+	for (i = 0; i < ndomains; i++) {
+		struct domain *d = &domains[i];
+
+		if (d->state == DOMAIN_EXITED)
+			pr_notice("summary: %-12s id %u exited, status %ld, "
+				  "slices %llu, strikes %u, faults %u\n",
+				  d->name, d->id, d->exit_status,
+				  (unsigned long long)d->slices_used,
+				  d->strikes,
+				  (unsigned)d->ctx.faults);
+		else
+			pr_notice("summary: %-12s id %u killed (%s), slices "
+				  "%llu, strikes %u, faults %u\n",
+				  d->name, d->id, d->kill_reason,
+				  (unsigned long long)d->slices_used,
+				  d->strikes,
+				  (unsigned)d->ctx.faults);
+	}
+}

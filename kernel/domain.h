@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domains: one libOS instance each, created from the boot configuration.
+ * A domain owns an address space, its frames (charged against its quota),
+ * an upcall area and a read-only info page; it runs in U-mode.
+ */
+#ifndef KERNEL_DOMAIN_H
+#define KERNEL_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/riscv/uctx.h"
+#include "kernel/bootconf.h"
+#include "kernel/elf.h"
+#include <rivet/abi.h>
+
+#define DOMAIN_MAX BOOTCONF_MAX_DOMAINS
+
+enum domain_state {
+	DOMAIN_FREE = 0,
+	DOMAIN_RUNNABLE = RIVET_DOMAIN_RUNNABLE,
+	DOMAIN_WAITING = RIVET_DOMAIN_WAITING,
+	DOMAIN_EXITED = RIVET_DOMAIN_EXITED,
+	DOMAIN_KILLED = RIVET_DOMAIN_KILLED,
+};
+
+struct domain {
+	struct uctx ctx; /* first: sscratch points here in U-mode */
+	uint32_t id;     /* 1-based; also the ASID and the frame owner */
+	uint16_t asid;
+	enum domain_state state;
+	char name[BOOTCONF_NAME_LEN];
+	long exit_status;
+	char kill_reason[96];
+
+	uint64_t root_pa;
+	uint64_t quota_frames, used_frames;
+	struct rivet_info *info;     /* kernel view of the info page */
+	struct rivet_upcall *upcall; /* kernel view of the upcall area */
+
+	uint64_t slice_ticks, grace_ticks;
+	uint64_t slice_end;   /* absolute rdtime of this slice's end */
+	uint64_t grace_end;   /* 0 unless a slice-end upcall is pending */
+	bool told;            /* had a slice-end upcall, has not yielded */
+	uint32_t strikes, max_strikes;
+	uint64_t slices_used;
+
+	uint64_t wait_mask;   /* bits wait() blocks on, when WAITING */
+	uint64_t slice_entry; /* user slice-end entry, 0 if none */
+	uint64_t resume_lo, resume_hi;
+
+	uint64_t fp[33];      /* f0..f31 and fcsr, when FP is on */
+	struct domain *next;  /* run queue link */
+};
+
+/*
+ * Creates a domain from its configuration and ELF image: address space,
+ * segments (W^X), stack, upcall area and info page, all within the memory
+ * quota. Returns the domain, or NULL with *err set to a static reason.
+ */
+struct domain *domain_create(const struct bootconf_domain *conf,
+			     const struct elf_image *img, const uint8_t *elf,
+			     size_t elf_len, const char **err);
+
+/* Frees everything the domain owns and marks it state (EXITED/KILLED). */
+void domain_destroy(struct domain *d, enum domain_state state);
+
+/* Ends d after a fault or a broken rule, logging why. */
+void domain_kill(struct domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A zeroed frame charged to d (E_NOMEM past its quota or the machine's). */
+int domain_frame_alloc(struct domain *d, uint64_t *pa);
+void domain_frame_free(struct domain *d, uint64_t pa);
+
+struct domain *domain_by_id(long id);
+struct domain *domain_by_name(const char *name, unsigned long len);
+/* Live = neither exited nor killed. */
+unsigned domain_live_count(void);
+struct domain *domain_at(unsigned index);
+
+/* Refreshes the registry copy in every live domain's info page. */
+void domain_registry_update(void);
+
+/* Prints one line per domain: status, slices, strikes, faults. */
+void domain_summary(void);
+
+#endif

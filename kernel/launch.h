@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KERNEL_LAUNCH_H
+#define KERNEL_LAUNCH_H
+
+#include "kernel/initramfs.h"
+
+/*
+ * Reads /etc/rivet.conf from the initramfs and creates every domain it
+ * declares, in order, reporting each one it refuses and why. Returns the
+ * number of domains created (0 when nothing can run).
+ */
+unsigned launch_domains(const struct initramfs *fs);
+
+#endif

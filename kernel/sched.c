@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+/* The cooperative scheduler; see sched.h. */
+#include "kernel/sched.h"
+
+#include "arch/riscv/csr.h"
+#include "arch/riscv/timer.h"
+#include "arch/riscv/uvm.h"
+#include "kernel/domain.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include <rivet/errno.h>
+
+#define SSTATUS_FS       (3UL << 13)
+#define SSTATUS_FS_INIT  (1UL << 13)
+#define SSTATUS_FS_CLEAN (2UL << 13)
+#define SSTATUS_FS_DIRTY (3UL << 13)
+
+void fpu_save(uint64_t *regs);
+void fpu_restore(const uint64_t *regs);
+
+struct hart_sched {
+	struct domain *current;
+	struct domain *head, *tail; /* runnable, not current */
+};
+
+static struct hart_sched harts[CONFIG_MAX_HARTS];
+
+static struct hart_sched *this_hart(void)
+{
+	return &harts[0]; /* the boot hart runs every domain for now */
+}
+
+struct domain *sched_current(void)
+{
+	return this_hart()->current;
+}
+
+static void runq_push(struct domain *d)
+{
+	struct hart_sched *h = this_hart();
+
+	d->next = 0;
+	if (h->tail)
+		h->tail->next = d;
+	else
+		h->head = d;
+	h->tail = d;
+}
+
+static struct domain *runq_pop(void)
+{
+	struct hart_sched *h = this_hart();
+	struct domain *d = h->head;
+
+	if (d) {
+		h->head = d->next;
+		if (!h->head)
+			h->tail = 0;
+		d->next = 0;
+	}
+	return d;
+}
+
+/* Takes d out of the run queue; false if it was not there. */
+static bool runq_remove(struct domain *d)
+{
+	struct hart_sched *h = this_hart();
+	struct domain **pp, *prev = 0;
+
+	for (pp = &h->head; *pp; prev = *pp, pp = &(*pp)->next) {
+		if (*pp != d)
+			continue;
+		*pp = d->next;
+		if (h->tail == d)
+			h->tail = prev;
+		d->next = 0;
+		return true;
+	}
+	return false;
+}
+
+void sched_add(struct domain *d)
+{
+	runq_push(d);
+}
+
+void sched_note_sstatus(struct domain *d, uint64_t sstatus)
+{
+	d->ctx.sstatus = (d->ctx.sstatus & ~SSTATUS_FS) | (sstatus & SSTATUS_FS);
+}
+
+/* Saves prev's FP registers if it changed them; loads next's if it has FP. */
+static void fpu_switch(struct domain *prev, struct domain *next)
+{
+	if (prev && (prev->ctx.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+		csr_set(sstatus, SSTATUS_FS_DIRTY);
+		fpu_save(prev->fp);
+		prev->ctx.sstatus = (prev->ctx.sstatus & ~SSTATUS_FS) |
+				    SSTATUS_FS_CLEAN;
+	}
+	if (next && next != prev && (next->ctx.sstatus & SSTATUS_FS)) {
+		csr_set(sstatus, SSTATUS_FS_DIRTY);
+		fpu_restore(next->fp);
+	}
+}
+
+static void arm_timer(struct domain *d)
+{
+	timer_set(d->grace_end ? d->grace_end : d->slice_end);
+}
+
+/* Makes d the running domain; slice_end is when its slice ends. */
+static void switch_to(struct domain *d, uint64_t slice_end)
+{
+	struct hart_sched *h = this_hart();
+	struct domain *prev = h->current;
+
+	if (prev != d) {
+		fpu_switch(prev, d);
+		uvm_activate(d);
+	}
+	h->current = d;
+	d->slice_end = slice_end;
+	d->grace_end = 0;
+	d->info->slice_end = slice_end;
+	arm_timer(d);
+}
+
+static void fresh_slice(struct domain *d)
+{
+	d->slices_used++;
+	d->info->slices_used = d->slices_used;
+	switch_to(d, timer_now() + d->slice_ticks);
+}
+
+/*
+ * Every live domain waits and nothing in the kernel can wake them yet (no
+ * timers or interrupts are bound to events): end them rather than hang.
+ */
+static void break_deadlock(void)
+{
+	unsigned i;
+	struct domain *d;
+
+	for (i = 0; (d = domain_at(i)); i++)
+		if (d->state == DOMAIN_WAITING)
+			domain_kill(d, "waits for events (mask 0x%llx) that "
+				       "nothing can send any more",
+				    (unsigned long long)d->wait_mask);
+}
+
+/* Picks the next domain to run, or powers off when none is left. */
+static void schedule_next(void)
+{
+	struct domain *d = runq_pop();
+
+	if (!d && domain_live_count()) {
+		break_deadlock();
+		d = runq_pop();
+	}
+	if (!d) {
+		this_hart()->current = 0;
+		pr_notice("rivet: all domains have ended\n");
+		domain_summary();
+		machine_power_off();
+	}
+	fresh_slice(d);
+}
+
+__attribute__((noreturn)) void sched_start(void)
+{
+	domain_registry_update();
+	schedule_next();
+	return_to_user(&this_hart()->current->ctx);
+}
+
+long sched_yield(struct domain *d, long target)
+{
+	struct domain *t;
+
+	pr_debug("sched: %s yields to %ld\n", d->name, target);
+	d->told = false;
+	if (target == -1) {
+		runq_push(d);
+		schedule_next();
+		return 0;
+	}
+	t = domain_by_id(target);
+	if (!t || (t->state != DOMAIN_RUNNABLE && t->state != DOMAIN_WAITING))
+		return E_NOENT;
+	if (t == d)
+		return 0;
+	if (t->state == DOMAIN_WAITING)
+		return E_BUSY;
+	runq_remove(t);
+	runq_push(d);
+	/* The target runs in the rest of the caller's slice. */
+	t->slices_used++;
+	switch_to(t, d->slice_end);
+	return 0;
+}
+
+long sched_wait(struct domain *d, uint64_t mask)
+{
+	uint64_t got = d->info->pending & mask;
+
+	if (!mask)
+		return E_INVAL;
+	d->told = false;
+	if (got) {
+		d->info->pending &= ~got;
+		d->ctx.x[REG_A1] = got;
+		return 0;
+	}
+	d->state = DOMAIN_WAITING;
+	d->wait_mask = mask;
+	domain_registry_update();
+	d->ctx.x[REG_A0] = 0; /* what wait returns once woken */
+	schedule_next();
+	return 0;
+}
+
+long sched_notify(struct domain *t, uint64_t bits)
+{
+	uint64_t got;
+
+	if (!bits)
+		return E_INVAL;
+	t->info->pending |= bits;
+	if (t->state != DOMAIN_WAITING || !(t->info->pending & t->wait_mask))
+		return 0;
+	got = t->info->pending & t->wait_mask;
+	t->info->pending &= ~got;
+	t->ctx.x[REG_A0] = 0;
+	t->ctx.x[REG_A1] = got;
+	t->state = DOMAIN_RUNNABLE;
+	domain_registry_update();
+	runq_push(t);
+	return 0;
+}
+
+void sched_exit(struct domain *d, long status)
+{
+	d->exit_status = status;
+	pr_info("domain %s (id %u) exited with status %ld\n", d->name, d->id,
+		status);
+	domain_destroy(d, DOMAIN_EXITED);
+	sched_remove(d);
+}
+
+void sched_remove(struct domain *d)
+{
+	runq_remove(d);
+	if (this_hart()->current == d) {
+		this_hart()->current = 0;
+		schedule_next();
+	}
+}
+
+/* Can d be told about the end of its slice right now? */
+static bool can_upcall(const struct domain *d)
+{
+	return d->slice_entry && !d->upcall->in_upcall &&
+	       !(d->ctx.sepc >= d->resume_lo && d->ctx.sepc < d->resume_hi);
+}
+
+static void upcall_slice_end(struct domain *d)
+{
+	struct rivet_upcall *u = d->upcall;
+
+	u->cause = RIVET_UPCALL_SLICE_END;
+	u->epc = d->ctx.sepc;
+	u->tval = 0;
+	u->t0 = d->ctx.x[REG_T0];
+	u->t1 = d->ctx.x[REG_T1];
+	u->in_upcall = 1;
+	d->ctx.sepc = d->slice_entry;
+}
+
+static void preempt(struct domain *d)
+{
+	runq_push(d);
+	schedule_next();
+}
+
+/* d overran its slice after being told: a strike, and maybe the end. */
+static void strike(struct domain *d)
+{
+	d->strikes++;
+	d->info->strikes = d->strikes;
+	pr_warn("sched: %s ignored its slice-end upcall: strike %u of %u "
+		"allowed\n",
+		d->name, d->strikes, d->max_strikes);
+	if (d->strikes > d->max_strikes) {
+		domain_kill(d, "more than %u slice overruns", d->max_strikes);
+		sched_remove(d);
+		return;
+	}
+	preempt(d);
+}
+
+/*
+ * The slice ended (or its grace period did). A domain that was told and
+ * has not yielded since is charged a strike; one that could not be told
+ * (no slice-end entry, or busy in an upcall we did not start) is simply
+ * preempted.
+ */
+void sched_timer(struct domain *d)
+{
+	uint64_t now = timer_now();
+
+	pr_debug("sched: timer in %s at pc 0x%llx (slice end %llu, now %llu)\n",
+		 d->name, (unsigned long long)d->ctx.sepc,
+		 (unsigned long long)d->slice_end, (unsigned long long)now);
+	if (d->grace_end ? now >= d->grace_end
+			 : now >= d->slice_end && d->told) {
+		strike(d);
+		return;
+	}
+	if (!d->grace_end && now >= d->slice_end) {
+		if (!can_upcall(d)) {
+			preempt(d);
+			return;
+		}
+		upcall_slice_end(d);
+		d->told = true;
+		d->grace_end = now + d->grace_ticks;
+	}
+	arm_timer(d);
+}

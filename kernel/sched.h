@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cooperative scheduling with slices. Each hart has a run queue; a domain
+ * runs until it yields (to anyone, or directed: the target gets the rest of
+ * the slice), waits for an event, or exits. When its slice ends the kernel
+ * upcalls its slice-end entry and gives it a grace period to yield; a
+ * domain that ignores the upcall is preempted and charged a strike, and
+ * more strikes than its configuration allows kill it. Only the boot hart
+ * runs domains for now; the state is per hart so SMP can follow.
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <stdint.h>
+
+struct domain;
+
+void sched_add(struct domain *d);
+/* Starts running domains; never returns (powers off when all are gone). */
+__attribute__((noreturn)) void sched_start(void);
+
+struct domain *sched_current(void);
+
+/* The calls behind the system calls of the same names. */
+long sched_yield(struct domain *d, long target);
+long sched_wait(struct domain *d, uint64_t mask);
+long sched_notify(struct domain *target, uint64_t bits);
+void sched_exit(struct domain *d, long status);
+
+/* d was ended by the kernel (already destroyed): pick someone else. */
+void sched_remove(struct domain *d);
+
+/* Timer interrupt while d was running in U-mode. */
+void sched_timer(struct domain *d);
+
+/* Updates d's FP state bookkeeping after a trap (FS may be Dirty). */
+void sched_note_sstatus(struct domain *d, uint64_t sstatus);
+
+#endif

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * System call dispatch. The table is built from RIVET_SYSCALLS in
+ * <rivet/syscall.h>, the single list of numbers. Each handler decodes
+ * (checks every argument) before it changes anything; arguments are in
+ * a0..a5 of the saved context, the result goes to a0 and a value to a1.
+ */
+#include "kernel/syscall.h"
+
+#include "arch/riscv/csr.h"
+#include "arch/riscv/pte.h"
+#include "arch/riscv/uvm.h"
+#include "kernel/domain.h"
+#include "kernel/frame.h"
+#include "kernel/mem.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/uaccess.h"
+#include <rivet/errno.h>
+#include <rivet/syscall.h>
+
+#define DEBUG_WRITE_MAX 4096
+
+typedef long (*syscall_fn)(struct domain *d, const uint64_t *a,
+			   uint64_t *val);
+
+static long ksys_null(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return 0;
+}
+
+static long ksys_debug_write(struct domain *d, const uint64_t *a,
+			     uint64_t *val)
+{
+	char buf[257];
+	uint64_t uva = a[0], len = a[1], done = 0;
+
+	if (len > DEBUG_WRITE_MAX)
+		return E_TOOBIG;
+	if (uva + len < uva)
+		return E_RANGE;
+	/* Check the whole buffer first: all or nothing. */
+	while (done < len) {
+		uint64_t n = len - done < 256 ? len - done : 256;
+
+		if (copy_from_user(d, buf, uva + done, n))
+			return E_RANGE;
+		done += n;
+	}
+	for (done = 0; done < len;) {
+		uint64_t n = len - done < 256 ? len - done : 256;
+
+		copy_from_user(d, buf, uva + done, n);
+		buf[n] = '\0';
+		printk(LOG_NOTICE, "%s", buf);
+		done += n;
+	}
+	return 0;
+}
+
+static long ksys_yield(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return sched_yield(d, (long)a[0]);
+}
+
+static long ksys_wait(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	/* The bits taken reach a1 from the scheduler, now or at wake-up. */
+	return sched_wait(d, a[0]);
+}
+
+static long ksys_notify(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	struct domain *t = domain_by_id((long)a[0]);
+
+	if (!t || (t->state != DOMAIN_RUNNABLE && t->state != DOMAIN_WAITING))
+		return E_NOENT;
+	return sched_notify(t, a[1]);
+}
+
+static long ksys_exit(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	sched_exit(d, (long)a[0]);
+	return 0;
+}
+
+/* Is va the start of user-executable memory of d? */
+static bool user_exec(const struct domain *d, uint64_t va)
+{
+	uint64_t pa, perm;
+
+	return !uvm_lookup(d, va, &pa, &perm) && (perm & PTE_X);
+}
+
+static long ksys_upcall_set(struct domain *d, const uint64_t *a,
+			    uint64_t *val)
+{
+	uint64_t exc = a[0], slice = a[1], lo = a[2], hi = a[3];
+
+	if ((exc && !user_exec(d, exc)) || (slice && !user_exec(d, slice)))
+		return E_RANGE;
+	if (lo > hi || (lo != hi && !user_exec(d, lo)))
+		return E_INVAL;
+	d->ctx.exc_entry = exc;
+	d->slice_entry = slice;
+	d->resume_lo = lo;
+	d->resume_hi = hi;
+	return 0;
+}
+
+static long ksys_domain_lookup(struct domain *d, const uint64_t *a,
+			       uint64_t *val)
+{
+	char name[BOOTCONF_NAME_LEN];
+	struct domain *t;
+
+	if (a[1] == 0 || a[1] >= sizeof(name))
+		return E_NOENT;
+	if (copy_from_user(d, name, a[0], a[1]))
+		return E_RANGE;
+	t = domain_by_name(name, a[1]);
+	if (!t)
+		return E_NOENT;
+	*val = t->id;
+	return 0;
+}
+
+static long ksys_fp_enable(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	if (!(d->ctx.sstatus & (3UL << 13)))
+		d->ctx.sstatus |= 1UL << 13; /* Initial: registers are zero */
+	return 0;
+}
+
+static long ksys_kstat(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	switch (a[0]) {
+	case KSTAT_FREE_FRAMES:
+		*val = mem_frames()->nfree;
+		return 0;
+	case KSTAT_MY_FRAMES:
+		*val = d->used_frames;
+		return 0;
+	case KSTAT_LIVE_DOMAINS:
+		*val = domain_live_count();
+		return 0;
+	case KSTAT_MY_STRIKES:
+		*val = d->strikes;
+		return 0;
+	default:
+		return E_INVAL;
+	}
+}
+
+static const syscall_fn syscall_table[SYS_COUNT] = {
+#define SYSCALL_ENTRY(num, name, params, errors) [num] = ksys_##name,
+	RIVET_SYSCALLS(SYSCALL_ENTRY)
+#undef SYSCALL_ENTRY
+};
+
+void syscall_dispatch(struct domain *d)
+{
+	uint64_t nr = d->ctx.x[REG_A7], val = 0;
+	long rc;
+
+	d->ctx.sepc += 4; /* resume after the ecall */
+	if (nr >= SYS_COUNT || !syscall_table[nr]) {
+		d->ctx.x[REG_A0] = (uint64_t)(long)E_NOSYS;
+		return;
+	}
+	rc = syscall_table[nr](d, &d->ctx.x[REG_A0], &val);
+	/* The call may have ended d (exit) or switched away from it (yield,
+	 * wait); its context still takes the result for when it resumes. */
+	if (d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED)
+		return;
+	if (nr == SYS_wait && d->state == DOMAIN_WAITING)
+		return; /* a0/a1 are written when it is woken */
+	d->ctx.x[REG_A0] = (uint64_t)rc;
+	if (nr == SYS_wait)
+		return; /* sched_wait wrote a1 */
+	d->ctx.x[REG_A1] = val;
+}

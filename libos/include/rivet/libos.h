@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Rivet library OS: system call stubs and the runtime every libOS
+ * image links with (libos/lib, built as librivet.a). docs/libos.md is the
+ * guide.
+ *
+ * System calls. For every entry X(num, name, (params), errors) of
+ * RIVET_SYSCALLS, libos/lib/syscall_stubs.S defines one stub under two
+ * names, both declared below from the same table:
+ *
+ *   long sys_NAME(params);              the result code from a0
+ *   struct rivet_ret sys2_NAME(params); a0 and a1 together
+ *
+ * The stub itself is the same code: load the number into a7, ecall,
+ * return. The RISC-V calling convention returns a struct of two words in
+ * a0 and a1, so declaring the second name with a struct return is how C
+ * gets at a1. Use sys2_ for calls that return a value (wait,
+ * domain_lookup, kstat); sys_ for the rest.
+ */
+#ifndef RIVET_LIBOS_H
+#define RIVET_LIBOS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rivet/abi.h>
+#include <rivet/errno.h>
+#include <rivet/syscall.h>
+
+/* Both result registers of a system call. */
+struct rivet_ret {
+	long rc;	   /* a0: 0 or a negative E_* code */
+	unsigned long val; /* a1: the value, for calls that return one */
+};
+
+#define RIVET_SYS_DECLARE(num, name, params, errors)                           \
+	long sys_##name params;                                                \
+	struct rivet_ret sys2_##name params;
+RIVET_SYSCALLS(RIVET_SYS_DECLARE)
+#undef RIVET_SYS_DECLARE
+
+/* ------------------------------------------------------------ runtime --- */
+
+/* The shared info page the kernel keeps for this domain (read-only). */
+const struct rivet_info *rivet_info(void);
+
+/* The rdtime counter: rivet_info()->timebase_hz ticks per second. */
+uint64_t rivet_now(void);
+
+/*
+ * The id of the domain called name, from the registry in the info page or,
+ * failing that, SYS_domain_lookup. Returns the id (>= 0) or E_NOENT.
+ */
+long rivet_domain_lookup(const char *name);
+
+/*
+ * Gives the rest of the slice to the domain called name. Returns when this
+ * domain runs again: 0, or E_NOENT if there is no runnable domain by that
+ * name.
+ */
+long rivet_yield_to_name(const char *name);
+
+/* Flushes the console and ends the domain with status. No atexit(). */
+__attribute__((noreturn)) void rivet_exit(int status);
+
+/* Sends the partial line buffered for stdout, if any. */
+void rivet_console_flush(void);
+
+/* ------------------------------------------------------------ upcalls --- */
+
+/*
+ * An exception handler. u->save[i] holds register x<i> as it was at the
+ * exception (x0 and gp excepted); a handler may change them, and u->epc,
+ * before the domain resumes with them. Return 0 to resume at u->epc,
+ * anything else to declare the exception unhandled, which ends the domain
+ * with status -cause. Handlers run on the exception stack with in_upcall
+ * set: a fault inside one kills the domain. They must not use FP.
+ */
+typedef int (*rivet_exc_handler)(struct rivet_upcall *u, void *arg);
+
+/*
+ * Installs h for upcall cause: an exception code 0..15 or one of the
+ * kernel's RIVET_UPCALL_* causes (0x101..0x10f); h = NULL removes it.
+ * Returns 0, or E_INVAL for any other cause, RIVET_UPCALL_SLICE_END
+ * included: the slice-end entry is fixed, in assembly, and yields.
+ */
+int rivet_exc_register(unsigned long cause, rivet_exc_handler h, void *arg);
+
+/* The default handler for illegal instructions: lazy FP enable. */
+int rivet_fp_lazy_handler(struct rivet_upcall *u, void *arg);
+
+/* The upcall area, at its fixed address. */
+static inline struct rivet_upcall *rivet_upcall_area(void)
+{
+	return (struct rivet_upcall *)RIVET_UPCALL_VA;
+}
+
+#endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Small runtime helpers: the info page, time, finding and yielding to a
+ * domain by name, exit, and the start-up work crt0 asks for.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rivet/libos.h>
+
+#include "libos_internal.h"
+
+const struct rivet_info *rivet_info(void)
+{
+	return (const struct rivet_info *)RIVET_INFO_VA;
+}
+
+uint64_t rivet_now(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+/* The id of name in the info page's registry, or -1. */
+static long registry_lookup(const struct rivet_info *info, const char *name)
+{
+	size_t len = strlen(name);
+	uint32_t i, n = info->ndomains;
+
+	if (info->magic != RIVET_INFO_MAGIC || len >= sizeof(info->name))
+		return -1;
+	if (n > sizeof(info->domains) / sizeof(info->domains[0]))
+		n = sizeof(info->domains) / sizeof(info->domains[0]);
+	for (i = 0; i < n; i++) {
+		const char *entry = info->domains[i].name;
+
+		if (!memcmp(entry, name, len) && entry[len] == '\0')
+			return info->domains[i].id;
+	}
+	return -1;
+}
+
+long rivet_domain_lookup(const char *name)
+{
+	struct rivet_ret r;
+	long id = registry_lookup(rivet_info(), name);
+
+	if (id >= 0)
+		return id;
+	/* The kernel knows best; ask it (no registry, or a newer domain). */
+	r = sys2_domain_lookup(name, strlen(name));
+	return r.rc ? r.rc : (long)r.val;
+}
+
+long rivet_yield_to_name(const char *name)
+{
+	long id = rivet_domain_lookup(name);
+
+	if (id < 0)
+		return id;
+	return sys_yield(id);
+}
+
+void rivet_exit(int status)
+{
+	rivet_console_flush();
+	sys_exit(status);
+	for (;;) /* SYS_exit does not return */
+		;
+}
+
+/* picolibc's exit() and abort() end here. */
+void _exit(int status)
+{
+	rivet_exit(status);
+}
+
+void rivet_libos_init(const struct rivet_info *info, struct rivet_upcall *u)
+{
+	/* Everything else uses the fixed addresses: check they agree. */
+	if ((uintptr_t)info != RIVET_INFO_VA ||
+	    (uintptr_t)u != RIVET_UPCALL_VA ||
+	    rivet_info()->magic != RIVET_INFO_MAGIC)
+		printf("librivet: unexpected start-up: info %p, upcall area "
+		       "%p, "
+		       "magic %#lx\n",
+		       (const void *)info, (void *)u,
+		       (unsigned long)rivet_info()->magic);
+	rivet_upcall_init();
+}

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The two upcall entries the libOS registers with SYS_upcall_set, and the
+ * resume sequence they share.
+ *
+ * The kernel enters an entry in U-mode with every register as the
+ * interrupted code left it, except t0 and t1, which it needed: their user
+ * values are in the upcall area (UPCALL_T0/UPCALL_T1), along with cause,
+ * epc and tval, and in_upcall is 1. The entry must put everything back and
+ * jump to epc itself. With every other register live, the only one it may
+ * take is gp: the libOS ABI reserves gp for this path (all libOS code is
+ * built with -mno-relax and linked with --no-relax, so nothing else reads
+ * or writes it), and gp is not preserved across an upcall.
+ *
+ * The upcall area, not the stack, holds the saved registers: the exception
+ * may be a stack overflow, and nothing here touches the interrupted stack.
+ * save[i] holds x<i>; save[0] and save[3] (gp) are unused.
+ */
+#include <rivet/abi.h>
+
+#define SAVE(n) (UPCALL_SAVE + 8 * (n))
+
+#define EXC_STACK_SIZE 8192
+
+	.section .text.rivet_upcall, "ax"
+
+/*
+ * Exception entry: save the whole register file into the area, run the C
+ * dispatcher on the exception stack, load the (possibly edited) register
+ * file back and resume at u->epc.
+ */
+	.balign	4
+	.globl	rivet_exc_entry
+	.type	rivet_exc_entry, @function
+rivet_exc_entry:
+	li	gp, RIVET_UPCALL_VA		/* gp = the area: ours to take */
+	sd	x1, SAVE(1)(gp)
+	sd	x2, SAVE(2)(gp)
+	sd	x4, SAVE(4)(gp)
+	ld	t0, UPCALL_T0(gp)		/* t0/t1 are the kernel's junk: */
+	ld	t1, UPCALL_T1(gp)		/* the user's values are in the */
+	sd	t0, SAVE(5)(gp)			/* area; copy them into save[] */
+	sd	t1, SAVE(6)(gp)			/* so it is one register file */
+	sd	x7, SAVE(7)(gp)
+	sd	x8, SAVE(8)(gp)
+	sd	x9, SAVE(9)(gp)
+	sd	x10, SAVE(10)(gp)
+	sd	x11, SAVE(11)(gp)
+	sd	x12, SAVE(12)(gp)
+	sd	x13, SAVE(13)(gp)
+	sd	x14, SAVE(14)(gp)
+	sd	x15, SAVE(15)(gp)
+	sd	x16, SAVE(16)(gp)
+	sd	x17, SAVE(17)(gp)
+	sd	x18, SAVE(18)(gp)
+	sd	x19, SAVE(19)(gp)
+	sd	x20, SAVE(20)(gp)
+	sd	x21, SAVE(21)(gp)
+	sd	x22, SAVE(22)(gp)
+	sd	x23, SAVE(23)(gp)
+	sd	x24, SAVE(24)(gp)
+	sd	x25, SAVE(25)(gp)
+	sd	x26, SAVE(26)(gp)
+	sd	x27, SAVE(27)(gp)
+	sd	x28, SAVE(28)(gp)
+	sd	x29, SAVE(29)(gp)
+	sd	x30, SAVE(30)(gp)
+	sd	x31, SAVE(31)(gp)
+
+	la	sp, exc_stack_top		/* never the faulting stack */
+	la	tp, __tls_base			/* errno for the C code, even */
+						/* if the faulting code broke tp */
+	li	s0, 0				/* end of the frame chain */
+	mv	a0, gp				/* struct rivet_upcall *u */
+	call	rivet_upcall_dispatch		/* returns only to resume */
+
+	li	gp, RIVET_UPCALL_VA		/* do not trust gp across C */
+	ld	x1, SAVE(1)(gp)
+	ld	x2, SAVE(2)(gp)
+	ld	x4, SAVE(4)(gp)
+	ld	x5, SAVE(5)(gp)			/* the user's t0/t1, from the */
+	ld	x6, SAVE(6)(gp)			/* area, maybe edited by C */
+	ld	x7, SAVE(7)(gp)
+	ld	x8, SAVE(8)(gp)
+	ld	x9, SAVE(9)(gp)
+	ld	x10, SAVE(10)(gp)
+	ld	x11, SAVE(11)(gp)
+	ld	x12, SAVE(12)(gp)
+	ld	x13, SAVE(13)(gp)
+	ld	x14, SAVE(14)(gp)
+	ld	x15, SAVE(15)(gp)
+	ld	x16, SAVE(16)(gp)
+	ld	x17, SAVE(17)(gp)
+	ld	x18, SAVE(18)(gp)
+	ld	x19, SAVE(19)(gp)
+	ld	x20, SAVE(20)(gp)
+	ld	x21, SAVE(21)(gp)
+	ld	x22, SAVE(22)(gp)
+	ld	x23, SAVE(23)(gp)
+	ld	x24, SAVE(24)(gp)
+	ld	x25, SAVE(25)(gp)
+	ld	x26, SAVE(26)(gp)
+	ld	x27, SAVE(27)(gp)
+	ld	x28, SAVE(28)(gp)
+	ld	x29, SAVE(29)(gp)
+	ld	x30, SAVE(30)(gp)
+	ld	x31, SAVE(31)(gp)
+	j	rivet_upcall_resume
+	.size	rivet_exc_entry, . - rivet_exc_entry
+
+/*
+ * Slice-end entry: give the CPU away at once, as the kernel asks, then
+ * resume. The system call is treated as clobbering every caller-saved
+ * register (ra, t0-t6, a0-a7); callee-saved ones and sp survive it by the
+ * calling convention, and the stub uses no stack, so only the caller-saved
+ * ones are saved. t0/t1 need no saving: the user's values are already in
+ * the area.
+ */
+	.balign	4
+	.globl	rivet_slice_entry
+	.type	rivet_slice_entry, @function
+rivet_slice_entry:
+	li	gp, RIVET_UPCALL_VA
+	sd	x1, SAVE(1)(gp)			/* ra */
+	sd	x7, SAVE(7)(gp)			/* t2 */
+	sd	x10, SAVE(10)(gp)		/* a0 .. a7 */
+	sd	x11, SAVE(11)(gp)
+	sd	x12, SAVE(12)(gp)
+	sd	x13, SAVE(13)(gp)
+	sd	x14, SAVE(14)(gp)
+	sd	x15, SAVE(15)(gp)
+	sd	x16, SAVE(16)(gp)
+	sd	x17, SAVE(17)(gp)
+	sd	x28, SAVE(28)(gp)		/* t3 .. t6 */
+	sd	x29, SAVE(29)(gp)
+	sd	x30, SAVE(30)(gp)
+	sd	x31, SAVE(31)(gp)
+
+	li	a0, -1				/* RIVET_YIELD_ANY */
+	call	sys_yield			/* back here on our next turn */
+
+	li	gp, RIVET_UPCALL_VA		/* nor across the kernel */
+	ld	x1, SAVE(1)(gp)
+	ld	x7, SAVE(7)(gp)
+	ld	x10, SAVE(10)(gp)
+	ld	x11, SAVE(11)(gp)
+	ld	x12, SAVE(12)(gp)
+	ld	x13, SAVE(13)(gp)
+	ld	x14, SAVE(14)(gp)
+	ld	x15, SAVE(15)(gp)
+	ld	x16, SAVE(16)(gp)
+	ld	x17, SAVE(17)(gp)
+	ld	x28, SAVE(28)(gp)
+	ld	x29, SAVE(29)(gp)
+	ld	x30, SAVE(30)(gp)
+	ld	x31, SAVE(31)(gp)
+	ld	t0, UPCALL_T0(gp)
+	ld	t1, UPCALL_T1(gp)
+	/* fall through */
+
+/*
+ * The resume sequence, [rivet_upcall_resume, rivet_upcall_resume_end),
+ * registered as the resume range. Every register but gp holds its final
+ * value. Once in_upcall is 0 the kernel could upcall again, which would
+ * overwrite epc before the load below reads it; the kernel never upcalls
+ * while the pc is inside this range, and the range ends with the jump.
+ */
+	.globl	rivet_upcall_resume
+	.globl	rivet_upcall_resume_end
+rivet_upcall_resume:
+	sd	zero, UPCALL_IN_UPCALL(gp)	/* upcalls allowed again ... */
+	ld	gp, UPCALL_EPC(gp)		/* ... but not inside the range */
+	jr	gp				/* back to the interrupted code */
+rivet_upcall_resume_end:
+	.size	rivet_slice_entry, . - rivet_slice_entry
+
+/* The dispatcher's stack. One suffices: a fault in it kills the domain. */
+	.section .bss.rivet_exc_stack, "aw", @nobits
+	.balign	16
+	.space	EXC_STACK_SIZE
+exc_stack_top:

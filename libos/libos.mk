@@ -1,0 +1,71 @@
+# libOS images: librivet.a (libos/lib) and one ELF per app.
+#
+# To add an app NAME, put its sources in libos/NAME/ (*.c, *.S) and add
+# NAME to LIBOS_APPS; it builds as $(O)/libos/NAME.elf, linked with
+# librivet.a and picolibc. `make libos` builds them all.
+
+LIBOS_APPS := hello world tests
+
+LIBOS_CC      := $(CROSS_COMPILE)gcc
+LIBOS_AR      := $(CROSS_COMPILE)ar
+LIBOS_READELF := $(CROSS_COMPILE)readelf
+
+# gp is reserved for the upcall resume path: no linker relaxation anywhere,
+# so nothing is ever addressed through gp.
+LIBOS_CFLAGS := --specs=picolibc.specs \
+	-march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax \
+	-std=gnu11 -O2 -g -fno-common \
+	-Wall -Wextra -Werror \
+	-I$(srctree)/include -I$(srctree)/libos/include \
+	-MMD -MP
+LIBOS_ASFLAGS := $(LIBOS_CFLAGS) -D__ASSEMBLY__
+
+# picolibc's multilib is chosen from -march, and GCC 12 finds none for
+# rv64imac_zicsr_zifencei (it falls back to the rv64gc/lp64d default), so
+# the link names the plain ISA to get the rv64imac/lp64 libc.
+LIBOS_LDFLAGS := --specs=picolibc.specs -march=rv64imac -mabi=lp64 \
+	-nostartfiles -static -Wl,--no-relax -Wl,-z,max-page-size=4096 \
+	-Wl,--build-id=none -T libos/lib/libos.ld
+
+LIBRIVET := $(O)/libos/lib/librivet.a
+LIBRIVET_SRCS := $(wildcard libos/lib/*.c libos/lib/*.S)
+LIBRIVET_OBJS := $(patsubst %,$(O)/%.o,$(basename $(LIBRIVET_SRCS)))
+
+LIBOS_ELFS := $(foreach a,$(LIBOS_APPS),$(O)/libos/$(a).elf)
+LIBOS_OBJS := $(LIBRIVET_OBJS)
+
+# Objects depend on this file: that is where their flags live. These rules
+# have a shorter stem than the kernel's $(O)/%.o rules, so make prefers them.
+$(O)/libos/%.o: libos/%.c libos/libos.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(LIBOS_CC) $(LIBOS_CFLAGS) -c $< -o $@
+
+$(O)/libos/%.o: libos/%.S libos/libos.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(LIBOS_CC) $(LIBOS_ASFLAGS) -c $< -o $@
+
+$(LIBRIVET): $(LIBRIVET_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@
+	$(Q)$(LIBOS_AR) rcs $@ $^
+
+# One link rule per app. The check after the link refuses a segment that
+# is writable and executable at once: the kernel would refuse to load it.
+define libos_app_rule
+LIBOS_OBJS_$(1) := $$(patsubst %,$$(O)/%.o,$$(basename $$(wildcard libos/$(1)/*.c libos/$(1)/*.S)))
+LIBOS_OBJS += $$(LIBOS_OBJS_$(1))
+
+$$(O)/libos/$(1).elf: $$(LIBOS_OBJS_$(1)) $$(LIBRIVET) libos/lib/libos.ld libos/libos.mk
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(LIBOS_CC) $$(LIBOS_LDFLAGS) -o $$@ $$(LIBOS_OBJS_$(1)) $$(LIBRIVET)
+	$$(Q)! $$(LIBOS_READELF) -lW $$@ | grep -q ' RWE ' || \
+		{ echo "$$@: a segment is writable and executable" >&2; rm -f $$@; exit 1; }
+endef
+$(foreach a,$(LIBOS_APPS),$(eval $(call libos_app_rule,$(a))))
+
+.PHONY: libos
+libos: $(LIBOS_ELFS)
+
+-include $(LIBOS_OBJS:.o=.d)

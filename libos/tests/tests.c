@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The in-QEMU test suite. One image plays every role; the domain's name
+ * (from the boot configuration) picks the role, so a test configuration
+ * is just a list of [domain t_...] sections (tests/qemu/test_domains.py).
+ *
+ * Every case prints exactly one line the harness checks:
+ *   TEST <case>: PASS
+ *   TEST <case>: FAIL <what went wrong>
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rivet/libos.h>
+
+static int failures;
+
+static void report(const char *name, int ok, const char *fmt, long a, long b)
+{
+	if (ok) {
+		printf("TEST %s: PASS\n", name);
+		return;
+	}
+	failures++;
+	printf("TEST %s: FAIL ", name);
+	printf(fmt, a, b);
+	printf("\n");
+}
+
+/* Evaluates got once: it is often a system call. */
+#define EXPECT_EQ(name, got, want)                                             \
+	do {                                                                   \
+		long got_ = (long)(got), want_ = (long)(want);                 \
+		report(name, got_ == want_, "got %ld, want %ld", got_, want_); \
+	} while (0)
+
+/* An ecall with any number, for numbers the stubs do not have. */
+static long raw_syscall(long nr, long a0, long a1)
+{
+	register long r0 __asm__("a0") = a0;
+	register long r1 __asm__("a1") = a1;
+	register long r7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r7) : "memory");
+	return r0;
+}
+
+/* Length of the instruction at pc: 2 if compressed, else 4. */
+static unsigned long insn_len(unsigned long pc)
+{
+	return (*(const uint16_t *)pc & 3) == 3 ? 4 : 2;
+}
+
+/* ------------------------------------------------------- system calls --- */
+
+static int skip_count;
+
+static int skip_insn(struct rivet_upcall *u, void *arg)
+{
+	(void)arg;
+	skip_count++;
+	u->epc += insn_len(u->epc);
+	return 0;
+}
+
+static void role_syscall(void)
+{
+	static char text[5000];
+	struct rivet_ret r;
+
+	EXPECT_EQ("syscall_bad_number", raw_syscall(999, 0, 0), E_NOSYS);
+	EXPECT_EQ("syscall_number_past_table", raw_syscall(SYS_COUNT, 0, 0),
+		  E_NOSYS);
+	EXPECT_EQ("debug_write_kernel_pointer",
+		  sys_debug_write((const char *)0xffffffff80000000UL, 4),
+		  E_RANGE);
+	EXPECT_EQ("debug_write_unmapped_pointer",
+		  sys_debug_write((const char *)0x1000, 4), E_RANGE);
+	EXPECT_EQ("debug_write_past_user_top",
+		  sys_debug_write((const char *)(RIVET_USER_TOP - 2), 4),
+		  E_RANGE);
+	EXPECT_EQ("debug_write_wraps_around",
+		  sys_debug_write((const char *)0x10000, -1UL), E_TOOBIG);
+	EXPECT_EQ("debug_write_too_long", sys_debug_write(text, sizeof(text)),
+		  E_TOOBIG);
+	EXPECT_EQ("debug_write_runs_off_stack",
+		  sys_debug_write((const char *)(RIVET_STACK_TOP - 2), 4),
+		  E_RANGE);
+	EXPECT_EQ("debug_write_empty", sys_debug_write(text, 0), 0);
+	EXPECT_EQ("yield_unknown_domain", sys_yield(999), E_NOENT);
+	EXPECT_EQ("yield_negative_id", sys_yield(-5), E_NOENT);
+	EXPECT_EQ("yield_to_self", sys_yield(rivet_info()->domain_id), 0);
+	EXPECT_EQ("wait_empty_mask", sys_wait(0), E_INVAL);
+	EXPECT_EQ("notify_unknown_domain", sys_notify(999, 1), E_NOENT);
+	EXPECT_EQ("notify_no_bits", sys_notify(rivet_info()->domain_id, 0),
+		  E_INVAL);
+	r = sys2_domain_lookup((const char *)0x2000, 5);
+	EXPECT_EQ("lookup_unmapped_name", r.rc, E_RANGE);
+	EXPECT_EQ("lookup_unknown_name", sys2_domain_lookup("nobody", 6).rc,
+		  E_NOENT);
+	EXPECT_EQ("lookup_overlong_name", sys2_domain_lookup(text, 100).rc,
+		  E_NOENT);
+	r = sys2_domain_lookup("t_syscall", 9);
+	report("lookup_self", r.rc == 0 && r.val == rivet_info()->domain_id,
+	       "rc %ld, id %ld", r.rc, (long)r.val);
+	EXPECT_EQ("kstat_unknown_counter", sys2_kstat(99).rc, E_INVAL);
+
+	/* A refused upcall_set must change nothing (decode, then invoke). */
+	EXPECT_EQ("upcall_set_unmapped_entry",
+		  sys_upcall_set(0x3000, 0, 0, 0), E_RANGE);
+	EXPECT_EQ("upcall_set_data_entry",
+		  sys_upcall_set((unsigned long)text, 0, 0, 0), E_RANGE);
+	EXPECT_EQ("upcall_set_reversed_range",
+		  sys_upcall_set(0, 0, 0x10010, 0x10000), E_INVAL);
+	rivet_exc_register(3, skip_insn, 0);
+	__asm__ volatile("ebreak");
+	EXPECT_EQ("upcall_set_refused_keeps_entries", skip_count, 1);
+}
+
+/* ----------------------------------------------------- directed yield --- */
+
+static void step(const char *what)
+{
+	printf("ORDER %s\n", what);
+}
+
+static void role_order_a(void)
+{
+	long rc;
+
+	step("a1");
+	rc = rivet_yield_to_name("t_order_c");
+	step("a2");
+	rc |= rivet_yield_to_name("t_order_b");
+	step("a3");
+	EXPECT_EQ("yield_directed_returns_zero", rc, 0);
+}
+
+static void role_order_b(void)
+{
+	step("b1");
+	rivet_yield_to_name("t_order_a");
+	step("b2");
+}
+
+static void role_order_c(void)
+{
+	step("c1");
+	rivet_yield_to_name("t_order_b");
+	step("c2");
+}
+
+/* ---------------------------------------------------------- wait/wake --- */
+
+static void role_waiter(void)
+{
+	struct rivet_ret r = sys2_wait(0x4);
+
+	report("wait_wakes_with_its_bits", r.rc == 0 && r.val == 0x4,
+	       "rc %ld, bits 0x%lx", r.rc, (long)r.val);
+	report("wait_leaves_other_bits_pending",
+	       (rivet_info()->pending & 0x2) != 0, "pending 0x%lx",
+	       (long)rivet_info()->pending, 0);
+	r = sys2_wait(0x2);
+	report("wait_returns_pending_bits_at_once", r.rc == 0 && r.val == 0x2,
+	       "rc %ld, bits 0x%lx", r.rc, (long)r.val);
+	EXPECT_EQ("wait_cleared_taken_bits", rivet_info()->pending, 0);
+}
+
+static void role_waker(void)
+{
+	long id = rivet_domain_lookup("t_waiter");
+
+	report("waiter_is_waiting",
+	       id > 0 && rivet_info()->domains[id - 1].state ==
+				 RIVET_DOMAIN_WAITING,
+	       "id %ld, state %ld", id,
+	       id > 0 ? (long)rivet_info()->domains[id - 1].state : -1);
+	EXPECT_EQ("notify_waiting_domain", sys_notify(id, 0x6), 0);
+}
+
+/* ------------------------------------------------- slices and strikes --- */
+
+/* Busy work that only a slice end can interrupt. */
+static void spin_until_slices(uint64_t n)
+{
+	volatile uint64_t sink = 0;
+
+	while (rivet_info()->slices_used < n)
+		sink++;
+}
+
+static void role_polite(void)
+{
+	uint64_t start = rivet_info()->slices_used;
+
+	/* The runtime's slice-end entry yields each time it is told. */
+	spin_until_slices(start + 5);
+	report("slice_end_upcall_yields_without_strikes",
+	       rivet_info()->strikes == 0 && sys2_kstat(KSTAT_MY_STRIKES).val == 0,
+	       "strikes %ld", (long)rivet_info()->strikes, 0);
+}
+
+/* A slice-end entry that ignores the upcall: it never yields. */
+__asm__(".pushsection .text\n"
+	".globl ignore_slice_end\n"
+	"ignore_slice_end:\n"
+	"1:	j 1b\n"
+	".popsection\n");
+extern char ignore_slice_end[];
+extern char rivet_exc_entry[], rivet_upcall_resume[], rivet_upcall_resume_end[];
+
+static void role_spinner(void)
+{
+	sys_upcall_set((unsigned long)rivet_exc_entry,
+		       (unsigned long)ignore_slice_end,
+		       (unsigned long)rivet_upcall_resume,
+		       (unsigned long)rivet_upcall_resume_end);
+	for (;;)
+		;
+}
+
+/* --------------------------------------------------------- exceptions --- */
+
+/* Written by handlers behind the compiler's back: volatile. */
+static volatile struct {
+	unsigned long cause, tval, epc;
+	int hits;
+} seen;
+
+static int record_and_skip(struct rivet_upcall *u, void *arg)
+{
+	(void)arg;
+	seen.cause = u->cause;
+	seen.tval = u->tval;
+	seen.epc = u->epc;
+	seen.hits++;
+	u->epc += insn_len(u->epc);
+	return 0;
+}
+
+/* For a jump to nowhere: resume at the caller's return address. */
+static int return_to_caller(struct rivet_upcall *u, void *arg)
+{
+	(void)arg;
+	seen.cause = u->cause;
+	seen.tval = u->tval;
+	seen.hits++;
+	u->epc = u->save[1];
+	return 0;
+}
+
+static void check_exc(const char *name, unsigned long cause, int hits_before,
+		      unsigned long tval, int check_tval)
+{
+	int ok = seen.hits == hits_before + 1 && seen.cause == cause &&
+		 (!check_tval || seen.tval == tval);
+
+	report(name, ok, "cause %ld, tval 0x%lx", (long)seen.cause,
+	       (long)seen.tval);
+}
+
+static void role_exc(void)
+{
+	volatile uint32_t *info_page = (volatile uint32_t *)RIVET_INFO_VA;
+	volatile uint32_t *nowhere = (volatile uint32_t *)0x5000;
+	void (*bad_fn)(void) = (void (*)(void))0x7000;
+	uint64_t words[2] = { 0, 0 };
+	int h;
+	unsigned long x = 0x3ff8000000000000UL, y; /* 1.5 */
+	long sum;
+
+	for (h = 0; h < 16; h++)
+		if (h != 2)
+			rivet_exc_register(h, record_and_skip, 0);
+
+	h = seen.hits;
+	__asm__ volatile("ebreak" ::: "memory");
+	check_exc("exc_breakpoint_resumes", 3, h, 0, 0);
+
+	h = seen.hits;
+	rivet_exc_register(2, record_and_skip, 0);
+	__asm__ volatile(".word 0xffffffff" ::: "memory"); /* reserved */
+	check_exc("exc_illegal_resumes", 2, h, 0, 0);
+
+	h = seen.hits;
+	(void)*nowhere;
+	check_exc("exc_load_page_fault_resumes", 13, h, 0x5000, 1);
+
+	h = seen.hits;
+	*info_page = 1;
+	check_exc("exc_store_page_fault_on_readonly_info_page", 15, h,
+		  RIVET_INFO_VA, 1);
+
+	h = seen.hits;
+	rivet_exc_register(12, return_to_caller, 0);
+	bad_fn();
+	check_exc("exc_instruction_page_fault_resumes", 12, h, 0x7000, 1);
+
+	/* An AMO on a misaligned address may not be emulated by firmware. */
+	h = seen.hits;
+	__asm__ volatile("amoadd.w %0, %2, (%1)"
+			 : "=r"(sum)
+			 : "r"((char *)words + 2), "r"(1L)
+			 : "memory");
+	/* QEMU raises it as a misaligned (4, 6) or access fault (5, 7),
+	 * and OpenSBI, which gets it first, passes it down. */
+	report("exc_misaligned_amo_resumes",
+	       seen.hits == h + 1 && seen.cause >= 4 && seen.cause <= 7,
+	       "cause %ld, hits %ld", (long)seen.cause, seen.hits - h);
+
+	/*
+	 * FP starts off: the first FP instruction traps and is enabled
+	 * lazily. The libOS is built soft-float, so the operands travel as
+	 * bit patterns: 1.5 + 1.5 must give 3.0.
+	 */
+	rivet_exc_register(2, rivet_fp_lazy_handler, 0);
+	__asm__ volatile(".option push\n.option arch, +d\n"
+			 "fmv.d.x ft0, %1\n"
+			 "fadd.d ft0, ft0, ft0\n"
+			 "fmv.x.d %0, ft0\n"
+			 ".option pop"
+			 : "=r"(y)
+			 : "r"(x)
+			 : "ft0");
+	report("exc_fp_disabled_enables_lazily", y == 0x4008000000000000UL,
+	       "bits 0x%lx", (long)y, 0);
+
+	EXPECT_EQ("exc_in_upcall_cleared_after_resume",
+		  rivet_upcall_area()->in_upcall, 0);
+}
+
+/* Addresses nothing is mapped at, hidden from the compiler's checks. */
+static volatile uintptr_t unmapped_addr = 0x18;
+
+static int fault_inside(struct rivet_upcall *u, void *arg)
+{
+	(void)u;
+	(void)arg;
+	return *(volatile int *)unmapped_addr; /* faults with in_upcall set */
+}
+
+static void role_badhandler(void)
+{
+	rivet_exc_register(3, fault_inside, 0);
+	__asm__ volatile("ebreak");
+	printf("TEST badhandler_killed: FAIL still running\n");
+}
+
+static void role_nohandler(void)
+{
+	sys_upcall_set(0, 0, 0, 0);
+	(void)*(volatile int *)(unmapped_addr + 0x10);
+	printf("TEST nohandler_killed: FAIL still running\n");
+}
+
+static void role_survivor(void)
+{
+	int i;
+
+	for (i = 0; i < 5; i++)
+		sys_yield(RIVET_YIELD_ANY);
+	EXPECT_EQ("survivor_outlives_killed_peers",
+		  sys2_kstat(KSTAT_LIVE_DOMAINS).val, 1);
+}
+
+/* ------------------------------------------------------------ reclaim --- */
+
+static void role_reclaim_a(void)
+{
+	uint64_t before = sys2_kstat(KSTAT_FREE_FRAMES).val, after;
+	struct rivet_ret r = sys2_wait(~0UL); /* bits = B's frame count */
+	long b = rivet_domain_lookup("t_reclaim_b");
+
+	/* B notified us, then exited; it runs no more before we do. */
+	while (rivet_info()->domains[b - 1].state != RIVET_DOMAIN_EXITED)
+		sys_yield(RIVET_YIELD_ANY);
+	after = sys2_kstat(KSTAT_FREE_FRAMES).val;
+	report("exit_returns_every_frame", r.rc == 0 && after - before == r.val,
+	       "freed %ld of %ld frames", (long)(after - before), (long)r.val);
+}
+
+static void role_reclaim_b(void)
+{
+	uint64_t mine = sys2_kstat(KSTAT_MY_FRAMES).val;
+
+	report("domain_owns_frames", mine > 0, "%ld frames", (long)mine, 0);
+	sys_notify(rivet_domain_lookup("t_reclaim_a"), mine);
+}
+
+/* ------------------------------------------------------------- roles --- */
+
+static const struct {
+	const char *name;
+	void (*run)(void);
+} roles[] = {
+	{ "t_syscall", role_syscall },	   { "t_order_a", role_order_a },
+	{ "t_order_b", role_order_b },	   { "t_order_c", role_order_c },
+	{ "t_waiter", role_waiter },	   { "t_waker", role_waker },
+	{ "t_polite", role_polite },	   { "t_spinner", role_spinner },
+	{ "t_exc", role_exc },		   { "t_badhandler", role_badhandler },
+	{ "t_nohandler", role_nohandler }, { "t_survivor", role_survivor },
+	{ "t_reclaim_a", role_reclaim_a }, { "t_reclaim_b", role_reclaim_b },
+};
+
+int main(void)
+{
+	const char *me = rivet_info()->name;
+	unsigned i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		if (strcmp(me, roles[i].name))
+			continue;
+		roles[i].run();
+		return failures;
+	}
+	printf("TEST role_%s: FAIL no such role\n", me);
+	return 1;
+}

@@ -1,0 +1,29 @@
+# Device-tree reader and machine description, checked against libfdt on
+# QEMU's own trees and on the handwritten fixtures.
+UNIT_TESTS += fdt
+# fdt_shim.c compiles kernel/fdt.c and kernel/machine.c with the names that
+# clash with libfdt's renamed (see there), so list them as prerequisites.
+UNIT_SRCS_fdt := tests/unit/test_fdt.c tests/unit/fdt_shim.c \
+	$(filter-out kernel/fdt.c kernel/machine.c,$(PURE_FDT))
+UNIT_LIBS_fdt := -lfdt
+$(O)/host/tests/test_fdt: kernel/fdt.c kernel/machine.c
+
+# $(O)/dtbs: trees dumped from QEMU (scripts/dump-dtbs) plus the fixtures
+# compiled with dtc. The unit test reads them through RIVET_DTB_DIR, and
+# they seed the fdt fuzzer.
+DTB_DIR      := $(O)/dtbs
+FDT_FIXTURES := $(wildcard tests/unit/fixtures/*.dts)
+DTC          ?= dtc
+
+$(DTB_DIR)/.stamp: scripts/dump-dtbs $(FDT_FIXTURES) $(wildcard tests/unit/fixtures/*.dtsi)
+	@mkdir -p $(DTB_DIR)
+	@$(if $(Q),echo "  DTBS    $(DTB_DIR)")
+	$(Q)rm -f $(DTB_DIR)/*.dtb
+	$(Q)scripts/dump-dtbs $(DTB_DIR)
+	$(Q)for f in $(FDT_FIXTURES); do \
+		$(DTC) -q -I dts -O dtb -o $(DTB_DIR)/$$(basename $$f .dts).dtb $$f || exit 1; \
+	done
+	$(Q)touch $@
+
+.PHONY: dtbs
+dtbs: $(DTB_DIR)/.stamp
