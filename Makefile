@@ -197,6 +197,7 @@ include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include scripts/run.mk
 include scripts/test.mk
+include scripts/bench.mk
 
 # ----------------------------------------------------------------- misc ---
 

@@ -23,8 +23,8 @@
 #include "kernel/vsnprintf.h"
 #include <rivet/errno.h>
 
-static struct domain domains[DOMAIN_MAX];
-static unsigned ndomains;
+struct domain domains[DOMAIN_MAX];
+unsigned ndomains;
 
 extern char boot_stack_top[];
 
@@ -187,6 +187,7 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 		return 0;
 	}
 	(void)elf_len;
+	uvm_flush_asid(d->asid); /* no stale entry for a reused ASID */
 	init_info(d);
 	init_context(d, img->entry);
 	d->state = DOMAIN_RUNNABLE;
@@ -197,6 +198,7 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 void domain_destroy(struct domain *d, enum domain_state state)
 {
 	uvm_destroy(d);
+	uvm_flush_asid(d->asid);
 	d->info = 0;
 	d->upcall = 0;
 	d->state = state;
@@ -216,13 +218,6 @@ void domain_kill(struct domain *d, const char *fmt, ...)
 	pr_err("domain %s (id %u) killed: %s\n", d->name, d->id,
 	       d->kill_reason);
 	domain_destroy(d, DOMAIN_KILLED);
-}
-
-struct domain *domain_by_id(long id)
-{
-	if (id < 1 || (unsigned long)id > ndomains)
-		return 0;
-	return &domains[id - 1];
 }
 
 struct domain *domain_by_name(const char *name, unsigned long len)

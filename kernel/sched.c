@@ -9,6 +9,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include <rivet/errno.h>
+#include <rivet/syscall.h>
 
 #define SSTATUS_FS       (3UL << 13)
 #define SSTATUS_FS_INIT  (1UL << 13)
@@ -21,6 +22,7 @@ void fpu_restore(const uint64_t *regs);
 struct hart_sched {
 	struct domain *current;
 	struct domain *head, *tail; /* runnable, not current */
+	uint64_t armed;             /* deadline the timer is set to */
 };
 
 static struct hart_sched harts[CONFIG_MAX_HARTS];
@@ -35,48 +37,47 @@ struct domain *sched_current(void)
 	return this_hart()->current;
 }
 
+/* The run queue is doubly linked so a directed yield removes its target
+ * in O(1); d->queued says whether d is on it. */
 static void runq_push(struct domain *d)
 {
 	struct hart_sched *h = this_hart();
 
 	d->next = 0;
+	d->prev = h->tail;
 	if (h->tail)
 		h->tail->next = d;
 	else
 		h->head = d;
 	h->tail = d;
+	d->queued = true;
+}
+
+static void runq_remove(struct domain *d)
+{
+	struct hart_sched *h = this_hart();
+
+	if (!d->queued)
+		return;
+	if (d->prev)
+		d->prev->next = d->next;
+	else
+		h->head = d->next;
+	if (d->next)
+		d->next->prev = d->prev;
+	else
+		h->tail = d->prev;
+	d->next = d->prev = 0;
+	d->queued = false;
 }
 
 static struct domain *runq_pop(void)
 {
-	struct hart_sched *h = this_hart();
-	struct domain *d = h->head;
+	struct domain *d = this_hart()->head;
 
-	if (d) {
-		h->head = d->next;
-		if (!h->head)
-			h->tail = 0;
-		d->next = 0;
-	}
+	if (d)
+		runq_remove(d);
 	return d;
-}
-
-/* Takes d out of the run queue; false if it was not there. */
-static bool runq_remove(struct domain *d)
-{
-	struct hart_sched *h = this_hart();
-	struct domain **pp, *prev = 0;
-
-	for (pp = &h->head; *pp; prev = *pp, pp = &(*pp)->next) {
-		if (*pp != d)
-			continue;
-		*pp = d->next;
-		if (h->tail == d)
-			h->tail = prev;
-		d->next = 0;
-		return true;
-	}
-	return false;
 }
 
 void sched_add(struct domain *d)
@@ -90,7 +91,8 @@ void sched_note_sstatus(struct domain *d, uint64_t sstatus)
 }
 
 /* Saves prev's FP registers if it changed them; loads next's if it has FP. */
-static void fpu_switch(struct domain *prev, struct domain *next)
+static __attribute__((noinline)) void fpu_switch(struct domain *prev,
+						  struct domain *next)
 {
 	if (prev && (prev->ctx.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
 		csr_set(sstatus, SSTATUS_FS_DIRTY);
@@ -104,20 +106,32 @@ static void fpu_switch(struct domain *prev, struct domain *next)
 	}
 }
 
+/* Programs the timer for d's next deadline, unless it already is. */
 static void arm_timer(struct domain *d)
 {
-	timer_set(d->grace_end ? d->grace_end : d->slice_end);
+	uint64_t when = d->grace_end ? d->grace_end : d->slice_end;
+	struct hart_sched *h = this_hart();
+
+	if (h->armed == when)
+		return; /* a directed yield keeps the caller's deadline */
+	h->armed = when;
+	timer_set(when);
 }
 
 /* Makes d the running domain; slice_end is when its slice ends. */
-static void switch_to(struct domain *d, uint64_t slice_end)
+static inline __attribute__((always_inline)) void
+switch_to(struct domain *d, uint64_t slice_end)
 {
 	struct hart_sched *h = this_hart();
 	struct domain *prev = h->current;
 
 	if (prev != d) {
-		fpu_switch(prev, d);
-		uvm_activate(d);
+		/* Most domains never touch FP: test inline, switch out of line. */
+		if ((prev && (prev->ctx.sstatus & SSTATUS_FS) ==
+				     SSTATUS_FS_DIRTY) ||
+		    (d->ctx.sstatus & SSTATUS_FS))
+			fpu_switch(prev, d);
+		uvm_activate(d->root_pa, d->asid);
 	}
 	h->current = d;
 	d->slice_end = slice_end;
@@ -174,11 +188,41 @@ __attribute__((noreturn)) void sched_start(void)
 	return_to_user(&this_hart()->current->ctx);
 }
 
+/* Hands the rest of d's slice to t (runnable, not d): the directed yield. */
+static inline __attribute__((always_inline)) void
+yield_to(struct domain *d, struct domain *t)
+{
+	d->told = false;
+	runq_remove(t);
+	runq_push(d);
+	t->slices_used++;
+	t->info->slices_used = t->slices_used;
+	switch_to(t, d->slice_end);
+}
+
+/* trap_entry.S tests these numbers directly. */
+_Static_assert(SYS_null == 0, "trap_entry.S: SYS_null");
+_Static_assert(SYS_yield == 2, "trap_entry.S: SYS_yield");
+
+struct uctx *sched_yield_fast(struct uctx *u, long target)
+{
+	struct domain *d = (struct domain *)u, *t = domain_by_id(target);
+
+	/* Anything unusual, FP state to move included, takes the slow path. */
+	if (!t || t == d || t->state != DOMAIN_RUNNABLE ||
+	    (t->ctx.sstatus & SSTATUS_FS) ||
+	    (csr_read(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY)
+		return 0;
+	u->sepc += 4; /* past the ecall */
+	u->x[REG_A0] = 0;
+	yield_to(d, t);
+	return &t->ctx;
+}
+
 long sched_yield(struct domain *d, long target)
 {
 	struct domain *t;
 
-	pr_debug("sched: %s yields to %ld\n", d->name, target);
 	d->told = false;
 	if (target == -1) {
 		runq_push(d);
@@ -192,11 +236,7 @@ long sched_yield(struct domain *d, long target)
 		return 0;
 	if (t->state == DOMAIN_WAITING)
 		return E_BUSY;
-	runq_remove(t);
-	runq_push(d);
-	/* The target runs in the rest of the caller's slice. */
-	t->slices_used++;
-	switch_to(t, d->slice_end);
+	yield_to(d, t);
 	return 0;
 }
 
@@ -309,9 +349,6 @@ void sched_timer(struct domain *d)
 {
 	uint64_t now = timer_now();
 
-	pr_debug("sched: timer in %s at pc 0x%llx (slice end %llu, now %llu)\n",
-		 d->name, (unsigned long long)d->ctx.sepc,
-		 (unsigned long long)d->slice_end, (unsigned long long)now);
 	if (d->grace_end ? now >= d->grace_end
 			 : now >= d->slice_end && d->told) {
 		strike(d);

@@ -27,6 +27,13 @@ long sched_wait(struct domain *d, uint64_t mask);
 long sched_notify(struct domain *target, uint64_t bits);
 void sched_exit(struct domain *d, long status);
 
+/*
+ * The directed yield from trap_entry.S's fast path, which has saved only
+ * the registers a call preserves. Returns the context to resume, or NULL
+ * to take the full path (bad target, FP state to switch).
+ */
+struct uctx *sched_yield_fast(struct uctx *u, long target);
+
 /* d was ended by the kernel (already destroyed): pick someone else. */
 void sched_remove(struct domain *d);
 

@@ -151,6 +151,8 @@ from_user:
 	sret
 
 user_ecall:
+	li	t1, 2				/* SYS_yield, pinned in sched.c */
+	beq	a7, t1, user_yield
 	bnez	a7, user_slow			/* SYS_null is 0 */
 	csrr	t0, sepc
 	addi	t0, t0, 4			/* past the ecall */
@@ -160,6 +162,45 @@ user_ecall:
 	ld	t1, UC_REG(6)(sp)
 	csrrw	sp, sscratch, sp
 	sret
+
+	/*
+	 * Directed yield. A system call is a call: the caller expects only
+	 * ra, sp, gp, tp and s0-s11 to survive it, so only those are saved
+	 * (with a0 and a7, which the full path needs if it must take over).
+	 * The caller-saved slots keep the domain's own older values.
+	 */
+user_yield:
+	sd	x1, UC_REG(1)(sp)
+	sd	x3, UC_REG(3)(sp)
+	sd	x4, UC_REG(4)(sp)
+	sd	x8, UC_REG(8)(sp)
+	sd	x9, UC_REG(9)(sp)
+	sd	x10, UC_REG(10)(sp)
+	sd	x17, UC_REG(17)(sp)
+	sd	x18, UC_REG(18)(sp)
+	sd	x19, UC_REG(19)(sp)
+	sd	x20, UC_REG(20)(sp)
+	sd	x21, UC_REG(21)(sp)
+	sd	x22, UC_REG(22)(sp)
+	sd	x23, UC_REG(23)(sp)
+	sd	x24, UC_REG(24)(sp)
+	sd	x25, UC_REG(25)(sp)
+	sd	x26, UC_REG(26)(sp)
+	sd	x27, UC_REG(27)(sp)
+	csrr	t0, sscratch			/* the user's sp */
+	sd	t0, UC_REG(2)(sp)
+	csrr	t0, sepc			/* at the ecall: C moves it on */
+	sd	t0, UC_SEPC(sp)
+	csrw	sscratch, zero			/* in the kernel from here */
+	mv	s1, sp				/* s1 = uctx, kept across C */
+	mv	a1, a0				/* target domain id */
+	mv	a0, sp
+	ld	sp, UC_KERNEL_SP(a0)
+	call	sched_yield_fast		/* next uctx, or 0 */
+	bnez	a0, return_to_user
+	mv	a0, s1				/* not simple: the full path */
+	call	user_trap
+	j	return_to_user
 
 user_slow:
 	sd	x1, UC_REG(1)(sp)

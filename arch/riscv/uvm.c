@@ -90,13 +90,3 @@ void uvm_destroy(struct domain *d)
 	uvm_free_level(d, d->root_pa, 2);
 	d->root_pa = 0;
 }
-
-void uvm_activate(const struct domain *d)
-{
-	csr_write(satp, SATP_MODE_SV39 | (uint64_t)d->asid << 44 |
-				d->root_pa >> PAGE_SHIFT);
-	/* QEMU and the U74 honour ASIDs; a fence keeps it simple and safe
-	 * while domains are few and switches are explicit. */
-	__asm__ volatile("sfence.vma zero, %0" ::"r"((uint64_t)d->asid)
-			 : "memory");
-}

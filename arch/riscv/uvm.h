@@ -28,7 +28,24 @@ int uvm_lookup(const struct domain *d, uint64_t va, uint64_t *pa,
 /* Frees every frame mapped in d's user half and every table page. */
 void uvm_destroy(struct domain *d);
 
-/* Switches this hart to d's address space. */
-void uvm_activate(const struct domain *d);
+/*
+ * Switches this hart to an address space. Each domain has its own ASID
+ * and its entries are flushed when its mappings change or it ends, so a
+ * switch is only the satp write (on the hot path of every yield).
+ */
+static inline void uvm_activate(uint64_t root_pa, uint16_t asid)
+{
+	__asm__ volatile("csrw satp, %0" ::"r"((8UL << 60) |
+					      (uint64_t)asid << 44 |
+					      root_pa >> 12)
+			 : "memory");
+}
+
+/* Drops every TLB entry of this ASID (after unmapping, or at the end). */
+static inline void uvm_flush_asid(uint16_t asid)
+{
+	__asm__ volatile("sfence.vma zero, %0" ::"r"((uint64_t)asid)
+			 : "memory");
+}
 
 #endif

@@ -19,7 +19,8 @@
 	X(1, debug_write, (const char *buf, unsigned long len),               \
 	  "E_RANGE buffer not in the caller's memory; E_TOOBIG len > 4096")     \
 	X(2, yield, (long target),                                             \
-	  "E_NOENT no runnable domain with that id (-1 = anyone)")             \
+	  "E_NOENT no live domain with that id (-1 = anyone); "                \
+	  "E_BUSY the target is waiting")                                      \
 	X(3, wait, (unsigned long mask),                                       \
 	  "E_INVAL mask is 0; a1 = the pending bits of mask, now cleared")     \
 	X(4, notify, (long domain, unsigned long bits),                        \

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The benchmark libOS (make bench). Run under QEMU with
+ * -icount shift=0,sleep=off -seed 1 -smp 1, where rdinstret counts one per
+ * guest instruction in every mode (U, S and the M-mode firmware), so each
+ * figure is a deterministic instruction count.
+ *
+ * Each figure is (instructions for N operations in a loop - the same loop
+ * with the operation replaced by a no-op of the same size) / N, printed as
+ *   BENCH <name> <value> <unit>
+ *
+ * Two roles, by domain name: "bench" measures, "bench_peer" is the other
+ * side of yield_pair.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rivet/libos.h>
+#include <rivet/uthread.h>
+
+#define N 1000
+
+static inline uint64_t instret(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v)::"memory");
+	return v;
+}
+
+/* Prints value = total / N with one decimal, from integers only. */
+static void bench_print(const char *name, int64_t total, const char *unit)
+{
+	int64_t tenths = total * 10 / N;
+
+	if (tenths < 0)
+		tenths = 0;
+	printf("BENCH %s %ld.%ld %s\n", name, (long)(tenths / 10),
+	       (long)(tenths % 10), unit);
+}
+
+/*
+ * A minimal exception handler: skip the 4-byte faulting instruction and
+ * resume, in the protocol of include/rivet/abi.h. It is what a libOS that
+ * cares about a particular exception would install; the runtime's generic
+ * entry (which saves every register and calls C) is measured separately.
+ */
+__asm__(".pushsection .text\n"
+	".balign 4\n"
+	".globl bench_exc_entry\n"
+	"bench_exc_entry:\n"
+	"	li	gp, 0x3fffffe000\n"   /* RIVET_UPCALL_VA */
+	"	ld	t0, 0x10(gp)\n"       /* epc */
+	"	addi	t0, t0, 4\n"
+	"	sd	t0, 0x10(gp)\n"
+	"	ld	t0, 0x20(gp)\n"       /* the user's t0, t1 */
+	"	ld	t1, 0x28(gp)\n"
+	".globl bench_resume_lo\n"
+	"bench_resume_lo:\n"
+	"	sd	zero, 0(gp)\n"        /* in_upcall = 0 */
+	"	ld	gp, 0x10(gp)\n"
+	"	jr	gp\n"
+	".globl bench_resume_hi\n"
+	"bench_resume_hi:\n"
+	".popsection\n");
+extern char bench_exc_entry[], bench_resume_lo[], bench_resume_hi[];
+extern char rivet_exc_entry[], rivet_slice_entry[];
+extern char rivet_upcall_resume[], rivet_upcall_resume_end[];
+
+/* Loops of N operations; every body is 4-byte instructions (norvc). */
+#define LOOP(body)                                                             \
+	({                                                                     \
+		uint64_t t0_ = instret();                                      \
+		for (int i_ = 0; i_ < N; i_++)                                 \
+			__asm__ volatile(".option push\n.option norvc\n" body  \
+					 "\n.option pop" ::: "memory");        \
+		instret() - t0_;                                               \
+	})
+
+static uint64_t baseline_nop(void)
+{
+	return LOOP("nop");
+}
+
+static volatile uint32_t misaligned_words[4];
+
+/* The same work as bench_exc_entry, as a C handler behind the runtime. */
+static int skip4(struct rivet_upcall *u, void *arg)
+{
+	(void)arg;
+	u->epc += 4;
+	return 0;
+}
+
+static void bench_syscall(void)
+{
+	uint64_t with, without;
+
+	with = LOOP("li a7, 0\n ecall");
+	without = LOOP("li a7, 0\n nop");
+	bench_print("null_syscall", (int64_t)(with - without), "insns/op");
+	with = LOOP("li a7, 9\n li a0, 2\n ecall");
+	without = LOOP("li a7, 9\n li a0, 2\n nop");
+	bench_print("kstat_syscall", (int64_t)(with - without), "insns/op");
+}
+
+static void bench_exceptions(void)
+{
+	uint64_t base = baseline_nop();
+	char *odd = (char *)misaligned_words + 2;
+
+	sys_upcall_set((unsigned long)bench_exc_entry, 0,
+		       (unsigned long)bench_resume_lo,
+		       (unsigned long)bench_resume_hi);
+	bench_print("exc_breakpoint", (int64_t)(LOOP("ebreak") - base),
+		    "insns/op");
+	bench_print("exc_illegal", (int64_t)(LOOP("unimp") - base),
+		    "insns/op");
+	bench_print("exc_pagefault",
+		    (int64_t)(LOOP("lw zero, 0x100(zero)") - base),
+		    "insns/op");
+	{
+		uint64_t t0 = instret(), t;
+
+		for (int i = 0; i < N; i++)
+			__asm__ volatile(".option push\n.option norvc\n"
+					 "amoadd.w zero, zero, (%0)\n"
+					 ".option pop" ::"r"(odd)
+					 : "memory");
+		t = instret() - t0;
+		t0 = instret();
+		for (int i = 0; i < N; i++)
+			__asm__ volatile(".option push\n.option norvc\n"
+					 "nop\n.option pop" ::"r"(odd)
+					 : "memory");
+		bench_print("exc_misaligned", (int64_t)(t - (instret() - t0)),
+			    "insns/op");
+	}
+	/* The runtime's generic path: every register saved, C dispatch. */
+	sys_upcall_set((unsigned long)rivet_exc_entry,
+		       (unsigned long)rivet_slice_entry,
+		       (unsigned long)rivet_upcall_resume,
+		       (unsigned long)rivet_upcall_resume_end);
+	rivet_exc_register(3, skip4, 0);
+	bench_print("exc_breakpoint_generic",
+		    (int64_t)(LOOP("ebreak") - base), "insns/op");
+}
+
+static long peer_id;
+
+/* The loop baseline for calls: a function that only returns. */
+__attribute__((noinline)) static long empty_call(long x)
+{
+	__asm__ volatile("" ::: "memory");
+	return x;
+}
+
+static void bench_yield_pair(void)
+{
+	uint64_t t0, with, without;
+	int i;
+
+	t0 = instret();
+	for (i = 0; i < N; i++)
+		sys_yield(peer_id);
+	with = instret() - t0;
+	t0 = instret();
+	for (i = 0; i < N; i++)
+		empty_call(peer_id);
+	without = instret() - t0;
+	/* One round trip: bench -> peer -> bench, both yields included,
+	 * and the peer's own loop around its yield. */
+	bench_print("yield_pair", (int64_t)(with - without), "insns/roundtrip");
+}
+
+static volatile int stop_worker;
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	while (!stop_worker)
+		uthread_yield();
+	return 0;
+}
+
+static void bench_uthread(void)
+{
+	struct uthread *w = uthread_create(worker, 0, 8192);
+	uint64_t t0, with, loop;
+	int i;
+
+	uthread_yield(); /* let the worker start */
+	t0 = instret();
+	for (i = 0; i < N; i++)
+		uthread_yield(); /* main -> worker -> main: two switches */
+	with = instret() - t0;
+	t0 = instret();
+	for (i = 0; i < N; i++)
+		empty_call(i);
+	loop = instret() - t0;
+	stop_worker = 1;
+	uthread_join(w, 0);
+	bench_print("uthread_switch", (int64_t)(with - loop) / 2, "insns/op");
+}
+
+static void role_peer(void)
+{
+	long me = rivet_domain_lookup("bench");
+
+	/* Give the slice straight back until "bench" is gone. */
+	while (sys_yield(me) == 0)
+		;
+}
+
+int main(void)
+{
+	if (!strcmp(rivet_info()->name, "bench_peer")) {
+		role_peer();
+		return 0;
+	}
+	peer_id = rivet_domain_lookup("bench_peer");
+	printf("bench: N = %d per figure, loop overhead subtracted\n", N);
+	bench_syscall();
+	bench_exceptions();
+	if (peer_id > 0)
+		bench_yield_pair();
+	bench_uthread();
+	return 0;
+}
