@@ -34,8 +34,9 @@ static void console_putc(char c)
 void console_write(const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '\n')
-			console_putc('\r');
+		/* The SBI console adds its own \r before \n; a UART needs it. */
+		if (*s == '\n' && active)
+			active->putc('\r');
 		console_putc(*s);
 	}
 }

@@ -1,6 +1,7 @@
 """Boot tests: every machine Rivet supports, booted under QEMU, with the
 boot log checked line by line against what the machine really is."""
 import os
+import re
 import subprocess
 
 import pytest
@@ -122,3 +123,53 @@ def test_boot_without_initramfs_says_so():
     assert b.has(r"initramfs: none \(the boot loader passed no "
                  r"linux,initrd-start\)")
     assert_clean_stop(b)
+
+
+def test_image_header_is_valid_for_booti():
+    import struct
+    data = open(build_path("Image"), "rb").read()
+    (code0, _c1, text_offset, image_size, flags, version, _r1, _r2, magic,
+     magic2, _r3) = struct.unpack("<IIQQQIIQ8s4sI", data[:64])
+    assert code0 & 0x7f == 0x6f  # jal over the header
+    assert text_offset == 0x200000
+    assert image_size >= len(data)  # .bss included
+    assert (magic, magic2) == (b"RISCV\0\0\0", b"RSC\x05")
+    assert flags == 0 and version == 2
+    elf = open(build_path("rivet.elf"), "rb").read()
+    assert elf[:4] == b"\x7fELF"
+
+
+def test_rivet_dtinfo_agrees_with_the_kernel(tmp_path):
+    """What rivet-dtinfo says about a QEMU tree is what the kernel logs."""
+    from rivetqemu import dtinfo, dump_dtb
+    for machine, smp, mem in (("virt", 4, "2G"), ("sifive_u", 5, None)):
+        info = dtinfo(dump_dtb(str(tmp_path / "m.dtb"), machine, smp, mem))
+        b = boot_kernel(machine, smp=smp, mem=mem)
+        ram = int(b.find(r"mem: total RAM (\d+) MiB").group(1))
+        assert "ram total: %d MiB" % ram in info, info
+        ctx = dict(b.findall(r"plic: hart (\d+) S-mode context (\d+)"))
+        for hart, c in ctx.items():
+            assert re.search(r"hart %s: usable .*plic-context %s\b"
+                             % (hart, c), info), (hart, c, info)
+        uart = b.find(r"console: (\S+) at (0x[0-9a-f]+) \((\S+)\)")
+        assert re.search(r"console: %s %s at 0x0*%s" % (
+            re.escape(uart.group(3)), re.escape(uart.group(1)),
+            uart.group(2)[2:]), info), info
+
+
+def test_sifive_unleashed_defconfig_builds_a_kernel_without_8250(tmp_path):
+    out = str(tmp_path / "build")
+    subprocess.run(["make", "-s", "O=" + out, "sifive_unleashed_defconfig"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["make", "-s", "-j2", "O=" + out, out + "/rivet.elf"],
+                   check=True, stdout=subprocess.DEVNULL)
+    elf = os.path.join(out, "rivet.elf")
+    on_sifive = boot_kernel("sifive_u", smp=2, kernel=elf, initrd=False)
+    assert on_sifive.has(r"config sifive_unleashed$")
+    assert on_sifive.has(r"driver sifive")
+    # On virt the ns16550a has no driver in this build: the kernel says so
+    # and keeps the SBI console.
+    on_virt = boot_kernel("virt", kernel=elf, initrd=False)
+    assert on_virt.has(r"console: staying on the SBI console: its driver is "
+                       r"not built in")
+    assert on_virt.has(r"rivet: powering off$")
