@@ -43,6 +43,13 @@ void timer_init(uint64_t timebase_hz, bool isa_has_sstc)
 	else
 		sbi_set_timer(~0ULL);
 	csr_set(sie, SIE_STIE);
+	/*
+	 * Let U-mode read cycle, time and instret (rdcycle, rdtime,
+	 * rdinstret): the info page promises time without a system call,
+	 * and make bench counts with instret. OpenSBI already opens them to
+	 * S-mode through mcounteren.
+	 */
+	csr_write(scounteren, 7);
 }
 
 const char *timer_mechanism(void)
