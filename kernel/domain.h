@@ -35,6 +35,7 @@ struct domain {
 	char kill_reason[96];
 
 	uint64_t root_pa;
+	uint64_t satp; /* root_pa and asid as satp takes them: sched_add() */
 	uint64_t quota_frames, used_frames;
 	struct rivet_info *info;     /* kernel view of the info page */
 	struct rivet_upcall *upcall; /* kernel view of the upcall area */

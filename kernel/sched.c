@@ -3,33 +3,22 @@
 #include "kernel/sched.h"
 
 #include "arch/riscv/csr.h"
+#include "arch/riscv/memlayout.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uvm.h"
 #include "kernel/domain.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include <rivet/errno.h>
-#include <rivet/syscall.h>
-
-#define SSTATUS_FS       (3UL << 13)
-#define SSTATUS_FS_INIT  (1UL << 13)
-#define SSTATUS_FS_CLEAN (2UL << 13)
-#define SSTATUS_FS_DIRTY (3UL << 13)
 
 void fpu_save(uint64_t *regs);
 void fpu_restore(const uint64_t *regs);
 
-struct hart_sched {
-	struct domain *current;
-	struct domain *head, *tail; /* runnable, not current */
-	uint64_t armed;             /* deadline the timer is set to */
-};
-
-static struct hart_sched harts[CONFIG_MAX_HARTS];
+struct hart_sched sched_harts[CONFIG_MAX_HARTS];
 
 static struct hart_sched *this_hart(void)
 {
-	return &harts[0]; /* the boot hart runs every domain for now */
+	return &sched_harts[0]; /* the boot hart runs every domain for now */
 }
 
 struct domain *sched_current(void)
@@ -38,7 +27,8 @@ struct domain *sched_current(void)
 }
 
 /* The run queue is doubly linked so a directed yield removes its target
- * in O(1); d->queued says whether d is on it. */
+ * in O(1); d->queued says whether d is on it, and its links mean nothing
+ * while it is not. The running domain is never on it. */
 static void runq_push(struct domain *d)
 {
 	struct hart_sched *h = this_hart();
@@ -67,7 +57,6 @@ static void runq_remove(struct domain *d)
 		d->next->prev = d->prev;
 	else
 		h->tail = d->prev;
-	d->next = d->prev = 0;
 	d->queued = false;
 }
 
@@ -80,25 +69,31 @@ static struct domain *runq_pop(void)
 	return d;
 }
 
+/*
+ * d joins the scheduler. Its satp value is worked out once here, so that a
+ * switch, in C or in trap_entry.S's yield, is a single CSR write.
+ */
 void sched_add(struct domain *d)
 {
+	d->satp = uvm_satp(d->root_pa, d->asid);
 	runq_push(d);
 }
 
 void sched_note_sstatus(struct domain *d, uint64_t sstatus)
 {
-	d->ctx.sstatus = (d->ctx.sstatus & ~SSTATUS_FS) | (sstatus & SSTATUS_FS);
+	d->ctx.sstatus =
+		(d->ctx.sstatus & ~SSTATUS_FS) | (sstatus & SSTATUS_FS);
 }
 
 /* Saves prev's FP registers if it changed them; loads next's if it has FP. */
 static __attribute__((noinline)) void fpu_switch(struct domain *prev,
-						  struct domain *next)
+						 struct domain *next)
 {
 	if (prev && (prev->ctx.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
 		csr_set(sstatus, SSTATUS_FS_DIRTY);
 		fpu_save(prev->fp);
-		prev->ctx.sstatus = (prev->ctx.sstatus & ~SSTATUS_FS) |
-				    SSTATUS_FS_CLEAN;
+		prev->ctx.sstatus =
+			(prev->ctx.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
 	}
 	if (next && next != prev && (next->ctx.sstatus & SSTATUS_FS)) {
 		csr_set(sstatus, SSTATUS_FS_DIRTY);
@@ -119,19 +114,18 @@ static void arm_timer(struct domain *d)
 }
 
 /* Makes d the running domain; slice_end is when its slice ends. */
-static inline __attribute__((always_inline)) void
-switch_to(struct domain *d, uint64_t slice_end)
+static void switch_to(struct domain *d, uint64_t slice_end)
 {
 	struct hart_sched *h = this_hart();
 	struct domain *prev = h->current;
 
 	if (prev != d) {
 		/* Most domains never touch FP: test inline, switch out of line. */
-		if ((prev && (prev->ctx.sstatus & SSTATUS_FS) ==
-				     SSTATUS_FS_DIRTY) ||
+		if ((prev &&
+		     (prev->ctx.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) ||
 		    (d->ctx.sstatus & SSTATUS_FS))
 			fpu_switch(prev, d);
-		uvm_activate(d->root_pa, d->asid);
+		csr_write(satp, d->satp); /* own ASID: no flush */
 	}
 	h->current = d;
 	d->slice_end = slice_end;
@@ -158,8 +152,9 @@ static void break_deadlock(void)
 
 	for (i = 0; (d = domain_at(i)); i++)
 		if (d->state == DOMAIN_WAITING)
-			domain_kill(d, "waits for events (mask 0x%llx) that "
-				       "nothing can send any more",
+			domain_kill(d,
+				    "waits for events (mask 0x%llx) that "
+				    "nothing can send any more",
 				    (unsigned long long)d->wait_mask);
 }
 
@@ -188,9 +183,12 @@ __attribute__((noreturn)) void sched_start(void)
 	return_to_user(&this_hart()->current->ctx);
 }
 
-/* Hands the rest of d's slice to t (runnable, not d): the directed yield. */
-static inline __attribute__((always_inline)) void
-yield_to(struct domain *d, struct domain *t)
+/*
+ * Hands the rest of d's slice to t (runnable, not d): the directed yield.
+ * trap_entry.S's user_yield does all of this itself in the common case (no
+ * FP state to move, timer already at d's deadline): keep the two in step.
+ */
+static void yield_to(struct domain *d, struct domain *t)
 {
 	d->told = false;
 	runq_remove(t);
@@ -198,25 +196,6 @@ yield_to(struct domain *d, struct domain *t)
 	t->slices_used++;
 	t->info->slices_used = t->slices_used;
 	switch_to(t, d->slice_end);
-}
-
-/* trap_entry.S tests these numbers directly. */
-_Static_assert(SYS_null == 0, "trap_entry.S: SYS_null");
-_Static_assert(SYS_yield == 2, "trap_entry.S: SYS_yield");
-
-struct uctx *sched_yield_fast(struct uctx *u, long target)
-{
-	struct domain *d = (struct domain *)u, *t = domain_by_id(target);
-
-	/* Anything unusual, FP state to move included, takes the slow path. */
-	if (!t || t == d || t->state != DOMAIN_RUNNABLE ||
-	    (t->ctx.sstatus & SSTATUS_FS) ||
-	    (csr_read(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY)
-		return 0;
-	u->sepc += 4; /* past the ecall */
-	u->x[REG_A0] = 0;
-	yield_to(d, t);
-	return &t->ctx;
 }
 
 long sched_yield(struct domain *d, long target)

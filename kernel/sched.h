@@ -15,6 +15,22 @@
 
 struct domain;
 
+/* sstatus.FS: the FP unit's state, which the scheduler switches lazily. */
+
+/*
+ * One hart's scheduling state; only sched_harts[0] is used for now (the
+ * boot hart runs every domain). It is public for trap_entry.S alone: the
+ * directed-yield fast path updates it exactly as yield_to() would, through
+ * offsets from the generated asm_offsets.h. C code uses the calls below.
+ */
+struct hart_sched {
+	struct domain *current;
+	struct domain *head, *tail; /* runnable, not current */
+	uint64_t armed;		    /* deadline the timer is set to */
+};
+
+extern struct hart_sched sched_harts[CONFIG_MAX_HARTS];
+
 void sched_add(struct domain *d);
 /* Starts running domains; never returns (powers off when all are gone). */
 __attribute__((noreturn)) void sched_start(void);
@@ -26,13 +42,6 @@ long sched_yield(struct domain *d, long target);
 long sched_wait(struct domain *d, uint64_t mask);
 long sched_notify(struct domain *target, uint64_t bits);
 void sched_exit(struct domain *d, long status);
-
-/*
- * The directed yield from trap_entry.S's fast path, which has saved only
- * the registers a call preserves. Returns the context to resume, or NULL
- * to take the full path (bad target, FP state to switch).
- */
-struct uctx *sched_yield_fast(struct uctx *u, long target);
 
 /* d was ended by the kernel (already destroyed): pick someone else. */
 void sched_remove(struct domain *d);

@@ -7,6 +7,10 @@
 #define SSTATUS_SPIE (1UL << 5)
 #define SSTATUS_SPP  (1UL << 8)
 #define SSTATUS_SUM  (1UL << 18)
+#define SSTATUS_FS       (3UL << 13) /* FP state: Off, Initial, Clean, Dirty */
+#define SSTATUS_FS_INIT  (1UL << 13)
+#define SSTATUS_FS_CLEAN (2UL << 13)
+#define SSTATUS_FS_DIRTY (3UL << 13)
 
 #define SIE_SSIE (1UL << 1)
 #define SIE_STIE (1UL << 5)

@@ -13,8 +13,13 @@
  *     t0/t1 go to its upcall area, in_upcall is set, and sret enters the
  *     handler with every other register as it was. The domain resumes by
  *     itself (see include/rivet/abi.h).
+ * A third, the directed yield (user_yield), switches domains without C:
+ * it saves what a call preserves and loads the target's whole uctx.
  * Everything else saves the full user context in the uctx and calls
  * user_trap() on the hart's kernel stack.
+ *
+ * Structure offsets shared with C come from the generated asm_offsets.h
+ * (kernel/asm_offsets.c), the uctx's from uctx.h, where they are pinned.
  *
  * From S-mode every register is saved in a struct trap_frame on the
  * current kernel stack, so a fault report can print them all.
@@ -22,8 +27,18 @@
 #include <rivet/abi.h>
 #include <rivet/syscall.h>
 
+#include "arch/riscv/csr.h"
 #include "arch/riscv/trap_frame.h"
 #include "arch/riscv/uctx.h"
+#include "generated/asm_offsets.h"
+
+/* What the fast paths below take for granted. */
+#if SYSCALL_NR_NULL != 0
+#error "user_ecall tests a7 against zero for SYS_null"
+#endif
+#if SSTATUS_FS_MASK & ~0xff00
+#error "user_yield reads sstatus.FS as one byte"
+#endif
 
 	.section .text
 	.balign	4				/* stvec direct mode needs it */
@@ -120,9 +135,9 @@ from_user:
 	sd	t0, UC_REG(5)(sp)
 	sd	t1, UC_REG(6)(sp)
 	csrr	t0, scause
+	addi	t1, t0, -EXC_ECALL_U
+	beqz	t1, user_ecall			/* system calls first */
 	bltz	t0, user_slow			/* interrupts: the scheduler */
-	li	t1, 8				/* ecall from U-mode */
-	beq	t0, t1, user_ecall
 
 	/* Exception: reflect it if the domain can take it. */
 	ld	t1, UC_EXC_ENTRY(sp)
@@ -151,9 +166,9 @@ from_user:
 	sret
 
 user_ecall:
-	li	t1, 2				/* SYS_yield, pinned in sched.c */
+	li	t1, SYSCALL_NR_YIELD
 	beq	a7, t1, user_yield
-	bnez	a7, user_slow			/* SYS_null is 0 */
+	bnez	a7, user_slow			/* SYS_null is 0 (checked above) */
 	csrr	t0, sepc
 	addi	t0, t0, 4			/* past the ecall */
 	csrw	sepc, t0
@@ -164,10 +179,25 @@ user_ecall:
 	sret
 
 	/*
-	 * Directed yield. A system call is a call: the caller expects only
-	 * ra, sp, gp, tp and s0-s11 to survive it, so only those are saved
-	 * (with a0 and a7, which the full path needs if it must take over).
-	 * The caller-saved slots keep the domain's own older values.
+	 * sys_yield(target). The common case of a directed yield is done here
+	 * in full, as yield_to() in kernel/sched.c would do it, with no C and
+	 * no kernel stack. d is the caller (sp: its uctx is the start of its
+	 * struct domain), t the target.
+	 *
+	 * A system call is a call: the caller expects only ra, sp, gp, tp and
+	 * s0-s11 to survive it, so only those are saved; d's caller-saved slots
+	 * keep its own older values, which return_to_user will load one day.
+	 * Whoever runs next gets all 31 registers from its own uctx, so no
+	 * value of d's or of the kernel's reaches it.
+	 *
+	 * Anything out of the common case goes to yield_full, which saves a0
+	 * and a7 too and lets the C path decide: no such domain (or
+	 * RIVET_YIELD_ANY), t == d, t not runnable, t with FP state to load,
+	 * d with Dirty FP state to save, or a timer not armed at d's slice end
+	 * (d is in its grace period: the timer must move). The checks change
+	 * nothing and keep a0 and a7. FS Initial or Clean in d needs nothing:
+	 * d's uctx.sstatus already says so, and t's, loaded on return, has FP
+	 * off.
 	 */
 user_yield:
 	sd	x1, UC_REG(1)(sp)
@@ -175,8 +205,6 @@ user_yield:
 	sd	x4, UC_REG(4)(sp)
 	sd	x8, UC_REG(8)(sp)
 	sd	x9, UC_REG(9)(sp)
-	sd	x10, UC_REG(10)(sp)
-	sd	x17, UC_REG(17)(sp)
 	sd	x18, UC_REG(18)(sp)
 	sd	x19, UC_REG(19)(sp)
 	sd	x20, UC_REG(20)(sp)
@@ -187,18 +215,96 @@ user_yield:
 	sd	x25, UC_REG(25)(sp)
 	sd	x26, UC_REG(26)(sp)
 	sd	x27, UC_REG(27)(sp)
-	csrr	t0, sscratch			/* the user's sp */
-	sd	t0, UC_REG(2)(sp)
+	csrrw	t0, sscratch, zero		/* the user's sp; sscratch = 0: */
+	sd	t0, UC_REG(2)(sp)		/* in the kernel from here */
+
+	/* Decode. t0 = t = domain_by_id(a0), t1 = this hart's sched_harts
+	 * entry, a1 = d->slice_end; t2 scratch. */
+	addi	t0, a0, -1			/* index; an id < 1 wraps to huge */
+	lwu	t1, ndomains
+	bgeu	t0, t1, yield_full		/* no such domain */
+	li	t1, DOMAIN_SIZE
+	mul	t0, t0, t1
+	lla	t1, domains
+	add	t0, t0, t1			/* t = &domains[id - 1] */
+	lw	t1, DOMAIN_STATE(t0)
+	addi	t1, t1, -DOMAIN_STATE_RUNNABLE
+	bnez	t1, yield_full			/* waiting, exited or killed */
+	lbu	t1, DOMAIN_QUEUED(t0)
+	beqz	t1, yield_full			/* not queued: t == d (the running
+						   domain never is, see sched.c) */
+	lbu	t1, UC_SSTATUS + 1(t0)		/* sstatus bits 8-15 hold FS */
+	andi	t1, t1, SSTATUS_FS_MASK >> 8
+	bnez	t1, yield_full			/* t has FP state to load */
+	csrr	t1, sstatus
+	bltz	t1, yield_full			/* SD: FS (or VS/XS, never on) is
+						   Dirty: d's FP state to save */
+	lla	t1, sched_harts			/* hart 0 runs every domain */
+	ld	a1, DOMAIN_SLICE_END(sp)
+	ld	t2, HART_SCHED_ARMED(t1)
+	bne	t2, a1, yield_full		/* arm_timer(t) would re-arm */
+
+	/* Invoke: nothing can fail from here. d resumes past its ecall
+	 * with 0 in a0; it yielded, so no slice-end upcall is pending. */
+	csrr	t2, sepc
+	addi	t2, t2, 4
+	sd	t2, UC_SEPC(sp)
+	sd	zero, UC_REG(10)(sp)
+	sb	zero, DOMAIN_TOLD(sp)
+
+	/* runq_remove(t): a2 = t->prev, a3 = t->next */
+	ld	a2, DOMAIN_PREV(t0)
+	ld	a3, DOMAIN_NEXT(t0)
+	beqz	a2, 1f
+	sd	a3, DOMAIN_NEXT(a2)		/* prev->next = next */
+	j	2f
+1:	sd	a3, HART_SCHED_HEAD(t1)		/* t was the head */
+2:	beqz	a3, 3f
+	sd	a2, DOMAIN_PREV(a3)		/* next->prev = prev */
+	j	4f
+3:	sd	a2, HART_SCHED_TAIL(t1)		/* t was the tail */
+4:	sb	zero, DOMAIN_QUEUED(t0)
+
+	/* runq_push(d) at the tail: a2 = the tail */
+	ld	a2, HART_SCHED_TAIL(t1)
+	sd	zero, DOMAIN_NEXT(sp)
+	sd	a2, DOMAIN_PREV(sp)
+	beqz	a2, 5f
+	sd	sp, DOMAIN_NEXT(a2)		/* tail->next = d */
+	j	6f
+5:	sd	sp, HART_SCHED_HEAD(t1)		/* the queue was empty */
+6:	sd	sp, HART_SCHED_TAIL(t1)
+	li	a2, 1
+	sb	a2, DOMAIN_QUEUED(sp)
+
+	/* t starts a slice (counted, and shown in its info page: a2) ... */
+	ld	t2, DOMAIN_SLICES_USED(t0)
+	addi	t2, t2, 1
+	sd	t2, DOMAIN_SLICES_USED(t0)
+	ld	a2, DOMAIN_INFO(t0)
+	sd	t2, INFO_SLICES_USED(a2)
+
+	/* ... made of the rest of d's: switch_to(t, d->slice_end). The
+	 * timer is already armed there (checked above). */
+	sd	a1, DOMAIN_SLICE_END(t0)
+	sd	zero, DOMAIN_GRACE_END(t0)
+	sd	a1, INFO_SLICE_END(a2)
+	sd	t0, HART_SCHED_CURRENT(t1)
+
+	ld	t2, DOMAIN_SATP(t0)		/* t's address space; its own */
+	csrw	satp, t2			/* ASID: no TLB flush */
+
+	mv	a0, t0
+	j	return_to_user
+
+	/* The full path for a yield: sched_yield() decides and answers. */
+yield_full:
+	sd	a0, UC_REG(10)(sp)		/* the target */
+	sd	a7, UC_REG(17)(sp)
 	csrr	t0, sepc			/* at the ecall: C moves it on */
 	sd	t0, UC_SEPC(sp)
-	csrw	sscratch, zero			/* in the kernel from here */
-	mv	s1, sp				/* s1 = uctx, kept across C */
-	mv	a1, a0				/* target domain id */
 	mv	a0, sp
 	ld	sp, UC_KERNEL_SP(a0)
-	call	sched_yield_fast		/* next uctx, or 0 */
-	bnez	a0, return_to_user
-	mv	a0, s1				/* not simple: the full path */
 	call	user_trap
 	j	return_to_user
 

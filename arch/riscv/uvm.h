@@ -29,16 +29,14 @@ int uvm_lookup(const struct domain *d, uint64_t va, uint64_t *pa,
 void uvm_destroy(struct domain *d);
 
 /*
- * Switches this hart to an address space. Each domain has its own ASID
- * and its entries are flushed when its mappings change or it ends, so a
- * switch is only the satp write (on the hot path of every yield).
+ * The satp value that selects an address space. Each domain has its own
+ * ASID and its TLB entries are flushed when its mappings change or it
+ * ends, so switching domains is only this write (trap_entry.S does it on
+ * the directed-yield fast path, from struct domain's satp field).
  */
-static inline void uvm_activate(uint64_t root_pa, uint16_t asid)
+static inline uint64_t uvm_satp(uint64_t root_pa, uint16_t asid)
 {
-	__asm__ volatile("csrw satp, %0" ::"r"((8UL << 60) |
-					      (uint64_t)asid << 44 |
-					      root_pa >> 12)
-			 : "memory");
+	return (8UL << 60) | (uint64_t)asid << 44 | root_pa >> 12;
 }
 
 /* Drops every TLB entry of this ASID (after unmapping, or at the end). */

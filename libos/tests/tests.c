@@ -389,6 +389,84 @@ static void role_reclaim_b(void)
 	sys_notify(rivet_domain_lookup("t_reclaim_a"), mine);
 }
 
+/* ----------------------------------- registers across a directed yield --- */
+
+/*
+ * Loads s2..s11 with known values, yields to target by a raw ecall (so the
+ * compiler cannot save them for us) and reports whether all came back.
+ */
+static long yield_keeps_saved_regs(long target, long seed)
+{
+	long bad;
+
+	__asm__ volatile("mv	t0, %2\n"
+			 "addi	s2, t0, 2\n addi s3, t0, 3\n addi s4, t0, 4\n"
+			 "addi	s5, t0, 5\n addi s6, t0, 6\n addi s7, t0, 7\n"
+			 "addi	s8, t0, 8\n addi s9, t0, 9\n addi s10, t0, 10\n"
+			 "addi	s11, t0, 11\n"
+			 "mv	a0, %1\n li a7, 2\n ecall\n"
+			 "mv	t0, %2\n li %0, 0\n"
+			 "addi	t1, t0, 2\n bne s2, t1, 1f\n"
+			 "addi	t1, t0, 3\n bne s3, t1, 1f\n"
+			 "addi	t1, t0, 4\n bne s4, t1, 1f\n"
+			 "addi	t1, t0, 5\n bne s5, t1, 1f\n"
+			 "addi	t1, t0, 6\n bne s6, t1, 1f\n"
+			 "addi	t1, t0, 7\n bne s7, t1, 1f\n"
+			 "addi	t1, t0, 8\n bne s8, t1, 1f\n"
+			 "addi	t1, t0, 9\n bne s9, t1, 1f\n"
+			 "addi	t1, t0, 10\n bne s10, t1, 1f\n"
+			 "addi	t1, t0, 11\n bne s11, t1, 1f\n"
+			 "j	2f\n"
+			 "1:	li %0, 1\n"
+			 "2:\n"
+			 : "=&r"(bad)
+			 : "r"(target), "r"(seed)
+			 : "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "t0",
+			   "t1", "t2", "t3", "t4", "t5", "t6", "s2", "s3", "s4",
+			   "s5", "s6", "s7", "s8", "s9", "s10", "s11", "memory");
+	return bad;
+}
+
+/* Puts bits in fs0 (FP starts off: the runtime enables it lazily). */
+static void fs0_set(unsigned long bits)
+{
+	__asm__ volatile(".option push\n.option arch, +d\n"
+			 "fmv.d.x fs0, %0\n.option pop" ::"r"(bits)
+			 : "memory");
+}
+
+static unsigned long fs0_get(void)
+{
+	unsigned long bits;
+
+	__asm__ volatile(".option push\n.option arch, +d\n"
+			 "fmv.x.d %0, fs0\n.option pop"
+			 : "=r"(bits)::"memory");
+	return bits;
+}
+
+static void role_regs_a(void)
+{
+	long b = rivet_domain_lookup("t_regs_b");
+
+	EXPECT_EQ("yield_directed_keeps_callee_saved",
+		  yield_keeps_saved_regs(b, 0x1000), 0);
+	fs0_set(0x1234567887654321UL);
+	sys_yield(b);
+	EXPECT_EQ("yield_directed_keeps_fp_registers", fs0_get(),
+		  0x1234567887654321UL);
+}
+
+static void role_regs_b(void)
+{
+	long a = rivet_domain_lookup("t_regs_a");
+
+	/* Scribble over the same registers, integer then FP, and go back. */
+	yield_keeps_saved_regs(a, 0x7000);
+	fs0_set(0xdeadbeefcafef00dUL);
+	sys_yield(a);
+}
+
 /* ------------------------------------------------------------- roles --- */
 
 static const struct {
@@ -402,6 +480,7 @@ static const struct {
 	{ "t_exc", role_exc },		   { "t_badhandler", role_badhandler },
 	{ "t_nohandler", role_nohandler }, { "t_survivor", role_survivor },
 	{ "t_reclaim_a", role_reclaim_a }, { "t_reclaim_b", role_reclaim_b },
+	{ "t_regs_a", role_regs_a },	   { "t_regs_b", role_regs_b },
 };
 
 int main(void)

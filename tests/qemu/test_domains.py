@@ -130,6 +130,12 @@ def test_exit_reclaims_every_frame(tmp_path):
     assert not b.has(r"frames still owned after teardown")
 
 
+def test_directed_yield_keeps_callee_saved_and_fp_registers(tmp_path):
+    b = run_suite(tmp_path, conf("t_regs_a", "t_regs_b"))
+    assert_all_pass(b, ["yield_directed_keeps_callee_saved",
+                        "yield_directed_keeps_fp_registers"])
+
+
 def test_make_run_default_config_shows_threads_and_summary():
     from rivetqemu import boot_kernel
     b = boot_kernel("virt", smp=2, mem="256M", extra=ICOUNT)
