@@ -30,7 +30,7 @@
 
 #define BOOTCONF_MAX_DOMAINS  16
 #define BOOTCONF_MAX_CHANNELS 16
-#define BOOTCONF_MAX_DEVICES  4  /* per domain */
+#define BOOTCONF_MAX_DEVICES  4	 /* per domain */
 #define BOOTCONF_MAX_ERRORS   16 /* further errors are counted, not kept */
 #define BOOTCONF_NAME_LEN     32 /* domain names: [a-z0-9_-], 1..31 chars */
 #define BOOTCONF_PATH_LEN     96
@@ -44,15 +44,15 @@ struct bootconf_error {
 struct bootconf_domain {
 	char name[BOOTCONF_NAME_LEN];
 	char image[BOOTCONF_PATH_LEN];
-	uint64_t memory;   /* bytes */
+	uint64_t memory; /* bytes */
 	uint32_t slice_us;
 	uint32_t slots;
 	uint32_t strikes;
 	uint32_t grace_us;
 	char devices[BOOTCONF_MAX_DEVICES][BOOTCONF_PATH_LEN];
 	unsigned ndevices;
-	unsigned line;     /* of the section header */
-	bool valid;        /* false: refused, see error */
+	unsigned line;		     /* of the section header */
+	bool valid;		     /* false: refused, see error */
 	struct bootconf_error error; /* the first error of this domain */
 };
 
@@ -69,7 +69,7 @@ struct bootconf {
 	struct bootconf_channel channels[BOOTCONF_MAX_CHANNELS];
 	unsigned nchannels;
 	struct bootconf_error errors[BOOTCONF_MAX_ERRORS];
-	unsigned nerrors;    /* kept */
+	unsigned nerrors;     /* kept */
 	unsigned nerrors_all; /* seen */
 };
 

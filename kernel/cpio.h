@@ -14,15 +14,16 @@
 #define CPIO_NAME_MAX 256 /* longer names are refused */
 
 struct cpio_entry {
-	const char *name; /* NUL-terminated, inside the archive, no leading "./" */
-	uint32_t mode;    /* file type and permission bits (c_mode) */
+	const char
+		*name; /* NUL-terminated, inside the archive, no leading "./" */
+	uint32_t mode; /* file type and permission bits (c_mode) */
 	const uint8_t *data;
 	size_t size;
 };
 
 struct cpio_error {
-	int rc;          /* negative code from <rivet/errno.h> */
-	size_t offset;   /* byte offset of the bad header */
+	int rc;	       /* negative code from <rivet/errno.h> */
+	size_t offset; /* byte offset of the bad header */
 	const char *what;
 };
 

@@ -55,8 +55,8 @@ void domain_frame_free(struct domain *d, uint64_t pa)
 }
 
 /* Allocates, fills and maps one page of segment s at va. */
-static int load_page(struct domain *d, const struct elf_segment *s,
-		     uint64_t va, const uint8_t *elf)
+static int load_page(struct domain *d, const struct elf_segment *s, uint64_t va,
+		     const uint8_t *elf)
 {
 	uint64_t pa, perm = PTE_R, copy_lo, copy_hi;
 	int rc = domain_frame_alloc(d, &pa);
@@ -282,14 +282,12 @@ void domain_summary(void)
 				  "slices %llu, strikes %u, faults %u\n",
 				  d->name, d->id, d->exit_status,
 				  (unsigned long long)d->slices_used,
-				  d->strikes,
-				  (unsigned)d->ctx.faults);
+				  d->strikes, (unsigned)d->ctx.faults);
 		else
 			pr_notice("summary: %-12s id %u killed (%s), slices "
 				  "%llu, strikes %u, faults %u\n",
 				  d->name, d->id, d->kill_reason,
 				  (unsigned long long)d->slices_used,
-				  d->strikes,
-				  (unsigned)d->ctx.faults);
+				  d->strikes, (unsigned)d->ctx.faults);
 	}
 }

@@ -27,7 +27,7 @@ enum domain_state {
 
 struct domain {
 	struct uctx ctx; /* first: sscratch points here in U-mode */
-	uint32_t id;     /* 1-based; also the ASID and the frame owner */
+	uint32_t id;	 /* 1-based; also the ASID and the frame owner */
 	uint16_t asid;
 	enum domain_state state;
 	char name[BOOTCONF_NAME_LEN];
@@ -41,9 +41,9 @@ struct domain {
 	struct rivet_upcall *upcall; /* kernel view of the upcall area */
 
 	uint64_t slice_ticks, grace_ticks;
-	uint64_t slice_end;   /* absolute rdtime of this slice's end */
-	uint64_t grace_end;   /* 0 unless a slice-end upcall is pending */
-	bool told;            /* had a slice-end upcall, has not yielded */
+	uint64_t slice_end; /* absolute rdtime of this slice's end */
+	uint64_t grace_end; /* 0 unless a slice-end upcall is pending */
+	bool told;	    /* had a slice-end upcall, has not yielded */
 	uint32_t strikes, max_strikes;
 	uint64_t slices_used;
 
@@ -51,7 +51,7 @@ struct domain {
 	uint64_t slice_entry; /* user slice-end entry, 0 if none */
 	uint64_t resume_lo, resume_hi;
 
-	uint64_t fp[33];      /* f0..f31 and fcsr, when FP is on */
+	uint64_t fp[33];	    /* f0..f31 and fcsr, when FP is on */
 	struct domain *next, *prev; /* run queue links */
 	bool queued;
 };

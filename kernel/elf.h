@@ -11,16 +11,16 @@
 #include <stdint.h>
 
 #define ELF_MAX_SEGMENTS 8
-#define ELF_SEG_R 4 /* p_flags bits */
-#define ELF_SEG_W 2
-#define ELF_SEG_X 1
+#define ELF_SEG_R	 4 /* p_flags bits */
+#define ELF_SEG_W	 2
+#define ELF_SEG_X	 1
 
 struct elf_segment {
-	uint64_t vaddr;  /* page-aligned start (p_vaddr rounded down) */
-	uint64_t memsz;  /* bytes from vaddr, rounded up to whole pages */
+	uint64_t vaddr;	     /* page-aligned start (p_vaddr rounded down) */
+	uint64_t memsz;	     /* bytes from vaddr, rounded up to whole pages */
 	uint64_t file_vaddr; /* p_vaddr: where file bytes start */
 	uint64_t offset, filesz; /* file bytes to copy to file_vaddr */
-	uint32_t flags;  /* ELF_SEG_* */
+	uint32_t flags;		 /* ELF_SEG_* */
 };
 
 struct elf_image {
@@ -32,8 +32,9 @@ struct elf_image {
 
 struct elf_error {
 	int rc;
-	const char *what; /* static text: "segment 2 is both writable and executable" */
-	int segment;      /* program header index, -1 if none */
+	const char *
+		what; /* static text: "segment 2 is both writable and executable" */
+	int segment; /* program header index, -1 if none */
 };
 
 /*

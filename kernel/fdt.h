@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define FDT_MAGIC     0xd00dfeedu
-#define FDT_MAX_DEPTH 32     /* deeper nesting is treated as corrupt */
+#define FDT_MAX_DEPTH 32	 /* deeper nesting is treated as corrupt */
 #define FDT_MAX_SIZE  (4u << 20) /* larger trees are refused */
 
 struct fdt {
@@ -33,10 +33,10 @@ struct fdt {
 
 /* What went wrong, for a boot error a person can act on. */
 struct fdt_error {
-	int rc;           /* negative code from <rivet/errno.h> */
+	int rc;		  /* negative code from <rivet/errno.h> */
 	uint32_t offset;  /* byte offset in the blob where it was noticed */
 	const char *what; /* static text: "property length runs past ..." */
-	char node[96];    /* path or name of the node involved, may be "" */
+	char node[96];	  /* path or name of the node involved, may be "" */
 };
 
 /*
@@ -109,8 +109,8 @@ const char *fdt_prop_str(const struct fdt *f, int node, const char *name);
  * idx-th string of a string-list property ("compatible"), or NULL past the
  * end; a final piece not NUL-terminated inside the value is not returned.
  */
-const char *fdt_stringlist_item(const struct fdt *f, int node,
-				const char *name, unsigned idx);
+const char *fdt_stringlist_item(const struct fdt *f, int node, const char *name,
+				unsigned idx);
 
 /* Single big-endian cell / u64 property readers; false if absent or wrong size. */
 bool fdt_prop_u32(const struct fdt *f, int node, const char *name,

@@ -27,8 +27,7 @@ int frame_table_init(struct frame_table *ft, void *mem, uint64_t lo,
 	return 0;
 }
 
-static int frame_index(const struct frame_table *ft, uint64_t pa,
-		       uint32_t *idx)
+static int frame_index(const struct frame_table *ft, uint64_t pa, uint32_t *idx)
 {
 	if (pa & (FRAME_SIZE - 1))
 		return E_INVAL;

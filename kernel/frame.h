@@ -24,22 +24,22 @@ enum frame_state {
 	FRAME_ABSENT = 0, /* not RAM (a hole between banks) */
 	FRAME_FREE,
 	FRAME_RESERVED, /* firmware, device tree, reserved-memory */
-	FRAME_KERNEL,   /* kernel image and kernel allocations */
+	FRAME_KERNEL,	/* kernel image and kernel allocations */
 	FRAME_ALLOCATED,
 };
 
 struct frame {
 	uint32_t next, prev; /* free list links (indices), FRAME_NIL at ends */
-	uint16_t state;      /* enum frame_state */
+	uint16_t state;	     /* enum frame_state */
 	uint16_t pad;
-	uint32_t owner;      /* who holds an allocated frame, 0 = kernel */
+	uint32_t owner; /* who holds an allocated frame, 0 = kernel */
 };
 
 #define FRAME_NIL 0xffffffffu
 
 struct frame_table {
 	struct frame *frames;
-	uint64_t base;   /* physical address of frames[0] */
+	uint64_t base; /* physical address of frames[0] */
 	uint32_t nframes;
 	uint32_t free_head, free_tail;
 	uint32_t nfree;

@@ -105,8 +105,7 @@ static bool launch_one(const struct initramfs *fs,
 	}
 	pr_info("launch: domain %s (id %u): %s, %llu KiB quota, %llu KiB "
 		"used, slice %u us, entry 0x%llx\n",
-		d->name, d->id, c->image,
-		(unsigned long long)(c->memory >> 10),
+		d->name, d->id, c->image, (unsigned long long)(c->memory >> 10),
 		(unsigned long long)(d->used_frames * PAGE_SIZE >> 10),
 		c->slice_us, (unsigned long long)img.entry);
 	sched_add(d);

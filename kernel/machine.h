@@ -14,7 +14,7 @@
 
 #include "fdt.h"
 
-#define MACHINE_MAX_MEM   16
+#define MACHINE_MAX_MEM	  16
 #define MACHINE_MAX_RESV  32
 #define MACHINE_MAX_HARTS 32
 #define MACHINE_MAX_UARTS 8
@@ -28,7 +28,7 @@ struct mem_range {
 /* Where a range to avoid came from. */
 enum resv_kind {
 	RESV_MEMRESERVE, /* the header's /memreserve/ block */
-	RESV_NODE,       /* a /reserved-memory child with reg */
+	RESV_NODE,	 /* a /reserved-memory child with reg */
 };
 
 struct resv_range {
@@ -41,21 +41,22 @@ struct resv_range {
 /* Why a hart is not used; HART_USABLE means it will be. */
 enum hart_state {
 	HART_USABLE,
-	HART_DISABLED,  /* status is neither "okay" nor absent */
-	HART_NO_MMU,    /* no mmu-type, or "riscv,none" */
-	HART_NO_SV39,   /* an MMU Rivet does not drive (sv32) */
-	HART_BAD_NODE,  /* reg missing or malformed */
-	HART_OVERFLOW,  /* more harts than MACHINE_MAX_HARTS */
+	HART_DISABLED, /* status is neither "okay" nor absent */
+	HART_NO_MMU,   /* no mmu-type, or "riscv,none" */
+	HART_NO_SV39,  /* an MMU Rivet does not drive (sv32) */
+	HART_BAD_NODE, /* reg missing or malformed */
+	HART_OVERFLOW, /* more harts than MACHINE_MAX_HARTS */
 };
 
 struct hart {
 	uint32_t hartid;
 	enum hart_state state;
-	char isa[64];      /* riscv,isa, truncated if longer */
-	char mmu[16];      /* mmu-type, "" if absent */
-	bool has_sstc;     /* "sstc" appears in the ISA string */
-	uint32_t intc_phandle; /* of its interrupt-controller child, 0 if none */
-	int32_t plic_sctx; /* PLIC S-mode context, -1 if none */
+	char isa[64];  /* riscv,isa, truncated if longer */
+	char mmu[16];  /* mmu-type, "" if absent */
+	bool has_sstc; /* "sstc" appears in the ISA string */
+	uint32_t
+		intc_phandle; /* of its interrupt-controller child, 0 if none */
+	int32_t plic_sctx;    /* PLIC S-mode context, -1 if none */
 };
 
 /* A UART node Rivet has a driver for (matched by compatible). */
@@ -65,9 +66,9 @@ struct uart {
 	uint64_t base, size;
 	uint32_t reg_shift;    /* 0 if absent */
 	uint32_t reg_io_width; /* 1 if absent */
-	uint32_t clock_hz;     /* 0: no clock-frequency, keep firmware divisor */
-	uint32_t baud;         /* current-speed, 0 if absent */
-	uint32_t irq;          /* PLIC source, 0 if none or not on the PLIC */
+	uint32_t clock_hz; /* 0: no clock-frequency, keep firmware divisor */
+	uint32_t baud;	   /* current-speed, 0 if absent */
+	uint32_t irq;	   /* PLIC source, 0 if none or not on the PLIC */
 };
 
 struct plic {

@@ -164,24 +164,24 @@ static void timer_selftest(void)
 
 void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 {
-	sbi_init();                      /* firmware calls; SBI console */
-	discover_machine(dtb_pa);        /* everything else comes from here */
-	apply_bootargs();                /* loglevel= */
+	sbi_init();		  /* firmware calls; SBI console */
+	discover_machine(dtb_pa); /* everything else comes from here */
+	apply_bootargs();	  /* loglevel= */
 	printk_set_timebase(machine.timebase_hz);
 	print_banner(hartid, load_pa, dtb_pa);
 	if (mem_init(&machine, load_pa, dtb_pa)) /* page table, frames */
 		machine_stop_failure();
-	setup_console();                 /* UART from stdout-path */
+	setup_console(); /* UART from stdout-path */
 	if (cpu_init(&machine, (uint32_t)hartid) < 0) /* harts */
 		machine_stop_failure();
-	setup_timer(hartid);             /* Sstc or SBI TIME */
-	log_devices();                   /* UARTs, PLIC contexts */
+	setup_timer(hartid);		      /* Sstc or SBI TIME */
+	log_devices();			      /* UARTs, PLIC contexts */
 	initramfs_init(&machine, &initramfs); /* find the initramfs */
 	if (test_hooks_run)
 		test_hooks_run(machine.bootargs);
-	timer_selftest();                /* interrupts arrive */
-	if (launch_domains(&initramfs))  /* config, ELF images, domains */
-		sched_start();           /* runs until all have ended */
+	timer_selftest();		/* interrupts arrive */
+	if (launch_domains(&initramfs)) /* config, ELF images, domains */
+		sched_start();		/* runs until all have ended */
 	pr_notice("rivet: no domain to run; %u frames free\n",
 		  mem_frames()->nfree);
 	machine_power_off();

@@ -117,19 +117,20 @@ static unsigned collect_avoid(const struct machine *m, uint64_t load_pa,
 	unsigned i, n = 0;
 
 	for (i = 0; i < m->nresv; i++) {
-		avoid[n++] = (struct mem_range){ m->resv[i].base,
-						 m->resv[i].size };
+		avoid[n++] =
+			(struct mem_range){ m->resv[i].base, m->resv[i].size };
 		log_range("reserved", m->resv[i].base, m->resv[i].size,
-			  m->resv[i].name, m->resv[i].no_map ? " (no-map)" : "");
+			  m->resv[i].name,
+			  m->resv[i].no_map ? " (no-map)" : "");
 	}
 	avoid[n++] = (struct mem_range){ load_pa, mem_kernel_size() };
 	log_range("kernel", load_pa, mem_kernel_size(), "rivet", "");
 	avoid[n++] = (struct mem_range){ dtb_pa, m->fdt_size };
 	log_range("fdt", dtb_pa, m->fdt_size, "device tree", "");
 	if (m->has_initrd && m->initrd_end > m->initrd_start) {
-		avoid[n++] = (struct mem_range){
-			m->initrd_start, m->initrd_end - m->initrd_start
-		};
+		avoid[n++] =
+			(struct mem_range){ m->initrd_start,
+					    m->initrd_end - m->initrd_start };
 		log_range("initrd", m->initrd_start,
 			  m->initrd_end - m->initrd_start, "initramfs", "");
 	}
@@ -171,8 +172,8 @@ static int frames_init(const struct machine *m, uint64_t load_pa)
 
 	for (i = 0; i < m->nmem; i++) {
 		uint64_t b = m->mem[i].base & ~(PAGE_SIZE - 1);
-		uint64_t e = (m->mem[i].base + m->mem[i].size) &
-			     ~(PAGE_SIZE - 1);
+		uint64_t e =
+			(m->mem[i].base + m->mem[i].size) & ~(PAGE_SIZE - 1);
 		lo = b < lo ? b : lo;
 		hi = e > hi ? e : hi;
 	}

@@ -57,8 +57,7 @@ void panic(const char *fmt, ...)
 	__builtin_trap();
 }
 
-void assert_fail(const char *expr, const char *file, int line,
-		 const char *func)
+void assert_fail(const char *expr, const char *file, int line, const char *func)
 {
 	pr_emerg("\nrivet: assertion failed: %s\n at %s:%d in %s()\n", expr,
 		 file, line, func);

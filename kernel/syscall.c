@@ -21,16 +21,14 @@
 
 #define DEBUG_WRITE_MAX 4096
 
-typedef long (*syscall_fn)(struct domain *d, const uint64_t *a,
-			   uint64_t *val);
+typedef long (*syscall_fn)(struct domain *d, const uint64_t *a, uint64_t *val);
 
 static long ksys_null(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return 0;
 }
 
-static long ksys_debug_write(struct domain *d, const uint64_t *a,
-			     uint64_t *val)
+static long ksys_debug_write(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	char buf[257];
 	uint64_t uva = a[0], len = a[1], done = 0;
@@ -92,8 +90,7 @@ static bool user_exec(const struct domain *d, uint64_t va)
 	return !uvm_lookup(d, va, &pa, &perm) && (perm & PTE_X);
 }
 
-static long ksys_upcall_set(struct domain *d, const uint64_t *a,
-			    uint64_t *val)
+static long ksys_upcall_set(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	uint64_t exc = a[0], slice = a[1], lo = a[2], hi = a[3];
 

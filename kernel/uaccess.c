@@ -32,8 +32,7 @@ static int user_walk(const struct domain *d, uint64_t uva, size_t len,
 	return 0;
 }
 
-int copy_from_user(const struct domain *d, void *dst, uint64_t uva,
-		   size_t len)
+int copy_from_user(const struct domain *d, void *dst, uint64_t uva, size_t len)
 {
 	return user_walk(d, uva, len, PTE_R, dst, 0);
 }

@@ -65,12 +65,11 @@ uint64_t early_map(uint64_t load_pa, uint64_t dtb_pa)
 	early_root[KERNEL_VBASE >> 30 & 0x1ff] =
 		pte_table((uint64_t)(uintptr_t)early_kernel_l1);
 	for (i = 0; i < nmega; i++)
-		early_kernel_l1[(KERNEL_VBASE >> 21 & 0x1ff) + i] =
-			pte_leaf(load_pa + i * MEGA_SIZE,
-				 PTE_R | PTE_W | PTE_X | PTE_G);
+		early_kernel_l1[(KERNEL_VBASE >> 21 & 0x1ff) + i] = pte_leaf(
+			load_pa + i * MEGA_SIZE, PTE_R | PTE_W | PTE_X | PTE_G);
 
-	early_root[load_pa >> 30] = pte_leaf(load_pa & ~(GIGA_SIZE - 1),
-					     PTE_R | PTE_W | PTE_X);
+	early_root[load_pa >> 30] =
+		pte_leaf(load_pa & ~(GIGA_SIZE - 1), PTE_R | PTE_W | PTE_X);
 
 	early_map_direct_giga(load_pa);
 	early_map_direct_giga(dtb_pa);

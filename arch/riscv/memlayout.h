@@ -16,10 +16,10 @@
 #define _UL(x) x##UL
 #endif
 
-#define PAGE_SHIFT   12
-#define PAGE_SIZE    (_UL(1) << PAGE_SHIFT)
-#define MEGA_SIZE    (_UL(1) << 21) /* Sv39 level-1 leaf */
-#define GIGA_SIZE    (_UL(1) << 30) /* Sv39 level-2 leaf */
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (_UL(1) << PAGE_SHIFT)
+#define MEGA_SIZE  (_UL(1) << 21) /* Sv39 level-1 leaf */
+#define GIGA_SIZE  (_UL(1) << 30) /* Sv39 level-2 leaf */
 
 #define KERNEL_VBASE _UL(0xffffffff80000000)
 #define DIRECT_BASE  _UL(0xffffffc000000000)

@@ -35,9 +35,9 @@ static const char *const exc_names[] = {
 };
 
 static const char *const reg_names[32] = {
-	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
-	"a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
-	"s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	"zero", "ra", "sp", "gp", "tp",	 "t0",	"t1", "t2", "s0", "s1", "a0",
+	"a1",	"a2", "a3", "a4", "a5",	 "a6",	"a7", "s2", "s3", "s4", "s5",
+	"s6",	"s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
 const char *trap_cause_name(unsigned long scause)
@@ -109,13 +109,15 @@ static void user_fault(struct domain *d, unsigned long scause,
 {
 	d->ctx.faults++;
 	if (!d->ctx.exc_entry)
-		domain_kill(d, "%s at epc 0x%llx, tval 0x%lx, and no exception "
-			       "handler",
+		domain_kill(d,
+			    "%s at epc 0x%llx, tval 0x%lx, and no exception "
+			    "handler",
 			    trap_cause_name(scause),
 			    (unsigned long long)d->ctx.sepc, stval);
 	else
-		domain_kill(d, "%s at epc 0x%llx, tval 0x%lx, inside its own "
-			       "exception handler",
+		domain_kill(d,
+			    "%s at epc 0x%llx, tval 0x%lx, inside its own "
+			    "exception handler",
 			    trap_cause_name(scause),
 			    (unsigned long long)d->ctx.sepc, stval);
 	sched_remove(d);

@@ -6,12 +6,12 @@
 #ifndef ARCH_RISCV_TRAP_FRAME_H
 #define ARCH_RISCV_TRAP_FRAME_H
 
-#define TF_REG(n)  ((n) * 8) /* x1..x31 at their register number */
-#define TF_SEPC    (32 * 8)
+#define TF_REG(n)  ((n)*8) /* x1..x31 at their register number */
+#define TF_SEPC	   (32 * 8)
 #define TF_SSTATUS (33 * 8)
 #define TF_SCAUSE  (34 * 8)
 #define TF_STVAL   (35 * 8)
-#define TF_SIZE    (36 * 8) /* a multiple of 16: the stack stays aligned */
+#define TF_SIZE	   (36 * 8) /* a multiple of 16: the stack stays aligned */
 
 #ifndef __ASSEMBLY__
 #include <stddef.h>

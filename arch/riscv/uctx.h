@@ -8,14 +8,14 @@
 #ifndef ARCH_RISCV_UCTX_H
 #define ARCH_RISCV_UCTX_H
 
-#define UC_REG(n)      ((n) * 8) /* x1..x31; x0's slot is unused */
-#define UC_SEPC        (32 * 8)
-#define UC_SSTATUS     (33 * 8)
-#define UC_KERNEL_SP   (34 * 8)
-#define UC_UPCALL_KVA  (35 * 8)
-#define UC_EXC_ENTRY   (36 * 8)
-#define UC_FAULTS      (37 * 8)
-#define UC_SIZE        (38 * 8)
+#define UC_REG(n)     ((n)*8) /* x1..x31; x0's slot is unused */
+#define UC_SEPC	      (32 * 8)
+#define UC_SSTATUS    (33 * 8)
+#define UC_KERNEL_SP  (34 * 8)
+#define UC_UPCALL_KVA (35 * 8)
+#define UC_EXC_ENTRY  (36 * 8)
+#define UC_FAULTS     (37 * 8)
+#define UC_SIZE	      (38 * 8)
 
 #ifndef __ASSEMBLY__
 #include <stddef.h>

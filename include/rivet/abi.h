@@ -13,10 +13,10 @@
 #ifndef RIVET_ABI_H
 #define RIVET_ABI_H
 
-#define RIVET_USER_TOP    0x0000004000000000UL /* 256 GiB */
-#define RIVET_INFO_VA     0x0000003ffffff000UL
-#define RIVET_UPCALL_VA   0x0000003fffffe000UL
-#define RIVET_STACK_TOP   0x0000003fff000000UL
+#define RIVET_USER_TOP	  0x0000004000000000UL /* 256 GiB */
+#define RIVET_INFO_VA	  0x0000003ffffff000UL
+#define RIVET_UPCALL_VA	  0x0000003fffffe000UL
+#define RIVET_STACK_TOP	  0x0000003fff000000UL
 #define RIVET_STACK_PAGES 16
 
 /* Upcall causes besides exception codes (scause values 0..15). */
@@ -26,16 +26,16 @@
  * illegal-instruction exception it is (cause 2); the libOS decodes it and
  * calls SYS_fp_enable (libos/lib/upcall.c). The kernel does not decode.
  */
-#define RIVET_UPCALL_FP_OFF    0x101
+#define RIVET_UPCALL_FP_OFF 0x101
 
 /* Offsets into struct rivet_upcall, for the assembly entry paths. */
 #define UPCALL_IN_UPCALL 0x00
-#define UPCALL_CAUSE     0x08
-#define UPCALL_EPC       0x10
-#define UPCALL_TVAL      0x18
-#define UPCALL_T0        0x20
-#define UPCALL_T1        0x28
-#define UPCALL_SAVE      0x40 /* 32 words the libOS may use to save regs */
+#define UPCALL_CAUSE	 0x08
+#define UPCALL_EPC	 0x10
+#define UPCALL_TVAL	 0x18
+#define UPCALL_T0	 0x20
+#define UPCALL_T1	 0x28
+#define UPCALL_SAVE	 0x40 /* 32 words the libOS may use to save regs */
 
 #define RIVET_INFO_MAGIC 0x52495645544e4649UL /* "RIVETNFI" */
 
@@ -71,13 +71,13 @@ struct rivet_info {
 	uint64_t pending;     /* event bits not yet taken by wait */
 	uint64_t slices_used;
 	uint32_t strikes;
-	uint32_t ndomains;    /* entries valid in domains[] */
+	uint32_t ndomains; /* entries valid in domains[] */
 	char name[32];
 	struct {
 		char name[32];
 		uint32_t id;
 		uint32_t state; /* RIVET_DOMAIN_* */
-	} domains[16];        /* the registry, kept current by the kernel */
+	} domains[16];		/* the registry, kept current by the kernel */
 };
 
 #endif

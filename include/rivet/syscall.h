@@ -16,8 +16,8 @@
 
 #define RIVET_SYSCALLS(X)                                                      \
 	X(0, null, (void), "none")                                             \
-	X(1, debug_write, (const char *buf, unsigned long len),               \
-	  "E_RANGE buffer not in the caller's memory; E_TOOBIG len > 4096")     \
+	X(1, debug_write, (const char *buf, unsigned long len),                \
+	  "E_RANGE buffer not in the caller's memory; E_TOOBIG len > 4096")    \
 	X(2, yield, (long target),                                             \
 	  "E_NOENT no live domain with that id (-1 = anyone); "                \
 	  "E_BUSY the target is waiting")                                      \
@@ -47,10 +47,10 @@ enum rivet_syscall_number {
 #endif
 
 /* kstat counters. */
-#define KSTAT_FREE_FRAMES   0 /* free frames in the whole machine */
-#define KSTAT_MY_FRAMES     1 /* frames the caller owns */
-#define KSTAT_LIVE_DOMAINS  2 /* domains not yet exited or killed */
-#define KSTAT_MY_STRIKES    3 /* slice overruns charged to the caller */
+#define KSTAT_FREE_FRAMES  0 /* free frames in the whole machine */
+#define KSTAT_MY_FRAMES	   1 /* frames the caller owns */
+#define KSTAT_LIVE_DOMAINS 2 /* domains not yet exited or killed */
+#define KSTAT_MY_STRIKES   3 /* slice overruns charged to the caller */
 
 #define RIVET_YIELD_ANY (-1L)
 

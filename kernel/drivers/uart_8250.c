@@ -18,9 +18,9 @@
 #define UART_LCR 3 /* line control */
 #define UART_LSR 5 /* line status */
 
-#define LCR_DLAB  0x80
-#define LCR_8N1   0x03
-#define LSR_THRE  0x20
+#define LCR_DLAB 0x80
+#define LCR_8N1	 0x03
+#define LSR_THRE 0x20
 
 static volatile uint8_t *regs;
 static uint32_t shift, width;

@@ -50,15 +50,15 @@ __asm__(".pushsection .text\n"
 	".balign 4\n"
 	".globl bench_exc_entry\n"
 	"bench_exc_entry:\n"
-	"	li	gp, 0x3fffffe000\n"   /* RIVET_UPCALL_VA */
-	"	ld	t0, 0x10(gp)\n"       /* epc */
+	"	li	gp, 0x3fffffe000\n" /* RIVET_UPCALL_VA */
+	"	ld	t0, 0x10(gp)\n"	    /* epc */
 	"	addi	t0, t0, 4\n"
 	"	sd	t0, 0x10(gp)\n"
-	"	ld	t0, 0x20(gp)\n"       /* the user's t0, t1 */
+	"	ld	t0, 0x20(gp)\n" /* the user's t0, t1 */
 	"	ld	t1, 0x28(gp)\n"
 	".globl bench_resume_lo\n"
 	"bench_resume_lo:\n"
-	"	sd	zero, 0(gp)\n"        /* in_upcall = 0 */
+	"	sd	zero, 0(gp)\n" /* in_upcall = 0 */
 	"	ld	gp, 0x10(gp)\n"
 	"	jr	gp\n"
 	".globl bench_resume_hi\n"
@@ -74,7 +74,8 @@ extern char rivet_upcall_resume[], rivet_upcall_resume_end[];
 		uint64_t t0_ = instret();                                      \
 		for (int i_ = 0; i_ < N; i_++)                                 \
 			__asm__ volatile(".option push\n.option norvc\n" body  \
-					 "\n.option pop" ::: "memory");        \
+					 "\n.option pop" ::                    \
+						 : "memory");                  \
 		instret() - t0_;                                               \
 	})
 
@@ -115,11 +116,9 @@ static void bench_exceptions(void)
 		       (unsigned long)bench_resume_hi);
 	bench_print("exc_breakpoint", (int64_t)(LOOP("ebreak") - base),
 		    "insns/op");
-	bench_print("exc_illegal", (int64_t)(LOOP("unimp") - base),
-		    "insns/op");
+	bench_print("exc_illegal", (int64_t)(LOOP("unimp") - base), "insns/op");
 	bench_print("exc_pagefault",
-		    (int64_t)(LOOP("lw zero, 0x100(zero)") - base),
-		    "insns/op");
+		    (int64_t)(LOOP("lw zero, 0x100(zero)") - base), "insns/op");
 	{
 		uint64_t t0 = instret(), t;
 
@@ -143,8 +142,8 @@ static void bench_exceptions(void)
 		       (unsigned long)rivet_upcall_resume,
 		       (unsigned long)rivet_upcall_resume_end);
 	rivet_exc_register(3, skip4, 0);
-	bench_print("exc_breakpoint_generic",
-		    (int64_t)(LOOP("ebreak") - base), "insns/op");
+	bench_print("exc_breakpoint_generic", (int64_t)(LOOP("ebreak") - base),
+		    "insns/op");
 }
 
 static long peer_id;

@@ -107,8 +107,8 @@ static void role_syscall(void)
 	EXPECT_EQ("kstat_unknown_counter", sys2_kstat(99).rc, E_INVAL);
 
 	/* A refused upcall_set must change nothing (decode, then invoke). */
-	EXPECT_EQ("upcall_set_unmapped_entry",
-		  sys_upcall_set(0x3000, 0, 0, 0), E_RANGE);
+	EXPECT_EQ("upcall_set_unmapped_entry", sys_upcall_set(0x3000, 0, 0, 0),
+		  E_RANGE);
 	EXPECT_EQ("upcall_set_data_entry",
 		  sys_upcall_set((unsigned long)text, 0, 0, 0), E_RANGE);
 	EXPECT_EQ("upcall_set_reversed_range",
@@ -198,7 +198,8 @@ static void role_polite(void)
 	/* The runtime's slice-end entry yields each time it is told. */
 	spin_until_slices(start + 5);
 	report("slice_end_upcall_yields_without_strikes",
-	       rivet_info()->strikes == 0 && sys2_kstat(KSTAT_MY_STRIKES).val == 0,
+	       rivet_info()->strikes == 0 &&
+		       sys2_kstat(KSTAT_MY_STRIKES).val == 0,
 	       "strikes %ld", (long)rivet_info()->strikes, 0);
 }
 
@@ -423,7 +424,8 @@ static long yield_keeps_saved_regs(long target, long seed)
 			 : "r"(target), "r"(seed)
 			 : "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "t0",
 			   "t1", "t2", "t3", "t4", "t5", "t6", "s2", "s3", "s4",
-			   "s5", "s6", "s7", "s8", "s9", "s10", "s11", "memory");
+			   "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+			   "memory");
 	return bad;
 }
 
@@ -473,14 +475,22 @@ static const struct {
 	const char *name;
 	void (*run)(void);
 } roles[] = {
-	{ "t_syscall", role_syscall },	   { "t_order_a", role_order_a },
-	{ "t_order_b", role_order_b },	   { "t_order_c", role_order_c },
-	{ "t_waiter", role_waiter },	   { "t_waker", role_waker },
-	{ "t_polite", role_polite },	   { "t_spinner", role_spinner },
-	{ "t_exc", role_exc },		   { "t_badhandler", role_badhandler },
-	{ "t_nohandler", role_nohandler }, { "t_survivor", role_survivor },
-	{ "t_reclaim_a", role_reclaim_a }, { "t_reclaim_b", role_reclaim_b },
-	{ "t_regs_a", role_regs_a },	   { "t_regs_b", role_regs_b },
+	{ "t_syscall", role_syscall },
+	{ "t_order_a", role_order_a },
+	{ "t_order_b", role_order_b },
+	{ "t_order_c", role_order_c },
+	{ "t_waiter", role_waiter },
+	{ "t_waker", role_waker },
+	{ "t_polite", role_polite },
+	{ "t_spinner", role_spinner },
+	{ "t_exc", role_exc },
+	{ "t_badhandler", role_badhandler },
+	{ "t_nohandler", role_nohandler },
+	{ "t_survivor", role_survivor },
+	{ "t_reclaim_a", role_reclaim_a },
+	{ "t_reclaim_b", role_reclaim_b },
+	{ "t_regs_a", role_regs_a },
+	{ "t_regs_b", role_regs_b },
 };
 
 int main(void)

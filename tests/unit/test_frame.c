@@ -393,7 +393,7 @@ static uint64_t rng(void)
 /* Walks the real free list both ways and compares it with the model. */
 static void check_against_model(const struct model *m)
 {
-	uint32_t i, k, prev = FRAME_NIL, n[FRAME_ALLOCATED + 1] = {0};
+	uint32_t i, k, prev = FRAME_NIL, n[FRAME_ALLOCATED + 1] = { 0 };
 
 	for (i = 0; i < NFRAMES; i++) {
 		assert_int_equal(ft.frames[i].state, m->state[i]);

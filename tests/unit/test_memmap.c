@@ -50,7 +50,7 @@ static void assert_map(const struct memmap *map, unsigned n, ...)
 
 static void memmap_subtract_without_holes_keeps_ram(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 128 * MB}};
+	const struct mem_range ram[] = { { RAM, 128 * MB } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), NULL, 0), 0);
 	assert_map(&m, 1, RAM, 128 * MB);
@@ -58,8 +58,8 @@ static void memmap_subtract_without_holes_keeps_ram(void **state)
 
 static void memmap_subtract_hole_at_start(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 16 * MB}};
-	const struct mem_range avoid[] = {{RAM, 2 * MB}};
+	const struct mem_range ram[] = { { RAM, 16 * MB } };
+	const struct mem_range avoid[] = { { RAM, 2 * MB } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), avoid, N(avoid)), 0);
 	assert_map(&m, 1, RAM + 2 * MB, 14 * MB);
@@ -67,8 +67,8 @@ static void memmap_subtract_hole_at_start(void **state)
 
 static void memmap_subtract_hole_in_middle_splits(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 16 * MB}};
-	const struct mem_range avoid[] = {{RAM + 4 * MB, MB}};
+	const struct mem_range ram[] = { { RAM, 16 * MB } };
+	const struct mem_range avoid[] = { { RAM + 4 * MB, MB } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), avoid, N(avoid)), 0);
 	assert_map(&m, 2, RAM, 4 * MB, RAM + 5 * MB, 11 * MB);
@@ -76,8 +76,8 @@ static void memmap_subtract_hole_in_middle_splits(void **state)
 
 static void memmap_subtract_hole_at_end(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 16 * MB}};
-	const struct mem_range avoid[] = {{RAM + 15 * MB, MB}};
+	const struct mem_range ram[] = { { RAM, 16 * MB } };
+	const struct mem_range avoid[] = { { RAM + 15 * MB, MB } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), avoid, N(avoid)), 0);
 	assert_map(&m, 1, RAM, 15 * MB);
@@ -85,9 +85,10 @@ static void memmap_subtract_hole_at_end(void **state)
 
 static void memmap_subtract_hole_beyond_ram_changes_nothing(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 16 * MB}};
-	const struct mem_range avoid[] = {
-		{RAM + 16 * MB, MB}, {RAM - MB, MB}, {0, PG}};
+	const struct mem_range ram[] = { { RAM, 16 * MB } };
+	const struct mem_range avoid[] = { { RAM + 16 * MB, MB },
+					   { RAM - MB, MB },
+					   { 0, PG } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), avoid, N(avoid)), 0);
 	assert_map(&m, 1, RAM, 16 * MB);
@@ -95,8 +96,8 @@ static void memmap_subtract_hole_beyond_ram_changes_nothing(void **state)
 
 static void memmap_subtract_hole_covering_all_leaves_nothing(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 16 * MB}};
-	const struct mem_range avoid[] = {{RAM - PG, 16 * MB + 2 * PG}};
+	const struct mem_range ram[] = { { RAM, 16 * MB } };
+	const struct mem_range avoid[] = { { RAM - PG, 16 * MB + 2 * PG } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), avoid, N(avoid)), 0);
 	assert_int_equal(m.n, 0);
@@ -105,11 +106,11 @@ static void memmap_subtract_hole_covering_all_leaves_nothing(void **state)
 
 static void memmap_subtract_hole_spanning_several_ranges(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 4 * MB},
-					{RAM + 8 * MB, 4 * MB},
-					{RAM + 16 * MB, 4 * MB},
-					{RAM + 24 * MB, 4 * MB}};
-	const struct mem_range avoid[] = {{RAM + 3 * MB, 15 * MB}};
+	const struct mem_range ram[] = { { RAM, 4 * MB },
+					 { RAM + 8 * MB, 4 * MB },
+					 { RAM + 16 * MB, 4 * MB },
+					 { RAM + 24 * MB, 4 * MB } };
+	const struct mem_range avoid[] = { { RAM + 3 * MB, 15 * MB } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), avoid, N(avoid)), 0);
 	assert_map(&m, 3, RAM, 3 * MB, RAM + 18 * MB, 2 * MB, RAM + 24 * MB,
@@ -118,10 +119,10 @@ static void memmap_subtract_hole_spanning_several_ranges(void **state)
 
 static void memmap_subtract_unaligned_hole_rounds_outward(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 16 * PG}};
+	const struct mem_range ram[] = { { RAM, 16 * PG } };
 	/* Touches pages 2 and 5..7 only partly; they all go. */
-	const struct mem_range avoid[] = {{RAM + 2 * PG + 0x800, 0x10},
-					  {RAM + 5 * PG + 1, 2 * PG}};
+	const struct mem_range avoid[] = { { RAM + 2 * PG + 0x800, 0x10 },
+					   { RAM + 5 * PG + 1, 2 * PG } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), avoid, N(avoid)), 0);
 	assert_map(&m, 3, RAM, 2 * PG, RAM + 3 * PG, 2 * PG, RAM + 8 * PG,
@@ -130,9 +131,9 @@ static void memmap_subtract_unaligned_hole_rounds_outward(void **state)
 
 static void memmap_subtract_empty_hole_removes_nothing(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 16 * PG}};
-	const struct mem_range avoid[] = {{RAM + 3 * PG, 0},
-					  {RAM + 5 * PG + 0x123, 0}};
+	const struct mem_range ram[] = { { RAM, 16 * PG } };
+	const struct mem_range avoid[] = { { RAM + 3 * PG, 0 },
+					   { RAM + 5 * PG + 0x123, 0 } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), avoid, N(avoid)), 0);
 	assert_map(&m, 1, RAM, 16 * PG);
@@ -140,9 +141,9 @@ static void memmap_subtract_empty_hole_removes_nothing(void **state)
 
 static void memmap_subtract_shrinks_ram_inward_to_pages(void **state)
 {
-	const struct mem_range ram[] = {{RAM + 0x800, 4 * PG},
-					{RAM + 8 * PG + 1, 3 * PG - 2},
-					{RAM + 16 * PG, 2 * PG + 0xfff}};
+	const struct mem_range ram[] = { { RAM + 0x800, 4 * PG },
+					 { RAM + 8 * PG + 1, 3 * PG - 2 },
+					 { RAM + 16 * PG, 2 * PG + 0xfff } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), NULL, 0), 0);
 	assert_map(&m, 3, RAM + PG, 3 * PG, RAM + 9 * PG, PG, RAM + 16 * PG,
@@ -151,8 +152,9 @@ static void memmap_subtract_shrinks_ram_inward_to_pages(void **state)
 
 static void memmap_subtract_drops_ram_smaller_than_a_page(void **state)
 {
-	const struct mem_range ram[] = {
-		{RAM + 0x10, 0xff0}, {RAM + 0x1800, 0x1000}, {RAM + 4 * PG, 0}};
+	const struct mem_range ram[] = { { RAM + 0x10, 0xff0 },
+					 { RAM + 0x1800, 0x1000 },
+					 { RAM + 4 * PG, 0 } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), NULL, 0), 0);
 	assert_int_equal(m.n, 0);
@@ -161,8 +163,8 @@ static void memmap_subtract_drops_ram_smaller_than_a_page(void **state)
 static void memmap_subtract_drops_ram_in_last_page_of_space(void **state)
 {
 	/* Aligning the base up must not wrap it to 0. */
-	const struct mem_range ram[] = {{0xfffffffffffff001ULL, 0x10},
-					{0xfffffffffffff000ULL, 0xfff}};
+	const struct mem_range ram[] = { { 0xfffffffffffff001ULL, 0x10 },
+					 { 0xfffffffffffff000ULL, 0xfff } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), NULL, 0), 0);
 	assert_int_equal(m.n, 0);
@@ -171,9 +173,9 @@ static void memmap_subtract_drops_ram_in_last_page_of_space(void **state)
 static void memmap_subtract_hole_in_last_page_of_space_applies(void **state)
 {
 	/* The rounded-up hole end wraps past 2^64; it still removes RAM. */
-	const struct mem_range ram[] = {{0xffffffffffff0000ULL, 15 * PG}};
-	const struct mem_range avoid[] = {{0xfffffffffffff800ULL, 0x7ff},
-					  {0xffffffffffffd800ULL, 0x27ff}};
+	const struct mem_range ram[] = { { 0xffffffffffff0000ULL, 15 * PG } };
+	const struct mem_range avoid[] = { { 0xfffffffffffff800ULL, 0x7ff },
+					   { 0xffffffffffffd800ULL, 0x27ff } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), avoid, N(avoid)), 0);
 	assert_map(&m, 1, 0xffffffffffff0000ULL, 13 * PG);
@@ -182,12 +184,12 @@ static void memmap_subtract_hole_in_last_page_of_space_applies(void **state)
 static void memmap_subtract_merges_overlapping_and_duplicate_ram(void **state)
 {
 	const struct mem_range ram[] = {
-		{RAM, 8 * MB},		/* duplicated below */
-		{RAM + 4 * MB, 8 * MB}, /* overlaps the first */
-		{RAM, 8 * MB},
-		{RAM + 12 * MB, MB}, /* touches the second */
-		{RAM + 2 * MB, MB},  /* inside the first */
-		{RAM + 32 * MB, MB}, /* separate */
+		{ RAM, 8 * MB },	  /* duplicated below */
+		{ RAM + 4 * MB, 8 * MB }, /* overlaps the first */
+		{ RAM, 8 * MB },
+		{ RAM + 12 * MB, MB }, /* touches the second */
+		{ RAM + 2 * MB, MB },  /* inside the first */
+		{ RAM + 32 * MB, MB }, /* separate */
 	};
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), NULL, 0), 0);
@@ -197,12 +199,12 @@ static void memmap_subtract_merges_overlapping_and_duplicate_ram(void **state)
 
 static void memmap_subtract_output_is_sorted(void **state)
 {
-	const struct mem_range ram[] = {{RAM + 64 * MB, MB},
-					{0x40000000, MB},
-					{RAM, MB},
-					{0x1000000000ULL, MB}};
-	const struct mem_range avoid[] = {{0x1000080000ULL, PG},
-					  {0x40000000, PG}};
+	const struct mem_range ram[] = { { RAM + 64 * MB, MB },
+					 { 0x40000000, MB },
+					 { RAM, MB },
+					 { 0x1000000000ULL, MB } };
+	const struct mem_range avoid[] = { { 0x1000080000ULL, PG },
+					   { 0x40000000, PG } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), avoid, N(avoid)), 0);
 	assert_map(&m, 5, 0x40000000ULL + PG, MB - PG, RAM, MB, RAM + 64 * MB,
@@ -226,7 +228,7 @@ static void memmap_subtract_too_many_ram_ranges_fails(void **state)
 
 static void memmap_subtract_too_many_pieces_from_holes_fails(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 256 * PG}};
+	const struct mem_range ram[] = { { RAM, 256 * PG } };
 	struct mem_range avoid[MEMMAP_MAX];
 	unsigned i;
 
@@ -244,9 +246,9 @@ static void memmap_subtract_too_many_pieces_from_holes_fails(void **state)
 
 static void memmap_subtract_wrapping_range_fails(void **state)
 {
-	const struct mem_range ok[] = {{RAM, MB}};
-	const struct mem_range wrap[] = {{0xfffffffffff00000ULL, 2 * MB}};
-	const struct mem_range all[] = {{1, ~0ULL}};
+	const struct mem_range ok[] = { { RAM, MB } };
+	const struct mem_range wrap[] = { { 0xfffffffffff00000ULL, 2 * MB } };
+	const struct mem_range all[] = { { 1, ~0ULL } };
 
 	assert_int_equal(memmap_subtract(&m, wrap, 1, NULL, 0), E_RANGE);
 	assert_int_equal(memmap_subtract(&m, all, 1, NULL, 0), E_RANGE);
@@ -256,7 +258,8 @@ static void memmap_subtract_wrapping_range_fails(void **state)
 
 static void memmap_remove_splits_a_range(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 16 * PG}, {RAM + 32 * PG, PG}};
+	const struct mem_range ram[] = { { RAM, 16 * PG },
+					 { RAM + 32 * PG, PG } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), NULL, 0), 0);
 	assert_int_equal(memmap_remove(&m, RAM + 4 * PG, RAM + 6 * PG), 0);
@@ -272,7 +275,7 @@ static void memmap_remove_splits_a_range(void **state)
 
 static void memmap_remove_empty_range_changes_nothing(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 16 * PG}};
+	const struct mem_range ram[] = { { RAM, 16 * PG } };
 
 	assert_int_equal(memmap_subtract(&m, ram, N(ram), NULL, 0), 0);
 	assert_int_equal(memmap_remove(&m, RAM + 4 * PG, RAM + 4 * PG), 0);
@@ -300,9 +303,10 @@ static void memmap_remove_split_of_full_map_fails(void **state)
 
 static void memmap_total_sums_sizes(void **state)
 {
-	const struct mem_range ram[] = {{RAM, 3 * PG},
-					{RAM + 8 * PG, 5 * PG},
-					{0x100000000000ULL, 0x100000000ULL}};
+	const struct mem_range ram[] = { { RAM, 3 * PG },
+					 { RAM + 8 * PG, 5 * PG },
+					 { 0x100000000000ULL,
+					   0x100000000ULL } };
 
 	m.n = 0;
 	assert_int_equal(memmap_total(&m), 0);

@@ -54,7 +54,7 @@ static uint64_t *pool_va(void *ctx, uint64_t pa)
 	return p->page[i];
 }
 
-static const struct pt_ops ops = {pool_alloc, pool_va, &pool};
+static const struct pt_ops ops = { pool_alloc, pool_va, &pool };
 static uint64_t root;
 
 /* A fresh empty root table; the allocator never fails unless told to. */

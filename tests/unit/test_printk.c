@@ -386,8 +386,8 @@ static void truncation_size_one_writes_only_nul(void **state)
 
 static void truncation_inside_padding_and_numbers_matches_libc(void **state)
 {
-	static const char *const fmts[] = {"%20d|", "%-20d|", "%#020llx",
-					   "%.15d"};
+	static const char *const fmts[] = { "%20d|", "%-20d|", "%#020llx",
+					    "%.15d" };
 	char want[64], got[64];
 	size_t f, size;
 	int nw, ng;
