@@ -34,6 +34,7 @@ enum key {
 	K_STRIKES,
 	K_GRACE,
 	K_DEVICE,
+	K_PEER,
 	K_DOMAIN_END, /* keys below this belong to [domain] */
 	K_SIZE = K_DOMAIN_END,
 	K_COUNT,
@@ -42,7 +43,7 @@ enum key {
 static const char *const key_names[K_COUNT] = {
 	[K_IMAGE] = "image",   [K_MEMORY] = "memory",	[K_SLICE] = "slice",
 	[K_SLOTS] = "slots",   [K_STRIKES] = "strikes", [K_GRACE] = "grace",
-	[K_DEVICE] = "device", [K_SIZE] = "size",
+	[K_DEVICE] = "device", [K_PEER] = "peer",	[K_SIZE] = "size",
 };
 
 /* Used when the caller passes no defaults: the values the header documents
@@ -344,6 +345,21 @@ static void set_domain_key(struct parser *ps, enum key k, const char *v,
 		if (!expect)
 			d->ndevices++;
 		break;
+	case K_PEER:
+		if (d->npeers == BOOTCONF_MAX_PEERS) {
+			report(ps, E_TOOBIG, ps->line, d,
+			       "too many peers in [domain %s]; expected at "
+			       "most %u",
+			       d->name, BOOTCONF_MAX_PEERS);
+			return;
+		}
+		if (!valid_name(v, n)) {
+			expect = "a domain name ([a-z0-9_-], 1 to 31 characters)";
+			break;
+		}
+		memcpy(d->peers[d->npeers], v, n);
+		d->peers[d->npeers++][n] = '\0';
+		break;
 	default:
 		break;
 	}
@@ -385,7 +401,7 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 			report(ps, E_FORMAT, ps->line, d,
 			       "unknown key '%.*s%s' in [domain %s]; expected "
 			       "one of image, memory, slice, slots, strikes, "
-			       "grace, device",
+			       "grace, device, peer",
 			       shown(klen), key, more(klen), d->name);
 		else
 			report(ps, E_FORMAT, ps->line, NULL,
@@ -394,7 +410,7 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 			       shown(klen), key, more(klen), ch->a, ch->b);
 		return;
 	}
-	if (k != K_DEVICE && ps->key_line[k]) {
+	if (k != K_DEVICE && k != K_PEER && ps->key_line[k]) {
 		if (d)
 			report(ps, E_EXIST, ps->line, d,
 			       "'%s' given twice in [domain %s] (first at line "
@@ -662,6 +678,28 @@ static void check_channels(struct parser *ps)
 	}
 }
 
+/* Refuses a domain whose peer names no [domain] in the file. */
+static void check_peers(struct parser *ps)
+{
+	struct bootconf *c = ps->c;
+	unsigned i, j, k;
+
+	for (i = 0; i < c->ndomains; i++) {
+		struct bootconf_domain *d = &c->domains[i];
+
+		for (k = 0; k < d->npeers; k++) {
+			for (j = 0; j < c->ndomains; j++)
+				if (strcmp(c->domains[j].name, d->peers[k]) == 0)
+					break;
+			if (j == c->ndomains)
+				report(ps, E_NOENT, d->line, d,
+				       "[domain %s] names unknown peer '%s'; "
+				       "expected a [domain %s] section",
+				       d->name, d->peers[k], d->peers[k]);
+		}
+	}
+}
+
 int bootconf_parse(struct bootconf *c, const char *file, const char *text,
 		   size_t len, const struct bootconf_defaults *defaults)
 {
@@ -694,5 +732,6 @@ int bootconf_parse(struct bootconf *c, const char *file, const char *text,
 	}
 	end_section(&ps);
 	check_channels(&ps);
+	check_peers(&ps);
 	return ps.rc;
 }

@@ -11,6 +11,8 @@
  *   strikes = 3              slice overruns tolerated before the kill; default 3
  *   grace   = 100us          time to yield after the slice-end upcall; default 100us
  *   device  = serial0        device-tree alias or path; may repeat
+ *   peer    = NAME           a domain capability for NAME (grant into it);
+ *                            may repeat
  *
  *   [channel A B]            a channel between domains A and B
  *   size    = 4K             required: shared region size (4K multiple)
@@ -31,6 +33,7 @@
 #define BOOTCONF_MAX_DOMAINS  16
 #define BOOTCONF_MAX_CHANNELS 16
 #define BOOTCONF_MAX_DEVICES  4	 /* per domain */
+#define BOOTCONF_MAX_PEERS    8	 /* per domain */
 #define BOOTCONF_MAX_ERRORS   16 /* further errors are counted, not kept */
 #define BOOTCONF_NAME_LEN     32 /* domain names: [a-z0-9_-], 1..31 chars */
 #define BOOTCONF_PATH_LEN     96
@@ -38,7 +41,7 @@
 
 struct bootconf_error {
 	unsigned line; /* 1-based; 0 for whole-file errors */
-	char msg[128]; /* "file:line: what is wrong; expected what" */
+	char msg[160]; /* "file:line: what is wrong; expected what" */
 };
 
 struct bootconf_domain {
@@ -51,6 +54,8 @@ struct bootconf_domain {
 	uint32_t grace_us;
 	char devices[BOOTCONF_MAX_DEVICES][BOOTCONF_PATH_LEN];
 	unsigned ndevices;
+	char peers[BOOTCONF_MAX_PEERS][BOOTCONF_NAME_LEN];
+	unsigned npeers;
 	unsigned line;		     /* of the section header */
 	bool valid;		     /* false: refused, see error */
 	struct bootconf_error error; /* the first error of this domain */

@@ -142,6 +142,37 @@ int frame_alloc_at(struct frame_table *ft, uint64_t pa, uint32_t owner)
 	return 0;
 }
 
+int frame_alloc_run(struct frame_table *ft, uint32_t npages,
+		    uint32_t align_pages, uint32_t owner, uint64_t *pa)
+{
+	uint64_t base_pfn = ft->base >> FRAME_SHIFT;
+	uint32_t i, run = 0, start = 0, j;
+
+	if (!npages || !align_pages || (align_pages & (align_pages - 1)))
+		return E_INVAL;
+	for (i = 0; i < ft->nframes; i++) {
+		if (ft->frames[i].state != FRAME_FREE) {
+			run = 0;
+			continue;
+		}
+		/* A run may only start at an aligned physical frame number. */
+		if (!run && ((base_pfn + i) & (align_pages - 1)))
+			continue;
+		if (!run)
+			start = i;
+		if (++run < npages)
+			continue;
+		for (j = start; j < start + npages; j++) {
+			free_list_unlink(ft, j);
+			ft->frames[j].state = FRAME_ALLOCATED;
+			ft->frames[j].owner = owner;
+		}
+		*pa = frame_pa(ft, start);
+		return 0;
+	}
+	return E_NOMEM;
+}
+
 int frame_free(struct frame_table *ft, uint64_t pa)
 {
 	uint32_t i;

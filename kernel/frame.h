@@ -69,6 +69,16 @@ int frame_alloc(struct frame_table *ft, uint32_t owner, uint64_t *pa);
  */
 int frame_alloc_at(struct frame_table *ft, uint64_t pa, uint32_t owner);
 
+/*
+ * Takes npages free frames in a row, the first aligned to align_pages
+ * frames (a power of two), for owner: the lowest such run. O(frames) scan:
+ * for DMA buffers and megapages, not the common single-frame path.
+ * Returns 0 with *pa, E_INVAL for a bad size or alignment, E_NOMEM if no
+ * such run is free.
+ */
+int frame_alloc_run(struct frame_table *ft, uint32_t npages,
+		    uint32_t align_pages, uint32_t owner, uint64_t *pa);
+
 /* Returns an allocated frame to the free list; E_INVAL if it was not. */
 int frame_free(struct frame_table *ft, uint64_t pa);
 

@@ -90,6 +90,50 @@ int pt_map(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t pa,
 	return 0;
 }
 
+/* The leaf PTE slot mapping va, and its level; NULL if unmapped. */
+static uint64_t *pt_leaf(const struct pt_ops *ops, uint64_t root, uint64_t va,
+			 unsigned *level)
+{
+	uint64_t *table = ops->va(ops->ctx, root);
+	int l;
+
+	for (l = LEVELS - 1; l >= 0; l--) {
+		uint64_t *pte = &table[vpn(va, (unsigned)l)];
+
+		if (!(*pte & PTE_V))
+			return 0;
+		if (pte_is_leaf(*pte)) {
+			*level = (unsigned)l;
+			return pte;
+		}
+		table = ops->va(ops->ctx, pte_pa(*pte));
+	}
+	return 0;
+}
+
+int pt_unmap(const struct pt_ops *ops, uint64_t root, uint64_t va,
+	     uint64_t size)
+{
+	uint64_t done = 0;
+
+	if ((va | size) & 0xfff || va + size < va || !canonical(va))
+		return E_INVAL;
+	while (done < size) {
+		unsigned level;
+		uint64_t *pte = pt_leaf(ops, root, va + done, &level);
+		uint64_t step;
+
+		if (!pte)
+			return E_NOENT;
+		step = level_size(level);
+		if (((va + done) & (step - 1)) || size - done < step)
+			return E_INVAL;
+		*pte = 0;
+		done += step;
+	}
+	return 0;
+}
+
 int pt_lookup(const struct pt_ops *ops, uint64_t root, uint64_t va,
 	      uint64_t *pa, uint64_t *pte_out, unsigned *level)
 {

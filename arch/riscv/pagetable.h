@@ -27,6 +27,16 @@ int pt_map(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t pa,
 	   uint64_t size, uint64_t perm);
 
 /*
+ * Removes the mappings of [va, va+size): every leaf in the range must lie
+ * wholly inside it (a 2 MiB or 1 GiB page is removed whole or not at all).
+ * Table pages stay. Returns 0, E_INVAL for misaligned input or a leaf that
+ * straddles the range, E_NOENT if a page in the range was not mapped (the
+ * pages before it are already removed).
+ */
+int pt_unmap(const struct pt_ops *ops, uint64_t root, uint64_t va,
+	     uint64_t size);
+
+/*
  * Translates va. Returns 0 with *pa, *pte (may be NULL) and *level (0 for
  * 4 KiB, 1 for 2 MiB, 2 for 1 GiB), or E_NOENT if unmapped.
  */

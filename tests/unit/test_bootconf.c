@@ -31,7 +31,7 @@ static struct bootconf conf; /* too big for a test's stack frame */
 /* Fails unless every kept message starts with the file and its line. */
 static void check_prefixes(const struct bootconf *c, const char *file)
 {
-	char want[160];
+	char want[200];
 
 	assert_true(c->nerrors <= BOOTCONF_MAX_ERRORS);
 	assert_true(c->nerrors <= c->nerrors_all);
@@ -80,7 +80,7 @@ static const struct bootconf_domain *domain(const char *name)
 static void expect_domain_refused(const char *text, const char *name,
 				  unsigned line, const char *msg)
 {
-	char want[160];
+	char want[200];
 	int rc = parse(text);
 
 	assert_int_not_equal(rc, 0);
@@ -104,7 +104,7 @@ static void expect_domain_refused(const char *text, const char *name,
 static void expect_file_refused(const char *text, int rc, unsigned line,
 				const char *msg)
 {
-	char want[160];
+	char want[200];
 
 	assert_int_equal(parse(text), rc);
 	assert_false(conf.usable);
@@ -221,9 +221,53 @@ static void bootconf_unknown_key_refuses_domain(void **state)
 		"hello", 7,
 		"unknown key 'memroy' in [domain hello]; expected "
 		"one of image, memory, slice, slots, strikes, "
-		"grace, device");
+		"grace, device, peer");
 	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\nx=1\n"),
 			 E_FORMAT);
+}
+
+static void bootconf_peer_names_are_kept_in_order(void **state)
+{
+	static const char text[] = "[domain a]\nimage=/a\nmemory=4K\n"
+				   "peer = b\npeer=c\n"
+				   "[domain b]\nimage=/b\nmemory=4K\n"
+				   "[domain c]\nimage=/c\nmemory=4K\n";
+
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(conf.domains[0].npeers, 2);
+	assert_string_equal(conf.domains[0].peers[0], "b");
+	assert_string_equal(conf.domains[0].peers[1], "c");
+	assert_true(conf.domains[0].valid);
+}
+
+static void bootconf_unknown_peer_refuses_domain(void **state)
+{
+	expect_domain_refused("[domain ok]\nimage=/a\nmemory=4K\n"
+			      "[domain a]\nimage=/a\nmemory=4K\npeer=ghost\n",
+			      "a", 4,
+			      "[domain a] names unknown peer 'ghost'; expected "
+			      "a [domain ghost] section");
+}
+
+static void bootconf_bad_peer_name_refuses_domain(void **state)
+{
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\npeer=B!\n",
+			      "a", 4,
+			      "bad peer 'B!'; expected a domain name "
+			      "([a-z0-9_-], 1 to 31 characters)");
+}
+
+static void bootconf_too_many_peers_refuses_domain(void **state)
+{
+	char text[512];
+	int n = snprintf(text, sizeof(text),
+			 "[domain a]\nimage=/a\nmemory=4K\n");
+	int i;
+
+	for (i = 0; i <= BOOTCONF_MAX_PEERS; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "peer=a\n");
+	assert_int_equal(parse(text), E_TOOBIG);
+	assert_false(conf.domains[0].valid);
 }
 
 static void bootconf_line_without_equals_refuses_domain(void **state)
@@ -236,7 +280,7 @@ static void bootconf_line_without_equals_refuses_domain(void **state)
 
 static void bootconf_missing_keys_are_reported_at_section_header(void **state)
 {
-	char want[160];
+	char want[200];
 
 	assert_int_equal(parse("[domain ok]\nimage=/a\nmemory=4K\n"
 			       "\n"
@@ -753,7 +797,7 @@ static void bootconf_overlong_header_makes_file_unusable(void **state)
 static void bootconf_file_too_big_is_unusable(void **state)
 {
 	char *text = malloc(BOOTCONF_MAX_SIZE + 1);
-	char want[160];
+	char want[200];
 
 	memset(text, '\n', BOOTCONF_MAX_SIZE + 1);
 	assert_int_equal(parse_len(text, BOOTCONF_MAX_SIZE + 1), E_TOOBIG);
@@ -834,6 +878,10 @@ int main(void)
 		cmocka_unit_test(bootconf_empty_file_is_usable_with_no_domains),
 		cmocka_unit_test(bootconf_null_defaults_use_documented_values),
 		cmocka_unit_test(bootconf_unknown_key_refuses_domain),
+		cmocka_unit_test(bootconf_peer_names_are_kept_in_order),
+		cmocka_unit_test(bootconf_unknown_peer_refuses_domain),
+		cmocka_unit_test(bootconf_bad_peer_name_refuses_domain),
+		cmocka_unit_test(bootconf_too_many_peers_refuses_domain),
 		cmocka_unit_test(bootconf_line_without_equals_refuses_domain),
 		cmocka_unit_test(
 			bootconf_missing_keys_are_reported_at_section_header),

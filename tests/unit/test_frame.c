@@ -519,12 +519,52 @@ static void frame_random_operations_match_reference_model(void **state)
 	run_random_sequence(0xdeadbeefcafef00dULL, 5000);
 }
 
+
+static void frame_alloc_run_takes_aligned_contiguous_frames(void **state)
+{
+	uint64_t pa = 0;
+	uint32_t i;
+
+	assert_int_equal(frame_mark(&ft, BASE, NFRAMES * FRAME_SIZE, FRAME_FREE),
+			 0);
+	/* Frame 1 busy: the first 4-aligned run of 4 starts at frame 4. */
+	assert_int_equal(frame_alloc_at(&ft, pa_of(1), 7), 0);
+	assert_int_equal(frame_alloc_run(&ft, 4, 4, 9, &pa), 0);
+	assert_int_equal(pa, pa_of(4));
+	for (i = 4; i < 8; i++) {
+		assert_int_equal(frame_state_of(&ft, pa_of(i)), FRAME_ALLOCATED);
+		assert_int_equal(ft.frames[i].owner, 9);
+	}
+	assert_int_equal(frame_count(&ft, FRAME_FREE), NFRAMES - 5);
+	/* Unaligned runs may start anywhere free. */
+	assert_int_equal(frame_alloc_run(&ft, 2, 1, 9, &pa), 0);
+	assert_int_equal(pa, pa_of(2));
+}
+
+static void frame_alloc_run_refuses_bad_sizes_and_full_tables(void **state)
+{
+	uint64_t pa = 0;
+
+	assert_int_equal(frame_mark(&ft, BASE, 8 * FRAME_SIZE, FRAME_FREE), 0);
+	assert_int_equal(frame_alloc_run(&ft, 0, 1, 1, &pa), E_INVAL);
+	assert_int_equal(frame_alloc_run(&ft, 1, 3, 1, &pa), E_INVAL);
+	assert_int_equal(frame_alloc_run(&ft, 9, 1, 1, &pa), E_NOMEM);
+	assert_int_equal(frame_alloc_run(&ft, 8, 16, 1, &pa), 0);
+	assert_int_equal(frame_alloc_run(&ft, 1, 1, 1, &pa), E_NOMEM);
+	/* The run's frames are ordinary allocated frames: each frees alone. */
+	assert_int_equal(frame_free(&ft, pa_of(3)), 0);
+	assert_int_equal(frame_alloc_run(&ft, 1, 1, 1, &pa), 0);
+	assert_int_equal(pa, pa_of(3));
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup_table)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(frame_table_bytes_covers_one_entry_per_frame),
+		T(frame_alloc_run_takes_aligned_contiguous_frames),
+		T(frame_alloc_run_refuses_bad_sizes_and_full_tables),
 		T(frame_table_init_misaligned_span_fails),
 		T(frame_table_init_empty_span_fails),
 		T(frame_table_init_too_many_frames_fails),

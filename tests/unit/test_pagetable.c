@@ -414,11 +414,48 @@ static void pt_map_top_of_address_space_works(void **state)
 	assert_unmapped(0xffffffffffe00000ULL);
 }
 
+
+static void pt_unmap_removes_pages_and_megapages(void **state)
+{
+	uint64_t perm = PTE_R | PTE_W | PTE_U;
+
+	assert_int_equal(pt_map(&ops, root, 0x10000, 0x80010000, 0x3000, perm),
+			 0);
+	assert_int_equal(pt_map(&ops, root, 4 * MB, 0x80400000, 2 * MB, perm),
+			 0);
+	assert_int_equal(pt_unmap(&ops, root, 0x11000, 0x1000), 0);
+	assert_maps(0x10000, 0x80010000, 0, perm);
+	assert_unmapped(0x11000);
+	assert_maps(0x12000, 0x80012000, 0, perm);
+	assert_int_equal(pt_unmap(&ops, root, 4 * MB, 2 * MB), 0);
+	assert_unmapped(4 * MB);
+	assert_unmapped(6 * MB - 1);
+	/* The range may be mapped again afterwards. */
+	assert_int_equal(pt_map(&ops, root, 0x11000, 0x90000000, 0x1000, perm),
+			 0);
+	assert_maps(0x11000, 0x90000000, 0, perm);
+}
+
+static void pt_unmap_refuses_partial_megapage_and_holes(void **state)
+{
+	uint64_t perm = PTE_R | PTE_U;
+
+	assert_int_equal(pt_map(&ops, root, 2 * MB, 0x80200000, 2 * MB, perm),
+			 0);
+	assert_int_equal(pt_unmap(&ops, root, 2 * MB, 0x1000), E_INVAL);
+	assert_int_equal(pt_unmap(&ops, root, 2 * MB + 0x1000, 0x1000), E_INVAL);
+	assert_maps(2 * MB, 0x80200000, 1, perm);
+	assert_int_equal(pt_unmap(&ops, root, 8 * MB, 0x1000), E_NOENT);
+	assert_int_equal(pt_unmap(&ops, root, 0x1001, 0x1000), E_INVAL);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup_root)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(pt_unmap_removes_pages_and_megapages),
+		T(pt_unmap_refuses_partial_megapage_and_holes),
 		T(pt_map_uses_1g_page_when_aligned),
 		T(pt_map_uses_2m_pages_when_aligned),
 		T(pt_map_uses_4k_pages_when_not_2m_aligned),
