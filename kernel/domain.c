@@ -17,7 +17,9 @@
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uvm.h"
 #include "kernel/frame.h"
+#include "kernel/cap_syscall.h"
 #include "kernel/lib/string.h"
+#include "kernel/sched.h"
 #include "kernel/mem.h"
 #include "kernel/printk.h"
 #include "kernel/vsnprintf.h"
@@ -25,6 +27,7 @@
 
 struct domain domains[DOMAIN_MAX];
 unsigned ndomains;
+struct cap_system domain_caps;
 
 extern char boot_stack_top[];
 
@@ -153,6 +156,84 @@ static void init_context(struct domain *d, uint64_t entry)
 	d->ctx.exc_entry = 0;
 }
 
+/*
+ * The capability space: a slot array in frames charged to d, and a domain
+ * capability for d itself in slot 0.
+ */
+static int make_cspace(struct domain *d, uint32_t nslots)
+{
+	uint64_t bytes = (uint64_t)nslots * sizeof(struct cap), i;
+	uint32_t slot;
+	int rc;
+
+	if (!ndomains && !domain_caps.spaces[0])
+		cap_system_init(&domain_caps);
+	d->slots_pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (d->slots_pages > d->quota_frames - d->used_frames)
+		return E_NOMEM;
+	rc = frame_alloc_run(mem_frames(), (uint32_t)d->slots_pages, 1, d->id,
+			     &d->slots_pa);
+	if (rc)
+		return rc;
+	d->used_frames += d->slots_pages;
+	for (i = 0; i < d->slots_pages; i++)
+		memset(phys_to_virt(d->slots_pa + i * PAGE_SIZE), 0, PAGE_SIZE);
+	rc = cspace_init(&domain_caps, &d->cs, d->id,
+			 phys_to_virt(d->slots_pa), nslots);
+	if (!rc)
+		rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, d->id, 0, &slot);
+	return rc;
+}
+
+static void free_cspace(struct domain *d)
+{
+	uint64_t i;
+
+	if (d->cs.live)
+		cspace_destroy(&domain_caps, &d->cs, cap_deleted, 0);
+	for (i = 0; i < d->slots_pages; i++)
+		domain_frame_free(d, d->slots_pa + i * PAGE_SIZE);
+	d->slots_pages = 0;
+}
+
+void domain_grant_peers(struct domain *d, const struct bootconf_domain *conf)
+{
+	unsigned i;
+	uint32_t slot;
+
+	for (i = 0; i < conf->npeers; i++) {
+		struct domain *p = domain_by_name(conf->peers[i],
+						  strlen(conf->peers[i]));
+		bool ok = p && (p->state == DOMAIN_RUNNABLE ||
+				p->state == DOMAIN_WAITING);
+
+		/* A peer that did not start still takes its slot, with no
+		 * rights, so slot numbers stay as the configuration says. */
+		cap_create(&d->cs, CAP_DOMAIN, ok ? CAP_GRANT : 0,
+			   ok ? p->id : 0, 0, &slot);
+		if (!ok)
+			pr_warn("launch: domain %s: peer %s is not running; its "
+				"slot %u holds no rights\n",
+				d->name, conf->peers[i], slot);
+	}
+}
+
+void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
+			 uint64_t object)
+{
+	struct rivet_info *in = d->info;
+	unsigned i;
+
+	if (!in || (d->state != DOMAIN_RUNNABLE && d->state != DOMAIN_WAITING))
+		return;
+	i = (unsigned)(in->revoked_count % RIVET_REVOKED_RING);
+	in->revoked[i].slot = slot;
+	in->revoked[i].type = type;
+	in->revoked[i].object = object;
+	in->revoked_count++;
+	sched_notify(d, RIVET_EVENT_REVOKED);
+}
+
 struct domain *domain_create(const struct bootconf_domain *conf,
 			     const struct elf_image *img, const uint8_t *elf,
 			     size_t elf_len, const char **err)
@@ -174,7 +255,9 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 	d->grace_ticks = (uint64_t)conf->grace_us * timer_hz() / 1000000;
 	d->max_strikes = conf->strikes;
 
-	rc = uvm_create(d);
+	rc = make_cspace(d, conf->slots);
+	if (!rc)
+		rc = uvm_create(d);
 	if (!rc)
 		rc = load_segments(d, img, elf);
 	if (!rc)
@@ -183,6 +266,7 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 		*err = rc == E_NOMEM ? "its memory quota is too small for its "
 				       "image, stack and kernel-shared pages"
 				     : "its address space could not be built";
+		free_cspace(d);
 		uvm_destroy(d);
 		return 0;
 	}
@@ -197,11 +281,14 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 
 void domain_destroy(struct domain *d, enum domain_state state)
 {
+	/* Capabilities first: their mappings, here and in other domains,
+	 * go, and frames this domain allocated return to the free list. */
+	d->state = state;
+	free_cspace(d);
 	uvm_destroy(d);
 	uvm_flush_asid(d->asid);
 	d->info = 0;
 	d->upcall = 0;
-	d->state = state;
 	if (d->used_frames)
 		pr_err("domain %s: %llu frames still owned after teardown\n",
 		       d->name, (unsigned long long)d->used_frames);

@@ -12,6 +12,7 @@
 
 #include "arch/riscv/uctx.h"
 #include "kernel/bootconf.h"
+#include "kernel/cap.h"
 #include "kernel/elf.h"
 #include <rivet/abi.h>
 
@@ -52,6 +53,11 @@ struct domain {
 	uint64_t resume_lo, resume_hi;
 
 	uint64_t fp[33];	    /* f0..f31 and fcsr, when FP is on */
+
+	struct cspace cs;     /* capability space; its id is the domain id */
+	uint64_t slots_pa;    /* the slot array's frames (charged to d) */
+	uint64_t slots_pages;
+	uint32_t nmappings;   /* mapping records, counted against slots */
 	struct domain *next, *prev; /* run queue links */
 	bool queued;
 };
@@ -77,6 +83,7 @@ int domain_frame_alloc(struct domain *d, uint64_t *pa);
 void domain_frame_free(struct domain *d, uint64_t pa);
 
 extern struct domain domains[DOMAIN_MAX];
+extern struct cap_system domain_caps; /* every domain's space */
 extern unsigned ndomains;
 
 /* The domain with this id, or NULL; inline: every yield and notify asks. */
@@ -90,6 +97,16 @@ struct domain *domain_by_name(const char *name, unsigned long len);
 /* Live = neither exited nor killed. */
 unsigned domain_live_count(void);
 struct domain *domain_at(unsigned index);
+
+/*
+ * Gives d a domain capability for each configured peer (slots 1.. in
+ * order, after its own in slot 0). Call once every domain exists.
+ */
+void domain_grant_peers(struct domain *d, const struct bootconf_domain *conf);
+
+/* Tells d that a capability in slot was taken away from it. */
+void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
+			 uint64_t object);
 
 /* Refreshes the registry copy in every live domain's info page. */
 void domain_registry_update(void);

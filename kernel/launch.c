@@ -12,6 +12,7 @@
 #include "kernel/cpio.h"
 #include "kernel/domain.h"
 #include "kernel/elf.h"
+#include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include <rivet/abi.h>
@@ -120,6 +121,14 @@ unsigned launch_domains(const struct initramfs *fs)
 		return 0;
 	for (i = 0; i < conf.ndomains; i++)
 		n += launch_one(fs, &conf.domains[i]);
+	/* Domain capabilities for peers, now that every domain has an id. */
+	for (i = 0; i < conf.ndomains; i++) {
+		struct domain *d = domain_by_name(conf.domains[i].name,
+						  strlen(conf.domains[i].name));
+
+		if (d && d->state == DOMAIN_RUNNABLE)
+			domain_grant_peers(d, &conf.domains[i]);
+	}
 	pr_info("launch: %u of %u configured domains started\n", n,
 		conf.ndomains);
 	return n;

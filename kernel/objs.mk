@@ -28,3 +28,6 @@ obj-y += kernel/sched.o
 obj-y += kernel/syscall.o
 obj-y += kernel/uaccess.o
 obj-y += kernel/launch.o
+obj-y += kernel/cap.o
+obj-y += kernel/cap_syscall.o
+obj-y += kernel/frame_cap.o

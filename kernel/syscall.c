@@ -10,7 +10,9 @@
 #include "arch/riscv/csr.h"
 #include "arch/riscv/pte.h"
 #include "arch/riscv/uvm.h"
+#include "kernel/cap_syscall.h"
 #include "kernel/domain.h"
+#include "kernel/frame_cap.h"
 #include "kernel/frame.h"
 #include "kernel/mem.h"
 #include "kernel/printk.h"
@@ -144,9 +146,92 @@ static long ksys_kstat(struct domain *d, const uint64_t *a, uint64_t *val)
 	case KSTAT_MY_STRIKES:
 		*val = d->strikes;
 		return 0;
+	case KSTAT_MY_SLOTS:
+		*val = d->cs.used;
+		return 0;
+	case KSTAT_MY_MAPPINGS:
+		*val = d->nmappings;
+		return 0;
 	default:
 		return E_INVAL;
 	}
+}
+
+static long ksys_frame_alloc(struct domain *d, const uint64_t *a,
+			     uint64_t *val)
+{
+	uint32_t slot;
+	long rc = frame_cap_alloc(d, a[0], a[1], a[2], &slot);
+
+	*val = slot;
+	return rc;
+}
+
+static long ksys_map(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	if (a[0] > 0xffffffffUL || a[2] > 0xff)
+		return E_INVAL;
+	return frame_cap_map(d, (uint32_t)a[0], a[1], (unsigned)a[2]);
+}
+
+static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	if (a[0] > 0xffffffffUL)
+		return E_INVAL;
+	return frame_cap_unmap(d, (uint32_t)a[0], a[1]);
+}
+
+/* Maps entries one by one, stopping at the first error; a1 = how many. */
+static long ksys_map_batch(struct domain *d, const uint64_t *a,
+			   uint64_t *val)
+{
+	struct rivet_map_entry e[16];
+	uint64_t uva = a[0], count = a[1], done = 0;
+	long rc = 0;
+
+	if (count > RIVET_MAP_BATCH_MAX)
+		return E_TOOBIG;
+	while (done < count && !rc) {
+		uint64_t n = count - done < 16 ? count - done : 16, i;
+
+		if (copy_from_user(d, e, uva + done * sizeof(e[0]),
+				   n * sizeof(e[0])))
+			return *val = done, E_RANGE;
+		for (i = 0; i < n && !rc; i++) {
+			rc = e[i].slot > 0xffffffffUL || e[i].rights > 0xff
+				     ? E_INVAL
+				     : frame_cap_map(d, (uint32_t)e[i].slot,
+						     e[i].vaddr,
+						     (unsigned)e[i].rights);
+			if (!rc)
+				done++;
+		}
+	}
+	*val = done;
+	return rc;
+}
+
+static long ksys_cap_derive(struct domain *d, const uint64_t *a,
+			    uint64_t *val)
+{
+	return cap_sys_derive(d, a[0], a[1], a[2], a[3], val);
+}
+
+static long ksys_cap_delete(struct domain *d, const uint64_t *a,
+			    uint64_t *val)
+{
+	return cap_sys_delete(d, a[0]);
+}
+
+static long ksys_cap_revoke(struct domain *d, const uint64_t *a,
+			    uint64_t *val)
+{
+	return cap_sys_revoke(d, a[0], val);
+}
+
+static long ksys_cap_info(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return cap_sys_info(d, a[0], a[1], val);
 }
 
 static const syscall_fn syscall_table[SYS_COUNT] = {

@@ -51,6 +51,29 @@ int uvm_map(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm)
 	return pt_map(&ops, d->root_pa, va, pa, PAGE_SIZE, perm | PTE_U);
 }
 
+int uvm_map_range(struct domain *d, uint64_t va, uint64_t pa, uint64_t size,
+		  uint64_t perm)
+{
+	struct pt_ops ops = uvm_ops(d);
+	int rc;
+
+	if (va >= RIVET_USER_TOP || size > RIVET_USER_TOP - va)
+		return E_RANGE;
+	rc = pt_map(&ops, d->root_pa, va, pa, size, perm | PTE_U);
+	/* New entries may be cached as invalid: fence this ASID. */
+	uvm_flush_asid(d->asid);
+	return rc;
+}
+
+int uvm_unmap(struct domain *d, uint64_t va, uint64_t size)
+{
+	struct pt_ops ops = uvm_ops(d);
+	int rc = pt_unmap(&ops, d->root_pa, va, size);
+
+	uvm_flush_asid(d->asid);
+	return rc;
+}
+
 int uvm_lookup(const struct domain *d, uint64_t va, uint64_t *pa,
 	       uint64_t *perm)
 {

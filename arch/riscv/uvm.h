@@ -18,6 +18,13 @@ int uvm_create(struct domain *d);
 /* Maps one user page va -> pa with perm (PTE_R/W/X; U is added). */
 int uvm_map(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm);
 
+/* Maps [va, va+size) -> pa with perm (+U), megapages where aligned. */
+int uvm_map_range(struct domain *d, uint64_t va, uint64_t pa, uint64_t size,
+		  uint64_t perm);
+
+/* Removes the mappings of [va, va+size) and flushes them from the TLB. */
+int uvm_unmap(struct domain *d, uint64_t va, uint64_t size);
+
 /*
  * Translates a user address the way U-mode would see it. Returns 0 with
  * *pa and *perm (PTE bits), or E_RANGE if unmapped or not user-accessible.

@@ -18,6 +18,9 @@
 #define RIVET_UPCALL_VA	  0x0000003fffffe000UL
 #define RIVET_STACK_TOP	  0x0000003fff000000UL
 #define RIVET_STACK_PAGES 16
+/* Mappings a domain makes (SYS_map) must end at or below this: the stack,
+ * its guard page, the upcall area and the info page are above. */
+#define RIVET_MAP_TOP (RIVET_STACK_TOP - (RIVET_STACK_PAGES + 1) * 0x1000UL)
 
 /* Upcall causes besides exception codes (scause values 0..15). */
 #define RIVET_UPCALL_SLICE_END 0x100
@@ -38,6 +41,33 @@
 #define UPCALL_SAVE	 0x40 /* 32 words the libOS may use to save regs */
 
 #define RIVET_INFO_MAGIC 0x52495645544e4649UL /* "RIVETNFI" */
+
+/* SYS_frame_alloc: any free frames will do. */
+#define RIVET_FRAME_ANY (~0UL)
+
+/* Rights, for capabilities and mappings (SYS_map, SYS_cap_derive). */
+#define RIVET_CAP_R     0x1
+#define RIVET_CAP_W     0x2
+#define RIVET_CAP_X     0x4
+#define RIVET_CAP_GRANT 0x8
+
+/* Capability types, as SYS_cap_info reports them. */
+#define RIVET_CAP_FRAME  1
+#define RIVET_CAP_DOMAIN 2
+
+/* SYS_cap_info: what to read. */
+#define RIVET_CAPINFO_TYPE   0 /* type | rights << 8 */
+#define RIVET_CAPINFO_OBJECT 1 /* physical address, domain id, ... */
+#define RIVET_CAPINFO_SIZE   2 /* pages, for frames */
+#define RIVET_CAPINFO_BADGE  3
+
+/* Slots every domain starts with. */
+#define RIVET_SLOT_SELF  0 /* a domain capability for itself */
+#define RIVET_SLOT_PEER0 1 /* then one per `peer =` line, in order */
+
+/* Event bit set when a capability was taken away (see revoked[]). */
+#define RIVET_EVENT_REVOKED (1UL << 63)
+#define RIVET_REVOKED_RING  16
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -72,6 +102,17 @@ struct rivet_info {
 	uint64_t slices_used;
 	uint32_t strikes;
 	uint32_t ndomains; /* entries valid in domains[] */
+	/*
+	 * Capabilities taken away from this domain by others (revoked by an
+	 * ancestor's holder, or their owner ended): a ring the kernel
+	 * appends to; entry i lives at revoked[i % RIVET_REVOKED_RING].
+	 */
+	uint64_t revoked_count;
+	struct {
+		uint32_t slot;
+		uint32_t type;
+		uint64_t object;
+	} revoked[RIVET_REVOKED_RING];
 	char name[32];
 	struct {
 		char name[32];

@@ -34,7 +34,34 @@
 	  "E_RANGE name not readable; E_NOENT no such domain; a1 = id")        \
 	X(8, fp_enable, (void), "none: FP state becomes Initial")              \
 	X(9, kstat, (unsigned long what),                                      \
-	  "E_INVAL unknown counter; a1 = the counter's value")
+	  "E_INVAL unknown counter; a1 = the counter's value")                 \
+	X(10, frame_alloc,                                                     \
+	  (unsigned long paddr, unsigned long npages, unsigned long align),    \
+	  "E_INVAL bad count or alignment; E_RANGE not RAM; E_BUSY a frame "   \
+	  "is not free; E_NOMEM quota, slots or no free run; a1 = slot")       \
+	X(11, map,                                                             \
+	  (unsigned long slot, unsigned long vaddr, unsigned long rights),     \
+	  "E_INVAL bad slot or rights (W needs R, never W and X); E_NOENT "    \
+	  "empty slot; E_PERM the capability lacks a right; E_RANGE vaddr "    \
+	  "misaligned or outside the mappable range; E_EXIST already mapped; " \
+	  "E_NOMEM quota")                                                     \
+	X(12, unmap, (unsigned long slot, unsigned long vaddr),                \
+	  "E_INVAL/E_NOENT bad slot; E_NOENT no such mapping")                 \
+	X(13, map_batch, (const void *entries, unsigned long count),           \
+	  "as map, for the first entry that fails; E_RANGE entries not "       \
+	  "readable; E_TOOBIG count > 512; a1 = entries mapped")               \
+	X(14, cap_derive,                                                      \
+	  (unsigned long slot, unsigned long dest, unsigned long rights,       \
+	   unsigned long badge),                                               \
+	  "dest -1: own space, else a domain capability with the grant "      \
+	  "right; E_INVAL/E_NOENT bad slot; E_PERM no grant right; E_NOENT "   \
+	  "dead target; E_NOMEM target space full; a1 = new slot")             \
+	X(15, cap_delete, (unsigned long slot),                                \
+	  "E_INVAL/E_NOENT bad slot; children move up to its parent")          \
+	X(16, cap_revoke, (unsigned long slot),                                \
+	  "E_INVAL/E_NOENT bad slot; a1 = descendants deleted")                \
+	X(17, cap_info, (unsigned long slot, unsigned long what),              \
+	  "E_INVAL/E_NOENT bad slot or what; a1 = the field")
 
 #ifndef __ASSEMBLY__
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */
@@ -51,7 +78,17 @@ enum rivet_syscall_number {
 #define KSTAT_MY_FRAMES	   1 /* frames the caller owns */
 #define KSTAT_LIVE_DOMAINS 2 /* domains not yet exited or killed */
 #define KSTAT_MY_STRIKES   3 /* slice overruns charged to the caller */
+#define KSTAT_MY_SLOTS     4 /* capability slots the caller uses */
+#define KSTAT_MY_MAPPINGS  5 /* mapping records the caller uses */
 
 #define RIVET_YIELD_ANY (-1L)
+
+/* One entry of SYS_map_batch. */
+#ifndef __ASSEMBLY__
+struct rivet_map_entry {
+	unsigned long slot, vaddr, rights;
+};
+#endif
+#define RIVET_MAP_BATCH_MAX 512
 
 #endif

@@ -469,6 +469,266 @@ static void role_regs_b(void)
 	sys_yield(a);
 }
 
+
+/* ------------------------------------------------------- capabilities --- */
+
+#define VA_A 0x40000000UL
+#define VA_B 0x40100000UL
+#define VA_MEGA 0x40200000UL /* 2 MiB aligned */
+
+static volatile int faults_seen;
+static volatile unsigned long last_fault_addr;
+
+/* Counts a page fault and skips the faulting instruction. */
+static int count_fault(struct rivet_upcall *u, void *arg)
+{
+	(void)arg;
+	faults_seen++;
+	last_fault_addr = u->tval;
+	u->epc += insn_len(u->epc);
+	return 0;
+}
+
+static void catch_page_faults(void)
+{
+	rivet_exc_register(12, count_fault, 0);
+	rivet_exc_register(13, count_fault, 0);
+	rivet_exc_register(15, count_fault, 0);
+}
+
+/* Reads a word, or notes the fault (the handler skips the load). */
+static int touch_faults(unsigned long va)
+{
+	int before = faults_seen;
+
+	(void)*(volatile uint32_t *)va;
+	return faults_seen == before + 1 && last_fault_addr == va;
+}
+
+static void role_cap_basic(void)
+{
+	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	unsigned long slot = r.val, pa, ro;
+	volatile uint32_t *a = (volatile uint32_t *)VA_A;
+
+	catch_page_faults();
+	EXPECT_EQ("frame_alloc_any", r.rc, 0);
+	EXPECT_EQ("cap_info_frame_type",
+		  sys2_cap_info(slot, RIVET_CAPINFO_TYPE).val,
+		  RIVET_CAP_FRAME | 0xf << 8);
+	pa = sys2_cap_info(slot, RIVET_CAPINFO_OBJECT).val;
+	report("cap_info_names_physical_frame", pa && !(pa & 0xfff),
+	       "pa 0x%lx", (long)pa, 0);
+	EXPECT_EQ("map_frame_rw", sys_map(slot, VA_A, 3), 0);
+	*a = 0x1234;
+	EXPECT_EQ("mapped_frame_reads_back", *a, 0x1234);
+	EXPECT_EQ("map_twice_at_same_va", sys_map(slot, VA_A, 1), E_EXIST);
+	EXPECT_EQ("map_write_execute_refused", sys_map(slot, VA_B, 7), E_INVAL);
+	EXPECT_EQ("map_write_without_read_refused", sys_map(slot, VA_B, 2),
+		  E_INVAL);
+	EXPECT_EQ("map_unaligned_va", sys_map(slot, VA_B + 8, 1), E_RANGE);
+	EXPECT_EQ("map_above_map_top", sys_map(slot, RIVET_MAP_TOP, 1),
+		  E_RANGE);
+	EXPECT_EQ("map_kernel_half", sys_map(slot, 0xffffffc000000000UL, 1),
+		  E_RANGE);
+	EXPECT_EQ("map_over_the_image", sys_map(slot, 0x10000, 1), E_EXIST);
+	EXPECT_EQ("map_slot_out_of_range", sys_map(100000, VA_B, 1), E_INVAL);
+	EXPECT_EQ("map_empty_slot", sys_map(200, VA_B, 1), E_NOENT);
+	EXPECT_EQ("map_domain_cap_as_frame", sys_map(RIVET_SLOT_SELF, VA_B, 1),
+		  E_INVAL);
+
+	/* A read-only copy: the kernel refuses a writable mapping of it. */
+	r = sys2_cap_derive(slot, -1UL, RIVET_CAP_R, 0);
+	ro = r.val;
+	EXPECT_EQ("derive_read_only_copy", r.rc, 0);
+	EXPECT_EQ("map_without_write_right_fails", sys_map(ro, VA_B, 3),
+		  E_PERM);
+	EXPECT_EQ("map_read_only_copy", sys_map(ro, VA_B, 1), 0);
+	EXPECT_EQ("copy_maps_same_frame", *(volatile uint32_t *)VA_B, 0x1234);
+	EXPECT_EQ("unmap_copy", sys_unmap(ro, VA_B), 0);
+	report("unmapped_page_faults", touch_faults(VA_B), "faults %ld",
+	       faults_seen, 0);
+	EXPECT_EQ("unmap_twice", sys_unmap(ro, VA_B), E_NOENT);
+
+	/* Physical names: a frame can be asked for by its address. */
+	EXPECT_EQ("frame_alloc_busy_frame", sys2_frame_alloc(pa, 1, 1).rc,
+		  E_BUSY);
+	EXPECT_EQ("frame_alloc_kernel_frame",
+		  sys2_frame_alloc(0x80200000UL, 1, 1).rc, E_BUSY);
+	EXPECT_EQ("frame_alloc_not_ram", sys2_frame_alloc(0x1000, 1, 1).rc,
+		  E_RANGE);
+	EXPECT_EQ("frame_alloc_zero_pages",
+		  sys2_frame_alloc(RIVET_FRAME_ANY, 0, 1).rc, E_INVAL);
+	EXPECT_EQ("frame_alloc_bad_alignment",
+		  sys2_frame_alloc(RIVET_FRAME_ANY, 1, 3).rc, E_INVAL);
+	EXPECT_EQ("delete_original_frame", sys_cap_delete(slot), 0);
+	report("delete_unmaps_every_copy", touch_faults(VA_A), "faults %ld",
+	       faults_seen, 0);
+	EXPECT_EQ("copy_went_with_original",
+		  sys2_cap_info(ro, RIVET_CAPINFO_TYPE).rc, 0);
+	r = sys2_frame_alloc(pa, 1, 1);
+	report("frame_alloc_by_physical_address",
+	       r.rc == 0 && sys2_cap_info(r.val, RIVET_CAPINFO_OBJECT).val == pa,
+	       "rc %ld", r.rc, 0);
+
+	r = sys2_frame_alloc(RIVET_FRAME_ANY, 16, 16);
+	pa = sys2_cap_info(r.val, RIVET_CAPINFO_OBJECT).val;
+	report("frame_alloc_aligned_run", r.rc == 0 && !(pa & 0xffff),
+	       "rc %ld pa 0x%lx", r.rc, (long)pa);
+	r = sys2_frame_alloc(RIVET_FRAME_ANY, 512, 512);
+	EXPECT_EQ("frame_alloc_megapage_run", r.rc, 0);
+	EXPECT_EQ("map_megapage", sys_map(r.val, VA_MEGA, 3), 0);
+	*(volatile uint32_t *)(VA_MEGA + 0x1ffffc) = 7;
+	EXPECT_EQ("megapage_last_word", *(volatile uint32_t *)(VA_MEGA + 0x1ffffc),
+		  7);
+}
+
+static void role_cap_quota(void)
+{
+	struct rivet_ret r;
+	unsigned long n = 0, slots;
+
+	while ((r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1)).rc == 0)
+		n++;
+	report("frame_quota_exhaustion_is_nomem", r.rc == E_NOMEM && n > 10,
+	       "rc %ld after %ld frames", r.rc, (long)n);
+	slots = sys2_kstat(KSTAT_MY_SLOTS).val;
+	while ((r = sys2_cap_derive(RIVET_SLOT_SELF, -1UL, 0, 0)).rc == 0)
+		slots++;
+	report("slot_quota_exhaustion_is_nomem",
+	       r.rc == E_NOMEM && slots == sys2_kstat(KSTAT_MY_SLOTS).val &&
+		       slots == 300,
+	       "rc %ld, %ld slots", r.rc, (long)slots);
+}
+
+#define EV_SLOT 0xffffUL
+#define EV_DONE (1UL << 40)
+
+static void role_grant_a(void)
+{
+	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	unsigned long slot = r.val, b = rivet_domain_lookup("t_grant_b");
+	volatile uint32_t *a = (volatile uint32_t *)VA_A;
+
+	sys_map(slot, VA_A, 3);
+	*a = 0xc0ffee;
+	r = sys2_cap_derive(slot, RIVET_SLOT_PEER0, RIVET_CAP_R, 0);
+	EXPECT_EQ("grant_into_peer", r.rc, 0);
+	EXPECT_EQ("grant_to_self_cap_needs_grant_right",
+		  sys2_cap_derive(slot, 7, RIVET_CAP_R, 0).rc, E_NOENT);
+	sys_notify(b, r.val + 1); /* tell B its slot */
+	sys2_wait(EV_DONE);
+	r = sys2_cap_revoke(slot);
+	report("revoke_counts_descendants", r.rc == 0 && r.val == 1,
+	       "rc %ld, %ld", r.rc, (long)r.val);
+	EXPECT_EQ("revoke_keeps_holders_own_mapping", *a, 0xc0ffee);
+}
+
+static void role_grant_b(void)
+{
+	struct rivet_ret r = sys2_wait(EV_SLOT);
+	unsigned long slot = r.val - 1, a = rivet_domain_lookup("t_grant_a");
+	unsigned long pa = sys2_cap_info(slot, RIVET_CAPINFO_OBJECT).val;
+	const struct rivet_info *in = rivet_info();
+
+	catch_page_faults();
+	EXPECT_EQ("grantee_maps_granted_frame", sys_map(slot, VA_B, 1), 0);
+	EXPECT_EQ("grantee_reads_granted_frame", *(volatile uint32_t *)VA_B,
+		  0xc0ffee);
+	EXPECT_EQ("grantee_cannot_map_writable", sys_map(slot, VA_B + 0x1000, 3),
+		  E_PERM);
+	EXPECT_EQ("grantee_cannot_regrant_without_grant_right",
+		  sys2_cap_derive(slot, RIVET_SLOT_PEER0, RIVET_CAP_R, 0).rc,
+		  E_PERM);
+	sys_notify(a, EV_DONE);
+	r = sys2_wait(RIVET_EVENT_REVOKED);
+	report("revocation_event_names_slot_and_frame",
+	       r.rc == 0 && in->revoked_count == 1 &&
+		       in->revoked[0].slot == slot &&
+		       in->revoked[0].object == pa &&
+		       in->revoked[0].type == RIVET_CAP_FRAME,
+	       "count %ld slot %ld", (long)in->revoked_count,
+	       (long)in->revoked[0].slot);
+	report("revoked_page_faults_in_grantee", touch_faults(VA_B),
+	       "faults %ld", faults_seen, 0);
+	EXPECT_EQ("revoked_slot_is_empty",
+		  sys2_cap_info(slot, RIVET_CAPINFO_TYPE).rc, E_NOENT);
+}
+
+static void role_revoke_big(void)
+{
+	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	unsigned long root = r.val, first = 0, last, base;
+	int i, j, ok = 1;
+
+	base = sys2_kstat(KSTAT_MY_SLOTS).val;
+	/* 100 children of the root, each heading a chain of 99. */
+	for (i = 0; i < 100 && ok; i++) {
+		r = sys2_cap_derive(root, -1UL, RIVET_CAP_R, 0);
+		ok = r.rc == 0;
+		last = r.val;
+		if (!i)
+			first = last;
+		for (j = 0; j < 99 && ok; j++) {
+			r = sys2_cap_derive(last, -1UL, RIVET_CAP_R, 0);
+			ok = r.rc == 0;
+			last = r.val;
+		}
+	}
+	report("build_10000_node_tree", ok, "rc %ld", r.rc, 0);
+	r = sys2_cap_revoke(root);
+	report("revoke_10000_node_tree", r.rc == 0 && r.val == 10000,
+	       "rc %ld count %ld", r.rc, (long)r.val);
+	EXPECT_EQ("revoke_frees_every_slot", sys2_kstat(KSTAT_MY_SLOTS).val,
+		  base);
+	EXPECT_EQ("revoked_child_is_gone",
+		  sys2_cap_info(first, RIVET_CAPINFO_TYPE).rc, E_NOENT);
+	EXPECT_EQ("revoke_keeps_the_root",
+		  sys2_cap_info(root, RIVET_CAPINFO_TYPE).rc, 0);
+}
+
+static void role_kill_owner(void)
+{
+	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 4, 1);
+	long w = rivet_domain_lookup("t_watcher");
+
+	sys_map(r.val, VA_A, 3);
+	*(volatile uint32_t *)VA_A = 77;
+	r = sys2_cap_derive(r.val, RIVET_SLOT_PEER0, RIVET_CAP_R, 0);
+	sys_notify(w, r.val + 1);
+	sys2_wait(EV_DONE);
+	sys_upcall_set(0, 0, 0, 0);
+	(void)*(volatile int *)(unmapped_addr + 0x20); /* killed here */
+	printf("TEST kill_owner_killed: FAIL still running\n");
+}
+
+static void role_watcher(void)
+{
+	struct rivet_ret r = sys2_wait(EV_SLOT);
+	unsigned long slot = r.val - 1, before;
+	long owner = rivet_domain_lookup("t_kill_owner");
+	const struct rivet_info *in = rivet_info();
+
+	catch_page_faults();
+	EXPECT_EQ("watcher_maps_owners_frames", sys_map(slot, VA_B, 1), 0);
+	EXPECT_EQ("watcher_reads_owners_frames", *(volatile uint32_t *)VA_B, 77);
+	before = sys2_kstat(KSTAT_FREE_FRAMES).val;
+	sys_notify(owner, EV_DONE);
+	while (in->domains[owner - 1].state != RIVET_DOMAIN_KILLED)
+		sys_yield(RIVET_YIELD_ANY);
+	report("killed_owner_revokes_its_grants",
+	       in->revoked_count == 1 && in->revoked[0].slot == slot,
+	       "count %ld", (long)in->revoked_count, 0);
+	report("killed_owners_frames_unmapped_here", touch_faults(VA_B),
+	       "faults %ld", faults_seen, 0);
+	report("killed_owners_frames_all_freed",
+	       sys2_kstat(KSTAT_FREE_FRAMES).val >= before + 4,
+	       "freed %ld", (long)(sys2_kstat(KSTAT_FREE_FRAMES).val - before),
+	       0);
+	EXPECT_EQ("watcher_has_no_mapping_left",
+		  sys2_kstat(KSTAT_MY_MAPPINGS).val, 0);
+}
+
 /* ------------------------------------------------------------- roles --- */
 
 static const struct {
@@ -490,6 +750,13 @@ static const struct {
 	{ "t_reclaim_a", role_reclaim_a },
 	{ "t_reclaim_b", role_reclaim_b },
 	{ "t_regs_a", role_regs_a },
+	{ "t_cap_basic", role_cap_basic },
+	{ "t_cap_quota", role_cap_quota },
+	{ "t_grant_a", role_grant_a },
+	{ "t_grant_b", role_grant_b },
+	{ "t_revoke_big", role_revoke_big },
+	{ "t_kill_owner", role_kill_owner },
+	{ "t_watcher", role_watcher },
 	{ "t_regs_b", role_regs_b },
 };
 

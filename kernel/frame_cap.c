@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/* Frame capabilities: allocation by physical name, mapping, unmapping. */
+#include "kernel/frame_cap.h"
+
+#include "arch/riscv/memlayout.h"
+#include "arch/riscv/pte.h"
+#include "arch/riscv/uvm.h"
+#include "kernel/domain.h"
+#include "kernel/frame.h"
+#include "kernel/lib/string.h"
+#include "kernel/mem.h"
+#include <rivet/abi.h>
+#include <rivet/errno.h>
+
+/* One mapping made through a capability: who, where. Linked from the
+ * capability (cap.user = index + 1 of the first record, 0 for none). */
+struct mapping {
+	uint64_t va;
+	uint32_t next; /* index + 1, 0 ends the list */
+	uint16_t domain;
+	uint16_t pad;
+};
+
+static struct mapping mappings[MAPPINGS_MAX];
+static uint32_t mappings_free; /* index + 1 of the first free record */
+static bool mappings_ready;
+
+static void mappings_init(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < MAPPINGS_MAX; i++)
+		mappings[i].next = i + 2 <= MAPPINGS_MAX ? i + 2 : 0;
+	mappings_free = 1;
+	mappings_ready = true;
+}
+
+uint32_t frame_cap_mappings(const struct domain *d)
+{
+	return d->nmappings;
+}
+
+int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
+		    uint64_t align, uint32_t *slot)
+{
+	struct frame_table *ft = mem_frames();
+	uint64_t pa, i;
+	int rc;
+
+	/* Decode: sizes, quota and a free slot before any frame moves. */
+	if (!npages || npages > (1u << 18) || !align ||
+	    (align & (align - 1)) || align > (1u << 18))
+		return E_INVAL;
+	if (npages > d->quota_frames - d->used_frames)
+		return E_NOMEM;
+	if (d->cs.used == d->cs.nslots)
+		return E_NOMEM;
+	if (paddr == RIVET_FRAME_ANY) {
+		if (npages == 1 && align == 1)
+			rc = frame_alloc(ft, d->id, &pa);
+		else
+			rc = frame_alloc_run(ft, (uint32_t)npages,
+					     (uint32_t)align, d->id, &pa);
+		if (rc)
+			return rc;
+	} else {
+		if (paddr & (PAGE_SIZE - 1) ||
+		    (paddr >> PAGE_SHIFT) & (align - 1))
+			return E_INVAL;
+		for (i = 0; i < npages; i++) {
+			enum frame_state s =
+				frame_state_of(ft, paddr + i * PAGE_SIZE);
+
+			if (s == FRAME_ABSENT)
+				return E_RANGE;
+			if (s != FRAME_FREE)
+				return E_BUSY;
+		}
+		for (i = 0; i < npages; i++)
+			frame_alloc_at(ft, paddr + i * PAGE_SIZE, d->id);
+		pa = paddr;
+	}
+	/* Frames come to the domain zeroed: no data leaks between owners. */
+	for (i = 0; i < npages; i++)
+		memset(phys_to_virt(pa + i * PAGE_SIZE), 0, PAGE_SIZE);
+	d->used_frames += npages;
+	rc = cap_create(&d->cs, CAP_FRAME, CAP_ALL, pa, npages, slot);
+	if (rc) { /* cannot happen: room was checked */
+		for (i = 0; i < npages; i++)
+			domain_frame_free(d, pa + i * PAGE_SIZE);
+	}
+	return rc;
+}
+
+/* Is [va, va+size) free for a new mapping of d? */
+static int range_free(const struct domain *d, uint64_t va, uint64_t size)
+{
+	uint64_t off, pa, perm;
+
+	for (off = 0; off < size; off += PAGE_SIZE)
+		if (!uvm_lookup(d, va + off, &pa, &perm))
+			return E_EXIST;
+	return 0;
+}
+
+int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
+		  unsigned rights)
+{
+	struct cap *c;
+	uint64_t size, perm = 0;
+	struct mapping *m;
+	uint32_t idx;
+	int rc;
+
+	if (!mappings_ready)
+		mappings_init();
+	if (rights & ~(RIVET_CAP_R | RIVET_CAP_W | RIVET_CAP_X) || !rights)
+		return E_INVAL;
+	if ((rights & RIVET_CAP_W) &&
+	    (!(rights & RIVET_CAP_R) || (rights & RIVET_CAP_X)))
+		return E_INVAL; /* W needs R; W^X always */
+	rc = cap_lookup(&d->cs, slot, CAP_FRAME, rights, &c);
+	if (rc)
+		return rc;
+	size = c->size * PAGE_SIZE;
+	if (vaddr & (PAGE_SIZE - 1) || vaddr >= RIVET_MAP_TOP ||
+	    size > RIVET_MAP_TOP - vaddr)
+		return E_RANGE;
+	if (d->nmappings >= d->cs.nslots || !mappings_free)
+		return E_NOMEM;
+	rc = range_free(d, vaddr, size);
+	if (rc)
+		return rc;
+
+	if (rights & RIVET_CAP_R)
+		perm |= PTE_R;
+	if (rights & RIVET_CAP_W)
+		perm |= PTE_W;
+	if (rights & RIVET_CAP_X)
+		perm |= PTE_X;
+	rc = uvm_map_range(d, vaddr, c->object, size, perm);
+	if (rc) {
+		/* Out of quota for a table page part-way: undo what was done. */
+		uint64_t off, pa, p;
+
+		for (off = 0; off < size; off += PAGE_SIZE)
+			if (!uvm_lookup(d, vaddr + off, &pa, &p))
+				uvm_unmap(d, vaddr + off, PAGE_SIZE);
+		return rc;
+	}
+	idx = mappings_free;
+	m = &mappings[idx - 1];
+	mappings_free = m->next;
+	m->va = vaddr;
+	m->domain = (uint16_t)d->id;
+	m->next = (uint32_t)c->user;
+	c->user = idx;
+	d->nmappings++;
+	return 0;
+}
+
+int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr)
+{
+	uint32_t idx, prev = 0;
+	struct cap *c;
+	int rc = cap_lookup(&d->cs, slot, CAP_FRAME, 0, &c);
+
+	if (rc)
+		return rc;
+	for (idx = (uint32_t)c->user; idx; idx = mappings[idx - 1].next) {
+		if (mappings[idx - 1].va == vaddr)
+			break;
+		prev = idx;
+	}
+	if (!idx)
+		return E_NOENT;
+	if (prev)
+		mappings[prev - 1].next = mappings[idx - 1].next;
+	else
+		c->user = mappings[idx - 1].next;
+	uvm_unmap(d, vaddr, c->size * PAGE_SIZE);
+	mappings[idx - 1].next = mappings_free;
+	mappings_free = idx;
+	d->nmappings--;
+	return 0;
+}
+
+void frame_cap_deleted(cap_ref_t ref, const struct cap *c)
+{
+	struct domain *holder = domain_by_id(cap_ref_space(ref));
+	uint32_t idx = (uint32_t)c->user;
+	uint64_t i;
+
+	if (!holder)
+		return;
+	while (idx) {
+		struct mapping *m = &mappings[idx - 1];
+		uint32_t next = m->next;
+
+		uvm_unmap(holder, m->va, c->size * PAGE_SIZE);
+		m->next = mappings_free;
+		mappings_free = idx;
+		holder->nmappings--;
+		idx = next;
+	}
+	/* The original owns the frames: they go back to the free list. */
+	if (c->parent == CAP_REF_NONE)
+		for (i = 0; i < c->size; i++)
+			domain_frame_free(holder, c->object + i * PAGE_SIZE);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Frame capabilities: physical frames named by address, mapped by their
+ * holders through checked bindings, and unmapped everywhere when the
+ * capability goes away.
+ *
+ * A frame capability covers `size` pages from physical address `object`.
+ * The original (a derivation-tree root) is created by frame_alloc and owns
+ * the frames: deleting it frees them. Every mapping made through a
+ * capability is recorded on that capability (struct cap.user is the head
+ * of its mapping list), so deleting or revoking it unmaps exactly those
+ * mappings, in whichever domain made them.
+ */
+#ifndef KERNEL_FRAME_CAP_H
+#define KERNEL_FRAME_CAP_H
+
+#include <stdint.h>
+
+#include "kernel/cap.h"
+
+struct domain;
+
+#define MAPPINGS_MAX 16384 /* mapping records in the whole machine */
+
+/*
+ * Allocates npages frames for d (at paddr, or anywhere if paddr is
+ * RIVET_FRAME_ANY), the first aligned to align pages, charged to its
+ * quota, and puts a capability for them in a free slot. Returns 0 with
+ * *slot, E_INVAL (bad count or alignment), E_RANGE (not RAM), E_BUSY (a
+ * frame is not free), E_NOMEM (quota, slots, or no free run).
+ */
+int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
+		    uint64_t align, uint32_t *slot);
+
+/*
+ * Maps the frames of d's capability in slot at vaddr with rights
+ * (RIVET_MAP_R/W/X). Checks: a frame capability holding those rights, W
+ * only with R, never W and X together, vaddr page-aligned and the whole
+ * range in user space outside the kernel-shared pages, nothing mapped
+ * there yet. Page-table pages are charged to d. Returns 0 or E_INVAL,
+ * E_NOENT, E_PERM, E_RANGE, E_EXIST, E_NOMEM.
+ */
+int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
+		  unsigned rights);
+
+/* Removes the mapping of slot's frames at vaddr that d made. */
+int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr);
+
+/*
+ * The effects of deleting a frame capability (called by the capability
+ * code with the capability still intact): unmap every mapping made
+ * through it, free the frames if it is the original.
+ */
+void frame_cap_deleted(cap_ref_t ref, const struct cap *c);
+
+/* Mapping records in use by d (counted against its slot quota). */
+uint32_t frame_cap_mappings(const struct domain *d);
+
+#endif
