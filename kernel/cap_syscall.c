@@ -75,8 +75,18 @@ long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
 
 long cap_sys_delete(struct domain *d, uint64_t slot)
 {
+	struct cap *c;
+	long rc;
+
 	if (slot > 0xffffffffUL)
 		return E_INVAL;
+	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
+	if (rc)
+		return rc;
+	/* The frames die with the original: no copy may outlive them. */
+	if (c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL))
+		cap_revoke(&domain_caps, &d->cs, (uint32_t)slot, cap_deleted,
+			   d, 0);
 	return cap_delete(&domain_caps, &d->cs, (uint32_t)slot, cap_deleted,
 			  d);
 }

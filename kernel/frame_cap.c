@@ -88,8 +88,10 @@ int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 	if (rc) { /* cannot happen: room was checked */
 		for (i = 0; i < npages; i++)
 			domain_frame_free(d, pa + i * PAGE_SIZE);
+		return rc;
 	}
-	return rc;
+	d->cs.slots[*slot].flags = CAPF_FRAME_ORIGINAL;
+	return 0;
 }
 
 /* Is [va, va+size) free for a new mapping of d? */
@@ -204,7 +206,7 @@ void frame_cap_deleted(cap_ref_t ref, const struct cap *c)
 		idx = next;
 	}
 	/* The original owns the frames: they go back to the free list. */
-	if (c->parent == CAP_REF_NONE)
+	if (c->flags & CAPF_FRAME_ORIGINAL)
 		for (i = 0; i < c->size; i++)
 			domain_frame_free(holder, c->object + i * PAGE_SIZE);
 }

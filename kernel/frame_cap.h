@@ -22,6 +22,10 @@ struct domain;
 
 #define MAPPINGS_MAX 16384 /* mapping records in the whole machine */
 
+/* struct cap.flags of the capability frame_alloc created: it owns the
+ * frames. Copies are derived with flags 0. */
+#define CAPF_FRAME_ORIGINAL 0x1
+
 /*
  * Allocates npages frames for d (at paddr, or anywhere if paddr is
  * RIVET_FRAME_ANY), the first aligned to align pages, charged to its
@@ -49,7 +53,9 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr);
 /*
  * The effects of deleting a frame capability (called by the capability
  * code with the capability still intact): unmap every mapping made
- * through it, free the frames if it is the original.
+ * through it, free the frames if it is the original. An original is only
+ * ever deleted after its descendants (cap_sys_delete revokes first), so
+ * no copy outlives the frames.
  */
 void frame_cap_deleted(cap_ref_t ref, const struct cap *c);
 

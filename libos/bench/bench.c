@@ -212,6 +212,141 @@ static void role_peer(void)
 		;
 }
 
+/* ------------------------------------------------------- capabilities --- */
+
+static void bench_cap_lookup(void)
+{
+	static const unsigned sizes[] = { 1, 64, 4096, 65536 };
+	static const char *const names[] = { "cap_lookup_1", "cap_lookup_64",
+					     "cap_lookup_4096",
+					     "cap_lookup_65536" };
+	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	unsigned long probe = r.val, used;
+	uint64_t t0, with, without;
+	unsigned k;
+	int i;
+
+	for (k = 0; k < 4; k++) {
+		/* Fill the space up to sizes[k] capabilities in use. */
+		used = sys2_kstat(KSTAT_MY_SLOTS).val;
+		while (used < sizes[k] &&
+		       sys2_cap_derive(RIVET_SLOT_SELF, -1UL, 0, 0).rc == 0)
+			used++;
+		t0 = instret();
+		for (i = 0; i < N; i++)
+			sys2_cap_info(probe, RIVET_CAPINFO_OBJECT);
+		with = instret() - t0;
+		t0 = instret();
+		for (i = 0; i < N; i++)
+			empty_call(i);
+		without = instret() - t0;
+		bench_print(names[k], (int64_t)(with - without), "insns/op");
+	}
+}
+
+static void bench_cap_grant(void)
+{
+	unsigned long src = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+	uint64_t t0, with, without;
+	int i;
+
+	t0 = instret();
+	for (i = 0; i < N; i++)
+		sys2_cap_derive(src, RIVET_SLOT_PEER0, RIVET_CAP_R, 0);
+	with = instret() - t0;
+	t0 = instret();
+	for (i = 0; i < N; i++)
+		empty_call(i);
+	without = instret() - t0;
+	bench_print("cap_grant", (int64_t)(with - without), "insns/op");
+	sys2_cap_revoke(src); /* give the peer its slots back */
+}
+
+static void bench_revoke(void)
+{
+	unsigned long root = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+	unsigned long last = root;
+	uint64_t t0, with;
+	struct rivet_ret r;
+	int i;
+
+	/* 10,000 nodes: a chain of 100 under each of 100 children. */
+	for (i = 0; i < 10000; i++) {
+		r = sys2_cap_derive(i % 100 ? last : root, -1UL, RIVET_CAP_R,
+				    0);
+		last = r.val;
+	}
+	t0 = instret();
+	r = sys2_cap_revoke(root);
+	with = instret() - t0;
+	printf("BENCH revoke_per_node %ld.%ld insns/node\n",
+	       (long)(with / r.val), (long)(with * 10 / r.val % 10));
+}
+
+#define MAP_PAGES 256
+#define MAP_VA 0x80000000UL
+
+static void bench_map(void)
+{
+	static struct rivet_map_entry batch[MAP_PAGES];
+	unsigned long slots[MAP_PAGES];
+	uint64_t t0, with, without;
+	int i;
+
+	for (i = 0; i < MAP_PAGES; i++)
+		slots[i] = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+	t0 = instret();
+	for (i = 0; i < MAP_PAGES; i++)
+		sys_map(slots[i], MAP_VA + i * 0x1000UL, 3);
+	with = instret() - t0;
+	t0 = instret();
+	for (i = 0; i < MAP_PAGES; i++)
+		empty_call(i);
+	without = instret() - t0;
+	printf("BENCH map_page %ld insns/page\n",
+	       (long)((with - without) / MAP_PAGES));
+	for (i = 0; i < MAP_PAGES; i++) {
+		sys_unmap(slots[i], MAP_VA + i * 0x1000UL);
+		batch[i].slot = slots[i];
+		batch[i].vaddr = MAP_VA + i * 0x1000UL;
+		batch[i].rights = 3;
+	}
+	t0 = instret();
+	sys2_map_batch(batch, MAP_PAGES);
+	with = instret() - t0;
+	printf("BENCH map_batch_page %ld insns/page\n",
+	       (long)(with / MAP_PAGES));
+}
+
+/* Demand paging in this libOS: fault, allocate a frame, map, resume. */
+#define PF_VA 0x90000000UL
+
+static int pf_map(struct rivet_upcall *u, void *arg)
+{
+	unsigned long slot = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+
+	(void)arg;
+	return sys_map(slot, u->tval & ~0xfffUL, 3) ? 1 : 0;
+}
+
+static void bench_pagefault(void)
+{
+	uint64_t t0, with, without;
+	int i;
+
+	rivet_exc_register(13, pf_map, 0);
+	t0 = instret();
+	for (i = 0; i < MAP_PAGES; i++)
+		(void)*(volatile uint32_t *)(PF_VA + i * 0x1000UL);
+	with = instret() - t0;
+	t0 = instret();
+	for (i = 0; i < MAP_PAGES; i++)
+		(void)*(volatile uint32_t *)(PF_VA + i * 0x1000UL);
+	without = instret() - t0;
+	printf("BENCH pagefault_map_resume %ld insns/op\n",
+	       (long)((with - without) / MAP_PAGES));
+}
+
 int main(void)
 {
 	if (!strcmp(rivet_info()->name, "bench_peer")) {
@@ -225,5 +360,11 @@ int main(void)
 	if (peer_id > 0)
 		bench_yield_pair();
 	bench_uthread();
+	bench_map();
+	bench_pagefault();
+	if (peer_id > 0)
+		bench_cap_grant();
+	bench_revoke();
+	bench_cap_lookup();
 	return 0;
 }

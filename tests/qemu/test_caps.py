@@ -25,7 +25,8 @@ def test_frame_caps_map_check_rights_and_physical_names(tmp_path):
         "unmap_twice", "frame_alloc_busy_frame", "frame_alloc_kernel_frame",
         "frame_alloc_not_ram", "frame_alloc_zero_pages",
         "frame_alloc_bad_alignment", "delete_original_frame",
-        "delete_unmaps_every_copy", "frame_alloc_by_physical_address",
+        "delete_unmaps_every_copy", "copy_went_with_original",
+        "frame_alloc_by_physical_address",
         "frame_alloc_aligned_run", "frame_alloc_megapage_run",
         "map_megapage", "megapage_last_word"])
 
