@@ -108,24 +108,6 @@ int cspace_init(struct cap_system *sys, struct cspace *cs, unsigned id,
 	return 0;
 }
 
-int cap_lookup(const struct cspace *cs, uint32_t slot, enum cap_type type,
-	       unsigned rights, struct cap **out)
-{
-	struct cap *c;
-
-	if (slot >= cs->nslots)
-		return E_INVAL;
-	c = &cs->slots[slot];
-	if (c->type == CAP_NULL)
-		return E_NOENT;
-	if (type != CAP_NULL && c->type != type)
-		return E_INVAL;
-	if ((c->rights & rights) != rights)
-		return E_PERM;
-	*out = c;
-	return 0;
-}
-
 struct cap *cap_deref(const struct cap_system *sys, cap_ref_t ref)
 {
 	const struct cspace *cs;

@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rivet/errno.h>
+
 #define CAP_MAX_SPACES 32    /* space ids 0 .. CAP_MAX_SPACES-1 */
 #define CAP_MAX_SLOTS  65536 /* per space */
 
@@ -117,8 +119,25 @@ void cspace_destroy(struct cap_system *sys, struct cspace *cs, cap_delete_fn fn,
  * rights. "The lookup errors" below are these, and E_INVAL for a space not
  * registered in sys.
  */
-int cap_lookup(const struct cspace *cs, uint32_t slot, enum cap_type type,
-	       unsigned rights, struct cap **out);
+static inline int cap_lookup(const struct cspace *cs, uint32_t slot,
+			     enum cap_type type, unsigned rights,
+			     struct cap **out)
+{
+	struct cap *c;
+
+	/* Inline: every capability-taking system call starts here. */
+	if (slot >= cs->nslots)
+		return E_INVAL;
+	c = &cs->slots[slot];
+	if (c->type == CAP_NULL)
+		return E_NOENT;
+	if (type != CAP_NULL && c->type != type)
+		return E_INVAL;
+	if ((c->rights & rights) != rights)
+		return E_PERM;
+	*out = c;
+	return 0;
+}
 
 /*
  * Creates an original capability (a tree root) in a free slot of cs.

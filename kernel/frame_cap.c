@@ -23,16 +23,14 @@ struct mapping {
 
 static struct mapping mappings[MAPPINGS_MAX];
 static uint32_t mappings_free; /* index + 1 of the first free record */
-static bool mappings_ready;
 
-static void mappings_init(void)
+void frame_cap_init(void)
 {
 	uint32_t i;
 
 	for (i = 0; i < MAPPINGS_MAX; i++)
 		mappings[i].next = i + 2 <= MAPPINGS_MAX ? i + 2 : 0;
 	mappings_free = 1;
-	mappings_ready = true;
 }
 
 uint32_t frame_cap_mappings(const struct domain *d)
@@ -105,6 +103,10 @@ static int range_free(const struct domain *d, uint64_t va, uint64_t size)
 	return 0;
 }
 
+_Static_assert(PTE_R == RIVET_CAP_R << 1 && PTE_W == RIVET_CAP_W << 1 &&
+		       PTE_X == RIVET_CAP_X << 1,
+	       "rights map onto PTE bits");
+
 int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		  unsigned rights)
 {
@@ -114,8 +116,6 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 	uint32_t idx;
 	int rc;
 
-	if (!mappings_ready)
-		mappings_init();
 	if (rights & ~(RIVET_CAP_R | RIVET_CAP_W | RIVET_CAP_X) || !rights)
 		return E_INVAL;
 	if ((rights & RIVET_CAP_W) &&
@@ -130,16 +130,18 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		return E_RANGE;
 	if (d->nmappings >= d->cs.nslots || !mappings_free)
 		return E_NOMEM;
+	/* RIVET_CAP_R/W/X are PTE_R/W/X shifted down by one. */
+	perm = (uint64_t)rights << 1;
+	if (size == PAGE_SIZE) {
+		/* One page: the walk itself checks it is free. */
+		rc = uvm_map_page(d, vaddr, c->object, perm);
+		if (rc)
+			return rc;
+		goto record;
+	}
 	rc = range_free(d, vaddr, size);
 	if (rc)
 		return rc;
-
-	if (rights & RIVET_CAP_R)
-		perm |= PTE_R;
-	if (rights & RIVET_CAP_W)
-		perm |= PTE_W;
-	if (rights & RIVET_CAP_X)
-		perm |= PTE_X;
 	rc = uvm_map_range(d, vaddr, c->object, size, perm);
 	if (rc) {
 		/* Out of quota for a table page part-way: undo what was done. */
@@ -150,6 +152,7 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 				uvm_unmap(d, vaddr + off, PAGE_SIZE);
 		return rc;
 	}
+record:
 	idx = mappings_free;
 	m = &mappings[idx - 1];
 	mappings_free = m->next;

@@ -26,6 +26,9 @@ struct domain;
  * frames. Copies are derived with flags 0. */
 #define CAPF_FRAME_ORIGINAL 0x1
 
+/* Puts every mapping record on the free list; once, before any domain. */
+void frame_cap_init(void);
+
 /*
  * Allocates npages frames for d (at paddr, or anywhere if paddr is
  * RIVET_FRAME_ANY), the first aligned to align pages, charged to its

@@ -65,6 +65,48 @@ int uvm_map_range(struct domain *d, uint64_t va, uint64_t pa, uint64_t size,
 	return rc;
 }
 
+/* The next-level table under *pte, made if absent (charged to d). */
+static inline __attribute__((always_inline)) uint64_t *
+uvm_next_table(struct domain *d, uint64_t *pte, int *rc)
+{
+	uint64_t pa;
+
+	if (*pte & PTE_V) {
+		if (pte_is_leaf(*pte)) {
+			*rc = E_EXIST;
+			return 0;
+		}
+		return phys_to_virt(pte_pa(*pte));
+	}
+	*rc = domain_frame_alloc(d, &pa);
+	if (*rc)
+		return 0;
+	*pte = pte_table(pa);
+	return phys_to_virt(pa);
+}
+
+int uvm_map_page(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm)
+{
+	uint64_t *t = phys_to_virt(d->root_pa);
+	int rc = 0;
+
+	if (va >= RIVET_USER_TOP)
+		return E_RANGE;
+	t = uvm_next_table(d, &t[(va >> 30) & 0x1ff], &rc);
+	if (t)
+		t = uvm_next_table(d, &t[(va >> 21) & 0x1ff], &rc);
+	if (!t)
+		return rc;
+	t = &t[(va >> 12) & 0x1ff];
+	if (*t & PTE_V)
+		return E_EXIST;
+	*t = pte_leaf(pa, perm | PTE_U);
+	/* New entries may be cached as invalid: fence this address. */
+	__asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"((uint64_t)d->asid)
+			 : "memory");
+	return 0;
+}
+
 int uvm_unmap(struct domain *d, uint64_t va, uint64_t size)
 {
 	struct pt_ops ops = uvm_ops(d);

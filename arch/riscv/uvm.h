@@ -22,6 +22,13 @@ int uvm_map(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm);
 int uvm_map_range(struct domain *d, uint64_t va, uint64_t pa, uint64_t size,
 		  uint64_t perm);
 
+/*
+ * Maps one 4 KiB user page va -> pa with perm (+U), walking the tables
+ * directly: the hot path of demand paging and map_batch. Returns 0,
+ * E_EXIST if va is already mapped (nothing changes), or E_NOMEM.
+ */
+int uvm_map_page(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm);
+
 /* Removes the mappings of [va, va+size) and flushes them from the TLB. */
 int uvm_unmap(struct domain *d, uint64_t va, uint64_t size);
 

@@ -29,15 +29,21 @@ static inline uint64_t instret(void)
 	return v;
 }
 
-/* Prints value = total / N with one decimal, from integers only. */
-static void bench_print(const char *name, int64_t total, const char *unit)
+/* Prints value = total / n with one decimal, from integers only. */
+static void bench_print_n(const char *name, int64_t total, int64_t n,
+			  const char *unit)
 {
-	int64_t tenths = total * 10 / N;
+	int64_t tenths = total * 10 / n;
 
 	if (tenths < 0)
 		tenths = 0;
 	printf("BENCH %s %ld.%ld %s\n", name, (long)(tenths / 10),
 	       (long)(tenths % 10), unit);
+}
+
+static void bench_print(const char *name, int64_t total, const char *unit)
+{
+	bench_print_n(name, total, N, unit);
 }
 
 /*
@@ -279,8 +285,8 @@ static void bench_revoke(void)
 	t0 = instret();
 	r = sys2_cap_revoke(root);
 	with = instret() - t0;
-	printf("BENCH revoke_per_node %ld.%ld insns/node\n",
-	       (long)(with / r.val), (long)(with * 10 / r.val % 10));
+	bench_print_n("revoke_per_node", (int64_t)with, (int64_t)r.val,
+		      "insns/node");
 }
 
 #define MAP_PAGES 256
@@ -303,8 +309,8 @@ static void bench_map(void)
 	for (i = 0; i < MAP_PAGES; i++)
 		empty_call(i);
 	without = instret() - t0;
-	printf("BENCH map_page %ld insns/page\n",
-	       (long)((with - without) / MAP_PAGES));
+	bench_print_n("map_page", (int64_t)(with - without), MAP_PAGES,
+		      "insns/page");
 	for (i = 0; i < MAP_PAGES; i++) {
 		sys_unmap(slots[i], MAP_VA + i * 0x1000UL);
 		batch[i].slot = slots[i];
@@ -314,8 +320,7 @@ static void bench_map(void)
 	t0 = instret();
 	sys2_map_batch(batch, MAP_PAGES);
 	with = instret() - t0;
-	printf("BENCH map_batch_page %ld insns/page\n",
-	       (long)(with / MAP_PAGES));
+	bench_print_n("map_batch_page", (int64_t)with, MAP_PAGES, "insns/page");
 }
 
 /* Demand paging in this libOS: fault, allocate a frame, map, resume. */
@@ -343,8 +348,8 @@ static void bench_pagefault(void)
 	for (i = 0; i < MAP_PAGES; i++)
 		(void)*(volatile uint32_t *)(PF_VA + i * 0x1000UL);
 	without = instret() - t0;
-	printf("BENCH pagefault_map_resume %ld insns/op\n",
-	       (long)((with - without) / MAP_PAGES));
+	bench_print_n("pagefault_map_resume", (int64_t)(with - without),
+		      MAP_PAGES, "insns/op");
 }
 
 int main(void)
