@@ -65,24 +65,32 @@ int uvm_map_range(struct domain *d, uint64_t va, uint64_t pa, uint64_t size,
 	return rc;
 }
 
-/* The next-level table under *pte, made if absent (charged to d). */
-static inline __attribute__((always_inline)) uint64_t *
-uvm_next_table(struct domain *d, uint64_t *pte, int *rc)
+/* Makes the missing table under *pte (charged to d): the cold path. */
+static __attribute__((noinline)) uint64_t *uvm_new_table(struct domain *d,
+							uint64_t *pte, int *rc)
 {
 	uint64_t pa;
 
-	if (*pte & PTE_V) {
-		if (pte_is_leaf(*pte)) {
-			*rc = E_EXIST;
-			return 0;
-		}
-		return phys_to_virt(pte_pa(*pte));
-	}
 	*rc = domain_frame_alloc(d, &pa);
 	if (*rc)
 		return 0;
 	*pte = pte_table(pa);
 	return phys_to_virt(pa);
+}
+
+/* The next-level table under *pte, made if absent. */
+static inline __attribute__((always_inline)) uint64_t *
+uvm_next_table(struct domain *d, uint64_t *pte, int *rc)
+{
+	uint64_t e = *pte;
+
+	if (__builtin_expect((e & (PTE_V | PTE_LEAF_MASK)) == PTE_V, 1))
+		return phys_to_virt(pte_pa(e));
+	if (e & PTE_V) {
+		*rc = E_EXIST;
+		return 0;
+	}
+	return uvm_new_table(d, pte, rc);
 }
 
 int uvm_map_page(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm)
