@@ -162,7 +162,10 @@ static void init_context(struct domain *d, uint64_t entry)
  */
 static int make_cspace(struct domain *d, uint32_t nslots)
 {
-	uint64_t bytes = (uint64_t)nslots * sizeof(struct cap), i;
+	/* The slots, then one mapping record per slot. */
+	uint64_t bytes = (uint64_t)nslots *
+			 (sizeof(struct cap) + sizeof(struct frame_mapping)),
+		 i;
 	uint32_t slot;
 	int rc;
 
@@ -180,6 +183,9 @@ static int make_cspace(struct domain *d, uint32_t nslots)
 		memset(phys_to_virt(d->slots_pa + i * PAGE_SIZE), 0, PAGE_SIZE);
 	rc = cspace_init(&domain_caps, &d->cs, d->id,
 			 phys_to_virt(d->slots_pa), nslots);
+	d->maps = (struct frame_mapping *)((char *)phys_to_virt(d->slots_pa) +
+					   (uint64_t)nslots * sizeof(struct cap));
+	frame_cap_pool_init(d);
 	if (!rc)
 		rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, d->id, 0, &slot);
 	return rc;
@@ -230,6 +236,8 @@ void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
 	in->revoked[i].slot = slot;
 	in->revoked[i].type = type;
 	in->revoked[i].object = object;
+	/* The entry before the count, for a reader on another hart. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	in->revoked_count++;
 	sched_notify(d, RIVET_EVENT_REVOKED);
 }

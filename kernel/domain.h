@@ -13,6 +13,7 @@
 #include "arch/riscv/uctx.h"
 #include "kernel/bootconf.h"
 #include "kernel/cap.h"
+#include "kernel/frame_cap.h"
 #include "kernel/elf.h"
 #include <rivet/abi.h>
 
@@ -57,7 +58,9 @@ struct domain {
 	struct cspace cs;     /* capability space; its id is the domain id */
 	uint64_t slots_pa;    /* the slot array's frames (charged to d) */
 	uint64_t slots_pages;
-	uint32_t nmappings;   /* mapping records, counted against slots */
+	uint32_t nmappings;   /* mapping records in use */
+	struct frame_mapping *maps; /* pool, one record per slot */
+	uint32_t maps_free;
 	struct domain *next, *prev; /* run queue links */
 	bool queued;
 };

@@ -12,25 +12,20 @@
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
-/* One mapping made through a capability: who, where. Linked from the
- * capability (cap.user = index + 1 of the first record, 0 for none). */
-struct mapping {
-	uint64_t va;
-	uint32_t next; /* index + 1, 0 ends the list */
-	uint16_t domain;
-	uint16_t pad;
-};
-
-static struct mapping mappings[MAPPINGS_MAX];
-static uint32_t mappings_free; /* index + 1 of the first free record */
-
-void frame_cap_init(void)
+/*
+ * Mapping records live in a per-domain pool (struct frame_mapping, in the
+ * frames of the domain's capability space, one per slot), so one domain
+ * cannot use up another's. A capability's list (cap.user) holds indexes +
+ * 1 into its holder's pool; the holder is the only one that maps through
+ * its capabilities.
+ */
+void frame_cap_pool_init(struct domain *d)
 {
 	uint32_t i;
 
-	for (i = 0; i < MAPPINGS_MAX; i++)
-		mappings[i].next = i + 2 <= MAPPINGS_MAX ? i + 2 : 0;
-	mappings_free = 1;
+	for (i = 0; i < d->cs.nslots; i++)
+		d->maps[i].next = i + 2 <= d->cs.nslots ? i + 2 : 0;
+	d->maps_free = d->cs.nslots ? 1 : 0;
 }
 
 uint32_t frame_cap_mappings(const struct domain *d)
@@ -112,7 +107,7 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 {
 	struct cap *c;
 	uint64_t size, perm = 0;
-	struct mapping *m;
+	struct frame_mapping *m;
 	uint32_t idx;
 	int rc;
 
@@ -128,7 +123,7 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 	if (vaddr & (PAGE_SIZE - 1) || vaddr >= RIVET_MAP_TOP ||
 	    size > RIVET_MAP_TOP - vaddr)
 		return E_RANGE;
-	if (d->nmappings >= d->cs.nslots || !mappings_free)
+	if (!d->maps_free)
 		return E_NOMEM;
 	/* RIVET_CAP_R/W/X are PTE_R/W/X shifted down by one. */
 	perm = (uint64_t)rights << 1;
@@ -153,11 +148,10 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		return rc;
 	}
 record:
-	idx = mappings_free;
-	m = &mappings[idx - 1];
-	mappings_free = m->next;
+	idx = d->maps_free;
+	m = &d->maps[idx - 1];
+	d->maps_free = m->next;
 	m->va = vaddr;
-	m->domain = (uint16_t)d->id;
 	m->next = (uint32_t)c->user;
 	c->user = idx;
 	d->nmappings++;
@@ -172,20 +166,20 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr)
 
 	if (rc)
 		return rc;
-	for (idx = (uint32_t)c->user; idx; idx = mappings[idx - 1].next) {
-		if (mappings[idx - 1].va == vaddr)
+	for (idx = (uint32_t)c->user; idx; idx = d->maps[idx - 1].next) {
+		if (d->maps[idx - 1].va == vaddr)
 			break;
 		prev = idx;
 	}
 	if (!idx)
 		return E_NOENT;
 	if (prev)
-		mappings[prev - 1].next = mappings[idx - 1].next;
+		d->maps[prev - 1].next = d->maps[idx - 1].next;
 	else
-		c->user = mappings[idx - 1].next;
+		c->user = d->maps[idx - 1].next;
 	uvm_unmap(d, vaddr, c->size * PAGE_SIZE);
-	mappings[idx - 1].next = mappings_free;
-	mappings_free = idx;
+	d->maps[idx - 1].next = d->maps_free;
+	d->maps_free = idx;
 	d->nmappings--;
 	return 0;
 }
@@ -199,12 +193,12 @@ void frame_cap_deleted(cap_ref_t ref, const struct cap *c)
 	if (!holder)
 		return;
 	while (idx) {
-		struct mapping *m = &mappings[idx - 1];
+		struct frame_mapping *m = &holder->maps[idx - 1];
 		uint32_t next = m->next;
 
 		uvm_unmap(holder, m->va, c->size * PAGE_SIZE);
-		m->next = mappings_free;
-		mappings_free = idx;
+		m->next = holder->maps_free;
+		holder->maps_free = idx;
 		holder->nmappings--;
 		idx = next;
 	}

@@ -20,14 +20,19 @@
 
 struct domain;
 
-#define MAPPINGS_MAX 16384 /* mapping records in the whole machine */
+/* One mapping made through a capability: where (its holder made it). */
+struct frame_mapping {
+	uint64_t va;
+	uint32_t next; /* index + 1 in the holder's pool; 0 ends the list */
+	uint32_t pad;
+};
 
 /* struct cap.flags of the capability frame_alloc created: it owns the
  * frames. Copies are derived with flags 0. */
 #define CAPF_FRAME_ORIGINAL 0x1
 
-/* Puts every mapping record on the free list; once, before any domain. */
-void frame_cap_init(void);
+/* Puts every record of d's mapping pool (d->maps) on its free list. */
+void frame_cap_pool_init(struct domain *d);
 
 /*
  * Allocates npages frames for d (at paddr, or anywhere if paddr is

@@ -12,7 +12,6 @@
 #include "kernel/cpio.h"
 #include "kernel/domain.h"
 #include "kernel/elf.h"
-#include "kernel/frame_cap.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -120,7 +119,6 @@ unsigned launch_domains(const struct initramfs *fs)
 
 	if (!fs->data || read_config(fs))
 		return 0;
-	frame_cap_init();
 	for (i = 0; i < conf.ndomains; i++)
 		n += launch_one(fs, &conf.domains[i]);
 	/* Domain capabilities for peers, now that every domain has an id. */

@@ -1,0 +1,702 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtual-memory manager: demand-paged regions over frame
+ * capabilities, the page-fault handler that fills them, and the
+ * bookkeeping that notices when a frame is taken away. <rivet/vm.h> is the
+ * API, docs/libos-vm.md the guide.
+ *
+ * The handler runs with in_upcall set, where a fault kills the domain, so
+ * everything it touches is either in .bss (mapped by the loader) or in
+ * pages this file mapped itself with SYS_map before using them. It never
+ * mallocs: malloc's heap is one of its regions.
+ *
+ * Which slot backs which page is kept in an open-addressing hash table
+ * keyed by page number. It starts as a one-page table in .bss and doubles
+ * into frames of its own (a contiguous run mapped in [VM_META_BASE,
+ * VM_META_TOP)) when it is three quarters full, up to VM_TABLE_MAX
+ * entries: more than a domain can have slots (each page costs one).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <rivet/vm.h>
+
+#define PAGE_SIZE 4096UL
+#define PAGE_MASK (PAGE_SIZE - 1)
+
+#define EXC_INSN_PAGE_FAULT  12
+#define EXC_LOAD_PAGE_FAULT  13
+#define EXC_STORE_PAGE_FAULT 15
+
+/* ----------------------------------------------------------- regions --- */
+
+struct vm_region {
+	uintptr_t start, end; /* [start, end), page-aligned; end 0: free */
+	unsigned rights;
+	enum vm_policy policy;
+	vm_pager_fn pager; /* NULL: SYS_frame_alloc(RIVET_FRAME_ANY, 1, 1) */
+	void *arg;
+};
+
+static struct vm_region regions[VM_REGIONS_MAX];
+
+/* The region holding va, or NULL. */
+static struct vm_region *region_find(uintptr_t va)
+{
+	unsigned i;
+
+	for (i = 0; i < VM_REGIONS_MAX; i++)
+		if (regions[i].end && va >= regions[i].start &&
+		    va < regions[i].end)
+			return &regions[i];
+	return NULL;
+}
+
+/* Does [lo, hi) overlap a region? */
+static bool region_overlaps(uintptr_t lo, uintptr_t hi)
+{
+	unsigned i;
+
+	for (i = 0; i < VM_REGIONS_MAX; i++)
+		if (regions[i].end && lo < regions[i].end &&
+		    hi > regions[i].start)
+			return true;
+	return false;
+}
+
+static struct vm_region *region_free_entry(void)
+{
+	unsigned i;
+
+	for (i = 0; i < VM_REGIONS_MAX; i++)
+		if (!regions[i].end)
+			return &regions[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------- page table --- */
+
+/*
+ * One entry: key = page number + 1 (0 marks an empty entry), val = the
+ * backing slot and flags. A VM_DEMAND_STRICT page whose frame was revoked
+ * keeps its entry with VE_REVOKED set, so the next touch can be refused.
+ */
+struct vm_entry {
+	uint32_t key;
+	uint32_t val;
+};
+
+#define VE_SLOT	   0x00ffffffu
+#define VE_MARK	   (1u << 29) /* scratch: revoked, not yet dealt with */
+#define VE_ADOPTED (1u << 30) /* granted by someone else, not our frame */
+#define VE_REVOKED (1u << 31) /* strict tombstone: no frame behind it */
+
+#define VM_TABLE_MIN (PAGE_SIZE / sizeof(struct vm_entry)) /* 512 */
+#define VM_TABLE_MAX (1u << 17)				   /* 1 MiB */
+#define VM_META_HALF 0x200000UL
+
+_Static_assert(VM_TABLE_MAX * sizeof(struct vm_entry) <= VM_META_HALF,
+	       "a table generation fits its half of the meta area");
+_Static_assert(RIVET_MAP_TOP >= VM_META_TOP, "the meta area is mappable");
+
+static struct vm_entry table0[VM_TABLE_MIN] __attribute__((aligned(4096)));
+
+static struct {
+	struct vm_entry *e;
+	uint32_t mask;	/* entries - 1 */
+	uint32_t shift; /* 32 - log2(entries), for the hash */
+	uint32_t count; /* entries in use, tombstones included */
+	long slot;	/* the frames' capability; -1 for table0 */
+	unsigned gen;	/* which half of the meta area it is in */
+} tab = { .e = table0, .mask = VM_TABLE_MIN - 1, .shift = 32 - 9, .slot = -1 };
+
+static struct vm_stats st;
+
+static uint32_t page_key(uintptr_t page)
+{
+	return (uint32_t)(page / PAGE_SIZE) + 1;
+}
+
+static uintptr_t key_page(uint32_t key)
+{
+	return (uintptr_t)(key - 1) * PAGE_SIZE;
+}
+
+/* Fibonacci hashing: neighbouring pages land far apart. */
+static uint32_t home(uint32_t key)
+{
+	return (key * 0x9e3779b1u) >> tab.shift;
+}
+
+/* The index of key, or -1. */
+static long table_find(uint32_t key)
+{
+	uint32_t i;
+
+	for (i = home(key); tab.e[i].key; i = (i + 1) & tab.mask)
+		if (tab.e[i].key == key)
+			return i;
+	return -1;
+}
+
+/* Adds key (not present) to the table e[0..mask], which has room. */
+static void table_put(struct vm_entry *e, uint32_t mask, uint32_t shift,
+		      uint32_t key, uint32_t val)
+{
+	uint32_t i = (key * 0x9e3779b1u) >> shift;
+
+	while (e[i].key)
+		i = (i + 1) & mask;
+	e[i].key = key;
+	e[i].val = val;
+}
+
+/*
+ * Removes entry i by shifting later members of its probe run back, so
+ * lookups never need tombstones. An entry may move from after i (in probe
+ * order) to i; none moves from before i to after it.
+ */
+static void table_del_at(uint32_t i)
+{
+	uint32_t j = i, k;
+
+	for (;;) {
+		j = (j + 1) & tab.mask;
+		if (!tab.e[j].key)
+			break;
+		k = home(tab.e[j].key);
+		/* Leave entry j if its home lies cyclically in (i, j]. */
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		tab.e[i] = tab.e[j];
+		i = j;
+	}
+	tab.e[i].key = 0;
+	tab.e[i].val = 0;
+	tab.count--;
+}
+
+/*
+ * Moves the table into twice as many entries in fresh frames. Returns 0 or
+ * the error of the allocation or mapping; the old table is kept then.
+ */
+static int table_grow(void)
+{
+	uint32_t n = (tab.mask + 1) * 2, i;
+	unsigned pages = n * sizeof(struct vm_entry) / PAGE_SIZE;
+	uintptr_t va = VM_META_BASE + ((tab.gen + 1) & 1) * VM_META_HALF;
+	struct rivet_ret r;
+	struct vm_entry *e = (struct vm_entry *)va;
+	uint32_t shift = tab.shift - 1;
+	long rc;
+
+	if (n > VM_TABLE_MAX)
+		return E_TOOBIG;
+	r = sys2_frame_alloc(RIVET_FRAME_ANY, pages, 1);
+	if (r.rc)
+		return (int)r.rc;
+	rc = sys_map(r.val, va, RIVET_CAP_R | RIVET_CAP_W);
+	if (rc) {
+		sys_cap_delete(r.val);
+		return (int)rc;
+	}
+	/* The frames come zeroed: every entry starts empty. */
+	for (i = 0; i <= tab.mask; i++)
+		if (tab.e[i].key)
+			table_put(e, n - 1, shift, tab.e[i].key, tab.e[i].val);
+	if (tab.slot >= 0)
+		sys_cap_delete(tab.slot); /* unmaps and frees the old run */
+	tab.e = e;
+	tab.mask = n - 1;
+	tab.shift = shift;
+	tab.slot = (long)r.val;
+	tab.gen++;
+	st.table_frames = pages;
+	return 0;
+}
+
+/*
+ * Makes room for one more entry: grows at 3/4 full; if growing fails,
+ * carries on in the old table up to 15/16 full. Returns 0 or E_NOMEM.
+ */
+static int table_reserve(void)
+{
+	uint32_t n = tab.mask + 1;
+
+	if ((tab.count + 1) * 4 <= n * 3)
+		return 0;
+	if (!table_grow())
+		return 0;
+	return (tab.count + 1) * 16 <= n * 15 ? 0 : E_NOMEM;
+}
+
+static void table_insert(uintptr_t page, uint32_t val)
+{
+	table_put(tab.e, tab.mask, tab.shift, page_key(page), val);
+	tab.count++;
+}
+
+/* Drops entry i: deletes its capability (which unmaps the page and, for
+ * a frame we allocated, frees it) unless it has none any more. */
+static void table_drop_at(uint32_t i)
+{
+	uint32_t v = tab.e[i].val;
+
+	if (!(v & VE_REVOKED)) {
+		sys_cap_delete(v & VE_SLOT);
+		st.pages--;
+		if (!(v & VE_ADOPTED))
+			st.frames--;
+	}
+	table_del_at(i);
+}
+
+/*
+ * Drops every page of [lo, hi). Looks each page up when the range is
+ * smaller than the table, else walks the table once: an entry that
+ * table_del_at moves into the current index is examined next, and none
+ * moves past it, so nothing in the range is missed.
+ */
+static void table_drop_range(uintptr_t lo, uintptr_t hi)
+{
+	uint32_t lok = page_key(lo), hik = page_key(hi), i;
+	uintptr_t page;
+	long j;
+
+	if ((hi - lo) / PAGE_SIZE <= tab.mask + 1) {
+		for (page = lo; page < hi; page += PAGE_SIZE)
+			if ((j = table_find(page_key(page))) >= 0)
+				table_drop_at((uint32_t)j);
+		return;
+	}
+	for (i = 0; i <= tab.mask;) {
+		if (tab.e[i].key >= lok && tab.e[i].key < hik)
+			table_drop_at(i);
+		else
+			i++;
+	}
+}
+
+/* -------------------------------------------------------- revocation --- */
+
+static uint64_t revoked_seen; /* ring entries read so far */
+
+/*
+ * Forgets the pages marked VE_MARK: a refault page loses its entry, a
+ * strict one becomes a tombstone. Their capabilities are already gone.
+ * Returns how many.
+ */
+static int forget_marked(void)
+{
+	struct vm_region *r;
+	uint32_t i, v;
+	int n = 0;
+
+	for (i = 0; i <= tab.mask;) {
+		v = tab.e[i].val;
+		if (!tab.e[i].key || !(v & VE_MARK)) {
+			i++;
+			continue;
+		}
+		n++;
+		st.revoked++;
+		st.pages--;
+		if (!(v & VE_ADOPTED))
+			st.frames--;
+		r = region_find(key_page(tab.e[i].key));
+		if (r && r->policy == VM_DEMAND_STRICT) {
+			tab.e[i].val = VE_REVOKED | (v & VE_SLOT);
+			i++;
+		} else {
+			table_del_at(i); /* a later entry may move to i */
+		}
+	}
+	return n;
+}
+
+int vm_handle_revocations(void)
+{
+	const volatile struct rivet_info *in =
+		(const volatile struct rivet_info *)rivet_info();
+	uint32_t slots[RIVET_REVOKED_RING], i, v, s;
+	uint64_t n = in->revoked_count, k, now;
+	unsigned ns = 0, m;
+	bool lost = false;
+
+	if (n == revoked_seen)
+		return 0;
+	/* Pairs with the kernel writing an entry before counting it. */
+	__asm__ volatile("fence r, r" ::: "memory");
+	if (n - revoked_seen > RIVET_REVOKED_RING) {
+		st.lost_events += n - revoked_seen - RIVET_REVOKED_RING;
+		revoked_seen = n - RIVET_REVOKED_RING;
+		lost = true;
+	}
+	for (k = revoked_seen; k < n; k++) {
+		unsigned idx = (unsigned)(k % RIVET_REVOKED_RING);
+
+		if (in->revoked[idx].type == RIVET_CAP_FRAME)
+			slots[ns++] = in->revoked[idx].slot;
+	}
+	/* Entries overwritten while we copied them (another hart) are lost. */
+	__asm__ volatile("fence r, r" ::: "memory");
+	now = in->revoked_count;
+	if (now - revoked_seen > RIVET_REVOKED_RING)
+		lost = true;
+	revoked_seen = n;
+
+	for (i = 0; i <= tab.mask; i++) {
+		v = tab.e[i].val;
+		if (!tab.e[i].key || (v & VE_REVOKED))
+			continue;
+		s = v & VE_SLOT;
+		for (m = 0; m < ns && slots[m] != s; m++)
+			;
+		/* With entries lost, ask the kernel whether the slot is
+		 * still there; a slot reused since is caught at its next
+		 * fault instead (see vm_fault). */
+		if (m < ns ||
+		    (lost && sys2_cap_info(s, RIVET_CAPINFO_TYPE).rc != 0))
+			tab.e[i].val = v | VE_MARK;
+	}
+	return forget_marked();
+}
+
+/* ------------------------------------------------------- faulting in --- */
+
+static bool vm_ready;
+
+static void vm_init(void)
+{
+	if (vm_ready)
+		return;
+	vm_ready = true;
+	rivet_exc_register(EXC_INSN_PAGE_FAULT, vm_fault, NULL);
+	rivet_exc_register(EXC_LOAD_PAGE_FAULT, vm_fault, NULL);
+	rivet_exc_register(EXC_STORE_PAGE_FAULT, vm_fault, NULL);
+}
+
+/*
+ * Installed before main (and before other constructors, which may
+ * malloc), so an application's own handler registered later wins: it can
+ * chain to vm_fault.
+ */
+__attribute__((constructor(101))) static void vm_constructor(void)
+{
+	vm_init();
+}
+
+/*
+ * Backs page (in region r) with a new frame and maps it. faulted: the
+ * page was touched with an access r permits, so if it is in the table its
+ * frame went away without our seeing the ring entry. Returns 0, E_PERM (a
+ * revoked page of a strict region), or the error of the table, the pager
+ * or SYS_map.
+ */
+static int fault_in(struct vm_region *r, uintptr_t page, bool faulted)
+{
+	long i = table_find(page_key(page)), slot;
+	long rc;
+
+	if (i >= 0) {
+		uint32_t v = tab.e[i].val;
+
+		if (v & VE_REVOKED)
+			return E_PERM;
+		if (!faulted)
+			return 0;
+		tab.e[i].val = v | VE_MARK;
+		forget_marked();
+		if (r->policy == VM_DEMAND_STRICT)
+			return E_PERM;
+	}
+	rc = table_reserve();
+	if (rc)
+		return (int)rc;
+	if (r->pager) {
+		slot = r->pager(page, r->arg);
+	} else {
+		struct rivet_ret ret = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+
+		slot = ret.rc ? ret.rc : (long)ret.val;
+	}
+	if (slot < 0)
+		return (int)slot;
+	if (slot > (long)VE_SLOT) {
+		sys_cap_delete(slot);
+		return E_TOOBIG;
+	}
+	rc = sys_map(slot, page, r->rights);
+	if (rc) {
+		sys_cap_delete(slot);
+		return (int)rc;
+	}
+	table_insert(page, (uint32_t)slot);
+	st.faults++;
+	st.pages++;
+	st.frames++;
+	return 0;
+}
+
+static const char *fault_reason(int rc)
+{
+	switch (rc) {
+	case E_PERM:
+		return "its frame was revoked and the region is strict";
+	case E_NOMEM:
+		return "no frame: memory quota or capability slots used up";
+	case E_EXIST:
+		return "the page is mapped already, not by the VM manager";
+	default:
+		return "the pager or SYS_map failed";
+	}
+}
+
+int vm_fault(struct rivet_upcall *u, void *arg)
+{
+	uintptr_t va = u->tval, page = va & ~PAGE_MASK;
+	struct vm_region *r;
+	unsigned need;
+	int rc;
+
+	(void)arg;
+	switch (u->cause) {
+	case EXC_INSN_PAGE_FAULT:
+		need = RIVET_CAP_X;
+		break;
+	case EXC_LOAD_PAGE_FAULT:
+		need = RIVET_CAP_R;
+		break;
+	case EXC_STORE_PAGE_FAULT:
+		need = RIVET_CAP_W;
+		break;
+	default:
+		return 1;
+	}
+	vm_handle_revocations();
+	r = region_find(va);
+	if (!r || !(r->rights & need))
+		return 1; /* not ours, or not allowed: stays unhandled */
+	rc = fault_in(r, page, true);
+	if (rc) {
+		rivet_console_flush();
+		printf("%s: vm: page %#lx: %s (%d)\n", rivet_info()->name,
+		       (unsigned long)page, fault_reason(rc), rc);
+		return 1;
+	}
+	return 0; /* the runtime retries the instruction */
+}
+
+/* ---------------------------------------------------------------- API --- */
+
+static bool rights_ok(unsigned rights)
+{
+	if (rights & ~(unsigned)(RIVET_CAP_R | RIVET_CAP_W | RIVET_CAP_X))
+		return false;
+	if (!(rights & RIVET_CAP_R))
+		return false;
+	return !((rights & RIVET_CAP_W) && (rights & RIVET_CAP_X));
+}
+
+int vm_region_add(uintptr_t va, size_t size, unsigned rights,
+		  enum vm_policy policy)
+{
+	struct vm_region *r;
+
+	vm_init();
+	if ((va | size) & PAGE_MASK || !size || !rights_ok(rights) ||
+	    (policy != VM_DEMAND_REFAULT && policy != VM_DEMAND_STRICT))
+		return E_INVAL;
+	if (va >= RIVET_MAP_TOP || size > RIVET_MAP_TOP - va)
+		return E_RANGE;
+	if (va < VM_META_TOP && va + size > VM_META_BASE)
+		return E_RANGE;
+	if (region_overlaps(va, va + size))
+		return E_EXIST;
+	r = region_free_entry();
+	if (!r)
+		return E_NOMEM;
+	*r = (struct vm_region){ .start = va,
+				 .end = va + size,
+				 .rights = rights,
+				 .policy = policy };
+	st.regions++;
+	return 0;
+}
+
+int vm_region_set_pager(uintptr_t va, vm_pager_fn fn, void *arg)
+{
+	struct vm_region *r = region_find(va);
+
+	if (!r || r->start != va)
+		return E_NOENT;
+	r->pager = fn;
+	r->arg = arg;
+	return 0;
+}
+
+void *vm_mmap(size_t size, unsigned rights)
+{
+	uintptr_t va = VM_MMAP_BASE;
+	bool moved = true;
+	unsigned i;
+
+	if (!size || size > VM_MMAP_TOP - VM_MMAP_BASE)
+		return NULL;
+	size = (size + PAGE_MASK) & ~PAGE_MASK;
+	/* First fit, one unmapped page clear of every region on both sides:
+	 * move past each region in the way until none is. */
+	while (moved) {
+		moved = false;
+		for (i = 0; i < VM_REGIONS_MAX; i++) {
+			struct vm_region *r = &regions[i];
+
+			if (r->end && va - PAGE_SIZE < r->end &&
+			    va + size + PAGE_SIZE > r->start) {
+				va = r->end + PAGE_SIZE;
+				moved = true;
+			}
+		}
+		if (va + size > VM_MMAP_TOP)
+			return NULL;
+	}
+	if (vm_region_add(va, size, rights, VM_DEMAND_REFAULT))
+		return NULL;
+	return (void *)va;
+}
+
+/* Page-aligned [*lo, *hi) for p, size; false if p is misaligned, size is
+ * 0 or the range wraps. */
+static bool page_range(void *p, size_t size, uintptr_t *lo, uintptr_t *hi)
+{
+	uintptr_t va = (uintptr_t)p;
+
+	if (va & PAGE_MASK || !size || size > UINTPTR_MAX - PAGE_MASK - va)
+		return false;
+	*lo = va;
+	*hi = va + ((size + PAGE_MASK) & ~PAGE_MASK);
+	return true;
+}
+
+int vm_munmap(void *p, size_t size)
+{
+	uintptr_t lo, hi;
+	struct vm_region *r, *spare = NULL;
+	unsigned i;
+
+	if (!page_range(p, size, &lo, &hi))
+		return E_INVAL;
+	/* Decode: a region cut in two needs a second entry. */
+	for (i = 0; i < VM_REGIONS_MAX; i++) {
+		r = &regions[i];
+		if (r->end && r->start < lo && r->end > hi) {
+			spare = region_free_entry();
+			if (!spare)
+				return E_NOMEM;
+		}
+	}
+	/* Revoked slots first: never delete a slot that is not ours now. */
+	vm_handle_revocations();
+	table_drop_range(lo, hi);
+	for (i = 0; i < VM_REGIONS_MAX; i++) {
+		r = &regions[i];
+		if (!r->end || r->end <= lo || r->start >= hi)
+			continue;
+		if (r->start >= lo && r->end <= hi) {
+			r->end = 0;
+			st.regions--;
+		} else if (r->start >= lo) {
+			r->start = hi;
+		} else if (r->end <= hi) {
+			r->end = lo;
+		} else {
+			*spare = *r;
+			spare->start = hi;
+			r->end = lo;
+			st.regions++;
+		}
+	}
+	return 0;
+}
+
+int vm_discard(void *p, size_t size)
+{
+	uintptr_t lo, hi;
+
+	if (!page_range(p, size, &lo, &hi))
+		return E_INVAL;
+	vm_handle_revocations();
+	table_drop_range(lo, hi);
+	return 0;
+}
+
+int vm_populate(void *p, size_t size)
+{
+	uintptr_t page = (uintptr_t)p & ~PAGE_MASK, end = (uintptr_t)p + size;
+	struct vm_region *r;
+	int rc;
+
+	if (end < (uintptr_t)p)
+		return E_RANGE;
+	vm_handle_revocations();
+	for (; page < end; page += PAGE_SIZE) {
+		r = region_find(page);
+		if (!r)
+			return E_RANGE;
+		rc = fault_in(r, page, false);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int vm_adopt(uintptr_t va, unsigned long slot)
+{
+	uintptr_t page = va & ~PAGE_MASK;
+	struct vm_region *r;
+	long i, rc;
+
+	vm_handle_revocations();
+	r = region_find(page);
+	if (!r)
+		return E_RANGE;
+	if (slot > VE_SLOT)
+		return E_INVAL;
+	i = table_find(page_key(page));
+	if (i >= 0 && !(tab.e[i].val & VE_REVOKED))
+		return E_EXIST;
+	if (i < 0) {
+		rc = table_reserve();
+		if (rc)
+			return (int)rc;
+	}
+	rc = sys_map(slot, page, r->rights);
+	if (rc)
+		return (int)rc;
+	/* Re-backing a strict tombstone is a deliberate act: allowed. */
+	if (i >= 0)
+		tab.e[i].val = (uint32_t)slot | VE_ADOPTED;
+	else
+		table_insert(page, (uint32_t)slot | VE_ADOPTED);
+	st.pages++;
+	return 0;
+}
+
+long vm_page_slot(uintptr_t va)
+{
+	long i;
+
+	if (!region_find(va))
+		return E_RANGE;
+	i = table_find(page_key(va & ~PAGE_MASK));
+	if (i < 0)
+		return E_NOENT;
+	if (tab.e[i].val & VE_REVOKED)
+		return E_PERM;
+	return tab.e[i].val & VE_SLOT;
+}
+
+void vm_stats(struct vm_stats *s)
+{
+	*s = st;
+}
