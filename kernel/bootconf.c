@@ -353,12 +353,34 @@ static void set_domain_key(struct parser *ps, enum key k, const char *v,
 			       d->name, BOOTCONF_MAX_PEERS);
 			return;
 		}
-		if (!valid_name(v, n)) {
-			expect = "a domain name ([a-z0-9_-], 1 to 31 characters)";
-			break;
+		{
+			/* "NAME" or "NAME control". */
+			size_t w = 0;
+			bool control = false;
+
+			while (w < n && v[w] != ' ' && v[w] != '\t')
+				w++;
+			if (w < n) {
+				const char *rest = v + w;
+				size_t rn = n - w;
+
+				trim(&rest, &rn);
+				control = span_is(rest, rn, "control");
+				if (!control) {
+					expect = "a domain name, optionally "
+						 "followed by 'control'";
+					break;
+				}
+			}
+			if (!valid_name(v, w)) {
+				expect = "a domain name ([a-z0-9_-], 1 to 31 "
+					 "characters)";
+				break;
+			}
+			memcpy(d->peers[d->npeers], v, w);
+			d->peers[d->npeers][w] = '\0';
+			d->peer_control[d->npeers++] = control;
 		}
-		memcpy(d->peers[d->npeers], v, n);
-		d->peers[d->npeers++][n] = '\0';
 		break;
 	default:
 		break;
@@ -689,7 +711,8 @@ static void check_peers(struct parser *ps)
 
 		for (k = 0; k < d->npeers; k++) {
 			for (j = 0; j < c->ndomains; j++)
-				if (strcmp(c->domains[j].name, d->peers[k]) == 0)
+				if (strcmp(c->domains[j].name, d->peers[k]) ==
+				    0)
 					break;
 			if (j == c->ndomains)
 				report(ps, E_NOENT, d->line, d,

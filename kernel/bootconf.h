@@ -11,8 +11,9 @@
  *   strikes = 3              slice overruns tolerated before the kill; default 3
  *   grace   = 100us          time to yield after the slice-end upcall; default 100us
  *   device  = serial0        device-tree alias or path; may repeat
- *   peer    = NAME           a domain capability for NAME (grant into it);
- *                            may repeat
+ *   peer    = NAME [control] a domain capability for NAME: grant into it
+ *                            and, with "control", ask it to return frames
+ *                            (the abort protocol); may repeat
  *
  *   [channel A B]            a channel between domains A and B
  *   size    = 4K             required: shared region size (4K multiple)
@@ -55,6 +56,7 @@ struct bootconf_domain {
 	char devices[BOOTCONF_MAX_DEVICES][BOOTCONF_PATH_LEN];
 	unsigned ndevices;
 	char peers[BOOTCONF_MAX_PEERS][BOOTCONF_NAME_LEN];
+	bool peer_control[BOOTCONF_MAX_PEERS]; /* "peer = NAME control" */
 	unsigned npeers;
 	unsigned line;		     /* of the section header */
 	bool valid;		     /* false: refused, see error */

@@ -6,6 +6,7 @@
  */
 #include "kernel/cap_syscall.h"
 
+#include "kernel/abort.h"
 #include "kernel/domain.h"
 #include "kernel/frame_cap.h"
 #include <rivet/abi.h>
@@ -73,22 +74,29 @@ long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
 	return rc;
 }
 
-long cap_sys_delete(struct domain *d, uint64_t slot)
+long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
 {
 	struct cap *c;
-	long rc;
+	long rc = cap_lookup(&d->cs, slot, CAP_NULL, 0, &c);
 
-	if (slot > 0xffffffffUL)
-		return E_INVAL;
-	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
 	if (rc)
 		return rc;
 	/* The frames die with the original: no copy may outlive them. */
 	if (c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL))
-		cap_revoke(&domain_caps, &d->cs, (uint32_t)slot, cap_deleted,
-			   d, 0);
-	return cap_delete(&domain_caps, &d->cs, (uint32_t)slot, cap_deleted,
-			  d);
+		cap_revoke(&domain_caps, &d->cs, slot, cap_deleted, actor, 0);
+	return cap_delete(&domain_caps, &d->cs, slot, cap_deleted, actor);
+}
+
+long cap_sys_delete(struct domain *d, uint64_t slot)
+{
+	long rc;
+
+	if (slot > 0xffffffffUL)
+		return E_INVAL;
+	rc = cap_sys_delete_as(d, (uint32_t)slot, d);
+	if (!rc)
+		abort_check(d); /* frames given back by choice */
+	return rc;
 }
 
 long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
@@ -104,8 +112,7 @@ long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 	return rc;
 }
 
-long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what,
-		  uint64_t *val)
+long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what, uint64_t *val)
 {
 	struct cap *c;
 	long rc;

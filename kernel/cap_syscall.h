@@ -20,6 +20,9 @@ void cap_deleted(void *ctx, cap_ref_t ref, const struct cap *c);
 long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
 		    uint64_t mask, uint64_t badge, uint64_t *new_slot);
 long cap_sys_delete(struct domain *d, uint64_t slot);
+/* Deletes d's capability in slot (originals take their copies along);
+ * actor (NULL: the kernel) decides who is told. */
+long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor);
 long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count);
 long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what,
 		  uint64_t *val);

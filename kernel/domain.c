@@ -17,6 +17,7 @@
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uvm.h"
 #include "kernel/frame.h"
+#include "kernel/abort.h"
 #include "kernel/cap_syscall.h"
 #include "kernel/lib/string.h"
 #include "kernel/sched.h"
@@ -181,10 +182,11 @@ static int make_cspace(struct domain *d, uint32_t nslots)
 	d->used_frames += d->slots_pages;
 	for (i = 0; i < d->slots_pages; i++)
 		memset(phys_to_virt(d->slots_pa + i * PAGE_SIZE), 0, PAGE_SIZE);
-	rc = cspace_init(&domain_caps, &d->cs, d->id,
-			 phys_to_virt(d->slots_pa), nslots);
-	d->maps = (struct frame_mapping *)((char *)phys_to_virt(d->slots_pa) +
-					   (uint64_t)nslots * sizeof(struct cap));
+	rc = cspace_init(&domain_caps, &d->cs, d->id, phys_to_virt(d->slots_pa),
+			 nslots);
+	d->maps =
+		(struct frame_mapping *)((char *)phys_to_virt(d->slots_pa) +
+					 (uint64_t)nslots * sizeof(struct cap));
 	frame_cap_pool_init(d);
 	if (!rc)
 		rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, d->id, 0, &slot);
@@ -208,17 +210,22 @@ void domain_grant_peers(struct domain *d, const struct bootconf_domain *conf)
 	uint32_t slot;
 
 	for (i = 0; i < conf->npeers; i++) {
-		struct domain *p = domain_by_name(conf->peers[i],
-						  strlen(conf->peers[i]));
+		struct domain *p =
+			domain_by_name(conf->peers[i], strlen(conf->peers[i]));
 		bool ok = p && (p->state == DOMAIN_RUNNABLE ||
 				p->state == DOMAIN_WAITING);
 
 		/* A peer that did not start still takes its slot, with no
 		 * rights, so slot numbers stay as the configuration says. */
-		cap_create(&d->cs, CAP_DOMAIN, ok ? CAP_GRANT : 0,
+		/* W on a domain capability is control: the abort protocol. */
+		cap_create(&d->cs, CAP_DOMAIN,
+			   !ok			   ? 0
+			   : conf->peer_control[i] ? CAP_GRANT | CAP_W
+						   : CAP_GRANT,
 			   ok ? p->id : 0, 0, &slot);
 		if (!ok)
-			pr_warn("launch: domain %s: peer %s is not running; its "
+			pr_warn("launch: domain %s: peer %s is not running; "
+				"its "
 				"slot %u holds no rights\n",
 				d->name, conf->peers[i], slot);
 	}
@@ -291,6 +298,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 {
 	/* Capabilities first: their mappings, here and in other domains,
 	 * go, and frames this domain allocated return to the free list. */
+	abort_target_gone(d);
 	d->state = state;
 	free_cspace(d);
 	uvm_destroy(d);

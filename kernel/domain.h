@@ -61,6 +61,10 @@ struct domain {
 	uint32_t nmappings;   /* mapping records in use */
 	struct frame_mapping *maps; /* pool, one record per slot */
 	uint32_t maps_free;
+
+	/* A pending abort-protocol request to this domain (kernel/abort.c). */
+	uint64_t abort_want, abort_base, abort_deadline;
+	struct domain *abort_from;
 	struct domain *next, *prev; /* run queue links */
 	bool queued;
 };

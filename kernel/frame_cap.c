@@ -41,8 +41,8 @@ int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 	int rc;
 
 	/* Decode: sizes, quota and a free slot before any frame moves. */
-	if (!npages || npages > (1u << 18) || !align ||
-	    (align & (align - 1)) || align > (1u << 18))
+	if (!npages || npages > (1u << 18) || !align || (align & (align - 1)) ||
+	    align > (1u << 18))
 		return E_INVAL;
 	if (npages > d->quota_frames - d->used_frames)
 		return E_NOMEM;

@@ -31,3 +31,4 @@ obj-y += kernel/launch.o
 obj-y += kernel/cap.o
 obj-y += kernel/cap_syscall.o
 obj-y += kernel/frame_cap.o
+obj-y += kernel/abort.o

@@ -3,6 +3,7 @@
 #include "kernel/sched.h"
 
 #include "arch/riscv/csr.h"
+#include "kernel/abort.h"
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uvm.h"
@@ -105,7 +106,11 @@ static __attribute__((noinline)) void fpu_switch(struct domain *prev,
 static void arm_timer(struct domain *d)
 {
 	uint64_t when = d->grace_end ? d->grace_end : d->slice_end;
+	uint64_t abort_at = abort_next_deadline();
 	struct hart_sched *h = this_hart();
+
+	if (abort_at < when)
+		when = abort_at;
 
 	if (h->armed == when)
 		return; /* a directed yield keeps the caller's deadline */
@@ -158,10 +163,34 @@ static void break_deadlock(void)
 				    (unsigned long long)d->wait_mask);
 }
 
+/*
+ * Nobody can run, but an abort deadline will change that (the forced
+ * revocations wake the domain asked): wait for it with interrupts on.
+ */
+static void idle_until_abort_deadline(void)
+{
+	uint64_t when = abort_next_deadline();
+
+	if (when == ~0ULL)
+		return;
+	this_hart()->armed = when;
+	timer_set(when);
+	csr_set(sstatus, SSTATUS_SIE);
+	while (timer_now() < when)
+		wfi();
+	csr_clear(sstatus, SSTATUS_SIE);
+	abort_expire(timer_now());
+}
+
 /* Picks the next domain to run, or powers off when none is left. */
 static void schedule_next(void)
 {
 	struct domain *d = runq_pop();
+
+	if (!d && domain_live_count()) {
+		idle_until_abort_deadline();
+		d = runq_pop();
+	}
 
 	if (!d && domain_live_count()) {
 		break_deadlock();
@@ -267,6 +296,14 @@ void sched_exit(struct domain *d, long status)
 	sched_remove(d);
 }
 
+void sched_rearm(void)
+{
+	struct domain *d = this_hart()->current;
+
+	if (d)
+		arm_timer(d);
+}
+
 void sched_remove(struct domain *d)
 {
 	runq_remove(d);
@@ -327,6 +364,10 @@ static void strike(struct domain *d)
 void sched_timer(struct domain *d)
 {
 	uint64_t now = timer_now();
+
+	abort_expire(now);
+	if (d->state != DOMAIN_RUNNABLE) /* cannot happen: forcing only */
+		return;			 /* deletes capabilities */
 
 	if (d->grace_end ? now >= d->grace_end
 			 : now >= d->slice_end && d->told) {

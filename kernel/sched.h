@@ -46,6 +46,9 @@ void sched_exit(struct domain *d, long status);
 /* d was ended by the kernel (already destroyed): pick someone else. */
 void sched_remove(struct domain *d);
 
+/* Re-arms the timer for the current domain (a new deadline appeared). */
+void sched_rearm(void);
+
 /* Timer interrupt while d was running in U-mode. */
 void sched_timer(struct domain *d);
 

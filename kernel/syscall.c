@@ -10,6 +10,7 @@
 #include "arch/riscv/csr.h"
 #include "arch/riscv/pte.h"
 #include "arch/riscv/uvm.h"
+#include "kernel/abort.h"
 #include "kernel/cap_syscall.h"
 #include "kernel/domain.h"
 #include "kernel/frame_cap.h"
@@ -232,6 +233,12 @@ static long ksys_cap_revoke(struct domain *d, const uint64_t *a,
 static long ksys_cap_info(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return cap_sys_info(d, a[0], a[1], val);
+}
+
+static long ksys_frame_reclaim(struct domain *d, const uint64_t *a,
+			       uint64_t *val)
+{
+	return abort_request(d, a[0], a[1], a[2]);
 }
 
 static const syscall_fn syscall_table[SYS_COUNT] = {

@@ -67,7 +67,7 @@ int uvm_map_range(struct domain *d, uint64_t va, uint64_t pa, uint64_t size,
 
 /* Makes the missing table under *pte (charged to d): the cold path. */
 static __attribute__((noinline)) uint64_t *uvm_new_table(struct domain *d,
-							uint64_t *pte, int *rc)
+							 uint64_t *pte, int *rc)
 {
 	uint64_t pa;
 

@@ -67,6 +67,10 @@
 
 /* Event bit set when a capability was taken away (see revoked[]). */
 #define RIVET_EVENT_REVOKED (1UL << 63)
+/* The abort protocol: asked to return frames (abort_frames, by
+ * abort_deadline), and, for the asker, the answer (abort_result). */
+#define RIVET_EVENT_ABORT      (1UL << 62)
+#define RIVET_EVENT_ABORT_DONE (1UL << 61)
 #define RIVET_REVOKED_RING  16
 
 #ifndef __ASSEMBLY__
@@ -107,6 +111,14 @@ struct rivet_info {
 	 * ancestor's holder, or their owner ended): a ring the kernel
 	 * appends to; entry i lives at revoked[i % RIVET_REVOKED_RING].
 	 */
+	uint64_t abort_frames;   /* frames asked back; 0: no request */
+	uint64_t abort_deadline; /* rdtime by which to return them */
+	struct {
+		uint32_t domain;   /* who was asked */
+		uint32_t returned; /* frames it gave back by itself */
+		uint32_t forced;   /* frames the kernel took */
+		uint32_t pad;
+	} abort_result;          /* of this domain's last request */
 	uint64_t revoked_count;
 	struct {
 		uint32_t slot;

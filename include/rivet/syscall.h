@@ -61,7 +61,12 @@
 	X(16, cap_revoke, (unsigned long slot),                                \
 	  "E_INVAL/E_NOENT bad slot; a1 = descendants deleted")                \
 	X(17, cap_info, (unsigned long slot, unsigned long what),              \
-	  "E_INVAL/E_NOENT bad slot or what; a1 = the field")
+	  "E_INVAL/E_NOENT bad slot or what; a1 = the field")                  \
+	X(18, frame_reclaim,                                                   \
+	  (unsigned long slot, unsigned long nframes, unsigned long timeout_us),\
+	  "slot: a domain capability with the control (W) right; E_PERM "      \
+	  "without it; E_NOENT dead target; E_INVAL 0 frames or itself; "      \
+	  "E_RANGE more than it could return; E_BUSY a request is pending")
 
 #ifndef __ASSEMBLY__
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */

@@ -469,11 +469,10 @@ static void role_regs_b(void)
 	sys_yield(a);
 }
 
-
 /* ------------------------------------------------------- capabilities --- */
 
-#define VA_A 0x40000000UL
-#define VA_B 0x40100000UL
+#define VA_A	0x40000000UL
+#define VA_B	0x40100000UL
 #define VA_MEGA 0x40200000UL /* 2 MiB aligned */
 
 static volatile int faults_seen;
@@ -517,8 +516,8 @@ static void role_cap_basic(void)
 		  sys2_cap_info(slot, RIVET_CAPINFO_TYPE).val,
 		  RIVET_CAP_FRAME | 0xf << 8);
 	pa = sys2_cap_info(slot, RIVET_CAPINFO_OBJECT).val;
-	report("cap_info_names_physical_frame", pa && !(pa & 0xfff),
-	       "pa 0x%lx", (long)pa, 0);
+	report("cap_info_names_physical_frame", pa && !(pa & 0xfff), "pa 0x%lx",
+	       (long)pa, 0);
 	EXPECT_EQ("map_frame_rw", sys_map(slot, VA_A, 3), 0);
 	*a = 0x1234;
 	EXPECT_EQ("mapped_frame_reads_back", *a, 0x1234);
@@ -568,7 +567,8 @@ static void role_cap_basic(void)
 		  sys2_cap_info(ro, RIVET_CAPINFO_TYPE).rc, E_NOENT);
 	r = sys2_frame_alloc(pa, 1, 1);
 	report("frame_alloc_by_physical_address",
-	       r.rc == 0 && sys2_cap_info(r.val, RIVET_CAPINFO_OBJECT).val == pa,
+	       r.rc == 0 &&
+		       sys2_cap_info(r.val, RIVET_CAPINFO_OBJECT).val == pa,
 	       "rc %ld", r.rc, 0);
 
 	r = sys2_frame_alloc(RIVET_FRAME_ANY, 16, 16);
@@ -579,8 +579,8 @@ static void role_cap_basic(void)
 	EXPECT_EQ("frame_alloc_megapage_run", r.rc, 0);
 	EXPECT_EQ("map_megapage", sys_map(r.val, VA_MEGA, 3), 0);
 	*(volatile uint32_t *)(VA_MEGA + 0x1ffffc) = 7;
-	EXPECT_EQ("megapage_last_word", *(volatile uint32_t *)(VA_MEGA + 0x1ffffc),
-		  7);
+	EXPECT_EQ("megapage_last_word",
+		  *(volatile uint32_t *)(VA_MEGA + 0x1ffffc), 7);
 }
 
 static void role_cap_quota(void)
@@ -635,8 +635,8 @@ static void role_grant_b(void)
 	EXPECT_EQ("grantee_maps_granted_frame", sys_map(slot, VA_B, 1), 0);
 	EXPECT_EQ("grantee_reads_granted_frame", *(volatile uint32_t *)VA_B,
 		  0xc0ffee);
-	EXPECT_EQ("grantee_cannot_map_writable", sys_map(slot, VA_B + 0x1000, 3),
-		  E_PERM);
+	EXPECT_EQ("grantee_cannot_map_writable",
+		  sys_map(slot, VA_B + 0x1000, 3), E_PERM);
 	EXPECT_EQ("grantee_cannot_regrant_without_grant_right",
 		  sys2_cap_derive(slot, RIVET_SLOT_PEER0, RIVET_CAP_R, 0).rc,
 		  E_PERM);
@@ -711,7 +711,8 @@ static void role_watcher(void)
 
 	catch_page_faults();
 	EXPECT_EQ("watcher_maps_owners_frames", sys_map(slot, VA_B, 1), 0);
-	EXPECT_EQ("watcher_reads_owners_frames", *(volatile uint32_t *)VA_B, 77);
+	EXPECT_EQ("watcher_reads_owners_frames", *(volatile uint32_t *)VA_B,
+		  77);
 	before = sys2_kstat(KSTAT_FREE_FRAMES).val;
 	sys_notify(owner, EV_DONE);
 	while (in->domains[owner - 1].state != RIVET_DOMAIN_KILLED)
@@ -722,11 +723,104 @@ static void role_watcher(void)
 	report("killed_owners_frames_unmapped_here", touch_faults(VA_B),
 	       "faults %ld", faults_seen, 0);
 	report("killed_owners_frames_all_freed",
-	       sys2_kstat(KSTAT_FREE_FRAMES).val >= before + 4,
-	       "freed %ld", (long)(sys2_kstat(KSTAT_FREE_FRAMES).val - before),
-	       0);
+	       sys2_kstat(KSTAT_FREE_FRAMES).val >= before + 4, "freed %ld",
+	       (long)(sys2_kstat(KSTAT_FREE_FRAMES).val - before), 0);
 	EXPECT_EQ("watcher_has_no_mapping_left",
 		  sys2_kstat(KSTAT_MY_MAPPINGS).val, 0);
+}
+
+/* ---------------------------------------------------- abort protocol --- */
+
+#define EV_READY_OK  (1UL << 1)
+#define EV_READY_BAD (1UL << 2)
+
+/* Four one-page frames, mapped; their slots in order of allocation. */
+static void take_four_frames(unsigned long *slots)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		slots[i] = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+		sys_map(slots[i], VA_A + i * 0x1000UL, 3);
+		*(volatile uint32_t *)(VA_A + i * 0x1000UL) = (uint32_t)i;
+	}
+}
+
+static void role_abort_req(void)
+{
+	const struct rivet_info *in = rivet_info();
+	long ok = rivet_domain_lookup("t_abort_ok");
+	long bad = rivet_domain_lookup("t_abort_bad");
+
+	sys2_wait(EV_READY_OK);
+	sys2_wait(EV_READY_BAD);
+	EXPECT_EQ("reclaim_from_self_refused",
+		  sys_frame_reclaim(RIVET_SLOT_SELF, 1, 1000), E_INVAL);
+	EXPECT_EQ("reclaim_without_control_right",
+		  sys_frame_reclaim(RIVET_SLOT_PEER0 + 2, 1, 1000), E_PERM);
+	EXPECT_EQ("reclaim_more_than_it_holds",
+		  sys_frame_reclaim(RIVET_SLOT_PEER0, 100, 1000), E_RANGE);
+	EXPECT_EQ("reclaim_asks_complying_domain",
+		  sys_frame_reclaim(RIVET_SLOT_PEER0, 2, 20000), 0);
+	EXPECT_EQ("reclaim_twice_is_busy",
+		  sys_frame_reclaim(RIVET_SLOT_PEER0, 1, 20000), E_BUSY);
+	sys2_wait(RIVET_EVENT_ABORT_DONE);
+	report("complying_domain_returned_by_itself",
+	       in->abort_result.domain == ok &&
+		       in->abort_result.returned == 2 &&
+		       in->abort_result.forced == 0,
+	       "returned %ld forced %ld", (long)in->abort_result.returned,
+	       (long)in->abort_result.forced);
+	EXPECT_EQ("reclaim_asks_ignoring_domain",
+		  sys_frame_reclaim(RIVET_SLOT_PEER0 + 1, 3, 2000), 0);
+	sys2_wait(RIVET_EVENT_ABORT_DONE);
+	report("ignoring_domain_loses_frames_by_force",
+	       in->abort_result.domain == bad &&
+		       in->abort_result.returned == 0 &&
+		       in->abort_result.forced == 3,
+	       "returned %ld forced %ld", (long)in->abort_result.returned,
+	       (long)in->abort_result.forced);
+}
+
+static void role_abort_ok(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long slots[4];
+	struct rivet_ret r;
+
+	take_four_frames(slots);
+	sys_notify(rivet_domain_lookup("t_abort_req"), EV_READY_OK);
+	r = sys2_wait(RIVET_EVENT_ABORT);
+	report("asked_domain_sees_request",
+	       r.rc == 0 && in->abort_frames == 2 && in->abort_deadline,
+	       "frames %ld", (long)in->abort_frames, 0);
+	/* It chooses which: the two it needs least. */
+	sys_cap_delete(slots[0]);
+	sys_cap_delete(slots[3]);
+	EXPECT_EQ("complying_domain_keeps_the_rest",
+		  *(volatile uint32_t *)(VA_A + 0x1000UL), 1);
+	EXPECT_EQ("request_cleared_after_compliance", in->abort_frames, 0);
+}
+
+static void role_abort_bad(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long slots[4];
+
+	catch_page_faults();
+	take_four_frames(slots);
+	sys_notify(rivet_domain_lookup("t_abort_req"), EV_READY_BAD);
+	/* Ignores the request; the kernel takes frames at the deadline. */
+	while (in->revoked_count < 3)
+		sys_yield(RIVET_YIELD_ANY);
+	report("forced_frames_are_named_newest_first",
+	       in->revoked[0].slot == slots[3] &&
+		       in->revoked[1].slot == slots[2] &&
+		       in->revoked[2].slot == slots[1],
+	       "first slot %ld", (long)in->revoked[0].slot, 0);
+	report("forced_pages_are_unmapped", touch_faults(VA_A + 0x3000UL),
+	       "faults %ld", faults_seen, 0);
+	EXPECT_EQ("unforced_page_still_there", *(volatile uint32_t *)VA_A, 0);
 }
 
 /* ------------------------------------------------------------- roles --- */
@@ -757,6 +851,9 @@ static const struct {
 	{ "t_revoke_big", role_revoke_big },
 	{ "t_kill_owner", role_kill_owner },
 	{ "t_watcher", role_watcher },
+	{ "t_abort_req", role_abort_req },
+	{ "t_abort_ok", role_abort_ok },
+	{ "t_abort_bad", role_abort_bad },
 	{ "t_regs_b", role_regs_b },
 };
 

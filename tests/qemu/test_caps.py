@@ -72,3 +72,24 @@ def test_killed_owner_leaves_no_frame_or_mapping(tmp_path):
                         "killed_owners_frames_all_freed",
                         "watcher_has_no_mapping_left"])
     assert not b.has(r"frames still owned after teardown")
+
+
+def test_abort_protocol_both_ways(tmp_path):
+    b = run_suite(tmp_path, conf(
+        ("t_abort_req", ["memory = 1M", "peer = t_abort_ok control",
+                         "peer = t_abort_bad control", "peer = t_abort_ok"]),
+        ("t_abort_ok", ["memory = 1M", "peer = t_abort_req"]),
+        ("t_abort_bad", ["memory = 1M"])))
+    assert_all_pass(b, [
+        "reclaim_from_self_refused", "reclaim_without_control_right",
+        "reclaim_more_than_it_holds", "reclaim_asks_complying_domain",
+        "reclaim_twice_is_busy", "asked_domain_sees_request",
+        "complying_domain_keeps_the_rest",
+        "request_cleared_after_compliance",
+        "complying_domain_returned_by_itself",
+        "reclaim_asks_ignoring_domain",
+        "forced_frames_are_named_newest_first", "forced_pages_are_unmapped",
+        "unforced_page_still_there",
+        "ignoring_domain_loses_frames_by_force"])
+    assert b.has(r"abort: t_abort_bad returned 0 of 3 frames by the "
+                 r"deadline; took 3")

@@ -240,6 +240,28 @@ static void bootconf_peer_names_are_kept_in_order(void **state)
 	assert_true(conf.domains[0].valid);
 }
 
+static void bootconf_peer_control_is_recorded(void **state)
+{
+	static const char text[] = "[domain a]\nimage=/a\nmemory=4K\n"
+				   "peer = b control\npeer = b\n"
+				   "[domain b]\nimage=/b\nmemory=4K\n";
+
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(conf.domains[0].npeers, 2);
+	assert_string_equal(conf.domains[0].peers[0], "b");
+	assert_true(conf.domains[0].peer_control[0]);
+	assert_false(conf.domains[0].peer_control[1]);
+}
+
+static void bootconf_peer_with_unknown_word_refuses_domain(void **state)
+{
+	expect_domain_refused("[domain b]\nimage=/a\nmemory=4K\n"
+			      "[domain a]\nimage=/a\nmemory=4K\npeer=b boss\n",
+			      "a", 7,
+			      "bad peer 'b boss'; expected a domain name, "
+			      "optionally followed by 'control'");
+}
+
 static void bootconf_unknown_peer_refuses_domain(void **state)
 {
 	expect_domain_refused("[domain ok]\nimage=/a\nmemory=4K\n"
@@ -251,8 +273,8 @@ static void bootconf_unknown_peer_refuses_domain(void **state)
 
 static void bootconf_bad_peer_name_refuses_domain(void **state)
 {
-	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\npeer=B!\n",
-			      "a", 4,
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\npeer=B!\n", "a",
+			      4,
 			      "bad peer 'B!'; expected a domain name "
 			      "([a-z0-9_-], 1 to 31 characters)");
 }
@@ -880,6 +902,9 @@ int main(void)
 		cmocka_unit_test(bootconf_unknown_key_refuses_domain),
 		cmocka_unit_test(bootconf_peer_names_are_kept_in_order),
 		cmocka_unit_test(bootconf_unknown_peer_refuses_domain),
+		cmocka_unit_test(bootconf_peer_control_is_recorded),
+		cmocka_unit_test(
+			bootconf_peer_with_unknown_word_refuses_domain),
 		cmocka_unit_test(bootconf_bad_peer_name_refuses_domain),
 		cmocka_unit_test(bootconf_too_many_peers_refuses_domain),
 		cmocka_unit_test(bootconf_line_without_equals_refuses_domain),
