@@ -14,6 +14,7 @@
 #include "arch/riscv/csr.h"
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/pte.h"
+#include "arch/riscv/ptview.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uvm.h"
 #include "kernel/frame.h"
@@ -80,7 +81,12 @@ static int load_page(struct domain *d, const struct elf_segment *s, uint64_t va,
 		perm |= PTE_W;
 	if (s->flags & ELF_SEG_X)
 		perm |= PTE_X;
-	return uvm_map(d, va, pa, perm);
+	rc = ptview_prepare(d, va, 1);
+	if (!rc)
+		rc = uvm_map(d, va, pa, perm);
+	if (!rc)
+		ptview_set(d, va, 1, pte_leaf(pa, perm | PTE_U));
+	return rc;
 }
 
 static int load_segments(struct domain *d, const struct elf_image *img,
@@ -273,6 +279,8 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 	rc = make_cspace(d, conf->slots);
 	if (!rc)
 		rc = uvm_create(d);
+	if (!rc)
+		rc = ptview_init(d);
 	if (!rc)
 		rc = load_segments(d, img, elf);
 	if (!rc)

@@ -4,6 +4,7 @@
 
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/pte.h"
+#include "arch/riscv/ptview.h"
 #include "arch/riscv/uvm.h"
 #include "kernel/domain.h"
 #include "kernel/frame.h"
@@ -125,6 +126,11 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		return E_RANGE;
 	if (!d->maps_free)
 		return E_NOMEM;
+	/* Room in the page-table view first: the map itself cannot fail
+	 * for want of it afterwards. */
+	rc = ptview_prepare(d, vaddr, c->size);
+	if (rc)
+		return rc;
 	/* RIVET_CAP_R/W/X are PTE_R/W/X shifted down by one. */
 	perm = (uint64_t)rights << 1;
 	if (size == PAGE_SIZE) {
@@ -148,6 +154,7 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		return rc;
 	}
 record:
+	ptview_set(d, vaddr, c->size, pte_leaf(c->object, perm | PTE_U));
 	idx = d->maps_free;
 	m = &d->maps[idx - 1];
 	d->maps_free = m->next;
@@ -178,6 +185,7 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr)
 	else
 		c->user = d->maps[idx - 1].next;
 	uvm_unmap(d, vaddr, c->size * PAGE_SIZE);
+	ptview_set(d, vaddr, c->size, 0);
 	d->maps[idx - 1].next = d->maps_free;
 	d->maps_free = idx;
 	d->nmappings--;
@@ -197,6 +205,7 @@ void frame_cap_deleted(cap_ref_t ref, const struct cap *c)
 		uint32_t next = m->next;
 
 		uvm_unmap(holder, m->va, c->size * PAGE_SIZE);
+		ptview_set(holder, m->va, c->size, 0);
 		m->next = holder->maps_free;
 		holder->maps_free = idx;
 		holder->nmappings--;

@@ -13,3 +13,4 @@ obj-y += arch/riscv/vm.o
 CFLAGS_early_map := -fno-jump-tables
 obj-y += arch/riscv/uvm.o
 obj-y += arch/riscv/fpu.o
+obj-y += arch/riscv/ptview.o

@@ -6,6 +6,9 @@
  *
  * User address space (Sv39 lower half, below RIVET_USER_TOP):
  *   0x10000 ..               the libOS ELF image (its own link address)
+ *   .. RIVET_MAP_TOP         what the domain maps itself (SYS_map)
+ *   RIVET_PTVIEW_VA          read-only view of its own page table
+ *   RIVET_PTVIEW_DIR_VA      read-only bitmap of the view pages present
  *   RIVET_STACK_TOP          initial stack, RIVET_STACK_PAGES pages below
  *   RIVET_UPCALL_VA          upcall area: read-write, kernel-pinned
  *   RIVET_INFO_VA            shared info page: read-only
@@ -18,9 +21,20 @@
 #define RIVET_UPCALL_VA	  0x0000003fffffe000UL
 #define RIVET_STACK_TOP	  0x0000003fff000000UL
 #define RIVET_STACK_PAGES 16
-/* Mappings a domain makes (SYS_map) must end at or below this: the stack,
- * its guard page, the upcall area and the info page are above. */
-#define RIVET_MAP_TOP (RIVET_STACK_TOP - (RIVET_STACK_PAGES + 1) * 0x1000UL)
+/*
+ * The page-table view: for every user page below RIVET_MAP_TOP, the leaf
+ * PTE that maps it (Sv39 format; 0 if unmapped), as an array of 8-byte
+ * entries at RIVET_PTVIEW_VA indexed by va >> 12. A view page (512
+ * entries, 2 MiB of address space) exists only once something was mapped
+ * in its range: bit n of the bitmap at RIVET_PTVIEW_DIR_VA says whether
+ * view page n exists. Both are read-only to the domain and kept by the
+ * kernel on every map and unmap; libos/lib/rivet.c reads them.
+ */
+#define RIVET_PTVIEW_VA	      0x0000003fc0000000UL
+#define RIVET_PTVIEW_DIR_VA   0x0000003fe0000000UL
+#define RIVET_MAP_TOP	      RIVET_PTVIEW_VA
+#define RIVET_PTVIEW_PAGES    ((RIVET_MAP_TOP >> 12) / 512)
+#define RIVET_PTVIEW_DIR_PAGES ((RIVET_PTVIEW_PAGES + 32767) / 32768)
 
 /* Upcall causes besides exception codes (scause values 0..15). */
 #define RIVET_UPCALL_SLICE_END 0x100

@@ -91,3 +91,17 @@ void rivet_libos_init(const struct rivet_info *info, struct rivet_upcall *u)
 		       (unsigned long)rivet_info()->magic);
 	rivet_upcall_init();
 }
+
+uint64_t rivet_pte(uintptr_t va)
+{
+	const volatile uint64_t *dir = (const uint64_t *)RIVET_PTVIEW_DIR_VA;
+	const volatile uint64_t *view = (const uint64_t *)RIVET_PTVIEW_VA;
+	uint64_t page = va >> 12, vpage = page / 512;
+
+	if (va >= RIVET_MAP_TOP)
+		return 0;
+	/* A view page exists only once something in its 2 MiB was mapped. */
+	if (!(dir[vpage / 64] & (1ULL << (vpage % 64))))
+		return 0;
+	return view[page];
+}

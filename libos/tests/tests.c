@@ -495,6 +495,15 @@ static void catch_page_faults(void)
 	rivet_exc_register(15, count_fault, 0);
 }
 
+/* Writes a word, or notes the fault (the handler skips the store). */
+static int touch_store_faults(unsigned long va)
+{
+	int before = faults_seen;
+
+	*(volatile uint32_t *)va = 1;
+	return faults_seen == before + 1 && last_fault_addr == va;
+}
+
 /* Reads a word, or notes the fault (the handler skips the load). */
 static int touch_faults(unsigned long va)
 {
@@ -823,6 +832,47 @@ static void role_abort_bad(void)
 	EXPECT_EQ("unforced_page_still_there", *(volatile uint32_t *)VA_A, 0);
 }
 
+
+/* --------------------------------------------------- page-table view --- */
+
+#define PTE_V_ 0x1UL
+#define PTE_R_ 0x2UL
+#define PTE_W_ 0x4UL
+#define PTE_X_ 0x8UL
+#define PTE_U_ 0x10UL
+
+static void role_ptview(void)
+{
+	unsigned long slot = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+	unsigned long pa = sys2_cap_info(slot, RIVET_CAPINFO_OBJECT).val;
+	uint64_t pte, text = rivet_pte((uintptr_t)&role_ptview);
+	struct rivet_ret r;
+
+	catch_page_faults();
+	report("view_shows_text_read_execute",
+	       (text & 0x1f) == (PTE_V_ | PTE_R_ | PTE_X_ | PTE_U_), "pte 0x%lx",
+	       (long)text, 0);
+	EXPECT_EQ("view_empty_where_nothing_mapped", rivet_pte(VA_A), 0);
+	sys_map(slot, VA_A, 3);
+	pte = rivet_pte(VA_A);
+	report("view_shows_new_mapping",
+	       (pte & 0x1f) == (PTE_V_ | PTE_R_ | PTE_W_ | PTE_U_) &&
+		       (pte >> 10) << 12 == pa,
+	       "pte 0x%lx", (long)pte, 0);
+	sys_unmap(slot, VA_A);
+	EXPECT_EQ("view_clears_on_unmap", rivet_pte(VA_A), 0);
+	report("view_is_read_only", touch_store_faults(RIVET_PTVIEW_VA +
+						       (VA_A >> 12) * 8),
+	       "faults %ld", faults_seen, 0);
+	r = sys2_frame_alloc(RIVET_FRAME_ANY, 512, 512);
+	sys_map(r.val, VA_MEGA, 1);
+	pa = sys2_cap_info(r.val, RIVET_CAPINFO_OBJECT).val;
+	pte = rivet_pte(VA_MEGA + 0x1ff000);
+	report("view_covers_each_page_of_a_megapage",
+	       (pte >> 10) << 12 == pa + 0x1ff000 && (pte & PTE_R_),
+	       "pte 0x%lx", (long)pte, 0);
+}
+
 /* ------------------------------------------------------------- roles --- */
 
 static const struct {
@@ -854,6 +904,7 @@ static const struct {
 	{ "t_abort_req", role_abort_req },
 	{ "t_abort_ok", role_abort_ok },
 	{ "t_abort_bad", role_abort_bad },
+	{ "t_ptview", role_ptview },
 	{ "t_regs_b", role_regs_b },
 };
 

@@ -262,6 +262,16 @@ static void demo_dma(void)
  * stride bytes, assuming nothing else was ever mapped in the gigabytes it
  * spans: one level-0 table per 2 MiB touched, one level-1 per 1 GiB.
  */
+/*
+ * Frames the kernel spends on the domain's behalf for touching pages every
+ * stride in [va, va+size): page-table pages (one per 2 MiB and per 1 GiB
+ * touched) and page-table view pages (one per 2 MiB touched: a view page
+ * holds the 512 entries of a 2 MiB range; see RIVET_PTVIEW_VA). Both stay
+ * with the domain after an unmap.
+ */
+/* Kernel pages for the VM manager's own tables (page tables and view). */
+#define VIEW_SLACK 2
+
 static unsigned long table_pages(uintptr_t va, size_t size, size_t stride)
 {
 	unsigned long n = 0;
@@ -269,7 +279,7 @@ static unsigned long table_pages(uintptr_t va, size_t size, size_t stride)
 
 	for (a = va; a < va + size; a += stride) {
 		if (a / MiB_2 != last2m)
-			n++, last2m = a / MiB_2;
+			n += 2, last2m = a / MiB_2;
 		if (a / GIB != last1g)
 			n++, last1g = a / GIB;
 	}
@@ -315,8 +325,10 @@ static void demo_demand(void)
 	printf("BENCH vm_demand_fault_sparse %lu insns\n",
 	       (unsigned long)((t1 - t0) - (t2 - t1)) / SPARSE_TOUCH);
 	report("demand_64m_sparse_reads_back", back, "%ld %ld", 0, 0);
+	/* The VM manager's own table pages may need a view page too. */
 	report("demand_64m_sparse",
-	       s1.faults - s0.faults == SPARSE_TOUCH && f1 - f0 == expect,
+	       s1.faults - s0.faults == SPARSE_TOUCH && f1 - f0 >= expect &&
+		       f1 - f0 <= expect + VIEW_SLACK,
 	       "%ld faults, %ld frames", (long)(s1.faults - s0.faults),
 	       (long)(f1 - f0));
 	report("demand_untouched_page_reads_zero",
@@ -330,7 +342,9 @@ static void demo_demand(void)
 	f2 = my_frames();
 	/* Page-table pages stay with the domain; data frames all go. */
 	report("munmap_returns_frames",
-	       f2 == f0 + pt + (s2.table_frames - s0.table_frames) &&
+	       f2 >= f0 + pt + (s2.table_frames - s0.table_frames) &&
+		       f2 <= f0 + pt + (s2.table_frames - s0.table_frames) +
+				     VIEW_SLACK &&
 		       s2.frames == s0.frames && s2.pages == s0.pages,
 	       "%ld frames, was %ld", (long)f2, (long)f0);
 	report("munmap_frees_slots",
@@ -612,7 +626,7 @@ static void demo_heap(void)
 	printf("vmdemo: malloc(1 MiB) at %p: %lu frames more\n", (void *)p,
 	       f1 - f0);
 	report("heap_frames_follow_use",
-	       f1 - f0 >= pages && f1 - f0 <= pages + 4, "%ld frames",
+	       f1 - f0 >= pages && f1 - f0 <= pages + 6, "%ld frames",
 	       (long)(f1 - f0), 0);
 	free(p);
 	q = malloc(size);

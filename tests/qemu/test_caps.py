@@ -93,3 +93,12 @@ def test_abort_protocol_both_ways(tmp_path):
         "ignoring_domain_loses_frames_by_force"])
     assert b.has(r"abort: t_abort_bad returned 0 of 3 frames by the "
                  r"deadline; took 3")
+
+
+def test_domain_reads_its_own_page_table_view(tmp_path):
+    b = run_suite(tmp_path, conf(("t_ptview", ["memory = 4M"])))
+    assert_all_pass(b, ["view_shows_text_read_execute",
+                        "view_empty_where_nothing_mapped",
+                        "view_shows_new_mapping", "view_clears_on_unmap",
+                        "view_is_read_only",
+                        "view_covers_each_page_of_a_megapage"])

@@ -60,6 +60,13 @@ long rivet_domain_lookup(const char *name);
  */
 long rivet_yield_to_name(const char *name);
 
+/*
+ * The leaf PTE (Sv39 format) that maps va in this domain, read from the
+ * kernel's read-only page-table view without a system call; 0 if va is
+ * unmapped or outside the view (at or above RIVET_MAP_TOP).
+ */
+uint64_t rivet_pte(uintptr_t va);
+
 /* Flushes the console and ends the domain with status. No atexit(). */
 __attribute__((noreturn)) void rivet_exit(int status);
 

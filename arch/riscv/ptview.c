@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/* The page-table view; see ptview.h and include/rivet/abi.h. */
+#include "arch/riscv/ptview.h"
+
+#include "arch/riscv/memlayout.h"
+#include "arch/riscv/pte.h"
+#include "arch/riscv/uvm.h"
+#include "kernel/domain.h"
+#include <rivet/abi.h>
+#include <rivet/errno.h>
+
+#define ENTRIES_PER_PAGE (PAGE_SIZE / sizeof(uint64_t))
+
+_Static_assert(RIVET_PTVIEW_VA + RIVET_PTVIEW_PAGES * 4096UL <=
+		       RIVET_PTVIEW_DIR_VA,
+	       "the view ends before its bitmap");
+_Static_assert(RIVET_PTVIEW_DIR_VA + RIVET_PTVIEW_DIR_PAGES * 4096UL <
+		       RIVET_STACK_TOP - RIVET_STACK_PAGES * 4096UL,
+	       "the bitmap ends below the stack");
+
+/* Kernel address of the user page at va, or NULL if unmapped. */
+static uint64_t *kva_of(const struct domain *d, uint64_t va)
+{
+	uint64_t pa, perm;
+
+	if (uvm_lookup(d, va, &pa, &perm))
+		return 0;
+	return phys_to_virt(pa);
+}
+
+/* Maps a fresh zeroed read-only page at va for the view. */
+static int map_view_page(struct domain *d, uint64_t va)
+{
+	uint64_t pa;
+	int rc = domain_frame_alloc(d, &pa);
+
+	if (rc)
+		return rc;
+	rc = uvm_map_page(d, va, pa, PTE_R);
+	if (rc)
+		domain_frame_free(d, pa);
+	return rc;
+}
+
+int ptview_init(struct domain *d)
+{
+	uint64_t i;
+	int rc;
+
+	for (i = 0; i < RIVET_PTVIEW_DIR_PAGES; i++) {
+		rc = map_view_page(d, RIVET_PTVIEW_DIR_VA + i * PAGE_SIZE);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int ptview_prepare(struct domain *d, uint64_t va, uint64_t npages)
+{
+	uint64_t first = (va >> PAGE_SHIFT) / ENTRIES_PER_PAGE;
+	uint64_t last = ((va >> PAGE_SHIFT) + npages - 1) / ENTRIES_PER_PAGE;
+	uint64_t n;
+	int rc;
+
+	if (!npages || va >= RIVET_MAP_TOP)
+		return 0;
+	for (n = first; n <= last && n < RIVET_PTVIEW_PAGES; n++) {
+		uint64_t *dir = kva_of(d, RIVET_PTVIEW_DIR_VA +
+						  (n / 32768) * PAGE_SIZE);
+
+		if (!dir)
+			return E_NOMEM; /* no view: created without one */
+		if (dir[(n % 32768) / 64] & (1ULL << (n % 64)))
+			continue;
+		rc = map_view_page(d, RIVET_PTVIEW_VA + n * PAGE_SIZE);
+		if (rc)
+			return rc;
+		dir[(n % 32768) / 64] |= 1ULL << (n % 64);
+	}
+	return 0;
+}
+
+void ptview_set(struct domain *d, uint64_t va, uint64_t npages, uint64_t pte)
+{
+	uint64_t page = va >> PAGE_SHIFT, i;
+	uint64_t *view = 0;
+
+	for (i = 0; i < npages && page + i < (RIVET_MAP_TOP >> PAGE_SHIFT);
+	     i++) {
+		uint64_t idx = page + i;
+
+		if (!view || idx % ENTRIES_PER_PAGE == 0)
+			view = kva_of(d, RIVET_PTVIEW_VA +
+						 idx / ENTRIES_PER_PAGE *
+							 PAGE_SIZE);
+		if (!view)
+			continue; /* never prepared: nothing was mapped here */
+		view[idx % ENTRIES_PER_PAGE] =
+			pte ? pte + (i << PTE_PPN_SHIFT) : 0;
+	}
+}
