@@ -62,6 +62,12 @@ struct domain {
 	struct frame_mapping *maps; /* pool, one record per slot */
 	uint32_t maps_free;
 
+	/* The page-table view (arch/riscv/ptview.c): kernel addresses of
+	 * the bitmap pages, and of the view page used last. */
+	uint64_t *ptview_dir[4];
+	uint64_t *ptview_last;
+	uint64_t ptview_last_n;
+
 	/* A pending abort-protocol request to this domain (kernel/abort.c). */
 	uint64_t abort_want, abort_base, abort_deadline;
 	struct domain *abort_from;

@@ -14,18 +14,15 @@
 _Static_assert(RIVET_PTVIEW_VA + RIVET_PTVIEW_PAGES * 4096UL <=
 		       RIVET_PTVIEW_DIR_VA,
 	       "the view ends before its bitmap");
+_Static_assert(RIVET_PTVIEW_DIR_PAGES <= 4, "struct domain's ptview_dir");
 _Static_assert(RIVET_PTVIEW_DIR_VA + RIVET_PTVIEW_DIR_PAGES * 4096UL <
 		       RIVET_STACK_TOP - RIVET_STACK_PAGES * 4096UL,
 	       "the bitmap ends below the stack");
 
 /* Kernel address of the user page at va, or NULL if unmapped. */
-static uint64_t *kva_of(const struct domain *d, uint64_t va)
+static inline uint64_t *kva_of(const struct domain *d, uint64_t va)
 {
-	uint64_t pa, perm;
-
-	if (uvm_lookup(d, va, &pa, &perm))
-		return 0;
-	return phys_to_virt(pa);
+	return uvm_kva(d, va);
 }
 
 /* Maps a fresh zeroed read-only page at va for the view. */
@@ -51,11 +48,26 @@ int ptview_init(struct domain *d)
 		rc = map_view_page(d, RIVET_PTVIEW_DIR_VA + i * PAGE_SIZE);
 		if (rc)
 			return rc;
+		d->ptview_dir[i] =
+			kva_of(d, RIVET_PTVIEW_DIR_VA + i * PAGE_SIZE);
 	}
+	d->ptview_last = 0;
+	d->ptview_last_n = ~0UL;
 	return 0;
 }
 
-int ptview_prepare(struct domain *d, uint64_t va, uint64_t npages)
+/* Kernel address of view page n (NULL if absent), cached per domain:
+ * consecutive mappings land in the same view page. */
+static uint64_t *view_page(struct domain *d, uint64_t n)
+{
+	if (n != d->ptview_last_n) {
+		d->ptview_last = kva_of(d, RIVET_PTVIEW_VA + n * PAGE_SIZE);
+		d->ptview_last_n = d->ptview_last ? n : ~0UL;
+	}
+	return d->ptview_last;
+}
+
+int ptview_prepare_slow(struct domain *d, uint64_t va, uint64_t npages)
 {
 	uint64_t first = (va >> PAGE_SHIFT) / ENTRIES_PER_PAGE;
 	uint64_t last = ((va >> PAGE_SHIFT) + npages - 1) / ENTRIES_PER_PAGE;
@@ -65,8 +77,7 @@ int ptview_prepare(struct domain *d, uint64_t va, uint64_t npages)
 	if (!npages || va >= RIVET_MAP_TOP)
 		return 0;
 	for (n = first; n <= last && n < RIVET_PTVIEW_PAGES; n++) {
-		uint64_t *dir = kva_of(d, RIVET_PTVIEW_DIR_VA +
-						  (n / 32768) * PAGE_SIZE);
+		uint64_t *dir = d->ptview_dir[n / 32768];
 
 		if (!dir)
 			return E_NOMEM; /* no view: created without one */
@@ -80,7 +91,8 @@ int ptview_prepare(struct domain *d, uint64_t va, uint64_t npages)
 	return 0;
 }
 
-void ptview_set(struct domain *d, uint64_t va, uint64_t npages, uint64_t pte)
+void ptview_set_slow(struct domain *d, uint64_t va, uint64_t npages,
+		     uint64_t pte)
 {
 	uint64_t page = va >> PAGE_SHIFT, i;
 	uint64_t *view = 0;
@@ -90,9 +102,7 @@ void ptview_set(struct domain *d, uint64_t va, uint64_t npages, uint64_t pte)
 		uint64_t idx = page + i;
 
 		if (!view || idx % ENTRIES_PER_PAGE == 0)
-			view = kva_of(d, RIVET_PTVIEW_VA +
-						 idx / ENTRIES_PER_PAGE *
-							 PAGE_SIZE);
+			view = view_page(d, idx / ENTRIES_PER_PAGE);
 		if (!view)
 			continue; /* never prepared: nothing was mapped here */
 		view[idx % ENTRIES_PER_PAGE] =

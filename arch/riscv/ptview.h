@@ -10,7 +10,8 @@
 
 #include <stdint.h>
 
-struct domain;
+#include "kernel/domain.h"
+#include <rivet/abi.h>
 
 /* Maps the (empty) bitmap pages; at domain creation. */
 int ptview_init(struct domain *d);
@@ -19,10 +20,32 @@ int ptview_init(struct domain *d);
  * Makes sure view pages exist for [va, va + npages pages), so that a map
  * that follows cannot fail for want of them. E_NOMEM past the quota.
  */
-int ptview_prepare(struct domain *d, uint64_t va, uint64_t npages);
+int ptview_prepare_slow(struct domain *d, uint64_t va, uint64_t npages);
+
+static inline int ptview_prepare(struct domain *d, uint64_t va, uint64_t npages)
+{
+	uint64_t n = va >> 21; /* the view page: 512 entries, 2 MiB */
+
+	/* One page in a range already in view: the common case, inline. */
+	if (npages == 1 && va < RIVET_MAP_TOP &&
+	    (d->ptview_dir[n / 32768][(n % 32768) / 64] >> (n % 64)) & 1)
+		return 0;
+	return ptview_prepare_slow(d, va, npages);
+}
 
 /* Records pte (0: unmapped) for each page of [va, va + npages pages);
  * pte's physical page number advances with the page. */
-void ptview_set(struct domain *d, uint64_t va, uint64_t npages, uint64_t pte);
+void ptview_set_slow(struct domain *d, uint64_t va, uint64_t npages,
+		     uint64_t pte);
+
+static inline void ptview_set(struct domain *d, uint64_t va, uint64_t npages,
+			      uint64_t pte)
+{
+	if (npages == 1 && (va >> 21) == d->ptview_last_n) {
+		d->ptview_last[(va >> 12) & 511] = pte;
+		return;
+	}
+	ptview_set_slow(d, va, npages, pte);
+}
 
 #endif

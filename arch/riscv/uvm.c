@@ -29,6 +29,11 @@ static struct pt_ops uvm_ops(struct domain *d)
 				.ctx = d };
 }
 
+uint64_t uvm_root_pa(const struct domain *d)
+{
+	return d->root_pa;
+}
+
 int uvm_create(struct domain *d)
 {
 	uint64_t *root, *kroot = phys_to_virt(vm_kernel_root());

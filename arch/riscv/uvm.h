@@ -12,6 +12,9 @@
 
 struct domain;
 
+/* The root table of d's address space (kernel/domain.h has the struct). */
+uint64_t uvm_root_pa(const struct domain *d);
+
 /* Creates d's empty address space (root table charged to d). */
 int uvm_create(struct domain *d);
 
@@ -28,6 +31,12 @@ int uvm_map_range(struct domain *d, uint64_t va, uint64_t pa, uint64_t size,
  * E_EXIST if va is already mapped (nothing changes), or E_NOMEM.
  */
 int uvm_map_page(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm);
+
+/*
+ * Kernel address of the user page mapped at va (any permission), or NULL:
+ * a direct walk for the kernel's own bookkeeping (the page-table view).
+ */
+static inline void *uvm_kva(const struct domain *d, uint64_t va);
 
 /* Removes the mappings of [va, va+size) and flushes them from the TLB. */
 int uvm_unmap(struct domain *d, uint64_t va, uint64_t size);
@@ -58,6 +67,28 @@ static inline void uvm_flush_asid(uint16_t asid)
 {
 	__asm__ volatile("sfence.vma zero, %0" ::"r"((uint64_t)asid)
 			 : "memory");
+}
+
+#include "arch/riscv/memlayout.h"
+#include "arch/riscv/pte.h"
+
+static inline void *uvm_kva(const struct domain *d, uint64_t va)
+{
+	const uint64_t *t = phys_to_virt(uvm_root_pa(d));
+	uint64_t e;
+	int level;
+
+	for (level = 2; level >= 0; level--) {
+		e = t[(va >> (12 + 9 * level)) & 0x1ff];
+		if (!(e & PTE_V))
+			return 0;
+		if (pte_is_leaf(e))
+			return (char *)phys_to_virt(pte_pa(e)) +
+			       (va & ((1UL << (12 + 9 * level)) - 1) &
+				~0xfffUL);
+		t = phys_to_virt(pte_pa(e));
+	}
+	return 0;
 }
 
 #endif

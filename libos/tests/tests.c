@@ -832,7 +832,6 @@ static void role_abort_bad(void)
 	EXPECT_EQ("unforced_page_still_there", *(volatile uint32_t *)VA_A, 0);
 }
 
-
 /* --------------------------------------------------- page-table view --- */
 
 #define PTE_V_ 0x1UL
@@ -850,8 +849,8 @@ static void role_ptview(void)
 
 	catch_page_faults();
 	report("view_shows_text_read_execute",
-	       (text & 0x1f) == (PTE_V_ | PTE_R_ | PTE_X_ | PTE_U_), "pte 0x%lx",
-	       (long)text, 0);
+	       (text & 0x1f) == (PTE_V_ | PTE_R_ | PTE_X_ | PTE_U_),
+	       "pte 0x%lx", (long)text, 0);
 	EXPECT_EQ("view_empty_where_nothing_mapped", rivet_pte(VA_A), 0);
 	sys_map(slot, VA_A, 3);
 	pte = rivet_pte(VA_A);
@@ -861,8 +860,8 @@ static void role_ptview(void)
 	       "pte 0x%lx", (long)pte, 0);
 	sys_unmap(slot, VA_A);
 	EXPECT_EQ("view_clears_on_unmap", rivet_pte(VA_A), 0);
-	report("view_is_read_only", touch_store_faults(RIVET_PTVIEW_VA +
-						       (VA_A >> 12) * 8),
+	report("view_is_read_only",
+	       touch_store_faults(RIVET_PTVIEW_VA + (VA_A >> 12) * 8),
 	       "faults %ld", faults_seen, 0);
 	r = sys2_frame_alloc(RIVET_FRAME_ANY, 512, 512);
 	sys_map(r.val, VA_MEGA, 1);

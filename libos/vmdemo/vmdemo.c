@@ -344,7 +344,7 @@ static void demo_demand(void)
 	report("munmap_returns_frames",
 	       f2 >= f0 + pt + (s2.table_frames - s0.table_frames) &&
 		       f2 <= f0 + pt + (s2.table_frames - s0.table_frames) +
-				     VIEW_SLACK &&
+				       VIEW_SLACK &&
 		       s2.frames == s0.frames && s2.pages == s0.pages,
 	       "%ld frames, was %ld", (long)f2, (long)f0);
 	report("munmap_frees_slots",
