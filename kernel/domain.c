@@ -224,11 +224,16 @@ void domain_grant_peers(struct domain *d, const struct bootconf_domain *conf)
 		/* A peer that did not start still takes its slot, with no
 		 * rights, so slot numbers stay as the configuration says. */
 		/* W on a domain capability is control: the abort protocol. */
-		cap_create(&d->cs, CAP_DOMAIN,
-			   !ok			   ? 0
-			   : conf->peer_control[i] ? CAP_GRANT | CAP_W
-						   : CAP_GRANT,
-			   ok ? p->id : 0, 0, &slot);
+		if (cap_create(&d->cs, CAP_DOMAIN,
+			       !ok		       ? 0
+			       : conf->peer_control[i] ? CAP_GRANT | CAP_W
+						       : CAP_GRANT,
+			       ok ? p->id : 0, 0, &slot)) {
+			pr_err("launch: domain %s: no free slot for peer %s "
+			       "(slots too few)\n",
+			       d->name, conf->peers[i]);
+			continue;
+		}
 		if (!ok)
 			pr_warn("launch: domain %s: peer %s is not running; "
 				"its "

@@ -10,6 +10,7 @@
 #include "kernel/frame.h"
 #include "kernel/lib/string.h"
 #include "kernel/mem.h"
+#include "kernel/printk.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
@@ -99,6 +100,30 @@ static int range_free(const struct domain *d, uint64_t va, uint64_t size)
 	return 0;
 }
 
+/*
+ * A map that failed part-way (no table page left in the quota) leaves a
+ * prefix mapped. The range was free before, so whatever is mapped in it
+ * now is ours: remove it leaf by leaf, whatever each leaf's size.
+ */
+static void undo_partial_map(struct domain *d, uint64_t va, uint64_t size)
+{
+	uint64_t off = 0;
+
+	while (off < size) {
+		uint64_t pa, pte, step = PAGE_SIZE;
+		unsigned level;
+
+		if (!uvm_lookup_leaf(d, va + off, &pa, &pte, &level)) {
+			step = 1UL << (12 + 9 * level);
+			if (uvm_unmap(d, va + off, step))
+				pr_err("frame_cap: cannot undo a mapping at "
+				       "0x%llx\n",
+				       (unsigned long long)(va + off));
+		}
+		off += step;
+	}
+}
+
 _Static_assert(PTE_R == RIVET_CAP_R << 1 && PTE_W == RIVET_CAP_W << 1 &&
 		       PTE_X == RIVET_CAP_X << 1,
 	       "rights map onto PTE bits");
@@ -145,12 +170,7 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		return rc;
 	rc = uvm_map_range(d, vaddr, c->object, size, perm);
 	if (rc) {
-		/* Out of quota for a table page part-way: undo what was done. */
-		uint64_t off, pa, p;
-
-		for (off = 0; off < size; off += PAGE_SIZE)
-			if (!uvm_lookup(d, vaddr + off, &pa, &p))
-				uvm_unmap(d, vaddr + off, PAGE_SIZE);
+		undo_partial_map(d, vaddr, size);
 		return rc;
 	}
 record:

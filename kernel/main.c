@@ -9,9 +9,11 @@
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/timer.h"
+#include "arch/riscv/uvm.h"
 #include "kernel/bootargs.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
+#include "kernel/domain.h"
 #include "kernel/initramfs.h"
 #include "kernel/launch.h"
 #include "kernel/machine.h"
@@ -171,7 +173,8 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 	print_banner(hartid, load_pa, dtb_pa);
 	if (mem_init(&machine, load_pa, dtb_pa)) /* page table, frames */
 		machine_stop_failure();
-	setup_console(); /* UART from stdout-path */
+	setup_console();	     /* UART from stdout-path */
+	uvm_probe_asids(DOMAIN_MAX); /* one ASID per domain? */
 	if (cpu_init(&machine, (uint32_t)hartid) < 0) /* harts */
 		machine_stop_failure();
 	setup_timer(hartid);		      /* Sstc or SBI TIME */

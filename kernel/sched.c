@@ -130,7 +130,9 @@ static void switch_to(struct domain *d, uint64_t slice_end)
 		     (prev->ctx.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) ||
 		    (d->ctx.sstatus & SSTATUS_FS))
 			fpu_switch(prev, d);
-		csr_write(satp, d->satp); /* own ASID: no flush */
+		csr_write(satp, d->satp); /* own ASID: no flush, */
+		if (uvm_asid_flush)	  /* unless ASIDs are too few */
+			local_flush_tlb_all();
 	}
 	h->current = d;
 	d->slice_end = slice_end;

@@ -14,6 +14,7 @@
 #include "kernel/cap_syscall.h"
 #include "kernel/domain.h"
 #include "kernel/frame_cap.h"
+#include "kernel/lib/string.h"
 #include "kernel/frame.h"
 #include "kernel/mem.h"
 #include "kernel/printk.h"
@@ -23,6 +24,8 @@
 #include <rivet/syscall.h>
 
 #define DEBUG_WRITE_MAX 4096
+
+void fpu_restore(const uint64_t *regs);
 
 typedef long (*syscall_fn)(struct domain *d, const uint64_t *a, uint64_t *val);
 
@@ -74,6 +77,9 @@ static long ksys_notify(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	struct domain *t = domain_by_id((long)a[0]);
 
+	/* The top bits are the kernel's (revocation, abort protocol). */
+	if (a[1] & RIVET_EVENT_KERNEL_MASK)
+		return E_PERM;
 	if (!t || (t->state != DOMAIN_RUNNABLE && t->state != DOMAIN_WAITING))
 		return E_NOENT;
 	return sched_notify(t, a[1]);
@@ -125,10 +131,19 @@ static long ksys_domain_lookup(struct domain *d, const uint64_t *a,
 	return 0;
 }
 
+/*
+ * Turns FP on for the caller with every FP register zero: the registers
+ * may still hold the previous domain's values (FP state is only switched
+ * for domains that use it), so they are cleared here, on the one way in.
+ */
 static long ksys_fp_enable(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	if (!(d->ctx.sstatus & (3UL << 13)))
-		d->ctx.sstatus |= 1UL << 13; /* Initial: registers are zero */
+	if (d->ctx.sstatus & SSTATUS_FS)
+		return 0;
+	memset(d->fp, 0, sizeof(d->fp));
+	csr_set(sstatus, SSTATUS_FS_DIRTY);
+	fpu_restore(d->fp);
+	d->ctx.sstatus |= SSTATUS_FS_INIT; /* Initial: registers are zero */
 	return 0;
 }
 
@@ -158,8 +173,7 @@ static long ksys_kstat(struct domain *d, const uint64_t *a, uint64_t *val)
 	}
 }
 
-static long ksys_frame_alloc(struct domain *d, const uint64_t *a,
-			     uint64_t *val)
+static long ksys_frame_alloc(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	uint32_t slot;
 	long rc = frame_cap_alloc(d, a[0], a[1], a[2], &slot);
@@ -183,8 +197,7 @@ static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
 }
 
 /* Maps entries one by one, stopping at the first error; a1 = how many. */
-static long ksys_map_batch(struct domain *d, const uint64_t *a,
-			   uint64_t *val)
+static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	struct rivet_map_entry e[16];
 	uint64_t uva = a[0], count = a[1], done = 0;
@@ -212,20 +225,17 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a,
 	return rc;
 }
 
-static long ksys_cap_derive(struct domain *d, const uint64_t *a,
-			    uint64_t *val)
+static long ksys_cap_derive(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return cap_sys_derive(d, a[0], a[1], a[2], a[3], val);
 }
 
-static long ksys_cap_delete(struct domain *d, const uint64_t *a,
-			    uint64_t *val)
+static long ksys_cap_delete(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return cap_sys_delete(d, a[0]);
 }
 
-static long ksys_cap_revoke(struct domain *d, const uint64_t *a,
-			    uint64_t *val)
+static long ksys_cap_revoke(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return cap_sys_revoke(d, a[0], val);
 }

@@ -77,9 +77,17 @@ int pt_map(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t pa,
 		while (level > 0 && (((va | pa) & (level_size(level) - 1)) ||
 				     size < level_size(level)))
 			level--;
-		rc = pt_slot(ops, root, va, level, &slot);
-		if (rc)
-			return rc;
+		/* A table already there (say, left empty by an unmap) means
+		 * smaller pages here, not a clash. */
+		for (;;) {
+			rc = pt_slot(ops, root, va, level, &slot);
+			if (rc)
+				return rc;
+			if (level == 0 || !(*slot & PTE_V) ||
+			    pte_is_leaf(*slot))
+				break;
+			level--;
+		}
 		if (*slot & PTE_V)
 			return E_EXIST;
 		*slot = pte_leaf(pa, perm);

@@ -162,6 +162,8 @@ from_user:
 	sd	t0, UC_FAULTS(sp)
 	ld	t0, UC_EXC_ENTRY(sp)
 	csrw	sepc, t0			/* enter the handler ... */
+	li	t0, 0				/* no kernel address leaves */
+	li	t1, 0				/* in t0/t1 */
 	csrrw	sp, sscratch, sp		/* ... with the user's sp */
 	sret
 
@@ -239,6 +241,9 @@ user_yield:
 	csrr	t1, sstatus
 	bltz	t1, yield_full			/* SD: FS (or VS/XS, never on) is
 						   Dirty: d's FP state to save */
+	lwu	t1, uvm_asid_flush
+	bnez	t1, yield_full			/* too few ASID bits: the C path
+						   flushes the TLB on a switch */
 	lla	t1, sched_harts			/* hart 0 runs every domain */
 	ld	a1, DOMAIN_SLICE_END(sp)
 	ld	t2, HART_SCHED_ARMED(t1)

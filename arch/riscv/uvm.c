@@ -8,6 +8,7 @@
 #include "arch/riscv/pte.h"
 #include "kernel/domain.h"
 #include "kernel/lib/string.h"
+#include "kernel/printk.h"
 #include "kernel/vm.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
@@ -27,6 +28,30 @@ static struct pt_ops uvm_ops(struct domain *d)
 	return (struct pt_ops){ .alloc = uvm_alloc_table,
 				.va = uvm_table_va,
 				.ctx = d };
+}
+
+uint32_t uvm_asid_flush;
+
+void uvm_probe_asids(unsigned domains_max)
+{
+	uint64_t old = csr_read(satp), bits;
+	unsigned n = 0;
+
+	/* Unimplemented ASID bits read back as zero (privileged spec). The
+	 * kernel's own mappings are global, so this write is harmless. */
+	csr_write(satp, old | 0xffffUL << 44);
+	bits = csr_read(satp) >> 44 & 0xffff;
+	csr_write(satp, old);
+	local_flush_tlb_all();
+	while (bits & 1) {
+		n++;
+		bits >>= 1;
+	}
+	uvm_asid_flush = (1UL << n) <= domains_max;
+	pr_info("vm: %u ASID bits: %s\n", n,
+		uvm_asid_flush ? "too few for one per domain, flushing the TLB "
+				 "on every switch"
+			       : "one per domain, no flush on a switch");
 }
 
 uint64_t uvm_root_pa(const struct domain *d)
@@ -141,6 +166,16 @@ int uvm_lookup(const struct domain *d, uint64_t va, uint64_t *pa,
 		return E_RANGE;
 	*perm = pte & (PTE_R | PTE_W | PTE_X);
 	return 0;
+}
+
+int uvm_lookup_leaf(const struct domain *d, uint64_t va, uint64_t *pa,
+		    uint64_t *pte, unsigned *level)
+{
+	struct pt_ops ops = uvm_ops((struct domain *)d);
+
+	if (va >= RIVET_USER_TOP)
+		return E_RANGE;
+	return pt_lookup(&ops, d->root_pa, va, pa, pte, level);
 }
 
 /* Frees the tables below table (at level) and the frames they map. */

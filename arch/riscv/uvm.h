@@ -12,6 +12,15 @@
 
 struct domain;
 
+/*
+ * Set when the hart has fewer ASID bits than domains need: every address
+ * space switch must then flush the TLB (uvm_probe_asids decides).
+ */
+extern uint32_t uvm_asid_flush;
+
+/* Finds how many ASID bits satp implements and logs it; once at boot. */
+void uvm_probe_asids(unsigned domains_max);
+
 /* The root table of d's address space (kernel/domain.h has the struct). */
 uint64_t uvm_root_pa(const struct domain *d);
 
@@ -47,6 +56,10 @@ int uvm_unmap(struct domain *d, uint64_t va, uint64_t size);
  */
 int uvm_lookup(const struct domain *d, uint64_t va, uint64_t *pa,
 	       uint64_t *perm);
+
+/* Like uvm_lookup, with the leaf PTE and its level (0: 4 KiB). */
+int uvm_lookup_leaf(const struct domain *d, uint64_t va, uint64_t *pa,
+		    uint64_t *pte, unsigned *level);
 
 /* Frees every frame mapped in d's user half and every table page. */
 void uvm_destroy(struct domain *d);

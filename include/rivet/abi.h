@@ -85,6 +85,8 @@
  * abort_deadline), and, for the asker, the answer (abort_result). */
 #define RIVET_EVENT_ABORT      (1UL << 62)
 #define RIVET_EVENT_ABORT_DONE (1UL << 61)
+/* Bits only the kernel sets; SYS_notify refuses them (E_PERM). */
+#define RIVET_EVENT_KERNEL_MASK (0xffUL << 56)
 #define RIVET_REVOKED_RING  16
 
 #ifndef __ASSEMBLY__

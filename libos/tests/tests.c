@@ -872,6 +872,85 @@ static void role_ptview(void)
 	       "pte 0x%lx", (long)pte, 0);
 }
 
+/* ------------------------------------------------ review regressions --- */
+
+static void role_fp_victim(void)
+{
+	fs0_set(0x5ec2e75ec2e75ec2UL); /* FP on, a secret in fs0 */
+	sys_yield(rivet_domain_lookup("t_fp_thief"));
+}
+
+static void role_fp_thief(void)
+{
+	/* The first FP instruction enables FP lazily: it must see zeros. */
+	EXPECT_EQ("fp_enable_starts_with_zeroed_registers", fs0_get(), 0);
+}
+
+#define VA_1G_EDGE 0xfffe00000UL /* 2 MiB below 64 GiB */
+
+static void role_map_undo(void)
+{
+	struct rivet_ret big = sys2_frame_alloc(RIVET_FRAME_ANY, 1024, 512);
+	unsigned long singles[16];
+	int n = 0, failures_seen = 0, clean = 1;
+	long rc;
+
+	catch_page_faults();
+	/* Use up the quota, keeping the last frames' slots to give back. */
+	for (;;) {
+		struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+
+		if (r.rc)
+			break;
+		singles[n++ % 16] = r.val;
+	}
+	/*
+	 * Give back one frame at a time and retry a 4 MiB map across a 1 GiB
+	 * line: it needs two view pages and two page tables, so it fails at
+	 * every point on the way, once after mapping the first half. Every
+	 * failure must leave nothing mapped.
+	 */
+	while ((rc = sys_map(big.val, VA_1G_EDGE, 3)) == E_NOMEM && n > 0) {
+		failures_seen++;
+		clean = clean && touch_faults(VA_1G_EDGE) &&
+			sys2_kstat(KSTAT_MY_MAPPINGS).val == 0;
+		sys_cap_delete(singles[--n % 16]);
+	}
+	EXPECT_EQ("map_succeeds_once_quota_allows", rc, 0);
+	report("failed_maps_leave_nothing_mapped", clean && failures_seen >= 3,
+	       "%ld failures seen", failures_seen, 0);
+	EXPECT_EQ("map_across_1g_reaches_the_end",
+		  (*(volatile uint32_t *)(VA_1G_EDGE + 0x3ffffcUL) = 5,
+		   *(volatile uint32_t *)(VA_1G_EDGE + 0x3ffffcUL)),
+		  5);
+}
+
+static void role_map_left_table(void)
+{
+	struct rivet_ret one = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	struct rivet_ret big = sys2_frame_alloc(RIVET_FRAME_ANY, 1024, 512);
+
+	catch_page_faults();
+	/* Leaves an empty page table at VA_MEGA + 2 MiB. */
+	sys_map(one.val, VA_MEGA + 0x200000UL, 3);
+	sys_unmap(one.val, VA_MEGA + 0x200000UL);
+	EXPECT_EQ("map_over_an_empty_table", sys_map(big.val, VA_MEGA, 3), 0);
+	*(volatile uint32_t *)(VA_MEGA + 0x3ffffcUL) = 9;
+	EXPECT_EQ("map_over_an_empty_table_reaches_the_end",
+		  *(volatile uint32_t *)(VA_MEGA + 0x3ffffcUL), 9);
+	sys_cap_delete(big.val);
+	report("deleted_run_is_unmapped_everywhere",
+	       touch_faults(VA_MEGA) && touch_faults(VA_MEGA + 0x200000UL),
+	       "faults %ld", faults_seen, 0);
+}
+
+static void role_notify_forger(void)
+{
+	EXPECT_EQ("notify_kernel_bits_refused",
+		  sys_notify(rivet_info()->domain_id, RIVET_EVENT_REVOKED),
+		  E_PERM);
+}
+
 /* ------------------------------------------------------------- roles --- */
 
 static const struct {
@@ -904,6 +983,11 @@ static const struct {
 	{ "t_abort_ok", role_abort_ok },
 	{ "t_abort_bad", role_abort_bad },
 	{ "t_ptview", role_ptview },
+	{ "t_fp_victim", role_fp_victim },
+	{ "t_fp_thief", role_fp_thief },
+	{ "t_map_undo", role_map_undo },
+	{ "t_map_left_table", role_map_left_table },
+	{ "t_notify_forger", role_notify_forger },
 	{ "t_regs_b", role_regs_b },
 };
 

@@ -102,3 +102,22 @@ def test_domain_reads_its_own_page_table_view(tmp_path):
                         "view_shows_new_mapping", "view_clears_on_unmap",
                         "view_is_read_only",
                         "view_covers_each_page_of_a_megapage"])
+
+
+def test_review_regressions(tmp_path):
+    """Found in review: FP registers leaking through lazy enable, a failed
+    multi-page map leaving a megapage behind, maps refused over an empty
+    table, forged kernel event bits."""
+    b = run_suite(tmp_path, conf(
+        ("t_fp_victim", ["memory = 1M"]), ("t_fp_thief", ["memory = 1M"]),
+        ("t_map_undo", ["memory = 6M"]),
+        ("t_map_left_table", ["memory = 6M"]),
+        ("t_notify_forger", ["memory = 1M"])))
+    assert_all_pass(b, ["fp_enable_starts_with_zeroed_registers",
+                        "map_succeeds_once_quota_allows",
+                        "failed_maps_leave_nothing_mapped",
+                        "map_across_1g_reaches_the_end",
+                        "map_over_an_empty_table",
+                        "map_over_an_empty_table_reaches_the_end",
+                        "deleted_run_is_unmapped_everywhere",
+                        "notify_kernel_bits_refused"])

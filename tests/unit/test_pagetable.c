@@ -414,7 +414,6 @@ static void pt_map_top_of_address_space_works(void **state)
 	assert_unmapped(0xffffffffffe00000ULL);
 }
 
-
 static void pt_unmap_removes_pages_and_megapages(void **state)
 {
 	uint64_t perm = PTE_R | PTE_W | PTE_U;
@@ -443,10 +442,31 @@ static void pt_unmap_refuses_partial_megapage_and_holes(void **state)
 	assert_int_equal(pt_map(&ops, root, 2 * MB, 0x80200000, 2 * MB, perm),
 			 0);
 	assert_int_equal(pt_unmap(&ops, root, 2 * MB, 0x1000), E_INVAL);
-	assert_int_equal(pt_unmap(&ops, root, 2 * MB + 0x1000, 0x1000), E_INVAL);
+	assert_int_equal(pt_unmap(&ops, root, 2 * MB + 0x1000, 0x1000),
+			 E_INVAL);
 	assert_maps(2 * MB, 0x80200000, 1, perm);
 	assert_int_equal(pt_unmap(&ops, root, 8 * MB, 0x1000), E_NOENT);
 	assert_int_equal(pt_unmap(&ops, root, 0x1001, 0x1000), E_INVAL);
+}
+
+static void pt_map_uses_small_pages_where_an_empty_table_was_left(void **state)
+{
+	uint64_t perm = PTE_R | PTE_W | PTE_U;
+
+	/* A 4 KiB mapping and unmap leave an empty level-0 table at 4 MiB. */
+	assert_int_equal(pt_map(&ops, root, 4 * MB, 0x80000000, 0x1000, perm),
+			 0);
+	assert_int_equal(pt_unmap(&ops, root, 4 * MB, 0x1000), 0);
+	/* 2 MiB-aligned on both sides: a megapage at 2 MiB, and 4 KiB pages
+	 * through the existing table at 4 MiB instead of E_EXIST. */
+	assert_int_equal(pt_map(&ops, root, 2 * MB, 0x80200000, 4 * MB, perm),
+			 0);
+	assert_maps(2 * MB, 0x80200000, 1, perm);
+	assert_maps(4 * MB, 0x80400000, 0, perm);
+	assert_maps(6 * MB - 0x1000, 0x805ff000, 0, perm);
+	assert_int_equal(pt_unmap(&ops, root, 2 * MB, 4 * MB), 0);
+	assert_unmapped(2 * MB);
+	assert_unmapped(5 * MB);
 }
 
 #define T(f) cmocka_unit_test_setup(f, setup_root)
@@ -454,6 +474,7 @@ static void pt_unmap_refuses_partial_megapage_and_holes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(pt_map_uses_small_pages_where_an_empty_table_was_left),
 		T(pt_unmap_removes_pages_and_megapages),
 		T(pt_unmap_refuses_partial_megapage_and_holes),
 		T(pt_map_uses_1g_page_when_aligned),
