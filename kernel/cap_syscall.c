@@ -9,6 +9,7 @@
 #include "kernel/abort.h"
 #include "kernel/domain.h"
 #include "kernel/frame_cap.h"
+#include "kernel/irq_cap.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
@@ -16,7 +17,8 @@
 _Static_assert(RIVET_CAP_R == CAP_R && RIVET_CAP_W == CAP_W &&
 		       RIVET_CAP_X == CAP_X && RIVET_CAP_GRANT == CAP_GRANT,
 	       "rights");
-_Static_assert(RIVET_CAP_FRAME == CAP_FRAME && RIVET_CAP_DOMAIN == CAP_DOMAIN,
+_Static_assert(RIVET_CAP_FRAME == CAP_FRAME && RIVET_CAP_DOMAIN == CAP_DOMAIN &&
+		       RIVET_CAP_IRQ == CAP_IRQ && RIVET_CAP_DEVICE == CAP_DEVICE,
 	       "types");
 
 void cap_deleted(void *ctx, cap_ref_t ref, const struct cap *c)
@@ -24,8 +26,10 @@ void cap_deleted(void *ctx, cap_ref_t ref, const struct cap *c)
 	struct domain *actor = ctx;
 	struct domain *holder = domain_by_id(cap_ref_space(ref));
 
-	if (c->type == CAP_FRAME)
-		frame_cap_deleted(ref, c);
+	if (c->type == CAP_FRAME || c->type == CAP_DEVICE)
+		frame_cap_deleted(ref, c); /* mappings, and frames if original */
+	if (c->type == CAP_IRQ)
+		irq_cap_deleted(ref, c);
 	if (holder && holder != actor)
 		domain_post_revoked(holder, cap_ref_slot(ref), c->type,
 				    c->object);

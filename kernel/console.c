@@ -22,6 +22,7 @@ static const struct uart_driver *const uart_drivers[] = {
 };
 
 static const struct uart_driver *active;
+static uint64_t active_base; /* physical address of its registers */
 
 static void console_putc(char c)
 {
@@ -84,5 +85,11 @@ int console_init(const struct machine *m, const char **why)
 		return rc;
 	}
 	active = drv;
+	active_base = u->base;
 	return 0;
+}
+
+bool console_uart_within(uint64_t base, uint64_t size)
+{
+	return active && active_base >= base && active_base - base < size;
 }

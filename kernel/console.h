@@ -6,6 +6,7 @@
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct machine;
@@ -27,6 +28,9 @@ void console_write(const char *s);
  * error with the console left on SBI; *why says why in words.
  */
 int console_init(const struct machine *m, const char **why);
+
+/* Does [base, base+size) hold the UART the kernel logs to? */
+bool console_uart_within(uint64_t base, uint64_t size);
 
 /* Name of the current console backend ("sbi", "8250", "sifive"). */
 const char *console_name(void);

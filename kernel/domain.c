@@ -20,6 +20,7 @@
 #include "kernel/frame.h"
 #include "kernel/abort.h"
 #include "kernel/cap_syscall.h"
+#include "kernel/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/sched.h"
 #include "kernel/mem.h"
@@ -307,12 +308,26 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 	return d;
 }
 
+static bool live(const struct domain *d);
+
+/* Every other live domain learns that d ended (RIVET_EVENT_PEER_EXIT). */
+static void tell_peers_exit(struct domain *d)
+{
+	unsigned i;
+
+	for (i = 0; i < ndomains; i++)
+		if (&domains[i] != d && live(&domains[i]))
+			sched_notify(&domains[i], RIVET_EVENT_PEER_EXIT);
+}
+
 void domain_destroy(struct domain *d, enum domain_state state)
 {
 	/* Capabilities first: their mappings, here and in other domains,
 	 * go, and frames this domain allocated return to the free list. */
 	abort_target_gone(d);
+	klog_owner_gone(d);
 	d->state = state;
+	d->timer_at = 0;
 	free_cspace(d);
 	uvm_destroy(d);
 	uvm_flush_asid(d->asid);
@@ -322,6 +337,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 		pr_err("domain %s: %llu frames still owned after teardown\n",
 		       d->name, (unsigned long long)d->used_frames);
 	domain_registry_update();
+	tell_peers_exit(d);
 }
 
 void domain_kill(struct domain *d, const char *fmt, ...)

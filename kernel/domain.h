@@ -68,6 +68,9 @@ struct domain {
 	uint64_t *ptview_last;
 	uint64_t ptview_last_n;
 
+	uint64_t timer_at; /* SYS_timer_event deadline, 0 if none */
+	uint8_t timer_bit;
+
 	/* A pending abort-protocol request to this domain (kernel/abort.c). */
 	uint64_t abort_want, abort_base, abort_deadline;
 	struct domain *abort_from;

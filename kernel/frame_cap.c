@@ -7,7 +7,9 @@
 #include "arch/riscv/ptview.h"
 #include "arch/riscv/uvm.h"
 #include "kernel/domain.h"
+#include "kernel/console.h"
 #include "kernel/frame.h"
+#include "kernel/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/mem.h"
 #include "kernel/printk.h"
@@ -142,9 +144,12 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 	if ((rights & RIVET_CAP_W) &&
 	    (!(rights & RIVET_CAP_R) || (rights & RIVET_CAP_X)))
 		return E_INVAL; /* W needs R; W^X always */
-	rc = cap_lookup(&d->cs, slot, CAP_FRAME, rights, &c);
+	rc = cap_lookup(&d->cs, slot, CAP_NULL, rights, &c);
 	if (rc)
 		return rc;
+	/* Frames, or device registers (their capabilities never carry X). */
+	if (c->type != CAP_FRAME && c->type != CAP_DEVICE)
+		return E_INVAL;
 	size = c->size * PAGE_SIZE;
 	if (vaddr & (PAGE_SIZE - 1) || vaddr >= RIVET_MAP_TOP ||
 	    size > RIVET_MAP_TOP - vaddr)
@@ -174,6 +179,8 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		return rc;
 	}
 record:
+	if (c->type == CAP_DEVICE && console_uart_within(c->object, size))
+		klog_take_over(d); /* the UART the kernel logs to */
 	ptview_set(d, vaddr, c->size, pte_leaf(c->object, perm | PTE_U));
 	idx = d->maps_free;
 	m = &d->maps[idx - 1];
@@ -189,10 +196,12 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr)
 {
 	uint32_t idx, prev = 0;
 	struct cap *c;
-	int rc = cap_lookup(&d->cs, slot, CAP_FRAME, 0, &c);
+	int rc = cap_lookup(&d->cs, slot, CAP_NULL, 0, &c);
 
 	if (rc)
 		return rc;
+	if (c->type != CAP_FRAME && c->type != CAP_DEVICE)
+		return E_INVAL;
 	for (idx = (uint32_t)c->user; idx; idx = d->maps[idx - 1].next) {
 		if (d->maps[idx - 1].va == vaddr)
 			break;

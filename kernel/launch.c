@@ -113,7 +113,100 @@ static bool launch_one(const struct initramfs *fs,
 	return true;
 }
 
-unsigned launch_domains(const struct initramfs *fs)
+/* Does [base, base+size) touch RAM? Device capabilities must not. */
+static bool overlaps_ram(const struct machine *m, uint64_t base,
+			 uint64_t size)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nmem; i++)
+		if (base < m->mem[i].base + m->mem[i].size &&
+		    m->mem[i].base < base + size)
+			return true;
+	return false;
+}
+
+/*
+ * The configuration's `device =` lines: a device capability for the
+ * node's first MMIO range and an interrupt capability per PLIC source,
+ * in the slots after the peers, listed in the info page. A device that
+ * cannot be granted is reported and skipped.
+ */
+static void grant_devices(struct domain *d, const struct bootconf_domain *c,
+			  const struct machine *m, const void *blob)
+{
+	static struct device_desc dev;
+	struct fdt_error err = { 0 };
+	unsigned i, j, n = 0;
+
+	for (i = 0; i < c->ndevices; i++) {
+		const char *name = c->devices[i];
+		uint64_t base, pages;
+		uint32_t slot, irq_slot = 0;
+		int rc = machine_device(blob, m->fdt_size, name, &dev, &err);
+
+		if (rc) {
+			pr_err("launch: domain %s: device %s: %s\n", d->name,
+			       name,
+			       rc == E_NOENT ? "no such enabled node or alias"
+					     : err.what);
+			continue;
+		}
+		if (dev.is_plic || !dev.nregs) {
+			pr_err("launch: domain %s: device %s: %s\n", d->name,
+			       name,
+			       dev.is_plic ? "the interrupt controller is the "
+					     "kernel's"
+					   : "has no registers");
+			continue;
+		}
+		base = dev.regs[0].base & ~(PAGE_SIZE - 1);
+		pages = (dev.regs[0].base + dev.regs[0].size - base +
+			 PAGE_SIZE - 1) / PAGE_SIZE;
+		if (overlaps_ram(m, base, pages * PAGE_SIZE) ||
+		    n == sizeof(d->info->devices) / sizeof(d->info->devices[0])) {
+			pr_err("launch: domain %s: device %s: %s\n", d->name,
+			       name,
+			       n ? "too many devices" : "its registers are RAM");
+			continue;
+		}
+		if (cap_create(&d->cs, CAP_DEVICE, CAP_R | CAP_W | CAP_GRANT,
+			       base, pages, &slot))
+			goto no_slots;
+		for (j = 0; j < dev.nirqs; j++) {
+			uint32_t s;
+
+			if (cap_create(&d->cs, CAP_IRQ, CAP_ALL, dev.irqs[j], 0,
+				       &s))
+				goto no_slots;
+			if (!j)
+				irq_slot = s;
+		}
+		strlcpy(d->info->devices[n].name, name,
+			sizeof(d->info->devices[n].name));
+		strlcpy(d->info->devices[n].compat, dev.compat,
+			sizeof(d->info->devices[n].compat));
+		d->info->devices[n].slot = slot;
+		d->info->devices[n].first_irq_slot = irq_slot;
+		d->info->devices[n].nirqs = dev.nirqs;
+		d->info->devices[n].mmio_offset =
+			(uint32_t)(dev.regs[0].base & (PAGE_SIZE - 1));
+		d->info->ndevices = ++n;
+		pr_info("launch: domain %s: device %s (%s) at 0x%llx, slot %u, "
+			"%u interrupt%s\n",
+			d->name, dev.path, dev.compat,
+			(unsigned long long)dev.regs[0].base, slot, dev.nirqs,
+			dev.nirqs == 1 ? "" : "s");
+	}
+	return;
+no_slots:
+	pr_err("launch: domain %s: no free slot for its devices (slots too "
+	       "few)\n",
+	       d->name);
+}
+
+unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
+			const void *blob)
 {
 	unsigned i, n = 0;
 
@@ -126,8 +219,10 @@ unsigned launch_domains(const struct initramfs *fs)
 		struct domain *d = domain_by_name(conf.domains[i].name,
 						  strlen(conf.domains[i].name));
 
-		if (d && d->state == DOMAIN_RUNNABLE)
+		if (d && d->state == DOMAIN_RUNNABLE) {
 			domain_grant_peers(d, &conf.domains[i]);
+			grant_devices(d, &conf.domains[i], m, blob);
+		}
 	}
 	pr_info("launch: %u of %u configured domains started\n", n,
 		conf.ndomains);

@@ -585,6 +585,25 @@ static const char *first_compat(const struct fdt *f, int node,
 	return NULL;
 }
 
+/*
+ * The PLIC Rivet uses: the first enabled node, in tree order, compatible
+ * with one of plic_compats. Returns it (*compat: the string that matched)
+ * or E_NOENT.
+ */
+static int find_plic(const struct fdt *f, const char **compat)
+{
+	int n;
+
+	for (n = fdt_root(f); n >= 0; n = fdt_next_node(f, n, NULL)) {
+		*compat = first_compat(f, n, plic_compats,
+				       sizeof(plic_compats) /
+					       sizeof(plic_compats[0]));
+		if (*compat && fdt_is_enabled(f, n))
+			return n;
+	}
+	return E_NOENT;
+}
+
 /* The first enabled PLIC in tree order: base, size, number of sources. */
 static int scan_plic(struct scan *s)
 {
@@ -594,13 +613,7 @@ static int scan_plic(struct scan *s)
 	int n, rc;
 
 	s->plic = E_NOENT;
-	for (n = fdt_root(f); n >= 0; n = fdt_next_node(f, n, NULL)) {
-		compat = first_compat(f, n, plic_compats,
-				      sizeof(plic_compats) /
-					      sizeof(plic_compats[0]));
-		if (compat && fdt_is_enabled(f, n))
-			break;
-	}
+	n = find_plic(f, &compat);
 	if (n < 0)
 		return 0;
 
@@ -622,13 +635,24 @@ static int scan_plic(struct scan *s)
 	return 0;
 }
 
+/* #interrupt-cells of the interrupt controller ctrl, at most MAX_IRQ_CELLS. */
+static int ctrl_cells(const struct scan *s, int ctrl, uint32_t *cells)
+{
+	if (!fdt_prop_u32(s->f, ctrl, "#interrupt-cells", cells))
+		return fail(s, E_FORMAT, ctrl,
+			    "interrupt controller without #interrupt-cells");
+	if (*cells > MAX_IRQ_CELLS)
+		return fail(s, E_FORMAT, ctrl, "#interrupt-cells is too large");
+	return 0;
+}
+
 /* #interrupt-cells of the controller with phandle ph, via a small cache. */
 static int irq_cells(struct scan *s, uint32_t ph, uint32_t *cells,
 		     uint32_t *memo_ph, uint32_t *memo_cells)
 {
 	const struct fdt *f = s->f;
 	unsigned h;
-	int node = E_NOENT;
+	int node = E_NOENT, rc;
 
 	if (ph == *memo_ph) {
 		*cells = *memo_cells;
@@ -645,11 +669,9 @@ static int irq_cells(struct scan *s, uint32_t ph, uint32_t *cells,
 		return fail(s, E_FORMAT, s->plic,
 			    "interrupts-extended names a phandle that does "
 			    "not exist");
-	if (!fdt_prop_u32(f, node, "#interrupt-cells", cells))
-		return fail(s, E_FORMAT, node,
-			    "interrupt controller without #interrupt-cells");
-	if (*cells > MAX_IRQ_CELLS)
-		return fail(s, E_FORMAT, node, "#interrupt-cells is too large");
+	rc = ctrl_cells(s, node, cells);
+	if (rc)
+		return rc;
 	*memo_ph = ph;
 	*memo_cells = *cells;
 	return 0;
@@ -902,6 +924,214 @@ int machine_from_fdt(struct machine *m, const void *blob, size_t avail,
 		rc = scan_plic_contexts(&s);
 	if (!rc)
 		rc = scan_uarts(&s);
+	return rc;
+}
+
+/*
+ * The node name designates: an absolute path, or an alias from /aliases
+ * whose value is one (an alias naming another alias is not followed).
+ * Returns the node, or E_NOENT with err naming name.
+ */
+static int device_lookup(const struct scan *s, const char *name)
+{
+	const char *path = name;
+	const char *what = "no node at that path";
+	int aliases, node = E_NOENT;
+
+	if (name[0] != '/') {
+		what = "no such alias in /aliases";
+		aliases = fdt_path(s->f, "/aliases");
+		path = NULL;
+		if (aliases >= 0 && name[0] != '\0')
+			path = fdt_prop_str(s->f, aliases, name);
+		if (path)
+			what = "the alias names a path that does not exist";
+	}
+	if (path)
+		node = fdt_path(s->f, path);
+	if (node >= 0)
+		return node;
+	fail(s, E_NOENT, -1, what);
+	if (s->err)
+		strlcpy(s->err->node, name, sizeof(s->err->node));
+	return E_NOENT;
+}
+
+/* Every reg entry of node, translated to CPU addresses, into out->regs. */
+static int device_regs(const struct scan *s, int node, struct device_desc *out)
+{
+	uint64_t base, size;
+	uint32_t i;
+	int rc;
+
+	for (i = 0; (rc = node_reg(s, node, i, &base, &size)) == 0; i++) {
+		if (i == DEVICE_MAX_REGS)
+			return fail(s, E_TOOBIG, node,
+				    "more reg entries than DEVICE_MAX_REGS");
+		out->regs[i].base = base;
+		out->regs[i].size = size;
+		out->nregs++;
+	}
+	return rc == E_NOENT ? 0 : rc;
+}
+
+/*
+ * The number of sources of the PLIC: its riscv,ndev, or the most any PLIC
+ * has if that is missing or too large (machine_from_fdt() is the one that
+ * rejects such a PLIC; here it only bounds the check below).
+ */
+static uint32_t plic_sources(const struct scan *s)
+{
+	uint32_t ndev;
+
+	if (fdt_prop_u32(s->f, s->plic, "riscv,ndev", &ndev) &&
+	    ndev <= PLIC_MAX_SOURCES)
+		return ndev;
+	return PLIC_MAX_SOURCES;
+}
+
+/* Appends PLIC source irq, the first cell of one of node's specifiers. */
+static int device_add_irq(const struct scan *s, int node, uint32_t irq,
+			  struct device_desc *out)
+{
+	/* Source 0 is the PLIC's "no interrupt": granting it means nothing. */
+	if (irq == 0 || irq > plic_sources(s))
+		return fail(s, E_FORMAT, node,
+			    "interrupt is not a source the PLIC has");
+	if (out->nirqs == DEVICE_MAX_IRQS)
+		return fail(s, E_TOOBIG, node,
+			    "more PLIC interrupts than DEVICE_MAX_IRQS");
+	out->irqs[out->nirqs++] = irq;
+	return 0;
+}
+
+/*
+ * The PLIC entries of node's interrupts-extended (v, len bytes). Each entry
+ * is a phandle and as many cells as that controller's #interrupt-cells;
+ * entries for other controllers are skipped. A phandle of 0 or 0xffffffff
+ * is firmware's placeholder with one cell, as in the PLIC's own list.
+ */
+static int device_irqs_extended(const struct scan *s, int node,
+				const uint8_t *v, uint32_t len,
+				struct device_desc *out)
+{
+	uint32_t n = len / 4, i = 0, ph, cells;
+	int ctrl, rc;
+
+	if (len % 4)
+		return fail(s, E_FORMAT, node,
+			    "interrupts-extended is not a list of cells");
+	while (i < n) {
+		ph = (uint32_t)fdt_read_cells(v + i * 4, 1);
+		i++;
+		ctrl = E_NOENT;
+		cells = 1;
+		if (ph != 0 && ph != 0xffffffffu) {
+			ctrl = fdt_node_by_phandle(s->f, ph);
+			if (ctrl < 0)
+				return fail(s, E_FORMAT, node,
+					    "interrupts-extended names a "
+					    "phandle that does not exist");
+			rc = ctrl_cells(s, ctrl, &cells);
+			if (rc)
+				return rc;
+		}
+		if (cells > n - i)
+			return fail(s, E_FORMAT, node,
+				    "interrupts-extended ends inside an entry");
+		if (ctrl >= 0 && ctrl == s->plic) {
+			if (cells == 0)
+				return fail(s, E_FORMAT, ctrl,
+					    "PLIC with #interrupt-cells 0");
+			rc = device_add_irq(
+				s, node, (uint32_t)fdt_read_cells(v + i * 4, 1),
+				out);
+			if (rc)
+				return rc;
+		}
+		i += cells;
+	}
+	return 0;
+}
+
+/*
+ * The PLIC sources of node's interrupts: interrupts-extended if present
+ * (it takes precedence), else the first cell of each interrupts specifier
+ * when the interrupt parent is the PLIC. Another parent, or none, gives
+ * no sources and no error.
+ */
+static int device_irqs(const struct scan *s, int node, struct device_desc *out)
+{
+	const uint8_t *v;
+	uint32_t len, cells, i;
+	int parent, rc;
+
+	v = fdt_getprop(s->f, node, "interrupts-extended", &len);
+	if (v)
+		return device_irqs_extended(s, node, v, len, out);
+	v = fdt_getprop(s->f, node, "interrupts", &len);
+	if (!v)
+		return 0;
+	rc = irq_parent(s, node, &parent);
+	if (rc == E_NOENT)
+		return 0;
+	if (rc)
+		return rc;
+	if (parent != s->plic)
+		return 0;
+	rc = ctrl_cells(s, parent, &cells);
+	if (rc)
+		return rc;
+	if (cells == 0 || len % (cells * 4))
+		return fail(s, E_FORMAT, node,
+			    "interrupts is not a list of specifiers of the "
+			    "PLIC's #interrupt-cells");
+	for (i = 0; i < len; i += cells * 4) {
+		rc = device_add_irq(s, node, (uint32_t)fdt_read_cells(v + i, 1),
+				    out);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int machine_device(const void *blob, size_t avail, const char *name,
+		   struct device_desc *out, struct fdt_error *err)
+{
+	struct fdt f;
+	struct scan s;
+	const char *compat;
+	int node, rc;
+
+	if (!name || !out)
+		return E_INVAL;
+	memset(out, 0, sizeof(*out));
+	rc = fdt_open(&f, blob, avail, err);
+	if (rc)
+		return rc;
+	/* s.m stays NULL: nothing below touches the machine description. */
+	memset(&s, 0, sizeof(s));
+	s.f = &f;
+	s.err = err;
+	s.plic = find_plic(&f, &compat);
+	s.stdout_node = E_NOENT;
+
+	node = device_lookup(&s, name);
+	if (node < 0)
+		return node;
+	if (!fdt_is_enabled(&f, node))
+		return fail(&s, E_NOENT, node,
+			    "the device is disabled (status is not okay)");
+	if (fdt_get_path(&f, node, out->path, sizeof(out->path)))
+		return fail(&s, E_TOOBIG, node,
+			    "the node's path is longer than MACHINE_PATH_LEN");
+	compat = fdt_stringlist_item(&f, node, "compatible", 0);
+	if (compat)
+		strlcpy(out->compat, compat, sizeof(out->compat));
+	out->is_plic = node == s.plic;
+	rc = device_regs(&s, node, out);
+	if (!rc)
+		rc = device_irqs(&s, node, out);
 	return rc;
 }
 

@@ -122,6 +122,32 @@ struct machine {
 int machine_from_fdt(struct machine *m, const void *blob, size_t avail,
 		     struct fdt_error *err);
 
+#define DEVICE_MAX_REGS 4
+#define DEVICE_MAX_IRQS 8
+
+/* A device node as a configuration's `device =` names it. */
+struct device_desc {
+	char path[MACHINE_PATH_LEN];   /* the node's full path */
+	char compat[MACHINE_NAME_LEN]; /* its first compatible string */
+	struct mem_range regs[DEVICE_MAX_REGS]; /* translated MMIO ranges */
+	unsigned nregs;
+	uint32_t irqs[DEVICE_MAX_IRQS]; /* PLIC sources, in order */
+	unsigned nirqs;
+	bool is_plic;     /* the interrupt controller itself */
+};
+
+/*
+ * Looks up the device called name: a path ("/soc/serial@10000000") or an
+ * alias from /aliases ("serial0"). Fills out with its MMIO ranges (reg,
+ * translated through the parents' ranges like machine_from_fdt does) and
+ * the PLIC sources of its interrupts (interrupts with the PLIC as
+ * interrupt parent, or interrupts-extended entries that point at the
+ * PLIC). Returns 0, E_NOENT (no such node or alias, or disabled), or
+ * E_FORMAT / E_TOOBIG with err filled. Pure; same reader as the rest.
+ */
+int machine_device(const void *blob, size_t avail, const char *name,
+		   struct device_desc *out, struct fdt_error *err);
+
 /* The matching compatible strings Rivet has a console driver for. */
 bool machine_uart_compatible(const char *compat);
 

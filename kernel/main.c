@@ -7,6 +7,7 @@
 
 #include "arch/riscv/csr.h"
 #include "arch/riscv/memlayout.h"
+#include "arch/riscv/plic.h"
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uvm.h"
@@ -136,6 +137,21 @@ static const struct hart *boot_hart(uint64_t hartid)
 	return 0;
 }
 
+static void setup_plic(uint64_t hartid)
+{
+	const struct hart *h = boot_hart(hartid);
+	int rc = plic_init(&machine, h ? h->plic_sctx : -1);
+
+	if (rc)
+		pr_warn("plic: not in use (%s); interrupt capabilities will "
+			"not fire\n",
+			machine.plic.present ? "no S-mode context for this hart"
+					     : "none in the device tree");
+	else
+		pr_info("plic: using context %d of hart %llu\n",
+			h->plic_sctx, (unsigned long long)hartid);
+}
+
 static void setup_timer(uint64_t hartid)
 {
 	const struct hart *h = boot_hart(hartid);
@@ -178,12 +194,13 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 	if (cpu_init(&machine, (uint32_t)hartid) < 0) /* harts */
 		machine_stop_failure();
 	setup_timer(hartid);		      /* Sstc or SBI TIME */
+	setup_plic(hartid);		      /* external interrupts */
 	log_devices();			      /* UARTs, PLIC contexts */
 	initramfs_init(&machine, &initramfs); /* find the initramfs */
 	if (test_hooks_run)
 		test_hooks_run(machine.bootargs);
 	timer_selftest();		/* interrupts arrive */
-	if (launch_domains(&initramfs)) /* config, ELF images, domains */
+	if (launch_domains(&initramfs, &machine, phys_to_virt(dtb_pa)))
 		sched_start();		/* runs until all have ended */
 	pr_notice("rivet: no domain to run; %u frames free\n",
 		  mem_frames()->nfree);

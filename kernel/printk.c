@@ -6,6 +6,7 @@
 
 #include "arch/riscv/csr.h"
 #include "kernel/console.h"
+#include "kernel/klog.h"
 #include "kernel/vsnprintf.h"
 
 static int loglevel = CONFIG_LOGLEVEL_DEFAULT;
@@ -27,6 +28,15 @@ void printk_set_timebase(unsigned long hz)
 	timebase_hz = hz;
 }
 
+/* Where output goes: the UART (or SBI), or the handed-over log ring. */
+static void out(const char *s)
+{
+	if (klog_active())
+		klog_append(s);
+	else
+		console_write(s);
+}
+
 static void emit_stamp(void)
 {
 	char stamp[32];
@@ -38,21 +48,33 @@ static void emit_stamp(void)
 	sec = t / timebase_hz;
 	usec = (t % timebase_hz) * 1000000UL / timebase_hz;
 	ksnprintf(stamp, sizeof(stamp), "[%5lu.%06lu] ", sec, usec);
-	console_write(stamp);
+	out(stamp);
 }
 
 /* Writes text, stamping each new line. */
 static void emit(const char *text)
 {
-	char line[2] = { 0, 0 };
+	char line[160];
+	size_t n = 0;
 
+	/* Whole lines at a time: the log ring takes them in one piece. */
 	for (; *text; text++) {
-		if (at_line_start)
+		if (at_line_start) {
+			line[n] = 0;
+			out(line);
+			n = 0;
 			emit_stamp();
-		line[0] = *text;
-		console_write(line);
+		}
+		line[n++] = *text;
 		at_line_start = *text == '\n';
+		if (n == sizeof(line) - 1) {
+			line[n] = 0;
+			out(line);
+			n = 0;
+		}
 	}
+	line[n] = 0;
+	out(line);
 }
 
 void vprintk(int level, const char *fmt, va_list ap)
@@ -64,6 +86,7 @@ void vprintk(int level, const char *fmt, va_list ap)
 	kvsnprintf(buf, sizeof(buf), fmt, ap);
 	emit(buf);
 }
+
 
 void printk(int level, const char *fmt, ...)
 {

@@ -4,6 +4,7 @@
 
 #include "arch/riscv/csr.h"
 #include "kernel/abort.h"
+#include "kernel/irq_cap.h"
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uvm.h"
@@ -102,11 +103,13 @@ static __attribute__((noinline)) void fpu_switch(struct domain *prev,
 	}
 }
 
+static uint64_t next_deadline(void);
+
 /* Programs the timer for d's next deadline, unless it already is. */
 static void arm_timer(struct domain *d)
 {
 	uint64_t when = d->grace_end ? d->grace_end : d->slice_end;
-	uint64_t abort_at = abort_next_deadline();
+	uint64_t abort_at = next_deadline();
 	struct hart_sched *h = this_hart();
 
 	if (abort_at < when)
@@ -165,23 +168,77 @@ static void break_deadlock(void)
 				    (unsigned long long)d->wait_mask);
 }
 
-/*
- * Nobody can run, but an abort deadline will change that (the forced
- * revocations wake the domain asked): wait for it with interrupts on.
- */
-static void idle_until_abort_deadline(void)
+/* The earliest kernel deadline: abort protocol or a domain's timer event. */
+static uint64_t next_deadline(void)
 {
-	uint64_t when = abort_next_deadline();
+	uint64_t next = abort_next_deadline();
+	unsigned i;
+	struct domain *d;
 
-	if (when == ~0ULL)
-		return;
-	this_hart()->armed = when;
-	timer_set(when);
-	csr_set(sstatus, SSTATUS_SIE);
-	while (timer_now() < when)
+	for (i = 0; (d = domain_at(i)); i++)
+		if ((d->state == DOMAIN_RUNNABLE ||
+		     d->state == DOMAIN_WAITING) &&
+		    d->timer_at && d->timer_at < next)
+			next = d->timer_at;
+	return next;
+}
+
+/* Fires every deadline at or before now. */
+static void expire_deadlines(uint64_t now)
+{
+	unsigned i;
+	struct domain *d;
+
+	abort_expire(now);
+	for (i = 0; (d = domain_at(i)); i++)
+		if ((d->state == DOMAIN_RUNNABLE ||
+		     d->state == DOMAIN_WAITING) &&
+		    d->timer_at && now >= d->timer_at) {
+			d->timer_at = 0;
+			sched_notify(d, 1UL << d->timer_bit);
+		}
+}
+
+long sched_timer_event(struct domain *d, uint64_t when, uint64_t bit)
+{
+	if (bit > 55)
+		return E_INVAL;
+	d->timer_at = when;
+	d->timer_bit = (uint8_t)bit;
+	if (when)
+		arm_timer(d);
+	return 0;
+}
+
+/*
+ * Nobody can run, but something may still wake a domain: a deadline (a
+ * timer event, the abort protocol) or a bound interrupt. Wait for it with
+ * interrupts on; handlers queue the domains they wake.
+ */
+static void idle(void)
+{
+	for (;;) {
+		uint64_t when = next_deadline();
+
+		if (when == ~0ULL && !irq_any_bound())
+			return; /* nothing can ever wake anyone */
+		/*
+		 * Only an interrupt can wake anyone: still tick every 10 ms.
+		 * It costs a wake-up per tick on hardware; under QEMU's
+		 * -icount sleep=off a hart idling with no timer armed stops
+		 * virtual time, and device events never arrive.
+		 */
+		if (when == ~0ULL)
+			when = timer_now() + timer_hz() / 100;
+		this_hart()->armed = when;
+		timer_set(when);
+		csr_set(sstatus, SSTATUS_SIE);
 		wfi();
-	csr_clear(sstatus, SSTATUS_SIE);
-	abort_expire(timer_now());
+		csr_clear(sstatus, SSTATUS_SIE);
+		expire_deadlines(timer_now());
+		if (this_hart()->head || !domain_live_count())
+			return;
+	}
 }
 
 /* Picks the next domain to run, or powers off when none is left. */
@@ -190,10 +247,9 @@ static void schedule_next(void)
 	struct domain *d = runq_pop();
 
 	if (!d && domain_live_count()) {
-		idle_until_abort_deadline();
+		idle();
 		d = runq_pop();
 	}
-
 	if (!d && domain_live_count()) {
 		break_deadlock();
 		d = runq_pop();
@@ -367,7 +423,7 @@ void sched_timer(struct domain *d)
 {
 	uint64_t now = timer_now();
 
-	abort_expire(now);
+	expire_deadlines(now);
 	if (d->state != DOMAIN_RUNNABLE) /* cannot happen: forcing only */
 		return;			 /* deletes capabilities */
 

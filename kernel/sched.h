@@ -46,6 +46,9 @@ void sched_exit(struct domain *d, long status);
 /* d was ended by the kernel (already destroyed): pick someone else. */
 void sched_remove(struct domain *d);
 
+/* SYS_timer_event: event bit at rdtime >= when (0 cancels). */
+long sched_timer_event(struct domain *d, uint64_t when, uint64_t bit);
+
 /* Re-arms the timer for the current domain (a new deadline appeared). */
 void sched_rearm(void);
 

@@ -14,6 +14,8 @@
 #include "kernel/cap_syscall.h"
 #include "kernel/domain.h"
 #include "kernel/frame_cap.h"
+#include "kernel/irq_cap.h"
+#include "kernel/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/frame.h"
 #include "kernel/mem.h"
@@ -249,6 +251,27 @@ static long ksys_frame_reclaim(struct domain *d, const uint64_t *a,
 			       uint64_t *val)
 {
 	return abort_request(d, a[0], a[1], a[2]);
+}
+
+static long ksys_irq_bind(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return irq_cap_bind(d, a[0], a[1]);
+}
+
+static long ksys_irq_ack(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return irq_cap_ack(d, a[0]);
+}
+
+static long ksys_timer_event(struct domain *d, const uint64_t *a,
+			     uint64_t *val)
+{
+	return sched_timer_event(d, a[0], a[1]);
+}
+
+static long ksys_log_read(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return klog_read(d, a[0], a[1], val);
 }
 
 static const syscall_fn syscall_table[SYS_COUNT] = {

@@ -2,14 +2,18 @@
 /*
  * rivet-dtinfo FILE.dtb — prints the machine exactly as the kernel will
  * see it: the same kernel/fdt.c and kernel/machine.c run here on the host.
+ * rivet-dtinfo --device NAME FILE.dtb prints instead the device a
+ * configuration's `device = NAME` would grant (machine_device()).
  *
  * Output is one fact per line, "key: value", stable across runs, so it can
  * be grepped and diffed when porting a board. Exit status: 0 described,
- * 1 the tree was rejected (reason on stderr), 2 usage or I/O error.
+ * 1 the tree (or the device) was rejected (reason on stderr), 2 usage or
+ * I/O error.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernel/fdt.h"
 #include "kernel/machine.h"
@@ -129,6 +133,53 @@ static void print_machine(const struct machine *m)
 	printf("bootargs:%s%s\n", m->bootargs[0] ? " " : "", m->bootargs);
 }
 
+static void print_device(const struct device_desc *d)
+{
+	unsigned i;
+
+	printf("path: %s\n", d->path);
+	printf("compatible: %s\n", d->compat[0] ? d->compat : "(none)");
+	for (i = 0; i < d->nregs; i++) {
+		printf("reg: ");
+		if (d->regs[i].size) {
+			print_range(d->regs[i].base, d->regs[i].size);
+			print_size(d->regs[i].size);
+			printf("\n");
+		} else {
+			printf("0x%016" PRIx64 " empty\n", d->regs[i].base);
+		}
+	}
+	if (d->nregs == 0)
+		printf("reg: none\n");
+	for (i = 0; i < d->nirqs; i++)
+		printf("irq: %u\n", d->irqs[i]);
+	if (d->nirqs == 0)
+		printf("irq: none\n");
+	printf("plic: %s\n", d->is_plic ? "yes" : "no");
+}
+
+/* The device a configuration names, or why there is none; exit status. */
+static int describe_device(const char *file, const uint8_t *blob, size_t len,
+			   const char *name)
+{
+	struct device_desc d;
+	struct fdt_error err;
+
+	if (machine_device(blob, len, name, &d, &err)) {
+		fprintf(stderr, "rivet-dtinfo: %s: ", file);
+		if (err.node[0])
+			fprintf(stderr, "%s: ", err.node);
+		fprintf(stderr, "%s", err.what);
+		/* A name that matched nothing has no place in the file. */
+		if (err.offset)
+			fprintf(stderr, " at offset 0x%x", err.offset);
+		fprintf(stderr, "\n");
+		return 1;
+	}
+	print_device(&d);
+	return 0;
+}
+
 /* Reads at most max bytes of path into a new buffer; NULL on error. */
 static uint8_t *read_file(const char *path, size_t max, size_t *len)
 {
@@ -156,12 +207,19 @@ int main(int argc, char **argv)
 {
 	struct fdt_error err;
 	struct machine *m;
+	const char *device = NULL;
 	uint8_t *blob;
 	size_t len;
 	int rc;
 
+	if (argc == 4 && strcmp(argv[1], "--device") == 0) {
+		device = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: rivet-dtinfo FILE.dtb\n");
+		fprintf(stderr,
+			"usage: rivet-dtinfo [--device NAME] FILE.dtb\n");
 		return 2;
 	}
 	/* totalsize is capped at FDT_MAX_SIZE; padding beyond it is unread. */
@@ -169,6 +227,11 @@ int main(int argc, char **argv)
 	if (!blob) {
 		perror(argv[1]);
 		return 2;
+	}
+	if (device) {
+		rc = describe_device(argv[1], blob, len, device);
+		free(blob);
+		return rc;
 	}
 	m = malloc(sizeof(*m));
 	if (!m) {

@@ -11,6 +11,7 @@
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uctx.h"
 #include "kernel/domain.h"
+#include "kernel/irq_cap.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -90,6 +91,10 @@ void trap_handler(struct trap_frame *tf)
 			timer_interrupt();
 			return;
 		}
+		if (code == IRQ_S_EXT) {
+			irq_dispatch(); /* while idle: may wake domains */
+			return;
+		}
 		pr_warn("trap: unexpected interrupt %lu, masking it\n", code);
 		csr_clear(sie, 1UL << code);
 		return;
@@ -133,6 +138,8 @@ struct uctx *user_trap(struct uctx *u)
 	if (scause & SCAUSE_INTR) {
 		if (code == IRQ_S_TIMER)
 			sched_timer(d);
+		else if (code == IRQ_S_EXT)
+			irq_dispatch();
 		else
 			pr_warn("trap: unexpected interrupt %lu in %s\n", code,
 				d->name);

@@ -68,6 +68,8 @@
 /* Capability types, as SYS_cap_info reports them. */
 #define RIVET_CAP_FRAME  1
 #define RIVET_CAP_DOMAIN 2
+#define RIVET_CAP_IRQ    3 /* object: PLIC source */
+#define RIVET_CAP_DEVICE 4 /* object: MMIO base (page); size: pages */
 
 /* SYS_cap_info: what to read. */
 #define RIVET_CAPINFO_TYPE   0 /* type | rights << 8 */
@@ -85,6 +87,10 @@
  * abort_deadline), and, for the asker, the answer (abort_result). */
 #define RIVET_EVENT_ABORT      (1UL << 62)
 #define RIVET_EVENT_ABORT_DONE (1UL << 61)
+/* The kernel log has text for the console domain (SYS_log_read). */
+#define RIVET_EVENT_LOG (1UL << 60)
+/* Another domain ended (the registry in the info page says which). */
+#define RIVET_EVENT_PEER_EXIT (1UL << 59)
 /* Bits only the kernel sets; SYS_notify refuses them (E_PERM). */
 #define RIVET_EVENT_KERNEL_MASK (0xffUL << 56)
 #define RIVET_REVOKED_RING  16
@@ -135,6 +141,21 @@ struct rivet_info {
 		uint32_t forced;   /* frames the kernel took */
 		uint32_t pad;
 	} abort_result;          /* of this domain's last request */
+	/*
+	 * The devices the configuration granted (`device =` lines, in order):
+	 * the device capability's slot (its MMIO range: SYS_map it), the
+	 * slots of its interrupt capabilities (first_irq_slot + i), and the
+	 * node's compatible string so the libOS can pick its driver.
+	 */
+	uint32_t ndevices;
+	struct {
+		char name[32];   /* as written in the configuration */
+		char compat[32]; /* first compatible string of the node */
+		uint32_t slot;
+		uint32_t first_irq_slot;
+		uint32_t nirqs;
+		uint32_t mmio_offset; /* of the registers in the first page */
+	} devices[4];
 	uint64_t revoked_count;
 	struct {
 		uint32_t slot;

@@ -67,7 +67,20 @@
 	  (unsigned long slot, unsigned long nframes, unsigned long timeout_us),\
 	  "slot: a domain capability with the control (W) right; E_PERM "      \
 	  "without it; E_NOENT dead target; E_INVAL 0 frames or itself; "      \
-	  "E_RANGE more than it could return; E_BUSY a request is pending")
+	  "E_RANGE more than it could return; E_BUSY a request is pending")    \
+	X(19, irq_bind, (unsigned long slot, unsigned long bit),               \
+	  "an interrupt capability: each claim of its source sets event bit "  \
+	  "bit (0..55) and masks the source until irq_ack; E_INVAL/E_NOENT "   \
+	  "bad slot or bit; E_BUSY the source is bound elsewhere")             \
+	X(20, irq_ack, (unsigned long slot),                                   \
+	  "unmask the source after handling it; E_INVAL/E_NOENT bad slot; "    \
+	  "E_INVAL not bound by the caller")                                   \
+	X(21, timer_event, (unsigned long when, unsigned long bit),            \
+	  "one event bit (0..55) at rdtime >= when; when 0 cancels; E_INVAL "  \
+	  "bad bit")                                                           \
+	X(22, log_read, (char *buf, unsigned long len),                        \
+	  "kernel log text, for the domain that took over the console; "       \
+	  "E_PERM any other; E_RANGE buf not writable; a1 = bytes copied")
 
 #ifndef __ASSEMBLY__
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */

@@ -1317,6 +1317,631 @@ static void machine_uart_table_and_state_names(void **state)
 	assert_string_equal(hart_state_name(HART_BAD_NODE), "bad cpu node");
 }
 
+/* ---------------------------------------------------- machine_device --- */
+
+/* Looks name up in blob, expecting success. */
+static struct device_desc device_in(const void *blob, size_t len,
+				    const char *name)
+{
+	struct device_desc d;
+	struct fdt_error err;
+	int rc = machine_device(blob, len, name, &d, &err);
+
+	if (rc)
+		fail_msg("machine_device(%s): %d %s: %s at 0x%x", name, rc,
+			 err.node, err.what, err.offset);
+	return d;
+}
+
+static struct device_desc device(const char *tname, const char *name)
+{
+	const struct tree *t = tree(tname);
+
+	return device_in(t->blob, t->len, name);
+}
+
+/*
+ * Looks name up in blob expecting rc, with a report that says what is
+ * wrong and names a node containing node_part.
+ */
+static void expect_device_fails(const void *blob, size_t len, const char *name,
+				int rc, const char *node_part)
+{
+	struct device_desc d;
+	struct fdt_error err;
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(machine_device(blob, len, name, &d, &err), rc);
+	assert_int_equal(err.rc, rc);
+	assert_non_null(err.what);
+	assert_true(err.what[0] != '\0');
+	if (!strstr(err.node, node_part))
+		fail_msg("machine_device(%s) names node '%s', expected '%s' "
+			 "(%s)",
+			 name, err.node, node_part, err.what);
+}
+
+static void expect_tree_device_fails(const char *tname, const char *name,
+				     int rc, const char *node_part)
+{
+	const struct tree *t = tree(tname);
+
+	expect_device_fails(t->blob, t->len, name, rc, node_part);
+}
+
+static uint64_t be_cells(const fdt32_t *p, int n)
+{
+	return n == 2 ? (uint64_t)fdt32_ld(p) << 32 | fdt32_ld(p + 1)
+		      : fdt32_ld(p);
+}
+
+/* Adds a PLIC source to the reference description; false past the limit. */
+static bool ref_add_irq(struct device_desc *d, uint32_t irq)
+{
+	if (d->nirqs == DEVICE_MAX_IRQS)
+		return false;
+	d->irqs[d->nirqs++] = irq;
+	return true;
+}
+
+/*
+ * What machine_device() must say about node, computed with libfdt alone:
+ * reg with the parent's cells (callers skip nodes behind a non-identity
+ * ranges), the PLIC entries of interrupts-extended, or each interrupts
+ * cell when the nearest interrupt-parent is the PLIC (whose
+ * #interrupt-cells is 1 on QEMU). Returns the code expected.
+ */
+static int ref_device(const void *fdt, int node, int plic,
+		      struct device_desc *d)
+{
+	int parent = fdt_parent_offset(fdt, node), len, ac, sc, i, n;
+	uint32_t plic_ph = fdt_get_phandle(fdt, plic);
+	const char *st = fdt_getprop(fdt, node, "status", NULL);
+	const char *compat = fdt_getprop(fdt, node, "compatible", NULL);
+	const fdt32_t *reg, *irq;
+
+	memset(d, 0, sizeof(*d));
+	if (st && strcmp(st, "okay") != 0 && strcmp(st, "ok") != 0)
+		return E_NOENT;
+	assert_int_equal(fdt_get_path(fdt, node, d->path, sizeof(d->path)), 0);
+	if (compat)
+		snprintf(d->compat, sizeof(d->compat), "%s", compat);
+	d->is_plic = node == plic;
+
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (reg) {
+		ac = fdt_address_cells(fdt, parent);
+		sc = fdt_size_cells(fdt, parent);
+		if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+			return E_FORMAT;
+		n = len / (4 * (ac + sc));
+		if (n > DEVICE_MAX_REGS)
+			return E_TOOBIG;
+		for (i = 0; i < n; i++) {
+			d->regs[i].base = be_cells(reg + i * (ac + sc), ac);
+			d->regs[i].size =
+				be_cells(reg + i * (ac + sc) + ac, sc);
+		}
+		d->nregs = (unsigned)n;
+	}
+
+	irq = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	if (irq) {
+		for (i = 0; i < len / 4;) {
+			uint32_t ph = fdt32_ld(&irq[i++]);
+			int ctrl = fdt_node_offset_by_phandle(fdt, ph);
+			const fdt32_t *nc;
+
+			assert_true(ctrl >= 0);
+			nc = fdt_getprop(fdt, ctrl, "#interrupt-cells", NULL);
+			assert_non_null(nc);
+			if (ph == plic_ph && !ref_add_irq(d, fdt32_ld(&irq[i])))
+				return E_TOOBIG;
+			i += (int)fdt32_ld(nc);
+		}
+		return 0;
+	}
+	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	for (n = node; irq && n >= 0; n = fdt_parent_offset(fdt, n)) {
+		const fdt32_t *ip =
+			fdt_getprop(fdt, n, "interrupt-parent", NULL);
+
+		if (!ip)
+			continue;
+		if (fdt32_ld(ip) != plic_ph)
+			break;
+		for (i = 0; i < len / 4; i++) {
+			if (!ref_add_irq(d, fdt32_ld(&irq[i])))
+				return E_TOOBIG;
+		}
+		break;
+	}
+	return 0;
+}
+
+static void expect_same_device(const struct device_desc *got,
+			       const struct device_desc *want)
+{
+	unsigned i;
+
+	assert_string_equal(got->path, want->path);
+	assert_string_equal(got->compat, want->compat);
+	assert_int_equal(got->is_plic, want->is_plic);
+	assert_int_equal(got->nregs, want->nregs);
+	for (i = 0; i < want->nregs; i++) {
+		assert_int_equal(got->regs[i].base, want->regs[i].base);
+		assert_int_equal(got->regs[i].size, want->regs[i].size);
+	}
+	assert_int_equal(got->nirqs, want->nirqs);
+	for (i = 0; i < want->nirqs; i++)
+		assert_int_equal(got->irqs[i], want->irqs[i]);
+}
+
+/* True if some bus above node has a non-empty ranges (a translation). */
+static bool ref_translated(const void *fdt, int node)
+{
+	int len;
+
+	for (node = fdt_parent_offset(fdt, node); node >= 0;
+	     node = fdt_parent_offset(fdt, node)) {
+		if (fdt_getprop(fdt, node, "ranges", &len) && len > 0 &&
+		    fdt_parent_offset(fdt, node) >= 0)
+			return true;
+	}
+	return false;
+}
+
+static void machine_device_matches_libfdt_on_every_qemu_node(void **state)
+{
+	int i, node, checked = 0, ok = 0, toobig = 0, format = 0;
+	char path[256];
+
+	(void)state;
+	for (i = 0; i < ntrees; i++) {
+		const struct tree *t = &trees[i];
+		const void *fdt = t->blob;
+		int plic;
+
+		if (!is_qemu(t))
+			continue;
+		plic = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
+		assert_true(plic >= 0);
+		for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
+		     node = fdt_next_node(fdt, node, NULL)) {
+			struct device_desc want, got;
+			struct fdt_error err;
+			int rc;
+
+			if (ref_translated(fdt, node))
+				continue;
+			assert_int_equal(
+				fdt_get_path(fdt, node, path, sizeof(path)), 0);
+			rc = ref_device(fdt, node, plic, &want);
+			assert_int_equal(
+				machine_device(fdt, t->len, path, &got, &err),
+				rc);
+			checked++;
+			ok += rc == 0;
+			toobig += rc == E_TOOBIG;
+			format += rc == E_FORMAT;
+			if (rc)
+				continue;
+			expect_same_device(&got, &want);
+		}
+	}
+	/* Enough of each outcome that the comparison means something. */
+	assert_true(ok > 100);
+	assert_true(format > 0); /* cpu nodes: #size-cells is 0 */
+	assert_true(toobig > 0); /* sifive_u's GPIO: 16 interrupts */
+	assert_true(checked > ok);
+}
+
+static void machine_device_reads_qemu_virt_devices(void **state)
+{
+	static const char *const virt[] = {
+		"qemu-virt-smp1-128M.dtb",
+		"qemu-virt-smp1-2G.dtb",
+		"qemu-virt-smp4-128M.dtb",
+		"qemu-virt-smp4-2G.dtb",
+	};
+	struct device_desc d;
+	char path[64];
+	unsigned i, k;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		d = device(virt[i], "/soc/serial@10000000");
+		assert_string_equal(d.path, "/soc/serial@10000000");
+		assert_string_equal(d.compat, "ns16550a");
+		assert_int_equal(d.nregs, 1);
+		assert_int_equal(d.regs[0].base, 0x10000000);
+		assert_int_equal(d.regs[0].size, 0x100);
+		assert_int_equal(d.nirqs, 1);
+		assert_int_equal(d.irqs[0], 10);
+		assert_false(d.is_plic);
+
+		/* virtio_mmio@1000k000 has PLIC source k. */
+		for (k = 1; k <= 8; k++) {
+			snprintf(path, sizeof(path),
+				 "/soc/virtio_mmio@1000%u000", k);
+			d = device(virt[i], path);
+			assert_string_equal(d.compat, "virtio,mmio");
+			assert_int_equal(d.nregs, 1);
+			assert_int_equal(d.regs[0].base,
+					 0x10000000 + k * 0x1000);
+			assert_int_equal(d.regs[0].size, 0x1000);
+			assert_int_equal(d.nirqs, 1);
+			assert_int_equal(d.irqs[0], k);
+		}
+
+		d = device(virt[i], "/soc/plic@c000000");
+		assert_true(d.is_plic);
+		assert_string_equal(d.compat, "sifive,plic-1.0.0");
+		assert_int_equal(d.regs[0].base, 0xc000000);
+		assert_int_equal(d.regs[0].size, 0x600000);
+		/* Its interrupts-extended goes to the harts, not to itself. */
+		assert_int_equal(d.nirqs, 0);
+
+		/* The CLINT: interrupts-extended, no PLIC entry. */
+		d = device(virt[i], "/soc/clint@2000000");
+		assert_int_equal(d.regs[0].base, 0x2000000);
+		assert_int_equal(d.nirqs, 0);
+		assert_false(d.is_plic);
+
+		/* Two flash banks: two reg entries. */
+		d = device(virt[i], "/flash@20000000");
+		assert_int_equal(d.nregs, 2);
+		assert_int_equal(d.regs[1].base, 0x22000000);
+		assert_int_equal(d.regs[1].size, 0x2000000);
+
+		/* QEMU virt has no /aliases at all: no serial0. */
+		assert_true(fdt_path_offset(tree(virt[i])->blob, "/aliases") <
+			    0);
+		expect_tree_device_fails(virt[i], "serial0", E_NOENT,
+					 "serial0");
+	}
+}
+
+static void machine_device_reads_qemu_sifive_u_aliases(void **state)
+{
+	static const char *const sifive[] = {
+		"qemu-sifive_u-smp2-128M.dtb",
+		"qemu-sifive_u-smp5-1G.dtb",
+	};
+	static const uint32_t dma_irqs[] = { 23, 24, 25, 26, 27, 28, 29, 30 };
+	struct device_desc d;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		d = device(sifive[i], "serial0");
+		assert_string_equal(d.path, "/soc/serial@10010000");
+		assert_string_equal(d.compat, "sifive,uart0");
+		assert_int_equal(d.nregs, 1);
+		assert_int_equal(d.regs[0].base, 0x10010000);
+		assert_int_equal(d.regs[0].size, 0x1000);
+		assert_int_equal(d.nirqs, 1);
+		assert_int_equal(d.irqs[0], 4);
+
+		d = device(sifive[i], "serial1");
+		assert_string_equal(d.path, "/soc/serial@10011000");
+		assert_int_equal(d.irqs[0], 5);
+
+		/* The GEM: control registers and the management block. */
+		d = device(sifive[i], "ethernet0");
+		assert_string_equal(d.path, "/soc/ethernet@10090000");
+		assert_int_equal(d.nregs, 2);
+		assert_int_equal(d.regs[0].base, 0x10090000);
+		assert_int_equal(d.regs[0].size, 0x2000);
+		assert_int_equal(d.regs[1].base, 0x100a0000);
+		assert_int_equal(d.regs[1].size, 0x1000);
+		assert_int_equal(d.nirqs, 1);
+		assert_int_equal(d.irqs[0], 53);
+
+		d = device(sifive[i], "/soc/interrupt-controller@c000000");
+		assert_true(d.is_plic);
+		assert_int_equal(d.regs[0].size, 0x4000000);
+
+		/* The PDMA has exactly DEVICE_MAX_IRQS sources, in order. */
+		d = device(sifive[i], "/soc/dma@3000000");
+		assert_int_equal(d.nirqs, DEVICE_MAX_IRQS);
+		assert_memory_equal(d.irqs, dma_irqs, sizeof(dma_irqs));
+
+		/* The GPIO block has 16: more than a device_desc holds. */
+		expect_tree_device_fails(sifive[i], "/soc/gpio@10060000",
+					 E_TOOBIG, "gpio@10060000");
+	}
+}
+
+static void machine_device_rejects_names_that_lead_nowhere(void **state)
+{
+	const char *t = "edge-devices.dtb";
+	struct device_desc d;
+
+	(void)state;
+	expect_tree_device_fails(t, "/soc/serial@20000000", E_NOENT,
+				 "/soc/serial@20000000");
+	expect_tree_device_fails(t, "/nope", E_NOENT, "/nope");
+	expect_tree_device_fails(t, "serial7", E_NOENT, "serial7");
+	/* An alias whose path names no node. */
+	expect_tree_device_fails(t, "nowhere", E_NOENT, "nowhere");
+	/* A node name is not an alias. */
+	expect_tree_device_fails(t, "soc", E_NOENT, "soc");
+	expect_tree_device_fails(t, "", E_NOENT, "");
+	/* No /aliases at all. */
+	expect_tree_device_fails(BASE, "serial0", E_NOENT, "serial0");
+
+	d = device(t, "serial0");
+	assert_string_equal(d.path, "/soc/serial@10000000");
+	assert_int_equal(d.irqs[0], 10);
+	/* The root is a node like any other: no reg, no interrupts. */
+	d = device(t, "/");
+	assert_string_equal(d.path, "/");
+	assert_string_equal(d.compat, "rivet,edge-base");
+	assert_int_equal(d.nregs, 0);
+	assert_int_equal(d.nirqs, 0);
+
+	assert_int_equal(
+		machine_device(tree(t)->blob, tree(t)->len, NULL, &d, NULL),
+		E_INVAL);
+}
+
+static void machine_device_refuses_disabled_nodes(void **state)
+{
+	const char *t = "edge-devices.dtb";
+
+	(void)state;
+	expect_tree_device_fails(t, "/soc/off@10040000", E_NOENT,
+				 "off@10040000");
+	expect_tree_device_fails(t, "off", E_NOENT, "off@10040000");
+	expect_tree_device_fails("edge-uarts.dtb", "/soc/serial@1000f000",
+				 E_NOENT, "serial@1000f000");
+}
+
+static void
+machine_device_keeps_only_plic_entries_of_interrupts_extended(void **state)
+{
+	struct device_desc d = device("edge-devices.dtb", "mixed");
+	static const uint32_t ext9[] = { 21, 22, 23, 24, 25, 26, 27, 28 };
+
+	(void)state;
+	assert_string_equal(d.path, "/soc/mixed@10010000");
+	assert_string_equal(d.compat, "rivet,mixed");
+	assert_int_equal(d.nirqs, 2);
+	assert_int_equal(d.irqs[0], 12);
+	assert_int_equal(d.irqs[1], 13);
+	assert_int_equal(d.nregs, 2);
+	assert_int_equal(d.regs[1].base, 0x10011000);
+	assert_int_equal(d.regs[1].size, 0x100);
+
+	/* Nine entries, one on the GPIO controller: eight fit. */
+	d = device("edge-devices.dtb", "/soc/ext9@10032000");
+	assert_int_equal(d.nirqs, DEVICE_MAX_IRQS);
+	assert_memory_equal(d.irqs, ext9, sizeof(ext9));
+}
+
+static void machine_device_translates_every_reg_entry(void **state)
+{
+	struct device_desc d;
+	struct machine *m;
+
+	(void)state;
+	d = device("edge-devices.dtb", "/soc/bus@20000000/dma@100");
+	assert_int_equal(d.nregs, 2);
+	assert_int_equal(d.regs[0].base, 0x20000100);
+	assert_int_equal(d.regs[0].size, 0x40);
+	assert_int_equal(d.regs[1].base, 0x20080000);
+	assert_int_equal(d.regs[1].size, 0x1000);
+	assert_int_equal(d.nirqs, 2);
+	assert_int_equal(d.irqs[0], 17);
+	assert_int_equal(d.irqs[1], 18);
+
+	/* Two levels of ranges, as machine_from_fdt() reads the console. */
+	d = device("edge-ranges.dtb", "/soc/bus@20000000/sub@1000/serial@100");
+	m = describe_tree("edge-ranges.dtb");
+	assert_int_equal(d.regs[0].base, 0x20001100);
+	assert_int_equal(d.regs[0].base, m->uarts[1].base);
+	assert_int_equal(d.regs[0].size, m->uarts[1].size);
+	assert_int_equal(d.irqs[0], m->uarts[1].irq);
+	free(m);
+
+	expect_tree_device_fails("edge-ranges-uncovered.dtb",
+				 "/soc/bus@20000000/serial@2000", E_FORMAT,
+				 "serial@2000");
+}
+
+static void machine_device_holds_exactly_its_limits(void **state)
+{
+	const char *t = "edge-devices.dtb";
+	struct device_desc d = device(t, "/soc/full@10020000");
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(d.nregs, DEVICE_MAX_REGS);
+	for (i = 0; i < DEVICE_MAX_REGS; i++) {
+		assert_int_equal(d.regs[i].base, 0x10020000 + i * 0x100);
+		assert_int_equal(d.regs[i].size, 0x100);
+	}
+	assert_int_equal(d.nirqs, DEVICE_MAX_IRQS);
+	for (i = 0; i < DEVICE_MAX_IRQS; i++)
+		assert_int_equal(d.irqs[i], i + 1);
+
+	expect_tree_device_fails(t, "/soc/regs5@10030000", E_TOOBIG,
+				 "regs5@10030000");
+	expect_tree_device_fails(t, "/soc/irqs9@10031000", E_TOOBIG,
+				 "irqs9@10031000");
+}
+
+static void machine_device_ignores_interrupts_not_on_the_plic(void **state)
+{
+	const char *t = "edge-devices.dtb";
+	struct device_desc d;
+
+	(void)state;
+	d = device(t, "/soc/gpio-only@10050000");
+	assert_int_equal(d.nregs, 1);
+	assert_int_equal(d.nirqs, 0);
+	/* No interrupt parent anywhere above, and no compatible. */
+	d = device(t, "/soc/plain@10070000");
+	assert_string_equal(d.compat, "");
+	assert_int_equal(d.regs[0].base, 0x10070000);
+	assert_int_equal(d.nirqs, 0);
+	/* The GPIO controller is not the PLIC. */
+	d = device(t, "/soc/gpio@10060000");
+	assert_false(d.is_plic);
+}
+
+static void machine_device_marks_the_plic(void **state)
+{
+	const char *plic = "/soc/interrupt-controller@c000000";
+	struct device_desc d;
+
+	(void)state;
+	d = device(BASE, plic);
+	assert_true(d.is_plic);
+	assert_string_equal(d.compat, "riscv,plic0");
+	assert_int_equal(d.regs[0].base, 0xc000000);
+	assert_int_equal(d.nirqs, 0);
+	/* Placeholder phandles (0xffffffff) in its list are skipped. */
+	d = device("edge-plic-contexts.dtb", plic);
+	assert_true(d.is_plic);
+	assert_int_equal(d.nirqs, 0);
+	d = device("sifive-after-opensbi.dtb", "serial0");
+	assert_false(d.is_plic);
+	assert_int_equal(d.irqs[0], 4);
+}
+
+static void machine_device_rejects_malformed_interrupts(void **state)
+{
+	const char *plic = "/soc/interrupt-controller@c000000";
+	const char *uart = "/soc/serial@10000000";
+	struct device_desc d;
+	uint32_t ph;
+	uint8_t *b;
+
+	(void)state;
+	b = editable(BASE, 256);
+	ph = fdt_get_phandle(b, base_node(b, plic));
+	assert_true(ph != 0);
+
+	/* The base PLIC has 31 sources; 0 is "no interrupt". */
+	set_cells(b, uart, "interrupts", (const uint32_t[]){ 31 }, 1);
+	d = device_in(b, fdt_totalsize(b), uart);
+	assert_int_equal(d.irqs[0], 31);
+	set_cells(b, uart, "interrupts", (const uint32_t[]){ 32 }, 1);
+	expect_device_fails(b, fdt_totalsize(b), uart, E_FORMAT, uart);
+	set_cells(b, uart, "interrupts", (const uint32_t[]){ 0 }, 1);
+	expect_device_fails(b, fdt_totalsize(b), uart, E_FORMAT, uart);
+	assert_int_equal(
+		fdt_setprop(b, base_node(b, uart), "interrupts", "abc", 3), 0);
+	expect_device_fails(b, fdt_totalsize(b), uart, E_FORMAT, uart);
+
+	/* Two cells per specifier: the first of each is the source. */
+	set_u32(b, plic, "#interrupt-cells", 2);
+	set_cells(b, uart, "interrupts", (const uint32_t[]){ 10, 4, 11, 4 }, 4);
+	d = device_in(b, fdt_totalsize(b), uart);
+	assert_int_equal(d.nirqs, 2);
+	assert_int_equal(d.irqs[0], 10);
+	assert_int_equal(d.irqs[1], 11);
+	set_cells(b, uart, "interrupts", (const uint32_t[]){ 10, 4, 11 }, 3);
+	expect_device_fails(b, fdt_totalsize(b), uart, E_FORMAT, uart);
+	set_u32(b, plic, "#interrupt-cells", 1);
+
+	/* interrupts-extended wins over interrupts. */
+	set_cells(b, uart, "interrupts-extended", (const uint32_t[]){ ph, 5 },
+		  2);
+	d = device_in(b, fdt_totalsize(b), uart);
+	assert_int_equal(d.nirqs, 1);
+	assert_int_equal(d.irqs[0], 5);
+	/* A phandle nobody has; a list ending inside an entry. */
+	set_cells(b, uart, "interrupts-extended",
+		  (const uint32_t[]){ ph, 5, 0x4242, 6 }, 4);
+	expect_device_fails(b, fdt_totalsize(b), uart, E_FORMAT, uart);
+	set_cells(b, uart, "interrupts-extended",
+		  (const uint32_t[]){ ph, 5, ph }, 3);
+	expect_device_fails(b, fdt_totalsize(b), uart, E_FORMAT, uart);
+	/* A controller without #interrupt-cells is named. */
+	assert_int_equal(fdt_delprop(b, base_node(b, plic), "#interrupt-cells"),
+			 0);
+	set_cells(b, uart, "interrupts-extended", (const uint32_t[]){ ph, 5 },
+		  2);
+	expect_device_fails(b, fdt_totalsize(b), uart, E_FORMAT, plic);
+	free(b);
+
+	/* A self-referential interrupt-parent ends, with E_FORMAT. */
+	expect_tree_device_fails("edge-irq-parent-self.dtb", uart, E_FORMAT,
+				 "serial@10000000");
+}
+
+static void machine_device_rejects_bad_reg_and_bad_blobs(void **state)
+{
+	const char *uart = "/soc/serial@10000000";
+	struct device_desc d;
+	uint8_t *b = editable(BASE, 256);
+	size_t len;
+
+	(void)state;
+	set_cells(b, uart, "reg", (const uint32_t[]){ 0, 0x10000000, 0 }, 3);
+	expect_device_fails(b, fdt_totalsize(b), uart, E_FORMAT, uart);
+	/* No reg at all is fine: nothing to map. */
+	assert_int_equal(fdt_delprop(b, base_node(b, uart), "reg"), 0);
+	d = device_in(b, fdt_totalsize(b), uart);
+	assert_int_equal(d.nregs, 0);
+	assert_int_equal(d.irqs[0], 10);
+	free(b);
+
+	/* The reader's own checks come first. */
+	b = copy_of(tree(BASE), &len);
+	put_be32(b, 0xd00dfee0);
+	expect_device_fails(b, len, uart, E_FORMAT, "");
+	put_be32(b, 0xd00dfeed);
+	expect_device_fails(b, len - 1, uart, E_TRUNC, "");
+	free(b);
+}
+
+/*
+ * machine_device() and machine_from_fdt() agree on every UART they see,
+ * except that only machine_device() checks a source against the PLIC's
+ * riscv,ndev (edge-uarts.dts wires a UART to source 39 of a PLIC with
+ * 31).
+ */
+static void machine_device_agrees_with_machine_on_uarts(void **state)
+{
+	int i, checked = 0, beyond_ndev = 0;
+	unsigned k;
+
+	(void)state;
+	for (i = 0; i < ntrees; i++) {
+		struct machine *m = new_machine();
+		struct fdt_error err;
+
+		if (machine_from_fdt(m, trees[i].blob, trees[i].len, &err)) {
+			free(m);
+			continue;
+		}
+		for (k = 0; k < m->nuarts; k++) {
+			const struct uart *u = &m->uarts[k];
+			struct device_desc d;
+
+			if (u->irq > m->plic.ndev) {
+				expect_device_fails(trees[i].blob, trees[i].len,
+						    u->path, E_FORMAT, u->path);
+				beyond_ndev++;
+				continue;
+			}
+			d = device_in(trees[i].blob, trees[i].len, u->path);
+			assert_string_equal(d.path, u->path);
+			assert_int_equal(d.regs[0].base, u->base);
+			assert_int_equal(d.regs[0].size, u->size);
+			assert_int_equal(d.nirqs ? d.irqs[0] : 0, u->irq);
+			checked++;
+		}
+		free(m);
+	}
+	assert_true(checked >= 20);
+	assert_true(beyond_ndev >= 1);
+}
+
 /* --------------------------------------------------- corrupt headers --- */
 
 #define H_MAGIC	       0
@@ -1893,6 +2518,23 @@ int main(void)
 		cmocka_unit_test(machine_rejects_plic_ndev_out_of_range),
 		cmocka_unit_test(machine_reads_two_cell_hartids),
 		cmocka_unit_test(machine_uart_table_and_state_names),
+		cmocka_unit_test(
+			machine_device_matches_libfdt_on_every_qemu_node),
+		cmocka_unit_test(machine_device_reads_qemu_virt_devices),
+		cmocka_unit_test(machine_device_reads_qemu_sifive_u_aliases),
+		cmocka_unit_test(
+			machine_device_rejects_names_that_lead_nowhere),
+		cmocka_unit_test(machine_device_refuses_disabled_nodes),
+		cmocka_unit_test(
+			machine_device_keeps_only_plic_entries_of_interrupts_extended),
+		cmocka_unit_test(machine_device_translates_every_reg_entry),
+		cmocka_unit_test(machine_device_holds_exactly_its_limits),
+		cmocka_unit_test(
+			machine_device_ignores_interrupts_not_on_the_plic),
+		cmocka_unit_test(machine_device_marks_the_plic),
+		cmocka_unit_test(machine_device_rejects_malformed_interrupts),
+		cmocka_unit_test(machine_device_rejects_bad_reg_and_bad_blobs),
+		cmocka_unit_test(machine_device_agrees_with_machine_on_uarts),
 		cmocka_unit_test(fdt_open_rejects_bad_magic),
 		cmocka_unit_test(fdt_open_rejects_unsupported_versions),
 		cmocka_unit_test(fdt_open_accepts_version_16_header),

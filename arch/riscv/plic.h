@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform-level interrupt controller, found from the device tree
+ * (riscv,plic0 / sifive,plic-1.0.0). The kernel owns it; domains get
+ * interrupt capabilities for single sources (kernel/irq_cap.c). Only the
+ * boot hart's S-mode context, read from interrupts-extended, is used.
+ */
+#ifndef ARCH_RISCV_PLIC_H
+#define ARCH_RISCV_PLIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct machine;
+
+/* Maps the PLIC's pages for context ctx, masks every source; E_NOENT if
+ * the machine has none or ctx < 0. */
+int plic_init(const struct machine *m, int ctx);
+bool plic_present(void);
+uint32_t plic_sources(void);
+
+void plic_enable(uint32_t src);
+void plic_disable(uint32_t src);
+/* The highest-priority pending source (0: none), claimed. */
+uint32_t plic_claim(void);
+void plic_complete(uint32_t src);
+
+#endif

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/* Interrupt capabilities; see irq_cap.h. */
+#include "kernel/irq_cap.h"
+
+#include "arch/riscv/plic.h"
+#include "kernel/domain.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include <rivet/abi.h>
+#include <rivet/errno.h>
+
+#define IRQ_SOURCES_MAX 1024 /* the PLIC's limit */
+
+struct binding {
+	struct domain *d;
+	cap_ref_t ref; /* the capability it was bound through */
+	uint8_t bit;
+	uint8_t masked; /* claimed, waiting for irq_ack */
+};
+
+static struct binding bindings[IRQ_SOURCES_MAX];
+static unsigned nbound;
+static uint64_t spurious, unowned;
+
+int irq_any_bound(void)
+{
+	return nbound != 0;
+}
+
+long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
+{
+	struct cap *c;
+	struct binding *b;
+	long rc;
+
+	if (slot > 0xffffffffUL || bit > 55)
+		return E_INVAL;
+	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_IRQ, 0, &c);
+	if (rc)
+		return rc;
+	if (!plic_present() || !c->object || c->object > plic_sources() ||
+	    c->object >= IRQ_SOURCES_MAX)
+		return E_NOENT;
+	b = &bindings[c->object];
+	if (b->d && b->d != d)
+		return E_BUSY;
+	if (!b->d)
+		nbound++;
+	b->d = d;
+	b->ref = cap_ref(d->id, (uint32_t)slot);
+	b->bit = (uint8_t)bit;
+	b->masked = 0;
+	plic_enable((uint32_t)c->object);
+	return 0;
+}
+
+long irq_cap_ack(struct domain *d, uint64_t slot)
+{
+	struct cap *c;
+	struct binding *b;
+	long rc;
+
+	if (slot > 0xffffffffUL)
+		return E_INVAL;
+	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_IRQ, 0, &c);
+	if (rc)
+		return rc;
+	if (c->object >= IRQ_SOURCES_MAX)
+		return E_INVAL;
+	b = &bindings[c->object];
+	if (b->d != d)
+		return E_INVAL;
+	if (b->masked) {
+		b->masked = 0;
+		plic_complete((uint32_t)c->object);
+	}
+	return 0;
+}
+
+void irq_cap_deleted(cap_ref_t ref, const struct cap *c)
+{
+	struct binding *b;
+
+	if (c->object >= IRQ_SOURCES_MAX)
+		return;
+	b = &bindings[c->object];
+	if (!b->d || b->ref != ref)
+		return;
+	if (b->masked)
+		plic_complete((uint32_t)c->object);
+	plic_disable((uint32_t)c->object);
+	b->d = 0;
+	nbound--;
+}
+
+/*
+ * One claimed source: tell its holder. The claim is left open until the
+ * holder's irq_ack: the PLIC forwards nothing more from a source with a
+ * claim outstanding, which is exactly "masked until acknowledged", and
+ * completing it then lets a still-asserted source fire again.
+ */
+static void deliver(uint32_t src)
+{
+	struct binding *b = src < IRQ_SOURCES_MAX ? &bindings[src] : 0;
+
+	if (!b || !b->d) {
+		/* Complete while enabled (a completion for a disabled
+		 * source is ignored), then mask it for good. */
+		plic_complete(src);
+		plic_disable(src);
+		if (!unowned++)
+			pr_warn("irq: source %u fired with no holder; masked "
+				"(counted from now on)\n",
+				src);
+		return;
+	}
+	b->masked = 1;
+	sched_notify(b->d, 1UL << b->bit);
+}
+
+void irq_dispatch(void)
+{
+	uint32_t src, n = 0;
+
+	while ((src = plic_claim()) != 0 && n++ < 64)
+		deliver(src);
+	if (!n && !spurious++)
+		pr_warn("irq: spurious external interrupt (counted from now "
+			"on)\n");
+}

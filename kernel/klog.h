@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel log after the console has been handed over. Once a domain
+ * maps the device capability of the UART the kernel logs to, the kernel
+ * stops touching that UART: its messages, and every domain's debug
+ * output, go to a ring buffer that the console domain drains
+ * (SYS_log_read), with RIVET_EVENT_LOG telling it there is text. Only
+ * whole writes go in, so nothing interleaves mid-line. If the console
+ * domain ends, the kernel takes the UART back and prints what is left.
+ */
+#ifndef KERNEL_KLOG_H
+#define KERNEL_KLOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct domain;
+
+#define KLOG_SIZE 16384
+
+/* Is the console handed over (printk must use the ring)? */
+bool klog_active(void);
+/* Appends text to the ring (dropping what does not fit, and counting). */
+void klog_append(const char *s);
+
+/* d mapped the console UART: from now on the log goes through it. */
+void klog_take_over(struct domain *d);
+/* d is ending: if it owned the console, the kernel takes it back. */
+void klog_owner_gone(struct domain *d);
+
+/* SYS_log_read. */
+long klog_read(struct domain *d, uint64_t buf, uint64_t len, uint64_t *got);
+
+#endif

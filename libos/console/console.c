@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * console: the domain that drives the UART. The boot configuration grants
+ * it the UART (`device = serial0` or a node path): a device capability
+ * for the registers and an interrupt capability for its PLIC source. Once
+ * it maps the registers of the UART the kernel logs to, the kernel stops
+ * writing there and hands its log over (logrelay.c); the console prints
+ * that log, echoes what is typed and reports each line entered
+ * (input.c). It exits, after printing the last of the log, when it is the
+ * only live domain left, so that a boot still ends by itself.
+ *
+ * docs/console.md is the guide.
+ */
+#include <stdio.h>
+
+#include <rivet/libos.h>
+
+#include "input.h"
+#include "logrelay.h"
+#include "txq.h"
+#include "uart.h"
+
+#define UART_VA	     0x20000000UL /* where the registers are mapped */
+#define IRQ_BIT	     0		  /* event bit of the UART's interrupt */
+#define TICK_BIT     1		  /* event bit of the polling timer */
+#define POLL_HZ	     100	  /* polling rate without an interrupt */
+#define EXIT_DRAIN_S 5		  /* at most this long to send the rest */
+
+static const struct uart_driver *uart;
+static long irq_slot = -1; /* -1: no interrupt, poll on a timer */
+
+/* Is any domain other than this one still runnable or waiting? */
+static bool peers_alive(void)
+{
+	const struct rivet_info *info = rivet_info();
+	uint32_t i, n = info->ndomains;
+
+	if (n > sizeof(info->domains) / sizeof(info->domains[0]))
+		n = sizeof(info->domains) / sizeof(info->domains[0]);
+	for (i = 0; i < n; i++)
+		if (info->domains[i].id != info->domain_id &&
+		    (info->domains[i].state == RIVET_DOMAIN_RUNNABLE ||
+		     info->domains[i].state == RIVET_DOMAIN_WAITING))
+			return true;
+	return false;
+}
+
+/*
+ * Handles the UART until it is quiet: takes every received byte, relays
+ * log text while the transmit queue has room, and refills the
+ * transmitter. The caller acks the interrupt afterwards.
+ */
+static void service(void)
+{
+	int c, got;
+
+	do {
+		got = 0;
+		while ((c = uart->rx_byte()) >= 0) {
+			input_byte((uint8_t)c);
+			got = 1;
+		}
+		logrelay_run();
+		txq_pump();
+	} while (got);
+}
+
+static void arm_tick(void)
+{
+	sys_timer_event(rivet_now() + rivet_info()->timebase_hz / POLL_HZ,
+			TICK_BIT);
+}
+
+/* The last peer is gone: print the rest of the log and exit. */
+static __attribute__((noreturn)) void finish(void)
+{
+	uint64_t deadline =
+		rivet_now() + EXIT_DRAIN_S * rivet_info()->timebase_hz;
+
+	/* Through the log, so that it is the last line relayed. */
+	printf("console: no other domain left; %lu log lines relayed so "
+	       "far, %lu waits for the transmitter; exiting\n",
+	       logrelay_lines(), txq_stalls());
+	logrelay_kick();
+	do {
+		logrelay_run();
+		txq_drain(deadline);
+	} while (logrelay_pending() && rivet_now() < deadline);
+	logrelay_flush();
+	/* The kernel writes next: leave it a fresh line. */
+	input_hide();
+	txq_drain(deadline);
+	uart->shutdown(deadline);
+	if (irq_slot < 0)
+		sys_timer_event(0, TICK_BIT);
+	rivet_exit(0);
+}
+
+/* Maps the device, starts its driver and binds its interrupt. */
+static int setup(void)
+{
+	const struct rivet_info *info = rivet_info();
+	uint64_t base, source = 0;
+	volatile uint8_t *regs;
+	char how[32];
+	long rc;
+
+	if (!info->ndevices) {
+		printf("console: no device granted; expected a `device = "
+		       "serial0` (or a node path) line in [domain %s]\n",
+		       info->name);
+		return 1;
+	}
+	uart = uart_find(info->devices[0].compat);
+	if (!uart) {
+		printf("console: device %s is \"%s\", which no driver here "
+		       "takes; expected ns16550a, ns16550 or sifive,uart0\n",
+		       info->devices[0].name, info->devices[0].compat);
+		return 1;
+	}
+	/* From here on the kernel log comes to us, if this is its UART. */
+	rc = sys_map(info->devices[0].slot, UART_VA, RIVET_CAP_R | RIVET_CAP_W);
+	if (rc) {
+		printf("console: cannot map device %s (slot %u): error %ld\n",
+		       info->devices[0].name, info->devices[0].slot, rc);
+		return 1;
+	}
+	base = sys2_cap_info(info->devices[0].slot, RIVET_CAPINFO_OBJECT).val +
+	       info->devices[0].mmio_offset;
+	regs = (volatile uint8_t *)(UART_VA + info->devices[0].mmio_offset);
+	rc = uart->init(regs);
+	if (rc) {
+		printf("console: %s UART at %#lx does not answer (%ld)\n",
+		       uart->name, (unsigned long)base, rc);
+		return 1;
+	}
+	txq_init(uart);
+	if (info->devices[0].nirqs) {
+		rc = sys_irq_bind(info->devices[0].first_irq_slot, IRQ_BIT);
+		if (!rc) {
+			irq_slot = info->devices[0].first_irq_slot;
+			source = sys2_cap_info(irq_slot, RIVET_CAPINFO_OBJECT)
+					 .val;
+		} else {
+			printf("console: cannot bind the interrupt of %s "
+			       "(%ld); polling instead\n",
+			       info->devices[0].name, rc);
+		}
+	}
+	if (irq_slot >= 0) {
+		snprintf(how, sizeof(how), "irq %lu", (unsigned long)source);
+	} else {
+		arm_tick();
+		snprintf(how, sizeof(how), "polled at %d Hz", POLL_HZ);
+	}
+	/* Through the log: it comes back to the UART like any line. */
+	printf("console: ready on %s (%s at %#lx, driver %s, %s)\n",
+	       info->devices[0].name, info->devices[0].compat,
+	       (unsigned long)base, uart->name, how);
+	return 0;
+}
+
+int main(void)
+{
+	uint64_t mask = RIVET_EVENT_LOG | RIVET_EVENT_PEER_EXIT;
+	struct rivet_ret r;
+
+	if (setup())
+		return 1;
+	mask |= irq_slot >= 0 ? 1UL << IRQ_BIT : 1UL << TICK_BIT;
+	/* There is always our own "ready" line to print first. */
+	logrelay_kick();
+	for (;;) {
+		service();
+		if (!peers_alive())
+			finish();
+		r = sys2_wait(mask);
+		if (r.rc)
+			continue; /* cannot happen: mask is not 0 */
+		if (r.val & RIVET_EVENT_LOG)
+			logrelay_kick();
+		if (r.val & (1UL << TICK_BIT))
+			arm_tick();
+		if (r.val & (1UL << IRQ_BIT)) {
+			service();
+			sys_irq_ack(irq_slot);
+		}
+	}
+}

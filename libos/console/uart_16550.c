@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 16550-compatible UART (ns16550a on QEMU virt). Register i lives at
+ * base + i and is accessed 8 bits wide: reg-shift 0, reg-io-width 1, which
+ * is what "ns16550a" and "ns16550" nodes have on the boards Rivet runs
+ * on. (The info page carries no reg-shift; a UART with shifted or 32-bit
+ * registers, such as snps,dw-apb-uart, needs its own entry.)
+ *
+ * Interrupts: IER bit 0 (received data available, or the FIFO timeout)
+ * stays on; IER bit 1 (transmit holding register empty) is on only while
+ * bytes are queued. With the FIFOs on, THRE means the whole 16-byte
+ * transmit FIFO is empty, so each THRE lets the console write 16 bytes.
+ */
+#include <rivet/libos.h>
+
+#include "uart.h"
+
+#define UART_RBR 0 /* receive buffer (read) */
+#define UART_THR 0 /* transmit holding (write) */
+#define UART_IER 1 /* interrupt enable */
+#define UART_IIR 2 /* interrupt identification (read) */
+#define UART_FCR 2 /* FIFO control (write) */
+#define UART_LCR 3 /* line control */
+#define UART_MCR 4 /* modem control */
+#define UART_LSR 5 /* line status */
+
+#define IER_RDI	 0x01 /* received data available */
+#define IER_THRI 0x02 /* transmit holding register empty */
+
+#define IIR_FIFO_ON 0xc0 /* bits 7:6 read 11 when the FIFOs are enabled */
+
+#define FCR_ENABLE 0x01 /* FIFOs on */
+#define FCR_TRIG_8 0x80 /* bits 7:6 = 10: receive interrupt at 8 bytes */
+
+#define LCR_DLAB 0x80 /* divisor latch access: hides RBR/THR/IER */
+
+#define MCR_DTR	 0x01
+#define MCR_RTS	 0x02
+#define MCR_OUT2 0x08 /* gates the interrupt line on many boards */
+#define MCR_LOOP 0x10
+
+#define LSR_DR	 0x01 /* data ready */
+#define LSR_PE	 0x04 /* parity error */
+#define LSR_FE	 0x08 /* framing error */
+#define LSR_BI	 0x10 /* break */
+#define LSR_THRE 0x20 /* transmit holding register (FIFO) empty */
+#define LSR_TEMT 0x40 /* and the shift register too */
+
+#define FIFO_DEPTH 16
+
+static volatile uint8_t *regs;
+static unsigned tx_burst; /* bytes that fit once THRE is set */
+
+static uint8_t rd(unsigned r)
+{
+	return regs[r];
+}
+
+static void wr(unsigned r, uint8_t v)
+{
+	regs[r] = v;
+}
+
+static int uart_16550_init(volatile uint8_t *base)
+{
+	uint8_t lcr;
+
+	regs = base;
+	/* All ones: nothing answers at this address. */
+	if (rd(UART_LSR) == 0xff)
+		return E_NOENT;
+	wr(UART_IER, 0);
+	/*
+	 * The firmware leaves the line set up (word length, parity, stop
+	 * bits, divisor); only make sure the divisor latch is not left in
+	 * front of the data registers.
+	 */
+	lcr = rd(UART_LCR);
+	if (lcr & LCR_DLAB)
+		wr(UART_LCR, lcr & ~LCR_DLAB);
+	/*
+	 * FIFOs on, the receive interrupt raised at 8 bytes or when bytes
+	 * have waited 4 character times (the FIFO timeout), so a burst of
+	 * input costs one interrupt, not one per byte. (QEMU also takes
+	 * input from its host side only up to the trigger level until the
+	 * guest reads: at a trigger of 1 typing would arrive a byte per
+	 * console run.) If the FIFOs were on already this clears nothing:
+	 * only turning them on does.
+	 */
+	wr(UART_FCR, FCR_ENABLE | FCR_TRIG_8);
+	tx_burst = (rd(UART_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON ? FIFO_DEPTH : 1;
+	wr(UART_MCR, (rd(UART_MCR) | MCR_DTR | MCR_RTS | MCR_OUT2) & ~MCR_LOOP);
+	wr(UART_IER, IER_RDI);
+	return 0;
+}
+
+static int uart_16550_rx_byte(void)
+{
+	for (;;) {
+		uint8_t lsr = rd(UART_LSR), c;
+
+		if (!(lsr & LSR_DR))
+			return -1;
+		c = rd(UART_RBR);
+		/* A break or a damaged byte is not input: drop it. */
+		if (!(lsr & (LSR_BI | LSR_FE | LSR_PE)))
+			return c;
+	}
+}
+
+static unsigned uart_16550_tx_room(void)
+{
+	return rd(UART_LSR) & LSR_THRE ? tx_burst : 0;
+}
+
+static void uart_16550_tx_byte(uint8_t c)
+{
+	wr(UART_THR, c);
+}
+
+static void uart_16550_tx_irq(bool on)
+{
+	/* Turning THRI on while THR is empty raises the interrupt at once. */
+	wr(UART_IER, on ? IER_RDI | IER_THRI : IER_RDI);
+}
+
+static void uart_16550_shutdown(uint64_t deadline)
+{
+	wr(UART_IER, 0);
+	while (!(rd(UART_LSR) & LSR_TEMT) && rivet_now() < deadline)
+		;
+}
+
+static const char *const uart_16550_compatible[] = {
+	"ns16550a",
+	"ns16550",
+	NULL,
+};
+
+const struct uart_driver uart_16550_driver = {
+	.name = "16550",
+	.compatible = uart_16550_compatible,
+	.init = uart_16550_init,
+	.rx_byte = uart_16550_rx_byte,
+	.tx_room = uart_16550_tx_room,
+	.tx_byte = uart_16550_tx_byte,
+	.tx_irq = uart_16550_tx_irq,
+	.shutdown = uart_16550_shutdown,
+};

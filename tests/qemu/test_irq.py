@@ -1,0 +1,39 @@
+"""Interrupt and device capabilities, and timer events, under QEMU virt:
+the goldfish RTC's alarm interrupt drives the interrupt cases."""
+from test_caps import conf
+from test_domains import assert_all_pass, run_suite
+
+
+def test_irq_capability_events_ack_and_revocation(tmp_path):
+    b = run_suite(tmp_path, conf(
+        ("t_irq_rtc", ["memory = 1M", "device = /soc/rtc@101000",
+                       "peer = t_irq_peer"]),
+        ("t_irq_peer", ["memory = 1M"])))
+    assert b.has(r"launch: domain t_irq_rtc: device /soc/rtc@101000 "
+                 r"\(google,goldfish-rtc\) at 0x101000, slot 2, 1 interrupt")
+    assert_all_pass(b, [
+        "device_granted_with_irq", "irq_cap_names_plic_source",
+        "device_cap_cannot_be_executable", "device_maps_read_write",
+        "bind_needs_an_irq_capability", "bind_refuses_kernel_bits",
+        "irq_bind", "bind_of_source_bound_elsewhere_is_busy",
+        "log_read_needs_the_console", "one_event_per_claim_until_acked",
+        "irq_ack", "ack_lets_the_next_claim_through",
+        "cleared_device_raises_nothing_more",
+        "deleted_irq_cap_stops_events"])
+
+
+def test_device_grants_refuse_the_plic_and_unknown_nodes(tmp_path):
+    b = run_suite(tmp_path, conf(
+        ("t_survivor", ["memory = 1M", "device = /soc/plic@c000000",
+                        "device = /soc/nothing@0"])))
+    assert b.has(r"device /soc/plic@c000000: the interrupt controller is "
+                 r"the kernel's")
+    assert b.has(r"device /soc/nothing@0: no such enabled node or alias")
+    assert_all_pass(b, ["survivor_outlives_killed_peers"])
+
+
+def test_timer_events_wake_an_idle_machine(tmp_path):
+    b = run_suite(tmp_path, conf(("t_timer", ["memory = 1M"])))
+    assert_all_pass(b, ["timer_event_refuses_kernel_bits", "timer_event_set",
+                        "timer_event_wakes_at_its_time",
+                        "cancelled_timer_event_never_fires"])
