@@ -99,7 +99,7 @@ void irq_cap_deleted(cap_ref_t ref, const struct cap *c)
  * claim outstanding, which is exactly "masked until acknowledged", and
  * completing it then lets a still-asserted source fire again.
  */
-static void deliver(uint32_t src)
+static void deliver(uint32_t src, uint64_t stamp)
 {
 	struct binding *b = src < IRQ_SOURCES_MAX ? &bindings[src] : 0;
 
@@ -115,15 +115,17 @@ static void deliver(uint32_t src)
 		return;
 	}
 	b->masked = 1;
+	if (b->d->info)
+		b->d->info->irq_instret = stamp;
 	sched_notify(b->d, 1UL << b->bit);
 }
 
-void irq_dispatch(void)
+void irq_dispatch(uint64_t stamp)
 {
 	uint32_t src, n = 0;
 
 	while ((src = plic_claim()) != 0 && n++ < 64)
-		deliver(src);
+		deliver(src, stamp);
 	if (!n && !spurious++)
 		pr_warn("irq: spurious external interrupt (counted from now "
 			"on)\n");

@@ -21,8 +21,9 @@ long irq_cap_ack(struct domain *d, uint64_t slot);
 /* The capability is going away: unbind and mask its source. */
 void irq_cap_deleted(cap_ref_t ref, const struct cap *c);
 
-/* An external interrupt arrived: claim and dispatch every pending source. */
-void irq_dispatch(void);
+/* An external interrupt arrived: claim and dispatch every pending source.
+ * stamp is rdinstret at the trap, recorded for the holder to measure. */
+void irq_dispatch(uint64_t stamp);
 
 /* Are any sources bound (something may still wake a waiting domain)? */
 int irq_any_bound(void);

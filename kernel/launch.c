@@ -143,7 +143,12 @@ static void grant_devices(struct domain *d, const struct bootconf_domain *c,
 		const char *name = c->devices[i];
 		uint64_t base, pages;
 		uint32_t slot, irq_slot = 0;
-		int rc = machine_device(blob, m->fdt_size, name, &dev, &err);
+		int rc;
+
+		/* "stdout": the console UART, whatever the board calls it. */
+		if (!strcmp(name, "stdout"))
+			name = m->stdout_path[0] ? m->stdout_path : "-";
+		rc = machine_device(blob, m->fdt_size, name, &dev, &err);
 
 		if (rc) {
 			pr_err("launch: domain %s: device %s: %s\n", d->name,
@@ -182,7 +187,7 @@ static void grant_devices(struct domain *d, const struct bootconf_domain *c,
 			if (!j)
 				irq_slot = s;
 		}
-		strlcpy(d->info->devices[n].name, name,
+		strlcpy(d->info->devices[n].name, c->devices[i],
 			sizeof(d->info->devices[n].name));
 		strlcpy(d->info->devices[n].compat, dev.compat,
 			sizeof(d->info->devices[n].compat));

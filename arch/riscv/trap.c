@@ -92,7 +92,7 @@ void trap_handler(struct trap_frame *tf)
 			return;
 		}
 		if (code == IRQ_S_EXT) {
-			irq_dispatch(); /* while idle: may wake domains */
+			irq_dispatch(csr_read(instret)); /* may wake domains */
 			return;
 		}
 		pr_warn("trap: unexpected interrupt %lu, masking it\n", code);
@@ -139,7 +139,7 @@ struct uctx *user_trap(struct uctx *u)
 		if (code == IRQ_S_TIMER)
 			sched_timer(d);
 		else if (code == IRQ_S_EXT)
-			irq_dispatch();
+			irq_dispatch(csr_read(instret));
 		else
 			pr_warn("trap: unexpected interrupt %lu in %s\n", code,
 				d->name);

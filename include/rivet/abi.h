@@ -156,6 +156,9 @@ struct rivet_info {
 		uint32_t nirqs;
 		uint32_t mmio_offset; /* of the registers in the first page */
 	} devices[4];
+	/* rdinstret when the kernel took the last external interrupt that
+	 * set one of this domain's bits (for make bench's irq_to_handler). */
+	uint64_t irq_instret;
 	uint64_t revoked_count;
 	struct {
 		uint32_t slot;

@@ -352,6 +352,62 @@ static void bench_pagefault(void)
 		      MAP_PAGES, "insns/op");
 }
 
+/* ----------------------------------------------------------- interrupts --- */
+
+#define RTC_VA 0x50000000UL
+
+static void rtc_w(unsigned long off, uint32_t v)
+{
+	*(volatile uint32_t *)(RTC_VA + off) = v;
+}
+
+/* The goldfish RTC (QEMU virt): an alarm at its current time fires now. */
+static void rtc_fire(void)
+{
+	uint32_t lo = *(volatile uint32_t *)RTC_VA;
+	uint32_t hi = *(volatile uint32_t *)(RTC_VA + 4);
+
+	rtc_w(0x10, 1);
+	rtc_w(0x0c, hi);
+	rtc_w(0x08, lo);
+}
+
+static void bench_irq(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long irq, total = 0;
+	uint64_t t0, with, without;
+	int i, n = 0;
+
+	if (!in->ndevices || !in->devices[0].nirqs)
+		return;
+	irq = in->devices[0].first_irq_slot;
+	sys_map(in->devices[0].slot, RTC_VA, 3);
+	sys_irq_bind(irq, 5);
+	for (i = 0; i < 100; i++) {
+		uint64_t at;
+
+		rtc_fire();
+		sys2_wait(1UL << 5);
+		at = instret(); /* the handler's first instruction */
+		total += at - in->irq_instret;
+		n++;
+		rtc_w(0x1c, 1); /* clear the device */
+		sys_irq_ack(irq);
+	}
+	rtc_w(0x10, 0);
+	bench_print_n("irq_to_handler", (int64_t)total, n, "insns");
+	t0 = instret();
+	for (i = 0; i < N; i++)
+		sys_irq_ack(irq);
+	with = instret() - t0;
+	t0 = instret();
+	for (i = 0; i < N; i++)
+		empty_call(i);
+	without = instret() - t0;
+	bench_print("irq_ack", (int64_t)(with - without), "insns/op");
+}
+
 int main(void)
 {
 	if (!strcmp(rivet_info()->name, "bench_peer")) {
@@ -365,6 +421,7 @@ int main(void)
 	if (peer_id > 0)
 		bench_yield_pair();
 	bench_uthread();
+	bench_irq();
 	bench_map();
 	bench_pagefault();
 	if (peer_id > 0)

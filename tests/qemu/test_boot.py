@@ -104,7 +104,7 @@ def test_loglevel_bootarg_hides_info_but_keeps_notices():
     quiet = boot_kernel("virt", append="loglevel=5")
     assert quiet.has(r"Rivet \d+\.\d+\.\d+ ")
     assert not quiet.has(r"mem: total RAM"), quiet
-    assert quiet.has(r"summary: hello +id 1 exited, status 0")
+    assert quiet.has(r"summary: hello +id 2 exited, status 0")
     verbose = boot_kernel("virt", append="loglevel=7")
     assert verbose.has(r"boot: bootargs \"loglevel=7\", loglevel 7")
 

@@ -141,9 +141,12 @@ def test_make_run_default_config_shows_threads_and_summary():
     b = boot_kernel("virt", smp=2, mem="256M", extra=ICOUNT)
     steps = b.findall(r"hello: thread ([AB]) step \d")
     assert steps[:4] == ["A", "B", "A", "B"], b
-    assert b.has(r"world: domain 2 \"world\" says hello")
-    assert b.has(r"summary: hello +id 1 exited, status 0")
-    assert b.has(r"summary: world +id 2 exited, status 0")
+    assert b.has(r"world: domain 3 \"world\" says hello")
+    assert b.has(r"summary: hello +id 2 exited, status 0")
+    assert b.has(r"summary: world +id 3 exited, status 0")
+    # The console domain took over the UART and printed everyone's lines.
+    assert b.has(r"console: handed over to domain console")
+    assert b.has(r"summary: console +id 1 exited, status 0")
     assert b.has(r"rivet: powering off$")
 
 

@@ -24,6 +24,6 @@ def test_uboot_booti_boots_image_with_two_cell_initrd(tmp_path):
     # U-Boot writes linux,initrd-start/-end as two cells each.
     assert b.has(r"initramfs: 0x[0-9a-f]+-0x[0-9a-f]+, %d bytes, cpio newc"
                  % size), b
-    assert b.has(r"summary: hello +id 1 exited, status 0")
+    assert b.has(r"summary: hello +id 2 exited, status 0")
     assert b.has(r"rivet: powering off$")
     assert b.rc == 0
