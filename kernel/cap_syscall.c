@@ -18,7 +18,8 @@ _Static_assert(RIVET_CAP_R == CAP_R && RIVET_CAP_W == CAP_W &&
 		       RIVET_CAP_X == CAP_X && RIVET_CAP_GRANT == CAP_GRANT,
 	       "rights");
 _Static_assert(RIVET_CAP_FRAME == CAP_FRAME && RIVET_CAP_DOMAIN == CAP_DOMAIN &&
-		       RIVET_CAP_IRQ == CAP_IRQ && RIVET_CAP_DEVICE == CAP_DEVICE,
+		       RIVET_CAP_IRQ == CAP_IRQ &&
+		       RIVET_CAP_DEVICE == CAP_DEVICE,
 	       "types");
 
 void cap_deleted(void *ctx, cap_ref_t ref, const struct cap *c)
@@ -27,7 +28,8 @@ void cap_deleted(void *ctx, cap_ref_t ref, const struct cap *c)
 	struct domain *holder = domain_by_id(cap_ref_space(ref));
 
 	if (c->type == CAP_FRAME || c->type == CAP_DEVICE)
-		frame_cap_deleted(ref, c); /* mappings, and frames if original */
+		frame_cap_deleted(ref,
+				  c); /* mappings, and frames if original */
 	if (c->type == CAP_IRQ)
 		irq_cap_deleted(ref, c);
 	if (holder && holder != actor)

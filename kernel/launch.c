@@ -114,8 +114,7 @@ static bool launch_one(const struct initramfs *fs,
 }
 
 /* Does [base, base+size) touch RAM? Device capabilities must not. */
-static bool overlaps_ram(const struct machine *m, uint64_t base,
-			 uint64_t size)
+static bool overlaps_ram(const struct machine *m, uint64_t base, uint64_t size)
 {
 	unsigned i;
 
@@ -167,12 +166,15 @@ static void grant_devices(struct domain *d, const struct bootconf_domain *c,
 		}
 		base = dev.regs[0].base & ~(PAGE_SIZE - 1);
 		pages = (dev.regs[0].base + dev.regs[0].size - base +
-			 PAGE_SIZE - 1) / PAGE_SIZE;
+			 PAGE_SIZE - 1) /
+			PAGE_SIZE;
 		if (overlaps_ram(m, base, pages * PAGE_SIZE) ||
-		    n == sizeof(d->info->devices) / sizeof(d->info->devices[0])) {
+		    n == sizeof(d->info->devices) /
+				    sizeof(d->info->devices[0])) {
 			pr_err("launch: domain %s: device %s: %s\n", d->name,
 			       name,
-			       n ? "too many devices" : "its registers are RAM");
+			       n ? "too many devices"
+				 : "its registers are RAM");
 			continue;
 		}
 		if (cap_create(&d->cs, CAP_DEVICE, CAP_R | CAP_W | CAP_GRANT,

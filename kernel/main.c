@@ -148,8 +148,8 @@ static void setup_plic(uint64_t hartid)
 			machine.plic.present ? "no S-mode context for this hart"
 					     : "none in the device tree");
 	else
-		pr_info("plic: using context %d of hart %llu\n",
-			h->plic_sctx, (unsigned long long)hartid);
+		pr_info("plic: using context %d of hart %llu\n", h->plic_sctx,
+			(unsigned long long)hartid);
 }
 
 static void setup_timer(uint64_t hartid)
@@ -199,9 +199,9 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 	initramfs_init(&machine, &initramfs); /* find the initramfs */
 	if (test_hooks_run)
 		test_hooks_run(machine.bootargs);
-	timer_selftest();		/* interrupts arrive */
+	timer_selftest(); /* interrupts arrive */
 	if (launch_domains(&initramfs, &machine, phys_to_virt(dtb_pa)))
-		sched_start();		/* runs until all have ended */
+		sched_start(); /* runs until all have ended */
 	pr_notice("rivet: no domain to run; %u frames free\n",
 		  mem_frames()->nfree);
 	machine_power_off();

@@ -87,7 +87,6 @@ void vprintk(int level, const char *fmt, va_list ap)
 	emit(buf);
 }
 
-
 void printk(int level, const char *fmt, ...)
 {
 	va_list ap;

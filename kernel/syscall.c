@@ -263,8 +263,7 @@ static long ksys_irq_ack(struct domain *d, const uint64_t *a, uint64_t *val)
 	return irq_cap_ack(d, a[0]);
 }
 
-static long ksys_timer_event(struct domain *d, const uint64_t *a,
-			     uint64_t *val)
+static long ksys_timer_event(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return sched_timer_event(d, a[0], a[1]);
 }

@@ -15,9 +15,9 @@
 #include "kernel/vm.h"
 #include <rivet/errno.h>
 
-#define PLIC_ENABLE(c)    (0x2000UL + 0x80UL * (c))
+#define PLIC_ENABLE(c)	  (0x2000UL + 0x80UL * (c))
 #define PLIC_THRESHOLD(c) (0x200000UL + 0x1000UL * (c))
-#define PLIC_CLAIM(c)     (PLIC_THRESHOLD(c) + 4)
+#define PLIC_CLAIM(c)	  (PLIC_THRESHOLD(c) + 4)
 
 static volatile uint32_t *priority, *enable, *threshold, *claim;
 static uint32_t nsources;

@@ -290,7 +290,7 @@ static void bench_revoke(void)
 }
 
 #define MAP_PAGES 256
-#define MAP_VA 0x80000000UL
+#define MAP_VA	  0x80000000UL
 
 static void bench_map(void)
 {

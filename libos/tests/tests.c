@@ -953,20 +953,19 @@ static void role_notify_forger(void)
 		  E_PERM);
 }
 
-
 /* ------------------------------------------ interrupts, devices, time --- */
 
 /* QEMU virt's goldfish RTC: an alarm in the past raises its interrupt,
  * which stays asserted until CLEAR_INTERRUPT. */
-#define RTC_VA          0x50000000UL
-#define RTC_TIME_LOW    0x00
-#define RTC_TIME_HIGH   0x04
-#define RTC_ALARM_LOW   0x08
-#define RTC_ALARM_HIGH  0x0c
+#define RTC_VA		0x50000000UL
+#define RTC_TIME_LOW	0x00
+#define RTC_TIME_HIGH	0x04
+#define RTC_ALARM_LOW	0x08
+#define RTC_ALARM_HIGH	0x0c
 #define RTC_IRQ_ENABLED 0x10
-#define RTC_CLEAR_INT   0x1c
-#define EV_RTC          (1UL << 5)
-#define EV_TIMER        (1UL << 7)
+#define RTC_CLEAR_INT	0x1c
+#define EV_RTC		(1UL << 5)
+#define EV_TIMER	(1UL << 7)
 
 static void rtc_write(unsigned long off, uint32_t v)
 {
@@ -992,8 +991,8 @@ static void role_irq_rtc(void)
 	int events = 0;
 
 	report("device_granted_with_irq",
-	       in->ndevices == 1 && in->devices[0].nirqs == 1,
-	       "%ld devices", (long)in->ndevices, 0);
+	       in->ndevices == 1 && in->devices[0].nirqs == 1, "%ld devices",
+	       (long)in->ndevices, 0);
 	dev = in->devices[0].slot;
 	irq = in->devices[0].first_irq_slot;
 	EXPECT_EQ("irq_cap_names_plic_source",
@@ -1033,8 +1032,8 @@ static void role_irq_rtc(void)
 	sys_irq_ack(irq);
 	sys_timer_event(rivet_now() + 20000, 7);
 	r = sys2_wait(EV_RTC | EV_TIMER);
-	report("cleared_device_raises_nothing_more", r.val == EV_TIMER,
-	       "0x%lx", (long)r.val, 0);
+	report("cleared_device_raises_nothing_more", r.val == EV_TIMER, "0x%lx",
+	       (long)r.val, 0);
 	/* Deleting the capability unbinds and masks the source. */
 	sys_cap_delete(irq);
 	rtc_raise();
@@ -1043,6 +1042,31 @@ static void role_irq_rtc(void)
 	report("deleted_irq_cap_stops_events", r.val == EV_TIMER, "0x%lx",
 	       (long)r.val, 0);
 	rtc_write(RTC_CLEAR_INT, 1);
+}
+
+/* Takes one RTC interrupt and never acknowledges it. */
+static void role_irq_hog(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long irq = in->devices[0].first_irq_slot;
+	unsigned i;
+	int others = 1;
+
+	sys_map(in->devices[0].slot, RTC_VA, 3);
+	sys_irq_bind(irq, 5);
+	rtc_raise();
+	EXPECT_EQ("hog_took_one_interrupt", sys2_wait(EV_RTC).val, EV_RTC);
+	/* Never ack; stay until everyone else is done. */
+	while (others) {
+		sys2_wait(RIVET_EVENT_PEER_EXIT);
+		others = 0;
+		for (i = 0; i < in->ndomains; i++)
+			others |=
+				in->domains[i].id != in->domain_id &&
+				(in->domains[i].state ==
+					 RIVET_DOMAIN_RUNNABLE ||
+				 in->domains[i].state == RIVET_DOMAIN_WAITING);
+	}
 }
 
 static void role_irq_peer(void)
@@ -1115,6 +1139,7 @@ static const struct {
 	{ "t_irq_rtc", role_irq_rtc },
 	{ "t_irq_peer", role_irq_peer },
 	{ "t_timer", role_timer },
+	{ "t_irq_hog", role_irq_hog },
 	{ "t_regs_b", role_regs_b },
 };
 

@@ -37,3 +37,31 @@ def test_timer_events_wake_an_idle_machine(tmp_path):
     assert_all_pass(b, ["timer_event_refuses_kernel_bits", "timer_event_set",
                         "timer_event_wakes_at_its_time",
                         "cancelled_timer_event_never_fires"])
+
+
+def test_unacked_irq_does_not_stall_other_domains_interrupts(tmp_path):
+    """One domain takes its RTC interrupt and never acks it; the blk
+    domain's virtio interrupts still arrive and its I/O completes."""
+    import random
+    from rivetqemu import boot_domains, build_path
+    from test_blk import fnv1a
+    data = random.Random(5).randbytes(256 << 10)
+    disk = tmp_path / "disk.img"
+    disk.write_bytes(data)
+    text = ("[domain t_irq_hog]\nimage = /libos/tests.elf\nmemory = 1M\n"
+            "device = /soc/rtc@101000\n\n"
+            "[domain blk]\nimage = /libos/blk.elf\nmemory = 2M\n"
+            "device = /soc/virtio_mmio@10008000\n")
+    b = boot_domains(tmp_path, text,
+                     {"/libos/tests.elf": build_path("libos/tests.elf"),
+                      "/libos/blk.elf": build_path("libos/blk.elf")},
+                     extra=["-icount", "shift=0,sleep=off", "-seed", "1",
+                            "-drive", "file=%s,if=none,format=raw,id=hd0"
+                            % disk, "-device",
+                            "virtio-blk-device,drive=hd0"])
+    assert_all_pass(b, ["hog_took_one_interrupt"])
+    m = b.find(r"blk: checksum 0x([0-9a-f]{8}) over (\d+) bytes$")
+    assert int(m.group(1), 16) == fnv1a(data), b
+    m = b.find(r"blk: (\d+) requests, (\d+) waited, (\d+) interrupts")
+    assert int(m.group(3)) > 0, b
+    assert b.has(r"summary: blk +id 2 exited, status 0")
