@@ -60,6 +60,7 @@ long abort_request(struct domain *req, uint64_t slot, uint64_t nframes,
 		t->name, (unsigned long long)nframes,
 		(unsigned long long)timeout_us);
 	sched_notify(t, RIVET_EVENT_ABORT);
+	sched_deadlines_changed();
 	sched_rearm();
 	return 0;
 }
@@ -86,6 +87,7 @@ static void answer(struct domain *t, uint64_t forced)
 	t->abort_deadline = 0;
 	t->abort_want = 0;
 	t->abort_from = 0;
+	sched_deadlines_changed();
 	if (t->info) {
 		t->info->abort_frames = 0;
 		t->info->abort_deadline = 0;

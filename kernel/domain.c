@@ -328,6 +328,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 	klog_owner_gone(d);
 	d->state = state;
 	d->timer_at = 0;
+	sched_deadlines_changed();
 	free_cspace(d);
 	uvm_destroy(d);
 	uvm_flush_asid(d->asid);

@@ -169,17 +169,32 @@ static void break_deadlock(void)
 }
 
 /* The earliest kernel deadline: abort protocol or a domain's timer event. */
+/* The earliest deadline, cached: it is asked on every switch and wake-up
+ * but changes only when a deadline is set, fires or its domain ends. */
+static uint64_t deadline_cache;
+static bool deadline_cache_valid;
+
+void sched_deadlines_changed(void)
+{
+	deadline_cache_valid = false;
+}
+
 static uint64_t next_deadline(void)
 {
-	uint64_t next = abort_next_deadline();
+	uint64_t next;
 	unsigned i;
 	struct domain *d;
 
+	if (deadline_cache_valid)
+		return deadline_cache;
+	next = abort_next_deadline();
 	for (i = 0; (d = domain_at(i)); i++)
 		if ((d->state == DOMAIN_RUNNABLE ||
 		     d->state == DOMAIN_WAITING) &&
 		    d->timer_at && d->timer_at < next)
 			next = d->timer_at;
+	deadline_cache = next;
+	deadline_cache_valid = true;
 	return next;
 }
 
@@ -189,6 +204,9 @@ static void expire_deadlines(uint64_t now)
 	unsigned i;
 	struct domain *d;
 
+	if (now < next_deadline())
+		return; /* the common case: an interrupt, not a deadline */
+	sched_deadlines_changed();
 	abort_expire(now);
 	for (i = 0; (d = domain_at(i)); i++)
 		if ((d->state == DOMAIN_RUNNABLE ||
@@ -205,6 +223,7 @@ long sched_timer_event(struct domain *d, uint64_t when, uint64_t bit)
 		return E_INVAL;
 	d->timer_at = when;
 	d->timer_bit = (uint8_t)bit;
+	sched_deadlines_changed();
 	if (when)
 		arm_timer(d);
 	return 0;

@@ -49,6 +49,10 @@ void sched_remove(struct domain *d);
 /* SYS_timer_event: event bit at rdtime >= when (0 cancels). */
 long sched_timer_event(struct domain *d, uint64_t when, uint64_t bit);
 
+/* A deadline was set or cleared outside sched.c (abort protocol, a
+ * domain's end): the cached earliest deadline must be recomputed. */
+void sched_deadlines_changed(void);
+
 /* Re-arms the timer for the current domain (a new deadline appeared). */
 void sched_rearm(void);
 
