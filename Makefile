@@ -247,7 +247,7 @@ help:
 	@echo "  savedefconfig          write a minimal defconfig to $(O)/defconfig"
 	@echo ""
 	@echo "Build:"
-	@echo "  all (default)          rivet.elf, Image, initramfs.cpio, host/rivet-dtinfo"
+	@echo "  all (default)          rivet.elf, Image, initramfs.cpio, libOSes, host/rivet-dtinfo"
 	@echo "  clean / distclean      remove outputs (distclean also removes .config)"
 	@echo ""
 	@echo "Run and debug:"
@@ -262,6 +262,9 @@ help:
 	@echo "  test-unit              host unit tests (cmocka)"
 	@echo "  test-fuzz / fuzz       libFuzzer smoke run / longer bounded run"
 	@echo "  test-qemu              QEMU boot tests"
+	@echo "  bench                  instruction counts under QEMU -icount (BENCH lines)"
+	@echo "  bench-doc              run bench and write the table into docs/performance.md"
+	@echo "  libos                  build every libOS image (libos/*/)"
 	@echo "  install-deps           install the Debian packages Rivet needs"
 
 -include $(KOBJS:.o=.d)
