@@ -176,6 +176,37 @@ static void check_machine(const struct machine *m, int rc,
 	check(strnlen(m->bootargs, sizeof(m->bootargs)) < sizeof(m->bootargs));
 }
 
+/* machine_device() on names a configuration could give: aliases, paths,
+ * the stdout-path's node; whatever it returns must be within limits. */
+static void exercise_devices(const uint8_t *data, size_t size)
+{
+	static const char *const names[] = {
+		"serial0",
+		"/soc/serial@10000000",
+		"/soc/rtc@101000",
+		"/soc/virtio_mmio@10008000",
+		"/soc/plic@c000000",
+		"/",
+		"",
+		"/cpus/cpu@0",
+		"ethernet0",
+		"/soc",
+	};
+	static struct device_desc dev;
+	struct fdt_error err;
+	unsigned i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		memset(&dev, 0xa5, sizeof(dev));
+		if (machine_device(data, size, names[i], &dev, &err))
+			continue;
+		check(dev.nregs <= DEVICE_MAX_REGS);
+		check(dev.nirqs <= DEVICE_MAX_IRQS);
+		check(memchr(dev.path, 0, sizeof(dev.path)) != NULL);
+		check(memchr(dev.compat, 0, sizeof(dev.compat)) != NULL);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct machine m;
@@ -208,5 +239,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	i = (unsigned)machine_from_fdt(&m, data, size, &err);
 	check(!rc || (int)i == rc); /* no tree, no machine */
 	check_machine(&m, (int)i, &err);
+	exercise_devices(data, size);
 	return 0;
 }
