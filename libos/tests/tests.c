@@ -1069,6 +1069,48 @@ static void role_irq_hog(void)
 	}
 }
 
+/* The second SiFive UART (QEMU sifive_u's serial1): its transmit
+ * watermark interrupt is asserted whenever the FIFO is below the mark. */
+#define U1_VA	  0x50100000UL
+#define U1_TXCTRL 0x08
+#define U1_IE	  0x10
+
+static void u1_write(unsigned long off, uint32_t v)
+{
+	*(volatile uint32_t *)(U1_VA + off) = v;
+}
+
+static void role_irq_uart1(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long irq = in->devices[0].first_irq_slot;
+	struct rivet_ret r;
+
+	EXPECT_EQ("sifive_uart1_irq_is_source_5",
+		  sys2_cap_info(irq, RIVET_CAPINFO_OBJECT).val, 5);
+	EXPECT_EQ("sifive_uart1_maps", sys_map(in->devices[0].slot, U1_VA, 3),
+		  0);
+	EXPECT_EQ("sifive_uart1_irq_bind", sys_irq_bind(irq, 5), 0);
+	u1_write(U1_TXCTRL, 1 | 1 << 16); /* transmit on, watermark 1 */
+	u1_write(U1_IE, 1);		  /* interrupt: FIFO below mark */
+	sys_timer_event(rivet_now() + 2000, 7);
+	r = sys2_wait(EV_RTC | EV_TIMER);
+	report("sifive_irq_delivers_an_event", r.val & EV_RTC, "0x%lx",
+	       (long)r.val, 0);
+	/* Not acked: still asserted, but no second event. */
+	sys_timer_event(rivet_now() + 2000, 7);
+	r = sys2_wait(EV_RTC | EV_TIMER);
+	report("sifive_irq_masked_until_ack", r.val == EV_TIMER, "0x%lx",
+	       (long)r.val, 0);
+	u1_write(U1_IE, 0);
+	EXPECT_EQ("sifive_irq_ack", sys_irq_ack(irq), 0);
+	sys_timer_event(rivet_now() + 2000, 7);
+	r = sys2_wait(EV_RTC | EV_TIMER);
+	report("sifive_quiet_device_raises_nothing", r.val == EV_TIMER, "0x%lx",
+	       (long)r.val, 0);
+	sys_timer_event(0, 7);
+}
+
 static void role_irq_peer(void)
 {
 	struct rivet_ret r = sys2_wait(EV_SLOT);
@@ -1140,6 +1182,7 @@ static const struct {
 	{ "t_irq_peer", role_irq_peer },
 	{ "t_timer", role_timer },
 	{ "t_irq_hog", role_irq_hog },
+	{ "t_irq_uart1", role_irq_uart1 },
 	{ "t_regs_b", role_regs_b },
 };
 

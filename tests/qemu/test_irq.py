@@ -65,3 +65,22 @@ def test_unacked_irq_does_not_stall_other_domains_interrupts(tmp_path):
     m = b.find(r"blk: (\d+) requests, (\d+) waited, (\d+) interrupts")
     assert int(m.group(3)) > 0, b
     assert b.has(r"summary: blk +id 2 exited, status 0")
+
+
+def test_irq_capability_on_sifive_u(tmp_path):
+    """The same protocol on sifive_u's PLIC (different context layout),
+    with the second UART's transmit interrupt as the source."""
+    from rivetqemu import boot_kernel, make_initramfs, build_path
+    text = ("[domain t_irq_uart1]\nimage = /libos/tests.elf\n"
+            "memory = 1M\ndevice = serial1\n")
+    initrd = make_initramfs(tmp_path, text,
+                            {"/libos/tests.elf": build_path("libos/tests.elf")})
+    b = boot_kernel("sifive_u", smp=2, initrd=False,
+                    extra=["-initrd", initrd, "-icount", "shift=0,sleep=off",
+                           "-seed", "1"])
+    assert b.has(r"plic: using context 2 of hart 1")
+    assert_all_pass(b, ["sifive_uart1_irq_is_source_5", "sifive_uart1_maps",
+                        "sifive_uart1_irq_bind",
+                        "sifive_irq_delivers_an_event",
+                        "sifive_irq_masked_until_ack", "sifive_irq_ack",
+                        "sifive_quiet_device_raises_nothing"])
