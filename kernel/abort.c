@@ -117,7 +117,9 @@ static void force(struct domain *t)
 	}
 	pr_warn("abort: %s returned %llu of %llu frames by the deadline; "
 		"took %llu\n",
-		t->name, (unsigned long long)(returned(t) - forced),
+		t->name,
+		(unsigned long long)(returned(t) > forced ? returned(t) - forced
+							  : 0),
 		(unsigned long long)t->abort_want, (unsigned long long)forced);
 	answer(t, forced);
 }
@@ -142,6 +144,17 @@ uint64_t abort_next_deadline(void)
 		if (live(t) && t->abort_deadline && t->abort_deadline < next)
 			next = t->abort_deadline;
 	return next;
+}
+
+void abort_requester_gone(struct domain *r)
+{
+	unsigned i;
+	struct domain *t;
+
+	/* Nobody is waiting for the frames any more: call it off. */
+	for (i = 0; (t = domain_at(i)); i++)
+		if (t->abort_deadline && t->abort_from == r)
+			answer(t, 0);
 }
 
 void abort_target_gone(struct domain *t)

@@ -7,6 +7,8 @@
  * capabilities itself, newest slot first, and the domain is told which
  * through its revocation ring. Either way the asker gets the outcome in
  * its info page (abort_result) and the RIVET_EVENT_ABORT_DONE bit.
+ * Success is measured against the frames the asked domain held when asked:
+ * frames it allocates afterwards count against it too.
  */
 #ifndef KERNEL_ABORT_H
 #define KERNEL_ABORT_H
@@ -27,6 +29,9 @@ void abort_expire(uint64_t now);
 
 /* The earliest pending deadline, or ~0 if none. */
 uint64_t abort_next_deadline(void);
+
+/* r is ending: requests it made are called off. */
+void abort_requester_gone(struct domain *r);
 
 /* t is ending: its pending request is answered with what it returned. */
 void abort_target_gone(struct domain *t);

@@ -85,9 +85,12 @@ static int load_page(struct domain *d, const struct elf_segment *s, uint64_t va,
 	rc = ptview_prepare(d, va, 1);
 	if (!rc)
 		rc = uvm_map(d, va, pa, perm);
-	if (!rc)
-		ptview_set(d, va, 1, pte_leaf(pa, perm | PTE_U));
-	return rc;
+	if (rc) {
+		domain_frame_free(d, pa); /* in no page table: free it here */
+		return rc;
+	}
+	ptview_set(d, va, 1, pte_leaf(pa, perm | PTE_U));
+	return 0;
 }
 
 static int load_segments(struct domain *d, const struct elf_image *img,
@@ -115,11 +118,16 @@ static int map_fresh(struct domain *d, uint64_t va, uint64_t perm, void **kva)
 	uint64_t pa;
 	int rc = domain_frame_alloc(d, &pa);
 
-	if (!rc)
-		rc = uvm_map(d, va, pa, perm);
-	if (!rc && kva)
+	if (rc)
+		return rc;
+	rc = uvm_map(d, va, pa, perm);
+	if (rc) {
+		domain_frame_free(d, pa);
+		return rc;
+	}
+	if (kva)
 		*kva = phys_to_virt(pa);
-	return rc;
+	return 0;
 }
 
 static int map_runtime_pages(struct domain *d)
@@ -297,6 +305,11 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 				     : "its address space could not be built";
 		free_cspace(d);
 		uvm_destroy(d);
+		if (d->used_frames)
+			pr_err("launch: domain %s: %llu frames still owned "
+			       "after "
+			       "a failed start\n",
+			       d->name, (unsigned long long)d->used_frames);
 		return 0;
 	}
 	(void)elf_len;
@@ -325,6 +338,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 	/* Capabilities first: their mappings, here and in other domains,
 	 * go, and frames this domain allocated return to the free list. */
 	abort_target_gone(d);
+	abort_requester_gone(d);
 	klog_owner_gone(d);
 	d->state = state;
 	d->timer_at = 0;

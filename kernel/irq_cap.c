@@ -19,12 +19,13 @@ struct binding {
 };
 
 static struct binding bindings[IRQ_SOURCES_MAX];
-static unsigned nbound;
+static unsigned nbound, nmasked; /* bound sources; of those, claims open */
 static uint64_t spurious, unowned;
 
 int irq_any_bound(void)
 {
-	return nbound != 0;
+	/* A source whose claim is open cannot fire until its holder acks. */
+	return nbound > nmasked;
 }
 
 long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
@@ -44,13 +45,16 @@ long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
 	b = &bindings[c->object];
 	if (b->d && b->d != d)
 		return E_BUSY;
-	if (!b->d)
+	if (!b->d) {
 		nbound++;
+		b->masked = 0;
+		plic_enable((uint32_t)c->object);
+	}
+	/* Rebinding by the holder changes the bit (and the capability it
+	 * goes through), never an open claim: that still waits for ack. */
 	b->d = d;
 	b->ref = cap_ref(d->id, (uint32_t)slot);
 	b->bit = (uint8_t)bit;
-	b->masked = 0;
-	plic_enable((uint32_t)c->object);
 	return 0;
 }
 
@@ -72,6 +76,7 @@ long irq_cap_ack(struct domain *d, uint64_t slot)
 		return E_INVAL;
 	if (b->masked) {
 		b->masked = 0;
+		nmasked--;
 		plic_complete((uint32_t)c->object);
 	}
 	return 0;
@@ -86,8 +91,11 @@ void irq_cap_deleted(cap_ref_t ref, const struct cap *c)
 	b = &bindings[c->object];
 	if (!b->d || b->ref != ref)
 		return;
-	if (b->masked)
+	if (b->masked) {
+		b->masked = 0;
+		nmasked--;
 		plic_complete((uint32_t)c->object);
+	}
 	plic_disable((uint32_t)c->object);
 	b->d = 0;
 	nbound--;
@@ -115,6 +123,7 @@ static void deliver(uint32_t src, uint64_t stamp)
 		return;
 	}
 	b->masked = 1;
+	nmasked++;
 	if (b->d->info)
 		b->d->info->irq_instret = stamp;
 	sched_notify(b->d, 1UL << b->bit);
@@ -124,8 +133,12 @@ void irq_dispatch(uint64_t stamp)
 {
 	uint32_t src, n = 0;
 
-	while ((src = plic_claim()) != 0 && n++ < 64)
+	/* Bounded, and the bound checked before claiming: a claimed source
+	 * must be delivered, or it stays masked for good. */
+	while (n < 64 && (src = plic_claim()) != 0) {
+		n++;
 		deliver(src, stamp);
+	}
 	if (!n && !spurious++)
 		pr_warn("irq: spurious external interrupt (counted from now "
 			"on)\n");

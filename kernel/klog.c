@@ -47,11 +47,17 @@ void klog_take_over(struct domain *d)
 	owner = d;
 }
 
+void klog_emergency(void)
+{
+	if (owner)
+		klog_owner_gone(owner);
+}
+
 void klog_owner_gone(struct domain *d)
 {
 	char note[64];
 
-	if (owner != d)
+	if (!d || owner != d)
 		return;
 	owner = 0;
 	/* Straight to the UART again: what the owner did not print. */

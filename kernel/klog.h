@@ -28,6 +28,12 @@ void klog_take_over(struct domain *d);
 /* d is ending: if it owned the console, the kernel takes it back. */
 void klog_owner_gone(struct domain *d);
 
+/*
+ * The kernel is about to report a fault or stop: take the UART back now
+ * and print what is in the ring, so the report reaches a person.
+ */
+void klog_emergency(void);
+
 /* SYS_log_read. */
 long klog_read(struct domain *d, uint64_t buf, uint64_t len, uint64_t *got);
 

@@ -29,8 +29,8 @@ static const struct bootconf_defaults defaults = {
 	.grace_us = 1000,
 };
 
-/* Lowest address of the stack region: ELF segments must end below it. */
-#define USER_IMAGE_TOP (RIVET_STACK_TOP - (RIVET_STACK_PAGES + 1) * PAGE_SIZE)
+/* ELF segments must end below the page-table view and what lies above. */
+#define USER_IMAGE_TOP RIVET_MAP_TOP
 
 static int read_config(const struct initramfs *fs)
 {

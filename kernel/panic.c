@@ -11,6 +11,7 @@
 #include "arch/riscv/csr.h"
 #include "arch/riscv/sbi.h"
 #include "kernel/assert.h"
+#include "kernel/klog.h"
 #include "kernel/printk.h"
 
 /*
@@ -40,6 +41,7 @@ void machine_power_off(void)
 
 void machine_stop_failure(void)
 {
+	klog_emergency();
 	pr_emerg("rivet: stopping the machine after a fatal error\n");
 	machine_stop(SBI_SRST_REASON_FAILURE);
 }
@@ -48,6 +50,7 @@ void panic(const char *fmt, ...)
 {
 	va_list ap;
 
+	klog_emergency(); /* the report must reach the UART */
 	pr_emerg("\nrivet: panic: ");
 	va_start(ap, fmt);
 	vprintk(LOG_EMERG, fmt, ap);
@@ -59,6 +62,7 @@ void panic(const char *fmt, ...)
 
 void assert_fail(const char *expr, const char *file, int line, const char *func)
 {
+	klog_emergency();
 	pr_emerg("\nrivet: assertion failed: %s\n at %s:%d in %s()\n", expr,
 		 file, line, func);
 	__builtin_trap();

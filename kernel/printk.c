@@ -37,33 +37,36 @@ static void out(const char *s)
 		console_write(s);
 }
 
-static void emit_stamp(void)
+/* Writes "[seconds.micros] " into buf (at least 32 bytes); its length. */
+static size_t format_stamp(char *buf)
 {
-	char stamp[32];
 	unsigned long t, sec, usec;
 
 	if (!timebase_hz)
-		return;
+		return 0;
 	t = csr_read(time);
 	sec = t / timebase_hz;
 	usec = (t % timebase_hz) * 1000000UL / timebase_hz;
-	ksnprintf(stamp, sizeof(stamp), "[%5lu.%06lu] ", sec, usec);
-	out(stamp);
+	return (size_t)ksnprintf(buf, 32, "[%5lu.%06lu] ", sec, usec);
 }
 
-/* Writes text, stamping each new line. */
+/*
+ * Writes text, stamping each new line. A line goes out in one piece with
+ * its stamp, so the log ring (which drops whole writes when full) never
+ * keeps a stamp without its line.
+ */
 static void emit(const char *text)
 {
-	char line[160];
+	char line[192];
 	size_t n = 0;
 
-	/* Whole lines at a time: the log ring takes them in one piece. */
 	for (; *text; text++) {
 		if (at_line_start) {
-			line[n] = 0;
-			out(line);
-			n = 0;
-			emit_stamp();
+			if (n) {
+				line[n] = 0;
+				out(line);
+			}
+			n = format_stamp(line);
 		}
 		line[n++] = *text;
 		at_line_start = *text == '\n';
@@ -73,8 +76,10 @@ static void emit(const char *text)
 			n = 0;
 		}
 	}
-	line[n] = 0;
-	out(line);
+	if (n) {
+		line[n] = 0;
+		out(line);
+	}
 }
 
 void vprintk(int level, const char *fmt, va_list ap)

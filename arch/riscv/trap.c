@@ -12,6 +12,7 @@
 #include "arch/riscv/uctx.h"
 #include "kernel/domain.h"
 #include "kernel/irq_cap.h"
+#include "kernel/klog.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -72,6 +73,7 @@ void trap_dump_registers(const struct trap_frame *tf)
 
 static void kernel_fault(struct trap_frame *tf)
 {
+	klog_emergency(); /* the report must reach the UART */
 	pr_emerg("\nrivet: kernel fault: %s (scause 0x%llx)\n",
 		 trap_cause_name(tf->scause), (unsigned long long)tf->scause);
 	pr_emerg(" epc  0x%016llx ", (unsigned long long)tf->sepc);

@@ -1111,6 +1111,30 @@ static void role_irq_uart1(void)
 	sys_timer_event(0, 7);
 }
 
+/* Binds again while a claim is open: the claim must survive the rebind. */
+static void role_irq_rebind(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long irq = in->devices[0].first_irq_slot;
+	struct rivet_ret r;
+
+	sys_map(in->devices[0].slot, RTC_VA, 3);
+	sys_irq_bind(irq, 5);
+	rtc_raise();
+	sys2_wait(EV_RTC);
+	EXPECT_EQ("rebind_with_open_claim", sys_irq_bind(irq, 4), 0);
+	rtc_write(RTC_CLEAR_INT, 1);
+	EXPECT_EQ("ack_after_rebind", sys_irq_ack(irq), 0);
+	rtc_raise();
+	sys_timer_event(rivet_now() + 200000, 7);
+	r = sys2_wait((1UL << 4) | EV_TIMER);
+	report("source_still_works_after_rebind", r.val & (1UL << 4), "0x%lx",
+	       (long)r.val, 0);
+	rtc_write(RTC_CLEAR_INT, 1);
+	rtc_write(RTC_IRQ_ENABLED, 0);
+	sys_irq_ack(irq);
+}
+
 static void role_irq_peer(void)
 {
 	struct rivet_ret r = sys2_wait(EV_SLOT);
@@ -1183,6 +1207,7 @@ static const struct {
 	{ "t_timer", role_timer },
 	{ "t_irq_hog", role_irq_hog },
 	{ "t_irq_uart1", role_irq_uart1 },
+	{ "t_irq_rebind", role_irq_rebind },
 	{ "t_regs_b", role_regs_b },
 };
 

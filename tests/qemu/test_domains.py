@@ -204,6 +204,18 @@ def test_corrupt_elf_is_reported_and_others_run(tmp_path, corrupt):
     assert b.has(r"summary: t_survivor +id 1 exited, status 0")
 
 
+def test_failed_start_leaves_no_frame_behind(tmp_path):
+    """A quota that runs out part-way through building the domain (image
+    loaded, the upcall page not): every frame taken goes back."""
+    text = conf("t_survivor") + \
+        "\n[domain short]\nimage = /libos/tests.elf\nmemory = 300K\n"
+    b = boot_domains(tmp_path, text, {"/libos/tests.elf": TESTS_ELF},
+                     extra=ICOUNT)
+    assert b.has(r"launch: domain short refused: ")
+    assert not b.has(r"frames still owned")
+    assert b.has(r"summary: t_survivor +id 1 exited, status 0")
+
+
 def test_quota_too_small_is_refused(tmp_path):
     text = conf("t_survivor") + \
         "\n[domain tiny]\nimage = /libos/tests.elf\nmemory = 64K\n"

@@ -84,3 +84,20 @@ def test_irq_capability_on_sifive_u(tmp_path):
                         "sifive_irq_delivers_an_event",
                         "sifive_irq_masked_until_ack", "sifive_irq_ack",
                         "sifive_quiet_device_raises_nothing"])
+
+
+def test_rebinding_keeps_an_open_claim(tmp_path):
+    b = run_suite(tmp_path, conf(("t_irq_rebind", ["memory = 1M",
+                                                   "device = /soc/rtc@101000"])))
+    assert_all_pass(b, ["rebind_with_open_claim", "ack_after_rebind",
+                        "source_still_works_after_rebind"])
+
+
+def test_unacked_claim_alone_does_not_keep_the_machine_up(tmp_path):
+    """A holder that never acks, waiting for peers that will never come:
+    its source cannot fire again, so nothing can wake it and the kernel
+    ends it instead of idling forever."""
+    b = run_suite(tmp_path, conf(("t_irq_hog", ["memory = 1M",
+                                                "device = /soc/rtc@101000"])))
+    assert_all_pass(b, ["hog_took_one_interrupt"])
+    assert b.has(r"domain t_irq_hog \(id 1\) killed: waits for events")
