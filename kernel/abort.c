@@ -10,11 +10,6 @@
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
-static bool live(const struct domain *d)
-{
-	return d && (d->state == DOMAIN_RUNNABLE || d->state == DOMAIN_WAITING);
-}
-
 /* Frames t holds through original frame capabilities (what it can give). */
 static uint64_t returnable(const struct domain *t)
 {
@@ -41,7 +36,7 @@ long abort_request(struct domain *req, uint64_t slot, uint64_t nframes,
 	if (rc)
 		return rc;
 	t = domain_by_id((long)c->object);
-	if (!live(t))
+	if (!domain_live(t))
 		return E_NOENT;
 	if (t == req || !nframes || timeout_us > 60000000UL)
 		return E_INVAL;
@@ -77,7 +72,7 @@ static void answer(struct domain *t, uint64_t forced)
 	struct domain *r = t->abort_from;
 	uint64_t back = returned(t);
 
-	if (live(r)) {
+	if (domain_live(r)) {
 		r->info->abort_result.domain = t->id;
 		r->info->abort_result.returned =
 			(uint32_t)(back > forced ? back - forced : 0);
@@ -130,7 +125,8 @@ void abort_expire(uint64_t now)
 	struct domain *t;
 
 	for (i = 0; (t = domain_at(i)); i++)
-		if (live(t) && t->abort_deadline && now >= t->abort_deadline)
+		if (domain_live(t) && t->abort_deadline &&
+		    now >= t->abort_deadline)
 			force(t);
 }
 
@@ -141,7 +137,8 @@ uint64_t abort_next_deadline(void)
 	struct domain *t;
 
 	for (i = 0; (t = domain_at(i)); i++)
-		if (live(t) && t->abort_deadline && t->abort_deadline < next)
+		if (domain_live(t) && t->abort_deadline &&
+		    t->abort_deadline < next)
 			next = t->abort_deadline;
 	return next;
 }

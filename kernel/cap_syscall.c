@@ -55,7 +55,7 @@ static long dest_space(struct domain *d, uint64_t dest, struct cspace **out)
 	if (rc)
 		return rc;
 	t = domain_by_id((long)dc->object);
-	if (!t || (t->state != DOMAIN_RUNNABLE && t->state != DOMAIN_WAITING))
+	if (!domain_live(t))
 		return E_NOENT;
 	*out = &t->cs;
 	return 0;

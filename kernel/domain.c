@@ -227,8 +227,7 @@ void domain_grant_peers(struct domain *d, const struct bootconf_domain *conf)
 	for (i = 0; i < conf->npeers; i++) {
 		struct domain *p =
 			domain_by_name(conf->peers[i], strlen(conf->peers[i]));
-		bool ok = p && (p->state == DOMAIN_RUNNABLE ||
-				p->state == DOMAIN_WAITING);
+		bool ok = domain_live(p);
 
 		/* A peer that did not start still takes its slot, with no
 		 * rights, so slot numbers stay as the configuration says. */
@@ -257,7 +256,7 @@ void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
 	struct rivet_info *in = d->info;
 	unsigned i;
 
-	if (!in || (d->state != DOMAIN_RUNNABLE && d->state != DOMAIN_WAITING))
+	if (!in || !domain_live(d))
 		return;
 	i = (unsigned)(in->revoked_count % RIVET_REVOKED_RING);
 	in->revoked[i].slot = slot;
@@ -321,15 +320,13 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 	return d;
 }
 
-static bool live(const struct domain *d);
-
 /* Every other live domain learns that d ended (RIVET_EVENT_PEER_EXIT). */
 static void tell_peers_exit(struct domain *d)
 {
 	unsigned i;
 
 	for (i = 0; i < ndomains; i++)
-		if (&domains[i] != d && live(&domains[i]))
+		if (&domains[i] != d && domain_live(&domains[i]))
 			sched_notify(&domains[i], RIVET_EVENT_PEER_EXIT);
 }
 
@@ -378,17 +375,12 @@ struct domain *domain_by_name(const char *name, unsigned long len)
 	return 0;
 }
 
-static bool live(const struct domain *d)
-{
-	return d->state == DOMAIN_RUNNABLE || d->state == DOMAIN_WAITING;
-}
-
 unsigned domain_live_count(void)
 {
 	unsigned i, n = 0;
 
 	for (i = 0; i < ndomains; i++)
-		n += live(&domains[i]);
+		n += domain_live(&domains[i]);
 	return n;
 }
 

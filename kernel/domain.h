@@ -53,12 +53,12 @@ struct domain {
 	uint64_t slice_entry; /* user slice-end entry, 0 if none */
 	uint64_t resume_lo, resume_hi;
 
-	uint64_t fp[33];	    /* f0..f31 and fcsr, when FP is on */
+	uint64_t fp[33]; /* f0..f31 and fcsr, when FP is on */
 
-	struct cspace cs;     /* capability space; its id is the domain id */
-	uint64_t slots_pa;    /* the slot array's frames (charged to d) */
+	struct cspace cs;  /* capability space; its id is the domain id */
+	uint64_t slots_pa; /* the slot array's frames (charged to d) */
 	uint64_t slots_pages;
-	uint32_t nmappings;   /* mapping records in use */
+	uint32_t nmappings;	    /* mapping records in use */
 	struct frame_mapping *maps; /* pool, one record per slot */
 	uint32_t maps_free;
 
@@ -101,6 +101,12 @@ void domain_frame_free(struct domain *d, uint64_t pa);
 extern struct domain domains[DOMAIN_MAX];
 extern struct cap_system domain_caps; /* every domain's space */
 extern unsigned ndomains;
+
+/* Live: neither exited nor killed (NULL is not live). */
+static inline bool domain_live(const struct domain *d)
+{
+	return d && (d->state == DOMAIN_RUNNABLE || d->state == DOMAIN_WAITING);
+}
 
 /* The domain with this id, or NULL; inline: every yield and notify asks. */
 static inline struct domain *domain_by_id(long id)

@@ -32,11 +32,6 @@ void frame_cap_pool_init(struct domain *d)
 	d->maps_free = d->cs.nslots ? 1 : 0;
 }
 
-uint32_t frame_cap_mappings(const struct domain *d)
-{
-	return d->nmappings;
-}
-
 int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 		    uint64_t align, uint32_t *slot)
 {

@@ -67,7 +67,4 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr);
  */
 void frame_cap_deleted(cap_ref_t ref, const struct cap *c);
 
-/* Mapping records in use by d (counted against its slot quota). */
-uint32_t frame_cap_mappings(const struct domain *d);
-
 #endif

@@ -133,7 +133,7 @@ struct device_desc {
 	unsigned nregs;
 	uint32_t irqs[DEVICE_MAX_IRQS]; /* PLIC sources, in order */
 	unsigned nirqs;
-	bool is_plic;     /* the interrupt controller itself */
+	bool is_plic; /* the interrupt controller itself */
 };
 
 /*

@@ -189,9 +189,7 @@ static uint64_t next_deadline(void)
 		return deadline_cache;
 	next = abort_next_deadline();
 	for (i = 0; (d = domain_at(i)); i++)
-		if ((d->state == DOMAIN_RUNNABLE ||
-		     d->state == DOMAIN_WAITING) &&
-		    d->timer_at && d->timer_at < next)
+		if (domain_live(d) && d->timer_at && d->timer_at < next)
 			next = d->timer_at;
 	deadline_cache = next;
 	deadline_cache_valid = true;
@@ -209,9 +207,7 @@ static void expire_deadlines(uint64_t now)
 	sched_deadlines_changed();
 	abort_expire(now);
 	for (i = 0; (d = domain_at(i)); i++)
-		if ((d->state == DOMAIN_RUNNABLE ||
-		     d->state == DOMAIN_WAITING) &&
-		    d->timer_at && now >= d->timer_at) {
+		if (domain_live(d) && d->timer_at && now >= d->timer_at) {
 			d->timer_at = 0;
 			sched_notify(d, 1UL << d->timer_bit);
 		}
@@ -315,7 +311,7 @@ long sched_yield(struct domain *d, long target)
 		return 0;
 	}
 	t = domain_by_id(target);
-	if (!t || (t->state != DOMAIN_RUNNABLE && t->state != DOMAIN_WAITING))
+	if (!domain_live(t))
 		return E_NOENT;
 	if (t == d)
 		return 0;

@@ -43,16 +43,10 @@ static long ksys_debug_write(struct domain *d, const uint64_t *a, uint64_t *val)
 
 	if (len > DEBUG_WRITE_MAX)
 		return E_TOOBIG;
-	if (uva + len < uva)
+	/* Check the whole buffer first (page by page, nothing copied): all
+	 * or nothing. */
+	if (user_readable(d, uva, len))
 		return E_RANGE;
-	/* Check the whole buffer first: all or nothing. */
-	while (done < len) {
-		uint64_t n = len - done < 256 ? len - done : 256;
-
-		if (copy_from_user(d, buf, uva + done, n))
-			return E_RANGE;
-		done += n;
-	}
 	for (done = 0; done < len;) {
 		uint64_t n = len - done < 256 ? len - done : 256;
 
@@ -82,7 +76,7 @@ static long ksys_notify(struct domain *d, const uint64_t *a, uint64_t *val)
 	/* The top bits are the kernel's (revocation, abort protocol). */
 	if (a[1] & RIVET_EVENT_KERNEL_MASK)
 		return E_PERM;
-	if (!t || (t->state != DOMAIN_RUNNABLE && t->state != DOMAIN_WAITING))
+	if (!domain_live(t))
 		return E_NOENT;
 	return sched_notify(t, a[1]);
 }

@@ -21,12 +21,14 @@ static int user_walk(const struct domain *d, uint64_t uva, size_t len,
 
 		if (uvm_lookup(d, uva, &pa, &perm) || (perm & need) != need)
 			return E_RANGE;
-		if (to_user)
-			memcpy(phys_to_virt(pa), kbuf, n);
-		else
-			memcpy(kbuf, phys_to_virt(pa), n);
+		if (kbuf) { /* NULL: a check only */
+			if (to_user)
+				memcpy(phys_to_virt(pa), kbuf, n);
+			else
+				memcpy(kbuf, phys_to_virt(pa), n);
+			kbuf += n;
+		}
 		uva += n;
-		kbuf += n;
 		len -= n;
 	}
 	return 0;
@@ -41,4 +43,9 @@ int copy_to_user(const struct domain *d, uint64_t uva, const void *src,
 		 size_t len)
 {
 	return user_walk(d, uva, len, PTE_R | PTE_W, (uint8_t *)src, 1);
+}
+
+int user_readable(const struct domain *d, uint64_t uva, size_t len)
+{
+	return user_walk(d, uva, len, PTE_R, 0, 0);
 }

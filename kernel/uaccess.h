@@ -15,6 +15,8 @@ struct domain;
 
 /* Returns 0 or E_RANGE if any byte is not readable by the domain. */
 int copy_from_user(const struct domain *d, void *dst, uint64_t uva, size_t len);
+/* Returns 0 or E_RANGE if any byte is not readable; copies nothing. */
+int user_readable(const struct domain *d, uint64_t uva, size_t len);
 /* Returns 0 or E_RANGE if any byte is not writable by the domain. */
 int copy_to_user(const struct domain *d, uint64_t uva, const void *src,
 		 size_t len);
