@@ -149,10 +149,12 @@ $(O)/Image: $(O)/rivet.elf scripts/check-image
 
 include libos/libos.mk
 
-# The initramfs holds the boot configuration and every libOS image it
-# names (image = /libos/NAME.elf), built from libos/NAME/.
-INITRAMFS_CONF := initramfs/etc/rivet.conf
-INITRAMFS_APPS := $(shell sed -n 's|^image *= */libos/\([a-z0-9_-]*\)\.elf.*|\1|p' $(INITRAMFS_CONF))
+# The initramfs holds the boot configurations (initramfs/etc/*.conf: the
+# kernel reads /etc/rivet.conf unless rivet.conf=PATH is in the boot
+# arguments) and every libOS image they name (image = /libos/NAME.elf),
+# built from libos/NAME/.
+INITRAMFS_CONF := $(sort $(wildcard initramfs/etc/*.conf))
+INITRAMFS_APPS := $(sort $(shell sed -n 's|^image *= */libos/\([a-z0-9_-]*\)\.elf.*|\1|p' $(INITRAMFS_CONF)))
 
 $(O)/initramfs.cpio: $(INITRAMFS_CONF) $(foreach a,$(INITRAMFS_APPS),$(O)/libos/$(a).elf)
 	@$(if $(Q),echo "  CPIO    $@")
@@ -203,7 +205,7 @@ savedefconfig: $(KCONFIG_CONFIG)
 # ----------------------------------------------------------- host tools ---
 
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	-I$(srctree) -I$(srctree)/include -DRIVET_HOST
+	-I$(srctree) -I$(srctree)/include -I$(srctree)/libos/include -DRIVET_HOST
 HOST_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
 
 PURE_FDT := kernel/fdt.c kernel/machine.c kernel/lib/strlcpy.c

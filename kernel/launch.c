@@ -8,6 +8,7 @@
 #include "kernel/launch.h"
 
 #include "arch/riscv/memlayout.h"
+#include "kernel/bootargs.h"
 #include "kernel/bootconf.h"
 #include "kernel/cpio.h"
 #include "kernel/domain.h"
@@ -18,7 +19,8 @@
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
-#define CONF_PATH "/etc/rivet.conf"
+#define CONF_PATH     "/etc/rivet.conf" /* unless rivet.conf= says */
+#define CONF_PATH_MAX 64
 
 static struct bootconf conf; /* large: keep it off the stack */
 
@@ -32,17 +34,42 @@ static const struct bootconf_defaults defaults = {
 /* ELF segments must end below the page-table view and what lies above. */
 #define USER_IMAGE_TOP RIVET_MAP_TOP
 
-static int read_config(const struct initramfs *fs)
+/*
+ * The configuration file: rivet.conf=PATH in the boot arguments names
+ * another file of the initramfs (a board image can carry several), else
+ * CONF_PATH. False, after saying why, if the argument is unusable.
+ */
+static bool config_path(const struct machine *m, char *path, size_t size)
 {
+	if (!bootargs_get(m->bootargs, "rivet.conf", path, size)) {
+		strlcpy(path, CONF_PATH, size);
+		return true;
+	}
+	if (path[0] != '/' || strlen(path) + 1 >= size) {
+		pr_err("launch: bootargs rivet.conf=%s: expected an absolute "
+		       "path in the initramfs, under %u bytes; nothing to "
+		       "run\n",
+		       path, (unsigned)size - 1);
+		return false;
+	}
+	pr_info("launch: configuration %s (rivet.conf= in bootargs)\n", path);
+	return true;
+}
+
+static int read_config(const struct initramfs *fs, const struct machine *m)
+{
+	static char path[CONF_PATH_MAX];
 	struct cpio_entry e;
 	struct cpio_error err = { 0 };
 	unsigned i;
 	int rc;
 
-	rc = cpio_find(fs->data, fs->size, CONF_PATH, &e, &err);
+	if (!config_path(m, path, sizeof(path)))
+		return E_INVAL;
+	rc = cpio_find(fs->data, fs->size, path, &e, &err);
 	if (rc == E_NOENT) {
 		pr_err("launch: no %s in the initramfs; nothing to run\n",
-		       CONF_PATH);
+		       path);
 		return rc;
 	}
 	if (rc) {
@@ -51,16 +78,14 @@ static int read_config(const struct initramfs *fs)
 		       err.offset, err.what ? err.what : "?");
 		return rc;
 	}
-	bootconf_parse(&conf, CONF_PATH, (const char *)e.data, e.size,
-		       &defaults);
+	bootconf_parse(&conf, path, (const char *)e.data, e.size, &defaults);
 	for (i = 0; i < conf.nerrors; i++)
 		pr_err("config: %s\n", conf.errors[i].msg);
 	if (conf.nerrors_all > conf.nerrors)
 		pr_err("config: ... and %u more errors\n",
 		       conf.nerrors_all - conf.nerrors);
 	if (!conf.usable) {
-		pr_err("config: %s is unusable; no domain will start\n",
-		       CONF_PATH);
+		pr_err("config: %s is unusable; no domain will start\n", path);
 		return E_FORMAT;
 	}
 	return 0;
@@ -217,7 +242,7 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 {
 	unsigned i, n = 0;
 
-	if (!fs->data || read_config(fs))
+	if (!fs->data || read_config(fs, m))
 		return 0;
 	for (i = 0; i < conf.ndomains; i++)
 		n += launch_one(fs, &conf.domains[i]);

@@ -1,5 +1,5 @@
 # Running and debugging under QEMU.
-#   make run [SMP=n] [MEM=size] [APPEND="bootargs"]
+#   make run [SMP=n] [MEM=size] [APPEND="bootargs"] [ICOUNT=1]
 #   make run-sifive [SMP=n]
 #   make run-uboot
 #   make debug        (QEMU waits for gdb on :1234)
@@ -8,9 +8,14 @@ SMP ?= 2
 MEM ?= 256M
 APPEND ?=
 
-# -icount shift=0: virtual time follows executed instructions (1 GHz), as
-# on hardware, instead of the host clock, which TCG translation skews.
-QEMU_ICOUNT := -icount shift=0,sleep=off
+# make run is interactive (the shell waits for typing), so the machine's
+# clock follows the host's by default. ICOUNT=1 makes it follow executed
+# instructions instead (-icount shift=0: 1 GHz), as the tests and make
+# bench do: boot logs then repeat to the tick, but time barely moves
+# while the machine waits for typing.
+ICOUNT ?=
+QEMU_ICOUNT_ON := -icount shift=0,sleep=off
+QEMU_ICOUNT := $(if $(filter 1,$(ICOUNT)),$(QEMU_ICOUNT_ON))
 QEMU_COMMON := -nographic -no-reboot -bios $(FW_JUMP)
 QEMU_KERNEL := -kernel $(O)/rivet.elf -initrd $(O)/initramfs.cpio \
 	$(if $(APPEND),-append "$(APPEND)")

@@ -5,8 +5,9 @@
  * for the registers and an interrupt capability for its PLIC source. Once
  * it maps the registers of the UART the kernel logs to, the kernel stops
  * writing there and hands its log over (logrelay.c); the console prints
- * that log, echoes what is typed and reports each line entered
- * (input.c). It exits, after printing the last of the log, when it is the
+ * that log, echoes what is typed, and passes each line entered to its
+ * reader, the domain of its first `peer =` line (input.c, reader.c), or
+ * reports it without one. It exits, after printing the last of the log, when it is the
  * only live domain left, so that a boot still ends by itself.
  *
  * docs/console.md is the guide.
@@ -17,6 +18,7 @@
 
 #include "input.h"
 #include "logrelay.h"
+#include "reader.h"
 #include "txq.h"
 #include "uart.h"
 
@@ -160,6 +162,20 @@ static int setup(void)
 	return 0;
 }
 
+/* The reader's prompt goes up once its output before it is printed. */
+static void show_prompt(void)
+{
+	char prompt[RIVET_CONIN_PROMPT];
+
+	if (logrelay_pending())
+		return;
+	if (reader_prompt(prompt, sizeof(prompt)))
+		input_prompt(prompt);
+	else if (!reader_live())
+		input_prompt(NULL);
+	txq_pump();
+}
+
 int main(void)
 {
 	uint64_t mask = RIVET_EVENT_LOG | RIVET_EVENT_PEER_EXIT;
@@ -167,13 +183,16 @@ int main(void)
 
 	if (setup())
 		return 1;
+	reader_setup();
 	mask |= irq_slot >= 0 ? 1UL << IRQ_BIT : 1UL << TICK_BIT;
+	mask |= RIVET_CONIN_EV_ASK;
 	/* There is always our own "ready" line to print first. */
 	logrelay_kick();
 	for (;;) {
 		service();
 		if (!peers_alive())
 			finish();
+		show_prompt();
 		r = sys2_wait(mask);
 		if (r.rc)
 			continue; /* cannot happen: mask is not 0 */

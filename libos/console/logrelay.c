@@ -13,7 +13,8 @@
  * every byte doubled in the worst case (all LF -> CR LF), plus the input
  * line hidden and shown again around them.
  */
-#define LOG_ROOM_NEEDED (2 * (LOG_LINE_MAX + LOG_CHUNK) + 2 + INPUT_MAX)
+#define LOG_ROOM_NEEDED                                                        \
+	(2 * (LOG_LINE_MAX + LOG_CHUNK) + 2 + RIVET_CONIN_PROMPT + INPUT_MAX)
 
 static char line[LOG_LINE_MAX];
 static size_t len;

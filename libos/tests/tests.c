@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rivet/conin.h>
+#include <rivet/errno.h>
 #include <rivet/libos.h>
 
 static int failures;
@@ -203,6 +205,31 @@ static void role_polite(void)
 	       rivet_info()->strikes == 0 &&
 		       sys2_kstat(KSTAT_MY_STRIKES).val == 0,
 	       "strikes %ld", (long)rivet_info()->strikes, 0);
+}
+
+/*
+ * A reader that breaks the console's input page: a tail the console never
+ * wrote and a prompt full of control bytes. The console must go on (the
+ * harness types a line and checks that it is dropped, with a message) and
+ * show the prompt without the control bytes.
+ */
+static void role_conin_scribble(void)
+{
+	struct rivet_conin *page = (struct rivet_conin *)RIVET_CONIN_VA;
+	uint64_t got;
+
+	EXPECT_EQ("conin_attach_finds_the_console_page",
+		  rivet_conin_attach(1000), 0);
+	page->lines.tail = 0x7fffffff;
+	strcpy(page->prompt, "\x1b[2Jevil\a> ");
+	page->asks++;
+	sys_notify(page->console_id, RIVET_CONIN_EV_ASK);
+	/* The console still notifies when it drops the typed line. (No
+	 * timer as a limit: under -icount sleep=off an idle machine reaches
+	 * it at once. The harness's own timeout is the limit.) */
+	got = sys2_wait(RIVET_CONIN_EV_INPUT).val;
+	report("conin_console_notifies_after_scribbling",
+	       (got & RIVET_CONIN_EV_INPUT) != 0, "events %#lx", (long)got, 0);
 }
 
 /* A slice-end entry that ignores the upcall: it never yields. */
@@ -1178,6 +1205,7 @@ static const struct {
 	{ "t_waiter", role_waiter },
 	{ "t_waker", role_waker },
 	{ "t_polite", role_polite },
+	{ "t_conin_scribble", role_conin_scribble },
 	{ "t_spinner", role_spinner },
 	{ "t_exc", role_exc },
 	{ "t_badhandler", role_badhandler },

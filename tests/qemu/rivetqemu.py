@@ -5,7 +5,9 @@ through SBI (or resets, which -no-reboot turns into an exit).
 """
 import os
 import re
+import signal
 import subprocess
+import threading
 import time
 
 BUILD = os.environ.get("RIVET_BUILD", os.path.abspath("build"))
@@ -58,15 +60,24 @@ def qemu(args, timeout=60):
     return Boot(cmd, out, proc.returncode, time.monotonic() - start)
 
 
+# The default initramfs's configuration that ends by itself.
+DEMO_CONF = "rivet.conf=/etc/demo.conf"
+
+
 def boot_kernel(machine="virt", smp=1, mem=None, append=None, initrd=True,
                 kernel=None, extra=(), timeout=60):
-    """Boots rivet.elf (or kernel) through OpenSBI fw_jump."""
+    """Boots rivet.elf (or kernel) through OpenSBI fw_jump. With the
+    default initramfs it runs /etc/demo.conf (the default system without
+    the interactive shell, so the boot ends by itself) unless append
+    names another rivet.conf=."""
     args = ["-M", machine, "-smp", str(smp), "-bios", FW_JUMP,
             "-kernel", kernel or build_path("rivet.elf")]
     if mem:
         args += ["-m", mem]
     if initrd:
         args += ["-initrd", build_path("initramfs.cpio")]
+        if "rivet.conf=" not in (append or ""):
+            append = ((append or "") + " " + DEMO_CONF).strip()
     if append:
         args += ["-append", append]
     return qemu(args + list(extra), timeout=timeout)
@@ -117,3 +128,68 @@ def boot_domains(tmp_path, config, files, append=None, timeout=60,
     return boot_kernel("virt", smp=1, mem="256M", append=append,
                        initrd=False, extra=["-initrd", initrd] + list(extra),
                        timeout=timeout)
+
+
+def interactive(cmd, steps, timeout=60, cwd=None):
+    """Runs cmd (QEMU, or make run) with a pipe on its stdin. steps is a list of
+    (pattern, bytes): once the output matches pattern (a regular
+    expression, or a function of the output so far), bytes are typed.
+    Returns a Boot once the command has stopped by itself; fails the test
+    if a pattern never shows or it does not stop within timeout seconds.
+    The command runs in a session of its own, killed whole at the end, so
+    that no QEMU started by make outlives the test."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    out = bytearray()
+    lock = threading.Lock()
+
+    def reader():
+        while True:
+            chunk = proc.stdout.read1(4096)
+            if not chunk:
+                return
+            with lock:
+                out.extend(chunk)
+
+    def text():
+        with lock:
+            return out.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    try:
+        for pattern, data in steps:
+            while not (pattern(text()) if callable(pattern)
+                       else re.search(pattern, text(), re.M)):
+                if proc.poll() is not None or \
+                        time.monotonic() - start > timeout:
+                    raise AssertionError("never saw %r before typing %r:\n%s"
+                                         % (pattern, data, text()))
+                time.sleep(0.01)
+            proc.stdin.write(data)
+            proc.stdin.flush()
+        try:
+            proc.wait(timeout=max(1, timeout - (time.monotonic() - start)))
+        except subprocess.TimeoutExpired:
+            raise AssertionError("it did not stop within %d s: %s\n%s"
+                                 % (timeout, " ".join(cmd), text()))
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        thread.join(timeout=5)
+        proc.stdin.close()
+        proc.stdout.close()
+    boot = Boot(cmd, text(), proc.returncode, time.monotonic() - start)
+    boot.raw = out.decode("utf-8", "replace")  # line ends as sent
+    return boot
+
+
+def qemu_interactive(args, steps, timeout=60):
+    """interactive() for QEMU with args, its first UART on stdin."""
+    return interactive([QEMU, "-nographic", "-no-reboot", "-monitor", "none"]
+                       + args, steps, timeout)

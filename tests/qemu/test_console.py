@@ -12,14 +12,11 @@ the console exits as soon as it is alone.
 """
 import os
 import re
-import subprocess
-import threading
-import time
 
 import pytest
 
-from rivetqemu import (Boot, FW_JUMP, QEMU, boot_domains, boot_kernel,
-                       build_path, make_initramfs)
+from rivetqemu import (FW_JUMP, boot_domains, build_path,
+                       make_initramfs, qemu_interactive)
 
 CONSOLE_ELF = build_path("libos/console.elf")
 HELLO_ELF = build_path("libos/hello.elf")
@@ -66,59 +63,6 @@ def console_conf(device, *more):
             "memory  = 1M\n%s" % (
                 "device  = %s\n" % device if device else "")
             + "".join(more))
-
-
-def qemu_interactive(args, steps, timeout=60):
-    """Runs QEMU with args and a pipe on its stdin. steps is a list of
-    (pattern, bytes): once the output matches pattern, bytes are typed.
-    Returns a Boot once QEMU has stopped by itself; fails the test if a
-    pattern never shows or QEMU does not stop within timeout seconds."""
-    cmd = [QEMU, "-nographic", "-no-reboot", "-monitor", "none"] + args
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    out = bytearray()
-    lock = threading.Lock()
-
-    def reader():
-        while True:
-            chunk = proc.stdout.read1(4096)
-            if not chunk:
-                return
-            with lock:
-                out.extend(chunk)
-
-    def text():
-        with lock:
-            return out.decode("utf-8", "replace").replace("\r\n", "\n")
-
-    thread = threading.Thread(target=reader, daemon=True)
-    thread.start()
-    try:
-        for pattern, data in steps:
-            while not re.search(pattern, text(), re.M):
-                if proc.poll() is not None or \
-                        time.monotonic() - start > timeout:
-                    raise AssertionError("never saw %r before typing %r:\n%s"
-                                         % (pattern, data, text()))
-                time.sleep(0.01)
-            proc.stdin.write(data)
-            proc.stdin.flush()
-        try:
-            proc.wait(timeout=max(1, timeout - (time.monotonic() - start)))
-        except subprocess.TimeoutExpired:
-            raise AssertionError("QEMU did not stop within %d s: %s\n%s"
-                                 % (timeout, " ".join(cmd), text()))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        thread.join(timeout=5)
-        proc.stdin.close()
-        proc.stdout.close()
-    boot = Boot(cmd, text(), proc.returncode, time.monotonic() - start)
-    boot.raw = out.decode("utf-8", "replace")  # line ends as sent
-    return boot
 
 
 def boot_args(machine, initrd):

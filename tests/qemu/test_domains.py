@@ -136,7 +136,7 @@ def test_directed_yield_keeps_callee_saved_and_fp_registers(tmp_path):
                         "yield_directed_keeps_fp_registers"])
 
 
-def test_make_run_default_config_shows_threads_and_summary():
+def test_demo_config_shows_threads_and_summary():
     from rivetqemu import boot_kernel
     b = boot_kernel("virt", smp=2, mem="256M", extra=ICOUNT)
     steps = b.findall(r"hello: thread ([AB]) step \d")

@@ -3,13 +3,14 @@ distro boot of extlinux.conf from a virtio disk -> booti of build/Image."""
 import os
 import subprocess
 
-from rivetqemu import build_path, qemu, FW_JUMP, UBOOT
+from rivetqemu import build_path, qemu, DEMO_CONF, FW_JUMP, UBOOT
 
 
 def test_uboot_booti_boots_image_with_two_cell_initrd(tmp_path):
     disk = str(tmp_path / "disk.img")
     subprocess.run(["scripts/mkbootdisk", disk, build_path("Image"),
-                    build_path("initramfs.cpio"), "loglevel=6"], check=True,
+                    build_path("initramfs.cpio"), "loglevel=6 " + DEMO_CONF],
+                   check=True,
                    stdout=subprocess.DEVNULL)
     b = qemu(["-M", "virt", "-smp", "2", "-m", "256M", "-bios", FW_JUMP,
               "-kernel", UBOOT,
@@ -19,7 +20,7 @@ def test_uboot_booti_boots_image_with_two_cell_initrd(tmp_path):
     # booti moves the image to RAM base + text_offset.
     assert b.has(r"Moving Image from 0x[0-9a-f]+ to 0x80200000"), b
     assert b.has(r"boot: riscv-virtio,qemu, hart \d, image at 0x80200000,")
-    assert b.has(r"boot: bootargs \"loglevel=6\"")
+    assert b.has(r"boot: bootargs \"loglevel=6 %s\"" % DEMO_CONF)
     size = os.path.getsize(build_path("initramfs.cpio"))
     # U-Boot writes linux,initrd-start/-end as two cells each.
     assert b.has(r"initramfs: 0x[0-9a-f]+-0x[0-9a-f]+, %d bytes, cpio newc"

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/* The reader of typed lines; see reader.h and <rivet/conin.h>. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rivet/conin.h>
+#include <rivet/libos.h>
+
+#include "input.h"
+#include "reader.h"
+
+#define CONIN_VA  0x20100000UL /* where the shared page is mapped */
+#define PAGE_SIZE 4096UL
+#define MAX_PEERS 8
+
+static struct rivet_conin *page;
+static struct bytering ring;
+static uint32_t reader_id; /* 0: no reader */
+static char reader_name[32];
+static uint32_t answered; /* page->asks when the last line left */
+static unsigned long dropped;
+
+/* The first slot holding a domain capability we may grant into, or -1. */
+static long first_peer(void)
+{
+	struct rivet_ret r;
+	unsigned long type;
+	long slot;
+
+	for (slot = RIVET_SLOT_PEER0; slot < RIVET_SLOT_PEER0 + MAX_PEERS;
+	     slot++) {
+		r = sys2_cap_info(slot, RIVET_CAPINFO_TYPE);
+		if (r.rc)
+			continue;
+		type = r.val;
+		if ((type & 0xff) == RIVET_CAP_DOMAIN &&
+		    ((type >> 8) & RIVET_CAP_GRANT))
+			return slot;
+	}
+	return -1;
+}
+
+static void name_of(uint32_t id, char *out, size_t size)
+{
+	const struct rivet_info *info = rivet_info();
+	uint32_t i;
+
+	snprintf(out, size, "%u", id);
+	for (i = 0; i < info->ndomains && i < 16; i++)
+		if (info->domains[i].id == id)
+			snprintf(out, size, "%.31s", info->domains[i].name);
+}
+
+int reader_setup(void)
+{
+	long peer = first_peer();
+	struct rivet_ret r;
+	long frame, rc;
+
+	if (peer < 0)
+		return 0;
+	r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	if (r.rc) {
+		printf("console: no frame for the input page (%ld); typed "
+		       "lines stay here\n",
+		       r.rc);
+		return 1;
+	}
+	frame = (long)r.val;
+	rc = sys_map(frame, CONIN_VA, RIVET_CAP_R | RIVET_CAP_W);
+	if (rc) {
+		printf("console: cannot map the input page (%ld)\n", rc);
+		return 1;
+	}
+	page = (struct rivet_conin *)CONIN_VA;
+	page->console_id = rivet_info()->domain_id;
+	bytering_init(&ring, &page->lines,
+		      PAGE_SIZE - offsetof(struct rivet_conin, lines), true);
+	page->magic = RIVET_CONIN_MAGIC;
+	reader_id = (uint32_t)sys2_cap_info(peer, RIVET_CAPINFO_OBJECT).val;
+	name_of(reader_id, reader_name, sizeof(reader_name));
+	r = sys2_cap_derive(frame, peer, RIVET_CAP_R | RIVET_CAP_W,
+			    RIVET_CONIN_BADGE);
+	if (r.rc) {
+		printf("console: cannot grant the input page to %s (%ld); "
+		       "typed lines stay here\n",
+		       reader_name, r.rc);
+		reader_id = 0;
+		return 1;
+	}
+	sys_notify(reader_id, RIVET_CONIN_EV_INPUT);
+	printf("console: typed lines go to domain %s (id %u)\n", reader_name,
+	       reader_id);
+	return 0;
+}
+
+bool reader_live(void)
+{
+	const struct rivet_info *info = rivet_info();
+	uint32_t i;
+
+	if (!reader_id)
+		return false;
+	for (i = 0; i < info->ndomains && i < 16; i++)
+		if (info->domains[i].id == reader_id)
+			return info->domains[i].state ==
+				       RIVET_DOMAIN_RUNNABLE ||
+			       info->domains[i].state == RIVET_DOMAIN_WAITING;
+	return false;
+}
+
+bool reader_line(const char *s, size_t n)
+{
+	char msg[INPUT_MAX + 1];
+
+	if (!reader_live())
+		return false;
+	if (n > INPUT_MAX)
+		n = INPUT_MAX;
+	memcpy(msg, s, n);
+	msg[n] = '\n';
+	answered = __atomic_load_n(&page->asks, __ATOMIC_ACQUIRE);
+	if (!bytering_put(&ring, msg, n + 1))
+		printf("console: %s is not reading; line dropped (%lu so "
+		       "far)\n",
+		       reader_name, ++dropped);
+	sys_notify(reader_id, RIVET_CONIN_EV_INPUT);
+	return true;
+}
+
+bool reader_eof(void)
+{
+	if (!reader_live())
+		return false;
+	__atomic_store_n(&page->eof, 1, __ATOMIC_RELEASE);
+	answered = __atomic_load_n(&page->asks, __ATOMIC_ACQUIRE);
+	sys_notify(reader_id, RIVET_CONIN_EV_INPUT);
+	return true;
+}
+
+bool reader_prompt(char *out, size_t size)
+{
+	size_t i, n = 0;
+	char c;
+
+	if (!reader_live() ||
+	    __atomic_load_n(&page->asks, __ATOMIC_ACQUIRE) == answered)
+		return false;
+	for (i = 0; i < RIVET_CONIN_PROMPT && n + 1 < size; i++) {
+		c = page->prompt[i];
+		if (!c)
+			break;
+		if (c >= 0x20 && c < 0x7f)
+			out[n++] = c;
+	}
+	out[n] = '\0';
+	return true;
+}

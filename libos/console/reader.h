@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reader: the one domain that gets the lines typed on the console,
+ * over a shared page laid out by <rivet/conin.h>. It is the domain named
+ * by the console's first `peer =` line.
+ */
+#ifndef CONSOLE_READER_H
+#define CONSOLE_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Sets up the shared page and grants it to the first peer, if the
+ * configuration gives one. Returns 0, also when there is no peer, or 1
+ * after printing why the peer cannot be served.
+ */
+int reader_setup(void);
+
+/* Is there a reader, still alive? */
+bool reader_live(void);
+
+/* Passes one finished line to the reader; false if there is none (the
+ * caller reports the line itself). */
+bool reader_line(const char *s, size_t n);
+
+/* Tells the reader that input has ended; false if there is none. */
+bool reader_eof(void);
+
+/* If the reader asked for a line that has not been typed yet, copies its
+ * prompt (printable ASCII only) to out and returns true. */
+bool reader_prompt(char *out, size_t size);
+
+#endif
