@@ -12,11 +12,11 @@ include $(wildcard tests/fuzz/fuzz_*.mk)
 
 FUZZ_CC := clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
-	-I$(srctree) -I$(srctree)/include -DRIVET_HOST
+	-I$(srctree) -I$(srctree)/include -I$(srctree)/libos/include -DRIVET_HOST
 FUZZ_BINS := $(addprefix $(O)/host/fuzz/fuzz_,$(FUZZ_TARGETS))
 
 define fuzz_rule
-$(O)/host/fuzz/fuzz_$(1): $$(FUZZ_SRCS_$(1)) $$(wildcard kernel/*.h kernel/lib/*.h include/rivet/*.h)
+$(O)/host/fuzz/fuzz_$(1): $$(FUZZ_SRCS_$(1)) $$(wildcard kernel/*.h kernel/lib/*.h include/rivet/*.h libos/include/rivet/*.h)
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  FUZZCC  $$@")
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$(FUZZ_SRCS_$(1))
