@@ -348,7 +348,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 	if (d->used_frames)
 		pr_err("domain %s: %llu frames still owned after teardown\n",
 		       d->name, (unsigned long long)d->used_frames);
-	domain_registry_update();
+	domain_registry_state(d);
 	tell_peers_exit(d);
 }
 
@@ -406,6 +406,16 @@ void domain_registry_update(void)
 			in->domains[j].state = domains[j].state;
 		}
 	}
+}
+
+void domain_registry_state(const struct domain *d)
+{
+	unsigned i, at = d->id - 1; /* ids are registry index + 1 */
+	uint32_t state = d->state;
+
+	for (i = 0; i < ndomains; i++)
+		if (domains[i].info)
+			domains[i].info->domains[at].state = state;
 }
 
 void domain_summary(void)

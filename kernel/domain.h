@@ -133,6 +133,10 @@ void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
 /* Refreshes the registry copy in every live domain's info page. */
 void domain_registry_update(void);
 
+/* Writes d's new state into every live domain's registry copy: what a
+ * wait, a wake-up or an exit changes, without copying names again. */
+void domain_registry_state(const struct domain *d);
+
 /* Prints one line per domain: status, slices, strikes, faults. */
 void domain_summary(void);
 

@@ -107,19 +107,31 @@ void irq_cap_deleted(cap_ref_t ref, const struct cap *c)
  * claim outstanding, which is exactly "masked until acknowledged", and
  * completing it then lets a still-asserted source fire again.
  */
-static void deliver(uint32_t src, uint64_t stamp)
+static __attribute__((noinline)) void drop_unowned(uint32_t src)
+{
+	/* Complete while enabled (a completion for a disabled source is
+	 * ignored), then mask it for good. */
+	plic_complete(src);
+	plic_disable(src);
+	if (!unowned++)
+		pr_warn("irq: source %u fired with no holder; masked (counted "
+			"from now on)\n",
+			src);
+}
+
+static __attribute__((noinline)) void count_spurious(void)
+{
+	if (!spurious++)
+		pr_warn("irq: spurious external interrupt (counted from now "
+			"on)\n");
+}
+
+static inline void deliver(uint32_t src, uint64_t stamp)
 {
 	struct binding *b = src < IRQ_SOURCES_MAX ? &bindings[src] : 0;
 
 	if (!b || !b->d) {
-		/* Complete while enabled (a completion for a disabled
-		 * source is ignored), then mask it for good. */
-		plic_complete(src);
-		plic_disable(src);
-		if (!unowned++)
-			pr_warn("irq: source %u fired with no holder; masked "
-				"(counted from now on)\n",
-				src);
+		drop_unowned(src);
 		return;
 	}
 	b->masked = 1;
@@ -129,17 +141,18 @@ static void deliver(uint32_t src, uint64_t stamp)
 	sched_notify(b->d, 1UL << b->bit);
 }
 
+/*
+ * One claim per call: if more sources are pending the PLIC keeps the
+ * external interrupt raised, and the next trap (or the idle loop's next
+ * look) takes the next one. The common single interrupt then costs one
+ * claim, not a second one that finds nothing.
+ */
 void irq_dispatch(uint64_t stamp)
 {
-	uint32_t src, n = 0;
+	uint32_t src = plic_claim();
 
-	/* Bounded, and the bound checked before claiming: a claimed source
-	 * must be delivered, or it stays masked for good. */
-	while (n < 64 && (src = plic_claim()) != 0) {
-		n++;
+	if (src)
 		deliver(src, stamp);
-	}
-	if (!n && !spurious++)
-		pr_warn("irq: spurious external interrupt (counted from now "
-			"on)\n");
+	else
+		count_spurious();
 }

@@ -7,6 +7,7 @@
 #include "kernel/irq_cap.h"
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/timer.h"
+#include "arch/riscv/uctx.h"
 #include "arch/riscv/uvm.h"
 #include "kernel/domain.h"
 #include "kernel/panic.h"
@@ -226,9 +227,31 @@ long sched_timer_event(struct domain *d, uint64_t when, uint64_t bit)
 }
 
 /*
+ * Takes what woke the idle hart. wfi wakes for any pending interrupt that
+ * sie enables, whether or not sstatus.SIE is on, so the idle loop keeps
+ * SIE off and reads sip instead of taking a trap: had it enabled SIE
+ * around wfi, an interrupt taken between the enable and the wfi would
+ * have left the wfi asleep until the next tick. It is also the shortest
+ * path from an interrupt to the domain it wakes (irq_to_handler in make
+ * bench): no trap frame is saved or restored.
+ */
+static void idle_take_interrupts(void)
+{
+	unsigned long sip = csr_read(sip);
+
+	if (sip & SIP_SEIP)
+		irq_dispatch(csr_read(instret)); /* may wake domains */
+	if (sip & SIP_STIP) {
+		/* Only a timer interrupt can mean a deadline has come. */
+		timer_interrupt();
+		expire_deadlines(timer_now());
+	}
+}
+
+/*
  * Nobody can run, but something may still wake a domain: a deadline (a
- * timer event, the abort protocol) or a bound interrupt. Wait for it with
- * interrupts on; handlers queue the domains they wake.
+ * timer event, the abort protocol) or a bound interrupt. Wait for it;
+ * the handlers queue the domains they wake.
  */
 static void idle(void)
 {
@@ -247,10 +270,8 @@ static void idle(void)
 			when = timer_now() + timer_hz() / 100;
 		this_hart()->armed = when;
 		timer_set(when);
-		csr_set(sstatus, SSTATUS_SIE);
 		wfi();
-		csr_clear(sstatus, SSTATUS_SIE);
-		expire_deadlines(timer_now());
+		idle_take_interrupts();
 		if (this_hart()->head || !domain_live_count())
 			return;
 	}
@@ -335,10 +356,17 @@ long sched_wait(struct domain *d, uint64_t mask)
 	}
 	d->state = DOMAIN_WAITING;
 	d->wait_mask = mask;
-	domain_registry_update();
+	domain_registry_state(d);
 	d->ctx.x[REG_A0] = 0; /* what wait returns once woken */
 	schedule_next();
-	return 0;
+	/*
+	 * Nothing up the call chain has more to do for a wait that slept:
+	 * sepc is past the ecall and a0/a1 are written at the wake-up. Go
+	 * straight to whoever runs now (the trap entry reloads the kernel
+	 * stack, so the frames left behind are simply dropped). It saves the
+	 * way back through the dispatch on the interrupt-to-driver path.
+	 */
+	return_to_user(&this_hart()->current->ctx);
 }
 
 long sched_notify(struct domain *t, uint64_t bits)
@@ -355,7 +383,7 @@ long sched_notify(struct domain *t, uint64_t bits)
 	t->ctx.x[REG_A0] = 0;
 	t->ctx.x[REG_A1] = got;
 	t->state = DOMAIN_RUNNABLE;
-	domain_registry_update();
+	domain_registry_state(t);
 	runq_push(t);
 	return 0;
 }

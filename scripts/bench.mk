@@ -4,7 +4,7 @@
 .PHONY: bench bench-doc
 
 BENCH_QEMU := $(QEMU) -M virt -smp 1 -m 256M -nographic -no-reboot \
-	-bios $(FW_JUMP) -icount shift=0,sleep=off -seed 1 \
+	-bios $(FW_JUMP) -icount shift=0,sleep=off -seed 1 -rtc clock=vm \
 	-kernel $(O)/rivet.elf -initrd $(O)/bench.cpio
 
 $(O)/bench.cpio: libos/bench/rivet.conf $(O)/libos/bench.elf

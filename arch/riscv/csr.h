@@ -16,6 +16,10 @@
 #define SIE_STIE (1UL << 5)
 #define SIE_SEIE (1UL << 9)
 
+/* sip: the same bits, pending. */
+#define SIP_STIP SIE_STIE
+#define SIP_SEIP SIE_SEIE
+
 #define SCAUSE_INTR (1UL << 63)
 #define IRQ_S_SOFT  1
 #define IRQ_S_TIMER 5
