@@ -130,6 +130,35 @@ static int map_fresh(struct domain *d, uint64_t va, uint64_t perm, void **kva)
 	return 0;
 }
 
+/* The registry page (struct rivet_registry), shared read-only by every
+ * domain; a kernel frame, made at the first domain's start. */
+static struct rivet_registry *registry;
+static uint64_t registry_pa;
+
+static int map_registry(struct domain *d)
+{
+	int rc;
+
+	if (!registry) {
+		rc = frame_alloc(mem_frames(), 0, &registry_pa);
+		if (rc)
+			return rc;
+		registry = phys_to_virt(registry_pa);
+		memset(registry, 0, PAGE_SIZE);
+	}
+	return uvm_map(d, RIVET_REGISTRY_VA, registry_pa, PTE_R);
+}
+
+/* Before the address space goes: the registry frame is not d's to free. */
+static void unmap_registry(struct domain *d)
+{
+	uint64_t pa, perm;
+
+	if (registry && d->root_pa &&
+	    !uvm_lookup(d, RIVET_REGISTRY_VA, &pa, &perm) && pa == registry_pa)
+		uvm_unmap(d, RIVET_REGISTRY_VA, PAGE_SIZE);
+}
+
 static int map_runtime_pages(struct domain *d)
 {
 	unsigned i;
@@ -144,6 +173,8 @@ static int map_runtime_pages(struct domain *d)
 	rc = map_fresh(d, RIVET_UPCALL_VA, PTE_R | PTE_W, (void **)&d->upcall);
 	if (!rc)
 		rc = map_fresh(d, RIVET_INFO_VA, PTE_R, (void **)&d->info);
+	if (!rc)
+		rc = map_registry(d);
 	return rc;
 }
 
@@ -303,6 +334,7 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 				       "image, stack and kernel-shared pages"
 				     : "its address space could not be built";
 		free_cspace(d);
+		unmap_registry(d);
 		uvm_destroy(d);
 		if (d->used_frames)
 			pr_err("launch: domain %s: %llu frames still owned "
@@ -341,6 +373,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 	d->timer_at = 0;
 	sched_deadlines_changed();
 	free_cspace(d);
+	unmap_registry(d);
 	uvm_destroy(d);
 	uvm_flush_asid(d->asid);
 	d->info = 0;
@@ -391,31 +424,23 @@ struct domain *domain_at(unsigned index)
 
 void domain_registry_update(void)
 {
-	unsigned i, j;
+	unsigned i;
 
+	if (!registry)
+		return;
+	registry->ndomains = ndomains;
 	for (i = 0; i < ndomains; i++) {
-		struct rivet_info *in = domains[i].info;
-
-		if (!in)
-			continue;
-		in->ndomains = ndomains;
-		for (j = 0; j < ndomains; j++) {
-			strlcpy(in->domains[j].name, domains[j].name,
-				sizeof(in->domains[j].name));
-			in->domains[j].id = domains[j].id;
-			in->domains[j].state = domains[j].state;
-		}
+		strlcpy(registry->domains[i].name, domains[i].name,
+			sizeof(registry->domains[i].name));
+		registry->domains[i].id = domains[i].id;
+		registry->domains[i].state = domains[i].state;
 	}
 }
 
 void domain_registry_state(const struct domain *d)
 {
-	unsigned i, at = d->id - 1; /* ids are registry index + 1 */
-	uint32_t state = d->state;
-
-	for (i = 0; i < ndomains; i++)
-		if (domains[i].info)
-			domains[i].info->domains[at].state = state;
+	/* ids are registry index + 1; a domain has the page once it runs */
+	registry->domains[d->id - 1].state = d->state;
 }
 
 void domain_summary(void)

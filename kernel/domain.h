@@ -130,11 +130,11 @@ void domain_grant_peers(struct domain *d, const struct bootconf_domain *conf);
 void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
 			 uint64_t object);
 
-/* Refreshes the registry copy in every live domain's info page. */
+/* Writes every domain's name, id and state into the registry page. */
 void domain_registry_update(void);
 
-/* Writes d's new state into every live domain's registry copy: what a
- * wait, a wake-up or an exit changes, without copying names again. */
+/* Writes d's new state into the registry page: what a wait, a wake-up or
+ * an exit changes. One store. */
 void domain_registry_state(const struct domain *d);
 
 /* Prints one line per domain: status, slices, strikes, faults. */

@@ -10,6 +10,8 @@
  *   RIVET_PTVIEW_VA          read-only view of its own page table
  *   RIVET_PTVIEW_DIR_VA      read-only bitmap of the view pages present
  *   RIVET_STACK_TOP          initial stack, RIVET_STACK_PAGES pages below
+ *   RIVET_REGISTRY_VA        the registry of domains: read-only, one
+ *                            page shared by every domain
  *   RIVET_UPCALL_VA          upcall area: read-write, kernel-pinned
  *   RIVET_INFO_VA            shared info page: read-only
  */
@@ -19,6 +21,7 @@
 #define RIVET_USER_TOP	  0x0000004000000000UL /* 256 GiB */
 #define RIVET_INFO_VA	  0x0000003ffffff000UL
 #define RIVET_UPCALL_VA	  0x0000003fffffe000UL
+#define RIVET_REGISTRY_VA 0x0000003fffffd000UL
 #define RIVET_STACK_TOP	  0x0000003fff000000UL
 #define RIVET_STACK_PAGES 16
 /*
@@ -127,7 +130,7 @@ struct rivet_info {
 	uint64_t pending;     /* event bits not yet taken by wait */
 	uint64_t slices_used;
 	uint32_t strikes;
-	uint32_t ndomains; /* entries valid in domains[] */
+	uint32_t pad0;
 	/*
 	 * Capabilities taken away from this domain by others (revoked by an
 	 * ancestor's holder, or their owner ended): a ring the kernel
@@ -166,11 +169,22 @@ struct rivet_info {
 		uint64_t object;
 	} revoked[RIVET_REVOKED_RING];
 	char name[32];
+};
+
+/*
+ * The registry: every domain, in id order (entry i is id i + 1). One page
+ * the kernel keeps current and maps read-only into every domain at
+ * RIVET_REGISTRY_VA, so a change of state is one store whatever the
+ * number of domains.
+ */
+struct rivet_registry {
+	uint32_t ndomains; /* entries valid in domains[] */
+	uint32_t pad;
 	struct {
 		char name[32];
 		uint32_t id;
 		uint32_t state; /* RIVET_DOMAIN_* */
-	} domains[16];		/* the registry, kept current by the kernel */
+	} domains[16];
 };
 
 #endif

@@ -34,15 +34,10 @@ static long irq_slot = -1; /* -1: no interrupt, poll on a timer */
 /* Is any domain other than this one still runnable or waiting? */
 static bool peers_alive(void)
 {
-	const struct rivet_info *info = rivet_info();
-	uint32_t i, n = info->ndomains;
+	uint32_t i, n = rivet_registry_count();
 
-	if (n > sizeof(info->domains) / sizeof(info->domains[0]))
-		n = sizeof(info->domains) / sizeof(info->domains[0]);
-	for (i = 0; i < n; i++)
-		if (info->domains[i].id != info->domain_id &&
-		    (info->domains[i].state == RIVET_DOMAIN_RUNNABLE ||
-		     info->domains[i].state == RIVET_DOMAIN_WAITING))
+	for (i = 1; i <= n; i++)
+		if (i != rivet_info()->domain_id && rivet_domain_alive(i))
 			return true;
 	return false;
 }

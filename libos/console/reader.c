@@ -43,13 +43,11 @@ static long first_peer(void)
 
 static void name_of(uint32_t id, char *out, size_t size)
 {
-	const struct rivet_info *info = rivet_info();
-	uint32_t i;
-
-	snprintf(out, size, "%u", id);
-	for (i = 0; i < info->ndomains && i < 16; i++)
-		if (info->domains[i].id == id)
-			snprintf(out, size, "%.31s", info->domains[i].name);
+	if (rivet_domain_state(id))
+		snprintf(out, size, "%.31s",
+			 rivet_registry()->domains[id - 1].name);
+	else
+		snprintf(out, size, "%u", id);
 }
 
 int reader_setup(void)
@@ -97,17 +95,7 @@ int reader_setup(void)
 
 bool reader_live(void)
 {
-	const struct rivet_info *info = rivet_info();
-	uint32_t i;
-
-	if (!reader_id)
-		return false;
-	for (i = 0; i < info->ndomains && i < 16; i++)
-		if (info->domains[i].id == reader_id)
-			return info->domains[i].state ==
-				       RIVET_DOMAIN_RUNNABLE ||
-			       info->domains[i].state == RIVET_DOMAIN_WAITING;
-	return false;
+	return reader_id && rivet_domain_alive(reader_id);
 }
 
 bool reader_line(const char *s, size_t n)

@@ -90,7 +90,8 @@ int main(void)
 	int status = 0;
 
 	printf("hello: domain %u \"%s\" on hart %u, %u domains known\n",
-	       info->domain_id, info->name, info->hart_id, info->ndomains);
+	       info->domain_id, info->name, info->hart_id,
+	       rivet_registry_count());
 
 	rc = rivet_yield_to_name("world");
 	if (rc == E_NOENT)

@@ -74,17 +74,8 @@ long rivet_conin_attach(unsigned long wait_ms)
 /* Has the console gone, taking the page with it? */
 static bool console_gone(void)
 {
-	const struct rivet_info *info = rivet_info();
-	uint32_t i;
-
-	if (rivet_pte(RIVET_CONIN_VA) == 0)
-		return true;
-	for (i = 0; i < info->ndomains && i < 16; i++)
-		if (info->domains[i].id == page->console_id)
-			return info->domains[i].state !=
-				       RIVET_DOMAIN_RUNNABLE &&
-			       info->domains[i].state != RIVET_DOMAIN_WAITING;
-	return true;
+	return rivet_pte(RIVET_CONIN_VA) == 0 ||
+	       !rivet_domain_alive(page->console_id);
 }
 
 /* Moves a whole line out of pending into buf; its length, or -1. */

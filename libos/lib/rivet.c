@@ -24,21 +24,41 @@ uint64_t rivet_now(void)
 	return t;
 }
 
-/* The id of name in the info page's registry, or -1. */
+const struct rivet_registry *rivet_registry(void)
+{
+	return (const struct rivet_registry *)RIVET_REGISTRY_VA;
+}
+
+uint32_t rivet_registry_count(void)
+{
+	const struct rivet_registry *r = rivet_registry();
+	uint32_t n = r->ndomains,
+		 max = sizeof(r->domains) / sizeof(r->domains[0]);
+
+	return n < max ? n : max;
+}
+
+uint32_t rivet_domain_state(long id)
+{
+	if (id < 1 || (unsigned long)id > rivet_registry_count())
+		return 0;
+	return rivet_registry()->domains[id - 1].state;
+}
+
+/* The id of name in the registry, or -1. */
 static long registry_lookup(const struct rivet_info *info, const char *name)
 {
+	const struct rivet_registry *r = rivet_registry();
 	size_t len = strlen(name);
-	uint32_t i, n = info->ndomains;
+	uint32_t i, n = rivet_registry_count();
 
 	if (info->magic != RIVET_INFO_MAGIC || len >= sizeof(info->name))
 		return -1;
-	if (n > sizeof(info->domains) / sizeof(info->domains[0]))
-		n = sizeof(info->domains) / sizeof(info->domains[0]);
 	for (i = 0; i < n; i++) {
-		const char *entry = info->domains[i].name;
+		const char *entry = r->domains[i].name;
 
 		if (!memcmp(entry, name, len) && entry[len] == '\0')
-			return info->domains[i].id;
+			return r->domains[i].id;
 	}
 	return -1;
 }

@@ -54,16 +54,16 @@ static int cmd_help(int argc, char **argv, int *status)
 
 static int cmd_ps(int argc, char **argv, int *status)
 {
-	const struct rivet_info *info = rivet_info();
-	uint32_t i, n = info->ndomains < 16 ? info->ndomains : 16;
+	const struct rivet_registry *r = rivet_registry();
+	uint32_t i, n = rivet_registry_count();
 
 	printf("  %3s  %-16s %s\n", "id", "name", "state");
 	for (i = 0; i < n; i++)
-		printf("  %3u  %-16.31s %s%s\n", info->domains[i].id,
-		       info->domains[i].name,
-		       state_name(info->domains[i].state),
-		       info->domains[i].id == info->domain_id ? " (this shell)"
-							      : "");
+		printf("  %3u  %-16.31s %s%s\n", r->domains[i].id,
+		       r->domains[i].name, state_name(r->domains[i].state),
+		       r->domains[i].id == rivet_info()->domain_id
+			       ? " (this shell)"
+			       : "");
 	return SHELL_GO_ON;
 }
 

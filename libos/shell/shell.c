@@ -46,14 +46,14 @@ static void settle(void)
 {
 	const struct rivet_info *info = rivet_info();
 	uint64_t until = rivet_now() + SETTLE_MS * info->timebase_hz / 1000;
+	uint32_t i, n = rivet_registry_count();
 	bool busy = true;
-	uint32_t i;
 
 	while (busy && rivet_now() < until) {
 		busy = false;
-		for (i = 0; i < info->ndomains && i < 16; i++)
-			if (info->domains[i].id != info->domain_id &&
-			    info->domains[i].state == RIVET_DOMAIN_RUNNABLE)
+		for (i = 1; i <= n; i++)
+			if (i != info->domain_id &&
+			    rivet_domain_state(i) == RIVET_DOMAIN_RUNNABLE)
 				busy = true;
 		if (busy)
 			sys_yield(-1);

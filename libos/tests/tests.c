@@ -177,10 +177,8 @@ static void role_waker(void)
 	long id = rivet_domain_lookup("t_waiter");
 
 	report("waiter_is_waiting",
-	       id > 0 && rivet_info()->domains[id - 1].state ==
-				 RIVET_DOMAIN_WAITING,
-	       "id %ld, state %ld", id,
-	       id > 0 ? (long)rivet_info()->domains[id - 1].state : -1);
+	       rivet_domain_state(id) == RIVET_DOMAIN_WAITING,
+	       "id %ld, state %ld", id, (long)rivet_domain_state(id));
 	EXPECT_EQ("notify_waiting_domain", sys_notify(id, 0x6), 0);
 }
 
@@ -404,7 +402,7 @@ static void role_reclaim_a(void)
 	long b = rivet_domain_lookup("t_reclaim_b");
 
 	/* B notified us, then exited; it runs no more before we do. */
-	while (rivet_info()->domains[b - 1].state != RIVET_DOMAIN_EXITED)
+	while (rivet_domain_state(b) != RIVET_DOMAIN_EXITED)
 		sys_yield(RIVET_YIELD_ANY);
 	after = sys2_kstat(KSTAT_FREE_FRAMES).val;
 	report("exit_returns_every_frame", r.rc == 0 && after - before == r.val,
@@ -753,7 +751,7 @@ static void role_watcher(void)
 		  77);
 	before = sys2_kstat(KSTAT_FREE_FRAMES).val;
 	sys_notify(owner, EV_DONE);
-	while (in->domains[owner - 1].state != RIVET_DOMAIN_KILLED)
+	while (rivet_domain_state(owner) != RIVET_DOMAIN_KILLED)
 		sys_yield(RIVET_YIELD_ANY);
 	report("killed_owner_revokes_its_grants",
 	       in->revoked_count == 1 && in->revoked[0].slot == slot,
@@ -1087,12 +1085,8 @@ static void role_irq_hog(void)
 	while (others) {
 		sys2_wait(RIVET_EVENT_PEER_EXIT);
 		others = 0;
-		for (i = 0; i < in->ndomains; i++)
-			others |=
-				in->domains[i].id != in->domain_id &&
-				(in->domains[i].state ==
-					 RIVET_DOMAIN_RUNNABLE ||
-				 in->domains[i].state == RIVET_DOMAIN_WAITING);
+		for (i = 1; i <= rivet_registry_count(); i++)
+			others |= i != in->domain_id && rivet_domain_alive(i);
 	}
 }
 

@@ -20,6 +20,7 @@
 #ifndef RIVET_LIBOS_H
 #define RIVET_LIBOS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,24 @@ RIVET_SYSCALLS(RIVET_SYS_DECLARE)
 
 /* The shared info page the kernel keeps for this domain (read-only). */
 const struct rivet_info *rivet_info(void);
+
+/* The registry of domains (read-only, one page shared by all domains):
+ * names, ids and states, entry i for id i + 1. */
+const struct rivet_registry *rivet_registry(void);
+
+/* Entries valid in rivet_registry()->domains[] (never more than it holds). */
+uint32_t rivet_registry_count(void);
+
+/* The state of domain id (RIVET_DOMAIN_*), or 0 if there is no such id. */
+uint32_t rivet_domain_state(long id);
+
+/* Is domain id runnable or waiting (not ended, not unknown)? */
+static inline bool rivet_domain_alive(long id)
+{
+	uint32_t s = rivet_domain_state(id);
+
+	return s == RIVET_DOMAIN_RUNNABLE || s == RIVET_DOMAIN_WAITING;
+}
 
 /* The rdtime counter: rivet_info()->timebase_hz ticks per second. */
 uint64_t rivet_now(void);
