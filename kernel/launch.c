@@ -20,7 +20,7 @@
 #include <rivet/errno.h>
 
 #define CONF_PATH     "/etc/rivet.conf" /* unless rivet.conf= says */
-#define CONF_PATH_MAX 64
+#define CONF_PATH_MAX 63		/* characters */
 
 static struct bootconf conf; /* large: keep it off the stack */
 
@@ -45,11 +45,12 @@ static bool config_path(const struct machine *m, char *path, size_t size)
 		strlcpy(path, CONF_PATH, size);
 		return true;
 	}
-	if (path[0] != '/' || strlen(path) + 1 >= size) {
-		pr_err("launch: bootargs rivet.conf=%s: expected an absolute "
-		       "path in the initramfs, under %u bytes; nothing to "
-		       "run\n",
-		       path, (unsigned)size - 1);
+	if (path[0] != '/' || strlen(path) > CONF_PATH_MAX) {
+		pr_err("launch: bootargs rivet.conf=%s%s: expected an absolute "
+		       "path in the initramfs of at most %u characters; "
+		       "nothing to run\n",
+		       path, strlen(path) > CONF_PATH_MAX ? "..." : "",
+		       CONF_PATH_MAX);
 		return false;
 	}
 	pr_info("launch: configuration %s (rivet.conf= in bootargs)\n", path);
@@ -58,7 +59,7 @@ static bool config_path(const struct machine *m, char *path, size_t size)
 
 static int read_config(const struct initramfs *fs, const struct machine *m)
 {
-	static char path[CONF_PATH_MAX];
+	static char path[CONF_PATH_MAX + 2]; /* one more shows a longer one */
 	struct cpio_entry e;
 	struct cpio_error err = { 0 };
 	unsigned i;

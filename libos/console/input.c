@@ -74,9 +74,7 @@ static void end_of_input(void)
 {
 	if (len || !reader_eof())
 		return;
-	input_show();
-	echo("\r\n", 2);
-	displayed = false;
+	input_hide(); /* ends the prompt's line, if one is shown */
 	prompt_on = false;
 }
 

@@ -12,7 +12,6 @@
 
 #define CONIN_VA  0x20100000UL /* where the shared page is mapped */
 #define PAGE_SIZE 4096UL
-#define MAX_PEERS 8
 
 static struct rivet_conin *page;
 static struct bytering ring;
@@ -21,24 +20,18 @@ static char reader_name[32];
 static uint32_t answered; /* page->asks when the last line left */
 static unsigned long dropped;
 
-/* The first slot holding a domain capability we may grant into, or -1. */
+/* The first `peer =` line's slot if it holds a domain capability we may
+ * grant into (a peer that did not start leaves one without rights), or
+ * -1. Never a later peer: input goes to the first one or nowhere. */
 static long first_peer(void)
 {
-	struct rivet_ret r;
-	unsigned long type;
-	long slot;
+	struct rivet_ret r =
+		sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_TYPE);
 
-	for (slot = RIVET_SLOT_PEER0; slot < RIVET_SLOT_PEER0 + MAX_PEERS;
-	     slot++) {
-		r = sys2_cap_info(slot, RIVET_CAPINFO_TYPE);
-		if (r.rc)
-			continue;
-		type = r.val;
-		if ((type & 0xff) == RIVET_CAP_DOMAIN &&
-		    ((type >> 8) & RIVET_CAP_GRANT))
-			return slot;
-	}
-	return -1;
+	if (r.rc || (r.val & 0xff) != RIVET_CAP_DOMAIN ||
+	    !((r.val >> 8) & RIVET_CAP_GRANT))
+		return -1;
+	return RIVET_SLOT_PEER0;
 }
 
 static void name_of(uint32_t id, char *out, size_t size)
@@ -69,14 +62,19 @@ int reader_setup(void)
 	rc = sys_map(frame, CONIN_VA, RIVET_CAP_R | RIVET_CAP_W);
 	if (rc) {
 		printf("console: cannot map the input page (%ld)\n", rc);
+		sys_cap_delete(frame);
 		return 1;
 	}
+	/* Frames come zeroed: eof, asks and the prompt start empty. */
 	page = (struct rivet_conin *)CONIN_VA;
 	page->console_id = rivet_info()->domain_id;
 	bytering_init(&ring, &page->lines,
 		      PAGE_SIZE - offsetof(struct rivet_conin, lines), true);
 	page->magic = RIVET_CONIN_MAGIC;
-	reader_id = (uint32_t)sys2_cap_info(peer, RIVET_CAPINFO_OBJECT).val;
+	r = sys2_cap_info(peer, RIVET_CAPINFO_OBJECT);
+	if (r.rc)
+		return 1; /* cannot be: the slot was just looked at */
+	reader_id = (uint32_t)r.val;
 	name_of(reader_id, reader_name, sizeof(reader_name));
 	r = sys2_cap_derive(frame, peer, RIVET_CAP_R | RIVET_CAP_W,
 			    RIVET_CONIN_BADGE);
@@ -132,11 +130,15 @@ bool reader_prompt(char *out, size_t size)
 	size_t i, n = 0;
 	char c;
 
+	/* Not while the reader has lines it has not taken yet: it asked
+	 * before they came, and asks again once it has run them. */
 	if (!reader_live() ||
-	    __atomic_load_n(&page->asks, __ATOMIC_ACQUIRE) == answered)
+	    __atomic_load_n(&page->asks, __ATOMIC_ACQUIRE) == answered ||
+	    bytering_unread(&ring))
 		return false;
 	for (i = 0; i < RIVET_CONIN_PROMPT && n + 1 < size; i++) {
-		c = page->prompt[i];
+		/* Each byte read once: the filter below sees what we copy. */
+		c = __atomic_load_n(&page->prompt[i], __ATOMIC_RELAXED);
 		if (!c)
 			break;
 		if (c >= 0x20 && c < 0x7f)

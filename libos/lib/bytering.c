@@ -53,6 +53,11 @@ size_t bytering_room(struct bytering *r)
 	return used < 0 ? 0 : r->size - (size_t)used;
 }
 
+size_t bytering_unread(struct bytering *r)
+{
+	return r->size - bytering_room(r);
+}
+
 size_t bytering_put(struct bytering *r, const void *buf, size_t n)
 {
 	uint32_t head = r->mine;

@@ -15,6 +15,8 @@ static struct rivet_conin *page;
 static struct bytering ring;
 static char pending[256]; /* bytes taken from the ring, not yet a line */
 static size_t npending;
+static bool skipping;	    /* dropping the rest of an overlong line */
+static uint32_t console_id; /* from the page, once: whom to notify */
 
 /* The slot of the console's badged frame, or E_NOENT. */
 static long find_page(void)
@@ -50,6 +52,11 @@ long rivet_conin_attach(unsigned long wait_ms)
 			 1UL << TIMEOUT_BIT))
 			slot = find_page();
 		sys_timer_event(0, TIMEOUT_BIT);
+		if (info->pending & 1UL << TIMEOUT_BIT)
+			sys2_wait(1UL
+				  << TIMEOUT_BIT); /* leave nothing behind */
+		if (slot < 0) /* the page and the timeout in one wake */
+			slot = find_page();
 	}
 	if (slot < 0)
 		return E_NOENT;
@@ -62,6 +69,8 @@ long rivet_conin_attach(unsigned long wait_ms)
 		page = NULL;
 		return E_NOENT;
 	}
+	/* Kept here: the console could rewrite the page's copy. */
+	console_id = page->console_id;
 	bytering_init(&ring, &page->lines,
 		      PAGE_SIZE - offsetof(struct rivet_conin, lines), false);
 	/* Take the console's "page granted" event: readline waits only for
@@ -71,31 +80,83 @@ long rivet_conin_attach(unsigned long wait_ms)
 	return 0;
 }
 
-/* Has the console gone, taking the page with it? */
+/*
+ * Has the console gone? Its frame then leaves this domain's space with
+ * it, so the page is checked before each use. (A console ending while
+ * this domain is preempted between the check and the use would still
+ * fault it: a libOS with a page-fault handler of its own can catch that.)
+ */
 static bool console_gone(void)
 {
 	return rivet_pte(RIVET_CONIN_VA) == 0 ||
-	       !rivet_domain_alive(page->console_id);
+	       !rivet_domain_alive(console_id);
 }
 
-/* Moves a whole line out of pending into buf; its length, or -1. */
+/* Moves what the ring holds into pending; false if the console is gone. */
+static bool pull(void)
+{
+	if (console_gone())
+		return false;
+	npending += bytering_get(&ring, pending + npending,
+				 sizeof(pending) - npending);
+	return true;
+}
+
+static void drop(size_t n)
+{
+	npending -= n;
+	memmove(pending, pending + n, npending);
+}
+
+/*
+ * Moves a whole line out of pending into buf, cut to size - 1 bytes;
+ * returns its length, or -1 if no whole line is there yet. A run of
+ * sizeof(pending) bytes without '\n' (no honest console sends one)
+ * counts as a line, and the rest of it up to its '\n' is dropped rather
+ * than taken for the next line.
+ */
 static long take_line(char *buf, unsigned long size)
 {
-	char *nl = memchr(pending, '\n', npending);
+	char *nl;
 	size_t n, keep;
 
-	if (!nl) {
-		if (npending < sizeof(pending))
+	for (;;) {
+		nl = memchr(pending, '\n', npending);
+		if (skipping) {
+			if (!nl) {
+				npending = 0;
+				return -1;
+			}
+			drop((size_t)(nl - pending) + 1);
+			skipping = false;
+			continue;
+		}
+		if (!nl && npending < sizeof(pending))
 			return -1;
-		nl = &pending[npending - 1]; /* no '\n' in 256: a line */
+		n = nl ? (size_t)(nl - pending) : npending;
+		keep = n < size ? n : size - 1;
+		memcpy(buf, pending, keep);
+		buf[keep] = '\0';
+		drop(nl ? n + 1 : n);
+		skipping = !nl;
+		return (long)keep;
 	}
-	n = (size_t)(nl - pending);
-	keep = n < size ? n : size - 1;
-	memcpy(buf, pending, keep);
-	buf[keep] = '\0';
-	npending -= n + 1;
-	memmove(pending, nl + 1, npending);
-	return (long)keep;
+}
+
+/* Has input ended? Read after a pull: a line the console put before
+ * setting eof is then in pending (eof's release orders it after). */
+static bool ended(void)
+{
+	return __atomic_load_n(&page->eof, __ATOMIC_ACQUIRE) ||
+	       bytering_corrupt(&ring);
+}
+
+static void ask(const char *prompt)
+{
+	strncpy(page->prompt, prompt, RIVET_CONIN_PROMPT - 1);
+	page->prompt[RIVET_CONIN_PROMPT - 1] = '\0';
+	__atomic_fetch_add(&page->asks, 1, __ATOMIC_RELEASE);
+	sys_notify(console_id, RIVET_CONIN_EV_ASK);
 }
 
 long rivet_readline(const char *prompt, char *buf, unsigned long size)
@@ -104,29 +165,27 @@ long rivet_readline(const char *prompt, char *buf, unsigned long size)
 
 	if (!page || !size)
 		return E_INVAL;
-	/* A line typed ahead is taken without a prompt. */
-	npending += bytering_get(&ring, pending + npending,
-				 sizeof(pending) - npending);
-	n = take_line(buf, size);
+	if (!pull())
+		return E_NOENT;
+	n = take_line(buf, size); /* typed ahead: taken without a prompt */
 	if (n >= 0)
 		return n;
-	if (console_gone())
+	if (ended())
 		return E_NOENT;
-	strncpy(page->prompt, prompt, RIVET_CONIN_PROMPT - 1);
-	page->prompt[RIVET_CONIN_PROMPT - 1] = '\0';
-	__atomic_fetch_add(&page->asks, 1, __ATOMIC_RELEASE);
-	sys_notify(page->console_id, RIVET_CONIN_EV_ASK);
+	ask(prompt);
 	for (;;) {
-		npending += bytering_get(&ring, pending + npending,
-					 sizeof(pending) - npending);
+		/* The console's end wakes us too (PEER_EXIT), not only lines. */
+		sys2_wait(RIVET_CONIN_EV_INPUT | RIVET_EVENT_PEER_EXIT);
+		if (!pull())
+			return E_NOENT;
 		n = take_line(buf, size);
 		if (n >= 0)
 			return n;
-		if (__atomic_load_n(&page->eof, __ATOMIC_ACQUIRE) ||
-		    bytering_corrupt(&ring))
-			return E_NOENT;
-		sys2_wait(RIVET_CONIN_EV_INPUT | RIVET_EVENT_REVOKED);
-		if (console_gone())
-			return E_NOENT;
+		if (ended()) {
+			if (!pull())
+				return E_NOENT;
+			n = take_line(buf, size);
+			return n >= 0 ? n : E_NOENT;
+		}
 	}
 }

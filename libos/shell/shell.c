@@ -21,20 +21,24 @@
 #define LINE_MAX  128
 #define SETTLE_MS 100 /* at most, for the others' start-up output */
 
-/* Splits line into words at spaces, in place; returns how many. */
+/* Splits line into words at spaces, in place; returns how many. Words
+ * after the first max are ignored. */
 static int split(char *line, char **argv, int max)
 {
 	int argc = 0;
 
-	while (*line && argc < max) {
+	while (*line) {
 		while (*line == ' ')
 			*line++ = '\0';
 		if (!*line)
+			break;
+		if (argc == max)
 			break;
 		argv[argc++] = line;
 		while (*line && *line != ' ')
 			line++;
 	}
+	*line = '\0';
 	return argc;
 }
 

@@ -218,16 +218,53 @@ static void role_conin_scribble(void)
 
 	EXPECT_EQ("conin_attach_finds_the_console_page",
 		  rivet_conin_attach(1000), 0);
-	page->lines.tail = 0x7fffffff;
+	/* A prompt full of control bytes: the console must filter it. */
 	strcpy(page->prompt, "\x1b[2Jevil\a> ");
 	page->asks++;
 	sys_notify(page->console_id, RIVET_CONIN_EV_ASK);
-	/* The console still notifies when it drops the typed line. (No
-	 * timer as a limit: under -icount sleep=off an idle machine reaches
-	 * it at once. The harness's own timeout is the limit.) */
+	got = sys2_wait(RIVET_CONIN_EV_INPUT).val; /* the harness types */
+	report("conin_line_arrives", (got & RIVET_CONIN_EV_INPUT) != 0,
+	       "events %#lx", (long)got, 0);
+	/* Now a tail the console never gave: it must refuse the next line
+	 * and still tell us. (No timer as a limit: under -icount sleep=off
+	 * an idle machine reaches it at once; the harness times out.) */
+	page->lines.tail = 0x7fffffff;
+	printf("TEST conin_scribbled: PASS\n");
 	got = sys2_wait(RIVET_CONIN_EV_INPUT).val;
 	report("conin_console_notifies_after_scribbling",
 	       (got & RIVET_CONIN_EV_INPUT) != 0, "events %#lx", (long)got, 0);
+}
+
+/*
+ * A console that grants its input page to its peer (slot 1) as the real
+ * one does, lets the peer attach, and ends before the peer first asks for
+ * a line: the reader must see the end (E_NOENT), not fault on the page
+ * that went with it.
+ */
+static void role_conin_console(void)
+{
+	struct rivet_conin *page = (struct rivet_conin *)0x20100000UL;
+	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	long peer =
+		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+
+	EXPECT_EQ("conin_console_frame", r.rc, 0);
+	EXPECT_EQ(
+		"conin_console_map",
+		sys_map(r.val, (unsigned long)page, RIVET_CAP_R | RIVET_CAP_W),
+		0);
+	page->console_id = rivet_info()->domain_id;
+	page->magic = RIVET_CONIN_MAGIC;
+	EXPECT_EQ("conin_console_grant",
+		  sys2_cap_derive(r.val, RIVET_SLOT_PEER0,
+				  RIVET_CAP_R | RIVET_CAP_W, RIVET_CONIN_BADGE)
+			  .rc,
+		  0);
+	sys_notify(peer, RIVET_CONIN_EV_INPUT);
+	/* The peer attaches, then yields back while we are runnable. */
+	EXPECT_EQ("conin_console_yields_to_reader", sys_yield(peer), 0);
+	report("conin_console_reader_attached", page->asks == 0, "asks %ld",
+	       (long)page->asks, 0);
 }
 
 /* A slice-end entry that ignores the upcall: it never yields. */
@@ -1200,6 +1237,7 @@ static const struct {
 	{ "t_waker", role_waker },
 	{ "t_polite", role_polite },
 	{ "t_conin_scribble", role_conin_scribble },
+	{ "t_conin_console", role_conin_console },
 	{ "t_spinner", role_spinner },
 	{ "t_exc", role_exc },
 	{ "t_badhandler", role_badhandler },

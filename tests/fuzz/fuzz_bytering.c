@@ -8,6 +8,7 @@
  * put, in order.
  */
 #include <assert.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,10 +45,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			next_out = (uint8_t)(next_out + n);
 			break;
 		case 2: /* the consumer's domain writes head */
-		case 3: /* the producer's domain writes tail */
-			memcpy((uint32_t *)page + ((data[i] & 3) == 2 ? 0 : 16),
-			       &data[i], sizeof(uint32_t) > size - i ? 0 : 4);
+		case 3: /* the producer's domain writes tail: any 4 bytes */
+			if (size - (i + 1) < sizeof(uint32_t)) {
+				free(page);
+				return 0;
+			}
+			memcpy(page + ((data[i] & 3) == 2
+					       ? offsetof(
+							 struct bytering_shared,
+							 head)
+					       : offsetof(
+							 struct bytering_shared,
+							 tail)),
+			       &data[i + 1], sizeof(uint32_t));
 			honest = false;
+			i += sizeof(uint32_t) - 1; /* the loop adds 2 */
 			break;
 		}
 	}

@@ -105,6 +105,38 @@ def test_ctrl_d_after_text_is_ignored():
     assert_clean_end(b)
 
 
+def test_ctrl_d_right_after_a_line_runs_the_line_first():
+    b = session([b"echo last\r\x04"])
+    out = b.out
+    assert re.search(STAMP + r"last\n", out), b
+    assert out.index("] last") < out.index("shell: end of input"), b
+    assert_clean_end(b)
+
+
+def test_lines_typed_ahead_run_in_order():
+    b = session([b"echo a\recho b\rexit 4\r"])
+    outs = re.findall(r"^%s(a|b)$" % STAMP, b.out, re.M)
+    assert outs == ["a", "b"], b
+    assert b.has(r"shell: exiting with status 4$")
+    assert_clean_end(b, 4)
+
+
+def test_shell_ends_cleanly_when_its_console_goes_away(tmp_path):
+    conf = ("[domain t_conin_console]\nimage = /libos/tests.elf\n"
+            "memory = 1M\npeer = shell\n\n"
+            "[domain shell]\nimage = /libos/shell.elf\nmemory = 1M\n")
+    b = boot_domains(tmp_path, conf, {
+        "/libos/tests.elf": TESTS_ELF,
+        "/libos/shell.elf": build_path("libos/shell.elf")}, extra=ICOUNT)
+    assert b.has(r"TEST conin_console_yields_to_reader: PASS$"), b
+    assert b.has(r"TEST conin_console_reader_attached: PASS$"), b
+    assert b.has(r"domain t_conin_console \(id 1\) exited with status 0$")
+    # The shell's first readline finds the console, and its page, gone.
+    assert b.has(r"shell: end of input; exiting$"), b
+    assert b.has(r"domain shell \(id 2\) exited with status 0$"), b
+    assert not b.has(r"page fault|killed"), b
+
+
 def test_sifive_u_runs_the_shell_through_its_uart():
     b = session([b"uptime\r", b"\x04"], machine="sifive_u")
     assert b.has(r"console: ready on stdout \(sifive,uart0 at 0x10010000")
@@ -134,9 +166,17 @@ def test_console_survives_a_reader_that_scribbles_on_the_page(tmp_path):
     initrd = make_initramfs(tmp_path, conf, {
         "/libos/console.elf": build_path("libos/console.elf"),
         "/libos/tests.elf": TESTS_ELF})
-    # The escape and the bell are gone from the prompt it wrote.
-    b = session([b"hello\r"], initrd=initrd, prompt="[2Jevil> ")
+    # The escape and the bell are gone from the prompt it wrote. The
+    # first line reaches it; after it broke the ring, the second is
+    # dropped.
+    args = ["-M", "virt", "-bios", FW_JUMP, "-kernel",
+            build_path("rivet.elf"), "-initrd", initrd, "-smp", "1", "-m",
+            "256M"] + ICOUNT
+    b = qemu_interactive(args, [
+        (at_prompt(1, "[2Jevil> "), b"hello\r"),
+        (lambda out: "TEST conin_scribbled: PASS" in out, b"again\r")])
     assert "\x1b" not in b.out and "\x07" not in b.out
+    assert b.has(r"TEST conin_line_arrives: PASS$"), b
     assert b.has(r"console: t_conin_scribble is not reading; line dropped "
                  r"\(1 so far\)$"), b
     assert b.has(r"TEST conin_attach_finds_the_console_page: PASS$"), b
@@ -147,9 +187,12 @@ def test_console_survives_a_reader_that_scribbles_on_the_page(tmp_path):
 
 def test_make_run_echoes_typed_input_and_exits_on_exit():
     """What the README promises: `make run`, type, see it echoed."""
+    def after_echo(out):
+        return "] typed in make run\n" in out and out.endswith(PROMPT)
+
     b = interactive(["make", "-s", "run", "O=" + os.path.relpath(
         build_path(""), ROOT)], [(at_prompt(1), b"echo typed in make run\r"),
-                                 (at_prompt(2), b"exit\r")],
+                                 (after_echo, b"exit\r")],
         timeout=120, cwd=ROOT)
     assert PROMPT + "echo typed in make run\n" in b.out, b
     assert b.has(STAMP + r"typed in make run$"), b
@@ -175,6 +218,6 @@ def test_conf_bootarg_naming_a_missing_file_is_reported():
 def test_conf_bootarg_with_a_relative_path_is_refused():
     b = session([], append="rivet.conf=etc/rivet.conf")
     assert b.has(r"launch: bootargs rivet.conf=etc/rivet.conf: expected an "
-                 r"absolute path in the initramfs, under 63 bytes; nothing "
-                 r"to run$"), b
+                 r"absolute path in the initramfs of at most 63 characters; "
+                 r"nothing to run$"), b
     assert b.has(r"rivet: powering off$")

@@ -61,12 +61,14 @@ static void bytering_get_returns_bytes_in_order(void **state)
 	assert_int_equal(bytering_put(&prod, "hello\n", 6), 6);
 	assert_int_equal(bytering_put(&prod, "ps\n", 3), 3);
 	assert_int_equal(bytering_used(&cons), 9);
+	assert_int_equal(bytering_unread(&prod), 9);
 	assert_int_equal(bytering_get(&cons, out, 4), 4);
 	assert_memory_equal(out, "hell", 4);
 	assert_int_equal(bytering_get(&cons, out, sizeof(out)), 5);
 	assert_memory_equal(out, "o\nps\n", 5);
 	assert_int_equal(bytering_get(&cons, out, sizeof(out)), 0);
 	assert_int_equal(bytering_room(&prod), prod.size);
+	assert_int_equal(bytering_unread(&prod), 0);
 	assert_false(bytering_corrupt(&prod) || bytering_corrupt(&cons));
 }
 
@@ -136,6 +138,7 @@ static void bytering_producer_refuses_a_tail_beyond_head(void **state)
 	assert_int_equal(bytering_put(&prod, "ok", 2), 2);
 	prod.sh->tail = 0x12345; /* the consumer scribbles */
 	assert_int_equal(bytering_room(&prod), 0);
+	assert_int_equal(bytering_unread(&prod), prod.size);
 	assert_int_equal(bytering_put(&prod, "x", 1), 0);
 	assert_true(bytering_corrupt(&prod));
 	/* The producer never trusts the shared head: a scribbled head does

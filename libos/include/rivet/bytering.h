@@ -51,6 +51,10 @@ size_t bytering_put(struct bytering *r, const void *buf, size_t n);
 /* Producer: bytes that can be put now. */
 size_t bytering_room(struct bytering *r);
 
+/* Producer: bytes put that the consumer has not taken yet (the capacity
+ * if the counters are broken). */
+size_t bytering_unread(struct bytering *r);
+
 /* Consumer: takes up to n bytes; returns how many. */
 size_t bytering_get(struct bytering *r, void *buf, size_t n);
 

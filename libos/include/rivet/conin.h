@@ -54,8 +54,9 @@ struct rivet_conin {
 /*
  * Finds the console's page among the caller's capabilities and maps it.
  * If it is not there yet, waits for RIVET_CONIN_EV_INPUT for at most
- * wait_ms of the machine's time. Returns 0, E_NOENT if no console granted
- * one, or the error of SYS_map.
+ * wait_ms of the machine's time, on the domain's one timer event (bit 18;
+ * a timer the caller had set is cancelled). Returns 0, E_NOENT if no
+ * console granted one, or the error of SYS_map.
  */
 long rivet_conin_attach(unsigned long wait_ms);
 
@@ -63,7 +64,10 @@ long rivet_conin_attach(unsigned long wait_ms);
  * Asks for a line with prompt (shown by the console before the line being
  * typed) and waits for it. Copies it without its '\n', NUL-terminated and
  * cut to size - 1 bytes, and returns its length; E_NOENT once input has
- * ended (Ctrl-D) or the console is gone, E_INVAL if never attached.
+ * ended (Ctrl-D) or the console is gone, E_INVAL if never attached. A
+ * line typed ahead is returned without asking. It waits for
+ * RIVET_CONIN_EV_INPUT | RIVET_EVENT_PEER_EXIT (the console's end), so it
+ * takes a PEER_EXIT the caller may have wanted.
  */
 long rivet_readline(const char *prompt, char *buf, unsigned long size);
 
