@@ -132,19 +132,19 @@ static int map_fresh(struct domain *d, uint64_t va, uint64_t perm, void **kva)
 
 /* The registry page (struct rivet_registry), shared read-only by every
  * domain; a kernel frame, made at the first domain's start. */
-static struct rivet_registry *registry;
+struct rivet_registry *domain_registry;
 static uint64_t registry_pa;
 
 static int map_registry(struct domain *d)
 {
 	int rc;
 
-	if (!registry) {
+	if (!domain_registry) {
 		rc = frame_alloc(mem_frames(), 0, &registry_pa);
 		if (rc)
 			return rc;
-		registry = phys_to_virt(registry_pa);
-		memset(registry, 0, PAGE_SIZE);
+		domain_registry = phys_to_virt(registry_pa);
+		memset(domain_registry, 0, PAGE_SIZE);
 	}
 	return uvm_map(d, RIVET_REGISTRY_VA, registry_pa, PTE_R);
 }
@@ -154,7 +154,7 @@ static void unmap_registry(struct domain *d)
 {
 	uint64_t pa, perm;
 
-	if (registry && d->root_pa &&
+	if (domain_registry && d->root_pa &&
 	    !uvm_lookup(d, RIVET_REGISTRY_VA, &pa, &perm) && pa == registry_pa)
 		uvm_unmap(d, RIVET_REGISTRY_VA, PAGE_SIZE);
 }
@@ -426,21 +426,15 @@ void domain_registry_update(void)
 {
 	unsigned i;
 
-	if (!registry)
+	if (!domain_registry)
 		return;
-	registry->ndomains = ndomains;
+	domain_registry->ndomains = ndomains;
 	for (i = 0; i < ndomains; i++) {
-		strlcpy(registry->domains[i].name, domains[i].name,
-			sizeof(registry->domains[i].name));
-		registry->domains[i].id = domains[i].id;
-		registry->domains[i].state = domains[i].state;
+		strlcpy(domain_registry->domains[i].name, domains[i].name,
+			sizeof(domain_registry->domains[i].name));
+		domain_registry->domains[i].id = domains[i].id;
+		domain_registry->domains[i].state = domains[i].state;
 	}
-}
-
-void domain_registry_state(const struct domain *d)
-{
-	/* ids are registry index + 1; a domain has the page once it runs */
-	registry->domains[d->id - 1].state = d->state;
 }
 
 void domain_summary(void)

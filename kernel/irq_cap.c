@@ -126,19 +126,27 @@ static __attribute__((noinline)) void count_spurious(void)
 			"on)\n");
 }
 
-static inline void deliver(uint32_t src, uint64_t stamp)
+struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
 {
-	struct binding *b = src < IRQ_SOURCES_MAX ? &bindings[src] : 0;
+	uint64_t src = plic_claim(); /* zero-extended once */
+	struct binding *b;
+	struct domain *d;
 
-	if (!b || !b->d) {
-		drop_unowned(src);
-		return;
+	if (!src) {
+		count_spurious();
+		return 0;
 	}
+	b = src < IRQ_SOURCES_MAX ? &bindings[src] : 0;
+	d = b ? b->d : 0;
+	if (!d) {
+		drop_unowned((uint32_t)src);
+		return 0;
+	}
+	*bits = 1UL << b->bit;
 	b->masked = 1;
 	nmasked++;
-	if (b->d->info)
-		b->d->info->irq_instret = stamp;
-	sched_notify(b->d, 1UL << b->bit);
+	d->info->irq_instret = stamp; /* a holder is a live domain */
+	return d;
 }
 
 /*
@@ -149,10 +157,9 @@ static inline void deliver(uint32_t src, uint64_t stamp)
  */
 void irq_dispatch(uint64_t stamp)
 {
-	uint32_t src = plic_claim();
+	uint64_t bits;
+	struct domain *d = irq_claim(stamp, &bits);
 
-	if (src)
-		deliver(src, stamp);
-	else
-		count_spurious();
+	if (d)
+		sched_notify(d, bits);
 }

@@ -227,6 +227,40 @@ long sched_timer_event(struct domain *d, uint64_t when, uint64_t bit)
 }
 
 /*
+ * The interrupt-to-driver path (irq_to_handler in make bench): the hart
+ * idles because the domain that ran last on it waits (it can only have
+ * come here through sched_wait, whose way out is return_to_user anyway),
+ * nobody else is runnable, and the interrupt is one it waits for. It
+ * resumes at once with a fresh slice: no run queue, no switch (its
+ * address space and FP state are still in place), no unwinding. Anything
+ * else is an ordinary sched_notify. Keep in step with sched_notify and
+ * switch_to.
+ */
+static void resume_waiter_or_notify(struct domain *d, uint64_t bits)
+{
+	struct hart_sched *h = this_hart();
+	struct rivet_info *in = d->info;
+	uint64_t pending = in->pending | bits, got = pending & d->wait_mask;
+
+	if (d != h->current || d->state != DOMAIN_WAITING || h->head || !got) {
+		sched_notify(d, bits);
+		return;
+	}
+	in->pending = pending & ~got;
+	d->ctx.x[REG_A0] = 0;
+	d->ctx.x[REG_A1] = got;
+	d->state = DOMAIN_RUNNABLE;
+	domain_registry_state(d);
+	d->slices_used++;
+	in->slices_used = d->slices_used;
+	d->slice_end = timer_now() + d->slice_ticks;
+	d->grace_end = 0;
+	in->slice_end = d->slice_end;
+	arm_timer(d);
+	return_to_user(&d->ctx);
+}
+
+/*
  * Takes what woke the idle hart. wfi wakes for any pending interrupt that
  * sie enables, whether or not sstatus.SIE is on, so the idle loop keeps
  * SIE off and reads sip instead of taking a trap: had it enabled SIE
@@ -238,9 +272,14 @@ long sched_timer_event(struct domain *d, uint64_t when, uint64_t bit)
 static void idle_take_interrupts(void)
 {
 	unsigned long sip = csr_read(sip);
+	struct domain *d;
+	uint64_t bits;
 
-	if (sip & SIP_SEIP)
-		irq_dispatch(csr_read(instret)); /* may wake domains */
+	if (sip & SIP_SEIP) {
+		d = irq_claim(csr_read(instret), &bits);
+		if (d)
+			resume_waiter_or_notify(d, bits);
+	}
 	if (sip & SIP_STIP) {
 		/* Only a timer interrupt can mean a deadline has come. */
 		timer_interrupt();

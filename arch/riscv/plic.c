@@ -19,7 +19,8 @@
 #define PLIC_THRESHOLD(c) (0x200000UL + 0x1000UL * (c))
 #define PLIC_CLAIM(c)	  (PLIC_THRESHOLD(c) + 4)
 
-static volatile uint32_t *priority, *enable, *threshold, *claim;
+static volatile uint32_t *priority, *enable, *threshold;
+volatile uint32_t *plic_claim_reg;
 static uint32_t nsources;
 
 static int map_reg(uint64_t base, uint64_t off, volatile uint32_t **out)
@@ -46,7 +47,7 @@ int plic_init(const struct machine *m, int ctx)
 		rc = map_reg(m->plic.base, PLIC_THRESHOLD(ctx), &threshold);
 	if (rc)
 		return rc;
-	claim = threshold + 1;
+	plic_claim_reg = threshold + 1;
 	for (i = 0; i <= nsources / 32; i++)
 		enable[i] = 0;
 	*threshold = 0;
@@ -56,7 +57,7 @@ int plic_init(const struct machine *m, int ctx)
 
 bool plic_present(void)
 {
-	return claim != 0;
+	return plic_claim_reg != 0;
 }
 
 uint32_t plic_sources(void)
@@ -79,13 +80,8 @@ void plic_disable(uint32_t src)
 	enable[src / 32] &= ~(1u << (src % 32));
 }
 
-uint32_t plic_claim(void)
-{
-	return claim ? *claim : 0;
-}
-
 void plic_complete(uint32_t src)
 {
-	if (claim)
-		*claim = src;
+	if (plic_claim_reg)
+		*plic_claim_reg = src;
 }

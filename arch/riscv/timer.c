@@ -57,11 +57,6 @@ const char *timer_mechanism(void)
 	return use_sstc ? "Sstc" : "SBI TIME";
 }
 
-uint64_t timer_now(void)
-{
-	return csr_read(time);
-}
-
 uint64_t timer_hz(void)
 {
 	return hz;
