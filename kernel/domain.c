@@ -146,10 +146,19 @@ static int map_registry(struct domain *d)
 		domain_registry = phys_to_virt(registry_pa);
 		memset(domain_registry, 0, PAGE_SIZE);
 	}
+	d->registry_state = &domain_registry->domains[d->id - 1].state;
 	return uvm_map(d, RIVET_REGISTRY_VA, registry_pa, PTE_R);
 }
 
-/* Before the address space goes: the registry frame is not d's to free. */
+_Static_assert(sizeof(struct rivet_registry) <= PAGE_SIZE,
+	       "the registry is one page");
+_Static_assert(DOMAIN_MAX <=
+		       sizeof(((struct rivet_registry *)0)->domains) /
+			       sizeof(((struct rivet_registry *)0)->domains[0]),
+	       "the registry has an entry for every domain");
+
+/* Before the address space goes. (Teardown would skip the frame anyway:
+ * it frees only frames the domain owns, and this one is the kernel's.) */
 static void unmap_registry(struct domain *d)
 {
 	uint64_t pa, perm;

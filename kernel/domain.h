@@ -30,6 +30,7 @@ enum domain_state {
 struct domain {
 	struct uctx ctx; /* first: sscratch points here in U-mode */
 	uint32_t id;	 /* 1-based; also the ASID and the frame owner */
+	uint32_t *registry_state; /* its state word in the registry page */
 	uint16_t asid;
 	enum domain_state state;
 	char name[BOOTCONF_NAME_LEN];
@@ -136,11 +137,11 @@ void domain_registry_update(void);
 extern struct rivet_registry *domain_registry; /* the shared page */
 
 /* Writes d's new state into the registry page: what a wait, a wake-up or
- * an exit changes. One store (ids are registry index + 1; the page exists
- * once any domain does). */
+ * an exit changes. One store, through the pointer set when d's address
+ * space got the page (every created domain has it). */
 static inline void domain_registry_state(const struct domain *d)
 {
-	domain_registry->domains[d->id - 1].state = d->state;
+	*d->registry_state = d->state;
 }
 
 /* Prints one line per domain: status, slices, strikes, faults. */

@@ -123,7 +123,8 @@ static void arm_timer(struct domain *d)
 }
 
 /* Makes d the running domain; slice_end is when its slice ends. */
-static void switch_to(struct domain *d, uint64_t slice_end)
+static inline __attribute__((always_inline)) void switch_to(struct domain *d,
+							    uint64_t slice_end)
 {
 	struct hart_sched *h = this_hart();
 	struct domain *prev = h->current;
@@ -145,7 +146,7 @@ static void switch_to(struct domain *d, uint64_t slice_end)
 	arm_timer(d);
 }
 
-static void fresh_slice(struct domain *d)
+static inline __attribute__((always_inline)) void fresh_slice(struct domain *d)
 {
 	d->slices_used++;
 	d->info->slices_used = d->slices_used;
@@ -228,13 +229,12 @@ long sched_timer_event(struct domain *d, uint64_t when, uint64_t bit)
 
 /*
  * The interrupt-to-driver path (irq_to_handler in make bench): the hart
- * idles because the domain that ran last on it waits (it can only have
- * come here through sched_wait, whose way out is return_to_user anyway),
- * nobody else is runnable, and the interrupt is one it waits for. It
- * resumes at once with a fresh slice: no run queue, no switch (its
- * address space and FP state are still in place), no unwinding. Anything
- * else is an ordinary sched_notify. Keep in step with sched_notify and
- * switch_to.
+ * idles because d, the domain that ran last on it, waits in sched_wait
+ * (h->waiter says so), nobody else is runnable, and the interrupt is one
+ * d waits for. d resumes at once with a fresh slice: no run queue, no
+ * unwinding (sched_wait's way out is return_to_user anyway), and
+ * switch_to has nothing to switch (same address space and FP state).
+ * Anything else is an ordinary sched_notify. Keep in step with it.
  */
 static void resume_waiter_or_notify(struct domain *d, uint64_t bits)
 {
@@ -242,21 +242,18 @@ static void resume_waiter_or_notify(struct domain *d, uint64_t bits)
 	struct rivet_info *in = d->info;
 	uint64_t pending = in->pending | bits, got = pending & d->wait_mask;
 
-	if (d != h->current || d->state != DOMAIN_WAITING || h->head || !got) {
+	if (d != h->waiter || d != h->current || d->state != DOMAIN_WAITING ||
+	    h->head || !got) {
 		sched_notify(d, bits);
 		return;
 	}
+	h->waiter = 0;
 	in->pending = pending & ~got;
 	d->ctx.x[REG_A0] = 0;
 	d->ctx.x[REG_A1] = got;
 	d->state = DOMAIN_RUNNABLE;
 	domain_registry_state(d);
-	d->slices_used++;
-	in->slices_used = d->slices_used;
-	d->slice_end = timer_now() + d->slice_ticks;
-	d->grace_end = 0;
-	in->slice_end = d->slice_end;
-	arm_timer(d);
+	fresh_slice(d);
 	return_to_user(&d->ctx);
 }
 
@@ -271,19 +268,31 @@ static void resume_waiter_or_notify(struct domain *d, uint64_t bits)
  */
 static void idle_take_interrupts(void)
 {
-	unsigned long sip = csr_read(sip);
+	unsigned long sip = csr_read(sip), other;
 	struct domain *d;
 	uint64_t bits;
 
+	if (sip & SIP_STIP) {
+		/* Only a timer interrupt can mean a deadline has come. First:
+		 * the in-place resume below does not come back. */
+		timer_interrupt();
+		expire_deadlines(timer_now());
+	}
 	if (sip & SIP_SEIP) {
 		d = irq_claim(csr_read(instret), &bits);
 		if (d)
 			resume_waiter_or_notify(d, bits);
 	}
-	if (sip & SIP_STIP) {
-		/* Only a timer interrupt can mean a deadline has come. */
-		timer_interrupt();
-		expire_deadlines(timer_now());
+	/* Nothing else is enabled; should something be, it must not keep
+	 * wfi returning at once for ever (a trap would mask it too). Last:
+	 * each pass either resumes a domain above or gets here. */
+	other = sip & csr_read(sie) & ~(SIP_STIP | SIP_SEIP);
+	if (other) {
+		pr_warn("sched: unexpected interrupts 0x%lx while idle, "
+			"masking "
+			"them\n",
+			other);
+		csr_clear(sie, other);
 	}
 }
 
@@ -396,8 +405,10 @@ long sched_wait(struct domain *d, uint64_t mask)
 	d->state = DOMAIN_WAITING;
 	d->wait_mask = mask;
 	domain_registry_state(d);
-	d->ctx.x[REG_A0] = 0; /* what wait returns once woken */
+	d->ctx.x[REG_A0] = 0;	 /* what wait returns once woken */
+	this_hart()->waiter = d; /* for the idle loop's in-place resume */
 	schedule_next();
+	this_hart()->waiter = 0;
 	/*
 	 * Nothing up the call chain has more to do for a wait that slept:
 	 * sepc is past the ecall and a0/a1 are written at the wake-up. Go

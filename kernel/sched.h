@@ -27,6 +27,7 @@ struct hart_sched {
 	struct domain *current;
 	struct domain *head, *tail; /* runnable, not current */
 	uint64_t armed;		    /* deadline the timer is set to */
+	struct domain *waiter;	    /* in sched_wait, asleep (idle resume) */
 };
 
 extern struct hart_sched sched_harts[CONFIG_MAX_HARTS];
@@ -39,6 +40,9 @@ struct domain *sched_current(void);
 
 /* The calls behind the system calls of the same names. */
 long sched_yield(struct domain *d, long target);
+/* Returns at once if a bit of mask is pending; otherwise d sleeps and
+ * this does not return: the hart goes straight back to user mode, to
+ * whichever domain runs next (a0/a1 of d are written at its wake-up). */
 long sched_wait(struct domain *d, uint64_t mask);
 long sched_notify(struct domain *target, uint64_t bits);
 void sched_exit(struct domain *d, long status);

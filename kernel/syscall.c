@@ -284,12 +284,11 @@ void syscall_dispatch(struct domain *d)
 		return;
 	}
 	rc = syscall_table[nr](d, &d->ctx.x[REG_A0], &val);
-	/* The call may have ended d (exit) or switched away from it (yield,
-	 * wait); its context still takes the result for when it resumes. */
+	/* The call may have ended d (exit) or switched away from it (yield);
+	 * its context still takes the result for when it resumes. A wait
+	 * that sleeps does not come back here (sched_wait). */
 	if (d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED)
 		return;
-	if (nr == SYS_wait && d->state == DOMAIN_WAITING)
-		return; /* a0/a1 are written when it is woken */
 	d->ctx.x[REG_A0] = (uint64_t)rc;
 	if (nr == SYS_wait)
 		return; /* sched_wait wrote a1 */

@@ -21,7 +21,9 @@ uint32_t plic_sources(void);
 
 void plic_enable(uint32_t src);
 void plic_disable(uint32_t src);
-extern volatile uint32_t *plic_claim_reg; /* this hart's context's */
+/* The claim register of the boot hart's context: only the boot hart runs
+ * domains for now. It becomes per-hart state when more harts do. */
+extern volatile uint32_t *plic_claim_reg;
 
 /* The highest-priority pending source (0: none), claimed. Inline: it is
  * on the interrupt-to-driver path. */

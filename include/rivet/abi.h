@@ -57,7 +57,7 @@
 #define UPCALL_T1	 0x28
 #define UPCALL_SAVE	 0x40 /* 32 words the libOS may use to save regs */
 
-#define RIVET_INFO_MAGIC 0x52495645544e4649UL /* "RIVETNFI" */
+#define RIVET_INFO_MAGIC 0x52495645544e4632UL /* "RIVETNF2": registry moved out */
 
 /* SYS_frame_alloc: any free frames will do. */
 #define RIVET_FRAME_ANY (~0UL)
