@@ -224,6 +224,8 @@ static void grant_devices(struct domain *d, const struct bootconf_domain *c,
 		d->info->devices[n].nirqs = dev.nirqs;
 		d->info->devices[n].mmio_offset =
 			(uint32_t)(dev.regs[0].base & (PAGE_SIZE - 1));
+		d->info->devices[n].reg_shift = dev.reg_shift;
+		d->info->devices[n].reg_io_width = dev.reg_io_width;
 		d->info->ndevices = ++n;
 		pr_info("launch: domain %s: device %s (%s) at 0x%llx, slot %u, "
 			"%u interrupt%s\n",

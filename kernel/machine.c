@@ -810,7 +810,25 @@ static int opt_u32(const struct scan *s, int node, const char *name,
 	}
 	if (fdt_prop_u32(s->f, node, name, out))
 		return 0;
-	return fail(s, E_FORMAT, node, "UART property is not one cell");
+	return fail(s, E_FORMAT, node,
+		    "reg-shift, reg-io-width or current-speed is not one cell");
+}
+
+/* reg-shift and reg-io-width of a register block (0 and 1 if absent). */
+static int reg_layout(struct scan *s, int node, uint32_t *shift,
+		      uint32_t *width)
+{
+	int rc = opt_u32(s, node, "reg-shift", 0, shift);
+
+	if (!rc)
+		rc = opt_u32(s, node, "reg-io-width", 1, width);
+	if (rc)
+		return rc;
+	if (*shift > 3)
+		return fail(s, E_FORMAT, node, "reg-shift is larger than 3");
+	if (*width != 1 && *width != 2 && *width != 4)
+		return fail(s, E_FORMAT, node, "reg-io-width is not 1, 2 or 4");
+	return 0;
 }
 
 /* Fills u from the UART node; compat is the string that matched. */
@@ -828,18 +846,11 @@ static int read_uart(struct scan *s, int node, const char *compat,
 	if (rc == E_NOENT)
 		return fail(s, E_FORMAT, node, "UART without reg");
 	if (!rc)
-		rc = opt_u32(s, node, "reg-shift", 0, &u->reg_shift);
-	if (!rc)
-		rc = opt_u32(s, node, "reg-io-width", 1, &u->reg_io_width);
+		rc = reg_layout(s, node, &u->reg_shift, &u->reg_io_width);
 	if (!rc)
 		rc = opt_u32(s, node, "current-speed", 0, &u->baud);
 	if (rc)
 		return rc;
-	if (u->reg_shift > 3)
-		return fail(s, E_FORMAT, node, "reg-shift is larger than 3");
-	if (u->reg_io_width != 1 && u->reg_io_width != 2 &&
-	    u->reg_io_width != 4)
-		return fail(s, E_FORMAT, node, "reg-io-width is not 1, 2 or 4");
 	if (fdt_getprop(f, node, "clock-frequency", NULL) &&
 	    (!fdt_prop_u64_by_len(f, node, "clock-frequency", &clock) ||
 	     clock > 0xffffffffu))
@@ -1132,6 +1143,8 @@ int machine_device(const void *blob, size_t avail, const char *name,
 	rc = device_regs(&s, node, out);
 	if (!rc)
 		rc = device_irqs(&s, node, out);
+	if (!rc)
+		rc = reg_layout(&s, node, &out->reg_shift, &out->reg_io_width);
 	return rc;
 }
 

@@ -133,7 +133,9 @@ struct device_desc {
 	unsigned nregs;
 	uint32_t irqs[DEVICE_MAX_IRQS]; /* PLIC sources, in order */
 	unsigned nirqs;
-	bool is_plic; /* the interrupt controller itself */
+	uint32_t reg_shift;    /* register i at base + (i << reg-shift) */
+	uint32_t reg_io_width; /* access width in bytes: 1, 2 or 4 */
+	bool is_plic;	       /* the interrupt controller itself */
 };
 
 /*
@@ -142,7 +144,8 @@ struct device_desc {
  * translated through the parents' ranges like machine_from_fdt does) and
  * the PLIC sources of its interrupts (interrupts with the PLIC as
  * interrupt parent, or interrupts-extended entries that point at the
- * PLIC). Returns 0, E_NOENT (no such node or alias, or disabled), or
+ * PLIC), and the register layout (reg-shift, reg-io-width: 0 and 1 when
+ * absent). Returns 0, E_NOENT (no such node or alias, or disabled), or
  * E_FORMAT / E_TOOBIG with err filled. Pure; same reader as the rest.
  */
 int machine_device(const void *blob, size_t avail, const char *name,

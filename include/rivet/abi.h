@@ -158,6 +158,8 @@ struct rivet_info {
 		uint32_t first_irq_slot;
 		uint32_t nirqs;
 		uint32_t mmio_offset; /* of the registers in the first page */
+		uint32_t reg_shift;   /* register i at + (i << reg_shift) */
+		uint32_t reg_io_width; /* bytes per access: 1, 2 or 4 */
 	} devices[4];
 	/* rdinstret when the kernel took the last external interrupt that
 	 * set one of this domain's bits (for make bench's irq_to_handler). */

@@ -125,7 +125,17 @@ static int setup(void)
 	base = sys2_cap_info(info->devices[0].slot, RIVET_CAPINFO_OBJECT).val +
 	       info->devices[0].mmio_offset;
 	regs = (volatile uint8_t *)(UART_VA + info->devices[0].mmio_offset);
-	rc = uart->init(regs);
+	rc = uart->init(regs, info->devices[0].reg_shift,
+			info->devices[0].reg_io_width);
+	if (rc == E_NOTSUP) {
+		printf("console: %s UART at %#lx: reg-shift %u, reg-io-width "
+		       "%u "
+		       "is a register layout this driver does not handle\n",
+		       uart->name, (unsigned long)base,
+		       info->devices[0].reg_shift,
+		       info->devices[0].reg_io_width);
+		return 1;
+	}
 	if (rc) {
 		printf("console: %s UART at %#lx does not answer (%ld)\n",
 		       uart->name, (unsigned long)base, rc);

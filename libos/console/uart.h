@@ -20,11 +20,14 @@ struct uart_driver {
 	const char *name;	       /* for messages: "16550", "sifive" */
 	const char *const *compatible; /* NULL-terminated */
 	/*
-	 * Takes over the UART whose registers start at regs: every interrupt
+	 * Takes over the UART whose registers start at regs, register i at
+	 * regs + (i << shift), accessed width bytes wide (the node's
+	 * reg-shift and reg-io-width, from the info page): every interrupt
 	 * off, FIFOs on, then the receive interrupt on. Returns 0, or a
-	 * negative E_* code if the device does not answer as expected.
+	 * negative E_* code if the device does not answer as expected or
+	 * the layout is not one the driver handles.
 	 */
-	int (*init)(volatile uint8_t *regs);
+	int (*init)(volatile uint8_t *regs, unsigned shift, unsigned width);
 	/* The next received byte, or -1 if there is none. */
 	int (*rx_byte)(void);
 	/* How many bytes tx_byte may write now without waiting (0: full). */

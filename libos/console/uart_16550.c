@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * 16550-compatible UART (ns16550a on QEMU virt). Register i lives at
- * base + i and is accessed 8 bits wide: reg-shift 0, reg-io-width 1, which
- * is what "ns16550a" and "ns16550" nodes have on the boards Rivet runs
- * on. (The info page carries no reg-shift; a UART with shifted or 32-bit
- * registers, such as snps,dw-apb-uart, needs its own entry.)
+ * 16550-compatible UART: ns16550a on QEMU virt (registers one byte apart,
+ * 8-bit accesses), and the DesignWare APB UART of the StarFive JH7110 on
+ * the VisionFive 2 (snps,dw-apb-uart: reg-shift 2, reg-io-width 4).
+ * Register i lives at base + (i << reg-shift) and is accessed
+ * reg-io-width bytes wide, as the node says (the info page carries both).
+ * Only the low 8 bits of a wider register mean anything here. The
+ * DesignWare UART ignores LCR writes while busy; the console never writes
+ * LCR (the firmware's line settings are kept), so that quirk is moot.
  *
  * Interrupts: IER bit 0 (received data available, or the FIFO timeout)
  * stays on; IER bit 1 (transmit holding register empty) is on only while
@@ -49,23 +52,44 @@
 #define FIFO_DEPTH 16
 
 static volatile uint8_t *regs;
+static unsigned reg_shift, reg_width;
 static unsigned tx_burst; /* bytes that fit once THRE is set */
 
 static uint8_t rd(unsigned r)
 {
-	return regs[r];
+	volatile uint8_t *p = regs + (r << reg_shift);
+
+	if (reg_width == 4)
+		return (uint8_t) * (volatile uint32_t *)p;
+	if (reg_width == 2)
+		return (uint8_t) * (volatile uint16_t *)p;
+	return *p;
 }
 
 static void wr(unsigned r, uint8_t v)
 {
-	regs[r] = v;
+	volatile uint8_t *p = regs + (r << reg_shift);
+
+	if (reg_width == 4)
+		*(volatile uint32_t *)p = v;
+	else if (reg_width == 2)
+		*(volatile uint16_t *)p = v;
+	else
+		*p = v;
 }
 
-static int uart_16550_init(volatile uint8_t *base)
+static int uart_16550_init(volatile uint8_t *base, unsigned shift,
+			   unsigned width)
 {
 	uint8_t lcr;
 
+	/* Every register aligned for its access, and no two overlapping. */
+	if (shift > 3 || (width != 1 && width != 2 && width != 4) ||
+	    width > 1u << shift || (uintptr_t)base % width)
+		return E_NOTSUP;
 	regs = base;
+	reg_shift = shift;
+	reg_width = width;
 	/* All ones: nothing answers at this address. */
 	if (rd(UART_LSR) == 0xff)
 		return E_NOENT;
@@ -134,6 +158,7 @@ static void uart_16550_shutdown(uint64_t deadline)
 static const char *const uart_16550_compatible[] = {
 	"ns16550a",
 	"ns16550",
+	"snps,dw-apb-uart",
 	NULL,
 };
 

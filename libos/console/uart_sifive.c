@@ -44,8 +44,11 @@ static void wr(unsigned off, uint32_t v)
 	regs[off / 4] = v;
 }
 
-static int uart_sifive_init(volatile uint8_t *base)
+static int uart_sifive_init(volatile uint8_t *base, unsigned shift,
+			    unsigned width)
 {
+	(void)shift; /* fixed 32-bit registers, 4 bytes apart */
+	(void)width;
 	regs = (volatile uint32_t *)base;
 	if (rd(SIFIVE_IE) == 0xffffffffu)
 		return E_NOENT;

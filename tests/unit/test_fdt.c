@@ -1720,6 +1720,31 @@ machine_device_keeps_only_plic_entries_of_interrupts_extended(void **state)
 	assert_memory_equal(d.irqs, ext9, sizeof(ext9));
 }
 
+/* reg-shift and reg-io-width reach the device description (and from
+ * there the info page, for the console's 16550 driver). */
+static void machine_device_reads_the_register_layout(void **state)
+{
+	struct device_desc d;
+
+	(void)state;
+	d = device("visionfive2-like.dtb", "serial0");
+	assert_string_equal(d.compat, "snps,dw-apb-uart");
+	assert_int_equal(d.reg_shift, 2);
+	assert_int_equal(d.reg_io_width, 4);
+	assert_int_equal(d.nirqs, 1);
+	assert_int_equal(d.irqs[0], 32);
+	/* Absent: registers one byte apart, byte accesses. */
+	d = device("qemu-virt-smp1-128M.dtb", "/soc/serial@10000000");
+	assert_int_equal(d.reg_shift, 0);
+	assert_int_equal(d.reg_io_width, 1);
+	expect_tree_device_fails("edge-devices.dtb", "/soc/shift5@10080000",
+				 E_FORMAT, "shift5@10080000");
+	expect_tree_device_fails("edge-devices.dtb", "/soc/width3@10090000",
+				 E_FORMAT, "width3@10090000");
+	expect_tree_device_fails("edge-devices.dtb", "/soc/shift64@100a0000",
+				 E_FORMAT, "shift64@100a0000");
+}
+
 static void machine_device_translates_every_reg_entry(void **state)
 {
 	struct device_desc d;
@@ -2527,6 +2552,7 @@ int main(void)
 		cmocka_unit_test(machine_device_refuses_disabled_nodes),
 		cmocka_unit_test(
 			machine_device_keeps_only_plic_entries_of_interrupts_extended),
+		cmocka_unit_test(machine_device_reads_the_register_layout),
 		cmocka_unit_test(machine_device_translates_every_reg_entry),
 		cmocka_unit_test(machine_device_holds_exactly_its_limits),
 		cmocka_unit_test(
