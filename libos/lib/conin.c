@@ -143,14 +143,6 @@ static long take_line(char *buf, unsigned long size)
 	}
 }
 
-/* Has input ended? Read after a pull: a line the console put before
- * setting eof is then in pending (eof's release orders it after). */
-static bool ended(void)
-{
-	return __atomic_load_n(&page->eof, __ATOMIC_ACQUIRE) ||
-	       bytering_corrupt(&ring);
-}
-
 static void ask(const char *prompt)
 {
 	strncpy(page->prompt, prompt, RIVET_CONIN_PROMPT - 1);
@@ -159,33 +151,50 @@ static void ask(const char *prompt)
 	sys_notify(console_id, RIVET_CONIN_EV_ASK);
 }
 
+/* Has input ended? Read after a pull: a line the console put before
+ * setting eof is then in pending (eof's release orders it after). */
+static bool ended(void)
+{
+	return __atomic_load_n(&page->eof, __ATOMIC_ACQUIRE) ||
+	       bytering_corrupt(&ring);
+}
+
+#define NO_LINE (-1000) /* next_line: no whole line yet */
+
+/*
+ * The next whole line into buf: its length; NO_LINE if none has come yet;
+ * E_NOENT once the console is gone or input has ended (after one more
+ * look, so that a line put just before the end is still returned).
+ */
+static long next_line(char *buf, unsigned long size)
+{
+	long n;
+
+	if (!pull())
+		return E_NOENT;
+	n = take_line(buf, size);
+	if (n >= 0)
+		return n;
+	if (!ended())
+		return NO_LINE;
+	if (!pull())
+		return E_NOENT;
+	n = take_line(buf, size);
+	return n >= 0 ? n : E_NOENT;
+}
+
 long rivet_readline(const char *prompt, char *buf, unsigned long size)
 {
 	long n;
 
 	if (!page || !size)
 		return E_INVAL;
-	if (!pull())
-		return E_NOENT;
-	n = take_line(buf, size); /* typed ahead: taken without a prompt */
-	if (n >= 0)
+	n = next_line(buf, size); /* typed ahead: taken without a prompt */
+	if (n != NO_LINE)
 		return n;
-	if (ended())
-		return E_NOENT;
 	ask(prompt);
-	for (;;) {
-		/* The console's end wakes us too (PEER_EXIT), not only lines. */
+	/* The console's end wakes us too (PEER_EXIT), not only lines. */
+	while ((n = next_line(buf, size)) == NO_LINE)
 		sys2_wait(RIVET_CONIN_EV_INPUT | RIVET_EVENT_PEER_EXIT);
-		if (!pull())
-			return E_NOENT;
-		n = take_line(buf, size);
-		if (n >= 0)
-			return n;
-		if (ended()) {
-			if (!pull())
-				return E_NOENT;
-			n = take_line(buf, size);
-			return n >= 0 ? n : E_NOENT;
-		}
-	}
+	return n;
 }
