@@ -40,6 +40,27 @@ NODEP_GOALS  := help clean distclean install-deps libos $(CONFIG_GOALS)
 .DEFAULT_GOAL := all
 .PHONY: all help clean distclean install-deps check-deps
 
+# A partly written output is never left behind to break the next run.
+.DELETE_ON_ERROR:
+
+# Install missing packages before make reads or remakes anything: the
+# -include below remakes $(KCONFIG_CONFIG) with kconfiglib before any
+# target's prerequisites run, so a check-deps prerequisite comes too late
+# on a fresh machine. RIVET_INSTALL_DEPS replaces the installer (tests).
+RIVET_INSTALL_DEPS ?= scripts/install-deps
+export RIVET_INSTALL_DEPS
+DEPS_GOALS := $(filter-out help clean distclean install-deps,$(or $(MAKECMDGOALS),all))
+ifneq ($(DEPS_GOALS),)
+ifndef RIVET_DEPS_CHECKED
+$(shell $(RIVET_INSTALL_DEPS) --check-only >/dev/null 2>&1 || $(RIVET_INSTALL_DEPS) >&2)
+ifneq ($(.SHELLSTATUS),0)
+$(error installing the packages Rivet needs failed; run $(RIVET_INSTALL_DEPS) to see why)
+endif
+RIVET_DEPS_CHECKED := 1
+export RIVET_DEPS_CHECKED
+endif
+endif
+
 ifneq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(KCONFIG_CONFIG)
 endif
@@ -108,6 +129,13 @@ $(O)/arch/riscv/trap_entry.o: $(ASM_OFFSETS)
 # Two-pass link: pass 1 has an empty symbol table, pass 2 embeds the text
 # symbols of pass 1. The table sits after .data, so no text address moves;
 # scripts/gen-ksyms checks that and fails the build if one did.
+$(O)/ksyms-empty.S:
+	@mkdir -p $(dir $@)
+	$(Q)printf '\t.section .ksyms,"a"\n\t.globl ksyms_count\n\t.balign 8\nksyms_count:\n\t.dword 0\n\t.globl ksyms_table\nksyms_table:\n' > $@
+
+$(O)/ksyms-empty.o: $(O)/ksyms-empty.S $(AUTOCONF)
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
 ifeq ($(CONFIG_KSYMS),y)
 $(O)/rivet.pass1.elf: $(KOBJS) $(O)/ksyms-empty.o arch/riscv/kernel.lds
 	@$(if $(Q),echo "  LD      $@")
@@ -116,13 +144,6 @@ $(O)/rivet.pass1.elf: $(KOBJS) $(O)/ksyms-empty.o arch/riscv/kernel.lds
 $(O)/ksyms.S: $(O)/rivet.pass1.elf scripts/gen-ksyms
 	@$(if $(Q),echo "  KSYMS   $@")
 	$(Q)$(NM) -n $< | $(PYTHON) scripts/gen-ksyms > $@
-
-$(O)/ksyms-empty.S:
-	@mkdir -p $(dir $@)
-	$(Q)printf '\t.section .ksyms,"a"\n\t.globl ksyms_count\n\t.balign 8\nksyms_count:\n\t.dword 0\n\t.globl ksyms_table\nksyms_table:\n' > $@
-
-$(O)/ksyms-empty.o: $(O)/ksyms-empty.S $(AUTOCONF)
-	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
 $(O)/ksyms.o: $(O)/ksyms.S
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
@@ -168,11 +189,27 @@ all: $(O)/rivet.elf $(O)/Image $(O)/initramfs.cpio $(O)/host/rivet-dtinfo libos
 
 # ------------------------------------------------------------- kconfig ---
 
-$(KCONFIG_CONFIG):
-	@echo "No $(KCONFIG_CONFIG): using configs/qemu_virt_defconfig (make help lists others)"
+# Every configuration step writes a temporary file and renames it, so an
+# interrupted or failed step leaves no half-made .config behind. A .config
+# without kconfiglib's header (copied by hand, or left by an older tree's
+# failed first run) or older than Kconfig is brought up to date in place.
+define KCONFIG_CONFIG_HEADER
+# Rivet configuration (kconfiglib); edit with make menuconfig
+
+
+endef
+export KCONFIG_CONFIG_HEADER
+KCONFIG_STALE := $(shell test -f $(KCONFIG_CONFIG) && \
+	! head -n 1 $(KCONFIG_CONFIG) | grep -q '^\# Rivet configuration' && echo FORCE)
+
+$(KCONFIG_CONFIG): Kconfig $(KCONFIG_STALE)
 	@mkdir -p $(O)
-	$(Q)cp configs/qemu_virt_defconfig $@
-	$(Q)$(PYTHON) -m olddefconfig Kconfig >/dev/null
+	$(Q)if [ -f $@ ]; then cp $@ $@.tmp; else \
+		echo "No $@: using configs/qemu_virt_defconfig (make help lists others)"; \
+		cp configs/qemu_virt_defconfig $@.tmp; fi
+	$(Q)KCONFIG_CONFIG=$@.tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null
+	$(Q)mv $@.tmp $@
+	$(Q)rm -f $@.tmp.old
 
 $(AUTOCONF): $(KCONFIG_CONFIG) Kconfig
 	@mkdir -p $(dir $@)
@@ -184,8 +221,13 @@ defconfig: qemu_virt_defconfig
 %_defconfig:
 	@test -f configs/$@ || { echo "no such config: configs/$@" >&2; exit 1; }
 	@mkdir -p $(O)
-	$(Q)cp configs/$@ $(KCONFIG_CONFIG)
-	$(Q)$(PYTHON) -m olddefconfig Kconfig
+	$(Q)cp configs/$@ $(KCONFIG_CONFIG).tmp
+	$(Q)KCONFIG_CONFIG=$(KCONFIG_CONFIG).tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null
+	$(Q)if [ -f $(KCONFIG_CONFIG) ] && ! cmp -s $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).tmp; then \
+		cp $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old; \
+		echo "Replaced $(KCONFIG_CONFIG) (the previous one is $(KCONFIG_CONFIG).old)"; fi
+	$(Q)mv $(KCONFIG_CONFIG).tmp $(KCONFIG_CONFIG)
+	$(Q)rm -f $(KCONFIG_CONFIG).tmp.old
 	@echo "Configured $(KCONFIG_CONFIG) from configs/$@"
 
 menuconfig: check-deps
