@@ -16,9 +16,11 @@
 #include <rivet/errno.h>
 #include <rivet/libos.h>
 
-static int failures;
+#include "tests.h"
 
-static void report(const char *name, int ok, const char *fmt, long a, long b)
+int failures;
+
+void report(const char *name, int ok, const char *fmt, long a, long b)
 {
 	if (ok) {
 		printf("TEST %s: PASS\n", name);
@@ -30,15 +32,7 @@ static void report(const char *name, int ok, const char *fmt, long a, long b)
 	printf("\n");
 }
 
-/* Evaluates got once: it is often a system call. */
-#define EXPECT_EQ(name, got, want)                                             \
-	do {                                                                   \
-		long got_ = (long)(got), want_ = (long)(want);                 \
-		report(name, got_ == want_, "got %ld, want %ld", got_, want_); \
-	} while (0)
-
-/* An ecall with any number, for numbers the stubs do not have. */
-static long raw_syscall(long nr, long a0, long a1)
+long raw_syscall(long nr, long a0, long a1)
 {
 	register long r0 __asm__("a0") = a0;
 	register long r1 __asm__("a1") = a1;
@@ -48,8 +42,7 @@ static long raw_syscall(long nr, long a0, long a1)
 	return r0;
 }
 
-/* Length of the instruction at pc: 2 if compressed, else 4. */
-static unsigned long insn_len(unsigned long pc)
+unsigned long insn_len(unsigned long pc)
 {
 	return (*(const uint16_t *)pc & 3) == 3 ? 4 : 2;
 }
@@ -1225,10 +1218,7 @@ static void role_timer(void)
 
 /* ------------------------------------------------------------- roles --- */
 
-static const struct {
-	const char *name;
-	void (*run)(void);
-} roles[] = {
+static const struct role core_roles[] = {
 	{ "t_syscall", role_syscall },
 	{ "t_order_a", role_order_a },
 	{ "t_order_b", role_order_b },
@@ -1269,18 +1259,27 @@ static const struct {
 	{ "t_irq_uart1", role_irq_uart1 },
 	{ "t_irq_rebind", role_irq_rebind },
 	{ "t_regs_b", role_regs_b },
+	{ 0 },
+};
+
+/* Every file's role table; a new test file adds its table here. */
+static const struct role *const role_tables[] = {
+	core_roles,
 };
 
 int main(void)
 {
 	const char *me = rivet_info()->name;
-	unsigned i;
+	const struct role *r;
+	unsigned t;
 
-	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
-		if (strcmp(me, roles[i].name))
-			continue;
-		roles[i].run();
-		return failures;
+	for (t = 0; t < sizeof(role_tables) / sizeof(role_tables[0]); t++) {
+		for (r = role_tables[t]; r->name; r++) {
+			if (strcmp(me, r->name))
+				continue;
+			r->run();
+			return failures;
+		}
 	}
 	printf("TEST role_%s: FAIL no such role\n", me);
 	return 1;

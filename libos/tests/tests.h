@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The in-QEMU test suite's shared pieces: the result reporter, the role
+ * table type, and small helpers every test file uses. A test file defines
+ * its roles in a table NAME_roles[] ending with { 0 } and adds it to
+ * role_tables[] in tests.c.
+ */
+#ifndef LIBOS_TESTS_TESTS_H
+#define LIBOS_TESTS_TESTS_H
+
+#include <stdint.h>
+
+extern int failures;
+
+/* Prints "TEST name: PASS" or "TEST name: FAIL <fmt with a, b>". */
+void report(const char *name, int ok, const char *fmt, long a, long b);
+
+/* Evaluates got once: it is often a system call. */
+#define EXPECT_EQ(name, got, want)                                             \
+	do {                                                                   \
+		long got_ = (long)(got), want_ = (long)(want);                 \
+		report(name, got_ == want_, "got %ld, want %ld", got_, want_); \
+	} while (0)
+
+/* An ecall with any number, for numbers the stubs do not have. */
+long raw_syscall(long nr, long a0, long a1);
+
+/* Length of the instruction at pc: 2 if compressed, else 4. */
+unsigned long insn_len(unsigned long pc);
+
+struct role {
+	const char *name;
+	void (*run)(void);
+};
+
+#endif
