@@ -13,6 +13,10 @@ test-fuzz: build-fuzz dtbs
 test-qemu: all
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) qemu
 
-FUZZ_TIME ?= 60
+# FUZZ_TIME bounds each target's run in seconds; FUZZ_RUNS, when set, stops
+# each after that many inputs instead (FUZZ_TIME then defaults to no bound).
+FUZZ_RUNS ?=
+FUZZ_TIME ?= $(if $(FUZZ_RUNS),0,60)
 fuzz: build-fuzz dtbs
-	$(Q)$(PYTHON) scripts/run-tests --build $(O) --fuzz-time $(FUZZ_TIME) fuzz
+	$(Q)$(PYTHON) scripts/run-tests --build $(O) --fuzz-time $(FUZZ_TIME) \
+		$(if $(FUZZ_RUNS),--fuzz-runs $(FUZZ_RUNS)) fuzz
