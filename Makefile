@@ -35,10 +35,10 @@ GIT_DESC := $(shell git -C $(srctree) describe --always --dirty 2>/dev/null || e
 
 # Goals that must not trigger a kernel build or read .config.
 CONFIG_GOALS := menuconfig defconfig %_defconfig olddefconfig savedefconfig
-NODEP_GOALS  := help clean distclean install-deps libos $(CONFIG_GOALS)
+NODEP_GOALS  := help clean distclean install-deps libos check-conf $(CONFIG_GOALS)
 
 .DEFAULT_GOAL := all
-.PHONY: all help clean distclean install-deps check-deps
+.PHONY: all help clean distclean install-deps check-deps check-conf
 
 # A partly written output is never left behind to break the next run.
 .DELETE_ON_ERROR:
@@ -170,18 +170,50 @@ $(O)/Image: $(O)/rivet.elf scripts/check-image
 
 include libos/libos.mk
 
-# The initramfs holds the boot configurations (initramfs/etc/*.conf: the
+# The initramfs holds the boot configurations ($(INITRAMFS_ETC)/*.conf: the
 # kernel reads /etc/rivet.conf unless rivet.conf=PATH is in the boot
 # arguments) and every libOS image they name (image = /libos/NAME.elf),
-# built from libos/NAME/.
-INITRAMFS_CONF := $(sort $(wildcard initramfs/etc/*.conf))
-INITRAMFS_APPS := $(sort $(shell sed -n 's|^image *= */libos/\([a-z0-9_-]*\)\.elf.*|\1|p' $(INITRAMFS_CONF)))
+# built from libos/NAME/. INITRAMFS_ETC=dir packs another folder's files.
+INITRAMFS_ETC ?= initramfs/etc
+INITRAMFS_CONF := $(sort $(wildcard $(INITRAMFS_ETC)/*.conf))
+INITRAMFS_APPS := $(sort $(shell sed -n 's|^[[:space:]]*image[[:space:]]*=[[:space:]]*/libos/\([a-z0-9_-]*\)\.elf.*|\1|p' $(INITRAMFS_CONF) /dev/null))
 
-$(O)/initramfs.cpio: $(INITRAMFS_CONF) $(foreach a,$(INITRAMFS_APPS),$(O)/libos/$(a).elf)
+# The configurations are checked with the kernel's own parser before
+# anything is packed (scripts/rivet-confcheck.c): a bad key, an image that
+# is no app of LIBOS_APPS or a quota too small for its image is reported as
+# FILE:LINE, not at boot. Only images of known apps are prerequisites, so
+# a typo in one reaches the checker instead of stopping make with "No rule
+# to make target".
+CONFCHECK := $(O)/host/rivet-confcheck
+CONFCHECK_SRCS := scripts/rivet-confcheck.c kernel/bootconf.c kernel/elf.c \
+	kernel/lib/strlcpy.c kernel/vsnprintf.c
+CONFCHECK_FLAGS = --apps "$(LIBOS_APPS)" $(if $(CONFIG_CAP_SLOTS_DEFAULT),--slots $(CONFIG_CAP_SLOTS_DEFAULT))
+INITRAMFS_ELFS := $(foreach a,$(filter $(LIBOS_APPS),$(INITRAMFS_APPS)),$(O)/libos/$(a).elf)
+
+$(CONFCHECK): $(CONFCHECK_SRCS) $(wildcard kernel/*.h kernel/lib/*.h include/rivet/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(CONFCHECK_SRCS)
+
+# Names and keys first: no image has to be built to find a typo.
+$(O)/initramfs.conf-ok: $(INITRAMFS_CONF) $(CONFCHECK) libos/libos.mk
+	@$(if $(Q),echo "  CONFCHK $(INITRAMFS_CONF)")
+	$(Q)test -n "$(INITRAMFS_CONF)" || { echo "no $(INITRAMFS_ETC)/*.conf to pack" >&2; exit 1; }
+	$(Q)$(CONFCHECK) $(CONFCHECK_FLAGS) $(INITRAMFS_CONF) || { \
+		echo "$(INITRAMFS_ETC): boot configuration errors above; apps are the folders libos/NAME/ listed in LIBOS_APPS (libos/libos.mk, docs/libos.md), keys are in docs/boot-config.md" >&2; \
+		exit 1; }
+	$(Q)touch $@
+
+check-conf: $(O)/initramfs.conf-ok
+
+$(O)/initramfs.cpio: $(O)/initramfs.conf-ok $(INITRAMFS_CONF) $(INITRAMFS_ELFS)
+	$(Q)$(CONFCHECK) $(CONFCHECK_FLAGS) --images $(O)/libos $(INITRAMFS_CONF) || { \
+		echo "$(INITRAMFS_ETC): a memory quota is too small for its image (docs/boot-config.md)" >&2; \
+		exit 1; }
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)rm -rf $(O)/initramfs && mkdir -p $(O)/initramfs/etc $(O)/initramfs/libos
 	$(Q)cp $(INITRAMFS_CONF) $(O)/initramfs/etc/
-	$(Q)$(if $(INITRAMFS_APPS),cp $(foreach a,$(INITRAMFS_APPS),$(O)/libos/$(a).elf) $(O)/initramfs/libos/)
+	$(Q)$(if $(INITRAMFS_ELFS),cp $(INITRAMFS_ELFS) $(O)/initramfs/libos/)
 	$(Q)cd $(O)/initramfs && find etc libos | LC_ALL=C sort | \
 		cpio --quiet -o -H newc -R 0:0 > $(abspath $@)
 
