@@ -44,7 +44,7 @@ NODEP_GOALS  := help clean distclean install-deps libos check-conf $(CONFIG_GOAL
 .DELETE_ON_ERROR:
 
 # Install missing packages before make reads or remakes anything: the
-# -include below remakes $(KCONFIG_CONFIG) with kconfiglib before any
+# include below remakes $(KCONFIG_CONFIG) with kconfiglib before any
 # target's prerequisites run, so a check-deps prerequisite comes too late
 # on a fresh machine. RIVET_INSTALL_DEPS replaces the installer (tests).
 RIVET_INSTALL_DEPS ?= scripts/install-deps
@@ -61,8 +61,11 @@ export RIVET_DEPS_CHECKED
 endif
 endif
 
+# include, not -include: a failed remake of the .config must stop make
+# with that step's error, not carry on to a misleading "No rule to make
+# target" for the file it could not make.
 ifneq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
--include $(KCONFIG_CONFIG)
+include $(KCONFIG_CONFIG)
 endif
 
 # ---------------------------------------------------------------- kernel ---
@@ -239,13 +242,16 @@ $(KCONFIG_CONFIG): Kconfig $(KCONFIG_STALE)
 	$(Q)if [ -f $@ ]; then cp $@ $@.tmp; else \
 		echo "No $@: using configs/qemu_virt_defconfig (make help lists others)"; \
 		cp configs/qemu_virt_defconfig $@.tmp; fi
-	$(Q)KCONFIG_CONFIG=$@.tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null
+	$(Q)KCONFIG_CONFIG=$@.tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null || { \
+		rm -f $@.tmp $@.tmp.old; \
+		echo "$@: kconfiglib's olddefconfig failed (is python3-kconfiglib installed? $(RIVET_INSTALL_DEPS) installs it)" >&2; \
+		exit 1; }
 	$(Q)mv $@.tmp $@
 	$(Q)rm -f $@.tmp.old
 
 $(AUTOCONF): $(KCONFIG_CONFIG) Kconfig
 	@mkdir -p $(dir $@)
-	$(Q)$(PYTHON) -m genconfig --header-path $@.tmp Kconfig
+	$(Q)$(PYTHON) -m genconfig --header-path $@.tmp Kconfig || { rm -f $@.tmp; exit 1; }
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 defconfig: qemu_virt_defconfig
@@ -254,7 +260,8 @@ defconfig: qemu_virt_defconfig
 	@test -f configs/$@ || { echo "no such config: configs/$@" >&2; exit 1; }
 	@mkdir -p $(O)
 	$(Q)cp configs/$@ $(KCONFIG_CONFIG).tmp
-	$(Q)KCONFIG_CONFIG=$(KCONFIG_CONFIG).tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null
+	$(Q)KCONFIG_CONFIG=$(KCONFIG_CONFIG).tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null || { \
+		rm -f $(KCONFIG_CONFIG).tmp $(KCONFIG_CONFIG).tmp.old; exit 1; }
 	$(Q)if [ -f $(KCONFIG_CONFIG) ] && ! cmp -s $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).tmp; then \
 		cp $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old; \
 		echo "Replaced $(KCONFIG_CONFIG) (the previous one is $(KCONFIG_CONFIG).old)"; fi
@@ -269,11 +276,18 @@ menuconfig: check-deps
 
 olddefconfig:
 	@mkdir -p $(O)
-	$(Q)test -f $(KCONFIG_CONFIG) || cp configs/qemu_virt_defconfig $(KCONFIG_CONFIG)
-	$(Q)$(PYTHON) -m olddefconfig Kconfig
+	$(Q)if [ -f $(KCONFIG_CONFIG) ]; then cp $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).tmp; \
+		else cp configs/qemu_virt_defconfig $(KCONFIG_CONFIG).tmp; fi
+	$(Q)KCONFIG_CONFIG=$(KCONFIG_CONFIG).tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null || { \
+		rm -f $(KCONFIG_CONFIG).tmp $(KCONFIG_CONFIG).tmp.old; exit 1; }
+	$(Q)mv $(KCONFIG_CONFIG).tmp $(KCONFIG_CONFIG)
+	$(Q)rm -f $(KCONFIG_CONFIG).tmp.old
+	@echo "Updated $(KCONFIG_CONFIG) with the defaults of new options"
 
+# kconfiglib prints its own two lines; one line of ours says it all.
 savedefconfig: $(KCONFIG_CONFIG)
-	$(Q)$(PYTHON) -m savedefconfig --kconfig Kconfig --out $(O)/defconfig
+	$(Q)$(PYTHON) -m savedefconfig --kconfig Kconfig --out $(O)/defconfig.tmp >/dev/null
+	$(Q)mv $(O)/defconfig.tmp $(O)/defconfig
 	@echo "Minimal config written to $(O)/defconfig"
 
 # ----------------------------------------------------------- host tools ---

@@ -7,7 +7,8 @@ import subprocess
 
 from rivetqemu import build_path
 
-SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SRC = os.environ.get("RIVET_SRC", os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", "..")))
 APPS = "hello world tests bench vmdemo blk console shell"
 STOCK = os.path.join(SRC, "initramfs", "etc")
 
