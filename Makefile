@@ -326,37 +326,45 @@ clean:
 distclean:
 	$(Q)rm -rf $(O)
 
+# One "target<TAB>what" line per entry ("<TAB>what" continues the entry
+# above; a line without a tab is a heading), laid out by awk with the
+# name column as wide as the longest name, defconfigs included.
+HELP_DEFCONFIGS := $(notdir $(wildcard configs/*_defconfig))
+
 help:
 	@echo "Rivet $(RIVET_VERSION) — targets (output in O=$(O), V=1 for commands)"
-	@echo ""
-	@echo "Configuration:"
-	@echo "  defconfig              configure for QEMU virt (= qemu_virt_defconfig)"
-	@$(foreach c,$(notdir $(wildcard configs/*_defconfig)),printf '  %-22s configure from configs/%s\n' $(c) $(c);)
-	@echo "  menuconfig             interactive configuration menu (kconfiglib)"
-	@echo "  olddefconfig           update .config with defaults for new options"
-	@echo "  savedefconfig          write a minimal defconfig to $(O)/defconfig"
-	@echo ""
-	@echo "Build:"
-	@echo "  all (default)          rivet.elf, Image, initramfs.cpio, libOSes, host/rivet-dtinfo"
-	@echo "  clean / distclean      remove outputs (distclean also removes .config)"
-	@echo ""
-	@echo "Run and debug:"
-	@echo "  run                    boot QEMU virt to the shell (SMP=$(SMP) MEM=$(MEM); override either)"
-	@echo "                         APPEND=\"bootargs\" (rivet.conf=/etc/demo.conf: no shell), ICOUNT=1"
-	@echo "                         exit or Ctrl-D at the prompt powers off; Ctrl-A x quits QEMU"
-	@echo "  run-sifive             boot QEMU sifive_u (HiFive Unleashed model)"
-	@echo "  run-uboot              boot through OpenSBI -> U-Boot -> extlinux -> booti"
-	@echo "  debug                  start QEMU halted with a gdb stub; prints the gdb command"
-	@echo "  dtinfo DTB=file        describe a device tree as the kernel would see it"
-	@echo ""
-	@echo "Test:"
-	@echo "  test                   all layers: unit, fuzz smoke, QEMU boots"
-	@echo "  test-unit              host unit tests (cmocka)"
-	@echo "  test-fuzz / fuzz       libFuzzer smoke run / longer bounded run"
-	@echo "  test-qemu              QEMU boot tests"
-	@echo "  bench                  instruction counts under QEMU -icount (BENCH lines)"
-	@echo "  bench-doc              run bench and write the table into docs/performance.md"
-	@echo "  libos                  build every libOS image (libos/*/)"
-	@echo "  install-deps           install the Debian packages Rivet needs"
+	@{ \
+	echo 'Configuration:'; \
+	printf '%s\t%s\n' defconfig 'configure for QEMU virt (= qemu_virt_defconfig)'; \
+	$(foreach c,$(HELP_DEFCONFIGS),printf '%s\t%s\n' $(c) 'configure from configs/$(c)';) \
+	printf '%s\t%s\n' menuconfig 'interactive configuration menu (kconfiglib)'; \
+	printf '%s\t%s\n' olddefconfig 'update .config with defaults for new options'; \
+	printf '%s\t%s\n' savedefconfig 'write a minimal defconfig to $(O)/defconfig'; \
+	echo 'Build:'; \
+	printf '%s\t%s\n' 'all (default)' 'rivet.elf, Image, initramfs.cpio, libOSes, host/rivet-dtinfo'; \
+	printf '%s\t%s\n' '' 'checks initramfs/etc/*.conf first (INITRAMFS_ETC=dir for another folder)'; \
+	printf '%s\t%s\n' check-conf 'check the boot configurations only (host/rivet-confcheck)'; \
+	printf '%s\t%s\n' 'clean / distclean' 'remove outputs (distclean also removes .config)'; \
+	echo 'Run and debug:'; \
+	printf '%s\t%s\n' run 'boot QEMU virt to the shell (SMP=$(SMP) MEM=$(MEM); override either)'; \
+	printf '%s\t%s\n' '' 'APPEND="bootargs" (rivet.conf=/etc/demo.conf: no shell), ICOUNT=1'; \
+	printf '%s\t%s\n' '' 'exit or Ctrl-D at the prompt powers off; Ctrl-A x quits QEMU'; \
+	printf '%s\t%s\n' run-sifive 'boot QEMU sifive_u (HiFive Unleashed model)'; \
+	printf '%s\t%s\n' run-uboot 'boot through OpenSBI -> U-Boot -> extlinux -> booti'; \
+	printf '%s\t%s\n' debug 'start QEMU halted with a gdb stub; prints the gdb command'; \
+	printf '%s\t%s\n' 'dtinfo DTB=file' 'describe a device tree as the kernel would see it'; \
+	echo 'Test:'; \
+	printf '%s\t%s\n' test 'all layers: unit, fuzz smoke, QEMU boots and build checks'; \
+	printf '%s\t%s\n' test-unit 'host unit tests (cmocka)'; \
+	printf '%s\t%s\n' 'test-fuzz / fuzz' 'libFuzzer smoke run / longer bounded run'; \
+	printf '%s\t%s\n' test-qemu 'QEMU boot tests'; \
+	printf '%s\t%s\n' bench 'instruction counts under QEMU -icount (BENCH lines)'; \
+	printf '%s\t%s\n' bench-doc 'run bench and write the table into docs/performance.md'; \
+	printf '%s\t%s\n' libos 'build every libOS image (libos/*/)'; \
+	printf '%s\t%s\n' install-deps 'install the Debian packages Rivet needs'; \
+	} | awk -F '\t' '{ line[NR] = $$0; if (NF > 1 && length($$1) > w) w = length($$1) } \
+		END { for (i = 1; i <= NR; i++) { n = split(line[i], f, "\t"); \
+			if (n < 2) printf "\n%s\n", f[1]; \
+			else printf "  %-" w "s  %s\n", f[1], f[2] } }'
 
 -include $(KOBJS:.o=.d)
