@@ -122,6 +122,16 @@ def test_make_reports_a_bad_config_before_packing(tmp_path):
             "libos/NAME/ listed in LIBOS_APPS" % etc) in r.stderr
     assert not (tmp_path / "out" / "initramfs.conf-ok").exists()
 
+    # The initramfs does not depend on an image no rule can make, so make
+    # gets as far as the check (-n: nothing is built).
+    r = subprocess.run(["make", "-n", "-C", SRC, "O=%s" % (tmp_path / "out"),
+                        "INITRAMFS_ETC=%s" % etc,
+                        "%s/initramfs.cpio" % (tmp_path / "out")],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "ghost.elf" not in r.stdout + r.stderr
+    assert "rivet-confcheck" in r.stdout
+
     # Fixed, the same make succeeds.
     conf.write_text(text.replace("/libos/ghost.elf", "/libos/world.elf"))
     r = subprocess.run(["make", "-C", SRC, "O=%s" % (tmp_path / "out"),
