@@ -211,7 +211,7 @@ check-conf: $(O)/initramfs.conf-ok
 
 $(O)/initramfs.cpio: $(O)/initramfs.conf-ok $(INITRAMFS_CONF) $(INITRAMFS_ELFS)
 	$(Q)$(CONFCHECK) $(CONFCHECK_FLAGS) --images $(O)/libos $(INITRAMFS_CONF) || { \
-		echo "$(INITRAMFS_ETC): a memory quota is too small for its image (docs/boot-config.md)" >&2; \
+		echo "$(INITRAMFS_ETC): boot configuration errors above: a quota too small for its image, or an image that is no libOS ELF (docs/boot-config.md)" >&2; \
 		exit 1; }
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)rm -rf $(O)/initramfs && mkdir -p $(O)/initramfs/etc $(O)/initramfs/libos
