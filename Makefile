@@ -35,16 +35,16 @@ GIT_DESC := $(shell git -C $(srctree) describe --always --dirty 2>/dev/null || e
 
 # Goals that must not trigger a kernel build or read .config.
 CONFIG_GOALS := menuconfig defconfig %_defconfig olddefconfig savedefconfig
-NODEP_GOALS  := help clean distclean install-deps libos $(CONFIG_GOALS)
+NODEP_GOALS  := help clean distclean install-deps libos check-conf $(CONFIG_GOALS)
 
 .DEFAULT_GOAL := all
-.PHONY: all help clean distclean install-deps check-deps
+.PHONY: all help clean distclean install-deps check-deps check-conf
 
 # A partly written output is never left behind to break the next run.
 .DELETE_ON_ERROR:
 
 # Install missing packages before make reads or remakes anything: the
-# -include below remakes $(KCONFIG_CONFIG) with kconfiglib before any
+# include below remakes $(KCONFIG_CONFIG) with kconfiglib before any
 # target's prerequisites run, so a check-deps prerequisite comes too late
 # on a fresh machine. RIVET_INSTALL_DEPS replaces the installer (tests).
 RIVET_INSTALL_DEPS ?= scripts/install-deps
@@ -61,8 +61,11 @@ export RIVET_DEPS_CHECKED
 endif
 endif
 
+# include, not -include: a failed remake of the .config must stop make
+# with that step's error, not carry on to a misleading "No rule to make
+# target" for the file it could not make.
 ifneq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
--include $(KCONFIG_CONFIG)
+include $(KCONFIG_CONFIG)
 endif
 
 # ---------------------------------------------------------------- kernel ---
@@ -170,18 +173,50 @@ $(O)/Image: $(O)/rivet.elf scripts/check-image
 
 include libos/libos.mk
 
-# The initramfs holds the boot configurations (initramfs/etc/*.conf: the
+# The initramfs holds the boot configurations ($(INITRAMFS_ETC)/*.conf: the
 # kernel reads /etc/rivet.conf unless rivet.conf=PATH is in the boot
 # arguments) and every libOS image they name (image = /libos/NAME.elf),
-# built from libos/NAME/.
-INITRAMFS_CONF := $(sort $(wildcard initramfs/etc/*.conf))
-INITRAMFS_APPS := $(sort $(shell sed -n 's|^image *= */libos/\([a-z0-9_-]*\)\.elf.*|\1|p' $(INITRAMFS_CONF)))
+# built from libos/NAME/. INITRAMFS_ETC=dir packs another folder's files.
+INITRAMFS_ETC ?= initramfs/etc
+INITRAMFS_CONF := $(sort $(wildcard $(INITRAMFS_ETC)/*.conf))
+INITRAMFS_APPS := $(sort $(shell sed -n 's|^[[:space:]]*image[[:space:]]*=[[:space:]]*/libos/\([a-z0-9_-]*\)\.elf.*|\1|p' $(INITRAMFS_CONF) /dev/null))
 
-$(O)/initramfs.cpio: $(INITRAMFS_CONF) $(foreach a,$(INITRAMFS_APPS),$(O)/libos/$(a).elf)
+# The configurations are checked with the kernel's own parser before
+# anything is packed (scripts/rivet-confcheck.c): a bad key, an image that
+# is no app of LIBOS_APPS or a quota too small for its image is reported as
+# FILE:LINE, not at boot. Only images of known apps are prerequisites, so
+# a typo in one reaches the checker instead of stopping make with "No rule
+# to make target".
+CONFCHECK := $(O)/host/rivet-confcheck
+CONFCHECK_SRCS := scripts/rivet-confcheck.c kernel/bootconf.c kernel/elf.c \
+	kernel/lib/strlcpy.c kernel/vsnprintf.c
+CONFCHECK_FLAGS = --apps "$(LIBOS_APPS)" $(if $(CONFIG_CAP_SLOTS_DEFAULT),--slots $(CONFIG_CAP_SLOTS_DEFAULT))
+INITRAMFS_ELFS := $(foreach a,$(filter $(LIBOS_APPS),$(INITRAMFS_APPS)),$(O)/libos/$(a).elf)
+
+$(CONFCHECK): $(CONFCHECK_SRCS) $(wildcard kernel/*.h kernel/lib/*.h include/rivet/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(CONFCHECK_SRCS)
+
+# Names and keys first: no image has to be built to find a typo.
+$(O)/initramfs.conf-ok: $(INITRAMFS_CONF) $(CONFCHECK) libos/libos.mk
+	@$(if $(Q),echo "  CONFCHK $(INITRAMFS_CONF)")
+	$(Q)test -n "$(INITRAMFS_CONF)" || { echo "no $(INITRAMFS_ETC)/*.conf to pack" >&2; exit 1; }
+	$(Q)$(CONFCHECK) $(CONFCHECK_FLAGS) $(INITRAMFS_CONF) || { \
+		echo "$(INITRAMFS_ETC): boot configuration errors above; apps are the folders libos/NAME/ listed in LIBOS_APPS (libos/libos.mk, docs/libos.md), keys are in docs/boot-config.md" >&2; \
+		exit 1; }
+	$(Q)touch $@
+
+check-conf: $(O)/initramfs.conf-ok
+
+$(O)/initramfs.cpio: $(O)/initramfs.conf-ok $(INITRAMFS_CONF) $(INITRAMFS_ELFS)
+	$(Q)$(CONFCHECK) $(CONFCHECK_FLAGS) --images $(O)/libos $(INITRAMFS_CONF) || { \
+		echo "$(INITRAMFS_ETC): boot configuration errors above: a quota too small for its image, or an image that is no libOS ELF (docs/boot-config.md)" >&2; \
+		exit 1; }
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)rm -rf $(O)/initramfs && mkdir -p $(O)/initramfs/etc $(O)/initramfs/libos
 	$(Q)cp $(INITRAMFS_CONF) $(O)/initramfs/etc/
-	$(Q)$(if $(INITRAMFS_APPS),cp $(foreach a,$(INITRAMFS_APPS),$(O)/libos/$(a).elf) $(O)/initramfs/libos/)
+	$(Q)$(if $(INITRAMFS_ELFS),cp $(INITRAMFS_ELFS) $(O)/initramfs/libos/)
 	$(Q)cd $(O)/initramfs && find etc libos | LC_ALL=C sort | \
 		cpio --quiet -o -H newc -R 0:0 > $(abspath $@)
 
@@ -207,13 +242,16 @@ $(KCONFIG_CONFIG): Kconfig $(KCONFIG_STALE)
 	$(Q)if [ -f $@ ]; then cp $@ $@.tmp; else \
 		echo "No $@: using configs/qemu_virt_defconfig (make help lists others)"; \
 		cp configs/qemu_virt_defconfig $@.tmp; fi
-	$(Q)KCONFIG_CONFIG=$@.tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null
+	$(Q)KCONFIG_CONFIG=$@.tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null || { \
+		rm -f $@.tmp $@.tmp.old; \
+		echo "$@: kconfiglib's olddefconfig failed (is python3-kconfiglib installed? $(RIVET_INSTALL_DEPS) installs it)" >&2; \
+		exit 1; }
 	$(Q)mv $@.tmp $@
 	$(Q)rm -f $@.tmp.old
 
 $(AUTOCONF): $(KCONFIG_CONFIG) Kconfig
 	@mkdir -p $(dir $@)
-	$(Q)$(PYTHON) -m genconfig --header-path $@.tmp Kconfig
+	$(Q)$(PYTHON) -m genconfig --header-path $@.tmp Kconfig || { rm -f $@.tmp; exit 1; }
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 defconfig: qemu_virt_defconfig
@@ -222,7 +260,8 @@ defconfig: qemu_virt_defconfig
 	@test -f configs/$@ || { echo "no such config: configs/$@" >&2; exit 1; }
 	@mkdir -p $(O)
 	$(Q)cp configs/$@ $(KCONFIG_CONFIG).tmp
-	$(Q)KCONFIG_CONFIG=$(KCONFIG_CONFIG).tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null
+	$(Q)KCONFIG_CONFIG=$(KCONFIG_CONFIG).tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null || { \
+		rm -f $(KCONFIG_CONFIG).tmp $(KCONFIG_CONFIG).tmp.old; exit 1; }
 	$(Q)if [ -f $(KCONFIG_CONFIG) ] && ! cmp -s $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).tmp; then \
 		cp $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old; \
 		echo "Replaced $(KCONFIG_CONFIG) (the previous one is $(KCONFIG_CONFIG).old)"; fi
@@ -237,11 +276,18 @@ menuconfig: check-deps
 
 olddefconfig:
 	@mkdir -p $(O)
-	$(Q)test -f $(KCONFIG_CONFIG) || cp configs/qemu_virt_defconfig $(KCONFIG_CONFIG)
-	$(Q)$(PYTHON) -m olddefconfig Kconfig
+	$(Q)if [ -f $(KCONFIG_CONFIG) ]; then cp $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).tmp; \
+		else cp configs/qemu_virt_defconfig $(KCONFIG_CONFIG).tmp; fi
+	$(Q)KCONFIG_CONFIG=$(KCONFIG_CONFIG).tmp $(PYTHON) -m olddefconfig Kconfig >/dev/null || { \
+		rm -f $(KCONFIG_CONFIG).tmp $(KCONFIG_CONFIG).tmp.old; exit 1; }
+	$(Q)mv $(KCONFIG_CONFIG).tmp $(KCONFIG_CONFIG)
+	$(Q)rm -f $(KCONFIG_CONFIG).tmp.old
+	@echo "Updated $(KCONFIG_CONFIG) with the defaults of new options"
 
+# kconfiglib prints its own two lines; one line of ours says it all.
 savedefconfig: $(KCONFIG_CONFIG)
-	$(Q)$(PYTHON) -m savedefconfig --kconfig Kconfig --out $(O)/defconfig
+	$(Q)$(PYTHON) -m savedefconfig --kconfig Kconfig --out $(O)/defconfig.tmp >/dev/null
+	$(Q)mv $(O)/defconfig.tmp $(O)/defconfig
 	@echo "Minimal config written to $(O)/defconfig"
 
 # ----------------------------------------------------------- host tools ---
@@ -280,37 +326,45 @@ clean:
 distclean:
 	$(Q)rm -rf $(O)
 
+# One "target<TAB>what" line per entry ("<TAB>what" continues the entry
+# above; a line without a tab is a heading), laid out by awk with the
+# name column as wide as the longest name, defconfigs included.
+HELP_DEFCONFIGS := $(notdir $(wildcard configs/*_defconfig))
+
 help:
 	@echo "Rivet $(RIVET_VERSION) — targets (output in O=$(O), V=1 for commands)"
-	@echo ""
-	@echo "Configuration:"
-	@echo "  defconfig              configure for QEMU virt (= qemu_virt_defconfig)"
-	@$(foreach c,$(notdir $(wildcard configs/*_defconfig)),printf '  %-22s configure from configs/%s\n' $(c) $(c);)
-	@echo "  menuconfig             interactive configuration menu (kconfiglib)"
-	@echo "  olddefconfig           update .config with defaults for new options"
-	@echo "  savedefconfig          write a minimal defconfig to $(O)/defconfig"
-	@echo ""
-	@echo "Build:"
-	@echo "  all (default)          rivet.elf, Image, initramfs.cpio, libOSes, host/rivet-dtinfo"
-	@echo "  clean / distclean      remove outputs (distclean also removes .config)"
-	@echo ""
-	@echo "Run and debug:"
-	@echo "  run                    boot QEMU virt to the shell (SMP=$(SMP) MEM=$(MEM); override either)"
-	@echo "                         APPEND=\"bootargs\" (rivet.conf=/etc/demo.conf: no shell), ICOUNT=1"
-	@echo "                         exit or Ctrl-D at the prompt powers off; Ctrl-A x quits QEMU"
-	@echo "  run-sifive             boot QEMU sifive_u (HiFive Unleashed model)"
-	@echo "  run-uboot              boot through OpenSBI -> U-Boot -> extlinux -> booti"
-	@echo "  debug                  start QEMU halted with a gdb stub; prints the gdb command"
-	@echo "  dtinfo DTB=file        describe a device tree as the kernel would see it"
-	@echo ""
-	@echo "Test:"
-	@echo "  test                   all layers: unit, fuzz smoke, QEMU boots"
-	@echo "  test-unit              host unit tests (cmocka)"
-	@echo "  test-fuzz / fuzz       libFuzzer smoke run / longer bounded run"
-	@echo "  test-qemu              QEMU boot tests"
-	@echo "  bench                  instruction counts under QEMU -icount (BENCH lines)"
-	@echo "  bench-doc              run bench and write the table into docs/performance.md"
-	@echo "  libos                  build every libOS image (libos/*/)"
-	@echo "  install-deps           install the Debian packages Rivet needs"
+	@{ \
+	echo 'Configuration:'; \
+	printf '%s\t%s\n' defconfig 'configure for QEMU virt (= qemu_virt_defconfig)'; \
+	$(foreach c,$(HELP_DEFCONFIGS),printf '%s\t%s\n' $(c) 'configure from configs/$(c)';) \
+	printf '%s\t%s\n' menuconfig 'interactive configuration menu (kconfiglib)'; \
+	printf '%s\t%s\n' olddefconfig 'update .config with defaults for new options'; \
+	printf '%s\t%s\n' savedefconfig 'write a minimal defconfig to $(O)/defconfig'; \
+	echo 'Build:'; \
+	printf '%s\t%s\n' 'all (default)' 'rivet.elf, Image, initramfs.cpio, libOSes, host/rivet-dtinfo'; \
+	printf '%s\t%s\n' '' 'checks initramfs/etc/*.conf first (INITRAMFS_ETC=dir for another folder)'; \
+	printf '%s\t%s\n' check-conf 'check the boot configurations only (host/rivet-confcheck)'; \
+	printf '%s\t%s\n' 'clean / distclean' 'remove outputs (distclean also removes .config)'; \
+	echo 'Run and debug:'; \
+	printf '%s\t%s\n' run 'boot QEMU virt to the shell (SMP=$(SMP) MEM=$(MEM); override either)'; \
+	printf '%s\t%s\n' '' 'APPEND="bootargs" (rivet.conf=/etc/demo.conf: no shell), ICOUNT=1'; \
+	printf '%s\t%s\n' '' 'exit or Ctrl-D at the prompt powers off; Ctrl-A x quits QEMU'; \
+	printf '%s\t%s\n' run-sifive 'boot QEMU sifive_u (HiFive Unleashed model)'; \
+	printf '%s\t%s\n' run-uboot 'boot through OpenSBI -> U-Boot -> extlinux -> booti'; \
+	printf '%s\t%s\n' debug 'start QEMU halted with a gdb stub; prints the gdb command'; \
+	printf '%s\t%s\n' 'dtinfo DTB=file' 'describe a device tree as the kernel would see it'; \
+	echo 'Test:'; \
+	printf '%s\t%s\n' test 'all layers: unit, fuzz smoke, QEMU boots and build checks'; \
+	printf '%s\t%s\n' test-unit 'host unit tests (cmocka)'; \
+	printf '%s\t%s\n' 'test-fuzz / fuzz' 'libFuzzer smoke run / longer bounded run'; \
+	printf '%s\t%s\n' test-qemu 'QEMU boot tests'; \
+	printf '%s\t%s\n' bench 'instruction counts under QEMU -icount (BENCH lines)'; \
+	printf '%s\t%s\n' bench-doc 'run bench and write the table into docs/performance.md'; \
+	printf '%s\t%s\n' libos 'build every libOS image (libos/*/)'; \
+	printf '%s\t%s\n' install-deps 'install the Debian packages Rivet needs'; \
+	} | awk -F '\t' '{ line[NR] = $$0; if (NF > 1 && length($$1) > w) w = length($$1) } \
+		END { for (i = 1; i <= NR; i++) { n = split(line[i], f, "\t"); \
+			if (n < 2) printf "\n%s\n", f[1]; \
+			else printf "  %-" w "s  %s\n", f[1], f[2] } }'
 
 -include $(KOBJS:.o=.d)

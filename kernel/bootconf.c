@@ -46,8 +46,8 @@ static const char *const key_names[K_COUNT] = {
 	[K_DEVICE] = "device", [K_PEER] = "peer",	[K_SIZE] = "size",
 };
 
-/* Used when the caller passes no defaults: the values the header documents
- * for the stock Kconfig. */
+/* Used when the caller passes no defaults (host tests): the example values
+ * of the header. The kernel passes its own, from Kconfig. */
 static const struct bootconf_defaults fallback_defaults = {
 	.slice_us = 2000,
 	.slots = 256,

@@ -9,7 +9,8 @@
  *   slice   = 2ms            CPU slice (us, ms, s); default CONFIG_SLICE_DEFAULT_US
  *   slots   = 256            capability slots; default CONFIG_CAP_SLOTS_DEFAULT
  *   strikes = 3              slice overruns tolerated before the kill; default 3
- *   grace   = 100us          time to yield after the slice-end upcall; default 100us
+ *   grace   = 100us          time to yield after the slice-end upcall; default
+ *                            1ms (the caller's struct bootconf_defaults)
  *   device  = serial0        device-tree alias or path; may repeat
  *   peer    = NAME [control] a domain capability for NAME: grant into it
  *                            and, with "control", ask it to return frames

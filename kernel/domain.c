@@ -308,6 +308,108 @@ void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
 	sched_notify(d, RIVET_EVENT_REVOKED);
 }
 
+/* Clears slot d and sets what the configuration says, with quota frames. */
+static void domain_init(struct domain *d, const struct bootconf_domain *conf,
+			uint64_t quota)
+{
+	memset(d, 0, sizeof(*d));
+	d->id = ndomains + 1;
+	d->asid = (uint16_t)d->id;
+	strlcpy(d->name, conf->name, sizeof(d->name));
+	d->quota_frames = quota;
+	d->slice_ticks = (uint64_t)conf->slice_us * timer_hz() / 1000000;
+	d->grace_ticks = (uint64_t)conf->grace_us * timer_hz() / 1000000;
+	d->max_strikes = conf->strikes;
+}
+
+/*
+ * Builds d's capability space and address space within its quota. On
+ * failure frees what was built (and logs a frame left behind, a bug).
+ */
+static int domain_build(struct domain *d, const struct bootconf_domain *conf,
+			const struct elf_image *img, const uint8_t *elf)
+{
+	int rc = make_cspace(d, conf->slots);
+
+	if (!rc)
+		rc = uvm_create(d);
+	if (!rc)
+		rc = ptview_init(d);
+	if (!rc)
+		rc = load_segments(d, img, elf);
+	if (!rc)
+		rc = map_runtime_pages(d);
+	if (rc) {
+		free_cspace(d);
+		unmap_registry(d);
+		uvm_destroy(d);
+		if (d->used_frames)
+			pr_err("launch: domain %s: %llu frames still owned "
+			       "after a failed start\n",
+			       d->name, (unsigned long long)d->used_frames);
+	}
+	return rc;
+}
+
+/*
+ * Why the build of d ran out of memory, with figures. The quota is the
+ * likely cause, but only a number helps the person who wrote it: the
+ * domain is built once more without a quota, to count what it needs,
+ * and torn down again. If it fails even so, the machine's free memory
+ * was the limit. Returns a static message.
+ */
+static const char *out_of_memory(struct domain *d,
+				 const struct bootconf_domain *conf,
+				 const struct elf_image *img,
+				 const uint8_t *elf)
+{
+	static char why[224];
+	uint64_t quota_kib = conf->memory >> 10, need, slots;
+	int rc;
+
+	domain_init(d, conf, ~0ULL);
+	rc = domain_build(d, conf, img, elf);
+	if (rc && rc != E_NOMEM)
+		return "its address space could not be built";
+	if (rc) {
+		ksnprintf(why, sizeof(why),
+			  "the machine has too little free memory left for it "
+			  "(its quota is %llu KiB)",
+			  (unsigned long long)quota_kib);
+		return why;
+	}
+	need = d->used_frames;
+	slots = d->slots_pages;
+	free_cspace(d);
+	unmap_registry(d);
+	uvm_destroy(d);
+	if (d->used_frames)
+		pr_err("launch: domain %s: %llu frames still owned after "
+		       "counting what it needs\n",
+		       d->name, (unsigned long long)d->used_frames);
+	if (need * PAGE_SIZE <= conf->memory) {
+		ksnprintf(why, sizeof(why),
+			  "the machine has too little free memory left for "
+			  "the %llu KiB it needs",
+			  (unsigned long long)(need * PAGE_SIZE >> 10));
+		return why;
+	}
+	ksnprintf(why, sizeof(why),
+		  "memory = %llu KiB is too small: it needs %llu KiB (image "
+		  "%llu KiB, stack %u KiB, %u capability slots %llu KiB, "
+		  "page tables and shared pages %llu KiB)",
+		  (unsigned long long)quota_kib,
+		  (unsigned long long)(need * PAGE_SIZE >> 10),
+		  (unsigned long long)(img->pages * PAGE_SIZE >> 10),
+		  (unsigned)(RIVET_STACK_PAGES * PAGE_SIZE >> 10), conf->slots,
+		  (unsigned long long)(slots * PAGE_SIZE >> 10),
+		  (unsigned long long)((need - img->pages - RIVET_STACK_PAGES -
+					slots) *
+					       PAGE_SIZE >>
+				       10));
+	return why;
+}
+
 struct domain *domain_create(const struct bootconf_domain *conf,
 			     const struct elf_image *img, const uint8_t *elf,
 			     size_t elf_len, const char **err)
@@ -320,36 +422,11 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 		return 0;
 	}
 	d = &domains[ndomains];
-	memset(d, 0, sizeof(*d));
-	d->id = ndomains + 1;
-	d->asid = (uint16_t)d->id;
-	strlcpy(d->name, conf->name, sizeof(d->name));
-	d->quota_frames = conf->memory / PAGE_SIZE;
-	d->slice_ticks = (uint64_t)conf->slice_us * timer_hz() / 1000000;
-	d->grace_ticks = (uint64_t)conf->grace_us * timer_hz() / 1000000;
-	d->max_strikes = conf->strikes;
-
-	rc = make_cspace(d, conf->slots);
-	if (!rc)
-		rc = uvm_create(d);
-	if (!rc)
-		rc = ptview_init(d);
-	if (!rc)
-		rc = load_segments(d, img, elf);
-	if (!rc)
-		rc = map_runtime_pages(d);
+	domain_init(d, conf, conf->memory / PAGE_SIZE);
+	rc = domain_build(d, conf, img, elf);
 	if (rc) {
-		*err = rc == E_NOMEM ? "its memory quota is too small for its "
-				       "image, stack and kernel-shared pages"
+		*err = rc == E_NOMEM ? out_of_memory(d, conf, img, elf)
 				     : "its address space could not be built";
-		free_cspace(d);
-		unmap_registry(d);
-		uvm_destroy(d);
-		if (d->used_frames)
-			pr_err("launch: domain %s: %llu frames still owned "
-			       "after "
-			       "a failed start\n",
-			       d->name, (unsigned long long)d->used_frames);
 		return 0;
 	}
 	(void)elf_len;

@@ -118,7 +118,10 @@ static bool launch_one(const struct initramfs *fs,
 				     : "cannot be read from the initramfs");
 		return false;
 	}
-	rc = elf_parse(e.data, e.size, USER_IMAGE_TOP, c->memory, &img, &eerr);
+	/* No quota here: domain_create() checks it against everything the
+	 * domain needs, and says how much that is, which a refusal of the
+	 * image for its size alone could not. */
+	rc = elf_parse(e.data, e.size, USER_IMAGE_TOP, ~0ULL, &img, &eerr);
 	if (rc) {
 		pr_err("launch: domain %s refused: image %s is not a valid "
 		       "libOS ELF: %s\n",

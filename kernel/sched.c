@@ -154,8 +154,8 @@ static inline __attribute__((always_inline)) void fresh_slice(struct domain *d)
 }
 
 /*
- * Every live domain waits and nothing in the kernel can wake them yet (no
- * timers or interrupts are bound to events): end them rather than hang.
+ * Every live domain waits and nothing can wake them any more (idle()
+ * found no deadline and no bound interrupt): end them rather than hang.
  */
 static void break_deadlock(void)
 {

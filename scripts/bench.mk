@@ -7,7 +7,8 @@ BENCH_QEMU := $(QEMU) -M virt -smp 1 -m 256M -nographic -no-reboot \
 	-bios $(FW_JUMP) -icount shift=0,sleep=off -seed 1 -rtc clock=vm \
 	-kernel $(O)/rivet.elf -initrd $(O)/bench.cpio
 
-$(O)/bench.cpio: libos/bench/rivet.conf $(O)/libos/bench.elf
+$(O)/bench.cpio: libos/bench/rivet.conf $(O)/libos/bench.elf $(CONFCHECK)
+	$(Q)$(CONFCHECK) $(CONFCHECK_FLAGS) --images $(O)/libos libos/bench/rivet.conf
 	$(Q)rm -rf $(O)/bench-initramfs && mkdir -p $(O)/bench-initramfs/etc $(O)/bench-initramfs/libos
 	$(Q)cp libos/bench/rivet.conf $(O)/bench-initramfs/etc/
 	$(Q)cp $(O)/libos/bench.elf $(O)/bench-initramfs/libos/

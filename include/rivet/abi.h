@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The memory shared between the kernel and a domain, and the fixed user
- * addresses both sides agree on. Offsets used from assembly are pinned with
- * _Static_assert in kernel/upcall.c and libos/lib/upcall.c.
+ * addresses both sides agree on. The upcall-area offsets used from assembly
+ * (the kernel's arch/riscv/trap_entry.S, the libOS's upcall_entry.S) are
+ * pinned to the structure with _Static_assert in libos/lib/upcall.c.
  *
  * User address space (Sv39 lower half, below RIVET_USER_TOP):
  *   0x10000 ..               the libOS ELF image (its own link address)

@@ -4,7 +4,7 @@
  *
  * Every fallible call returns 0 (E_OK) or one of these negative values.
  * The kernel never keeps a global errno; codes travel in return values.
- * err_name() in kernel/lib/err.c maps each code to its name for logs.
+ * Logs print the number; this list is where it is looked up.
  */
 #ifndef RIVET_ERRNO_H
 #define RIVET_ERRNO_H

@@ -224,3 +224,34 @@ def test_quota_too_small_is_refused(tmp_path):
     assert b.has(r"launch: domain tiny refused: ")
     assert b.has(r"summary: t_survivor +id 1 exited, status 0")
     assert b.has(r"summary: 1 domains")
+
+
+def test_quota_too_small_says_what_the_domain_needs(tmp_path):
+    """The refusal gives the quota and what the domain needs, not "image
+    invalid"; and the figure is exact: that much boots, a page less not."""
+    def boot(memory):
+        text = conf("t_survivor") + \
+            "\n[domain tiny]\nimage = /libos/tests.elf\nmemory = %s\n" % memory
+        d = tmp_path / memory
+        d.mkdir()
+        return boot_domains(d, text, {"/libos/tests.elf": TESTS_ELF},
+                            extra=ICOUNT)
+
+    b = boot("64K")
+    m = b.find(r"launch: domain tiny refused: memory = 64 KiB is too small: "
+               r"it needs (\d+) KiB \(image (\d+) KiB, stack 64 KiB, "
+               r"(\d+) capability slots (\d+) KiB, page tables and shared "
+               r"pages (\d+) KiB\)$")
+    need, image, slots, slots_kib, rest = map(int, m.groups())
+    assert need == image + 64 + slots_kib + rest
+    assert slots == 1024 and image > 0 and rest > 0
+    assert not b.has(r"not a valid libOS ELF")
+    assert not b.has(r"frames still owned")
+    assert b.has(r"summary: t_survivor +id 1 exited, status 0")
+
+    b = boot("%dK" % need)
+    assert b.has(r"launch: domain tiny \(id 2\): /libos/tests.elf, %d KiB "
+                 r"quota, %d KiB used" % (need, need)), b
+    b = boot("%dK" % (need - 4))
+    assert b.has(r"launch: domain tiny refused: memory = %d KiB is too "
+                 r"small: it needs %d KiB " % (need - 4, need)), b
