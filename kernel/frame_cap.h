@@ -69,11 +69,10 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr);
 
 /*
  * The effects of deleting a frame capability (called by the capability
- * code with the capability still intact): unmap every mapping made
+ * code with the capability still intact): undo every mapping made
  * through it (as frame_cap_unmap does each), free the frames if it is
- * the original. An original is only
- * ever deleted after its descendants (cap_sys_delete revokes first), so
- * no copy outlives the frames.
+ * the original. An original is only ever deleted after its descendants
+ * (cap_sys_delete revokes first), so no copy outlives the frames.
  */
 void frame_cap_deleted(cap_ref_t ref, const struct cap *c);
 
