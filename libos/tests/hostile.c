@@ -130,6 +130,17 @@ static void role_log_waiter(void)
 	}
 }
 
+/* Waits for a peer's end only: the log owner's kill must wake this one,
+ * and this one alone must run next. */
+static void role_exit_watcher(void)
+{
+	struct rivet_ret r = sys2_wait(RIVET_EVENT_PEER_EXIT);
+
+	report("peer_runs_after_the_log_owner_is_killed",
+	       r.rc == 0 && (r.val & RIVET_EVENT_PEER_EXIT), "rc %ld, 0x%lx",
+	       r.rc, (long)r.val);
+}
+
 /* -------------------------------------------------- log ownership --- */
 
 /*
@@ -439,6 +450,7 @@ const struct role hostile_roles[] = {
 	{ "t_dev_uaccess", role_dev_uaccess },
 	{ "t_uart_uaccess", role_uart_uaccess },
 	{ "t_log_waiter", role_log_waiter },
+	{ "t_exit_watcher", role_exit_watcher },
 	{ "t_log_owner", role_log_owner },
 	{ "t_log_grantor", role_log_grantor },
 	{ "t_log_grantee", role_log_grantee },

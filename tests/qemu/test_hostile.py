@@ -36,6 +36,18 @@ def test_killing_the_log_owner_while_it_waits_for_the_log(tmp_path):
     assert b.has(r"summary: t_log_waiter +id 1 killed")
 
 
+def test_killed_log_owner_is_not_run_again_when_a_peer_is_woken(tmp_path):
+    """Item 2, with someone left to run: the kill wakes a peer waiting for
+    a domain's end, and the scheduler must pick it, not the dying owner
+    that the kill message woke."""
+    b = run_suite(tmp_path, conf(("t_log_waiter", ["memory = 1M", UART]),
+                                 ("t_exit_watcher", ["memory = 1M"])))
+    assert_all_pass(b, ["log_waiter_started",
+                        "peer_runs_after_the_log_owner_is_killed"])
+    assert b.has(r"domain t_log_waiter \(id 1\) killed: waits for events")
+    assert b.has(r"summary: t_exit_watcher +id 2 exited, status 0")
+
+
 def test_log_access_ends_with_the_uart_mapping(tmp_path):
     """Item 3: unmap, delete, revoke (own copy and a peer's grant) and the
     last of two mappings each end log ownership."""
