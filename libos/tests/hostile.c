@@ -262,10 +262,19 @@ static void role_a1_check(void)
 {
 	static struct rivet_map_entry bad[2] = { { 200, 0x60000000UL, 1 },
 						 { 200, 0x60001000UL, 1 } };
+	static struct rivet_map_entry good[2] = { { 0, 0x61000000UL, 1 },
+						  { 200, 0x61001000UL, 1 } };
 	long self = rivet_info()->domain_id;
 	struct rivet_ret r;
 
 	a1_sprayer = rivet_domain_lookup("t_a1_sprayer");
+	/* Only the other domain's lookup on the stack (the directed yields
+	 * both ways take the assembly path, which leaves the stack alone). */
+	sys_yield(a1_sprayer);
+	r = call4(SYS_frame_alloc, 0x1000, 1, 1, 0);
+	report("a1_frame_alloc_after_another_domains_lookup",
+	       r.rc == E_RANGE && r.val == 0, "rc %ld, a1 0x%lx", r.rc,
+	       (long)r.val);
 	a1_case("a1_no_such_call", 999, 0, A1_MARK, 0, 0, E_NOSYS);
 	a1_case("a1_wait_empty_mask", SYS_wait, 0, A1_MARK, 0, 0, E_INVAL);
 	a1_case("a1_lookup_unmapped_name", SYS_domain_lookup, 0x2000, 5, 0, 0,
@@ -302,6 +311,20 @@ static void role_a1_check(void)
 	a1_case("a1_cap_info_bad_what", SYS_cap_info, 0, 99, 0, 0, E_INVAL);
 	a1_case("a1_cap_info_empty_slot", SYS_cap_info, 200, 0, 0, 0, E_NOENT);
 	a1_case("a1_log_read_not_owner", SYS_log_read, 0, 8, 0, 0, E_PERM);
+	a1_case("a1_cap_info_slot_out_of_range", SYS_cap_info, 100000, 0, 0, 0,
+		E_INVAL);
+	/* A domain capability without the grant right as the destination. */
+	r = sys2_cap_derive(RIVET_SLOT_SELF, -1UL, RIVET_CAP_R, 0);
+	a1_case("a1_cap_derive_dest_without_grant_right", SYS_cap_derive,
+		RIVET_SLOT_SELF, (long)r.val, RIVET_CAP_R, 0, E_PERM);
+	/* map_batch's a1 on failure is the count mapped: one here. */
+	r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	good[0].slot = r.val;
+	spray();
+	r = call4(SYS_map_batch, (long)good, 2, 0, 0);
+	report("a1_map_batch_counts_entries_before_the_failure",
+	       r.rc == E_NOENT && r.val == 1, "rc %ld, a1 0x%lx", r.rc,
+	       (long)r.val);
 	/* Calls with no value: a1 is defined (0) on their failures too. */
 	a1_case("a1_debug_write_unmapped", SYS_debug_write, 0x1000, 4, 0, 0,
 		E_RANGE);
@@ -321,6 +344,13 @@ static void role_a1_check(void)
 		E_NOENT);
 	a1_case("a1_timer_event_kernel_bit", SYS_timer_event, 0, 60, 0, 0,
 		E_INVAL);
+	/* A full capability space. */
+	while (sys2_cap_derive(RIVET_SLOT_SELF, -1UL, 0, 0).rc == 0)
+		;
+	a1_case("a1_cap_derive_space_full", SYS_cap_derive, RIVET_SLOT_SELF,
+		-1L, 0, 0, E_NOMEM);
+	a1_case("a1_frame_alloc_no_slot_left", SYS_frame_alloc,
+		(long)RIVET_FRAME_ANY, 1, 1, 0, E_NOMEM);
 	/* The assembly fast paths: null and a directed yield. */
 	r = call4(SYS_null, 0, A1_MARK, 0, 0);
 	report("a1_null_call", r.rc == 0 && r.val == 0, "rc %ld, a1 0x%lx",

@@ -70,6 +70,7 @@ def test_log_access_ends_with_the_uart_mapping(tmp_path):
 
 
 A1_CASES = [
+    "a1_frame_alloc_after_another_domains_lookup",
     "a1_no_such_call", "a1_wait_empty_mask", "a1_lookup_unmapped_name",
     "a1_lookup_unknown_name", "a1_lookup_empty_name", "a1_kstat_unknown",
     "a1_frame_alloc_zero_pages", "a1_frame_alloc_not_ram",
@@ -84,7 +85,10 @@ A1_CASES = [
     "a1_unmap_empty_slot", "a1_cap_delete_empty_slot",
     "a1_frame_reclaim_self", "a1_irq_bind_empty_slot",
     "a1_irq_ack_empty_slot", "a1_timer_event_kernel_bit", "a1_null_call",
-    "a1_directed_yield", "a1_yield_to_self",
+    "a1_directed_yield", "a1_yield_to_self", "a1_cap_info_slot_out_of_range",
+    "a1_cap_derive_dest_without_grant_right",
+    "a1_map_batch_counts_entries_before_the_failure",
+    "a1_cap_derive_space_full", "a1_frame_alloc_no_slot_left",
 ]
 
 
