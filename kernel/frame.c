@@ -188,58 +188,6 @@ int frame_free(struct frame_table *ft, uint64_t pa)
 	return 0;
 }
 
-/* The table entry of the frame at pa, or NULL if the table has none. */
-static struct frame *frame_at(const struct frame_table *ft, uint64_t pa)
-{
-	uint32_t i;
-
-	return frame_index(ft, pa, &i) ? 0 : &ft->frames[i];
-}
-
-int frame_wx_check(const struct frame_table *ft, uint64_t pa, uint64_t npages,
-		   unsigned kind)
-{
-	uint64_t k;
-
-	for (k = 0; k < npages; k++) {
-		const struct frame *f = frame_at(ft, pa + k * FRAME_SIZE);
-
-		if (f && f->wx_maps && f->wx != kind)
-			return E_BUSY;
-	}
-	return 0;
-}
-
-void frame_wx_get(struct frame_table *ft, uint64_t pa, uint64_t npages,
-		  unsigned kind)
-{
-	uint64_t k;
-
-	for (k = 0; k < npages; k++) {
-		struct frame *f = frame_at(ft, pa + k * FRAME_SIZE);
-
-		if (!f)
-			continue;
-		f->wx = (uint16_t)kind;
-		f->wx_maps++;
-	}
-}
-
-void frame_wx_put(struct frame_table *ft, uint64_t pa, uint64_t npages,
-		  unsigned kind)
-{
-	uint64_t k;
-
-	for (k = 0; k < npages; k++) {
-		struct frame *f = frame_at(ft, pa + k * FRAME_SIZE);
-
-		if (!f || !f->wx_maps || f->wx != kind)
-			continue; /* never counted: nothing to undo */
-		if (!--f->wx_maps)
-			f->wx = 0;
-	}
-}
-
 enum frame_state frame_state_of(const struct frame_table *ft, uint64_t pa)
 {
 	uint32_t i;
