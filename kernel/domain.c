@@ -448,14 +448,23 @@ static void tell_peers_exit(struct domain *d)
 			sched_notify(&domains[i], RIVET_EVENT_PEER_EXIT);
 }
 
+/*
+ * Teardown is one-way from its first line: d is marked ended and taken
+ * off the scheduler before anything else happens, because every step
+ * after it may log (and a log line wakes the console owner), post
+ * revocations or tell peers, and none of that may wake d again: a woken
+ * d would be run with its info page and address space gone.
+ */
 void domain_destroy(struct domain *d, enum domain_state state)
 {
-	/* Capabilities first: their mappings, here and in other domains,
+	d->state = state;
+	domain_registry_state(d);
+	sched_forget(d);
+	/* Capabilities next: their mappings, here and in other domains,
 	 * go, and frames this domain allocated return to the free list. */
 	abort_target_gone(d);
 	abort_requester_gone(d);
 	klog_owner_gone(d);
-	d->state = state;
 	d->timer_at = 0;
 	sched_deadlines_changed();
 	free_cspace(d);
@@ -478,6 +487,11 @@ void domain_kill(struct domain *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	kvsnprintf(d->kill_reason, sizeof(d->kill_reason), fmt, ap);
 	va_end(ap);
+	/* Ended before the message: logging it must not wake d (it may be
+	 * the console owner waiting for log text). */
+	d->state = DOMAIN_KILLED;
+	domain_registry_state(d);
+	sched_forget(d);
 	pr_err("domain %s (id %u) killed: %s\n", d->name, d->id,
 	       d->kill_reason);
 	domain_destroy(d, DOMAIN_KILLED);

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rivet/errno.h>
+
 #define FRAME_SHIFT 12
 #define FRAME_SIZE  (1ULL << FRAME_SHIFT)
 
@@ -31,9 +33,18 @@ enum frame_state {
 struct frame {
 	uint32_t next, prev; /* free list links (indices), FRAME_NIL at ends */
 	uint16_t state;	     /* enum frame_state */
-	uint16_t pad;
-	uint32_t owner; /* who holds an allocated frame, 0 = kernel */
+	uint16_t wx;	     /* FRAME_WX_W or _X while wx_maps > 0, else 0 */
+	uint32_t owner;	     /* who holds an allocated frame, 0 = kernel */
+	uint32_t wx_maps;    /* user mappings of kind wx, in every domain */
 };
+
+/*
+ * W^X per frame: a frame mapped writable anywhere cannot be mapped
+ * executable anywhere, and the other way round, across every mapping of
+ * every domain. Read-only mappings are not counted.
+ */
+#define FRAME_WX_W 1
+#define FRAME_WX_X 2
 
 #define FRAME_NIL 0xffffffffu
 
@@ -81,6 +92,68 @@ int frame_alloc_run(struct frame_table *ft, uint32_t npages,
 
 /* Returns an allocated frame to the free list; E_INVAL if it was not. */
 int frame_free(struct frame_table *ft, uint64_t pa);
+
+/* The table entry of the frame at pa (frame-aligned), or NULL if the
+ * table has none. */
+static inline struct frame *frame_entry(const struct frame_table *ft,
+					uint64_t pa)
+{
+	uint64_t i = (pa - ft->base) >> FRAME_SHIFT;
+
+	return pa >= ft->base && i < ft->nframes ? &ft->frames[i] : 0;
+}
+
+/*
+ * Could the npages frames from pa (frame-aligned) get one more mapping of
+ * kind (FRAME_WX_W or FRAME_WX_X)? Returns 0, or E_BUSY if one of them
+ * has a mapping of the other kind. Frames outside the table (device
+ * registers) are not tracked: 0. Changes nothing. Inline, like the two
+ * below: every map and unmap of a frame capability runs them.
+ */
+static inline int frame_wx_check(const struct frame_table *ft, uint64_t pa,
+				 uint64_t npages, unsigned kind)
+{
+	uint64_t k;
+
+	for (k = 0; k < npages; k++) {
+		const struct frame *f = frame_entry(ft, pa + k * FRAME_SIZE);
+
+		if (f && f->wx_maps && f->wx != kind)
+			return E_BUSY;
+	}
+	return 0;
+}
+
+/* Counts one more mapping of kind on each frame (after frame_wx_check). */
+static inline void frame_wx_get(struct frame_table *ft, uint64_t pa,
+				uint64_t npages, unsigned kind)
+{
+	uint64_t k;
+
+	for (k = 0; k < npages; k++) {
+		struct frame *f = frame_entry(ft, pa + k * FRAME_SIZE);
+
+		if (f) {
+			f->wx = (uint16_t)kind;
+			f->wx_maps++;
+		}
+	}
+}
+
+/* One mapping of kind fewer on each frame; at zero the frame is open to
+ * either kind again. A frame never counted for kind is left alone. */
+static inline void frame_wx_put(struct frame_table *ft, uint64_t pa,
+				uint64_t npages, unsigned kind)
+{
+	uint64_t k;
+
+	for (k = 0; k < npages; k++) {
+		struct frame *f = frame_entry(ft, pa + k * FRAME_SIZE);
+
+		if (f && f->wx_maps && f->wx == kind && !--f->wx_maps)
+			f->wx = 0;
+	}
+}
 
 /* State of the frame holding pa (FRAME_ABSENT outside the table). */
 enum frame_state frame_state_of(const struct frame_table *ft, uint64_t pa);

@@ -121,6 +121,14 @@ static void undo_partial_map(struct domain *d, uint64_t va, uint64_t size)
 	}
 }
 
+/* The frame-table W^X kind a mapping with rights counts as, or 0. */
+static unsigned wx_kind(unsigned rights)
+{
+	if (rights & RIVET_CAP_W)
+		return FRAME_WX_W;
+	return rights & RIVET_CAP_X ? FRAME_WX_X : 0;
+}
+
 _Static_assert(PTE_R == RIVET_CAP_R << 1 && PTE_W == RIVET_CAP_W << 1 &&
 		       PTE_X == RIVET_CAP_X << 1,
 	       "rights map onto PTE bits");
@@ -131,7 +139,8 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 	struct cap *c;
 	uint64_t size, perm = 0;
 	struct frame_mapping *m;
-	uint32_t idx;
+	uint32_t idx, flags = rights;
+	unsigned kind = wx_kind(rights);
 	int rc;
 
 	if (rights & ~(RIVET_CAP_R | RIVET_CAP_W | RIVET_CAP_X) || !rights)
@@ -151,6 +160,11 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		return E_RANGE;
 	if (!d->maps_free)
 		return E_NOMEM;
+	/* W^X holds per frame, not per mapping: a frame writable through
+	 * one mapping and executable through another would run what was
+	 * written through the first. */
+	if (kind && frame_wx_check(mem_frames(), c->object, c->size, kind))
+		return E_BUSY;
 	/* Room in the page-table view first: the map itself cannot fail
 	 * for want of it afterwards. */
 	rc = ptview_prepare(d, vaddr, c->size);
@@ -174,17 +188,45 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		return rc;
 	}
 record:
-	if (c->type == CAP_DEVICE && console_uart_within(c->object, size))
-		klog_take_over(d); /* the UART the kernel logs to */
+	if (kind)
+		frame_wx_get(mem_frames(), c->object, c->size, kind);
+	/* The UART the kernel logs to: this mapping may make d the owner
+	 * of the log, for as long as it lasts. */
+	if (c->type == CAP_DEVICE && console_uart_within(c->object, size) &&
+	    klog_uart_mapped(d))
+		flags |= FRAME_MAP_LOG;
 	ptview_set(d, vaddr, c->size, pte_leaf(c->object, perm | PTE_U));
 	idx = d->maps_free;
 	m = &d->maps[idx - 1];
 	d->maps_free = m->next;
 	m->va = vaddr;
+	m->flags = flags;
 	m->next = (uint32_t)c->user;
 	c->user = idx;
 	d->nmappings++;
 	return 0;
+}
+
+/*
+ * Undoes one mapping record of holder (already off its capability's
+ * list): the page-table entries, the frames' W^X counts, the log
+ * ownership it held, and the record itself back to the pool.
+ */
+static void mapping_gone(struct domain *holder, const struct cap *c,
+			 uint32_t idx)
+{
+	struct frame_mapping *m = &holder->maps[idx - 1];
+	unsigned kind = wx_kind(m->flags & 0xff);
+
+	uvm_unmap(holder, m->va, c->size * PAGE_SIZE);
+	ptview_set(holder, m->va, c->size, 0);
+	if (kind)
+		frame_wx_put(mem_frames(), c->object, c->size, kind);
+	if (m->flags & FRAME_MAP_LOG)
+		klog_uart_unmapped(holder);
+	m->next = holder->maps_free;
+	holder->maps_free = idx;
+	holder->nmappings--;
 }
 
 int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr)
@@ -208,11 +250,7 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr)
 		d->maps[prev - 1].next = d->maps[idx - 1].next;
 	else
 		c->user = d->maps[idx - 1].next;
-	uvm_unmap(d, vaddr, c->size * PAGE_SIZE);
-	ptview_set(d, vaddr, c->size, 0);
-	d->maps[idx - 1].next = d->maps_free;
-	d->maps_free = idx;
-	d->nmappings--;
+	mapping_gone(d, c, idx);
 	return 0;
 }
 
@@ -225,14 +263,9 @@ void frame_cap_deleted(cap_ref_t ref, const struct cap *c)
 	if (!holder)
 		return;
 	while (idx) {
-		struct frame_mapping *m = &holder->maps[idx - 1];
-		uint32_t next = m->next;
+		uint32_t next = holder->maps[idx - 1].next;
 
-		uvm_unmap(holder, m->va, c->size * PAGE_SIZE);
-		ptview_set(holder, m->va, c->size, 0);
-		m->next = holder->maps_free;
-		holder->maps_free = idx;
-		holder->nmappings--;
+		mapping_gone(holder, c, idx);
 		idx = next;
 	}
 	/* The original owns the frames: they go back to the free list. */

@@ -23,9 +23,13 @@ struct domain;
 /* One mapping made through a capability: where (its holder made it). */
 struct frame_mapping {
 	uint64_t va;
-	uint32_t next; /* index + 1 in the holder's pool; 0 ends the list */
-	uint32_t pad;
+	uint32_t next;	/* index + 1 in the holder's pool; 0 ends the list */
+	uint32_t flags; /* the rights mapped (RIVET_CAP_R/W/X), FRAME_MAP_LOG */
 };
+
+/* frame_mapping.flags: this mapping of the console UART is what makes its
+ * holder the kernel log's owner (kernel/klog.h). */
+#define FRAME_MAP_LOG 0x100u
 
 /* struct cap.flags of the capability frame_alloc created: it owns the
  * frames. Copies are derived with flags 0. */
@@ -49,21 +53,26 @@ int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
  * (RIVET_MAP_R/W/X). Checks: a frame capability holding those rights, W
  * only with R, never W and X together, vaddr page-aligned and the whole
  * range in user space outside the kernel-shared pages, nothing mapped
- * there yet. Page-table pages are charged to d. Returns 0 or E_INVAL,
- * E_NOENT, E_PERM, E_RANGE, E_EXIST, E_NOMEM.
+ * there yet, and W^X per frame: no frame of it mapped executable
+ * anywhere if this mapping is writable, nor writable anywhere if it is
+ * executable (by any domain, through any capability). Page-table pages
+ * are charged to d. A mapping of the console UART makes d the kernel
+ * log's owner if nobody is (kernel/klog.h). Returns 0 or E_INVAL,
+ * E_NOENT, E_PERM, E_RANGE, E_EXIST, E_BUSY (W^X), E_NOMEM.
  */
 int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		  unsigned rights);
 
-/* Removes the mapping of slot's frames at vaddr that d made. */
+/* Removes the mapping of slot's frames at vaddr that d made (ending its
+ * log ownership if that mapping held it). */
 int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr);
 
 /*
  * The effects of deleting a frame capability (called by the capability
- * code with the capability still intact): unmap every mapping made
- * through it, free the frames if it is the original. An original is only
- * ever deleted after its descendants (cap_sys_delete revokes first), so
- * no copy outlives the frames.
+ * code with the capability still intact): undo every mapping made
+ * through it (as frame_cap_unmap does each), free the frames if it is
+ * the original. An original is only ever deleted after its descendants
+ * (cap_sys_delete revokes first), so no copy outlives the frames.
  */
 void frame_cap_deleted(cap_ref_t ref, const struct cap *c);
 

@@ -16,6 +16,7 @@ static char ring[KLOG_SIZE];
 static uint64_t head, tail; /* bytes written / read since the start */
 static uint64_t dropped;
 static struct domain *owner;
+static uint32_t owner_maps; /* the owner's mappings of the UART */
 
 bool klog_active(void)
 {
@@ -33,18 +34,31 @@ void klog_append(const char *s)
 	for (i = 0; i < n; i++)
 		ring[(head + i) % KLOG_SIZE] = s[i];
 	head += n;
-	if (!(owner->info->pending & RIVET_EVENT_LOG))
+	/* An owner being torn down is not woken (sched_notify refuses). */
+	if (domain_live(owner) && !(owner->info->pending & RIVET_EVENT_LOG))
 		sched_notify(owner, RIVET_EVENT_LOG);
 }
 
-void klog_take_over(struct domain *d)
+bool klog_uart_mapped(struct domain *d)
 {
-	if (owner)
+	if (owner && owner != d)
+		return false;
+	if (!owner) {
+		pr_notice("console: handed over to domain %s; the kernel log "
+			  "goes through it from now on\n",
+			  d->name);
+		owner = d;
+	}
+	owner_maps++;
+	return true;
+}
+
+void klog_uart_unmapped(struct domain *d)
+{
+	if (d != owner || !owner_maps)
 		return;
-	pr_notice("console: handed over to domain %s; the kernel log goes "
-		  "through it from now on\n",
-		  d->name);
-	owner = d;
+	if (!--owner_maps)
+		klog_owner_gone(d);
 }
 
 void klog_emergency(void)
@@ -60,6 +74,7 @@ void klog_owner_gone(struct domain *d)
 	if (!d || owner != d)
 		return;
 	owner = 0;
+	owner_maps = 0;
 	/* Straight to the UART again: what the owner did not print. */
 	while (tail < head) {
 		char c[2] = { ring[tail % KLOG_SIZE], 0 };

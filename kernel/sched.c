@@ -425,6 +425,11 @@ long sched_notify(struct domain *t, uint64_t bits)
 
 	if (!bits)
 		return E_INVAL;
+	/* A teardown logs, revokes and tells peers, each of which may try
+	 * to wake the dying domain (the log owner is woken by any log
+	 * line): it must stay off the run queue. */
+	if (!domain_live(t))
+		return E_NOENT;
 	t->info->pending |= bits;
 	if (t->state != DOMAIN_WAITING || !(t->info->pending & t->wait_mask))
 		return 0;
@@ -453,6 +458,13 @@ void sched_rearm(void)
 
 	if (d)
 		arm_timer(d);
+}
+
+void sched_forget(struct domain *d)
+{
+	runq_remove(d);
+	if (this_hart()->waiter == d)
+		this_hart()->waiter = 0;
 }
 
 void sched_remove(struct domain *d)

@@ -44,11 +44,22 @@ long sched_yield(struct domain *d, long target);
  * this does not return: the hart goes straight back to user mode, to
  * whichever domain runs next (a0/a1 of d are written at its wake-up). */
 long sched_wait(struct domain *d, uint64_t mask);
+/* Sets bits in target's pending events and wakes it if it waits for one.
+ * A domain that is ending or has ended is never woken: E_NOENT, nothing
+ * changes (its info page may already be gone). */
 long sched_notify(struct domain *target, uint64_t bits);
 void sched_exit(struct domain *d, long status);
 
 /* d was ended by the kernel (already destroyed): pick someone else. */
 void sched_remove(struct domain *d);
+
+/*
+ * d is being torn down (its state already says EXITED or KILLED): take it
+ * off the run queue and out of the idle loop's reach, so that nothing
+ * said or done during the teardown can run it again. It may still be the
+ * current domain; sched_remove deals with that afterwards.
+ */
+void sched_forget(struct domain *d);
 
 /* SYS_timer_event: event bit at rdtime >= when (0 cancels). */
 long sched_timer_event(struct domain *d, uint64_t when, uint64_t bit);

@@ -174,7 +174,8 @@ static long ksys_frame_alloc(struct domain *d, const uint64_t *a, uint64_t *val)
 	uint32_t slot;
 	long rc = frame_cap_alloc(d, a[0], a[1], a[2], &slot);
 
-	*val = slot;
+	if (!rc)
+		*val = slot;
 	return rc;
 }
 
@@ -273,6 +274,24 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 #undef SYSCALL_ENTRY
 };
 
+/*
+ * Calls whose a1 means something when they fail: map_batch says how many
+ * entries it mapped before the one that failed. Every other failing call
+ * returns a1 = 0, whatever its handler left in val.
+ */
+static bool a1_on_error(uint64_t nr)
+{
+	return nr == SYS_map_batch;
+}
+
+/*
+ * Runs the call in d's a7 and writes both result registers, on every
+ * path: a0 = the result, a1 = the handler's value on success (0 if it set
+ * none) and 0 on failure (a1_on_error excepted), so no handler can hand
+ * back a stale kernel value by forgetting to set it. wait writes a1
+ * itself when it succeeds (now or at the wake-up); exit and a killed
+ * caller get nothing, their context is gone.
+ */
 void syscall_dispatch(struct domain *d)
 {
 	uint64_t nr = d->ctx.x[REG_A7], val = 0;
@@ -281,6 +300,7 @@ void syscall_dispatch(struct domain *d)
 	d->ctx.sepc += 4; /* resume after the ecall */
 	if (nr >= SYS_COUNT || !syscall_table[nr]) {
 		d->ctx.x[REG_A0] = (uint64_t)(long)E_NOSYS;
+		d->ctx.x[REG_A1] = 0;
 		return;
 	}
 	rc = syscall_table[nr](d, &d->ctx.x[REG_A0], &val);
@@ -290,7 +310,8 @@ void syscall_dispatch(struct domain *d)
 	if (d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED)
 		return;
 	d->ctx.x[REG_A0] = (uint64_t)rc;
-	if (nr == SYS_wait)
-		return; /* sched_wait wrote a1 */
-	d->ctx.x[REG_A1] = val;
+	if (rc && !a1_on_error(nr))
+		d->ctx.x[REG_A1] = 0;
+	else if (nr != SYS_wait) /* a wait that succeeded wrote a1 */
+		d->ctx.x[REG_A1] = val;
 }

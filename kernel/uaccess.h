@@ -2,8 +2,9 @@
 /*
  * The only way the kernel touches user memory: every page is looked up in
  * the domain's own page table and must be user-accessible with the right
- * permission, then read or written through the direct map. A bad pointer
- * is an error code, never a kernel fault.
+ * permission and be a RAM frame (never a device's registers, which a
+ * domain may map with a device capability), then read or written through
+ * the direct map. A bad pointer is an error code, never a kernel fault.
  */
 #ifndef KERNEL_UACCESS_H
 #define KERNEL_UACCESS_H

@@ -175,6 +175,7 @@ user_ecall:
 	addi	t0, t0, 4			/* past the ecall */
 	csrw	sepc, t0
 	li	a0, 0
+	li	a1, 0				/* both result registers, always */
 	ld	t0, UC_REG(5)(sp)
 	ld	t1, UC_REG(6)(sp)
 	csrrw	sp, sscratch, sp
@@ -250,11 +251,13 @@ user_yield:
 	bne	t2, a1, yield_full		/* arm_timer(t) would re-arm */
 
 	/* Invoke: nothing can fail from here. d resumes past its ecall
-	 * with 0 in a0; it yielded, so no slice-end upcall is pending. */
+	 * with 0 in a0 and a1 (as syscall_dispatch would leave them); it
+	 * yielded, so no slice-end upcall is pending. */
 	csrr	t2, sepc
 	addi	t2, t2, 4
 	sd	t2, UC_SEPC(sp)
 	sd	zero, UC_REG(10)(sp)
+	sd	zero, UC_REG(11)(sp)
 	sb	zero, DOMAIN_TOLD(sp)
 
 	/* runq_remove(t): a2 = t->prev, a3 = t->next */

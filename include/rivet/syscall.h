@@ -7,7 +7,10 @@
  *
  * Convention: ecall with the number in a7 and arguments in a0..a5; the
  * result comes back in a0 (0 or a negative code from <rivet/errno.h>) and,
- * for calls that return a value, a1. Every argument is untrusted.
+ * for calls that return a value, a1. a1 is 0 whenever a call fails (but
+ * for map_batch's count) and when a call has no value. Every argument is
+ * untrusted; user buffers must be RAM the caller has mapped (device
+ * registers are refused like unmapped memory, E_RANGE).
  *
  * X(number, name, parameters, errors)
  */
@@ -45,7 +48,8 @@
 	  "E_INVAL bad slot or rights (W needs R, never W and X); E_NOENT "    \
 	  "empty slot; E_PERM the capability lacks a right; E_RANGE vaddr "    \
 	  "misaligned or outside the mappable range; E_EXIST already mapped; " \
-	  "E_NOMEM quota")                                                     \
+	  "E_BUSY W^X per frame: a frame is mapped executable (for W) or "     \
+	  "writable (for X) somewhere; E_NOMEM quota")                         \
 	X(12, unmap, (unsigned long slot, unsigned long vaddr),                \
 	  "E_INVAL/E_NOENT bad slot; E_NOENT no such mapping")                 \
 	X(13, map_batch, (const void *entries, unsigned long count),           \
@@ -79,8 +83,9 @@
 	  "one event bit (0..55) at rdtime >= when; when 0 cancels; E_INVAL "  \
 	  "bad bit")                                                           \
 	X(22, log_read, (char *buf, unsigned long len),                        \
-	  "kernel log text, for the domain that took over the console; "       \
-	  "E_PERM any other; E_RANGE buf not writable; a1 = bytes copied")
+	  "kernel log text, for the domain whose mapping of the console UART " \
+	  "holds the log; E_PERM any other; E_RANGE buf not writable RAM; "    \
+	  "a1 = bytes copied")
 
 #ifndef __ASSEMBLY__
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */

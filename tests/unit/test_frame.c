@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The frame table: init and marking errors, allocation order, every error
- * of frame_alloc_at and frame_free, and a long random run checked step by
- * step against a reference model that also predicts allocation order.
+ * of frame_alloc_at and frame_free, a long random run checked step by
+ * step against a reference model that also predicts allocation order,
+ * and the per-frame W^X counts.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -557,6 +558,49 @@ static void frame_alloc_run_refuses_bad_sizes_and_full_tables(void **state)
 	assert_int_equal(pa, pa_of(3));
 }
 
+static void frame_wx_writable_and_executable_exclude_each_other(void **state)
+{
+	uint64_t pa = 0;
+
+	assert_int_equal(frame_mark(&ft, BASE, 8 * FRAME_SIZE, FRAME_FREE), 0);
+	assert_int_equal(frame_alloc_run(&ft, 4, 1, 1, &pa), 0);
+	/* Two writable mappings of the run: no executable one until both
+	 * are gone, frame by frame. */
+	assert_int_equal(frame_wx_check(&ft, pa, 4, FRAME_WX_W), 0);
+	frame_wx_get(&ft, pa, 4, FRAME_WX_W);
+	assert_int_equal(frame_wx_check(&ft, pa, 4, FRAME_WX_W), 0);
+	frame_wx_get(&ft, pa, 4, FRAME_WX_W);
+	assert_int_equal(frame_wx_check(&ft, pa, 4, FRAME_WX_X), E_BUSY);
+	assert_int_equal(
+		frame_wx_check(&ft, pa + 3 * FRAME_SIZE, 1, FRAME_WX_X),
+		E_BUSY);
+	frame_wx_put(&ft, pa, 4, FRAME_WX_W);
+	assert_int_equal(frame_wx_check(&ft, pa, 4, FRAME_WX_X), E_BUSY);
+	frame_wx_put(&ft, pa, 4, FRAME_WX_W);
+	assert_int_equal(frame_wx_check(&ft, pa, 4, FRAME_WX_X), 0);
+	/* The other way round, on one frame of the run only. */
+	frame_wx_get(&ft, pa + FRAME_SIZE, 1, FRAME_WX_X);
+	assert_int_equal(frame_wx_check(&ft, pa, 4, FRAME_WX_W), E_BUSY);
+	assert_int_equal(frame_wx_check(&ft, pa, 1, FRAME_WX_W), 0);
+	/* A put of the wrong kind, or one too many, changes nothing. */
+	frame_wx_put(&ft, pa + FRAME_SIZE, 1, FRAME_WX_W);
+	assert_int_equal(frame_wx_check(&ft, pa, 4, FRAME_WX_W), E_BUSY);
+	frame_wx_put(&ft, pa + FRAME_SIZE, 1, FRAME_WX_X);
+	frame_wx_put(&ft, pa + FRAME_SIZE, 1, FRAME_WX_X);
+	assert_int_equal(frame_wx_check(&ft, pa, 4, FRAME_WX_W), 0);
+	assert_int_equal(frame_wx_check(&ft, pa, 4, FRAME_WX_X), 0);
+}
+
+static void frame_wx_ignores_frames_outside_the_table(void **state)
+{
+	/* Device registers: not RAM, not tracked, never refused here. */
+	frame_wx_get(&ft, TOP, 2, FRAME_WX_W);
+	assert_int_equal(frame_wx_check(&ft, TOP, 2, FRAME_WX_X), 0);
+	frame_wx_put(&ft, TOP, 2, FRAME_WX_W);
+	assert_int_equal(frame_wx_check(&ft, BASE - FRAME_SIZE, 1, FRAME_WX_X),
+			 0);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup_table)
 
 int main(void)
@@ -588,6 +632,8 @@ int main(void)
 		T(frame_mark_over_free_frames_unlinks_them),
 		T(frame_state_of_rounds_down_and_is_absent_outside),
 		T(frame_random_operations_match_reference_model),
+		T(frame_wx_writable_and_executable_exclude_each_other),
+		T(frame_wx_ignores_frames_outside_the_table),
 	};
 
 	return cmocka_run_group_tests_name("frame", tests, NULL, NULL);
