@@ -308,8 +308,10 @@ help:
 	@echo "  test-unit              host unit tests (cmocka)"
 	@echo "  test-fuzz / fuzz       libFuzzer smoke run / longer bounded run"
 	@echo "  test-qemu              QEMU boot tests"
-	@echo "  bench                  instruction counts under QEMU -icount (BENCH lines)"
-	@echo "  bench-doc              run bench and write the table into docs/performance.md"
+	@echo "  bench                  instruction counts under QEMU -icount, beside targets and peers"
+	@echo "                         (scripts/bench-targets.tsv); misses marked MISS"
+	@echo "  bench-plot             draw them beside the peers into $(O)/performance.svg"
+	@echo "  bench-doc              write the table into docs/performance.md, the picture beside it"
 	@echo "  libos                  build every libOS image (libos/*/)"
 	@echo "  install-deps           install the Debian packages Rivet needs"
 
