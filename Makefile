@@ -264,6 +264,7 @@ include tests/fuzz/fuzz.mk
 include scripts/run.mk
 include scripts/test.mk
 include scripts/bench.mk
+include scripts/trace.mk
 
 # ----------------------------------------------------------------- misc ---
 
@@ -312,6 +313,9 @@ help:
 	@echo "                         (scripts/bench-targets.tsv); misses marked MISS"
 	@echo "  bench-plot             draw them beside the peers into $(O)/performance.svg"
 	@echo "  bench-doc              write the table into docs/performance.md, the picture beside it"
+	@echo "  trace                  boot the demo on a CONFIG_TRACE=y kernel (O=$(TRACE_O)) and write"
+	@echo "                         $(TRACE_O)/trace.json for ui.perfetto.dev; TRACE_APPEND=\"bootargs\""
+	@echo "  trace-kernel           only build that kernel (make test does)"
 	@echo "  libos                  build every libOS image (libos/*/)"
 	@echo "  install-deps           install the Debian packages Rivet needs"
 

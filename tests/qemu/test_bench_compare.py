@@ -145,7 +145,8 @@ def test_performance_doc_table_matches_the_targets_table(tmp_path):
 def test_bench_doc_check_catches_an_unregenerated_doc(tmp_path):
     doc = tmp_path / "performance.md"
     shutil.copy("docs/performance.md", str(doc))
-    doc.write_text(doc.read_text().replace("| ≤ 30 | yes |", "| ≤ 10 | yes |"))
+    doc.write_text(doc.read_text().replace("| ≤ 30 | yes |",
+                                           "| ≤ 10 | yes |"))
     r = run("bench-doc", "--check", str(doc))
     assert r.returncode == 1 and "make bench-doc" in r.stderr
 
