@@ -277,9 +277,10 @@ check-deps:
 clean:
 	$(Q)find $(O) -mindepth 1 -maxdepth 1 ! -name .config ! -name .config.old \
 		-exec rm -rf {} + 2>/dev/null || true
+	$(Q)rm -rf $(TRACE_O)
 
 distclean:
-	$(Q)rm -rf $(O)
+	$(Q)rm -rf $(O) $(TRACE_O)
 
 help:
 	@echo "Rivet $(RIVET_VERSION) — targets (output in O=$(O), V=1 for commands)"
