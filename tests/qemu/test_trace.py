@@ -130,7 +130,8 @@ def test_converter_refuses_a_log_without_a_trace(tmp_path):
 def test_converter_names_a_bad_line():
     with pytest.raises(t2p.TraceError, match="line 3: not a trace event"):
         t2p.parse("x\nrivet-trace: begin version 1 hart 0 timebase 10 "
-                  "events 1 lost 0\nsw 0 1 2\n")
+                  "events 1 lost 0\nsw 0 1 2\n"
+                  "rivet-trace: end time 1 instret 1\n")
 
 
 def test_converter_refuses_another_format_version():
@@ -140,7 +141,9 @@ def test_converter_refuses_another_format_version():
 
 
 def test_converter_keeps_a_dump_cut_short(tmp_path):
-    cut = CANNED[:CANNED.index("sw 3 1005")]
+    # Stopped in the middle of a line, with QEMU's own words after it.
+    cut = CANNED[:CANNED.index("sw 3 1005") + 6] + \
+        "\nqemu-system-riscv64: terminating on signal 15\n"
     log = tmp_path / "cut.log"
     log.write_text(cut)
     out = tmp_path / "t.json"
