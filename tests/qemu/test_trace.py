@@ -109,6 +109,10 @@ def test_converter_puts_calls_upcalls_and_notifications_on_domain_tracks():
         "irq 10", "interrupt event"]
     assert instants(doc, t2p.DOMAINS_PID, 2) == [
         "notified by alpha", "upcall: breakpoint", "exit"]
+    # An arrow from alpha's notify call to beta's next slice.
+    flows = [(e["ph"], e["tid"], e["id"], e["ts"])
+             for e in doc["traceEvents"] if e["ph"] in "sf"]
+    assert flows == [("s", 1, 1, 100.101), ("f", 2, 1, 100.101)]
     running = [e for e in doc["traceEvents"] if e["ph"] == "X" and
                e["pid"] == t2p.DOMAINS_PID and e["tid"] == 2]
     assert len(running) == 1 and running[0]["dur"] == 0.299
