@@ -310,6 +310,7 @@ include tests/fuzz/fuzz.mk
 include scripts/run.mk
 include scripts/test.mk
 include scripts/bench.mk
+include scripts/trace.mk
 
 # ----------------------------------------------------------------- misc ---
 
@@ -322,9 +323,10 @@ check-deps:
 clean:
 	$(Q)find $(O) -mindepth 1 -maxdepth 1 ! -name .config ! -name .config.old \
 		-exec rm -rf {} + 2>/dev/null || true
+	$(Q)rm -rf $(TRACE_O)
 
 distclean:
-	$(Q)rm -rf $(O)
+	$(Q)rm -rf $(O) $(TRACE_O)
 
 # One "target<TAB>what" line per entry ("<TAB>what" continues the entry
 # above; a line without a tab is a heading), laid out by awk with the
@@ -358,8 +360,13 @@ help:
 	printf '%s\t%s\n' test-unit 'host unit tests (cmocka)'; \
 	printf '%s\t%s\n' 'test-fuzz / fuzz' 'libFuzzer smoke run / longer bounded run'; \
 	printf '%s\t%s\n' test-qemu 'QEMU boot tests'; \
-	printf '%s\t%s\n' bench 'instruction counts under QEMU -icount (BENCH lines)'; \
-	printf '%s\t%s\n' bench-doc 'run bench and write the table into docs/performance.md'; \
+	printf '%s\t%s\n' bench 'instruction counts under QEMU -icount, beside targets and peers'; \
+	printf '%s\t%s\n' '' '(scripts/bench-targets.tsv); misses marked MISS'; \
+	printf '%s\t%s\n' bench-plot 'draw them beside the peers into $(O)/performance.svg'; \
+	printf '%s\t%s\n' bench-doc 'write the table into docs/performance.md, the picture beside it'; \
+	printf '%s\t%s\n' trace 'boot the demo on a CONFIG_TRACE=y kernel (O=$(TRACE_O)) and write'; \
+	printf '%s\t%s\n' '' '$(TRACE_O)/trace.json for ui.perfetto.dev; TRACE_APPEND="bootargs"'; \
+	printf '%s\t%s\n' trace-kernel 'only build that kernel (make test does)'; \
 	printf '%s\t%s\n' libos 'build every libOS image (libos/*/)'; \
 	printf '%s\t%s\n' install-deps 'install the Debian packages Rivet needs'; \
 	} | awk -F '\t' '{ line[NR] = $$0; if (NF > 1 && length($$1) > w) w = length($$1) } \

@@ -6,6 +6,7 @@
 #include "kernel/domain.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/trace.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
@@ -138,6 +139,7 @@ struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
 	}
 	b = src < IRQ_SOURCES_MAX ? &bindings[src] : 0;
 	d = b ? b->d : 0;
+	trace_irq(src, d);
 	if (!d) {
 		drop_unowned((uint32_t)src);
 		return 0;

@@ -18,6 +18,7 @@ obj-y += kernel/initramfs.o
 obj-y += kernel/lib/string.o
 obj-y += kernel/lib/strlcpy.o
 obj-$(CONFIG_TEST_HOOKS) += kernel/test_hooks.o
+obj-$(CONFIG_TRACE) += kernel/trace.o
 obj-$(CONFIG_UART_8250) += kernel/drivers/uart_8250.o
 obj-$(CONFIG_UART_SIFIVE) += kernel/drivers/uart_sifive.o
 obj-y += kernel/cpio.o

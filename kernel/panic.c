@@ -13,6 +13,7 @@
 #include "kernel/assert.h"
 #include "kernel/klog.h"
 #include "kernel/printk.h"
+#include "kernel/trace.h"
 
 /*
  * Tries SRST with the given reason; where the platform has no shutdown
@@ -35,6 +36,7 @@ static __attribute__((noreturn)) void machine_stop(unsigned long reason)
 
 void machine_power_off(void)
 {
+	trace_dump();
 	pr_info("rivet: powering off\n");
 	machine_stop(SBI_SRST_REASON_NONE);
 }
@@ -42,6 +44,7 @@ void machine_power_off(void)
 void machine_stop_failure(void)
 {
 	klog_emergency();
+	trace_dump(); /* the events that led here */
 	pr_emerg("rivet: stopping the machine after a fatal error\n");
 	machine_stop(SBI_SRST_REASON_FAILURE);
 }

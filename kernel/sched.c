@@ -12,6 +12,7 @@
 #include "kernel/domain.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/trace.h"
 #include <rivet/errno.h>
 
 void fpu_save(uint64_t *regs);
@@ -129,6 +130,7 @@ static inline __attribute__((always_inline)) void switch_to(struct domain *d,
 	struct hart_sched *h = this_hart();
 	struct domain *prev = h->current;
 
+	trace_switch(prev, d);
 	if (prev != d) {
 		/* Most domains never touch FP: test inline, switch out of line. */
 		if ((prev &&
@@ -318,7 +320,9 @@ static void idle(void)
 			when = timer_now() + timer_hz() / 100;
 		this_hart()->armed = when;
 		timer_set(when);
+		trace_idle(true, this_hart()->current);
 		wfi();
+		trace_idle(false, this_hart()->current);
 		idle_take_interrupts();
 		if (this_hart()->head || !domain_live_count())
 			return;
@@ -430,6 +434,7 @@ long sched_notify(struct domain *t, uint64_t bits)
 	 * line): it must stay off the run queue. */
 	if (!domain_live(t))
 		return E_NOENT;
+	trace_notify(t, this_hart()->current, bits);
 	t->info->pending |= bits;
 	if (t->state != DOMAIN_WAITING || !(t->info->pending & t->wait_mask))
 		return 0;
@@ -494,6 +499,7 @@ static void upcall_slice_end(struct domain *d)
 	u->t1 = d->ctx.x[REG_T1];
 	u->in_upcall = 1;
 	d->ctx.sepc = d->slice_entry;
+	trace_upcall(d, RIVET_UPCALL_SLICE_END);
 }
 
 static void preempt(struct domain *d)

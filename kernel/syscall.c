@@ -21,6 +21,7 @@
 #include "kernel/mem.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/trace.h"
 #include "kernel/uaccess.h"
 #include <rivet/errno.h>
 #include <rivet/syscall.h>
@@ -297,6 +298,7 @@ void syscall_dispatch(struct domain *d)
 	uint64_t nr = d->ctx.x[REG_A7], val = 0;
 	long rc;
 
+	trace_syscall(d, nr);
 	d->ctx.sepc += 4; /* resume after the ecall */
 	if (nr >= SYS_COUNT || !syscall_table[nr]) {
 		d->ctx.x[REG_A0] = (uint64_t)(long)E_NOSYS;

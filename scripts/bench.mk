@@ -1,11 +1,17 @@
 # make bench: boot the benchmark libOS under QEMU with a deterministic
-# instruction clock and print its "BENCH <name> <value> <unit>" lines.
-# make bench-doc also rewrites the table in docs/performance.md.
-.PHONY: bench bench-doc
+# instruction clock, keep its "BENCH <name> <value> <unit>" lines in
+# $(O)/bench.txt and print each figure beside its target and the peers'
+# figures (scripts/bench-targets.tsv), misses marked.
+# make bench-plot draws them into $(O)/performance.svg; make bench-doc
+# writes the table into docs/performance.md and copies the picture to
+# docs/performance.svg. The figures depend only on the build, so
+# $(O)/bench.txt is remade only when the kernel or the benchmark changes.
+.PHONY: bench bench-plot bench-doc
 
 BENCH_QEMU := $(QEMU) -M virt -smp 1 -m 256M -nographic -no-reboot \
 	-bios $(FW_JUMP) -icount shift=0,sleep=off -seed 1 -rtc clock=vm \
 	-kernel $(O)/rivet.elf -initrd $(O)/bench.cpio
+BENCH_TABLE := scripts/bench-targets.tsv scripts/benchtab.py
 
 $(O)/bench.cpio: libos/bench/rivet.conf $(O)/libos/bench.elf $(CONFCHECK)
 	$(Q)$(CONFCHECK) $(CONFCHECK_FLAGS) --images $(O)/libos libos/bench/rivet.conf
@@ -15,10 +21,22 @@ $(O)/bench.cpio: libos/bench/rivet.conf $(O)/libos/bench.elf $(CONFCHECK)
 	$(Q)cd $(O)/bench-initramfs && find etc libos | LC_ALL=C sort | \
 		cpio --quiet -o -H newc -R 0:0 > $(abspath $@)
 
-bench: check-deps $(O)/rivet.elf $(O)/bench.cpio
+$(O)/bench.txt: $(O)/rivet.elf $(O)/bench.cpio
+	@$(if $(Q),echo "  BENCH   $@")
 	$(Q)timeout 120 $(BENCH_QEMU) > $(O)/bench.log 2>&1 || { cat $(O)/bench.log; exit 1; }
-	$(Q)grep -o 'BENCH .*' $(O)/bench.log | tr -d '\r' | tee $(O)/bench.txt
-	$(Q)test -s $(O)/bench.txt || { echo "bench: no figures" >&2; cat $(O)/bench.log; exit 1; }
+	$(Q)grep -o 'BENCH .*' $(O)/bench.log | tr -d '\r' > $@.tmp
+	$(Q)test -s $@.tmp || { echo "bench: no figures" >&2; cat $(O)/bench.log; rm -f $@.tmp; exit 1; }
+	$(Q)mv $@.tmp $@
 
-bench-doc: bench
+bench: check-deps $(O)/bench.txt
+	$(Q)$(PYTHON) scripts/bench-compare $(O)/bench.txt
+
+$(O)/performance.svg: $(O)/bench.txt scripts/bench-plot $(BENCH_TABLE)
+	@$(if $(Q),echo "  PLOT    $@")
+	$(Q)$(PYTHON) scripts/bench-plot $(O)/bench.txt $@
+
+bench-plot: check-deps $(O)/performance.svg
+
+bench-doc: bench $(O)/performance.svg
 	$(Q)$(PYTHON) scripts/bench-doc $(O)/bench.txt docs/performance.md
+	$(Q)cp $(O)/performance.svg docs/performance.svg

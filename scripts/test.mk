@@ -1,7 +1,10 @@
 # `make test` runs every layer and ends with one line "N passed, N failed".
 .PHONY: test test-unit test-fuzz test-qemu fuzz
 
-test: check-deps all build-unit build-fuzz dtbs
+# tests/qemu/test_trace.py boots the traced kernel of make trace too.
+test test-qemu: export RIVET_TRACE_BUILD = $(abspath $(TRACE_O))
+
+test: check-deps all build-unit build-fuzz dtbs trace-kernel
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) unit fuzz qemu
 
 test-unit: build-unit dtbs
@@ -10,7 +13,7 @@ test-unit: build-unit dtbs
 test-fuzz: build-fuzz dtbs
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) fuzz
 
-test-qemu: all
+test-qemu: all trace-kernel
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) qemu
 
 # FUZZ_TIME bounds each target's run in seconds; FUZZ_RUNS, when set, stops

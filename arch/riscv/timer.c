@@ -10,6 +10,7 @@
 
 #include "arch/riscv/csr.h"
 #include "arch/riscv/sbi.h"
+#include "kernel/trace.h"
 
 extern volatile unsigned long trap_expect_illegal;
 
@@ -73,6 +74,7 @@ void timer_set(uint64_t when)
 void timer_interrupt(void)
 {
 	ticks++;
+	trace_tick();
 	timer_set(~0ULL); /* one-shot: clear the pending interrupt */
 }
 

@@ -17,6 +17,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
+#include "kernel/trace.h"
 
 volatile unsigned long trap_expect_illegal;
 
@@ -110,7 +111,36 @@ void trap_handler(struct trap_frame *tf)
 	kernel_fault(tf);
 }
 
-/* An exception the fast path did not reflect: the domain cannot go on. */
+/*
+ * The C twin of trap_entry.S's reflection of an exception to the domain's
+ * own handler: the same stores to the upcall area, the same count, t0/t1
+ * cleared as there. The assembly path reflects every exception it can
+ * unless it is compiled out (CONFIG_TRACE, whose hooks are in C); this
+ * one then does. Returns false when d cannot take the exception (no
+ * handler, or already in an upcall): the caller ends d.
+ */
+static bool reflect_exception(struct domain *d, unsigned long scause,
+			      unsigned long stval)
+{
+	struct rivet_upcall *u = d->upcall;
+
+	if (!d->ctx.exc_entry || u->in_upcall)
+		return false;
+	u->cause = scause;
+	u->epc = d->ctx.sepc;
+	u->tval = stval;
+	u->t0 = d->ctx.x[REG_T0];
+	u->t1 = d->ctx.x[REG_T1];
+	u->in_upcall = 1;
+	d->ctx.faults++;
+	d->ctx.sepc = d->ctx.exc_entry;
+	d->ctx.x[REG_T0] = 0;
+	d->ctx.x[REG_T1] = 0;
+	trace_upcall(d, scause);
+	return true;
+}
+
+/* An exception that cannot be reflected: the domain cannot go on. */
 static void user_fault(struct domain *d, unsigned long scause,
 		       unsigned long stval)
 {
@@ -147,7 +177,7 @@ struct uctx *user_trap(struct uctx *u)
 				d->name);
 	} else if (code == EXC_ECALL_U) {
 		syscall_dispatch(d);
-	} else {
+	} else if (!reflect_exception(d, scause, stval)) {
 		user_fault(d, scause, stval);
 	}
 	/* Whoever runs now; the scheduler powers off if nobody is left. */

@@ -134,6 +134,12 @@ trap_entry:
 from_user:
 	sd	t0, UC_REG(5)(sp)
 	sd	t1, UC_REG(6)(sp)
+#ifdef CONFIG_TRACE
+	/* A traced kernel takes every trap through C, where the trace hooks
+	 * are: the null call, the directed yield and the reflection below
+	 * each have their twin there (docs/trace.md). */
+	j	user_slow
+#endif
 	csrr	t0, scause
 	addi	t1, t0, -EXC_ECALL_U
 	beqz	t1, user_ecall			/* system calls first */
