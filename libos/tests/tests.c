@@ -1265,6 +1265,7 @@ static const struct role core_roles[] = {
 /* Every file's role table; a new test file adds its table here. */
 static const struct role *const role_tables[] = {
 	core_roles,
+	grants_roles,
 };
 
 int main(void)

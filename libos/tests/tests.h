@@ -33,4 +33,6 @@ struct role {
 	void (*run)(void);
 };
 
+extern const struct role grants_roles[]; /* grants.c */
+
 #endif
