@@ -115,7 +115,7 @@ static const char *size_text(char *buf, size_t n, uint64_t bytes)
  */
 static bool reservation_fits(const struct bootconf_domain *c)
 {
-	static char held[320];
+	static char held[240]; /* the whole line must fit printk's 512 */
 	char a[24], b[24];
 	size_t n = 0;
 	unsigned i;
@@ -132,6 +132,8 @@ static bool reservation_fits(const struct bootconf_domain *c)
 				size_text(a, sizeof(a),
 					  d->quota_frames * PAGE_SIZE));
 	}
+	if (n >= sizeof(held))
+		strlcpy(held + sizeof(held) - 4, "...", 4);
 	pr_err("launch: %s:%u: domain %s refused: memory = %s does not fit "
 	       "in the %s of free RAM left unreserved (reserved: %s); "
 	       "expected the memory of all domains to fit in free RAM, or "
