@@ -35,15 +35,20 @@ enum key {
 	K_GRACE,
 	K_DEVICE,
 	K_PEER,
+	K_OVERCOMMIT,
+	K_ACCEPT,
 	K_DOMAIN_END, /* keys below this belong to [domain] */
 	K_SIZE = K_DOMAIN_END,
 	K_COUNT,
 };
 
 static const char *const key_names[K_COUNT] = {
-	[K_IMAGE] = "image",   [K_MEMORY] = "memory",	[K_SLICE] = "slice",
-	[K_SLOTS] = "slots",   [K_STRIKES] = "strikes", [K_GRACE] = "grace",
-	[K_DEVICE] = "device", [K_PEER] = "peer",	[K_SIZE] = "size",
+	[K_IMAGE] = "image",	 [K_MEMORY] = "memory",
+	[K_SLICE] = "slice",	 [K_SLOTS] = "slots",
+	[K_STRIKES] = "strikes", [K_GRACE] = "grace",
+	[K_DEVICE] = "device",	 [K_PEER] = "peer",
+	[K_SIZE] = "size",	 [K_OVERCOMMIT] = "overcommit",
+	[K_ACCEPT] = "accept",
 };
 
 /* Used when the caller passes no defaults (host tests): the example values
@@ -303,6 +308,69 @@ static const char *parse_device(const char *s, size_t n, char *dst)
 	return NULL;
 }
 
+/* Splits the first blank-separated word off (*s, *n) into (w, wn). */
+static void next_word(const char **s, size_t *n, const char **w, size_t *wn)
+{
+	trim(s, n);
+	*w = *s;
+	*wn = 0;
+	while (*wn < *n && !is_space((*w)[*wn]))
+		(*wn)++;
+	*s += *wn;
+	*n -= *wn;
+}
+
+/* "NODE [dma] [machine]": the device, then what it is trusted with. */
+static const char *parse_device_line(const char *s, size_t n, char *dst,
+				     uint8_t *trust)
+{
+	const char *w, *expect;
+	size_t wn;
+	uint8_t bit;
+
+	next_word(&s, &n, &w, &wn);
+	expect = parse_device(w, wn, dst);
+	if (expect)
+		return expect;
+	*trust = 0;
+	for (next_word(&s, &n, &w, &wn); wn; next_word(&s, &n, &w, &wn)) {
+		bit = span_is(w, wn, "dma")	  ? BOOTCONF_TRUST_DMA
+		      : span_is(w, wn, "machine") ? BOOTCONF_TRUST_MACHINE
+						  : 0;
+		if (!bit || (*trust & bit))
+			return "a device, optionally followed by dma and "
+			       "machine, each once";
+		*trust |= bit;
+	}
+	return NULL;
+}
+
+/* "NAME N": NAME may hold up to N grants in the current domain's space. */
+static const char *parse_accept(struct parser *ps, const char *s, size_t n)
+{
+	struct bootconf_domain *d = ps->dom;
+	const char *w, *num;
+	size_t wn, nn;
+	unsigned i;
+
+	next_word(&s, &n, &w, &wn);
+	next_word(&s, &n, &num, &nn);
+	trim(&s, &n);
+	if (!valid_name(w, wn) || !nn || n)
+		return "a domain name and a number of slots";
+	if (span_is(w, wn, d->name))
+		return "another domain's name (its own grants need no "
+		       "budget)";
+	for (i = 0; i < d->naccepts; i++)
+		if (span_is(w, wn, d->accept_from[i]))
+			return "each domain named once";
+	if (parse_uint(num, nn, 1, 65536, "x", &d->accept_n[d->naccepts]))
+		return "a domain name and a number of slots from 1 to 65536";
+	memcpy(d->accept_from[d->naccepts], w, wn);
+	d->accept_from[d->naccepts++][wn] = '\0';
+	return NULL;
+}
+
 /* Stores one domain key's value; reports a bad value against the domain. */
 static void set_domain_key(struct parser *ps, enum key k, const char *v,
 			   size_t n)
@@ -316,6 +384,7 @@ static void set_domain_key(struct parser *ps, enum key k, const char *v,
 		break;
 	case K_MEMORY:
 		expect = parse_size(v, n, &d->memory);
+		d->memory_line = ps->line;
 		break;
 	case K_SLICE:
 		expect = parse_time(v, n, &d->slice_us);
@@ -341,9 +410,28 @@ static void set_domain_key(struct parser *ps, enum key k, const char *v,
 			       d->name, BOOTCONF_MAX_DEVICES);
 			return;
 		}
-		expect = parse_device(v, n, d->devices[d->ndevices]);
+		expect = parse_device_line(v, n, d->devices[d->ndevices],
+					   &d->device_trust[d->ndevices]);
 		if (!expect)
-			d->ndevices++;
+			d->device_line[d->ndevices++] = ps->line;
+		break;
+	case K_OVERCOMMIT:
+		if (span_is(v, n, "yes"))
+			d->overcommit = true;
+		else if (span_is(v, n, "no"))
+			d->overcommit = false;
+		else
+			expect = "yes or no";
+		break;
+	case K_ACCEPT:
+		if (d->naccepts == BOOTCONF_MAX_ACCEPTS) {
+			report(ps, E_TOOBIG, ps->line, d,
+			       "too many accept lines in [domain %s]; "
+			       "expected at most %u",
+			       d->name, BOOTCONF_MAX_ACCEPTS);
+			return;
+		}
+		expect = parse_accept(ps, v, n);
 		break;
 	case K_PEER:
 		if (d->npeers == BOOTCONF_MAX_PEERS) {
@@ -423,7 +511,7 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 			report(ps, E_FORMAT, ps->line, d,
 			       "unknown key '%.*s%s' in [domain %s]; expected "
 			       "one of image, memory, slice, slots, strikes, "
-			       "grace, device, peer",
+			       "grace, overcommit, device, peer, accept",
 			       shown(klen), key, more(klen), d->name);
 		else
 			report(ps, E_FORMAT, ps->line, NULL,
@@ -432,7 +520,7 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 			       shown(klen), key, more(klen), ch->a, ch->b);
 		return;
 	}
-	if (k != K_DEVICE && k != K_PEER && ps->key_line[k]) {
+	if (k != K_DEVICE && k != K_PEER && k != K_ACCEPT && ps->key_line[k]) {
 		if (d)
 			report(ps, E_EXIST, ps->line, d,
 			       "'%s' given twice in [domain %s] (first at line "
@@ -459,6 +547,22 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 		       more(vlen), expect);
 }
 
+/* The grants a domain accepts must leave it slots of its own. */
+static void check_accept_total(struct parser *ps)
+{
+	struct bootconf_domain *d = ps->dom;
+	uint64_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < d->naccepts; i++)
+		sum += d->accept_n[i];
+	if (d->naccepts && sum >= d->slots)
+		report(ps, E_RANGE, ps->key_line[K_ACCEPT], d,
+		       "[domain %s] accepts %llu grants but has %u slots; "
+		       "expected fewer than slots",
+		       d->name, (unsigned long long)sum, d->slots);
+}
+
 /* Closes the current section, reporting required keys it left out. */
 static void end_section(struct parser *ps)
 {
@@ -476,6 +580,7 @@ static void end_section(struct parser *ps)
 			       "[domain %s] has no memory; expected memory = "
 			       "SIZE",
 			       d->name);
+		check_accept_total(ps);
 	} else if (ps->sec == SEC_CHANNEL && !ps->key_line[K_SIZE]) {
 		report(ps, E_NOENT, ps->section_line, NULL,
 		       "[channel %s %s] has no size; expected size = SIZE",
@@ -723,6 +828,31 @@ static void check_peers(struct parser *ps)
 	}
 }
 
+/* Refuses a domain that accepts grants from no [domain] in the file. */
+static void check_accepts(struct parser *ps)
+{
+	struct bootconf *c = ps->c;
+	unsigned i, j, k;
+
+	for (i = 0; i < c->ndomains; i++) {
+		struct bootconf_domain *d = &c->domains[i];
+
+		for (k = 0; k < d->naccepts; k++) {
+			for (j = 0; j < c->ndomains; j++)
+				if (strcmp(c->domains[j].name,
+					   d->accept_from[k]) == 0)
+					break;
+			if (j == c->ndomains)
+				report(ps, E_NOENT, d->line, d,
+				       "[domain %s] accepts grants from "
+				       "unknown domain '%s'; expected a "
+				       "[domain %s] section",
+				       d->name, d->accept_from[k],
+				       d->accept_from[k]);
+		}
+	}
+}
+
 int bootconf_parse(struct bootconf *c, const char *file, const char *text,
 		   size_t len, const struct bootconf_defaults *defaults)
 {
@@ -756,5 +886,6 @@ int bootconf_parse(struct bootconf *c, const char *file, const char *text,
 	end_section(&ps);
 	check_channels(&ps);
 	check_peers(&ps);
+	check_accepts(&ps);
 	return ps.rc;
 }

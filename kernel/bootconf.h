@@ -11,10 +11,16 @@
  *   strikes = 3              slice overruns tolerated before the kill; default 3
  *   grace   = 100us          time to yield after the slice-end upcall; default
  *                            1ms (the caller's struct bootconf_defaults)
- *   device  = serial0        device-tree alias or path; may repeat
+ *   overcommit = no          yes: memory is a limit, not a reservation
+ *   device  = serial0 [dma] [machine]
+ *                            device-tree alias or path; may repeat. dma and
+ *                            machine accept what the device can do beyond
+ *                            its registers (docs/devices.md)
  *   peer    = NAME [control] a domain capability for NAME: grant into it
  *                            and, with "control", ask it to return frames
  *                            (the abort protocol); may repeat
+ *   accept  = NAME N         NAME may grant up to N capabilities into this
+ *                            domain (held at once); may repeat
  *
  *   [channel A B]            a channel between domains A and B
  *   size    = 4K             required: shared region size (4K multiple)
@@ -36,6 +42,7 @@
 #define BOOTCONF_MAX_CHANNELS 16
 #define BOOTCONF_MAX_DEVICES  4	 /* per domain */
 #define BOOTCONF_MAX_PEERS    8	 /* per domain */
+#define BOOTCONF_MAX_ACCEPTS  8	 /* per domain */
 #define BOOTCONF_MAX_ERRORS   16 /* further errors are counted, not kept */
 #define BOOTCONF_NAME_LEN     32 /* domain names: [a-z0-9_-], 1..31 chars */
 #define BOOTCONF_PATH_LEN     96
@@ -43,22 +50,34 @@
 
 struct bootconf_error {
 	unsigned line; /* 1-based; 0 for whole-file errors */
-	char msg[160]; /* "file:line: what is wrong; expected what" */
+	char msg[192]; /* "file:line: what is wrong; expected what" */
 };
+
+/* What a device line accepts beyond the registers: "dma", "machine". */
+#define BOOTCONF_TRUST_DMA     0x1u /* may master the bus: any memory */
+#define BOOTCONF_TRUST_MACHINE 0x2u /* controls the machine: power, reset */
 
 struct bootconf_domain {
 	char name[BOOTCONF_NAME_LEN];
 	char image[BOOTCONF_PATH_LEN];
-	uint64_t memory; /* bytes */
+	uint64_t memory;      /* bytes */
+	unsigned memory_line; /* where memory = was set */
+	bool overcommit;      /* memory is a limit only, not reserved */
 	uint32_t slice_us;
 	uint32_t slots;
 	uint32_t strikes;
 	uint32_t grace_us;
 	char devices[BOOTCONF_MAX_DEVICES][BOOTCONF_PATH_LEN];
+	uint8_t device_trust[BOOTCONF_MAX_DEVICES]; /* BOOTCONF_TRUST_* */
+	unsigned device_line[BOOTCONF_MAX_DEVICES];
 	unsigned ndevices;
 	char peers[BOOTCONF_MAX_PEERS][BOOTCONF_NAME_LEN];
 	bool peer_control[BOOTCONF_MAX_PEERS]; /* "peer = NAME control" */
 	unsigned npeers;
+	/* "accept = NAME N": NAME may hold N grants in this domain's space. */
+	char accept_from[BOOTCONF_MAX_ACCEPTS][BOOTCONF_NAME_LEN];
+	uint32_t accept_n[BOOTCONF_MAX_ACCEPTS];
+	unsigned naccepts;
 	unsigned line;		     /* of the section header */
 	bool valid;		     /* false: refused, see error */
 	struct bootconf_error error; /* the first error of this domain */

@@ -35,11 +35,14 @@ static bool registered(const struct cap_system *sys, const struct cspace *cs)
 	       sys->spaces[cs->id] == cs;
 }
 
-/* Makes slot of cs empty and pushes it on the free list. */
+/* Makes slot of cs empty and pushes it on the free list; a grant gives
+ * its granter's budget back. */
 static void free_slot(struct cspace *cs, uint32_t slot)
 {
 	struct cap *c = &cs->slots[slot];
 
+	if (c->granter)
+		cs->granted[c->granter - 1]--;
 	memset(c, 0, sizeof(*c));
 	c->parent = CAP_REF_NONE;
 	c->first_child = CAP_REF_NONE;
@@ -104,8 +107,16 @@ int cspace_init(struct cap_system *sys, struct cspace *cs, unsigned id,
 	cs->free_head = 0;
 	cs->id = (uint16_t)id;
 	cs->live = true;
+	memset(cs->accept, 0, sizeof(cs->accept));
+	memset(cs->granted, 0, sizeof(cs->granted));
 	sys->spaces[id] = cs;
 	return 0;
+}
+
+void cspace_accept(struct cspace *cs, unsigned from, uint32_t n)
+{
+	if (from < CAP_MAX_SPACES && from != cs->id)
+		cs->accept[from] = n;
 }
 
 struct cap *cap_deref(const struct cap_system *sys, cap_ref_t ref)
@@ -160,6 +171,11 @@ int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 		return rc;
 	if (dst != src && !(p->rights & CAP_GRANT))
 		return E_PERM;
+	/* The receiver's consent: a budget it gave src, with room left. */
+	if (dst != src && !dst->accept[src->id])
+		return E_PERM;
+	if (dst != src && dst->granted[src->id] >= dst->accept[src->id])
+		return E_NOMEM;
 	if (dst->free_head == CAP_REF_NONE)
 		return E_NOMEM;
 
@@ -174,6 +190,10 @@ int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	c->object = p->object;
 	c->size = p->size;
 	c->badge = badge ? badge : p->badge;
+	if (dst != src) {
+		c->granter = (uint16_t)(src->id + 1);
+		dst->granted[src->id]++;
+	}
 	c->parent = pref;
 	c->next_sibling = p->first_child;
 	if (p->first_child != CAP_REF_NONE)
@@ -317,4 +337,8 @@ void cspace_destroy(struct cap_system *sys, struct cspace *cs, cap_delete_fn fn,
 	}
 	sys->spaces[cs->id] = NULL;
 	cs->live = false;
+	/* A later space with this id starts with no budget anywhere. */
+	for (i = 0; i < CAP_MAX_SPACES; i++)
+		if (sys->spaces[i])
+			sys->spaces[i]->accept[cs->id] = 0;
 }

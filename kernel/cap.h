@@ -64,7 +64,10 @@ struct cap {
 	uint8_t type;	/* enum cap_type */
 	uint8_t rights; /* CAP_R | CAP_W | CAP_X | CAP_GRANT */
 	uint16_t flags; /* free for the kernel's use */
-	uint32_t pad;
+	/* Space id + 1 of the domain that granted this copy into this space,
+	 * whose budget here it uses (cspace_accept); 0: not a grant. */
+	uint16_t granter;
+	uint16_t pad;
 	uint64_t object;
 	uint64_t size;
 	uint64_t badge;
@@ -80,6 +83,11 @@ struct cspace {
 	uint32_t free_head; /* slot index, or CAP_REF_NONE */
 	uint16_t id;
 	bool live;
+	/* Receive budgets: space i may hold at most accept[i] grants here at
+	 * once; granted[i] counts those it holds now. Set by the holder's
+	 * configuration (cspace_accept), never by the granter. */
+	uint32_t accept[CAP_MAX_SPACES];
+	uint32_t granted[CAP_MAX_SPACES];
 };
 
 /* All spaces, indexed by id: the derivation tree reaches across them. */
@@ -103,6 +111,13 @@ void cap_system_init(struct cap_system *sys);
  */
 int cspace_init(struct cap_system *sys, struct cspace *cs, unsigned id,
 		struct cap *slots, uint32_t nslots);
+
+/*
+ * Lets space from hold up to n capabilities in cs at once through grants
+ * (cap_derive from another space): its budget there. Without one (n = 0,
+ * the default) cs refuses every grant from it. Grants already held stay.
+ */
+void cspace_accept(struct cspace *cs, unsigned from, uint32_t n);
 
 /*
  * Revokes and deletes every capability in the space (the holder is gone),
@@ -149,10 +164,12 @@ int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
 
 /*
  * Copies the capability at src into a free slot of dst as its child, with
- * rights & mask and the given badge (0 keeps the parent's). Needs
- * CAP_GRANT on src when dst is another space. Returns 0 with *slot, or
- * the lookup errors, E_PERM, E_NOMEM (dst full). The copy's flags and user
- * start at 0.
+ * rights & mask and the given badge (0 keeps the parent's). Into another
+ * space it needs CAP_GRANT on src and room in the budget dst gave src
+ * (cspace_accept), and the copy counts against that budget until it is
+ * deleted. Returns 0 with *slot, or the lookup errors, E_PERM (no grant
+ * right, or dst accepts no grant from src), E_NOMEM (dst full, or src's
+ * budget there used up). The copy's flags and user start at 0.
  */
 int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	       struct cspace *dst, unsigned mask, uint64_t badge,

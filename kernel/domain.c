@@ -25,6 +25,7 @@
 #include "kernel/sched.h"
 #include "kernel/mem.h"
 #include "kernel/printk.h"
+#include "kernel/quota.h"
 #include "kernel/vsnprintf.h"
 #include <rivet/errno.h>
 
@@ -36,15 +37,15 @@ extern char boot_stack_top[];
 
 int domain_frame_alloc(struct domain *d, uint64_t *pa)
 {
-	int rc;
+	int rc = quota_check(d, 1);
 
-	if (d->used_frames >= d->quota_frames)
-		return E_NOMEM;
+	if (rc)
+		return rc;
 	rc = frame_alloc(mem_frames(), d->id, pa);
 	if (rc)
 		return rc;
 	memset(phys_to_virt(*pa), 0, PAGE_SIZE);
-	d->used_frames++;
+	quota_charge(d, 1);
 	return 0;
 }
 
@@ -57,7 +58,7 @@ void domain_frame_free(struct domain *d, uint64_t pa)
 	    ft->frames[(pa - ft->base) >> FRAME_SHIFT].owner != d->id)
 		return;
 	frame_free(ft, pa);
-	d->used_frames--;
+	quota_uncharge(d, 1);
 }
 
 /* Allocates, fills and maps one page of segment s at va. */
@@ -135,17 +136,26 @@ static int map_fresh(struct domain *d, uint64_t va, uint64_t perm, void **kva)
 struct rivet_registry *domain_registry;
 static uint64_t registry_pa;
 
-static int map_registry(struct domain *d)
+int domain_registry_init(void)
 {
 	int rc;
 
-	if (!domain_registry) {
-		rc = frame_alloc(mem_frames(), 0, &registry_pa);
-		if (rc)
-			return rc;
-		domain_registry = phys_to_virt(registry_pa);
-		memset(domain_registry, 0, PAGE_SIZE);
-	}
+	if (domain_registry)
+		return 0;
+	rc = frame_alloc(mem_frames(), 0, &registry_pa);
+	if (rc)
+		return rc;
+	domain_registry = phys_to_virt(registry_pa);
+	memset(domain_registry, 0, PAGE_SIZE);
+	return 0;
+}
+
+static int map_registry(struct domain *d)
+{
+	int rc = domain_registry_init();
+
+	if (rc)
+		return rc;
 	d->registry_state = &domain_registry->domains[d->id - 1].state;
 	return uvm_map(d, RIVET_REGISTRY_VA, registry_pa, PTE_R);
 }
@@ -228,13 +238,14 @@ static int make_cspace(struct domain *d, uint32_t nslots)
 	if (!ndomains && !domain_caps.spaces[0])
 		cap_system_init(&domain_caps);
 	d->slots_pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
-	if (d->slots_pages > d->quota_frames - d->used_frames)
-		return E_NOMEM;
+	rc = quota_check(d, d->slots_pages);
+	if (rc)
+		return rc;
 	rc = frame_alloc_run(mem_frames(), (uint32_t)d->slots_pages, 1, d->id,
 			     &d->slots_pa);
 	if (rc)
 		return rc;
-	d->used_frames += d->slots_pages;
+	quota_charge(d, d->slots_pages);
 	for (i = 0; i < d->slots_pages; i++)
 		memset(phys_to_virt(d->slots_pa + i * PAGE_SIZE), 0, PAGE_SIZE);
 	rc = cspace_init(&domain_caps, &d->cs, d->id, phys_to_virt(d->slots_pa),
@@ -308,15 +319,13 @@ void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
 	sched_notify(d, RIVET_EVENT_REVOKED);
 }
 
-/* Clears slot d and sets what the configuration says, with quota frames. */
-static void domain_init(struct domain *d, const struct bootconf_domain *conf,
-			uint64_t quota)
+/* Clears slot d and sets what the configuration says; no quota yet. */
+static void domain_init(struct domain *d, const struct bootconf_domain *conf)
 {
 	memset(d, 0, sizeof(*d));
 	d->id = ndomains + 1;
 	d->asid = (uint16_t)d->id;
 	strlcpy(d->name, conf->name, sizeof(d->name));
-	d->quota_frames = quota;
 	d->slice_ticks = (uint64_t)conf->slice_us * timer_hz() / 1000000;
 	d->grace_ticks = (uint64_t)conf->grace_us * timer_hz() / 1000000;
 	d->max_strikes = conf->strikes;
@@ -367,7 +376,9 @@ static const char *out_of_memory(struct domain *d,
 	uint64_t quota_kib = conf->memory >> 10, need, slots;
 	int rc;
 
-	domain_init(d, conf, ~0ULL);
+	/* No reservation: the count takes only frames nobody was promised. */
+	domain_init(d, conf);
+	quota_reserve(d, ~0ULL, true);
 	rc = domain_build(d, conf, img, elf);
 	if (rc && rc != E_NOMEM)
 		return "its address space could not be built";
@@ -422,9 +433,15 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 		return 0;
 	}
 	d = &domains[ndomains];
-	domain_init(d, conf, conf->memory / PAGE_SIZE);
+	domain_init(d, conf);
+	if (quota_reserve(d, conf->memory / PAGE_SIZE, conf->overcommit)) {
+		*err = "its memory quota does not fit in the free RAM not "
+		       "reserved by other domains";
+		return 0;
+	}
 	rc = domain_build(d, conf, img, elf);
 	if (rc) {
+		quota_release(d); /* before out_of_memory() reuses d */
 		*err = rc == E_NOMEM ? out_of_memory(d, conf, img, elf)
 				     : "its address space could not be built";
 		return 0;
@@ -471,6 +488,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 	unmap_registry(d);
 	uvm_destroy(d);
 	uvm_flush_asid(d->asid);
+	quota_release(d);
 	d->info = 0;
 	d->upcall = 0;
 	if (d->used_frames)

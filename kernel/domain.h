@@ -40,6 +40,7 @@ struct domain {
 	uint64_t root_pa;
 	uint64_t satp; /* root_pa and asid as satp takes them: sched_add() */
 	uint64_t quota_frames, used_frames;
+	bool reserved; /* quota_frames set aside for it (kernel/quota.c) */
 	struct rivet_info *info;     /* kernel view of the info page */
 	struct rivet_upcall *upcall; /* kernel view of the upcall area */
 
@@ -130,6 +131,10 @@ void domain_grant_peers(struct domain *d, const struct bootconf_domain *conf);
 /* Tells d that a capability in slot was taken away from it. */
 void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
 			 uint64_t object);
+
+/* The registry page, made before the first domain (and before any
+ * memory is reserved for domains). 0 or E_NOMEM. */
+int domain_registry_init(void);
 
 /* Writes every domain's name, id and state into the registry page. */
 void domain_registry_update(void);

@@ -13,6 +13,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mem.h"
 #include "kernel/printk.h"
+#include "kernel/quota.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
@@ -43,8 +44,9 @@ int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 	if (!npages || npages > (1u << 18) || !align || (align & (align - 1)) ||
 	    align > (1u << 18))
 		return E_INVAL;
-	if (npages > d->quota_frames - d->used_frames)
-		return E_NOMEM;
+	rc = quota_check(d, npages);
+	if (rc)
+		return rc;
 	if (d->cs.used == d->cs.nslots)
 		return E_NOMEM;
 	if (paddr == RIVET_FRAME_ANY) {
@@ -75,7 +77,7 @@ int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 	/* Frames come to the domain zeroed: no data leaks between owners. */
 	for (i = 0; i < npages; i++)
 		memset(phys_to_virt(pa + i * PAGE_SIZE), 0, PAGE_SIZE);
-	d->used_frames += npages;
+	quota_charge(d, npages);
 	rc = cap_create(&d->cs, CAP_FRAME, CAP_ALL, pa, npages, slot);
 	if (rc) { /* cannot happen: room was checked */
 		for (i = 0; i < npages; i++)

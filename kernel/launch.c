@@ -15,7 +15,9 @@
 #include "kernel/elf.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
+#include "kernel/quota.h"
 #include "kernel/sched.h"
+#include "kernel/vsnprintf.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
@@ -23,6 +25,7 @@
 #define CONF_PATH_MAX 63		/* characters */
 
 static struct bootconf conf; /* large: keep it off the stack */
+static char conf_file[64];   /* its path, for messages */
 
 static const struct bootconf_defaults defaults = {
 	.slice_us = CONFIG_SLICE_DEFAULT_US,
@@ -79,6 +82,7 @@ static int read_config(const struct initramfs *fs, const struct machine *m)
 		       err.offset, err.what ? err.what : "?");
 		return rc;
 	}
+	strlcpy(conf_file, path, sizeof(conf_file));
 	bootconf_parse(&conf, path, (const char *)e.data, e.size, &defaults);
 	for (i = 0; i < conf.nerrors; i++)
 		pr_err("config: %s\n", conf.errors[i].msg);
@@ -90,6 +94,55 @@ static int read_config(const struct initramfs *fs, const struct machine *m)
 		return E_FORMAT;
 	}
 	return 0;
+}
+
+/* bytes as a configuration size: 1G, 4M or 344K (exact). */
+static const char *size_text(char *buf, size_t n, uint64_t bytes)
+{
+	if (bytes && !(bytes & ((1ULL << 30) - 1)))
+		ksnprintf(buf, n, "%lluG", (unsigned long long)(bytes >> 30));
+	else if (bytes && !(bytes & ((1ULL << 20) - 1)))
+		ksnprintf(buf, n, "%lluM", (unsigned long long)(bytes >> 20));
+	else
+		ksnprintf(buf, n, "%lluK", (unsigned long long)(bytes >> 10));
+	return buf;
+}
+
+/*
+ * Does c's memory fit in the free RAM no started domain has reserved?
+ * True for an overcommitted domain (nothing to reserve). Else says which
+ * domains hold what, so the configuration can be fixed, and is false.
+ */
+static bool reservation_fits(const struct bootconf_domain *c)
+{
+	static char held[240]; /* the whole line must fit printk's 512 */
+	char a[24], b[24];
+	size_t n = 0;
+	unsigned i;
+
+	if (c->overcommit || c->memory / PAGE_SIZE <= quota_unreserved())
+		return true;
+	for (i = 0; i < ndomains && n < sizeof(held); i++) {
+		const struct domain *d = domain_at(i);
+
+		if (d->reserved)
+			n += (size_t)ksnprintf(
+				held + n, sizeof(held) - n, "%s%s %s",
+				n ? ", " : "", d->name,
+				size_text(a, sizeof(a),
+					  d->quota_frames * PAGE_SIZE));
+	}
+	if (n >= sizeof(held))
+		strlcpy(held + sizeof(held) - 4, "...", 4);
+	pr_err("launch: %s:%u: domain %s refused: memory = %s does not fit "
+	       "in the %s of free RAM left unreserved (reserved: %s); "
+	       "expected the memory of all domains to fit in free RAM, or "
+	       "overcommit = yes in [domain %s]\n",
+	       conf_file, c->memory_line, c->name,
+	       size_text(a, sizeof(a), c->memory),
+	       size_text(b, sizeof(b), quota_unreserved() * PAGE_SIZE),
+	       n ? held : "none", c->name);
+	return false;
 }
 
 /* Loads one configured domain; false (after logging why) if refused. */
@@ -110,6 +163,8 @@ static bool launch_one(const struct initramfs *fs,
 		       c->name, c->error.line);
 		return false;
 	}
+	if (!reservation_fits(c))
+		return false;
 	rc = cpio_find(fs->data, fs->size, c->image, &e, &cerr);
 	if (rc) {
 		pr_err("launch: domain %s refused: image %s %s\n", c->name,
@@ -133,13 +188,46 @@ static bool launch_one(const struct initramfs *fs,
 		pr_err("launch: domain %s refused: %s\n", c->name, why);
 		return false;
 	}
-	pr_info("launch: domain %s (id %u): %s, %llu KiB quota, %llu KiB "
+	pr_info("launch: domain %s (id %u): %s, %llu KiB quota%s, %llu KiB "
 		"used, slice %u us, entry 0x%llx\n",
 		d->name, d->id, c->image, (unsigned long long)(c->memory >> 10),
+		d->reserved ? "" : " (overcommitted: a limit, not reserved)",
 		(unsigned long long)(d->used_frames * PAGE_SIZE >> 10),
 		c->slice_us, (unsigned long long)img.entry);
 	sched_add(d);
 	return true;
+}
+
+_Static_assert(DEVICE_RISK_DMA == BOOTCONF_TRUST_DMA &&
+		       DEVICE_RISK_MACHINE == BOOTCONF_TRUST_MACHINE,
+	       "a device line's words name the risks they accept");
+
+/*
+ * A device that can do DMA or control the machine is granted only if its
+ * `device =` line names each risk. False, after saying what the line
+ * must say, if it does not.
+ */
+static bool device_trusted(const struct domain *d,
+			   const struct bootconf_domain *c, unsigned i,
+			   const struct device_desc *dev)
+{
+	unsigned missing = dev->risk & ~c->device_trust[i];
+
+	if (!missing)
+		return true;
+	pr_err("launch: %s:%u: domain %s: device %s (%s) refused: %s; "
+	       "expected device = %s%s%s to grant it\n",
+	       conf_file, c->device_line[i], d->name, c->devices[i],
+	       dev->compat[0] ? dev->compat : "no compatible",
+	       dev->risk == (DEVICE_RISK_DMA | DEVICE_RISK_MACHINE)
+		       ? "the kernel does not know it, so it may do DMA to "
+			 "any memory and control the machine"
+	       : missing & DEVICE_RISK_DMA
+		       ? "it can do DMA to any memory"
+		       : "it controls the machine (power, reset)",
+	       c->devices[i], dev->risk & DEVICE_RISK_DMA ? " dma" : "",
+	       dev->risk & DEVICE_RISK_MACHINE ? " machine" : "");
+	return false;
 }
 
 /* Does [base, base+size) touch RAM? Device capabilities must not. */
@@ -193,6 +281,8 @@ static void grant_devices(struct domain *d, const struct bootconf_domain *c,
 					   : "has no registers");
 			continue;
 		}
+		if (!device_trusted(d, c, i, &dev))
+			continue;
 		base = dev.regs[0].base & ~(PAGE_SIZE - 1);
 		pages = (dev.regs[0].base + dev.regs[0].size - base +
 			 PAGE_SIZE - 1) /
@@ -243,6 +333,24 @@ no_slots:
 	       d->name);
 }
 
+/*
+ * The configuration's `accept =` lines: how many capabilities each named
+ * domain may grant into d's space at once (cspace_accept). Grants from a
+ * domain d does not name are refused: no peer can fill d's slots.
+ */
+static void accept_grants(struct domain *d, const struct bootconf_domain *c)
+{
+	unsigned i;
+
+	for (i = 0; i < c->naccepts; i++) {
+		struct domain *g = domain_by_name(c->accept_from[i],
+						  strlen(c->accept_from[i]));
+
+		if (domain_live(g))
+			cspace_accept(&d->cs, g->id, c->accept_n[i]);
+	}
+}
+
 unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 			const void *blob)
 {
@@ -250,6 +358,14 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 
 	if (!fs->data || read_config(fs, m))
 		return 0;
+	/* The one kernel page domains share, before memory is reserved. */
+	if (domain_registry_init()) {
+		pr_err("launch: no frame for the registry page; nothing to "
+		       "run\n");
+		return 0;
+	}
+	pr_info("launch: %llu KiB of free RAM for the domains' memory\n",
+		(unsigned long long)(quota_unreserved() * PAGE_SIZE >> 10));
 	for (i = 0; i < conf.ndomains; i++)
 		n += launch_one(fs, &conf.domains[i]);
 	/* Domain capabilities for peers, now that every domain has an id. */
@@ -259,6 +375,7 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 
 		if (d && d->state == DOMAIN_RUNNABLE) {
 			domain_grant_peers(d, &conf.domains[i]);
+			accept_grants(d, &conf.domains[i]);
 			grant_devices(d, &conf.domains[i], m, blob);
 		}
 	}

@@ -33,6 +33,36 @@ static const struct uart_match uart_table[] = {
 	{ "sifive,uart0", "sifive" },
 };
 
+/*
+ * Devices by what granting them risks (machine_device_risk). A string on
+ * no list makes its node unknown, which counts as every risk.
+ */
+struct risk_match {
+	const char *compat;
+	unsigned risk;
+};
+
+static const struct risk_match risk_table[] = {
+	/* Known harmless: registers and an interrupt, nothing more. The
+	 * UARTs of uart_table count here too. */
+	{ "google,goldfish-rtc", 0 },
+	/* Bus masters: they read and write memory by physical address. */
+	{ "virtio,mmio", DEVICE_RISK_DMA },
+	{ "qemu,fw-cfg-mmio", DEVICE_RISK_DMA },
+	/* Machine control: power off, reset, clocks of everything. */
+	{ "sifive,test0", DEVICE_RISK_MACHINE },
+	{ "sifive,test1", DEVICE_RISK_MACHINE },
+	{ "syscon", DEVICE_RISK_MACHINE },
+	{ "syscon-poweroff", DEVICE_RISK_MACHINE },
+	{ "syscon-reboot", DEVICE_RISK_MACHINE },
+	{ "sifive,clint0", DEVICE_RISK_MACHINE }, /* M-mode timer and IPIs */
+	{ "riscv,clint0", DEVICE_RISK_MACHINE },
+	{ "sifive,fu540-c000-prci", DEVICE_RISK_MACHINE },
+	{ "sifive,fu740-c000-prci", DEVICE_RISK_MACHINE },
+	{ "starfive,jh7110-syscrg", DEVICE_RISK_MACHINE },
+	{ "starfive,jh7110-aoncrg", DEVICE_RISK_MACHINE },
+};
+
 static const char *const plic_compats[] = {
 	"sifive,plic-1.0.0",
 	"riscv,plic0",
@@ -1106,6 +1136,26 @@ static int device_irqs(const struct scan *s, int node, struct device_desc *out)
 	return 0;
 }
 
+#define RISK_MAX_COMPATS 8 /* compatible strings looked at */
+
+/* machine_device_risk() of node. */
+static unsigned device_risk(const struct fdt *f, int node)
+{
+	const char *c[RISK_MAX_COMPATS];
+	unsigned n;
+	uint32_t len;
+
+	for (n = 0; n < RISK_MAX_COMPATS; n++) {
+		c[n] = fdt_stringlist_item(f, node, "compatible", n);
+		if (!c[n])
+			break;
+	}
+	return machine_device_risk(
+		c, n,
+		fdt_getprop(f, node, "dma-coherent", &len) ||
+			fdt_getprop(f, node, "iommus", &len));
+}
+
 int machine_device(const void *blob, size_t avail, const char *name,
 		   struct device_desc *out, struct fdt_error *err)
 {
@@ -1140,12 +1190,34 @@ int machine_device(const void *blob, size_t avail, const char *name,
 	if (compat)
 		strlcpy(out->compat, compat, sizeof(out->compat));
 	out->is_plic = node == s.plic;
+	out->risk = device_risk(&f, node);
 	rc = device_regs(&s, node, out);
 	if (!rc)
 		rc = device_irqs(&s, node, out);
 	if (!rc)
 		rc = reg_layout(&s, node, &out->reg_shift, &out->reg_io_width);
 	return rc;
+}
+
+unsigned machine_device_risk(const char *const *compats, unsigned n,
+			     bool dma_marked)
+{
+	unsigned risk = dma_marked ? DEVICE_RISK_DMA : 0, i;
+	bool known = false;
+	size_t j;
+
+	for (i = 0; i < n; i++) {
+		if (!compats[i])
+			continue;
+		if (machine_uart_compatible(compats[i]))
+			known = true;
+		for (j = 0; j < sizeof(risk_table) / sizeof(risk_table[0]); j++)
+			if (!strcmp(compats[i], risk_table[j].compat)) {
+				known = true;
+				risk |= risk_table[j].risk;
+			}
+	}
+	return known ? risk : DEVICE_RISK_DMA | DEVICE_RISK_MACHINE;
 }
 
 bool machine_uart_compatible(const char *compat)

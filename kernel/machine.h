@@ -125,6 +125,13 @@ int machine_from_fdt(struct machine *m, const void *blob, size_t avail,
 #define DEVICE_MAX_REGS 4
 #define DEVICE_MAX_IRQS 8
 
+/*
+ * What granting a device risks beyond its own registers; the boot
+ * configuration must accept each risk by name (docs/devices.md).
+ */
+#define DEVICE_RISK_DMA	    0x1u /* may master the bus: reaches any memory */
+#define DEVICE_RISK_MACHINE 0x2u /* controls the machine: power, reset */
+
 /* A device node as a configuration's `device =` names it. */
 struct device_desc {
 	char path[MACHINE_PATH_LEN];   /* the node's full path */
@@ -136,6 +143,7 @@ struct device_desc {
 	uint32_t reg_shift;    /* register i at base + (i << reg-shift) */
 	uint32_t reg_io_width; /* access width in bytes: 1, 2 or 4 */
 	bool is_plic;	       /* the interrupt controller itself */
+	unsigned risk;	       /* DEVICE_RISK_*: machine_device_risk() */
 };
 
 /*
@@ -150,6 +158,17 @@ struct device_desc {
  */
 int machine_device(const void *blob, size_t avail, const char *name,
 		   struct device_desc *out, struct fdt_error *err);
+
+/*
+ * DEVICE_RISK_* for a node from its compatible strings: DMA for
+ * virtio-mmio, fw-cfg and any node marked dma-coherent or behind an
+ * IOMMU; MACHINE for the test/power-off device, syscon and the clock and
+ * reset controllers; both for a device none of whose strings the kernel
+ * knows. 0 only for the known harmless ones (the UARTs it has drivers
+ * for, the goldfish RTC). One table, in machine.c.
+ */
+unsigned machine_device_risk(const char *const *compats, unsigned n,
+			     bool dma_marked);
 
 /* The matching compatible strings Rivet has a console driver for. */
 bool machine_uart_compatible(const char *compat);

@@ -33,5 +33,6 @@ obj-y += kernel/cap.o
 obj-y += kernel/cap_syscall.o
 obj-y += kernel/frame_cap.o
 obj-y += kernel/abort.o
+obj-y += kernel/quota.o
 obj-y += kernel/irq_cap.o
 obj-y += kernel/klog.o

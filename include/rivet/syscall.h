@@ -59,8 +59,10 @@
 	  (unsigned long slot, unsigned long dest, unsigned long rights,       \
 	   unsigned long badge),                                               \
 	  "dest -1: own space, else a domain capability with the grant "      \
-	  "right; E_INVAL/E_NOENT bad slot; E_PERM no grant right; E_NOENT "   \
-	  "dead target; E_NOMEM target space full; a1 = new slot")             \
+	  "right; E_INVAL/E_NOENT bad slot; E_PERM no grant right, or the "   \
+	  "target accepts no grant from the caller; E_NOENT dead target; "    \
+	  "E_NOMEM target space full or the caller's budget there spent; "    \
+	  "a1 = new slot")                                                     \
 	X(15, cap_delete, (unsigned long slot),                                \
 	  "E_INVAL/E_NOENT bad slot; children move up to its parent")          \
 	X(16, cap_revoke, (unsigned long slot),                                \

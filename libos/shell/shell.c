@@ -73,7 +73,8 @@ int main(void)
 	n = rivet_conin_attach(ATTACH_MS);
 	if (n) {
 		printf("shell: no console input granted (%ld); the console's "
-		       "section needs `peer = %s`\n",
+		       "section needs `peer = %s` and this one `accept = "
+		       "CONSOLE 1`\n",
 		       n, rivet_info()->name);
 		return 1;
 	}

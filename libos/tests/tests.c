@@ -1263,11 +1263,10 @@ static const struct role core_roles[] = {
 };
 
 /* Every file's role table; a new test file adds its table here. */
-extern const struct role hostile_roles[];
-
 static const struct role *const role_tables[] = {
 	core_roles,
 	hostile_roles,
+	grants_roles,
 };
 
 int main(void)

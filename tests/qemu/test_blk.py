@@ -24,7 +24,7 @@ NODE = "/soc/virtio_mmio@10008000"
 CONFIG = """[domain blk]
 image = /libos/blk.elf
 memory = 2M
-device = %s
+device = %s dma
 """ % NODE
 
 MODERN = ["-global", "virtio-mmio.force-legacy=false"]

@@ -41,7 +41,8 @@ def test_quota_exhaustion_is_an_error(tmp_path):
 def test_grant_then_revoke_unmaps_grantee_and_tells_it(tmp_path):
     b = run_suite(tmp_path, conf(
         ("t_grant_a", ["memory = 1M", "peer = t_grant_b"]),
-        ("t_grant_b", ["memory = 1M", "peer = t_grant_a"])))
+        ("t_grant_b", ["memory = 1M", "peer = t_grant_a",
+                       "accept = t_grant_a 1"])))
     assert_all_pass(b, [
         "grant_into_peer", "grant_to_self_cap_needs_grant_right",
         "grantee_maps_granted_frame", "grantee_reads_granted_frame",
@@ -63,7 +64,8 @@ def test_revoke_of_10000_node_tree_frees_everything(tmp_path):
 def test_killed_owner_leaves_no_frame_or_mapping(tmp_path):
     b = run_suite(tmp_path, conf(
         ("t_kill_owner", ["memory = 1M", "peer = t_watcher"]),
-        ("t_watcher", ["memory = 1M", "peer = t_kill_owner"])))
+        ("t_watcher", ["memory = 1M", "peer = t_kill_owner",
+                       "accept = t_kill_owner 1"])))
     assert b.has(r"domain t_kill_owner \(id 1\) killed: load page fault")
     assert_all_pass(b, ["watcher_maps_owners_frames",
                         "watcher_reads_owners_frames",

@@ -8,7 +8,7 @@ def test_irq_capability_events_ack_and_revocation(tmp_path):
     b = run_suite(tmp_path, conf(
         ("t_irq_rtc", ["memory = 1M", "device = /soc/rtc@101000",
                        "peer = t_irq_peer"]),
-        ("t_irq_peer", ["memory = 1M"])))
+        ("t_irq_peer", ["memory = 1M", "accept = t_irq_rtc 1"])))
     assert b.has(r"launch: domain t_irq_rtc: device /soc/rtc@101000 "
                  r"\(google,goldfish-rtc\) at 0x101000, slot 2, 1 interrupt")
     assert_all_pass(b, [
@@ -51,7 +51,7 @@ def test_unacked_irq_does_not_stall_other_domains_interrupts(tmp_path):
     text = ("[domain t_irq_hog]\nimage = /libos/tests.elf\nmemory = 1M\n"
             "device = /soc/rtc@101000\n\n"
             "[domain blk]\nimage = /libos/blk.elf\nmemory = 2M\n"
-            "device = /soc/virtio_mmio@10008000\n")
+            "device = /soc/virtio_mmio@10008000 dma\n")
     b = boot_domains(tmp_path, text,
                      {"/libos/tests.elf": build_path("libos/tests.elf"),
                       "/libos/blk.elf": build_path("libos/blk.elf")},

@@ -124,7 +124,8 @@ def test_lines_typed_ahead_run_in_order():
 def test_shell_ends_cleanly_when_its_console_goes_away(tmp_path):
     conf = ("[domain t_conin_console]\nimage = /libos/tests.elf\n"
             "memory = 1M\npeer = shell\n\n"
-            "[domain shell]\nimage = /libos/shell.elf\nmemory = 1M\n")
+            "[domain shell]\nimage = /libos/shell.elf\nmemory = 1M\n"
+            "accept = t_conin_console 1\n")
     b = boot_domains(tmp_path, conf, {
         "/libos/tests.elf": TESTS_ELF,
         "/libos/shell.elf": build_path("libos/shell.elf")}, extra=ICOUNT)
@@ -153,7 +154,8 @@ def test_shell_without_console_peer_says_what_is_missing(tmp_path):
         "/libos/console.elf": build_path("libos/console.elf"),
         "/libos/shell.elf": build_path("libos/shell.elf")}, extra=ICOUNT)
     assert b.has(r"shell: no console input granted \(-5\); the console's "
-                 r"section needs `peer = shell`$"), b
+                 r"section needs `peer = shell` and this one "
+                 r"`accept = CONSOLE 1`$"), b
     assert b.has(r"domain shell \(id 2\) exited with status 1$")
     assert b.has(r"rivet: powering off$")
 
@@ -162,7 +164,7 @@ def test_console_survives_a_reader_that_scribbles_on_the_page(tmp_path):
     conf = ("[domain console]\nimage = /libos/console.elf\nmemory = 1M\n"
             "device = /soc/serial@10000000\npeer = t_conin_scribble\n\n"
             "[domain t_conin_scribble]\nimage = /libos/tests.elf\n"
-            "memory = 1M\n")
+            "memory = 1M\naccept = console 1\n")
     initrd = make_initramfs(tmp_path, conf, {
         "/libos/console.elf": build_path("libos/console.elf"),
         "/libos/tests.elf": TESTS_ELF})

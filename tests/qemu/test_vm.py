@@ -61,6 +61,7 @@ peer = vmstrict
 [domain vmstrict]
 image = /libos/vmdemo.elf
 memory = 1M
+accept = vmpeer 1
 
 [domain vmarena]
 image = /libos/vmdemo.elf
@@ -92,7 +93,7 @@ def test_vmdemo_alone_colours_dma_and_demand_paging(tmp_path):
 
 
 def test_vmdemo_revocation_refault_strict_and_arena(tmp_path):
-    b = boot(tmp_path, VMDEMO + PEERS)
+    b = boot(tmp_path, VMDEMO + "accept = vmpeer 32\n" + PEERS)
     assert_cases(b, SOLO_CASES + PEER_CASES)
     assert b.has(r"summary: vmdemo +id 1 exited, status 0,"), b
     assert b.has(r"summary: vmpeer +id 2 exited, status 0,"), b

@@ -221,7 +221,7 @@ static void bootconf_unknown_key_refuses_domain(void **state)
 		"hello", 7,
 		"unknown key 'memroy' in [domain hello]; expected "
 		"one of image, memory, slice, slots, strikes, "
-		"grace, device, peer");
+		"grace, overcommit, device, peer, accept");
 	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\nx=1\n"),
 			 E_FORMAT);
 }
@@ -549,6 +549,121 @@ static void bootconf_devices_repeat_up_to_the_limit(void **state)
 			      "starting with / or an alias of letters, "
 			      "digits, _ and -");
 	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\ndevice =\n",
+			      "a", 4, NULL);
+}
+
+static void bootconf_accept_budgets_are_kept(void **state)
+{
+	static const char text[] = "[domain a]\nimage=/a\nmemory=4K\n"
+				   "slots = 10\naccept = b 4\naccept=c 5\n"
+				   "[domain b]\nimage=/b\nmemory=4K\n"
+				   "[domain c]\nimage=/c\nmemory=4K\n";
+
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(conf.domains[0].naccepts, 2);
+	assert_string_equal(conf.domains[0].accept_from[0], "b");
+	assert_int_equal(conf.domains[0].accept_n[0], 4);
+	assert_string_equal(conf.domains[0].accept_from[1], "c");
+	assert_int_equal(conf.domains[0].accept_n[1], 5);
+	assert_int_equal(conf.domains[1].naccepts, 0);
+}
+
+static void bootconf_bad_accept_refuses_domain(void **state)
+{
+	static const char *const bad[] = {
+		"accept = b",	  "accept = b 0", "accept = b 65537",
+		"accept = b 4 x", "accept = B 4", "accept = 4",
+		"accept = b -1",
+	};
+	char text[200];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[domain b]\nimage=/b\nmemory=4K\n"
+			 "[domain a]\nimage=/a\nmemory=4K\n%s\n",
+			 bad[i]);
+		expect_domain_refused(text, "a", 7, NULL);
+	}
+	expect_domain_refused("[domain b]\nimage=/b\nmemory=4K\n"
+			      "[domain a]\nimage=/a\nmemory=4K\naccept = b\n",
+			      "a", 7,
+			      "bad accept 'b'; expected a domain name and a "
+			      "number of slots");
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\naccept = a 1\n",
+			      "a", 4,
+			      "bad accept 'a 1'; expected another domain's "
+			      "name (its own grants need no budget)");
+	expect_domain_refused("[domain b]\nimage=/b\nmemory=4K\n"
+			      "[domain a]\nimage=/a\nmemory=4K\naccept = b 1\n"
+			      "accept = b 2\n",
+			      "a", 8,
+			      "bad accept 'b 2'; expected each domain named "
+			      "once");
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "accept = nobody 1\n",
+			      "a", 1,
+			      "[domain a] accepts grants from unknown domain "
+			      "'nobody'; expected a [domain nobody] section");
+}
+
+static void bootconf_accepts_must_leave_own_slots(void **state)
+{
+	expect_domain_refused("[domain b]\nimage=/b\nmemory=4K\n"
+			      "[domain a]\nimage=/a\nmemory=4K\nslots = 8\n"
+			      "accept = b 5\n\naccept=c 3\n"
+			      "[domain c]\nimage=/c\nmemory=4K\n",
+			      "a", 8,
+			      "[domain a] accepts 8 grants but has 8 slots; "
+			      "expected fewer than slots");
+	assert_int_equal(parse("[domain b]\nimage=/b\nmemory=4K\n"
+			       "[domain a]\nimage=/a\nmemory=4K\nslots = 8\n"
+			       "accept = b 7\n"),
+			 0);
+}
+
+static void bootconf_overcommit_is_yes_or_no(void **state)
+{
+	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\n"
+			       "overcommit = yes\n"
+			       "[domain b]\nimage=/b\nmemory=4K\n"
+			       "overcommit = no\n"
+			       "[domain c]\nimage=/c\nmemory=8K\n"),
+			 0);
+	assert_true(conf.domains[0].overcommit);
+	assert_false(conf.domains[1].overcommit);
+	assert_false(conf.domains[2].overcommit);
+	assert_int_equal(conf.domains[2].memory_line, 11);
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "overcommit = 1\n",
+			      "a", 4, "bad overcommit '1'; expected yes or no");
+}
+
+static void bootconf_device_trust_words(void **state)
+{
+	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\n"
+			       "device = serial0\n"
+			       "device = /fw-cfg dma\n"
+			       "device = /soc/test@100000   machine\n"
+			       "device = /x machine dma\n"),
+			 0);
+	assert_int_equal(conf.domains[0].device_trust[0], 0);
+	assert_string_equal(conf.domains[0].devices[1], "/fw-cfg");
+	assert_int_equal(conf.domains[0].device_trust[1], BOOTCONF_TRUST_DMA);
+	assert_string_equal(conf.domains[0].devices[2], "/soc/test@100000");
+	assert_int_equal(conf.domains[0].device_trust[2],
+			 BOOTCONF_TRUST_MACHINE);
+	assert_int_equal(conf.domains[0].device_trust[3],
+			 BOOTCONF_TRUST_DMA | BOOTCONF_TRUST_MACHINE);
+	assert_int_equal(conf.domains[0].device_line[3], 7);
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "device = /fw-cfg dma dma\n",
+			      "a", 4,
+			      "bad device '/fw-cfg dma dma'; expected a "
+			      "device, optionally followed by dma and machine, "
+			      "each once");
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "device = /fw-cfg trusted\n",
 			      "a", 4, NULL);
 }
 
@@ -907,6 +1022,11 @@ int main(void)
 			bootconf_peer_with_unknown_word_refuses_domain),
 		cmocka_unit_test(bootconf_bad_peer_name_refuses_domain),
 		cmocka_unit_test(bootconf_too_many_peers_refuses_domain),
+		cmocka_unit_test(bootconf_accept_budgets_are_kept),
+		cmocka_unit_test(bootconf_bad_accept_refuses_domain),
+		cmocka_unit_test(bootconf_accepts_must_leave_own_slots),
+		cmocka_unit_test(bootconf_overcommit_is_yes_or_no),
+		cmocka_unit_test(bootconf_device_trust_words),
 		cmocka_unit_test(bootconf_line_without_equals_refuses_domain),
 		cmocka_unit_test(
 			bootconf_missing_keys_are_reported_at_section_header),

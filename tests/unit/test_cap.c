@@ -72,6 +72,18 @@ static bool rec_has(cap_ref_t ref)
 	return rec_seen[cap_ref_space(ref)][cap_ref_slot(ref)];
 }
 
+/* Every registered space accepts as many grants from every other as it
+ * has slots: the tests below that are not about budgets ignore them. */
+static void accept_all(void)
+{
+	unsigned i, j;
+
+	for (i = 0; i < CAP_MAX_SPACES; i++)
+		for (j = 0; j < CAP_MAX_SPACES; j++)
+			if (sys.spaces[i])
+				cspace_accept(sys.spaces[i], j, CAP_MAX_SLOTS);
+}
+
 static int setup(void **state)
 {
 	memset(slots_a, 0xa5, sizeof(slots_a)); /* init must clear them */
@@ -81,6 +93,7 @@ static int setup(void **state)
 	    cspace_init(&sys, &sb, 1, slots_b, NB) ||
 	    cspace_init(&sys, &sc, CAP_MAX_SPACES - 1, slots_c, NC))
 		return -1;
+	accept_all();
 	return 0;
 }
 
@@ -815,6 +828,117 @@ static void cspace_destroy_of_unregistered_space_does_nothing(void **state)
 	check_tree();
 }
 
+/* ---------------------------------------------------- receive budgets --- */
+
+/* Fresh spaces a and b where b accepts n grants from a. */
+static void budget_setup(uint32_t n)
+{
+	cap_system_init(&sys);
+	rec_reset();
+	assert_int_equal(cspace_init(&sys, &sa, 0, slots_a, NA), 0);
+	assert_int_equal(cspace_init(&sys, &sb, 1, slots_b, NB), 0);
+	cspace_accept(&sb, 0, n);
+}
+
+static void cap_grant_without_budget_is_perm(void **state)
+{
+	uint32_t p, d;
+
+	budget_setup(0);
+	p = mk(&sa, CAP_ALL);
+	assert_int_equal(cap_derive(&sys, &sa, p, &sb, CAP_R, 0, &d), E_PERM);
+	assert_int_equal(sb.used, 0);
+	assert_int_equal(slot_of(&sa, p)->first_child, NONE);
+	/* The other way round needs a's consent, not b's. */
+	p = mk(&sb, CAP_ALL);
+	assert_int_equal(cap_derive(&sys, &sb, p, &sa, CAP_R, 0, &d), E_PERM);
+	check_tree();
+}
+
+static void cap_grant_past_budget_is_nomem_and_leaves_room(void **state)
+{
+	uint32_t p, d, i;
+
+	budget_setup(3);
+	p = mk(&sa, CAP_ALL);
+	for (i = 0; i < 3; i++)
+		der(&sa, p, &sb, CAP_R);
+	assert_int_equal(cap_derive(&sys, &sa, p, &sb, CAP_R, 0, &d), E_NOMEM);
+	assert_int_equal(sb.granted[0], 3);
+	/* b's own slots are b's: it fills the rest itself. */
+	for (i = 3; i < NB; i++)
+		mk(&sb, CAP_R);
+	assert_int_equal(sb.used, NB);
+	check_tree();
+}
+
+static void cap_grant_budget_returns_when_the_copy_goes(void **state)
+{
+	uint32_t p, d1, d2, d3, own;
+
+	budget_setup(2);
+	p = mk(&sa, CAP_ALL);
+	d1 = der(&sa, p, &sb, CAP_ALL);
+	d2 = der(&sa, p, &sb, CAP_R);
+	/* b copying a grant within its own space is b's choice: free. */
+	own = der(&sb, d1, &sb, CAP_R);
+	assert_int_equal(sb.granted[0], 2);
+	assert_int_equal(cap_delete(&sys, &sb, d2, NULL, NULL), 0);
+	assert_int_equal(sb.granted[0], 1);
+	d3 = der(&sa, p, &sb, CAP_R);
+	assert_int_equal(cap_revoke(&sys, &sa, p, NULL, NULL, NULL), 0);
+	assert_int_equal(sb.granted[0], 0);
+	assert_int_equal(sb.used, 0);
+	(void)own;
+	(void)d3;
+	check_tree();
+}
+
+static void cap_grant_budget_is_per_granter(void **state)
+{
+	uint32_t p, q, d;
+
+	budget_setup(1);
+	assert_int_equal(
+		cspace_init(&sys, &sc, CAP_MAX_SPACES - 1, slots_c, NC), 0);
+	cspace_accept(&sc, 0, 1);
+	/* a passes a copy to c; b accepts a, not c: c cannot spend a's
+	 * budget in b, whatever it holds. */
+	p = mk(&sa, CAP_ALL);
+	q = der(&sa, p, &sc, CAP_ALL);
+	assert_int_equal(cap_derive(&sys, &sc, q, &sb, CAP_R, 0, &d), E_PERM);
+	der(&sa, p, &sb, CAP_R);
+	assert_int_equal(sb.granted[0], 1);
+	assert_int_equal(sb.granted[CAP_MAX_SPACES - 1], 0);
+	check_tree();
+}
+
+static void cspace_accept_does_not_outlive_the_granter(void **state)
+{
+	uint32_t p, d;
+
+	budget_setup(4);
+	p = mk(&sa, CAP_ALL);
+	der(&sa, p, &sb, CAP_R);
+	cspace_destroy(&sys, &sa, NULL, NULL);
+	assert_int_equal(sb.used, 0);
+	assert_int_equal(sb.granted[0], 0);
+	assert_int_equal(sb.accept[0], 0);
+	/* A new space with the old id has no budget in b. */
+	assert_int_equal(cspace_init(&sys, &sa, 0, slots_a, NA), 0);
+	p = mk(&sa, CAP_ALL);
+	assert_int_equal(cap_derive(&sys, &sa, p, &sb, CAP_R, 0, &d), E_PERM);
+	check_tree();
+}
+
+static void cspace_accept_of_itself_is_ignored(void **state)
+{
+	budget_setup(0);
+	cspace_accept(&sb, 1, 5);
+	cspace_accept(&sb, CAP_MAX_SPACES, 5);
+	assert_int_equal(sb.accept[1], 0);
+}
+
 /* ---------------------------------------------------------- big trees --- */
 
 static struct cspace bs[4];
@@ -829,6 +953,7 @@ static void big_spaces(unsigned n, uint32_t size)
 	for (i = 0; i < n; i++)
 		assert_int_equal(
 			cspace_init(&sys, &bs[i], i, big + i * size, size), 0);
+	accept_all();
 }
 
 static uint32_t rng_state;
@@ -1225,6 +1350,7 @@ static void op_destroy(int i)
 	assert_int_equal(m_used[i], 0);
 	assert_int_equal(
 		cspace_init(&sys, &r_cs[i], r_id[i], r_slots[i], r_size[i]), 0);
+	accept_all();
 }
 
 static void run_random(uint32_t seed, unsigned steps)
@@ -1241,6 +1367,7 @@ static void run_random(uint32_t seed, unsigned steps)
 		assert_int_equal(cspace_init(&sys, &r_cs[i], r_id[i],
 					     r_slots[i], r_size[i]),
 				 0);
+	accept_all();
 	rng_state = seed;
 	m_last = NONE;
 	for (step = 0; step < steps; step++) {
@@ -1304,6 +1431,12 @@ int main(void)
 		T(cap_derive_from_slot_out_of_range_is_inval),
 		T(cap_derive_into_full_space_is_nomem),
 		T(cap_derive_with_unregistered_space_is_inval),
+		T(cap_grant_without_budget_is_perm),
+		T(cap_grant_past_budget_is_nomem_and_leaves_room),
+		T(cap_grant_budget_returns_when_the_copy_goes),
+		T(cap_grant_budget_is_per_granter),
+		T(cspace_accept_does_not_outlive_the_granter),
+		T(cspace_accept_of_itself_is_ignored),
 		T(cap_delete_calls_fn_once_with_the_intact_capability),
 		T(cap_delete_middle_sibling_relinks_its_neighbours),
 		T(cap_delete_splices_children_to_parent),

@@ -1602,6 +1602,38 @@ static void machine_device_reads_qemu_virt_devices(void **state)
 	}
 }
 
+/* What granting each QEMU device risks: the table, all compatible
+ * strings of a node, dma-coherent, and unknown nodes as both. */
+static void machine_device_classifies_what_a_grant_risks(void **state)
+{
+	const char *t = "qemu-virt-smp1-128M.dtb";
+	const unsigned both = DEVICE_RISK_DMA | DEVICE_RISK_MACHINE;
+	static const char *const none[] = { NULL };
+	static const char *const uart_later[] = { "vendor,x", "ns16550a" };
+
+	(void)state;
+	assert_int_equal(device(t, "/soc/serial@10000000").risk, 0);
+	assert_int_equal(device(t, "/soc/rtc@101000").risk, 0);
+	assert_int_equal(device(t, "/soc/virtio_mmio@10008000").risk,
+			 DEVICE_RISK_DMA);
+	/* qemu,fw-cfg-mmio, and marked dma-coherent too. */
+	assert_int_equal(device(t, "/fw-cfg@10100000").risk, DEVICE_RISK_DMA);
+	/* "sifive,test1", "sifive,test0", "syscon". */
+	assert_int_equal(device(t, "/soc/test@100000").risk,
+			 DEVICE_RISK_MACHINE);
+	assert_int_equal(device(t, "/soc/clint@2000000").risk,
+			 DEVICE_RISK_MACHINE);
+	assert_int_equal(device(t, "/flash@20000000").risk, both);
+	assert_int_equal(device(t, "/soc/pci@30000000").risk, both);
+	assert_int_equal(device("qemu-sifive_u-smp2-128M.dtb", "serial0").risk,
+			 0);
+
+	assert_int_equal(machine_device_risk(none, 0, false), both);
+	assert_int_equal(machine_device_risk(uart_later, 2, false), 0);
+	assert_int_equal(machine_device_risk(uart_later, 2, true),
+			 DEVICE_RISK_DMA);
+}
+
 static void machine_device_reads_qemu_sifive_u_aliases(void **state)
 {
 	static const char *const sifive[] = {
@@ -2546,6 +2578,7 @@ int main(void)
 		cmocka_unit_test(
 			machine_device_matches_libfdt_on_every_qemu_node),
 		cmocka_unit_test(machine_device_reads_qemu_virt_devices),
+		cmocka_unit_test(machine_device_classifies_what_a_grant_risks),
 		cmocka_unit_test(machine_device_reads_qemu_sifive_u_aliases),
 		cmocka_unit_test(
 			machine_device_rejects_names_that_lead_nowhere),

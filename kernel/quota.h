@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory quotas as reservations.
+ *
+ * A domain's `memory =` quota is set aside for it when it is created:
+ * the frames stay on the free list, but the kernel counts them as
+ * promised, and no other domain may take a frame that would leave the
+ * free list shorter than what is promised. So a domain below its quota
+ * always finds a frame, whatever the others do. The invariant kept is
+ *
+ *     free frames >= outstanding,
+ *
+ * outstanding being the sum over reserved domains of quota - used.
+ *
+ * A domain configured with `overcommit = yes` has a limit and no
+ * reservation: it takes only frames nobody has been promised, so it may
+ * run short, and it can never make a reserved domain run short.
+ *
+ * What is reserved is a number of frames, not particular frames: a
+ * request for frames by physical address or for a contiguous run can
+ * still find them taken (E_BUSY, or E_NOMEM for a run).
+ */
+#ifndef KERNEL_QUOTA_H
+#define KERNEL_QUOTA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct domain;
+
+/* Free frames nobody has been promised: what a new reservation, or an
+ * overcommitted domain, may take. */
+uint64_t quota_unreserved(void);
+
+/*
+ * Gives d a quota of frames: a reservation unless overcommit. Returns 0,
+ * or E_NOMEM (nothing changed) if the reservation does not fit in
+ * quota_unreserved(). Call before d takes any frame.
+ */
+int quota_reserve(struct domain *d, uint64_t frames, bool overcommit);
+
+/* Gives back what d was promised and has not taken (d is going away). */
+void quota_release(struct domain *d);
+
+/* 0 if d may take n more frames now, else E_NOMEM (changes nothing). */
+int quota_check(const struct domain *d, uint64_t n);
+
+/* d took n frames (after quota_check) / gave n back to the free list. */
+void quota_charge(struct domain *d, uint64_t n);
+void quota_uncharge(struct domain *d, uint64_t n);
+
+#endif
