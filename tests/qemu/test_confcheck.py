@@ -52,7 +52,8 @@ memroy  = 2M
     assert r.returncode == 1
     assert r.stderr.splitlines()[0] == (
         "%s:8: unknown key 'memroy' in [domain hello]; expected one of "
-        "image, memory, slice, slots, strikes, grace, device, peer" % conf)
+        "image, memory, slice, slots, strikes, grace, overcommit, device, "
+        "peer, accept" % conf)
 
 
 def test_missing_image_names_the_line_and_the_apps(tmp_path):

@@ -54,7 +54,8 @@ def test_log_access_ends_with_the_uart_mapping(tmp_path):
     b = run_suite(tmp_path, conf(
         ("t_log_owner", ["memory = 1M", UART]),
         ("t_log_grantor", ["memory = 1M", UART, "peer = t_log_grantee"]),
-        ("t_log_grantee", ["memory = 1M", "peer = t_log_grantor"])))
+        ("t_log_grantee", ["memory = 1M", "peer = t_log_grantor",
+                           "accept = t_log_grantor 4"])))
     assert_all_pass(b, [
         "log_owner_while_mapped", "log_access_ends_with_unmap",
         "log_owner_through_a_copy", "log_access_ends_with_delete",
@@ -105,8 +106,8 @@ def test_wx_holds_per_frame_across_mappings_and_domains(tmp_path):
     through another (either order, through a copy, across a grant)."""
     b = run_suite(tmp_path, conf(
         ("t_wx", ["memory = 1M"]),
-        ("t_wx_a", ["memory = 1M", "peer = t_wx_b"]),
-        ("t_wx_b", ["memory = 1M", "peer = t_wx_a"])))
+        ("t_wx_a", ["memory = 1M", "peer = t_wx_b", "accept = t_wx_b 4"]),
+        ("t_wx_b", ["memory = 1M", "peer = t_wx_a", "accept = t_wx_a 4"])))
     assert_all_pass(b, [
         "wx_map_writable", "wx_executable_refused_while_writable",
         "wx_executable_refused_through_a_copy",
