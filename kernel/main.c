@@ -12,6 +12,7 @@
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uvm.h"
 #include "kernel/bootargs.h"
+#include "kernel/bootlayout.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/domain.h"
@@ -38,14 +39,31 @@ static size_t fdt_readable(uint64_t dtb_pa)
 	return avail < FDT_MAX_SIZE ? (size_t)avail : FDT_MAX_SIZE;
 }
 
+/* What to do about a bad layout; the loader decides it, not the kernel. */
+static const char layout_advice[] =
+	"boot: stopping: load the kernel, device tree and initramfs apart "
+	"inside RAM (QEMU: -bios fw_dynamic.bin or -bios default, which place "
+	"the tree above the initramfs, or more memory; see docs/boot.md)\n";
+
 /* Reads the device tree into machine, or stops with the reason. */
-static void discover_machine(uint64_t dtb_pa)
+static void discover_machine(uint64_t dtb_pa, uint64_t load_pa)
 {
 	struct fdt_error err = { 0 };
 	int rc;
 
 	rc = machine_from_fdt(&machine, phys_to_virt(dtb_pa),
 			      fdt_readable(dtb_pa), &err);
+	if (rc && dtb_pa >= load_pa && dtb_pa - load_pa < mem_kernel_size()) {
+		/* head.S cleared .bss over it before anyone could read it. */
+		pr_emerg("boot: device tree at 0x%llx lies inside the kernel "
+			 "image 0x%llx-0x%llx (.bss included), which was "
+			 "cleared at entry\n",
+			 (unsigned long long)dtb_pa,
+			 (unsigned long long)load_pa,
+			 (unsigned long long)(load_pa + mem_kernel_size() - 1));
+		pr_emerg("%s", layout_advice);
+		machine_stop_failure();
+	}
 	if (rc) {
 		pr_emerg("rivet: bad device tree at 0x%llx: %s%s%s (offset "
 			 "0x%x, error %d)\n",
@@ -53,6 +71,47 @@ static void discover_machine(uint64_t dtb_pa)
 			 err.node[0] ? ": " : "", err.what, err.offset, rc);
 		machine_stop_failure();
 	}
+}
+
+/*
+ * Stops with one line per problem if the loaders put the boot inputs on
+ * top of each other, on firmware memory or outside RAM: one of them has
+ * been overwritten, and parsing it would only give a misleading error.
+ */
+static void check_boot_layout(uint64_t load_pa, uint64_t dtb_pa)
+{
+	struct bootlayout_problem p[BOOTLAYOUT_MAX_PROBLEMS];
+	const struct boot_input in[] = {
+		{ "kernel image", load_pa, mem_kernel_size() },
+		{ "device tree", dtb_pa, machine.fdt_size },
+		{ "initramfs", machine.initrd_start,
+		  machine.has_initrd &&
+				  machine.initrd_end > machine.initrd_start
+			  ? machine.initrd_end - machine.initrd_start
+			  : 0 },
+	};
+	unsigned i, n;
+
+	n = bootlayout_check(&machine, in, 3, p, BOOTLAYOUT_MAX_PROBLEMS);
+	for (i = 0; i < n && i < BOOTLAYOUT_MAX_PROBLEMS; i++) {
+		const struct boot_input *a = &p[i].a, *b = &p[i].b;
+
+		if (p[i].kind == BOOTLAYOUT_OUTSIDE_RAM)
+			pr_emerg("boot: %s 0x%llx-0x%llx lies outside RAM\n",
+				 a->what, (unsigned long long)a->base,
+				 (unsigned long long)(a->base + a->size - 1));
+		else
+			pr_emerg("boot: %s 0x%llx-0x%llx overlaps %s "
+				 "0x%llx-0x%llx\n",
+				 a->what, (unsigned long long)a->base,
+				 (unsigned long long)(a->base + a->size - 1),
+				 b->what, (unsigned long long)b->base,
+				 (unsigned long long)(b->base + b->size - 1));
+	}
+	if (!n)
+		return;
+	pr_emerg("%s", layout_advice);
+	machine_stop_failure();
 }
 
 static void apply_bootargs(void)
@@ -186,11 +245,12 @@ static void timer_selftest(void)
 
 void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 {
-	sbi_init();		  /* firmware calls; SBI console */
-	discover_machine(dtb_pa); /* everything else comes from here */
-	apply_bootargs();	  /* loglevel= */
+	sbi_init();			   /* firmware calls; SBI console */
+	discover_machine(dtb_pa, load_pa); /* everything else comes from here */
+	apply_bootargs();		   /* loglevel= */
 	printk_set_timebase(machine.timebase_hz);
 	print_banner(hartid, load_pa, dtb_pa);
+	check_boot_layout(load_pa, dtb_pa);	 /* nothing overwritten */
 	if (mem_init(&machine, load_pa, dtb_pa)) /* page table, frames */
 		machine_stop_failure();
 	setup_console();	     /* UART from stdout-path */
