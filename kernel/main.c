@@ -18,6 +18,7 @@
 #include "kernel/domain.h"
 #include "kernel/initramfs.h"
 #include "kernel/launch.h"
+#include "kernel/lib/string.h"
 #include "kernel/machine.h"
 #include "kernel/mem.h"
 #include "kernel/panic.h"
@@ -114,12 +115,101 @@ static void check_boot_layout(uint64_t load_pa, uint64_t dtb_pa)
 	machine_stop_failure();
 }
 
+static bool loglevel_valid(const char *value)
+{
+	unsigned long level;
+
+	return bootargs_parse_uint(value, LOG_EMERG, LOG_DEBUG, &level);
+}
+
+static bool test_hook_valid(const char *value)
+{
+	return test_hooks_run &&
+	       (!strcmp(value, "fault") || !strcmp(value, "assert"));
+}
+
+/* Every boot argument the kernel takes; docs/boot.md lists them too. */
+static const struct bootarg_key bootarg_keys[] = {
+	{ "loglevel", "0..7", loglevel_valid },
+	{ "rivet.conf", "/PATH", NULL }, /* launch.c judges the path */
+	{ "rivet.test", "fault|assert", test_hook_valid },
+};
+
 static void apply_bootargs(void)
 {
 	unsigned long level;
 
 	if (bootargs_get_uint(machine.bootargs, "loglevel", 0, 7, &level))
 		printk_set_loglevel((int)level);
+}
+
+/*
+ * Names the boot arguments that are ignored: Rivet's own that are wrong
+ * get a warning with what is accepted; words for the loader or another
+ * OS (console=, root=) one informational line, since a board's U-Boot
+ * environment adds them to every boot.
+ */
+static void report_bootargs(void)
+{
+	static struct bootargs_report r; /* large: keep it off the stack */
+	char accepted[BOOTARGS_REPORT_LEN];
+
+	bootargs_check(machine.bootargs, bootarg_keys,
+		       sizeof(bootarg_keys) / sizeof(bootarg_keys[0]), &r);
+	bootargs_accepted(bootarg_keys,
+			  sizeof(bootarg_keys) / sizeof(bootarg_keys[0]),
+			  accepted, sizeof(accepted));
+	if (r.nbad)
+		pr_warn("boot: ignoring bootargs %s: Rivet takes %s\n", r.bad,
+			accepted);
+	if (r.nforeign)
+		pr_info("boot: bootargs not for Rivet, left alone: %s\n",
+			r.foreign);
+}
+
+/* What the kernel made of the tree, for someone debugging a boot. */
+static void debug_machine(uint64_t dtb_pa)
+{
+	unsigned i;
+
+	pr_debug("dt: tree at 0x%llx, %u bytes: %u memory ranges, %u "
+		 "reserved, %u cpu nodes (%u not described), %u UARTs with a "
+		 "driver (%u dropped), timebase %llu Hz\n",
+		 (unsigned long long)dtb_pa, machine.fdt_size, machine.nmem,
+		 machine.nresv, machine.nharts + machine.harts_dropped,
+		 machine.harts_dropped, machine.nuarts, machine.uarts_dropped,
+		 (unsigned long long)machine.timebase_hz);
+	for (i = 0; i < machine.nresv; i++)
+		pr_debug("dt: reserved %s 0x%llx+0x%llx from %s%s\n",
+			 machine.resv[i].name,
+			 (unsigned long long)machine.resv[i].base,
+			 (unsigned long long)machine.resv[i].size,
+			 machine.resv[i].kind == RESV_MEMRESERVE
+				 ? "the /memreserve/ block"
+				 : "/reserved-memory",
+			 machine.resv[i].no_map ? ", no-map: left out of the "
+						  "direct map"
+						: "");
+	for (i = 0; i < machine.nharts; i++)
+		pr_debug("dt: cpu hart %u: %s (mmu-type \"%s\", intc phandle "
+			 "%u, PLIC S-mode context %d)\n",
+			 machine.harts[i].hartid,
+			 hart_state_name(machine.harts[i].state),
+			 machine.harts[i].mmu, machine.harts[i].intc_phandle,
+			 machine.harts[i].plic_sctx);
+	pr_debug("dt: /chosen stdout-path \"%s\": %s%s\n", machine.stdout_path,
+		 machine.console >= 0 ? "console on "
+				      : "no UART with a driver matches; SBI "
+					"console",
+		 machine.console >= 0 ? machine.uarts[machine.console].path
+				      : "");
+	if (machine.has_initrd)
+		pr_debug("dt: /chosen linux,initrd-start 0x%llx, -end 0x%llx\n",
+			 (unsigned long long)machine.initrd_start,
+			 (unsigned long long)machine.initrd_end);
+	else
+		pr_debug("dt: /chosen has no linux,initrd-start: no "
+			 "initramfs\n");
 }
 
 static void print_banner(uint64_t hartid, uint64_t load_pa, uint64_t dtb_pa)
@@ -250,7 +340,9 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 	apply_bootargs();		   /* loglevel= */
 	printk_set_timebase(machine.timebase_hz);
 	print_banner(hartid, load_pa, dtb_pa);
-	check_boot_layout(load_pa, dtb_pa);	 /* nothing overwritten */
+	report_bootargs();		    /* typos and others' words */
+	debug_machine(dtb_pa);		    /* loglevel=7: the tree as read */
+	check_boot_layout(load_pa, dtb_pa); /* nothing overwritten */
 	if (mem_init(&machine, load_pa, dtb_pa)) /* page table, frames */
 		machine_stop_failure();
 	setup_console();	     /* UART from stdout-path */
