@@ -20,6 +20,7 @@
 #include "kernel/frame.h"
 #include "kernel/abort.h"
 #include "kernel/cap_syscall.h"
+#include "kernel/cpu.h"
 #include "kernel/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/sched.h"
@@ -212,7 +213,8 @@ static void init_info(struct domain *d)
 
 	in->magic = RIVET_INFO_MAGIC;
 	in->domain_id = d->id;
-	in->hart_id = 0;
+	/* sched.c runs every domain on the boot hart for now. */
+	in->hart_id = cpu_boot_hartid();
 	in->timebase_hz = timer_hz();
 	in->slice_ticks = d->slice_ticks;
 	strlcpy(in->name, d->name, sizeof(in->name));
