@@ -42,9 +42,7 @@ static size_t fdt_readable(uint64_t dtb_pa)
 
 /* What to do about a bad layout; the loader decides it, not the kernel. */
 static const char layout_advice[] =
-	"boot: stopping: load the kernel, device tree and initramfs apart "
-	"inside RAM (QEMU: -bios fw_dynamic.bin or -bios default, which place "
-	"the tree above the initramfs, or more memory; see docs/boot.md)\n";
+	"boot: stopping: load the kernel, device tree and initramfs apart inside RAM (QEMU: -bios fw_dynamic.bin or -bios default, which place the tree above the initramfs, or more memory; see docs/boot.md)\n";
 
 /* Reads the device tree into machine, or stops with the reason. */
 static void discover_machine(uint64_t dtb_pa, uint64_t load_pa)
@@ -56,12 +54,10 @@ static void discover_machine(uint64_t dtb_pa, uint64_t load_pa)
 			      fdt_readable(dtb_pa), &err);
 	if (rc && dtb_pa >= load_pa && dtb_pa - load_pa < mem_kernel_size()) {
 		/* head.S cleared .bss over it before anyone could read it. */
-		pr_emerg("boot: device tree at 0x%llx lies inside the kernel "
-			 "image 0x%llx-0x%llx (.bss included), which was "
-			 "cleared at entry\n",
-			 (unsigned long long)dtb_pa,
-			 (unsigned long long)load_pa,
-			 (unsigned long long)(load_pa + mem_kernel_size() - 1));
+		pr_emerg(
+			"boot: device tree at 0x%llx lies inside the kernel image 0x%llx-0x%llx (.bss included), which was cleared at entry\n",
+			(unsigned long long)dtb_pa, (unsigned long long)load_pa,
+			(unsigned long long)(load_pa + mem_kernel_size() - 1));
 		pr_emerg("%s", layout_advice);
 		machine_stop_failure();
 	}
@@ -102,12 +98,12 @@ static void check_boot_layout(uint64_t load_pa, uint64_t dtb_pa)
 				 a->what, (unsigned long long)a->base,
 				 (unsigned long long)(a->base + a->size - 1));
 		else
-			pr_emerg("boot: %s 0x%llx-0x%llx overlaps %s "
-				 "0x%llx-0x%llx\n",
-				 a->what, (unsigned long long)a->base,
-				 (unsigned long long)(a->base + a->size - 1),
-				 b->what, (unsigned long long)b->base,
-				 (unsigned long long)(b->base + b->size - 1));
+			pr_emerg(
+				"boot: %s 0x%llx-0x%llx overlaps %s 0x%llx-0x%llx\n",
+				a->what, (unsigned long long)a->base,
+				(unsigned long long)(a->base + a->size - 1),
+				b->what, (unsigned long long)b->base,
+				(unsigned long long)(b->base + b->size - 1));
 	}
 	if (!n)
 		return;
@@ -172,13 +168,12 @@ static void debug_machine(uint64_t dtb_pa)
 {
 	unsigned i;
 
-	pr_debug("dt: tree at 0x%llx, %u bytes: %u memory ranges, %u "
-		 "reserved, %u cpu nodes (%u not described), %u UARTs with a "
-		 "driver (%u dropped), timebase %llu Hz\n",
-		 (unsigned long long)dtb_pa, machine.fdt_size, machine.nmem,
-		 machine.nresv, machine.nharts + machine.harts_dropped,
-		 machine.harts_dropped, machine.nuarts, machine.uarts_dropped,
-		 (unsigned long long)machine.timebase_hz);
+	pr_debug(
+		"dt: tree at 0x%llx, %u bytes: %u memory ranges, %u reserved, %u cpu nodes (%u not described), %u UARTs with a driver (%u dropped), timebase %llu Hz\n",
+		(unsigned long long)dtb_pa, machine.fdt_size, machine.nmem,
+		machine.nresv, machine.nharts + machine.harts_dropped,
+		machine.harts_dropped, machine.nuarts, machine.uarts_dropped,
+		(unsigned long long)machine.timebase_hz);
 	for (i = 0; i < machine.nresv; i++)
 		pr_debug("dt: reserved %s 0x%llx+0x%llx from %s%s\n",
 			 machine.resv[i].name,
@@ -187,20 +182,20 @@ static void debug_machine(uint64_t dtb_pa)
 			 machine.resv[i].kind == RESV_MEMRESERVE
 				 ? "the /memreserve/ block"
 				 : "/reserved-memory",
-			 machine.resv[i].no_map ? ", no-map: left out of the "
-						  "direct map"
-						: "");
+			 machine.resv[i].no_map
+				 ? ", no-map: left out of the direct map"
+				 : "");
 	for (i = 0; i < machine.nharts; i++)
-		pr_debug("dt: cpu hart %u: %s (mmu-type \"%s\", intc phandle "
-			 "%u, PLIC S-mode context %d)\n",
-			 machine.harts[i].hartid,
-			 hart_state_name(machine.harts[i].state),
-			 machine.harts[i].mmu, machine.harts[i].intc_phandle,
-			 machine.harts[i].plic_sctx);
+		pr_debug(
+			"dt: cpu hart %u: %s (mmu-type \"%s\", intc phandle %u, PLIC S-mode context %d)\n",
+			machine.harts[i].hartid,
+			hart_state_name(machine.harts[i].state),
+			machine.harts[i].mmu, machine.harts[i].intc_phandle,
+			machine.harts[i].plic_sctx);
 	pr_debug("dt: /chosen stdout-path \"%s\": %s%s\n", machine.stdout_path,
-		 machine.console >= 0 ? "console on "
-				      : "no UART with a driver matches; SBI "
-					"console",
+		 machine.console >= 0
+			 ? "console on "
+			 : "no UART with a driver matches; SBI console",
 		 machine.console >= 0 ? machine.uarts[machine.console].path
 				      : "");
 	if (machine.has_initrd)
@@ -208,8 +203,8 @@ static void debug_machine(uint64_t dtb_pa)
 			 (unsigned long long)machine.initrd_start,
 			 (unsigned long long)machine.initrd_end);
 	else
-		pr_debug("dt: /chosen has no linux,initrd-start: no "
-			 "initramfs\n");
+		pr_debug(
+			"dt: /chosen has no linux,initrd-start: no initramfs\n");
 }
 
 static void print_banner(uint64_t hartid, uint64_t load_pa, uint64_t dtb_pa)

@@ -204,12 +204,12 @@ static int frames_init(const struct machine *m, uint64_t load_pa)
 		rc = frame_mark(&frames, load_pa, mem_kernel_size(),
 				FRAME_KERNEL);
 	for (i = 0; !rc && i < nboot_allocs; i++) {
-		pr_debug("mem: boot      0x%016llx-0x%016llx %6llu KiB page "
-			 "tables, frame table\n",
-			 (unsigned long long)boot_allocs[i].base,
-			 (unsigned long long)(boot_allocs[i].base +
-					      boot_allocs[i].size - 1),
-			 (unsigned long long)(boot_allocs[i].size >> 10));
+		pr_debug(
+			"mem: boot      0x%016llx-0x%016llx %6llu KiB page tables, frame table\n",
+			(unsigned long long)boot_allocs[i].base,
+			(unsigned long long)(boot_allocs[i].base +
+					     boot_allocs[i].size - 1),
+			(unsigned long long)(boot_allocs[i].size >> 10));
 		rc = frame_mark(&frames, boot_allocs[i].base,
 				boot_allocs[i].size, FRAME_KERNEL);
 	}
