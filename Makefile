@@ -25,6 +25,7 @@ HOSTCC  ?= gcc
 PYTHON  := /usr/bin/python3
 QEMU    := qemu-system-riscv64
 FW_JUMP := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+FW_DYNAMIC := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 UBOOT   := /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 
 KCONFIG_CONFIG := $(O)/.config

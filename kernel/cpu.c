@@ -13,6 +13,7 @@
 
 static struct cpu cpus[CONFIG_MAX_HARTS];
 static unsigned ncpus;
+static uint32_t boot_hart;
 
 static const char *hsm_state(long s)
 {
@@ -48,6 +49,7 @@ int cpu_init(const struct machine *m, uint32_t boot_hartid)
 	unsigned i, skipped = 0;
 	bool boot_found = false;
 
+	boot_hart = boot_hartid;
 	for (i = 0; i < m->nharts; i++) {
 		const struct hart *h = &m->harts[i];
 
@@ -78,6 +80,11 @@ int cpu_init(const struct machine *m, uint32_t boot_hartid)
 		return E_NOENT;
 	}
 	return (int)ncpus;
+}
+
+uint32_t cpu_boot_hartid(void)
+{
+	return boot_hart;
 }
 
 unsigned cpu_count(void)

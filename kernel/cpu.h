@@ -23,6 +23,8 @@ struct cpu {
 int cpu_init(const struct machine *m, uint32_t boot_hartid);
 
 unsigned cpu_count(void);
+/* The hart the kernel booted on (cpu_init's boot_hartid). */
+uint32_t cpu_boot_hartid(void);
 struct cpu *cpu_get(unsigned index);
 
 #endif

@@ -20,6 +20,7 @@
 #include "kernel/frame.h"
 #include "kernel/abort.h"
 #include "kernel/cap_syscall.h"
+#include "kernel/cpu.h"
 #include "kernel/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/sched.h"
@@ -104,6 +105,13 @@ static int load_segments(struct domain *d, const struct elf_image *img,
 	for (i = 0; i < img->nseg; i++) {
 		const struct elf_segment *s = &img->seg[i];
 
+		pr_debug(
+			"layout: domain %s: 0x%llx-0x%llx %c%c%c image segment, %llu bytes from the file\n",
+			d->name, (unsigned long long)s->vaddr,
+			(unsigned long long)(s->vaddr + s->memsz - 1), 'r',
+			s->flags & ELF_SEG_W ? 'w' : '-',
+			s->flags & ELF_SEG_X ? 'x' : '-',
+			(unsigned long long)s->filesz);
 		for (va = s->vaddr; va < s->vaddr + s->memsz; va += PAGE_SIZE) {
 			rc = load_page(d, s, va, elf);
 			if (rc)
@@ -194,7 +202,19 @@ static int map_runtime_pages(struct domain *d)
 		rc = map_fresh(d, RIVET_INFO_VA, PTE_R, (void **)&d->info);
 	if (!rc)
 		rc = map_registry(d);
-	return rc;
+	if (rc)
+		return rc;
+	pr_debug("layout: domain %s: 0x%llx-0x%llx rw- stack, %u pages\n",
+		 d->name,
+		 (unsigned long long)(RIVET_STACK_TOP -
+				      RIVET_STACK_PAGES * PAGE_SIZE),
+		 (unsigned long long)(RIVET_STACK_TOP - 1), RIVET_STACK_PAGES);
+	pr_debug(
+		"layout: domain %s: 0x%llx rw- upcall area, 0x%llx r-- info page, 0x%llx r-- registry (shared)\n",
+		d->name, (unsigned long long)RIVET_UPCALL_VA,
+		(unsigned long long)RIVET_INFO_VA,
+		(unsigned long long)RIVET_REGISTRY_VA);
+	return 0;
 }
 
 static void init_info(struct domain *d)
@@ -203,7 +223,8 @@ static void init_info(struct domain *d)
 
 	in->magic = RIVET_INFO_MAGIC;
 	in->domain_id = d->id;
-	in->hart_id = 0;
+	/* sched.c runs every domain on the boot hart for now. */
+	in->hart_id = cpu_boot_hartid();
 	in->timebase_hz = timer_hz();
 	in->slice_ticks = d->slice_ticks;
 	strlcpy(in->name, d->name, sizeof(in->name));
@@ -254,8 +275,17 @@ static int make_cspace(struct domain *d, uint32_t nslots)
 		(struct frame_mapping *)((char *)phys_to_virt(d->slots_pa) +
 					 (uint64_t)nslots * sizeof(struct cap));
 	frame_cap_pool_init(d);
+	if (rc)
+		return rc;
+	pr_debug(
+		"layout: domain %s: %u capability slots in %llu frames at 0x%llx (kernel only)\n",
+		d->name, nslots, (unsigned long long)d->slots_pages,
+		(unsigned long long)d->slots_pa);
+	rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, d->id, 0, &slot);
 	if (!rc)
-		rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, d->id, 0, &slot);
+		pr_debug(
+			"cap: domain %s slot %u: domain %u (itself), all rights\n",
+			d->name, slot, d->id);
 	return rc;
 }
 
@@ -298,6 +328,11 @@ void domain_grant_peers(struct domain *d, const struct bootconf_domain *conf)
 				"its "
 				"slot %u holds no rights\n",
 				d->name, conf->peers[i], slot);
+		else
+			pr_debug(
+				"cap: domain %s slot %u: domain %u (peer %s), rights grant%s\n",
+				d->name, slot, p->id, conf->peers[i],
+				conf->peer_control[i] ? "+control" : "");
 	}
 }
 

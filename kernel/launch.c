@@ -299,12 +299,19 @@ static void grant_devices(struct domain *d, const struct bootconf_domain *c,
 		if (cap_create(&d->cs, CAP_DEVICE, CAP_R | CAP_W | CAP_GRANT,
 			       base, pages, &slot))
 			goto no_slots;
+		pr_debug(
+			"cap: domain %s slot %u: device 0x%llx, %llu pages (%s), rights rw+grant\n",
+			d->name, slot, (unsigned long long)base,
+			(unsigned long long)pages, dev.path);
 		for (j = 0; j < dev.nirqs; j++) {
 			uint32_t s;
 
 			if (cap_create(&d->cs, CAP_IRQ, CAP_ALL, dev.irqs[j], 0,
 				       &s))
 				goto no_slots;
+			pr_debug(
+				"cap: domain %s slot %u: irq %u (%s), all rights\n",
+				d->name, s, dev.irqs[j], dev.path);
 			if (!j)
 				irq_slot = s;
 		}

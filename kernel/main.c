@@ -12,11 +12,13 @@
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uvm.h"
 #include "kernel/bootargs.h"
+#include "kernel/bootlayout.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/domain.h"
 #include "kernel/initramfs.h"
 #include "kernel/launch.h"
+#include "kernel/lib/string.h"
 #include "kernel/machine.h"
 #include "kernel/mem.h"
 #include "kernel/panic.h"
@@ -38,14 +40,27 @@ static size_t fdt_readable(uint64_t dtb_pa)
 	return avail < FDT_MAX_SIZE ? (size_t)avail : FDT_MAX_SIZE;
 }
 
+/* What to do about a bad layout; the loader decides it, not the kernel. */
+static const char layout_advice[] =
+	"boot: stopping: load the kernel, device tree and initramfs apart inside RAM (QEMU: -bios fw_dynamic.bin or -bios default, which place the tree above the initramfs, or more memory; see docs/boot.md)\n";
+
 /* Reads the device tree into machine, or stops with the reason. */
-static void discover_machine(uint64_t dtb_pa)
+static void discover_machine(uint64_t dtb_pa, uint64_t load_pa)
 {
 	struct fdt_error err = { 0 };
 	int rc;
 
 	rc = machine_from_fdt(&machine, phys_to_virt(dtb_pa),
 			      fdt_readable(dtb_pa), &err);
+	if (rc && dtb_pa >= load_pa && dtb_pa - load_pa < mem_kernel_size()) {
+		/* head.S cleared .bss over it before anyone could read it. */
+		pr_emerg(
+			"boot: device tree at 0x%llx lies inside the kernel image 0x%llx-0x%llx (.bss included), which was cleared at entry\n",
+			(unsigned long long)dtb_pa, (unsigned long long)load_pa,
+			(unsigned long long)(load_pa + mem_kernel_size() - 1));
+		pr_emerg("%s", layout_advice);
+		machine_stop_failure();
+	}
 	if (rc) {
 		pr_emerg("rivet: bad device tree at 0x%llx: %s%s%s (offset "
 			 "0x%x, error %d)\n",
@@ -55,12 +70,141 @@ static void discover_machine(uint64_t dtb_pa)
 	}
 }
 
+/*
+ * Stops with one line per problem if the loaders put the boot inputs on
+ * top of each other, on firmware memory or outside RAM: one of them has
+ * been overwritten, and parsing it would only give a misleading error.
+ */
+static void check_boot_layout(uint64_t load_pa, uint64_t dtb_pa)
+{
+	struct bootlayout_problem p[BOOTLAYOUT_MAX_PROBLEMS];
+	const struct boot_input in[] = {
+		{ "kernel image", load_pa, mem_kernel_size() },
+		{ "device tree", dtb_pa, machine.fdt_size },
+		{ "initramfs", machine.initrd_start,
+		  machine.has_initrd &&
+				  machine.initrd_end > machine.initrd_start
+			  ? machine.initrd_end - machine.initrd_start
+			  : 0 },
+	};
+	unsigned i, n;
+
+	n = bootlayout_check(&machine, in, 3, p, BOOTLAYOUT_MAX_PROBLEMS);
+	for (i = 0; i < n && i < BOOTLAYOUT_MAX_PROBLEMS; i++) {
+		const struct boot_input *a = &p[i].a, *b = &p[i].b;
+
+		if (p[i].kind == BOOTLAYOUT_OUTSIDE_RAM)
+			pr_emerg("boot: %s 0x%llx-0x%llx lies outside RAM\n",
+				 a->what, (unsigned long long)a->base,
+				 (unsigned long long)(a->base + a->size - 1));
+		else
+			pr_emerg(
+				"boot: %s 0x%llx-0x%llx overlaps %s 0x%llx-0x%llx\n",
+				a->what, (unsigned long long)a->base,
+				(unsigned long long)(a->base + a->size - 1),
+				b->what, (unsigned long long)b->base,
+				(unsigned long long)(b->base + b->size - 1));
+	}
+	if (!n)
+		return;
+	pr_emerg("%s", layout_advice);
+	machine_stop_failure();
+}
+
+static bool loglevel_valid(const char *value)
+{
+	unsigned long level;
+
+	return bootargs_parse_uint(value, LOG_EMERG, LOG_DEBUG, &level);
+}
+
+static bool test_hook_valid(const char *value)
+{
+	return test_hooks_run &&
+	       (!strcmp(value, "fault") || !strcmp(value, "assert"));
+}
+
+/* Every boot argument the kernel takes; docs/boot.md lists them too. */
+static const struct bootarg_key bootarg_keys[] = {
+	{ "loglevel", "0..7", loglevel_valid },
+	{ "rivet.conf", "/PATH", NULL }, /* launch.c judges the path */
+	{ "rivet.test", "fault|assert", test_hook_valid },
+};
+
 static void apply_bootargs(void)
 {
 	unsigned long level;
 
 	if (bootargs_get_uint(machine.bootargs, "loglevel", 0, 7, &level))
 		printk_set_loglevel((int)level);
+}
+
+/*
+ * Names the boot arguments that are ignored: Rivet's own that are wrong
+ * get a warning with what is accepted; words for the loader or another
+ * OS (console=, root=) one informational line, since a board's U-Boot
+ * environment adds them to every boot.
+ */
+static void report_bootargs(void)
+{
+	static struct bootargs_report r; /* large: keep it off the stack */
+	char accepted[BOOTARGS_REPORT_LEN];
+
+	bootargs_check(machine.bootargs, bootarg_keys,
+		       sizeof(bootarg_keys) / sizeof(bootarg_keys[0]), &r);
+	bootargs_accepted(bootarg_keys,
+			  sizeof(bootarg_keys) / sizeof(bootarg_keys[0]),
+			  accepted, sizeof(accepted));
+	if (r.nbad)
+		pr_warn("boot: ignoring bootargs %s: Rivet takes %s\n", r.bad,
+			accepted);
+	if (r.nforeign)
+		pr_info("boot: bootargs not for Rivet, left alone: %s\n",
+			r.foreign);
+}
+
+/* What the kernel made of the tree, for someone debugging a boot. */
+static void debug_machine(uint64_t dtb_pa)
+{
+	unsigned i;
+
+	pr_debug(
+		"dt: tree at 0x%llx, %u bytes: %u memory ranges, %u reserved, %u cpu nodes (%u not described), %u UARTs with a driver (%u dropped), timebase %llu Hz\n",
+		(unsigned long long)dtb_pa, machine.fdt_size, machine.nmem,
+		machine.nresv, machine.nharts + machine.harts_dropped,
+		machine.harts_dropped, machine.nuarts, machine.uarts_dropped,
+		(unsigned long long)machine.timebase_hz);
+	for (i = 0; i < machine.nresv; i++)
+		pr_debug("dt: reserved %s 0x%llx+0x%llx from %s%s\n",
+			 machine.resv[i].name,
+			 (unsigned long long)machine.resv[i].base,
+			 (unsigned long long)machine.resv[i].size,
+			 machine.resv[i].kind == RESV_MEMRESERVE
+				 ? "the /memreserve/ block"
+				 : "/reserved-memory",
+			 machine.resv[i].no_map
+				 ? ", no-map: left out of the direct map"
+				 : "");
+	for (i = 0; i < machine.nharts; i++)
+		pr_debug(
+			"dt: cpu hart %u: %s (mmu-type \"%s\", intc phandle %u, PLIC S-mode context %d)\n",
+			machine.harts[i].hartid,
+			hart_state_name(machine.harts[i].state),
+			machine.harts[i].mmu, machine.harts[i].intc_phandle,
+			machine.harts[i].plic_sctx);
+	pr_debug("dt: /chosen stdout-path \"%s\": %s%s\n", machine.stdout_path,
+		 machine.console >= 0
+			 ? "console on "
+			 : "no UART with a driver matches; SBI console",
+		 machine.console >= 0 ? machine.uarts[machine.console].path
+				      : "");
+	if (machine.has_initrd)
+		pr_debug("dt: /chosen linux,initrd-start 0x%llx, -end 0x%llx\n",
+			 (unsigned long long)machine.initrd_start,
+			 (unsigned long long)machine.initrd_end);
+	else
+		pr_debug(
+			"dt: /chosen has no linux,initrd-start: no initramfs\n");
 }
 
 static void print_banner(uint64_t hartid, uint64_t load_pa, uint64_t dtb_pa)
@@ -186,11 +330,14 @@ static void timer_selftest(void)
 
 void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 {
-	sbi_init();		  /* firmware calls; SBI console */
-	discover_machine(dtb_pa); /* everything else comes from here */
-	apply_bootargs();	  /* loglevel= */
+	sbi_init();			   /* firmware calls; SBI console */
+	discover_machine(dtb_pa, load_pa); /* everything else comes from here */
+	apply_bootargs();		   /* loglevel= */
 	printk_set_timebase(machine.timebase_hz);
 	print_banner(hartid, load_pa, dtb_pa);
+	report_bootargs();		    /* typos and others' words */
+	debug_machine(dtb_pa);		    /* loglevel=7: the tree as read */
+	check_boot_layout(load_pa, dtb_pa); /* nothing overwritten */
 	if (mem_init(&machine, load_pa, dtb_pa)) /* page table, frames */
 		machine_stop_failure();
 	setup_console();	     /* UART from stdout-path */

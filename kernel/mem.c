@@ -191,15 +191,28 @@ static int frames_init(const struct machine *m, uint64_t load_pa)
 	for (i = 0; !rc && i < m->nmem; i++)
 		rc = mark_clipped(m->mem[i].base, m->mem[i].size, hi,
 				  FRAME_RESERVED);
-	for (i = 0; !rc && i < usable.n; i++)
+	for (i = 0; !rc && i < usable.n; i++) {
+		pr_debug("mem: free      0x%016llx-0x%016llx %6llu KiB\n",
+			 (unsigned long long)usable.r[i].base,
+			 (unsigned long long)(usable.r[i].base +
+					      usable.r[i].size - 1),
+			 (unsigned long long)(usable.r[i].size >> 10));
 		rc = mark_clipped(usable.r[i].base, usable.r[i].size, hi,
 				  FRAME_FREE);
+	}
 	if (!rc)
 		rc = frame_mark(&frames, load_pa, mem_kernel_size(),
 				FRAME_KERNEL);
-	for (i = 0; !rc && i < nboot_allocs; i++)
+	for (i = 0; !rc && i < nboot_allocs; i++) {
+		pr_debug(
+			"mem: boot      0x%016llx-0x%016llx %6llu KiB page tables, frame table\n",
+			(unsigned long long)boot_allocs[i].base,
+			(unsigned long long)(boot_allocs[i].base +
+					     boot_allocs[i].size - 1),
+			(unsigned long long)(boot_allocs[i].size >> 10));
 		rc = frame_mark(&frames, boot_allocs[i].base,
 				boot_allocs[i].size, FRAME_KERNEL);
+	}
 	if (!rc)
 		frames_ready = 1;
 	return rc;

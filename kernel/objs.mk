@@ -10,6 +10,7 @@ obj-y += kernel/ksyms.o
 obj-y += kernel/fdt.o
 obj-y += kernel/machine.o
 obj-y += kernel/bootargs.o
+obj-y += kernel/bootlayout.o
 obj-y += kernel/memmap.o
 obj-y += kernel/frame.o
 obj-y += kernel/mem.o

@@ -8,6 +8,19 @@ SMP ?= 2
 MEM ?= 256M
 APPEND ?=
 
+# fw_dynamic, not fw_jump: fw_jump copies the device tree to a fixed
+# address (RAM base + 34 MiB) that QEMU's initrd covers at -m 64M and that
+# is past the end of RAM below 34M (OpenSBI then hangs before printing
+# anything). With fw_dynamic the tree stays where QEMU put it, at the top
+# of RAM above the initrd, so every size from RUN_MEM_MIN up boots.
+RUN_MEM_MIN := 16
+ifneq ($(filter run debug,$(MAKECMDGOALS)),)
+RUN_MEM_ERROR := $(shell scripts/check-mem '$(MEM)' $(RUN_MEM_MIN) 2>&1)
+ifneq ($(RUN_MEM_ERROR),)
+$(error $(RUN_MEM_ERROR))
+endif
+endif
+
 # make run is interactive (the shell waits for typing), so the machine's
 # clock follows the host's by default. ICOUNT=1 makes it follow executed
 # instructions instead (-icount shift=0: 1 GHz), as the tests and make
@@ -16,7 +29,7 @@ APPEND ?=
 ICOUNT ?=
 QEMU_ICOUNT_ON := -icount shift=0,sleep=off
 QEMU_ICOUNT := $(if $(filter 1,$(ICOUNT)),$(QEMU_ICOUNT_ON))
-QEMU_COMMON := -nographic -no-reboot -bios $(FW_JUMP)
+QEMU_COMMON := -nographic -no-reboot -bios $(FW_DYNAMIC)
 QEMU_KERNEL := -kernel $(O)/rivet.elf -initrd $(O)/initramfs.cpio \
 	$(if $(APPEND),-append "$(APPEND)")
 

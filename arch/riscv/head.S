@@ -12,6 +12,9 @@
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/csr.h"
 
+	/* Unwind information for gdb, kept with the other debug sections. */
+	.cfi_sections .debug_frame
+
 	.section .head.text, "ax"
 	.globl	_start_header
 _start_header:
@@ -66,7 +69,16 @@ primary_entry:
 	ld	t0, 0(t0)
 	jr	t0
 
+	/*
+	 * The first kernel frame: nothing called it. ra undefined in the
+	 * unwind information tells gdb this is the outermost frame (its
+	 * backtrace ends here instead of "previous frame inner to this
+	 * frame"); ra = 0 and fp = 0 end the kernel's own frame-pointer
+	 * walk (arch/riscv/backtrace.c) the same way.
+	 */
 start_high:
+	.cfi_startproc
+	.cfi_undefined ra
 	/* From here PC-relative addresses are high-half addresses. */
 	lla	sp, boot_stack_top
 	lla	t0, trap_entry
@@ -75,10 +87,13 @@ start_high:
 	mv	a0, s0
 	mv	a1, s1
 	mv	a2, s2
+	li	ra, 0
+	li	s0, 0				/* fp: no caller */
 	call	kmain
 	/* kmain does not return; if it did, park the hart. */
 3:	wfi
 	j	3b
+	.cfi_endproc
 
 	.balign	8
 .Lstart_high_va:

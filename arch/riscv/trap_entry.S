@@ -40,10 +40,21 @@
 #error "user_yield reads sstatus.FS as one byte"
 #endif
 
+	/*
+	 * Each way into C below is the outermost kernel frame: what ran
+	 * before the trap is another context (a domain, or the interrupted
+	 * kernel code the trap frame describes), not a caller. The unwind
+	 * information says so (ra undefined), so gdb's backtrace ends at the
+	 * entry cleanly, and fp = 0 ends the kernel's own walk.
+	 */
+	.cfi_sections .debug_frame
+
 	.section .text
 	.balign	4				/* stvec direct mode needs it */
 	.globl	trap_entry
 trap_entry:
+	.cfi_startproc
+	.cfi_undefined ra
 	csrrw	sp, sscratch, sp		/* U: sp = uctx; S: sp = 0 */
 	bnez	sp, from_user
 	csrrw	sp, sscratch, sp		/* S: put both back */
@@ -91,6 +102,7 @@ trap_entry:
 	sd	t0, TF_STVAL(sp)
 
 	mv	a0, sp
+	li	s0, 0				/* fp: the walk starts from tf */
 	call	trap_handler
 
 	/* The handler may have changed sepc (to skip an instruction). */
@@ -130,6 +142,7 @@ trap_entry:
 	ld	x31, TF_REG(31)(sp)
 	addi	sp, sp, TF_SIZE
 	sret
+	.cfi_endproc
 
 from_user:
 	sd	t0, UC_REG(5)(sp)
@@ -313,16 +326,22 @@ user_yield:
 
 	/* The full path for a yield: sched_yield() decides and answers. */
 yield_full:
+	.cfi_startproc
+	.cfi_undefined ra
 	sd	a0, UC_REG(10)(sp)		/* the target */
 	sd	a7, UC_REG(17)(sp)
 	csrr	t0, sepc			/* at the ecall: C moves it on */
 	sd	t0, UC_SEPC(sp)
 	mv	a0, sp
 	ld	sp, UC_KERNEL_SP(a0)
+	li	s0, 0				/* fp (user_yield saved d's) */
 	call	user_trap
 	j	return_to_user
+	.cfi_endproc
 
 user_slow:
+	.cfi_startproc
+	.cfi_undefined ra
 	sd	x1, UC_REG(1)(sp)
 	sd	x3, UC_REG(3)(sp)
 	sd	x4, UC_REG(4)(sp)
@@ -358,7 +377,9 @@ user_slow:
 	csrw	sscratch, zero			/* in the kernel from here */
 	mv	a0, sp
 	ld	sp, UC_KERNEL_SP(a0)
+	li	s0, 0				/* fp (d's is saved above) */
 	call	user_trap			/* returns the uctx to resume */
+	.cfi_endproc
 	/* fall through with a0 = uctx */
 
 	.globl	return_to_user

@@ -167,14 +167,23 @@ static int setup(void)
 	return 0;
 }
 
-/* The reader's prompt goes up once its output before it is printed. */
+/*
+ * The reader's prompt goes up once its output before it is printed. The
+ * reader writes that output to the kernel log and then asks; the log
+ * event for it may still be pending here, unseen, when this domain was
+ * preempted after handing the line over and the reader ran its command
+ * meanwhile. So the ask is read first, then the pending event: any output
+ * written before the ask is announced by then, and the prompt waits for
+ * it (the next wait returns at once with RIVET_EVENT_LOG).
+ */
 static void show_prompt(void)
 {
 	char prompt[RIVET_CONIN_PROMPT];
+	bool asked = reader_prompt(prompt, sizeof(prompt));
 
-	if (logrelay_pending())
+	if (logrelay_pending() || (rivet_info()->pending & RIVET_EVENT_LOG))
 		return;
-	if (reader_prompt(prompt, sizeof(prompt)))
+	if (asked)
 		input_prompt(prompt);
 	else if (!reader_live())
 		input_prompt(NULL);

@@ -16,6 +16,7 @@
 #define CH_EOT 0x04 /* Ctrl-D */
 #define CH_BS  0x08
 #define CH_DEL 0x7f
+#define CH_BEL "\a" /* the terminal's bell */
 
 static char line[INPUT_MAX];
 static size_t len;
@@ -93,7 +94,10 @@ void input_byte(uint8_t c)
 			len--;
 			echo("\b \b", 3);
 		}
-	} else if (c >= 0x20 && c < 0x7f && len < INPUT_MAX) {
+	} else if (c >= 0x20 && c < 0x7f && len == INPUT_MAX) {
+		/* Full: refused, but audibly, so the cut is not silent. */
+		echo(CH_BEL, 1);
+	} else if (c >= 0x20 && c < 0x7f) {
 		input_show();
 		line[len++] = (char)c;
 		echo((const char *)&c, 1);

@@ -12,10 +12,11 @@
 
 #include <rivet/conin.h>
 
-#define INPUT_MAX 128 /* longest line kept; further bytes are refused */
+#define INPUT_MAX 128 /* longest line kept; further bytes ring the bell */
 
 /*
- * Takes one received byte: printable ASCII is added and echoed, backspace
+ * Takes one received byte: printable ASCII is added and echoed (or, on a
+ * line already INPUT_MAX long, refused with the bell, BEL 0x07), backspace
  * and DEL erase, CR or LF ends the line (CR LF counts once), Ctrl-D on an
  * empty line ends the reader's input, anything else is ignored.
  */

@@ -9,7 +9,7 @@
 
 #define PAGE_SIZE   4096UL
 #define MAX_SLOTS   1024
-#define TIMEOUT_BIT 18 /* attach's wait, on the domain's timer */
+#define TIMEOUT_BIT RIVET_TIMER_BIT /* attach's wait */
 
 static struct rivet_conin *page;
 static struct bytering ring;

@@ -1267,6 +1267,7 @@ static const struct role *const role_tables[] = {
 	core_roles,
 	hostile_roles,
 	grants_roles,
+	bootinfo_roles,
 };
 
 int main(void)

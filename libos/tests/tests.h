@@ -33,6 +33,7 @@ struct role {
 	void (*run)(void);
 };
 
+extern const struct role bootinfo_roles[]; /* bootinfo.c */
 extern const struct role grants_roles[]; /* grants.c */
 extern const struct role hostile_roles[]; /* hostile.c */
 

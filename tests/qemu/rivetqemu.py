@@ -12,6 +12,8 @@ import time
 
 BUILD = os.environ.get("RIVET_BUILD", os.path.abspath("build"))
 FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
+# What make run uses: the tree stays where QEMU put it (scripts/run.mk).
+FW_DYNAMIC = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
 QEMU = "qemu-system-riscv64"
 
@@ -65,12 +67,13 @@ DEMO_CONF = "rivet.conf=/etc/demo.conf"
 
 
 def boot_kernel(machine="virt", smp=1, mem=None, append=None, initrd=True,
-                kernel=None, extra=(), timeout=60):
-    """Boots rivet.elf (or kernel) through OpenSBI fw_jump. With the
+                kernel=None, extra=(), timeout=60, firmware=FW_JUMP):
+    """Boots rivet.elf (or kernel) through OpenSBI (fw_jump unless
+    firmware names another). With the
     default initramfs it runs /etc/demo.conf (the default system without
     the interactive shell, so the boot ends by itself) unless append
     names another rivet.conf=."""
-    args = ["-M", machine, "-smp", str(smp), "-bios", FW_JUMP,
+    args = ["-M", machine, "-smp", str(smp), "-bios", firmware,
             "-kernel", kernel or build_path("rivet.elf")]
     if mem:
         args += ["-m", mem]

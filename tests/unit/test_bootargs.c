@@ -220,6 +220,144 @@ static void bootargs_get_uint_overlong_value_fails(void **state)
 	assert_int_equal(v, 0xdead);
 }
 
+static bool level_valid(const char *v)
+{
+	unsigned long l;
+
+	return bootargs_parse_uint(v, 0, 7, &l);
+}
+
+static const struct bootarg_key keys[] = {
+	{ "loglevel", "0..7", level_valid },
+	{ "rivet.conf", "/PATH", NULL },
+};
+
+static struct bootargs_report r;
+
+static void check(const char *args)
+{
+	memset(&r, 'X', sizeof(r));
+	bootargs_check(args, keys, 2, &r);
+}
+
+static void bootargs_check_takes_known_keys_silently(void **state)
+{
+	check("loglevel=7 rivet.conf=/etc/demo.conf");
+	assert_int_equal(r.nbad, 0);
+	assert_int_equal(r.nforeign, 0);
+	assert_string_equal(r.bad, "");
+	assert_string_equal(r.foreign, "");
+	check("");
+	assert_int_equal(r.nbad + r.nforeign, 0);
+	check(NULL);
+	assert_int_equal(r.nbad + r.nforeign, 0);
+	check("  \t ");
+	assert_int_equal(r.nbad + r.nforeign, 0);
+}
+
+static void bootargs_check_names_malformed_values(void **state)
+{
+	check("loglevel=9 loglevel=abc loglevel= loglevel loglevel=-1");
+	assert_int_equal(r.nbad, 5);
+	assert_string_equal(r.bad, "loglevel=9 loglevel=abc loglevel= loglevel "
+				   "loglevel=-1");
+	assert_int_equal(r.nforeign, 0);
+}
+
+static void bootargs_check_names_unknown_rivet_keys(void **state)
+{
+	check("rivet.cnf=/etc/demo.conf rivet.conf=/x rivet.test rivet.=1");
+	assert_int_equal(r.nbad, 3);
+	assert_string_equal(r.bad, "rivet.cnf=/etc/demo.conf rivet.test "
+				   "rivet.=1");
+}
+
+static void bootargs_check_names_near_misses_of_known_keys(void **state)
+{
+	check("logleve=7 loglevl=3 lgolevel=1 Loglevel=2 loglevel_=4");
+	assert_int_equal(r.nbad, 5);
+	assert_int_equal(r.nforeign, 0);
+	check("rivetconf=/etc/x.conf rivet-conf=/etc/x.conf");
+	assert_int_equal(r.nbad, 2);
+}
+
+static void bootargs_check_leaves_loaders_words_alone(void **state)
+{
+	/* What a board's U-Boot environment or extlinux adds. */
+	check("console=ttyS0,115200 earlycon=sbi root=/dev/mmcblk0p4 rw "
+	      "rootwait debug quiet loglevel=6");
+	assert_int_equal(r.nbad, 0);
+	assert_int_equal(r.nforeign, 7);
+	assert_string_equal(r.foreign, "console=ttyS0,115200 earlycon=sbi "
+				       "root=/dev/mmcblk0p4 rw rootwait debug "
+				       "quiet");
+}
+
+static void bootargs_check_sorts_a_mixture(void **state)
+{
+	check("console=hvc0 rivet.cnf=/a loglevel=7 earlycon loglevel=8");
+	assert_int_equal(r.nbad, 2);
+	assert_string_equal(r.bad, "rivet.cnf=/a loglevel=8");
+	assert_int_equal(r.nforeign, 2);
+	assert_string_equal(r.foreign, "console=hvc0 earlycon");
+}
+
+static void bootargs_check_cuts_a_long_report(void **state)
+{
+	char args[1024] = "";
+	unsigned i;
+
+	for (i = 0; i < 30; i++)
+		strcat(args, "rivet.x=123456789 console=ttyS0 ");
+	check(args);
+	assert_int_equal(r.nbad, 30);
+	assert_int_equal(r.nforeign, 30);
+	assert_true(strlen(r.bad) < sizeof(r.bad));
+	assert_true(strlen(r.bad) > sizeof(r.bad) - 24);
+	assert_string_equal(r.bad + strlen(r.bad) - 3, "...");
+	assert_memory_equal(r.bad, "rivet.x=123456789 rivet.x=", 26);
+	assert_string_equal(r.foreign + strlen(r.foreign) - 3, "...");
+}
+
+static void bootargs_check_overlong_value_of_a_known_key_is_bad(void **state)
+{
+	char args[400] = "loglevel=";
+
+	memset(args + 9, '0', 300);
+	args[309] = '7';
+	check(args);
+	assert_int_equal(r.nbad, 1);
+	assert_string_equal(r.bad + strlen(r.bad) - 3, "...");
+	/* A key with no validator takes anything that fits. */
+	memcpy(args, "rivet.conf=", 11);
+	memset(args + 11, 'a', 100);
+	args[111] = '\0';
+	check(args);
+	assert_int_equal(r.nbad, 0);
+}
+
+static void bootargs_accepted_lists_every_key(void **state)
+{
+	char buf[64];
+
+	bootargs_accepted(keys, 2, buf, sizeof(buf));
+	assert_string_equal(buf, "loglevel=0..7 rivet.conf=/PATH");
+	bootargs_accepted(keys, 2, buf, 20);
+	assert_string_equal(buf, "loglevel=0..7 ...");
+}
+
+static void bootargs_parse_uint_reads_a_whole_string(void **state)
+{
+	unsigned long v = 0xdead;
+
+	assert_true(bootargs_parse_uint("7", 0, 7, &v));
+	assert_int_equal(v, 7);
+	assert_false(bootargs_parse_uint("8", 0, 7, &v));
+	assert_false(bootargs_parse_uint("", 0, 7, &v));
+	assert_false(bootargs_parse_uint("7 ", 0, 7, &v));
+	assert_int_equal(v, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +380,18 @@ int main(void)
 		cmocka_unit_test(bootargs_get_uint_accepts_ulong_max),
 		cmocka_unit_test(bootargs_get_uint_overflow_fails),
 		cmocka_unit_test(bootargs_get_uint_overlong_value_fails),
+		cmocka_unit_test(bootargs_check_takes_known_keys_silently),
+		cmocka_unit_test(bootargs_check_names_malformed_values),
+		cmocka_unit_test(bootargs_check_names_unknown_rivet_keys),
+		cmocka_unit_test(
+			bootargs_check_names_near_misses_of_known_keys),
+		cmocka_unit_test(bootargs_check_leaves_loaders_words_alone),
+		cmocka_unit_test(bootargs_check_sorts_a_mixture),
+		cmocka_unit_test(bootargs_check_cuts_a_long_report),
+		cmocka_unit_test(
+			bootargs_check_overlong_value_of_a_known_key_is_bad),
+		cmocka_unit_test(bootargs_accepted_lists_every_key),
+		cmocka_unit_test(bootargs_parse_uint_reads_a_whole_string),
 	};
 
 	return cmocka_run_group_tests_name("bootargs", tests, NULL, NULL);

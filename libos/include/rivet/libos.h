@@ -67,6 +67,21 @@ static inline bool rivet_domain_alive(long id)
 uint64_t rivet_now(void);
 
 /*
+ * The event bit librivet uses with the domain's one timer
+ * (SYS_timer_event): rivet_sleep_us and rivet_conin_attach's wait.
+ */
+#define RIVET_TIMER_BIT 18
+
+/*
+ * Blocks the whole domain (every uthread: it waits in the kernel) for at
+ * least us microseconds of the machine's time, on the domain's one timer
+ * with event bit RIVET_TIMER_BIT; a timer the caller had set is replaced.
+ * Other events that arrive meanwhile stay pending for the next wait.
+ * Returns 0 (at once for 0), or the error of SYS_timer_event / SYS_wait.
+ */
+long rivet_sleep_us(uint64_t us);
+
+/*
  * The id of the domain called name, from the registry in the info page or,
  * failing that, SYS_domain_lookup. Returns the id (>= 0) or E_NOENT.
  */
