@@ -1262,9 +1262,12 @@ static const struct role core_roles[] = {
 	{ 0 },
 };
 
+extern const struct role slices_roles[]; /* slices.c */
+
 /* Every file's role table; a new test file adds its table here. */
 static const struct role *const role_tables[] = {
 	core_roles,
+	slices_roles,
 };
 
 int main(void)

@@ -1,0 +1,103 @@
+"""Slices, slice-end upcalls and strikes (docs/architecture.md,
+"Scheduling"): a strike is charged only for a slice-end notice the domain
+was given and ignored, and the grace period counts time the domain could
+run, not time the host took QEMU away from it.
+
+The first two tests run under -icount, where time follows instructions and
+every run repeats to the tick. The last boots the stock system on the
+host's clock, as `make run` does, while two busy loops compete with QEMU
+for the host's cores: a slice and its grace period then pass in wall time
+while QEMU may not run at all, and no stock domain may get a strike.
+"""
+import contextlib
+import multiprocessing
+import os
+import re
+
+from rivetqemu import boot_kernel, build_path, qemu_interactive, FW_JUMP
+
+from test_domains import assert_all_pass, conf, run_suite
+
+PROMPT = "rivet> "
+STRIKE = r"strike \d+ of \d+ allowed"
+
+
+def test_a_domain_that_misses_one_deadline_then_behaves_is_not_killed(
+        tmp_path):
+    b = run_suite(tmp_path, conf("t_miss_once",
+                                 t_miss_once=["slice = 1ms", "strikes = 1",
+                                              "grace = 200us"]))
+    assert_all_pass(b, ["miss_once_charged_one_strike",
+                        "miss_once_then_upcalled_again",
+                        "miss_once_not_charged_again"])
+    assert b.findall(r"sched: t_miss_once ignored its slice-end upcall: "
+                     r"strike (\d) of 1 allowed") == ["1"], b
+    assert b.has(r"summary: t_miss_once +id 1 exited, status 0, slices "
+                 r"\d+, strikes 1"), b
+
+
+def test_a_domain_that_returns_from_its_upcalls_gets_every_strike(tmp_path):
+    """Told every slice and never yielding (its slice-end entry goes back
+    to the interrupted loop), it is charged once per notice and killed
+    after the configured number; a polite neighbour is never charged."""
+    b = run_suite(tmp_path, conf("t_polite", "t_deaf",
+                                 t_polite=["slice = 1ms"],
+                                 t_deaf=["slice = 1ms", "strikes = 2",
+                                         "grace = 200us"]))
+    assert_all_pass(b, ["slice_end_upcall_yields_without_strikes"])
+    assert b.findall(r"sched: t_deaf ignored its slice-end upcall: "
+                     r"strike (\d) of 2 allowed") == ["1", "2", "3"], b
+    assert b.has(r"domain t_deaf \(id 2\) killed: more than 2 slice "
+                 r"overruns"), b
+    # One upcall per strike: each was a notice delivered, then ignored.
+    upcalls = b.findall(r"DEAF upcall (\d+)$")
+    assert upcalls == ["1", "2", "3"], b
+    assert b.has(r"summary: t_polite +id 1 exited, status 0, slices \d+, "
+                 r"strikes 0"), b
+
+
+def _spin(stop):
+    while not stop.is_set():
+        pass
+
+
+@contextlib.contextmanager
+def busy_host(n=2):
+    """n processes that keep host cores busy until the block ends."""
+    stop = multiprocessing.Event()
+    procs = [multiprocessing.Process(target=_spin, args=(stop,), daemon=True)
+             for _ in range(n)]
+    for p in procs:
+        p.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for p in procs:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+
+
+def at_prompt(out):
+    return out.endswith(PROMPT)
+
+
+def test_stock_domains_get_no_strikes_on_a_busy_host_clock():
+    """No -icount: the machine follows the host clock, as in make run."""
+    boots = []
+    with busy_host():
+        for smp in (2, 1, 2):
+            boots.append(boot_kernel("virt", smp=smp, mem="256M",
+                                     timeout=60))
+        for smp in (2, 1):
+            boots.append(qemu_interactive(
+                ["-M", "virt", "-smp", str(smp), "-m", "256M", "-bios",
+                 FW_JUMP, "-kernel", build_path("rivet.elf"), "-initrd",
+                 build_path("initramfs.cpio")],
+                [(at_prompt, b"exit\r")], timeout=60))
+    for b in boots:
+        assert b.has(r"rivet: powering off$"), b
+        assert not b.has(r"kernel fault|panic|assertion failed"), b
+        assert not b.has(STRIKE), b
+        assert not re.search(r"strikes [1-9]", b.out), b
