@@ -87,12 +87,17 @@ def test_stock_domains_get_no_strikes_on_a_busy_host_clock():
     """No -icount: the machine follows the host clock, as in make run."""
     boots = []
     with busy_host():
+        # demo.conf: make run APPEND=rivet.conf=/etc/demo.conf, and
+        # make run-sifive's machine (timebase 1 MHz).
         for smp in (2, 1, 2):
             boots.append(boot_kernel("virt", smp=smp, mem="256M",
                                      timeout=60))
-        for smp in (2, 1):
+        boots.append(boot_kernel("sifive_u", smp=2, timeout=60))
+        # The default system, the shell ended by a typed exit: make run,
+        # and make run SMP=4 MEM=2G.
+        for smp, mem in ((2, "256M"), (4, "2G")):
             boots.append(qemu_interactive(
-                ["-M", "virt", "-smp", str(smp), "-m", "256M", "-bios",
+                ["-M", "virt", "-smp", str(smp), "-m", mem, "-bios",
                  FW_JUMP, "-kernel", build_path("rivet.elf"), "-initrd",
                  build_path("initramfs.cpio")],
                 [(at_prompt, b"exit\r")], timeout=60))
