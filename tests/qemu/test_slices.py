@@ -104,5 +104,7 @@ def test_stock_domains_get_no_strikes_on_a_busy_host_clock():
     for b in boots:
         assert b.has(r"rivet: powering off$"), b
         assert not b.has(r"kernel fault|panic|assertion failed"), b
-        assert not b.has(STRIKE), b
-        assert not re.search(r"strikes [1-9]", b.out), b
+    struck = [(" ".join(b.cmd[5:9]), line) for b in boots
+              for line in b.out.split("\n")
+              if re.search(STRIKE + r"|strikes [1-9]|killed", line)]
+    assert not struck, struck
