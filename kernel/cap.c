@@ -243,38 +243,61 @@ int cap_delete(struct cap_system *sys, struct cspace *cs, uint32_t slot,
 }
 
 /*
- * Deletes every descendant of top and returns how many. A single cursor
- * walks the subtree: it steps down to a first child while there is one,
- * else deletes the leaf it stands on and steps up to the parent.
+ * Does at most max_steps steps of deleting top's descendants, adds the
+ * number deleted to *n, and says whether none is left. Each step is O(1)
+ * and looks only at top's first child c: a leaf is deleted; otherwise
+ * c's first child is lifted to be top's first child, in front of c (still
+ * a descendant of top, and with rights within top's).
  *
- * Why linear in n, the number of descendants: the cursor enters a node
- * from above exactly once (after stepping down into it, it leaves only by
- * going further down or by deleting the node), and it steps up exactly
- * once per deletion; so there are n steps down, n steps up and n leaf
- * deletions, each O(1), and the stack use is constant.
+ * Why at most 2n steps for n descendants, with no descent and no
+ * recursion: a lifted capability is top's child from then on and is never
+ * lifted again (only children of top's children are), so there are fewer
+ * than n lifts and n deletions. Nothing is kept between calls: the next
+ * call starts from top's children as they are then, so the tree may
+ * change in between (a preempted revoke, cap_revoke_some). A revoke left
+ * unfinished has deleted some descendants and re-attached others directly
+ * below top: all of them still go with top's next revoke.
  */
+static bool revoke_bounded(struct cap_system *sys, cap_ref_t top,
+			   cap_delete_fn fn, void *ctx, uint32_t max_steps,
+			   uint32_t *n)
+{
+	struct cap *t = at(sys, top), *c, *g;
+	cap_ref_t cref, gref;
+	uint32_t i;
+
+	for (i = 0; i < max_steps; i++) {
+		cref = t->first_child;
+		if (cref == CAP_REF_NONE)
+			return true;
+		sys->revoke_steps++;
+		c = at(sys, cref);
+		gref = c->first_child;
+		if (gref == CAP_REF_NONE) {
+			delete_one(sys, cref, fn, ctx); /* a leaf: O(1) */
+			(*n)++;
+			continue;
+		}
+		/* Lift g, c's first child, to the front of top's children. */
+		g = at(sys, gref);
+		unlink_sibling(sys, g);
+		g->parent = top;
+		g->next_sibling = cref;
+		c->prev_sibling = gref;
+		t->first_child = gref;
+	}
+	return t->first_child == CAP_REF_NONE;
+}
+
+/* Deletes every descendant of top, however many; returns how many. */
 static uint32_t revoke_subtree(struct cap_system *sys, cap_ref_t top,
 			       cap_delete_fn fn, void *ctx)
 {
-	cap_ref_t cur = top, up;
-	struct cap *c;
 	uint32_t n = 0;
 
-	for (;;) {
-		c = at(sys, cur);
-		if (c->first_child != CAP_REF_NONE) {
-			cur = c->first_child;
-			sys->revoke_steps++;
-			continue;
-		}
-		if (cur == top)
-			return n;
-		up = c->parent;
-		delete_one(sys, cur, fn, ctx); /* a leaf: O(1) */
-		n++;
-		cur = up;
-		sys->revoke_steps++;
-	}
+	while (!revoke_bounded(sys, top, fn, ctx, UINT32_MAX, &n))
+		;
+	return n;
 }
 
 int cap_revoke(struct cap_system *sys, struct cspace *cs, uint32_t slot,
@@ -293,6 +316,26 @@ int cap_revoke(struct cap_system *sys, struct cspace *cs, uint32_t slot,
 	if (count)
 		*count = n;
 	return 0;
+}
+
+int cap_revoke_some(struct cap_system *sys, struct cspace *cs, uint32_t slot,
+		    cap_delete_fn fn, void *ctx, uint32_t max_steps,
+		    uint32_t *count)
+{
+	struct cap *c;
+	uint32_t n = 0;
+	bool done;
+	int rc;
+
+	if (!registered(sys, cs))
+		return E_INVAL;
+	rc = cap_lookup(cs, slot, CAP_NULL, 0, &c);
+	if (rc)
+		return rc;
+	done = revoke_bounded(sys, cap_ref(cs->id, slot), fn, ctx, max_steps,
+			      &n);
+	*count = n;
+	return done ? 0 : CAP_REVOKE_MORE;
 }
 
 /*

@@ -85,7 +85,7 @@ struct cspace {
 /* All spaces, indexed by id: the derivation tree reaches across them. */
 struct cap_system {
 	struct cspace *spaces[CAP_MAX_SPACES];
-	/* Tree links followed by revokes so far: exactly twice the number of
+	/* Steps revokes took so far: at most twice the number of
 	 * capabilities they removed (tests check linearity with it). */
 	uint64_t revoke_steps;
 };
@@ -174,6 +174,19 @@ int cap_delete(struct cap_system *sys, struct cspace *cs, uint32_t slot,
  */
 int cap_revoke(struct cap_system *sys, struct cspace *cs, uint32_t slot,
 	       cap_delete_fn fn, void *ctx, uint32_t *count);
+
+/*
+ * cap_revoke in bounded pieces: does at most max_steps O(1) steps (each
+ * deletes one descendant or moves one up below the capability; n
+ * descendants take at most 2n) and returns 0 once no descendant is left,
+ * CAP_REVOKE_MORE if some are, or the lookup errors. *count = how many it
+ * deleted. Keeps no state: calling it again continues from the tree as it
+ * is then, whatever changed in between.
+ */
+#define CAP_REVOKE_MORE 1
+int cap_revoke_some(struct cap_system *sys, struct cspace *cs, uint32_t slot,
+		    cap_delete_fn fn, void *ctx, uint32_t max_steps,
+		    uint32_t *count);
 
 /* The capability a reference names (NULL if the space is gone, the slot
  * out of range or empty). */
