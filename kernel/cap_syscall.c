@@ -6,10 +6,12 @@
  */
 #include "kernel/cap_syscall.h"
 
+#include "arch/riscv/csr.h"
 #include "kernel/abort.h"
 #include "kernel/domain.h"
 #include "kernel/frame_cap.h"
 #include "kernel/irq_cap.h"
+#include "kernel/syscall.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
@@ -80,6 +82,75 @@ long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
 	return rc;
 }
 
+/*
+ * Bounded kernel time. A revoke takes at most 2n O(1) steps for n
+ * descendants (kernel/cap.c), and 65,534 of them ran 18.6 ms with
+ * interrupts off. So a system call does at most REVOKE_STEPS_MAX steps per
+ * kernel entry, and stops sooner, after any REVOKE_CHUNK of them, once an
+ * interrupt is pending; then it is restarted (SYSCALL_RESTART) and goes
+ * on, when the domain next runs, from the tree as it is then. The cost of
+ * a step is mostly the delete callback's (unmapping what the copy mapped,
+ * telling its holder); docs/performance.md gives the measured worst case.
+ */
+#define REVOKE_CHUNK	 16
+#define REVOKE_STEPS_MAX 128
+
+uint64_t cap_sys_stretch_max;
+
+/* Notes the instructions spent since start (rdinstret) if the most yet. */
+static void note_stretch(uint64_t start)
+{
+	uint64_t spent = csr_read(instret) - start;
+
+	if (spent > cap_sys_stretch_max)
+		cap_sys_stretch_max = spent;
+}
+
+/*
+ * Revokes below d's slot for at most REVOKE_STEPS_MAX steps. Returns 0
+ * when nothing is left below it, SYSCALL_RESTART if something is, or the
+ * lookup errors; *count = how many this call deleted.
+ */
+static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count)
+{
+	uint32_t steps = 0, n;
+	long rc;
+
+	*count = 0;
+	for (;;) {
+		rc = cap_revoke_some(&domain_caps, &d->cs, slot, cap_deleted, d,
+				     REVOKE_CHUNK, &n);
+		*count += n;
+		if (rc != CAP_REVOKE_MORE)
+			return rc;
+		steps += REVOKE_CHUNK;
+		if (steps >= REVOKE_STEPS_MAX || interrupt_pending())
+			return SYSCALL_RESTART;
+	}
+}
+
+/*
+ * The work a restarted call of d did before, if this call is it coming
+ * back: the same ecall (d's pc) with the same argument. Any other call
+ * starts from nothing. Either way the record is used up.
+ */
+static uint64_t restart_take(struct domain *d, uint64_t arg)
+{
+	uint64_t done = 0;
+
+	if (d->restart_pc == d->ctx.sepc && d->restart_arg == arg)
+		done = d->restart_done;
+	d->restart_pc = 0;
+	return done;
+}
+
+static void restart_keep(struct domain *d, uint64_t arg, uint64_t done)
+{
+	d->restart_pc = d->ctx.sepc;
+	d->restart_arg = arg;
+	d->restart_done = done;
+}
+
 long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
 {
 	struct cap *c;
@@ -93,28 +164,47 @@ long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
 	return cap_delete(&domain_caps, &d->cs, slot, cap_deleted, actor);
 }
 
+/* An original's copies go first, in bounded pieces (its frames must not
+ * outlive them); the original itself is one more step. */
 long cap_sys_delete(struct domain *d, uint64_t slot)
 {
+	uint64_t start = csr_read(instret);
+	struct cap *c;
+	uint32_t n;
 	long rc;
 
 	if (slot > 0xffffffffUL)
 		return E_INVAL;
-	rc = cap_sys_delete_as(d, (uint32_t)slot, d);
+	restart_take(d, slot);
+	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
+	if (!rc && c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL))
+		rc = revoke_bounded(d, (uint32_t)slot, &n);
+	if (rc == SYSCALL_RESTART)
+		restart_keep(d, slot, 0);
+	if (!rc)
+		rc = cap_delete(&domain_caps, &d->cs, (uint32_t)slot,
+				cap_deleted, d);
+	note_stretch(start);
 	if (!rc)
 		abort_check(d); /* frames given back by choice */
 	return rc;
 }
 
+/* a1 counts what every piece of a restarted revoke deleted. */
 long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 {
+	uint64_t start = csr_read(instret), before;
 	uint32_t n = 0;
 	long rc;
 
 	if (slot > 0xffffffffUL)
 		return E_INVAL;
-	rc = cap_revoke(&domain_caps, &d->cs, (uint32_t)slot, cap_deleted, d,
-			&n);
-	*count = n;
+	before = restart_take(d, slot);
+	rc = revoke_bounded(d, (uint32_t)slot, &n);
+	if (rc == SYSCALL_RESTART)
+		restart_keep(d, slot, before + n);
+	*count = before + n;
+	note_stretch(start);
 	return rc;
 }
 

@@ -164,6 +164,9 @@ static long ksys_kstat(struct domain *d, const uint64_t *a, uint64_t *val)
 	case KSTAT_MY_MAPPINGS:
 		*val = d->nmappings;
 		return 0;
+	case KSTAT_CAP_STRETCH_MAX:
+		*val = cap_sys_stretch_max;
+		return 0;
 	default:
 		return E_INVAL;
 	}
@@ -289,6 +292,10 @@ void syscall_dispatch(struct domain *d)
 	 * that sleeps does not come back here (sched_wait). */
 	if (d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED)
 		return;
+	if (rc == SYSCALL_RESTART) {
+		d->ctx.sepc -= 4; /* the ecall again, arguments untouched */
+		return;
+	}
 	d->ctx.x[REG_A0] = (uint64_t)rc;
 	if (nr == SYS_wait)
 		return; /* sched_wait wrote a1 */

@@ -58,9 +58,11 @@
 	  "right; E_INVAL/E_NOENT bad slot; E_PERM no grant right; E_NOENT "   \
 	  "dead target; E_NOMEM target space full; a1 = new slot")             \
 	X(15, cap_delete, (unsigned long slot),                                \
-	  "E_INVAL/E_NOENT bad slot; children move up to its parent")          \
+	  "E_INVAL/E_NOENT bad slot; children move up to its parent; an "      \
+	  "original's copies are revoked first, restartably (see cap_revoke)") \
 	X(16, cap_revoke, (unsigned long slot),                                \
-	  "E_INVAL/E_NOENT bad slot; a1 = descendants deleted")                \
+	  "E_INVAL/E_NOENT bad slot; a1 = descendants deleted; runs in "       \
+	  "pieces the kernel restarts at the ecall (docs/performance.md)")     \
 	X(17, cap_info, (unsigned long slot, unsigned long what),              \
 	  "E_INVAL/E_NOENT bad slot or what; a1 = the field")                  \
 	X(18, frame_reclaim,                                                   \
@@ -99,6 +101,10 @@ enum rivet_syscall_number {
 #define KSTAT_MY_STRIKES   3 /* slice overruns charged to the caller */
 #define KSTAT_MY_SLOTS     4 /* capability slots the caller uses */
 #define KSTAT_MY_MAPPINGS  5 /* mapping records the caller uses */
+/* The most instructions one kernel entry of cap_revoke or cap_delete has
+ * spent in the capability code since boot, any domain (rdinstret: exact
+ * under -icount). Those calls are restarted rather than run long. */
+#define KSTAT_CAP_STRETCH_MAX 6
 
 #define RIVET_YIELD_ANY (-1L)
 
