@@ -95,17 +95,6 @@ long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
 #define REVOKE_CHUNK	 16
 #define REVOKE_STEPS_MAX 128
 
-uint64_t cap_sys_stretch_max;
-
-/* Notes the instructions spent since start (rdinstret) if the most yet. */
-static void note_stretch(uint64_t start)
-{
-	uint64_t spent = csr_read(instret) - start;
-
-	if (spent > cap_sys_stretch_max)
-		cap_sys_stretch_max = spent;
-}
-
 /*
  * Revokes below d's slot for at most REVOKE_STEPS_MAX steps. Returns 0
  * when nothing is left below it, SYSCALL_RESTART if something is, or the
@@ -127,28 +116,6 @@ static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count)
 		if (steps >= REVOKE_STEPS_MAX || interrupt_pending())
 			return SYSCALL_RESTART;
 	}
-}
-
-/*
- * The work a restarted call of d did before, if this call is it coming
- * back: the same ecall (d's pc) with the same argument. Any other call
- * starts from nothing. Either way the record is used up.
- */
-static uint64_t restart_take(struct domain *d, uint64_t arg)
-{
-	uint64_t done = 0;
-
-	if (d->restart_pc == d->ctx.sepc && d->restart_arg == arg)
-		done = d->restart_done;
-	d->restart_pc = 0;
-	return done;
-}
-
-static void restart_keep(struct domain *d, uint64_t arg, uint64_t done)
-{
-	d->restart_pc = d->ctx.sepc;
-	d->restart_arg = arg;
-	d->restart_done = done;
 }
 
 long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
@@ -175,16 +142,16 @@ long cap_sys_delete(struct domain *d, uint64_t slot)
 
 	if (slot > 0xffffffffUL)
 		return E_INVAL;
-	restart_take(d, slot);
+	syscall_restart_take(d, slot);
 	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
 	if (!rc && c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL))
 		rc = revoke_bounded(d, (uint32_t)slot, &n);
 	if (rc == SYSCALL_RESTART)
-		restart_keep(d, slot, 0);
+		syscall_restart_keep(d, slot, 0);
 	if (!rc)
 		rc = cap_delete(&domain_caps, &d->cs, (uint32_t)slot,
 				cap_deleted, d);
-	note_stretch(start);
+	syscall_note_stretch(start);
 	if (!rc)
 		abort_check(d); /* frames given back by choice */
 	return rc;
@@ -199,12 +166,12 @@ long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 
 	if (slot > 0xffffffffUL)
 		return E_INVAL;
-	before = restart_take(d, slot);
+	before = syscall_restart_take(d, slot);
 	rc = revoke_bounded(d, (uint32_t)slot, &n);
 	if (rc == SYSCALL_RESTART)
-		restart_keep(d, slot, before + n);
+		syscall_restart_keep(d, slot, before + n);
 	*count = before + n;
-	note_stretch(start);
+	syscall_note_stretch(start);
 	return rc;
 }
 

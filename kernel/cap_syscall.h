@@ -27,8 +27,6 @@ long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor);
  * return SYSCALL_RESTART rather than keep the kernel long. */
 long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count);
 
-/* KSTAT_CAP_STRETCH_MAX: the longest entry of those two, in instructions. */
-extern uint64_t cap_sys_stretch_max;
 long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what,
 		  uint64_t *val);
 

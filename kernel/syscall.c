@@ -31,6 +31,33 @@ void fpu_restore(const uint64_t *regs);
 
 typedef long (*syscall_fn)(struct domain *d, const uint64_t *a, uint64_t *val);
 
+static uint64_t stretch_max; /* KSTAT_STRETCH_MAX */
+
+void syscall_note_stretch(uint64_t start)
+{
+	uint64_t spent = csr_read(instret) - start;
+
+	if (spent > stretch_max)
+		stretch_max = spent;
+}
+
+uint64_t syscall_restart_take(struct domain *d, uint64_t arg)
+{
+	uint64_t done = 0;
+
+	if (d->restart_pc == d->ctx.sepc && d->restart_arg == arg)
+		done = d->restart_done;
+	d->restart_pc = 0;
+	return done;
+}
+
+void syscall_restart_keep(struct domain *d, uint64_t arg, uint64_t done)
+{
+	d->restart_pc = d->ctx.sepc;
+	d->restart_arg = arg;
+	d->restart_done = done;
+}
+
 static long ksys_null(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return 0;
@@ -164,8 +191,8 @@ static long ksys_kstat(struct domain *d, const uint64_t *a, uint64_t *val)
 	case KSTAT_MY_MAPPINGS:
 		*val = d->nmappings;
 		return 0;
-	case KSTAT_CAP_STRETCH_MAX:
-		*val = cap_sys_stretch_max;
+	case KSTAT_STRETCH_MAX:
+		*val = stretch_max;
 		return 0;
 	default:
 		return E_INVAL;
@@ -195,16 +222,31 @@ static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
 	return frame_cap_unmap(d, (uint32_t)a[0], a[1]);
 }
 
-/* Maps entries one by one, stopping at the first error; a1 = how many. */
+/*
+ * Maps entries one by one, stopping at the first error; a1 = how many.
+ * Bounded kernel time, as for revoke (kernel/cap_syscall.c): at most
+ * MAP_BATCH_PER_ENTRY entries per kernel entry, fewer once an interrupt
+ * is pending, then the call is restarted and goes on from the entry it
+ * reached (the ones before are mapped and stay so).
+ */
+#define MAP_BATCH_PER_ENTRY 128
 static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	struct rivet_map_entry e[16];
-	uint64_t uva = a[0], count = a[1], done = 0;
+	uint64_t uva = a[0], count = a[1], done, start = csr_read(instret);
+	uint64_t first;
 	long rc = 0;
 
 	if (count > RIVET_MAP_BATCH_MAX)
 		return E_TOOBIG;
+	done = first = syscall_restart_take(d, uva);
 	while (done < count && !rc) {
+		if (done > first && (done - first >= MAP_BATCH_PER_ENTRY ||
+				     interrupt_pending())) {
+			syscall_restart_keep(d, uva, done);
+			syscall_note_stretch(start);
+			return SYSCALL_RESTART;
+		}
 		uint64_t n = count - done < 16 ? count - done : 16, i;
 
 		if (copy_from_user(d, e, uva + done * sizeof(e[0]),
@@ -221,6 +263,7 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 		}
 	}
 	*val = done;
+	syscall_note_stretch(start);
 	return rc;
 }
 

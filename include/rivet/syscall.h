@@ -50,7 +50,8 @@
 	  "E_INVAL/E_NOENT bad slot; E_NOENT no such mapping")                 \
 	X(13, map_batch, (const void *entries, unsigned long count),           \
 	  "as map, for the first entry that fails; E_RANGE entries not "       \
-	  "readable; E_TOOBIG count > 512; a1 = entries mapped")               \
+	  "readable; E_TOOBIG count > 512; a1 = entries mapped; runs in "      \
+	  "pieces the kernel restarts at the ecall (docs/performance.md)")     \
 	X(14, cap_derive,                                                      \
 	  (unsigned long slot, unsigned long dest, unsigned long rights,       \
 	   unsigned long badge),                                               \
@@ -101,10 +102,10 @@ enum rivet_syscall_number {
 #define KSTAT_MY_STRIKES   3 /* slice overruns charged to the caller */
 #define KSTAT_MY_SLOTS     4 /* capability slots the caller uses */
 #define KSTAT_MY_MAPPINGS  5 /* mapping records the caller uses */
-/* The most instructions one kernel entry of cap_revoke or cap_delete has
- * spent in the capability code since boot, any domain (rdinstret: exact
- * under -icount). Those calls are restarted rather than run long. */
-#define KSTAT_CAP_STRETCH_MAX 6
+/* The most instructions one kernel entry of cap_revoke, cap_delete or
+ * map_batch has spent in the call since boot, any domain (rdinstret:
+ * exact under -icount). Those calls are restarted rather than run long. */
+#define KSTAT_STRETCH_MAX  6
 
 #define RIVET_YIELD_ANY (-1L)
 
