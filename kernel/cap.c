@@ -289,8 +289,8 @@ static void drop_first_child(struct cap_system *sys, struct cap *t,
  * all of them still go with top's next revoke.
  */
 static bool revoke_bounded(struct cap_system *sys, cap_ref_t top,
-			   cap_delete_fn fn, void *ctx, uint32_t max_steps,
-			   uint32_t *n)
+			   cap_delete_fn fn, cap_prepare_fn prep, void *ctx,
+			   uint32_t max_steps, uint32_t *n)
 {
 	struct cap *t = at(sys, top), *c, *g;
 	cap_ref_t cref, gref, next;
@@ -305,6 +305,8 @@ static bool revoke_bounded(struct cap_system *sys, cap_ref_t top,
 		gref = c->first_child;
 		g = gref == CAP_REF_NONE ? NULL : at(sys, gref);
 		if (!g || g->next_sibling == CAP_REF_NONE) {
+			if (prep && c->user && !prep(ctx, cref, c))
+				continue; /* part of c's deletion: a step */
 			drop_first_child(sys, t, c, gref, fn, ctx);
 			(*n)++;
 			continue;
@@ -327,7 +329,7 @@ static uint32_t revoke_subtree(struct cap_system *sys, cap_ref_t top,
 {
 	uint32_t n = 0;
 
-	while (!revoke_bounded(sys, top, fn, ctx, UINT32_MAX, &n))
+	while (!revoke_bounded(sys, top, fn, NULL, ctx, UINT32_MAX, &n))
 		;
 	return n;
 }
@@ -351,8 +353,8 @@ int cap_revoke(struct cap_system *sys, struct cspace *cs, uint32_t slot,
 }
 
 int cap_revoke_some(struct cap_system *sys, struct cspace *cs, uint32_t slot,
-		    cap_delete_fn fn, void *ctx, uint32_t max_steps,
-		    uint32_t *count)
+		    cap_delete_fn fn, cap_prepare_fn prep, void *ctx,
+		    uint32_t max_steps, uint32_t *count)
 {
 	struct cap *c;
 	uint32_t n = 0;
@@ -364,8 +366,8 @@ int cap_revoke_some(struct cap_system *sys, struct cspace *cs, uint32_t slot,
 	rc = cap_lookup(cs, slot, CAP_NULL, 0, &c);
 	if (rc)
 		return rc;
-	done = revoke_bounded(sys, cap_ref(cs->id, slot), fn, ctx, max_steps,
-			      &n);
+	done = revoke_bounded(sys, cap_ref(cs->id, slot), fn, prep, ctx,
+			      max_steps, &n);
 	*count = n;
 	return done ? 0 : CAP_REVOKE_MORE;
 }

@@ -85,37 +85,65 @@ long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
 /*
  * Bounded kernel time. A revoke takes at most 2n O(1) steps for n
  * descendants (kernel/cap.c), and 65,534 of them ran 18.6 ms with
- * interrupts off. So a system call does at most REVOKE_STEPS_MAX steps per
- * kernel entry, and stops sooner, after any REVOKE_CHUNK of them, once an
+ * interrupts off. So a system call does at most STEPS_MAX steps per
+ * kernel entry, and stops sooner, after any CHUNK of them, once an
  * interrupt is pending; then it is restarted (SYSCALL_RESTART) and goes
- * on, when the domain next runs, from the tree as it is then. The cost of
- * a step is mostly the delete callback's (unmapping what the copy mapped,
- * telling its holder); docs/performance.md gives the measured worst case.
+ * on, when the domain next runs, from the tree as it is then. A step is
+ * a deletion, a move in the tree, or the removal of one mapping: a
+ * capability mapped many times is unmapped one mapping per step before
+ * it is deleted (prepare), so no step unmaps more than one.
+ * docs/performance.md gives the measured worst case per entry.
  */
-#define REVOKE_CHUNK	 16
-#define REVOKE_STEPS_MAX 128
+#define CHUNK	  16
+#define STEPS_MAX 128
+
+/* cap_prepare_fn: at most one mapping removed per step (c->user heads
+ * the mapping list of a frame or device capability). */
+static bool prepare(void *ctx, cap_ref_t ref, struct cap *c)
+{
+	return frame_cap_unmap_some(ref, c, 1);
+}
+
+/* Has this entry done its share? *steps counts what it did so far. */
+static bool entry_done(uint32_t *steps, uint32_t more)
+{
+	*steps += more;
+	return *steps >= STEPS_MAX ||
+	       (*steps % CHUNK == 0 && interrupt_pending());
+}
 
 /*
- * Revokes below d's slot for at most REVOKE_STEPS_MAX steps. Returns 0
- * when nothing is left below it, SYSCALL_RESTART if something is, or the
- * lookup errors; *count = how many this call deleted.
+ * Revokes below d's slot, adding to *steps. Returns 0 when nothing is
+ * left below it, SYSCALL_RESTART if something is and this entry has done
+ * its share, or the lookup errors; *count = how many this call deleted.
  */
-static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count)
+static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count,
+			   uint32_t *steps)
 {
-	uint32_t steps = 0, n;
+	uint32_t n;
 	long rc;
 
 	*count = 0;
 	for (;;) {
-		rc = cap_revoke_some(&domain_caps, &d->cs, slot, cap_deleted, d,
-				     REVOKE_CHUNK, &n);
+		rc = cap_revoke_some(&domain_caps, &d->cs, slot, cap_deleted,
+				     prepare, d, CHUNK, &n);
 		*count += n;
 		if (rc != CAP_REVOKE_MORE)
 			return rc;
-		steps += REVOKE_CHUNK;
-		if (steps >= REVOKE_STEPS_MAX || interrupt_pending())
+		if (entry_done(steps, CHUNK))
 			return SYSCALL_RESTART;
 	}
+}
+
+/* Unmaps what c itself mapped, one mapping per step, adding to *steps;
+ * 0 once none is left, else SYSCALL_RESTART. */
+static long unmap_bounded(struct domain *d, uint32_t slot, struct cap *c,
+			  uint32_t *steps)
+{
+	while (!frame_cap_unmap_some(cap_ref(d->cs.id, slot), c, 1))
+		if (entry_done(steps, 1))
+			return SYSCALL_RESTART;
+	return 0;
 }
 
 long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
@@ -131,13 +159,14 @@ long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
 	return cap_delete(&domain_caps, &d->cs, slot, cap_deleted, actor);
 }
 
-/* An original's copies go first, in bounded pieces (its frames must not
- * outlive them); the original itself is one more step. */
+/* An original's copies go first (its frames must not outlive them), then
+ * the capability's own mappings, in bounded pieces; the deletion itself
+ * is one more step. */
 long cap_sys_delete(struct domain *d, uint64_t slot)
 {
 	uint64_t start = csr_read(instret);
+	uint32_t n, steps = 0;
 	struct cap *c;
-	uint32_t n;
 	long rc;
 
 	if (slot > 0xffffffffUL)
@@ -145,7 +174,9 @@ long cap_sys_delete(struct domain *d, uint64_t slot)
 	syscall_restart_take(d, slot);
 	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
 	if (!rc && c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL))
-		rc = revoke_bounded(d, (uint32_t)slot, &n);
+		rc = revoke_bounded(d, (uint32_t)slot, &n, &steps);
+	if (!rc)
+		rc = unmap_bounded(d, (uint32_t)slot, c, &steps);
 	if (rc == SYSCALL_RESTART)
 		syscall_restart_keep(d, slot, 0);
 	if (!rc)
@@ -161,13 +192,13 @@ long cap_sys_delete(struct domain *d, uint64_t slot)
 long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 {
 	uint64_t start = csr_read(instret), before;
-	uint32_t n = 0;
+	uint32_t n = 0, steps = 0;
 	long rc;
 
 	if (slot > 0xffffffffUL)
 		return E_INVAL;
 	before = syscall_restart_take(d, slot);
-	rc = revoke_bounded(d, (uint32_t)slot, &n);
+	rc = revoke_bounded(d, (uint32_t)slot, &n, &steps);
 	if (rc == SYSCALL_RESTART)
 		syscall_restart_keep(d, slot, before + n);
 	*count = before + n;

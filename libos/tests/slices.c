@@ -171,6 +171,7 @@ static long big_tree(const char *what, unsigned long copies)
  * either spent more than STRETCH_MAX instructions in the capability code.
  */
 static void big_batch(void);
+static void many_mappings(void);
 
 static void role_big_revoke(void)
 {
@@ -217,6 +218,7 @@ static void role_big_revoke(void)
 	       "%ld instructions in one entry, bound %ld", stretch,
 	       STRETCH_MAX);
 	big_batch();
+	many_mappings();
 }
 
 /*
@@ -258,6 +260,59 @@ static void big_batch(void)
 	printf("STRETCH batch %ld\n", stretch);
 	report("big_batch_kernel_entries_stay_short",
 	       r.rc == 0 && stretch > 0 && stretch <= STRETCH_MAX,
+	       "%ld instructions in one entry, bound %ld", stretch,
+	       STRETCH_MAX);
+}
+
+/*
+ * Maps slot at MANY_MAPS addresses; returns how many it mapped.
+ */
+#define MANY_MAPS   8192
+#define MANY_MAP_VA 0x1000000000UL
+
+static unsigned long map_many(unsigned long slot)
+{
+	static struct rivet_map_entry batch[RIVET_MAP_BATCH_MAX];
+	unsigned long i, j, mapped = 0;
+
+	for (i = 0; i < MANY_MAPS; i += RIVET_MAP_BATCH_MAX) {
+		for (j = 0; j < RIVET_MAP_BATCH_MAX; j++) {
+			batch[j].slot = slot;
+			batch[j].vaddr = MANY_MAP_VA + (i + j) * 4096;
+			batch[j].rights = RIVET_CAP_R;
+		}
+		mapped += sys2_map_batch(batch, RIVET_MAP_BATCH_MAX).val;
+	}
+	return mapped;
+}
+
+/*
+ * One capability mapped 8,192 times: revoking the copy, then deleting
+ * the original, unmaps them all, one mapping per step, in short entries.
+ */
+static void many_mappings(void)
+{
+	uint64_t maps = sys2_kstat(KSTAT_MY_MAPPINGS).val;
+	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	unsigned long orig = r.val, copy;
+	long stretch;
+
+	copy = sys2_cap_derive(orig, -1UL, RIVET_CAP_R, 0).val;
+	EXPECT_EQ("many_maps_of_a_copy", map_many(copy), MANY_MAPS);
+	r = sys2_cap_revoke(orig);
+	report("many_maps_revoke_unmaps_them_all",
+	       r.rc == 0 && r.val == 1 &&
+		       sys2_kstat(KSTAT_MY_MAPPINGS).val == maps,
+	       "rc %ld, mappings left %ld", r.rc,
+	       (long)(sys2_kstat(KSTAT_MY_MAPPINGS).val - maps));
+	EXPECT_EQ("many_maps_of_the_original", map_many(orig), MANY_MAPS);
+	EXPECT_EQ("many_maps_delete_of_the_original", sys_cap_delete(orig), 0);
+	EXPECT_EQ("many_maps_delete_unmaps_them_all",
+		  sys2_kstat(KSTAT_MY_MAPPINGS).val, maps);
+	stretch = (long)sys2_kstat(KSTAT_STRETCH_MAX).val;
+	printf("STRETCH many %ld\n", stretch);
+	report("many_maps_kernel_entries_stay_short",
+	       stretch > 0 && stretch <= STRETCH_MAX,
 	       "%ld instructions in one entry, bound %ld", stretch,
 	       STRETCH_MAX);
 }
