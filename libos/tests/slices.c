@@ -317,6 +317,48 @@ static void many_mappings(void)
 	       STRETCH_MAX);
 }
 
+/* Exits holding 65,534 copies (1,024 mapped) and a capability mapped
+ * 8,192 times: the teardown that follows is measured (loglevel=7). */
+static uint64_t insns(void)
+{
+	uint64_t n;
+
+	__asm__ volatile("rdinstret %0" : "=r"(n));
+	return n;
+}
+
+/* Prints what one call of each kind still costs in one kernel entry
+ * (the system call path included): docs/performance.md lists them. */
+static void single_entry_costs(void)
+{
+	uint64_t t;
+	unsigned long slot;
+
+	t = insns();
+	slot = sys2_frame_alloc(RIVET_FRAME_ANY, 512, 1).val;
+	printf("KTIME frame_alloc_512_pages %ld\n", (long)(insns() - t));
+	t = insns();
+	sys_map(slot, BIG_MAP_VA, RIVET_CAP_R | RIVET_CAP_W);
+	printf("KTIME map_512_page_capability %ld\n", (long)(insns() - t));
+	t = insns();
+	sys_cap_delete(slot);
+	printf("KTIME delete_mapped_512_page_original %ld\n",
+	       (long)(insns() - t));
+}
+
+static void role_teardown(void)
+{
+	uint64_t base;
+
+	single_entry_costs();
+	base = sys2_kstat(KSTAT_MY_SLOTS).val;
+
+	big_tree("teardown_tree_built", BIG_SLOTS - base - 3);
+	EXPECT_EQ("teardown_many_maps",
+		  map_many(sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val),
+		  MANY_MAPS);
+}
+
 /* Runnable while t_big_revoke revokes: spins (yielding at each slice end,
  * through the runtime) until it has ended. */
 static void role_revoke_peer(void)
@@ -332,5 +374,6 @@ const struct role slices_roles[] = {
 	{ "t_deaf", role_deaf },
 	{ "t_big_revoke", role_big_revoke },
 	{ "t_revoke_peer", role_revoke_peer },
+	{ "t_teardown", role_teardown },
 	{ 0 },
 };

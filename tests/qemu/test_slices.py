@@ -14,9 +14,10 @@ import multiprocessing
 import os
 import re
 
-from rivetqemu import boot_kernel, build_path, qemu_interactive, FW_JUMP
+from rivetqemu import (FW_JUMP, boot_domains, boot_kernel, build_path,
+                       qemu_interactive)
 
-from test_domains import assert_all_pass, conf, run_suite
+from test_domains import ICOUNT, TESTS_ELF, assert_all_pass, conf, run_suite
 
 PROMPT = "rivet> "
 STRIKE = r"strike \d+ of \d+ allowed"
@@ -85,6 +86,22 @@ def test_revoke_delete_and_map_batch_run_in_short_pieces(tmp_path):
                         "many_maps_delete_unmaps_them_all",
                         "many_maps_kernel_entries_stay_short"])
     assert not b.has(STRIKE), b
+
+
+def test_teardown_of_a_full_space_reports_its_cost(tmp_path):
+    """Teardown is not yet in bounded pieces (docs/performance.md): at
+    loglevel=7 the kernel says what each one cost; this one is a space of
+    65,536 slots, full, with 9,216 mappings."""
+    text = ("[domain t_teardown]\nimage = /libos/tests.elf\n"
+            "memory = 16M\nslots = 65536\n")
+    b = boot_domains(tmp_path, text, {"/libos/tests.elf": TESTS_ELF},
+                     append="loglevel=7", extra=ICOUNT, timeout=120)
+    assert_all_pass(b, ["teardown_tree_built", "teardown_many_maps"])
+    cost = int(b.find(r"domain t_teardown: teardown took (\d+) "
+                      r"instructions$").group(1))
+    print("teardown of a full space: %d instructions" % cost)
+    print("\n".join(b.findall(r"KTIME .*$")))
+    assert cost > 0
 
 
 def _spin(stop):
