@@ -226,32 +226,37 @@ static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
  * Maps entries one by one, stopping at the first error; a1 = how many.
  * Bounded kernel time, as for revoke (kernel/cap_syscall.c): at most
  * MAP_BATCH_PER_ENTRY entries per kernel entry, fewer once an interrupt
- * is pending, then the call is restarted and goes on from the entry it
- * reached (the ones before are mapped and stay so).
+ * is pending; then the call is restarted with a0/a1 moved past the
+ * entries done (they stay mapped), so what is left to do is in the
+ * arguments themselves. Only a1's total is kept in the domain.
  */
 #define MAP_BATCH_PER_ENTRY 128
 static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	struct rivet_map_entry e[16];
-	uint64_t uva = a[0], count = a[1], done, start = csr_read(instret);
-	uint64_t first;
+	uint64_t uva = a[0], count = a[1], done = 0, n, i, before;
+	uint64_t start = csr_read(instret);
 	long rc = 0;
 
 	if (count > RIVET_MAP_BATCH_MAX)
 		return E_TOOBIG;
-	done = first = syscall_restart_take(d, uva);
+	before = syscall_restart_take(d, uva);
 	while (done < count && !rc) {
-		if (done > first && (done - first >= MAP_BATCH_PER_ENTRY ||
-				     interrupt_pending())) {
-			syscall_restart_keep(d, uva, done);
+		if (done &&
+		    (done >= MAP_BATCH_PER_ENTRY || interrupt_pending())) {
+			d->ctx.x[REG_A0] = uva + done * sizeof(e[0]);
+			d->ctx.x[REG_A1] = count - done;
+			syscall_restart_keep(d, d->ctx.x[REG_A0],
+					     before + done);
 			syscall_note_stretch(start);
 			return SYSCALL_RESTART;
 		}
-		uint64_t n = count - done < 16 ? count - done : 16, i;
-
+		n = count - done < 16 ? count - done : 16;
 		if (copy_from_user(d, e, uva + done * sizeof(e[0]),
-				   n * sizeof(e[0])))
-			return *val = done, E_RANGE;
+				   n * sizeof(e[0]))) {
+			rc = E_RANGE;
+			break;
+		}
 		for (i = 0; i < n && !rc; i++) {
 			rc = e[i].slot > 0xffffffffUL || e[i].rights > 0xff
 				     ? E_INVAL
@@ -262,7 +267,7 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 				done++;
 		}
 	}
-	*val = done;
+	*val = before + done;
 	syscall_note_stretch(start);
 	return rc;
 }
@@ -336,7 +341,7 @@ void syscall_dispatch(struct domain *d)
 	if (d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED)
 		return;
 	if (rc == SYSCALL_RESTART) {
-		d->ctx.sepc -= 4; /* the ecall again, arguments untouched */
+		d->ctx.sepc -= 4; /* the ecall again, with a0..a7 as left */
 		return;
 	}
 	d->ctx.x[REG_A0] = (uint64_t)rc;

@@ -7,9 +7,10 @@ struct domain;
 /*
  * What a handler returns (never a result: results are 0 or negative) when
  * it stopped part-way to keep the kernel's time per entry bounded: the
- * caller goes back to its ecall with a0..a7 as they were, takes whatever
+ * caller goes back to its ecall with a0..a7 as they were, or as the
+ * handler rewrote them to say what is left (map_batch), takes whatever
  * interrupt is pending there, and makes the call again when it next runs.
- * The handler keeps what it needs to go on in the domain (restart_*).
+ * A handler keeps anything else it needs in the domain (restart_*).
  */
 #define SYSCALL_RESTART 1
 
