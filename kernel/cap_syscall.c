@@ -171,14 +171,13 @@ long cap_sys_delete(struct domain *d, uint64_t slot)
 
 	if (slot > 0xffffffffUL)
 		return E_INVAL;
-	syscall_restart_take(d, slot);
+	/* Nothing to keep for a restart: the tree and c's mappings say what
+	 * is left. */
 	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
 	if (!rc && c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL))
 		rc = revoke_bounded(d, (uint32_t)slot, &n, &steps);
 	if (!rc)
 		rc = unmap_bounded(d, (uint32_t)slot, c, &steps);
-	if (rc == SYSCALL_RESTART)
-		syscall_restart_keep(d, slot, 0);
 	if (!rc)
 		rc = cap_delete(&domain_caps, &d->cs, (uint32_t)slot,
 				cap_deleted, d);

@@ -1,13 +1,19 @@
 """Slices, slice-end upcalls and strikes (docs/architecture.md,
-"Scheduling"): a strike is charged only for a slice-end notice the domain
-was given and ignored, and the grace period counts time the domain could
-run, not time the host took QEMU away from it.
+"Scheduling"), and bounded kernel time (docs/performance.md, "Kernel time
+per entry").
 
-The first two tests run under -icount, where time follows instructions and
-every run repeats to the tick. The last boots the stock system on the
-host's clock, as `make run` does, while two busy loops compete with QEMU
-for the host's cores: a slice and its grace period then pass in wall time
-while QEMU may not run at all, and no stock domain may get a strike.
+A strike is charged only for a slice-end notice the domain was given and
+ignored, and the grace period counts time the domain could run, not time
+the host took QEMU away from it. The strike tests run under -icount,
+where time follows instructions and every run repeats to the tick; the
+last test boots the stock system on the host's clock, as `make run` does,
+while two busy loops compete with QEMU for the host's cores: a slice and
+its grace period then pass in wall time while QEMU may not run at all,
+and no stock domain may get a strike.
+
+Revoke, delete and map_batch run in restartable pieces; the tests check
+the longest kernel entry (KSTAT_STRETCH_MAX) against the stated bound,
+and report what teardown, which still runs in one entry, costs.
 """
 import contextlib
 import multiprocessing
