@@ -11,6 +11,7 @@
 #include "kernel/domain.h"
 #include "kernel/frame_cap.h"
 #include "kernel/irq_cap.h"
+#include "kernel/sched.h"
 #include "kernel/syscall.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
@@ -85,17 +86,25 @@ long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
 /*
  * Bounded kernel time. A revoke takes at most 2n O(1) steps for n
  * descendants (kernel/cap.c), and 65,534 of them ran 18.6 ms with
- * interrupts off. So a system call does at most STEPS_MAX steps per
- * kernel entry, and stops sooner, after any CHUNK of them, once an
- * interrupt is pending; then it is restarted (SYSCALL_RESTART) and goes
- * on, when the domain next runs, from the tree as it is then. A step is
- * a deletion, a move in the tree, or the removal of one mapping: a
- * capability mapped many times is unmapped one mapping per step before
- * it is deleted (prepare), so no step unmaps more than one.
- * docs/performance.md gives the measured worst case per entry.
+ * interrupts off. So a system call stops, after any CHUNK steps, once an
+ * interrupt is pending or it has run INSNS_MAX instructions in this entry
+ * (rdinstret), and after STEPS_MAX steps in any case; then it is
+ * restarted (SYSCALL_RESTART) and goes on, when the domain next runs,
+ * from the tree as it is then. A step is a deletion, a move in the tree,
+ * or the removal of one mapping: a capability mapped many times is
+ * unmapped one mapping per step before it is deleted (prepare), so no
+ * step unmaps more than one. docs/performance.md gives the measured worst
+ * case per entry.
  */
 #define CHUNK	  16
 #define STEPS_MAX 128
+#define INSNS_MAX 50000
+
+/* What one kernel entry of a restartable call has done so far. */
+struct entry {
+	uint64_t start; /* rdinstret when the call began */
+	uint32_t steps;
+};
 
 /* cap_prepare_fn: at most one mapping removed per step (c->user heads
  * the mapping list of a frame or device capability). */
@@ -104,21 +113,24 @@ static bool prepare(void *ctx, cap_ref_t ref, struct cap *c)
 	return frame_cap_unmap_some(ref, c, 1);
 }
 
-/* Has this entry done its share? *steps counts what it did so far. */
-static bool entry_done(uint32_t *steps, uint32_t more)
+/* Has this entry done its share, now that it did more steps? */
+static bool entry_done(struct entry *e, uint32_t more)
 {
-	*steps += more;
-	return *steps >= STEPS_MAX ||
-	       (*steps % CHUNK == 0 && interrupt_pending());
+	e->steps += more;
+	if (e->steps >= STEPS_MAX)
+		return true;
+	if (e->steps % CHUNK)
+		return false;
+	return interrupt_pending() || csr_read(instret) - e->start >= INSNS_MAX;
 }
 
 /*
- * Revokes below d's slot, adding to *steps. Returns 0 when nothing is
+ * Revokes below d's slot, counting in e. Returns 0 when nothing is
  * left below it, SYSCALL_RESTART if something is and this entry has done
  * its share, or the lookup errors; *count = how many this call deleted.
  */
 static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count,
-			   uint32_t *steps)
+			   struct entry *e)
 {
 	uint32_t n;
 	long rc;
@@ -130,18 +142,18 @@ static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count,
 		*count += n;
 		if (rc != CAP_REVOKE_MORE)
 			return rc;
-		if (entry_done(steps, CHUNK))
+		if (entry_done(e, CHUNK))
 			return SYSCALL_RESTART;
 	}
 }
 
-/* Unmaps what c itself mapped, one mapping per step, adding to *steps;
- * 0 once none is left, else SYSCALL_RESTART. */
+/* Unmaps what c itself mapped, one mapping per step, counting in e; 0
+ * once none is left, else SYSCALL_RESTART. */
 static long unmap_bounded(struct domain *d, uint32_t slot, struct cap *c,
-			  uint32_t *steps)
+			  struct entry *e)
 {
 	while (!frame_cap_unmap_some(cap_ref(d->cs.id, slot), c, 1))
-		if (entry_done(steps, 1))
+		if (entry_done(e, 1))
 			return SYSCALL_RESTART;
 	return 0;
 }
@@ -164,9 +176,9 @@ long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
  * is one more step. */
 long cap_sys_delete(struct domain *d, uint64_t slot)
 {
-	uint64_t start = csr_read(instret);
-	uint32_t n, steps = 0;
+	struct entry e = { csr_read(instret), 0 };
 	struct cap *c;
+	uint32_t n;
 	long rc;
 
 	if (slot > 0xffffffffUL)
@@ -175,33 +187,86 @@ long cap_sys_delete(struct domain *d, uint64_t slot)
 	 * is left. */
 	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
 	if (!rc && c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL))
-		rc = revoke_bounded(d, (uint32_t)slot, &n, &steps);
+		rc = revoke_bounded(d, (uint32_t)slot, &n, &e);
 	if (!rc)
-		rc = unmap_bounded(d, (uint32_t)slot, c, &steps);
+		rc = unmap_bounded(d, (uint32_t)slot, c, &e);
 	if (!rc)
 		rc = cap_delete(&domain_caps, &d->cs, (uint32_t)slot,
 				cap_deleted, d);
-	syscall_note_stretch(start);
+	syscall_note_stretch(e.start);
 	if (!rc)
 		abort_check(d); /* frames given back by choice */
 	return rc;
 }
 
+/*
+ * Deletes every capability of d and, first, everything derived from each,
+ * wherever it is, from slot *next on: what cspace_destroy does, in
+ * bounded pieces. Returns 0 once the space is empty, else
+ * SYSCALL_RESTART with *next where to go on (a slot before it that
+ * filled again meanwhile is left to teardown, which catches everything).
+ */
+static long release_all(struct domain *d, uint64_t *next, struct entry *e)
+{
+	uint64_t i;
+	uint32_t n;
+	long rc;
+
+	for (i = *next; i < d->cs.nslots && d->cs.used; i++) {
+		struct cap *c = &d->cs.slots[i];
+
+		if (c->type == CAP_NULL) {
+			/* Empty slots cost a few instructions: 64 a step. */
+			if (i % 64 == 63 && entry_done(e, 1))
+				break;
+			continue;
+		}
+		rc = revoke_bounded(d, (uint32_t)i, &n, e);
+		if (!rc)
+			rc = unmap_bounded(d, (uint32_t)i, c, e);
+		if (rc) {
+			*next = i;
+			return rc;
+		}
+		cap_delete(&domain_caps, &d->cs, (uint32_t)i, cap_deleted, d);
+		if (entry_done(e, 1))
+			break;
+	}
+	*next = i + (i < d->cs.nslots && d->cs.used);
+	return i < d->cs.nslots && d->cs.used ? SYSCALL_RESTART : 0;
+}
+
+long cap_sys_exit(struct domain *d, uint64_t status)
+{
+	struct entry e = { csr_read(instret), 0 };
+	uint64_t next = syscall_restart_take(d, status);
+	long rc = release_all(d, &next, &e);
+
+	syscall_note_stretch(e.start);
+	if (rc == SYSCALL_RESTART) {
+		syscall_restart_keep(d, status, next);
+		return rc;
+	}
+	sched_exit(d, (long)status);
+	return 0;
+}
+
 /* a1 counts what every piece of a restarted revoke deleted. */
 long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 {
-	uint64_t start = csr_read(instret), before;
-	uint32_t n = 0, steps = 0;
+	struct entry e = { csr_read(instret), 0 };
+	uint32_t n = 0;
+	uint64_t before;
 	long rc;
 
 	if (slot > 0xffffffffUL)
 		return E_INVAL;
 	before = syscall_restart_take(d, slot);
-	rc = revoke_bounded(d, (uint32_t)slot, &n, &steps);
+	rc = revoke_bounded(d, (uint32_t)slot, &n, &e);
 	if (rc == SYSCALL_RESTART)
 		syscall_restart_keep(d, slot, before + n);
 	*count = before + n;
-	syscall_note_stretch(start);
+	syscall_note_stretch(e.start);
 	return rc;
 }
 

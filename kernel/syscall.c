@@ -110,8 +110,7 @@ static long ksys_notify(struct domain *d, const uint64_t *a, uint64_t *val)
 
 static long ksys_exit(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	sched_exit(d, (long)a[0]);
-	return 0;
+	return cap_sys_exit(d, a[0]);
 }
 
 /* Is va the start of user-executable memory of d? */

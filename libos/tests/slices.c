@@ -318,7 +318,8 @@ static void many_mappings(void)
 }
 
 /* Exits holding 65,534 copies (1,024 mapped) and a capability mapped
- * 8,192 times: the teardown that follows is measured (loglevel=7). */
+ * 8,192 times: exit releases them in restartable pieces, and the rest of
+ * the teardown is measured (loglevel=7). */
 static uint64_t insns(void)
 {
 	uint64_t n;
@@ -348,15 +349,45 @@ static void single_entry_costs(void)
 
 static void role_teardown(void)
 {
-	uint64_t base;
-
-	single_entry_costs();
-	base = sys2_kstat(KSTAT_MY_SLOTS).val;
+	uint64_t base = sys2_kstat(KSTAT_MY_SLOTS).val;
 
 	big_tree("teardown_tree_built", BIG_SLOTS - base - 3);
 	EXPECT_EQ("teardown_many_maps",
 		  map_many(sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val),
 		  MANY_MAPS);
+}
+
+/* The same space, but the domain is killed (a fault with no handler):
+ * the teardown runs in one entry, measured (loglevel=7). */
+static void role_teardown_kill(void)
+{
+	uint64_t base = sys2_kstat(KSTAT_MY_SLOTS).val;
+
+	big_tree("teardown_kill_tree_built", BIG_SLOTS - base - 3);
+	EXPECT_EQ("teardown_kill_many_maps",
+		  map_many(sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val),
+		  MANY_MAPS);
+	sys_upcall_set(0, 0, 0, 0);
+	__asm__ volatile("sw zero, 8(zero)"); /* a store to page 0 */
+}
+
+/* Waits for both to be gone, then checks that no kernel entry of the
+ * exit ran long. */
+static void role_teardown_peer(void)
+{
+	long a = rivet_domain_lookup("t_teardown");
+	long b = rivet_domain_lookup("t_teardown_kill");
+	struct rivet_ret r;
+
+	while (rivet_domain_alive(a) || rivet_domain_alive(b))
+		sys_yield(RIVET_YIELD_ANY);
+	r = sys2_kstat(KSTAT_STRETCH_MAX);
+	printf("STRETCH exit %ld\n", (long)r.val);
+	report("exit_kernel_entries_stay_short",
+	       r.rc == 0 && r.val > 0 && (long)r.val <= STRETCH_MAX,
+	       "%ld instructions in one entry, bound %ld", (long)r.val,
+	       STRETCH_MAX);
+	single_entry_costs(); /* after: some break the bound */
 }
 
 /* Runnable while t_big_revoke revokes: spins (yielding at each slice end,
@@ -375,5 +406,7 @@ const struct role slices_roles[] = {
 	{ "t_big_revoke", role_big_revoke },
 	{ "t_revoke_peer", role_revoke_peer },
 	{ "t_teardown", role_teardown },
+	{ "t_teardown_kill", role_teardown_kill },
+	{ "t_teardown_peer", role_teardown_peer },
 	{ 0 },
 };
