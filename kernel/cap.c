@@ -263,38 +263,95 @@ int cap_delete(struct cap_system *sys, struct cspace *cs, uint32_t slot,
 }
 
 /*
- * Deletes every descendant of top and returns how many. A single cursor
- * walks the subtree: it steps down to a first child while there is one,
- * else deletes the leaf it stands on and steps up to the parent.
- *
- * Why linear in n, the number of descendants: the cursor enters a node
- * from above exactly once (after stepping down into it, it leaves only by
- * going further down or by deleting the node), and it steps up exactly
- * once per deletion; so there are n steps down, n steps up and n leaf
- * deletions, each O(1), and the stack use is constant.
+ * delete_one for the case revoke meets at every step, in fewer loads: c
+ * is t's first child and has at most one child, g (gref), which takes
+ * c's place at the head of t's children.
  */
+static void drop_first_child(struct cap_system *sys, struct cap *t,
+			     struct cap *c, cap_ref_t gref, cap_delete_fn fn,
+			     void *ctx)
+{
+	cap_ref_t cref = t->first_child, next = c->next_sibling;
+
+	if (fn)
+		fn(ctx, cref, c);
+	if (gref != CAP_REF_NONE) {
+		struct cap *g = at(sys, gref);
+
+		g->parent = c->parent;
+		g->next_sibling = next;
+		next = gref; /* what now follows t */
+		if (g->next_sibling != CAP_REF_NONE)
+			at(sys, g->next_sibling)->prev_sibling = gref;
+	} else if (next != CAP_REF_NONE) {
+		at(sys, next)->prev_sibling = CAP_REF_NONE;
+	}
+	t->first_child = next;
+	free_slot(sys->spaces[cap_ref_space(cref)], cap_ref_slot(cref));
+}
+
+/*
+ * Does at most max_steps steps of deleting top's descendants, adds the
+ * number deleted to *n, and says whether none is left. Each step is O(1)
+ * and looks only at top's first child c. With no child, or one (which
+ * takes c's place below top), c is deleted. With more, c's first child is
+ * lifted to be top's first child, in front of c: still a descendant of
+ * top, with rights within top's.
+ *
+ * Why at most 2n steps for n descendants, with no descent and no
+ * recursion: n steps delete, and every other step lifts a capability into
+ * top's children, which it never leaves but by being deleted (only
+ * children of top's children move), so fewer than n steps lift. A chain
+ * or a fan takes exactly n. Nothing is kept between calls: the next call
+ * starts from top's children as they are then, so the tree may change in
+ * between (a preempted revoke, cap_revoke_some). A revoke left unfinished
+ * has deleted some descendants and re-attached others directly below top:
+ * all of them still go with top's next revoke.
+ */
+static bool revoke_bounded(struct cap_system *sys, cap_ref_t top,
+			   cap_delete_fn fn, cap_prepare_fn prep, void *ctx,
+			   uint32_t max_steps, uint32_t *n)
+{
+	struct cap *t = at(sys, top), *c, *g;
+	cap_ref_t cref, gref, next;
+	uint32_t i;
+
+	for (i = 0; i < max_steps; i++) {
+		cref = t->first_child;
+		if (cref == CAP_REF_NONE)
+			return true;
+		sys->revoke_steps++;
+		c = at(sys, cref);
+		gref = c->first_child;
+		g = gref == CAP_REF_NONE ? NULL : at(sys, gref);
+		if (!g || g->next_sibling == CAP_REF_NONE) {
+			if (prep && c->user && !prep(ctx, cref, c))
+				continue; /* part of c's deletion: a step */
+			drop_first_child(sys, t, c, gref, fn, ctx);
+			(*n)++;
+			continue;
+		}
+		/* Lift g, c's first child, to the front of top's children. */
+		next = g->next_sibling;
+		c->first_child = next;
+		at(sys, next)->prev_sibling = CAP_REF_NONE;
+		g->parent = top;
+		g->next_sibling = cref;
+		c->prev_sibling = gref;
+		t->first_child = gref;
+	}
+	return t->first_child == CAP_REF_NONE;
+}
+
+/* Deletes every descendant of top, however many; returns how many. */
 static uint32_t revoke_subtree(struct cap_system *sys, cap_ref_t top,
 			       cap_delete_fn fn, void *ctx)
 {
-	cap_ref_t cur = top, up;
-	struct cap *c;
 	uint32_t n = 0;
 
-	for (;;) {
-		c = at(sys, cur);
-		if (c->first_child != CAP_REF_NONE) {
-			cur = c->first_child;
-			sys->revoke_steps++;
-			continue;
-		}
-		if (cur == top)
-			return n;
-		up = c->parent;
-		delete_one(sys, cur, fn, ctx); /* a leaf: O(1) */
-		n++;
-		cur = up;
-		sys->revoke_steps++;
-	}
+	while (!revoke_bounded(sys, top, fn, NULL, ctx, UINT32_MAX, &n))
+		;
+	return n;
 }
 
 int cap_revoke(struct cap_system *sys, struct cspace *cs, uint32_t slot,
@@ -315,6 +372,26 @@ int cap_revoke(struct cap_system *sys, struct cspace *cs, uint32_t slot,
 	return 0;
 }
 
+int cap_revoke_some(struct cap_system *sys, struct cspace *cs, uint32_t slot,
+		    cap_delete_fn fn, cap_prepare_fn prep, void *ctx,
+		    uint32_t max_steps, uint32_t *count)
+{
+	struct cap *c;
+	uint32_t n = 0;
+	bool done;
+	int rc;
+
+	if (!registered(sys, cs))
+		return E_INVAL;
+	rc = cap_lookup(cs, slot, CAP_NULL, 0, &c);
+	if (rc)
+		return rc;
+	done = revoke_bounded(sys, cap_ref(cs->id, slot), fn, prep, ctx,
+			      max_steps, &n);
+	*count = n;
+	return done ? 0 : CAP_REVOKE_MORE;
+}
+
 /*
  * One pass suffices: revoking slot i can only empty other slots (its
  * descendants), never fill one, and each capability is deleted once, so
@@ -328,7 +405,9 @@ void cspace_destroy(struct cap_system *sys, struct cspace *cs, cap_delete_fn fn,
 
 	if (!registered(sys, cs))
 		return;
-	for (i = 0; i < cs->nslots; i++) {
+	/* Until the space is empty: a space emptied before (an exit that
+	 * released its capabilities in pieces) costs no scan. */
+	for (i = 0; i < cs->nslots && cs->used; i++) {
 		if (cs->slots[i].type == CAP_NULL)
 			continue;
 		ref = cap_ref(cs->id, i);

@@ -93,7 +93,7 @@ struct cspace {
 /* All spaces, indexed by id: the derivation tree reaches across them. */
 struct cap_system {
 	struct cspace *spaces[CAP_MAX_SPACES];
-	/* Tree links followed by revokes so far: exactly twice the number of
+	/* Steps revokes took so far: at most twice the number of
 	 * capabilities they removed (tests check linearity with it). */
 	uint64_t revoke_steps;
 };
@@ -191,6 +191,30 @@ int cap_delete(struct cap_system *sys, struct cspace *cs, uint32_t slot,
  */
 int cap_revoke(struct cap_system *sys, struct cspace *cs, uint32_t slot,
 	       cap_delete_fn fn, void *ctx, uint32_t *count);
+
+/*
+ * Called before a revoke step deletes c (intact, and ref names it), if
+ * c->user is not 0: the kernel keeps there what deleting c must undo. It
+ * may do part of that and return false: that is the step, and a later one
+ * comes back to c. true lets the deletion go ahead. So the caller bounds
+ * work that grows with c (e.g. its mappings). It must not call back into
+ * this module.
+ */
+typedef bool (*cap_prepare_fn)(void *ctx, cap_ref_t ref, struct cap *c);
+
+/*
+ * cap_revoke in bounded pieces: does at most max_steps O(1) steps (each
+ * deletes one descendant, moves one up below the capability, or is one
+ * call of prep that returned false; n descendants take at most 2n steps
+ * besides those) and returns 0 once no descendant is left,
+ * CAP_REVOKE_MORE if some are, or the lookup errors. *count = how many it
+ * deleted. Keeps no state: calling it again continues from the tree as it
+ * is then, whatever changed in between. prep may be NULL.
+ */
+#define CAP_REVOKE_MORE 1
+int cap_revoke_some(struct cap_system *sys, struct cspace *cs, uint32_t slot,
+		    cap_delete_fn fn, cap_prepare_fn prep, void *ctx,
+		    uint32_t max_steps, uint32_t *count);
 
 /* The capability a reference names (NULL if the space is gone, the slot
  * out of range or empty). */

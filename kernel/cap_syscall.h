@@ -23,7 +23,14 @@ long cap_sys_delete(struct domain *d, uint64_t slot);
 /* Deletes d's capability in slot (originals take their copies along);
  * actor (NULL: the kernel) decides who is told. */
 long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor);
+/* Revoke, and delete of an original with copies, stop part-way and
+ * return SYSCALL_RESTART rather than keep the kernel long. */
 long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count);
+
+/* SYS_exit: d's capabilities go first, in restartable pieces (they are
+ * most of a teardown); then d ends (sched_exit). */
+long cap_sys_exit(struct domain *d, uint64_t status);
+
 long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what,
 		  uint64_t *val);
 

@@ -46,8 +46,14 @@ struct domain {
 
 	uint64_t slice_ticks, grace_ticks;
 	uint64_t slice_end; /* absolute rdtime of this slice's end */
-	uint64_t grace_end; /* 0 unless a slice-end upcall is pending */
-	bool told;	    /* had a slice-end upcall, has not yielded */
+	/* The grace period after a slice-end notice (kernel/sched.c): it
+	 * runs while grace_end is not 0, in steps that end at grace_end. */
+	uint64_t grace_end;   /* end of the current step; 0: no grace */
+	uint64_t grace_left;  /* ticks still to count once this step ends */
+	uint64_t grace_step;  /* the current step's length */
+	uint64_t grace_pc;    /* the pc when the current step began */
+	uint8_t grace_stalls; /* steps not counted: the domain did not run */
+	bool told; /* had a slice-end upcall, has not given up the CPU since */
 	uint32_t strikes, max_strikes;
 	uint64_t slices_used;
 
@@ -69,6 +75,11 @@ struct domain {
 	uint64_t *ptview_dir[4];
 	uint64_t *ptview_last;
 	uint64_t ptview_last_n;
+
+	/* A system call stopped part-way (SYSCALL_RESTART): the pc past its
+	 * ecall, an argument that names it, and the work done so far, which
+	 * the call takes up again if it comes back from that same ecall. */
+	uint64_t restart_pc, restart_arg, restart_done;
 
 	uint64_t timer_at; /* SYS_timer_event deadline, 0 if none */
 	uint8_t timer_bit;

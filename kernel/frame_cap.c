@@ -256,20 +256,38 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr)
 	return 0;
 }
 
-void frame_cap_deleted(cap_ref_t ref, const struct cap *c)
+/* Removes at most max mappings from the list at idx (holder's records);
+ * returns what is left of the list. */
+static uint32_t unmap_list(struct domain *holder, const struct cap *c,
+			   uint32_t idx, uint32_t max)
 {
-	struct domain *holder = domain_by_id(cap_ref_space(ref));
-	uint32_t idx = (uint32_t)c->user;
-	uint64_t i;
-
-	if (!holder)
-		return;
-	while (idx) {
+	while (idx && max--) {
 		uint32_t next = holder->maps[idx - 1].next;
 
 		mapping_gone(holder, c, idx);
 		idx = next;
 	}
+	return idx;
+}
+
+bool frame_cap_unmap_some(cap_ref_t ref, struct cap *c, uint32_t max)
+{
+	struct domain *holder = domain_by_id(cap_ref_space(ref));
+
+	if ((c->type != CAP_FRAME && c->type != CAP_DEVICE) || !holder)
+		return true;
+	c->user = unmap_list(holder, c, (uint32_t)c->user, max);
+	return !c->user;
+}
+
+void frame_cap_deleted(cap_ref_t ref, const struct cap *c)
+{
+	struct domain *holder = domain_by_id(cap_ref_space(ref));
+	uint64_t i;
+
+	if (!holder)
+		return;
+	unmap_list(holder, c, (uint32_t)c->user, UINT32_MAX);
 	/* The original owns the frames: they go back to the free list. */
 	if (c->flags & CAPF_FRAME_ORIGINAL)
 		for (i = 0; i < c->size; i++)

@@ -76,4 +76,11 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr);
  */
 void frame_cap_deleted(cap_ref_t ref, const struct cap *c);
 
+/*
+ * Removes at most max of the mappings made through c (any capability;
+ * only frame and device ones have mappings), so that deleting c later
+ * has that much less to do. Returns true once c has none left.
+ */
+bool frame_cap_unmap_some(cap_ref_t ref, struct cap *c, uint32_t max);
+
 #endif

@@ -32,6 +32,33 @@ void fpu_restore(const uint64_t *regs);
 
 typedef long (*syscall_fn)(struct domain *d, const uint64_t *a, uint64_t *val);
 
+static uint64_t stretch_max; /* KSTAT_STRETCH_MAX */
+
+void syscall_note_stretch(uint64_t start)
+{
+	uint64_t spent = csr_read(instret) - start;
+
+	if (spent > stretch_max)
+		stretch_max = spent;
+}
+
+uint64_t syscall_restart_take(struct domain *d, uint64_t arg)
+{
+	uint64_t done = 0;
+
+	if (d->restart_pc == d->ctx.sepc && d->restart_arg == arg)
+		done = d->restart_done;
+	d->restart_pc = 0;
+	return done;
+}
+
+void syscall_restart_keep(struct domain *d, uint64_t arg, uint64_t done)
+{
+	d->restart_pc = d->ctx.sepc;
+	d->restart_arg = arg;
+	d->restart_done = done;
+}
+
 static long ksys_null(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return 0;
@@ -84,8 +111,7 @@ static long ksys_notify(struct domain *d, const uint64_t *a, uint64_t *val)
 
 static long ksys_exit(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	sched_exit(d, (long)a[0]);
-	return 0;
+	return cap_sys_exit(d, a[0]);
 }
 
 /* Is va the start of user-executable memory of d? */
@@ -165,6 +191,9 @@ static long ksys_kstat(struct domain *d, const uint64_t *a, uint64_t *val)
 	case KSTAT_MY_MAPPINGS:
 		*val = d->nmappings;
 		return 0;
+	case KSTAT_STRETCH_MAX:
+		*val = stretch_max;
+		return 0;
 	default:
 		return E_INVAL;
 	}
@@ -194,21 +223,41 @@ static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
 	return frame_cap_unmap(d, (uint32_t)a[0], a[1]);
 }
 
-/* Maps entries one by one, stopping at the first error; a1 = how many. */
+/*
+ * Maps entries one by one, stopping at the first error; a1 = how many.
+ * Bounded kernel time, as for revoke (kernel/cap_syscall.c): at most
+ * MAP_BATCH_PER_ENTRY entries per kernel entry, fewer once an interrupt
+ * is pending; then the call is restarted with a0/a1 moved past the
+ * entries done (they stay mapped), so what is left to do is in the
+ * arguments themselves. Only a1's total is kept in the domain.
+ */
+#define MAP_BATCH_PER_ENTRY 128
 static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	struct rivet_map_entry e[16];
-	uint64_t uva = a[0], count = a[1], done = 0;
+	uint64_t uva = a[0], count = a[1], done = 0, n, i, before;
+	uint64_t start = csr_read(instret);
 	long rc = 0;
 
 	if (count > RIVET_MAP_BATCH_MAX)
 		return E_TOOBIG;
+	before = syscall_restart_take(d, uva);
 	while (done < count && !rc) {
-		uint64_t n = count - done < 16 ? count - done : 16, i;
-
+		if (done &&
+		    (done >= MAP_BATCH_PER_ENTRY || interrupt_pending())) {
+			d->ctx.x[REG_A0] = uva + done * sizeof(e[0]);
+			d->ctx.x[REG_A1] = count - done;
+			syscall_restart_keep(d, d->ctx.x[REG_A0],
+					     before + done);
+			syscall_note_stretch(start);
+			return SYSCALL_RESTART;
+		}
+		n = count - done < 16 ? count - done : 16;
 		if (copy_from_user(d, e, uva + done * sizeof(e[0]),
-				   n * sizeof(e[0])))
-			return *val = done, E_RANGE;
+				   n * sizeof(e[0]))) {
+			rc = E_RANGE;
+			break;
+		}
 		for (i = 0; i < n && !rc; i++) {
 			rc = e[i].slot > 0xffffffffUL || e[i].rights > 0xff
 				     ? E_INVAL
@@ -219,7 +268,8 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 				done++;
 		}
 	}
-	*val = done;
+	*val = before + done;
+	syscall_note_stretch(start);
 	return rc;
 }
 
@@ -311,6 +361,10 @@ void syscall_dispatch(struct domain *d)
 	 * that sleeps does not come back here (sched_wait). */
 	if (d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED)
 		return;
+	if (rc == SYSCALL_RESTART) {
+		d->ctx.sepc -= 4; /* the ecall again, with a0..a7 as left */
+		return;
+	}
 	d->ctx.x[REG_A0] = (uint64_t)rc;
 	if (rc && !a1_on_error(nr))
 		d->ctx.x[REG_A1] = 0;

@@ -44,6 +44,8 @@
 #define CSR_STIMECMP 0x14d
 
 #ifndef __ASSEMBLY__
+#include <stdbool.h>
+
 #define csr_read(csr)                                                          \
 	({                                                                     \
 		unsigned long __v;                                             \
@@ -77,6 +79,17 @@ static inline void local_flush_tlb_all(void)
 static inline void wfi(void)
 {
 	__asm__ volatile("wfi");
+}
+
+/* Is an interrupt the kernel takes (timer, external) pending? The kernel
+ * runs with sstatus.SIE off; sip shows what is waiting all the same. */
+static inline bool interrupt_pending(void)
+{
+	unsigned long sip, sie;
+
+	__asm__ volatile("csrr %0, sip" : "=r"(sip));
+	__asm__ volatile("csrr %0, sie" : "=r"(sie));
+	return (sip & sie & (SIE_STIE | SIE_SEIE)) != 0;
 }
 #endif
 

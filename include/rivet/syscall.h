@@ -54,7 +54,8 @@
 	  "E_INVAL/E_NOENT bad slot; E_NOENT no such mapping")                 \
 	X(13, map_batch, (const void *entries, unsigned long count),           \
 	  "as map, for the first entry that fails; E_RANGE entries not "       \
-	  "readable; E_TOOBIG count > 512; a1 = entries mapped")               \
+	  "readable; E_TOOBIG count > 512; a1 = entries mapped; runs in "      \
+	  "pieces the kernel restarts at the ecall (docs/performance.md)")     \
 	X(14, cap_derive,                                                      \
 	  (unsigned long slot, unsigned long dest, unsigned long rights,       \
 	   unsigned long badge),                                               \
@@ -64,9 +65,11 @@
 	  "E_NOMEM target space full or the caller's budget there spent; "    \
 	  "a1 = new slot")                                                     \
 	X(15, cap_delete, (unsigned long slot),                                \
-	  "E_INVAL/E_NOENT bad slot; children move up to its parent")          \
+	  "E_INVAL/E_NOENT bad slot; children move up to its parent; an "      \
+	  "original's copies are revoked first, restartably (see cap_revoke)") \
 	X(16, cap_revoke, (unsigned long slot),                                \
-	  "E_INVAL/E_NOENT bad slot; a1 = descendants deleted")                \
+	  "E_INVAL/E_NOENT bad slot; a1 = descendants deleted; runs in "       \
+	  "pieces the kernel restarts at the ecall (docs/performance.md)")     \
 	X(17, cap_info, (unsigned long slot, unsigned long what),              \
 	  "E_INVAL/E_NOENT bad slot or what; a1 = the field")                  \
 	X(18, frame_reclaim,                                                   \
@@ -106,6 +109,10 @@ enum rivet_syscall_number {
 #define KSTAT_MY_STRIKES   3 /* slice overruns charged to the caller */
 #define KSTAT_MY_SLOTS     4 /* capability slots the caller uses */
 #define KSTAT_MY_MAPPINGS  5 /* mapping records the caller uses */
+/* The most instructions one kernel entry of cap_revoke, cap_delete or
+ * map_batch has spent in the call since boot, any domain (rdinstret:
+ * exact under -icount). Those calls are restarted rather than run long. */
+#define KSTAT_STRETCH_MAX  6
 
 #define RIVET_YIELD_ANY (-1L)
 

@@ -1262,12 +1262,14 @@ static const struct role core_roles[] = {
 	{ 0 },
 };
 
+
 /* Every file's role table; a new test file adds its table here. */
 static const struct role *const role_tables[] = {
 	core_roles,
 	hostile_roles,
 	grants_roles,
 	bootinfo_roles,
+	slices_roles,
 };
 
 int main(void)
