@@ -14,6 +14,11 @@
  *   peer    = NAME [control] a domain capability for NAME: grant into it
  *                            and, with "control", ask it to return frames
  *                            (the abort protocol); may repeat
+ *   args    = WORD           up to 63 printable characters the domain reads
+ *                            from its info page (a seed, a count)
+ *   spawn   = /libos/        a spawn capability: start, at run time, the
+ *                            image at this path, or any image under it if
+ *                            it ends with /; may repeat
  *
  *   [channel A B]            a channel between domains A and B
  *   size    = 4K             required: shared region size (4K multiple)
@@ -35,6 +40,8 @@
 #define BOOTCONF_MAX_CHANNELS 16
 #define BOOTCONF_MAX_DEVICES  4	 /* per domain */
 #define BOOTCONF_MAX_PEERS    8	 /* per domain */
+#define BOOTCONF_MAX_SPAWNS   4	 /* per domain */
+#define BOOTCONF_ARGS_LEN     64 /* "args =": 63 characters and a NUL */
 #define BOOTCONF_MAX_ERRORS   16 /* further errors are counted, not kept */
 #define BOOTCONF_NAME_LEN     32 /* domain names: [a-z0-9_-], 1..31 chars */
 #define BOOTCONF_PATH_LEN     96
@@ -58,6 +65,10 @@ struct bootconf_domain {
 	char peers[BOOTCONF_MAX_PEERS][BOOTCONF_NAME_LEN];
 	bool peer_control[BOOTCONF_MAX_PEERS]; /* "peer = NAME control" */
 	unsigned npeers;
+	/* "spawn =" paths: an image, or a directory ending in '/'. */
+	char spawns[BOOTCONF_MAX_SPAWNS][BOOTCONF_PATH_LEN];
+	unsigned nspawns;
+	char args[BOOTCONF_ARGS_LEN]; /* "args =", for the domain itself */
 	unsigned line;		     /* of the section header */
 	bool valid;		     /* false: refused, see error */
 	struct bootconf_error error; /* the first error of this domain */

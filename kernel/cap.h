@@ -34,6 +34,7 @@ enum cap_type {
 	CAP_IRQ,      /* object: PLIC source */
 	CAP_DEVICE,   /* object: MMIO base; size: bytes */
 	CAP_CHANNEL,  /* object: channel id */
+	CAP_SPAWN,    /* object: index of a spawn grant (kernel/spawn.c) */
 	CAP_TYPE_COUNT
 };
 
@@ -77,6 +78,7 @@ struct cspace {
 	struct cap *slots;
 	uint32_t nslots;
 	uint32_t used;
+	uint32_t lent;	    /* free slots promised to spawned domains */
 	uint32_t free_head; /* slot index, or CAP_REF_NONE */
 	uint16_t id;
 	bool live;

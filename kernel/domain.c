@@ -23,6 +23,7 @@
 #include "kernel/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/sched.h"
+#include "kernel/spawn.h"
 #include "kernel/mem.h"
 #include "kernel/printk.h"
 #include "kernel/vsnprintf.h"
@@ -244,7 +245,8 @@ static int make_cspace(struct domain *d, uint32_t nslots)
 					 (uint64_t)nslots * sizeof(struct cap));
 	frame_cap_pool_init(d);
 	if (!rc)
-		rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, d->id, 0, &slot);
+		rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, domain_object(d), 0,
+				&slot);
 	return rc;
 }
 
@@ -308,20 +310,64 @@ void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
 	sched_notify(d, RIVET_EVENT_REVOKED);
 }
 
+/* An entry no domain lives in: a fresh one first (so the summary keeps
+ * every boot domain's record as long as it can), else an ended one. */
+static struct domain *free_entry(void)
+{
+	unsigned i;
+
+	if (ndomains < DOMAIN_MAX)
+		return &domains[ndomains];
+	for (i = 0; i < ndomains; i++)
+		if (!domain_live(&domains[i]) && !domains[i].root_pa)
+			return &domains[i];
+	return 0;
+}
+
+bool domain_slot_free(void)
+{
+	return free_entry() != 0;
+}
+
+unsigned domain_asids_in_use(void)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < ndomains; i++)
+		n += domains[i].root_pa != 0;
+	return n;
+}
+
+uint64_t domain_usage(bool slots)
+{
+	uint64_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < ndomains; i++)
+		n += slots ? (domains[i].cs.live ? domains[i].cs.used : 0)
+			   : domains[i].used_frames;
+	return n;
+}
+
 struct domain *domain_create(const struct bootconf_domain *conf,
 			     const struct elf_image *img, const uint8_t *elf,
 			     size_t elf_len, const char **err)
 {
-	struct domain *d;
+	struct domain *d = free_entry();
+	uint32_t id, gen;
 	int rc;
 
-	if (ndomains == DOMAIN_MAX) {
+	if (!d) {
 		*err = "too many domains";
 		return 0;
 	}
-	d = &domains[ndomains];
+	/* A reused entry's id comes back one incarnation later, so that
+	 * domain capabilities for the ended domain name nobody. */
+	id = (uint32_t)(d - domains) + 1;
+	gen = d->id ? d->gen + 1 : 0;
 	memset(d, 0, sizeof(*d));
-	d->id = ndomains + 1;
+	d->id = id;
+	d->gen = gen;
 	d->asid = (uint16_t)d->id;
 	strlcpy(d->name, conf->name, sizeof(d->name));
 	d->quota_frames = conf->memory / PAGE_SIZE;
@@ -355,9 +401,11 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 	(void)elf_len;
 	uvm_flush_asid(d->asid); /* no stale entry for a reused ASID */
 	init_info(d);
+	strlcpy(d->info->args, conf->args, sizeof(d->info->args));
 	init_context(d, img->entry);
 	d->state = DOMAIN_RUNNABLE;
-	ndomains++;
+	if (d == &domains[ndomains])
+		ndomains++;
 	return d;
 }
 
@@ -373,6 +421,9 @@ static void tell_peers_exit(struct domain *d)
 
 void domain_destroy(struct domain *d, enum domain_state state)
 {
+	/* What it spawned ends first: a spawner outlives its children,
+	 * whose quotas are lent from its own. */
+	spawn_children_end(d);
 	/* Capabilities first: their mappings, here and in other domains,
 	 * go, and frames this domain allocated return to the free list. */
 	abort_target_gone(d);
@@ -390,6 +441,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 	if (d->used_frames)
 		pr_err("domain %s: %llu frames still owned after teardown\n",
 		       d->name, (unsigned long long)d->used_frames);
+	spawn_return_quota(d);
 	domain_registry_state(d);
 	tell_peers_exit(d);
 }
@@ -408,13 +460,19 @@ void domain_kill(struct domain *d, const char *fmt, ...)
 
 struct domain *domain_by_name(const char *name, unsigned long len)
 {
+	struct domain *ended = 0;
 	unsigned i;
 
+	/* A name may come back (a spawned "hello" after the boot one
+	 * ended): the live one is meant. */
 	for (i = 0; i < ndomains; i++)
 		if (strlen(domains[i].name) == len &&
-		    !memcmp(domains[i].name, name, len))
-			return &domains[i];
-	return 0;
+		    !memcmp(domains[i].name, name, len)) {
+			if (domain_live(&domains[i]))
+				return &domains[i];
+			ended = &domains[i];
+		}
+	return ended;
 }
 
 unsigned domain_live_count(void)

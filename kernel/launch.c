@@ -16,6 +16,8 @@
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/spawn.h"
+#include "kernel/vsnprintf.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
@@ -92,14 +94,51 @@ static int read_config(const struct initramfs *fs, const struct machine *m)
 	return 0;
 }
 
-/* Loads one configured domain; false (after logging why) if refused. */
-static bool launch_one(const struct initramfs *fs,
-		       const struct bootconf_domain *c)
+/* The initramfs, kept for domains started at run time (kernel/spawn.c). */
+static const struct initramfs *launch_fs;
+
+const struct bootconf_defaults *launch_defaults(void)
+{
+	return &defaults;
+}
+
+int launch_create(const struct bootconf_domain *c, struct domain **out,
+		  const char **why)
 {
 	static struct elf_image img;
 	struct cpio_entry e;
 	struct cpio_error cerr = { 0 };
 	struct elf_error eerr = { 0 };
+	int rc;
+
+	if (!launch_fs || !launch_fs->data) {
+		*why = "is not in the initramfs";
+		return E_NOENT;
+	}
+	rc = cpio_find(launch_fs->data, launch_fs->size, c->image, &e, &cerr);
+	if (rc) {
+		*why = rc == E_NOENT ? "is not in the initramfs"
+				     : "cannot be read from the initramfs";
+		return rc == E_NOENT ? E_NOENT : E_FORMAT;
+	}
+	rc = elf_parse(e.data, e.size, USER_IMAGE_TOP, c->memory, &img, &eerr);
+	if (rc) {
+		static char msg[128];
+
+		ksnprintf(msg, sizeof(msg), "is not a valid libOS ELF: %s",
+			  eerr.what ? eerr.what : "?");
+		*why = msg;
+		return E_FORMAT;
+	}
+	*out = domain_create(c, &img, e.data, e.size, why);
+	if (!*out)
+		return E_NOMEM;
+	return 0;
+}
+
+/* Loads one configured domain; false (after logging why) if refused. */
+static bool launch_one(const struct bootconf_domain *c)
+{
 	struct domain *d;
 	const char *why = "";
 	int rc;
@@ -110,23 +149,13 @@ static bool launch_one(const struct initramfs *fs,
 		       c->name, c->error.line);
 		return false;
 	}
-	rc = cpio_find(fs->data, fs->size, c->image, &e, &cerr);
-	if (rc) {
+	rc = launch_create(c, &d, &why);
+	if (rc == E_NOENT || rc == E_FORMAT) {
 		pr_err("launch: domain %s refused: image %s %s\n", c->name,
-		       c->image,
-		       rc == E_NOENT ? "is not in the initramfs"
-				     : "cannot be read from the initramfs");
+		       c->image, why);
 		return false;
 	}
-	rc = elf_parse(e.data, e.size, USER_IMAGE_TOP, c->memory, &img, &eerr);
 	if (rc) {
-		pr_err("launch: domain %s refused: image %s is not a valid "
-		       "libOS ELF: %s\n",
-		       c->name, c->image, eerr.what ? eerr.what : "?");
-		return false;
-	}
-	d = domain_create(c, &img, e.data, e.size, &why);
-	if (!d) {
 		pr_err("launch: domain %s refused: %s\n", c->name, why);
 		return false;
 	}
@@ -134,7 +163,7 @@ static bool launch_one(const struct initramfs *fs,
 		"used, slice %u us, entry 0x%llx\n",
 		d->name, d->id, c->image, (unsigned long long)(c->memory >> 10),
 		(unsigned long long)(d->used_frames * PAGE_SIZE >> 10),
-		c->slice_us, (unsigned long long)img.entry);
+		c->slice_us, (unsigned long long)d->ctx.sepc);
 	sched_add(d);
 	return true;
 }
@@ -245,10 +274,11 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 {
 	unsigned i, n = 0;
 
+	launch_fs = fs;
 	if (!fs->data || read_config(fs, m))
 		return 0;
 	for (i = 0; i < conf.ndomains; i++)
-		n += launch_one(fs, &conf.domains[i]);
+		n += launch_one(&conf.domains[i]);
 	/* Domain capabilities for peers, now that every domain has an id. */
 	for (i = 0; i < conf.ndomains; i++) {
 		struct domain *d = domain_by_name(conf.domains[i].name,
@@ -257,6 +287,7 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 		if (d && d->state == DOMAIN_RUNNABLE) {
 			domain_grant_peers(d, &conf.domains[i]);
 			grant_devices(d, &conf.domains[i], m, blob);
+			spawn_grant(d, &conf.domains[i]);
 		}
 	}
 	pr_info("launch: %u of %u configured domains started\n", n,

@@ -34,3 +34,4 @@ obj-y += kernel/frame_cap.o
 obj-y += kernel/abort.o
 obj-y += kernel/irq_cap.o
 obj-y += kernel/klog.o
+obj-y += kernel/spawn.o

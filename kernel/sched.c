@@ -455,6 +455,11 @@ void sched_rearm(void)
 		arm_timer(d);
 }
 
+void sched_dequeue(struct domain *d)
+{
+	runq_remove(d);
+}
+
 void sched_remove(struct domain *d)
 {
 	runq_remove(d);

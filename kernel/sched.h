@@ -50,6 +50,9 @@ void sched_exit(struct domain *d, long status);
 /* d was ended by the kernel (already destroyed): pick someone else. */
 void sched_remove(struct domain *d);
 
+/* d has ended but is not the caller's to replace: off the run queue only. */
+void sched_dequeue(struct domain *d);
+
 /* SYS_timer_event: event bit at rdtime >= when (0 cancels). */
 long sched_timer_event(struct domain *d, uint64_t when, uint64_t bit);
 
