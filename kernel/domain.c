@@ -310,12 +310,16 @@ void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
 	sched_notify(d, RIVET_EVENT_REVOKED);
 }
 
-/* An entry no domain lives in: a fresh one first (so the summary keeps
- * every boot domain's record as long as it can), else an ended one. */
+/* An entry no domain lives in: first one a spawned domain has ended in,
+ * then a fresh one, and only then one a boot domain ended in, so that the
+ * summary keeps the boot domains' records as long as it can. */
 static struct domain *free_entry(void)
 {
 	unsigned i;
 
+	for (i = 0; i < ndomains; i++)
+		if (domains[i].spawned && !domain_live(&domains[i]))
+			return &domains[i];
 	if (ndomains < DOMAIN_MAX)
 		return &domains[ndomains];
 	for (i = 0; i < ndomains; i++)

@@ -79,6 +79,7 @@ struct domain {
 	/* The domain that spawned this one (kernel/spawn.c), NULL for one
 	 * from the boot configuration. A spawner outlives its children. */
 	struct domain *spawner;
+	bool spawned; /* started at run time (its entry is reused first) */
 	struct domain *next, *prev; /* run queue links */
 	bool queued;
 };

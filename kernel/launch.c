@@ -106,34 +106,33 @@ int launch_create(const struct bootconf_domain *c, struct domain **out,
 		  const char **why)
 {
 	static struct elf_image img;
+	static char msg[192];
 	struct cpio_entry e;
 	struct cpio_error cerr = { 0 };
 	struct elf_error eerr = { 0 };
 	int rc;
 
-	if (!launch_fs || !launch_fs->data) {
-		*why = "is not in the initramfs";
-		return E_NOENT;
-	}
-	rc = cpio_find(launch_fs->data, launch_fs->size, c->image, &e, &cerr);
+	*why = msg;
+	rc = launch_fs && launch_fs->data ? cpio_find(launch_fs->data,
+						      launch_fs->size, c->image,
+						      &e, &cerr)
+					  : E_NOENT;
 	if (rc) {
-		*why = rc == E_NOENT ? "is not in the initramfs"
-				     : "cannot be read from the initramfs";
+		ksnprintf(msg, sizeof(msg), "image %s %s", c->image,
+			  rc == E_NOENT ? "is not in the initramfs"
+					: "cannot be read from the initramfs");
 		return rc == E_NOENT ? E_NOENT : E_FORMAT;
 	}
 	rc = elf_parse(e.data, e.size, USER_IMAGE_TOP, c->memory, &img, &eerr);
 	if (rc) {
-		static char msg[128];
-
-		ksnprintf(msg, sizeof(msg), "is not a valid libOS ELF: %s",
+		ksnprintf(msg, sizeof(msg),
+			  "image %s is not a valid libOS ELF: %s", c->image,
 			  eerr.what ? eerr.what : "?");
-		*why = msg;
-		return E_FORMAT;
+		/* An image bigger than the quota is a quota problem. */
+		return rc == E_TOOBIG ? E_NOMEM : E_FORMAT;
 	}
 	*out = domain_create(c, &img, e.data, e.size, why);
-	if (!*out)
-		return E_NOMEM;
-	return 0;
+	return *out ? 0 : E_NOMEM;
 }
 
 /* Loads one configured domain; false (after logging why) if refused. */
@@ -141,7 +140,6 @@ static bool launch_one(const struct bootconf_domain *c)
 {
 	struct domain *d;
 	const char *why = "";
-	int rc;
 
 	if (!c->valid) {
 		pr_err("launch: domain %s refused: configuration error at "
@@ -149,13 +147,7 @@ static bool launch_one(const struct bootconf_domain *c)
 		       c->name, c->error.line);
 		return false;
 	}
-	rc = launch_create(c, &d, &why);
-	if (rc == E_NOENT || rc == E_FORMAT) {
-		pr_err("launch: domain %s refused: image %s %s\n", c->name,
-		       c->image, why);
-		return false;
-	}
-	if (rc) {
+	if (launch_create(c, &d, &why)) {
 		pr_err("launch: domain %s refused: %s\n", c->name, why);
 		return false;
 	}

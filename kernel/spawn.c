@@ -186,10 +186,11 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 	rc = launch_create(&conf, &t, &why);
 	if (rc) {
 		pr_info("spawn: %s (id %u) could not start %s: %s\n", d->name,
-			d->id, conf.image, why);
+			d->id, conf.name, why);
 		return rc;
 	}
 	t->spawner = d;
+	t->spawned = true;
 	d->quota_frames -= req.frames;
 	d->cs.lent += (uint32_t)req.slots;
 	/* Cannot fail: the child's space has room for 1 + ncaps, and the

@@ -1263,8 +1263,11 @@ static const struct role core_roles[] = {
 };
 
 /* Every file's role table; a new test file adds its table here. */
+extern const struct role spawn_roles[];
+
 static const struct role *const role_tables[] = {
 	core_roles,
+	spawn_roles,
 };
 
 int main(void)
