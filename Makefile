@@ -307,6 +307,8 @@ help:
 	@echo "  test                   all layers: unit, fuzz smoke, QEMU boots"
 	@echo "  test-unit              host unit tests (cmocka)"
 	@echo "  test-fuzz / fuzz       libFuzzer smoke run / longer bounded run"
+	@echo "  soak                   10^6 spawn/kill cycles (SOAK_CYCLES=N)"
+	@echo "  fuzz-sys               10^7 random system calls (FUZZ_SYS_CALLS, FUZZ_SYS_SEED)"
 	@echo "  test-qemu              QEMU boot tests"
 	@echo "  bench                  instruction counts under QEMU -icount (BENCH lines)"
 	@echo "  bench-doc              run bench and write the table into docs/performance.md"

@@ -69,9 +69,9 @@ struct bootconf_domain {
 	char spawns[BOOTCONF_MAX_SPAWNS][BOOTCONF_PATH_LEN];
 	unsigned nspawns;
 	char args[BOOTCONF_ARGS_LEN]; /* "args =", for the domain itself */
-	unsigned line;		     /* of the section header */
-	bool valid;		     /* false: refused, see error */
-	struct bootconf_error error; /* the first error of this domain */
+	unsigned line;		      /* of the section header */
+	bool valid;		      /* false: refused, see error */
+	struct bootconf_error error;  /* the first error of this domain */
 };
 
 struct bootconf_channel {

@@ -245,8 +245,8 @@ static int make_cspace(struct domain *d, uint32_t nslots)
 					 (uint64_t)nslots * sizeof(struct cap));
 	frame_cap_pool_init(d);
 	if (!rc)
-		rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, domain_object(d), 0,
-				&slot);
+		rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, domain_object(d),
+				0, &slot);
 	return rc;
 }
 

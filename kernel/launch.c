@@ -113,10 +113,10 @@ int launch_create(const struct bootconf_domain *c, struct domain **out,
 	int rc;
 
 	*why = msg;
-	rc = launch_fs && launch_fs->data ? cpio_find(launch_fs->data,
-						      launch_fs->size, c->image,
-						      &e, &cerr)
-					  : E_NOENT;
+	rc = launch_fs && launch_fs->data
+		     ? cpio_find(launch_fs->data, launch_fs->size, c->image, &e,
+				 &cerr)
+		     : E_NOENT;
 	if (rc) {
 		ksnprintf(msg, sizeof(msg), "image %s %s", c->image,
 			  rc == E_NOENT ? "is not in the initramfs"

@@ -245,8 +245,8 @@ void spawn_children_end(struct domain *d)
 			continue;
 		ksnprintf(c->kill_reason, sizeof(c->kill_reason),
 			  "its spawner %s (id %u) ended", d->name, d->id);
-		pr_info("spawn: %s (id %u) ends with its spawner %s\n",
-			c->name, c->id, d->name);
+		pr_info("spawn: %s (id %u) ends with its spawner %s\n", c->name,
+			c->id, d->name);
 		domain_destroy(c, DOMAIN_KILLED);
 		sched_dequeue(c);
 	}

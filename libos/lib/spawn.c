@@ -18,8 +18,8 @@ long rivet_cap_find(unsigned type, unsigned long from)
 	}
 }
 
-long rivet_spawn(unsigned long spawn_slot, const char *image,
-		 const char *name, unsigned long frames, unsigned long slots,
+long rivet_spawn(unsigned long spawn_slot, const char *image, const char *name,
+		 unsigned long frames, unsigned long slots,
 		 const unsigned long *caps, unsigned long ncaps,
 		 unsigned long *slot)
 {

@@ -30,7 +30,7 @@ struct counts {
 };
 
 static const int count_ids[7] = {
-	KSTAT_FREE_FRAMES, KSTAT_MY_QUOTA, KSTAT_FREE_SLOTS, KSTAT_ASIDS,
+	KSTAT_FREE_FRAMES, KSTAT_MY_QUOTA,  KSTAT_FREE_SLOTS, KSTAT_ASIDS,
 	KSTAT_PT_PAGES,	   KSTAT_ALL_SLOTS, KSTAT_ALL_FRAMES,
 };
 static const char *const count_names[7] = {
@@ -79,8 +79,7 @@ static void run_until_settled(long id)
 {
 	int i;
 
-	for (i = 0; i < 1000 &&
-		    rivet_domain_state(id) == RIVET_DOMAIN_RUNNABLE;
+	for (i = 0; i < 1000 && rivet_domain_state(id) == RIVET_DOMAIN_RUNNABLE;
 	     i++)
 		sys_yield(RIVET_YIELD_ANY);
 }
@@ -139,16 +138,16 @@ static void spawn_errors(long sp, const struct counts *base)
 			      free_slots, 0, 0, &slot),
 		  E_NOMEM);
 	EXPECT_EQ("spawn_quota_too_small_for_image",
-		  rivet_spawn(sp, "/libos/tests.elf", "t_x", 4, CHILD_SLOTS,
-			      0, 0, &slot),
+		  rivet_spawn(sp, "/libos/tests.elf", "t_x", 4, CHILD_SLOTS, 0,
+			      0, &slot),
 		  E_NOMEM);
 	EXPECT_EQ("spawn_zero_frames",
 		  rivet_spawn(sp, "/libos/tests.elf", "t_x", 0, CHILD_SLOTS, 0,
 			      0, &slot),
 		  E_INVAL);
 	EXPECT_EQ("spawn_zero_slots",
-		  rivet_spawn(sp, "/libos/tests.elf", "t_x", CHILD_FRAMES, 0,
-			      0, 0, &slot),
+		  rivet_spawn(sp, "/libos/tests.elf", "t_x", CHILD_FRAMES, 0, 0,
+			      0, &slot),
 		  E_INVAL);
 	EXPECT_EQ("spawn_bad_name",
 		  rivet_spawn(sp, "/libos/tests.elf", "Bad!", CHILD_FRAMES,
@@ -243,8 +242,8 @@ static void spawn_kills(long sp, const struct counts *base)
 	long id_a, id_b;
 
 	EXPECT_EQ("spawn_sleeper",
-		  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper",
-			      CHILD_FRAMES, CHILD_SLOTS, 0, 0, &a),
+		  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper", CHILD_FRAMES,
+			      CHILD_SLOTS, 0, 0, &a),
 		  0);
 	id_a = child_id(a);
 	run_until_settled(id_a);
@@ -257,15 +256,14 @@ static void spawn_kills(long sp, const struct counts *base)
 	/* The next child reuses the entry, hence the id: the old capability
 	 * must not name it. */
 	EXPECT_EQ("spawn_reusing_entry",
-		  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper",
-			      CHILD_FRAMES, CHILD_SLOTS, 0, 0, &b),
+		  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper", CHILD_FRAMES,
+			      CHILD_SLOTS, 0, 0, &b),
 		  0);
 	id_b = child_id(b);
 	report("stale_slot_names_reused_id", id_b == id_a,
 	       "new id %ld, old id %ld", id_b, id_a);
 	EXPECT_EQ("kill_stale_slot", sys_kill(a), E_NOENT);
-	EXPECT_EQ("stale_kill_leaves_new_domain", rivet_domain_alive(id_b),
-		  1);
+	EXPECT_EQ("stale_kill_leaves_new_domain", rivet_domain_alive(id_b), 1);
 	EXPECT_EQ("grant_through_stale_slot",
 		  sys_cap_derive(RIVET_SLOT_SELF, a, RIVET_CAP_R, 0), E_NOENT);
 	EXPECT_EQ("kill_runnable_child", sys_kill(b), 0);
@@ -293,8 +291,8 @@ static void spawn_nested(long sp, const struct counts *base)
 	long g, gid;
 
 	EXPECT_EQ("spawn_nester",
-		  rivet_spawn(sp, "/libos/tests.elf", "t_nester", 512, 32,
-			      caps, 2, &n),
+		  rivet_spawn(sp, "/libos/tests.elf", "t_nester", 512, 32, caps,
+			      2, &n),
 		  0);
 	sys_wait(0x2); /* the nester has spawned and granted */
 	g = find_badged_domain(NEST_BADGE);

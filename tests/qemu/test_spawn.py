@@ -64,10 +64,11 @@ def assert_all_pass(b, expected):
     assert not missing and not failed, (missing, failed, b.out)
 
 
-def run(tmp_path, text, timeout=60, append=None, files=FILES):
+def run(tmp_path, text, timeout=60, append=None, files=FILES,
+        end=r"rivet: powering off$"):
     b = boot_domains(tmp_path, text, files, extra=ICOUNT, timeout=timeout,
                      append=append)
-    assert b.has(r"rivet: powering off$"), b
+    assert b.has(end), b
     assert not b.has(r"kernel fault|panic|assertion failed|still owned"), b
     return b
 
@@ -108,9 +109,11 @@ def test_spawn_grant_of_one_image_refuses_others(tmp_path):
 def soak(tmp_path, cycles, timeout):
     text = ("[domain t_soak]\nimage = /libos/tests.elf\nmemory = 2M\n"
             "slots = 64\nspawn = /libos/tests.elf\nargs = %d\n" % cycles)
-    # loglevel=5: the spawn and kill lines (info) stay out of the console.
+    # loglevel=5: the spawn and kill lines (info) stay out of the console,
+    # and so does the power-off line; the summary (notice) is the end.
     b = run(tmp_path, text, timeout=timeout, append="loglevel=5",
-            files={"/libos/tests.elf": TESTS_ELF})
+            files={"/libos/tests.elf": TESTS_ELF},
+            end=r"summary: t_soak +id 1 exited, status 0")
     assert_all_pass(b, ["soak_counts_back"])
     assert b.has(r"SOAK %d cycles in \d+ ticks$" % cycles), b
     return b
@@ -119,3 +122,43 @@ def soak(tmp_path, cycles, timeout):
 def test_spawn_kill_soak_gives_everything_back(tmp_path):
     cycles = int(os.environ.get("RIVET_SOAK_CYCLES", "100000"))
     soak(tmp_path, cycles, timeout=max(120, cycles // 500))
+
+
+def test_shell_run_and_kill(tmp_path):
+    """The default configuration lets the shell spawn: run starts an
+    image, kill ends only what the shell started, and the shell's children
+    end with it."""
+    from test_shell import ICOUNT as SHELL_ICOUNT, at_prompt
+    from rivetqemu import FW_JUMP, make_initramfs, qemu_interactive
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    conf = open(os.path.join(root, "initramfs", "etc", "rivet.conf")).read()
+    files = {"/libos/%s.elf" % a: build_path("libos/%s.elf" % a)
+             for a in ("console", "hello", "world", "shell")}
+    files["/libos/t_sleeper.elf"] = TESTS_ELF  # its name picks the role
+    initrd = make_initramfs(tmp_path, conf, files)
+    args = ["-M", "virt", "-bios", FW_JUMP, "-kernel",
+            build_path("rivet.elf"), "-initrd", initrd, "-smp", "1",
+            "-m", "256M"] + SHELL_ICOUNT
+    steps = [
+        (at_prompt(1), b"run t_sleeper\r"),
+        (at_prompt(2), b"run hello\r"),
+        (r"domain hello \(id 6\) exited with status 0$", b"kill 5\r"),
+        (r"killed domain 5$", b"kill 5\r"),
+        (r"domain 5 was not started by this shell$", b"kill 1\r"),
+        (r"domain 1 was not started by this shell$", b"run nothere\r"),
+        (r"no such image", b"run t_sleeper 8K\r"),
+        (r"not enough frames", b"run t_sleeper\r"),
+        (lambda out: out.count("started /libos/t_sleeper.elf as") >= 2,
+         b"exit\r"),
+    ]
+    b = qemu_interactive(args, steps, timeout=90)
+    assert b.has(r"started /libos/t_sleeper.elf as domain 5 \(2048 KiB\)$"), b
+    assert b.has(r"started /libos/hello.elf as domain 6 \(2048 KiB\)$"), b
+    assert b.has(r"spawn: shell \(id 4\) killed t_sleeper \(id 5\)$"), b
+    assert b.has(r"run: cannot start /libos/nothere.elf: no such image "
+                 r"\(-5\)$"), b
+    assert b.has(r"spawn: t_sleeper \(id \d+\) ends with its spawner "
+                 r"shell$"), b
+    assert b.has(r"domain shell \(id 4\) exited with status 0$"), b
+    assert b.has(r"rivet: powering off$"), b
+    assert not b.has(r"kernel fault|panic|assertion failed|still owned"), b

@@ -108,8 +108,8 @@ long rivet_cap_find(unsigned type, unsigned long from);
  * *slot, a domain capability for the child (end it with sys_kill(*slot),
  * then free the slot with sys_cap_delete), or SYS_spawn's errors.
  */
-long rivet_spawn(unsigned long spawn_slot, const char *image,
-		 const char *name, unsigned long frames, unsigned long slots,
+long rivet_spawn(unsigned long spawn_slot, const char *image, const char *name,
+		 unsigned long frames, unsigned long slots,
 		 const unsigned long *caps, unsigned long ncaps,
 		 unsigned long *slot);
 
