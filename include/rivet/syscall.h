@@ -84,9 +84,10 @@
 	X(23, spawn, (const struct rivet_spawn *req),                          \
 	  "starts a domain from an initramfs image through a spawn "           \
 	  "capability (struct rivet_spawn); E_RANGE req or a name not "        \
-	  "readable; E_INVAL/E_NOENT/E_PERM bad spawn slot; E_PERM image not " \
-	  "allowed, or a passed capability lacks the grant right; E_INVAL "    \
-	  "bad name, counts or passed slot; E_NOENT no such image; E_FORMAT "  \
+	  "readable; E_INVAL/E_NOENT bad spawn slot or passed slot; E_PERM "   \
+	  "image not allowed by the spawn capability, or a passed capability " \
+	  "lacks the grant right; E_INVAL bad name or counts; E_NOENT no "     \
+	  "such image; E_FORMAT "                                              \
 	  "not a libOS ELF; E_NOMEM more frames or slots than the caller has " \
 	  "free, no free domain, or the quota cannot hold the image; a1 = "    \
 	  "slot of a domain capability for the child")                        \
