@@ -22,7 +22,7 @@
 #define CHILD_SLOTS  16
 #define CHILD_MAGIC  0xc0ffeeUL
 #define NEST_BADGE   0x4e455354UL /* "NEST" */
-#define PASS_VA	     0x40000000UL
+#define PASS_VA	     0x20000000UL /* below the heap */
 
 /* The counts a spawn must give back when its child ends. */
 struct counts {
