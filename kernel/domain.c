@@ -516,6 +516,8 @@ void domain_summary(void)
 	for (i = 0; i < ndomains; i++) {
 		struct domain *d = &domains[i];
 
+		if (d->state == DOMAIN_FREE)
+			continue; /* a spawn that failed in a reused entry */
 		if (d->state == DOMAIN_EXITED)
 			pr_notice("summary: %-12s id %u exited, status %ld, "
 				  "slices %llu, strikes %u, faults %u\n",
