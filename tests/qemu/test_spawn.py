@@ -152,6 +152,7 @@ def test_shell_run_and_kill(tmp_path):
          b"exit\r"),
     ]
     b = qemu_interactive(args, steps, timeout=90)
+    assert b.has(r"launch: domain shell: may spawn /libos/, slot 1$"), b
     assert b.has(r"started /libos/t_sleeper.elf as domain 5 \(2048 KiB\)$"), b
     assert b.has(r"started /libos/hello.elf as domain 6 \(2048 KiB\)$"), b
     assert b.has(r"spawn: shell \(id 4\) killed t_sleeper \(id 5\)$"), b
