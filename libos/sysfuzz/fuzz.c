@@ -24,7 +24,9 @@
  *    its first call (its heap, stack-adjacent runtime, devices, the
  *    victim's page, the spawn capability), so it keeps them;
  *  - debug_write prints only from a buffer of printable text when its
- *    pointer is valid (other memory would be binary noise on the console).
+ *    pointer is valid (other memory would be binary noise on the console);
+ *  - with devptr=0, no argument reaches device registers (see
+ *    no_device_pointers): issue 11's finding 1 faults the kernel on it.
  * The fuzzer never calls malloc after start-up, so a heap page it lost
  * could not hurt it anyway.
  */
@@ -56,6 +58,7 @@ static unsigned long kids[RING]; /* ids of spawned domains, some ended */
 static unsigned nkids, kids_at;
 static uint64_t dev_va[4];
 static unsigned ndev;
+static uint64_t dev_pa[4], dev_end[4]; /* the devices' register frames */
 static long spawn_slot = -1;
 
 static unsigned long ok_calls[SYS_COUNT], err_calls[SYS_COUNT];
@@ -279,6 +282,10 @@ static void setup(void)
 
 		uint64_t va = DEV_VA + ((uint64_t)ndev << 16);
 
+		dev_pa[i] =
+			sys2_cap_info(in->devices[i].slot, RIVET_CAPINFO_OBJECT)
+				.val;
+		dev_end[i] = dev_pa[i] + pages * 4096;
 		if (pages && !sys_map(in->devices[i].slot, va,
 				      RIVET_CAP_R | RIVET_CAP_W))
 			dev_va[ndev++] = va;
@@ -311,6 +318,44 @@ static void setup(void)
 			special[nspecial++] = s;
 	}
 	nslots = s;
+}
+
+/*
+ * With devptr=0, no argument may lead the kernel into device registers:
+ * the fuzzer can map its device capabilities anywhere (map, map_batch),
+ * so every argument, and the first pages after it, is looked up in the
+ * page-table view before the call, and one that reaches a device frame
+ * becomes a kernel address (refused without a copy).
+ */
+static bool device_page(uint64_t va)
+{
+	uint64_t pte, pa;
+	unsigned p, d;
+
+	for (p = 0; p < 4; p++) {
+		pte = rivet_pte(va + p * 4096);
+		pa = (pte >> 10) << 12;
+		for (d = 0; pte && d < 4; d++)
+			if (pa >= dev_pa[d] && pa < dev_end[d])
+				return true;
+	}
+	return false;
+}
+
+static void no_device_pointers(uint64_t *a)
+{
+	const uint64_t kernel = 0xffffffc000000000UL;
+	unsigned i;
+
+	if (args.devptr)
+		return;
+	for (i = 0; i < 6; i++)
+		if (device_page(a[i]))
+			a[i] = kernel;
+	if (device_page((uint64_t)sreq.image))
+		sreq.image = (const char *)kernel;
+	if (device_page((uint64_t)sreq.name))
+		sreq.name = (const char *)kernel;
 }
 
 /* Fills the map_batch entries or the spawn request the call will use. */
@@ -477,6 +522,7 @@ static uint64_t draw(uint64_t *a)
 	default:
 		break;
 	}
+	no_device_pointers(a);
 	return nr;
 }
 
