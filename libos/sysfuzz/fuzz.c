@@ -62,6 +62,7 @@ static uint64_t dev_pa[4], dev_end[4]; /* the devices' register frames */
 static long spawn_slot = -1;
 
 static unsigned long ok_calls[SYS_COUNT], err_calls[SYS_COUNT];
+static uint64_t longest[SYS_COUNT]; /* rdtime ticks, within one slice */
 
 static uint64_t r(void)
 {
@@ -549,7 +550,7 @@ static void print_call(unsigned long i, uint64_t nr, const uint64_t *a)
 
 void fuzz_main(const struct fuzz_args *in)
 {
-	uint64_t a[6], nr, val;
+	uint64_t a[6], nr, val, slices, t0, t1;
 	unsigned long i, bad = 0, ok = 0;
 	long rc;
 
@@ -566,7 +567,15 @@ void fuzz_main(const struct fuzz_args *in)
 		nr = draw(a);
 		if (i >= args.trace)
 			print_call(i, nr, a);
+		slices = rivet_info()->slices_used;
+		t0 = rivet_now();
 		rc = ecall6(nr, a, &val);
+		t1 = rivet_now();
+		/* Time spent in the call, unless another domain ran meanwhile
+		 * (a slice ended, or the call yielded or waited). */
+		if (nr < SYS_COUNT && rivet_info()->slices_used == slices &&
+		    t1 - t0 > longest[nr])
+			longest[nr] = t1 - t0;
 		if (nr < SYS_COUNT ? rc > 0 || rc <= -E_COUNT : rc != E_NOSYS) {
 			if (bad++ < 8) {
 				printf("TEST sysfuzz_result: FAIL call %lu "
@@ -588,8 +597,10 @@ void fuzz_main(const struct fuzz_args *in)
 			printf("SYSFUZZ at call %lu\n", i + 1);
 	}
 	for (nr = 0; nr < SYS_COUNT; nr++)
-		printf("SYSFUZZ nr %2lu: %lu succeeded, %lu refused\n",
-		       (unsigned long)nr, ok_calls[nr], err_calls[nr]);
+		printf("SYSFUZZ nr %2lu: %lu succeeded, %lu refused, longest "
+		       "%lu ticks\n",
+		       (unsigned long)nr, ok_calls[nr], err_calls[nr],
+		       (unsigned long)longest[nr]);
 	printf("SYSFUZZ done: %lu calls, %lu succeeded, seed %lu\n", args.calls,
 	       ok, (unsigned long)args.seed);
 	if (!bad)
