@@ -144,7 +144,8 @@ static inline int cap_lookup(const struct cspace *cs, uint32_t slot,
 /*
  * Creates an original capability (a tree root) in a free slot of cs.
  * Returns 0 with *slot, E_INVAL for CAP_NULL, a type out of range or
- * rights outside CAP_ALL, E_NOMEM when the space is full.
+ * rights outside CAP_ALL, E_NOMEM when the space is full (its free slots
+ * all lent counts as full).
  */
 int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
 	       uint64_t object, uint64_t size, uint32_t *slot);

@@ -60,11 +60,13 @@ static int cmd_ps(int argc, char **argv, int *status)
 
 	printf("  %3s  %-16s %s\n", "id", "name", "state");
 	for (i = 0; i < n; i++)
-		printf("  %3u  %-16.31s %s%s\n", r->domains[i].id,
-		       r->domains[i].name, state_name(r->domains[i].state),
-		       r->domains[i].id == rivet_info()->domain_id
-			       ? " (this shell)"
-			       : "");
+		if (r->domains[i].state) /* 0: an entry no domain is in */
+			printf("  %3u  %-16.31s %s%s\n", r->domains[i].id,
+			       r->domains[i].name,
+			       state_name(r->domains[i].state),
+			       r->domains[i].id == rivet_info()->domain_id
+				       ? " (this shell)"
+				       : "");
 	return SHELL_GO_ON;
 }
 
