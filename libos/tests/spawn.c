@@ -308,6 +308,55 @@ static void spawn_nested(long sp, const struct counts *base)
 	counts_check("nested_give_back", base, 0);
 }
 
+/* A child that faults with no handler is killed by the kernel; what it
+ * was lent comes back all the same. */
+static void spawn_child_faults(long sp, const struct counts *base)
+{
+	unsigned long slot = 0;
+	long id;
+
+	EXPECT_EQ("spawn_crasher",
+		  rivet_spawn(sp, "/libos/tests.elf", "t_crasher", CHILD_FRAMES,
+			      CHILD_SLOTS, 0, 0, &slot),
+		  0);
+	id = child_id(slot);
+	run_until_settled(id);
+	EXPECT_EQ("faulting_child_is_killed", rivet_domain_state(id),
+		  RIVET_DOMAIN_KILLED);
+	EXPECT_EQ("kill_faulted_child", sys_kill(slot), E_NOENT);
+	sys_cap_delete(slot);
+	counts_check("fault_gives_back", base, 0);
+}
+
+/* Sixteen domains at most: spawns past that are refused, and killing
+ * one makes room again. */
+static void spawn_fills_table(long sp, const struct counts *base)
+{
+	unsigned long slots[16], extra = 0;
+	unsigned n = 0, i;
+	long live = (long)sys2_kstat(KSTAT_LIVE_DOMAINS).val, rc = 0;
+
+	while (n < 16 && !(rc = rivet_spawn(sp, "/libos/tests.elf", "t_sleeper",
+					    80, 2, 0, 0, &slots[n])))
+		n++;
+	EXPECT_EQ("spawn_past_sixteen_domains", rc, E_NOMEM);
+	EXPECT_EQ("spawned_up_to_sixteen", live + n, 16);
+	if (n) {
+		EXPECT_EQ("kill_makes_room", sys_kill(slots[n - 1]), 0);
+		EXPECT_EQ("spawn_after_kill",
+			  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper", 80,
+				      2, 0, 0, &extra),
+			  0);
+		sys_kill(extra);
+		sys_cap_delete(extra);
+	}
+	for (i = 0; i < n; i++) {
+		sys_kill(slots[i]);
+		sys_cap_delete(slots[i]);
+	}
+	counts_check("full_table_gives_back", base, 0);
+}
+
 static void role_spawner(void)
 {
 	long sp = rivet_cap_find(RIVET_CAP_SPAWN, 0);
@@ -330,6 +379,8 @@ static void role_spawner(void)
 	spawn_child_runs(sp, f, &base);
 	spawn_kills(sp, &base);
 	spawn_nested(sp, &base);
+	spawn_child_faults(sp, &base);
+	spawn_fills_table(sp, &base);
 	counts_check("spawn_counts_back", &base, 0);
 	sys_notify(child_id(RIVET_SLOT_PEER0), 0x1); /* the bystander ends */
 }
@@ -352,6 +403,15 @@ static void role_child(void)
 	    sys_map(1, PASS_VA, RIVET_CAP_R | RIVET_CAP_W))
 		exit(1);
 	*(volatile unsigned long *)PASS_VA = CHILD_MAGIC;
+}
+
+static void role_crasher(void)
+{
+	/* No exception entry: the kernel itself kills it at the fault. */
+	static volatile unsigned long *volatile nowhere = (void *)0x8;
+
+	sys_upcall_set(0, 0, 0, 0);
+	*nowhere = 1;
 }
 
 static void role_sleeper(void)
@@ -430,8 +490,13 @@ static void role_soakexit(void)
 }
 
 const struct role spawn_roles[] = {
-	{ "t_spawner", role_spawner },	 { "t_bystander", role_bystander },
-	{ "t_child", role_child },	 { "t_sleeper", role_sleeper },
-	{ "t_nester", role_nester },	 { "t_soak", role_soak },
-	{ "t_soakexit", role_soakexit }, { 0 },
+	{ "t_spawner", role_spawner },
+	{ "t_bystander", role_bystander },
+	{ "t_child", role_child },
+	{ "t_sleeper", role_sleeper },
+	{ "t_nester", role_nester },
+	{ "t_soak", role_soak },
+	{ "t_soakexit", role_soakexit },
+	{ "t_crasher", role_crasher },
+	{ 0 },
 };

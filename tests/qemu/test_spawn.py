@@ -15,7 +15,7 @@ FILES = {"/libos/tests.elf": TESTS_ELF, "/libos/junk.elf": b"not an ELF\n"}
 SPAWNER_CONF = """
 [domain t_spawner]
 image  = /libos/tests.elf
-memory = 4M
+memory = 8M
 slots  = 64
 peer   = t_bystander
 spawn  = /libos/
@@ -48,6 +48,9 @@ SPAWN_CASES = [
     "kill_self_refused", "kill_slot_out_of_range", "kill_frame_capability",
     "spawn_nester", "nester_granted_grandchild", "kill_grandchild_refused",
     "kill_nester", "grandchild_ends_with_its_spawner",
+    "spawn_crasher", "faulting_child_is_killed", "kill_faulted_child",
+    "spawn_past_sixteen_domains", "spawned_up_to_sixteen", "kill_makes_room",
+    "spawn_after_kill",
 ]
 COUNTS = ["free_frames", "my_quota", "free_slots", "asids", "pt_pages",
           "all_slots", "all_frames"]
@@ -78,7 +81,8 @@ def test_spawn_and_kill_errors_and_counts(tmp_path):
     expected = SPAWN_CASES + [
         "%s_%s" % (p, c) for c in COUNTS
         for p in ("spawn_errors_change_nothing", "child_exit_gives_back",
-                  "kills_give_back", "nested_give_back", "spawn_counts_back")]
+                  "kills_give_back", "nested_give_back", "fault_gives_back",
+                  "full_table_gives_back", "spawn_counts_back")]
     assert_all_pass(b, expected)
     assert b.has(r"launch: domain t_spawner: may spawn /libos/, slot 2$"), b
     assert b.has(r"spawn: t_spawner \(id 1\) started t_child \(id 3\) from "
