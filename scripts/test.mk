@@ -25,11 +25,11 @@ FUZZ_SYS_SEED ?= 1
 .PHONY: soak fuzz-sys
 soak: all
 	$(Q)RIVET_BUILD=$(abspath $(O)) RIVET_SOAK_CYCLES=$(SOAK_CYCLES) \
-		$(PYTHON) -m pytest -q -p no:cacheprovider \
+		$(PYTHON) -m pytest -q -s -p no:cacheprovider \
 		tests/qemu/test_spawn.py -k soak
 
 fuzz-sys: all
 	$(Q)RIVET_BUILD=$(abspath $(O)) RIVET_FUZZ_CALLS=$(FUZZ_SYS_CALLS) \
 		RIVET_FUZZ_SEED=$(FUZZ_SYS_SEED) \
-		$(PYTHON) -m pytest -q -p no:cacheprovider \
+		$(PYTHON) -m pytest -q -s -p no:cacheprovider \
 		tests/qemu/test_sysfuzz.py -k long

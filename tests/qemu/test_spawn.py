@@ -125,7 +125,8 @@ def soak(tmp_path, cycles, timeout):
 
 def test_spawn_kill_soak_gives_everything_back(tmp_path):
     cycles = int(os.environ.get("RIVET_SOAK_CYCLES", "100000"))
-    soak(tmp_path, cycles, timeout=max(120, cycles // 500))
+    b = soak(tmp_path, cycles, timeout=max(120, cycles // 500))
+    print("\n" + b.find(r"SOAK \d+ cycles in \d+ ticks$").group(0))
 
 
 def test_shell_run_and_kill(tmp_path):
