@@ -49,13 +49,6 @@ static void free_slot(struct cspace *cs, uint32_t slot)
 	cs->used--;
 }
 
-/* No slot to take: none free, or the free ones are lent (cspace.lent). */
-static bool full(const struct cspace *cs)
-{
-	return cs->free_head == CAP_REF_NONE ||
-	       (uint64_t)cs->used + cs->lent >= cs->nslots;
-}
-
 /* Pops a free slot of cs, links cleared; the caller has checked for room. */
 static uint32_t alloc_slot(struct cspace *cs)
 {
@@ -139,7 +132,7 @@ int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
 	/* A CAP_NULL capability would be indistinguishable from a free slot. */
 	if (type == CAP_NULL || type >= CAP_TYPE_COUNT || rights & ~CAP_ALL)
 		return E_INVAL;
-	if (full(cs))
+	if (cspace_full(cs))
 		return E_NOMEM;
 
 	s = alloc_slot(cs);
@@ -168,7 +161,7 @@ int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 		return rc;
 	if (dst != src && !(p->rights & CAP_GRANT))
 		return E_PERM;
-	if (full(dst))
+	if (cspace_full(dst))
 		return E_NOMEM;
 
 	s = alloc_slot(dst);

@@ -114,6 +114,13 @@ int cspace_init(struct cap_system *sys, struct cspace *cs, unsigned id,
 void cspace_destroy(struct cap_system *sys, struct cspace *cs, cap_delete_fn fn,
 		    void *ctx);
 
+/* No slot to take: none free, or the free ones all lent (cspace.lent). */
+static inline bool cspace_full(const struct cspace *cs)
+{
+	return cs->free_head == CAP_REF_NONE ||
+	       (uint64_t)cs->used + cs->lent >= cs->nslots;
+}
+
 /*
  * The capability in slot of cs, if it has type (CAP_NULL: any) and all of
  * rights. O(1). Returns 0 with *out, E_INVAL for a slot out of range,

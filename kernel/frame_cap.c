@@ -45,7 +45,7 @@ int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 		return E_INVAL;
 	if (npages > d->quota_frames - d->used_frames)
 		return E_NOMEM;
-	if (d->cs.used == d->cs.nslots)
+	if (cspace_full(&d->cs))
 		return E_NOMEM;
 	if (paddr == RIVET_FRAME_ANY) {
 		if (npages == 1 && align == 1)

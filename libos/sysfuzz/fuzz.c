@@ -45,6 +45,13 @@
 #define DEV_VA	  0x31000000UL /* the devices' registers, one after another */
 #define SLOTS_MAX 1024	       /* slots of the fuzzer's space considered */
 #define RING	  16
+/*
+ * Where most mappings go: 64 MiB. Page-table pages (and page-table view
+ * pages) stay until the domain ends, charged to it, so mappings spread
+ * over the whole address space would spend the fuzzer's quota on them
+ * within a few million calls and every later frame_alloc would fail.
+ */
+#define MAP_WINDOW 0x2000000000UL
 
 static struct fuzz_args args;
 static uint64_t rng;
@@ -239,14 +246,15 @@ static uint64_t vaddr(void)
 	switch (pick(5)) {
 	case 0:
 		return uptr(true);
-	case 1: /* page-aligned, below RIVET_MAP_TOP */
-		return 0x2000000000UL + (pick(1UL << 24) << 12);
+	case 1:
+		return MAP_WINDOW + (pick(1UL << 14) << 12);
 	case 2:
 		return RIVET_MAP_TOP - 4096 * pick(4);
 	case 3:
 		return DEV_VA + 4096 * pick(8);
-	default:
-		return pick(1UL << 26) << 12;
+	default: /* anywhere, now and then */
+		return pick(1024) ? MAP_WINDOW + (pick(1UL << 14) << 12)
+				  : pick(1UL << 26) << 12;
 	}
 }
 
@@ -327,11 +335,14 @@ static void setup(void)
 }
 
 /*
- * With devptr=0, no argument may lead the kernel into device registers:
- * the fuzzer can map its device capabilities anywhere (map, map_batch),
- * so every argument, and the first pages after it, is looked up in the
- * page-table view before the call, and one that reaches a device frame
- * becomes a kernel address (refused without a copy).
+ * With devptr=0, no pointer the kernel reads or writes may lead it into
+ * device registers: the fuzzer can map its device capabilities anywhere
+ * (map, map_batch), so the buffer arguments of the calls that copy user
+ * memory (debug_write, domain_lookup, log_read, map_batch, spawn and the
+ * spawn request's names) are looked up in the page-table view first, and
+ * one that reaches a device frame becomes a kernel address (refused
+ * without a copy). Other arguments are left alone: a device mapped at
+ * address 0 must not turn every small count into something else.
  */
 static bool device_page(uint64_t va)
 {
@@ -348,19 +359,19 @@ static bool device_page(uint64_t va)
 	return false;
 }
 
-static void no_device_pointers(uint64_t *a)
+static void no_device_pointers(uint64_t nr, uint64_t *a)
 {
 	const uint64_t kernel = 0xffffffc000000000UL;
-	unsigned i;
 
 	if (args.devptr)
 		return;
-	for (i = 0; i < 6; i++)
-		if (device_page(a[i]))
-			a[i] = kernel;
-	if (device_page((uint64_t)sreq.image))
+	if ((nr == SYS_debug_write || nr == SYS_domain_lookup ||
+	     nr == SYS_log_read || nr == SYS_map_batch || nr == SYS_spawn) &&
+	    device_page(a[0]))
+		a[0] = kernel;
+	if (nr == SYS_spawn && device_page((uint64_t)sreq.image))
 		sreq.image = (const char *)kernel;
-	if (device_page((uint64_t)sreq.name))
+	if (nr == SYS_spawn && device_page((uint64_t)sreq.name))
 		sreq.name = (const char *)kernel;
 }
 
@@ -531,7 +542,7 @@ static uint64_t draw(uint64_t *a)
 	default:
 		break;
 	}
-	no_device_pointers(a);
+	no_device_pointers(nr, a);
 	return nr;
 }
 
@@ -619,7 +630,12 @@ void fuzz_main(const struct fuzz_args *in)
 			note(nr, val);
 		}
 		if (i % 1000000 == 999999)
-			printf("SYSFUZZ at call %lu\n", i + 1);
+			printf("SYSFUZZ at call %lu: quota %lu, frames %lu, "
+			       "free slots %lu, %lu domains\n",
+			       i + 1, sys2_kstat(KSTAT_MY_QUOTA).val,
+			       sys2_kstat(KSTAT_MY_FRAMES).val,
+			       sys2_kstat(KSTAT_FREE_SLOTS).val,
+			       sys2_kstat(KSTAT_LIVE_DOMAINS).val);
 		if (i % 8192 == 8191)
 			give_back();
 	}

@@ -308,6 +308,32 @@ static void spawn_nested(long sp, const struct counts *base)
 	counts_check("nested_give_back", base, 0);
 }
 
+/* Slots lent to a child are not the spawner's to fill: with every free
+ * slot lent, frame_alloc and cap_derive are refused before anything
+ * moves. */
+static void spawn_lends_every_slot(long sp, const struct counts *base)
+{
+	unsigned long free_slots = sys2_kstat(KSTAT_FREE_SLOTS).val, c = 0;
+	unsigned long frames;
+
+	EXPECT_EQ("spawn_lending_every_slot",
+		  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper", CHILD_FRAMES,
+			      free_slots - 1, 0, 0, &c),
+		  0);
+	EXPECT_EQ("no_free_slot_left", sys2_kstat(KSTAT_FREE_SLOTS).val, 0);
+	frames = sys2_kstat(KSTAT_MY_FRAMES).val;
+	EXPECT_EQ("frame_alloc_with_slots_lent",
+		  sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).rc, E_NOMEM);
+	EXPECT_EQ("frame_alloc_lent_moves_no_frame",
+		  sys2_kstat(KSTAT_MY_FRAMES).val, frames);
+	EXPECT_EQ("derive_with_slots_lent",
+		  sys2_cap_derive(RIVET_SLOT_SELF, -1UL, RIVET_CAP_R, 0).rc,
+		  E_NOMEM);
+	sys_kill(c);
+	sys_cap_delete(c);
+	counts_check("lent_slots_give_back", base, 0);
+}
+
 /* A child that faults with no handler is killed by the kernel; what it
  * was lent comes back all the same. */
 static void spawn_child_faults(long sp, const struct counts *base)
@@ -379,6 +405,7 @@ static void role_spawner(void)
 	spawn_child_runs(sp, f, &base);
 	spawn_kills(sp, &base);
 	spawn_nested(sp, &base);
+	spawn_lends_every_slot(sp, &base);
 	spawn_child_faults(sp, &base);
 	spawn_fills_table(sp, &base);
 	counts_check("spawn_counts_back", &base, 0);

@@ -48,6 +48,9 @@ SPAWN_CASES = [
     "kill_self_refused", "kill_slot_out_of_range", "kill_frame_capability",
     "spawn_nester", "nester_granted_grandchild", "kill_grandchild_refused",
     "kill_nester", "grandchild_ends_with_its_spawner",
+    "spawn_lending_every_slot", "no_free_slot_left",
+    "frame_alloc_with_slots_lent", "frame_alloc_lent_moves_no_frame",
+    "derive_with_slots_lent",
     "spawn_crasher", "faulting_child_is_killed", "kill_faulted_child",
     "spawn_past_sixteen_domains", "spawned_up_to_sixteen", "kill_makes_room",
     "spawn_after_kill",
@@ -81,7 +84,8 @@ def test_spawn_and_kill_errors_and_counts(tmp_path):
     expected = SPAWN_CASES + [
         "%s_%s" % (p, c) for c in COUNTS
         for p in ("spawn_errors_change_nothing", "child_exit_gives_back",
-                  "kills_give_back", "nested_give_back", "fault_gives_back",
+                  "kills_give_back", "nested_give_back", "lent_slots_give_back",
+                  "fault_gives_back",
                   "full_table_gives_back", "spawn_counts_back")]
     assert_all_pass(b, expected)
     assert b.has(r"launch: domain t_spawner: may spawn /libos/, slot 2$"), b
