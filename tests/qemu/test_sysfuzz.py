@@ -65,15 +65,17 @@ def test_sysfuzz_100k_calls(tmp_path):
 
 
 def test_sysfuzz_same_seed_same_calls(tmp_path):
-    """Replaying a seed depends on it: the same seed gives the same
-    calls and results, another seed others."""
-    def counts(sub, seed):
+    """Replaying a seed depends on it: the same seed draws the same calls,
+    another seed others. Results are not compared: whether a yield finds
+    its target waiting depends on timing, and QEMU's -icount clock moves
+    with the host's serial output (the kernel polls the UART)."""
+    def drawn(sub, seed):
         d = tmp_path / sub
         d.mkdir()
-        # The counts, not the times: a tick more or less is QEMU's.
-        return fuzz(d, seed=seed, calls=3000).findall(
-            r"SYSFUZZ nr +\d+: \d+ succeeded, \d+ refused")
-    a, b, c = counts("a", 7), counts("b", 7), counts("c", 8)
+        out = fuzz(d, seed=seed, calls=3000)
+        return [(int(n), int(ok) + int(bad)) for n, ok, bad in out.findall(
+            r"SYSFUZZ nr +(\d+): (\d+) succeeded, (\d+) refused")]
+    a, b, c = drawn("a", 7), drawn("b", 7), drawn("c", 8)
     assert a == b and a != c, (a, b, c)
 
 
