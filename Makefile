@@ -360,6 +360,8 @@ help:
 	printf '%s\t%s\n' test 'all layers: unit, fuzz smoke, QEMU boots and build checks'; \
 	printf '%s\t%s\n' test-unit 'host unit tests (cmocka)'; \
 	printf '%s\t%s\n' 'test-fuzz / fuzz' 'libFuzzer smoke run / longer bounded run'; \
+	printf '%s\t%s\n' soak '10^6 spawn/kill cycles (SOAK_CYCLES=N)'; \
+	printf '%s\t%s\n' fuzz-sys '10^7 random system calls (FUZZ_SYS_CALLS, FUZZ_SYS_SEED)'; \
 	printf '%s\t%s\n' test-qemu 'QEMU boot tests'; \
 	printf '%s\t%s\n' bench 'instruction counts under QEMU -icount, beside targets and peers'; \
 	printf '%s\t%s\n' '' '(scripts/bench-targets.tsv); misses marked MISS'; \

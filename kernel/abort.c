@@ -35,7 +35,7 @@ long abort_request(struct domain *req, uint64_t slot, uint64_t nframes,
 	rc = cap_lookup(&req->cs, (uint32_t)slot, CAP_DOMAIN, CAP_W, &c);
 	if (rc)
 		return rc;
-	t = domain_by_id((long)c->object);
+	t = domain_by_object(c->object);
 	if (!domain_live(t))
 		return E_NOENT;
 	if (t == req || !nframes || timeout_us > 60000000UL)

@@ -37,6 +37,8 @@ enum key {
 	K_PEER,
 	K_OVERCOMMIT,
 	K_ACCEPT,
+	K_SPAWN,
+	K_ARGS,
 	K_DOMAIN_END, /* keys below this belong to [domain] */
 	K_SIZE = K_DOMAIN_END,
 	K_COUNT,
@@ -48,7 +50,8 @@ static const char *const key_names[K_COUNT] = {
 	[K_STRIKES] = "strikes", [K_GRACE] = "grace",
 	[K_DEVICE] = "device",	 [K_PEER] = "peer",
 	[K_SIZE] = "size",	 [K_OVERCOMMIT] = "overcommit",
-	[K_ACCEPT] = "accept",
+	[K_ACCEPT] = "accept",	 [K_SPAWN] = "spawn",
+	[K_ARGS] = "args",
 };
 
 /* Used when the caller passes no defaults (host tests): the example values
@@ -285,6 +288,41 @@ static const char *parse_path(const char *s, size_t n, char *dst)
 	return NULL;
 }
 
+/* Checks an args word (printable, at most 63) and copies it to dst. */
+static const char *parse_args(const char *s, size_t n, char *dst)
+{
+	size_t i;
+
+	if (n >= BOOTCONF_ARGS_LEN)
+		return "at most 63 printable characters";
+	for (i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return "at most 63 printable characters";
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return NULL;
+}
+
+/*
+ * Checks a spawn path: an absolute path (an image, or a directory when it
+ * ends with '/') with no "." or ".." component, so that a directory grant
+ * cannot be walked out of. Copies it to dst (BOOTCONF_PATH_LEN).
+ */
+static const char *parse_spawn(const char *s, size_t n, char *dst)
+{
+	static const char expect[] = "an image path, or a directory ending in "
+				     "/, without . or .. components";
+	const char *e = parse_path(s, n, dst);
+	size_t i;
+
+	if (e)
+		return e;
+	for (i = 0; i + 1 < n; i++)
+		if (s[i] == '/' && s[i + 1] == '.')
+			return expect;
+	return NULL;
+}
+
 /* Checks a device: a path, or a device-tree alias [a-zA-Z0-9_-]+. */
 static const char *parse_device(const char *s, size_t n, char *dst)
 {
@@ -433,6 +471,21 @@ static void set_domain_key(struct parser *ps, enum key k, const char *v,
 		}
 		expect = parse_accept(ps, v, n);
 		break;
+	case K_ARGS:
+		expect = parse_args(v, n, d->args);
+		break;
+	case K_SPAWN:
+		if (d->nspawns == BOOTCONF_MAX_SPAWNS) {
+			report(ps, E_TOOBIG, ps->line, d,
+			       "too many spawn lines in [domain %s]; expected "
+			       "at most %u",
+			       d->name, BOOTCONF_MAX_SPAWNS);
+			return;
+		}
+		expect = parse_spawn(v, n, d->spawns[d->nspawns]);
+		if (!expect)
+			d->nspawns++;
+		break;
 	case K_PEER:
 		if (d->npeers == BOOTCONF_MAX_PEERS) {
 			report(ps, E_TOOBIG, ps->line, d,
@@ -511,7 +564,7 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 			report(ps, E_FORMAT, ps->line, d,
 			       "unknown key '%.*s%s' in [domain %s]; expected "
 			       "one of image, memory, slice, slots, strikes, "
-			       "grace, overcommit, device, peer, accept",
+			       "grace, overcommit, device, peer, accept, spawn, args",
 			       shown(klen), key, more(klen), d->name);
 		else
 			report(ps, E_FORMAT, ps->line, NULL,
@@ -520,7 +573,8 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 			       shown(klen), key, more(klen), ch->a, ch->b);
 		return;
 	}
-	if (k != K_DEVICE && k != K_PEER && k != K_ACCEPT && ps->key_line[k]) {
+	if (k != K_DEVICE && k != K_PEER && k != K_ACCEPT && k != K_SPAWN &&
+	    ps->key_line[k]) {
 		if (d)
 			report(ps, E_EXIST, ps->line, d,
 			       "'%s' given twice in [domain %s] (first at line "

@@ -21,6 +21,11 @@
  *                            (the abort protocol); may repeat
  *   accept  = NAME N         NAME may grant up to N capabilities into this
  *                            domain (held at once); may repeat
+ *   args    = WORD           up to 63 printable characters the domain reads
+ *                            from its info page (a seed, a count)
+ *   spawn   = /libos/        a spawn capability: start, at run time, the
+ *                            image at this path, or any image under it if
+ *                            it ends with /; may repeat
  *
  *   [channel A B]            a channel between domains A and B
  *   size    = 4K             required: shared region size (4K multiple)
@@ -43,6 +48,8 @@
 #define BOOTCONF_MAX_DEVICES  4	 /* per domain */
 #define BOOTCONF_MAX_PEERS    8	 /* per domain */
 #define BOOTCONF_MAX_ACCEPTS  8	 /* per domain */
+#define BOOTCONF_MAX_SPAWNS   4	 /* per domain */
+#define BOOTCONF_ARGS_LEN     64 /* "args =": 63 characters and a NUL */
 #define BOOTCONF_MAX_ERRORS   16 /* further errors are counted, not kept */
 #define BOOTCONF_NAME_LEN     32 /* domain names: [a-z0-9_-], 1..31 chars */
 #define BOOTCONF_PATH_LEN     96
@@ -78,9 +85,13 @@ struct bootconf_domain {
 	char accept_from[BOOTCONF_MAX_ACCEPTS][BOOTCONF_NAME_LEN];
 	uint32_t accept_n[BOOTCONF_MAX_ACCEPTS];
 	unsigned naccepts;
-	unsigned line;		     /* of the section header */
-	bool valid;		     /* false: refused, see error */
-	struct bootconf_error error; /* the first error of this domain */
+	/* "spawn =" paths: an image, or a directory ending in '/'. */
+	char spawns[BOOTCONF_MAX_SPAWNS][BOOTCONF_PATH_LEN];
+	unsigned nspawns;
+	char args[BOOTCONF_ARGS_LEN]; /* "args =", for the domain itself */
+	unsigned line;		      /* of the section header */
+	bool valid;		      /* false: refused, see error */
+	struct bootconf_error error;  /* the first error of this domain */
 };
 
 struct bootconf_channel {

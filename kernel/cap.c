@@ -104,6 +104,7 @@ int cspace_init(struct cap_system *sys, struct cspace *cs, unsigned id,
 	cs->slots = slots;
 	cs->nslots = nslots;
 	cs->used = 0;
+	cs->lent = 0;
 	cs->free_head = 0;
 	cs->id = (uint16_t)id;
 	cs->live = true;
@@ -142,7 +143,7 @@ int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
 	/* A CAP_NULL capability would be indistinguishable from a free slot. */
 	if (type == CAP_NULL || type >= CAP_TYPE_COUNT || rights & ~CAP_ALL)
 		return E_INVAL;
-	if (cs->free_head == CAP_REF_NONE)
+	if (cspace_full(cs))
 		return E_NOMEM;
 
 	s = alloc_slot(cs);
@@ -176,7 +177,7 @@ int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 		return E_PERM;
 	if (dst != src && dst->granted[src->id] >= dst->accept[src->id])
 		return E_NOMEM;
-	if (dst->free_head == CAP_REF_NONE)
+	if (cspace_full(dst))
 		return E_NOMEM;
 
 	s = alloc_slot(dst);

@@ -34,6 +34,7 @@ enum cap_type {
 	CAP_IRQ,      /* object: PLIC source */
 	CAP_DEVICE,   /* object: MMIO base; size: bytes */
 	CAP_CHANNEL,  /* object: channel id */
+	CAP_SPAWN,    /* object: index of a spawn grant (kernel/spawn.c) */
 	CAP_TYPE_COUNT
 };
 
@@ -80,6 +81,7 @@ struct cspace {
 	struct cap *slots;
 	uint32_t nslots;
 	uint32_t used;
+	uint32_t lent;	    /* free slots promised to spawned domains */
 	uint32_t free_head; /* slot index, or CAP_REF_NONE */
 	uint16_t id;
 	bool live;
@@ -127,6 +129,13 @@ void cspace_accept(struct cspace *cs, unsigned from, uint32_t n);
 void cspace_destroy(struct cap_system *sys, struct cspace *cs, cap_delete_fn fn,
 		    void *ctx);
 
+/* No slot to take: none free, or the free ones all lent (cspace.lent). */
+static inline bool cspace_full(const struct cspace *cs)
+{
+	return cs->free_head == CAP_REF_NONE ||
+	       (uint64_t)cs->used + cs->lent >= cs->nslots;
+}
+
 /*
  * The capability in slot of cs, if it has type (CAP_NULL: any) and all of
  * rights. O(1). Returns 0 with *out, E_INVAL for a slot out of range,
@@ -157,7 +166,8 @@ static inline int cap_lookup(const struct cspace *cs, uint32_t slot,
 /*
  * Creates an original capability (a tree root) in a free slot of cs.
  * Returns 0 with *slot, E_INVAL for CAP_NULL, a type out of range or
- * rights outside CAP_ALL, E_NOMEM when the space is full.
+ * rights outside CAP_ALL, E_NOMEM when the space is full (its free slots
+ * all lent counts as full).
  */
 int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
 	       uint64_t object, uint64_t size, uint32_t *slot);

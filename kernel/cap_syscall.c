@@ -57,7 +57,7 @@ static long dest_space(struct domain *d, uint64_t dest, struct cspace **out)
 	rc = cap_lookup(&d->cs, (uint32_t)dest, CAP_DOMAIN, CAP_GRANT, &dc);
 	if (rc)
 		return rc;
-	t = domain_by_id((long)dc->object);
+	t = domain_by_object(dc->object);
 	if (!domain_live(t))
 		return E_NOENT;
 	*out = &t->cs;

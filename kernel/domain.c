@@ -24,6 +24,7 @@
 #include "kernel/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/sched.h"
+#include "kernel/spawn.h"
 #include "kernel/mem.h"
 #include "kernel/printk.h"
 #include "kernel/quota.h"
@@ -281,7 +282,8 @@ static int make_cspace(struct domain *d, uint32_t nslots)
 		"layout: domain %s: %u capability slots in %llu frames at 0x%llx (kernel only)\n",
 		d->name, nslots, (unsigned long long)d->slots_pages,
 		(unsigned long long)d->slots_pa);
-	rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, d->id, 0, &slot);
+	rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, domain_object(d), 0,
+			&slot);
 	if (!rc)
 		pr_debug(
 			"cap: domain %s slot %u: domain %u (itself), all rights\n",
@@ -354,11 +356,62 @@ void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
 	sched_notify(d, RIVET_EVENT_REVOKED);
 }
 
-/* Clears slot d and sets what the configuration says; no quota yet. */
+/* An entry no domain lives in: first one a spawned domain has ended in,
+ * then a fresh one, and only then one a boot domain ended in, so that the
+ * summary keeps the boot domains' records as long as it can. */
+static struct domain *free_entry(void)
+{
+	unsigned i;
+
+	for (i = 0; i < ndomains; i++)
+		if (domains[i].spawned && !domain_live(&domains[i]))
+			return &domains[i];
+	if (ndomains < DOMAIN_MAX)
+		return &domains[ndomains];
+	for (i = 0; i < ndomains; i++)
+		if (!domain_live(&domains[i]) && !domains[i].root_pa)
+			return &domains[i];
+	return 0;
+}
+
+bool domain_slot_free(void)
+{
+	return free_entry() != 0;
+}
+
+unsigned domain_asids_in_use(void)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < ndomains; i++)
+		n += domains[i].root_pa != 0;
+	return n;
+}
+
+uint64_t domain_usage(bool slots)
+{
+	uint64_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < ndomains; i++)
+		n += slots ? (domains[i].cs.live ? domains[i].cs.used : 0)
+			   : domains[i].used_frames;
+	return n;
+}
+
+/*
+ * Clears entry d and sets what the configuration says; no quota yet. A
+ * reused entry's id comes back one incarnation later, so that domain
+ * capabilities for the ended domain name nobody.
+ */
 static void domain_init(struct domain *d, const struct bootconf_domain *conf)
 {
+	uint32_t id = (uint32_t)(d - domains) + 1;
+	uint32_t gen = d->id ? d->gen + 1 : 0;
+
 	memset(d, 0, sizeof(*d));
-	d->id = ndomains + 1;
+	d->id = id;
+	d->gen = gen;
 	d->asid = (uint16_t)d->id;
 	strlcpy(d->name, conf->name, sizeof(d->name));
 	d->slice_ticks = (uint64_t)conf->slice_us * timer_hz() / 1000000;
@@ -460,14 +513,13 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 			     const struct elf_image *img, const uint8_t *elf,
 			     size_t elf_len, const char **err)
 {
-	struct domain *d;
+	struct domain *d = free_entry();
 	int rc;
 
-	if (ndomains == DOMAIN_MAX) {
+	if (!d) {
 		*err = "too many domains";
 		return 0;
 	}
-	d = &domains[ndomains];
 	domain_init(d, conf);
 	if (quota_reserve(d, conf->memory / PAGE_SIZE, conf->overcommit)) {
 		*err = "its memory quota does not fit in the free RAM not "
@@ -484,9 +536,11 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 	(void)elf_len;
 	uvm_flush_asid(d->asid); /* no stale entry for a reused ASID */
 	init_info(d);
+	strlcpy(d->info->args, conf->args, sizeof(d->info->args));
 	init_context(d, img->entry);
 	d->state = DOMAIN_RUNNABLE;
-	ndomains++;
+	if (d == &domains[ndomains])
+		ndomains++;
 	return d;
 }
 
@@ -514,7 +568,10 @@ void domain_destroy(struct domain *d, enum domain_state state)
 	d->state = state;
 	domain_registry_state(d);
 	sched_forget(d);
-	/* Capabilities next: their mappings, here and in other domains,
+	/* What it spawned ends next: a spawner outlives its children,
+	 * whose quotas are lent from its own. */
+	spawn_children_end(d);
+	/* Then capabilities: their mappings, here and in other domains,
 	 * go, and frames this domain allocated return to the free list. */
 	abort_target_gone(d);
 	abort_requester_gone(d);
@@ -531,6 +588,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 	if (d->used_frames)
 		pr_err("domain %s: %llu frames still owned after teardown\n",
 		       d->name, (unsigned long long)d->used_frames);
+	spawn_return_quota(d);
 	domain_registry_state(d);
 	tell_peers_exit(d);
 	/* Teardown runs to the end in one go (docs/performance.md): say
@@ -558,13 +616,19 @@ void domain_kill(struct domain *d, const char *fmt, ...)
 
 struct domain *domain_by_name(const char *name, unsigned long len)
 {
+	struct domain *ended = 0;
 	unsigned i;
 
+	/* A name may come back (a spawned "hello" after the boot one
+	 * ended): the live one is meant. */
 	for (i = 0; i < ndomains; i++)
 		if (strlen(domains[i].name) == len &&
-		    !memcmp(domains[i].name, name, len))
-			return &domains[i];
-	return 0;
+		    !memcmp(domains[i].name, name, len)) {
+			if (domain_live(&domains[i]))
+				return &domains[i];
+			ended = &domains[i];
+		}
+	return ended;
 }
 
 unsigned domain_live_count(void)
@@ -604,6 +668,8 @@ void domain_summary(void)
 	for (i = 0; i < ndomains; i++) {
 		struct domain *d = &domains[i];
 
+		if (d->state == DOMAIN_FREE)
+			continue; /* a spawn that failed in a reused entry */
 		if (d->state == DOMAIN_EXITED)
 			pr_notice("summary: %-12s id %u exited, status %ld, "
 				  "slices %llu, strikes %u, faults %u\n",

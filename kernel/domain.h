@@ -30,6 +30,7 @@ enum domain_state {
 struct domain {
 	struct uctx ctx; /* first: sscratch points here in U-mode */
 	uint32_t id;	 /* 1-based; also the ASID and the frame owner */
+	uint32_t gen;	 /* incarnation of the id: reused ids count up */
 	uint32_t *registry_state; /* its state word in the registry page */
 	uint16_t asid;
 	enum domain_state state;
@@ -87,12 +88,19 @@ struct domain {
 	/* A pending abort-protocol request to this domain (kernel/abort.c). */
 	uint64_t abort_want, abort_base, abort_deadline;
 	struct domain *abort_from;
+	/* The domain that spawned this one (kernel/spawn.c), NULL for one
+	 * from the boot configuration. A spawner outlives its children. */
+	struct domain *spawner;
+	bool spawned; /* started at run time (its entry is reused first) */
 	struct domain *next, *prev; /* run queue links */
 	bool queued;
 };
 
 /*
- * Creates a domain from its configuration and ELF image: address space,
+ * Creates a domain from its configuration and ELF image in a free entry of
+ * the domain table (a fresh one, else one whose domain ended: its id comes
+ * back with the next incarnation, and its registry entry is rewritten by
+ * domain_registry_update). Address space,
  * segments (W^X), stack, upcall area and info page, all within the memory
  * quota. Returns the domain, or NULL with *err set to a static reason.
  */
@@ -121,6 +129,13 @@ static inline bool domain_live(const struct domain *d)
 	return d && (d->state == DOMAIN_RUNNABLE || d->state == DOMAIN_WAITING);
 }
 
+/* What a domain capability names: the id, and the incarnation above it
+ * (0 for every domain the boot configuration started). */
+static inline uint64_t domain_object(const struct domain *d)
+{
+	return d->id | (uint64_t)d->gen << 32;
+}
+
 /* The domain with this id, or NULL; inline: every yield and notify asks. */
 static inline struct domain *domain_by_id(long id)
 {
@@ -128,6 +143,25 @@ static inline struct domain *domain_by_id(long id)
 		return 0;
 	return &domains[id - 1];
 }
+/* The domain a domain capability's object names, or NULL if that id has
+ * been reused since (the capability outlived its domain). */
+static inline struct domain *domain_by_object(uint64_t object)
+{
+	struct domain *d = domain_by_id((long)(object & 0xffffffffUL));
+
+	return d && d->gen == object >> 32 ? d : 0;
+}
+
+/* Is there room for one more domain (a fresh or an ended one's entry)? */
+bool domain_slot_free(void);
+
+/* Domains that hold an address space, hence an ASID (KSTAT_ASIDS). */
+unsigned domain_asids_in_use(void);
+
+/* Over every domain: slots in use (slots true) or frames owned. */
+uint64_t domain_usage(bool slots);
+
+/* The live domain called name, else the last ended one, else NULL. */
 struct domain *domain_by_name(const char *name, unsigned long len);
 /* Live = neither exited nor killed. */
 unsigned domain_live_count(void);

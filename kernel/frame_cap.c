@@ -47,7 +47,7 @@ int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 	rc = quota_check(d, npages);
 	if (rc)
 		return rc;
-	if (d->cs.used == d->cs.nslots)
+	if (cspace_full(&d->cs))
 		return E_NOMEM;
 	if (paddr == RIVET_FRAME_ANY) {
 		if (npages == 1 && align == 1)

@@ -17,6 +17,7 @@
 #include "kernel/printk.h"
 #include "kernel/quota.h"
 #include "kernel/sched.h"
+#include "kernel/spawn.h"
 #include "kernel/vsnprintf.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
@@ -145,17 +146,54 @@ static bool reservation_fits(const struct bootconf_domain *c)
 	return false;
 }
 
-/* Loads one configured domain; false (after logging why) if refused. */
-static bool launch_one(const struct initramfs *fs,
-		       const struct bootconf_domain *c)
+/* The initramfs, kept for domains started at run time (kernel/spawn.c). */
+static const struct initramfs *launch_fs;
+
+const struct bootconf_defaults *launch_defaults(void)
+{
+	return &defaults;
+}
+
+int launch_create(const struct bootconf_domain *c, struct domain **out,
+		  const char **why)
 {
 	static struct elf_image img;
+	static char msg[192];
 	struct cpio_entry e;
 	struct cpio_error cerr = { 0 };
 	struct elf_error eerr = { 0 };
+	int rc;
+
+	*why = msg;
+	rc = launch_fs && launch_fs->data
+		     ? cpio_find(launch_fs->data, launch_fs->size, c->image, &e,
+				 &cerr)
+		     : E_NOENT;
+	if (rc) {
+		ksnprintf(msg, sizeof(msg), "image %s %s", c->image,
+			  rc == E_NOENT ? "is not in the initramfs"
+					: "cannot be read from the initramfs");
+		return rc == E_NOENT ? E_NOENT : E_FORMAT;
+	}
+	/* No quota here: domain_create() checks it against everything the
+	 * domain needs, and says how much that is, which a refusal of the
+	 * image for its size alone could not. */
+	rc = elf_parse(e.data, e.size, USER_IMAGE_TOP, ~0ULL, &img, &eerr);
+	if (rc) {
+		ksnprintf(msg, sizeof(msg),
+			  "image %s is not a valid libOS ELF: %s", c->image,
+			  eerr.what ? eerr.what : "?");
+		return E_FORMAT;
+	}
+	*out = domain_create(c, &img, e.data, e.size, why);
+	return *out ? 0 : E_NOMEM;
+}
+
+/* Loads one configured domain; false (after logging why) if refused. */
+static bool launch_one(const struct bootconf_domain *c)
+{
 	struct domain *d;
 	const char *why = "";
-	int rc;
 
 	if (!c->valid) {
 		pr_err("launch: domain %s refused: configuration error at "
@@ -165,26 +203,7 @@ static bool launch_one(const struct initramfs *fs,
 	}
 	if (!reservation_fits(c))
 		return false;
-	rc = cpio_find(fs->data, fs->size, c->image, &e, &cerr);
-	if (rc) {
-		pr_err("launch: domain %s refused: image %s %s\n", c->name,
-		       c->image,
-		       rc == E_NOENT ? "is not in the initramfs"
-				     : "cannot be read from the initramfs");
-		return false;
-	}
-	/* No quota here: domain_create() checks it against everything the
-	 * domain needs, and says how much that is, which a refusal of the
-	 * image for its size alone could not. */
-	rc = elf_parse(e.data, e.size, USER_IMAGE_TOP, ~0ULL, &img, &eerr);
-	if (rc) {
-		pr_err("launch: domain %s refused: image %s is not a valid "
-		       "libOS ELF: %s\n",
-		       c->name, c->image, eerr.what ? eerr.what : "?");
-		return false;
-	}
-	d = domain_create(c, &img, e.data, e.size, &why);
-	if (!d) {
+	if (launch_create(c, &d, &why)) {
 		pr_err("launch: domain %s refused: %s\n", c->name, why);
 		return false;
 	}
@@ -193,7 +212,7 @@ static bool launch_one(const struct initramfs *fs,
 		d->name, d->id, c->image, (unsigned long long)(c->memory >> 10),
 		d->reserved ? "" : " (overcommitted: a limit, not reserved)",
 		(unsigned long long)(d->used_frames * PAGE_SIZE >> 10),
-		c->slice_us, (unsigned long long)img.entry);
+		c->slice_us, (unsigned long long)d->ctx.sepc);
 	sched_add(d);
 	return true;
 }
@@ -363,6 +382,7 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 {
 	unsigned i, n = 0;
 
+	launch_fs = fs;
 	if (!fs->data || read_config(fs, m))
 		return 0;
 	/* The one kernel page domains share, before memory is reserved. */
@@ -374,7 +394,7 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 	pr_info("launch: %llu KiB of free RAM for the domains' memory\n",
 		(unsigned long long)(quota_unreserved() * PAGE_SIZE >> 10));
 	for (i = 0; i < conf.ndomains; i++)
-		n += launch_one(fs, &conf.domains[i]);
+		n += launch_one(&conf.domains[i]);
 	/* Domain capabilities for peers, now that every domain has an id. */
 	for (i = 0; i < conf.ndomains; i++) {
 		struct domain *d = domain_by_name(conf.domains[i].name,
@@ -384,6 +404,7 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 			domain_grant_peers(d, &conf.domains[i]);
 			accept_grants(d, &conf.domains[i]);
 			grant_devices(d, &conf.domains[i], m, blob);
+			spawn_grant(d, &conf.domains[i]);
 		}
 	}
 	pr_info("launch: %u of %u configured domains started\n", n,

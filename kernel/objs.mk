@@ -37,3 +37,4 @@ obj-y += kernel/abort.o
 obj-y += kernel/quota.o
 obj-y += kernel/irq_cap.o
 obj-y += kernel/klog.o
+obj-y += kernel/spawn.o

@@ -60,3 +60,17 @@ void quota_uncharge(struct domain *d, uint64_t n)
 	if (d->reserved)
 		outstanding += n;
 }
+
+void quota_lend(struct domain *d, uint64_t n)
+{
+	d->quota_frames -= n;
+	if (d->reserved)
+		outstanding -= n;
+}
+
+void quota_return(struct domain *d, uint64_t n)
+{
+	d->quota_frames += n;
+	if (d->reserved) /* until quota_release() at its own end */
+		outstanding += n;
+}

@@ -42,6 +42,14 @@ int quota_reserve(struct domain *d, uint64_t frames, bool overcommit);
 /* Gives back what d was promised and has not taken (d is going away). */
 void quota_release(struct domain *d);
 
+/*
+ * d lends n frames of its unused quota to a domain it spawns (whose own
+ * reservation then holds them) / gets n back when that domain ends.
+ * Lend only what quota_frames - used_frames covers.
+ */
+void quota_lend(struct domain *d, uint64_t n);
+void quota_return(struct domain *d, uint64_t n);
+
 /* 0 if d may take n more frames now, else E_NOMEM (changes nothing). */
 int quota_check(const struct domain *d, uint64_t n);
 

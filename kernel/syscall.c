@@ -22,6 +22,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/trace.h"
+#include "kernel/spawn.h"
 #include "kernel/uaccess.h"
 #include <rivet/errno.h>
 #include <rivet/syscall.h>
@@ -194,6 +195,22 @@ static long ksys_kstat(struct domain *d, const uint64_t *a, uint64_t *val)
 	case KSTAT_STRETCH_MAX:
 		*val = stretch_max;
 		return 0;
+	case KSTAT_MY_QUOTA:
+		*val = d->quota_frames;
+		return 0;
+	case KSTAT_FREE_SLOTS:
+		*val = d->cs.nslots - d->cs.used - d->cs.lent;
+		return 0;
+	case KSTAT_ASIDS:
+		*val = domain_asids_in_use();
+		return 0;
+	case KSTAT_PT_PAGES:
+		*val = uvm_table_pages;
+		return 0;
+	case KSTAT_ALL_SLOTS:
+	case KSTAT_ALL_FRAMES:
+		*val = domain_usage(a[0] == KSTAT_ALL_SLOTS);
+		return 0;
 	default:
 		return E_INVAL;
 	}
@@ -312,6 +329,16 @@ static long ksys_irq_ack(struct domain *d, const uint64_t *a, uint64_t *val)
 static long ksys_timer_event(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return sched_timer_event(d, a[0], a[1]);
+}
+
+static long ksys_spawn(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return spawn_sys(d, a[0], val);
+}
+
+static long ksys_kill(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return spawn_kill(d, a[0]);
 }
 
 static long ksys_log_read(struct domain *d, const uint64_t *a, uint64_t *val)

@@ -4,7 +4,7 @@
 # NAME to LIBOS_APPS; it builds as $(O)/libos/NAME.elf, linked with
 # librivet.a and picolibc. `make libos` builds them all.
 
-LIBOS_APPS := hello world tests bench vmdemo blk console shell
+LIBOS_APPS := hello world tests bench vmdemo blk console shell sysfuzz
 
 LIBOS_CC      := $(CROSS_COMPILE)gcc
 LIBOS_AR      := $(CROSS_COMPILE)ar

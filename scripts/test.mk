@@ -23,3 +23,20 @@ FUZZ_TIME ?= $(if $(FUZZ_RUNS),0,60)
 fuzz: build-fuzz dtbs
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) --fuzz-time $(FUZZ_TIME) \
 		$(if $(FUZZ_RUNS),--fuzz-runs $(FUZZ_RUNS)) fuzz
+
+# Long runs of the run-time domain soak and the system call fuzzer
+# (docs/testing.md); make test runs shorter ones of both.
+SOAK_CYCLES ?= 1000000
+FUZZ_SYS_CALLS ?= 10000000
+FUZZ_SYS_SEED ?= 1
+.PHONY: soak fuzz-sys
+soak: all
+	$(Q)RIVET_BUILD=$(abspath $(O)) RIVET_SOAK_CYCLES=$(SOAK_CYCLES) \
+		$(PYTHON) -m pytest -q -s -p no:cacheprovider \
+		tests/qemu/test_spawn.py -k soak
+
+fuzz-sys: all
+	$(Q)RIVET_BUILD=$(abspath $(O)) RIVET_FUZZ_CALLS=$(FUZZ_SYS_CALLS) \
+		RIVET_FUZZ_SEED=$(FUZZ_SYS_SEED) \
+		$(PYTHON) -m pytest -q -s -p no:cacheprovider \
+		tests/qemu/test_sysfuzz.py -k long

@@ -13,9 +13,14 @@
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
+uint64_t uvm_table_pages;
+
 static int uvm_alloc_table(void *ctx, uint64_t *pa)
 {
-	return domain_frame_alloc(ctx, pa);
+	int rc = domain_frame_alloc(ctx, pa);
+
+	uvm_table_pages += !rc;
+	return rc;
 }
 
 static uint64_t *uvm_table_va(void *ctx, uint64_t pa)
@@ -66,6 +71,7 @@ int uvm_create(struct domain *d)
 
 	if (rc)
 		return rc;
+	uvm_table_pages++;
 	root = phys_to_virt(d->root_pa);
 	/* The upper half (entries 256..511) is the kernel's, shared. */
 	memcpy(&root[256], &kroot[256], 256 * sizeof(uint64_t));
@@ -104,6 +110,7 @@ static __attribute__((noinline)) uint64_t *uvm_new_table(struct domain *d,
 	*rc = domain_frame_alloc(d, &pa);
 	if (*rc)
 		return 0;
+	uvm_table_pages++;
 	*pte = pte_table(pa);
 	return phys_to_virt(pa);
 }
@@ -194,6 +201,7 @@ static void uvm_free_level(struct domain *d, uint64_t table_pa, int level)
 		t[i] = 0;
 	}
 	domain_frame_free(d, table_pa);
+	uvm_table_pages--;
 }
 
 void uvm_destroy(struct domain *d)

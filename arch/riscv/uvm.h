@@ -18,6 +18,9 @@ struct domain;
  */
 extern uint32_t uvm_asid_flush;
 
+/* Page-table pages of every domain's address space (KSTAT_PT_PAGES). */
+extern uint64_t uvm_table_pages;
+
 /* Finds how many ASID bits satp implements and logs it; once at boot. */
 void uvm_probe_asids(unsigned domains_max);
 

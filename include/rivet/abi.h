@@ -74,6 +74,11 @@
 #define RIVET_CAP_DOMAIN 2
 #define RIVET_CAP_IRQ    3 /* object: PLIC source */
 #define RIVET_CAP_DEVICE 4 /* object: MMIO base (page); size: pages */
+#define RIVET_CAP_SPAWN	 6 /* object: the grant's index; start images */
+/* A domain capability's object: the id in the low 32 bits and the
+ * incarnation of that id above, so a capability for a domain that ended
+ * never names a later domain that reuses its id. */
+#define RIVET_DOMAIN_OBJECT_ID(o) ((o) & 0xffffffffUL)
 
 /* SYS_cap_info: what to read. */
 #define RIVET_CAPINFO_TYPE   0 /* type | rights << 8 */
@@ -172,6 +177,7 @@ struct rivet_info {
 		uint64_t object;
 	} revoked[RIVET_REVOKED_RING];
 	char name[32];
+	char args[64]; /* the configuration's "args =" word, or empty */
 };
 
 /*

@@ -90,7 +90,22 @@
 	X(22, log_read, (char *buf, unsigned long len),                        \
 	  "kernel log text, for the domain whose mapping of the console UART " \
 	  "holds the log; E_PERM any other; E_RANGE buf not writable RAM; "    \
-	  "a1 = bytes copied")
+	  "a1 = bytes copied") \
+	X(23, spawn, (const struct rivet_spawn *req),                          \
+	  "starts a domain from an initramfs image through a spawn "           \
+	  "capability (struct rivet_spawn); E_RANGE req or a name not "        \
+	  "readable; E_INVAL/E_NOENT bad spawn slot or passed slot; E_PERM "   \
+	  "image not allowed by the spawn capability, or a passed capability " \
+	  "lacks the grant right; E_INVAL bad name or counts; E_NOENT no "     \
+	  "such image; E_FORMAT "                                              \
+	  "not a libOS ELF; E_NOMEM more frames or slots than the caller has " \
+	  "free, no free domain, or the quota cannot hold the image; a1 = "    \
+	  "slot of a domain capability for the child")                        \
+	X(24, kill, (unsigned long slot),                                      \
+	  "ends a domain the caller spawned, named by a domain capability; "   \
+	  "its frames and slots return to the caller's quota; "                \
+	  "E_INVAL/E_NOENT bad slot; E_NOENT the domain has ended; E_PERM "    \
+	  "the caller did not spawn it")
 
 #ifndef __ASSEMBLY__
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */
@@ -113,6 +128,12 @@ enum rivet_syscall_number {
  * map_batch has spent in the call since boot, any domain (rdinstret:
  * exact under -icount). Those calls are restarted rather than run long. */
 #define KSTAT_STRETCH_MAX  6
+#define KSTAT_MY_QUOTA	   7 /* the caller's frame quota (less what it lent) */
+#define KSTAT_FREE_SLOTS   8 /* slots the caller can still fill or lend */
+#define KSTAT_ASIDS	   9 /* ASIDs in use: domains with an address space */
+#define KSTAT_PT_PAGES	   10 /* page-table pages of every domain */
+#define KSTAT_ALL_SLOTS	   11 /* slots in use in every capability space */
+#define KSTAT_ALL_FRAMES   12 /* frames owned by every domain */
 
 #define RIVET_YIELD_ANY (-1L)
 
@@ -123,5 +144,28 @@ struct rivet_map_entry {
 };
 #endif
 #define RIVET_MAP_BATCH_MAX 512
+
+/*
+ * SYS_spawn's request. The child gets `frames` frames and `slots` slots,
+ * lent from the caller's own quota (KSTAT_MY_QUOTA, KSTAT_FREE_SLOTS)
+ * until it ends. Slot 0 of the child is its own domain capability; slots
+ * 1 .. ncaps are copies (children in the derivation tree, same rights) of
+ * the caller's capabilities caps[0 .. ncaps-1], each needing the grant
+ * right. name_len 0 names the child after its image file ("/libos/x.elf"
+ * gives "x").
+ */
+#define RIVET_SPAWN_CAPS_MAX 8
+#ifndef __ASSEMBLY__
+struct rivet_spawn {
+	unsigned long spawn_slot; /* a spawn capability (RIVET_CAP_SPAWN) */
+	const char *image;	  /* path in the initramfs */
+	unsigned long image_len;
+	const char *name; /* [a-z0-9_-], 1..31 bytes; or name_len 0 */
+	unsigned long name_len;
+	unsigned long frames, slots;
+	unsigned long ncaps;
+	unsigned long caps[RIVET_SPAWN_CAPS_MAX];
+};
+#endif
 
 #endif

@@ -45,22 +45,27 @@ uint32_t rivet_domain_state(long id)
 	return rivet_registry()->domains[id - 1].state;
 }
 
-/* The id of name in the registry, or -1. */
+/* The id of name in the registry, or -1. A name can come back (a spawned
+ * domain after an ended one of that name): the live one wins. */
 static long registry_lookup(const struct rivet_info *info, const char *name)
 {
 	const struct rivet_registry *r = rivet_registry();
 	size_t len = strlen(name);
 	uint32_t i, n = rivet_registry_count();
+	long ended = -1;
 
 	if (info->magic != RIVET_INFO_MAGIC || len >= sizeof(info->name))
 		return -1;
 	for (i = 0; i < n; i++) {
 		const char *entry = r->domains[i].name;
 
-		if (!memcmp(entry, name, len) && entry[len] == '\0')
+		if (memcmp(entry, name, len) || entry[len] != '\0')
+			continue;
+		if (rivet_domain_alive(r->domains[i].id))
 			return r->domains[i].id;
+		ended = r->domains[i].id;
 	}
-	return -1;
+	return ended;
 }
 
 long rivet_domain_lookup(const char *name)

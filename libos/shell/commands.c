@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The shell's commands. Each reads what it shows from the info page or
- * SYS_kstat: the shell holds no capability beyond its own memory.
+ * SYS_kstat. Besides its own memory the shell may hold a spawn capability
+ * (`spawn =` in its configuration), which run and kill use.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,7 @@ static int cmd_help(int argc, char **argv, int *status)
 	for (c = commands; c->name; c++) {
 		snprintf(use, sizeof(use), "%s%s%s", c->name,
 			 c->args[0] ? " " : "", c->args);
-		printf("  %-12s %s\n", use, c->help);
+		printf("  %-16s %s\n", use, c->help);
 	}
 	printf("  Ctrl-D on an empty line is the same as exit.\n");
 	return SHELL_GO_ON;
@@ -59,11 +60,13 @@ static int cmd_ps(int argc, char **argv, int *status)
 
 	printf("  %3s  %-16s %s\n", "id", "name", "state");
 	for (i = 0; i < n; i++)
-		printf("  %3u  %-16.31s %s%s\n", r->domains[i].id,
-		       r->domains[i].name, state_name(r->domains[i].state),
-		       r->domains[i].id == rivet_info()->domain_id
-			       ? " (this shell)"
-			       : "");
+		if (r->domains[i].state) /* 0: an entry no domain is in */
+			printf("  %3u  %-16.31s %s%s\n", r->domains[i].id,
+			       r->domains[i].name,
+			       state_name(r->domains[i].state),
+			       r->domains[i].id == rivet_info()->domain_id
+				       ? " (this shell)"
+				       : "");
 	return SHELL_GO_ON;
 }
 
@@ -115,12 +118,135 @@ static int cmd_exit(int argc, char **argv, int *status)
 	return SHELL_EXIT;
 }
 
+/* The domains this shell started: id, and the slot of the domain
+ * capability SYS_spawn gave for it (0: an unused entry). */
+#define SHELL_KIDS 8
+static struct {
+	long id;
+	unsigned long slot;
+} kids[SHELL_KIDS];
+
+static const char *spawn_error(long rc)
+{
+	switch (rc) {
+	case E_NOENT:
+		return "no such image";
+	case E_FORMAT:
+		return "not a libOS image";
+	case E_NOMEM:
+		return "not enough frames or slots left, or too many domains";
+	case E_PERM:
+		return "this shell may not start that image";
+	case E_INVAL:
+		return "bad name or size";
+	}
+	return "refused";
+}
+
+/* Forgets children that have ended, freeing their slots. */
+static void reap_kids(void)
+{
+	unsigned i;
+
+	for (i = 0; i < SHELL_KIDS; i++)
+		if (kids[i].slot && !rivet_domain_alive(kids[i].id)) {
+			sys_cap_delete(kids[i].slot);
+			kids[i].slot = 0;
+		}
+}
+
+/* "2M", "512K" or a number of bytes, in frames; 0 if malformed. */
+static unsigned long parse_frames(const char *s)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	return *end || v % 4096 ? 0 : v / 4096;
+}
+
+static int cmd_run(int argc, char **argv, int *status)
+{
+	long sp = rivet_cap_find(RIVET_CAP_SPAWN, 0), rc;
+	unsigned long frames = 512, slot = 0; /* 2 MiB */
+	char image[96];
+	unsigned i;
+
+	if (argc < 2 || argc > 3 ||
+	    (argc == 3 && !(frames = parse_frames(argv[2])))) {
+		printf("run: usage: run NAME [MEMORY], e.g. run hello 2M\n");
+		return SHELL_GO_ON;
+	}
+	if (sp < 0) {
+		printf("run: this shell holds no spawn capability; its "
+		       "configuration needs spawn = /libos/\n");
+		return SHELL_GO_ON;
+	}
+	reap_kids();
+	for (i = 0; i < SHELL_KIDS && kids[i].slot; i++)
+		;
+	if (i == SHELL_KIDS) {
+		printf("run: %d domains started already; kill one first\n",
+		       SHELL_KIDS);
+		return SHELL_GO_ON;
+	}
+	snprintf(image, sizeof(image), "%s%s%s",
+		 argv[1][0] == '/' ? "" : "/libos/", argv[1],
+		 argv[1][0] == '/' ? "" : ".elf");
+	rc = rivet_spawn(sp, image, 0, frames, 64, 0, 0, &slot);
+	if (rc) {
+		printf("run: cannot start %s: %s (%ld)\n", image,
+		       spawn_error(rc), rc);
+		return SHELL_GO_ON;
+	}
+	kids[i].slot = slot;
+	kids[i].id = (long)RIVET_DOMAIN_OBJECT_ID(
+		sys2_cap_info(slot, RIVET_CAPINFO_OBJECT).val);
+	printf("started %s as domain %ld (%lu KiB)\n", image, kids[i].id,
+	       frames * 4);
+	return SHELL_GO_ON;
+}
+
+static int cmd_kill(int argc, char **argv, int *status)
+{
+	char *end;
+	long id = argc == 2 ? strtol(argv[1], &end, 10) : 0, rc;
+	unsigned i;
+
+	if (argc != 2 || *end || id <= 0) {
+		printf("kill: usage: kill ID (an id from ps)\n");
+		return SHELL_GO_ON;
+	}
+	for (i = 0; i < SHELL_KIDS; i++)
+		if (kids[i].slot && kids[i].id == id)
+			break;
+	if (i == SHELL_KIDS) {
+		printf("kill: domain %ld was not started by this shell\n", id);
+		return SHELL_GO_ON;
+	}
+	rc = sys_kill(kids[i].slot);
+	if (rc == E_NOENT)
+		printf("kill: domain %ld has already ended\n", id);
+	else if (rc)
+		printf("kill: domain %ld: refused (%ld)\n", id, rc);
+	else
+		printf("killed domain %ld\n", id);
+	sys_cap_delete(kids[i].slot);
+	kids[i].slot = 0;
+	return SHELL_GO_ON;
+}
+
 static const struct command commands[] = {
 	{ "help", "", "this list", cmd_help },
 	{ "ps", "", "the domains and their states", cmd_ps },
 	{ "mem", "", "free frames, and this shell's", cmd_mem },
 	{ "uptime", "", "time since the machine started", cmd_uptime },
 	{ "echo", "WORDS", "print WORDS", cmd_echo },
+	{ "run", "NAME [MEM]", "start /libos/NAME.elf (2M)", cmd_run },
+	{ "kill", "ID", "end a domain run started", cmd_kill },
 	{ "exit", "[N]", "end the shell with status N (0)", cmd_exit },
 	{ 0 },
 };

@@ -221,7 +221,7 @@ static void bootconf_unknown_key_refuses_domain(void **state)
 		"hello", 7,
 		"unknown key 'memroy' in [domain hello]; expected "
 		"one of image, memory, slice, slots, strikes, "
-		"grace, overcommit, device, peer, accept");
+		"grace, overcommit, device, peer, accept, spawn, args");
 	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\nx=1\n"),
 			 E_FORMAT);
 }
@@ -277,6 +277,64 @@ static void bootconf_bad_peer_name_refuses_domain(void **state)
 			      4,
 			      "bad peer 'B!'; expected a domain name "
 			      "([a-z0-9_-], 1 to 31 characters)");
+}
+
+static void bootconf_spawn_paths_are_kept_in_order(void **state)
+{
+	static const char text[] = "[domain a]\nimage=/a\nmemory=4K\n"
+				   "spawn = /libos/\nspawn=/bin/x.elf\n";
+
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(conf.domains[0].nspawns, 2);
+	assert_string_equal(conf.domains[0].spawns[0], "/libos/");
+	assert_string_equal(conf.domains[0].spawns[1], "/bin/x.elf");
+	assert_true(conf.domains[0].valid);
+}
+
+static void bootconf_args_are_kept(void **state)
+{
+	static const char text[] = "[domain a]\nimage=/a\nmemory=4K\n"
+				   "args = seed=42,calls=100000\n";
+
+	assert_int_equal(parse(text), 0);
+	assert_string_equal(conf.domains[0].args, "seed=42,calls=100000");
+}
+
+static void bootconf_overlong_args_refuse_domain(void **state)
+{
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "args = 0123456789012345678901234567890123456789"
+			      "012345678901234567890123\n",
+			      "a", 4, NULL);
+}
+
+static void bootconf_relative_spawn_refuses_domain(void **state)
+{
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "spawn = libos/\n",
+			      "a", 4,
+			      "bad spawn 'libos/'; expected a path starting "
+			      "with /");
+}
+
+static void bootconf_spawn_with_dot_dot_refuses_domain(void **state)
+{
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "spawn = /libos/../etc/\n",
+			      "a", 4,
+			      "bad spawn '/libos/../etc/'; expected an image "
+			      "path, or a directory ending in /, without . or "
+			      ".. components");
+}
+
+static void bootconf_too_many_spawns_refuses_domain(void **state)
+{
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "spawn=/a\nspawn=/b\nspawn=/c\nspawn=/d\n"
+			      "spawn=/e\n",
+			      "a", 8,
+			      "too many spawn lines in [domain a]; expected at "
+			      "most 4");
 }
 
 static void bootconf_too_many_peers_refuses_domain(void **state)
@@ -1021,6 +1079,12 @@ int main(void)
 		cmocka_unit_test(
 			bootconf_peer_with_unknown_word_refuses_domain),
 		cmocka_unit_test(bootconf_bad_peer_name_refuses_domain),
+		cmocka_unit_test(bootconf_spawn_paths_are_kept_in_order),
+		cmocka_unit_test(bootconf_relative_spawn_refuses_domain),
+		cmocka_unit_test(bootconf_args_are_kept),
+		cmocka_unit_test(bootconf_overlong_args_refuse_domain),
+		cmocka_unit_test(bootconf_spawn_with_dot_dot_refuses_domain),
+		cmocka_unit_test(bootconf_too_many_spawns_refuses_domain),
 		cmocka_unit_test(bootconf_too_many_peers_refuses_domain),
 		cmocka_unit_test(bootconf_accept_budgets_are_kept),
 		cmocka_unit_test(bootconf_bad_accept_refuses_domain),

@@ -531,6 +531,24 @@ static void cap_derive_from_slot_out_of_range_is_inval(void **state)
 	assert_int_equal(sb.used, 0);
 }
 
+/* Slots lent to spawned domains (cspace.lent) count as taken. */
+static void cap_lent_slots_are_not_handed_out(void **state)
+{
+	uint32_t p = mk(&sa, CAP_ALL), i, s = 1234;
+
+	sc.lent = NC - 1;
+	mk(&sc, CAP_R);
+	assert_int_equal(cap_create(&sc, CAP_FRAME, CAP_R, 0, 0, &s), E_NOMEM);
+	assert_int_equal(cap_derive(&sys, &sa, p, &sc, CAP_ALL, 0, &s),
+			 E_NOMEM);
+	assert_int_equal(s, 1234);
+	sc.lent = 0; /* given back: the rest can be filled again */
+	for (i = 1; i < NC; i++)
+		mk(&sc, CAP_R);
+	assert_int_equal(sc.used, NC);
+	check_tree();
+}
+
 static void cap_derive_into_full_space_is_nomem(void **state)
 {
 	uint32_t p = mk(&sa, CAP_ALL), i, d;
@@ -1633,6 +1651,7 @@ int main(void)
 		T(cap_derive_from_empty_slot_is_noent),
 		T(cap_derive_from_slot_out_of_range_is_inval),
 		T(cap_derive_into_full_space_is_nomem),
+		T(cap_lent_slots_are_not_handed_out),
 		T(cap_derive_with_unregistered_space_is_inval),
 		T(cap_grant_without_budget_is_perm),
 		T(cap_grant_past_budget_is_nomem_and_leaves_room),

@@ -107,6 +107,27 @@ __attribute__((noreturn)) void rivet_exit(int status);
 /* Sends the partial line buffered for stdout, if any. */
 void rivet_console_flush(void);
 
+/* ------------------------------------------------- capabilities, spawn --- */
+
+/*
+ * The first slot at or after from holding a capability of type
+ * (RIVET_CAP_*), found with SYS_cap_info; E_NOENT if there is none.
+ */
+long rivet_cap_find(unsigned type, unsigned long from);
+
+/*
+ * Starts image (a path in the initramfs) as a new domain through the
+ * spawn capability in spawn_slot (SYS_spawn), named name (NULL: after
+ * the image), with frames frames and slots slots lent from this domain's
+ * quota, and copies of caps[0..ncaps-1] in its slots 1... Returns 0 with
+ * *slot, a domain capability for the child (end it with sys_kill(*slot),
+ * then free the slot with sys_cap_delete), or SYS_spawn's errors.
+ */
+long rivet_spawn(unsigned long spawn_slot, const char *image, const char *name,
+		 unsigned long frames, unsigned long slots,
+		 const unsigned long *caps, unsigned long ncaps,
+		 unsigned long *slot);
+
 /* ------------------------------------------------------------ upcalls --- */
 
 /*
