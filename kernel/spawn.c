@@ -198,6 +198,12 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 	}
 	t->spawner = d;
 	t->spawned = true;
+	/* Consent (cspace_accept) between a spawner and its child: the
+	 * child's slots are all lent by the spawner, so the spawner may fill
+	 * them; the spawner takes one capability back from each child (a
+	 * handle it passes up, such as one for a grandchild). */
+	cspace_accept(&t->cs, d->id, t->cs.nslots - 1);
+	cspace_accept(&d->cs, t->id, 1);
 	d->cs.lent += (uint32_t)req.slots;
 	/* Cannot fail: the child's space has room for 1 + ncaps, and the
 	 * caller's for one more capability, as checked above. */

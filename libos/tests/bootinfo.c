@@ -57,7 +57,7 @@ static void role_sleeper(void)
 
 static void role_sleep_peer(void)
 {
-	long id = rivet_domain_lookup("t_sleeper");
+	long id = rivet_domain_lookup("t_sleep");
 	unsigned i;
 
 	/* The sleeper runs first; give it a few turns to start sleeping. */
@@ -71,7 +71,7 @@ static void role_sleep_peer(void)
 }
 
 const struct role bootinfo_roles[] = {
-	{ "t_sleeper", role_sleeper },
+	{ "t_sleep", role_sleeper },
 	{ "t_sleep_peer", role_sleep_peer },
 	{ 0 },
 };

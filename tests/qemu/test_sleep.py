@@ -14,7 +14,7 @@ CASES = ["sleep_us_waits_at_least_that_long",
 
 
 def test_sleep_us_blocks_for_the_time_asked(tmp_path):
-    conf = ("[domain t_sleeper]\nimage = /libos/tests.elf\nmemory = 1M\n\n"
+    conf = ("[domain t_sleep]\nimage = /libos/tests.elf\nmemory = 1M\n\n"
             "[domain t_sleep_peer]\nimage = /libos/tests.elf\n"
             "memory = 1M\n")
     b = boot_domains(tmp_path, conf,
@@ -23,5 +23,5 @@ def test_sleep_us_blocks_for_the_time_asked(tmp_path):
     got = dict(re.findall(r"TEST (\w+): (PASS|FAIL.*)$", b.out, re.M))
     for case in CASES:
         assert got.get(case) == "PASS", (case, got.get(case), b)
-    assert b.has(r"summary: t_sleeper +id 1 exited, status 0,"), b
+    assert b.has(r"summary: t_sleep +id 1 exited, status 0,"), b
     assert b.has(r"rivet: powering off$"), b

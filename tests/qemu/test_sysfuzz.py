@@ -24,6 +24,7 @@ slots  = 256
 device = /soc/rtc@101000
 device = /soc/virtio_mmio@10001000
 spawn  = /libos/sysfuzz.elf
+accept = victim 1
 args   = seed=%(seed)d,calls=%(calls)d,devptr=%(devptr)d
 
 [domain victim]
@@ -79,13 +80,9 @@ def test_sysfuzz_same_seed_same_calls(tmp_path):
     assert a == b and a != c, (a, b, c)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 11 finding 1, fixed on branch sec: the user-copy helper "
-    "(kernel/uaccess.c) reads through device-mapped user pages, so a "
-    "system call given a pointer into a mapped device faults the kernel "
-    "(first at call 0..100 with seed 1: SYS_spawn's request). Remove "
-    "this mark once that fix is merged"))
 def test_sysfuzz_device_pointers(tmp_path):
+    """Issue 11 finding 1: buffers inside mapped device registers are
+    refused (kernel/uaccess.c), never read through."""
     fuzz(tmp_path, seed=1, calls=20000, devptr=1)
 
 
