@@ -3,8 +3,17 @@
 # To add an app NAME, put its sources in libos/NAME/ (*.c, *.S) and add
 # NAME to LIBOS_APPS; it builds as $(O)/libos/NAME.elf, linked with
 # librivet.a and picolibc. `make libos` builds them all.
+#
+# Libraries shared by several apps live in libos/LIB/ too, listed in
+# LIBOS_LIBS and built as $(O)/libos/LIB/libLIB.a; an app links those
+# named in LIBOS_USES_<app>, in that order (a library before the ones it
+# uses). Their headers are included as <LIB/file.h>.
 
 LIBOS_APPS := hello world tests bench vmdemo blk console shell
+LIBOS_LIBS := virtio
+
+# virtio: the virtio-mmio transport, split virtqueues and the I/O window.
+LIBOS_USES_blk := virtio
 
 LIBOS_CC      := $(CROSS_COMPILE)gcc
 LIBOS_AR      := $(CROSS_COMPILE)ar
@@ -16,7 +25,7 @@ LIBOS_CFLAGS := --specs=picolibc.specs \
 	-march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax \
 	-std=gnu11 -O2 -g -fno-common \
 	-Wall -Wextra -Werror \
-	-I$(srctree)/include -I$(srctree)/libos/include \
+	-I$(srctree)/include -I$(srctree)/libos/include -I$(srctree)/libos \
 	-MMD -MP
 LIBOS_ASFLAGS := $(LIBOS_CFLAGS) -D__ASSEMBLY__
 
@@ -51,15 +60,30 @@ $(LIBRIVET): $(LIBRIVET_OBJS)
 	$(Q)rm -f $@
 	$(Q)$(LIBOS_AR) rcs $@ $^
 
+# One archive per library of LIBOS_LIBS.
+define libos_lib_rule
+LIBOS_LIB_$(1) := $$(O)/libos/$(1)/lib$(1).a
+LIBOS_LIBOBJS_$(1) += $$(patsubst %,$$(O)/%.o,$$(basename $$(wildcard libos/$(1)/*.c libos/$(1)/*.S)))
+LIBOS_OBJS += $$(LIBOS_LIBOBJS_$(1))
+
+$$(LIBOS_LIB_$(1)): $$(LIBOS_LIBOBJS_$(1))
+	@$$(if $$(Q),echo "  AR      $$@")
+	$$(Q)rm -f $$@
+	$$(Q)$$(LIBOS_AR) rcs $$@ $$^
+endef
+$(foreach l,$(LIBOS_LIBS),$(eval $(call libos_lib_rule,$(l))))
+
 # One link rule per app. The check after the link refuses a segment that
 # is writable and executable at once: the kernel would refuse to load it.
 define libos_app_rule
 LIBOS_OBJS_$(1) := $$(patsubst %,$$(O)/%.o,$$(basename $$(wildcard libos/$(1)/*.c libos/$(1)/*.S)))
 LIBOS_OBJS += $$(LIBOS_OBJS_$(1))
 
-$$(O)/libos/$(1).elf: $$(LIBOS_OBJS_$(1)) $$(LIBRIVET) libos/lib/libos.ld libos/libos.mk
+LIBOS_LINK_$(1) := $$(foreach l,$$(LIBOS_USES_$(1)),$$(LIBOS_LIB_$$(l)))
+
+$$(O)/libos/$(1).elf: $$(LIBOS_OBJS_$(1)) $$(LIBOS_LINK_$(1)) $$(LIBRIVET) libos/lib/libos.ld libos/libos.mk
 	@$$(if $$(Q),echo "  LD      $$@")
-	$$(Q)$$(LIBOS_CC) $$(LIBOS_LDFLAGS) -o $$@ $$(LIBOS_OBJS_$(1)) $$(LIBRIVET)
+	$$(Q)$$(LIBOS_CC) $$(LIBOS_LDFLAGS) -o $$@ $$(LIBOS_OBJS_$(1)) $$(LIBOS_LINK_$(1)) $$(LIBRIVET)
 	$$(Q)! $$(LIBOS_READELF) -lW $$@ | grep -q ' RWE ' || \
 		{ echo "$$@: a segment is writable and executable" >&2; rm -f $$@; exit 1; }
 endef

@@ -6,8 +6,8 @@
  * (one contiguous, page-aligned block, used ring on its own page), which
  * a modern device accepts as well, so one layout serves both transports.
  */
-#ifndef BLK_VIRTQUEUE_H
-#define BLK_VIRTQUEUE_H
+#ifndef LIBOS_VIRTIO_VIRTQUEUE_H
+#define LIBOS_VIRTIO_VIRTQUEUE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,8 +5,8 @@
  * negotiation and queue setup. Written from the specification; see
  * docs/devices-blk.md.
  */
-#ifndef BLK_VIRTIO_MMIO_H
-#define BLK_VIRTIO_MMIO_H
+#ifndef LIBOS_VIRTIO_MMIO_H
+#define LIBOS_VIRTIO_MMIO_H
 
 #include <stdbool.h>
 #include <stdint.h>
