@@ -200,6 +200,14 @@ uint32_t vmmio_irq_take(struct vmmio *d)
 	return st;
 }
 
+uint8_t vmmio_config8(struct vmmio *d, unsigned off)
+{
+	uint8_t v = *(volatile uint8_t *)(d->regs + VMMIO_CONFIG + off);
+
+	__asm__ volatile("fence i,r" ::: "memory");
+	return v;
+}
+
 uint64_t vmmio_config64(struct vmmio *d, unsigned off)
 {
 	uint32_t gen, lo, hi;

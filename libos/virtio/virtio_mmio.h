@@ -114,6 +114,10 @@ void vmmio_notify(struct vmmio *d, unsigned idx);
 /* Reads InterruptStatus and acknowledges exactly those bits. */
 uint32_t vmmio_irq_take(struct vmmio *d);
 
+/* A byte of the device configuration at off (a field that cannot tear,
+ * such as one byte of a MAC address). */
+uint8_t vmmio_config8(struct vmmio *d, unsigned off);
+
 /* A 64-bit field of the device configuration at off, read consistently
  * (a modern device's generation counter guards against a torn read). */
 uint64_t vmmio_config64(struct vmmio *d, unsigned off);
