@@ -18,6 +18,8 @@
 
 #include <rivet/libos.h>
 
+#include <virtio/barrier.h>
+
 #include "net.h"
 
 /* Transmit attempts (reclaim, then yield) before a frame is dropped
@@ -93,6 +95,12 @@ int net_open(struct net *n)
 	rc = vnet_open(&n->dev, NET_IRQ_BIT);
 	if (rc)
 		return rc;
+	net_stack_start(n);
+	return 0;
+}
+
+void net_stack_start(struct net *n)
+{
 	srand((unsigned)rivet_now());
 	lwip_init();
 	netif_add(&n->netif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, n,
@@ -101,13 +109,11 @@ int net_open(struct net *n)
 	netif_set_status_callback(&n->netif, net_status);
 	netif_set_up(&n->netif);
 	dhcp_start(&n->netif);
-	return 0;
 }
 
-/* Takes up to NET_RX_BUDGET received frames into lwIP; returns how many
- * there were. Each is copied into a pool pbuf and its buffer goes back
- * to the device at once. */
-static unsigned net_rx(struct net *n)
+/* Each frame is copied into a pool pbuf and its buffer goes back to the
+ * device at once. */
+unsigned net_rx(struct net *n)
 {
 	unsigned got = 0;
 	const uint8_t *frame;
@@ -196,7 +202,7 @@ bool net_run(struct net *n, bool (*keep_going)(void *arg), void *arg,
 			vnet_irq_enable(&n->dev, true);
 			/* A frame that came between the last look and the
 			 * interrupt being asked for raised none. */
-			__asm__ volatile("fence rw,rw" ::: "memory");
+			vio_fence("rw,rw");
 			if (vnet_rx_pending(&n->dev))
 				continue;
 		}

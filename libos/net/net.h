@@ -49,6 +49,14 @@ struct net {
  */
 int net_open(struct net *n);
 
+/* lwIP on the already opened n->dev: the interface, up, asking for a
+ * DHCP lease (net_open's second half; the fuzz target's first). */
+void net_stack_start(struct net *n);
+
+/* Takes up to NET_RX_BUDGET received frames into lwIP; returns how many
+ * used entries there were (bad ones included). */
+unsigned net_rx(struct net *n);
+
 /*
  * Runs the loop until keep_going(arg) returns false (asked after every
  * round and every wake-up; the loop wakes at least every 100 ms) or,
