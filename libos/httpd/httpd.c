@@ -49,7 +49,7 @@ struct conn {
 	const uint8_t *out; /* body still to queue, by reference */
 	size_t out_left;
 	bool close_after;  /* close once the answer is queued */
-	char scratch[512]; /* headers and bodies built per request */
+	char scratch[768]; /* headers and bodies built per request */
 };
 
 /* A file's answer, header prebuilt for both connection modes. */
@@ -191,17 +191,21 @@ static unsigned count_pcbs(struct tcp_pcb *list)
 /* /_rivet/stats: what the leak test compares before and after. */
 static void send_stats(struct conn *c, bool head, bool keep)
 {
-	char body[256];
+	char body[384];
 	int b = snprintf(
 		body, sizeof(body),
 		"conns %u\npcbs_active %u\npcbs_time_wait %u\n"
 		"pbuf_pool_used %u\npbuf_ref_used %u\nseg_used %u\n"
-		"mem_used %u\nrequests %lu\naccepted %lu\nrefused %lu\n",
+		"mem_used %u\nrequests %lu\naccepted %lu\nrefused %lu\n"
+		"rx_nopbuf %lu\ntx_drops %lu\ntx_full %lu\npolling %lu\n"
+		"irqs %lu\n",
 		nconns, count_pcbs(tcp_active_pcbs), count_pcbs(tcp_tw_pcbs),
 		(unsigned)lwip_stats.memp[MEMP_PBUF_POOL]->used,
 		(unsigned)lwip_stats.memp[MEMP_PBUF]->used,
 		(unsigned)lwip_stats.memp[MEMP_TCP_SEG]->used,
-		(unsigned)lwip_stats.mem.used, nrequests, naccepted, nrefused);
+		(unsigned)lwip_stats.mem.used, nrequests, naccepted, nrefused,
+		net.rx_nopbuf, net.tx_drops, net.dev.tx_full, net.to_polling,
+		net.dev.irqs);
 	int n = snprintf(c->scratch, sizeof(c->scratch),
 			 "HTTP/1.1 200 OK\r\nServer: rivet\r\n"
 			 "Content-Type: text/plain\r\nContent-Length: %d\r\n"

@@ -22,9 +22,11 @@
 
 #include "net.h"
 
-/* Transmit attempts (reclaim, then yield) before a frame is dropped
- * because the device still holds every transmit buffer; TCP resends. */
-#define NET_TX_TRIES 64
+/* How long a frame waits (reclaiming and yielding) for a transmit buffer
+ * the device still holds before it is dropped. QEMU sends from its own
+ * thread, which needs the host CPU too; a drop costs TCP a
+ * retransmission timeout, far longer than this. */
+#define NET_TX_WAIT_US 20000
 
 /* The longest sleep: keep_going is asked at least this often. */
 #define NET_SLEEP_MAX_MS 100
@@ -39,17 +41,20 @@ static uint64_t ticks_us(uint64_t us)
 static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
 {
 	struct net *n = netif->state;
+	uint64_t start = 0;
 	uint8_t *frame;
-	int id, tries = 0;
+	int id;
 
 	if (p->tot_len > VNET_FRAME_MAX)
 		return ERR_IF;
 	while ((id = vnet_tx_buf(&n->dev, &frame)) < 0) {
-		if (++tries > NET_TX_TRIES) {
+		if (!start)
+			start = rivet_now();
+		else if (rivet_now() - start > ticks_us(NET_TX_WAIT_US)) {
 			n->tx_drops++;
 			return ERR_MEM;
 		}
-		sys_yield(-1); /* QEMU sends from its own thread */
+		sys_yield(-1);
 	}
 	pbuf_copy_partial(p, frame, p->tot_len, 0);
 	vnet_tx_send(&n->dev, id, p->tot_len);

@@ -13,9 +13,11 @@
 
 #include "virtio_net.h"
 
-/* Entries per queue: one frame per descriptor. 64 receive buffers hold
- * more than a TCP window of full frames. */
-#define VNET_QUEUE_WANT 64
+/* Entries per queue (QEMU offers 256): one frame per descriptor. 256
+ * transmit buffers hold the send windows of 8 connections answering
+ * 16 KiB at once, which 64 did not: frames were dropped and waited for
+ * TCP's retransmission timeout (docs/net.md). */
+#define VNET_QUEUE_WANT 256
 
 /* The largest power of two <= n (n > 0). */
 static uint16_t pow2_floor(uint32_t n)
