@@ -413,11 +413,7 @@ int main(void)
 	shell_id = rivet_domain_lookup("shell");
 	if (shell_id < 0)
 		shell_id = -1;
-	printf("httpd: %s: virtio-mmio version %u, MAC "
-	       "%02x:%02x:%02x:%02x:%02x:%02x, %u files\n",
-	       net.dev.name, (unsigned)net.dev.mmio.version, net.dev.mac[0],
-	       net.dev.mac[1], net.dev.mac[2], net.dev.mac[3], net.dev.mac[4],
-	       net.dev.mac[5], nserved);
+	printf("httpd: %u files, port %d\n", nserved, HTTP_PORT);
 	pcb = tcp_new();
 	if (!pcb || tcp_bind(pcb, IP4_ADDR_ANY, HTTP_PORT) != ERR_OK ||
 	    !(pcb = tcp_listen(pcb))) {

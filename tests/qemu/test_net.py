@@ -42,7 +42,7 @@ def free_port(kind=socket.SOCK_STREAM):
 class Machine:
     """QEMU in the background, its console collected as it comes."""
 
-    def __init__(self, tmp_path, app, memory, fwd):
+    def __init__(self, tmp_path, app, memory, fwd, extra=()):
         initrd = make_initramfs(tmp_path, config(app, memory), {
             "/libos/%s.elf" % app: build_path("libos/%s.elf" % app)})
         netdev = "user,id=n0," + ",".join(
@@ -51,7 +51,7 @@ class Machine:
                     "-M", "virt", "-smp", "1", "-m", "256M",
                     "-bios", FW_JUMP, "-kernel", build_path("rivet.elf"),
                     "-initrd", initrd, "-netdev", netdev,
-                    "-device", "virtio-net-device,netdev=n0"]
+                    "-device", "virtio-net-device,netdev=n0"] + list(extra)
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
@@ -112,6 +112,8 @@ def echo(tmp_path_factory):
 
 
 def test_net_dhcp_lease_is_logged(echo):
+    echo.wait_for(r"net: %s: virtio-mmio version 1 \(legacy\), MAC "
+                  r"52:54:00:12:34:56, queues 256\+256, interrupts$" % NODE)
     echo.wait_for(r"net: DHCP lease 10\.0\.2\.15 netmask 255\.255\.255\.0 "
                   r"gateway 10\.0\.2\.2$")
 
@@ -166,6 +168,28 @@ def test_net_echo_ends_cleanly_when_told(echo):
     assert int(m.group(1)) >= 1001 and int(m.group(3)) >= 10 << 20, out
     assert re.search(r"summary: netecho +id 1 exited, status 0,", out), out
     assert not re.search(NO_FAULT, out), out
+
+
+def test_net_modern_transport_echoes(tmp_path):
+    udp = free_port(socket.SOCK_DGRAM)
+    m = Machine(tmp_path, "netecho", "4M", [("udp", udp, 7)],
+                ["-global", "virtio-mmio.force-legacy=false"])
+    try:
+        m.wait_for(r"net: %s: virtio-mmio version 2 \(modern\), MAC "
+                   r"52:54:00:12:34:56, queues 256\+256, interrupts$" % NODE)
+        m.wait_for(r"netecho: echo on 10\.0\.2\.15 port 7")
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(5)
+            for i in range(20):
+                data = b"modern %d " % i + bytes(range(256)) * 4
+                s.sendto(data, ("127.0.0.1", udp))
+                assert s.recvfrom(2048)[0] == data
+            s.sendto(b"netecho: quit", ("127.0.0.1", udp))
+        m.wait_exit()
+        assert re.search(r"summary: netecho +id 1 exited, status 0,", m.out)
+        assert not re.search(NO_FAULT, m.out), m.out
+    finally:
+        m.kill()
 
 
 # --------------------------------------------------------------- httpd --
