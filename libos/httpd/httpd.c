@@ -198,14 +198,14 @@ static void send_stats(struct conn *c, bool head, bool keep)
 		"pbuf_pool_used %u\npbuf_ref_used %u\nseg_used %u\n"
 		"mem_used %u\nrequests %lu\naccepted %lu\nrefused %lu\n"
 		"rx_nopbuf %lu\ntx_drops %lu\ntx_full %lu\npolling %lu\n"
-		"irqs %lu\n",
+		"irqs %lu\nnotifies %lu\n",
 		nconns, count_pcbs(tcp_active_pcbs), count_pcbs(tcp_tw_pcbs),
 		(unsigned)lwip_stats.memp[MEMP_PBUF_POOL]->used,
 		(unsigned)lwip_stats.memp[MEMP_PBUF]->used,
 		(unsigned)lwip_stats.memp[MEMP_TCP_SEG]->used,
 		(unsigned)lwip_stats.mem.used, nrequests, naccepted, nrefused,
 		net.rx_nopbuf, net.tx_drops, net.dev.tx_full, net.to_polling,
-		net.dev.irqs);
+		net.dev.irqs, net.dev.notifies);
 	int n = snprintf(c->scratch, sizeof(c->scratch),
 			 "HTTP/1.1 200 OK\r\nServer: rivet\r\n"
 			 "Content-Type: text/plain\r\nContent-Length: %d\r\n"

@@ -54,6 +54,7 @@ static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
 			n->tx_drops++;
 			return ERR_MEM;
 		}
+		vnet_tx_kick(&n->dev); /* the queue is full: it must go */
 		sys_yield(-1);
 	}
 	pbuf_copy_partial(p, frame, p->tot_len, 0);
@@ -191,6 +192,9 @@ bool net_run(struct net *n, bool (*keep_going)(void *arg), void *arg,
 
 		vnet_tx_reclaim(&n->dev);
 		sys_check_timeouts();
+		/* Everything this round sent (answers to what came in, timer
+		 * retransmissions) goes to the device with one notify. */
+		vnet_tx_kick(&n->dev);
 		if (keep_going && !keep_going(arg))
 			return true;
 		now = rivet_now();

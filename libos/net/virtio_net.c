@@ -175,11 +175,29 @@ void vnet_rx_release(struct vnet_dev *d, int id)
 {
 	(void)id; /* any free descriptor covers its own buffer */
 	rx_post(d);
+	d->rx_unkicked = true;
 }
 
 void vnet_rx_kick(struct vnet_dev *d)
 {
-	vmmio_notify(&d->mmio, VNET_RXQ);
+	if (!d->rx_unkicked)
+		return;
+	d->rx_unkicked = false;
+	if (vq_wants_notify(&d->rxq)) {
+		vmmio_notify(&d->mmio, VNET_RXQ);
+		d->notifies++;
+	}
+}
+
+void vnet_tx_kick(struct vnet_dev *d)
+{
+	if (!d->tx_unkicked)
+		return;
+	d->tx_unkicked = false;
+	if (vq_wants_notify(&d->txq)) {
+		vmmio_notify(&d->mmio, VNET_TXQ);
+		d->notifies++;
+	}
 }
 
 bool vnet_rx_pending(struct vnet_dev *d)
@@ -220,7 +238,7 @@ void vnet_tx_send(struct vnet_dev *d, int id, uint32_t len)
 	 * checksummed frame". */
 	memset(buf, 0, d->hdr_len);
 	vq_add(&d->txq, &b, 1);
-	vmmio_notify(&d->mmio, VNET_TXQ);
+	d->tx_unkicked = true;
 	d->tx_frames++;
 }
 

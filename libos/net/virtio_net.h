@@ -47,8 +47,10 @@ struct vnet_dev {
 	long irq_slot; /* the bound interrupt; -1: none (poll) */
 	unsigned irq_bit;
 	bool irq_on; /* the receive queue asks for interrupts */
+	bool rx_unkicked, tx_unkicked; /* buffers added, device not told */
 	/* counters */
 	unsigned long rx_frames, tx_frames, rx_bad, tx_full, irqs;
+	unsigned long notifies; /* QueueNotify writes made */
 };
 
 /*
@@ -87,8 +89,13 @@ bool vnet_rx_pending(struct vnet_dev *d);
  */
 int vnet_tx_buf(struct vnet_dev *d, uint8_t **frame);
 
-/* Hands the frame in buffer id (len bytes) to the device and notifies. */
+/* Hands the frame in buffer id (len bytes) to the device. It is not
+ * notified: vnet_tx_kick does, once for a batch of frames. */
 void vnet_tx_send(struct vnet_dev *d, int id, uint32_t len);
+
+/* Notifies the device of the frames sent since the last kick, unless it
+ * said it is looking at the queue anyway. */
+void vnet_tx_kick(struct vnet_dev *d);
 
 /* Takes back the transmit buffers the device has finished with. */
 void vnet_tx_reclaim(struct vnet_dev *d);

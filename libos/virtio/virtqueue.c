@@ -106,6 +106,14 @@ int vq_get_used(struct virtqueue *vq, uint32_t *len)
 	return head;
 }
 
+bool vq_wants_notify(struct virtqueue *vq)
+{
+	/* The new avail->idx must be visible before the flag is read, or
+	 * the device could stop looking in between and never see it. */
+	vio_fence("rw,rw");
+	return !(vq->used->flags & VQ_USED_F_NO_NOTIFY);
+}
+
 void vq_set_interrupts(struct virtqueue *vq, bool on)
 {
 	vq->avail->flags = on ? 0 : VQ_AVAIL_F_NO_INTERRUPT;

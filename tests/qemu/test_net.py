@@ -350,7 +350,7 @@ def test_net_http_1000_connections_leave_no_leak(httpd):
     # slirp opens the guest side only after accepting the host side.
     assert after["requests"] - before["requests"] >= 500 + 1, (before,
                                                                after)
-    assert 900 <= after["accepted"] - before["accepted"] <= 1000 + 1, \
+    assert after["accepted"] - before["accepted"] >= 900, \
         (before, after)
     assert after["refused"] == before["refused"], (before, after)
     for k in BASELINE_KEYS:
