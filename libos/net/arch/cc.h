@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The platform lwIP is built for: a Rivet libOS, RV64, picolibc, no
- * threads. lwIP includes this as "arch/cc.h" (src/include/lwip/arch.h).
+ * threads. lwIP's lwip/arch.h includes this file by the name of this
+ * folder and file, from the include path libos/net is on.
  */
 #ifndef LIBOS_NET_ARCH_CC_H
 #define LIBOS_NET_ARCH_CC_H
