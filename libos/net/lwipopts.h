@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lwIP's configuration for Rivet's network libOS: the raw (callback) API
+ * lwIP's configuration for Rivet's network libOS: the raw API (callback)
  * with no operating-system threads, one Ethernet interface, IPv4 with
  * ARP, ICMP, UDP, TCP and a DHCP client. Every option set here differs
- * from lwIP 2.1.3's default in src/include/lwip/opt.h; the comment says
- * why. docs/net.md explains the sizes.
+ * from lwIP 2.1.3's default in src/include/lwip/opt.h, and the comment
+ * says why; the protocols lwIP enables by default are left to it.
+ * docs/net.md explains the sizes.
  */
 #ifndef LIBOS_NET_LWIPOPTS_H
 #define LIBOS_NET_LWIPOPTS_H
@@ -43,12 +44,9 @@
 
 /* ---- protocols ---- */
 
-#define LWIP_IPV4 1
-#define LWIP_IPV6 0
-#define LWIP_ARP  1
-#define LWIP_ICMP 1
-#define LWIP_UDP  1
-#define LWIP_TCP  1
+/* IPv4 with ARP, ICMP, UDP and TCP are lwIP's defaults. The DHCP client
+ * is not: QEMU's user network (and most networks) hand out the
+ * address. */
 #define LWIP_DHCP 1
 /* The default probes the offered address with ARP for a second or two
  * before taking it. QEMU's user network (slirp) is the only other host
@@ -69,10 +67,10 @@
 /* Window and send buffer of 16 segments: about what one round trip
  * through slirp carries at the speeds QEMU reaches, and below 64 KiB so
  * no window scaling is needed. */
-#define TCP_WND		 (16 * TCP_MSS)
-#define TCP_SND_BUF	 (16 * TCP_MSS)
-#define TCP_SND_QUEUELEN ((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
-/* Listening sockets keep a backlog of connections not yet accepted. */
+#define TCP_WND	    (16 * TCP_MSS)
+#define TCP_SND_BUF (16 * TCP_MSS)
+/* Listening sockets keep a backlog of connections not yet accepted, at
+ * most 16 (the default, 255, is more than the connection pool). */
 #define TCP_LISTEN_BACKLOG	   1
 #define TCP_DEFAULT_LISTEN_BACKLOG 16
 
@@ -85,10 +83,8 @@
 
 /* ---- statistics ---- */
 
-/* Counters the HTTP server reports (/_rivet/stats) so the tests can see
- * pools back to their baseline after many connections; no printing. */
-#define LWIP_STATS	   1
-#define MEMP_STATS	   1
-#define LWIP_STATS_DISPLAY 0
+/* lwIP keeps its counters by default (LWIP_STATS, MEMP_STATS): the HTTP
+ * server reports them (/_rivet/stats) so the tests can see the pools
+ * back to their baseline after many connections. */
 
 #endif
