@@ -17,9 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from rivetqemu import FW_JUMP, QEMU, build_path, make_initramfs
+from rivetqemu import FW_JUMP, QEMU, build_path, interactive, make_initramfs
 
 NODE = "/soc/virtio_mmio@10008000"
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 WWW = build_path("libos/httpd/gen/www")
 NO_FAULT = (r"kernel fault|panic|assertion failed|unhandled|ignored its "
             r"slice-end|killed")
@@ -355,3 +356,42 @@ def test_net_http_1000_connections_leave_no_leak(httpd):
     assert after["refused"] == before["refused"], (before, after)
     for k in BASELINE_KEYS:
         assert after[k] == before[k], (k, before, after)
+
+
+def test_net_http_slow_request_times_out(httpd):
+    # Half a request, then nothing: answered 408 and closed after 10 s.
+    with socket.create_connection(("127.0.0.1", httpd.port),
+                                  timeout=30) as s:
+        start = time.monotonic()
+        s.sendall(b"GET /index.html HTTP/1.1\r\nHost: a\r\n")
+        out = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            out += chunk
+    assert out.startswith(b"HTTP/1.1 408 "), out
+    assert 9 <= time.monotonic() - start < 20
+
+
+def test_net_make_run_serves_the_page_then_powers_off():
+    """What the README promises: make run, then curl the page."""
+    port = free_port()
+    got = {}
+
+    def fetch(out):
+        if not re.search(r"httpd: serving http://10\.0\.2\.15:80/$", out,
+                         re.M) or not out.endswith("rivet> "):
+            return False
+        if "page" not in got:
+            got["page"] = curl("-f", "http://localhost:%d/" % port).stdout
+        return True
+
+    b = interactive(["make", "-s", "run", "NETPORT=%d" % port,
+                     "O=" + os.path.relpath(build_path(""), ROOT)],
+                    [(fetch, b"exit\r")], timeout=120, cwd=ROOT)
+    assert "run: network: http://localhost:%d/ is forwarded" % port in b.out
+    assert got["page"] == www("index.html")
+    assert re.search(r"summary: httpd +id 5 exited, status 0,", b.out), b
+    assert re.search(r"rivet: powering off$", b.out, re.M), b
+    assert not re.search(NO_FAULT, b.out), b
