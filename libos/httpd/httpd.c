@@ -35,6 +35,9 @@
  * an idle keep-alive connection is closed after KEEP_IDLE_MS. */
 #define REQ_TIMEOUT_MS 10000
 #define KEEP_IDLE_MS   30000
+/* Send-queue room an answer's header (or a whole error answer, built
+ * in conn.scratch) needs. */
+#define ANSWER_ROOM 1024
 /* The server's counters, for the tests (not a file). */
 #define STATS_PATH "/_rivet/stats"
 /* lwIP calls the poll callback every 2 coarse ticks: once a second. */
@@ -255,6 +258,12 @@ static err_t process(struct conn *c)
 		if (c->close_after)
 			return conn_close(c);
 		if (c->req_len == 0)
+			return ERR_OK;
+		/* An answer's header must go whole into TCP's send queue,
+		 * which the previous answer may still fill: wait for the
+		 * sent callback rather than lose it. */
+		if (tcp_sndbuf(c->pcb) < ANSWER_ROOM ||
+		    tcp_sndqueuelen(c->pcb) + 4 > TCP_SND_QUEUELEN)
 			return ERR_OK;
 		n = http_parse(c->req, c->req_len, REQ_MAX, &r);
 		if (n == HTTP_INCOMPLETE)

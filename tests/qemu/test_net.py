@@ -255,6 +255,38 @@ def test_net_http_keep_alive_reuses_the_connection(httpd):
     assert stats(httpd)["accepted"] == before + 2
 
 
+def read_answer(f):
+    """One HTTP answer from the file f: (status line, headers, body)."""
+    status = f.readline()
+    headers = {}
+    while True:
+        line = f.readline()
+        assert line, "connection closed in the header"
+        if line == b"\r\n":
+            break
+        k, v = line.decode().split(":", 1)
+        headers[k.strip().lower()] = v.strip()
+    return status, headers, f.read(int(headers["content-length"]))
+
+
+def test_net_http_pipelined_requests_answered_in_order(httpd):
+    names = ["1m.bin", "16k.bin", "nope", "128.txt", "index.html"]
+    req = b"".join(b"GET /%s HTTP/1.1\r\nHost: a\r\n\r\n" % n.encode()
+                   for n in names)
+    with socket.create_connection(("127.0.0.1", httpd.port),
+                                  timeout=30) as s:
+        s.sendall(req)
+        f = s.makefile("rb")
+        for name in names:
+            status, headers, body = read_answer(f)
+            if name == "nope":
+                assert status.startswith(b"HTTP/1.1 404 "), status
+            else:
+                assert status == b"HTTP/1.1 200 OK\r\n", (name, status)
+                assert body == www(name), name
+            assert headers["connection"] == "keep-alive"
+
+
 def raw(httpd, data, shut=False):
     with socket.create_connection(("127.0.0.1", httpd.port),
                                   timeout=10) as s:
