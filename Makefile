@@ -352,6 +352,7 @@ help:
 	printf '%s\t%s\n' run 'boot QEMU virt to the shell (SMP=$(SMP) MEM=$(MEM); override either)'; \
 	printf '%s\t%s\n' '' 'APPEND="bootargs" (rivet.conf=/etc/demo.conf: no shell), ICOUNT=1'; \
 	printf '%s\t%s\n' '' 'exit or Ctrl-D at the prompt powers off; Ctrl-A x quits QEMU'; \
+	printf '%s\t%s\n' '' 'NETPORT=$(NETPORT): http://localhost:NETPORT/ reaches httpd (docs/net.md)'; \
 	printf '%s\t%s\n' run-sifive 'boot QEMU sifive_u (HiFive Unleashed model)'; \
 	printf '%s\t%s\n' run-uboot 'boot through OpenSBI -> U-Boot -> extlinux -> booti'; \
 	printf '%s\t%s\n' debug 'start QEMU halted with a gdb stub; prints the gdb command'; \
@@ -366,6 +367,7 @@ help:
 	printf '%s\t%s\n' bench 'instruction counts under QEMU -icount, beside targets and peers'; \
 	printf '%s\t%s\n' '' '(scripts/bench-targets.tsv); misses marked MISS'; \
 	printf '%s\t%s\n' bench-plot 'draw them beside the peers into $(O)/performance.svg'; \
+	printf '%s\t%s\n' bench-net 'wrk against httpd through QEMU user networking (wall-clock)'; \
 	printf '%s\t%s\n' bench-doc 'write the table into docs/performance.md, the picture beside it'; \
 	printf '%s\t%s\n' trace 'boot the demo on a CONFIG_TRACE=y kernel (O=$(TRACE_O)) and write'; \
 	printf '%s\t%s\n' '' '$(TRACE_O)/trace.json for ui.perfetto.dev; TRACE_APPEND="bootargs"'; \

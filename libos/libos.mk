@@ -3,8 +3,20 @@
 # To add an app NAME, put its sources in libos/NAME/ (*.c, *.S) and add
 # NAME to LIBOS_APPS; it builds as $(O)/libos/NAME.elf, linked with
 # librivet.a and picolibc. `make libos` builds them all.
+#
+# Libraries shared by several apps live in libos/LIB/ too, listed in
+# LIBOS_LIBS and built as $(O)/libos/LIB/libLIB.a; an app links those
+# named in LIBOS_USES_<app>, in that order (a library before the ones it
+# uses). Their headers are included as <LIB/file.h>.
 
-LIBOS_APPS := hello world tests bench vmdemo blk console shell sysfuzz
+LIBOS_APPS := hello world tests bench vmdemo blk console shell sysfuzz netecho httpd
+LIBOS_LIBS := virtio net
+
+# virtio: the virtio-mmio transport, split virtqueues and the I/O window.
+# net: the virtio-net driver and lwIP (docs/net.md); it uses virtio.
+LIBOS_USES_blk := virtio
+LIBOS_USES_netecho := net virtio
+LIBOS_USES_httpd := net virtio
 
 LIBOS_CC      := $(CROSS_COMPILE)gcc
 LIBOS_AR      := $(CROSS_COMPILE)ar
@@ -16,7 +28,7 @@ LIBOS_CFLAGS := --specs=picolibc.specs \
 	-march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax \
 	-std=gnu11 -O2 -g -fno-common \
 	-Wall -Wextra -Werror \
-	-I$(srctree)/include -I$(srctree)/libos/include \
+	-I$(srctree)/include -I$(srctree)/libos/include -I$(srctree)/libos \
 	-MMD -MP
 LIBOS_ASFLAGS := $(LIBOS_CFLAGS) -D__ASSEMBLY__
 
@@ -51,15 +63,76 @@ $(LIBRIVET): $(LIBRIVET_OBJS)
 	$(Q)rm -f $@
 	$(Q)$(LIBOS_AR) rcs $@ $^
 
+# lwIP, from Debian's source package (scripts/fetch-lwip keeps it in a
+# cache outside $(O), so make clean does not fetch it again). Only the
+# parts the raw API needs for IPv4 are built; its configuration is
+# libos/net/lwipopts.h and libos/net/arch/cc.h.
+LWIP_DIR ?= $(shell scripts/fetch-lwip --path)
+LWIP_SRCS := $(addprefix src/core/,def.c inet_chksum.c init.c ip.c mem.c \
+	memp.c netif.c pbuf.c raw.c stats.c sys.c tcp.c tcp_in.c tcp_out.c \
+	timeouts.c udp.c) \
+	$(addprefix src/core/ipv4/,dhcp.c etharp.c icmp.c ip4.c ip4_addr.c \
+	ip4_frag.c) src/netif/ethernet.c
+LWIP_OBJS := $(patsubst %.c,$(O)/libos/net/lwip/%.o,$(LWIP_SRCS))
+LWIP_INC := -I$(srctree)/libos/net -I$(LWIP_DIR)/src/include
+# lwIP is someone else's code: its warnings are reported, not fatal, and
+# -Wextra's unused-parameter ones (lwIP marks them its own way) are off.
+LWIP_CFLAGS := $(filter-out -Werror,$(LIBOS_CFLAGS)) -Wno-unused-parameter \
+	$(LWIP_INC)
+
+$(LWIP_DIR)/src/core/tcp.c:
+	$(Q)scripts/fetch-lwip >/dev/null
+
+$(O)/libos/net/lwip/%.o: $(LWIP_DIR)/%.c libos/libos.mk libos/net/lwipopts.h | $(LWIP_DIR)/src/core/tcp.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      lwip/$*.c")
+	$(Q)$(LIBOS_CC) $(LWIP_CFLAGS) -c $< -o $@
+
+# The driver and lwIP glue see lwIP's headers; so do the apps using net.
+$(O)/libos/net/%.o: LIBOS_CFLAGS += $(LWIP_INC)
+$(O)/libos/net/%.o: | $(LWIP_DIR)/src/core/tcp.c
+LIBOS_LIBOBJS_net := $(LWIP_OBJS)
+
+# httpd's files are linked into its image (libos/httpd/www.h says why):
+# scripts/mkwww adds the generated test files and writes the table.
+LIBOS_GEN_OBJS_httpd := $(O)/libos/httpd/gen/www.o
+$(O)/libos/httpd/gen/www.S: scripts/mkwww $(wildcard libos/httpd/www/*)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MKWWW   $@")
+	$(Q)$(PYTHON) scripts/mkwww libos/httpd/www $(dir $@)
+$(O)/libos/httpd/gen/www.o: $(O)/libos/httpd/gen/www.S
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(LIBOS_CC) $(LIBOS_ASFLAGS) -c $< -o $@
+
+# One archive per library of LIBOS_LIBS.
+define libos_lib_rule
+LIBOS_LIB_$(1) := $$(O)/libos/$(1)/lib$(1).a
+LIBOS_LIBOBJS_$(1) += $$(patsubst %,$$(O)/%.o,$$(basename $$(wildcard libos/$(1)/*.c libos/$(1)/*.S)))
+LIBOS_OBJS += $$(LIBOS_LIBOBJS_$(1))
+
+$$(LIBOS_LIB_$(1)): $$(LIBOS_LIBOBJS_$(1))
+	@$$(if $$(Q),echo "  AR      $$@")
+	$$(Q)rm -f $$@
+	$$(Q)$$(LIBOS_AR) rcs $$@ $$^
+endef
+$(foreach l,$(LIBOS_LIBS),$(eval $(call libos_lib_rule,$(l))))
+
 # One link rule per app. The check after the link refuses a segment that
 # is writable and executable at once: the kernel would refuse to load it.
 define libos_app_rule
-LIBOS_OBJS_$(1) := $$(patsubst %,$$(O)/%.o,$$(basename $$(wildcard libos/$(1)/*.c libos/$(1)/*.S)))
+LIBOS_OBJS_$(1) := $$(patsubst %,$$(O)/%.o,$$(basename $$(wildcard libos/$(1)/*.c libos/$(1)/*.S))) \
+	$$(LIBOS_GEN_OBJS_$(1))
+ifneq ($$(filter net,$$(LIBOS_USES_$(1))),)
+$$(O)/libos/$(1)/%.o: LIBOS_CFLAGS += $$(LWIP_INC)
+$$(O)/libos/$(1)/%.o: | $$(LWIP_DIR)/src/core/tcp.c
+endif
 LIBOS_OBJS += $$(LIBOS_OBJS_$(1))
 
-$$(O)/libos/$(1).elf: $$(LIBOS_OBJS_$(1)) $$(LIBRIVET) libos/lib/libos.ld libos/libos.mk
+LIBOS_LINK_$(1) := $$(foreach l,$$(LIBOS_USES_$(1)),$$(LIBOS_LIB_$$(l)))
+
+$$(O)/libos/$(1).elf: $$(LIBOS_OBJS_$(1)) $$(LIBOS_LINK_$(1)) $$(LIBRIVET) libos/lib/libos.ld libos/libos.mk
 	@$$(if $$(Q),echo "  LD      $$@")
-	$$(Q)$$(LIBOS_CC) $$(LIBOS_LDFLAGS) -o $$@ $$(LIBOS_OBJS_$(1)) $$(LIBRIVET)
+	$$(Q)$$(LIBOS_CC) $$(LIBOS_LDFLAGS) -o $$@ $$(LIBOS_OBJS_$(1)) $$(LIBOS_LINK_$(1)) $$(LIBRIVET)
 	$$(Q)! $$(LIBOS_READELF) -lW $$@ | grep -q ' RWE ' || \
 		{ echo "$$@: a segment is writable and executable" >&2; rm -f $$@; exit 1; }
 endef

@@ -40,3 +40,12 @@ bench-plot: check-deps $(O)/performance.svg
 bench-doc: bench $(O)/performance.svg
 	$(Q)$(PYTHON) scripts/bench-doc $(O)/bench.txt docs/performance.md
 	$(Q)cp $(O)/performance.svg docs/performance.svg
+
+# make bench-net: wrk against libos/httpd through QEMU's user networking
+# (wall-clock, so noisy: the median of BENCH_NET_RUNS runs and their
+# spread). Not part of make test. docs/net.md and docs/performance.md.
+BENCH_NET_RUNS ?= 5
+BENCH_NET_SECONDS ?= 10
+.PHONY: bench-net
+bench-net: check-deps all
+	$(Q)$(PYTHON) scripts/bench-net $(O) --runs $(BENCH_NET_RUNS) --seconds $(BENCH_NET_SECONDS)

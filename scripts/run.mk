@@ -1,5 +1,5 @@
 # Running and debugging under QEMU.
-#   make run [SMP=n] [MEM=size] [APPEND="bootargs"] [ICOUNT=1]
+#   make run [SMP=n] [MEM=size] [APPEND="bootargs"] [ICOUNT=1] [NETPORT=n]
 #   make run-sifive [SMP=n]
 #   make run-uboot
 #   make debug        (QEMU waits for gdb on :1234)
@@ -33,10 +33,20 @@ QEMU_COMMON := -nographic -no-reboot -bios $(FW_DYNAMIC)
 QEMU_KERNEL := -kernel $(O)/rivet.elf -initrd $(O)/initramfs.cpio \
 	$(if $(APPEND),-append "$(APPEND)")
 
+# The network: QEMU's user networking (slirp: DHCP, the guest is
+# 10.0.2.15) on the first virtio-mmio transport the device lands on,
+# 0x10008000, which the default configuration grants httpd; the host's
+# 127.0.0.1:NETPORT is forwarded to the guest's port 80 (docs/net.md).
+# NETPORT=0 lets the host pick a free port.
+NETPORT ?= 8080
+QEMU_NET := -netdev user,id=net0,hostfwd=tcp:127.0.0.1:$(NETPORT)-:80 \
+	-device virtio-net-device,netdev=net0
+
 .PHONY: run run-sifive run-uboot debug dtinfo
 
 run: check-deps all
-	$(QEMU) -M virt -smp $(SMP) -m $(MEM) $(QEMU_COMMON) $(QEMU_ICOUNT) $(QEMU_KERNEL)
+	@echo "run: network: http://localhost:$(NETPORT)/ is forwarded to the guest's port 80 (httpd); Ctrl-A x quits QEMU"
+	$(QEMU) -M virt -smp $(SMP) -m $(MEM) $(QEMU_COMMON) $(QEMU_ICOUNT) $(QEMU_KERNEL) $(QEMU_NET)
 
 run-sifive: check-deps all
 	$(QEMU) -M sifive_u -smp $(if $(filter 1,$(SMP)),2,$(SMP)) $(QEMU_COMMON) $(QEMU_KERNEL)

@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "iomem.h"
-#include "virtio_mmio.h"
-#include "virtqueue.h"
+#include <virtio/iomem.h>
+#include <virtio/virtio_mmio.h>
+#include <virtio/virtqueue.h>
 
 #define VIRTIO_ID_BLOCK 2
 

@@ -9,7 +9,7 @@ from rivetqemu import build_path
 
 SRC = os.environ.get("RIVET_SRC", os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..")))
-APPS = "hello world tests bench vmdemo blk console shell"
+APPS = "hello world tests bench vmdemo blk console shell netecho httpd"
 STOCK = os.path.join(SRC, "initramfs", "etc")
 
 

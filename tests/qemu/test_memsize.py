@@ -35,8 +35,10 @@ def test_fw_jump_tree_on_the_initrd_at_64m_is_reported_not_parsed():
     """fw_jump copies the tree to RAM base + 34 MiB, where QEMU puts the
     initrd at -m 64M: the kernel names the two and stops."""
     b = boot_kernel(mem="64M", firmware=FW_JUMP, extra=ICOUNT)
+    # The initramfs's end depends on the images it holds (httpd's files
+    # make it larger than 1 MiB).
     assert b.has(r"boot: device tree 0x82200000-0x822[0-9a-f]{5} overlaps "
-                 r"initramfs 0x82200000-0x822[0-9a-f]{5}$"), b
+                 r"initramfs 0x82200000-0x82[0-9a-f]{6}$"), b
     assert b.has(r"boot: stopping: load the kernel, device tree and "
                  r"initramfs apart inside RAM \(QEMU: -bios fw_dynamic.bin"), b
     assert not b.has(r"cpio|launch:|mem: usable"), b
@@ -44,7 +46,7 @@ def test_fw_jump_tree_on_the_initrd_at_64m_is_reported_not_parsed():
 
 
 def make_run(*args, timeout=120):
-    return interactive(["make", "-s", "run", "O=" + os.path.relpath(
+    return interactive(["make", "-s", "run", "NETPORT=0", "O=" + os.path.relpath(
         build_path(""), ROOT)] + list(args), [], timeout=timeout, cwd=ROOT)
 
 

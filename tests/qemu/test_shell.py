@@ -192,7 +192,7 @@ def test_make_run_echoes_typed_input_and_exits_on_exit():
     def after_echo(out):
         return "] typed in make run\n" in out and out.endswith(PROMPT)
 
-    b = interactive(["make", "-s", "run", "O=" + os.path.relpath(
+    b = interactive(["make", "-s", "run", "NETPORT=0", "O=" + os.path.relpath(
         build_path(""), ROOT)], [(at_prompt(1), b"echo typed in make run\r"),
                                  (after_echo, b"exit\r")],
         timeout=120, cwd=ROOT)

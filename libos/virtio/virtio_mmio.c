@@ -7,6 +7,7 @@
  */
 #include <rivet/errno.h>
 
+#include "barrier.h"
 #include "virtio_mmio.h"
 
 /*
@@ -18,7 +19,7 @@
  */
 static void reg_write(struct vmmio *d, unsigned off, uint32_t v)
 {
-	__asm__ volatile("fence w,o" ::: "memory");
+	vio_fence("w,o");
 	*(volatile uint32_t *)(d->regs + off) = v;
 }
 
@@ -26,7 +27,7 @@ static uint32_t reg_read(struct vmmio *d, unsigned off)
 {
 	uint32_t v = *(volatile uint32_t *)(d->regs + off);
 
-	__asm__ volatile("fence i,r" ::: "memory");
+	vio_fence("i,r");
 	return v;
 }
 
@@ -198,6 +199,14 @@ uint32_t vmmio_irq_take(struct vmmio *d)
 	if (st)
 		reg_write(d, VMMIO_INTERRUPT_ACK, st);
 	return st;
+}
+
+uint8_t vmmio_config8(struct vmmio *d, unsigned off)
+{
+	uint8_t v = *(volatile uint8_t *)(d->regs + VMMIO_CONFIG + off);
+
+	vio_fence("i,r");
+	return v;
 }
 
 uint64_t vmmio_config64(struct vmmio *d, unsigned off)

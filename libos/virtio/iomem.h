@@ -5,8 +5,8 @@
  * device is given). Both are mapped in one window of this domain's
  * address space that no VM-manager region covers.
  */
-#ifndef BLK_IOMEM_H
-#define BLK_IOMEM_H
+#ifndef LIBOS_VIRTIO_IOMEM_H
+#define LIBOS_VIRTIO_IOMEM_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -5,8 +5,8 @@
  * negotiation and queue setup. Written from the specification; see
  * docs/devices-blk.md.
  */
-#ifndef BLK_VIRTIO_MMIO_H
-#define BLK_VIRTIO_MMIO_H
+#ifndef LIBOS_VIRTIO_MMIO_H
+#define LIBOS_VIRTIO_MMIO_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -113,6 +113,10 @@ void vmmio_notify(struct vmmio *d, unsigned idx);
 
 /* Reads InterruptStatus and acknowledges exactly those bits. */
 uint32_t vmmio_irq_take(struct vmmio *d);
+
+/* A byte of the device configuration at off (a field that cannot tear,
+ * such as one byte of a MAC address). */
+uint8_t vmmio_config8(struct vmmio *d, unsigned off);
 
 /* A 64-bit field of the device configuration at off, read consistently
  * (a modern device's generation counter guards against a torn read). */

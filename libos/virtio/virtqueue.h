@@ -6,8 +6,8 @@
  * (one contiguous, page-aligned block, used ring on its own page), which
  * a modern device accepts as well, so one layout serves both transports.
  */
-#ifndef BLK_VIRTQUEUE_H
-#define BLK_VIRTQUEUE_H
+#ifndef LIBOS_VIRTIO_VIRTQUEUE_H
+#define LIBOS_VIRTIO_VIRTQUEUE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,6 +17,7 @@
 #define VQ_DESC_F_WRITE 2 /* the device writes this buffer */
 
 #define VQ_AVAIL_F_NO_INTERRUPT 1 /* driver: do not interrupt on use */
+#define VQ_USED_F_NO_NOTIFY	1 /* device: no need to notify me */
 
 struct vq_desc {
 	uint64_t addr; /* physical */
@@ -96,6 +97,14 @@ static inline uint16_t vq_next_head(const struct virtqueue *vq)
 {
 	return vq->free_head;
 }
+
+/*
+ * Does the device want to be notified of what was just added? False
+ * while it says it is already looking (VQ_USED_F_NO_NOTIFY in the used
+ * ring, virtio 1.x 2.7.10): a notify then is a wasted register write,
+ * which under QEMU is an exit to the emulator. Call after vq_add.
+ */
+bool vq_wants_notify(struct virtqueue *vq);
 
 /* Asks the device not to interrupt on used buffers (polling), or to. */
 void vq_set_interrupts(struct virtqueue *vq, bool on);

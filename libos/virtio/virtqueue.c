@@ -8,6 +8,7 @@
 #include <rivet/errno.h>
 
 #include "virtqueue.h"
+#include "barrier.h"
 #include "virtio_mmio.h"
 
 static size_t page_up(size_t n)
@@ -72,7 +73,7 @@ int vq_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n)
 	vq->avail->ring[vq->avail->idx & (vq->num - 1)] = head;
 	/* The descriptors and the ring entry before the index that
 	 * publishes them. */
-	__asm__ volatile("fence w,w" ::: "memory");
+	vio_fence("w,w");
 	vq->avail->idx = (uint16_t)(vq->avail->idx + 1);
 	return head;
 }
@@ -85,7 +86,7 @@ int vq_get_used(struct virtqueue *vq, uint32_t *len)
 	if (vq->used->idx == vq->last_used)
 		return E_NOENT;
 	/* The entry and the data it covers after the index that said so. */
-	__asm__ volatile("fence r,r" ::: "memory");
+	vio_fence("r,r");
 	e = &vq->used->ring[vq->last_used & (vq->num - 1)];
 	if (e->id >= vq->num)
 		return E_FORMAT; /* a device bug: leave the ring alone */
@@ -103,6 +104,14 @@ int vq_get_used(struct virtqueue *vq, uint32_t *len)
 	vq->free_head = head;
 	vq->nfree = (uint16_t)(vq->nfree + n);
 	return head;
+}
+
+bool vq_wants_notify(struct virtqueue *vq)
+{
+	/* The new avail->idx must be visible before the flag is read, or
+	 * the device could stop looking in between and never see it. */
+	vio_fence("rw,rw");
+	return !(vq->used->flags & VQ_USED_F_NO_NOTIFY);
 }
 
 void vq_set_interrupts(struct virtqueue *vq, bool on)
