@@ -312,6 +312,7 @@ include scripts/run.mk
 include scripts/test.mk
 include scripts/bench.mk
 include scripts/trace.mk
+include scripts/boards.mk
 
 # ----------------------------------------------------------------- misc ---
 

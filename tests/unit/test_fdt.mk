@@ -12,10 +12,10 @@ $(O)/host/tests/test_fdt: kernel/fdt.c kernel/machine.c
 # compiled with dtc. The unit test reads them through RIVET_DTB_DIR, and
 # they seed the fdt fuzzer.
 DTB_DIR      := $(O)/dtbs
-FDT_FIXTURES := $(wildcard tests/unit/fixtures/*.dts)
+FDT_FIXTURES := $(wildcard dts/fixtures/*.dts)
 DTC          ?= dtc
 
-$(DTB_DIR)/.stamp: scripts/dump-dtbs $(FDT_FIXTURES) $(wildcard tests/unit/fixtures/*.dtsi)
+$(DTB_DIR)/.stamp: scripts/dump-dtbs $(FDT_FIXTURES) $(wildcard dts/fixtures/*.dtsi)
 	@mkdir -p $(DTB_DIR)
 	@$(if $(Q),echo "  DTBS    $(DTB_DIR)")
 	$(Q)rm -f $(DTB_DIR)/*.dtb
