@@ -1,0 +1,151 @@
+"""Real boards: the verdicts of make check-boards on linux-source-6.12's
+board trees, the SD card images of make sdimage (one booted through
+QEMU's U-Boot, the other's contents checked), scripts/new-board."""
+import os
+import re
+import shutil
+import subprocess
+
+from rivetqemu import BUILD, qemu, DEMO_CONF, FW_JUMP, UBOOT
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+EXPECTED = os.path.join(ROOT, "tests/boards/expected.txt")
+DTINFO = os.path.join(BUILD, "host/rivet-dtinfo")
+MTOOLS = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+
+
+def board_dtbs():
+    """The corpus, compiled (cached) by scripts/board-dtbs. No skip when
+    linux-source-6.12 is missing: make test installs it (install-deps)."""
+    r = subprocess.run([os.path.join(ROOT, "scripts/board-dtbs"), BUILD],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    d = os.path.join(BUILD, "boards")
+    return sorted(os.path.join(d, f) for f in os.listdir(d)
+                  if f.endswith(".dtb"))
+
+
+def check_boards(expected, dtbs):
+    return subprocess.run([os.path.join(ROOT, "scripts/check-boards"),
+                           "--dtinfo", DTINFO, "--expected", expected] + dtbs,
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+def test_check_boards_matches_the_expected_verdicts():
+    dtbs = board_dtbs()
+    assert len(dtbs) == 36
+    r = check_boards(EXPECTED, dtbs)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "REGRESSION" not in r.stdout and "IMPROVED" not in r.stdout
+    assert re.search(r"^boards: \d+ supported, \d+ unsupported, 36 in all$",
+                     r.stdout, re.M), r.stdout
+    # The two boards make sdimage is for, and the other JH7110 boards.
+    for b in ("hifive-unmatched-a00", "jh7110-starfive-visionfive-2-v1.3b",
+              "jh7110-milkv-mars", "jh7110-pine64-star64"):
+        assert re.search(r"^%s: +supported$" % b, r.stdout, re.M), b
+
+
+def edited_expected(tmp_path, name, verdict):
+    text = open(EXPECTED).read()
+    text, n = re.subn(r"^%s: .*$" % re.escape(name),
+                      "%s: %s" % (name, verdict), text, flags=re.M)
+    assert n == 1, name
+    path = tmp_path / "expected.txt"
+    path.write_text(text)
+    return str(path)
+
+
+def test_check_boards_fails_when_a_supported_board_is_lost(tmp_path):
+    # What the list expects as supported but the tree is not: a regression.
+    exp = edited_expected(tmp_path, "k210_generic", "supported")
+    r = check_boards(exp, board_dtbs())
+    assert r.returncode == 1
+    assert "REGRESSION k210_generic: expected \"supported\"" in r.stdout
+
+
+def test_check_boards_fails_when_a_reason_changes(tmp_path):
+    exp = edited_expected(tmp_path, "th1520-lichee-pi-4a",
+                          "unsupported: no console: no /chosen/stdout-path")
+    r = check_boards(exp, board_dtbs())
+    assert r.returncode == 1
+    assert "REGRESSION th1520-lichee-pi-4a" in r.stdout
+
+
+def test_check_boards_notes_an_improvement_and_passes(tmp_path):
+    exp = edited_expected(tmp_path, "jh7110-milkv-mars",
+                          "unsupported: no PLIC Rivet knows")
+    r = check_boards(exp, board_dtbs())
+    assert r.returncode == 0, r.stdout
+    assert "IMPROVED jh7110-milkv-mars" in r.stdout
+    assert "update %s" % exp in r.stdout
+
+
+def test_check_boards_fails_on_a_board_missing_from_the_list(tmp_path):
+    text = "".join(l for l in open(EXPECTED)
+                   if not l.startswith("sipeed_maix_go:"))
+    exp = tmp_path / "expected.txt"
+    exp.write_text(text)
+    r = check_boards(str(exp), board_dtbs())
+    assert r.returncode == 1
+    assert "REGRESSION sipeed_maix_go: not in" in r.stdout
+
+
+def sdimage(board):
+    r = subprocess.run(["make", "--no-print-directory", "O=" + BUILD,
+                        "sdimage", "BOARD=" + board],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return os.path.join(BUILD, "rivet-%s.img" % board)
+
+
+def mtype(img, path):
+    return subprocess.run(["mtype", "-i", img + "@@1M", "::" + path],
+                          capture_output=True, env=MTOOLS,
+                          check=True).stdout
+
+
+def test_sdimage_visionfive2_boots_through_qemu_uboot(tmp_path):
+    """The image the board gets, booted by QEMU virt's U-Boot: the kernel
+    reads the machine from the tree, so a board image runs on virt. Only
+    the copy's append line changes, to the configuration that ends."""
+    img = str(tmp_path / "sd.img")
+    shutil.copy(sdimage("visionfive2"), img)
+    conf = mtype(img, "/extlinux/extlinux.conf").decode()
+    assert "\tappend loglevel=6\n" in conf
+    assert "# fdt /dtbs/jh7110-starfive-visionfive-2-v1.3b.dtb" in conf
+    edited = tmp_path / "extlinux.conf"
+    edited.write_text(conf.replace("append loglevel=6",
+                                   "append loglevel=6 " + DEMO_CONF))
+    subprocess.run(["mcopy", "-o", "-i", img + "@@1M", str(edited),
+                    "::/extlinux/extlinux.conf"], env=MTOOLS, check=True)
+    b = qemu(["-M", "virt", "-smp", "2", "-m", "256M", "-bios", FW_JUMP,
+              "-kernel", UBOOT,
+              "-drive", "file=%s,format=raw,if=none,id=hd0" % img,
+              "-device", "virtio-blk-device,drive=hd0",
+              "-icount", "shift=0,sleep=off"], timeout=120)
+    assert b.has(r"Retrieving file: /Image"), b
+    assert b.has(r"config visionfive2$"), b
+    assert b.has(r"summary: hello +id 2 exited, status 0"), b
+    assert b.has(r"rivet: powering off$")
+    assert b.rc == 0
+
+
+def test_sdimage_unmatched_holds_its_kernel_config_and_tree():
+    """Differs from the VisionFive 2 image only in config and trees."""
+    img = sdimage("unmatched")
+    out = subprocess.run(["sfdisk", "-d", img], capture_output=True,
+                         text=True, check=True).stdout
+    assert re.search(r"start= *2048, .*type=c, bootable", out), out
+    image = mtype(img, "/Image")
+    assert image[0x38:0x3c] == b"RSC\x05"
+    assert b"hifive_unmatched" in image
+    assert image == open(os.path.join(BUILD, "sd-unmatched/Image"),
+                         "rb").read()
+    initrd = open(os.path.join(BUILD, "sd-unmatched/initramfs.cpio"),
+                  "rb").read()
+    assert mtype(img, "/initramfs.cpio") == initrd
+    conf = mtype(img, "/extlinux/extlinux.conf").decode()
+    assert "kernel /Image" in conf and "initrd /initramfs.cpio" in conf
+    assert mtype(img, "/dtbs/hifive-unmatched-a00.dtb")[:4] == \
+        b"\xd0\x0d\xfe\xed"
+    assert os.path.exists(img + ".bmap")
