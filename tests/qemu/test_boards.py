@@ -149,3 +149,56 @@ def test_sdimage_unmatched_holds_its_kernel_config_and_tree():
     assert mtype(img, "/dtbs/hifive-unmatched-a00.dtb")[:4] == \
         b"\xd0\x0d\xfe\xed"
     assert os.path.exists(img + ".bmap")
+
+
+def test_new_board_scaffolds_a_port_in_a_copy(tmp_path):
+    """scripts/new-board on a copy of the tree: a board from the corpus
+    keeps its upstream name in the list; one from elsewhere becomes
+    dts/VENDOR/BOARD.dts, and check-boards then reads it too."""
+    board_dtbs()
+    for d in ("scripts", "configs", "docs", "dts", "tests/boards"):
+        shutil.copytree(os.path.join(ROOT, d), str(tmp_path / d))
+    env = dict(os.environ, O=BUILD)
+
+    def new_board(*args):
+        return subprocess.run([str(tmp_path / "scripts/new-board")] +
+                              list(args), capture_output=True, text=True,
+                              cwd=str(tmp_path), env=env)
+
+    r = new_board("milkv", "mars",
+                  os.path.join(BUILD, "boards/jh7110-milkv-mars.dtb"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    conf = (tmp_path / "configs/mars_defconfig").read_text()
+    assert 'CONFIG_BOARD_NAME="mars"' in conf
+    assert "# CONFIG_UART_SIFIVE is not set" in conf  # its UART is an 8250
+    page = (tmp_path / "docs/boards/mars.md").read_text()
+    assert "model: Milk-V Mars" in page and "supported" in page
+    assert "- [ ] a boot log from the board" in page
+    listed = (tmp_path / "tests/boards/expected.txt").read_text()
+    assert listed == open(EXPECTED).read()  # already in the corpus list
+    assert not (tmp_path / "dts/milkv").exists()
+
+    fixture = tmp_path / "vf2like.dtb"
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                    str(fixture), str(tmp_path /
+                                      "dts/fixtures/visionfive2-like.dts")],
+                   check=True)
+    r = new_board("acme", "roadrunner", str(fixture))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "roadrunner: supported" in r.stdout
+    dts = tmp_path / "dts/acme/roadrunner.dts"
+    assert dts.exists()
+    assert "roadrunner: supported\n" in \
+        (tmp_path / "tests/boards/expected.txt").read_text()
+    compiled = tmp_path / "roadrunner.dtb"
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                    str(compiled), str(dts)], check=True)
+    r = check_boards(str(tmp_path / "tests/boards/expected.txt"),
+                     board_dtbs() + [str(compiled)])
+    assert r.returncode == 0, r.stdout
+    assert "37 in all" in r.stdout
+
+    # A second run refuses to overwrite the port.
+    r = new_board("acme", "roadrunner", str(fixture))
+    assert r.returncode == 1
+    assert "exists already" in r.stderr
