@@ -358,6 +358,11 @@ help:
 	printf '%s\t%s\n' run-uboot 'boot through OpenSBI -> U-Boot -> extlinux -> booti'; \
 	printf '%s\t%s\n' debug 'start QEMU halted with a gdb stub; prints the gdb command'; \
 	printf '%s\t%s\n' 'dtinfo DTB=file' 'describe a device tree as the kernel would see it'; \
+	echo 'Boards:'; \
+	printf '%s\t%s\n' check-boards 'verdict for every board tree of linux-source-6.12, against'; \
+	printf '%s\t%s\n' '' 'tests/boards/expected.txt (board-dtbs: only compile them)'; \
+	printf '%s\t%s\n' 'sdimage BOARD=name' 'SD card image $(O)/rivet-name.img (visionfive2, unmatched)'; \
+	printf '%s\t%s\n' dts 'compile the project device trees (dts/) into $(O)/dts'; \
 	echo 'Test:'; \
 	printf '%s\t%s\n' test 'all layers: unit, fuzz smoke, QEMU boots and build checks'; \
 	printf '%s\t%s\n' test-unit 'host unit tests (cmocka)'; \
