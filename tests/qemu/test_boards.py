@@ -32,12 +32,14 @@ def check_boards(expected, dtbs):
 
 
 def test_check_boards_matches_the_expected_verdicts():
-    dtbs = board_dtbs()
-    assert len(dtbs) == 36
-    r = check_boards(EXPECTED, dtbs)
+    """make check-boards itself: the corpus and any dts/<vendor>/ tree."""
+    assert len(board_dtbs()) == 36
+    r = subprocess.run(["make", "--no-print-directory", "O=" + BUILD,
+                        "check-boards"], capture_output=True, text=True,
+                       cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "REGRESSION" not in r.stdout and "IMPROVED" not in r.stdout
-    assert re.search(r"^boards: \d+ supported, \d+ unsupported, 36 in all$",
+    assert re.search(r"^boards: \d+ supported, \d+ unsupported, \d+ in all$",
                      r.stdout, re.M), r.stdout
     # The two boards make sdimage is for, and the other JH7110 boards.
     for b in ("hifive-unmatched-a00", "jh7110-starfive-visionfive-2-v1.3b",
