@@ -48,7 +48,7 @@ static uint32_t fit_slots(size_t room, size_t stride)
 /* ------------------------------------------------------------- SPSC --- */
 
 int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
-		   size_t slot_size, bool reset)
+		   size_t slot_size, unsigned flags)
 {
 	memset(c, 0, sizeof(*c));
 	if (!mem || (uintptr_t)mem % CHAN_CACHE_LINE ||
@@ -60,7 +60,7 @@ int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
 		return E_INVAL;
 	c->sh = mem;
 	c->slot_size = (uint32_t)slot_size;
-	if (reset) {
+	if (flags & CHAN_RESET) {
 		/* Relaxed: the page reaches the consumer through a grant (a
 		 * system call), which orders these stores before its use. */
 		atomic_store_explicit(SHARED(&c->sh->head), 0,
@@ -71,14 +71,22 @@ int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
 				      memory_order_relaxed);
 		atomic_store_explicit(SHARED(&c->sh->cons_waiting), 0,
 				      memory_order_relaxed);
+		c->peer = c->mine = 0;
+	} else if (flags & CHAN_PRODUCER) {
+		/* A producer that attaches takes up at head and assumes the
+		 * ring full (peer = head - nslots), so its first alloc loads
+		 * and checks tail. Relaxed: nothing is read through it. */
+		c->mine = atomic_load_explicit(SHARED(&c->sh->head),
+					       memory_order_relaxed);
+		c->peer = c->mine - c->nslots;
 	} else {
-		/* A consumer that attaches late takes up where the ring is;
-		 * relaxed: head is loaded with acquire before any slot is
-		 * read, and the value is checked like any other. */
+		/* A consumer takes up at tail and assumes the ring empty
+		 * (peer = tail), so its first next loads head with acquire,
+		 * checked like any other value, before any slot is read. */
 		c->mine = atomic_load_explicit(SHARED(&c->sh->tail),
 					       memory_order_relaxed);
+		c->peer = c->mine;
 	}
-	c->peer = c->mine;
 	return 0;
 }
 
@@ -91,9 +99,8 @@ static uint8_t *spsc_slot(const struct chan_spsc *c, uint32_t n)
  * Loads the peer's counter and checks it against what an honest peer
  * could have written: at most nslots away from ours on the right side,
  * and not behind the value we saw last (counters only grow). On success
- * caches it in c->peer. `lo` and `hi` are the counters it must lie
- * between (modulo 2^32): [old peer, our head] for the producer,
- * [old peer, our tail + nslots] for the consumer.
+ * caches it in c->peer. It must lie in [old peer, hi] modulo 2^32:
+ * hi is our head for the producer, our tail + nslots for the consumer.
  */
 static bool spsc_refresh(struct chan_spsc *c, uint32_t *word, uint32_t hi)
 {
@@ -223,7 +230,7 @@ static uint8_t *mpmc_cell(const struct chan_mpmc *q, uint32_t pos)
 }
 
 int chan_mpmc_init(struct chan_mpmc *q, void *mem, size_t bytes,
-		   size_t slot_size, bool reset)
+		   size_t slot_size, unsigned flags)
 {
 	memset(q, 0, sizeof(*q));
 	if (!mem || (uintptr_t)mem % CHAN_CACHE_LINE ||
@@ -236,7 +243,7 @@ int chan_mpmc_init(struct chan_mpmc *q, void *mem, size_t bytes,
 		return E_INVAL;
 	q->sh = mem;
 	q->slot_size = (uint32_t)slot_size;
-	if (reset) {
+	if (flags & CHAN_RESET) {
 		/* Relaxed: as for the SPSC ring, the grant that shares the
 		 * memory orders these stores before any other party runs. */
 		for (uint32_t i = 0; i < q->nslots; i++)
@@ -336,7 +343,7 @@ int chan_mpmc_recv(struct chan_mpmc *q, void *buf)
 int chan_block(const struct chan_hooks *h, uint32_t *flag,
 	       bool (*ready)(void *obj), void *obj)
 {
-	int rc = 0;
+	int rc;
 
 	for (unsigned i = 0; i < h->spin; i++)
 		if (ready(obj))
@@ -353,11 +360,11 @@ int chan_block(const struct chan_hooks *h, uint32_t *flag,
 			break;
 		rc = h->wait(h->arg);
 		if (rc)
-			break;
+			return rc; /* the page may be gone with the peer */
 	}
 	/* Relaxed: clearing late only costs the peer a needless notify. */
 	atomic_store_explicit(SHARED(flag), 0, memory_order_relaxed);
-	return rc;
+	return 0;
 }
 
 int chan_wake(const struct chan_hooks *h, uint32_t *flag)

@@ -64,12 +64,14 @@ static int ping(void)
 		return 1;
 	}
 	peer_id = (long)r.val;
-	/* Each side resets the ring it produces into; the frame comes
-	 * zeroed, so the answer ring reads as empty until pong resets it. */
+	/* Both rings are reset here, before pong can see them: a reset
+	 * while the other side runs could erase its waiting flag. The
+	 * consumer's handle may reset too (CHAN_RESET zeroes the page's
+	 * counters and flags whichever end asks). */
 	if (chan_spsc_init(&req, (void *)REQ_VA, PAGE_SIZE / 2, sizeof(m),
-			   true) ||
+			   CHAN_RESET | CHAN_PRODUCER) ||
 	    chan_spsc_init(&rsp, (void *)RSP_VA, PAGE_SIZE / 2, sizeof(m),
-			   false))
+			   CHAN_RESET | CHAN_CONSUMER))
 		return 1;
 	rc = sys_cap_derive(frame, RIVET_SLOT_PEER0, RIVET_CAP_R | RIVET_CAP_W,
 			    BADGE);
@@ -77,7 +79,7 @@ static int ping(void)
 		printf("pingpong: cannot grant the frame to pong (%ld)\n", rc);
 		return 1;
 	}
-	chan_hooks_rivet(&h, &p, peer_id, EV_CHAN);
+	chan_hooks_rivet(&h, &p, peer_id, EV_CHAN, 0);
 	sys_notify(peer_id, EV_CHAN); /* the frame is there */
 	for (uint64_t i = 0; i < ROUNDS; i++) {
 		m.round = i;
@@ -136,13 +138,13 @@ static int pong(void)
 	rc = sys_map(slot, RING_VA, RIVET_CAP_R | RIVET_CAP_W);
 	if (rc ||
 	    chan_spsc_init(&req, (void *)REQ_VA, PAGE_SIZE / 2, sizeof(m),
-			   false) ||
+			   CHAN_CONSUMER) ||
 	    chan_spsc_init(&rsp, (void *)RSP_VA, PAGE_SIZE / 2, sizeof(m),
-			   true)) {
+			   CHAN_PRODUCER)) {
 		printf("pingpong: cannot map ping's frame (%ld)\n", rc);
 		return 1;
 	}
-	chan_hooks_rivet(&h, &p, peer_id, EV_CHAN);
+	chan_hooks_rivet(&h, &p, peer_id, EV_CHAN, RING_VA);
 	/* Values come from another domain: answered, never trusted. */
 	do {
 		rc = chan_spsc_pop(&req, &h, &m);

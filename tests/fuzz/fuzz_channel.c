@@ -39,9 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned n;
 
 	assert(sp_page && mq_page);
-	assert(chan_spsc_init(&prod, sp_page, PAGE, 8, true) == 0);
-	assert(chan_spsc_init(&cons, sp_page, PAGE, 8, false) == 0);
-	assert(chan_mpmc_init(&mq, mq_page, PAGE, 8, true) == 0);
+	assert(chan_spsc_init(&prod, sp_page, PAGE, 8,
+			      CHAN_RESET | CHAN_PRODUCER) == 0);
+	assert(chan_spsc_init(&cons, sp_page, PAGE, 8, CHAN_CONSUMER) == 0);
+	assert(chan_mpmc_init(&mq, mq_page, PAGE, 8, CHAN_RESET) == 0);
 	for (i = 0; i + 1 < size; i += 2) {
 		n = data[i + 1];
 		switch (data[i] % 8) {

@@ -88,8 +88,11 @@ static void chan_spsc_moves_millions_between_threads_in_order(void **state)
 	double t0 = now();
 
 	spsc_total = scale(4000000);
-	assert_int_equal(chan_spsc_init(&sp, region, REGION, 8, true), 0);
-	assert_int_equal(chan_spsc_init(&sc, region, REGION, 8, false), 0);
+	assert_int_equal(chan_spsc_init(&sp, region, REGION, 8,
+					CHAN_RESET | CHAN_PRODUCER),
+			 0);
+	assert_int_equal(chan_spsc_init(&sc, region, REGION, 8, CHAN_CONSUMER),
+			 0);
 	assert_int_equal(pthread_create(&t, NULL, spsc_producer, NULL), 0);
 	while (expect < spsc_total) {
 		const uint64_t *m;
@@ -166,8 +169,11 @@ static void chan_spsc_blocking_loses_no_wake_up(void **state)
 
 	block_total = scale(500000);
 	/* A small ring: both sides fill and drain it and sleep often. */
-	assert_int_equal(chan_spsc_init(&sp, region, 128 + 8 * 8, 8, true), 0);
-	assert_int_equal(chan_spsc_init(&sc, region, 128 + 8 * 8, 8, false), 0);
+	assert_int_equal(chan_spsc_init(&sp, region, 128 + 8 * 8, 8,
+					CHAN_RESET | CHAN_PRODUCER),
+			 0);
+	assert_int_equal(
+		chan_spsc_init(&sc, region, 128 + 8 * 8, 8, CHAN_CONSUMER), 0);
 	sem_init(&prod_side.sem, 0, 0);
 	sem_init(&cons_side.sem, 0, 0);
 	prod_side.peer = &cons_side;
@@ -256,7 +262,8 @@ static void chan_mpmc_keeps_every_message_once_and_in_order(void **state)
 	seen = calloc(PRODUCERS * per_producer, 1);
 	assert_non_null(seen);
 	atomic_store(&received, 0);
-	assert_int_equal(chan_mpmc_init(&mq, region, REGION, 16, true), 0);
+	assert_int_equal(chan_mpmc_init(&mq, region, REGION, 16, CHAN_RESET),
+			 0);
 	for (uintptr_t i = 0; i < CONSUMERS; i++)
 		assert_int_equal(
 			pthread_create(&c[i], NULL, mpmc_consumer, NULL), 0);

@@ -64,15 +64,24 @@ struct chan_spsc {
 	bool corrupt;	  /* the peer broke its counter (sticky) */
 };
 
+/* chan_spsc_init / chan_mpmc_init flags. */
+#define CHAN_CONSUMER 0x0 /* this handle takes messages (SPSC) */
+#define CHAN_PRODUCER 0x1 /* this handle puts messages (SPSC) */
+/* Zero the shared counters and flags: once, by whoever sets the memory
+ * up, before any other party can see it (a reset while the peer runs
+ * would erase its waiting flag and lose its wake-up). */
+#define CHAN_RESET 0x2
+
 /*
  * Sets up a handle on `bytes` bytes at mem (64-byte aligned) for messages
  * of slot_size bytes (a non-zero multiple of 8); the slot count is the
- * largest power of two that fits, at least 2. The producer passes
- * reset = true once, before the consumer attaches; the consumer false.
+ * largest power of two that fits, at least 2. flags: CHAN_PRODUCER or
+ * CHAN_CONSUMER, and CHAN_RESET for the party that sets the memory up;
+ * without it the handle takes its counter (head or tail) from the page.
  * Returns 0 or E_INVAL (bad alignment, slot size or too little memory).
  */
 int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
-		   size_t slot_size, bool reset);
+		   size_t slot_size, unsigned flags);
 
 /* Producer: the next free slot to fill (after those already handed out),
  * or NULL if the ring is full or corrupt. Nothing is visible to the
@@ -123,11 +132,12 @@ struct chan_mpmc {
 };
 
 /*
- * As chan_spsc_init, for any number of producers and consumers. One
- * party passes reset = true before any other attaches.
+ * As chan_spsc_init, for any number of producers and consumers: flags is
+ * CHAN_RESET for the party that sets the memory up, before any other
+ * attaches, else 0.
  */
 int chan_mpmc_init(struct chan_mpmc *q, void *mem, size_t bytes,
-		   size_t slot_size, bool reset);
+		   size_t slot_size, unsigned flags);
 
 /* Copies one message in. Returns 0 or E_BUSY (full, or a peer holds the
  * cell too long: try again). */
@@ -162,7 +172,9 @@ struct chan_hooks {
 /*
  * Blocks until ready(obj) is true: polls h->spin times, then sets *flag
  * in the shared page, re-checks, and only then waits (docs/channels.md
- * shows why no wake-up is lost). Returns 0 or the wait hook's error.
+ * shows why no wake-up is lost). Returns 0 or the wait hook's error;
+ * after an error it touches the shared memory no more (a dead peer's
+ * memory may be gone).
  */
 int chan_block(const struct chan_hooks *h, uint32_t *flag,
 	       bool (*ready)(void *obj), void *obj);
@@ -186,13 +198,17 @@ int chan_spsc_pop(struct chan_spsc *c, const struct chan_hooks *h, void *buf);
 /*
  * On the target (libos/lib/channel_rivet.c): hooks that wait on event
  * `bit` (and the kernel's peer-exit event) and notify domain `peer` with
- * it. The wait returns E_NOENT once the peer has ended.
+ * it. The wait returns E_NOENT once the peer has ended and cannot make
+ * the ring ready any more: at once if it had ended before the wait;
+ * after it if the shared page at `va` went with it (va 0: the page is
+ * this domain's own frame and stays).
  */
 struct chan_rivet_peer {
 	long peer;
 	unsigned long bit;
+	unsigned long va;
 };
 void chan_hooks_rivet(struct chan_hooks *h, struct chan_rivet_peer *p,
-		      long peer, unsigned long bit);
+		      long peer, unsigned long bit, unsigned long va);
 
 #endif
