@@ -275,6 +275,44 @@ static void chan_spsc_producer_refuses_a_tail_beyond_head(void **state)
 	guards_intact();
 }
 
+static void chan_spsc_producer_attaches_where_the_ring_is(void **state)
+{
+	struct chan_spsc late;
+	uint64_t v = 1, out;
+
+	for (int i = 0; i < 60; i++)
+		assert_int_equal(chan_spsc_send(&prod, &v), 0);
+	/* A second producer handle (a restarted producer) attaching
+	 * without reset must see the 60 unread messages, not overwrite
+	 * them. */
+	assert_int_equal(
+		chan_spsc_init(&late, mem.region, REGION, 8, CHAN_PRODUCER), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(chan_spsc_send(&late, &v), 0);
+	assert_int_equal(chan_spsc_send(&late, &v), E_BUSY);
+	assert_int_equal(chan_spsc_recv(&cons, &out), 0);
+	assert_int_equal(chan_spsc_send(&late, &v), 0);
+	assert_false(chan_spsc_corrupt(&late));
+}
+
+static void chan_spsc_consumer_attaches_where_the_ring_is(void **state)
+{
+	struct chan_spsc late;
+	uint64_t v, out;
+
+	for (v = 0; v < 10; v++)
+		assert_int_equal(chan_spsc_send(&prod, &v), 0);
+	for (v = 0; v < 4; v++)
+		assert_int_equal(chan_spsc_recv(&cons, &out), 0);
+	assert_int_equal(
+		chan_spsc_init(&late, mem.region, REGION, 8, CHAN_CONSUMER), 0);
+	for (v = 4; v < 10; v++) {
+		assert_int_equal(chan_spsc_recv(&late, &out), 0);
+		assert_int_equal(out, v);
+	}
+	assert_int_equal(chan_spsc_recv(&late, &out), E_BUSY);
+}
+
 /*
  * A long random run, checked against a FIFO, while (in the second half
  * of each trial) the "peer" domain writes random values into the
@@ -285,7 +323,7 @@ static void chan_spsc_producer_refuses_a_tail_beyond_head(void **state)
 static void
 chan_spsc_survives_a_hostile_peer_writing_random_counters(void **state)
 {
-	unsigned seed = 4242;
+	unsigned seed = 4242, caught = 0;
 
 	for (int trial = 0; trial < 200; trial++) {
 		uint64_t next_in = 0, next_out = 0, out;
@@ -343,8 +381,10 @@ chan_spsc_survives_a_hostile_peer_writing_random_counters(void **state)
 				assert_true(next_in - next_out <= 64);
 			}
 		}
+		caught += chan_spsc_corrupt(&prod) || chan_spsc_corrupt(&cons);
 		guards_intact();
 	}
+	assert_true(caught > 100); /* the checks did fire */
 }
 
 /* ------------------------------------------------------------- MPMC --- */
@@ -595,6 +635,10 @@ int main(void)
 			setup),
 		cmocka_unit_test_setup(
 			chan_spsc_producer_refuses_a_tail_beyond_head, setup),
+		cmocka_unit_test_setup(
+			chan_spsc_producer_attaches_where_the_ring_is, setup),
+		cmocka_unit_test_setup(
+			chan_spsc_consumer_attaches_where_the_ring_is, setup),
 		cmocka_unit_test(
 			chan_spsc_survives_a_hostile_peer_writing_random_counters),
 		cmocka_unit_test_setup(chan_mpmc_init_checks_its_arguments,
