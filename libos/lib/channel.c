@@ -45,6 +45,22 @@ static uint32_t fit_slots(size_t room, size_t stride)
 	return n;
 }
 
+/*
+ * Copies one message: slots are 8-byte aligned and sized, so when the
+ * caller's buffer is too the copy goes by words (picolibc's memcpy goes
+ * by bytes: 8x the instructions). A misaligned buffer takes memcpy, as
+ * a misaligned word access would trap.
+ */
+static void copy_msg(void *dst, const void *src, size_t n)
+{
+	if (((uintptr_t)dst | (uintptr_t)src) % 8) {
+		memcpy(dst, src, n);
+		return;
+	}
+	for (size_t i = 0; i < n / 8; i++)
+		((uint64_t *)dst)[i] = ((const uint64_t *)src)[i];
+}
+
 /* ------------------------------------------------------------- SPSC --- */
 
 int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
@@ -102,7 +118,8 @@ static uint8_t *spsc_slot(const struct chan_spsc *c, uint32_t n)
  * caches it in c->peer. It must lie in [old peer, hi] modulo 2^32:
  * hi is our head for the producer, our tail + nslots for the consumer.
  */
-static bool spsc_refresh(struct chan_spsc *c, uint32_t *word, uint32_t hi)
+static __attribute__((noinline)) bool spsc_refresh(struct chan_spsc *c,
+						   uint32_t *word, uint32_t hi)
 {
 	/* Acquire: pairs with the peer's release store of this counter,
 	 * so the slot accesses it made before are over (consumer's reads,
@@ -120,7 +137,9 @@ static bool spsc_refresh(struct chan_spsc *c, uint32_t *word, uint32_t hi)
 	return true;
 }
 
-void *chan_spsc_alloc(struct chan_spsc *c)
+/* The fast paths below are static inline so that send and recv, which
+ * wrap them, make no further calls in the common case. */
+static inline void *spsc_alloc(struct chan_spsc *c)
 {
 	uint32_t at = c->mine + c->pending;
 
@@ -136,7 +155,12 @@ void *chan_spsc_alloc(struct chan_spsc *c)
 	return spsc_slot(c, at);
 }
 
-void chan_spsc_publish(struct chan_spsc *c)
+void *chan_spsc_alloc(struct chan_spsc *c)
+{
+	return spsc_alloc(c);
+}
+
+static inline void spsc_publish(struct chan_spsc *c)
 {
 	if (!c->pending)
 		return;
@@ -148,19 +172,24 @@ void chan_spsc_publish(struct chan_spsc *c)
 			      memory_order_release);
 }
 
+void chan_spsc_publish(struct chan_spsc *c)
+{
+	spsc_publish(c);
+}
+
 int chan_spsc_send(struct chan_spsc *c, const void *msg)
 {
-	void *slot = chan_spsc_alloc(c);
+	void *slot = spsc_alloc(c);
 
 	if (!slot)
 		return c->corrupt ? E_RANGE : E_BUSY;
-	memcpy(slot, msg, c->slot_size);
-	chan_spsc_publish(c);
+	copy_msg(slot, msg, c->slot_size);
+	spsc_publish(c);
 	return 0;
 }
 
 /* Consumer: are messages beyond those handed out published? */
-static bool spsc_readable(struct chan_spsc *c)
+static inline bool spsc_readable(struct chan_spsc *c)
 {
 	uint32_t at = c->mine + c->pending;
 
@@ -172,7 +201,7 @@ static bool spsc_readable(struct chan_spsc *c)
 	       c->peer != at;
 }
 
-const void *chan_spsc_next(struct chan_spsc *c)
+static inline const void *spsc_next(struct chan_spsc *c)
 {
 	uint32_t at = c->mine + c->pending;
 
@@ -182,7 +211,12 @@ const void *chan_spsc_next(struct chan_spsc *c)
 	return spsc_slot(c, at);
 }
 
-void chan_spsc_consume(struct chan_spsc *c)
+const void *chan_spsc_next(struct chan_spsc *c)
+{
+	return spsc_next(c);
+}
+
+static inline void spsc_consume(struct chan_spsc *c)
 {
 	if (!c->pending)
 		return;
@@ -194,14 +228,19 @@ void chan_spsc_consume(struct chan_spsc *c)
 			      memory_order_release);
 }
 
+void chan_spsc_consume(struct chan_spsc *c)
+{
+	spsc_consume(c);
+}
+
 int chan_spsc_recv(struct chan_spsc *c, void *buf)
 {
-	const void *slot = chan_spsc_next(c);
+	const void *slot = spsc_next(c);
 
 	if (!slot)
 		return c->corrupt ? E_RANGE : E_BUSY;
-	memcpy(buf, slot, c->slot_size);
-	chan_spsc_consume(c);
+	copy_msg(buf, slot, c->slot_size);
+	spsc_consume(c);
 	return 0;
 }
 
@@ -308,7 +347,7 @@ int chan_mpmc_send(struct chan_mpmc *q, const void *msg)
 
 	if (!cell)
 		return E_BUSY;
-	memcpy(cell + MPMC_DATA, msg, q->slot_size);
+	copy_msg(cell + MPMC_DATA, msg, q->slot_size);
 	/* Release: the message is in the cell before a consumer sees the
 	 * sequence word say so. */
 	atomic_store_explicit(SHARED(cell), pos + 1, memory_order_release);
@@ -322,7 +361,7 @@ int chan_mpmc_recv(struct chan_mpmc *q, void *buf)
 
 	if (!cell)
 		return E_BUSY;
-	memcpy(buf, cell + MPMC_DATA, q->slot_size);
+	copy_msg(buf, cell + MPMC_DATA, q->slot_size);
 	/* Release: our read of the cell is over before a producer sees it
 	 * free for position pos + nslots and overwrites it. */
 	atomic_store_explicit(SHARED(cell), pos + q->nslots,
