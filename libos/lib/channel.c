@@ -106,11 +106,6 @@ int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
 	return 0;
 }
 
-static uint8_t *spsc_slot(const struct chan_spsc *c, uint32_t n)
-{
-	return &c->sh->slots[(size_t)(n & (c->nslots - 1)) * c->slot_size];
-}
-
 /*
  * Loads the peer's counter and checks it against what an honest peer
  * could have written: at most nslots away from ours on the right side,
@@ -152,10 +147,10 @@ static inline void *spsc_alloc(struct chan_spsc *c)
 			return NULL;
 	}
 	c->pending++;
-	return spsc_slot(c, at);
+	return chan_spsc_slot(c, at);
 }
 
-void *chan_spsc_alloc(struct chan_spsc *c)
+void *chan_spsc_alloc_slow(struct chan_spsc *c)
 {
 	return spsc_alloc(c);
 }
@@ -208,10 +203,10 @@ static inline const void *spsc_next(struct chan_spsc *c)
 	if (!spsc_readable(c))
 		return NULL;
 	c->pending++;
-	return spsc_slot(c, at);
+	return chan_spsc_slot(c, at);
 }
 
-const void *chan_spsc_next(struct chan_spsc *c)
+const void *chan_spsc_next_slow(struct chan_spsc *c)
 {
 	return spsc_next(c);
 }

@@ -83,10 +83,33 @@ struct chan_spsc {
 int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
 		   size_t slot_size, unsigned flags);
 
-/* Producer: the next free slot to fill (after those already handed out),
+/* The slot of message n: the mask keeps any counter inside the ring. */
+static inline void *chan_spsc_slot(const struct chan_spsc *c, uint32_t n)
+{
+	return &c->sh->slots[(size_t)(n & (c->nslots - 1)) * c->slot_size];
+}
+
+/* chan_spsc_alloc and chan_spsc_next when the cached counters do not
+ * settle it: they load and check the peer's counter (channel.c). */
+void *chan_spsc_alloc_slow(struct chan_spsc *c);
+const void *chan_spsc_next_slow(struct chan_spsc *c);
+
+/*
+ * Producer: the next free slot to fill (after those already handed out),
  * or NULL if the ring is full or corrupt. Nothing is visible to the
- * consumer before chan_spsc_publish. */
-void *chan_spsc_alloc(struct chan_spsc *c);
+ * consumer before chan_spsc_publish. Inline: while the tail seen last
+ * says there is room, handing out a slot touches only the handle.
+ */
+static inline void *chan_spsc_alloc(struct chan_spsc *c)
+{
+	uint32_t at = c->mine + c->pending;
+
+	if (at - c->peer < c->nslots && !c->corrupt) {
+		c->pending++;
+		return chan_spsc_slot(c, at);
+	}
+	return chan_spsc_alloc_slow(c);
+}
 
 /* Producer: makes every slot handed out by chan_spsc_alloc visible. */
 void chan_spsc_publish(struct chan_spsc *c);
@@ -95,11 +118,23 @@ void chan_spsc_publish(struct chan_spsc *c);
  * Returns 0, E_BUSY (full) or E_RANGE (corrupt). */
 int chan_spsc_send(struct chan_spsc *c, const void *msg);
 
-/* Consumer: the next message (after those already handed out), or NULL
+/*
+ * Consumer: the next message (after those already handed out), or NULL
  * if none is published or the ring is corrupt. The slot stays valid and
  * is not reused before chan_spsc_consume. A hostile producer may still
- * change its bytes: copy what you validate. */
-const void *chan_spsc_next(struct chan_spsc *c);
+ * change its bytes: copy what you validate. Inline like chan_spsc_alloc:
+ * while the head seen last is ahead, only the handle is touched.
+ */
+static inline const void *chan_spsc_next(struct chan_spsc *c)
+{
+	uint32_t at = c->mine + c->pending;
+
+	if (c->peer != at && !c->corrupt) {
+		c->pending++;
+		return chan_spsc_slot(c, at);
+	}
+	return chan_spsc_next_slow(c);
+}
 
 /* Consumer: hands every slot seen through chan_spsc_next back. */
 void chan_spsc_consume(struct chan_spsc *c);
