@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Channels between domains: queues of fixed-size messages in memory that
+ * two (or more) domains share, without locks and without entering the
+ * kernel while both sides are busy. docs/channels.md is the guide.
+ *
+ *  - struct chan_spsc: one producer, one consumer. The producer only
+ *    writes `head`, the consumer only writes `tail`, on separate cache
+ *    lines; both count messages from 0 and wrap at 2^32. Publishing and
+ *    consuming are batched: chan_spsc_alloc / chan_spsc_next hand out
+ *    slots, one chan_spsc_publish / chan_spsc_consume hands them over.
+ *  - struct chan_mpmc: a bounded queue for several producers and several
+ *    consumers, with a sequence number per slot.
+ *
+ * Trust. Each side computes the geometry (slot count, slot size) from the
+ * size it mapped and the slot size it was told, keeps it and its own
+ * counters in its private handle, and never reads them back from the
+ * shared memory. Every counter read from the shared memory is checked
+ * (SPSC) or masked (MPMC) before it is used as an index, so a peer that
+ * writes anything there can make this side see errors, garbage messages
+ * or an empty queue, but never read or write outside the slots.
+ *
+ * Return codes are from <rivet/errno.h>: 0; E_BUSY the queue is full
+ * (send) or empty (receive) right now; E_RANGE the peer wrote counters
+ * no honest peer could have written (sticky, see chan_spsc_corrupt);
+ * E_INVAL bad arguments at init.
+ */
+#ifndef RIVET_CHANNEL_H
+#define RIVET_CHANNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rivet/errno.h>
+
+#define CHAN_CACHE_LINE 64
+
+/* ------------------------------------------------------------- SPSC --- */
+
+/*
+ * The shared header of an SPSC ring: each cache line is written by one
+ * side only, so the two sides never fight over a line they both write.
+ * The slots follow at offset sizeof(struct chan_spsc_shared).
+ */
+struct chan_spsc_shared {
+	/* Written by the producer. */
+	_Alignas(CHAN_CACHE_LINE) uint32_t head; /* messages ever published */
+	uint32_t prod_waiting; /* the producer sleeps until there is room */
+	/* Written by the consumer. */
+	_Alignas(CHAN_CACHE_LINE) uint32_t tail; /* messages ever consumed */
+	uint32_t cons_waiting; /* the consumer sleeps until a message comes */
+	_Alignas(CHAN_CACHE_LINE) uint8_t slots[];
+};
+
+/* Each side's private handle. */
+struct chan_spsc {
+	struct chan_spsc_shared *sh;
+	uint32_t nslots;    /* a power of two, from the mapped size */
+	uint32_t slot_size; /* bytes per message, agreed out of band */
+	uint32_t mine;	    /* our counter as last written to the page */
+	uint32_t pending; /* slots handed out but not yet published/consumed */
+	uint32_t peer;	  /* the peer's counter as last read and checked */
+	bool corrupt;	  /* the peer broke its counter (sticky) */
+};
+
+/* chan_spsc_init / chan_mpmc_init flags. */
+#define CHAN_CONSUMER 0x0 /* this handle takes messages (SPSC) */
+#define CHAN_PRODUCER 0x1 /* this handle puts messages (SPSC) */
+/* Zero the shared counters and flags: once, by whoever sets the memory
+ * up, before any other party can see it (a reset while the peer runs
+ * would erase its waiting flag and lose its wake-up). */
+#define CHAN_RESET 0x2
+
+/*
+ * Sets up a handle on `bytes` bytes at mem (64-byte aligned) for messages
+ * of slot_size bytes (a non-zero multiple of 8); the slot count is the
+ * largest power of two that fits, at least 2. flags: CHAN_PRODUCER or
+ * CHAN_CONSUMER, and CHAN_RESET for the party that sets the memory up;
+ * without it the handle takes its counter (head or tail) from the page.
+ * Returns 0 or E_INVAL (bad alignment, slot size or too little memory).
+ */
+int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
+		   size_t slot_size, unsigned flags);
+
+/* The slot of message n: the mask keeps any counter inside the ring. */
+static inline void *chan_spsc_slot(const struct chan_spsc *c, uint32_t n)
+{
+	return &c->sh->slots[(size_t)(n & (c->nslots - 1)) * c->slot_size];
+}
+
+/* chan_spsc_alloc and chan_spsc_next when the cached counters do not
+ * settle it: they load and check the peer's counter (channel.c). */
+void *chan_spsc_alloc_slow(struct chan_spsc *c);
+const void *chan_spsc_next_slow(struct chan_spsc *c);
+
+/*
+ * Producer: the next free slot to fill (after those already handed out),
+ * or NULL if the ring is full or corrupt. Nothing is visible to the
+ * consumer before chan_spsc_publish. Inline: while the tail seen last
+ * says there is room, handing out a slot touches only the handle.
+ */
+static inline void *chan_spsc_alloc(struct chan_spsc *c)
+{
+	uint32_t at = c->mine + c->pending;
+
+	if (at - c->peer < c->nslots && !c->corrupt) {
+		c->pending++;
+		return chan_spsc_slot(c, at);
+	}
+	return chan_spsc_alloc_slow(c);
+}
+
+/* Producer: makes every slot handed out by chan_spsc_alloc visible. */
+void chan_spsc_publish(struct chan_spsc *c);
+
+/* Producer: copies one slot_size message in and publishes it.
+ * Returns 0, E_BUSY (full) or E_RANGE (corrupt). */
+int chan_spsc_send(struct chan_spsc *c, const void *msg);
+
+/*
+ * Consumer: the next message (after those already handed out), or NULL
+ * if none is published or the ring is corrupt. The slot stays valid and
+ * is not reused before chan_spsc_consume. A hostile producer may still
+ * change its bytes: copy what you validate. Inline like chan_spsc_alloc:
+ * while the head seen last is ahead, only the handle is touched.
+ */
+static inline const void *chan_spsc_next(struct chan_spsc *c)
+{
+	uint32_t at = c->mine + c->pending;
+
+	if (c->peer != at && !c->corrupt) {
+		c->pending++;
+		return chan_spsc_slot(c, at);
+	}
+	return chan_spsc_next_slow(c);
+}
+
+/* Consumer: hands every slot seen through chan_spsc_next back. */
+void chan_spsc_consume(struct chan_spsc *c);
+
+/* Consumer: copies one message out and consumes it.
+ * Returns 0, E_BUSY (empty) or E_RANGE (corrupt). */
+int chan_spsc_recv(struct chan_spsc *c, void *buf);
+
+/* Did this side see counters no honest peer could have written? */
+static inline bool chan_spsc_corrupt(const struct chan_spsc *c)
+{
+	return c->corrupt;
+}
+
+/* ------------------------------------------------------------- MPMC --- */
+
+/* The shared header of an MPMC queue; cells follow it. */
+struct chan_mpmc_shared {
+	_Alignas(CHAN_CACHE_LINE) uint32_t enq; /* next position to fill */
+	_Alignas(CHAN_CACHE_LINE) uint32_t deq; /* next position to take */
+	_Alignas(CHAN_CACHE_LINE) uint8_t cells[];
+};
+
+/* Each party's private handle. */
+struct chan_mpmc {
+	struct chan_mpmc_shared *sh;
+	uint32_t nslots;    /* a power of two, from the mapped size */
+	uint32_t slot_size; /* bytes per message */
+	uint32_t stride;    /* bytes per cell: sequence word + message */
+};
+
+/*
+ * As chan_spsc_init, for any number of producers and consumers: flags is
+ * CHAN_RESET for the party that sets the memory up, before any other
+ * attaches, else 0.
+ */
+int chan_mpmc_init(struct chan_mpmc *q, void *mem, size_t bytes,
+		   size_t slot_size, unsigned flags);
+
+/* Copies one message in. Returns 0 or E_BUSY (full, or a peer holds the
+ * cell too long: try again). */
+int chan_mpmc_send(struct chan_mpmc *q, const void *msg);
+
+/* Copies one message out. Returns 0 or E_BUSY (empty, or as above).
+ * (No blocking layer yet: with several sleepers one flag is not enough,
+ * docs/channels.md.) */
+int chan_mpmc_recv(struct chan_mpmc *q, void *buf);
+
+/* ---------------------------------------------------------- blocking --- */
+
+/*
+ * How a side sleeps and wakes its peer; librivet's chan_hooks_rivet()
+ * fills one for the kernel's wait and notify, the host tests fill one
+ * with pthreads.
+ *
+ * wait: sleeps until the peer's notify since the previous wait returned
+ *       (the event must be latched: a notify that comes before the wait
+ *       makes the wait return at once); may return early. Returns 0, or
+ *       a negative code that ends the blocking call (the peer died).
+ * notify: wakes the peer's wait. Returns 0 or a negative code.
+ * spin: how many times to poll before sleeping.
+ */
+struct chan_hooks {
+	int (*wait)(void *arg);
+	int (*notify)(void *arg);
+	void *arg;
+	unsigned spin;
+};
+
+/*
+ * Blocks until ready(obj) is true: polls h->spin times, then sets *flag
+ * in the shared page, re-checks, and only then waits (docs/channels.md
+ * shows why no wake-up is lost). Returns 0 or the wait hook's error;
+ * after an error it touches the shared memory no more (a dead peer's
+ * memory may be gone).
+ */
+int chan_block(const struct chan_hooks *h, uint32_t *flag,
+	       bool (*ready)(void *obj), void *obj);
+
+/* After publishing: calls h->notify if *flag says the peer sleeps.
+ * Returns 0 or the notify hook's error. */
+int chan_wake(const struct chan_hooks *h, uint32_t *flag);
+
+/* SPSC, producer: publish, then wake the consumer if it sleeps. */
+int chan_spsc_publish_wake(struct chan_spsc *c, const struct chan_hooks *h);
+
+/* SPSC, consumer: consume, then wake the producer if it sleeps. */
+int chan_spsc_consume_wake(struct chan_spsc *c, const struct chan_hooks *h);
+
+/* SPSC: blocking send and receive of one message. Return 0, E_RANGE
+ * (corrupt) or a hook's error. */
+int chan_spsc_push(struct chan_spsc *c, const struct chan_hooks *h,
+		   const void *msg);
+int chan_spsc_pop(struct chan_spsc *c, const struct chan_hooks *h, void *buf);
+
+/*
+ * On the target (libos/lib/channel_rivet.c): hooks that wait on event
+ * `bit` (and the kernel's peer-exit event) and notify domain `peer` with
+ * it. The wait returns E_NOENT once the peer has ended and cannot make
+ * the ring ready any more: at once if it had ended before the wait;
+ * after it if the shared page at `va` went with it (va 0: the page is
+ * this domain's own frame and stays).
+ */
+struct chan_rivet_peer {
+	long peer;
+	unsigned long bit;
+	unsigned long va;
+};
+void chan_hooks_rivet(struct chan_hooks *h, struct chan_rivet_peer *p,
+		      long peer, unsigned long bit, unsigned long va);
+
+#endif
