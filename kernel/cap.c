@@ -156,6 +156,41 @@ int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
 	return 0;
 }
 
+void cap_revoking_set(struct cap_system *sys, const struct cspace *cs,
+		      uint32_t slot)
+{
+	const struct cap *c = &cs->slots[slot];
+
+	sys->revoking[cs->id].on = true;
+	sys->revoking[cs->id].type = c->type;
+	sys->revoking[cs->id].object = c->object;
+	sys->revoking[cs->id].size = c->size;
+}
+
+void cap_revoking_clear(struct cap_system *sys, unsigned id)
+{
+	if (id < CAP_MAX_SPACES)
+		sys->revoking[id].on = false;
+}
+
+/* A size of 0 (a capability naming one object, not a range) counts as
+ * 1. */
+bool cap_revoking(const struct cap_system *sys, const struct cap *c)
+{
+	uint64_t end = c->object + (c->size ? c->size : 1), rend;
+	unsigned i;
+
+	for (i = 0; i < CAP_MAX_SPACES; i++) {
+		if (!sys->revoking[i].on || sys->revoking[i].type != c->type)
+			continue;
+		rend = sys->revoking[i].object +
+		       (sys->revoking[i].size ? sys->revoking[i].size : 1);
+		if (c->object < rend && sys->revoking[i].object < end)
+			return true;
+	}
+	return false;
+}
+
 int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	       struct cspace *dst, unsigned mask, uint64_t badge,
 	       uint32_t *slot)
@@ -170,6 +205,8 @@ int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	rc = cap_lookup(src, src_slot, CAP_NULL, 0, &p);
 	if (rc)
 		return rc;
+	if (cap_revoking(sys, p))
+		return E_BUSY;
 	if (dst != src && !(p->rights & CAP_GRANT))
 		return E_PERM;
 	/* The receiver's consent: a budget it gave src, with room left. */
@@ -416,6 +453,7 @@ void cspace_destroy(struct cap_system *sys, struct cspace *cs, cap_delete_fn fn,
 		delete_one(sys, ref, fn, ctx);
 	}
 	sys->spaces[cs->id] = NULL;
+	sys->revoking[cs->id].on = false;
 	cs->live = false;
 	/* A later space with this id starts with no budget anywhere. */
 	for (i = 0; i < CAP_MAX_SPACES; i++)

@@ -949,6 +949,34 @@ static void cspace_accept_does_not_outlive_the_granter(void **state)
 	check_tree();
 }
 
+/* A revoke stopped part-way (cap_revoking_set) refuses copies of what it
+ * revokes, in every space, until it ends; other objects are unaffected. */
+static void cap_derive_of_an_object_being_revoked_is_busy(void **state)
+{
+	uint32_t p, c, other, d = 99, n;
+
+	budget_setup(4);
+	p = mk(&sa, CAP_ALL);
+	c = der(&sa, p, &sb, CAP_R);
+	assert_int_equal(
+		cap_create(&sa, CAP_FRAME, CAP_ALL, 0x80001000, 1, &other), 0);
+	cap_revoking_set(&sys, &sa, p);
+	assert_int_equal(cap_derive(&sys, &sb, c, &sb, CAP_R, 0, &d), E_BUSY);
+	assert_int_equal(cap_derive(&sys, &sa, p, &sa, CAP_R, 0, &d), E_BUSY);
+	assert_int_equal(d, 99);
+	assert_int_equal(sb.used, 1);
+	der(&sa, other, &sa, CAP_R);
+	cap_revoking_clear(&sys, sa.id);
+	der(&sb, c, &sb, CAP_R);
+	/* The space's end ends its record too. */
+	cap_revoking_set(&sys, &sb, c);
+	assert_int_equal(cap_derive(&sys, &sa, p, &sa, CAP_R, 0, &d), E_BUSY);
+	cspace_destroy(&sys, &sb, NULL, NULL);
+	der(&sa, p, &sa, CAP_R);
+	assert_int_equal(cap_revoke(&sys, &sa, p, NULL, NULL, &n), 0);
+	check_tree();
+}
+
 static void cspace_accept_of_itself_is_ignored(void **state)
 {
 	budget_setup(0);
@@ -1659,6 +1687,7 @@ int main(void)
 		T(cap_grant_budget_is_per_granter),
 		T(cspace_accept_does_not_outlive_the_granter),
 		T(cspace_accept_of_itself_is_ignored),
+		T(cap_derive_of_an_object_being_revoked_is_busy),
 		T(cap_delete_calls_fn_once_with_the_intact_capability),
 		T(cap_delete_middle_sibling_relinks_its_neighbours),
 		T(cap_delete_splices_children_to_parent),
