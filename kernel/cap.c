@@ -36,12 +36,14 @@ static bool registered(const struct cap_system *sys, const struct cspace *cs)
 }
 
 /* Makes slot of cs empty and pushes it on the free list; a grant gives
- * its granter's budget back. */
-static void free_slot(struct cspace *cs, uint32_t slot)
+ * its granter's budget back, if that granter is still the space it was. */
+static void free_slot(const struct cap_system *sys, struct cspace *cs,
+		      uint32_t slot)
 {
 	struct cap *c = &cs->slots[slot];
 
-	if (c->granter)
+	if (c->granter && c->granter_gen == sys->gen[c->granter - 1] &&
+	    cs->granted[c->granter - 1])
 		cs->granted[c->granter - 1]--;
 	memset(c, 0, sizeof(*c));
 	c->parent = CAP_REF_NONE;
@@ -230,6 +232,7 @@ int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	c->badge = badge ? badge : p->badge;
 	if (dst != src) {
 		c->granter = (uint16_t)(src->id + 1);
+		c->granter_gen = sys->gen[src->id];
 		dst->granted[src->id]++;
 	}
 	c->parent = pref;
@@ -282,7 +285,7 @@ static void delete_one(struct cap_system *sys, cap_ref_t ref, cap_delete_fn fn,
 		if (c->next_sibling != CAP_REF_NONE)
 			at(sys, c->next_sibling)->prev_sibling = last;
 	}
-	free_slot(sys->spaces[cap_ref_space(ref)], cap_ref_slot(ref));
+	free_slot(sys, sys->spaces[cap_ref_space(ref)], cap_ref_slot(ref));
 }
 
 int cap_delete(struct cap_system *sys, struct cspace *cs, uint32_t slot,
@@ -325,7 +328,7 @@ static void drop_first_child(struct cap_system *sys, struct cap *t,
 		at(sys, next)->prev_sibling = CAP_REF_NONE;
 	}
 	t->first_child = next;
-	free_slot(sys->spaces[cap_ref_space(cref)], cap_ref_slot(cref));
+	free_slot(sys, sys->spaces[cap_ref_space(cref)], cap_ref_slot(cref));
 }
 
 /*
@@ -455,8 +458,14 @@ void cspace_destroy(struct cap_system *sys, struct cspace *cs, cap_delete_fn fn,
 	sys->spaces[cs->id] = NULL;
 	sys->revoking[cs->id].on = false;
 	cs->live = false;
-	/* A later space with this id starts with no budget anywhere. */
-	for (i = 0; i < CAP_MAX_SPACES; i++)
-		if (sys->spaces[i])
-			sys->spaces[i]->accept[cs->id] = 0;
+	/* A later space with this id starts with no budget anywhere, and
+	 * nothing counted against it: grants of this one that outlive it
+	 * (moved up) are not this id's any more. */
+	sys->gen[cs->id]++;
+	for (i = 0; i < CAP_MAX_SPACES; i++) {
+		if (!sys->spaces[i])
+			continue;
+		sys->spaces[i]->accept[cs->id] = 0;
+		sys->spaces[i]->granted[cs->id] = 0;
+	}
 }

@@ -68,7 +68,10 @@ struct cap {
 	/* Space id + 1 of the domain that granted this copy into this space,
 	 * whose budget here it uses (cspace_accept); 0: not a grant. */
 	uint16_t granter;
-	uint16_t pad;
+	/* The granter's incarnation (cap_system.gen) when it granted: a
+	 * grant outliving its granter counts against no later space with
+	 * that id. */
+	uint16_t granter_gen;
 	uint64_t object;
 	uint64_t size;
 	uint64_t badge;
@@ -98,6 +101,8 @@ struct cap_system {
 	/* Steps revokes took so far: at most twice the number of
 	 * capabilities they removed (tests check linearity with it). */
 	uint64_t revoke_steps;
+	/* Incarnation of each space id: bumped when a space is destroyed. */
+	uint16_t gen[CAP_MAX_SPACES];
 	/* Revokes in progress, one per space at most: while space i's
 	 * revoke of (type, object .. object + size) is unfinished
 	 * (revoking[i].on), no capability overlapping it may be derived,
