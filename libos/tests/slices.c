@@ -58,8 +58,21 @@ __asm__(".pushsection .text.slices_entries, \"ax\"\n"
 	"	ld	t0, 0x20(gp)\n"
 	"	ld	t1, 0x28(gp)\n"
 	"	j	rivet_upcall_resume\n"
+	".balign 4\n"
+	".globl dodge_slice_end\n"
+	"dodge_slice_end:\n"
+	"	lla	t0, dodge_upcalls\n"
+	"	ld	t1, 0(t0)\n"
+	"	addi	t1, t1, 1\n"
+	"	sd	t1, 0(t0)\n"
+	"1:	lla	t0, dodge_self\n"
+	"	ld	a0, 0(t0)\n"
+	"	li	a7, 2\n" /* SYS_yield, to itself: gives nothing up */
+	"	ecall\n"
+	"	j	1b\n"
 	".popsection\n");
-extern char miss_once_slice_end[], deaf_slice_end[];
+extern char miss_once_slice_end[], deaf_slice_end[], dodge_slice_end[];
+uint64_t dodge_upcalls, dodge_self;
 
 static long set_slice_entry(const char *entry)
 {
@@ -118,6 +131,20 @@ static void role_deaf(void)
 			printf("DEAF upcall %ld\n", (long)seen);
 		}
 	}
+}
+
+/*
+ * Stays in its first slice-end upcall for good, calling yield(itself),
+ * which gives up nothing: it must be charged a strike every slice and be
+ * killed like a deaf domain, not merely preempted.
+ */
+static void role_dodger(void)
+{
+	_Static_assert(SYS_yield == 2, "dodge_slice_end's a7");
+	dodge_self = rivet_info()->domain_id;
+	EXPECT_EQ("dodger_entry_set", set_slice_entry(dodge_slice_end), 0);
+	for (;;)
+		;
 }
 
 /* ------------------------------------------ bounded revoke and delete --- */
@@ -403,6 +430,7 @@ static void role_revoke_peer(void)
 const struct role slices_roles[] = {
 	{ "t_miss_once", role_miss_once },
 	{ "t_deaf", role_deaf },
+	{ "t_dodger", role_dodger },
 	{ "t_big_revoke", role_big_revoke },
 	{ "t_revoke_peer", role_revoke_peer },
 	{ "t_teardown", role_teardown },
