@@ -550,6 +550,50 @@ static void role_race_holder(void)
 	sys_notify(revoker, EV_END);
 }
 
+/* ------------------------------------------ DMA devices stay put --- */
+
+/*
+ * Holds the virtio transport (a DMA device) its configuration trusted it
+ * with: it may use it and copy it in its own space, but neither grant it
+ * to an accepting peer nor pass it to a child it spawns.
+ */
+static void role_dma_holder(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long dev = in->devices[0].slot, child = 0;
+	long peer =
+		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+	long sp = rivet_cap_find(RIVET_CAP_SPAWN, 0);
+	struct rivet_ret r;
+
+	r = sys2_cap_info(dev, RIVET_CAPINFO_TYPE);
+	report("dma_device_has_no_grant_right",
+	       r.rc == 0 && !((r.val >> 8) & RIVET_CAP_GRANT),
+	       "rc %ld, type and rights 0x%lx", r.rc, (long)r.val);
+	EXPECT_EQ("dma_device_copied_in_own_space",
+		  sys2_cap_derive(dev, -1UL, RIVET_CAP_R, 0).rc, 0);
+	EXPECT_EQ("dma_device_grant_to_accepting_peer_refused",
+		  sys2_cap_derive(dev, RIVET_SLOT_PEER0,
+				  RIVET_CAP_R | RIVET_CAP_W, 0)
+			  .rc,
+		  E_PERM);
+	EXPECT_EQ("dma_device_passed_to_spawned_child_refused",
+		  rivet_spawn((unsigned long)sp, "/libos/tests.elf",
+			      "t_dma_child", 128, 16, &dev, 1, &child),
+		  E_PERM);
+	sys_notify(peer, EV_DONE);
+}
+
+static void role_dma_peer(void)
+{
+	sys2_wait(EV_DONE);
+}
+
+static void role_dma_child(void)
+{
+	printf("TEST dma_child_started: FAIL it holds the DMA device\n");
+}
+
 /* ------------------------------------------------------------- roles --- */
 
 const struct role hostile_roles[] = {
@@ -567,5 +611,8 @@ const struct role hostile_roles[] = {
 	{ "t_wx_b", role_wx_b },
 	{ "t_race_revoker", role_race_revoker },
 	{ "t_race_holder", role_race_holder },
+	{ "t_dma_holder", role_dma_holder },
+	{ "t_dma_peer", role_dma_peer },
+	{ "t_dma_child", role_dma_child },
 	{ 0 },
 };

@@ -140,3 +140,20 @@ def test_a_holder_cannot_outrun_a_revoke_by_copying(tmp_path):
         "race_revoke_kernel_entries_stay_short",
         "race_holder_cannot_copy_while_the_revoke_runs",
         "race_holder_mapping_is_gone", "race_holder_copy_is_gone"])
+
+
+def test_a_dma_device_is_not_granted_on_or_passed_to_a_child(tmp_path):
+    """Review 3: the virtio transport (dma) its line trusts a domain with
+    has no grant right: granting it to a peer that accepts grants, or
+    passing it to a spawned child, is refused (E_PERM)."""
+    b = run_suite(tmp_path, conf(
+        ("t_dma_holder", ["memory = 2M", "slots = 64",
+                          "device = /soc/virtio_mmio@10008000 dma",
+                          "peer = t_dma_peer", "spawn = /libos/"]),
+        ("t_dma_peer", ["memory = 1M", "peer = t_dma_holder",
+                        "accept = t_dma_holder 4"])))
+    assert_all_pass(b, [
+        "dma_device_has_no_grant_right", "dma_device_copied_in_own_space",
+        "dma_device_grant_to_accepting_peer_refused",
+        "dma_device_passed_to_spawned_child_refused"])
+    assert not b.has(r"dma_child_started"), b
