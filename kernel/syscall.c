@@ -47,7 +47,8 @@ uint64_t syscall_restart_take(struct domain *d, uint64_t arg)
 {
 	uint64_t done = 0;
 
-	if (d->restart_pc == d->ctx.sepc && d->restart_arg == arg)
+	if (d->restart_pc == d->ctx.sepc && d->restart_nr == d->ctx.x[REG_A7] &&
+	    d->restart_arg == arg)
 		done = d->restart_done;
 	d->restart_done = 0;
 	return done;
@@ -56,6 +57,7 @@ uint64_t syscall_restart_take(struct domain *d, uint64_t arg)
 void syscall_restart_keep(struct domain *d, uint64_t arg, uint64_t done)
 {
 	d->restart_pc = d->ctx.sepc;
+	d->restart_nr = d->ctx.x[REG_A7];
 	d->restart_arg = arg;
 	d->restart_done = done;
 }
@@ -388,8 +390,9 @@ void syscall_dispatch(struct domain *d)
 	/* Any call but the one stopped part-way ends its restart record and
 	 * its revoke in progress (cap_revoking_set): given up. A yield (the
 	 * libOS's slice-end upcall makes one between pieces) leaves both. */
-	if (nr != SYS_yield && (d->restart_pc != d->ctx.sepc ||
-				d->restart_arg != d->ctx.x[REG_A0]))
+	if (nr != SYS_yield &&
+	    (d->restart_pc != d->ctx.sepc || d->restart_nr != nr ||
+	     d->restart_arg != d->ctx.x[REG_A0]))
 		restart_end(d);
 	if (nr >= SYS_COUNT || !syscall_table[nr]) {
 		d->ctx.x[REG_A0] = (uint64_t)(long)E_NOSYS;
@@ -405,6 +408,7 @@ void syscall_dispatch(struct domain *d)
 	if (rc == SYSCALL_RESTART) {
 		/* The same ecall, coming back, keeps its records. */
 		d->restart_pc = d->ctx.sepc;
+		d->restart_nr = nr;
 		d->restart_arg = d->ctx.x[REG_A0];
 		d->ctx.sepc -= 4; /* the ecall again, with a0..a7 as left */
 		return;
