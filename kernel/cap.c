@@ -36,12 +36,14 @@ static bool registered(const struct cap_system *sys, const struct cspace *cs)
 }
 
 /* Makes slot of cs empty and pushes it on the free list; a grant gives
- * its granter's budget back. */
-static void free_slot(struct cspace *cs, uint32_t slot)
+ * its granter's budget back, if that granter is still the space it was. */
+static void free_slot(const struct cap_system *sys, struct cspace *cs,
+		      uint32_t slot)
 {
 	struct cap *c = &cs->slots[slot];
 
-	if (c->granter)
+	if (c->granter && c->granter_gen == sys->gen[c->granter - 1] &&
+	    cs->granted[c->granter - 1])
 		cs->granted[c->granter - 1]--;
 	memset(c, 0, sizeof(*c));
 	c->parent = CAP_REF_NONE;
@@ -156,6 +158,41 @@ int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
 	return 0;
 }
 
+void cap_revoking_set(struct cap_system *sys, const struct cspace *cs,
+		      uint32_t slot)
+{
+	const struct cap *c = &cs->slots[slot];
+
+	sys->revoking[cs->id].on = true;
+	sys->revoking[cs->id].type = c->type;
+	sys->revoking[cs->id].object = c->object;
+	sys->revoking[cs->id].size = c->size;
+}
+
+void cap_revoking_clear(struct cap_system *sys, unsigned id)
+{
+	if (id < CAP_MAX_SPACES)
+		sys->revoking[id].on = false;
+}
+
+/* A size of 0 (a capability naming one object, not a range) counts as
+ * 1. */
+bool cap_revoking(const struct cap_system *sys, const struct cap *c)
+{
+	uint64_t end = c->object + (c->size ? c->size : 1), rend;
+	unsigned i;
+
+	for (i = 0; i < CAP_MAX_SPACES; i++) {
+		if (!sys->revoking[i].on || sys->revoking[i].type != c->type)
+			continue;
+		rend = sys->revoking[i].object +
+		       (sys->revoking[i].size ? sys->revoking[i].size : 1);
+		if (c->object < rend && sys->revoking[i].object < end)
+			return true;
+	}
+	return false;
+}
+
 int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	       struct cspace *dst, unsigned mask, uint64_t badge,
 	       uint32_t *slot)
@@ -170,6 +207,8 @@ int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	rc = cap_lookup(src, src_slot, CAP_NULL, 0, &p);
 	if (rc)
 		return rc;
+	if (cap_revoking(sys, p))
+		return E_BUSY;
 	if (dst != src && !(p->rights & CAP_GRANT))
 		return E_PERM;
 	/* The receiver's consent: a budget it gave src, with room left. */
@@ -193,6 +232,7 @@ int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	c->badge = badge ? badge : p->badge;
 	if (dst != src) {
 		c->granter = (uint16_t)(src->id + 1);
+		c->granter_gen = sys->gen[src->id];
 		dst->granted[src->id]++;
 	}
 	c->parent = pref;
@@ -245,7 +285,7 @@ static void delete_one(struct cap_system *sys, cap_ref_t ref, cap_delete_fn fn,
 		if (c->next_sibling != CAP_REF_NONE)
 			at(sys, c->next_sibling)->prev_sibling = last;
 	}
-	free_slot(sys->spaces[cap_ref_space(ref)], cap_ref_slot(ref));
+	free_slot(sys, sys->spaces[cap_ref_space(ref)], cap_ref_slot(ref));
 }
 
 int cap_delete(struct cap_system *sys, struct cspace *cs, uint32_t slot,
@@ -288,7 +328,7 @@ static void drop_first_child(struct cap_system *sys, struct cap *t,
 		at(sys, next)->prev_sibling = CAP_REF_NONE;
 	}
 	t->first_child = next;
-	free_slot(sys->spaces[cap_ref_space(cref)], cap_ref_slot(cref));
+	free_slot(sys, sys->spaces[cap_ref_space(cref)], cap_ref_slot(cref));
 }
 
 /*
@@ -416,9 +456,16 @@ void cspace_destroy(struct cap_system *sys, struct cspace *cs, cap_delete_fn fn,
 		delete_one(sys, ref, fn, ctx);
 	}
 	sys->spaces[cs->id] = NULL;
+	sys->revoking[cs->id].on = false;
 	cs->live = false;
-	/* A later space with this id starts with no budget anywhere. */
-	for (i = 0; i < CAP_MAX_SPACES; i++)
-		if (sys->spaces[i])
-			sys->spaces[i]->accept[cs->id] = 0;
+	/* A later space with this id starts with no budget anywhere, and
+	 * nothing counted against it: grants of this one that outlive it
+	 * (moved up) are not this id's any more. */
+	sys->gen[cs->id]++;
+	for (i = 0; i < CAP_MAX_SPACES; i++) {
+		if (!sys->spaces[i])
+			continue;
+		sys->spaces[i]->accept[cs->id] = 0;
+		sys->spaces[i]->granted[cs->id] = 0;
+	}
 }

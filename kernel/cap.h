@@ -68,7 +68,10 @@ struct cap {
 	/* Space id + 1 of the domain that granted this copy into this space,
 	 * whose budget here it uses (cspace_accept); 0: not a grant. */
 	uint16_t granter;
-	uint16_t pad;
+	/* The granter's incarnation (cap_system.gen) when it granted: a
+	 * grant outliving its granter counts against no later space with
+	 * that id. */
+	uint16_t granter_gen;
 	uint64_t object;
 	uint64_t size;
 	uint64_t badge;
@@ -98,6 +101,17 @@ struct cap_system {
 	/* Steps revokes took so far: at most twice the number of
 	 * capabilities they removed (tests check linearity with it). */
 	uint64_t revoke_steps;
+	/* Incarnation of each space id: bumped when a space is destroyed. */
+	uint16_t gen[CAP_MAX_SPACES];
+	/* Revokes in progress, one per space at most: while space i's
+	 * revoke of (type, object .. object + size) is unfinished
+	 * (revoking[i].on), no capability overlapping it may be derived,
+	 * so the revoke's pieces cannot be outrun (cap_revoking_set). */
+	struct {
+		bool on;
+		uint8_t type;
+		uint64_t object, size;
+	} revoking[CAP_MAX_SPACES];
 };
 
 /* Called for every capability a delete or revoke removes, before the slot
@@ -179,11 +193,28 @@ int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
  * (cspace_accept), and the copy counts against that budget until it is
  * deleted. Returns 0 with *slot, or the lookup errors, E_PERM (no grant
  * right, or dst accepts no grant from src), E_NOMEM (dst full, or src's
- * budget there used up). The copy's flags and user start at 0.
+ * budget there used up), E_BUSY (src's type and object overlap a revoke
+ * in progress, cap_revoking_set). The copy's flags and user start at 0.
  */
 int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	       struct cspace *dst, unsigned mask, uint64_t badge,
 	       uint32_t *slot);
+
+/*
+ * Records that space id has a revoke of what the capability at cs's slot
+ * names (its type and object range) stopped part-way, to be taken up
+ * again: until cap_revoking_clear(id), cap_derive refuses every source
+ * that overlaps it, wherever it is, so the revoke ends however its
+ * holders try to grow the tree. One record per space: a new one replaces
+ * the old. cspace_destroy clears the space's record.
+ */
+void cap_revoking_set(struct cap_system *sys, const struct cspace *cs,
+		      uint32_t slot);
+/* Ends space id's record, if any: its revoke finished or was given up. */
+void cap_revoking_clear(struct cap_system *sys, unsigned id);
+/* Does c's type and object range overlap a revoke in progress in any
+ * space? O(spaces). */
+bool cap_revoking(const struct cap_system *sys, const struct cap *c);
 
 /*
  * Deletes one slot. Its children are not deleted: they move up to its

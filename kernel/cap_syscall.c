@@ -142,8 +142,12 @@ static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count,
 		*count += n;
 		if (rc != CAP_REVOKE_MORE)
 			return rc;
-		if (entry_done(e, CHUNK))
+		if (entry_done(e, CHUNK)) {
+			/* No copy of what is left may be made until the call
+			 * ends (syscall_dispatch clears the record). */
+			cap_revoking_set(&domain_caps, &d->cs, slot);
 			return SYSCALL_RESTART;
+		}
 	}
 }
 

@@ -78,9 +78,10 @@ struct domain {
 	uint64_t ptview_last_n;
 
 	/* A system call stopped part-way (SYSCALL_RESTART): the pc past its
-	 * ecall, an argument that names it, and the work done so far, which
-	 * the call takes up again if it comes back from that same ecall. */
-	uint64_t restart_pc, restart_arg, restart_done;
+	 * ecall, its number (a7), an argument that names it, and the work
+	 * done so far, which the call takes up again if it comes back from
+	 * that same ecall as that same call. */
+	uint64_t restart_pc, restart_nr, restart_arg, restart_done;
 
 	uint64_t timer_at; /* SYS_timer_event deadline, 0 if none */
 	uint8_t timer_bit;

@@ -34,6 +34,12 @@ struct frame_mapping {
 /* struct cap.flags of the capability frame_alloc created: it owns the
  * frames. Copies are derived with flags 0. */
 #define CAPF_FRAME_ORIGINAL 0x1
+/* struct cap.flags of a device capability launch created: the device's
+ * risks (DEVICE_RISK_DMA, DEVICE_RISK_MACHINE shifted by 1). Such a
+ * capability has no grant right, so it never leaves its domain's space
+ * (docs/devices.md). */
+#define CAPF_DEVICE_DMA	    0x2
+#define CAPF_DEVICE_MACHINE 0x4
 
 /* Puts every record of d's mapping pool (d->maps) on its free list. */
 void frame_cap_pool_init(struct domain *d);

@@ -13,6 +13,7 @@
 #include "kernel/cpio.h"
 #include "kernel/domain.h"
 #include "kernel/elf.h"
+#include "kernel/frame_cap.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "kernel/quota.h"
@@ -220,6 +221,9 @@ static bool launch_one(const struct bootconf_domain *c)
 _Static_assert(DEVICE_RISK_DMA == BOOTCONF_TRUST_DMA &&
 		       DEVICE_RISK_MACHINE == BOOTCONF_TRUST_MACHINE,
 	       "a device line's words name the risks they accept");
+_Static_assert(DEVICE_RISK_DMA << 1 == CAPF_DEVICE_DMA &&
+		       DEVICE_RISK_MACHINE << 1 == CAPF_DEVICE_MACHINE,
+	       "a device capability's flags record its risks");
 
 /*
  * A device that can do DMA or control the machine is granted only if its
@@ -315,13 +319,19 @@ static void grant_devices(struct domain *d, const struct bootconf_domain *c,
 				 : "its registers are RAM");
 			continue;
 		}
-		if (cap_create(&d->cs, CAP_DEVICE, CAP_R | CAP_W | CAP_GRANT,
-			       base, pages, &slot))
+		/* A DMA or machine-control device stays with the domain its
+		 * line trusted: no grant right, so no grant and no spawn
+		 * pass-along, and none on its copies. */
+		if (cap_create(&d->cs, CAP_DEVICE,
+			       CAP_R | CAP_W | (dev.risk ? 0 : CAP_GRANT), base,
+			       pages, &slot))
 			goto no_slots;
+		d->cs.slots[slot].flags = (uint16_t)(dev.risk << 1);
 		pr_debug(
-			"cap: domain %s slot %u: device 0x%llx, %llu pages (%s), rights rw+grant\n",
+			"cap: domain %s slot %u: device 0x%llx, %llu pages (%s), rights rw%s\n",
 			d->name, slot, (unsigned long long)base,
-			(unsigned long long)pages, dev.path);
+			(unsigned long long)pages, dev.path,
+			dev.risk ? "" : "+grant");
 		for (j = 0; j < dev.nirqs; j++) {
 			uint32_t s;
 

@@ -377,8 +377,11 @@ long sched_yield(struct domain *d, long target)
 {
 	struct domain *t;
 
-	d->told = false;
+	/* told is cleared only where the CPU is really given up (a yield
+	 * to itself or to no one live gives up nothing): yield_to, and
+	 * here. */
 	if (target == -1) {
+		d->told = false;
 		runq_push(d);
 		schedule_next();
 		return 0;
@@ -400,12 +403,12 @@ long sched_wait(struct domain *d, uint64_t mask)
 
 	if (!mask)
 		return E_INVAL;
-	d->told = false;
-	if (got) {
+	if (got) { /* gives up nothing: told stands */
 		d->info->pending &= ~got;
 		d->ctx.x[REG_A1] = got;
 		return 0;
 	}
+	d->told = false;
 	d->state = DOMAIN_WAITING;
 	d->wait_mask = mask;
 	domain_registry_state(d);

@@ -111,6 +111,12 @@ static bool name_from_image(const char *image, char *name)
 	return true;
 }
 
+/* Names are unique among live domains: lookups and peers go by name. */
+static long name_free(const char *name)
+{
+	return domain_live(domain_by_name(name, strlen(name))) ? E_EXIST : 0;
+}
+
 /* Reads and checks the request's image path and name into conf. */
 static long decode_names(struct domain *d, const struct rivet_spawn *req,
 			 uint64_t grant, struct bootconf_domain *conf)
@@ -126,13 +132,17 @@ static long decode_names(struct domain *d, const struct rivet_spawn *req,
 	if (!allowed(grant, conf->image))
 		return E_PERM;
 	if (!req->name_len)
-		return name_from_image(conf->image, conf->name) ? 0 : E_INVAL;
+		return name_from_image(conf->image, conf->name)
+			       ? name_free(conf->name)
+			       : E_INVAL;
 	if (req->name_len >= BOOTCONF_NAME_LEN)
 		return E_INVAL;
 	if (copy_from_user(d, conf->name, (uint64_t)req->name, req->name_len))
 		return E_RANGE;
 	conf->name[req->name_len] = '\0';
-	return valid_name(conf->name, req->name_len) ? 0 : E_INVAL;
+	if (!valid_name(conf->name, req->name_len))
+		return E_INVAL;
+	return name_free(conf->name);
 }
 
 long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
@@ -169,6 +179,8 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 				CAP_GRANT, &c);
 		if (rc)
 			return rc;
+		if (cap_revoking(&domain_caps, c))
+			return E_BUSY; /* docs/capabilities.md */
 	}
 	/* Lent from what the caller has not used, and one slot more for the
 	 * child's domain capability. */

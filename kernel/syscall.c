@@ -47,15 +47,17 @@ uint64_t syscall_restart_take(struct domain *d, uint64_t arg)
 {
 	uint64_t done = 0;
 
-	if (d->restart_pc == d->ctx.sepc && d->restart_arg == arg)
+	if (d->restart_pc == d->ctx.sepc && d->restart_nr == d->ctx.x[REG_A7] &&
+	    d->restart_arg == arg)
 		done = d->restart_done;
-	d->restart_pc = 0;
+	d->restart_done = 0;
 	return done;
 }
 
 void syscall_restart_keep(struct domain *d, uint64_t arg, uint64_t done)
 {
 	d->restart_pc = d->ctx.sepc;
+	d->restart_nr = d->ctx.x[REG_A7];
 	d->restart_arg = arg;
 	d->restart_done = done;
 }
@@ -352,6 +354,14 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 #undef SYSCALL_ENTRY
 };
 
+/* Ends d's restart record and its revoke in progress, if any. */
+static void restart_end(struct domain *d)
+{
+	d->restart_pc = 0;
+	d->restart_done = 0;
+	cap_revoking_clear(&domain_caps, d->cs.id);
+}
+
 /*
  * Calls whose a1 means something when they fail: map_batch says how many
  * entries it mapped before the one that failed. Every other failing call
@@ -377,6 +387,13 @@ void syscall_dispatch(struct domain *d)
 
 	trace_syscall(d, nr);
 	d->ctx.sepc += 4; /* resume after the ecall */
+	/* Any call but the one stopped part-way ends its restart record and
+	 * its revoke in progress (cap_revoking_set): given up. A yield (the
+	 * libOS's slice-end upcall makes one between pieces) leaves both. */
+	if (nr != SYS_yield &&
+	    (d->restart_pc != d->ctx.sepc || d->restart_nr != nr ||
+	     d->restart_arg != d->ctx.x[REG_A0]))
+		restart_end(d);
 	if (nr >= SYS_COUNT || !syscall_table[nr]) {
 		d->ctx.x[REG_A0] = (uint64_t)(long)E_NOSYS;
 		d->ctx.x[REG_A1] = 0;
@@ -389,9 +406,15 @@ void syscall_dispatch(struct domain *d)
 	if (d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED)
 		return;
 	if (rc == SYSCALL_RESTART) {
+		/* The same ecall, coming back, keeps its records. */
+		d->restart_pc = d->ctx.sepc;
+		d->restart_nr = nr;
+		d->restart_arg = d->ctx.x[REG_A0];
 		d->ctx.sepc -= 4; /* the ecall again, with a0..a7 as left */
 		return;
 	}
+	if (nr != SYS_yield)
+		restart_end(d); /* the call is over */
 	d->ctx.x[REG_A0] = (uint64_t)rc;
 	if (rc && !a1_on_error(nr))
 		d->ctx.x[REG_A1] = 0;

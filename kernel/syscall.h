@@ -18,8 +18,10 @@ struct domain;
 
 /*
  * The work a restarted call of d did before, if this call is it coming
- * back: the same ecall (d's pc) with the same first argument. Any other
- * call starts from nothing. Either way the record is used up.
+ * back: the same ecall (d's pc), the same call number (a7) and the same
+ * first argument. Any other call starts from nothing: syscall_dispatch
+ * ends the record when any other call (a yield aside) is made, and when
+ * the call completes. Either way the record is used up.
  */
 uint64_t syscall_restart_take(struct domain *d, uint64_t arg);
 /* Records the work done before returning SYSCALL_RESTART. */

@@ -60,8 +60,9 @@
 	  (unsigned long slot, unsigned long dest, unsigned long rights,       \
 	   unsigned long badge),                                               \
 	  "dest -1: own space, else a domain capability with the grant "      \
-	  "right; E_INVAL/E_NOENT bad slot; E_PERM no grant right, or the "   \
-	  "target accepts no grant from the caller; E_NOENT dead target; "    \
+	  "right; E_INVAL/E_NOENT bad slot; E_BUSY a revoke of what the "     \
+	  "source names is in progress (docs/capabilities.md); E_PERM no "     \
+	  "grant right, or the target accepts no grant from the caller; E_NOENT dead target; "    \
 	  "E_NOMEM target space full or the caller's budget there spent; "    \
 	  "a1 = new slot")                                                     \
 	X(15, cap_delete, (unsigned long slot),                                \
@@ -96,7 +97,9 @@
 	  "capability (struct rivet_spawn); E_RANGE req or a name not "        \
 	  "readable; E_INVAL/E_NOENT bad spawn slot or passed slot; E_PERM "   \
 	  "image not allowed by the spawn capability, or a passed capability " \
-	  "lacks the grant right; E_INVAL bad name or counts; E_NOENT no "     \
+	  "lacks the grant right; E_BUSY a passed capability's object is "    \
+	  "being revoked; E_INVAL bad name or counts; E_EXIST a live "        \
+	  "domain has that name; E_NOENT no "                                  \
 	  "such image; E_FORMAT "                                              \
 	  "not a libOS ELF; E_NOMEM more frames or slots than the caller has " \
 	  "free, no free domain, or the quota cannot hold the image; a1 = "    \

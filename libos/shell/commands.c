@@ -139,6 +139,8 @@ static const char *spawn_error(long rc)
 		return "this shell may not start that image";
 	case E_INVAL:
 		return "bad name or size";
+	case E_EXIST:
+		return "a domain of that name is running";
 	}
 	return "refused";
 }

@@ -474,6 +474,126 @@ static void role_wx_b(void)
 	sys_notify(a, EV_DONE);
 }
 
+/* ----------------------------------------------- outrunning a revoke --- */
+
+#define RACE_COPIES 60000	 /* in the revoker's own space: many slices */
+#define RACE_VA	    0x50300000UL /* the holder's mapping of its grant */
+#define RACE_STRETCH                                                           \
+	95000 /* docs/performance.md: under 100,000 instructions per entry */
+
+/*
+ * A revoke the holder of a granted copy tries to outrun: it derives new
+ * copies in its own space (no grant right needed) while the revoke runs
+ * in pieces. The revoke must end, with the holder's copies and mapping
+ * gone, and no kernel entry longer than the bound.
+ */
+static void role_race_revoker(void)
+{
+	long peer =
+		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	unsigned long root = r.val, last = root, i;
+	long stretch;
+
+	r = sys2_cap_derive(root, RIVET_SLOT_PEER0, RIVET_CAP_R, 0);
+	EXPECT_EQ("race_grant_to_the_holder", r.rc, 0);
+	sys_notify(peer, r.val + 1);
+	sys2_wait(EV_DONE); /* it mapped its copy */
+	for (i = 0; r.rc == 0 && i < RACE_COPIES; i++) {
+		r = sys2_cap_derive(i % 64 == 0 ? root : last, -1UL,
+				    RIVET_CAP_R, 0);
+		last = r.val;
+	}
+	EXPECT_EQ("race_tree_built", i, RACE_COPIES);
+	sys_notify(peer, EV_GO);
+	r = sys2_cap_revoke(root);
+	EXPECT_EQ("race_revoke_finishes", r.rc, 0);
+	stretch = (long)sys2_kstat(KSTAT_STRETCH_MAX).val;
+	report("race_revoke_kernel_entries_stay_short",
+	       stretch > 0 && stretch <= RACE_STRETCH,
+	       "%ld instructions in one entry, bound %ld", stretch,
+	       RACE_STRETCH);
+	sys_notify(peer, EV_DONE2);
+	sys2_wait(EV_END);
+}
+
+static void role_race_holder(void)
+{
+	long revoker =
+		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+	unsigned long slot = sys2_wait(EV_SLOT).val - 1, src = slot;
+	long made = 0, busy = 0;
+	struct rivet_ret r;
+
+	EXPECT_EQ("race_holder_maps_its_copy", sys_map(slot, RACE_VA, 1), 0);
+	sys_notify(revoker, EV_DONE);
+	sys2_wait(EV_GO);
+	/* Copies of copies, as fast as it can, until the source is gone. */
+	for (;;) {
+		r = sys2_cap_derive(src, -1UL, RIVET_CAP_R, 0);
+		if (r.rc == E_BUSY) {
+			busy++;
+			continue;
+		}
+		if (r.rc)
+			break;
+		made++;
+		src = r.val;
+	}
+	sys2_wait(EV_DONE2);
+	report("race_holder_cannot_copy_while_the_revoke_runs", busy > 0,
+	       "made %ld copies, refused %ld", made, busy);
+	EXPECT_EQ("race_holder_mapping_is_gone",
+		  sys2_kstat(KSTAT_MY_MAPPINGS).val, 0);
+	EXPECT_EQ("race_holder_copy_is_gone",
+		  sys2_cap_info(slot, RIVET_CAPINFO_TYPE).rc, E_NOENT);
+	sys_notify(revoker, EV_END);
+}
+
+/* ------------------------------------------ DMA devices stay put --- */
+
+/*
+ * Holds the virtio transport (a DMA device) its configuration trusted it
+ * with: it may use it and copy it in its own space, but neither grant it
+ * to an accepting peer nor pass it to a child it spawns.
+ */
+static void role_dma_holder(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long dev = in->devices[0].slot, child = 0;
+	long peer =
+		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+	long sp = rivet_cap_find(RIVET_CAP_SPAWN, 0);
+	struct rivet_ret r;
+
+	r = sys2_cap_info(dev, RIVET_CAPINFO_TYPE);
+	report("dma_device_has_no_grant_right",
+	       r.rc == 0 && !((r.val >> 8) & RIVET_CAP_GRANT),
+	       "rc %ld, type and rights 0x%lx", r.rc, (long)r.val);
+	EXPECT_EQ("dma_device_copied_in_own_space",
+		  sys2_cap_derive(dev, -1UL, RIVET_CAP_R, 0).rc, 0);
+	EXPECT_EQ("dma_device_grant_to_accepting_peer_refused",
+		  sys2_cap_derive(dev, RIVET_SLOT_PEER0,
+				  RIVET_CAP_R | RIVET_CAP_W, 0)
+			  .rc,
+		  E_PERM);
+	EXPECT_EQ("dma_device_passed_to_spawned_child_refused",
+		  rivet_spawn((unsigned long)sp, "/libos/tests.elf",
+			      "t_dma_child", 128, 16, &dev, 1, &child),
+		  E_PERM);
+	sys_notify(peer, EV_DONE);
+}
+
+static void role_dma_peer(void)
+{
+	sys2_wait(EV_DONE);
+}
+
+static void role_dma_child(void)
+{
+	printf("TEST dma_child_started: FAIL it holds the DMA device\n");
+}
+
 /* ------------------------------------------------------------- roles --- */
 
 const struct role hostile_roles[] = {
@@ -489,5 +609,10 @@ const struct role hostile_roles[] = {
 	{ "t_wx", role_wx },
 	{ "t_wx_a", role_wx_a },
 	{ "t_wx_b", role_wx_b },
+	{ "t_race_revoker", role_race_revoker },
+	{ "t_race_holder", role_race_holder },
+	{ "t_dma_holder", role_dma_holder },
+	{ "t_dma_peer", role_dma_peer },
+	{ "t_dma_child", role_dma_child },
 	{ 0 },
 };

@@ -58,8 +58,38 @@ __asm__(".pushsection .text.slices_entries, \"ax\"\n"
 	"	ld	t0, 0x20(gp)\n"
 	"	ld	t1, 0x28(gp)\n"
 	"	j	rivet_upcall_resume\n"
+	".balign 4\n"
+	".globl dodge_slice_end\n"
+	"dodge_slice_end:\n"
+	"	lla	t0, dodge_upcalls\n"
+	"	ld	t1, 0(t0)\n"
+	"	addi	t1, t1, 1\n"
+	"	sd	t1, 0(t0)\n"
+	"1:	lla	t0, dodge_self\n"
+	"	ld	a0, 0(t0)\n"
+	"	li	a7, 2\n" /* SYS_yield, to itself: gives nothing up */
+	"	ecall\n"
+	"	j	1b\n"
+	".balign 4\n"
+	".globl rekey_slice_end\n"
+	"rekey_slice_end:\n" /* at rekey_ecall: a7 = map_batch, a1 = 0 */
+	"	lla	gp, slices_upcall_va\n"
+	"	ld	gp, 0(gp)\n"
+	"	ld	t1, 0x10(gp)\n"
+	"	lla	t0, rekey_ecall\n"
+	"	bne	t0, t1, 1f\n"
+	"	li	a7, 13\n"
+	"	li	a1, 0\n"
+	"	lla	t0, rekey_hits\n"
+	"	ld	t1, 0(t0)\n"
+	"	addi	t1, t1, 1\n"
+	"	sd	t1, 0(t0)\n"
+	"1:	j	rivet_slice_entry\n"
 	".popsection\n");
-extern char miss_once_slice_end[], deaf_slice_end[];
+extern char miss_once_slice_end[], deaf_slice_end[], dodge_slice_end[];
+extern char rekey_slice_end[];
+uint64_t rekey_hits;
+uint64_t dodge_upcalls, dodge_self;
 
 static long set_slice_entry(const char *entry)
 {
@@ -118,6 +148,65 @@ static void role_deaf(void)
 			printf("DEAF upcall %ld\n", (long)seen);
 		}
 	}
+}
+
+/*
+ * Stays in its first slice-end upcall for good, calling yield(itself),
+ * which gives up nothing: it must be charged a strike every slice and be
+ * killed like a deaf domain, not merely preempted.
+ */
+static void role_dodger(void)
+{
+	_Static_assert(SYS_yield == 2, "dodge_slice_end's a7");
+	dodge_self = rivet_info()->domain_id;
+	EXPECT_EQ("dodger_entry_set", set_slice_entry(dodge_slice_end), 0);
+	for (;;)
+		;
+}
+
+/* A cap_revoke whose ecall is at rekey_ecall; a1 comes back in *a1. */
+static __attribute__((noinline)) long rekey_revoke(unsigned long slot,
+						   unsigned long *val)
+{
+	register long a0 __asm__("a0") = (long)slot;
+	register long a1 __asm__("a1") = 0;
+	register long a7 __asm__("a7") = SYS_cap_revoke;
+
+	__asm__ volatile(".globl rekey_ecall\nrekey_ecall: ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a7)
+			 :
+			 : "memory");
+	*val = (unsigned long)a1;
+	return a0;
+}
+
+/*
+ * A revoke stopped part-way at a slice end, whose ecall then runs as
+ * another call with the same a0 (its slice-end entry rewrote a7 to
+ * map_batch, with a count of 0): that call must start from nothing, not
+ * take the revoke's count as entries it mapped.
+ */
+static void role_rekey(void)
+{
+	_Static_assert(SYS_map_batch == 13, "rekey_slice_end's a7");
+	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	unsigned long root = r.val, last = root, i, val = 99;
+	long rc;
+
+	for (i = 0; r.rc == 0 && i < 60000; i++) {
+		r = sys2_cap_derive(i % 64 == 0 ? root : last, -1UL,
+				    RIVET_CAP_R, 0);
+		last = r.val;
+	}
+	EXPECT_EQ("rekey_tree_built", i, 60000);
+	EXPECT_EQ("rekey_entry_set", set_slice_entry(rekey_slice_end), 0);
+	rc = rekey_revoke(root, &val);
+	set_slice_entry(rivet_slice_entry);
+	report("rekey_revoke_stopped_at_a_slice_end", rekey_hits == 1,
+	       "upcalls at the ecall %ld", (long)rekey_hits, 0);
+	report("rekeyed_call_starts_from_nothing", rc == 0 && val == 0,
+	       "rc %ld, a1 %ld", rc, (long)val);
+	EXPECT_EQ("rekey_revoke_finishes", sys2_cap_revoke(root).rc, 0);
 }
 
 /* ------------------------------------------ bounded revoke and delete --- */
@@ -403,6 +492,8 @@ static void role_revoke_peer(void)
 const struct role slices_roles[] = {
 	{ "t_miss_once", role_miss_once },
 	{ "t_deaf", role_deaf },
+	{ "t_dodger", role_dodger },
+	{ "t_rekey", role_rekey },
 	{ "t_big_revoke", role_big_revoke },
 	{ "t_revoke_peer", role_revoke_peer },
 	{ "t_teardown", role_teardown },

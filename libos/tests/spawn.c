@@ -153,6 +153,10 @@ static void spawn_errors(long sp, const struct counts *base)
 		  rivet_spawn(sp, "/libos/tests.elf", "Bad!", CHILD_FRAMES,
 			      CHILD_SLOTS, 0, 0, &slot),
 		  E_INVAL);
+	EXPECT_EQ("spawn_name_of_a_live_domain",
+		  rivet_spawn(sp, "/libos/tests.elf", "t_spawner", CHILD_FRAMES,
+			      CHILD_SLOTS, 0, 0, &slot),
+		  E_EXIST);
 	EXPECT_EQ("spawn_through_domain_capability",
 		  rivet_spawn(RIVET_SLOT_SELF, "/libos/tests.elf", "t_x",
 			      CHILD_FRAMES, CHILD_SLOTS, 0, 0, &slot),
@@ -361,10 +365,15 @@ static void spawn_fills_table(long sp, const struct counts *base)
 	unsigned long slots[16], extra = 0;
 	unsigned n = 0, i;
 	long live = (long)sys2_kstat(KSTAT_LIVE_DOMAINS).val, rc = 0;
+	char name[16];
 
-	while (n < 16 && !(rc = rivet_spawn(sp, "/libos/tests.elf", "t_sleeper",
-					    80, 2, 0, 0, &slots[n])))
+	for (;;) {
+		snprintf(name, sizeof(name), "t_sleeper-%u", n);
+		if (n == 16 || (rc = rivet_spawn(sp, "/libos/tests.elf", name,
+						 80, 2, 0, 0, &slots[n])))
+			break;
 		n++;
+	}
 	EXPECT_EQ("spawn_past_sixteen_domains", rc, E_NOMEM);
 	EXPECT_EQ("spawned_up_to_sixteen", live + n, 16);
 	if (n) {

@@ -122,3 +122,38 @@ def test_wx_holds_per_frame_across_mappings_and_domains(tmp_path):
         "wx_grantee_runs_the_code",
         "wx_holder_refused_writable_while_grantee_executes",
         "wx_holder_writable_after_grantee_unmaps"])
+
+
+def test_a_holder_cannot_outrun_a_revoke_by_copying(tmp_path):
+    """Review 1: while a revoke runs in pieces, the holder of a granted
+    copy derives copies of copies in its own space as fast as it can;
+    every derive is refused (E_BUSY) until the revoke ends, which it does,
+    with the holder's copy and mapping gone and short kernel entries."""
+    text = ("[domain t_race_revoker]\nimage = /libos/tests.elf\n"
+            "memory = 16M\nslots = 65536\npeer = t_race_holder\n\n" +
+            conf(("t_race_holder", ["memory = 1M", "peer = t_race_revoker",
+                                    "accept = t_race_revoker 4"])))
+    b = run_suite(tmp_path, text, timeout=120)
+    assert_all_pass(b, [
+        "race_grant_to_the_holder", "race_holder_maps_its_copy",
+        "race_tree_built", "race_revoke_finishes",
+        "race_revoke_kernel_entries_stay_short",
+        "race_holder_cannot_copy_while_the_revoke_runs",
+        "race_holder_mapping_is_gone", "race_holder_copy_is_gone"])
+
+
+def test_a_dma_device_is_not_granted_on_or_passed_to_a_child(tmp_path):
+    """Review 3: the virtio transport (dma) its line trusts a domain with
+    has no grant right: granting it to a peer that accepts grants, or
+    passing it to a spawned child, is refused (E_PERM)."""
+    b = run_suite(tmp_path, conf(
+        ("t_dma_holder", ["memory = 2M", "slots = 64",
+                          "device = /soc/virtio_mmio@10008000 dma",
+                          "peer = t_dma_peer", "spawn = /libos/"]),
+        ("t_dma_peer", ["memory = 1M", "peer = t_dma_holder",
+                        "accept = t_dma_holder 4"])))
+    assert_all_pass(b, [
+        "dma_device_has_no_grant_right", "dma_device_copied_in_own_space",
+        "dma_device_grant_to_accepting_peer_refused",
+        "dma_device_passed_to_spawned_child_refused"])
+    assert not b.has(r"dma_child_started"), b

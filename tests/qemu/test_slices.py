@@ -63,6 +63,37 @@ def test_a_domain_that_returns_from_its_upcalls_gets_every_strike(tmp_path):
                  r"strikes 0"), b
 
 
+def test_a_domain_that_yields_to_itself_in_its_upcall_gets_every_strike(
+        tmp_path):
+    """Review 4: a slice-end entry that never leaves the upcall and
+    calls yield(itself) in a loop gives up nothing: it is charged a strike
+    every slice and killed after the configured number, not preempted
+    forever."""
+    b = run_suite(tmp_path, conf("t_polite", "t_dodger",
+                                 t_polite=["slice = 1ms"],
+                                 t_dodger=["slice = 1ms", "strikes = 2",
+                                           "grace = 200us"]), timeout=60)
+    assert_all_pass(b, ["dodger_entry_set"])
+    assert b.findall(r"sched: t_dodger ignored its slice-end upcall: "
+                     r"strike (\d) of 2 allowed") == ["1", "2", "3"], b
+    assert b.has(r"domain t_dodger \(id 2\) killed: more than 2 slice "
+                 r"overruns"), b
+
+
+def test_a_restarted_ecall_run_as_another_call_starts_afresh(tmp_path):
+    """Review 2: a revoke stops part-way at a slice end; its slice-end
+    entry rewrites a7 so the same ecall, with the same a0, runs as
+    map_batch: the restart record is keyed on the call number too, so
+    map_batch does not take the revoke's count as its own."""
+    text = ("[domain t_rekey]\nimage = /libos/tests.elf\nmemory = 16M\n"
+            "slots = 65536\nslice = 1ms\n")
+    b = run_suite(tmp_path, text, timeout=120)
+    assert_all_pass(b, ["rekey_tree_built", "rekey_entry_set",
+                        "rekey_revoke_stopped_at_a_slice_end",
+                        "rekeyed_call_starts_from_nothing",
+                        "rekey_revoke_finishes"])
+
+
 def test_revoke_delete_and_map_batch_run_in_short_pieces(tmp_path):
     """One revoke, then one delete of an original, each over 65,534
     copies (1,024 mapped), a map_batch of 512, and a revoke and a delete

@@ -32,6 +32,7 @@ SPAWN_CASES = [
     "spawn_quota_bigger_than_spawner", "spawn_quota_bigger_than_unused",
     "spawn_slots_bigger_than_spawner", "spawn_quota_too_small_for_image",
     "spawn_zero_frames", "spawn_zero_slots", "spawn_bad_name",
+    "spawn_name_of_a_live_domain",
     "spawn_through_domain_capability", "spawn_slot_out_of_range",
     "spawn_empty_slot", "spawn_unmapped_request", "spawn_kernel_request",
     "spawn_unmapped_image_name", "spawn_too_many_caps",

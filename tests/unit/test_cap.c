@@ -949,6 +949,62 @@ static void cspace_accept_does_not_outlive_the_granter(void **state)
 	check_tree();
 }
 
+/* A revoke stopped part-way (cap_revoking_set) refuses copies of what it
+ * revokes, in every space, until it ends; other objects are unaffected. */
+static void cap_derive_of_an_object_being_revoked_is_busy(void **state)
+{
+	uint32_t p, c, other, d = 99, n;
+
+	budget_setup(4);
+	p = mk(&sa, CAP_ALL);
+	c = der(&sa, p, &sb, CAP_R);
+	assert_int_equal(
+		cap_create(&sa, CAP_FRAME, CAP_ALL, 0x80001000, 1, &other), 0);
+	cap_revoking_set(&sys, &sa, p);
+	assert_int_equal(cap_derive(&sys, &sb, c, &sb, CAP_R, 0, &d), E_BUSY);
+	assert_int_equal(cap_derive(&sys, &sa, p, &sa, CAP_R, 0, &d), E_BUSY);
+	assert_int_equal(d, 99);
+	assert_int_equal(sb.used, 1);
+	der(&sa, other, &sa, CAP_R);
+	cap_revoking_clear(&sys, sa.id);
+	der(&sb, c, &sb, CAP_R);
+	/* The space's end ends its record too. */
+	cap_revoking_set(&sys, &sb, c);
+	assert_int_equal(cap_derive(&sys, &sa, p, &sa, CAP_R, 0, &d), E_BUSY);
+	cspace_destroy(&sys, &sb, NULL, NULL);
+	der(&sa, p, &sa, CAP_R);
+	assert_int_equal(cap_revoke(&sys, &sa, p, NULL, NULL, &n), 0);
+	check_tree();
+}
+
+/* A grant that outlives its granter (moved up when the granter deleted
+ * its source) counts against no later space with the granter's id. */
+static void
+cap_grant_budget_does_not_pass_to_the_next_space_with_the_id(void **state)
+{
+	uint32_t r, x, g, p, d;
+
+	budget_setup(1);
+	cspace_accept(&sa, 1, 1);
+	r = mk(&sb, CAP_ALL);
+	x = der(&sb, r, &sa, CAP_ALL); /* b grants x to a */
+	g = der(&sa, x, &sb, CAP_R);   /* a grants g back to b */
+	assert_int_equal(cap_delete(&sys, &sa, x, NULL, NULL), 0);
+	assert_int_equal(slot_of(&sb, g)->parent, ref(&sb, r));
+	cspace_destroy(&sys, &sa, NULL, NULL);
+	assert_int_equal(sb.granted[0], 0);
+	/* A new space 0: b gives it a budget of 1, all of it free. */
+	assert_int_equal(cspace_init(&sys, &sa, 0, slots_a, NA), 0);
+	cspace_accept(&sb, 0, 1);
+	p = mk(&sa, CAP_ALL);
+	assert_int_equal(cap_derive(&sys, &sa, p, &sb, CAP_R, 0, &d), 0);
+	/* Deleting the old grant gives the new space nothing back. */
+	assert_int_equal(cap_delete(&sys, &sb, g, NULL, NULL), 0);
+	assert_int_equal(sb.granted[0], 1);
+	assert_int_equal(cap_derive(&sys, &sa, p, &sb, CAP_R, 0, &d), E_NOMEM);
+	check_tree();
+}
+
 static void cspace_accept_of_itself_is_ignored(void **state)
 {
 	budget_setup(0);
@@ -1659,6 +1715,8 @@ int main(void)
 		T(cap_grant_budget_is_per_granter),
 		T(cspace_accept_does_not_outlive_the_granter),
 		T(cspace_accept_of_itself_is_ignored),
+		T(cap_grant_budget_does_not_pass_to_the_next_space_with_the_id),
+		T(cap_derive_of_an_object_being_revoked_is_busy),
 		T(cap_delete_calls_fn_once_with_the_intact_capability),
 		T(cap_delete_middle_sibling_relinks_its_neighbours),
 		T(cap_delete_splices_children_to_parent),
