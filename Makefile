@@ -108,27 +108,27 @@ $(O)/include/generated/version.h: FORCE
 $(O)/kernel/version.o: $(O)/include/generated/version.h
 FORCE:
 
-# Offsets and constants for assembly (STYLE.md rule 7): kernel/asm_offsets.c
+# Offsets and constants for assembly (STYLE.md rule 7): arch/riscv/asm_offsets.c
 # compiled to assembly, its "->NAME value" markers turned into #defines.
 # The .s keeps its own dependency file, so a changed structure regenerates.
 ASM_OFFSETS := $(O)/include/generated/asm_offsets.h
 
-$(O)/kernel/asm_offsets.s: kernel/asm_offsets.c $(AUTOCONF) Makefile
+$(O)/arch/riscv/asm_offsets.s: arch/riscv/asm_offsets.c $(AUTOCONF) Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC -S   $<")
 	$(Q)$(CC) $(KCFLAGS) -S $< -o $@
 
-$(ASM_OFFSETS): $(O)/kernel/asm_offsets.s
+$(ASM_OFFSETS): $(O)/arch/riscv/asm_offsets.s
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q){ echo '/* Generated from kernel/asm_offsets.c: do not edit. */'; \
+	$(Q){ echo '/* Generated from arch/riscv/asm_offsets.c: do not edit. */'; \
 	  echo '#ifndef GENERATED_ASM_OFFSETS_H'; \
 	  echo '#define GENERATED_ASM_OFFSETS_H'; \
 	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\)"$$/#define \1 \2/p' $<; \
 	  echo '#endif'; } > $@.tmp
 	$(Q)mv $@.tmp $@
 $(O)/arch/riscv/trap_entry.o: $(ASM_OFFSETS)
--include $(O)/kernel/asm_offsets.d
+-include $(O)/arch/riscv/asm_offsets.d
 
 # Two-pass link: pass 1 has an empty symbol table, pass 2 embeds the text
 # symbols of pass 1. The table sits after .data, so no text address moves;

@@ -2,7 +2,7 @@
 /* The abort protocol; see abort.h. */
 #include "kernel/abort.h"
 
-#include "arch/riscv/timer.h"
+#include "kernel/arch.h"
 #include "kernel/cap_syscall.h"
 #include "kernel/domain.h"
 #include "kernel/printk.h"

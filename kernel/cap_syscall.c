@@ -6,7 +6,7 @@
  */
 #include "kernel/cap_syscall.h"
 
-#include "arch/riscv/csr.h"
+#include "kernel/arch.h"
 #include "kernel/abort.h"
 #include "kernel/domain.h"
 #include "kernel/frame_cap.h"
@@ -121,7 +121,7 @@ static bool entry_done(struct entry *e, uint32_t more)
 		return true;
 	if (e->steps % CHUNK)
 		return false;
-	return interrupt_pending() || csr_read(instret) - e->start >= INSNS_MAX;
+	return arch_irq_pending() || arch_instret() - e->start >= INSNS_MAX;
 }
 
 /*
@@ -176,7 +176,7 @@ long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
  * is one more step. */
 long cap_sys_delete(struct domain *d, uint64_t slot)
 {
-	struct entry e = { csr_read(instret), 0 };
+	struct entry e = { arch_instret(), 0 };
 	struct cap *c;
 	uint32_t n;
 	long rc;
@@ -238,7 +238,7 @@ static long release_all(struct domain *d, uint64_t *next, struct entry *e)
 
 long cap_sys_exit(struct domain *d, uint64_t status)
 {
-	struct entry e = { csr_read(instret), 0 };
+	struct entry e = { arch_instret(), 0 };
 	uint64_t next = syscall_restart_take(d, status);
 	long rc = release_all(d, &next, &e);
 
@@ -254,7 +254,7 @@ long cap_sys_exit(struct domain *d, uint64_t status)
 /* a1 counts what every piece of a restarted revoke deleted. */
 long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 {
-	struct entry e = { csr_read(instret), 0 };
+	struct entry e = { arch_instret(), 0 };
 	uint32_t n = 0;
 	uint64_t before;
 	long rc;

@@ -7,10 +7,9 @@
  */
 #include "kernel/console.h"
 
-#include "arch/riscv/sbi.h"
+#include "kernel/arch.h"
 #include "kernel/lib/string.h"
 #include "kernel/machine.h"
-#include "kernel/vm.h"
 #include <rivet/errno.h>
 
 extern const struct uart_driver uart_8250_driver __attribute__((weak));

@@ -7,7 +7,7 @@
  */
 #include "kernel/cpu.h"
 
-#include "arch/riscv/sbi.h"
+#include "kernel/arch.h"
 #include "kernel/printk.h"
 #include <rivet/errno.h>
 

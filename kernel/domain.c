@@ -11,12 +11,7 @@
 
 #include <stdarg.h>
 
-#include "arch/riscv/csr.h"
-#include "arch/riscv/memlayout.h"
-#include "arch/riscv/pte.h"
-#include "arch/riscv/ptview.h"
-#include "arch/riscv/timer.h"
-#include "arch/riscv/uvm.h"
+#include "kernel/arch.h"
 #include "kernel/frame.h"
 #include "kernel/abort.h"
 #include "kernel/cap_syscall.h"
@@ -85,14 +80,14 @@ static int load_page(struct domain *d, const struct elf_segment *s, uint64_t va,
 		perm |= PTE_W;
 	if (s->flags & ELF_SEG_X)
 		perm |= PTE_X;
-	rc = ptview_prepare(d, va, 1);
+	rc = ptview_prepare(&d->as, va, 1);
 	if (!rc)
-		rc = uvm_map(d, va, pa, perm);
+		rc = uvm_map(&d->as, va, pa, perm);
 	if (rc) {
 		domain_frame_free(d, pa); /* in no page table: free it here */
 		return rc;
 	}
-	ptview_set(d, va, 1, pte_leaf(pa, perm | PTE_U));
+	ptview_set(&d->as, va, 1, pte_leaf(pa, perm | PTE_U));
 	return 0;
 }
 
@@ -130,7 +125,7 @@ static int map_fresh(struct domain *d, uint64_t va, uint64_t perm, void **kva)
 
 	if (rc)
 		return rc;
-	rc = uvm_map(d, va, pa, perm);
+	rc = uvm_map(&d->as, va, pa, perm);
 	if (rc) {
 		domain_frame_free(d, pa);
 		return rc;
@@ -166,7 +161,7 @@ static int map_registry(struct domain *d)
 	if (rc)
 		return rc;
 	d->registry_state = &domain_registry->domains[d->id - 1].state;
-	return uvm_map(d, RIVET_REGISTRY_VA, registry_pa, PTE_R);
+	return uvm_map(&d->as, RIVET_REGISTRY_VA, registry_pa, PTE_R);
 }
 
 _Static_assert(sizeof(struct rivet_registry) <= PAGE_SIZE,
@@ -182,9 +177,10 @@ static void unmap_registry(struct domain *d)
 {
 	uint64_t pa, perm;
 
-	if (domain_registry && d->root_pa &&
-	    !uvm_lookup(d, RIVET_REGISTRY_VA, &pa, &perm) && pa == registry_pa)
-		uvm_unmap(d, RIVET_REGISTRY_VA, PAGE_SIZE);
+	if (domain_registry && d->as.root_pa &&
+	    !uvm_lookup(&d->as, RIVET_REGISTRY_VA, &pa, &perm) &&
+	    pa == registry_pa)
+		uvm_unmap(&d->as, RIVET_REGISTRY_VA, PAGE_SIZE);
 }
 
 static int map_runtime_pages(struct domain *d)
@@ -369,7 +365,7 @@ static struct domain *free_entry(void)
 	if (ndomains < DOMAIN_MAX)
 		return &domains[ndomains];
 	for (i = 0; i < ndomains; i++)
-		if (!domain_live(&domains[i]) && !domains[i].root_pa)
+		if (!domain_live(&domains[i]) && !domains[i].as.root_pa)
 			return &domains[i];
 	return 0;
 }
@@ -384,7 +380,7 @@ unsigned domain_asids_in_use(void)
 	unsigned i, n = 0;
 
 	for (i = 0; i < ndomains; i++)
-		n += domains[i].root_pa != 0;
+		n += domains[i].as.root_pa != 0;
 	return n;
 }
 
@@ -397,6 +393,17 @@ uint64_t domain_usage(bool slots)
 		n += slots ? (domains[i].cs.live ? domains[i].cs.used : 0)
 			   : domains[i].used_frames;
 	return n;
+}
+
+/* The frame source of d's address space: frames charged to d. */
+static int as_frame_alloc(void *d, uint64_t *pa)
+{
+	return domain_frame_alloc(d, pa);
+}
+
+static void as_frame_free(void *d, uint64_t pa)
+{
+	domain_frame_free(d, pa);
 }
 
 /*
@@ -412,7 +419,10 @@ static void domain_init(struct domain *d, const struct bootconf_domain *conf)
 	memset(d, 0, sizeof(*d));
 	d->id = id;
 	d->gen = gen;
-	d->asid = (uint16_t)d->id;
+	d->as.asid = (uint16_t)d->id;
+	d->as.frames = (struct uvm_frame_source){ .alloc = as_frame_alloc,
+						  .free = as_frame_free,
+						  .ctx = d };
 	strlcpy(d->name, conf->name, sizeof(d->name));
 	d->slice_ticks = (uint64_t)conf->slice_us * timer_hz() / 1000000;
 	d->grace_ticks = (uint64_t)conf->grace_us * timer_hz() / 1000000;
@@ -429,9 +439,9 @@ static int domain_build(struct domain *d, const struct bootconf_domain *conf,
 	int rc = make_cspace(d, conf->slots);
 
 	if (!rc)
-		rc = uvm_create(d);
+		rc = uvm_create(&d->as);
 	if (!rc)
-		rc = ptview_init(d);
+		rc = ptview_init(&d->as);
 	if (!rc)
 		rc = load_segments(d, img, elf);
 	if (!rc)
@@ -439,7 +449,7 @@ static int domain_build(struct domain *d, const struct bootconf_domain *conf,
 	if (rc) {
 		free_cspace(d);
 		unmap_registry(d);
-		uvm_destroy(d);
+		uvm_destroy(&d->as);
 		if (d->used_frames)
 			pr_err("launch: domain %s: %llu frames still owned "
 			       "after a failed start\n",
@@ -481,7 +491,7 @@ static const char *out_of_memory(struct domain *d,
 	slots = d->slots_pages;
 	free_cspace(d);
 	unmap_registry(d);
-	uvm_destroy(d);
+	uvm_destroy(&d->as);
 	if (d->used_frames)
 		pr_err("launch: domain %s: %llu frames still owned after "
 		       "counting what it needs\n",
@@ -534,7 +544,7 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 		return 0;
 	}
 	(void)elf_len;
-	uvm_flush_asid(d->asid); /* no stale entry for a reused ASID */
+	uvm_flush_asid(d->as.asid); /* no stale entry for a reused ASID */
 	init_info(d);
 	strlcpy(d->info->args, conf->args, sizeof(d->info->args));
 	init_context(d, img->entry);
@@ -563,7 +573,7 @@ static void tell_peers_exit(struct domain *d)
  */
 void domain_destroy(struct domain *d, enum domain_state state)
 {
-	uint64_t start = csr_read(instret);
+	uint64_t start = arch_instret();
 
 	d->state = state;
 	domain_registry_state(d);
@@ -580,8 +590,8 @@ void domain_destroy(struct domain *d, enum domain_state state)
 	sched_deadlines_changed();
 	free_cspace(d);
 	unmap_registry(d);
-	uvm_destroy(d);
-	uvm_flush_asid(d->asid);
+	uvm_destroy(&d->as);
+	uvm_flush_asid(d->as.asid);
 	quota_release(d);
 	d->info = 0;
 	d->upcall = 0;
@@ -594,7 +604,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 	/* Teardown runs to the end in one go (docs/performance.md): say
 	 * what it cost, for whoever measures that bound. */
 	pr_debug("domain %s: teardown took %llu instructions\n", d->name,
-		 (unsigned long long)(csr_read(instret) - start));
+		 (unsigned long long)(arch_instret() - start));
 }
 
 void domain_kill(struct domain *d, const char *fmt, ...)

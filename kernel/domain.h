@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arch/riscv/uctx.h"
+#include "kernel/arch.h"
 #include "kernel/bootconf.h"
 #include "kernel/cap.h"
 #include "kernel/frame_cap.h"
@@ -32,14 +32,12 @@ struct domain {
 	uint32_t id;	 /* 1-based; also the ASID and the frame owner */
 	uint32_t gen;	 /* incarnation of the id: reused ids count up */
 	uint32_t *registry_state; /* its state word in the registry page */
-	uint16_t asid;
 	enum domain_state state;
 	char name[BOOTCONF_NAME_LEN];
 	long exit_status;
 	char kill_reason[96];
 
-	uint64_t root_pa;
-	uint64_t satp; /* root_pa and asid as satp takes them: sched_add() */
+	struct uvm_space as; /* address space (arch/riscv/uvm.h) */
 	uint64_t quota_frames, used_frames;
 	bool reserved; /* quota_frames set aside for it (kernel/quota.c) */
 	struct rivet_info *info;     /* kernel view of the info page */
@@ -70,12 +68,6 @@ struct domain {
 	uint32_t nmappings;	    /* mapping records in use */
 	struct frame_mapping *maps; /* pool, one record per slot */
 	uint32_t maps_free;
-
-	/* The page-table view (arch/riscv/ptview.c): kernel addresses of
-	 * the bitmap pages, and of the view page used last. */
-	uint64_t *ptview_dir[4];
-	uint64_t *ptview_last;
-	uint64_t ptview_last_n;
 
 	/* A system call stopped part-way (SYSCALL_RESTART): the pc past its
 	 * ecall, an argument that names it, and the work done so far, which

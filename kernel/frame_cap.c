@@ -2,10 +2,7 @@
 /* Frame capabilities: allocation by physical name, mapping, unmapping. */
 #include "kernel/frame_cap.h"
 
-#include "arch/riscv/memlayout.h"
-#include "arch/riscv/pte.h"
-#include "arch/riscv/ptview.h"
-#include "arch/riscv/uvm.h"
+#include "kernel/arch.h"
 #include "kernel/domain.h"
 #include "kernel/console.h"
 #include "kernel/frame.h"
@@ -94,7 +91,7 @@ static int range_free(const struct domain *d, uint64_t va, uint64_t size)
 	uint64_t off, pa, perm;
 
 	for (off = 0; off < size; off += PAGE_SIZE)
-		if (!uvm_lookup(d, va + off, &pa, &perm))
+		if (!uvm_lookup(&d->as, va + off, &pa, &perm))
 			return E_EXIST;
 	return 0;
 }
@@ -112,9 +109,9 @@ static void undo_partial_map(struct domain *d, uint64_t va, uint64_t size)
 		uint64_t pa, pte, step = PAGE_SIZE;
 		unsigned level;
 
-		if (!uvm_lookup_leaf(d, va + off, &pa, &pte, &level)) {
+		if (!uvm_lookup_leaf(&d->as, va + off, &pa, &pte, &level)) {
 			step = 1UL << (12 + 9 * level);
-			if (uvm_unmap(d, va + off, step))
+			if (uvm_unmap(&d->as, va + off, step))
 				pr_err("frame_cap: cannot undo a mapping at "
 				       "0x%llx\n",
 				       (unsigned long long)(va + off));
@@ -169,14 +166,14 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		return E_BUSY;
 	/* Room in the page-table view first: the map itself cannot fail
 	 * for want of it afterwards. */
-	rc = ptview_prepare(d, vaddr, c->size);
+	rc = ptview_prepare(&d->as, vaddr, c->size);
 	if (rc)
 		return rc;
 	/* RIVET_CAP_R/W/X are PTE_R/W/X shifted down by one. */
 	perm = (uint64_t)rights << 1;
 	if (size == PAGE_SIZE) {
 		/* One page: the walk itself checks it is free. */
-		rc = uvm_map_page(d, vaddr, c->object, perm);
+		rc = uvm_map_page(&d->as, vaddr, c->object, perm);
 		if (rc)
 			return rc;
 		goto record;
@@ -184,7 +181,7 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 	rc = range_free(d, vaddr, size);
 	if (rc)
 		return rc;
-	rc = uvm_map_range(d, vaddr, c->object, size, perm);
+	rc = uvm_map_range(&d->as, vaddr, c->object, size, perm);
 	if (rc) {
 		undo_partial_map(d, vaddr, size);
 		return rc;
@@ -197,7 +194,7 @@ record:
 	if (c->type == CAP_DEVICE && console_uart_within(c->object, size) &&
 	    klog_uart_mapped(d))
 		flags |= FRAME_MAP_LOG;
-	ptview_set(d, vaddr, c->size, pte_leaf(c->object, perm | PTE_U));
+	ptview_set(&d->as, vaddr, c->size, pte_leaf(c->object, perm | PTE_U));
 	idx = d->maps_free;
 	m = &d->maps[idx - 1];
 	d->maps_free = m->next;
@@ -220,8 +217,8 @@ static void mapping_gone(struct domain *holder, const struct cap *c,
 	struct frame_mapping *m = &holder->maps[idx - 1];
 	unsigned kind = wx_kind(m->flags & 0xff);
 
-	uvm_unmap(holder, m->va, c->size * PAGE_SIZE);
-	ptview_set(holder, m->va, c->size, 0);
+	uvm_unmap(&holder->as, m->va, c->size * PAGE_SIZE);
+	ptview_set(&holder->as, m->va, c->size, 0);
 	if (kind)
 		frame_wx_put(mem_frames(), c->object, c->size, kind);
 	if (m->flags & FRAME_MAP_LOG)

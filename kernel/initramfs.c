@@ -2,7 +2,7 @@
 /* Locating the initramfs; parsing it is kernel/cpio.c's job. */
 #include "kernel/initramfs.h"
 
-#include "arch/riscv/memlayout.h"
+#include "kernel/arch.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include <rivet/errno.h>

@@ -2,7 +2,7 @@
 /* Interrupt capabilities; see irq_cap.h. */
 #include "kernel/irq_cap.h"
 
-#include "arch/riscv/plic.h"
+#include "kernel/arch.h"
 #include "kernel/domain.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"

@@ -7,7 +7,7 @@
  */
 #include "kernel/launch.h"
 
-#include "arch/riscv/memlayout.h"
+#include "kernel/arch.h"
 #include "kernel/bootargs.h"
 #include "kernel/bootconf.h"
 #include "kernel/cpio.h"

@@ -12,11 +12,10 @@
  */
 #include "kernel/mem.h"
 
-#include "arch/riscv/memlayout.h"
+#include "kernel/arch.h"
 #include "kernel/lib/string.h"
 #include "kernel/memmap.h"
 #include "kernel/printk.h"
-#include "kernel/vm.h"
 #include <rivet/errno.h>
 
 extern char _start[], _end[];
@@ -244,7 +243,11 @@ int mem_init(const struct machine *m, uint64_t load_pa, uint64_t dtb_pa)
 	/* Until vm_init(), only the kernel's gigabyte is in the direct map. */
 	boot_lo = load_pa & ~(GIGA_SIZE - 1);
 	boot_hi = boot_lo + GIGA_SIZE;
-	rc = vm_init(&direct, load_pa);
+	rc = vm_init(load_pa, mem_alloc_page);
+	for (i = 0; !rc && i < direct.n; i++)
+		rc = vm_map_direct(direct.r[i].base, direct.r[i].size);
+	if (!rc)
+		vm_activate();
 	if (rc) {
 		pr_err("mem: cannot build the kernel page table: error %d\n",
 		       rc);

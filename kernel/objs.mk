@@ -28,6 +28,7 @@ obj-y += kernel/elf.o
 obj-y += kernel/domain.o
 obj-y += kernel/sched.o
 obj-y += kernel/syscall.o
+obj-y += kernel/entry.o
 obj-y += kernel/uaccess.o
 obj-y += kernel/launch.o
 obj-y += kernel/cap.o

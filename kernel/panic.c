@@ -8,8 +8,7 @@
 
 #include <stdarg.h>
 
-#include "arch/riscv/csr.h"
-#include "arch/riscv/sbi.h"
+#include "kernel/arch.h"
 #include "kernel/assert.h"
 #include "kernel/klog.h"
 #include "kernel/printk.h"
@@ -24,14 +23,14 @@ static __attribute__((noreturn)) void machine_stop(unsigned long reason)
 {
 	long rc;
 
-	csr_clear(sstatus, SSTATUS_SIE);
+	arch_irq_disable();
 	rc = sbi_system_reset(SBI_SRST_SHUTDOWN, reason);
 	pr_notice("rivet: SBI shutdown refused (error %ld), resetting\n", rc);
 	rc = sbi_system_reset(SBI_SRST_COLD_REBOOT, reason);
 	pr_emerg("rivet: SBI reset refused (error %ld), halting this hart\n",
 		 rc);
 	for (;;)
-		wfi();
+		arch_idle_wait();
 }
 
 void machine_power_off(void)

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "arch/riscv/csr.h"
+#include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/klog.h"
 #include "kernel/vsnprintf.h"
@@ -44,7 +44,7 @@ static size_t format_stamp(char *buf)
 
 	if (!timebase_hz)
 		return 0;
-	t = csr_read(time);
+	t = arch_time();
 	sec = t / timebase_hz;
 	usec = (t % timebase_hz) * 1000000UL / timebase_hz;
 	return (size_t)ksnprintf(buf, 32, "[%5lu.%06lu] ", sec, usec);

@@ -2,21 +2,14 @@
 /* The cooperative scheduler; see sched.h. */
 #include "kernel/sched.h"
 
-#include "arch/riscv/csr.h"
+#include "kernel/arch.h"
 #include "kernel/abort.h"
 #include "kernel/irq_cap.h"
-#include "arch/riscv/memlayout.h"
-#include "arch/riscv/timer.h"
-#include "arch/riscv/uctx.h"
-#include "arch/riscv/uvm.h"
 #include "kernel/domain.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/trace.h"
 #include <rivet/errno.h>
-
-void fpu_save(uint64_t *regs);
-void fpu_restore(const uint64_t *regs);
 
 struct hart_sched sched_harts[CONFIG_MAX_HARTS];
 
@@ -79,30 +72,18 @@ static struct domain *runq_pop(void)
  */
 void sched_add(struct domain *d)
 {
-	d->satp = uvm_satp(d->root_pa, d->asid);
+	arch_as_activate(&d->as);
 	runq_push(d);
-}
-
-void sched_note_sstatus(struct domain *d, uint64_t sstatus)
-{
-	d->ctx.sstatus =
-		(d->ctx.sstatus & ~SSTATUS_FS) | (sstatus & SSTATUS_FS);
 }
 
 /* Saves prev's FP registers if it changed them; loads next's if it has FP. */
 static __attribute__((noinline)) void fpu_switch(struct domain *prev,
 						 struct domain *next)
 {
-	if (prev && (prev->ctx.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
-		csr_set(sstatus, SSTATUS_FS_DIRTY);
-		fpu_save(prev->fp);
-		prev->ctx.sstatus =
-			(prev->ctx.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
-	}
-	if (next && next != prev && (next->ctx.sstatus & SSTATUS_FS)) {
-		csr_set(sstatus, SSTATUS_FS_DIRTY);
-		fpu_restore(next->fp);
-	}
+	if (prev && arch_fp_dirty(&prev->ctx))
+		arch_fp_save(&prev->ctx, prev->fp);
+	if (next && next != prev && arch_fp_used(&next->ctx))
+		arch_fp_restore(next->fp);
 }
 
 static uint64_t next_deadline(void);
@@ -133,13 +114,10 @@ static inline __attribute__((always_inline)) void switch_to(struct domain *d,
 	trace_switch(prev, d);
 	if (prev != d) {
 		/* Most domains never touch FP: test inline, switch out of line. */
-		if ((prev &&
-		     (prev->ctx.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) ||
-		    (d->ctx.sstatus & SSTATUS_FS))
+		if ((prev && arch_fp_dirty(&prev->ctx)) ||
+		    arch_fp_used(&d->ctx))
 			fpu_switch(prev, d);
-		csr_write(satp, d->satp); /* own ASID: no flush, */
-		if (uvm_asid_flush)	  /* unless ASIDs are too few */
-			local_flush_tlb_all();
+		arch_switch_as(&d->as);
 	}
 	h->current = d;
 	d->slice_end = slice_end;
@@ -270,32 +248,28 @@ static void resume_waiter_or_notify(struct domain *d, uint64_t bits)
  */
 static void idle_take_interrupts(void)
 {
-	unsigned long sip = csr_read(sip), other;
+	unsigned long sip = arch_pending(), other;
 	struct domain *d;
 	uint64_t bits;
 
-	if (sip & SIP_STIP) {
+	if (sip & ARCH_PENDING_TIMER) {
 		/* Only a timer interrupt can mean a deadline has come. First:
 		 * the in-place resume below does not come back. */
 		timer_interrupt();
 		expire_deadlines(timer_now());
 	}
-	if (sip & SIP_SEIP) {
-		d = irq_claim(csr_read(instret), &bits);
+	if (sip & ARCH_PENDING_EXT) {
+		d = irq_claim(arch_instret(), &bits);
 		if (d)
 			resume_waiter_or_notify(d, bits);
 	}
 	/* Nothing else is enabled; should something be, it must not keep
 	 * wfi returning at once for ever (a trap would mask it too). Last:
 	 * each pass either resumes a domain above or gets here. */
-	other = sip & csr_read(sie) & ~(SIP_STIP | SIP_SEIP);
-	if (other) {
-		pr_warn("sched: unexpected interrupts 0x%lx while idle, "
-			"masking "
-			"them\n",
+	other = arch_mask_unexpected(sip);
+	if (other)
+		pr_warn("sched: unexpected interrupts 0x%lx while idle, masking them\n",
 			other);
-		csr_clear(sie, other);
-	}
 }
 
 /*
@@ -321,7 +295,7 @@ static void idle(void)
 		this_hart()->armed = when;
 		timer_set(when);
 		trace_idle(true, this_hart()->current);
-		wfi();
+		arch_idle_wait();
 		trace_idle(false, this_hart()->current);
 		idle_take_interrupts();
 		if (this_hart()->head || !domain_live_count())

@@ -74,7 +74,4 @@ void sched_rearm(void);
 /* Timer interrupt while d was running in U-mode. */
 void sched_timer(struct domain *d);
 
-/* Updates d's FP state bookkeeping after a trap (FS may be Dirty). */
-void sched_note_sstatus(struct domain *d, uint64_t sstatus);
-
 #endif

@@ -17,7 +17,7 @@
  */
 #include "kernel/spawn.h"
 
-#include "arch/riscv/memlayout.h"
+#include "kernel/arch.h"
 #include "kernel/domain.h"
 #include "kernel/launch.h"
 #include "kernel/lib/string.h"

@@ -7,9 +7,7 @@
  */
 #include "kernel/syscall.h"
 
-#include "arch/riscv/csr.h"
-#include "arch/riscv/pte.h"
-#include "arch/riscv/uvm.h"
+#include "kernel/arch.h"
 #include "kernel/abort.h"
 #include "kernel/cap_syscall.h"
 #include "kernel/domain.h"
@@ -29,15 +27,13 @@
 
 #define DEBUG_WRITE_MAX 4096
 
-void fpu_restore(const uint64_t *regs);
-
 typedef long (*syscall_fn)(struct domain *d, const uint64_t *a, uint64_t *val);
 
 static uint64_t stretch_max; /* KSTAT_STRETCH_MAX */
 
 void syscall_note_stretch(uint64_t start)
 {
-	uint64_t spent = csr_read(instret) - start;
+	uint64_t spent = arch_instret() - start;
 
 	if (spent > stretch_max)
 		stretch_max = spent;
@@ -120,7 +116,7 @@ static bool user_exec(const struct domain *d, uint64_t va)
 {
 	uint64_t pa, perm;
 
-	return !uvm_lookup(d, va, &pa, &perm) && (perm & PTE_X);
+	return !uvm_lookup(&d->as, va, &pa, &perm) && (perm & PTE_X);
 }
 
 static long ksys_upcall_set(struct domain *d, const uint64_t *a, uint64_t *val)
@@ -162,12 +158,11 @@ static long ksys_domain_lookup(struct domain *d, const uint64_t *a,
  */
 static long ksys_fp_enable(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	if (d->ctx.sstatus & SSTATUS_FS)
+	if (arch_fp_used(&d->ctx))
 		return 0;
 	memset(d->fp, 0, sizeof(d->fp));
-	csr_set(sstatus, SSTATUS_FS_DIRTY);
-	fpu_restore(d->fp);
-	d->ctx.sstatus |= SSTATUS_FS_INIT; /* Initial: registers are zero */
+	arch_fp_restore(d->fp);
+	arch_fp_enable(&d->ctx); /* Initial: registers are zero */
 	return 0;
 }
 
@@ -253,7 +248,7 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	struct rivet_map_entry e[16];
 	uint64_t uva = a[0], count = a[1], done = 0, n, i, before;
-	uint64_t start = csr_read(instret);
+	uint64_t start = arch_instret();
 	long rc = 0;
 
 	if (count > RIVET_MAP_BATCH_MAX)
@@ -261,7 +256,7 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 	before = syscall_restart_take(d, uva);
 	while (done < count && !rc) {
 		if (done &&
-		    (done >= MAP_BATCH_PER_ENTRY || interrupt_pending())) {
+		    (done >= MAP_BATCH_PER_ENTRY || arch_irq_pending())) {
 			d->ctx.x[REG_A0] = uva + done * sizeof(e[0]);
 			d->ctx.x[REG_A1] = count - done;
 			syscall_restart_keep(d, d->ctx.x[REG_A0],

@@ -7,8 +7,7 @@
 
 #include <stdarg.h>
 
-#include "arch/riscv/csr.h"
-#include "arch/riscv/timer.h"
+#include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/domain.h"
@@ -70,8 +69,8 @@ void trace_event(enum trace_kind kind, const struct domain *a,
 	uint64_t n = __atomic_fetch_add(&recorded, 1, __ATOMIC_RELAXED);
 	struct trace_rec *r = &ring[n % CONFIG_TRACE_EVENTS];
 
-	r->time = csr_read(time);
-	r->instret = csr_read(instret);
+	r->time = arch_time();
+	r->instret = arch_instret();
 	r->arg = arg;
 	r->a = a ? (uint16_t)a->id : 0;
 	r->c = c ? (uint16_t)c->id : 0;
@@ -129,6 +128,6 @@ void trace_dump(void)
 		     (unsigned long long)r->arg);
 	}
 	line("rivet-trace: end time %llu instret %llu\n",
-	     (unsigned long long)csr_read(time),
-	     (unsigned long long)csr_read(instret));
+	     (unsigned long long)arch_time(),
+	     (unsigned long long)arch_instret());
 }

@@ -2,9 +2,7 @@
 /* Checked copies between kernel and user memory; see uaccess.h. */
 #include "kernel/uaccess.h"
 
-#include "arch/riscv/memlayout.h"
-#include "arch/riscv/pte.h"
-#include "arch/riscv/uvm.h"
+#include "kernel/arch.h"
 #include "kernel/domain.h"
 #include "kernel/frame.h"
 #include "kernel/lib/string.h"
@@ -40,8 +38,8 @@ static int user_walk(const struct domain *d, uint64_t uva, size_t len,
 		uint64_t pa, perm, off = uva & (PAGE_SIZE - 1);
 		size_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
 
-		if (uvm_lookup(d, uva, &pa, &perm) || (perm & need) != need ||
-		    !user_frame_is_ram(pa))
+		if (uvm_lookup(&d->as, uva, &pa, &perm) ||
+		    (perm & need) != need || !user_frame_is_ram(pa))
 			return E_RANGE;
 		if (kbuf) { /* NULL: a check only */
 			if (to_user)

@@ -11,11 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct machine;
-
 /* Maps the PLIC's pages for context ctx, masks every source; E_NOENT if
  * the machine has none or ctx < 0. */
-int plic_init(const struct machine *m, int ctx);
+int plic_init(bool present, uint64_t base, uint32_t ndev, int ctx);
 bool plic_present(void);
 uint32_t plic_sources(void);
 

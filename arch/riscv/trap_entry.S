@@ -19,7 +19,7 @@
  * user_trap() on the hart's kernel stack.
  *
  * Structure offsets shared with C come from the generated asm_offsets.h
- * (kernel/asm_offsets.c), the uctx's from uctx.h, where they are pinned.
+ * (arch/riscv/asm_offsets.c), the uctx's from uctx.h, where they are pinned.
  *
  * From S-mode every register is saved in a struct trap_frame on the
  * current kernel stack, so a fault report can print them all.

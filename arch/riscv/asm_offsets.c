@@ -31,7 +31,7 @@ void asm_offsets(void)
 	/* struct domain: the running one is also its struct uctx. */
 	ASM_DEFINE(DOMAIN_SIZE, sizeof(struct domain));
 	ASM_DEFINE(DOMAIN_STATE, offsetof(struct domain, state));
-	ASM_DEFINE(DOMAIN_SATP, offsetof(struct domain, satp));
+	ASM_DEFINE(DOMAIN_SATP, offsetof(struct domain, as.satp));
 	ASM_DEFINE(DOMAIN_INFO, offsetof(struct domain, info));
 	ASM_DEFINE(DOMAIN_SLICE_END, offsetof(struct domain, slice_end));
 	ASM_DEFINE(DOMAIN_GRACE_END, offsetof(struct domain, grace_end));
