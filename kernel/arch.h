@@ -21,7 +21,7 @@
  *   timer           timer_init/now/set/hz/ticks (timer.h)
  *   interrupts      plic_init/enable/disable/claim/complete (plic.h)
  *   firmware        sbi_* (sbi.h): console, hart state, reset, version
- *   traps           arch_trap_kind, arch_trap_name (below)
+ *   traps           trap_cause_name (below)
  */
 #ifndef KERNEL_ARCH_H
 #define KERNEL_ARCH_H
@@ -51,13 +51,19 @@ const char *trap_cause_name(unsigned long scause);
 void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa);
 
 /*
- * A trap from U-mode that the assembly fast paths did not finish: kind
- * says what it was (arch_ops.h), cause and tval are the machine's words
- * for it (for the exception upcall and logs). Returns the context to
- * resume: the same domain's, or whoever runs now (kernel/entry.c).
+ * Traps from U-mode that the assembly fast paths did not finish, decoded
+ * by arch/ (kernel/entry.c): a system call, the timer, an external
+ * interrupt, an interrupt the kernel does not use (code: its number), an
+ * exception (cause and tval: the machine's words for it, for the
+ * exception upcall and logs). u is the running domain's context; each
+ * returns the context to resume, the same domain's or whoever runs now.
  */
-struct uctx *entry_user_trap(struct uctx *u, enum arch_trap kind,
-			     unsigned long cause, unsigned long tval);
+struct uctx *entry_syscall(struct uctx *u);
+struct uctx *entry_timer(struct uctx *u);
+struct uctx *entry_irq(struct uctx *u);
+struct uctx *entry_other_irq(struct uctx *u, unsigned long code);
+struct uctx *entry_exception(struct uctx *u, unsigned long cause,
+			     unsigned long tval);
 
 /* An external interrupt taken in S-mode: claims and dispatches it
  * (kernel/irq_cap.c); now is arch_instret() at entry. */

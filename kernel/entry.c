@@ -59,30 +59,43 @@ static void user_fault(struct domain *d, unsigned long scause,
 	sched_remove(d);
 }
 
-struct uctx *entry_user_trap(struct uctx *u, enum arch_trap kind,
-			     unsigned long cause, unsigned long tval)
+/* Whoever runs now; the scheduler powers off if nobody is left. */
+static struct uctx *resume(void)
+{
+	return &sched_current()->ctx;
+}
+
+struct uctx *entry_syscall(struct uctx *u)
+{
+	syscall_dispatch((struct domain *)u);
+	return resume();
+}
+
+struct uctx *entry_timer(struct uctx *u)
+{
+	sched_timer((struct domain *)u);
+	return resume();
+}
+
+struct uctx *entry_irq(struct uctx *u)
+{
+	irq_dispatch(arch_instret());
+	return resume();
+}
+
+struct uctx *entry_other_irq(struct uctx *u, unsigned long code)
+{
+	pr_warn("trap: unexpected interrupt %lu in %s\n", code,
+		((struct domain *)u)->name);
+	return resume();
+}
+
+struct uctx *entry_exception(struct uctx *u, unsigned long cause,
+			     unsigned long tval)
 {
 	struct domain *d = (struct domain *)u;
 
-	switch (kind) {
-	case ARCH_TRAP_TIMER:
-		sched_timer(d);
-		break;
-	case ARCH_TRAP_EXTERNAL:
-		irq_dispatch(arch_instret());
-		break;
-	case ARCH_TRAP_OTHER_IRQ:
-		pr_warn("trap: unexpected interrupt %lu in %s\n",
-			arch_trap_code(cause), d->name);
-		break;
-	case ARCH_TRAP_SYSCALL:
-		syscall_dispatch(d);
-		break;
-	case ARCH_TRAP_EXCEPTION:
-		if (!reflect_exception(d, cause, tval))
-			user_fault(d, cause, tval);
-		break;
-	}
-	/* Whoever runs now; the scheduler powers off if nobody is left. */
-	return &sched_current()->ctx;
+	if (!reflect_exception(d, cause, tval))
+		user_fault(d, cause, tval);
+	return resume();
 }

@@ -19,21 +19,6 @@
 void fpu_save(uint64_t *regs);
 void fpu_restore(const uint64_t *regs);
 
-/* What a trap from U-mode was, for the kernel's entry_user_trap. */
-enum arch_trap {
-	ARCH_TRAP_TIMER,     /* the timer interrupt */
-	ARCH_TRAP_EXTERNAL,  /* an interrupt from the interrupt controller */
-	ARCH_TRAP_OTHER_IRQ, /* an interrupt the kernel does not use */
-	ARCH_TRAP_SYSCALL,   /* ecall from U-mode */
-	ARCH_TRAP_EXCEPTION, /* anything else: reflected, or fatal */
-};
-
-/* The number within its class (exception or interrupt) of a trap cause. */
-static inline unsigned long arch_trap_code(unsigned long cause)
-{
-	return cause & ~SCAUSE_INTR;
-}
-
 /* Instructions retired on this hart (rdinstret). */
 static inline uint64_t arch_instret(void)
 {

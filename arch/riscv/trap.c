@@ -118,26 +118,23 @@ void trap_handler(struct trap_frame *tf)
  */
 /*
  * Decodes a U-mode trap for the kernel: notes the FP state U-mode left
- * (lazy FP switching, arch_ops.h), names the trap, and hands it up.
+ * (lazy FP switching, arch_ops.h) and hands the trap to its kernel entry.
  */
 struct uctx *user_trap(struct uctx *u)
 {
-	unsigned long scause = csr_read(scause), stval = csr_read(stval);
+	unsigned long scause = csr_read(scause);
 	unsigned long code = scause & ~SCAUSE_INTR;
-	enum arch_trap kind;
 
 	u->sstatus =
 		(u->sstatus & ~SSTATUS_FS) | (csr_read(sstatus) & SSTATUS_FS);
 	if (scause & SCAUSE_INTR) {
 		if (code == IRQ_S_TIMER)
-			kind = ARCH_TRAP_TIMER;
-		else if (code == IRQ_S_EXT)
-			kind = ARCH_TRAP_EXTERNAL;
-		else
-			kind = ARCH_TRAP_OTHER_IRQ;
-	} else {
-		kind = code == EXC_ECALL_U ? ARCH_TRAP_SYSCALL
-					   : ARCH_TRAP_EXCEPTION;
+			return entry_timer(u);
+		if (code == IRQ_S_EXT)
+			return entry_irq(u);
+		return entry_other_irq(u, code);
 	}
-	return entry_user_trap(u, kind, scause, stval);
+	if (code == EXC_ECALL_U)
+		return entry_syscall(u);
+	return entry_exception(u, scause, csr_read(stval));
 }
