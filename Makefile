@@ -189,12 +189,12 @@ INITRAMFS_APPS := $(sort $(shell sed -n 's|^[[:space:]]*image[[:space:]]*=[[:spa
 # a typo in one reaches the checker instead of stopping make with "No rule
 # to make target".
 CONFCHECK := $(O)/host/rivet-confcheck
-CONFCHECK_SRCS := scripts/rivet-confcheck.c kernel/bootconf.c kernel/elf.c \
-	kernel/lib/strlcpy.c kernel/vsnprintf.c
+CONFCHECK_SRCS := scripts/rivet-confcheck.c kernel/boot/bootconf.c kernel/boot/elf.c \
+	kernel/lib/strlcpy.c kernel/lib/vsnprintf.c
 CONFCHECK_FLAGS = --apps "$(LIBOS_APPS)" $(if $(CONFIG_CAP_SLOTS_DEFAULT),--slots $(CONFIG_CAP_SLOTS_DEFAULT))
 INITRAMFS_ELFS := $(foreach a,$(filter $(LIBOS_APPS),$(INITRAMFS_APPS)),$(O)/libos/$(a).elf)
 
-$(CONFCHECK): $(CONFCHECK_SRCS) $(wildcard kernel/*.h kernel/lib/*.h include/rivet/*.h)
+$(CONFCHECK): $(CONFCHECK_SRCS) $(wildcard kernel/*.h kernel/*/*.h include/rivet/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(CONFCHECK_SRCS)
@@ -297,9 +297,9 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-I$(srctree) -I$(srctree)/include -I$(srctree)/libos/include -DRIVET_HOST
 HOST_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
 
-PURE_FDT := kernel/fdt.c kernel/machine.c kernel/lib/strlcpy.c
+PURE_FDT := kernel/boot/fdt.c kernel/boot/machine.c kernel/lib/strlcpy.c
 
-$(O)/host/rivet-dtinfo: scripts/rivet-dtinfo.c $(PURE_FDT) $(wildcard kernel/*.h)
+$(O)/host/rivet-dtinfo: scripts/rivet-dtinfo.c $(PURE_FDT) $(wildcard kernel/*.h kernel/*/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/rivet-dtinfo.c $(PURE_FDT)

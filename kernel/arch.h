@@ -66,7 +66,7 @@ struct uctx *entry_exception(struct uctx *u, unsigned long cause,
 			     unsigned long tval);
 
 /* An external interrupt taken in S-mode: claims and dispatches it
- * (kernel/irq_cap.c); now is arch_instret() at entry. */
+ * (kernel/cap/irq_cap.c); now is arch_instret() at entry. */
 void irq_dispatch(uint64_t now);
 
 #endif

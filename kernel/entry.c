@@ -6,12 +6,12 @@
  * assembly twin of reflect_exception (CONFIG_FAST_REFLECT).
  */
 #include "kernel/arch.h"
-#include "kernel/domain.h"
-#include "kernel/irq_cap.h"
-#include "kernel/printk.h"
-#include "kernel/sched.h"
+#include "kernel/sched/domain.h"
+#include "kernel/cap/irq_cap.h"
+#include "kernel/lib/printk.h"
+#include "kernel/sched/sched.h"
 #include "kernel/syscall.h"
-#include "kernel/trace.h"
+#include "kernel/lib/trace.h"
 
 /*
  * Hands an exception to d's handler through its upcall area: saves cause,

@@ -8,20 +8,20 @@
 #include "kernel/syscall.h"
 
 #include "kernel/arch.h"
-#include "kernel/abort.h"
-#include "kernel/cap_syscall.h"
-#include "kernel/domain.h"
-#include "kernel/frame_cap.h"
-#include "kernel/irq_cap.h"
-#include "kernel/klog.h"
+#include "kernel/cap/abort.h"
+#include "kernel/cap/cap_syscall.h"
+#include "kernel/sched/domain.h"
+#include "kernel/cap/frame_cap.h"
+#include "kernel/cap/irq_cap.h"
+#include "kernel/lib/klog.h"
 #include "kernel/lib/string.h"
-#include "kernel/frame.h"
-#include "kernel/mem.h"
-#include "kernel/printk.h"
-#include "kernel/sched.h"
-#include "kernel/trace.h"
-#include "kernel/spawn.h"
-#include "kernel/uaccess.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/mem.h"
+#include "kernel/lib/printk.h"
+#include "kernel/sched/sched.h"
+#include "kernel/lib/trace.h"
+#include "kernel/cap/spawn.h"
+#include "kernel/mm/uaccess.h"
 #include <rivet/errno.h>
 #include <rivet/syscall.h>
 
@@ -237,7 +237,7 @@ static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
 
 /*
  * Maps entries one by one, stopping at the first error; a1 = how many.
- * Bounded kernel time, as for revoke (kernel/cap_syscall.c): at most
+ * Bounded kernel time, as for revoke (kernel/cap/cap_syscall.c): at most
  * MAP_BATCH_PER_ENTRY entries per kernel entry, fewer once an interrupt
  * is pending; then the call is restarted with a0/a1 moved past the
  * entries done (they stay mapped), so what is left to do is in the

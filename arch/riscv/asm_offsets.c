@@ -9,8 +9,8 @@
 #include <stddef.h>
 
 #include "arch/riscv/csr.h"
-#include "kernel/domain.h"
-#include "kernel/sched.h"
+#include "kernel/sched/domain.h"
+#include "kernel/sched/sched.h"
 #include <rivet/abi.h>
 #include <rivet/syscall.h>
 

@@ -10,7 +10,7 @@
 
 #include "arch/riscv/csr.h"
 #include "arch/riscv/memlayout.h"
-#include "kernel/printk.h"
+#include "kernel/lib/printk.h"
 #include "arch/riscv/vm.h"
 #include <rivet/errno.h>
 

@@ -2,7 +2,7 @@
 /*
  * The platform-level interrupt controller, found from the device tree
  * (riscv,plic0 / sifive,plic-1.0.0). The kernel owns it; domains get
- * interrupt capabilities for single sources (kernel/irq_cap.c). Only the
+ * interrupt capabilities for single sources (kernel/cap/irq_cap.c). Only the
  * boot hart's S-mode context, read from interrupts-extended, is used.
  */
 #ifndef ARCH_RISCV_PLIC_H

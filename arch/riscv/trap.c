@@ -11,10 +11,10 @@
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uctx.h"
 #include "kernel/arch.h"
-#include "kernel/klog.h"
-#include "kernel/panic.h"
-#include "kernel/printk.h"
-#include "kernel/trace.h"
+#include "kernel/lib/klog.h"
+#include "kernel/lib/panic.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/trace.h"
 
 volatile unsigned long trap_expect_illegal;
 

@@ -202,7 +202,7 @@ user_ecall:
 
 	/*
 	 * sys_yield(target). The common case of a directed yield is done here
-	 * in full, as yield_to() in kernel/sched.c would do it, with no C and
+	 * in full, as yield_to() in kernel/sched/sched.c would do it, with no C and
 	 * no kernel stack. d is the caller (sp: its uctx is the start of its
 	 * struct domain), t the target.
 	 *

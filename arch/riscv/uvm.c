@@ -7,7 +7,7 @@
 #include "arch/riscv/pagetable.h"
 #include "arch/riscv/pte.h"
 #include "kernel/lib/string.h"
-#include "kernel/printk.h"
+#include "kernel/lib/printk.h"
 #include "arch/riscv/vm.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>

@@ -12,7 +12,7 @@
 
 /*
  * Where an address space's frames come from and go back to: the kernel
- * passes its allocator in (kernel/domain.c charges each frame to the
+ * passes its allocator in (kernel/sched/domain.c charges each frame to the
  * domain), so this layer never calls up into the domain table.
  */
 struct uvm_frame_source {
@@ -60,7 +60,7 @@ extern uint64_t uvm_table_pages;
 /* Finds how many ASID bits satp implements and logs it; once at boot. */
 void uvm_probe_asids(unsigned domains_max);
 
-/* The root table of d's address space (kernel/domain.h has the struct). */
+/* The root table of d's address space (kernel/sched/domain.h has the struct). */
 uint64_t uvm_root_pa(const struct uvm_space *d);
 
 /* Creates d's empty address space (root table charged to d). */

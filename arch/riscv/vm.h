@@ -9,7 +9,7 @@
  * Starts the final kernel page table: the image with W^X per section
  * (text R-X, rodata R--, data and bss RW-). Its page-table pages, now and
  * later (vm_map_direct, vm_map_mmio), come from alloc_page, the kernel's
- * page source passed in (kernel/mem.c's mem_alloc_page).
+ * page source passed in (kernel/mm/mem.c's mem_alloc_page).
  */
 int vm_init(uint64_t load_pa, int (*alloc_page)(uint64_t *pa));
 

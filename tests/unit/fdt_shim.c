@@ -10,5 +10,5 @@
 #define fdt_next_node rivet_fdt_next_node
 #define fdt_get_path  rivet_fdt_get_path
 
-#include "kernel/fdt.c"
-#include "kernel/machine.c"
+#include "kernel/boot/fdt.c"
+#include "kernel/boot/machine.c"

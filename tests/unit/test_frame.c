@@ -14,7 +14,7 @@
 
 #include <rivet/errno.h>
 
-#include "kernel/frame.h"
+#include "kernel/mm/frame.h"
 
 #define BASE	0x80000000ULL
 #define NFRAMES 256
