@@ -297,7 +297,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-I$(srctree) -I$(srctree)/include -I$(srctree)/libos/include -DRIVET_HOST
 HOST_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
 
-PURE_FDT := kernel/boot/fdt.c kernel/boot/machine.c kernel/lib/strlcpy.c
+PURE_FDT := kernel/boot/fdt.c $(wildcard kernel/boot/machine*.c) kernel/lib/strlcpy.c
 
 $(O)/host/rivet-dtinfo: scripts/rivet-dtinfo.c $(PURE_FDT) $(wildcard kernel/*.h kernel/*/*.h)
 	@mkdir -p $(dir $@)

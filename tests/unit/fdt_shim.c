@@ -12,3 +12,10 @@
 
 #include "kernel/boot/fdt.c"
 #include "kernel/boot/machine.c"
+#include "kernel/boot/machine_addr.c"
+#include "kernel/boot/machine_chosen.c"
+#include "kernel/boot/machine_device.c"
+#include "kernel/boot/machine_harts.c"
+#include "kernel/boot/machine_irq.c"
+#include "kernel/boot/machine_mem.c"
+#include "kernel/boot/machine_uart.c"
