@@ -223,14 +223,14 @@ static long ksys_frame_alloc(struct domain *d, const uint64_t *a, uint64_t *val)
 
 static long ksys_map(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	if (a[0] > 0xffffffffUL || a[2] > 0xff)
+	if (!cap_slot_valid(a[0]) || a[2] > 0xff)
 		return E_INVAL;
 	return frame_cap_map(d, (uint32_t)a[0], a[1], (unsigned)a[2]);
 }
 
 static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	if (a[0] > 0xffffffffUL)
+	if (!cap_slot_valid(a[0]))
 		return E_INVAL;
 	return frame_cap_unmap(d, (uint32_t)a[0], a[1]);
 }
@@ -271,7 +271,7 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 			break;
 		}
 		for (i = 0; i < n && !rc; i++) {
-			rc = e[i].slot > 0xffffffffUL || e[i].rights > 0xff
+			rc = !cap_slot_valid(e[i].slot) || e[i].rights > 0xff
 				     ? E_INVAL
 				     : frame_cap_map(d, (uint32_t)e[i].slot,
 						     e[i].vaddr,

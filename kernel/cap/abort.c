@@ -30,7 +30,7 @@ long abort_request(struct domain *req, uint64_t slot, uint64_t nframes,
 	struct domain *t;
 	long rc;
 
-	if (slot > 0xffffffffUL)
+	if (!cap_slot_valid(slot))
 		return E_INVAL;
 	rc = cap_lookup(&req->cs, (uint32_t)slot, CAP_DOMAIN, CAP_W, &c);
 	if (rc)

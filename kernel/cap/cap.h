@@ -137,6 +137,16 @@ static inline bool cspace_full(const struct cspace *cs)
 }
 
 /*
+ * Does a slot number from U-mode (a 64-bit register) name a slot at all?
+ * The one decoder of slot arguments: every system call that takes one
+ * checks it here before narrowing it to uint32_t.
+ */
+static inline bool cap_slot_valid(uint64_t arg)
+{
+	return arg <= 0xffffffffUL;
+}
+
+/*
  * The capability in slot of cs, if it has type (CAP_NULL: any) and all of
  * rights. O(1). Returns 0 with *out, E_INVAL for a slot out of range,
  * E_NOENT for an empty slot, E_INVAL for a wrong type, E_PERM for missing

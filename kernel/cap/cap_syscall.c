@@ -52,7 +52,7 @@ static long dest_space(struct domain *d, uint64_t dest, struct cspace **out)
 		*out = &d->cs;
 		return 0;
 	}
-	if (dest > 0xffffffffUL)
+	if (!cap_slot_valid(dest))
 		return E_INVAL;
 	rc = cap_lookup(&d->cs, (uint32_t)dest, CAP_DOMAIN, CAP_GRANT, &dc);
 	if (rc)
@@ -71,7 +71,7 @@ long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
 	uint32_t s;
 	long rc;
 
-	if (slot > 0xffffffffUL || mask & ~(uint64_t)CAP_ALL)
+	if (!cap_slot_valid(slot) || mask & ~(uint64_t)CAP_ALL)
 		return E_INVAL;
 	rc = dest_space(d, dest, &dst);
 	if (rc)
@@ -181,7 +181,7 @@ long cap_sys_delete(struct domain *d, uint64_t slot)
 	uint32_t n;
 	long rc;
 
-	if (slot > 0xffffffffUL)
+	if (!cap_slot_valid(slot))
 		return E_INVAL;
 	/* Nothing to keep for a restart: the tree and c's mappings say what
 	 * is left. */
@@ -259,7 +259,7 @@ long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 	uint64_t before;
 	long rc;
 
-	if (slot > 0xffffffffUL)
+	if (!cap_slot_valid(slot))
 		return E_INVAL;
 	before = syscall_restart_take(d, slot);
 	rc = revoke_bounded(d, (uint32_t)slot, &n, &e);
@@ -275,7 +275,7 @@ long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what, uint64_t *val)
 	struct cap *c;
 	long rc;
 
-	if (slot > 0xffffffffUL)
+	if (!cap_slot_valid(slot))
 		return E_INVAL;
 	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
 	if (rc)

@@ -35,7 +35,7 @@ long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
 	struct binding *b;
 	long rc;
 
-	if (slot > 0xffffffffUL || bit > 55)
+	if (!cap_slot_valid(slot) || bit > 55)
 		return E_INVAL;
 	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_IRQ, 0, &c);
 	if (rc)
@@ -65,7 +65,7 @@ long irq_cap_ack(struct domain *d, uint64_t slot)
 	struct binding *b;
 	long rc;
 
-	if (slot > 0xffffffffUL)
+	if (!cap_slot_valid(slot))
 		return E_INVAL;
 	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_IRQ, 0, &c);
 	if (rc)

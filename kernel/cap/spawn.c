@@ -150,7 +150,7 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 	/* Decode: every check before anything changes. */
 	if (copy_from_user(d, &req, uva, sizeof(req)))
 		return E_RANGE;
-	if (req.spawn_slot > 0xffffffffUL)
+	if (!cap_slot_valid(req.spawn_slot))
 		return E_INVAL;
 	rc = cap_lookup(&d->cs, (uint32_t)req.spawn_slot, CAP_SPAWN, 0, &c);
 	if (rc)
@@ -163,7 +163,7 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 	    req.slots < 1 + req.ncaps || req.slots > CAP_MAX_SLOTS)
 		return E_INVAL;
 	for (i = 0; i < req.ncaps; i++) {
-		if (req.caps[i] > 0xffffffffUL)
+		if (!cap_slot_valid(req.caps[i]))
 			return E_INVAL;
 		rc = cap_lookup(&d->cs, (uint32_t)req.caps[i], CAP_NULL,
 				CAP_GRANT, &c);
@@ -228,7 +228,7 @@ long spawn_kill(struct domain *d, uint64_t slot)
 	struct cap *c;
 	long rc;
 
-	if (slot > 0xffffffffUL)
+	if (!cap_slot_valid(slot))
 		return E_INVAL;
 	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_DOMAIN, 0, &c);
 	if (rc)
