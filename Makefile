@@ -312,6 +312,7 @@ include scripts/run.mk
 include scripts/test.mk
 include scripts/bench.mk
 include scripts/trace.mk
+include scripts/fastpath.mk
 
 # ----------------------------------------------------------------- misc ---
 
@@ -372,6 +373,8 @@ help:
 	printf '%s\t%s\n' trace 'boot the demo on a CONFIG_TRACE=y kernel (O=$(TRACE_O)) and write'; \
 	printf '%s\t%s\n' '' '$(TRACE_O)/trace.json for ui.perfetto.dev; TRACE_APPEND="bootargs"'; \
 	printf '%s\t%s\n' trace-kernel 'only build that kernel (make test does)'; \
+	printf '%s\t%s\n' slow-kernel 'a kernel with every CONFIG_FAST_* off (O=$(SLOW_O); make test does)'; \
+	printf '%s\t%s\n' format-check 'clang-format --dry-run on the C files (make test does)'; \
 	printf '%s\t%s\n' libos 'build every libOS image (libos/*/)'; \
 	printf '%s\t%s\n' install-deps 'install the Debian packages Rivet needs'; \
 	} | awk -F '\t' '{ line[NR] = $$0; if (NF > 1 && length($$1) > w) w = length($$1) } \

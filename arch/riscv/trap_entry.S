@@ -101,16 +101,15 @@ trap_entry:
 from_user:
 	sd	t0, UC_REG(5)(sp)
 	sd	t1, UC_REG(6)(sp)
-#ifdef CONFIG_TRACE
-	/* A traced kernel takes every trap through C, where the trace hooks
-	 * are: the null call, the directed yield and the reflection below
-	 * each have their twin there (docs/trace.md). */
-	j	user_slow
-#endif
+	/* Each fast path below has a switch (CONFIG_FAST_*, Kconfig) that
+	 * leaves the trap to its C twin; a traced kernel turns all off. */
 	csrr	t0, scause
 	addi	t1, t0, -EXC_ECALL_U
 	beqz	t1, user_ecall			/* system calls first */
 	bltz	t0, user_slow			/* interrupts: the scheduler */
+#ifndef CONFIG_FAST_REFLECT
+	j	user_slow
+#endif
 
 	/* Exception: reflect it if the domain can take it. */
 	ld	t1, UC_EXC_ENTRY(sp)
@@ -141,8 +140,13 @@ from_user:
 	sret
 
 user_ecall:
+#ifdef CONFIG_FAST_YIELD
 	li	t1, SYSCALL_NR_YIELD
 	beq	a7, t1, user_yield
+#endif
+#ifndef CONFIG_FAST_NULL
+	j	user_slow
+#endif
 	bnez	a7, user_slow			/* SYS_null is 0 (checked above) */
 	csrr	t0, sepc
 	addi	t0, t0, 4			/* past the ecall */

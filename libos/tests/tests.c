@@ -1262,17 +1262,12 @@ static const struct role core_roles[] = {
 	{ 0 },
 };
 
-
 /* Every file's role table; a new test file adds its table here. */
 extern const struct role spawn_roles[];
 
 static const struct role *const role_tables[] = {
-	core_roles,
-	hostile_roles,
-	grants_roles,
-	bootinfo_roles,
-	slices_roles,
-	spawn_roles,
+	core_roles,	hostile_roles, grants_roles,
+	bootinfo_roles, slices_roles,  spawn_roles,
 };
 
 int main(void)
