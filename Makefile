@@ -108,27 +108,27 @@ $(O)/include/generated/version.h: FORCE
 $(O)/kernel/version.o: $(O)/include/generated/version.h
 FORCE:
 
-# Offsets and constants for assembly (STYLE.md rule 7): kernel/asm_offsets.c
+# Offsets and constants for assembly (STYLE.md rule 7): arch/riscv/asm_offsets.c
 # compiled to assembly, its "->NAME value" markers turned into #defines.
 # The .s keeps its own dependency file, so a changed structure regenerates.
 ASM_OFFSETS := $(O)/include/generated/asm_offsets.h
 
-$(O)/kernel/asm_offsets.s: kernel/asm_offsets.c $(AUTOCONF) Makefile
+$(O)/arch/riscv/asm_offsets.s: arch/riscv/asm_offsets.c $(AUTOCONF) Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC -S   $<")
 	$(Q)$(CC) $(KCFLAGS) -S $< -o $@
 
-$(ASM_OFFSETS): $(O)/kernel/asm_offsets.s
+$(ASM_OFFSETS): $(O)/arch/riscv/asm_offsets.s
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q){ echo '/* Generated from kernel/asm_offsets.c: do not edit. */'; \
+	$(Q){ echo '/* Generated from arch/riscv/asm_offsets.c: do not edit. */'; \
 	  echo '#ifndef GENERATED_ASM_OFFSETS_H'; \
 	  echo '#define GENERATED_ASM_OFFSETS_H'; \
 	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\)"$$/#define \1 \2/p' $<; \
 	  echo '#endif'; } > $@.tmp
 	$(Q)mv $@.tmp $@
 $(O)/arch/riscv/trap_entry.o: $(ASM_OFFSETS)
--include $(O)/kernel/asm_offsets.d
+-include $(O)/arch/riscv/asm_offsets.d
 
 # Two-pass link: pass 1 has an empty symbol table, pass 2 embeds the text
 # symbols of pass 1. The table sits after .data, so no text address moves;
@@ -189,12 +189,12 @@ INITRAMFS_APPS := $(sort $(shell sed -n 's|^[[:space:]]*image[[:space:]]*=[[:spa
 # a typo in one reaches the checker instead of stopping make with "No rule
 # to make target".
 CONFCHECK := $(O)/host/rivet-confcheck
-CONFCHECK_SRCS := scripts/rivet-confcheck.c kernel/bootconf.c kernel/elf.c \
-	kernel/lib/strlcpy.c kernel/vsnprintf.c
+CONFCHECK_SRCS := scripts/rivet-confcheck.c kernel/boot/bootconf.c kernel/boot/elf.c \
+	kernel/lib/strlcpy.c kernel/lib/vsnprintf.c
 CONFCHECK_FLAGS = --apps "$(LIBOS_APPS)" $(if $(CONFIG_CAP_SLOTS_DEFAULT),--slots $(CONFIG_CAP_SLOTS_DEFAULT))
 INITRAMFS_ELFS := $(foreach a,$(filter $(LIBOS_APPS),$(INITRAMFS_APPS)),$(O)/libos/$(a).elf)
 
-$(CONFCHECK): $(CONFCHECK_SRCS) $(wildcard kernel/*.h kernel/lib/*.h include/rivet/*.h)
+$(CONFCHECK): $(CONFCHECK_SRCS) $(wildcard kernel/*.h kernel/*/*.h include/rivet/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(CONFCHECK_SRCS)
@@ -297,9 +297,9 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-I$(srctree) -I$(srctree)/include -I$(srctree)/libos/include -DRIVET_HOST
 HOST_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
 
-PURE_FDT := kernel/fdt.c kernel/machine.c kernel/lib/strlcpy.c
+PURE_FDT := kernel/boot/fdt.c $(wildcard kernel/boot/machine*.c) kernel/lib/strlcpy.c
 
-$(O)/host/rivet-dtinfo: scripts/rivet-dtinfo.c $(PURE_FDT) $(wildcard kernel/*.h)
+$(O)/host/rivet-dtinfo: scripts/rivet-dtinfo.c $(PURE_FDT) $(wildcard kernel/*.h kernel/*/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/rivet-dtinfo.c $(PURE_FDT)
@@ -313,6 +313,7 @@ include scripts/test.mk
 include scripts/bench.mk
 include scripts/trace.mk
 include scripts/boards.mk
+include scripts/fastpath.mk
 
 # ----------------------------------------------------------------- misc ---
 
@@ -378,6 +379,8 @@ help:
 	printf '%s\t%s\n' trace 'boot the demo on a CONFIG_TRACE=y kernel (O=$(TRACE_O)) and write'; \
 	printf '%s\t%s\n' '' '$(TRACE_O)/trace.json for ui.perfetto.dev; TRACE_APPEND="bootargs"'; \
 	printf '%s\t%s\n' trace-kernel 'only build that kernel (make test does)'; \
+	printf '%s\t%s\n' slow-kernel 'a kernel with every CONFIG_FAST_* off (O=$(SLOW_O); make test does)'; \
+	printf '%s\t%s\n' format-check 'clang-format --dry-run on the C files (make test does)'; \
 	printf '%s\t%s\n' libos 'build every libOS image (libos/*/)'; \
 	printf '%s\t%s\n' install-deps 'install the Debian packages Rivet needs'; \
 	} | awk -F '\t' '{ line[NR] = $$0; if (NF > 1 && length($$1) > w) w = length($$1) } \

@@ -5,25 +5,20 @@
  */
 #include <stdint.h>
 
-#include "arch/riscv/csr.h"
-#include "arch/riscv/memlayout.h"
-#include "arch/riscv/plic.h"
-#include "arch/riscv/sbi.h"
-#include "arch/riscv/timer.h"
-#include "arch/riscv/uvm.h"
-#include "kernel/bootargs.h"
-#include "kernel/bootlayout.h"
-#include "kernel/console.h"
-#include "kernel/cpu.h"
-#include "kernel/domain.h"
-#include "kernel/initramfs.h"
-#include "kernel/launch.h"
+#include "kernel/arch.h"
+#include "kernel/boot/bootargs.h"
+#include "kernel/boot/bootlayout.h"
+#include "kernel/drivers/console.h"
+#include "kernel/boot/cpu.h"
+#include "kernel/sched/domain.h"
+#include "kernel/boot/initramfs.h"
+#include "kernel/boot/launch.h"
 #include "kernel/lib/string.h"
-#include "kernel/machine.h"
-#include "kernel/mem.h"
-#include "kernel/panic.h"
-#include "kernel/printk.h"
-#include "kernel/sched.h"
+#include "kernel/boot/machine.h"
+#include "kernel/mm/mem.h"
+#include "kernel/lib/panic.h"
+#include "kernel/lib/printk.h"
+#include "kernel/sched/sched.h"
 #include "kernel/test_hooks.h"
 #include "kernel/version.h"
 
@@ -284,7 +279,8 @@ static const struct hart *boot_hart(uint64_t hartid)
 static void setup_plic(uint64_t hartid)
 {
 	const struct hart *h = boot_hart(hartid);
-	int rc = plic_init(&machine, h ? h->plic_sctx : -1);
+	int rc = plic_init(machine.plic.present, machine.plic.base,
+			   machine.plic.ndev, h ? h->plic_sctx : -1);
 
 	if (rc)
 		pr_warn("plic: not in use (%s); interrupt capabilities will "
@@ -316,10 +312,9 @@ static void timer_selftest(void)
 	 * same; with SIE on, an interrupt taken between the test and the wfi
 	 * would leave it asleep), then take it as a trap: the test is that
 	 * the trap path works. */
-	while (!(csr_read(sip) & SIP_STIP) && timer_now() < limit)
-		wfi();
-	csr_set(sstatus, SSTATUS_SIE);
-	csr_clear(sstatus, SSTATUS_SIE);
+	while (!(arch_pending() & ARCH_PENDING_TIMER) && timer_now() < limit)
+		arch_idle_wait();
+	arch_irq_window();
 	if (!timer_ticks()) {
 		pr_err("timer: no interrupt within 1 s of arming it\n");
 		return;

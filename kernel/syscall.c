@@ -7,29 +7,25 @@
  */
 #include "kernel/syscall.h"
 
-#include "arch/riscv/csr.h"
-#include "arch/riscv/pte.h"
-#include "arch/riscv/uvm.h"
-#include "kernel/abort.h"
-#include "kernel/cap_syscall.h"
-#include "kernel/domain.h"
-#include "kernel/frame_cap.h"
-#include "kernel/irq_cap.h"
-#include "kernel/klog.h"
+#include "kernel/arch.h"
+#include "kernel/cap/abort.h"
+#include "kernel/cap/cap_syscall.h"
+#include "kernel/sched/domain.h"
+#include "kernel/cap/frame_cap.h"
+#include "kernel/cap/irq_cap.h"
+#include "kernel/lib/klog.h"
 #include "kernel/lib/string.h"
-#include "kernel/frame.h"
-#include "kernel/mem.h"
-#include "kernel/printk.h"
-#include "kernel/sched.h"
-#include "kernel/trace.h"
-#include "kernel/spawn.h"
-#include "kernel/uaccess.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/mem.h"
+#include "kernel/lib/printk.h"
+#include "kernel/sched/sched.h"
+#include "kernel/lib/trace.h"
+#include "kernel/cap/spawn.h"
+#include "kernel/mm/uaccess.h"
 #include <rivet/errno.h>
 #include <rivet/syscall.h>
 
 #define DEBUG_WRITE_MAX 4096
-
-void fpu_restore(const uint64_t *regs);
 
 typedef long (*syscall_fn)(struct domain *d, const uint64_t *a, uint64_t *val);
 
@@ -37,7 +33,7 @@ static uint64_t stretch_max; /* KSTAT_STRETCH_MAX */
 
 void syscall_note_stretch(uint64_t start)
 {
-	uint64_t spent = csr_read(instret) - start;
+	uint64_t spent = arch_instret() - start;
 
 	if (spent > stretch_max)
 		stretch_max = spent;
@@ -122,7 +118,7 @@ static bool user_exec(const struct domain *d, uint64_t va)
 {
 	uint64_t pa, perm;
 
-	return !uvm_lookup(d, va, &pa, &perm) && (perm & PTE_X);
+	return !uvm_lookup(&d->as, va, &pa, &perm) && (perm & PTE_X);
 }
 
 static long ksys_upcall_set(struct domain *d, const uint64_t *a, uint64_t *val)
@@ -164,12 +160,11 @@ static long ksys_domain_lookup(struct domain *d, const uint64_t *a,
  */
 static long ksys_fp_enable(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	if (d->ctx.sstatus & SSTATUS_FS)
+	if (arch_fp_used(&d->ctx))
 		return 0;
 	memset(d->fp, 0, sizeof(d->fp));
-	csr_set(sstatus, SSTATUS_FS_DIRTY);
-	fpu_restore(d->fp);
-	d->ctx.sstatus |= SSTATUS_FS_INIT; /* Initial: registers are zero */
+	arch_fp_restore(d->fp);
+	arch_fp_enable(&d->ctx); /* Initial: registers are zero */
 	return 0;
 }
 
@@ -230,21 +225,21 @@ static long ksys_frame_alloc(struct domain *d, const uint64_t *a, uint64_t *val)
 
 static long ksys_map(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	if (a[0] > 0xffffffffUL || a[2] > 0xff)
+	if (!cap_slot_valid(a[0]) || a[2] > 0xff)
 		return E_INVAL;
 	return frame_cap_map(d, (uint32_t)a[0], a[1], (unsigned)a[2]);
 }
 
 static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	if (a[0] > 0xffffffffUL)
+	if (!cap_slot_valid(a[0]))
 		return E_INVAL;
 	return frame_cap_unmap(d, (uint32_t)a[0], a[1]);
 }
 
 /*
  * Maps entries one by one, stopping at the first error; a1 = how many.
- * Bounded kernel time, as for revoke (kernel/cap_syscall.c): at most
+ * Bounded kernel time, as for revoke (kernel/cap/cap_syscall.c): at most
  * MAP_BATCH_PER_ENTRY entries per kernel entry, fewer once an interrupt
  * is pending; then the call is restarted with a0/a1 moved past the
  * entries done (they stay mapped), so what is left to do is in the
@@ -255,7 +250,7 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	struct rivet_map_entry e[16];
 	uint64_t uva = a[0], count = a[1], done = 0, n, i, before;
-	uint64_t start = csr_read(instret);
+	uint64_t start = arch_instret();
 	long rc = 0;
 
 	if (count > RIVET_MAP_BATCH_MAX)
@@ -263,7 +258,7 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 	before = syscall_restart_take(d, uva);
 	while (done < count && !rc) {
 		if (done &&
-		    (done >= MAP_BATCH_PER_ENTRY || interrupt_pending())) {
+		    (done >= MAP_BATCH_PER_ENTRY || arch_irq_pending())) {
 			d->ctx.x[REG_A0] = uva + done * sizeof(e[0]);
 			d->ctx.x[REG_A1] = count - done;
 			syscall_restart_keep(d, d->ctx.x[REG_A0],
@@ -278,7 +273,7 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 			break;
 		}
 		for (i = 0; i < n && !rc; i++) {
-			rc = e[i].slot > 0xffffffffUL || e[i].rights > 0xff
+			rc = !cap_slot_valid(e[i].slot) || e[i].rights > 0xff
 				     ? E_INVAL
 				     : frame_cap_map(d, (uint32_t)e[i].slot,
 						     e[i].vaddr,

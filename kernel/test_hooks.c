@@ -6,10 +6,10 @@
  */
 #include "kernel/test_hooks.h"
 
-#include "kernel/assert.h"
-#include "kernel/bootargs.h"
+#include "kernel/lib/assert.h"
+#include "kernel/boot/bootargs.h"
 #include "kernel/lib/string.h"
-#include "kernel/printk.h"
+#include "kernel/lib/printk.h"
 
 /* Not static and not inlined: the backtrace must show these names. */
 __attribute__((noinline)) void test_hook_fault(volatile int *where)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * rivet-confcheck — checks boot configurations at build time, with the
- * kernel's own parser (kernel/bootconf.c), so a mistake is reported as
+ * kernel's own parser (kernel/boot/bootconf.c), so a mistake is reported as
  * FILE:LINE before the initramfs is packed instead of at boot under QEMU.
  *
  *   rivet-confcheck [--apps "A B ..."] [--images DIR] [--slots N] FILE...
@@ -29,10 +29,10 @@
 
 #include <rivet/abi.h>
 
-#include "kernel/bootconf.h"
-#include "kernel/cap.h"
-#include "kernel/elf.h"
-#include "kernel/frame_cap.h"
+#include "kernel/boot/bootconf.h"
+#include "kernel/cap/cap.h"
+#include "kernel/boot/elf.h"
+#include "kernel/cap/frame_cap.h"
 
 #define PAGE	     4096ULL
 #define SHARED_PAGES 2 /* the info page and the upcall area */

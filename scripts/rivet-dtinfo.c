@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * rivet-dtinfo FILE.dtb — prints the machine exactly as the kernel will
- * see it: the same kernel/fdt.c and kernel/machine.c run here on the host.
+ * see it: the same kernel/boot/fdt.c and kernel/boot/machine.c run here on the host.
  * rivet-dtinfo --device NAME FILE.dtb prints instead the device a
  * configuration's `device = NAME` would grant (machine_device()).
  *
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/fdt.h"
-#include "kernel/machine.h"
+#include "kernel/boot/fdt.h"
+#include "kernel/boot/machine.h"
 
 #define KIB ((uint64_t)1024)
 #define MIB ((uint64_t)1024 * 1024)

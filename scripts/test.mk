@@ -3,8 +3,10 @@
 
 # tests/qemu/test_trace.py boots the traced kernel of make trace too.
 test test-qemu: export RIVET_TRACE_BUILD = $(abspath $(TRACE_O))
+# tests/qemu/test_fastpath.py boots the kernel with the fast paths off.
+test test-qemu: export RIVET_SLOW_BUILD = $(abspath $(SLOW_O))
 
-test: check-deps all build-unit build-fuzz dtbs trace-kernel
+test: check-deps all build-unit build-fuzz dtbs trace-kernel slow-kernel format-check
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) unit fuzz qemu
 
 test-unit: build-unit dtbs
@@ -13,7 +15,7 @@ test-unit: build-unit dtbs
 test-fuzz: build-fuzz dtbs
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) fuzz
 
-test-qemu: all trace-kernel
+test-qemu: all trace-kernel slow-kernel
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) qemu
 
 # FUZZ_TIME bounds each target's run in seconds; FUZZ_RUNS, when set, stops
@@ -40,3 +42,12 @@ fuzz-sys: all
 		RIVET_FUZZ_SEED=$(FUZZ_SYS_SEED) \
 		$(PYTHON) -m pytest -q -s -p no:cacheprovider \
 		tests/qemu/test_sysfuzz.py -k long
+
+# The C files of the kernel, arch, libOSes, headers and tests as the
+# project's .clang-format has them (tracked files only: lwIP is fetched).
+.PHONY: format-check
+FORMAT_FILES = $(shell git ls-files 'kernel/*.[ch]' 'arch/*.[ch]' \
+	'libos/*.[ch]' 'include/*.h' 'tests/*.[ch]')
+format-check:
+	@$(if $(Q),echo "  FORMAT  $(words $(FORMAT_FILES)) files")
+	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)

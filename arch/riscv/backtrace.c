@@ -11,8 +11,8 @@
 #include <stdbool.h>
 
 #include "arch/riscv/trap_frame.h"
-#include "kernel/ksyms.h"
-#include "kernel/printk.h"
+#include "kernel/lib/ksyms.h"
+#include "kernel/lib/printk.h"
 
 #define MAX_FRAMES 32
 

@@ -10,9 +10,8 @@
 
 #include "arch/riscv/csr.h"
 #include "arch/riscv/memlayout.h"
-#include "kernel/machine.h"
-#include "kernel/printk.h"
-#include "kernel/vm.h"
+#include "kernel/lib/printk.h"
+#include "arch/riscv/vm.h"
 #include <rivet/errno.h>
 
 #define PLIC_ENABLE(c)	  (0x2000UL + 0x80UL * (c))
@@ -32,19 +31,19 @@ static int map_reg(uint64_t base, uint64_t off, volatile uint32_t **out)
 	return rc;
 }
 
-int plic_init(const struct machine *m, int ctx)
+int plic_init(bool present, uint64_t base, uint32_t ndev, int ctx)
 {
 	uint32_t i;
 	int rc;
 
-	if (!m->plic.present || ctx < 0)
+	if (!present || ctx < 0)
 		return E_NOENT;
-	nsources = m->plic.ndev;
-	rc = map_reg(m->plic.base, 0, &priority);
+	nsources = ndev;
+	rc = map_reg(base, 0, &priority);
 	if (!rc)
-		rc = map_reg(m->plic.base, PLIC_ENABLE(ctx), &enable);
+		rc = map_reg(base, PLIC_ENABLE(ctx), &enable);
 	if (!rc)
-		rc = map_reg(m->plic.base, PLIC_THRESHOLD(ctx), &threshold);
+		rc = map_reg(base, PLIC_THRESHOLD(ctx), &threshold);
 	if (rc)
 		return rc;
 	plic_claim_reg = threshold + 1;

@@ -2,7 +2,7 @@
 /*
  * The platform-level interrupt controller, found from the device tree
  * (riscv,plic0 / sifive,plic-1.0.0). The kernel owns it; domains get
- * interrupt capabilities for single sources (kernel/irq_cap.c). Only the
+ * interrupt capabilities for single sources (kernel/cap/irq_cap.c). Only the
  * boot hart's S-mode context, read from interrupts-extended, is used.
  */
 #ifndef ARCH_RISCV_PLIC_H
@@ -11,11 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct machine;
-
 /* Maps the PLIC's pages for context ctx, masks every source; E_NOENT if
  * the machine has none or ctx < 0. */
-int plic_init(const struct machine *m, int ctx);
+int plic_init(bool present, uint64_t base, uint32_t ndev, int ctx);
 bool plic_present(void);
 uint32_t plic_sources(void);
 

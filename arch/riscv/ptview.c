@@ -5,7 +5,6 @@
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/pte.h"
 #include "arch/riscv/uvm.h"
-#include "kernel/domain.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
@@ -14,32 +13,32 @@
 _Static_assert(RIVET_PTVIEW_VA + RIVET_PTVIEW_PAGES * 4096UL <=
 		       RIVET_PTVIEW_DIR_VA,
 	       "the view ends before its bitmap");
-_Static_assert(RIVET_PTVIEW_DIR_PAGES <= 4, "struct domain's ptview_dir");
+_Static_assert(RIVET_PTVIEW_DIR_PAGES <= 4, "struct uvm_space's ptview_dir");
 _Static_assert(RIVET_PTVIEW_DIR_VA + RIVET_PTVIEW_DIR_PAGES * 4096UL <
 		       RIVET_STACK_TOP - RIVET_STACK_PAGES * 4096UL,
 	       "the bitmap ends below the stack");
 
 /* Kernel address of the user page at va, or NULL if unmapped. */
-static inline uint64_t *kva_of(const struct domain *d, uint64_t va)
+static inline uint64_t *kva_of(const struct uvm_space *d, uint64_t va)
 {
 	return uvm_kva(d, va);
 }
 
 /* Maps a fresh zeroed read-only page at va for the view. */
-static int map_view_page(struct domain *d, uint64_t va)
+static int map_view_page(struct uvm_space *d, uint64_t va)
 {
 	uint64_t pa;
-	int rc = domain_frame_alloc(d, &pa);
+	int rc = uvm_frame_alloc(d, &pa);
 
 	if (rc)
 		return rc;
 	rc = uvm_map_page(d, va, pa, PTE_R);
 	if (rc)
-		domain_frame_free(d, pa);
+		uvm_frame_free(d, pa);
 	return rc;
 }
 
-int ptview_init(struct domain *d)
+int ptview_init(struct uvm_space *d)
 {
 	uint64_t i;
 	int rc;
@@ -58,7 +57,7 @@ int ptview_init(struct domain *d)
 
 /* Kernel address of view page n (NULL if absent), cached per domain:
  * consecutive mappings land in the same view page. */
-static uint64_t *view_page(struct domain *d, uint64_t n)
+static uint64_t *view_page(struct uvm_space *d, uint64_t n)
 {
 	if (n != d->ptview_last_n) {
 		d->ptview_last = kva_of(d, RIVET_PTVIEW_VA + n * PAGE_SIZE);
@@ -67,7 +66,7 @@ static uint64_t *view_page(struct domain *d, uint64_t n)
 	return d->ptview_last;
 }
 
-int ptview_prepare_slow(struct domain *d, uint64_t va, uint64_t npages)
+int ptview_prepare_slow(struct uvm_space *d, uint64_t va, uint64_t npages)
 {
 	uint64_t first = (va >> PAGE_SHIFT) / ENTRIES_PER_PAGE;
 	uint64_t last = ((va >> PAGE_SHIFT) + npages - 1) / ENTRIES_PER_PAGE;
@@ -91,7 +90,7 @@ int ptview_prepare_slow(struct domain *d, uint64_t va, uint64_t npages)
 	return 0;
 }
 
-void ptview_set_slow(struct domain *d, uint64_t va, uint64_t npages,
+void ptview_set_slow(struct uvm_space *d, uint64_t va, uint64_t npages,
 		     uint64_t pte)
 {
 	uint64_t page = va >> PAGE_SHIFT, i;

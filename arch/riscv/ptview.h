@@ -10,19 +10,20 @@
 
 #include <stdint.h>
 
-#include "kernel/domain.h"
+#include "arch/riscv/uvm.h"
 #include <rivet/abi.h>
 
 /* Maps the (empty) bitmap pages; at domain creation. */
-int ptview_init(struct domain *d);
+int ptview_init(struct uvm_space *d);
 
 /*
  * Makes sure view pages exist for [va, va + npages pages), so that a map
  * that follows cannot fail for want of them. E_NOMEM past the quota.
  */
-int ptview_prepare_slow(struct domain *d, uint64_t va, uint64_t npages);
+int ptview_prepare_slow(struct uvm_space *d, uint64_t va, uint64_t npages);
 
-static inline int ptview_prepare(struct domain *d, uint64_t va, uint64_t npages)
+static inline int ptview_prepare(struct uvm_space *d, uint64_t va,
+				 uint64_t npages)
 {
 	uint64_t n = va >> 21; /* the view page: 512 entries, 2 MiB */
 
@@ -35,10 +36,10 @@ static inline int ptview_prepare(struct domain *d, uint64_t va, uint64_t npages)
 
 /* Records pte (0: unmapped) for each page of [va, va + npages pages);
  * pte's physical page number advances with the page. */
-void ptview_set_slow(struct domain *d, uint64_t va, uint64_t npages,
+void ptview_set_slow(struct uvm_space *d, uint64_t va, uint64_t npages,
 		     uint64_t pte);
 
-static inline void ptview_set(struct domain *d, uint64_t va, uint64_t npages,
+static inline void ptview_set(struct uvm_space *d, uint64_t va, uint64_t npages,
 			      uint64_t pte)
 {
 	if (npages == 1 && (va >> 21) == d->ptview_last_n) {

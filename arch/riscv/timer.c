@@ -10,7 +10,7 @@
 
 #include "arch/riscv/csr.h"
 #include "arch/riscv/sbi.h"
-#include "kernel/trace.h"
+#include "kernel/lib/trace.h"
 
 extern volatile unsigned long trap_expect_illegal;
 

@@ -10,14 +10,11 @@
 #include "arch/riscv/csr.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uctx.h"
-#include "kernel/domain.h"
-#include "kernel/irq_cap.h"
-#include "kernel/klog.h"
-#include "kernel/panic.h"
-#include "kernel/printk.h"
-#include "kernel/sched.h"
-#include "kernel/syscall.h"
-#include "kernel/trace.h"
+#include "kernel/arch.h"
+#include "kernel/lib/klog.h"
+#include "kernel/lib/panic.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/trace.h"
 
 volatile unsigned long trap_expect_illegal;
 
@@ -119,67 +116,25 @@ void trap_handler(struct trap_frame *tf)
  * one then does. Returns false when d cannot take the exception (no
  * handler, or already in an upcall): the caller ends d.
  */
-static bool reflect_exception(struct domain *d, unsigned long scause,
-			      unsigned long stval)
-{
-	struct rivet_upcall *u = d->upcall;
-
-	if (!d->ctx.exc_entry || u->in_upcall)
-		return false;
-	u->cause = scause;
-	u->epc = d->ctx.sepc;
-	u->tval = stval;
-	u->t0 = d->ctx.x[REG_T0];
-	u->t1 = d->ctx.x[REG_T1];
-	u->in_upcall = 1;
-	d->ctx.faults++;
-	d->ctx.sepc = d->ctx.exc_entry;
-	d->ctx.x[REG_T0] = 0;
-	d->ctx.x[REG_T1] = 0;
-	trace_upcall(d, scause);
-	return true;
-}
-
-/* An exception that cannot be reflected: the domain cannot go on. */
-static void user_fault(struct domain *d, unsigned long scause,
-		       unsigned long stval)
-{
-	d->ctx.faults++;
-	if (!d->ctx.exc_entry)
-		domain_kill(d,
-			    "%s at epc 0x%llx, tval 0x%lx, and no exception "
-			    "handler",
-			    trap_cause_name(scause),
-			    (unsigned long long)d->ctx.sepc, stval);
-	else
-		domain_kill(d,
-			    "%s at epc 0x%llx, tval 0x%lx, inside its own "
-			    "exception handler",
-			    trap_cause_name(scause),
-			    (unsigned long long)d->ctx.sepc, stval);
-	sched_remove(d);
-}
-
+/*
+ * Decodes a U-mode trap for the kernel: notes the FP state U-mode left
+ * (lazy FP switching, arch_ops.h) and hands the trap to its kernel entry.
+ */
 struct uctx *user_trap(struct uctx *u)
 {
-	struct domain *d = (struct domain *)u;
-	unsigned long scause = csr_read(scause), stval = csr_read(stval);
+	unsigned long scause = csr_read(scause);
 	unsigned long code = scause & ~SCAUSE_INTR;
 
-	sched_note_sstatus(d, csr_read(sstatus));
+	u->sstatus =
+		(u->sstatus & ~SSTATUS_FS) | (csr_read(sstatus) & SSTATUS_FS);
 	if (scause & SCAUSE_INTR) {
 		if (code == IRQ_S_TIMER)
-			sched_timer(d);
-		else if (code == IRQ_S_EXT)
-			irq_dispatch(csr_read(instret));
-		else
-			pr_warn("trap: unexpected interrupt %lu in %s\n", code,
-				d->name);
-	} else if (code == EXC_ECALL_U) {
-		syscall_dispatch(d);
-	} else if (!reflect_exception(d, scause, stval)) {
-		user_fault(d, scause, stval);
+			return entry_timer(u);
+		if (code == IRQ_S_EXT)
+			return entry_irq(u);
+		return entry_other_irq(u, code);
 	}
-	/* Whoever runs now; the scheduler powers off if nobody is left. */
-	return &sched_current()->ctx;
+	if (code == EXC_ECALL_U)
+		return entry_syscall(u);
+	return entry_exception(u, scause, csr_read(stval));
 }

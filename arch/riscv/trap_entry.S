@@ -19,7 +19,7 @@
  * user_trap() on the hart's kernel stack.
  *
  * Structure offsets shared with C come from the generated asm_offsets.h
- * (kernel/asm_offsets.c), the uctx's from uctx.h, where they are pinned.
+ * (arch/riscv/asm_offsets.c), the uctx's from uctx.h, where they are pinned.
  *
  * From S-mode every register is saved in a struct trap_frame on the
  * current kernel stack, so a fault report can print them all.
@@ -31,6 +31,18 @@
 #include "arch/riscv/trap_frame.h"
 #include "arch/riscv/uctx.h"
 #include "generated/asm_offsets.h"
+
+/*
+ * The one register save and restore sequence: op (sd or ld) each listed
+ * register x<n> at base + off + 8 * n, its slot in a struct trap_frame
+ * (off = TF_REG(0)) or a struct uctx (off = UC_REG(0)). Each list says
+ * which registers that path must save or load.
+ */
+.macro REGS op, base, off, regs:vararg
+	.irp n, \regs
+	\op	x\n, (\off + 8 * \n)(\base)
+	.endr
+.endm
 
 /* What the fast paths below take for granted. */
 #if SYSCALL_NR_NULL != 0
@@ -60,36 +72,7 @@ trap_entry:
 	csrrw	sp, sscratch, sp		/* S: put both back */
 
 	addi	sp, sp, -TF_SIZE
-	sd	x1, TF_REG(1)(sp)
-	sd	x3, TF_REG(3)(sp)
-	sd	x4, TF_REG(4)(sp)
-	sd	x5, TF_REG(5)(sp)
-	sd	x6, TF_REG(6)(sp)
-	sd	x7, TF_REG(7)(sp)
-	sd	x8, TF_REG(8)(sp)
-	sd	x9, TF_REG(9)(sp)
-	sd	x10, TF_REG(10)(sp)
-	sd	x11, TF_REG(11)(sp)
-	sd	x12, TF_REG(12)(sp)
-	sd	x13, TF_REG(13)(sp)
-	sd	x14, TF_REG(14)(sp)
-	sd	x15, TF_REG(15)(sp)
-	sd	x16, TF_REG(16)(sp)
-	sd	x17, TF_REG(17)(sp)
-	sd	x18, TF_REG(18)(sp)
-	sd	x19, TF_REG(19)(sp)
-	sd	x20, TF_REG(20)(sp)
-	sd	x21, TF_REG(21)(sp)
-	sd	x22, TF_REG(22)(sp)
-	sd	x23, TF_REG(23)(sp)
-	sd	x24, TF_REG(24)(sp)
-	sd	x25, TF_REG(25)(sp)
-	sd	x26, TF_REG(26)(sp)
-	sd	x27, TF_REG(27)(sp)
-	sd	x28, TF_REG(28)(sp)
-	sd	x29, TF_REG(29)(sp)
-	sd	x30, TF_REG(30)(sp)
-	sd	x31, TF_REG(31)(sp)
+	REGS	sd, sp, TF_REG(0), 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	addi	t0, sp, TF_SIZE			/* sp as it was at the trap */
 	sd	t0, TF_REG(2)(sp)
 	csrr	t0, sepc
@@ -110,36 +93,7 @@ trap_entry:
 	csrw	sepc, t0
 	ld	t0, TF_SSTATUS(sp)
 	csrw	sstatus, t0
-	ld	x1, TF_REG(1)(sp)
-	ld	x3, TF_REG(3)(sp)
-	ld	x4, TF_REG(4)(sp)
-	ld	x5, TF_REG(5)(sp)
-	ld	x6, TF_REG(6)(sp)
-	ld	x7, TF_REG(7)(sp)
-	ld	x8, TF_REG(8)(sp)
-	ld	x9, TF_REG(9)(sp)
-	ld	x10, TF_REG(10)(sp)
-	ld	x11, TF_REG(11)(sp)
-	ld	x12, TF_REG(12)(sp)
-	ld	x13, TF_REG(13)(sp)
-	ld	x14, TF_REG(14)(sp)
-	ld	x15, TF_REG(15)(sp)
-	ld	x16, TF_REG(16)(sp)
-	ld	x17, TF_REG(17)(sp)
-	ld	x18, TF_REG(18)(sp)
-	ld	x19, TF_REG(19)(sp)
-	ld	x20, TF_REG(20)(sp)
-	ld	x21, TF_REG(21)(sp)
-	ld	x22, TF_REG(22)(sp)
-	ld	x23, TF_REG(23)(sp)
-	ld	x24, TF_REG(24)(sp)
-	ld	x25, TF_REG(25)(sp)
-	ld	x26, TF_REG(26)(sp)
-	ld	x27, TF_REG(27)(sp)
-	ld	x28, TF_REG(28)(sp)
-	ld	x29, TF_REG(29)(sp)
-	ld	x30, TF_REG(30)(sp)
-	ld	x31, TF_REG(31)(sp)
+	REGS	ld, sp, TF_REG(0), 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	addi	sp, sp, TF_SIZE
 	sret
 	.cfi_endproc
@@ -147,16 +101,15 @@ trap_entry:
 from_user:
 	sd	t0, UC_REG(5)(sp)
 	sd	t1, UC_REG(6)(sp)
-#ifdef CONFIG_TRACE
-	/* A traced kernel takes every trap through C, where the trace hooks
-	 * are: the null call, the directed yield and the reflection below
-	 * each have their twin there (docs/trace.md). */
-	j	user_slow
-#endif
+	/* Each fast path below has a switch (CONFIG_FAST_*, Kconfig) that
+	 * leaves the trap to its C twin; a traced kernel turns all off. */
 	csrr	t0, scause
 	addi	t1, t0, -EXC_ECALL_U
 	beqz	t1, user_ecall			/* system calls first */
 	bltz	t0, user_slow			/* interrupts: the scheduler */
+#ifndef CONFIG_FAST_REFLECT
+	j	user_slow
+#endif
 
 	/* Exception: reflect it if the domain can take it. */
 	ld	t1, UC_EXC_ENTRY(sp)
@@ -187,8 +140,13 @@ from_user:
 	sret
 
 user_ecall:
+#ifdef CONFIG_FAST_YIELD
 	li	t1, SYSCALL_NR_YIELD
 	beq	a7, t1, user_yield
+#endif
+#ifndef CONFIG_FAST_NULL
+	j	user_slow
+#endif
 	bnez	a7, user_slow			/* SYS_null is 0 (checked above) */
 	csrr	t0, sepc
 	addi	t0, t0, 4			/* past the ecall */
@@ -202,7 +160,7 @@ user_ecall:
 
 	/*
 	 * sys_yield(target). The common case of a directed yield is done here
-	 * in full, as yield_to() in kernel/sched.c would do it, with no C and
+	 * in full, as yield_to() in kernel/sched/sched.c would do it, with no C and
 	 * no kernel stack. d is the caller (sp: its uctx is the start of its
 	 * struct domain), t the target.
 	 *
@@ -222,21 +180,7 @@ user_ecall:
 	 * off.
 	 */
 user_yield:
-	sd	x1, UC_REG(1)(sp)
-	sd	x3, UC_REG(3)(sp)
-	sd	x4, UC_REG(4)(sp)
-	sd	x8, UC_REG(8)(sp)
-	sd	x9, UC_REG(9)(sp)
-	sd	x18, UC_REG(18)(sp)
-	sd	x19, UC_REG(19)(sp)
-	sd	x20, UC_REG(20)(sp)
-	sd	x21, UC_REG(21)(sp)
-	sd	x22, UC_REG(22)(sp)
-	sd	x23, UC_REG(23)(sp)
-	sd	x24, UC_REG(24)(sp)
-	sd	x25, UC_REG(25)(sp)
-	sd	x26, UC_REG(26)(sp)
-	sd	x27, UC_REG(27)(sp)
+	REGS	sd, sp, UC_REG(0), 1, 3, 4, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 	csrrw	t0, sscratch, zero		/* the user's sp; sscratch = 0: */
 	sd	t0, UC_REG(2)(sp)		/* in the kernel from here */
 
@@ -342,34 +286,7 @@ yield_full:
 user_slow:
 	.cfi_startproc
 	.cfi_undefined ra
-	sd	x1, UC_REG(1)(sp)
-	sd	x3, UC_REG(3)(sp)
-	sd	x4, UC_REG(4)(sp)
-	sd	x7, UC_REG(7)(sp)
-	sd	x8, UC_REG(8)(sp)
-	sd	x9, UC_REG(9)(sp)
-	sd	x10, UC_REG(10)(sp)
-	sd	x11, UC_REG(11)(sp)
-	sd	x12, UC_REG(12)(sp)
-	sd	x13, UC_REG(13)(sp)
-	sd	x14, UC_REG(14)(sp)
-	sd	x15, UC_REG(15)(sp)
-	sd	x16, UC_REG(16)(sp)
-	sd	x17, UC_REG(17)(sp)
-	sd	x18, UC_REG(18)(sp)
-	sd	x19, UC_REG(19)(sp)
-	sd	x20, UC_REG(20)(sp)
-	sd	x21, UC_REG(21)(sp)
-	sd	x22, UC_REG(22)(sp)
-	sd	x23, UC_REG(23)(sp)
-	sd	x24, UC_REG(24)(sp)
-	sd	x25, UC_REG(25)(sp)
-	sd	x26, UC_REG(26)(sp)
-	sd	x27, UC_REG(27)(sp)
-	sd	x28, UC_REG(28)(sp)
-	sd	x29, UC_REG(29)(sp)
-	sd	x30, UC_REG(30)(sp)
-	sd	x31, UC_REG(31)(sp)
+	REGS	sd, sp, UC_REG(0), 1, 3, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	csrr	t0, sscratch			/* the user's sp */
 	sd	t0, UC_REG(2)(sp)
 	csrr	t0, sepc
@@ -389,35 +306,6 @@ return_to_user:
 	ld	t0, UC_SSTATUS(a0)		/* SPP = U, SPIE = 1, FS */
 	csrw	sstatus, t0
 	csrw	sscratch, a0			/* where the next trap saves */
-	ld	x1, UC_REG(1)(a0)
-	ld	x2, UC_REG(2)(a0)
-	ld	x3, UC_REG(3)(a0)
-	ld	x4, UC_REG(4)(a0)
-	ld	x5, UC_REG(5)(a0)
-	ld	x6, UC_REG(6)(a0)
-	ld	x7, UC_REG(7)(a0)
-	ld	x8, UC_REG(8)(a0)
-	ld	x9, UC_REG(9)(a0)
-	ld	x11, UC_REG(11)(a0)
-	ld	x12, UC_REG(12)(a0)
-	ld	x13, UC_REG(13)(a0)
-	ld	x14, UC_REG(14)(a0)
-	ld	x15, UC_REG(15)(a0)
-	ld	x16, UC_REG(16)(a0)
-	ld	x17, UC_REG(17)(a0)
-	ld	x18, UC_REG(18)(a0)
-	ld	x19, UC_REG(19)(a0)
-	ld	x20, UC_REG(20)(a0)
-	ld	x21, UC_REG(21)(a0)
-	ld	x22, UC_REG(22)(a0)
-	ld	x23, UC_REG(23)(a0)
-	ld	x24, UC_REG(24)(a0)
-	ld	x25, UC_REG(25)(a0)
-	ld	x26, UC_REG(26)(a0)
-	ld	x27, UC_REG(27)(a0)
-	ld	x28, UC_REG(28)(a0)
-	ld	x29, UC_REG(29)(a0)
-	ld	x30, UC_REG(30)(a0)
-	ld	x31, UC_REG(31)(a0)
+	REGS	ld, a0, UC_REG(0), 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld	x10, UC_REG(10)(a0)		/* a0 last: it was the base */
 	sret

@@ -6,10 +6,9 @@
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/pagetable.h"
 #include "arch/riscv/pte.h"
-#include "kernel/domain.h"
 #include "kernel/lib/string.h"
-#include "kernel/printk.h"
-#include "kernel/vm.h"
+#include "kernel/lib/printk.h"
+#include "arch/riscv/vm.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
@@ -17,7 +16,7 @@ uint64_t uvm_table_pages;
 
 static int uvm_alloc_table(void *ctx, uint64_t *pa)
 {
-	int rc = domain_frame_alloc(ctx, pa);
+	int rc = uvm_frame_alloc(ctx, pa);
 
 	uvm_table_pages += !rc;
 	return rc;
@@ -28,7 +27,7 @@ static uint64_t *uvm_table_va(void *ctx, uint64_t pa)
 	return phys_to_virt(pa);
 }
 
-static struct pt_ops uvm_ops(struct domain *d)
+static struct pt_ops uvm_ops(struct uvm_space *d)
 {
 	return (struct pt_ops){ .alloc = uvm_alloc_table,
 				.va = uvm_table_va,
@@ -59,15 +58,15 @@ void uvm_probe_asids(unsigned domains_max)
 			       : "one per domain, no flush on a switch");
 }
 
-uint64_t uvm_root_pa(const struct domain *d)
+uint64_t uvm_root_pa(const struct uvm_space *d)
 {
 	return d->root_pa;
 }
 
-int uvm_create(struct domain *d)
+int uvm_create(struct uvm_space *d)
 {
 	uint64_t *root, *kroot = phys_to_virt(vm_kernel_root());
-	int rc = domain_frame_alloc(d, &d->root_pa);
+	int rc = uvm_frame_alloc(d, &d->root_pa);
 
 	if (rc)
 		return rc;
@@ -78,7 +77,7 @@ int uvm_create(struct domain *d)
 	return 0;
 }
 
-int uvm_map(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm)
+int uvm_map(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t perm)
 {
 	struct pt_ops ops = uvm_ops(d);
 
@@ -87,7 +86,7 @@ int uvm_map(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm)
 	return pt_map(&ops, d->root_pa, va, pa, PAGE_SIZE, perm | PTE_U);
 }
 
-int uvm_map_range(struct domain *d, uint64_t va, uint64_t pa, uint64_t size,
+int uvm_map_range(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t size,
 		  uint64_t perm)
 {
 	struct pt_ops ops = uvm_ops(d);
@@ -102,12 +101,12 @@ int uvm_map_range(struct domain *d, uint64_t va, uint64_t pa, uint64_t size,
 }
 
 /* Makes the missing table under *pte (charged to d): the cold path. */
-static __attribute__((noinline)) uint64_t *uvm_new_table(struct domain *d,
+static __attribute__((noinline)) uint64_t *uvm_new_table(struct uvm_space *d,
 							 uint64_t *pte, int *rc)
 {
 	uint64_t pa;
 
-	*rc = domain_frame_alloc(d, &pa);
+	*rc = uvm_frame_alloc(d, &pa);
 	if (*rc)
 		return 0;
 	uvm_table_pages++;
@@ -117,7 +116,7 @@ static __attribute__((noinline)) uint64_t *uvm_new_table(struct domain *d,
 
 /* The next-level table under *pte, made if absent. */
 static inline __attribute__((always_inline)) uint64_t *
-uvm_next_table(struct domain *d, uint64_t *pte, int *rc)
+uvm_next_table(struct uvm_space *d, uint64_t *pte, int *rc)
 {
 	uint64_t e = *pte;
 
@@ -130,7 +129,7 @@ uvm_next_table(struct domain *d, uint64_t *pte, int *rc)
 	return uvm_new_table(d, pte, rc);
 }
 
-int uvm_map_page(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm)
+int uvm_map_page(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t perm)
 {
 	uint64_t *t = phys_to_virt(d->root_pa);
 	int rc = 0;
@@ -152,7 +151,7 @@ int uvm_map_page(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm)
 	return 0;
 }
 
-int uvm_unmap(struct domain *d, uint64_t va, uint64_t size)
+int uvm_unmap(struct uvm_space *d, uint64_t va, uint64_t size)
 {
 	struct pt_ops ops = uvm_ops(d);
 	int rc = pt_unmap(&ops, d->root_pa, va, size);
@@ -161,10 +160,10 @@ int uvm_unmap(struct domain *d, uint64_t va, uint64_t size)
 	return rc;
 }
 
-int uvm_lookup(const struct domain *d, uint64_t va, uint64_t *pa,
+int uvm_lookup(const struct uvm_space *d, uint64_t va, uint64_t *pa,
 	       uint64_t *perm)
 {
-	struct pt_ops ops = uvm_ops((struct domain *)d);
+	struct pt_ops ops = uvm_ops((struct uvm_space *)d);
 	uint64_t pte;
 
 	if (va >= RIVET_USER_TOP)
@@ -175,10 +174,10 @@ int uvm_lookup(const struct domain *d, uint64_t va, uint64_t *pa,
 	return 0;
 }
 
-int uvm_lookup_leaf(const struct domain *d, uint64_t va, uint64_t *pa,
+int uvm_lookup_leaf(const struct uvm_space *d, uint64_t va, uint64_t *pa,
 		    uint64_t *pte, unsigned *level)
 {
-	struct pt_ops ops = uvm_ops((struct domain *)d);
+	struct pt_ops ops = uvm_ops((struct uvm_space *)d);
 
 	if (va >= RIVET_USER_TOP)
 		return E_RANGE;
@@ -186,7 +185,7 @@ int uvm_lookup_leaf(const struct domain *d, uint64_t va, uint64_t *pa,
 }
 
 /* Frees the tables below table (at level) and the frames they map. */
-static void uvm_free_level(struct domain *d, uint64_t table_pa, int level)
+static void uvm_free_level(struct uvm_space *d, uint64_t table_pa, int level)
 {
 	uint64_t *t = phys_to_virt(table_pa);
 	unsigned i, n = level == 2 ? 256 : 512; /* root: user half only */
@@ -197,14 +196,14 @@ static void uvm_free_level(struct domain *d, uint64_t table_pa, int level)
 		if (!pte_is_leaf(t[i]))
 			uvm_free_level(d, pte_pa(t[i]), level - 1);
 		else
-			domain_frame_free(d, pte_pa(t[i]));
+			uvm_frame_free(d, pte_pa(t[i]));
 		t[i] = 0;
 	}
-	domain_frame_free(d, table_pa);
+	uvm_frame_free(d, table_pa);
 	uvm_table_pages--;
 }
 
-void uvm_destroy(struct domain *d)
+void uvm_destroy(struct uvm_space *d)
 {
 	if (!d->root_pa)
 		return;

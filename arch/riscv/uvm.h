@@ -10,7 +10,43 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct domain;
+/*
+ * Where an address space's frames come from and go back to: the kernel
+ * passes its allocator in (kernel/sched/domain.c charges each frame to the
+ * domain), so this layer never calls up into the domain table.
+ */
+struct uvm_frame_source {
+	int (*alloc)(void *ctx, uint64_t *pa); /* 0, or E_NOMEM */
+	void (*free)(void *ctx, uint64_t pa);
+	void *ctx;
+};
+
+/*
+ * One user address space: the root table, its ASID, the satp value that
+ * selects it (trap_entry.S's yield switches with it), the frame source its
+ * tables and view pages come from, and the page-table view's cache
+ * (ptview.c): kernel addresses of the bitmap pages and of the view page
+ * used last.
+ */
+struct uvm_space {
+	uint64_t root_pa;
+	uint64_t satp; /* root_pa and asid as satp takes them: uvm_activate */
+	uint16_t asid;
+	struct uvm_frame_source frames;
+	uint64_t *ptview_dir[4];
+	uint64_t *ptview_last;
+	uint64_t ptview_last_n;
+};
+
+static inline int uvm_frame_alloc(struct uvm_space *s, uint64_t *pa)
+{
+	return s->frames.alloc(s->frames.ctx, pa);
+}
+
+static inline void uvm_frame_free(struct uvm_space *s, uint64_t pa)
+{
+	s->frames.free(s->frames.ctx, pa);
+}
 
 /*
  * Set when the hart has fewer ASID bits than domains need: every address
@@ -24,17 +60,17 @@ extern uint64_t uvm_table_pages;
 /* Finds how many ASID bits satp implements and logs it; once at boot. */
 void uvm_probe_asids(unsigned domains_max);
 
-/* The root table of d's address space (kernel/domain.h has the struct). */
-uint64_t uvm_root_pa(const struct domain *d);
+/* The root table of d's address space (kernel/sched/domain.h has the struct). */
+uint64_t uvm_root_pa(const struct uvm_space *d);
 
 /* Creates d's empty address space (root table charged to d). */
-int uvm_create(struct domain *d);
+int uvm_create(struct uvm_space *d);
 
 /* Maps one user page va -> pa with perm (PTE_R/W/X; U is added). */
-int uvm_map(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm);
+int uvm_map(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t perm);
 
 /* Maps [va, va+size) -> pa with perm (+U), megapages where aligned. */
-int uvm_map_range(struct domain *d, uint64_t va, uint64_t pa, uint64_t size,
+int uvm_map_range(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t size,
 		  uint64_t perm);
 
 /*
@@ -42,36 +78,36 @@ int uvm_map_range(struct domain *d, uint64_t va, uint64_t pa, uint64_t size,
  * directly: the hot path of demand paging and map_batch. Returns 0,
  * E_EXIST if va is already mapped (nothing changes), or E_NOMEM.
  */
-int uvm_map_page(struct domain *d, uint64_t va, uint64_t pa, uint64_t perm);
+int uvm_map_page(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t perm);
 
 /*
  * Kernel address of the user page mapped at va (any permission), or NULL:
  * a direct walk for the kernel's own bookkeeping (the page-table view).
  */
-static inline void *uvm_kva(const struct domain *d, uint64_t va);
+static inline void *uvm_kva(const struct uvm_space *d, uint64_t va);
 
 /* Removes the mappings of [va, va+size) and flushes them from the TLB. */
-int uvm_unmap(struct domain *d, uint64_t va, uint64_t size);
+int uvm_unmap(struct uvm_space *d, uint64_t va, uint64_t size);
 
 /*
  * Translates a user address the way U-mode would see it. Returns 0 with
  * *pa and *perm (PTE bits), or E_RANGE if unmapped or not user-accessible.
  */
-int uvm_lookup(const struct domain *d, uint64_t va, uint64_t *pa,
+int uvm_lookup(const struct uvm_space *d, uint64_t va, uint64_t *pa,
 	       uint64_t *perm);
 
 /* Like uvm_lookup, with the leaf PTE and its level (0: 4 KiB). */
-int uvm_lookup_leaf(const struct domain *d, uint64_t va, uint64_t *pa,
+int uvm_lookup_leaf(const struct uvm_space *d, uint64_t va, uint64_t *pa,
 		    uint64_t *pte, unsigned *level);
 
 /* Frees every frame mapped in d's user half and every table page. */
-void uvm_destroy(struct domain *d);
+void uvm_destroy(struct uvm_space *d);
 
 /*
  * The satp value that selects an address space. Each domain has its own
  * ASID and its TLB entries are flushed when its mappings change or it
  * ends, so switching domains is only this write (trap_entry.S does it on
- * the directed-yield fast path, from struct domain's satp field).
+ * the directed-yield fast path, from struct uvm_space's satp field).
  */
 static inline uint64_t uvm_satp(uint64_t root_pa, uint16_t asid)
 {
@@ -88,7 +124,7 @@ static inline void uvm_flush_asid(uint16_t asid)
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/pte.h"
 
-static inline void *uvm_kva(const struct domain *d, uint64_t va)
+static inline void *uvm_kva(const struct uvm_space *d, uint64_t va)
 {
 	const uint64_t *t = phys_to_virt(uvm_root_pa(d));
 	uint64_t e;

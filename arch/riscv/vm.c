@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: MIT
 /* The kernel page table: image with W^X, direct map, device registers. */
-#include "kernel/vm.h"
+#include "arch/riscv/vm.h"
+
+#include <stddef.h>
 
 #include "arch/riscv/csr.h"
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/pagetable.h"
 #include "arch/riscv/pte.h"
-#include "kernel/mem.h"
 #include <rivet/errno.h>
 
 extern char _start[], _etext[], _srodata[], _erodata[], _sdata[], _end[];
 
 static uint64_t kernel_root;
 static uint64_t image_pa;
+static int (*vm_alloc_page)(uint64_t *pa);
 
 static int vm_alloc(void *ctx, uint64_t *pa)
 {
-	return mem_alloc_page(pa);
+	return vm_alloc_page(pa);
 }
 
 static uint64_t *vm_table_va(void *ctx, uint64_t pa)
@@ -40,13 +42,13 @@ static int map_image_part(const char *start, const char *end, uint64_t perm)
 		      image_phys(start), (uint64_t)(end - start), perm | PTE_G);
 }
 
-int vm_init(const struct memmap *direct, uint64_t load_pa)
+int vm_init(uint64_t load_pa, int (*alloc_page)(uint64_t *pa))
 {
-	unsigned i;
 	int rc;
 
 	image_pa = load_pa;
-	rc = mem_alloc_page(&kernel_root);
+	vm_alloc_page = alloc_page;
+	rc = alloc_page(&kernel_root);
 	if (rc)
 		return rc;
 	rc = map_image_part(_start, _etext, PTE_R | PTE_X);
@@ -54,21 +56,23 @@ int vm_init(const struct memmap *direct, uint64_t load_pa)
 		rc = map_image_part(_srodata, _erodata, PTE_R);
 	if (!rc)
 		rc = map_image_part(_sdata, _end, PTE_R | PTE_W);
-	for (i = 0; !rc && i < direct->n; i++) {
-		uint64_t base = direct->r[i].base, size = direct->r[i].size;
+	return rc;
+}
 
-		if (base >= DIRECT_MAX_PA)
-			continue;
-		if (size > DIRECT_MAX_PA - base)
-			size = DIRECT_MAX_PA - base;
-		rc = pt_map(&kernel_pt_ops, kernel_root, DIRECT_BASE + base,
-			    base, size, PTE_R | PTE_W | PTE_G);
-	}
-	if (rc)
-		return rc;
+int vm_map_direct(uint64_t base, uint64_t size)
+{
+	if (base >= DIRECT_MAX_PA)
+		return 0;
+	if (size > DIRECT_MAX_PA - base)
+		size = DIRECT_MAX_PA - base;
+	return pt_map(&kernel_pt_ops, kernel_root, DIRECT_BASE + base, base,
+		      size, PTE_R | PTE_W | PTE_G);
+}
+
+void vm_activate(void)
+{
 	csr_write(satp, SATP_MODE_SV39 | kernel_root >> PAGE_SHIFT);
 	local_flush_tlb_all();
-	return 0;
 }
 
 int vm_map_mmio(uint64_t pa, uint64_t size, uintptr_t *va)

@@ -34,10 +34,10 @@
  * view page n exists. Both are read-only to the domain and kept by the
  * kernel on every map and unmap; libos/lib/rivet.c reads them.
  */
-#define RIVET_PTVIEW_VA	      0x0000003fc0000000UL
-#define RIVET_PTVIEW_DIR_VA   0x0000003fe0000000UL
-#define RIVET_MAP_TOP	      RIVET_PTVIEW_VA
-#define RIVET_PTVIEW_PAGES    ((RIVET_MAP_TOP >> 12) / 512)
+#define RIVET_PTVIEW_VA	       0x0000003fc0000000UL
+#define RIVET_PTVIEW_DIR_VA    0x0000003fe0000000UL
+#define RIVET_MAP_TOP	       RIVET_PTVIEW_VA
+#define RIVET_PTVIEW_PAGES     ((RIVET_MAP_TOP >> 12) / 512)
 #define RIVET_PTVIEW_DIR_PAGES ((RIVET_PTVIEW_PAGES + 32767) / 32768)
 
 /* Upcall causes besides exception codes (scause values 0..15). */
@@ -58,27 +58,28 @@
 #define UPCALL_T1	 0x28
 #define UPCALL_SAVE	 0x40 /* 32 words the libOS may use to save regs */
 
-#define RIVET_INFO_MAGIC 0x52495645544e4632UL /* "RIVETNF2": registry moved out */
+#define RIVET_INFO_MAGIC                                                       \
+	0x52495645544e4632UL /* "RIVETNF2": registry moved out */
 
 /* SYS_frame_alloc: any free frames will do. */
 #define RIVET_FRAME_ANY (~0UL)
 
 /* Rights, for capabilities and mappings (SYS_map, SYS_cap_derive). */
-#define RIVET_CAP_R     0x1
-#define RIVET_CAP_W     0x2
-#define RIVET_CAP_X     0x4
+#define RIVET_CAP_R	0x1
+#define RIVET_CAP_W	0x2
+#define RIVET_CAP_X	0x4
 #define RIVET_CAP_GRANT 0x8
 
 /* Capability types, as SYS_cap_info reports them. */
-#define RIVET_CAP_FRAME  1
+#define RIVET_CAP_FRAME	 1
 #define RIVET_CAP_DOMAIN 2
-#define RIVET_CAP_IRQ    3 /* object: PLIC source */
+#define RIVET_CAP_IRQ	 3 /* object: PLIC source */
 #define RIVET_CAP_DEVICE 4 /* object: MMIO base (page); size: pages */
 #define RIVET_CAP_SPAWN	 6 /* object: the grant's index; start images */
 /* A domain capability's object: the id in the low 32 bits and the
  * incarnation of that id above, so a capability for a domain that ended
  * never names a later domain that reuses its id. */
-#define RIVET_DOMAIN_OBJECT_ID(o) ((o) & 0xffffffffUL)
+#define RIVET_DOMAIN_OBJECT_ID(o) ((o)&0xffffffffUL)
 
 /* SYS_cap_info: what to read. */
 #define RIVET_CAPINFO_TYPE   0 /* type | rights << 8 */
@@ -87,7 +88,7 @@
 #define RIVET_CAPINFO_BADGE  3
 
 /* Slots every domain starts with. */
-#define RIVET_SLOT_SELF  0 /* a domain capability for itself */
+#define RIVET_SLOT_SELF	 0 /* a domain capability for itself */
 #define RIVET_SLOT_PEER0 1 /* then one per `peer =` line, in order */
 
 /* Event bit set when a capability was taken away (see revoked[]). */
@@ -102,7 +103,7 @@
 #define RIVET_EVENT_PEER_EXIT (1UL << 59)
 /* Bits only the kernel sets; SYS_notify refuses them (E_PERM). */
 #define RIVET_EVENT_KERNEL_MASK (0xffUL << 56)
-#define RIVET_REVOKED_RING  16
+#define RIVET_REVOKED_RING	16
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -142,14 +143,14 @@ struct rivet_info {
 	 * ancestor's holder, or their owner ended): a ring the kernel
 	 * appends to; entry i lives at revoked[i % RIVET_REVOKED_RING].
 	 */
-	uint64_t abort_frames;   /* frames asked back; 0: no request */
+	uint64_t abort_frames;	 /* frames asked back; 0: no request */
 	uint64_t abort_deadline; /* rdtime by which to return them */
 	struct {
 		uint32_t domain;   /* who was asked */
 		uint32_t returned; /* frames it gave back by itself */
 		uint32_t forced;   /* frames the kernel took */
 		uint32_t pad;
-	} abort_result;          /* of this domain's last request */
+	} abort_result; /* of this domain's last request */
 	/*
 	 * The devices the configuration granted (`device =` lines, in order):
 	 * the device capability's slot (its MMIO range: SYS_map it), the
@@ -158,13 +159,13 @@ struct rivet_info {
 	 */
 	uint32_t ndevices;
 	struct {
-		char name[32];   /* as written in the configuration */
+		char name[32];	 /* as written in the configuration */
 		char compat[32]; /* first compatible string of the node */
 		uint32_t slot;
 		uint32_t first_irq_slot;
 		uint32_t nirqs;
-		uint32_t mmio_offset; /* of the registers in the first page */
-		uint32_t reg_shift;   /* register i at + (i << reg_shift) */
+		uint32_t mmio_offset;  /* of the registers in the first page */
+		uint32_t reg_shift;    /* register i at + (i << reg_shift) */
 		uint32_t reg_io_width; /* bytes per access: 1, 2 or 4 */
 	} devices[4];
 	/* rdinstret when the kernel took the last external interrupt that

@@ -27,8 +27,8 @@
 	X(3, wait, (unsigned long mask),                                       \
 	  "E_INVAL mask is 0; a1 = the pending bits of mask, now cleared")     \
 	X(4, notify, (long domain, unsigned long bits),                        \
-	  "E_NOENT no live domain with that id; E_INVAL bits is 0; "          \
-	  "E_PERM bits reserved to the kernel (RIVET_EVENT_KERNEL_MASK)")            \
+	  "E_NOENT no live domain with that id; E_INVAL bits is 0; "           \
+	  "E_PERM bits reserved to the kernel (RIVET_EVENT_KERNEL_MASK)")      \
 	X(5, exit, (long status), "does not return")                           \
 	X(6, upcall_set,                                                       \
 	  (unsigned long exc_entry, unsigned long slice_entry,                 \
@@ -59,11 +59,12 @@
 	X(14, cap_derive,                                                      \
 	  (unsigned long slot, unsigned long dest, unsigned long rights,       \
 	   unsigned long badge),                                               \
-	  "dest -1: own space, else a domain capability with the grant "      \
-	  "right; E_INVAL/E_NOENT bad slot; E_BUSY a revoke of what the "     \
+	  "dest -1: own space, else a domain capability with the grant "       \
+	  "right; E_INVAL/E_NOENT bad slot; E_BUSY a revoke of what the "      \
 	  "source names is in progress (docs/capabilities.md); E_PERM no "     \
-	  "grant right, or the target accepts no grant from the caller; E_NOENT dead target; "    \
-	  "E_NOMEM target space full or the caller's budget there spent; "    \
+	  "grant right, or the target accepts no grant from the caller; "      \
+	  "E_NOENT dead target; "                                              \
+	  "E_NOMEM target space full or the caller's budget there spent; "     \
 	  "a1 = new slot")                                                     \
 	X(15, cap_delete, (unsigned long slot),                                \
 	  "E_INVAL/E_NOENT bad slot; children move up to its parent; an "      \
@@ -74,7 +75,8 @@
 	X(17, cap_info, (unsigned long slot, unsigned long what),              \
 	  "E_INVAL/E_NOENT bad slot or what; a1 = the field")                  \
 	X(18, frame_reclaim,                                                   \
-	  (unsigned long slot, unsigned long nframes, unsigned long timeout_us),\
+	  (unsigned long slot, unsigned long nframes,                          \
+	   unsigned long timeout_us),                                          \
 	  "slot: a domain capability with the control (W) right; E_PERM "      \
 	  "without it; E_NOENT dead target; E_INVAL 0 frames or itself; "      \
 	  "E_RANGE more than it could return; E_BUSY a request is pending")    \
@@ -91,7 +93,7 @@
 	X(22, log_read, (char *buf, unsigned long len),                        \
 	  "kernel log text, for the domain whose mapping of the console UART " \
 	  "holds the log; E_PERM any other; E_RANGE buf not writable RAM; "    \
-	  "a1 = bytes copied") \
+	  "a1 = bytes copied")                                                 \
 	X(23, spawn, (const struct rivet_spawn *req),                          \
 	  "starts a domain from an initramfs image through a spawn "           \
 	  "capability (struct rivet_spawn); E_RANGE req or a name not "        \
@@ -103,7 +105,7 @@
 	  "such image; E_FORMAT "                                              \
 	  "not a libOS ELF; E_NOMEM more frames or slots than the caller has " \
 	  "free, no free domain, or the quota cannot hold the image; a1 = "    \
-	  "slot of a domain capability for the child")                        \
+	  "slot of a domain capability for the child")                         \
 	X(24, kill, (unsigned long slot),                                      \
 	  "ends a domain the caller spawned, named by a domain capability; "   \
 	  "its frames and slots return to the caller's quota; "                \
@@ -125,18 +127,18 @@ enum rivet_syscall_number {
 #define KSTAT_MY_FRAMES	   1 /* frames the caller owns */
 #define KSTAT_LIVE_DOMAINS 2 /* domains not yet exited or killed */
 #define KSTAT_MY_STRIKES   3 /* slice overruns charged to the caller */
-#define KSTAT_MY_SLOTS     4 /* capability slots the caller uses */
+#define KSTAT_MY_SLOTS	   4 /* capability slots the caller uses */
 #define KSTAT_MY_MAPPINGS  5 /* mapping records the caller uses */
 /* The most instructions one kernel entry of cap_revoke, cap_delete or
  * map_batch has spent in the call since boot, any domain (rdinstret:
  * exact under -icount). Those calls are restarted rather than run long. */
-#define KSTAT_STRETCH_MAX  6
-#define KSTAT_MY_QUOTA	   7 /* the caller's frame quota (less what it lent) */
-#define KSTAT_FREE_SLOTS   8 /* slots the caller can still fill or lend */
-#define KSTAT_ASIDS	   9 /* ASIDs in use: domains with an address space */
-#define KSTAT_PT_PAGES	   10 /* page-table pages of every domain */
-#define KSTAT_ALL_SLOTS	   11 /* slots in use in every capability space */
-#define KSTAT_ALL_FRAMES   12 /* frames owned by every domain */
+#define KSTAT_STRETCH_MAX 6
+#define KSTAT_MY_QUOTA	  7  /* the caller's frame quota (less what it lent) */
+#define KSTAT_FREE_SLOTS  8  /* slots the caller can still fill or lend */
+#define KSTAT_ASIDS	  9  /* ASIDs in use: domains with an address space */
+#define KSTAT_PT_PAGES	  10 /* page-table pages of every domain */
+#define KSTAT_ALL_SLOTS	  11 /* slots in use in every capability space */
+#define KSTAT_ALL_FRAMES  12 /* frames owned by every domain */
 
 #define RIVET_YIELD_ANY (-1L)
 

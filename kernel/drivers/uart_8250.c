@@ -6,8 +6,8 @@
  */
 #include <stdint.h>
 
-#include "kernel/console.h"
-#include "kernel/machine.h"
+#include "kernel/drivers/console.h"
+#include "kernel/boot/machine.h"
 #include <rivet/errno.h>
 
 #define UART_THR 0 /* transmit holding (write) */

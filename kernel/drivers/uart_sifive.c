@@ -7,8 +7,8 @@
  */
 #include <stdint.h>
 
-#include "kernel/console.h"
-#include "kernel/machine.h"
+#include "kernel/drivers/console.h"
+#include "kernel/boot/machine.h"
 
 #define SIFIVE_TXDATA 0x00
 #define SIFIVE_TXCTRL 0x08

@@ -19,16 +19,9 @@
 #include <rivet/channel.h>
 #include <rivet/libos.h>
 #include <rivet/uthread.h>
+#include <rivet/testreport.h>
 
 #define N 1000
-
-static inline uint64_t instret(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("rdinstret %0" : "=r"(v)::"memory");
-	return v;
-}
 
 /* Prints value = total / n with one decimal, from integers only. */
 static void bench_print_n(const char *name, int64_t total, int64_t n,
@@ -78,12 +71,12 @@ extern char rivet_upcall_resume[], rivet_upcall_resume_end[];
 /* Loops of N operations; every body is 4-byte instructions (norvc). */
 #define LOOP(body)                                                             \
 	({                                                                     \
-		uint64_t t0_ = instret();                                      \
+		uint64_t t0_ = rivet_instret();                                \
 		for (int i_ = 0; i_ < N; i_++)                                 \
 			__asm__ volatile(".option push\n.option norvc\n" body  \
 					 "\n.option pop" ::                    \
 						 : "memory");                  \
-		instret() - t0_;                                               \
+		rivet_instret() - t0_;                                         \
 	})
 
 static uint64_t baseline_nop(void)
@@ -127,21 +120,21 @@ static void bench_exceptions(void)
 	bench_print("exc_pagefault",
 		    (int64_t)(LOOP("lw zero, 0x100(zero)") - base), "insns/op");
 	{
-		uint64_t t0 = instret(), t;
+		uint64_t t0 = rivet_instret(), t;
 
 		for (int i = 0; i < N; i++)
 			__asm__ volatile(".option push\n.option norvc\n"
 					 "amoadd.w zero, zero, (%0)\n"
 					 ".option pop" ::"r"(odd)
 					 : "memory");
-		t = instret() - t0;
-		t0 = instret();
+		t = rivet_instret() - t0;
+		t0 = rivet_instret();
 		for (int i = 0; i < N; i++)
 			__asm__ volatile(".option push\n.option norvc\n"
 					 "nop\n.option pop" ::"r"(odd)
 					 : "memory");
-		bench_print("exc_misaligned", (int64_t)(t - (instret() - t0)),
-			    "insns/op");
+		bench_print("exc_misaligned",
+			    (int64_t)(t - (rivet_instret() - t0)), "insns/op");
 	}
 	/* The runtime's generic path: every register saved, C dispatch. */
 	sys_upcall_set((unsigned long)rivet_exc_entry,
@@ -167,14 +160,14 @@ static void bench_yield_pair(void)
 	uint64_t t0, with, without;
 	int i;
 
-	t0 = instret();
+	t0 = rivet_instret();
 	for (i = 0; i < N; i++)
 		sys_yield(peer_id);
-	with = instret() - t0;
-	t0 = instret();
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
 	for (i = 0; i < N; i++)
 		empty_call(peer_id);
-	without = instret() - t0;
+	without = rivet_instret() - t0;
 	/* One round trip: bench -> peer -> bench, both yields included,
 	 * and the peer's own loop around its yield. */
 	bench_print("yield_pair", (int64_t)(with - without), "insns/roundtrip");
@@ -197,14 +190,14 @@ static void bench_uthread(void)
 	int i;
 
 	uthread_yield(); /* let the worker start */
-	t0 = instret();
+	t0 = rivet_instret();
 	for (i = 0; i < N; i++)
 		uthread_yield(); /* main -> worker -> main: two switches */
-	with = instret() - t0;
-	t0 = instret();
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
 	for (i = 0; i < N; i++)
 		empty_call(i);
-	loop = instret() - t0;
+	loop = rivet_instret() - t0;
 	stop_worker = 1;
 	uthread_join(w, 0);
 	bench_print("uthread_switch", (int64_t)(with - loop) / 2, "insns/op");
@@ -239,14 +232,14 @@ static void bench_cap_lookup(void)
 		while (used < sizes[k] &&
 		       sys2_cap_derive(RIVET_SLOT_SELF, -1UL, 0, 0).rc == 0)
 			used++;
-		t0 = instret();
+		t0 = rivet_instret();
 		for (i = 0; i < N; i++)
 			sys2_cap_info(probe, RIVET_CAPINFO_OBJECT);
-		with = instret() - t0;
-		t0 = instret();
+		with = rivet_instret() - t0;
+		t0 = rivet_instret();
 		for (i = 0; i < N; i++)
 			empty_call(i);
-		without = instret() - t0;
+		without = rivet_instret() - t0;
 		bench_print(names[k], (int64_t)(with - without), "insns/op");
 	}
 }
@@ -257,14 +250,14 @@ static void bench_cap_grant(void)
 	uint64_t t0, with, without;
 	int i;
 
-	t0 = instret();
+	t0 = rivet_instret();
 	for (i = 0; i < N; i++)
 		sys2_cap_derive(src, RIVET_SLOT_PEER0, RIVET_CAP_R, 0);
-	with = instret() - t0;
-	t0 = instret();
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
 	for (i = 0; i < N; i++)
 		empty_call(i);
-	without = instret() - t0;
+	without = rivet_instret() - t0;
 	bench_print("cap_grant", (int64_t)(with - without), "insns/op");
 	sys2_cap_revoke(src); /* give the peer its slots back */
 }
@@ -283,9 +276,9 @@ static void bench_revoke(void)
 				    0);
 		last = r.val;
 	}
-	t0 = instret();
+	t0 = rivet_instret();
 	r = sys2_cap_revoke(root);
-	with = instret() - t0;
+	with = rivet_instret() - t0;
 	bench_print_n("revoke_per_node", (int64_t)with, (int64_t)r.val,
 		      "insns/node");
 }
@@ -302,14 +295,14 @@ static void bench_map(void)
 
 	for (i = 0; i < MAP_PAGES; i++)
 		slots[i] = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
-	t0 = instret();
+	t0 = rivet_instret();
 	for (i = 0; i < MAP_PAGES; i++)
 		sys_map(slots[i], MAP_VA + i * 0x1000UL, 3);
-	with = instret() - t0;
-	t0 = instret();
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
 	for (i = 0; i < MAP_PAGES; i++)
 		empty_call(i);
-	without = instret() - t0;
+	without = rivet_instret() - t0;
 	bench_print_n("map_page", (int64_t)(with - without), MAP_PAGES,
 		      "insns/page");
 	for (i = 0; i < MAP_PAGES; i++) {
@@ -318,9 +311,9 @@ static void bench_map(void)
 		batch[i].vaddr = MAP_VA + i * 0x1000UL;
 		batch[i].rights = 3;
 	}
-	t0 = instret();
+	t0 = rivet_instret();
 	sys2_map_batch(batch, MAP_PAGES);
-	with = instret() - t0;
+	with = rivet_instret() - t0;
 	bench_print_n("map_batch_page", (int64_t)with, MAP_PAGES, "insns/page");
 }
 
@@ -341,14 +334,14 @@ static void bench_pagefault(void)
 	int i;
 
 	rivet_exc_register(13, pf_map, 0);
-	t0 = instret();
+	t0 = rivet_instret();
 	for (i = 0; i < MAP_PAGES; i++)
 		(void)*(volatile uint32_t *)(PF_VA + i * 0x1000UL);
-	with = instret() - t0;
-	t0 = instret();
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
 	for (i = 0; i < MAP_PAGES; i++)
 		(void)*(volatile uint32_t *)(PF_VA + i * 0x1000UL);
-	without = instret() - t0;
+	without = rivet_instret() - t0;
 	bench_print_n("pagefault_map_resume", (int64_t)(with - without),
 		      MAP_PAGES, "insns/op");
 }
@@ -397,7 +390,7 @@ static void bench_irq_once(const char *name, unsigned long irq,
 	for (i = 0; i < 100; i++) {
 		rtc_fire_in(delay_ns);
 		sys2_wait(1UL << 5);
-		total += instret() - in->irq_instret;
+		total += rivet_instret() - in->irq_instret;
 		rtc_w(0x1c, 1); /* clear the device */
 		sys_irq_ack(irq);
 	}
@@ -419,14 +412,14 @@ static void bench_irq(void)
 	sys_irq_bind(irq, 5);
 	bench_irq_once("irq_to_handler", irq, 100000);
 	bench_irq_once("irq_to_handler_running", irq, 0);
-	t0 = instret();
+	t0 = rivet_instret();
 	for (i = 0; i < N; i++)
 		sys_irq_ack(irq);
-	with = instret() - t0;
-	t0 = instret();
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
 	for (i = 0; i < N; i++)
 		empty_call(i);
-	without = instret() - t0;
+	without = rivet_instret() - t0;
 	bench_print("irq_ack", (int64_t)(with - without), "insns/op");
 }
 
@@ -453,7 +446,7 @@ static void bench_chan_msg(const char *name, size_t size)
 	    chan_spsc_init(&cons, chan_mem, sizeof(chan_mem), size,
 			   CHAN_CONSUMER))
 		return;
-	t0 = instret();
+	t0 = rivet_instret();
 	for (int i = 0; i < rounds; i++) {
 		for (int k = 0; k < 16; k++) {
 			uint64_t *m = chan_spsc_alloc(&prod);
@@ -470,15 +463,15 @@ static void bench_chan_msg(const char *name, size_t size)
 		}
 		chan_spsc_consume(&cons);
 	}
-	with = instret() - t0;
-	t0 = instret();
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
 	for (int i = 0; i < rounds; i++) {
 		for (int k = 0; k < 16; k++)
 			__asm__ volatile("" ::: "memory");
 		for (int k = 0; k < 16; k++)
 			__asm__ volatile("" ::: "memory");
 	}
-	without = instret() - t0;
+	without = rivet_instret() - t0;
 	if (sum != (uint64_t)rounds * 120 * (size / 8))
 		printf("bench: %s lost messages\n", name);
 	bench_print_n(name, (int64_t)(with - without), rounds * 16, "insns");

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <rivet/libos.h>
+#include <rivet/testreport.h>
 
 #include "blk.h"
 
@@ -148,14 +149,6 @@ int blk_open(struct blk_dev *d, unsigned irq_bit, unsigned timer_bit)
 
 /* The instruction counter (under QEMU -icount, also virtual time the
  * hart spent idle: see wait_used). */
-static inline uint64_t instret(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("rdinstret %0" : "=r"(v)::"memory");
-	return v;
-}
-
 /*
  * Sleeps until the interrupt's event bit or the next tick, with a timer
  * event armed for the tick. Returns true if the interrupt came.
@@ -218,20 +211,20 @@ static int wait_used(struct blk_dev *d, uint16_t head)
 		}
 		if (!asleep) {
 			asleep = true;
-			t0 = instret();
+			t0 = rivet_instret();
 		}
 		if (!wait_event(d)) {
 			d->nticks++;
 			continue;
 		}
-		d->blocked_insns += instret() - t0;
+		d->blocked_insns += rivet_instret() - t0;
 		asleep = false;
 		vmmio_irq_take(&d->mmio);
 		d->nirqs++;
 		sys_irq_ack((unsigned long)d->irq_slot);
 	}
 	if (asleep) /* found on a tick */
-		d->blocked_insns += instret() - t0;
+		d->blocked_insns += rivet_instret() - t0;
 	if (id == head)
 		return 0;
 	if (id == E_NOENT) { /* timed out */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <rivet/libos.h>
+#include <rivet/testreport.h>
 
 #include "blk.h"
 
@@ -21,20 +22,8 @@ static int failures;
 
 static void result(const char *name, int ok, long got)
 {
-	if (ok) {
-		printf("TEST blk_%s: PASS\n", name);
-		return;
-	}
-	failures++;
-	printf("TEST blk_%s: FAIL (got %ld)\n", name, got);
-}
-
-static inline uint64_t instret(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("rdinstret %0" : "=r"(v)::"memory");
-	return v;
+	if (!rivet_test_report("blk_", name, ok, "(got %ld)", got))
+		failures++;
 }
 
 /* FNV-1a, 32 bits: the checksum tests/qemu/test_blk.py recomputes. */
@@ -107,9 +96,9 @@ static int read_all(struct blk_dev *d, const struct dma_buf *buf, uint32_t *sum,
 				 BLK_SECTOR);
 		b0 = d->blocked_insns;
 		w0 = d->nblocked;
-		t = instret();
+		t = rivet_instret();
 		rc = blk_read(d, s, buf, 0, len);
-		t = instret() - t - (d->blocked_insns - b0);
+		t = rivet_instret() - t - (d->blocked_insns - b0);
 		if (rc)
 			return rc;
 		waited = d->nblocked != w0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <rivet/libos.h>
+#include <rivet/testreport.h>
 
 #include "sysfuzz.h"
 
@@ -41,11 +42,8 @@ void fuzz_args_parse(struct fuzz_args *a)
 void fuzz_report(const char *name, int ok, unsigned long got,
 		 unsigned long want, uint64_t seed)
 {
-	if (ok)
-		printf("TEST %s: PASS\n", name);
-	else
-		printf("TEST %s: FAIL got %lu, want %lu (seed %lu)\n", name,
-		       got, want, (unsigned long)seed);
+	rivet_test_report("", name, ok, "got %lu, want %lu (seed %lu)", got,
+			  want, (unsigned long)seed);
 }
 
 uint64_t fuzz_sleep(unsigned long us, uint64_t mask)

@@ -15,6 +15,7 @@
 #include <rivet/conin.h>
 #include <rivet/errno.h>
 #include <rivet/libos.h>
+#include <rivet/testreport.h>
 
 #include "tests.h"
 
@@ -22,14 +23,8 @@ int failures;
 
 void report(const char *name, int ok, const char *fmt, long a, long b)
 {
-	if (ok) {
-		printf("TEST %s: PASS\n", name);
-		return;
-	}
-	failures++;
-	printf("TEST %s: FAIL ", name);
-	printf(fmt, a, b);
-	printf("\n");
+	if (!rivet_test_report("", name, ok, fmt, a, b))
+		failures++;
 }
 
 long raw_syscall(long nr, long a0, long a1)

@@ -27,6 +27,7 @@
 
 #include <rivet/libos.h>
 #include <rivet/vm.h>
+#include <rivet/testreport.h>
 
 #define PAGE	4096UL
 #define COLOURS 16 /* a cache with 16 page colours */
@@ -58,22 +59,8 @@ static int failures;
 
 static void report(const char *name, bool ok, const char *fmt, long a, long b)
 {
-	if (ok) {
-		printf("TEST vmdemo_%s: PASS\n", name);
-		return;
-	}
-	failures++;
-	printf("TEST vmdemo_%s: FAIL ", name);
-	printf(fmt, a, b);
-	printf("\n");
-}
-
-static inline uint64_t instret(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("rdinstret %0" : "=r"(v)::"memory");
-	return v;
+	if (!rivet_test_report("vmdemo_", name, ok, fmt, a, b))
+		failures++;
 }
 
 static unsigned colour(unsigned long pa)
@@ -304,13 +291,13 @@ static void demo_demand(void)
 	report("mmap_maps_nothing_yet", my_frames() == f0,
 	       "%ld frames, was %ld", (long)my_frames(), (long)f0);
 
-	t0 = instret();
+	t0 = rivet_instret();
 	for (i = 0; i < SPARSE_TOUCH; i++)
 		p[i * SPARSE_STRIDE + i % 64] = (uint8_t)(i * 7 + 1);
-	t1 = instret();
+	t1 = rivet_instret();
 	for (i = 0; i < SPARSE_TOUCH; i++)
 		p[i * SPARSE_STRIDE + i % 64] = (uint8_t)(i * 7 + 1);
-	t2 = instret();
+	t2 = rivet_instret();
 	for (i = 0; i < SPARSE_TOUCH; i++)
 		back = back &&
 		       p[i * SPARSE_STRIDE + i % 64] == (uint8_t)(i * 7 + 1);
@@ -373,13 +360,13 @@ static void demo_fault_cost(void)
 	if (!p)
 		return;
 	p[0] = 1; /* the level-0 table for the start */
-	t0 = instret();
+	t0 = rivet_instret();
 	for (i = 1; i < n; i++)
 		p[i * PAGE] = 1;
-	t1 = instret();
+	t1 = rivet_instret();
 	for (i = 1; i < n; i++)
 		p[i * PAGE] = 1;
-	t2 = instret();
+	t2 = rivet_instret();
 	printf("BENCH vm_demand_fault %lu insns\n",
 	       (unsigned long)((t1 - t0) - (t2 - t1)) / (n - 1));
 	vm_munmap((void *)p, n * PAGE);
@@ -387,12 +374,12 @@ static void demo_fault_cost(void)
 	for (i = 1; i < n; i++) {
 		struct rivet_ret r;
 
-		t0 = instret();
+		t0 = rivet_instret();
 		r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
-		t1 = instret();
+		t1 = rivet_instret();
 		sys_map(r.val, (uintptr_t)p + i * PAGE,
 			RIVET_CAP_R | RIVET_CAP_W);
-		t2 = instret();
+		t2 = rivet_instret();
 		alloc += t1 - t0;
 		map += t2 - t1;
 		slot[i] = r.rc ? 0 : r.val;

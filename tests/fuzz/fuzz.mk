@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_BINS := $(addprefix $(O)/host/fuzz/fuzz_,$(FUZZ_TARGETS))
 
 define fuzz_rule
-$(O)/host/fuzz/fuzz_$(1): $$(FUZZ_SRCS_$(1)) $$(wildcard kernel/*.h kernel/lib/*.h include/rivet/*.h libos/include/rivet/*.h)
+$(O)/host/fuzz/fuzz_$(1): $$(FUZZ_SRCS_$(1)) $$(wildcard kernel/*.h kernel/*/*.h include/rivet/*.h libos/include/rivet/*.h)
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  FUZZCC  $$@")
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(FUZZ_CFLAGS_$(1)) -o $$@ $$(FUZZ_SRCS_$(1))

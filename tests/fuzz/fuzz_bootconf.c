@@ -12,7 +12,7 @@
 
 #include <rivet/errno.h>
 
-#include "kernel/bootconf.h"
+#include "kernel/boot/bootconf.h"
 
 #define CHECK(cond)                                                            \
 	do {                                                                   \

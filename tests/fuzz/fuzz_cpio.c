@@ -11,7 +11,7 @@
 
 #include <rivet/errno.h>
 
-#include "kernel/cpio.h"
+#include "kernel/boot/cpio.h"
 
 #define CHECK(cond)                                                            \
 	do {                                                                   \

@@ -1,3 +1,3 @@
 # cpio newc reader (the initramfs).
 FUZZ_TARGETS += cpio
-FUZZ_SRCS_cpio := tests/fuzz/fuzz_cpio.c kernel/cpio.c kernel/lib/strlcpy.c
+FUZZ_SRCS_cpio := tests/fuzz/fuzz_cpio.c kernel/boot/cpio.c kernel/lib/strlcpy.c

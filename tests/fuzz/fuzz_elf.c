@@ -11,7 +11,7 @@
 
 #include <rivet/errno.h>
 
-#include "kernel/elf.h"
+#include "kernel/boot/elf.h"
 
 #define CHECK(cond)                                                            \
 	do {                                                                   \

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "kernel/fdt.h"
-#include "kernel/machine.h"
+#include "kernel/boot/fdt.h"
+#include "kernel/boot/machine.h"
 #include <rivet/errno.h>
 
 /* Quadratic checks (parent, path) run on this many nodes at most. */

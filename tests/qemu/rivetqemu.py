@@ -11,6 +11,9 @@ import threading
 import time
 
 BUILD = os.environ.get("RIVET_BUILD", os.path.abspath("build"))
+# Another kernel for every boot that names none (test_fastpath.py runs
+# suites on the kernel with the fast paths off this way).
+KERNEL = os.environ.get("RIVET_KERNEL")
 FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
 # What make run uses: the tree stays where QEMU put it (scripts/run.mk).
 FW_DYNAMIC = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
@@ -74,7 +77,7 @@ def boot_kernel(machine="virt", smp=1, mem=None, append=None, initrd=True,
     the interactive shell, so the boot ends by itself) unless append
     names another rivet.conf=."""
     args = ["-M", machine, "-smp", str(smp), "-bios", firmware,
-            "-kernel", kernel or build_path("rivet.elf")]
+            "-kernel", kernel or KERNEL or build_path("rivet.elf")]
     if mem:
         args += ["-m", mem]
     if initrd:
@@ -125,12 +128,12 @@ def make_initramfs(tmp_path, config, files):
 
 
 def boot_domains(tmp_path, config, files, append=None, timeout=60,
-                 extra=()):
+                 extra=(), kernel=None):
     """Boots QEMU virt with an initramfs holding config and files."""
     initrd = make_initramfs(tmp_path, config, files)
     return boot_kernel("virt", smp=1, mem="256M", append=append,
                        initrd=False, extra=["-initrd", initrd] + list(extra),
-                       timeout=timeout)
+                       timeout=timeout, kernel=kernel)
 
 
 def interactive(cmd, steps, timeout=60, cwd=None):

@@ -27,7 +27,7 @@ def test_every_cited_path_exists():
 
 def test_cited_path_check_finds_a_missing_file(tmp_path):
     src = tmp_path / "x.c"
-    src.write_text('/* kernel/sched.c and kernel/nothere.c; see\n'
+    src.write_text('/* kernel/sched/sched.c and kernel/nothere.c; see\n'
                    ' * docs/NAME.md, libos/<app>/, kernel/....c */\n'
                    'static const char *p = "kernel/instring.c";\n')
     doc = tmp_path / "x.md"
@@ -64,11 +64,11 @@ def test_boot_config_defaults_match_the_code():
     assert "(%dms in the stock config)" % (slice_us // 1000) in \
         default_column("slice")
     grace = int(re.search(r"\.grace_us = (\d+),",
-                          read("kernel/launch.c")).group(1))
+                          read("kernel/boot/launch.c")).group(1))
     assert default_column("grace") == (
         "%dms" % (grace // 1000) if grace % 1000 == 0 else "%dus" % grace)
     strikes = int(re.search(r"\.strikes = (\d+),",
-                            read("kernel/launch.c")).group(1))
+                            read("kernel/boot/launch.c")).group(1))
     assert default_column("strikes") == str(strikes)
 
 

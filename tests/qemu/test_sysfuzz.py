@@ -82,7 +82,7 @@ def test_sysfuzz_same_seed_same_calls(tmp_path):
 
 def test_sysfuzz_device_pointers(tmp_path):
     """Issue 11 finding 1: buffers inside mapped device registers are
-    refused (kernel/uaccess.c), never read through."""
+    refused (kernel/mm/uaccess.c), never read through."""
     fuzz(tmp_path, seed=1, calls=20000, devptr=1)
 
 

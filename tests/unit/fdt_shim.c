@@ -10,5 +10,12 @@
 #define fdt_next_node rivet_fdt_next_node
 #define fdt_get_path  rivet_fdt_get_path
 
-#include "kernel/fdt.c"
-#include "kernel/machine.c"
+#include "kernel/boot/fdt.c"
+#include "kernel/boot/machine.c"
+#include "kernel/boot/machine_addr.c"
+#include "kernel/boot/machine_chosen.c"
+#include "kernel/boot/machine_device.c"
+#include "kernel/boot/machine_harts.c"
+#include "kernel/boot/machine_irq.c"
+#include "kernel/boot/machine_mem.c"
+#include "kernel/boot/machine_uart.c"

@@ -8,7 +8,7 @@
 #include <limits.h>
 #include <cmocka.h>
 
-#include "kernel/bootargs.h"
+#include "kernel/boot/bootargs.h"
 
 _Static_assert(sizeof(unsigned long) == 8, "the limits below assume LP64");
 

@@ -15,7 +15,7 @@
 
 #include <rivet/errno.h>
 
-#include "kernel/bootconf.h"
+#include "kernel/boot/bootconf.h"
 
 #define FILE_NAME "/etc/rivet.conf"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/bootlayout.h"
+#include "kernel/boot/bootlayout.h"
 
 #define RAM 0x80000000ULL
 #define MB  0x100000ULL

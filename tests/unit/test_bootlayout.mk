@@ -1,2 +1,2 @@
 UNIT_TESTS += bootlayout
-UNIT_SRCS_bootlayout := tests/unit/test_bootlayout.c kernel/bootlayout.c
+UNIT_SRCS_bootlayout := tests/unit/test_bootlayout.c kernel/boot/bootlayout.c

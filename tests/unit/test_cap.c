@@ -15,7 +15,7 @@
 
 #include <rivet/errno.h>
 
-#include "kernel/cap.h"
+#include "kernel/cap/cap.h"
 
 #define NONE CAP_REF_NONE
 

@@ -15,7 +15,7 @@
 
 #include <rivet/errno.h>
 
-#include "kernel/cpio.h"
+#include "kernel/boot/cpio.h"
 
 #define S_REG 0100644
 #define S_DIR 0040755

@@ -16,7 +16,7 @@
 
 #include <rivet/errno.h>
 
-#include "kernel/elf.h"
+#include "kernel/boot/elf.h"
 
 #define USER_TOP  0x4000000000ULL /* Sv39 lower half */
 #define MAX_BYTES (64ULL << 20)

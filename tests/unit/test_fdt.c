@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for kernel/fdt.c and kernel/machine.c.
+ * Unit tests for kernel/boot/fdt.c and kernel/boot/machine.c.
  *
  * Three kinds of checks:
  *  - the reader against libfdt, node by node and property by property, on
@@ -29,8 +29,8 @@
 #define fdt_getprop   rivet_fdt_getprop
 #define fdt_next_node rivet_fdt_next_node
 #define fdt_get_path  rivet_fdt_get_path
-#include "kernel/fdt.h"
-#include "kernel/machine.h"
+#include "kernel/boot/fdt.h"
+#include "kernel/boot/machine.h"
 #undef fdt_getprop
 #undef fdt_next_node
 #undef fdt_get_path

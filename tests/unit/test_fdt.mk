@@ -1,12 +1,12 @@
 # Device-tree reader and machine description, checked against libfdt on
 # QEMU's own trees and on the handwritten fixtures.
 UNIT_TESTS += fdt
-# fdt_shim.c compiles kernel/fdt.c and kernel/machine.c with the names that
+# fdt_shim.c compiles kernel/boot/fdt.c and kernel/boot/machine*.c with the names that
 # clash with libfdt's renamed (see there), so list them as prerequisites.
 UNIT_SRCS_fdt := tests/unit/test_fdt.c tests/unit/fdt_shim.c \
-	$(filter-out kernel/fdt.c kernel/machine.c,$(PURE_FDT))
+	$(filter-out kernel/boot/fdt.c $(wildcard kernel/boot/machine*.c),$(PURE_FDT))
 UNIT_LIBS_fdt := -lfdt
-$(O)/host/tests/test_fdt: kernel/fdt.c kernel/machine.c
+$(O)/host/tests/test_fdt: kernel/boot/fdt.c $(wildcard kernel/boot/machine*.c)
 
 # $(O)/dtbs: trees dumped from QEMU (scripts/dump-dtbs) plus the fixtures
 # of dts/fixtures/, which the build compiles into $(O)/dts/fixtures/

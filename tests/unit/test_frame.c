@@ -14,7 +14,7 @@
 
 #include <rivet/errno.h>
 
-#include "kernel/frame.h"
+#include "kernel/mm/frame.h"
 
 #define BASE	0x80000000ULL
 #define NFRAMES 256
@@ -520,20 +520,20 @@ static void frame_random_operations_match_reference_model(void **state)
 	run_random_sequence(0xdeadbeefcafef00dULL, 5000);
 }
 
-
 static void frame_alloc_run_takes_aligned_contiguous_frames(void **state)
 {
 	uint64_t pa = 0;
 	uint32_t i;
 
-	assert_int_equal(frame_mark(&ft, BASE, NFRAMES * FRAME_SIZE, FRAME_FREE),
-			 0);
+	assert_int_equal(
+		frame_mark(&ft, BASE, NFRAMES * FRAME_SIZE, FRAME_FREE), 0);
 	/* Frame 1 busy: the first 4-aligned run of 4 starts at frame 4. */
 	assert_int_equal(frame_alloc_at(&ft, pa_of(1), 7), 0);
 	assert_int_equal(frame_alloc_run(&ft, 4, 4, 9, &pa), 0);
 	assert_int_equal(pa, pa_of(4));
 	for (i = 4; i < 8; i++) {
-		assert_int_equal(frame_state_of(&ft, pa_of(i)), FRAME_ALLOCATED);
+		assert_int_equal(frame_state_of(&ft, pa_of(i)),
+				 FRAME_ALLOCATED);
 		assert_int_equal(ft.frames[i].owner, 9);
 	}
 	assert_int_equal(frame_count(&ft, FRAME_FREE), NFRAMES - 5);

@@ -14,7 +14,7 @@
 
 #include <rivet/errno.h>
 
-#include "kernel/memmap.h"
+#include "kernel/mm/memmap.h"
 
 #define PG  0x1000ULL
 #define RAM 0x80000000ULL

@@ -1,2 +1,2 @@
 UNIT_TESTS += memmap
-UNIT_SRCS_memmap := tests/unit/test_memmap.c kernel/memmap.c
+UNIT_SRCS_memmap := tests/unit/test_memmap.c kernel/mm/memmap.c

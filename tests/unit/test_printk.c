@@ -13,7 +13,7 @@
 #include <limits.h>
 #include <cmocka.h>
 
-#include "kernel/vsnprintf.h"
+#include "kernel/lib/vsnprintf.h"
 
 #define OUT_MAX 4096
 

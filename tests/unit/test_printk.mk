@@ -1,2 +1,2 @@
 UNIT_TESTS += printk
-UNIT_SRCS_printk := tests/unit/test_printk.c kernel/vsnprintf.c
+UNIT_SRCS_printk := tests/unit/test_printk.c kernel/lib/vsnprintf.c

@@ -20,7 +20,7 @@ UNIT_TSAN_CC := clang
 UNIT_TSAN := -fsanitize=thread -pthread -fno-omit-frame-pointer
 
 define unit_rule
-$(O)/host/tests/test_$(1): $$(UNIT_SRCS_$(1)) $$(wildcard kernel/*.h kernel/lib/*.h arch/riscv/*.h include/rivet/*.h libos/include/rivet/*.h tests/unit/*.h)
+$(O)/host/tests/test_$(1): $$(UNIT_SRCS_$(1)) $$(wildcard kernel/*.h kernel/*/*.h arch/riscv/*.h include/rivet/*.h libos/include/rivet/*.h tests/unit/*.h)
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  HOSTCC  $$@")
 	$$(Q)$$(HOSTCC) $$(HOST_CFLAGS) $$(HOST_SAN) -o $$@ $$(UNIT_SRCS_$(1)) -lcmocka $$(UNIT_LIBS_$(1))

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Structure offsets and constants for assembly (STYLE rule 7). This file is
+ * never linked: the Makefile compiles it to assembly (-S) and turns each
+ * "->NAME value" marker below into "#define NAME value" in
+ * $(O)/include/generated/asm_offsets.h, so the numbers always come from the
+ * compiler's own layout of the structures.
+ */
+#include <stddef.h>
+
+#include "arch/riscv/csr.h"
+#include "kernel/sched/domain.h"
+#include "kernel/sched/sched.h"
+#include <rivet/abi.h>
+#include <rivet/syscall.h>
+
+/* Emits one marker line into the assembly output; value must be constant. */
+#define ASM_DEFINE(name, value)                                                \
+	__asm__ volatile("\n.ascii \"->" #name " %0\"" ::"i"((long)(value)))
+
+/* The assembly uses loads and stores of exactly these widths. */
+_Static_assert(sizeof(enum domain_state) == 4, "lw/sw domain.state");
+_Static_assert(sizeof(((struct domain *)0)->queued) == 1, "sb domain.queued");
+_Static_assert(sizeof(((struct domain *)0)->told) == 1, "sb domain.told");
+_Static_assert(offsetof(struct domain, ctx) == 0, "sscratch = uctx = domain");
+
+void asm_offsets(void);
+
+void asm_offsets(void)
+{
+	/* struct domain: the running one is also its struct uctx. */
+	ASM_DEFINE(DOMAIN_SIZE, sizeof(struct domain));
+	ASM_DEFINE(DOMAIN_STATE, offsetof(struct domain, state));
+	ASM_DEFINE(DOMAIN_SATP, offsetof(struct domain, as.satp));
+	ASM_DEFINE(DOMAIN_INFO, offsetof(struct domain, info));
+	ASM_DEFINE(DOMAIN_SLICE_END, offsetof(struct domain, slice_end));
+	ASM_DEFINE(DOMAIN_GRACE_END, offsetof(struct domain, grace_end));
+	ASM_DEFINE(DOMAIN_TOLD, offsetof(struct domain, told));
+	ASM_DEFINE(DOMAIN_SLICES_USED, offsetof(struct domain, slices_used));
+	ASM_DEFINE(DOMAIN_NEXT, offsetof(struct domain, next));
+	ASM_DEFINE(DOMAIN_PREV, offsetof(struct domain, prev));
+	ASM_DEFINE(DOMAIN_QUEUED, offsetof(struct domain, queued));
+	ASM_DEFINE(DOMAIN_STATE_RUNNABLE, DOMAIN_RUNNABLE);
+
+	/* struct hart_sched */
+	ASM_DEFINE(HART_SCHED_CURRENT, offsetof(struct hart_sched, current));
+	ASM_DEFINE(HART_SCHED_HEAD, offsetof(struct hart_sched, head));
+	ASM_DEFINE(HART_SCHED_TAIL, offsetof(struct hart_sched, tail));
+	ASM_DEFINE(HART_SCHED_ARMED, offsetof(struct hart_sched, armed));
+
+	/* struct rivet_info: the domain's read-only info page */
+	ASM_DEFINE(INFO_SLICE_END, offsetof(struct rivet_info, slice_end));
+	ASM_DEFINE(INFO_SLICES_USED, offsetof(struct rivet_info, slices_used));
+
+	/* sstatus.FS, which the scheduler switches lazily */
+	ASM_DEFINE(SSTATUS_FS_MASK, SSTATUS_FS);
+
+	/* system call numbers the trap entry tests before any C runs */
+	ASM_DEFINE(SYSCALL_NR_NULL, SYS_null);
+	ASM_DEFINE(SYSCALL_NR_YIELD, SYS_yield);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* The kernel's own address space (Sv39; the code is in vm.c). */
+#ifndef ARCH_RISCV_VM_H
+#define ARCH_RISCV_VM_H
+
+#include <stdint.h>
+
+/*
+ * Starts the final kernel page table: the image with W^X per section
+ * (text R-X, rodata R--, data and bss RW-). Its page-table pages, now and
+ * later (vm_map_direct, vm_map_mmio), come from alloc_page, the kernel's
+ * page source passed in (kernel/mm/mem.c's mem_alloc_page).
+ */
+int vm_init(uint64_t load_pa, int (*alloc_page)(uint64_t *pa));
+
+/* Adds RAM [base, base+size) to the direct map (RW-, never executable);
+ * what lies past the direct-map window is left out. */
+int vm_map_direct(uint64_t base, uint64_t size);
+
+/* Switches to the table built above; the early table's identity mapping
+ * is gone afterwards. */
+void vm_activate(void);
+
+/*
+ * Maps device registers at [pa, pa+size) into the direct-map window and
+ * returns their virtual address in *va. Mapping a range again is fine.
+ */
+int vm_map_mmio(uint64_t pa, uint64_t size, uintptr_t *va);
+
+/* Physical address of the kernel root table (for satp). */
+uint64_t vm_kernel_root(void);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one interface between the kernel and the machine (docs/architecture.md,
+ * "Layers"). kernel/ includes no arch/ header but this one; arch/ calls up
+ * into the kernel only through the entry points declared at the end, and
+ * uses the library headers (printk, panic, string, klog, trace, ksyms).
+ * Linux's asm/ headers play the same part; here one file names all of it.
+ *
+ * What the machine provides, by job:
+ *   memory layout   PAGE_SIZE, phys_to_virt (memlayout.h); PTE_R/W/X/U
+ *                   permission bits and pte_leaf (pte.h)
+ *   kernel mapping  vm_init, vm_map_direct, vm_activate, vm_map_mmio (vm.h)
+ *   address spaces  struct uvm_space with the frame source the kernel
+ *                   passes in; uvm_create/map/unmap/lookup/destroy, TLB
+ *                   flush by ASID, ASID probe (uvm.h); the page-table view
+ *                   (ptview.h); arch_switch_as, arch_as_activate
+ *   user context    struct uctx, the saved U-mode registers (uctx.h)
+ *   FP state        arch_fp_dirty/used/save/restore/enable (lazy switch)
+ *   idle, counters  arch_idle_wait, arch_instret, arch_time, arch_pending,
+ *                   arch_irq_pending, arch_irq_disable, arch_irq_window
+ *   timer           timer_init/now/set/hz/ticks (timer.h)
+ *   interrupts      plic_init/enable/disable/claim/complete (plic.h)
+ *   firmware        sbi_* (sbi.h): console, hart state, reset, version
+ *   traps           trap_cause_name (below)
+ */
+#ifndef KERNEL_ARCH_H
+#define KERNEL_ARCH_H
+
+#include <stdint.h>
+
+#include "arch/riscv/arch_ops.h"
+#include "arch/riscv/memlayout.h"
+#include "arch/riscv/plic.h"
+#include "arch/riscv/pte.h"
+#include "arch/riscv/ptview.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/timer.h"
+#include "arch/riscv/uctx.h"
+#include "arch/riscv/uvm.h"
+#include "arch/riscv/vm.h"
+
+/* A trap's name for logs ("load page fault"), from its cause. */
+const char *trap_cause_name(unsigned long scause);
+
+/*
+ * Entry points: the only kernel functions arch/ calls.
+ */
+
+/* The boot plan (kernel/main.c), from arch/riscv/head.S once paging is on:
+ * the boot hart's id, the device tree's and the image's physical address. */
+void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa);
+
+/*
+ * Traps from U-mode that the assembly fast paths did not finish, decoded
+ * by arch/ (kernel/entry.c): a system call, the timer, an external
+ * interrupt, an interrupt the kernel does not use (code: its number), an
+ * exception (cause and tval: the machine's words for it, for the
+ * exception upcall and logs). u is the running domain's context; each
+ * returns the context to resume, the same domain's or whoever runs now.
+ */
+struct uctx *entry_syscall(struct uctx *u);
+struct uctx *entry_timer(struct uctx *u);
+struct uctx *entry_irq(struct uctx *u);
+struct uctx *entry_other_irq(struct uctx *u, unsigned long code);
+struct uctx *entry_exception(struct uctx *u, unsigned long cause,
+			     unsigned long tval);
+
+/* An external interrupt taken in S-mode: claims and dispatches it
+ * (kernel/cap/irq_cap.c); now is arch_instret() at entry. */
+void irq_dispatch(uint64_t now);
+
+#endif

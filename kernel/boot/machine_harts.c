@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Harts from /cpus: which can run the kernel (S-mode, an MMU), their
+ * ISA extensions, interrupt controllers and the timebase.
+ */
+#include "kernel/boot/machine_scan.h"
+#include "kernel/lib/string.h"
+#include <rivet/errno.h>
+
+/* True if the ISA string (len bytes) lists multi-letter extension ext. */
+static bool isa_has_ext(const char *isa, uint32_t len, const char *ext)
+{
+	size_t n = strnlen(isa, len), elen = strlen(ext), i, start;
+
+	/* The first '_'-separated piece is the base and single letters. */
+	for (i = 0; i < n && isa[i] != '_'; i++)
+		;
+	while (i < n) {
+		start = ++i;
+		while (i < n && isa[i] != '_')
+			i++;
+		if (i - start == elen && memcmp(isa + start, ext, elen) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* True if a riscv,isa-extensions string list (newer trees) names ext. */
+static bool isa_ext_listed(const struct fdt *f, int cpu, const char *ext)
+{
+	const char *e;
+	unsigned i;
+
+	for (i = 0;
+	     (e = fdt_stringlist_item(f, cpu, "riscv,isa-extensions", i));
+	     i++) {
+		if (strcmp(e, ext) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Why a hart with this mmu-type is (not) usable. */
+static enum hart_state mmu_state(const char *mmu)
+{
+	if (mmu[0] == '\0' || strcmp(mmu, "riscv,none") == 0)
+		return HART_NO_MMU;
+	/* Sv48 and Sv57 hardware implements Sv39 too. */
+	if (strcmp(mmu, "riscv,sv39") == 0 || strcmp(mmu, "riscv,sv48") == 0 ||
+	    strcmp(mmu, "riscv,sv57") == 0)
+		return HART_USABLE;
+	return HART_NO_SV39;
+}
+
+/* Describes one cpu node into h; problems become h->state, not errors. */
+static void read_hart(struct scan *s, int cpu, uint32_t ac, struct hart *h,
+		      int *intc)
+{
+	const struct fdt *f = s->f;
+	const uint8_t *reg;
+	const char *isa;
+	uint64_t id = 0;
+	uint32_t len;
+	bool bad = true;
+	int c;
+
+	h->plic_sctx = -1;
+	*intc = -1;
+	reg = fdt_getprop(f, cpu, "reg", &len);
+	if (reg && len >= ac * 4) {
+		id = fdt_read_cells(reg, ac);
+		bad = id > 0xffffffffu;
+	}
+	h->hartid = (uint32_t)id;
+
+	isa = fdt_getprop(f, cpu, "riscv,isa", &len);
+	if (isa) {
+		scan_copy_str(h->isa, sizeof(h->isa), isa, len);
+		/* Search the whole string: the copy may be truncated. */
+		h->has_sstc = isa_has_ext(isa, len, "sstc");
+	}
+	h->has_sstc = h->has_sstc || isa_ext_listed(f, cpu, "sstc");
+
+	isa = fdt_getprop(f, cpu, "mmu-type", &len);
+	if (isa)
+		scan_copy_str(h->mmu, sizeof(h->mmu), isa, len);
+
+	for (c = fdt_first_child(f, cpu); c >= 0; c = fdt_next_sibling(f, c)) {
+		if (fdt_is_compatible(f, c, "riscv,cpu-intc")) {
+			h->intc_phandle = scan_phandle(f, c);
+			*intc = c;
+			break;
+		}
+	}
+
+	if (bad)
+		h->state = HART_BAD_NODE;
+	else if (!fdt_is_enabled(f, cpu))
+		h->state = HART_DISABLED;
+	else
+		h->state = mmu_state(h->mmu);
+}
+
+/* Reads timebase-frequency (one or two cells) of node into *hz. */
+static int read_timebase(const struct scan *s, int node, uint64_t *hz,
+			 bool *found)
+{
+	uint32_t len;
+
+	*found = fdt_getprop(s->f, node, "timebase-frequency", &len) != NULL;
+	if (!*found)
+		return 0;
+	if (!fdt_prop_u64_by_len(s->f, node, "timebase-frequency", hz))
+		return scan_fail(s, E_FORMAT, node,
+				 "timebase-frequency is neither 1 nor 2 cells");
+	if (*hz == 0)
+		return scan_fail(s, E_FORMAT, node, "timebase-frequency is 0");
+	return 0;
+}
+
+/* The harts under /cpus and the timebase. */
+int scan_harts(struct scan *s)
+{
+	const struct fdt *f = s->f;
+	struct machine *m = s->m;
+	uint32_t ac, sc;
+	int cpus, c, first = -1, rc;
+	const char *t;
+	bool found;
+
+	cpus = fdt_path(f, "/cpus");
+	if (cpus < 0)
+		return scan_fail(s, E_NOENT, fdt_root(f), "no /cpus node");
+	rc = scan_cells_prop(s, cpus, "#address-cells", 2, false, &ac);
+	if (!rc)
+		rc = scan_cells_prop(s, cpus, "#size-cells", 0, true, &sc);
+	if (rc)
+		return rc;
+
+	for (c = fdt_first_child(f, cpus); c >= 0; c = fdt_next_sibling(f, c)) {
+		t = fdt_prop_str(f, c, "device_type");
+		if (!t || strcmp(t, "cpu") != 0)
+			continue; /* cpu-map and friends */
+		if (first < 0)
+			first = c;
+		if (m->nharts == MACHINE_MAX_HARTS) {
+			m->harts_dropped++;
+			continue;
+		}
+		read_hart(s, c, ac, &m->harts[m->nharts], &s->intc[m->nharts]);
+		m->nharts++;
+	}
+	if (first < 0)
+		return scan_fail(s, E_NOENT, cpus, "no cpu nodes under /cpus");
+
+	rc = read_timebase(s, cpus, &m->timebase_hz, &found);
+	if (!rc && !found)
+		rc = read_timebase(s, first, &m->timebase_hz, &found);
+	if (rc)
+		return rc;
+	if (!found)
+		return scan_fail(
+			s, E_NOENT, cpus,
+			"no timebase-frequency in /cpus or the first cpu");
+	return 0;
+}
+
+const char *hart_state_name(enum hart_state s)
+{
+	switch (s) {
+	case HART_USABLE:
+		return "usable";
+	case HART_DISABLED:
+		return "disabled";
+	case HART_NO_MMU:
+		return "no MMU";
+	case HART_NO_SV39:
+		return "MMU without Sv39";
+	case HART_BAD_NODE:
+		return "bad cpu node";
+	case HART_OVERFLOW:
+		return "beyond MACHINE_MAX_HARTS";
+	}
+	return "unknown";
+}

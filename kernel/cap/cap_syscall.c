@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Capability system calls: derive (copy into one's own space, or grant into
+ * another domain's through a domain capability), delete, revoke, inspect.
+ * Each decodes its arguments completely before calling into kernel/cap/cap.c.
+ */
+#include "kernel/cap/cap_syscall.h"
+
+#include "kernel/arch.h"
+#include "kernel/cap/abort.h"
+#include "kernel/sched/domain.h"
+#include "kernel/cap/frame_cap.h"
+#include "kernel/cap/irq_cap.h"
+#include "kernel/sched/sched.h"
+#include "kernel/syscall.h"
+#include <rivet/abi.h>
+#include <rivet/errno.h>
+
+/* The ABI's numbers are the kernel's. */
+_Static_assert(RIVET_CAP_R == CAP_R && RIVET_CAP_W == CAP_W &&
+		       RIVET_CAP_X == CAP_X && RIVET_CAP_GRANT == CAP_GRANT,
+	       "rights");
+_Static_assert(RIVET_CAP_FRAME == CAP_FRAME && RIVET_CAP_DOMAIN == CAP_DOMAIN &&
+		       RIVET_CAP_IRQ == CAP_IRQ &&
+		       RIVET_CAP_DEVICE == CAP_DEVICE,
+	       "types");
+
+void cap_deleted(void *ctx, cap_ref_t ref, const struct cap *c)
+{
+	struct domain *actor = ctx;
+	struct domain *holder = domain_by_id(cap_ref_space(ref));
+
+	if (c->type == CAP_FRAME || c->type == CAP_DEVICE)
+		frame_cap_deleted(ref,
+				  c); /* mappings, and frames if original */
+	if (c->type == CAP_IRQ)
+		irq_cap_deleted(ref, c);
+	if (holder && holder != actor)
+		domain_post_revoked(holder, cap_ref_slot(ref), c->type,
+				    c->object);
+}
+
+/* The space a derive goes to: the caller's, or the domain a capability
+ * with the grant right names. */
+static long dest_space(struct domain *d, uint64_t dest, struct cspace **out)
+{
+	struct cap *dc;
+	struct domain *t;
+	long rc;
+
+	if (dest == ~0UL) {
+		*out = &d->cs;
+		return 0;
+	}
+	if (!cap_slot_valid(dest))
+		return E_INVAL;
+	rc = cap_lookup(&d->cs, (uint32_t)dest, CAP_DOMAIN, CAP_GRANT, &dc);
+	if (rc)
+		return rc;
+	t = domain_by_object(dc->object);
+	if (!domain_live(t))
+		return E_NOENT;
+	*out = &t->cs;
+	return 0;
+}
+
+long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
+		    uint64_t mask, uint64_t badge, uint64_t *new_slot)
+{
+	struct cspace *dst;
+	uint32_t s;
+	long rc;
+
+	if (!cap_slot_valid(slot) || mask & ~(uint64_t)CAP_ALL)
+		return E_INVAL;
+	rc = dest_space(d, dest, &dst);
+	if (rc)
+		return rc;
+	rc = cap_derive(&domain_caps, &d->cs, (uint32_t)slot, dst,
+			(unsigned)mask, badge, &s);
+	if (!rc)
+		*new_slot = s;
+	return rc;
+}
+
+/*
+ * Bounded kernel time. A revoke takes at most 2n O(1) steps for n
+ * descendants (kernel/cap/cap.c), and 65,534 of them ran 18.6 ms with
+ * interrupts off. So a system call stops, after any CHUNK steps, once an
+ * interrupt is pending or it has run INSNS_MAX instructions in this entry
+ * (rdinstret), and after STEPS_MAX steps in any case; then it is
+ * restarted (SYSCALL_RESTART) and goes on, when the domain next runs,
+ * from the tree as it is then. A step is a deletion, a move in the tree,
+ * or the removal of one mapping: a capability mapped many times is
+ * unmapped one mapping per step before it is deleted (prepare), so no
+ * step unmaps more than one. docs/performance.md gives the measured worst
+ * case per entry.
+ */
+#define CHUNK	  16
+#define STEPS_MAX 128
+#define INSNS_MAX 50000
+
+/* What one kernel entry of a restartable call has done so far. */
+struct entry {
+	uint64_t start; /* rdinstret when the call began */
+	uint32_t steps;
+};
+
+/* cap_prepare_fn: at most one mapping removed per step (c->user heads
+ * the mapping list of a frame or device capability). */
+static bool prepare(void *ctx, cap_ref_t ref, struct cap *c)
+{
+	return frame_cap_unmap_some(ref, c, 1);
+}
+
+/* Has this entry done its share, now that it did more steps? */
+static bool entry_done(struct entry *e, uint32_t more)
+{
+	e->steps += more;
+	if (e->steps >= STEPS_MAX)
+		return true;
+	if (e->steps % CHUNK)
+		return false;
+	return arch_irq_pending() || arch_instret() - e->start >= INSNS_MAX;
+}
+
+/*
+ * Revokes below d's slot, counting in e. Returns 0 when nothing is
+ * left below it, SYSCALL_RESTART if something is and this entry has done
+ * its share, or the lookup errors; *count = how many this call deleted.
+ */
+static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count,
+			   struct entry *e)
+{
+	uint32_t n;
+	long rc;
+
+	*count = 0;
+	for (;;) {
+		rc = cap_revoke_some(&domain_caps, &d->cs, slot, cap_deleted,
+				     prepare, d, CHUNK, &n);
+		*count += n;
+		if (rc != CAP_REVOKE_MORE)
+			return rc;
+		if (entry_done(e, CHUNK)) {
+			/* No copy of what is left may be made until the call
+			 * ends (syscall_dispatch clears the record). */
+			cap_revoking_set(&domain_caps, &d->cs, slot);
+			return SYSCALL_RESTART;
+		}
+	}
+}
+
+/* Unmaps what c itself mapped, one mapping per step, counting in e; 0
+ * once none is left, else SYSCALL_RESTART. */
+static long unmap_bounded(struct domain *d, uint32_t slot, struct cap *c,
+			  struct entry *e)
+{
+	while (!frame_cap_unmap_some(cap_ref(d->cs.id, slot), c, 1))
+		if (entry_done(e, 1))
+			return SYSCALL_RESTART;
+	return 0;
+}
+
+long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
+{
+	struct cap *c;
+	long rc = cap_lookup(&d->cs, slot, CAP_NULL, 0, &c);
+
+	if (rc)
+		return rc;
+	/* The frames die with the original: no copy may outlive them. */
+	if (c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL))
+		cap_revoke(&domain_caps, &d->cs, slot, cap_deleted, actor, 0);
+	return cap_delete(&domain_caps, &d->cs, slot, cap_deleted, actor);
+}
+
+/* An original's copies go first (its frames must not outlive them), then
+ * the capability's own mappings, in bounded pieces; the deletion itself
+ * is one more step. */
+long cap_sys_delete(struct domain *d, uint64_t slot)
+{
+	struct entry e = { arch_instret(), 0 };
+	struct cap *c;
+	uint32_t n;
+	long rc;
+
+	if (!cap_slot_valid(slot))
+		return E_INVAL;
+	/* Nothing to keep for a restart: the tree and c's mappings say what
+	 * is left. */
+	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
+	if (!rc && c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL))
+		rc = revoke_bounded(d, (uint32_t)slot, &n, &e);
+	if (!rc)
+		rc = unmap_bounded(d, (uint32_t)slot, c, &e);
+	if (!rc)
+		rc = cap_delete(&domain_caps, &d->cs, (uint32_t)slot,
+				cap_deleted, d);
+	syscall_note_stretch(e.start);
+	if (!rc)
+		abort_check(d); /* frames given back by choice */
+	return rc;
+}
+
+/*
+ * Deletes every capability of d and, first, everything derived from each,
+ * wherever it is, from slot *next on: what cspace_destroy does, in
+ * bounded pieces. Returns 0 once the space is empty, else
+ * SYSCALL_RESTART with *next where to go on (a slot before it that
+ * filled again meanwhile is left to teardown, which catches everything).
+ */
+static long release_all(struct domain *d, uint64_t *next, struct entry *e)
+{
+	uint64_t i;
+	uint32_t n;
+	long rc;
+
+	for (i = *next; i < d->cs.nslots && d->cs.used; i++) {
+		struct cap *c = &d->cs.slots[i];
+
+		if (c->type == CAP_NULL) {
+			/* Empty slots cost a few instructions: 64 a step. */
+			if (i % 64 == 63 && entry_done(e, 1))
+				break;
+			continue;
+		}
+		rc = revoke_bounded(d, (uint32_t)i, &n, e);
+		if (!rc)
+			rc = unmap_bounded(d, (uint32_t)i, c, e);
+		if (rc) {
+			*next = i;
+			return rc;
+		}
+		cap_delete(&domain_caps, &d->cs, (uint32_t)i, cap_deleted, d);
+		if (entry_done(e, 1))
+			break;
+	}
+	*next = i + (i < d->cs.nslots && d->cs.used);
+	return i < d->cs.nslots && d->cs.used ? SYSCALL_RESTART : 0;
+}
+
+long cap_sys_exit(struct domain *d, uint64_t status)
+{
+	struct entry e = { arch_instret(), 0 };
+	uint64_t next = syscall_restart_take(d, status);
+	long rc = release_all(d, &next, &e);
+
+	syscall_note_stretch(e.start);
+	if (rc == SYSCALL_RESTART) {
+		syscall_restart_keep(d, status, next);
+		return rc;
+	}
+	sched_exit(d, (long)status);
+	return 0;
+}
+
+/* a1 counts what every piece of a restarted revoke deleted. */
+long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
+{
+	struct entry e = { arch_instret(), 0 };
+	uint32_t n = 0;
+	uint64_t before;
+	long rc;
+
+	if (!cap_slot_valid(slot))
+		return E_INVAL;
+	before = syscall_restart_take(d, slot);
+	rc = revoke_bounded(d, (uint32_t)slot, &n, &e);
+	if (rc == SYSCALL_RESTART)
+		syscall_restart_keep(d, slot, before + n);
+	*count = before + n;
+	syscall_note_stretch(e.start);
+	return rc;
+}
+
+long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what, uint64_t *val)
+{
+	struct cap *c;
+	long rc;
+
+	if (!cap_slot_valid(slot))
+		return E_INVAL;
+	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
+	if (rc)
+		return rc;
+	switch (what) {
+	case RIVET_CAPINFO_TYPE:
+		*val = c->type | (uint64_t)c->rights << 8;
+		return 0;
+	case RIVET_CAPINFO_OBJECT:
+		*val = c->object;
+		return 0;
+	case RIVET_CAPINFO_SIZE:
+		*val = c->size;
+		return 0;
+	case RIVET_CAPINFO_BADGE:
+		*val = c->badge;
+		return 0;
+	default:
+		return E_INVAL;
+	}
+}

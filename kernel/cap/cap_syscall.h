@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* The capability system calls and what deleting a capability does. */
+#ifndef KERNEL_CAP_SYSCALL_H
+#define KERNEL_CAP_SYSCALL_H
+
+#include <stdint.h>
+
+#include "kernel/cap/cap.h"
+
+struct domain;
+
+/*
+ * The one delete callback (cap_delete_fn): undoes what the capability
+ * backed (frames: mappings and, for the original, the frames) and, when
+ * the capability was taken by someone other than its holder, posts a
+ * revocation event to the holder. ctx is the acting domain or NULL.
+ */
+void cap_deleted(void *ctx, cap_ref_t ref, const struct cap *c);
+
+long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
+		    uint64_t mask, uint64_t badge, uint64_t *new_slot);
+long cap_sys_delete(struct domain *d, uint64_t slot);
+/* Deletes d's capability in slot (originals take their copies along);
+ * actor (NULL: the kernel) decides who is told. */
+long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor);
+/* Revoke, and delete of an original with copies, stop part-way and
+ * return SYSCALL_RESTART rather than keep the kernel long. */
+long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count);
+
+/* SYS_exit: d's capabilities go first, in restartable pieces (they are
+ * most of a teardown); then d ends (sched_exit). */
+long cap_sys_exit(struct domain *d, uint64_t status);
+
+long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what,
+		  uint64_t *val);
+
+#endif

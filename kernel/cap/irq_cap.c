@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+/* Interrupt capabilities; see irq_cap.h. */
+#include "kernel/cap/irq_cap.h"
+
+#include "kernel/arch.h"
+#include "kernel/sched/domain.h"
+#include "kernel/lib/printk.h"
+#include "kernel/sched/sched.h"
+#include "kernel/lib/trace.h"
+#include <rivet/abi.h>
+#include <rivet/errno.h>
+
+#define IRQ_SOURCES_MAX 1024 /* the PLIC's limit */
+
+struct binding {
+	struct domain *d;
+	cap_ref_t ref; /* the capability it was bound through */
+	uint8_t bit;
+	uint8_t masked; /* claimed, waiting for irq_ack */
+};
+
+static struct binding bindings[IRQ_SOURCES_MAX];
+static unsigned nbound, nmasked; /* bound sources; of those, claims open */
+static uint64_t spurious, unowned;
+
+int irq_any_bound(void)
+{
+	/* A source whose claim is open cannot fire until its holder acks. */
+	return nbound > nmasked;
+}
+
+long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
+{
+	struct cap *c;
+	struct binding *b;
+	long rc;
+
+	if (!cap_slot_valid(slot) || bit > 55)
+		return E_INVAL;
+	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_IRQ, 0, &c);
+	if (rc)
+		return rc;
+	if (!plic_present() || !c->object || c->object > plic_sources() ||
+	    c->object >= IRQ_SOURCES_MAX)
+		return E_NOENT;
+	b = &bindings[c->object];
+	if (b->d && b->d != d)
+		return E_BUSY;
+	if (!b->d) {
+		nbound++;
+		b->masked = 0;
+		plic_enable((uint32_t)c->object);
+	}
+	/* Rebinding by the holder changes the bit (and the capability it
+	 * goes through), never an open claim: that still waits for ack. */
+	b->d = d;
+	b->ref = cap_ref(d->id, (uint32_t)slot);
+	b->bit = (uint8_t)bit;
+	return 0;
+}
+
+long irq_cap_ack(struct domain *d, uint64_t slot)
+{
+	struct cap *c;
+	struct binding *b;
+	long rc;
+
+	if (!cap_slot_valid(slot))
+		return E_INVAL;
+	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_IRQ, 0, &c);
+	if (rc)
+		return rc;
+	if (c->object >= IRQ_SOURCES_MAX)
+		return E_INVAL;
+	b = &bindings[c->object];
+	if (b->d != d)
+		return E_INVAL;
+	if (b->masked) {
+		b->masked = 0;
+		nmasked--;
+		plic_complete((uint32_t)c->object);
+	}
+	return 0;
+}
+
+void irq_cap_deleted(cap_ref_t ref, const struct cap *c)
+{
+	struct binding *b;
+
+	if (c->object >= IRQ_SOURCES_MAX)
+		return;
+	b = &bindings[c->object];
+	if (!b->d || b->ref != ref)
+		return;
+	if (b->masked) {
+		b->masked = 0;
+		nmasked--;
+		plic_complete((uint32_t)c->object);
+	}
+	plic_disable((uint32_t)c->object);
+	b->d = 0;
+	nbound--;
+}
+
+/*
+ * One claimed source: tell its holder. The claim is left open until the
+ * holder's irq_ack: the PLIC forwards nothing more from a source with a
+ * claim outstanding, which is exactly "masked until acknowledged", and
+ * completing it then lets a still-asserted source fire again.
+ */
+static __attribute__((noinline)) void drop_unowned(uint32_t src)
+{
+	/* Complete while enabled (a completion for a disabled source is
+	 * ignored), then mask it for good. */
+	plic_complete(src);
+	plic_disable(src);
+	if (!unowned++)
+		pr_warn("irq: source %u fired with no holder; masked (counted "
+			"from now on)\n",
+			src);
+}
+
+static __attribute__((noinline)) void count_spurious(void)
+{
+	if (!spurious++)
+		pr_warn("irq: spurious external interrupt (counted from now "
+			"on)\n");
+}
+
+struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
+{
+	uint64_t src = plic_claim(); /* zero-extended once */
+	struct binding *b;
+	struct domain *d;
+
+	if (!src) {
+		count_spurious();
+		return 0;
+	}
+	b = src < IRQ_SOURCES_MAX ? &bindings[src] : 0;
+	d = b ? b->d : 0;
+	trace_irq(src, d);
+	if (!d) {
+		drop_unowned((uint32_t)src);
+		return 0;
+	}
+	*bits = 1UL << b->bit;
+	b->masked = 1;
+	nmasked++;
+	d->info->irq_instret = stamp; /* a holder is a live domain */
+	return d;
+}
+
+/*
+ * One claim per call: if more sources are pending the PLIC keeps the
+ * external interrupt raised, and the next trap (or the idle loop's next
+ * look) takes the next one. The common single interrupt then costs one
+ * claim, not a second one that finds nothing.
+ */
+void irq_dispatch(uint64_t stamp)
+{
+	uint64_t bits;
+	struct domain *d = irq_claim(stamp, &bits);
+
+	if (d)
+		sched_notify(d, bits);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domains at run time. A spawn capability, granted by the boot
+ * configuration (`spawn = PATH`), lets its holder start a domain from an
+ * image of the initramfs (SYS_spawn) with a quota lent from its own: the
+ * child's frames come out of the spawner's frame quota and its slots out
+ * of the spawner's free slots, and both come back when the child ends. The
+ * spawner gets a domain capability for the child, and may end it
+ * (SYS_kill); nobody else may. A spawner outlives its children: when it
+ * ends, they end first. Creation goes through launch_create(), the path
+ * the boot configuration's domains take.
+ */
+#ifndef KERNEL_SPAWN_H
+#define KERNEL_SPAWN_H
+
+#include <stdint.h>
+
+#include "kernel/boot/bootconf.h"
+
+struct domain;
+
+/* At boot: a spawn capability per `spawn =` line of d's configuration, in
+ * the slots after its peers and devices. */
+void spawn_grant(struct domain *d, const struct bootconf_domain *conf);
+
+/*
+ * SYS_spawn: decodes the struct rivet_spawn at uva completely, then
+ * creates and schedules the child. Returns 0 with *slot (a domain
+ * capability for the child, with the grant and control rights, in d's
+ * space), or the errors listed in <rivet/syscall.h>.
+ */
+long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot);
+
+/* SYS_kill: ends the domain that d's domain capability in slot names, if
+ * d spawned it. 0, E_INVAL/E_NOENT (bad slot), E_NOENT (ended), E_PERM. */
+long spawn_kill(struct domain *d, uint64_t slot);
+
+/* From domain_destroy(d), first: ends every live domain d spawned. */
+void spawn_children_end(struct domain *d);
+
+/* From domain_destroy(d), last: gives d's quota back to its spawner. */
+void spawn_return_quota(struct domain *d);
+
+#endif

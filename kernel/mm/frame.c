@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+/* The frame table and allocator; see frame.h. */
+#include "kernel/mm/frame.h"
+
+#include <rivet/errno.h>
+
+#include "kernel/lib/string.h"
+
+size_t frame_table_bytes(uint64_t lo, uint64_t hi)
+{
+	return (size_t)((hi - lo) >> FRAME_SHIFT) * sizeof(struct frame);
+}
+
+int frame_table_init(struct frame_table *ft, void *mem, uint64_t lo,
+		     uint64_t hi)
+{
+	if (hi <= lo || (lo | hi) & (FRAME_SIZE - 1))
+		return E_INVAL;
+	if ((hi - lo) >> FRAME_SHIFT >= FRAME_NIL)
+		return E_TOOBIG;
+	ft->frames = mem;
+	ft->base = lo;
+	ft->nframes = (uint32_t)((hi - lo) >> FRAME_SHIFT);
+	ft->free_head = ft->free_tail = FRAME_NIL;
+	ft->nfree = 0;
+	memset(mem, 0, frame_table_bytes(lo, hi));
+	return 0;
+}
+
+static int frame_index(const struct frame_table *ft, uint64_t pa, uint32_t *idx)
+{
+	if (pa & (FRAME_SIZE - 1))
+		return E_INVAL;
+	if (pa < ft->base || (pa - ft->base) >> FRAME_SHIFT >= ft->nframes)
+		return E_RANGE;
+	*idx = (uint32_t)((pa - ft->base) >> FRAME_SHIFT);
+	return 0;
+}
+
+static void free_list_unlink(struct frame_table *ft, uint32_t i)
+{
+	struct frame *f = &ft->frames[i];
+
+	if (f->prev != FRAME_NIL)
+		ft->frames[f->prev].next = f->next;
+	else
+		ft->free_head = f->next;
+	if (f->next != FRAME_NIL)
+		ft->frames[f->next].prev = f->prev;
+	else
+		ft->free_tail = f->prev;
+	ft->nfree--;
+}
+
+/* Links frame i at the tail (boot marking, ascending) or the head (frees). */
+static void free_list_add(struct frame_table *ft, uint32_t i, int at_tail)
+{
+	struct frame *f = &ft->frames[i];
+
+	if (at_tail) {
+		f->prev = ft->free_tail;
+		f->next = FRAME_NIL;
+		if (ft->free_tail != FRAME_NIL)
+			ft->frames[ft->free_tail].next = i;
+		else
+			ft->free_head = i;
+		ft->free_tail = i;
+	} else {
+		f->prev = FRAME_NIL;
+		f->next = ft->free_head;
+		if (ft->free_head != FRAME_NIL)
+			ft->frames[ft->free_head].prev = i;
+		else
+			ft->free_tail = i;
+		ft->free_head = i;
+	}
+	ft->nfree++;
+}
+
+int frame_mark(struct frame_table *ft, uint64_t base, uint64_t size,
+	       enum frame_state state)
+{
+	uint32_t first, i, n;
+	int rc;
+
+	if (size & (FRAME_SIZE - 1))
+		return E_INVAL;
+	if (!size)
+		return 0;
+	rc = frame_index(ft, base, &first);
+	if (rc)
+		return rc;
+	/* Compare before narrowing, so a huge size cannot wrap to a small n. */
+	if (size >> FRAME_SHIFT > ft->nframes - first)
+		return E_RANGE;
+	n = (uint32_t)(size >> FRAME_SHIFT);
+	for (i = first; i < first + n; i++) {
+		struct frame *f = &ft->frames[i];
+
+		if (f->state == FRAME_FREE)
+			free_list_unlink(ft, i);
+		f->state = (uint16_t)state;
+		f->owner = 0;
+		if (state == FRAME_FREE)
+			free_list_add(ft, i, 1);
+	}
+	return 0;
+}
+
+static uint64_t frame_pa(const struct frame_table *ft, uint32_t i)
+{
+	return ft->base + ((uint64_t)i << FRAME_SHIFT);
+}
+
+int frame_alloc(struct frame_table *ft, uint32_t owner, uint64_t *pa)
+{
+	uint32_t i = ft->free_head;
+
+	if (i == FRAME_NIL)
+		return E_NOMEM;
+	free_list_unlink(ft, i);
+	ft->frames[i].state = FRAME_ALLOCATED;
+	ft->frames[i].owner = owner;
+	*pa = frame_pa(ft, i);
+	return 0;
+}
+
+int frame_alloc_at(struct frame_table *ft, uint64_t pa, uint32_t owner)
+{
+	uint32_t i;
+	int rc = frame_index(ft, pa, &i);
+
+	if (rc)
+		return rc;
+	if (ft->frames[i].state == FRAME_ABSENT)
+		return E_RANGE;
+	if (ft->frames[i].state != FRAME_FREE)
+		return E_BUSY;
+	free_list_unlink(ft, i);
+	ft->frames[i].state = FRAME_ALLOCATED;
+	ft->frames[i].owner = owner;
+	return 0;
+}
+
+int frame_alloc_run(struct frame_table *ft, uint32_t npages,
+		    uint32_t align_pages, uint32_t owner, uint64_t *pa)
+{
+	uint64_t base_pfn = ft->base >> FRAME_SHIFT;
+	uint32_t i, run = 0, start = 0, j;
+
+	if (!npages || !align_pages || (align_pages & (align_pages - 1)))
+		return E_INVAL;
+	for (i = 0; i < ft->nframes; i++) {
+		if (ft->frames[i].state != FRAME_FREE) {
+			run = 0;
+			continue;
+		}
+		/* A run may only start at an aligned physical frame number. */
+		if (!run && ((base_pfn + i) & (align_pages - 1)))
+			continue;
+		if (!run)
+			start = i;
+		if (++run < npages)
+			continue;
+		for (j = start; j < start + npages; j++) {
+			free_list_unlink(ft, j);
+			ft->frames[j].state = FRAME_ALLOCATED;
+			ft->frames[j].owner = owner;
+		}
+		*pa = frame_pa(ft, start);
+		return 0;
+	}
+	return E_NOMEM;
+}
+
+int frame_free(struct frame_table *ft, uint64_t pa)
+{
+	uint32_t i;
+	int rc = frame_index(ft, pa, &i);
+
+	if (rc)
+		return rc;
+	if (ft->frames[i].state != FRAME_ALLOCATED)
+		return E_INVAL;
+	ft->frames[i].state = FRAME_FREE;
+	ft->frames[i].owner = 0;
+	free_list_add(ft, i, 0);
+	return 0;
+}
+
+enum frame_state frame_state_of(const struct frame_table *ft, uint64_t pa)
+{
+	uint32_t i;
+
+	if (frame_index(ft, pa & ~(FRAME_SIZE - 1), &i))
+		return FRAME_ABSENT;
+	return (enum frame_state)ft->frames[i].state;
+}
+
+uint32_t frame_count(const struct frame_table *ft, enum frame_state s)
+{
+	uint32_t i, n = 0;
+
+	if (s == FRAME_FREE)
+		return ft->nfree;
+	for (i = 0; i < ft->nframes; i++)
+		n += ft->frames[i].state == s;
+	return n;
+}

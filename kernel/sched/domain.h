@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domains: one libOS instance each, created from the boot configuration.
+ * A domain owns an address space, its frames (charged against its quota),
+ * an upcall area and a read-only info page; it runs in U-mode.
+ */
+#ifndef KERNEL_DOMAIN_H
+#define KERNEL_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/arch.h"
+#include "kernel/boot/bootconf.h"
+#include "kernel/cap/cap.h"
+#include "kernel/cap/frame_cap.h"
+#include "kernel/boot/elf.h"
+#include <rivet/abi.h>
+
+#define DOMAIN_MAX BOOTCONF_MAX_DOMAINS
+
+enum domain_state {
+	DOMAIN_FREE = 0,
+	DOMAIN_RUNNABLE = RIVET_DOMAIN_RUNNABLE,
+	DOMAIN_WAITING = RIVET_DOMAIN_WAITING,
+	DOMAIN_EXITED = RIVET_DOMAIN_EXITED,
+	DOMAIN_KILLED = RIVET_DOMAIN_KILLED,
+};
+
+struct domain {
+	struct uctx ctx; /* first: sscratch points here in U-mode */
+	uint32_t id;	 /* 1-based; also the ASID and the frame owner */
+	uint32_t gen;	 /* incarnation of the id: reused ids count up */
+	uint32_t *registry_state; /* its state word in the registry page */
+	enum domain_state state;
+	char name[BOOTCONF_NAME_LEN];
+	long exit_status;
+	char kill_reason[96];
+
+	struct uvm_space as; /* address space (arch/riscv/uvm.h) */
+	uint64_t quota_frames, used_frames;
+	bool reserved; /* quota_frames set aside for it (kernel/mm/quota.c) */
+	struct rivet_info *info;     /* kernel view of the info page */
+	struct rivet_upcall *upcall; /* kernel view of the upcall area */
+
+	uint64_t slice_ticks, grace_ticks;
+	uint64_t slice_end; /* absolute rdtime of this slice's end */
+	/* The grace period after a slice-end notice (kernel/sched/sched.c): it
+	 * runs while grace_end is not 0, in steps that end at grace_end. */
+	uint64_t grace_end;   /* end of the current step; 0: no grace */
+	uint64_t grace_left;  /* ticks still to count once this step ends */
+	uint64_t grace_step;  /* the current step's length */
+	uint64_t grace_pc;    /* the pc when the current step began */
+	uint8_t grace_stalls; /* steps not counted: the domain did not run */
+	bool told; /* had a slice-end upcall, has not given up the CPU since */
+	uint32_t strikes, max_strikes;
+	uint64_t slices_used;
+
+	uint64_t wait_mask;   /* bits wait() blocks on, when WAITING */
+	uint64_t slice_entry; /* user slice-end entry, 0 if none */
+	uint64_t resume_lo, resume_hi;
+
+	uint64_t fp[33]; /* f0..f31 and fcsr, when FP is on */
+
+	struct cspace cs;  /* capability space; its id is the domain id */
+	uint64_t slots_pa; /* the slot array's frames (charged to d) */
+	uint64_t slots_pages;
+	uint32_t nmappings;	    /* mapping records in use */
+	struct frame_mapping *maps; /* pool, one record per slot */
+	uint32_t maps_free;
+
+	/* A system call stopped part-way (SYSCALL_RESTART): the pc past its
+	 * ecall, its number (a7), an argument that names it, and the work
+	 * done so far, which the call takes up again if it comes back from
+	 * that same ecall as that same call. */
+	uint64_t restart_pc, restart_nr, restart_arg, restart_done;
+
+	uint64_t timer_at; /* SYS_timer_event deadline, 0 if none */
+	uint8_t timer_bit;
+
+	/* A pending abort-protocol request to this domain (kernel/cap/abort.c). */
+	uint64_t abort_want, abort_base, abort_deadline;
+	struct domain *abort_from;
+	/* The domain that spawned this one (kernel/cap/spawn.c), NULL for one
+	 * from the boot configuration. A spawner outlives its children. */
+	struct domain *spawner;
+	bool spawned; /* started at run time (its entry is reused first) */
+	struct domain *next, *prev; /* run queue links */
+	bool queued;
+};
+
+/*
+ * Creates a domain from its configuration and ELF image in a free entry of
+ * the domain table (a fresh one, else one whose domain ended: its id comes
+ * back with the next incarnation, and its registry entry is rewritten by
+ * domain_registry_update). Address space,
+ * segments (W^X), stack, upcall area and info page, all within the memory
+ * quota. Returns the domain, or NULL with *err set to a static reason.
+ */
+struct domain *domain_create(const struct bootconf_domain *conf,
+			     const struct elf_image *img, const uint8_t *elf,
+			     size_t elf_len, const char **err);
+
+/* Frees everything the domain owns and marks it state (EXITED/KILLED). */
+void domain_destroy(struct domain *d, enum domain_state state);
+
+/* Ends d after a fault or a broken rule, logging why. */
+void domain_kill(struct domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A zeroed frame charged to d (E_NOMEM past its quota or the machine's). */
+int domain_frame_alloc(struct domain *d, uint64_t *pa);
+void domain_frame_free(struct domain *d, uint64_t pa);
+
+extern struct domain domains[DOMAIN_MAX];
+extern struct cap_system domain_caps; /* every domain's space */
+extern unsigned ndomains;
+
+/* Live: neither exited nor killed (NULL is not live). */
+static inline bool domain_live(const struct domain *d)
+{
+	return d && (d->state == DOMAIN_RUNNABLE || d->state == DOMAIN_WAITING);
+}
+
+/* What a domain capability names: the id, and the incarnation above it
+ * (0 for every domain the boot configuration started). */
+static inline uint64_t domain_object(const struct domain *d)
+{
+	return d->id | (uint64_t)d->gen << 32;
+}
+
+/* The domain with this id, or NULL; inline: every yield and notify asks. */
+static inline struct domain *domain_by_id(long id)
+{
+	if (id < 1 || (unsigned long)id > ndomains)
+		return 0;
+	return &domains[id - 1];
+}
+/* The domain a domain capability's object names, or NULL if that id has
+ * been reused since (the capability outlived its domain). */
+static inline struct domain *domain_by_object(uint64_t object)
+{
+	struct domain *d = domain_by_id((long)(object & 0xffffffffUL));
+
+	return d && d->gen == object >> 32 ? d : 0;
+}
+
+/* Is there room for one more domain (a fresh or an ended one's entry)? */
+bool domain_slot_free(void);
+
+/* Domains that hold an address space, hence an ASID (KSTAT_ASIDS). */
+unsigned domain_asids_in_use(void);
+
+/* Over every domain: slots in use (slots true) or frames owned. */
+uint64_t domain_usage(bool slots);
+
+/* The live domain called name, else the last ended one, else NULL. */
+struct domain *domain_by_name(const char *name, unsigned long len);
+/* Live = neither exited nor killed. */
+unsigned domain_live_count(void);
+struct domain *domain_at(unsigned index);
+
+/*
+ * Gives d a domain capability for each configured peer (slots 1.. in
+ * order, after its own in slot 0). Call once every domain exists.
+ */
+void domain_grant_peers(struct domain *d, const struct bootconf_domain *conf);
+
+/* Tells d that a capability in slot was taken away from it. */
+void domain_post_revoked(struct domain *d, uint32_t slot, unsigned type,
+			 uint64_t object);
+
+/* The registry page, made before the first domain (and before any
+ * memory is reserved for domains). 0 or E_NOMEM. */
+int domain_registry_init(void);
+
+/* Writes every domain's name, id and state into the registry page. */
+void domain_registry_update(void);
+
+extern struct rivet_registry *domain_registry; /* the shared page */
+
+/* Writes d's new state into the registry page: what a wait, a wake-up or
+ * an exit changes. One store, through the pointer set when d's address
+ * space got the page (every created domain has it). */
+static inline void domain_registry_state(const struct domain *d)
+{
+	*d->registry_state = d->state;
+}
+
+/* Prints one line per domain: status, slices, strikes, faults. */
+void domain_summary(void);
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cooperative scheduling with slices. Each hart has a run queue; a domain
+ * runs until it yields (to anyone, or directed: the target gets the rest of
+ * the slice), waits for an event, or exits. When its slice ends the kernel
+ * upcalls its slice-end entry and gives it a grace period to yield; a
+ * domain that ignores the upcall is preempted and charged a strike, and
+ * more strikes than its configuration allows kill it. Only the boot hart
+ * runs domains for now; the state is per hart so SMP can follow.
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <stdint.h>
+
+struct domain;
+
+/* sstatus.FS: the FP unit's state, which the scheduler switches lazily. */
+
+/*
+ * One hart's scheduling state; only sched_harts[0] is used for now (the
+ * boot hart runs every domain). It is public for trap_entry.S alone: the
+ * directed-yield fast path updates it exactly as yield_to() would, through
+ * offsets from the generated asm_offsets.h. C code uses the calls below.
+ */
+struct hart_sched {
+	struct domain *current;
+	struct domain *head, *tail; /* runnable, not current */
+	uint64_t armed;		    /* deadline the timer is set to */
+	struct domain *waiter;	    /* in sched_wait, asleep (idle resume) */
+};
+
+extern struct hart_sched sched_harts[CONFIG_MAX_HARTS];
+
+void sched_add(struct domain *d);
+/* Starts running domains; never returns (powers off when all are gone). */
+__attribute__((noreturn)) void sched_start(void);
+
+struct domain *sched_current(void);
+
+/* The calls behind the system calls of the same names. */
+long sched_yield(struct domain *d, long target);
+/* Returns at once if a bit of mask is pending; otherwise d sleeps and
+ * this does not return: the hart goes straight back to user mode, to
+ * whichever domain runs next (a0/a1 of d are written at its wake-up). */
+long sched_wait(struct domain *d, uint64_t mask);
+/* Sets bits in target's pending events and wakes it if it waits for one.
+ * A domain that is ending or has ended is never woken: E_NOENT, nothing
+ * changes (its info page may already be gone). */
+long sched_notify(struct domain *target, uint64_t bits);
+void sched_exit(struct domain *d, long status);
+
+/* d was ended by the kernel (already destroyed): pick someone else. */
+void sched_remove(struct domain *d);
+
+/*
+ * d is being torn down (its state already says EXITED or KILLED): take it
+ * off the run queue and out of the idle loop's reach, so that nothing
+ * said or done during the teardown can run it again. It may still be the
+ * current domain; sched_remove deals with that afterwards.
+ */
+void sched_forget(struct domain *d);
+
+/* SYS_timer_event: event bit at rdtime >= when (0 cancels). */
+long sched_timer_event(struct domain *d, uint64_t when, uint64_t bit);
+
+/* A deadline was set or cleared outside sched.c (abort protocol, a
+ * domain's end): the cached earliest deadline must be recomputed. */
+void sched_deadlines_changed(void);
+
+/* Re-arms the timer for the current domain (a new deadline appeared). */
+void sched_rearm(void);
+
+/* Timer interrupt while d was running in U-mode. */
+void sched_timer(struct domain *d);
+
+#endif
