@@ -99,8 +99,8 @@
 	  "capability (struct rivet_spawn); E_RANGE req or a name not "        \
 	  "readable; E_INVAL/E_NOENT bad spawn slot or passed slot; E_PERM "   \
 	  "image not allowed by the spawn capability, or a passed capability " \
-	  "lacks the grant right; E_BUSY a passed capability's object is "    \
-	  "being revoked; E_INVAL bad name or counts; E_EXIST a live "        \
+	  "lacks the grant right; E_BUSY a passed capability's object is "     \
+	  "being revoked; E_INVAL bad name or counts; E_EXIST a live "         \
 	  "domain has that name; E_NOENT no "                                  \
 	  "such image; E_FORMAT "                                              \
 	  "not a libOS ELF; E_NOMEM more frames or slots than the caller has " \
