@@ -41,41 +41,6 @@ static volatile uint8_t *req_status(struct blk_dev *d, uint16_t head)
 	return (volatile uint8_t *)d->reqs.va + REQ_STATUS_OFF + head;
 }
 
-/* The largest power of two <= n (n > 0). */
-static uint16_t pow2_floor(uint32_t n)
-{
-	uint32_t p = 1;
-
-	while (p * 2 <= n)
-		p *= 2;
-	return (uint16_t)p;
-}
-
-/*
- * Maps the device capability in slot and keeps it if it is a virtio
- * block device. Returns 0 with d->mmio and d->regs set; E_NOENT (and
- * nothing left mapped) if it is something else.
- */
-static int find_block(struct blk_dev *d, unsigned long slot,
-		      uint32_t mmio_offset)
-{
-	volatile void *regs;
-	int rc = iomem_map_device(slot, &regs);
-
-	if (rc)
-		return rc;
-	rc = vmmio_probe(&d->mmio, (volatile uint8_t *)regs + mmio_offset);
-	if (rc == 0 && d->mmio.device_id != VIRTIO_ID_BLOCK)
-		rc = E_NOENT;
-	if (rc) {
-		iomem_unmap_device(slot, regs);
-		return E_NOENT;
-	}
-	d->dev_slot = slot;
-	d->regs = regs;
-	return 0;
-}
-
 /* Binds the device's first interrupt to d->irq_bit; polling without. */
 static void bind_irq(struct blk_dev *d, unsigned long irq_slot, uint32_t nirqs)
 {
@@ -89,54 +54,35 @@ static void bind_irq(struct blk_dev *d, unsigned long irq_slot, uint32_t nirqs)
  * registers. */
 static int queue_init(struct blk_dev *d)
 {
-	uint32_t max = vmmio_queue_num_max(&d->mmio, 0);
-	uint16_t num;
-	int rc;
+	int rc = iomem_dma_alloc(&d->reqs, 1);
 
-	if (max == 0)
-		return E_NOENT;
-	num = pow2_floor(max < BLK_QUEUE_WANT ? max : BLK_QUEUE_WANT);
-	rc = iomem_dma_alloc(&d->ring, vq_bytes(num) / 4096);
 	if (rc)
 		return rc;
-	rc = iomem_dma_alloc(&d->reqs, 1);
+	rc = virtio_attach_queue(&d->mmio, 0, BLK_QUEUE_WANT, &d->vq, &d->ring);
 	if (rc)
 		return rc;
-	vq_init(&d->vq, num, d->ring.va, d->ring.pa);
+	/* In time although the queue is live: no buffer is on it yet. */
 	vq_set_interrupts(&d->vq, d->irq_slot >= 0);
-	return vmmio_queue_setup(&d->mmio, 0, num, d->vq.desc_pa,
-				 d->vq.avail_pa, d->vq.used_pa);
+	return 0;
 }
 
 int blk_open(struct blk_dev *d, unsigned irq_bit, unsigned timer_bit)
 {
-	const struct rivet_info *info = rivet_info();
-	uint32_t i, n = info->ndevices;
-	int rc = E_NOENT;
+	int rc;
 
 	memset(d, 0, sizeof(*d));
 	d->irq_bit = irq_bit;
 	d->timer_bit = timer_bit;
 	d->irq_slot = -1;
-	if (n > sizeof(info->devices) / sizeof(info->devices[0]))
-		n = sizeof(info->devices) / sizeof(info->devices[0]);
-	for (i = 0; i < n; i++) {
-		if (strcmp(info->devices[i].compat, "virtio,mmio") != 0)
-			continue;
-		rc = find_block(d, info->devices[i].slot,
-				info->devices[i].mmio_offset);
-		if (rc == 0)
-			break;
-	}
+	rc = virtio_attach(VIRTIO_ID_BLOCK, &d->mmio, &d->grant);
 	if (rc)
 		return rc;
-	d->name = info->devices[i].name;
 
 	rc = vmmio_negotiate(&d->mmio, 0, &d->offered, &d->taken);
 	if (rc)
 		return rc;
 	d->read_only = (d->offered >> VIRTIO_BLK_F_RO) & 1;
-	bind_irq(d, info->devices[i].first_irq_slot, info->devices[i].nirqs);
+	bind_irq(d, d->grant.first_irq_slot, d->grant.nirqs);
 	rc = queue_init(d);
 	if (rc) {
 		vmmio_fail(&d->mmio);
@@ -326,12 +272,9 @@ int blk_write(struct blk_dev *d, uint64_t sector, const struct dma_buf *buf,
 
 void blk_close(struct blk_dev *d)
 {
-	vmmio_reset(&d->mmio);
+	virtio_detach(&d->mmio, &d->grant);
 	if (d->irq_slot >= 0)
 		sys_timer_event(0, d->timer_bit);
-	if (d->regs)
-		iomem_unmap_device(d->dev_slot, d->regs);
-	d->regs = NULL;
 	if (d->ring.va)
 		sys_cap_delete(d->ring.slot);
 	if (d->reqs.va)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <virtio/iomem.h>
+#include <virtio/virtio_attach.h>
 #include <virtio/virtio_mmio.h>
 #include <virtio/virtqueue.h>
 
@@ -44,10 +45,8 @@ struct blk_req_hdr {
 };
 
 struct blk_dev {
-	const char *name; /* the configuration's device name */
+	struct virtio_grant grant; /* name, registers, interrupts */
 	struct vmmio mmio;
-	unsigned long dev_slot;
-	volatile void *regs;
 	struct virtqueue vq;
 	struct dma_buf ring; /* the virtqueue */
 	struct dma_buf reqs; /* headers and status bytes, by chain head */

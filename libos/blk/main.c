@@ -208,8 +208,8 @@ int main(void)
 		printf("blk: no usable virtio block device (%d)\n", rc);
 		return 2;
 	}
-	printf("blk: %s: virtio-mmio version %u (%s), queue %u, %s\n", d.name,
-	       (unsigned)d.mmio.version,
+	printf("blk: %s: virtio-mmio version %u (%s), queue %u, %s\n",
+	       d.grant.name, (unsigned)d.mmio.version,
 	       d.mmio.version == 1 ? "legacy" : "modern", (unsigned)d.vq.num,
 	       d.irq_slot >= 0 ? "interrupts" : "polling");
 	printf("blk: capacity %llu sectors%s\n", (unsigned long long)d.capacity,

@@ -103,7 +103,7 @@ int net_open(struct net *n)
 		return rc;
 	printf("net: %s: virtio-mmio version %u (%s), MAC "
 	       "%02x:%02x:%02x:%02x:%02x:%02x, queues %u+%u, %s\n",
-	       n->dev.name, (unsigned)n->dev.mmio.version,
+	       n->dev.grant.name, (unsigned)n->dev.mmio.version,
 	       n->dev.mmio.version == 1 ? "legacy" : "modern", n->dev.mac[0],
 	       n->dev.mac[1], n->dev.mac[2], n->dev.mac[3], n->dev.mac[4],
 	       n->dev.mac[5], (unsigned)n->dev.rxq.num,

@@ -19,58 +19,15 @@
  * TCP's retransmission timeout (docs/net.md). */
 #define VNET_QUEUE_WANT 256
 
-/* The largest power of two <= n (n > 0). */
-static uint16_t pow2_floor(uint32_t n)
-{
-	uint32_t p = 1;
-
-	while (p * 2 <= n)
-		p *= 2;
-	return (uint16_t)p;
-}
-
-/* Maps the device capability in slot and keeps it if it is a virtio
- * network device; E_NOENT (and nothing left mapped) otherwise. */
-static int find_net(struct vnet_dev *d, unsigned long slot,
-		    uint32_t mmio_offset)
-{
-	volatile void *regs;
-	int rc = iomem_map_device(slot, &regs);
-
-	if (rc)
-		return rc;
-	rc = vmmio_probe(&d->mmio, (volatile uint8_t *)regs + mmio_offset);
-	if (rc == 0 && d->mmio.device_id != VIRTIO_ID_NET)
-		rc = E_NOENT;
-	if (rc) {
-		iomem_unmap_device(slot, regs);
-		return E_NOENT;
-	}
-	d->dev_slot = slot;
-	d->regs = regs;
-	return 0;
-}
-
 /* Sets up queue idx with its ring and num buffers of VNET_BUF bytes. */
 static int queue_init(struct vnet_dev *d, unsigned idx, struct virtqueue *vq,
 		      struct dma_buf *ring, struct dma_buf *bufs)
 {
-	uint32_t max = vmmio_queue_num_max(&d->mmio, idx);
-	uint16_t num;
-	int rc;
+	int rc = virtio_attach_queue(&d->mmio, idx, VNET_QUEUE_WANT, vq, ring);
 
-	if (max == 0)
-		return E_NOENT;
-	num = pow2_floor(max < VNET_QUEUE_WANT ? max : VNET_QUEUE_WANT);
-	rc = iomem_dma_alloc(ring, vq_bytes(num) / 4096);
-	if (!rc)
-		rc = iomem_dma_alloc(bufs,
-				     (unsigned long)num * VNET_BUF / 4096);
 	if (rc)
 		return rc;
-	vq_init(vq, num, ring->va, ring->pa);
-	return vmmio_queue_setup(&d->mmio, idx, num, vq->desc_pa, vq->avail_pa,
-				 vq->used_pa);
+	return iomem_dma_alloc(bufs, (unsigned long)vq->num * VNET_BUF / 4096);
 }
 
 /* Puts the buffer of the next free receive descriptor on the ring. The
@@ -87,27 +44,15 @@ static void rx_post(struct vnet_dev *d)
 
 int vnet_open(struct vnet_dev *d, unsigned irq_bit)
 {
-	const struct rivet_info *info = rivet_info();
-	uint32_t i, n = info->ndevices;
 	unsigned k;
-	int rc = E_NOENT;
+	int rc;
 
 	memset(d, 0, sizeof(*d));
 	d->irq_slot = -1;
 	d->irq_bit = irq_bit;
-	if (n > sizeof(info->devices) / sizeof(info->devices[0]))
-		n = sizeof(info->devices) / sizeof(info->devices[0]);
-	for (i = 0; i < n; i++) {
-		if (strcmp(info->devices[i].compat, "virtio,mmio") != 0)
-			continue;
-		rc = find_net(d, info->devices[i].slot,
-			      info->devices[i].mmio_offset);
-		if (rc == 0)
-			break;
-	}
+	rc = virtio_attach(VIRTIO_ID_NET, &d->mmio, &d->grant);
 	if (rc)
 		return rc;
-	d->name = info->devices[i].name;
 
 	/* Only the MAC: no checksum offload, no merged buffers, no GSO, so
 	 * every frame is whole in one buffer and the header is all zeroes
@@ -119,9 +64,9 @@ int vnet_open(struct vnet_dev *d, unsigned irq_bit)
 	/* The header has num_buffers (2 more bytes) whenever VERSION_1 is
 	 * negotiated, merged buffers or not (virtio 1.x, 5.1.6). */
 	d->hdr_len = d->mmio.version >= 2 ? 12 : 10;
-	if (info->devices[i].nirqs &&
-	    sys_irq_bind(info->devices[i].first_irq_slot, irq_bit) == 0)
-		d->irq_slot = (long)info->devices[i].first_irq_slot;
+	if (d->grant.nirqs &&
+	    sys_irq_bind(d->grant.first_irq_slot, irq_bit) == 0)
+		d->irq_slot = (long)d->grant.first_irq_slot;
 	rc = queue_init(d, VNET_RXQ, &d->rxq, &d->rxring, &d->rxbufs);
 	if (!rc)
 		rc = queue_init(d, VNET_TXQ, &d->txq, &d->txring, &d->txbufs);
@@ -258,8 +203,5 @@ void vnet_irq_done(struct vnet_dev *d)
 
 void vnet_close(struct vnet_dev *d)
 {
-	vmmio_reset(&d->mmio);
-	if (d->regs)
-		iomem_unmap_device(d->dev_slot, d->regs);
-	d->regs = NULL;
+	virtio_detach(&d->mmio, &d->grant);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <virtio/iomem.h>
+#include <virtio/virtio_attach.h>
 #include <virtio/virtio_mmio.h>
 #include <virtio/virtqueue.h>
 
@@ -34,10 +35,8 @@
 #define VNET_E_DEVICE (-65)
 
 struct vnet_dev {
-	const char *name; /* the configuration's device name */
+	struct virtio_grant grant; /* name, registers, interrupts */
 	struct vmmio mmio;
-	unsigned long dev_slot;
-	volatile void *regs;
 	struct virtqueue rxq, txq;
 	struct dma_buf rxring, txring; /* the two virtqueues */
 	struct dma_buf rxbufs, txbufs; /* VNET_BUF per descriptor */

@@ -5,7 +5,8 @@
 FUZZ_TARGETS += netrx
 FUZZ_SRCS_netrx := tests/fuzz/fuzz_netrx.c libos/net/net.c \
 	libos/net/virtio_net.c libos/net/sys_arch.c libos/virtio/virtqueue.c \
-	libos/virtio/virtio_mmio.c $(addprefix $(LWIP_DIR)/,$(LWIP_SRCS))
+	libos/virtio/virtio_mmio.c libos/virtio/virtio_attach.c \
+	$(addprefix $(LWIP_DIR)/,$(LWIP_SRCS))
 FUZZ_CFLAGS_netrx := -I$(srctree)/libos $(LWIP_INC) -Wno-unused-parameter \
 	-DCHECKSUM_CHECK_IP=0 -DCHECKSUM_CHECK_UDP=0 -DCHECKSUM_CHECK_TCP=0 \
 	-DCHECKSUM_CHECK_ICMP=0
