@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include <rivet/libos.h>
+#include <rivet/testreport.h>
 
 #include "tests.h"
 
@@ -406,17 +407,6 @@ static void many_mappings(void)
 	       STRETCH_MAX);
 }
 
-/* Exits holding 65,534 copies (1,024 mapped) and a capability mapped
- * 8,192 times: exit releases them in restartable pieces, and the rest of
- * the teardown is measured (loglevel=7). */
-static uint64_t insns(void)
-{
-	uint64_t n;
-
-	__asm__ volatile("rdinstret %0" : "=r"(n));
-	return n;
-}
-
 /* Prints what one call of each kind still costs in one kernel entry
  * (the system call path included): docs/performance.md lists them. */
 static void single_entry_costs(void)
@@ -424,18 +414,23 @@ static void single_entry_costs(void)
 	uint64_t t;
 	unsigned long slot;
 
-	t = insns();
+	t = rivet_instret();
 	slot = sys2_frame_alloc(RIVET_FRAME_ANY, 512, 1).val;
-	printf("KTIME frame_alloc_512_pages %ld\n", (long)(insns() - t));
-	t = insns();
+	printf("KTIME frame_alloc_512_pages %ld\n",
+	       (long)(rivet_instret() - t));
+	t = rivet_instret();
 	sys_map(slot, BIG_MAP_VA, RIVET_CAP_R | RIVET_CAP_W);
-	printf("KTIME map_512_page_capability %ld\n", (long)(insns() - t));
-	t = insns();
+	printf("KTIME map_512_page_capability %ld\n",
+	       (long)(rivet_instret() - t));
+	t = rivet_instret();
 	sys_cap_delete(slot);
 	printf("KTIME delete_mapped_512_page_original %ld\n",
-	       (long)(insns() - t));
+	       (long)(rivet_instret() - t));
 }
 
+/* Exits holding 65,534 copies (1,024 mapped) and a capability mapped
+ * 8,192 times: exit releases them in restartable pieces, and the rest of
+ * the teardown is measured (loglevel=7). */
 static void role_teardown(void)
 {
 	uint64_t base = sys2_kstat(KSTAT_MY_SLOTS).val;
