@@ -81,6 +81,18 @@
 /* Tells the application when DHCP has configured an address. */
 #define LWIP_NETIF_STATUS_CALLBACK 1
 
+/* ---- checksums ---- */
+
+/* Every Internet checksum lwIP computes goes through chksum_sum
+ * (libos/net/chksum.c): the same sum as lwIP's own loop, except that
+ * data an application registered as static (httpd's files and
+ * headers) is summed from precomputed tables, so a response's payload
+ * is never read for its checksum. The fallback is lwIP's loop, which
+ * LWIP_CHKSUM_ALGORITHM 2 (its default) keeps compiled. */
+#include "chksum.h"
+#define LWIP_CHKSUM	      chksum_sum
+#define LWIP_CHKSUM_ALGORITHM 2
+
 /* ---- statistics ---- */
 
 /* lwIP keeps its counters by default (LWIP_STATS, MEMP_STATS): the HTTP

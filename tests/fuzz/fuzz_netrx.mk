@@ -4,7 +4,8 @@
 # checksum checks are off here so that mutated frames get past IP.
 FUZZ_TARGETS += netrx
 FUZZ_SRCS_netrx := tests/fuzz/fuzz_netrx.c libos/net/net.c \
-	libos/net/virtio_net.c libos/net/sys_arch.c libos/virtio/virtqueue.c \
+	libos/net/virtio_net.c libos/net/sys_arch.c libos/net/chksum.c \
+	libos/virtio/virtqueue.c \
 	libos/virtio/virtio_mmio.c libos/virtio/virtio_attach.c \
 	$(addprefix $(LWIP_DIR)/,$(LWIP_SRCS))
 FUZZ_CFLAGS_netrx := -I$(srctree)/libos $(LWIP_INC) -Wno-unused-parameter \
