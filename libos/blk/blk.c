@@ -197,6 +197,7 @@ int blk_request(struct blk_dev *d, uint32_t type, uint64_t sector,
 	volatile uint8_t *status = req_status(d, head);
 	struct vq_buf bufs[3];
 	unsigned n = 0;
+	uint64_t t;
 	int rc;
 
 	if (d->dead)
@@ -218,7 +219,9 @@ int blk_request(struct blk_dev *d, uint32_t type, uint64_t sector,
 	if (rc < 0)
 		return rc;
 	vmmio_notify(&d->mmio, 0);
+	t = rivet_instret();
 	rc = wait_used(d, head);
+	d->wait_insns += rivet_instret() - t;
 	if (rc)
 		return rc;
 	d->nreqs++;

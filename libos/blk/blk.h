@@ -63,6 +63,7 @@ struct blk_dev {
 	unsigned long nblocked; /* requests that had to wait */
 	unsigned long nticks;	/* ticks that brought no interrupt */
 	uint64_t blocked_insns; /* rdinstret counted while asleep (wait_used) */
+	uint64_t wait_insns;	/* rdinstret counted in wait_used, all of it */
 };
 
 /*

@@ -66,10 +66,12 @@ static int matches(const struct dma_buf *b, uint64_t sector, uint32_t len)
 }
 
 /* Instructions spent on requests: those that found their answer at once
- * and those that had to wait for the interrupt. */
+ * ([0]) and those that had to wait for the interrupt ([1]); and the
+ * fewest any whole CHUNK request spent outside waiting for the device. */
 struct read_cost {
 	uint64_t insns[2];
 	unsigned long n[2];
+	uint64_t driver_min; /* 0: no whole request */
 };
 
 /*
@@ -84,8 +86,8 @@ static int read_all(struct blk_dev *d, const struct dma_buf *buf, uint32_t *sum,
 		    struct read_cost *cost)
 {
 	const uint64_t per = CHUNK / BLK_SECTOR;
-	uint64_t s, t, b0;
-	unsigned long w0;
+	uint64_t s, t, b0, w0;
+	unsigned long n0;
 	uint32_t h = 0x811c9dc5u, len;
 	int rc, waited;
 
@@ -95,37 +97,62 @@ static int read_all(struct blk_dev *d, const struct dma_buf *buf, uint32_t *sum,
 							: per) *
 				 BLK_SECTOR);
 		b0 = d->blocked_insns;
-		w0 = d->nblocked;
+		w0 = d->wait_insns;
+		n0 = d->nblocked;
 		t = rivet_instret();
 		rc = blk_read(d, s, buf, 0, len);
-		t = rivet_instret() - t - (d->blocked_insns - b0);
+		t = rivet_instret() - t;
 		if (rc)
 			return rc;
-		waited = d->nblocked != w0;
-		cost->insns[waited] += t;
+		waited = d->nblocked != n0;
+		cost->insns[waited] += t - (d->blocked_insns - b0);
 		cost->n[waited]++;
+		t -= d->wait_insns - w0;
+		if (len == CHUNK &&
+		    (cost->driver_min == 0 || t < cost->driver_min))
+			cost->driver_min = t;
 		h = fnv1a(h, buf->va, len);
 	}
 	*sum = h;
 	return 0;
 }
 
-/* Prints the cost of the whole read per KiB, and per request of each
- * kind (when there was one). */
+/*
+ * Prints the cost of the read. Which requests wait depends on how QEMU's
+ * disk thread races the guest, so the averages change from run to run;
+ * they are printed as information. The BENCH figure, blk_read_seq, is
+ * the driver's own cost per KiB: the fewest instructions a 4 KiB read
+ * spent outside waiting for the device (checks, header, three
+ * descriptors, notify, status), which are the same whether the answer
+ * was there at once or came with an interrupt, so the figure depends
+ * only on the build, as make bench's figures must. The wait itself (the
+ * used-ring checks, SYS_wait, the interrupt's acknowledgement) is left
+ * out: make bench measures the interrupt path as irq_to_handler and
+ * irq_ack (docs/devices-blk.md).
+ */
 static void print_cost(const struct read_cost *c, uint64_t bytes)
 {
 	static const char *const kind[2] = { "ready", "waited" };
+	uint64_t tenths = c->driver_min * 10 / (CHUNK / 1024); /* per KiB */
 	int i;
 
 	printf("blk: read in %lu requests, %lu of them waited\n",
 	       c->n[0] + c->n[1], c->n[1]);
-	printf("BENCH blk_read_seq %llu insns/KiB\n",
+	printf("blk: whole read %llu insns/KiB on average\n",
 	       (unsigned long long)((c->insns[0] + c->insns[1]) /
 				    (bytes / 1024)));
 	for (i = 0; i < 2; i++)
 		if (c->n[i])
-			printf("BENCH blk_read_4k_%s %llu insns\n", kind[i],
+			printf("blk: 4 KiB %s: %llu insns on average\n",
+			       kind[i],
 			       (unsigned long long)(c->insns[i] / c->n[i]));
+	if (c->driver_min) {
+		printf("blk: 4 KiB outside the wait: %llu insns at least\n",
+		       (unsigned long long)c->driver_min);
+		printf("BENCH blk_read_seq %llu.%llu insns/KiB\n",
+		       (unsigned long long)(tenths / 10),
+		       (unsigned long long)(tenths % 10));
+	}
 }
 
 /* One write of len bytes at sector from a patterned buffer, read back
