@@ -24,6 +24,7 @@
 #include <net/chksum.h>
 #include <net/net.h>
 #include <rivet/libos.h>
+#include <rivet/testreport.h>
 
 #include "http_parse.h"
 #include "www.h"
@@ -45,6 +46,9 @@
 #define STATS_PATH "/_rivet/stats"
 /* lwIP calls the poll callback every 2 coarse ticks: once a second. */
 #define POLL_INTERVAL 2
+/* Bytes chksum_cost sums: a 16 KiB answer's body (from an odd offset,
+ * the harder case for the tables). */
+#define CHKSUM_PROBE 16384
 
 struct conn {
 	struct tcp_pcb *pcb; /* NULL: the slot is free */
@@ -108,6 +112,35 @@ static bool header_build(struct served *s, unsigned keep_alive)
 }
 
 /*
+ * What the tables save, printed once: the instructions to checksum
+ * CHKSUM_PROBE bytes of the largest file the plain way and from its
+ * table (docs/net.md; meaningful only under QEMU -icount, where
+ * rdinstret counts guest instructions).
+ */
+static void chksum_cost(void)
+{
+	const struct www_file *big = NULL;
+	uint64_t t0, t1, t2;
+	uint16_t a, b;
+	unsigned i;
+
+	for (i = 0; i < nserved; i++)
+		if (!big || served[i].f->len > big->len)
+			big = served[i].f;
+	if (!big || big->len < CHKSUM_PROBE)
+		return;
+	t0 = rivet_instret();
+	a = lwip_standard_chksum(big->data + 1, CHKSUM_PROBE);
+	t1 = rivet_instret();
+	b = chksum_sum(big->data + 1, CHKSUM_PROBE);
+	t2 = rivet_instret();
+	printf("httpd: checksum of %u bytes of %s: %llu insns plain, %llu "
+	       "from the table%s\n",
+	       CHKSUM_PROBE, big->path, (unsigned long long)(t1 - t0),
+	       (unsigned long long)(t2 - t1), a == b ? "" : " (DIFFERENT)");
+}
+
+/*
  * The Cheetah precomputation, once at start-up: every file's 200 header
  * in both connection modes, and checksum tables for the headers and the
  * files, so that answering a request formats nothing and lwIP reads no
@@ -131,6 +164,7 @@ static void served_init(void)
 	}
 	if (hdr_used && chksum_precompute(hdr_pool, hdr_used))
 		printf("httpd: no checksum table for the headers\n");
+	chksum_cost();
 }
 
 static const struct served *lookup(const char *path, size_t len)

@@ -20,9 +20,6 @@
 
 #include "chksum.h"
 
-/* lwIP's own summing loop (inet_chksum.c, LWIP_CHKSUM_ALGORITHM 2). */
-uint16_t lwip_standard_chksum(const void *dataptr, int len);
-
 struct region {
 	const uint8_t *start;
 	size_t len;

@@ -37,6 +37,10 @@ uint16_t chksum_sum(const void *data, int len);
  */
 int chksum_precompute(const void *data, size_t len);
 
+/* lwIP's own summing loop (inet_chksum.c, LWIP_CHKSUM_ALGORITHM 2):
+ * the fallback, and what the tables are built with. */
+uint16_t lwip_standard_chksum(const void *dataptr, int len);
+
 /* Bytes summed from tables so far (for /_rivet/stats and the tests). */
 extern unsigned long chksum_table_bytes;
 
