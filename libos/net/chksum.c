@@ -63,17 +63,19 @@ static uint16_t region_sum(const struct region *r, size_t a, size_t b)
 
 uint16_t chksum_sum(const void *data, int len)
 {
-	const uint8_t *p = data;
+	uintptr_t p = (uintptr_t)data;
 	unsigned i;
 
 	if (len <= 0)
 		return 0;
+	/* Addresses as integers: data may lie in no region at all. */
 	for (i = 0; i < nregions; i++) {
 		const struct region *r = &regions[i];
+		uintptr_t start = (uintptr_t)r->start;
 
-		if (p >= r->start && (size_t)(p - r->start) <= r->len &&
-		    (size_t)len <= r->len - (size_t)(p - r->start)) {
-			size_t a = (size_t)(p - r->start);
+		if (p >= start && p - start <= r->len &&
+		    (size_t)len <= r->len - (p - start)) {
+			size_t a = p - start;
 
 			chksum_table_bytes += (unsigned long)len;
 			return region_sum(r, a, a + (size_t)len);
