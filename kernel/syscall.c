@@ -13,6 +13,7 @@
 #include "kernel/sched/domain.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/cap/irq_cap.h"
+#include "kernel/cap/notify_cap.h"
 #include "kernel/lib/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/frame.h"
@@ -341,6 +342,16 @@ static long ksys_kill(struct domain *d, const uint64_t *a, uint64_t *val)
 static long ksys_log_read(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return klog_read(d, a[0], a[1], val);
+}
+
+static long ksys_notify_cap(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return notify_cap_notify(d, a[0], a[1]);
+}
+
+static long ksys_yield_cap(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return notify_cap_yield(d, a[0]);
 }
 
 static const syscall_fn syscall_table[SYS_COUNT] = {
