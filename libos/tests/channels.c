@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Configured channels and notification capabilities: the roles behind
+ * tests/qemu/test_channels.py. The configuration there:
+ *
+ *   [channel t_chan_a t_chan_b]  size 8K, handoff = t_chan_a
+ *   [channel t_chan_c t_chan_d]  size 4K
+ *   t_chan_x                     no channel, no notification capability
+ *
+ * One hart, file order: a runs first and waits until b says it is ready.
+ * The words of the shared page a and b use are below (W_*).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rivet/errno.h>
+#include <rivet/libos.h>
+
+#include "tests.h"
+
+#define READY	0x52454459UL /* "REDY" */
+#define REQUEST 0x1234UL
+
+enum word {
+	W_READY,   /* b: set up and waiting */
+	W_REQUEST, /* a: the request */
+	W_REPLY,   /* b: the reply (request + 1) */
+	W_A_RAN,   /* a: ran after b's notify (no handoff: not before) */
+	W_CMD,	   /* a: 0 count a ping, 1 exit */
+	W_PINGS,   /* b: pings counted */
+	W_PADDR,   /* a: the physical address of its frame capability */
+	W_PADDR_B, /* b: the same, from its copy */
+};
+
+#define CMD_PING 0
+#define CMD_EXIT 1
+
+static volatile uint64_t *shared(unsigned i)
+{
+	return (volatile uint64_t *)(uintptr_t)rivet_info()->channels[i].va;
+}
+
+/* The event bit of channel i here (what the peer's notify sets). */
+static unsigned long bit_of(unsigned i)
+{
+	return 1UL << rivet_info()->channels[i].bit;
+}
+
+static long cap_type(unsigned long slot)
+{
+	struct rivet_ret r = sys2_cap_info(slot, RIVET_CAPINFO_TYPE);
+
+	return r.rc ? r.rc : (long)(r.val & 0xff);
+}
+
+/* The entry every configured end sees in its info page. */
+static void check_entry(const char *peer, unsigned owner, unsigned size)
+{
+	const struct rivet_info *in = rivet_info();
+
+	report("chan_info_has_one_channel", in->nchannels == 1, "%ld",
+	       (long)in->nchannels, 0);
+	report("chan_info_names_the_peer", !strcmp(in->channels[0].peer, peer),
+	       "nchannels %ld", (long)in->nchannels, 0);
+	EXPECT_EQ("chan_info_state_up", in->channels[0].state, RIVET_CHAN_UP);
+	EXPECT_EQ("chan_info_va", in->channels[0].va, RIVET_CHAN_VA);
+	EXPECT_EQ("chan_info_size", in->channels[0].size, size);
+	EXPECT_EQ("chan_info_owner", in->channels[0].owner, owner);
+	EXPECT_EQ("chan_info_bit", in->channels[0].bit, RIVET_CHAN_BIT0);
+	EXPECT_EQ("chan_frame_slot_is_a_frame",
+		  cap_type(in->channels[0].frame_slot), RIVET_CAP_FRAME);
+	EXPECT_EQ("chan_notify_slot_is_a_notification",
+		  cap_type(in->channels[0].notify_slot), RIVET_CAP_NOTIFY);
+	report("chan_frames_mapped_rw", (rivet_pte(RIVET_CHAN_VA) & 0x7) == 0x7,
+	       "pte 0x%lx", (long)rivet_pte(RIVET_CHAN_VA), 0);
+}
+
+/* Errors of notify_cap and yield_cap for slots that hold no right. */
+static void bad_slots(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long ns = in->channels[0].notify_slot;
+
+	EXPECT_EQ("notify_cap_slot_past_the_space",
+		  sys_notify_cap(1UL << 40, 0), E_INVAL);
+	EXPECT_EQ("notify_cap_empty_slot", sys_notify_cap(200, 0), E_NOENT);
+	EXPECT_EQ("notify_cap_frame_slot",
+		  sys_notify_cap(in->channels[0].frame_slot, 0), E_INVAL);
+	EXPECT_EQ("notify_cap_domain_slot", sys_notify_cap(RIVET_SLOT_SELF, 0),
+		  E_INVAL);
+	EXPECT_EQ("yield_cap_frame_slot",
+		  sys_yield_cap(in->channels[0].frame_slot), E_INVAL);
+	EXPECT_EQ("notify_cap_bits_outside_the_badge",
+		  sys_notify_cap(ns, bit_of(0) << 1), E_PERM);
+	EXPECT_EQ("notify_cap_kernel_bits",
+		  sys_notify_cap(ns, RIVET_EVENT_REVOKED), E_PERM);
+	EXPECT_EQ("derive_notify_widening_the_badge_is_perm",
+		  sys_cap_derive(ns, ~0UL, RIVET_CAP_W, 1), E_PERM);
+}
+
+/* A copy signals like the original until the original's holder revokes
+ * it; then its slot is empty. */
+static void revoke_stops_signals(unsigned long ns)
+{
+	volatile uint64_t *w = shared(0);
+	struct rivet_ret r = sys2_cap_derive(ns, ~0UL, RIVET_CAP_W, 0);
+
+	EXPECT_EQ("derive_notify_copy", r.rc, 0);
+	w[W_CMD] = CMD_PING;
+	EXPECT_EQ("notify_through_a_copy", sys_notify_cap(r.val, 0), 0);
+	/* No handoff through a copy: b has not run yet. */
+	EXPECT_EQ("copy_has_no_handoff", w[W_PINGS], 0);
+	sys_yield(RIVET_YIELD_ANY); /* b counts the ping, waits again */
+	EXPECT_EQ("copy_signal_arrived", w[W_PINGS], 1);
+	EXPECT_EQ("revoke_notify_original", sys_cap_revoke(ns), 0);
+	EXPECT_EQ("notify_after_revoke_is_noent", sys_notify_cap(r.val, 0),
+		  E_NOENT);
+	EXPECT_EQ("yield_cap_after_revoke_is_noent", sys_yield_cap(r.val),
+		  E_NOENT);
+}
+
+static void role_chan_a(void)
+{
+	const struct rivet_info *in = rivet_info();
+	volatile uint64_t *w = shared(0);
+	unsigned long ns = in->channels[0].notify_slot;
+
+	check_entry("t_chan_b", 1, 8192);
+	w[W_PADDR] =
+		sys2_cap_info(in->channels[0].frame_slot, RIVET_CAPINFO_OBJECT)
+			.val;
+	bad_slots();
+	while (w[W_READY] != READY)
+		sys2_wait(bit_of(0));
+	w[W_A_RAN] = 1;
+	/* Handoff: b waits, so it runs before this notify returns. */
+	w[W_REQUEST] = REQUEST;
+	EXPECT_EQ("notify_cap_handoff", sys_notify_cap(ns, 0), 0);
+	EXPECT_EQ("handoff_ran_the_peer_at_once", w[W_REPLY], REQUEST + 1);
+	EXPECT_EQ("yield_cap_to_a_waiting_peer_is_busy", sys_yield_cap(ns),
+		  E_BUSY);
+	revoke_stops_signals(ns);
+	/* b ends in the handoff; its end of the channel goes with it. */
+	w[W_CMD] = CMD_EXIT;
+	EXPECT_EQ("notify_cap_exit_command", sys_notify_cap(ns, 0), 0);
+	EXPECT_EQ("peer_death_event", sys2_wait(RIVET_EVENT_CHANNEL).val,
+		  RIVET_EVENT_CHANNEL);
+	EXPECT_EQ("peer_death_state", in->channels[0].state,
+		  RIVET_CHAN_PEER_DEAD);
+	EXPECT_EQ("notify_cap_dead_peer_is_noent", sys_notify_cap(ns, 0),
+		  E_NOENT);
+	EXPECT_EQ("yield_cap_dead_peer_is_noent", sys_yield_cap(ns), E_NOENT);
+	EXPECT_EQ("owner_frames_outlive_the_peer", w[W_REPLY], REQUEST + 1);
+	EXPECT_EQ("both_ends_map_the_same_frames", w[W_PADDR_B], w[W_PADDR]);
+}
+
+static void role_chan_b(void)
+{
+	const struct rivet_info *in = rivet_info();
+	volatile uint64_t *w = shared(0);
+	unsigned long ns = in->channels[0].notify_slot;
+
+	check_entry("t_chan_a", 0, 8192);
+	w[W_PADDR_B] =
+		sys2_cap_info(in->channels[0].frame_slot, RIVET_CAPINFO_OBJECT)
+			.val;
+	w[W_READY] = READY;
+	EXPECT_EQ("notify_cap_wakes_the_peer", sys_notify_cap(ns, 0), 0);
+	/* b's end has no handoff: a woke but has not run. */
+	EXPECT_EQ("no_handoff_without_the_flag", w[W_A_RAN], 0);
+	EXPECT_EQ("wait_gets_the_channel_bit", sys2_wait(bit_of(0)).val,
+		  bit_of(0));
+	EXPECT_EQ("request_seen", w[W_REQUEST], REQUEST);
+	w[W_REPLY] = w[W_REQUEST] + 1;
+	for (;;) {
+		sys2_wait(bit_of(0));
+		if (w[W_CMD] == CMD_EXIT)
+			return;
+		w[W_PINGS]++;
+	}
+}
+
+/* c owns its channel's frames and ends while d waits on the channel. */
+static void role_chan_c(void)
+{
+	volatile uint64_t *w = shared(0);
+
+	while (w[W_READY] != READY)
+		sys2_wait(bit_of(0));
+}
+
+static void role_chan_d(void)
+{
+	const struct rivet_info *in = rivet_info();
+	volatile uint64_t *w = shared(0);
+	uint64_t revoked = in->revoked_count;
+	struct rivet_ret r;
+
+	check_entry("t_chan_c", 0, 4096);
+	w[W_READY] = READY;
+	sys_notify_cap(in->channels[0].notify_slot, 0);
+	r = sys2_wait(bit_of(0) | RIVET_EVENT_CHANNEL);
+	EXPECT_EQ("waiting_end_woken_by_peer_death",
+		  r.val & RIVET_EVENT_CHANNEL, RIVET_EVENT_CHANNEL);
+	EXPECT_EQ("peer_death_state_at_the_waiter", in->channels[0].state,
+		  RIVET_CHAN_PEER_DEAD);
+	EXPECT_EQ("owner_death_unmaps_the_frames", rivet_pte(RIVET_CHAN_VA), 0);
+	EXPECT_EQ("owner_death_revokes_the_copy", in->revoked_count,
+		  revoked + 1);
+	EXPECT_EQ("frame_slot_empty_after_owner_death",
+		  cap_type(in->channels[0].frame_slot), E_NOENT);
+	EXPECT_EQ("notify_cap_after_owner_death_is_noent",
+		  sys_notify_cap(in->channels[0].notify_slot, 0), E_NOENT);
+}
+
+/* A domain with no channel holds no notification capability: every slot
+ * it could name is refused, and nothing is mapped where a channel goes. */
+static void role_chan_x(void)
+{
+	unsigned long s;
+	long worst = 0;
+
+	EXPECT_EQ("stranger_has_no_channel", rivet_info()->nchannels, 0);
+	EXPECT_EQ("stranger_has_nothing_mapped", rivet_pte(RIVET_CHAN_VA), 0);
+	for (s = 0; s < 64; s++) {
+		long rc = sys_notify_cap(s, 1UL << RIVET_CHAN_BIT0);
+
+		if (rc != E_INVAL && rc != E_NOENT)
+			worst = rc ? rc : 1;
+	}
+	EXPECT_EQ("stranger_cannot_notify_through_any_slot", worst, 0);
+	EXPECT_EQ("stranger_cannot_yield_cap", sys_yield_cap(RIVET_SLOT_SELF),
+		  E_INVAL);
+}
+
+const struct role channels_roles[] = {
+	{ "t_chan_a", role_chan_a }, { "t_chan_b", role_chan_b },
+	{ "t_chan_c", role_chan_c }, { "t_chan_d", role_chan_d },
+	{ "t_chan_x", role_chan_x }, { 0 },
+};
