@@ -354,6 +354,12 @@ static long ksys_yield_cap(struct domain *d, const uint64_t *a, uint64_t *val)
 	return notify_cap_yield(d, a[0]);
 }
 
+static long ksys_notify_wait(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	/* Like wait, it writes a1 itself when it succeeds. */
+	return notify_cap_notify_wait(d, a[0], a[1], a[2]);
+}
+
 static const syscall_fn syscall_table[SYS_COUNT] = {
 #define SYSCALL_ENTRY(num, name, params, errors) [num] = ksys_##name,
 	RIVET_SYSCALLS(SYSCALL_ENTRY)
@@ -429,6 +435,6 @@ void syscall_dispatch(struct domain *d)
 	d->ctx.x[REG_A0] = (uint64_t)rc;
 	if (rc && !a1_on_error(nr))
 		d->ctx.x[REG_A1] = 0;
-	else if (nr != SYS_wait) /* a wait that succeeded wrote a1 */
+	else if (nr != SYS_wait && nr != SYS_notify_wait) /* they wrote a1 */
 		d->ctx.x[REG_A1] = val;
 }

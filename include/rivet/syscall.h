@@ -119,7 +119,12 @@
 	  "handoff a woken target runs at once")                               \
 	X(26, yield_cap, (unsigned long slot),                                 \
 	  "directed yield to a notification capability's target (W right); "   \
-	  "errors as notify_cap; E_BUSY the target is waiting")
+	  "errors as notify_cap; E_BUSY the target is waiting")                \
+	X(27, notify_wait,                                                     \
+	  (unsigned long slot, unsigned long bits, unsigned long mask),        \
+	  "notify_cap, then wait(mask) in the same kernel entry (a request "   \
+	  "and the wait for its reply); errors as notify_cap (nothing "        \
+	  "waited) or wait; a1 = the bits of mask taken")
 
 #ifndef __ASSEMBLY__
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */

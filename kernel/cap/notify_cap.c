@@ -53,24 +53,51 @@ static long target_of(struct domain *d, uint64_t slot, struct cap **cap,
 	return 0;
 }
 
-long notify_cap_notify(struct domain *d, uint64_t slot, uint64_t bits)
+/* Sets bits (0: the badge) in the target of d's capability in slot. */
+static long signal(struct domain *d, uint64_t slot, uint64_t bits,
+		   struct cap **c, struct domain **t)
+{
+	long rc = target_of(d, slot, c, t);
+
+	if (rc)
+		return rc;
+	if (!bits)
+		bits = (*c)->badge;
+	/* The badge holds no kernel bit (notify_cap_create): this check
+	 * keeps those out too. */
+	if (bits & ~(*c)->badge)
+		return E_PERM;
+	return sched_notify(*t, bits);
+}
+
+long notify_cap_notify_wait(struct domain *d, uint64_t slot, uint64_t bits,
+			    uint64_t mask)
 {
 	struct domain *t;
+	struct cap *c;
+	long rc;
+
+	if (!mask)
+		return E_INVAL;
+	rc = signal(d, slot, bits, &c, &t);
+	if (rc)
+		return rc;
+	return sched_wait(d, mask);
+}
+
+long notify_cap_notify(struct domain *d, uint64_t slot, uint64_t bits)
+{
+	struct domain *t = 0;
 	struct cap *c;
 	bool was_waiting;
 	long rc;
 
+	/* Whether the target waited, before the signal wakes it. */
 	rc = target_of(d, slot, &c, &t);
 	if (rc)
 		return rc;
-	if (!bits)
-		bits = c->badge;
-	/* The badge holds no kernel bit (notify_cap_create): this check
-	 * keeps those out too. */
-	if (bits & ~c->badge)
-		return E_PERM;
 	was_waiting = t->state == DOMAIN_WAITING;
-	rc = sched_notify(t, bits);
+	rc = signal(d, slot, bits, &c, &t);
 	/* Handoff: the woken peer runs now, in the rest of our slice, so
 	 * a request and its reply cost one kernel entry each. */
 	if (!rc && was_waiting && t != d && t->state == DOMAIN_RUNNABLE &&

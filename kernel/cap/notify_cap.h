@@ -34,6 +34,11 @@ int notify_cap_create(struct domain *holder, const struct domain *target,
 /* SYS_notify_cap and SYS_yield_cap. */
 long notify_cap_notify(struct domain *d, uint64_t slot, uint64_t bits);
 long notify_cap_yield(struct domain *d, uint64_t slot);
+/* SYS_notify_wait: the notify without its handoff (the caller is about to
+ * sleep, and the woken target is next on the run queue), then sched_wait,
+ * which may not return (as SYS_wait). */
+long notify_cap_notify_wait(struct domain *d, uint64_t slot, uint64_t bits,
+			    uint64_t mask);
 
 /* May a copy of c carry badge (cap_derive's argument; 0 keeps c's)? Only
  * a subset of c's bits, for a notification capability. */

@@ -203,13 +203,131 @@ static void bench_uthread(void)
 	bench_print("uthread_switch", (int64_t)(with - loop) / 2, "insns/op");
 }
 
+/*
+ * The channel between bench and bench_peer ([channel] in rivet.conf): its
+ * first words say what the peer does once bench yields to it with a mode
+ * set, and carry notify_wake's stamps.
+ */
+enum {
+	PEER_YIELD,
+	PEER_ECHO,
+	PEER_STAMP,
+	PEER_STOP
+};
+struct peer_page {
+	volatile uint64_t mode;
+	volatile uint64_t t0;  /* rdinstret just before bench's notify */
+	volatile uint64_t sum; /* the peer's rdinstret at wake-up - t0 */
+};
+
+static struct peer_page *peer_page(void)
+{
+	return (struct peer_page *)(uintptr_t)rivet_info()->channels[0].va;
+}
+
+static unsigned long chan_bit(void)
+{
+	return 1UL << rivet_info()->channels[0].bit;
+}
+
+/* Answers each request at once: a notify_wait per round trip. */
+static void peer_echo(void)
+{
+	unsigned long ns = rivet_info()->channels[0].notify_slot;
+
+	sys2_wait(chan_bit());
+	while (peer_page()->mode == PEER_ECHO)
+		sys2_notify_wait(ns, 0, chan_bit());
+}
+
+/* Notes how long each wake-up took to reach it. */
+static void peer_stamp(void)
+{
+	struct peer_page *p = peer_page();
+
+	for (;;) {
+		sys2_wait(chan_bit());
+		if (p->mode != PEER_STAMP)
+			return;
+		p->sum += rivet_instret() - p->t0;
+	}
+}
+
 static void role_peer(void)
 {
 	long me = rivet_domain_lookup("bench");
 
-	/* Give the slice straight back until "bench" is gone. */
-	while (sys_yield(me) == 0)
-		;
+	long rc;
+
+	/* Give the slice straight back until "bench" is gone, or wants
+	 * something else (a mode in the channel page). While bench waits
+	 * (irq figures), sleep until it notifies. */
+	while ((rc = sys_yield(me)) == 0 || rc == E_BUSY) {
+		if (!rivet_info()->nchannels)
+			continue;
+		if (rc == E_BUSY)
+			sys2_wait(chan_bit());
+		if (peer_page()->mode == PEER_ECHO)
+			peer_echo();
+		if (peer_page()->mode == PEER_STAMP)
+			peer_stamp();
+	}
+}
+
+/* Puts the peer in mode: it reads it when bench yields to it, and sleeps
+ * on the channel. */
+static void peer_mode(uint64_t mode)
+{
+	peer_page()->mode = mode;
+	if (rivet_domain_state(peer_id) == RIVET_DOMAIN_WAITING)
+		sys_notify_cap(rivet_info()->channels[0].notify_slot, 0);
+	else
+		sys_yield(peer_id);
+}
+
+/*
+ * Request and response over the channel, the receiver waiting: each side
+ * makes one notify_wait per round trip (the notify wakes the peer, the
+ * wait puts the caller to sleep and the peer runs next).
+ */
+static void bench_ipc_roundtrip(void)
+{
+	unsigned long ns = rivet_info()->channels[0].notify_slot;
+	uint64_t t0, with, without;
+	int i;
+
+	peer_mode(PEER_ECHO);
+	t0 = rivet_instret();
+	for (i = 0; i < N; i++)
+		sys2_notify_wait(ns, 0, chan_bit());
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
+	for (i = 0; i < N; i++)
+		empty_call(i);
+	without = rivet_instret() - t0;
+	bench_print("ipc_roundtrip_handoff", (int64_t)(with - without),
+		    "insns/roundtrip");
+	peer_page()->mode = PEER_YIELD;
+	sys_notify_cap(ns, 0); /* the peer leaves its loop */
+}
+
+/* notify_cap with handoff to a waiting peer, to the peer's first
+ * instruction after its wait (its rdinstret there). */
+static void bench_notify_wake(void)
+{
+	unsigned long ns = rivet_info()->channels[0].notify_slot;
+	struct peer_page *p = peer_page();
+	int i;
+
+	peer_mode(PEER_STAMP);
+	p->sum = 0;
+	for (i = 0; i < N; i++) {
+		p->t0 = rivet_instret();
+		sys_notify_cap(ns, 0);
+	}
+	bench_print("notify_wake", (int64_t)p->sum, "insns");
+	p->mode = PEER_YIELD;
+	sys_notify_cap(ns, 0);
 }
 
 /* ------------------------------------------------------- capabilities --- */
@@ -497,6 +615,10 @@ int main(void)
 		bench_cap_grant();
 	bench_revoke();
 	bench_cap_lookup();
+	if (peer_id > 0 && rivet_info()->nchannels) {
+		bench_ipc_roundtrip();
+		bench_notify_wake();
+	}
 	bench_chan_msg("chan_msg_8", 8);
 	bench_chan_msg("chan_msg_64", 64);
 	return 0;

@@ -95,6 +95,9 @@ static void bad_slots(void)
 		  sys_notify_cap(ns, bit_of(0) << 1), E_PERM);
 	EXPECT_EQ("notify_cap_kernel_bits",
 		  sys_notify_cap(ns, RIVET_EVENT_REVOKED), E_PERM);
+	EXPECT_EQ("notify_wait_empty_mask", sys_notify_wait(ns, 0, 0), E_INVAL);
+	EXPECT_EQ("notify_wait_empty_slot", sys_notify_wait(200, 0, 1),
+		  E_NOENT);
 	EXPECT_EQ("derive_notify_widening_the_badge_is_perm",
 		  sys_cap_derive(ns, ~0UL, RIVET_CAP_W, 1), E_PERM);
 }
