@@ -242,8 +242,22 @@ struct chan_rivet_peer {
 	long peer;
 	unsigned long bit;
 	unsigned long va;
+	long chan; /* configured channel index, or -1 (chan_hooks_rivet) */
 };
 void chan_hooks_rivet(struct chan_hooks *h, struct chan_rivet_peer *p,
 		      long peer, unsigned long bit, unsigned long va);
+
+/*
+ * Hooks for channel i of the boot configuration (rivet_info()->
+ * channels[i]): the wait sleeps on the channel's event bit and
+ * RIVET_EVENT_CHANNEL, the notify goes through the channel's notification
+ * capability (SYS_notify_cap: with the channel's handoff the woken peer
+ * runs at once). The wait returns E_NOENT once the kernel has marked the
+ * peer dead and the ring was found not ready, and after a wake-up that
+ * finds the region unmapped (the peer owned the frames). Returns 0, or
+ * E_NOENT if there is no channel i or it is not up.
+ */
+int chan_hooks_rivet_conf(struct chan_hooks *h, struct chan_rivet_peer *p,
+			  unsigned i);
 
 #endif
