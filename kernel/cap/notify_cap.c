@@ -53,21 +53,16 @@ static long target_of(struct domain *d, uint64_t slot, struct cap **cap,
 	return 0;
 }
 
-/* Sets bits (0: the badge) in the target of d's capability in slot. */
-static long signal(struct domain *d, uint64_t slot, uint64_t bits,
-		   struct cap **c, struct domain **t)
+/* Sets bits (0: the badge) in t, the target of c. */
+static long signal(const struct cap *c, struct domain *t, uint64_t bits)
 {
-	long rc = target_of(d, slot, c, t);
-
-	if (rc)
-		return rc;
 	if (!bits)
-		bits = (*c)->badge;
+		bits = c->badge;
 	/* The badge holds no kernel bit (notify_cap_create): this check
 	 * keeps those out too. */
-	if (bits & ~(*c)->badge)
+	if (bits & ~c->badge)
 		return E_PERM;
-	return sched_notify(*t, bits);
+	return sched_notify(t, bits);
 }
 
 long notify_cap_notify_wait(struct domain *d, uint64_t slot, uint64_t bits,
@@ -79,7 +74,9 @@ long notify_cap_notify_wait(struct domain *d, uint64_t slot, uint64_t bits,
 
 	if (!mask)
 		return E_INVAL;
-	rc = signal(d, slot, bits, &c, &t);
+	rc = target_of(d, slot, &c, &t);
+	if (!rc)
+		rc = signal(c, t, bits);
 	if (rc)
 		return rc;
 	return sched_wait(d, mask);
@@ -87,17 +84,17 @@ long notify_cap_notify_wait(struct domain *d, uint64_t slot, uint64_t bits,
 
 long notify_cap_notify(struct domain *d, uint64_t slot, uint64_t bits)
 {
-	struct domain *t = 0;
+	struct domain *t;
 	struct cap *c;
 	bool was_waiting;
 	long rc;
 
-	/* Whether the target waited, before the signal wakes it. */
 	rc = target_of(d, slot, &c, &t);
 	if (rc)
 		return rc;
+	/* Whether the target waited, before the signal wakes it. */
 	was_waiting = t->state == DOMAIN_WAITING;
-	rc = signal(d, slot, bits, &c, &t);
+	rc = signal(c, t, bits);
 	/* Handoff: the woken peer runs now, in the rest of our slice, so
 	 * a request and its reply cost one kernel entry each. */
 	if (!rc && was_waiting && t != d && t->state == DOMAIN_RUNNABLE &&

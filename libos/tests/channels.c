@@ -5,6 +5,8 @@
  *
  *   [channel t_chan_a t_chan_b]  size 8K, handoff = t_chan_a
  *   [channel t_chan_c t_chan_d]  size 4K
+ *   [channel t_chan_e t_chan_f]  size 4K: f scribbles e's ring, then ends
+ *                                while e is blocked in a receive
  *   t_chan_x                     no channel, no notification capability
  *
  * One hart, file order: a runs first and waits until b says it is ready.
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rivet/channel.h>
 #include <rivet/errno.h>
 #include <rivet/libos.h>
 
@@ -237,8 +240,56 @@ static void role_chan_x(void)
 		  E_INVAL);
 }
 
+/*
+ * e receives through the blocking layer on its configured channel; f is a
+ * hostile producer. Its lie about the ring's head makes e's receive fail
+ * cleanly (E_RANGE, the ring marked corrupt); then f ends while e is
+ * blocked in a receive on a second ring, which returns E_NOENT instead of
+ * hanging. e owns the frames: they stay mapped.
+ */
+static void role_chan_e(void)
+{
+	const struct rivet_info *in = rivet_info();
+	uint8_t *va = (uint8_t *)(uintptr_t)in->channels[0].va;
+	struct chan_spsc r1, r2;
+	struct chan_rivet_peer p;
+	struct chan_hooks h;
+	uint64_t m;
+
+	EXPECT_EQ("chan_hooks_rivet_conf", chan_hooks_rivet_conf(&h, &p, 0), 0);
+	EXPECT_EQ("chan_hooks_rivet_conf_no_such_channel",
+		  chan_hooks_rivet_conf(&h, &p, 1), E_NOENT);
+	chan_spsc_init(&r1, va, 2048, sizeof(m), CHAN_CONSUMER);
+	chan_spsc_init(&r2, va + 2048, 2048, sizeof(m), CHAN_CONSUMER);
+	EXPECT_EQ("scribbled_head_is_refused", chan_spsc_pop(&r1, &h, &m),
+		  E_RANGE);
+	EXPECT_EQ("scribbled_ring_stays_corrupt", chan_spsc_corrupt(&r1), 1);
+	EXPECT_EQ("receive_when_the_peer_dies_is_noent",
+		  chan_spsc_pop(&r2, &h, &m), E_NOENT);
+	EXPECT_EQ("survivor_state_peer_dead", in->channels[0].state,
+		  RIVET_CHAN_PEER_DEAD);
+	report("survivor_keeps_its_frames", rivet_pte((uintptr_t)va) != 0,
+	       "pte %ld", (long)rivet_pte((uintptr_t)va), 0);
+}
+
+static void role_chan_f(void)
+{
+	const struct rivet_info *in = rivet_info();
+	volatile uint32_t *head =
+		(volatile uint32_t *)(uintptr_t)in->channels[0].va;
+
+	*head = 0x7fffffffu; /* far more than a ring of messages */
+	EXPECT_EQ("hostile_notify",
+		  sys_notify_cap(in->channels[0].notify_slot, 0), 0);
+	/* e runs, finds the lie, and blocks on its second ring; then f
+	 * ends, mid-call for e. */
+	EXPECT_EQ("hostile_yield_cap",
+		  sys_yield_cap(in->channels[0].notify_slot), 0);
+}
+
 const struct role channels_roles[] = {
 	{ "t_chan_a", role_chan_a }, { "t_chan_b", role_chan_b },
 	{ "t_chan_c", role_chan_c }, { "t_chan_d", role_chan_d },
+	{ "t_chan_e", role_chan_e }, { "t_chan_f", role_chan_f },
 	{ "t_chan_x", role_chan_x }, { 0 },
 };

@@ -11,6 +11,8 @@ CHAN_CONF = conf(
     ("t_chan_b", ["memory = 1M"]),
     ("t_chan_c", ["memory = 1M"]),
     ("t_chan_d", ["memory = 1M"]),
+    ("t_chan_e", ["memory = 1M"]),
+    ("t_chan_f", ["memory = 1M"]),
     ("t_chan_x", ["memory = 1M"])) + """
 [channel t_chan_a t_chan_b]
 size = 8K
@@ -20,6 +22,10 @@ handoff = t_chan_a
 [channel t_chan_c t_chan_d]
 size = 4K
 direction = c-to-d
+
+[channel t_chan_e t_chan_f]
+size = 4K
+msg = 8
 """
 
 ENTRY = ["chan_info_has_one_channel", "chan_info_names_the_peer",
@@ -56,7 +62,11 @@ def test_configured_channels_and_notification_caps(tmp_path):
         "notify_cap_after_owner_death_is_noent",
         "stranger_has_no_channel", "stranger_has_nothing_mapped",
         "stranger_cannot_notify_through_any_slot",
-        "stranger_cannot_yield_cap"])
+        "stranger_cannot_yield_cap", "chan_hooks_rivet_conf",
+        "chan_hooks_rivet_conf_no_such_channel", "hostile_notify",
+        "scribbled_head_is_refused", "scribbled_ring_stays_corrupt",
+        "hostile_yield_cap", "receive_when_the_peer_dies_is_noent",
+        "survivor_state_peer_dead", "survivor_keeps_its_frames"])
     assert not b.has(r"frames still owned after teardown"), b
 
 
