@@ -356,8 +356,13 @@ static long ksys_yield_cap(struct domain *d, const uint64_t *a, uint64_t *val)
 
 static long ksys_notify_wait(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	/* Like wait, it writes a1 itself when it succeeds. */
-	return notify_cap_notify_wait(d, a[0], a[1], a[2]);
+	long rc = notify_cap_notify_wait(d, a[0], a[1], a[2]);
+
+	/* A wait that sleeps does not come back here; one that returned at
+	 * once wrote the bits it took to a1, which dispatch writes back. */
+	if (!rc)
+		*val = d->ctx.x[REG_A1];
+	return rc;
 }
 
 static const syscall_fn syscall_table[SYS_COUNT] = {
@@ -435,6 +440,6 @@ void syscall_dispatch(struct domain *d)
 	d->ctx.x[REG_A0] = (uint64_t)rc;
 	if (rc && !a1_on_error(nr))
 		d->ctx.x[REG_A1] = 0;
-	else if (nr != SYS_wait && nr != SYS_notify_wait) /* they wrote a1 */
+	else if (nr != SYS_wait) /* a wait that succeeded wrote a1 */
 		d->ctx.x[REG_A1] = val;
 }

@@ -230,59 +230,68 @@ static unsigned long chan_bit(void)
 	return 1UL << rivet_info()->channels[0].bit;
 }
 
-/* Answers each request at once: a notify_wait per round trip. */
+/* Answers each request at once: a notify_wait per round trip. The first
+ * also wakes bench, which waits in peer_mode. */
 static void peer_echo(void)
 {
 	unsigned long ns = rivet_info()->channels[0].notify_slot;
 
-	sys2_wait(chan_bit());
-	while (peer_page()->mode == PEER_ECHO)
+	do
 		sys2_notify_wait(ns, 0, chan_bit());
+	while (peer_page()->mode == PEER_ECHO);
 }
 
-/* Notes how long each wake-up took to reach it. */
+/* Notes how long each wake-up took to reach it (rdinstret first). */
 static void peer_stamp(void)
 {
+	unsigned long ns = rivet_info()->channels[0].notify_slot;
 	struct peer_page *p = peer_page();
+	uint64_t now;
 
+	sys2_notify_wait(ns, 0, chan_bit());
 	for (;;) {
-		sys2_wait(chan_bit());
+		now = rivet_instret();
 		if (p->mode != PEER_STAMP)
 			return;
-		p->sum += rivet_instret() - p->t0;
+		p->sum += now - p->t0;
+		sys2_wait(chan_bit());
 	}
 }
 
+/*
+ * Gives the slice straight back until "bench" is gone (yield_pair's
+ * other side: the loop is the figure's). A yield refused because bench
+ * waits means bench wants something: a mode set in the channel page, or
+ * nothing (it waits for an interrupt), and then the peer sleeps on the
+ * channel until bench notifies it.
+ */
 static void role_peer(void)
 {
-	long me = rivet_domain_lookup("bench");
+	long me = rivet_domain_lookup("bench"), rc;
 
-	long rc;
-
-	/* Give the slice straight back until "bench" is gone, or wants
-	 * something else (a mode in the channel page). While bench waits
-	 * (irq figures), sleep until it notifies. */
-	while ((rc = sys_yield(me)) == 0 || rc == E_BUSY) {
-		if (!rivet_info()->nchannels)
-			continue;
-		if (rc == E_BUSY)
-			sys2_wait(chan_bit());
+	for (;;) {
+		while ((rc = sys_yield(me)) == 0)
+			;
+		if (rc != E_BUSY || !rivet_info()->nchannels)
+			return;
 		if (peer_page()->mode == PEER_ECHO)
 			peer_echo();
-		if (peer_page()->mode == PEER_STAMP)
+		else if (peer_page()->mode == PEER_STAMP)
 			peer_stamp();
+		else
+			sys2_wait(chan_bit());
 	}
 }
 
-/* Puts the peer in mode: it reads it when bench yields to it, and sleeps
- * on the channel. */
+/* Puts the peer in mode and waits until it is there: the peer sees the
+ * mode when its yield is refused (bench waits), or when bench wakes it
+ * from its sleep on the channel. */
 static void peer_mode(uint64_t mode)
 {
 	peer_page()->mode = mode;
 	if (rivet_domain_state(peer_id) == RIVET_DOMAIN_WAITING)
 		sys_notify_cap(rivet_info()->channels[0].notify_slot, 0);
-	else
-		sys_yield(peer_id);
+	sys2_wait(chan_bit());
 }
 
 /*
