@@ -7,6 +7,9 @@
  *   [channel t_chan_c t_chan_d]  size 4K
  *   [channel t_chan_e t_chan_f]  size 4K: f scribbles e's ring, then ends
  *                                while e is blocked in a receive
+ *   [channel t_chan_h t_chan_g]  size 4K, one ring g -> h, handoff = yes:
+ *                                a full ring holds g back, nothing is lost;
+ *                                h, which reads last, owns the frames
  *   t_chan_x                     no channel, no notification capability
  *
  * One hart, file order: a runs first and waits until b says it is ready.
@@ -287,9 +290,72 @@ static void role_chan_f(void)
 		  sys_yield_cap(in->channels[0].notify_slot), 0);
 }
 
+#define BP_MESSAGES 20000
+
+/* One ring over the whole region, g producing, h consuming. */
+static int bp_attach(struct chan_spsc *c, struct chan_hooks *h,
+		     struct chan_rivet_peer *p, unsigned flags)
+{
+	const struct rivet_info *in = rivet_info();
+
+	return chan_hooks_rivet_conf(h, p, 0) ||
+	       chan_spsc_init(c, (void *)(uintptr_t)in->channels[0].va,
+			      in->channels[0].size, sizeof(uint64_t), flags);
+}
+
+static void role_chan_g(void)
+{
+	struct chan_spsc c;
+	struct chan_rivet_peer p;
+	struct chan_hooks h;
+	long fulls = 0, rc = 0;
+
+	if (bp_attach(&c, &h, &p, CHAN_PRODUCER)) {
+		report("backpressure_attach", 0, "%ld", 0, 0);
+		return;
+	}
+	for (uint64_t i = 0; i < BP_MESSAGES && !rc; i++) {
+		/* A send refused for want of room is the back-pressure;
+		 * the blocking push then waits for the consumer. */
+		if (chan_spsc_send(&c, &i) == E_BUSY) {
+			fulls++;
+			rc = chan_spsc_push(&c, &h, &i);
+		}
+		chan_wake(&h, &c.sh->cons_waiting);
+	}
+	EXPECT_EQ("backpressure_producer_done", rc, 0);
+	report("backpressure_ring_was_full", fulls > 0, "full %ld times", fulls,
+	       0);
+}
+
+static void role_chan_h(void)
+{
+	struct chan_spsc c;
+	struct chan_rivet_peer p;
+	struct chan_hooks h;
+	uint64_t want = 0, m;
+	long rc = 0;
+
+	if (bp_attach(&c, &h, &p, CHAN_CONSUMER)) {
+		report("backpressure_attach", 0, "%ld", 0, 0);
+		return;
+	}
+	/* Give g the CPU first so that it fills the ring. */
+	sys_yield(RIVET_YIELD_ANY);
+	while (want < BP_MESSAGES && !rc) {
+		rc = chan_spsc_pop(&c, &h, &m);
+		if (!rc && m != want)
+			break;
+		want++;
+	}
+	report("backpressure_no_loss_in_order", !rc && want == BP_MESSAGES,
+	       "stopped at %ld (rc %ld)", (long)want, rc);
+}
+
 const struct role channels_roles[] = {
 	{ "t_chan_a", role_chan_a }, { "t_chan_b", role_chan_b },
 	{ "t_chan_c", role_chan_c }, { "t_chan_d", role_chan_d },
 	{ "t_chan_e", role_chan_e }, { "t_chan_f", role_chan_f },
+	{ "t_chan_g", role_chan_g }, { "t_chan_h", role_chan_h },
 	{ "t_chan_x", role_chan_x }, { 0 },
 };

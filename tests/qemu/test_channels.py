@@ -13,6 +13,8 @@ CHAN_CONF = conf(
     ("t_chan_d", ["memory = 1M"]),
     ("t_chan_e", ["memory = 1M"]),
     ("t_chan_f", ["memory = 1M"]),
+    ("t_chan_g", ["memory = 1M"]),
+    ("t_chan_h", ["memory = 1M"]),
     ("t_chan_x", ["memory = 1M"])) + """
 [channel t_chan_a t_chan_b]
 size = 8K
@@ -26,6 +28,12 @@ direction = c-to-d
 [channel t_chan_e t_chan_f]
 size = 4K
 msg = 8
+
+[channel t_chan_h t_chan_g]
+size = 4K
+msg = 8
+direction = b-to-a
+handoff = yes
 """
 
 ENTRY = ["chan_info_has_one_channel", "chan_info_names_the_peer",
@@ -66,7 +74,9 @@ def test_configured_channels_and_notification_caps(tmp_path):
         "chan_hooks_rivet_conf_no_such_channel", "hostile_notify",
         "scribbled_head_is_refused", "scribbled_ring_stays_corrupt",
         "hostile_yield_cap", "receive_when_the_peer_dies_is_noent",
-        "survivor_state_peer_dead", "survivor_keeps_its_frames"])
+        "survivor_state_peer_dead", "survivor_keeps_its_frames",
+        "backpressure_producer_done", "backpressure_ring_was_full",
+        "backpressure_no_loss_in_order"])
     assert not b.has(r"frames still owned after teardown"), b
 
 
