@@ -68,7 +68,8 @@ static void claim_entry(struct kchan *kc, unsigned k, struct domain *d,
 	in->channels[i].state = RIVET_CHAN_FAILED;
 }
 
-/* Frames for A, mapped in A, copied into B and mapped there. */
+/* Frames for A, mapped in A, copied into B and mapped there. Each slot
+ * goes into the info page as soon as it exists, for undo(). */
 static int share_frames(struct kchan *kc, uint64_t size)
 {
 	struct domain *a = kc->end[0], *b = kc->end[1];
@@ -78,22 +79,16 @@ static int share_frames(struct kchan *kc, uint64_t size)
 	rc = frame_cap_alloc(a, RIVET_FRAME_ANY, size / PAGE_SIZE, 1, &fa);
 	if (rc)
 		return rc;
-	rc = frame_cap_map(a, fa, ENTRY(kc, 0).va, CAP_R | CAP_W);
-	if (!rc)
-		rc = cap_derive_kernel(&domain_caps, &a->cs, fa, &b->cs,
-				       CAP_R | CAP_W, 0, &fb);
-	if (rc) {
-		cap_sys_delete_as(a, fa, a); /* frames back to A's quota */
-		return rc;
-	}
-	rc = frame_cap_map(b, fb, ENTRY(kc, 1).va, CAP_R | CAP_W);
-	if (rc) {
-		cap_sys_delete_as(a, fa, a); /* and the copy with them */
-		return rc;
-	}
 	ENTRY(kc, 0).frame_slot = fa;
+	rc = frame_cap_map(a, fa, ENTRY(kc, 0).va, CAP_R | CAP_W);
+	if (rc)
+		return rc;
+	rc = cap_derive_kernel(&domain_caps, &a->cs, fa, &b->cs, CAP_R | CAP_W,
+			       0, &fb);
+	if (rc)
+		return rc;
 	ENTRY(kc, 1).frame_slot = fb;
-	return 0;
+	return frame_cap_map(b, fb, ENTRY(kc, 1).va, CAP_R | CAP_W);
 }
 
 /* A notification capability at end k for the other end. */
@@ -109,6 +104,27 @@ static int give_notify(struct kchan *kc, unsigned k)
 	if (!rc)
 		ENTRY(kc, k).notify_slot = slot;
 	return rc;
+}
+
+/*
+ * Takes back what share_frames and give_notify made for a channel that
+ * cannot be completed, so that its failure costs neither end a frame or
+ * a slot: B's copy first, with B as the actor (nobody is told of a
+ * capability it never saw), then A's notification capability and A's
+ * frames. Slot 0 is each domain's own capability, never one of these.
+ */
+static void undo(struct kchan *kc)
+{
+	struct domain *a = kc->end[0], *b = kc->end[1];
+
+	if (ENTRY(kc, 1).frame_slot)
+		cap_sys_delete_as(b, ENTRY(kc, 1).frame_slot, b);
+	if (ENTRY(kc, 0).notify_slot)
+		cap_sys_delete_as(a, ENTRY(kc, 0).notify_slot, a);
+	if (ENTRY(kc, 0).frame_slot)
+		cap_sys_delete_as(a, ENTRY(kc, 0).frame_slot, a);
+	ENTRY(kc, 0).frame_slot = ENTRY(kc, 0).notify_slot = 0;
+	ENTRY(kc, 1).frame_slot = ENTRY(kc, 1).notify_slot = 0;
 }
 
 static void setup_one(const struct bootconf_channel *ch)
@@ -134,6 +150,7 @@ static void setup_one(const struct bootconf_channel *ch)
 	if (!rc)
 		rc = give_notify(kc, 1);
 	if (rc) {
+		undo(kc);
 		pr_err("launch: channel %s %s (line %u): error %d%s; not set "
 		       "up\n",
 		       ch->a, ch->b, ch->line, rc,

@@ -10,6 +10,10 @@
  *   [channel t_chan_h t_chan_g]  size 4K, one ring g -> h, handoff = yes:
  *                                a full ring holds g back, nothing is lost;
  *                                h, which reads last, owns the frames
+ *   [channel t_chan_y t_chan_z]  2 slots each: y has no room for its
+ *                                notification capability, so the channel
+ *                                is not set up and costs neither end
+ *                                anything
  *   t_chan_x                     no channel, no notification capability
  *
  * One hart, file order: a runs first and waits until b says it is ready.
@@ -352,10 +356,41 @@ static void role_chan_h(void)
 	       "stopped at %ld (rc %ld)", (long)want, rc);
 }
 
+/* A channel the kernel could not complete leaves nothing behind. */
+static void chan_failed(const char *peer)
+{
+	const struct rivet_info *in = rivet_info();
+
+	EXPECT_EQ("failed_channel_state", in->channels[0].state,
+		  RIVET_CHAN_FAILED);
+	report("failed_channel_names_the_peer",
+	       !strcmp(in->channels[0].peer, peer), "nchannels %ld",
+	       (long)in->nchannels, 0);
+	EXPECT_EQ("failed_channel_nothing_mapped", rivet_pte(RIVET_CHAN_VA), 0);
+	EXPECT_EQ("failed_channel_only_own_slot",
+		  sys2_kstat(KSTAT_MY_SLOTS).val, 1);
+	EXPECT_EQ("failed_channel_no_revocation_told", in->revoked_count, 0);
+}
+
+/* Both print their frame count: y's must equal z's (same image, memory
+ * and slots), so y's channel frames went back (test_channels.py). */
+static void role_chan_y(void)
+{
+	chan_failed("t_chan_z");
+	printf("t_chan_y: frames %ld\n", (long)sys2_kstat(KSTAT_MY_FRAMES).val);
+}
+
+static void role_chan_z(void)
+{
+	chan_failed("t_chan_y");
+	printf("t_chan_z: frames %ld\n", (long)sys2_kstat(KSTAT_MY_FRAMES).val);
+}
+
 const struct role channels_roles[] = {
 	{ "t_chan_a", role_chan_a }, { "t_chan_b", role_chan_b },
 	{ "t_chan_c", role_chan_c }, { "t_chan_d", role_chan_d },
 	{ "t_chan_e", role_chan_e }, { "t_chan_f", role_chan_f },
 	{ "t_chan_g", role_chan_g }, { "t_chan_h", role_chan_h },
+	{ "t_chan_y", role_chan_y }, { "t_chan_z", role_chan_z },
 	{ "t_chan_x", role_chan_x }, { 0 },
 };

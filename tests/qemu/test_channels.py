@@ -80,6 +80,29 @@ def test_configured_channels_and_notification_caps(tmp_path):
     assert not b.has(r"frames still owned after teardown"), b
 
 
+def test_channel_that_cannot_be_set_up_costs_nothing(tmp_path):
+    """Two slots each: the frames and B's copy fit, A's notification
+    capability does not. The kernel takes back everything it made: no
+    frame, slot or mapping is left, and neither end is told of a
+    revocation; both see RIVET_CHAN_FAILED."""
+    text = conf(("t_chan_y", ["memory = 1M", "slots = 2"]),
+                ("t_chan_z", ["memory = 1M", "slots = 2"])) + """
+[channel t_chan_y t_chan_z]
+size = 8K
+"""
+    b = run_suite(tmp_path, text)
+    assert b.has(r"launch: channel t_chan_y t_chan_z \(line \d+\): error -2 "
+                 r"\(quota or slots of an end\); not set up$"), b
+    assert_all_pass(b, ["failed_channel_state",
+                        "failed_channel_names_the_peer",
+                        "failed_channel_nothing_mapped",
+                        "failed_channel_only_own_slot",
+                        "failed_channel_no_revocation_told"])
+    y = b.find(r"t_chan_y: frames (\d+)$").group(1)
+    z = b.find(r"t_chan_z: frames (\d+)$").group(1)
+    assert y == z, b
+
+
 def test_bad_channel_key_names_file_line_and_key(tmp_path):
     """A bad [channel] value is a file error naming the line and key; no
     domain starts."""
