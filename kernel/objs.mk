@@ -46,3 +46,5 @@ obj-y += kernel/mm/quota.o
 obj-y += kernel/cap/irq_cap.o
 obj-y += kernel/lib/klog.o
 obj-y += kernel/cap/spawn.o
+obj-y += kernel/cap/notify_cap.o
+obj-y += kernel/cap/channel.o

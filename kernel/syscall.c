@@ -13,6 +13,7 @@
 #include "kernel/sched/domain.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/cap/irq_cap.h"
+#include "kernel/cap/notify_cap.h"
 #include "kernel/lib/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/frame.h"
@@ -341,6 +342,27 @@ static long ksys_kill(struct domain *d, const uint64_t *a, uint64_t *val)
 static long ksys_log_read(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return klog_read(d, a[0], a[1], val);
+}
+
+static long ksys_notify_cap(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return notify_cap_notify(d, a[0], a[1]);
+}
+
+static long ksys_yield_cap(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return notify_cap_yield(d, a[0]);
+}
+
+static long ksys_notify_wait(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	long rc = notify_cap_notify_wait(d, a[0], a[1], a[2]);
+
+	/* A wait that sleeps does not come back here; one that returned at
+	 * once wrote the bits it took to a1, which dispatch writes back. */
+	if (!rc)
+		*val = d->ctx.x[REG_A1];
+	return rc;
 }
 
 static const syscall_fn syscall_table[SYS_COUNT] = {

@@ -75,6 +75,7 @@
 #define RIVET_CAP_DOMAIN 2
 #define RIVET_CAP_IRQ	 3 /* object: PLIC source */
 #define RIVET_CAP_DEVICE 4 /* object: MMIO base (page); size: pages */
+#define RIVET_CAP_NOTIFY 5 /* object: the target domain (as a domain cap's) */
 #define RIVET_CAP_SPAWN	 6 /* object: the grant's index; start images */
 /* A domain capability's object: the id in the low 32 bits and the
  * incarnation of that id above, so a capability for a domain that ended
@@ -101,9 +102,32 @@
 #define RIVET_EVENT_LOG (1UL << 60)
 /* Another domain ended (the registry in the info page says which). */
 #define RIVET_EVENT_PEER_EXIT (1UL << 59)
+/* A configured channel's peer ended (channels[i].state says which). */
+#define RIVET_EVENT_CHANNEL (1UL << 58)
 /* Bits only the kernel sets; SYS_notify refuses them (E_PERM). */
 #define RIVET_EVENT_KERNEL_MASK (0xffUL << 56)
 #define RIVET_REVOKED_RING	16
+
+/*
+ * Channels from the boot configuration ([channel A B], docs/channels.md):
+ * the kernel maps channel i of a domain (its i-th in file order) at
+ * RIVET_CHAN_VA + i * RIVET_CHAN_STRIDE, and a notify through the
+ * channel's notification capability sets event bit RIVET_CHAN_BIT0 + i
+ * of the peer's own index for the channel.
+ */
+#define RIVET_CHAN_MAX	    8
+#define RIVET_CHAN_VA	    0x0000003800000000UL
+#define RIVET_CHAN_STRIDE   0x0000000000200000UL /* 2 MiB */
+#define RIVET_CHAN_SIZE_MAX 0x0000000000100000UL /* 1 MiB */
+#define RIVET_CHAN_BIT0	    48
+/* rivet_info.channels[i].dir: which way this end's messages go. */
+#define RIVET_CHAN_BOTH 0 /* both ways (two rings, docs/channels.md) */
+#define RIVET_CHAN_SEND 1 /* this end produces, the peer consumes */
+#define RIVET_CHAN_RECV 2 /* this end consumes */
+/* rivet_info.channels[i].state */
+#define RIVET_CHAN_UP	     1 /* both ends started, frames mapped */
+#define RIVET_CHAN_PEER_DEAD 2 /* the peer ended (RIVET_EVENT_CHANNEL) */
+#define RIVET_CHAN_FAILED    3 /* never set up: see the boot log */
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -179,6 +203,22 @@ struct rivet_info {
 	} revoked[RIVET_REVOKED_RING];
 	char name[32];
 	char args[64]; /* the configuration's "args =" word, or empty */
+	/* The configured channels this domain is an end of, in file order. */
+	uint32_t nchannels;
+	uint32_t pad1;
+	struct {
+		char peer[32];	     /* the other end's domain name */
+		uint64_t va;	     /* where the shared frames are mapped */
+		uint32_t size;	     /* bytes mapped (read-write) */
+		uint32_t msg;	     /* message size the configuration states */
+		uint32_t frame_slot; /* frame capability for the region */
+		uint32_t notify_slot; /* notification capability for the peer */
+		uint8_t bit;	  /* event bit the peer's notify sets here */
+		uint8_t dir;	  /* RIVET_CHAN_BOTH / SEND / RECV */
+		uint8_t owner;	  /* 1: this end's quota pays for the frames */
+		uint8_t state;	  /* RIVET_CHAN_UP / PEER_DEAD / FAILED */
+		uint32_t handoff; /* 1: a notify to a waiting peer runs it */
+	} channels[RIVET_CHAN_MAX];
 };
 
 /*

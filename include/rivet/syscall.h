@@ -110,7 +110,21 @@
 	  "ends a domain the caller spawned, named by a domain capability; "   \
 	  "its frames and slots return to the caller's quota; "                \
 	  "E_INVAL/E_NOENT bad slot; E_NOENT the domain has ended; E_PERM "    \
-	  "the caller did not spawn it")
+	  "the caller did not spawn it")                                       \
+	X(25, notify_cap, (unsigned long slot, unsigned long bits),            \
+	  "sets bits (0: the capability's badge) in the target's events "      \
+	  "through a notification capability (W right); E_INVAL/E_NOENT bad "  \
+	  "or empty slot, E_INVAL not a notification capability; E_PERM no W " \
+	  "right or bits outside the badge; E_NOENT the target ended; with "   \
+	  "handoff a woken target runs at once")                               \
+	X(26, yield_cap, (unsigned long slot),                                 \
+	  "directed yield to a notification capability's target (W right); "   \
+	  "errors as notify_cap; E_BUSY the target is waiting")                \
+	X(27, notify_wait,                                                     \
+	  (unsigned long slot, unsigned long bits, unsigned long mask),        \
+	  "notify_cap, then wait(mask) in the same kernel entry (a request "   \
+	  "and the wait for its reply); errors as notify_cap (nothing "        \
+	  "waited) or wait; a1 = the bits of mask taken")
 
 #ifndef __ASSEMBLY__
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */

@@ -41,17 +41,21 @@ enum key {
 	K_ARGS,
 	K_DOMAIN_END, /* keys below this belong to [domain] */
 	K_SIZE = K_DOMAIN_END,
+	K_MSG,
+	K_DIRECTION,
+	K_HANDOFF,
 	K_COUNT,
 };
 
 static const char *const key_names[K_COUNT] = {
-	[K_IMAGE] = "image",	 [K_MEMORY] = "memory",
-	[K_SLICE] = "slice",	 [K_SLOTS] = "slots",
-	[K_STRIKES] = "strikes", [K_GRACE] = "grace",
-	[K_DEVICE] = "device",	 [K_PEER] = "peer",
-	[K_SIZE] = "size",	 [K_OVERCOMMIT] = "overcommit",
-	[K_ACCEPT] = "accept",	 [K_SPAWN] = "spawn",
-	[K_ARGS] = "args",
+	[K_IMAGE] = "image",	     [K_MEMORY] = "memory",
+	[K_SLICE] = "slice",	     [K_SLOTS] = "slots",
+	[K_STRIKES] = "strikes",     [K_GRACE] = "grace",
+	[K_DEVICE] = "device",	     [K_PEER] = "peer",
+	[K_SIZE] = "size",	     [K_OVERCOMMIT] = "overcommit",
+	[K_ACCEPT] = "accept",	     [K_SPAWN] = "spawn",
+	[K_ARGS] = "args",	     [K_MSG] = "msg",
+	[K_DIRECTION] = "direction", [K_HANDOFF] = "handoff",
 };
 
 /* Used when the caller passes no defaults (host tests): the example values
@@ -531,6 +535,51 @@ static void set_domain_key(struct parser *ps, enum key k, const char *v,
 		       key_names[k], shown(n), v, more(n), expect);
 }
 
+/* Sets one key of a [channel]; NULL, or what was expected instead. */
+static const char *set_channel_key(struct bootconf_channel *ch, enum key k,
+				   const char *v, size_t n)
+{
+	switch (k) {
+	case K_SIZE: {
+		const char *expect = parse_size(v, n, &ch->size);
+
+		if (!expect && ch->size > BOOTCONF_CHAN_SIZE_MAX)
+			expect = "a size of at most 1M";
+		return expect;
+	}
+	case K_MSG:
+		if (parse_uint(v, n, 8, BOOTCONF_CHAN_SIZE_MAX / 2, "",
+			       &ch->msg) ||
+		    ch->msg % 8)
+			return "a multiple of 8 from 8 to 524288";
+		return NULL;
+	case K_DIRECTION:
+		if (span_is(v, n, "both"))
+			ch->direction = BOOTCONF_CHAN_BOTH;
+		else if (span_is(v, n, "a-to-b"))
+			ch->direction = BOOTCONF_CHAN_A_TO_B;
+		else if (span_is(v, n, "b-to-a"))
+			ch->direction = BOOTCONF_CHAN_B_TO_A;
+		else
+			return "both, a-to-b or b-to-a";
+		return NULL;
+	case K_HANDOFF:
+		if (span_is(v, n, "yes"))
+			ch->handoff = 3;
+		else if (span_is(v, n, "no"))
+			ch->handoff = 0;
+		else if (span_is(v, n, ch->a))
+			ch->handoff = 1;
+		else if (span_is(v, n, ch->b))
+			ch->handoff = 2;
+		else
+			return "yes, no, or the name of one end";
+		return NULL;
+	default:
+		return "a channel key";
+	}
+}
+
 /* Parses "key = value" inside the current [domain] or [channel]. */
 static void parse_setting(struct parser *ps, const char *s, size_t n)
 {
@@ -569,7 +618,7 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 		else
 			report(ps, E_FORMAT, ps->line, NULL,
 			       "unknown key '%.*s%s' in [channel %s %s]; "
-			       "expected size",
+			       "expected one of size, msg, direction, handoff",
 			       shown(klen), key, more(klen), ch->a, ch->b);
 		return;
 	}
@@ -594,11 +643,12 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 		set_domain_key(ps, (enum key)k, val, vlen);
 		return;
 	}
-	expect = parse_size(val, vlen, &ch->size);
+	expect = set_channel_key(ch, (enum key)k, val, vlen);
 	if (expect)
 		report(ps, E_RANGE, ps->line, NULL,
-		       "bad size '%.*s%s'; expected %s", shown(vlen), val,
-		       more(vlen), expect);
+		       "bad %s '%.*s%s' in [channel %s %s]; expected %s",
+		       key_names[k], shown(vlen), val, more(vlen), ch->a, ch->b,
+		       expect);
 }
 
 /* The grants a domain accepts must leave it slots of its own. */
@@ -639,6 +689,16 @@ static void end_section(struct parser *ps)
 		report(ps, E_NOENT, ps->section_line, NULL,
 		       "[channel %s %s] has no size; expected size = SIZE",
 		       ch->a, ch->b);
+	} else if (ps->sec == SEC_CHANNEL && ch->size &&
+		   ch->msg > ch->size / 2) {
+		report(ps, E_RANGE,
+		       ps->key_line[K_MSG] ? ps->key_line[K_MSG]
+					   : ps->section_line,
+		       NULL,
+		       "[channel %s %s] has msg = %u but size = %lluK; "
+		       "expected msg at most half the size",
+		       ch->a, ch->b, ch->msg,
+		       (unsigned long long)(ch->size >> 10));
 	}
 	ps->sec = SEC_NONE;
 	ps->dom = NULL;
@@ -708,6 +768,7 @@ static void open_channel(struct parser *ps, const char *a, size_t na,
 	memcpy(ch->b, b, nb);
 	ch->b[nb] = '\0';
 	ch->line = ps->line;
+	ch->msg = 64;
 	ps->sec = SEC_CHANNEL;
 	ps->chan = ch;
 	ps->section_line = ps->line;
@@ -836,7 +897,20 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 	}
 }
 
-/* Reports channels whose ends name no [domain] in the file. */
+/* How many of the first n channels name domain as an end. */
+static unsigned channels_of(const struct bootconf *c, const char *name,
+			    unsigned n)
+{
+	unsigned i, count = 0;
+
+	for (i = 0; i < n; i++)
+		count += !strcmp(c->channels[i].a, name) ||
+			 !strcmp(c->channels[i].b, name);
+	return count;
+}
+
+/* Reports channels whose ends name no [domain] in the file, and domains
+ * at the end of more channels than an info page describes. */
 static void check_channels(struct parser *ps)
 {
 	struct bootconf *c = ps->c;
@@ -855,6 +929,13 @@ static void check_channels(struct parser *ps)
 				       "channel names unknown domain '%s'; "
 				       "expected a [domain %s] section",
 				       end[k], end[k]);
+			else if (channels_of(c, end[k], i) ==
+				 BOOTCONF_CHAN_PER_DOMAIN)
+				report(ps, E_TOOBIG, c->channels[i].line, NULL,
+				       "domain '%s' is an end of more than %u "
+				       "channels; expected at most %u",
+				       end[k], BOOTCONF_CHAN_PER_DOMAIN,
+				       BOOTCONF_CHAN_PER_DOMAIN);
 		}
 	}
 }

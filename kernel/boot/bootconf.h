@@ -27,8 +27,15 @@
  *                            image at this path, or any image under it if
  *                            it ends with /; may repeat
  *
- *   [channel A B]            a channel between domains A and B
- *   size    = 4K             required: shared region size (4K multiple)
+ *   [channel A B]            a channel between domains A and B (at most
+ *                            RIVET_CHAN_MAX per domain)
+ *   size    = 4K             required: shared region size (4K multiple,
+ *                            at most 1M); A's quota pays for it
+ *   msg     = 64             message size in bytes the ends agree on
+ *                            (a multiple of 8, 8 .. size / 2); default 64
+ *   direction = both         both, a-to-b or b-to-a; default both
+ *   handoff = no             yes, no, or the name of one end: whose
+ *                            notify runs a woken peer at once
  *
  * The file is untrusted. Every error names the file, the line and what was
  * expected. An error inside a [domain] section refuses that domain only;
@@ -43,17 +50,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BOOTCONF_MAX_DOMAINS  16
-#define BOOTCONF_MAX_CHANNELS 16
-#define BOOTCONF_MAX_DEVICES  4	 /* per domain */
-#define BOOTCONF_MAX_PEERS    8	 /* per domain */
-#define BOOTCONF_MAX_ACCEPTS  8	 /* per domain */
-#define BOOTCONF_MAX_SPAWNS   4	 /* per domain */
-#define BOOTCONF_ARGS_LEN     64 /* "args =": 63 characters and a NUL */
-#define BOOTCONF_MAX_ERRORS   16 /* further errors are counted, not kept */
-#define BOOTCONF_NAME_LEN     32 /* domain names: [a-z0-9_-], 1..31 chars */
-#define BOOTCONF_PATH_LEN     96
-#define BOOTCONF_MAX_SIZE     (64 * 1024) /* larger files are unusable */
+#define BOOTCONF_MAX_DOMAINS	 16
+#define BOOTCONF_MAX_CHANNELS	 16
+#define BOOTCONF_CHAN_PER_DOMAIN 8	       /* RIVET_CHAN_MAX */
+#define BOOTCONF_CHAN_SIZE_MAX	 (1024 * 1024) /* RIVET_CHAN_SIZE_MAX */
+#define BOOTCONF_MAX_DEVICES	 4	       /* per domain */
+#define BOOTCONF_MAX_PEERS	 8	       /* per domain */
+#define BOOTCONF_MAX_ACCEPTS	 8	       /* per domain */
+#define BOOTCONF_MAX_SPAWNS	 4	       /* per domain */
+#define BOOTCONF_ARGS_LEN	 64 /* "args =": 63 characters and a NUL */
+#define BOOTCONF_MAX_ERRORS	 16 /* further errors are counted, not kept */
+#define BOOTCONF_NAME_LEN	 32 /* domain names: [a-z0-9_-], 1..31 chars */
+#define BOOTCONF_PATH_LEN	 96
+#define BOOTCONF_MAX_SIZE	 (64 * 1024) /* larger files are unusable */
 
 struct bootconf_error {
 	unsigned line; /* 1-based; 0 for whole-file errors */
@@ -94,9 +103,17 @@ struct bootconf_domain {
 	struct bootconf_error error;  /* the first error of this domain */
 };
 
+/* bootconf_channel.direction */
+#define BOOTCONF_CHAN_BOTH   0
+#define BOOTCONF_CHAN_A_TO_B 1
+#define BOOTCONF_CHAN_B_TO_A 2
+
 struct bootconf_channel {
 	char a[BOOTCONF_NAME_LEN], b[BOOTCONF_NAME_LEN];
 	uint64_t size;
+	uint32_t msg;	   /* bytes per message */
+	uint8_t direction; /* BOOTCONF_CHAN_* */
+	uint8_t handoff;   /* bit 0: A's notifies hand off; bit 1: B's */
 	unsigned line;
 };
 

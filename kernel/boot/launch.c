@@ -13,6 +13,7 @@
 #include "kernel/boot/cpio.h"
 #include "kernel/sched/domain.h"
 #include "kernel/boot/elf.h"
+#include "kernel/cap/channel.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/printk.h"
@@ -417,6 +418,7 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 			spawn_grant(d, &conf.domains[i]);
 		}
 	}
+	channel_launch(&conf);
 	pr_info("launch: %u of %u configured domains started\n", n,
 		conf.ndomains);
 	return n;

@@ -244,6 +244,36 @@ int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	return 0;
 }
 
+int cap_derive_kernel(struct cap_system *sys, struct cspace *src,
+		      uint32_t src_slot, struct cspace *dst, unsigned mask,
+		      uint64_t badge, uint32_t *slot)
+{
+	struct cap *p, *c;
+	uint8_t rights;
+	int rc;
+
+	if (!registered(sys, src) || !registered(sys, dst))
+		return E_INVAL;
+	rc = cap_lookup(src, src_slot, CAP_NULL, 0, &p);
+	if (rc)
+		return rc;
+	/* Lend the source the two checks cap_derive makes (grant right,
+	 * budget), then take back what the copy was charged. */
+	rights = p->rights;
+	p->rights |= CAP_GRANT;
+	dst->accept[src->id]++;
+	rc = cap_derive(sys, src, src_slot, dst, mask & rights, badge, slot);
+	dst->accept[src->id]--;
+	p->rights = rights;
+	if (rc || dst == src)
+		return rc;
+	c = &dst->slots[*slot];
+	c->granter = 0;
+	c->granter_gen = 0;
+	dst->granted[src->id]--;
+	return 0;
+}
+
 /*
  * Removes the capability at ref: its children take its place on its
  * parent's list, in order, or become roots. O(1 + its children).

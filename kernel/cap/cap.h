@@ -33,7 +33,7 @@ enum cap_type {
 	CAP_DOMAIN,   /* object: domain id */
 	CAP_IRQ,      /* object: PLIC source */
 	CAP_DEVICE,   /* object: MMIO base; size: bytes */
-	CAP_CHANNEL,  /* object: channel id */
+	CAP_NOTIFY,   /* object: target domain (id, gen); badge: its bits */
 	CAP_SPAWN,    /* object: index of a spawn grant (kernel/cap/spawn.c) */
 	CAP_TYPE_COUNT
 };
@@ -209,6 +209,15 @@ int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
 int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	       struct cspace *dst, unsigned mask, uint64_t badge,
 	       uint32_t *slot);
+
+/*
+ * cap_derive done by the kernel itself (a channel from the boot
+ * configuration): needs no grant right and no budget, and the copy counts
+ * against none (it is not a grant: granter 0). Same errors otherwise.
+ */
+int cap_derive_kernel(struct cap_system *sys, struct cspace *src,
+		      uint32_t src_slot, struct cspace *dst, unsigned mask,
+		      uint64_t badge, uint32_t *slot);
 
 /*
  * Records that space id has a revoke of what the capability at cs's slot

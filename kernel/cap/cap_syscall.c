@@ -11,6 +11,7 @@
 #include "kernel/sched/domain.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/cap/irq_cap.h"
+#include "kernel/cap/notify_cap.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall.h"
 #include <rivet/abi.h>
@@ -68,6 +69,7 @@ long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
 		    uint64_t mask, uint64_t badge, uint64_t *new_slot)
 {
 	struct cspace *dst;
+	struct cap *src;
 	uint32_t s;
 	long rc;
 
@@ -76,6 +78,10 @@ long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
 	rc = dest_space(d, dest, &dst);
 	if (rc)
 		return rc;
+	/* A notification capability's badge is a right: copies narrow it. */
+	if (!cap_lookup(&d->cs, (uint32_t)slot, CAP_NOTIFY, 0, &src) &&
+	    !notify_cap_badge_ok(src, badge))
+		return E_PERM;
 	rc = cap_derive(&domain_caps, &d->cs, (uint32_t)slot, dst,
 			(unsigned)mask, badge, &s);
 	if (!rc)

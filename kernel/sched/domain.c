@@ -14,6 +14,7 @@
 #include "kernel/arch.h"
 #include "kernel/mm/frame.h"
 #include "kernel/cap/abort.h"
+#include "kernel/cap/channel.h"
 #include "kernel/cap/cap_syscall.h"
 #include "kernel/boot/cpu.h"
 #include "kernel/lib/klog.h"
@@ -600,6 +601,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 		       d->name, (unsigned long long)d->used_frames);
 	spawn_return_quota(d);
 	domain_registry_state(d);
+	channel_domain_gone(d);
 	tell_peers_exit(d);
 	/* Teardown runs to the end in one go (docs/performance.md): say
 	 * what it cost, for whoever measures that bound. */

@@ -203,13 +203,140 @@ static void bench_uthread(void)
 	bench_print("uthread_switch", (int64_t)(with - loop) / 2, "insns/op");
 }
 
+/*
+ * The channel between bench and bench_peer ([channel] in rivet.conf): its
+ * first words say what the peer does once bench yields to it with a mode
+ * set, and carry notify_wake's stamps.
+ */
+enum {
+	PEER_YIELD,
+	PEER_ECHO,
+	PEER_STAMP,
+	PEER_STOP
+};
+struct peer_page {
+	volatile uint64_t mode;
+	volatile uint64_t t0;  /* rdinstret just before bench's notify */
+	volatile uint64_t sum; /* the peer's rdinstret at wake-up - t0 */
+};
+
+static struct peer_page *peer_page(void)
+{
+	return (struct peer_page *)(uintptr_t)rivet_info()->channels[0].va;
+}
+
+static unsigned long chan_bit(void)
+{
+	return 1UL << rivet_info()->channels[0].bit;
+}
+
+/* Answers each request at once: a notify_wait per round trip. The first
+ * also wakes bench, which waits in peer_mode. */
+static void peer_echo(void)
+{
+	unsigned long ns = rivet_info()->channels[0].notify_slot;
+
+	do
+		sys2_notify_wait(ns, 0, chan_bit());
+	while (peer_page()->mode == PEER_ECHO);
+}
+
+/* Notes how long each wake-up took to reach it (rdinstret first). */
+static void peer_stamp(void)
+{
+	unsigned long ns = rivet_info()->channels[0].notify_slot;
+	struct peer_page *p = peer_page();
+	uint64_t now;
+
+	sys2_notify_wait(ns, 0, chan_bit());
+	for (;;) {
+		now = rivet_instret();
+		if (p->mode != PEER_STAMP)
+			return;
+		p->sum += now - p->t0;
+		sys2_wait(chan_bit());
+	}
+}
+
+/*
+ * Gives the slice straight back until "bench" is gone (yield_pair's
+ * other side: the loop is the figure's). A yield refused because bench
+ * waits means bench wants something: a mode set in the channel page, or
+ * nothing (it waits for an interrupt), and then the peer sleeps on the
+ * channel until bench notifies it.
+ */
 static void role_peer(void)
 {
-	long me = rivet_domain_lookup("bench");
+	long me = rivet_domain_lookup("bench"), rc;
 
-	/* Give the slice straight back until "bench" is gone. */
-	while (sys_yield(me) == 0)
-		;
+	for (;;) {
+		while ((rc = sys_yield(me)) == 0)
+			;
+		if (rc != E_BUSY || !rivet_info()->nchannels)
+			return;
+		if (peer_page()->mode == PEER_ECHO)
+			peer_echo();
+		else if (peer_page()->mode == PEER_STAMP)
+			peer_stamp();
+		else
+			sys2_wait(chan_bit());
+	}
+}
+
+/* Puts the peer in mode and waits until it is there: the peer sees the
+ * mode when its yield is refused (bench waits), or when bench wakes it
+ * from its sleep on the channel. */
+static void peer_mode(uint64_t mode)
+{
+	peer_page()->mode = mode;
+	if (rivet_domain_state(peer_id) == RIVET_DOMAIN_WAITING)
+		sys_notify_cap(rivet_info()->channels[0].notify_slot, 0);
+	sys2_wait(chan_bit());
+}
+
+/*
+ * Request and response over the channel, the receiver waiting: each side
+ * makes one notify_wait per round trip (the notify wakes the peer, the
+ * wait puts the caller to sleep and the peer runs next).
+ */
+static void bench_ipc_roundtrip(void)
+{
+	unsigned long ns = rivet_info()->channels[0].notify_slot;
+	uint64_t t0, with, without;
+	int i;
+
+	peer_mode(PEER_ECHO);
+	t0 = rivet_instret();
+	for (i = 0; i < N; i++)
+		sys2_notify_wait(ns, 0, chan_bit());
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
+	for (i = 0; i < N; i++)
+		empty_call(i);
+	without = rivet_instret() - t0;
+	bench_print("ipc_roundtrip_handoff", (int64_t)(with - without),
+		    "insns/roundtrip");
+	peer_page()->mode = PEER_YIELD;
+	sys_notify_cap(ns, 0); /* the peer leaves its loop */
+}
+
+/* notify_cap with handoff to a waiting peer, to the peer's first
+ * instruction after its wait (its rdinstret there). */
+static void bench_notify_wake(void)
+{
+	unsigned long ns = rivet_info()->channels[0].notify_slot;
+	struct peer_page *p = peer_page();
+	int i;
+
+	peer_mode(PEER_STAMP);
+	p->sum = 0;
+	for (i = 0; i < N; i++) {
+		p->t0 = rivet_instret();
+		sys_notify_cap(ns, 0);
+	}
+	bench_print("notify_wake", (int64_t)p->sum, "insns");
+	p->mode = PEER_YIELD;
+	sys_notify_cap(ns, 0);
 }
 
 /* ------------------------------------------------------- capabilities --- */
@@ -497,6 +624,10 @@ int main(void)
 		bench_cap_grant();
 	bench_revoke();
 	bench_cap_lookup();
+	if (peer_id > 0 && rivet_info()->nchannels) {
+		bench_ipc_roundtrip();
+		bench_notify_wake();
+	}
 	bench_chan_msg("chan_msg_8", 8);
 	bench_chan_msg("chan_msg_64", 64);
 	return 0;

@@ -199,7 +199,7 @@ int main(void)
 		return 1;
 	reader_setup();
 	mask |= irq_slot >= 0 ? 1UL << IRQ_BIT : 1UL << TICK_BIT;
-	mask |= RIVET_CONIN_EV_ASK;
+	mask |= reader_events();
 	/* There is always our own "ready" line to print first. */
 	logrelay_kick();
 	for (;;) {

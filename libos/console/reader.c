@@ -19,6 +19,53 @@ static uint32_t reader_id; /* 0: no reader */
 static char reader_name[32];
 static uint32_t answered; /* page->asks when the last line left */
 static unsigned long dropped;
+/* The reader over a configured channel ([channel console shell]):
+ * channels[chan] of the info page; -1: the page was granted instead. */
+static long chan = -1;
+
+/* Wakes the reader: through the channel's notification capability, or
+ * by id for a granted page. */
+static void wake_reader(void)
+{
+	if (chan >= 0)
+		sys_notify_cap(rivet_info()->channels[chan].notify_slot, 0);
+	else
+		sys_notify(reader_id, RIVET_CONIN_EV_INPUT);
+}
+
+/* Lays the page out in zeroed memory at va (eof, asks and the prompt
+ * start empty) for a region of size bytes. */
+static void page_init(unsigned long va, size_t size)
+{
+	page = (struct rivet_conin *)va;
+	page->console_id = rivet_info()->domain_id;
+	bytering_init(&ring, &page->lines,
+		      size - offsetof(struct rivet_conin, lines), true);
+	page->magic = RIVET_CONIN_MAGIC;
+}
+
+/* The first configured channel, if it is up and this domain owns its
+ * frames (the console must be named first: the page is its memory). */
+static int channel_setup(void)
+{
+	const struct rivet_info *in = rivet_info();
+
+	if (!in->nchannels || in->channels[0].state != RIVET_CHAN_UP ||
+	    !in->channels[0].owner) {
+		if (in->nchannels)
+			printf("console: channel 0 is not up or not ours; "
+			       "typed lines stay here\n");
+		return 1;
+	}
+	chan = 0;
+	snprintf(reader_name, sizeof(reader_name), "%.31s",
+		 in->channels[0].peer);
+	page_init(in->channels[0].va, in->channels[0].size);
+	wake_reader();
+	printf("console: typed lines go to domain %s over a channel\n",
+	       reader_name);
+	return 0;
+}
 
 /* The first `peer =` line's slot if it holds a domain capability we may
  * grant into (a peer that did not start leaves one without rights), or
@@ -49,6 +96,8 @@ int reader_setup(void)
 	struct rivet_ret r;
 	long frame, rc;
 
+	if (rivet_info()->nchannels)
+		return channel_setup();
 	if (peer < 0)
 		return 0;
 	r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
@@ -65,12 +114,7 @@ int reader_setup(void)
 		sys_cap_delete(frame);
 		return 1;
 	}
-	/* Frames come zeroed: eof, asks and the prompt start empty. */
-	page = (struct rivet_conin *)CONIN_VA;
-	page->console_id = rivet_info()->domain_id;
-	bytering_init(&ring, &page->lines,
-		      PAGE_SIZE - offsetof(struct rivet_conin, lines), true);
-	page->magic = RIVET_CONIN_MAGIC;
+	page_init(CONIN_VA, PAGE_SIZE); /* frames come zeroed */
 	r = sys2_cap_info(peer, RIVET_CAPINFO_OBJECT);
 	if (r.rc)
 		return 1; /* cannot be: the slot was just looked at */
@@ -93,7 +137,17 @@ int reader_setup(void)
 
 bool reader_live(void)
 {
+	if (chan >= 0)
+		return rivet_info()->channels[chan].state == RIVET_CHAN_UP;
 	return reader_id && rivet_domain_alive(reader_id);
+}
+
+uint64_t reader_events(void)
+{
+	if (chan >= 0)
+		return 1UL << rivet_info()->channels[chan].bit |
+		       RIVET_EVENT_CHANNEL;
+	return RIVET_CONIN_EV_ASK;
 }
 
 bool reader_line(const char *s, size_t n)
@@ -111,7 +165,7 @@ bool reader_line(const char *s, size_t n)
 		printf("console: %s is not reading; line dropped (%lu so "
 		       "far)\n",
 		       reader_name, ++dropped);
-	sys_notify(reader_id, RIVET_CONIN_EV_INPUT);
+	wake_reader();
 	return true;
 }
 
@@ -121,7 +175,7 @@ bool reader_eof(void)
 		return false;
 	__atomic_store_n(&page->eof, 1, __ATOMIC_RELEASE);
 	answered = __atomic_load_n(&page->asks, __ATOMIC_ACQUIRE);
-	sys_notify(reader_id, RIVET_CONIN_EV_INPUT);
+	wake_reader();
 	return true;
 }
 

@@ -72,9 +72,12 @@ int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
 		return E_INVAL;
 	c->nslots =
 		fit_slots(bytes - sizeof(struct chan_spsc_shared), slot_size);
-	if (!c->nslots)
+	/* Under 2 GiB of slots: chan_spsc_slot's offset is an int32_t. */
+	if (!c->nslots || (uint64_t)c->nslots * slot_size > INT32_MAX)
 		return E_INVAL;
 	c->sh = mem;
+	c->slots = c->sh->slots;
+	c->mask = c->nslots - 1;
 	c->slot_size = (uint32_t)slot_size;
 	if (flags & CHAN_RESET) {
 		/* Relaxed: the page reaches the consumer through a grant (a

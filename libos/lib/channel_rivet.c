@@ -40,12 +40,56 @@ static int rivet_chan_notify(void *arg)
 	return (int)sys_notify(p->peer, p->bit);
 }
 
+/* The configured channel's wait: as above, with the kernel's word on
+ * the peer (channels[i].state) instead of the registry. */
+static int rivet_chan_conf_wait(void *arg)
+{
+	struct chan_rivet_peer *p = arg;
+	const struct rivet_info *in = rivet_info();
+
+	if (in->channels[p->chan].state != RIVET_CHAN_UP)
+		return E_NOENT;
+	sys2_wait(p->bit | RIVET_EVENT_CHANNEL);
+	if (!rivet_pte(p->va))
+		return E_NOENT;
+	return 0;
+}
+
+/* Through the channel's notification capability: no domain id. */
+static int rivet_chan_conf_notify(void *arg)
+{
+	struct chan_rivet_peer *p = arg;
+
+	return (int)sys_notify_cap(rivet_info()->channels[p->chan].notify_slot,
+				   0);
+}
+
+int chan_hooks_rivet_conf(struct chan_hooks *h, struct chan_rivet_peer *p,
+			  unsigned i)
+{
+	const struct rivet_info *in = rivet_info();
+
+	if (i >= in->nchannels || i >= RIVET_CHAN_MAX ||
+	    in->channels[i].state != RIVET_CHAN_UP)
+		return E_NOENT;
+	p->peer = 0;
+	p->chan = i;
+	p->bit = 1UL << in->channels[i].bit;
+	p->va = in->channels[i].va;
+	h->wait = rivet_chan_conf_wait;
+	h->notify = rivet_chan_conf_notify;
+	h->arg = p;
+	h->spin = 64;
+	return 0;
+}
+
 void chan_hooks_rivet(struct chan_hooks *h, struct chan_rivet_peer *p,
 		      long peer, unsigned long bit, unsigned long va)
 {
 	p->peer = peer;
 	p->bit = bit;
 	p->va = va;
+	p->chan = -1;
 	h->wait = rivet_chan_wait;
 	h->notify = rivet_chan_notify;
 	h->arg = p;

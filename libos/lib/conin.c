@@ -17,6 +17,57 @@ static char pending[256]; /* bytes taken from the ring, not yet a line */
 static size_t npending;
 static bool skipping;	    /* dropping the rest of an overlong line */
 static uint32_t console_id; /* from the page, once: whom to notify */
+/* Attached over a configured channel: its index in the info page, and
+ * the event bit the console's notifies set; -1 for a granted page. */
+static long chan = -1;
+static unsigned long input_bit = RIVET_CONIN_EV_INPUT;
+
+/* A configured channel whose region the console has laid out (its magic
+ * written, which it does before its first notify), or -1. */
+static long find_channel(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned i;
+
+	for (i = 0; i < in->nchannels && i < RIVET_CHAN_MAX; i++)
+		if (in->channels[i].state == RIVET_CHAN_UP &&
+		    ((const volatile struct rivet_conin *)(uintptr_t)in
+			     ->channels[i]
+			     .va)
+				    ->magic == RIVET_CONIN_MAGIC)
+			return i;
+	return -1;
+}
+
+/* What a console's first notify may set: the page granted, or any
+ * channel's bit. */
+static unsigned long attach_events(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long bits = RIVET_CONIN_EV_INPUT;
+	unsigned i;
+
+	for (i = 0; i < in->nchannels && i < RIVET_CHAN_MAX; i++)
+		bits |= 1UL << in->channels[i].bit;
+	return bits;
+}
+
+/* Attaches to channel i's region: the kernel mapped it already. */
+static long attach_channel(long i)
+{
+	const struct rivet_info *in = rivet_info();
+
+	chan = i;
+	input_bit = 1UL << in->channels[i].bit;
+	page = (struct rivet_conin *)(uintptr_t)in->channels[i].va;
+	bytering_init(&ring, &page->lines,
+		      in->channels[i].size -
+			      offsetof(struct rivet_conin, lines),
+		      false);
+	if (in->pending & input_bit)
+		sys2_wait(input_bit); /* the console's "page ready" */
+	return 0;
+}
 
 /* The slot of the console's badged frame, or E_NOENT. */
 static long find_page(void)
@@ -40,24 +91,29 @@ static long find_page(void)
 long rivet_conin_attach(unsigned long wait_ms)
 {
 	const struct rivet_info *info = rivet_info();
-	long slot = find_page(), rc;
+	long ch = find_channel(), slot = ch < 0 ? find_page() : -1, rc;
 
-	if (slot < 0 && wait_ms) {
+	if (ch < 0 && slot < 0 && wait_ms) {
 		sys_timer_event(rivet_now() +
 					wait_ms * info->timebase_hz / 1000,
 				TIMEOUT_BIT);
-		while (slot < 0 &&
-		       !(sys2_wait(RIVET_CONIN_EV_INPUT | 1UL << TIMEOUT_BIT)
-				 .val &
-			 1UL << TIMEOUT_BIT))
-			slot = find_page();
+		while (ch < 0 && slot < 0 &&
+		       !(sys2_wait(attach_events() | 1UL << TIMEOUT_BIT).val &
+			 1UL << TIMEOUT_BIT)) {
+			ch = find_channel();
+			slot = ch < 0 ? find_page() : -1;
+		}
 		sys_timer_event(0, TIMEOUT_BIT);
 		if (info->pending & 1UL << TIMEOUT_BIT)
 			sys2_wait(1UL
 				  << TIMEOUT_BIT); /* leave nothing behind */
-		if (slot < 0) /* the page and the timeout in one wake */
-			slot = find_page();
+		if (ch < 0 && slot < 0) { /* it and the timeout in one wake */
+			ch = find_channel();
+			slot = ch < 0 ? find_page() : -1;
+		}
 	}
+	if (ch >= 0)
+		return attach_channel(ch);
 	if (slot < 0)
 		return E_NOENT;
 	rc = sys_map(slot, RIVET_CONIN_VA, RIVET_CAP_R | RIVET_CAP_W);
@@ -88,8 +144,21 @@ long rivet_conin_attach(unsigned long wait_ms)
  */
 static bool console_gone(void)
 {
+	if (chan >= 0)
+		return rivet_info()->channels[chan].state != RIVET_CHAN_UP ||
+		       rivet_pte((uintptr_t)page) == 0;
 	return rivet_pte(RIVET_CONIN_VA) == 0 ||
 	       !rivet_domain_alive(console_id);
+}
+
+/* Wakes the console: through the channel's notification capability, or
+ * by the id the granted page gave. */
+static void wake_console(void)
+{
+	if (chan >= 0)
+		sys_notify_cap(rivet_info()->channels[chan].notify_slot, 0);
+	else
+		sys_notify(console_id, RIVET_CONIN_EV_ASK);
 }
 
 /* Moves what the ring holds into pending; false if the console is gone. */
@@ -148,7 +217,7 @@ static void ask(const char *prompt)
 	strncpy(page->prompt, prompt, RIVET_CONIN_PROMPT - 1);
 	page->prompt[RIVET_CONIN_PROMPT - 1] = '\0';
 	__atomic_fetch_add(&page->asks, 1, __ATOMIC_RELEASE);
-	sys_notify(console_id, RIVET_CONIN_EV_ASK);
+	wake_console();
 }
 
 /* Has input ended? Read after a pull: a line the console put before
@@ -195,6 +264,7 @@ long rivet_readline(const char *prompt, char *buf, unsigned long size)
 	ask(prompt);
 	/* The console's end wakes us too (PEER_EXIT), not only lines. */
 	while ((n = next_line(buf, size)) == NO_LINE)
-		sys2_wait(RIVET_CONIN_EV_INPUT | RIVET_EVENT_PEER_EXIT);
+		sys2_wait(input_bit | RIVET_EVENT_PEER_EXIT |
+			  RIVET_EVENT_CHANNEL);
 	return n;
 }

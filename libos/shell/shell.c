@@ -72,10 +72,11 @@ int main(void)
 
 	n = rivet_conin_attach(ATTACH_MS);
 	if (n) {
-		printf("shell: no console input granted (%ld); the console's "
-		       "section needs `peer = %s` and this one `accept = "
-		       "CONSOLE 1`\n",
-		       n, rivet_info()->name);
+		printf("shell: no console input granted (%ld); the "
+		       "configuration needs `[channel CONSOLE %s]`, or `peer = "
+		       "%s` in the console's section and `accept = CONSOLE 1` "
+		       "in this one\n",
+		       n, rivet_info()->name, rivet_info()->name);
 		return 1;
 	}
 	settle();

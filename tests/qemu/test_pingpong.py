@@ -1,17 +1,22 @@
 """libos/pingpong: two domains, 100,000 request/response round trips over
-channel rings (libos/lib/channel.c) in a frame one grants the other,
-each message through the blocking layer's wait and notify."""
+channel rings (libos/lib/channel.c) in a channel the boot configuration
+declares (the kernel maps the frames into both and gives each a
+notification capability), each message through the blocking layer's wait
+and notify."""
 from rivetqemu import boot_domains, build_path
 
 CONF = """[domain ping]
 image  = /libos/pingpong.elf
 memory = 1M
-peer   = pong
 
 [domain pong]
 image  = /libos/pingpong.elf
 memory = 1M
-accept = ping 1
+
+[channel ping pong]
+size    = 4K
+msg     = 16
+handoff = yes
 """
 
 

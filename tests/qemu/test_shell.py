@@ -69,7 +69,8 @@ def test_default_system_runs_typed_commands_then_powers_off():
     out = "\n".join(lines)
     # Every demo line is printed before the first prompt.
     assert out.index("domain world (id 3) exited") < out.index(PROMPT), out
-    assert b.has(r"console: typed lines go to domain shell \(id 4\)$")
+    assert b.has(r"console: typed lines go to domain shell over a "
+                 r"channel$")
     # Each command is echoed after its prompt, its output follows, and the
     # next prompt comes only after that output.
     cmds = [line for line in lines if line.startswith(PROMPT)]
@@ -153,9 +154,10 @@ def test_shell_without_console_peer_says_what_is_missing(tmp_path):
     b = boot_domains(tmp_path, conf, {
         "/libos/console.elf": build_path("libos/console.elf"),
         "/libos/shell.elf": build_path("libos/shell.elf")}, extra=ICOUNT)
-    assert b.has(r"shell: no console input granted \(-5\); the console's "
-                 r"section needs `peer = shell` and this one "
-                 r"`accept = CONSOLE 1`$"), b
+    assert b.has(r"shell: no console input granted \(-5\); the "
+                 r"configuration needs `\[channel CONSOLE shell\]`, or "
+                 r"`peer = shell` in the console's section and "
+                 r"`accept = CONSOLE 1` in this one$"), b
     assert b.has(r"domain shell \(id 2\) exited with status 1$")
     assert b.has(r"rivet: powering off$")
 

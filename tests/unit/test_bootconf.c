@@ -832,16 +832,98 @@ static void bootconf_bad_channel_body_makes_file_unusable(void **state)
 			    "[channel a b] has no size; expected size = SIZE");
 	snprintf(text, sizeof(text), "%ssize = 6K\n", head);
 	expect_file_refused(text, E_RANGE, 8,
-			    "bad size '6K'; expected a multiple of 4K");
+			    "bad size '6K' in [channel a b]; expected a "
+			    "multiple of 4K");
 	snprintf(text, sizeof(text), "%ssize = 4K\nimage = /x\n", head);
 	expect_file_refused(text, E_FORMAT, 9,
 			    "unknown key 'image' in [channel a b]; expected "
-			    "size");
+			    "one of size, msg, direction, handoff");
 	snprintf(text, sizeof(text), "%ssize = 4K\nsize = 8K\n", head);
 	expect_file_refused(text, E_EXIST, 9, NULL);
 	snprintf(text, sizeof(text), "%ssize = 4K\nsize 4K\n", head);
 	expect_file_refused(text, E_FORMAT, 9, NULL);
 	assert_true(conf.domains[0].valid && conf.domains[1].valid);
+}
+
+static void bootconf_channel_keys_fill_the_channel(void **state)
+{
+	static const char text[] = "[domain a]\nimage=/a\nmemory=4K\n"
+				   "[domain b]\nimage=/b\nmemory=4K\n"
+				   "[channel a b]\nsize = 8K\nmsg = 128\n"
+				   "direction = b-to-a\nhandoff = b\n"
+				   "[channel b a]\nsize = 4K\nhandoff = yes\n"
+				   "direction = a-to-b\n"
+				   "[channel a b]\nsize = 1M\n";
+
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(conf.nchannels, 3);
+	assert_int_equal(conf.channels[0].size, 8192);
+	assert_int_equal(conf.channels[0].msg, 128);
+	assert_int_equal(conf.channels[0].direction, BOOTCONF_CHAN_B_TO_A);
+	assert_int_equal(conf.channels[0].handoff, 2);
+	assert_int_equal(conf.channels[1].handoff, 3);
+	assert_int_equal(conf.channels[1].direction, BOOTCONF_CHAN_A_TO_B);
+	/* Defaults: 64-byte messages, both ways, no handoff. */
+	assert_int_equal(conf.channels[2].msg, 64);
+	assert_int_equal(conf.channels[2].direction, BOOTCONF_CHAN_BOTH);
+	assert_int_equal(conf.channels[2].handoff, 0);
+}
+
+static void bootconf_bad_channel_keys_name_file_line_and_key(void **state)
+{
+	static const char head[] = "[domain a]\nimage=/a\nmemory=4K\n"
+				   "[domain b]\nimage=/b\nmemory=4K\n"
+				   "[channel a b]\nsize = 4K\n";
+	char text[400];
+
+	snprintf(text, sizeof(text), "%smsg = 12\n", head);
+	expect_file_refused(text, E_RANGE, 9,
+			    "bad msg '12' in [channel a b]; expected a "
+			    "multiple of 8 from 8 to 524288");
+	snprintf(text, sizeof(text), "%smsg = 0\n", head);
+	expect_file_refused(text, E_RANGE, 9, NULL);
+	snprintf(text, sizeof(text), "%smsg = 4096\n", head);
+	expect_file_refused(text, E_RANGE, 9,
+			    "[channel a b] has msg = 4096 but size = 4K; "
+			    "expected msg at most half the size");
+	snprintf(text, sizeof(text), "%sdirection = up\n", head);
+	expect_file_refused(text, E_RANGE, 9,
+			    "bad direction 'up' in [channel a b]; expected "
+			    "both, a-to-b or b-to-a");
+	snprintf(text, sizeof(text), "%shandoff = c\n", head);
+	expect_file_refused(text, E_RANGE, 9,
+			    "bad handoff 'c' in [channel a b]; expected yes, "
+			    "no, or the name of one end");
+	snprintf(text, sizeof(text), "%shandoff = yes\nhandoff = no\n", head);
+	expect_file_refused(text, E_EXIST, 10, NULL);
+	snprintf(text, sizeof(text),
+		 "[domain a]\nimage=/a\nmemory=4K\n[domain b]\nimage=/b\n"
+		 "memory=4K\n[channel a b]\nsize = 2M\n");
+	expect_file_refused(text, E_RANGE, 8,
+			    "bad size '2M' in [channel a b]; expected a size "
+			    "of at most 1M");
+}
+
+static void bootconf_too_many_channels_for_one_domain_is_refused(void **state)
+{
+	static char text[2048];
+	size_t n;
+	unsigned i;
+
+	n = (size_t)snprintf(text, sizeof(text),
+			     "[domain a]\nimage=/a\nmemory=4K\n"
+			     "[domain b]\nimage=/b\nmemory=4K\n"
+			     "[domain c]\nimage=/c\nmemory=4K\n");
+	for (i = 0; i < BOOTCONF_CHAN_PER_DOMAIN; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "[channel a %s]\nsize=4K\n",
+				      i % 2 ? "b" : "c");
+	assert_int_equal(parse(text), 0);
+	/* The ninth for a: refused, naming a and the channel's line. */
+	snprintf(text + n, sizeof(text) - n, "[channel c a]\nsize=4K\n");
+	expect_file_refused(text, E_TOOBIG, 10 + 2 * BOOTCONF_CHAN_PER_DOMAIN,
+			    "domain 'a' is an end of more than 8 channels; "
+			    "expected at most 8");
 }
 
 static void bootconf_too_many_domains_makes_file_unusable(void **state)
@@ -864,13 +946,15 @@ static void bootconf_too_many_channels_makes_file_unusable(void **state)
 	static char text[4096];
 	size_t n = 0;
 
-	n += (size_t)snprintf(text, sizeof(text),
-			      "[domain a]\nimage=/a\nmemory=4K\n"
-			      "[domain b]\nimage=/b\nmemory=4K\n");
+	/* Six domains, so that no one is an end of more than 8. */
+	for (unsigned i = 0; i < 6; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "[domain d%u]\nimage=/a\nmemory=4K\n", i);
 	for (unsigned i = 0; i <= BOOTCONF_MAX_CHANNELS; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n,
-				      "[channel a b]\nsize=4K\n");
-	expect_file_refused(text, E_TOOBIG, 6 + 2 * BOOTCONF_MAX_CHANNELS + 1,
+				      "[channel d%u d%u]\nsize=4K\n", i % 3,
+				      3 + i % 3);
+	expect_file_refused(text, E_TOOBIG, 18 + 2 * BOOTCONF_MAX_CHANNELS + 1,
 			    "too many channels; expected at most 16");
 	assert_int_equal(conf.nchannels, BOOTCONF_MAX_CHANNELS);
 }
@@ -1112,6 +1196,11 @@ int main(void)
 		cmocka_unit_test(
 			bootconf_channel_to_itself_makes_file_unusable),
 		cmocka_unit_test(bootconf_bad_channel_body_makes_file_unusable),
+		cmocka_unit_test(bootconf_channel_keys_fill_the_channel),
+		cmocka_unit_test(
+			bootconf_bad_channel_keys_name_file_line_and_key),
+		cmocka_unit_test(
+			bootconf_too_many_channels_for_one_domain_is_refused),
 		cmocka_unit_test(bootconf_too_many_domains_makes_file_unusable),
 		cmocka_unit_test(
 			bootconf_too_many_channels_makes_file_unusable),

@@ -282,12 +282,11 @@ static void cspace_init_max_slots_fills_to_the_last_slot(void **state)
 
 	assert_int_equal(cspace_init(&sys, &cs, 7, big, CAP_MAX_SLOTS), 0);
 	for (i = 0; i < CAP_MAX_SLOTS; i++) {
-		assert_int_equal(cap_create(&cs, CAP_CHANNEL, CAP_R, i, 0, &s),
+		assert_int_equal(cap_create(&cs, CAP_NOTIFY, CAP_R, i, 0, &s),
 				 0);
 		assert_int_equal(s, i);
 	}
-	assert_int_equal(cap_create(&cs, CAP_CHANNEL, CAP_R, 0, 0, &s),
-			 E_NOMEM);
+	assert_int_equal(cap_create(&cs, CAP_NOTIFY, CAP_R, 0, 0, &s), E_NOMEM);
 	assert_ptr_equal(cap_deref(&sys, cap_ref(7, CAP_MAX_SLOTS - 1)),
 			 &big[CAP_MAX_SLOTS - 1]);
 	assert_int_equal(big[CAP_MAX_SLOTS - 1].object, CAP_MAX_SLOTS - 1);
@@ -485,6 +484,32 @@ static void cap_derive_without_grant_to_other_space_fails(void **state)
 	assert_int_equal(sb.used, 0);
 	assert_int_equal(slot_of(&sa, p)->first_child, NONE);
 	check_tree();
+}
+
+static void cap_derive_kernel_needs_no_grant_right_nor_budget(void **state)
+{
+	uint32_t p = mk(&sa, CAP_R | CAP_W), d = 99;
+
+	cspace_accept(&sb, sa.id, 0); /* sb takes no grant from sa */
+	assert_int_equal(cap_derive(&sys, &sa, p, &sb, CAP_ALL, 0, &d), E_PERM);
+	assert_int_equal(cap_derive_kernel(&sys, &sa, p, &sb, CAP_ALL, 7, &d),
+			 0);
+	/* A child with the parent's rights (no grant lent to it), not a
+	 * grant: no budget used, the parent unchanged. */
+	assert_int_equal(slot_of(&sb, d)->rights, CAP_R | CAP_W);
+	assert_int_equal(slot_of(&sb, d)->badge, 7);
+	assert_int_equal(slot_of(&sb, d)->granter, 0);
+	assert_int_equal(slot_of(&sb, d)->parent, ref(&sa, p));
+	assert_int_equal(sb.granted[sa.id], 0);
+	assert_int_equal(sb.accept[sa.id], 0);
+	assert_int_equal(slot_of(&sa, p)->rights, CAP_R | CAP_W);
+	check_tree();
+	/* Revoking the parent reaches it like any copy. */
+	rec_reset();
+	assert_int_equal(cap_revoke(&sys, &sa, p, rec_fn, 0, 0), 0);
+	assert_true(rec_has(ref(&sb, d)));
+	assert_int_equal(cap_derive_kernel(&sys, &sa, NA, &sb, CAP_ALL, 0, &d),
+			 E_INVAL);
 }
 
 static void cap_derive_zero_badge_keeps_the_parents(void **state)
@@ -1702,6 +1727,7 @@ int main(void)
 		T(cap_derive_cannot_add_rights),
 		T(cap_derive_same_space_needs_no_grant),
 		T(cap_derive_without_grant_to_other_space_fails),
+		T(cap_derive_kernel_needs_no_grant_right_nor_budget),
 		T(cap_derive_zero_badge_keeps_the_parents),
 		T(cap_derive_inserts_at_the_head_of_the_children),
 		T(cap_derive_from_empty_slot_is_noent),

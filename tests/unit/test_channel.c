@@ -237,6 +237,39 @@ static void chan_spsc_consumer_refuses_a_head_beyond_capacity(void **state)
 	guards_intact();
 }
 
+/* The inline alloc has no corrupt test of its own (channel.h says why):
+ * once the producer caught a lie, a sane tail later changes nothing. */
+static void chan_spsc_producer_stays_corrupt_in_the_inline_alloc(void **state)
+{
+	uint64_t v = 1;
+
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(chan_spsc_send(&prod, &v), 0);
+	cons.sh->tail = 0x12345;
+	assert_null(chan_spsc_alloc(&prod));
+	assert_true(chan_spsc_corrupt(&prod));
+	cons.sh->tail = 64; /* everything consumed: room, were it honest */
+	for (int i = 0; i < 4; i++)
+		assert_null(chan_spsc_alloc(&prod));
+	assert_int_equal(chan_spsc_send(&prod, &v), E_RANGE);
+	guards_intact();
+}
+
+/* Slots must stay under 2 GiB (chan_spsc_slot's int32_t offset); the
+ * check comes before the page is touched. */
+static void chan_spsc_init_refuses_2_gib_of_slots(void **state)
+{
+	struct chan_spsc big;
+
+	assert_int_equal(chan_spsc_init(&big, mem.region, (size_t)1 << 32, 8,
+					CHAN_CONSUMER),
+			 E_INVAL);
+	assert_int_equal(chan_spsc_init(&big, mem.region, (size_t)3 << 30,
+					1u << 20, CHAN_CONSUMER),
+			 E_INVAL);
+	guards_intact();
+}
+
 static void chan_spsc_consumer_refuses_a_head_that_goes_back(void **state)
 {
 	uint64_t v = 7;
@@ -641,6 +674,11 @@ int main(void)
 			chan_spsc_consumer_attaches_where_the_ring_is, setup),
 		cmocka_unit_test(
 			chan_spsc_survives_a_hostile_peer_writing_random_counters),
+		cmocka_unit_test_setup(
+			chan_spsc_producer_stays_corrupt_in_the_inline_alloc,
+			setup),
+		cmocka_unit_test_setup(chan_spsc_init_refuses_2_gib_of_slots,
+				       setup),
 		cmocka_unit_test_setup(chan_mpmc_init_checks_its_arguments,
 				       setup_mpmc),
 		cmocka_unit_test_setup(chan_mpmc_full_and_empty_edges_and_wrap,

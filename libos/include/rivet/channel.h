@@ -56,7 +56,9 @@ struct chan_spsc_shared {
 /* Each side's private handle. */
 struct chan_spsc {
 	struct chan_spsc_shared *sh;
+	uint8_t *slots;	    /* sh->slots, kept to save an add per slot */
 	uint32_t nslots;    /* a power of two, from the mapped size */
+	uint32_t mask;	    /* nslots - 1 */
 	uint32_t slot_size; /* bytes per message, agreed out of band */
 	uint32_t mine;	    /* our counter as last written to the page */
 	uint32_t pending; /* slots handed out but not yet published/consumed */
@@ -75,7 +77,7 @@ struct chan_spsc {
 /*
  * Sets up a handle on `bytes` bytes at mem (64-byte aligned) for messages
  * of slot_size bytes (a non-zero multiple of 8); the slot count is the
- * largest power of two that fits, at least 2. flags: CHAN_PRODUCER or
+ * largest power of two that fits, at least 2, and under 2 GiB of slots. flags: CHAN_PRODUCER or
  * CHAN_CONSUMER, and CHAN_RESET for the party that sets the memory up;
  * without it the handle takes its counter (head or tail) from the page.
  * Returns 0 or E_INVAL (bad alignment, slot size or too little memory).
@@ -83,10 +85,16 @@ struct chan_spsc {
 int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
 		   size_t slot_size, unsigned flags);
 
-/* The slot of message n: the mask keeps any counter inside the ring. */
+/*
+ * The slot of message n: the mask keeps any counter inside the ring. The
+ * ring holds less than 2 GiB of slots (chan_spsc_init), so the 32-bit
+ * product is a non-negative int32_t and widens without extra
+ * instructions (a 32-bit multiply's result is already sign-extended on
+ * RV64; a zero extension would cost two).
+ */
 static inline void *chan_spsc_slot(const struct chan_spsc *c, uint32_t n)
 {
-	return &c->sh->slots[(size_t)(n & (c->nslots - 1)) * c->slot_size];
+	return c->slots + (int32_t)((n & c->mask) * c->slot_size);
 }
 
 /* chan_spsc_alloc and chan_spsc_next when the cached counters do not
@@ -104,7 +112,11 @@ static inline void *chan_spsc_alloc(struct chan_spsc *c)
 {
 	uint32_t at = c->mine + c->pending;
 
-	if (at - c->peer < c->nslots && !c->corrupt) {
+	/* No corrupt test: a handle marks itself corrupt only in the slow
+	 * path, when this test failed, and from then on neither counter
+	 * it reads moves (nothing more is handed out), so it keeps failing
+	 * and the slow path keeps refusing. */
+	if (at - c->peer < c->nslots) {
 		c->pending++;
 		return chan_spsc_slot(c, at);
 	}
@@ -129,7 +141,8 @@ static inline const void *chan_spsc_next(struct chan_spsc *c)
 {
 	uint32_t at = c->mine + c->pending;
 
-	if (c->peer != at && !c->corrupt) {
+	/* No corrupt test, for chan_spsc_alloc's reason. */
+	if (c->peer != at) {
 		c->pending++;
 		return chan_spsc_slot(c, at);
 	}
@@ -242,8 +255,22 @@ struct chan_rivet_peer {
 	long peer;
 	unsigned long bit;
 	unsigned long va;
+	long chan; /* configured channel index, or -1 (chan_hooks_rivet) */
 };
 void chan_hooks_rivet(struct chan_hooks *h, struct chan_rivet_peer *p,
 		      long peer, unsigned long bit, unsigned long va);
+
+/*
+ * Hooks for channel i of the boot configuration (rivet_info()->
+ * channels[i]): the wait sleeps on the channel's event bit and
+ * RIVET_EVENT_CHANNEL, the notify goes through the channel's notification
+ * capability (SYS_notify_cap: with the channel's handoff the woken peer
+ * runs at once). The wait returns E_NOENT once the kernel has marked the
+ * peer dead and the ring was found not ready, and after a wake-up that
+ * finds the region unmapped (the peer owned the frames). Returns 0, or
+ * E_NOENT if there is no channel i or it is not up.
+ */
+int chan_hooks_rivet_conf(struct chan_hooks *h, struct chan_rivet_peer *p,
+			  unsigned i);
 
 #endif
