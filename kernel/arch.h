@@ -12,7 +12,9 @@
  *   kernel mapping  vm_init, vm_map_direct, vm_activate, vm_map_mmio (vm.h)
  *   address spaces  struct uvm_space with the frame source the kernel
  *                   passes in; uvm_create/map/unmap/lookup/destroy, TLB
- *                   flush by ASID, ASID probe (uvm.h); the page-table view
+ *                   flush by ASID, ASID probe, rights changes and their
+ *                   one TLB flush, uvm_protect/uvm_flush_range (uvm.h,
+ *                   uprotect.c); the page-table view
  *                   (ptview.h); arch_switch_as, arch_as_activate
  *   user context    struct uctx, the saved U-mode registers (uctx.h)
  *   FP state        arch_fp_dirty/used/save/restore/enable (lazy switch)

@@ -37,6 +37,7 @@ obj-y += kernel/sched/sched.o
 obj-y += kernel/syscall.o
 obj-y += kernel/entry.o
 obj-y += kernel/mm/uaccess.o
+obj-y += kernel/mm/protect.o
 obj-y += kernel/boot/launch.o
 obj-y += kernel/cap/cap.o
 obj-y += kernel/cap/cap_syscall.o

@@ -17,6 +17,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/mem.h"
+#include "kernel/mm/protect.h"
 #include "kernel/lib/printk.h"
 #include "kernel/sched/sched.h"
 #include "kernel/lib/trace.h"
@@ -341,6 +342,11 @@ static long ksys_kill(struct domain *d, const uint64_t *a, uint64_t *val)
 static long ksys_log_read(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return klog_read(d, a[0], a[1], val);
+}
+
+static long ksys_protect(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return protect_sys(d, a[0], a[1], a[2]);
 }
 
 static const syscall_fn syscall_table[SYS_COUNT] = {

@@ -15,4 +15,5 @@ CFLAGS_early_map := -fno-jump-tables
 obj-y += arch/riscv/uvm.o
 obj-y += arch/riscv/fpu.o
 obj-y += arch/riscv/ptview.o
+obj-y += arch/riscv/uprotect.o
 obj-y += arch/riscv/plic.o

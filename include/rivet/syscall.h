@@ -110,7 +110,16 @@
 	  "ends a domain the caller spawned, named by a domain capability; "   \
 	  "its frames and slots return to the caller's quota; "                \
 	  "E_INVAL/E_NOENT bad slot; E_NOENT the domain has ended; E_PERM "    \
-	  "the caller did not spawn it")
+	  "the caller did not spawn it")                                       \
+	X(25, protect,                                                         \
+	  (unsigned long vaddr, unsigned long npages, unsigned long rights),   \
+	  "sets the rights of the caller's own 4 KiB mappings [vaddr, vaddr "  \
+	  "+ npages pages) to rights (RIVET_CAP_R/W/X as for map, or 0: no "   \
+	  "access), each at most the rights it was mapped with; all pages "    \
+	  "or none; E_INVAL bad rights, vaddr not page-aligned or npages 0; "  \
+	  "E_TOOBIG npages > RIVET_PROTECT_MAX; E_RANGE a page not mapped "    \
+	  "by map or map_batch, or mapped as part of a megapage; E_PERM "      \
+	  "rights above a page's mapping")
 
 #ifndef __ASSEMBLY__
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */
@@ -149,6 +158,8 @@ struct rivet_map_entry {
 };
 #endif
 #define RIVET_MAP_BATCH_MAX 512
+/* Pages one protect call may change (2 MiB: its kernel time is bounded). */
+#define RIVET_PROTECT_MAX 512
 
 /*
  * SYS_spawn's request. The child gets `frames` frames and `slots` slots,

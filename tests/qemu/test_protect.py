@@ -1,0 +1,32 @@
+"""SYS_protect (libos/tests/protect.c): rights lowered and restored up to
+the mapping's, never above the capability's; all pages or none; bad
+arguments refused; no TLB entry outlives a downgrade (1,000 reads after
+a no-access protect fault); revoking or deleting the capability under a
+lowered mapping still removes it."""
+from test_caps import conf
+from test_domains import assert_all_pass, run_suite
+
+CASES = [
+    "protect_read_only", "protect_read_only_reads",
+    "protect_read_only_store_faults", "protect_view_shows_read_only",
+    "protect_restore_rw", "protect_restored_store_writes",
+    "protect_value_kept", "protect_no_access",
+    "protect_no_access_load_faults", "protect_view_shows_no_access",
+    "protect_no_access_kernel_refuses", "protect_above_mapping_x",
+    "protect_map_ro_copy", "protect_above_capability",
+    "protect_above_capability_store_faults", "protect_range_refused_whole",
+    "protect_range_refused_changes_nothing", "protect_bad_rights",
+    "protect_write_execute", "protect_write_without_read",
+    "protect_unaligned", "protect_zero_pages", "protect_too_many",
+    "protect_unmapped", "protect_past_map_top", "protect_huge_count_wraps",
+    "protect_kernel_mapping", "protect_text_refused",
+    "protect_megapage_refused", "protect_read_after_protect_faults_1000",
+    "protect_revoke_under_protected", "protect_revoked_mapping_gone",
+    "protect_delete_under_protected", "protect_deleted_mapping_gone",
+    "protect_after_revoke_refused", "protect_va_reusable"]
+
+
+def test_protect_lowers_and_restores_within_the_mapping(tmp_path):
+    b = run_suite(tmp_path, conf(("t_protect", ["memory = 4M"])))
+    assert_all_pass(b, CASES)
+    assert b.has(r"summary: t_protect +id 1 exited, status 0")
