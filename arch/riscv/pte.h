@@ -39,16 +39,10 @@ static inline uint64_t pte_leaf(uint64_t pa, uint64_t perm)
 
 static inline uint64_t pte_ceiling_bits(uint64_t perm)
 {
-	switch (perm & PTE_LEAF_MASK) {
-	case PTE_R:
-		return 1UL << PTE_CEIL_SHIFT;
-	case PTE_R | PTE_W:
-		return 2UL << PTE_CEIL_SHIFT;
-	case PTE_R | PTE_X:
-		return 3UL << PTE_CEIL_SHIFT;
-	default:
-		return 0;
-	}
+	/* by R/W/X (bits 1-3): R 1, RW 2, RX 3, any other 0 */
+	static const uint8_t code[8] = { 0, 1, 0, 2, 0, 3, 0, 0 };
+
+	return (uint64_t)code[(perm >> 1) & 7] << PTE_CEIL_SHIFT;
 }
 
 /* The rights (PTE_R/W/X) a leaf may be given back, from its RSW bits. */

@@ -21,11 +21,9 @@
 #include <rivet/uthread.h>
 #include <rivet/testreport.h>
 
-#define N 1000
+#include "bench.h"
 
-/* Prints value = total / n with one decimal, from integers only. */
-static void bench_print_n(const char *name, int64_t total, int64_t n,
-			  const char *unit)
+void bench_print_n(const char *name, int64_t total, int64_t n, const char *unit)
 {
 	int64_t tenths = total * 10 / n;
 
@@ -148,8 +146,7 @@ static void bench_exceptions(void)
 
 static long peer_id;
 
-/* The loop baseline for calls: a function that only returns. */
-__attribute__((noinline)) static long empty_call(long x)
+__attribute__((noinline)) long empty_call(long x)
 {
 	__asm__ volatile("" ::: "memory");
 	return x;
@@ -493,6 +490,7 @@ int main(void)
 	bench_irq();
 	bench_map();
 	bench_pagefault();
+	bench_appel();
 	if (peer_id > 0)
 		bench_cap_grant();
 	bench_revoke();
