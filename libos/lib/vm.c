@@ -460,6 +460,8 @@ int vm_fault(struct rivet_upcall *u, void *arg)
 	int rc;
 
 	(void)arg;
+	if (u->cause == EXC_STORE_PAGE_FAULT && !vm_barrier_fault(va))
+		return 0; /* a write barrier's page (vmprotect.c) */
 	switch (u->cause) {
 	case EXC_INSN_PAGE_FAULT:
 		need = RIVET_CAP_X;

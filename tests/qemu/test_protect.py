@@ -30,3 +30,21 @@ def test_protect_lowers_and_restores_within_the_mapping(tmp_path):
     b = run_suite(tmp_path, conf(("t_protect", ["memory = 4M"])))
     assert_all_pass(b, CASES)
     assert b.has(r"summary: t_protect +id 1 exited, status 0")
+
+
+GC_CASES = [
+    "gc_heap_mapped", "gc_barrier_start", "gc_barrier_second_refused",
+    "gc_barrier_every_fault_one_dirty_page", "gc_replica_matches_heap",
+    "gc_heap_matches_run_without_barrier", "gc_barrier_stop",
+    "gc_barrier_stopped_no_fault", "vm_protect_unaligned",
+    "vm_protect_whole_heap", "vm_protect_above_mapping",
+    "vm_munmap_protected"]
+
+
+def test_write_barrier_collector_keeps_an_exact_copy(tmp_path):
+    """A concurrent-GC-style write barrier (libos/tests/gcbarrier.c): the
+    collector's copy, built from the pages the barrier saw written, equals
+    the heap, whose checksum equals a run without the barrier."""
+    b = run_suite(tmp_path, conf(("t_gc_barrier", ["memory = 8M"])))
+    assert_all_pass(b, GC_CASES)
+    assert b.has(r"summary: t_gc_barrier +id 1 exited, status 0")
