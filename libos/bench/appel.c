@@ -28,7 +28,8 @@
 #define R	    RIVET_CAP_R
 #define RW	    (RIVET_CAP_R | RIVET_CAP_W)
 
-static volatile uintptr_t other_page; /* appel1: the page the handler protects */
+static volatile uintptr_t
+	other_page; /* appel1: the page the handler protects */
 static uint64_t scratch[APPEL_PAGES]; /* stores that never fault */
 
 /* A store fault on a protected page: give the page its write right back. */
