@@ -26,8 +26,15 @@
  *           any trap.
  *
  * s0 is not zeroed before the call (the slow path does, to end the
- * kernel's frame-pointer walk): the walk stops at any value outside the
- * kernel stack (arch/riscv/backtrace.c), and the user's s0 is one.
+ * kernel's frame-pointer walk in a fault report): the walk follows only
+ * frame pointers inside the kernel stack (arch/riscv/backtrace.c), so
+ * whatever the user left in s0 ends it or points at stack words.
+ *
+ * sstatus is not written on the way back: the trap left SPP = U and
+ * SPIE as the caller had it, and the kernel's C code changes neither.
+ * The FS field the caller left stays in the CPU; the full-frame path
+ * notes it in the uctx (user_trap) before any domain switch could need
+ * it.
  */
 #include "arch/riscv/uctx.h"
 #include "generated/asm_offsets.h"

@@ -38,7 +38,8 @@ struct leaf_walk {
 	uint64_t *table;
 };
 
-static uint64_t *leaf_at(struct leaf_walk *w, uint64_t va, int first)
+static inline __attribute__((always_inline)) uint64_t *
+leaf_at(struct leaf_walk *w, uint64_t va, int first)
 {
 	uint64_t *e;
 
