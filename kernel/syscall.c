@@ -11,6 +11,7 @@
 #include "kernel/cap/abort.h"
 #include "kernel/cap/cap_syscall.h"
 #include "kernel/sched/domain.h"
+#include "kernel/cap/frame_alloc_map.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/cap/irq_cap.h"
 #include "kernel/lib/klog.h"
@@ -347,6 +348,12 @@ static long ksys_log_read(struct domain *d, const uint64_t *a, uint64_t *val)
 static long ksys_protect(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	return protect_sys(d, a[0], a[1], a[2]);
+}
+
+static long ksys_frame_alloc_map(struct domain *d, const uint64_t *a,
+				 uint64_t *val)
+{
+	return frame_alloc_map_sys(d, a[0], a[1], val);
 }
 
 static const syscall_fn syscall_table[SYS_COUNT] = {

@@ -119,7 +119,13 @@
 	  "or none; E_INVAL bad rights, vaddr not page-aligned or npages 0; "  \
 	  "E_TOOBIG npages > RIVET_PROTECT_MAX; E_RANGE a page not mapped "    \
 	  "by map or map_batch, or mapped as part of a megapage; E_PERM "      \
-	  "rights above a page's mapping")
+	  "rights above a page's mapping")                                     \
+	X(26, frame_alloc_map, (unsigned long vaddr, unsigned long rights),    \
+	  "frame_alloc of one page then map at vaddr, in one call; the "       \
+	  "errors of both (E_NOMEM quota or slots; E_INVAL bad rights; "       \
+	  "E_RANGE vaddr; E_EXIST already mapped; E_NOMEM view or table "      \
+	  "pages), and on any error no frame, slot or mapping stays; a1 = "    \
+	  "slot")
 
 #ifndef __ASSEMBLY__
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */

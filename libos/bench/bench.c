@@ -325,6 +325,14 @@ static int pf_map(struct rivet_upcall *u, void *arg)
 	return sys_map(slot, u->tval & ~0xfffUL, 3) ? 1 : 0;
 }
 
+#define PF_VA2 0x98000000UL
+
+static int pf_alloc_map(struct rivet_upcall *u, void *arg)
+{
+	(void)arg;
+	return sys_frame_alloc_map(u->tval & ~0xfffUL, 3) ? 1 : 0;
+}
+
 static void bench_pagefault(void)
 {
 	uint64_t t0, with, without;
@@ -340,6 +348,19 @@ static void bench_pagefault(void)
 		(void)*(volatile uint32_t *)(PF_VA + i * 0x1000UL);
 	without = rivet_instret() - t0;
 	bench_print_n("pagefault_map_resume", (int64_t)(with - without),
+		      MAP_PAGES, "insns/op");
+
+	/* The same with frame_alloc_map: one kernel entry per fault. */
+	rivet_exc_register(13, pf_alloc_map, 0);
+	t0 = rivet_instret();
+	for (i = 0; i < MAP_PAGES; i++)
+		(void)*(volatile uint32_t *)(PF_VA2 + i * 0x1000UL);
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
+	for (i = 0; i < MAP_PAGES; i++)
+		(void)*(volatile uint32_t *)(PF_VA2 + i * 0x1000UL);
+	without = rivet_instret() - t0;
+	bench_print_n("pagefault_alloc_map_resume", (int64_t)(with - without),
 		      MAP_PAGES, "insns/op");
 }
 

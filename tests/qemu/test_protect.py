@@ -48,3 +48,20 @@ def test_write_barrier_collector_keeps_an_exact_copy(tmp_path):
     b = run_suite(tmp_path, conf(("t_gc_barrier", ["memory = 8M"])))
     assert_all_pass(b, GC_CASES)
     assert b.has(r"summary: t_gc_barrier +id 1 exited, status 0")
+
+
+ALLOC_MAP_CASES = [
+    "alloc_map_ok", "alloc_map_frame_cap", "alloc_map_page_zeroed",
+    "alloc_map_page_writable", "alloc_map_counts_one_frame",
+    "alloc_map_already_mapped", "alloc_map_write_execute",
+    "alloc_map_bad_rights", "alloc_map_unaligned", "alloc_map_kernel_half",
+    "alloc_map_refusals_leave_nothing", "alloc_map_quota",
+    "alloc_map_unmap_by_slot"]
+
+
+def test_frame_alloc_map_maps_a_zeroed_frame_or_leaves_nothing(tmp_path):
+    """SYS_frame_alloc_map (libos/tests/allocmap.c): one call allocates and
+    maps a zeroed frame; every refusal, the quota's included, leaves the
+    frame and slot counts as they were."""
+    b = run_suite(tmp_path, conf(("t_alloc_map", ["memory = 1M"])))
+    assert_all_pass(b, ALLOC_MAP_CASES)
