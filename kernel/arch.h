@@ -12,7 +12,9 @@
  *   kernel mapping  vm_init, vm_map_direct, vm_activate, vm_map_mmio (vm.h)
  *   address spaces  struct uvm_space with the frame source the kernel
  *                   passes in; uvm_create/map/unmap/lookup/destroy, TLB
- *                   flush by ASID, ASID probe (uvm.h); the page-table view
+ *                   flush by ASID, ASID probe, rights changes and their
+ *                   one TLB flush, uvm_protect/uvm_flush_range (uvm.h,
+ *                   uprotect.c); the page-table view
  *                   (ptview.h); arch_switch_as, arch_as_activate
  *   user context    struct uctx, the saved U-mode registers (uctx.h)
  *   FP state        arch_fp_dirty/used/save/restore/enable (lazy switch)
@@ -27,6 +29,7 @@
 #define KERNEL_ARCH_H
 
 #include <stdint.h>
+#include <rivet/syscall.h>
 
 #include "arch/riscv/arch_ops.h"
 #include "arch/riscv/memlayout.h"
@@ -64,6 +67,34 @@ struct uctx *entry_irq(struct uctx *u);
 struct uctx *entry_other_irq(struct uctx *u, unsigned long code);
 struct uctx *entry_exception(struct uctx *u, unsigned long cause,
 			     unsigned long tval);
+
+/*
+ * The ordinary system call path (arch/riscv/syscall_entry.S): a system
+ * call is a call, and only the registers the C calling convention does
+ * not preserve are saved in u when entry_syscall_fast runs. resume is the
+ * context to resume. full is 0 when that is u itself; otherwise it is u,
+ * whose call ended it: the entry completes u's frame with the registers
+ * the C code kept (gp, tp, s0-s11), then resumes whoever runs now.
+ *
+ * The calls of SYSCALL_FULL_FRAME_MASK never come here: they can switch
+ * away from a caller that lives on (yield, wait, exit's teardown, and
+ * the notification calls: yield_cap, notify_wait's wait, notify_cap's
+ * handoff) or
+ * change what the trap return loads (fp_enable: sstatus), so the entry
+ * saves the full frame first and takes them to entry_syscall, as any
+ * trap. One bit per call number, so numbers stay below 64.
+ */
+#define SYSCALL_FULL_FRAME_MASK                                                \
+	((1UL << SYS_yield) | (1UL << SYS_wait) | (1UL << SYS_exit) |          \
+	 (1UL << SYS_fp_enable) | (1UL << SYS_yield_cap) |                     \
+	 (1UL << SYS_notify_wait) | (1UL << SYS_notify_cap))
+_Static_assert(SYS_COUNT <= 64, "SYSCALL_FULL_FRAME_MASK: one bit a call");
+
+struct entry_fast_ret {
+	struct uctx *resume;
+	struct uctx *full;
+};
+struct entry_fast_ret entry_syscall_fast(struct uctx *u);
 
 /* An external interrupt taken in S-mode: claims and dispatches it
  * (kernel/cap/irq_cap.c); now is arch_instret() at entry. */

@@ -11,6 +11,7 @@
 #include "kernel/cap/abort.h"
 #include "kernel/cap/cap_syscall.h"
 #include "kernel/sched/domain.h"
+#include "kernel/cap/frame_alloc_map.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/cap/irq_cap.h"
 #include "kernel/cap/notify_cap.h"
@@ -18,6 +19,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/mem.h"
+#include "kernel/mm/protect.h"
 #include "kernel/lib/printk.h"
 #include "kernel/sched/sched.h"
 #include "kernel/lib/trace.h"
@@ -365,23 +367,40 @@ static long ksys_notify_wait(struct domain *d, const uint64_t *a, uint64_t *val)
 	return rc;
 }
 
+static long ksys_protect(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return protect_sys(d, a[0], a[1], a[2]);
+}
+
+static long ksys_frame_alloc_map(struct domain *d, const uint64_t *a,
+				 uint64_t *val)
+{
+	return frame_alloc_map_sys(d, a[0], a[1], val);
+}
+
 static const syscall_fn syscall_table[SYS_COUNT] = {
 #define SYSCALL_ENTRY(num, name, params, errors) [num] = ksys_##name,
 	RIVET_SYSCALLS(SYSCALL_ENTRY)
 #undef SYSCALL_ENTRY
 };
 
-/* Ends d's restart record and its revoke in progress, if any. A revoke
- * in progress is only ever recorded with a restart (cap_revoking_set
- * runs when a call returns SYSCALL_RESTART), so an empty record means
- * there is nothing to end: the common case costs one load. */
-static inline void restart_end(struct domain *d)
+/* Ends d's restart record and its revoke in progress. A revoke in
+ * progress is only ever recorded with a restart (cap_revoking_set runs
+ * when a call returns SYSCALL_RESTART), so callers test d->restart_pc
+ * first: the common case, no record, costs one load. */
+static __attribute__((noinline)) void restart_end(struct domain *d)
 {
-	if (!d->restart_pc)
-		return;
 	d->restart_pc = 0;
 	d->restart_done = 0;
 	cap_revoking_clear(&domain_caps, d->cs.id);
+}
+
+/* Is this call of d's not the restarted one coming back? (sepc is past
+ * the ecall already.) */
+static inline bool restart_other_call(const struct domain *d, uint64_t nr)
+{
+	return d->restart_pc != d->ctx.sepc || d->restart_nr != nr ||
+	       d->restart_arg != d->ctx.x[REG_A0];
 }
 
 /*
@@ -400,11 +419,13 @@ static bool a1_on_error(uint64_t nr)
  * none) and 0 on failure (a1_on_error excepted), so no handler can hand
  * back a stale kernel value by forgetting to set it. wait writes a1
  * itself when it succeeds (now or at the wake-up); exit and a killed
- * caller get nothing, their context is gone.
+ * caller get nothing, their context is gone. False when the caller has
+ * ended (its context takes nothing more).
  */
-void syscall_dispatch(struct domain *d)
+static inline __attribute__((always_inline)) bool dispatch(struct domain *d)
 {
 	uint64_t nr = d->ctx.x[REG_A7], val = 0;
+	syscall_fn fn;
 	long rc;
 
 	trace_syscall(d, nr);
@@ -412,34 +433,63 @@ void syscall_dispatch(struct domain *d)
 	/* Any call but the one stopped part-way ends its restart record and
 	 * its revoke in progress (cap_revoking_set): given up. A yield (the
 	 * libOS's slice-end upcall makes one between pieces) leaves both. */
-	if (nr != SYS_yield &&
-	    (d->restart_pc != d->ctx.sepc || d->restart_nr != nr ||
-	     d->restart_arg != d->ctx.x[REG_A0]))
+	if (d->restart_pc && nr != SYS_yield && restart_other_call(d, nr))
 		restart_end(d);
-	if (nr >= SYS_COUNT || !syscall_table[nr]) {
+	fn = nr < SYS_COUNT ? syscall_table[nr] : 0;
+	if (!fn) {
 		d->ctx.x[REG_A0] = (uint64_t)(long)E_NOSYS;
 		d->ctx.x[REG_A1] = 0;
-		return;
+		return true;
 	}
-	rc = syscall_table[nr](d, &d->ctx.x[REG_A0], &val);
+	rc = fn(d, &d->ctx.x[REG_A0], &val);
 	/* The call may have ended d (exit) or switched away from it (yield);
 	 * its context still takes the result for when it resumes. A wait
 	 * that sleeps does not come back here (sched_wait). */
 	if (d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED)
-		return;
+		return false;
 	if (rc == SYSCALL_RESTART) {
 		/* The same ecall, coming back, keeps its records. */
 		d->restart_pc = d->ctx.sepc;
 		d->restart_nr = nr;
 		d->restart_arg = d->ctx.x[REG_A0];
 		d->ctx.sepc -= 4; /* the ecall again, with a0..a7 as left */
-		return;
+		return true;
 	}
-	if (nr != SYS_yield)
+	if (d->restart_pc && nr != SYS_yield)
 		restart_end(d); /* the call is over */
 	d->ctx.x[REG_A0] = (uint64_t)rc;
 	if (rc && !a1_on_error(nr))
 		d->ctx.x[REG_A1] = 0;
 	else if (nr != SYS_wait) /* a wait that succeeded wrote a1 */
 		d->ctx.x[REG_A1] = val;
+	return true;
+}
+
+void syscall_dispatch(struct domain *d)
+{
+	dispatch(d);
+}
+
+/*
+ * ---------------------------------------------------------------------
+ * The ordinary system call path (CONFIG_FAST_SYSCALL,
+ * arch/riscv/syscall_entry.S): only the registers the C calling
+ * convention does not preserve are in d's context when the call runs; the
+ * others are still live in the CPU, kept by the C code, and the entry
+ * writes them out only when the answer below says the caller has ended.
+ *
+ * The calls in SYSCALL_FULL_FRAME_MASK (kernel/arch.h) never come
+ * here: they can leave their caller alive but not running, for the
+ * scheduler to resume later from its context, so the entry saves the
+ * full frame for them first, as for any trap. Every other call returns
+ * to its caller, or ends it.
+ * ---------------------------------------------------------------------
+ */
+struct entry_fast_ret entry_syscall_fast(struct uctx *u)
+{
+	struct domain *d = (struct domain *)u;
+
+	if (dispatch(d))
+		return (struct entry_fast_ret){ u, 0 };
+	return (struct entry_fast_ret){ &sched_current()->ctx, u };
 }

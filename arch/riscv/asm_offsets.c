@@ -11,6 +11,7 @@
 #include "arch/riscv/csr.h"
 #include "kernel/sched/domain.h"
 #include "kernel/sched/sched.h"
+#include "kernel/arch.h"
 #include <rivet/abi.h>
 #include <rivet/syscall.h>
 
@@ -58,4 +59,5 @@ void asm_offsets(void)
 	/* system call numbers the trap entry tests before any C runs */
 	ASM_DEFINE(SYSCALL_NR_NULL, SYS_null);
 	ASM_DEFINE(SYSCALL_NR_YIELD, SYS_yield);
+	ASM_DEFINE(SYSCALL_FULL_FRAME_MASK, SYSCALL_FULL_FRAME_MASK);
 }

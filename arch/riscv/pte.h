@@ -27,6 +27,33 @@ static inline uint64_t pte_leaf(uint64_t pa, uint64_t perm)
 	return (pa >> 12) << PTE_PPN_SHIFT | perm | PTE_A | PTE_D | PTE_V;
 }
 
+/*
+ * The rights a user mapping was made with, kept in the PTE's two RSW bits
+ * (8-9, the hardware ignores them): protect may lower a page's rights and
+ * restore them up to these, never above. 0 for the kernel's own mappings
+ * of a domain (info page, view, stack...) and for execute-only ones,
+ * which protect leaves alone.
+ */
+#define PTE_CEIL_SHIFT 8
+#define PTE_CEIL_MASK  (3UL << PTE_CEIL_SHIFT)
+
+static inline uint64_t pte_ceiling_bits(uint64_t perm)
+{
+	/* by R/W/X (bits 1-3): R 1, RW 2, RX 3, any other 0 */
+	static const uint8_t code[8] = { 0, 1, 0, 2, 0, 3, 0, 0 };
+
+	return (uint64_t)code[(perm >> 1) & 7] << PTE_CEIL_SHIFT;
+}
+
+/* The rights (PTE_R/W/X) a leaf may be given back, from its RSW bits. */
+static inline uint64_t pte_ceiling(uint64_t pte)
+{
+	static const uint64_t perm[4] = { 0, PTE_R, PTE_R | PTE_W,
+					  PTE_R | PTE_X };
+
+	return perm[(pte & PTE_CEIL_MASK) >> PTE_CEIL_SHIFT];
+}
+
 /* A pointer to the next-level table at physical address pa. */
 static inline uint64_t pte_table(uint64_t pa)
 {

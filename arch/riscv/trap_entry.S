@@ -15,6 +15,7 @@
  *     itself (see include/rivet/abi.h).
  * A third, the directed yield (user_yield), switches domains without C:
  * it saves what a call preserves and loads the target's whole uctx.
+ * Every other system call is a call into the kernel (syscall_entry.S).
  * Everything else saves the full user context in the uctx and calls
  * user_trap() on the hart's kernel stack.
  *
@@ -43,6 +44,14 @@
 	\op	x\n, (\off + 8 * \n)(\base)
 	.endr
 .endm
+
+/* Any other system call: the ordinary call path (syscall_entry.S), or
+ * the full save below. */
+#ifdef CONFIG_FAST_SYSCALL
+#define USER_ECALL_OTHER syscall_entry
+#else
+#define USER_ECALL_OTHER user_slow
+#endif
 
 /* What the fast paths below take for granted. */
 #if SYSCALL_NR_NULL != 0
@@ -145,9 +154,9 @@ user_ecall:
 	beq	a7, t1, user_yield
 #endif
 #ifndef CONFIG_FAST_NULL
-	j	user_slow
+	j	USER_ECALL_OTHER
 #endif
-	bnez	a7, user_slow			/* SYS_null is 0 (checked above) */
+	bnez	a7, USER_ECALL_OTHER		/* SYS_null is 0 (checked above) */
 	csrr	t0, sepc
 	addi	t0, t0, 4			/* past the ecall */
 	csrw	sepc, t0
@@ -283,6 +292,7 @@ yield_full:
 	j	return_to_user
 	.cfi_endproc
 
+	.globl	user_slow			/* syscall_entry.S: full-frame calls */
 user_slow:
 	.cfi_startproc
 	.cfi_undefined ra

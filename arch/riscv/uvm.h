@@ -114,6 +114,39 @@ static inline uint64_t uvm_satp(uint64_t root_pa, uint16_t asid)
 	return (8UL << 60) | (uint64_t)asid << 44 | root_pa >> 12;
 }
 
+/*
+ * Sets the rights of the 4 KiB user pages [va, va + npages pages) to perm
+ * (PTE_R/W/X, or 0 for no access), each within the rights it was mapped
+ * with (pte_ceiling). Checks every page before it changes any: E_RANGE if
+ * one is not a 4 KiB leaf with a ceiling (arch/riscv/uprotect.c), E_PERM
+ * if perm exceeds one's ceiling. The TLB is the caller's: uvm_flush_range.
+ */
+int uvm_protect(struct uvm_space *d, uint64_t va, uint64_t npages,
+		uint64_t perm);
+
+/*
+ * Drops this hart's TLB entries for [va, va + npages pages) of d: page by
+ * page for a few pages, the whole ASID beyond. The one flush after a
+ * change of rights (kernel/mm/protect.c), so it is the one place that
+ * must also reach other harts once domains run on several.
+ */
+#define UVM_FLUSH_PAGES_MAX 8
+static inline void uvm_flush_range(const struct uvm_space *d, uint64_t va,
+				   uint64_t npages)
+{
+	uint64_t i;
+
+	if (npages > UVM_FLUSH_PAGES_MAX) {
+		__asm__ volatile("sfence.vma zero, %0" ::"r"((uint64_t)d->asid)
+				 : "memory");
+		return;
+	}
+	for (i = 0; i < npages; i++)
+		__asm__ volatile("sfence.vma %0, %1" ::"r"(va + (i << 12)),
+				 "r"((uint64_t)d->asid)
+				 : "memory");
+}
+
 /* Drops every TLB entry of this ASID (after unmapping, or at the end). */
 static inline void uvm_flush_asid(uint16_t asid)
 {

@@ -124,7 +124,22 @@
 	  (unsigned long slot, unsigned long bits, unsigned long mask),        \
 	  "notify_cap, then wait(mask) in the same kernel entry (a request "   \
 	  "and the wait for its reply); errors as notify_cap (nothing "        \
-	  "waited) or wait; a1 = the bits of mask taken")
+	  "waited) or wait; a1 = the bits of mask taken")                      \
+	X(28, protect,                                                         \
+	  (unsigned long vaddr, unsigned long npages, unsigned long rights),   \
+	  "sets the rights of the caller's own 4 KiB mappings [vaddr, vaddr "  \
+	  "+ npages pages) to rights (RIVET_CAP_R/W/X as for map, or 0: no "   \
+	  "access), each at most the rights it was mapped with; all pages "    \
+	  "or none; E_INVAL bad rights, vaddr not page-aligned or npages 0; "  \
+	  "E_TOOBIG npages > RIVET_PROTECT_MAX; E_RANGE a page not mapped "    \
+	  "by map or map_batch, or mapped as part of a megapage; E_PERM "      \
+	  "rights above a page's mapping")                                     \
+	X(29, frame_alloc_map, (unsigned long vaddr, unsigned long rights),    \
+	  "frame_alloc of one page then map at vaddr, in one call; the "       \
+	  "errors of both (E_NOMEM quota or slots; E_INVAL bad rights; "       \
+	  "E_RANGE vaddr; E_EXIST already mapped; E_NOMEM view or table "      \
+	  "pages), and on any error no frame, slot or mapping stays; a1 = "    \
+	  "slot")
 
 #ifndef __ASSEMBLY__
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */
@@ -163,6 +178,8 @@ struct rivet_map_entry {
 };
 #endif
 #define RIVET_MAP_BATCH_MAX 512
+/* Pages one protect call may change (2 MiB: its kernel time is bounded). */
+#define RIVET_PROTECT_MAX 512
 
 /*
  * SYS_spawn's request. The child gets `frames` frames and `slots` slots,

@@ -88,10 +88,11 @@ int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 /* Is [va, va+size) free for a new mapping of d? */
 static int range_free(const struct domain *d, uint64_t va, uint64_t size)
 {
-	uint64_t off, pa, perm;
+	uint64_t off;
 
+	/* Any leaf, even one protect made inaccessible to U-mode. */
 	for (off = 0; off < size; off += PAGE_SIZE)
-		if (!uvm_lookup(&d->as, va + off, &pa, &perm))
+		if (uvm_kva(&d->as, va + off))
 			return E_EXIST;
 	return 0;
 }
@@ -169,8 +170,10 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 	rc = ptview_prepare(&d->as, vaddr, c->size);
 	if (rc)
 		return rc;
-	/* RIVET_CAP_R/W/X are PTE_R/W/X shifted down by one. */
+	/* RIVET_CAP_R/W/X are PTE_R/W/X shifted down by one. The PTE keeps
+	 * them as its ceiling too: protect never goes above (pte.h). */
 	perm = (uint64_t)rights << 1;
+	perm |= pte_ceiling_bits(perm);
 	if (size == PAGE_SIZE) {
 		/* One page: the walk itself checks it is free. */
 		rc = uvm_map_page(&d->as, vaddr, c->object, perm);

@@ -21,11 +21,9 @@
 #include <rivet/uthread.h>
 #include <rivet/testreport.h>
 
-#define N 1000
+#include "bench.h"
 
-/* Prints value = total / n with one decimal, from integers only. */
-static void bench_print_n(const char *name, int64_t total, int64_t n,
-			  const char *unit)
+void bench_print_n(const char *name, int64_t total, int64_t n, const char *unit)
 {
 	int64_t tenths = total * 10 / n;
 
@@ -148,8 +146,7 @@ static void bench_exceptions(void)
 
 static long peer_id;
 
-/* The loop baseline for calls: a function that only returns. */
-__attribute__((noinline)) static long empty_call(long x)
+__attribute__((noinline)) long empty_call(long x)
 {
 	__asm__ volatile("" ::: "memory");
 	return x;
@@ -455,6 +452,14 @@ static int pf_map(struct rivet_upcall *u, void *arg)
 	return sys_map(slot, u->tval & ~0xfffUL, 3) ? 1 : 0;
 }
 
+#define PF_VA2 0x98000000UL
+
+static int pf_alloc_map(struct rivet_upcall *u, void *arg)
+{
+	(void)arg;
+	return sys_frame_alloc_map(u->tval & ~0xfffUL, 3) ? 1 : 0;
+}
+
 static void bench_pagefault(void)
 {
 	uint64_t t0, with, without;
@@ -470,6 +475,19 @@ static void bench_pagefault(void)
 		(void)*(volatile uint32_t *)(PF_VA + i * 0x1000UL);
 	without = rivet_instret() - t0;
 	bench_print_n("pagefault_map_resume", (int64_t)(with - without),
+		      MAP_PAGES, "insns/op");
+
+	/* The same with frame_alloc_map: one kernel entry per fault. */
+	rivet_exc_register(13, pf_alloc_map, 0);
+	t0 = rivet_instret();
+	for (i = 0; i < MAP_PAGES; i++)
+		(void)*(volatile uint32_t *)(PF_VA2 + i * 0x1000UL);
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
+	for (i = 0; i < MAP_PAGES; i++)
+		(void)*(volatile uint32_t *)(PF_VA2 + i * 0x1000UL);
+	without = rivet_instret() - t0;
+	bench_print_n("pagefault_alloc_map_resume", (int64_t)(with - without),
 		      MAP_PAGES, "insns/op");
 }
 
@@ -620,6 +638,7 @@ int main(void)
 	bench_irq();
 	bench_map();
 	bench_pagefault();
+	bench_appel();
 	if (peer_id > 0)
 		bench_cap_grant();
 	bench_revoke();

@@ -415,21 +415,21 @@ static int fault_in(struct vm_region *r, uintptr_t page, bool faulted)
 		return (int)rc;
 	if (r->pager) {
 		slot = r->pager(page, r->arg);
+		rc = slot < 0 || slot > (long)VE_SLOT
+			     ? 0
+			     : sys_map(slot, page, r->rights);
 	} else {
-		struct rivet_ret ret = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+		/* A fresh frame, mapped in the same kernel entry. */
+		struct rivet_ret ret = sys2_frame_alloc_map(page, r->rights);
 
 		slot = ret.rc ? ret.rc : (long)ret.val;
+		rc = 0;
 	}
 	if (slot < 0)
 		return (int)slot;
-	if (slot > (long)VE_SLOT) {
+	if (slot > (long)VE_SLOT || rc) {
 		sys_cap_delete(slot);
-		return E_TOOBIG;
-	}
-	rc = sys_map(slot, page, r->rights);
-	if (rc) {
-		sys_cap_delete(slot);
-		return (int)rc;
+		return rc ? (int)rc : E_TOOBIG;
 	}
 	table_insert(page, (uint32_t)slot);
 	st.faults++;
@@ -460,6 +460,8 @@ int vm_fault(struct rivet_upcall *u, void *arg)
 	int rc;
 
 	(void)arg;
+	if (u->cause == EXC_STORE_PAGE_FAULT && !vm_barrier_fault(va))
+		return 0; /* a write barrier's page (vmprotect.c) */
 	switch (u->cause) {
 	case EXC_INSN_PAGE_FAULT:
 		need = RIVET_CAP_X;

@@ -539,6 +539,21 @@ static uint64_t draw(uint64_t *a)
 	case SYS_spawn:
 		a[0] = spawn_arg();
 		break;
+	case SYS_frame_alloc_map:
+		/* Never over the fuzzer's own heap: its pages fault in RW. */
+		a[0] = pick(4) ? MAP_WINDOW + (pick(1UL << 14) << 12)
+			       : (pick(2) ? RIVET_MAP_TOP - 4096 * pick(4)
+					  : r());
+		a[1] = rights();
+		break;
+	case SYS_protect:
+		/* Not uptr(): the fuzzer's own memory must stay usable. */
+		a[0] = pick(4) ? MAP_WINDOW + (pick(1UL << 14) << 12)
+			       : (pick(2) ? RIVET_MAP_TOP - 4096 * pick(4)
+					  : r());
+		a[1] = count();
+		a[2] = pick(4) ? pick(8) : r();
+		break;
 	default:
 		break;
 	}

@@ -12,7 +12,10 @@ FIGURES = ["null_syscall", "kstat_syscall", "exc_breakpoint", "exc_illegal",
            "cap_lookup_1", "cap_lookup_64", "cap_lookup_4096",
            "cap_lookup_65536", "irq_to_handler", "irq_to_handler_running",
            "irq_ack", "chan_msg_8", "chan_msg_64", "ipc_roundtrip_handoff",
-           "notify_wake"]
+           "notify_wake", "appel_prot1",
+           "appel_unprot", "appel_protN", "appel_trap",
+           "appel_trap_prot1_unprot", "appel_protN_trap_unprot",
+           "pagefault_alloc_map_resume"]
 
 
 def test_bench_prints_every_figure(tmp_path):

@@ -13,6 +13,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SLOW_BUILD = os.environ.get("RIVET_SLOW_BUILD", BUILD + "-slow")
 SLOW_KERNEL = os.path.join(SLOW_BUILD, "rivet.elf")
 SUITES = ["tests/qemu/test_domains.py", "tests/qemu/test_caps.py",
+          "tests/qemu/test_callregs.py",
           "tests/qemu/test_irq.py"]
 ICOUNT = ["-icount", "shift=0,sleep=off", "-seed", "1", "-rtc", "clock=vm"]
 
@@ -26,7 +27,7 @@ def slow_kernel():
 def test_slow_kernel_has_every_fast_path_off():
     with open(os.path.join(SLOW_BUILD, ".config")) as f:
         conf = f.read()
-    for name in ("FAST_NULL", "FAST_YIELD", "FAST_REFLECT",
+    for name in ("FAST_NULL", "FAST_YIELD", "FAST_SYSCALL", "FAST_REFLECT",
                  "FAST_IDLE_RESUME"):
         assert "# CONFIG_%s is not set" % name in conf
 

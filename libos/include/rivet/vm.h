@@ -130,6 +130,35 @@ int vm_handle_revocations(void);
 int vm_fault(struct rivet_upcall *u, void *arg);
 
 /* Counters, for tests and curiosity. */
+/*
+ * Sets the rights of the mapped pages [p, p + size) (page-aligned) to
+ * rights (RIVET_CAP_R/W/X as for SYS_map, or 0: no access), each at most
+ * the rights it was mapped with: SYS_protect in pieces of
+ * RIVET_PROTECT_MAX pages, so a long range that fails part-way keeps the
+ * pieces done. E_INVAL, E_RANGE (a page not mapped, or a megapage),
+ * E_PERM (above a page's mapping).
+ */
+int vm_protect(void *p, size_t size, unsigned rights);
+
+/*
+ * A write barrier over mapped read-write memory [p, p + size), at most
+ * VM_BARRIER_PAGES_MAX pages, one range at a time (libos/lib/vmprotect.c):
+ * the range becomes read-only; the first store to a page faults,
+ * vm_fault marks the page dirty, gives it back its write right and the
+ * store goes on. vm_dirty_scan lists up to max dirty pages (ascending),
+ * makes them read-only again and clean, and returns how many; a page
+ * written after its scan is dirty again. vm_barrier_stop gives the whole
+ * range back its write right. vm_barrier_faults counts the barrier's
+ * faults. E_BUSY (a barrier is on), E_TOOBIG, and vm_protect's errors.
+ */
+#define VM_BARRIER_PAGES_MAX 4096
+int vm_barrier_start(void *p, size_t size);
+size_t vm_dirty_scan(uintptr_t *pages, size_t max);
+int vm_barrier_stop(void);
+uint64_t vm_barrier_faults(void);
+/* vm_fault's first step for a store fault: 0 if it was the barrier's. */
+int vm_barrier_fault(uintptr_t va);
+
 struct vm_stats {
 	unsigned long faults;	    /* page faults served with a new frame */
 	unsigned long pages;	    /* pages backed now (adopted included) */

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A system call keeps every register but a0 and a1, on the ordinary call
+ * path (CONFIG_FAST_SYSCALL, arch/riscv/syscall_entry.S), which saves only
+ * what the kernel's C code does not keep, and on the full-frame path the
+ * calls that may switch domains take (tests/qemu/test_callregs.py).
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rivet/libos.h>
+
+#include "tests.h"
+
+long callregs_ecall(long nr, long arg, long *ret); /* callregs_ecall.S */
+
+/* ra, tp, s0-s11: what a yield keeps (docs/libos.md: the ecall of a
+ * yield is a call, clobbering the caller-saved registers). */
+#define CALLEE_SAVED                                                           \
+	((1L << 1) | (1L << 4) | (1L << 8) | (1L << 9) | (0x3ffL << 18))
+#define ALL_BUT_A0_A1 (~0L)
+
+/* Makes the call and reports the registers of keep it changed, and its
+ * a0/a1. */
+static void check_call(const char *name, long nr, long arg, long keep,
+		       long want_a0, long want_a1)
+{
+	long ret[2] = { 0x1111, 0x2222 };
+	long changed = callregs_ecall(nr, arg, ret) & keep;
+	char line[64];
+
+	report(name, !changed, "registers changed: mask 0x%lx (a0 %ld)",
+	       changed, ret[0]);
+	snprintf(line, sizeof(line), "%s_result", name);
+	report(line, ret[0] == want_a0 && ret[1] == want_a1, "a0 %ld, a1 %ld",
+	       ret[0], ret[1]);
+}
+
+static void role_callregs(void)
+{
+	struct rivet_ret slots = sys2_kstat(KSTAT_MY_SLOTS);
+	int i;
+
+	check_call("callregs_kstat", SYS_kstat, KSTAT_MY_SLOTS, ALL_BUT_A0_A1,
+		   0, slots.val);
+	/* A failing call: a1 = 0 whatever the handler left. */
+	check_call("callregs_error", SYS_kstat, 1000, ALL_BUT_A0_A1, E_INVAL,
+		   0);
+	check_call("callregs_cap_info_empty", SYS_cap_info, 4000, ALL_BUT_A0_A1,
+		   E_INVAL, 0);
+	/* No such call, on the ordinary path (63) and on the full path
+	 * (200: its bit mod 64 is fp_enable's, a full-frame call). */
+	check_call("callregs_nosys_63", 63, 0, ALL_BUT_A0_A1, E_NOSYS, 0);
+	check_call("callregs_nosys_200", 200, 0, ALL_BUT_A0_A1, E_NOSYS, 0);
+	/* Full-frame calls: a yield to anyone (the scheduler runs; a yield
+	 * keeps what a call keeps) and a wait that finds its bit pending. */
+	check_call("callregs_yield_any", SYS_yield, -1, CALLEE_SAVED, 0, 0);
+	sys_notify(rivet_info()->domain_id, 1UL << 3);
+	check_call("callregs_wait_pending", SYS_wait, 1UL << 3, ALL_BUT_A0_A1,
+		   0, 1UL << 3);
+	/* Many in a row: nothing accumulates. */
+	for (i = 0; i < 1000; i++)
+		if (callregs_ecall(SYS_kstat, KSTAT_MY_SLOTS, (long[2]){ 0 }))
+			break;
+	EXPECT_EQ("callregs_kstat_1000", i, 1000);
+}
+
+const struct role callregs_roles[] = {
+	{ "t_callregs", role_callregs },
+	{ 0 },
+};
