@@ -955,6 +955,42 @@ static void machine_rejects_tree_without_memory(void **state)
 	expect_machine_fails(t->blob, t->len, E_NOENT, "/");
 }
 
+/*
+ * Upstream trees of the D1 and SG2042 have no /memory: the firmware adds
+ * one to the tree it passes (U-Boot's fdt_fixup_memory_banks writes a
+ * "memory" node with device_type and reg). The kernel takes that RAM, two
+ * banks included, and nothing else: the same tree without it is refused.
+ */
+static void machine_takes_memory_the_firmware_adds(void **state)
+{
+	/* two banks, as U-Boot writes them: one reg, two entries */
+	static const uint32_t cells[] = { 0,	0x80000000, 0, 0x10000000,
+					  0x10, 0x40000000, 0, 0x20000000 };
+	fdt32_t reg[8];
+	unsigned i;
+	uint8_t *b = editable("edge-no-memory.dtb", 256);
+	struct machine *m;
+	int node;
+
+	(void)state;
+	for (i = 0; i < 8; i++)
+		reg[i] = cpu_to_fdt32(cells[i]);
+	expect_machine_fails(b, fdt_totalsize(b), E_NOENT, "/");
+	node = fdt_add_subnode(b, 0, "memory");
+	assert_true(node >= 0);
+	assert_int_equal(fdt_setprop_string(b, node, "device_type", "memory"),
+			 0);
+	assert_int_equal(fdt_setprop(b, node, "reg", reg, sizeof(reg)), 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->nmem, 2);
+	assert_int_equal(m->mem[0].base, 0x80000000);
+	assert_int_equal(m->mem[0].size, 0x10000000);
+	assert_int_equal(m->mem[1].base, 0x1040000000ULL);
+	assert_int_equal(m->mem[1].size, 0x20000000);
+	free(m);
+	free(b);
+}
+
 static void machine_stops_on_self_referential_interrupt_parent(void **state)
 {
 	const struct tree *t = tree("edge-irq-parent-self.dtb");
@@ -2701,6 +2737,7 @@ int main(void)
 		cmocka_unit_test(machine_translates_bus_ranges),
 		cmocka_unit_test(machine_rejects_reg_outside_bus_ranges),
 		cmocka_unit_test(machine_rejects_tree_without_memory),
+		cmocka_unit_test(machine_takes_memory_the_firmware_adds),
 		cmocka_unit_test(
 			machine_stops_on_self_referential_interrupt_parent),
 		cmocka_unit_test(machine_stops_on_interrupt_parent_cycle),
