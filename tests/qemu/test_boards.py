@@ -84,10 +84,10 @@ def test_check_boards_notes_an_improvement_and_passes(tmp_path):
 
 def test_check_boards_takes_ram_from_the_firmware_and_names_new_boards():
     """Upstream trees without /memory (the firmware adds it at boot) are
-    supported with a note; the T-Head (D1, TH1520, CV18xx) and Andes
-    (RZ/Five, with its SCIF console) boards are supported."""
+    supported with a note; PolarFire (banks far apart), T-Head CV18xx and
+    the Andes RZ/Five (with its SCIF console) are supported."""
     d = os.path.dirname(board_dtbs()[0])
-    names = ("sun20i-d1-nezha", "th1520-lichee-pi-4a", "cv1800b-milkv-duo",
+    names = ("sun20i-d1-nezha", "mpfs-icicle-kit", "cv1800b-milkv-duo",
              "r9a07g043f01-smarc", "sg2042-milkv-pioneer")
     r = subprocess.run([os.path.join(ROOT, "scripts/check-boards"),
                         "--dtinfo", DTINFO] +
@@ -103,6 +103,24 @@ def test_check_boards_takes_ram_from_the_firmware_and_names_new_boards():
                      r".*; RAM from the firmware: no /memory in the tree$",
                      r.stdout, re.M), r.stdout
     assert "boards: 4 supported, 1 unsupported, 5 in all" in r.stdout
+
+
+def test_check_boards_knows_the_kernels_direct_map_limit():
+    """check-boards' DIRECT_MAX_PA is the kernel's, and a board whose PLIC
+    and console sit above it (TH1520, near 1 TiB) is refused naming both."""
+    layout = open(os.path.join(ROOT, "arch/riscv/memlayout.h")).read()
+    m = re.search(r"#define DIRECT_MAX_PA \(_UL\((\d+)\) << 30\)", layout)
+    script = open(os.path.join(ROOT, "scripts/check-boards")).read()
+    assert m and ("DIRECT_MAX_PA = %s << 30" % m.group(1)) in script
+    d = os.path.dirname(board_dtbs()[0])
+    r = subprocess.run([os.path.join(ROOT, "scripts/check-boards"),
+                        "--dtinfo", DTINFO,
+                        os.path.join(d, "th1520-lichee-pi-4a.dtb")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert re.search(r"^th1520-lichee-pi-4a: +unsupported: registers above "
+                     r"the kernel's 254 GiB direct map \(PLIC at "
+                     r"0xffd8000000, console at 0xffe7014000\)$",
+                     r.stdout, re.M), r.stdout
 
 
 def test_check_boards_fails_on_a_board_missing_from_the_list(tmp_path):
