@@ -53,12 +53,15 @@ static int uart_scif_init(volatile uint8_t *base, unsigned shift,
 	return 0;
 }
 
+/* At most a FIFO's worth of damaged bytes is dropped per call, so a
+ * device stuck reporting errors cannot hold the console here. */
 static int uart_scif_rx_byte(void)
 {
 	uint16_t sr;
+	unsigned tries;
 	uint8_t c;
 
-	for (;;) {
+	for (tries = 0; tries < SCIF_FIFO; tries++) {
 		sr = rd16(SCIF_SCFSR);
 		if (rd16(SCIF_SCLSR) & SCLSR_ORER)
 			wr16(SCIF_SCLSR, 0);
@@ -73,6 +76,7 @@ static int uart_scif_rx_byte(void)
 		if (!(sr & RX_ERRORS))
 			return c;
 	}
+	return -1;
 }
 
 static unsigned uart_scif_tx_room(void)
