@@ -43,7 +43,8 @@ static const struct plic_variant *plic_variant(const char *compat)
 
 /*
  * The PLIC Rivet uses: the first enabled node, in tree order, compatible
- * with one of plic_compats. Returns it (*compat: the string that matched)
+ * with one of the PLIC variants (machine_irq.c). Returns it (*compat: the
+ * string that matched)
  * or E_NOENT.
  */
 int scan_find_plic(const struct fdt *f, const char **compat)

@@ -42,9 +42,6 @@ struct scan {
 void scan_copy_str(char *dst, size_t size, const void *val, uint32_t len);
 /* Records what went wrong at node (negative: no node) and returns rc. */
 int scan_fail(const struct scan *s, int rc, int node, const char *what);
-/* The first string of node's compatible list found in table, or NULL. */
-const char *scan_first_compat(const struct fdt *f, int node,
-			      const char *const *table, size_t n);
 /* phandle of node ("phandle", else the older "linux,phandle"), 0 if none. */
 uint32_t scan_phandle(const struct fdt *f, int node);
 /* Optional one-cell property: dflt if absent, E_FORMAT if malformed. */
@@ -78,7 +75,8 @@ int scan_harts(struct scan *s);
 int scan_ctrl_cells(const struct scan *s, int ctrl, uint32_t *cells);
 /*
  * The PLIC Rivet uses: the first enabled node, in tree order, compatible
- * with one of plic_compats. Returns it (*compat: the string that matched)
+ * with one of the PLIC variants (machine_irq.c). Returns it (*compat: the
+ * string that matched)
  * or E_NOENT.
  */
 int scan_find_plic(const struct fdt *f, const char **compat);
