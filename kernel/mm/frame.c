@@ -78,22 +78,19 @@ static const struct frame_bank *bank_of(const struct frame_table *ft,
 	return &ft->banks[b];
 }
 
+/* Table index of the frame at pa: E_INVAL if misaligned, E_RANGE if no
+ * bank holds it. */
 static int frame_index(const struct frame_table *ft, uint64_t pa, uint32_t *idx)
 {
-	unsigned b;
+	const struct frame *f;
 
 	if (pa & (FRAME_SIZE - 1))
 		return E_INVAL;
-	for (b = 0; b < ft->nbanks; b++) {
-		const struct frame_bank *k = &ft->banks[b];
-
-		if (pa >= k->base && (pa - k->base) >> FRAME_SHIFT < k->n) {
-			*idx = k->first +
-			       (uint32_t)((pa - k->base) >> FRAME_SHIFT);
-			return 0;
-		}
-	}
-	return E_RANGE;
+	f = frame_entry(ft, pa);
+	if (!f)
+		return E_RANGE;
+	*idx = (uint32_t)(f - ft->frames);
+	return 0;
 }
 
 /* Frames from index i to the end of its bank. */
@@ -177,7 +174,11 @@ int frame_mark(struct frame_table *ft, uint64_t base, uint64_t size,
 
 static uint64_t frame_pa(const struct frame_table *ft, uint32_t i)
 {
-	const struct frame_bank *k = bank_of(ft, i);
+	const struct frame_bank *k;
+
+	if (i < ft->banks[0].n)
+		return ft->banks[0].base + ((uint64_t)i << FRAME_SHIFT);
+	k = bank_of(ft, i);
 
 	return k->base + ((uint64_t)(i - k->first) << FRAME_SHIFT);
 }
@@ -264,11 +265,9 @@ int frame_free(struct frame_table *ft, uint64_t pa)
 
 enum frame_state frame_state_of(const struct frame_table *ft, uint64_t pa)
 {
-	uint32_t i;
+	const struct frame *f = frame_entry(ft, pa & ~(FRAME_SIZE - 1));
 
-	if (frame_index(ft, pa & ~(FRAME_SIZE - 1), &i))
-		return FRAME_ABSENT;
-	return (enum frame_state)ft->frames[i].state;
+	return f ? (enum frame_state)f->state : FRAME_ABSENT;
 }
 
 uint32_t frame_count(const struct frame_table *ft, enum frame_state s)

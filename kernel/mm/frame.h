@@ -123,17 +123,24 @@ int frame_alloc_run(struct frame_table *ft, uint32_t npages,
 /* Returns an allocated frame to the free list; E_INVAL if it was not. */
 int frame_free(struct frame_table *ft, uint64_t pa);
 
-/* The table entry of the frame at pa (frame-aligned), or NULL if the
- * table has none: outside every bank. */
+/*
+ * The table entry of the frame at pa (frame-aligned), or NULL if the
+ * table has none: outside every bank. The first bank, where most boards
+ * have all their RAM, is tried first (its entries start at 0): this runs
+ * for every page mapped.
+ */
 static inline struct frame *frame_entry(const struct frame_table *ft,
 					uint64_t pa)
 {
+	uint64_t i = (pa - ft->banks[0].base) >> FRAME_SHIFT;
 	unsigned b;
 
-	for (b = 0; b < ft->nbanks; b++) {
+	if (__builtin_expect(pa >= ft->banks[0].base && i < ft->banks[0].n, 1))
+		return &ft->frames[i];
+	for (b = 1; b < ft->nbanks; b++) {
 		const struct frame_bank *k = &ft->banks[b];
-		uint64_t i = (pa - k->base) >> FRAME_SHIFT;
 
+		i = (pa - k->base) >> FRAME_SHIFT;
 		if (pa >= k->base && i < k->n)
 			return &ft->frames[k->first + i];
 	}
