@@ -116,14 +116,15 @@ static bool loglevel_valid(const char *value)
 static bool test_hook_valid(const char *value)
 {
 	return test_hooks_run &&
-	       (!strcmp(value, "fault") || !strcmp(value, "assert"));
+	       (!strcmp(value, "fault") || !strcmp(value, "assert") ||
+		!strcmp(value, "mmio-window"));
 }
 
 /* Every boot argument the kernel takes; docs/boot.md lists them too. */
 static const struct bootarg_key bootarg_keys[] = {
 	{ "loglevel", "0..7", loglevel_valid },
 	{ "rivet.conf", "/PATH", NULL }, /* launch.c judges the path */
-	{ "rivet.test", "fault|assert", test_hook_valid },
+	{ "rivet.test", "fault|assert|mmio-window", test_hook_valid },
 };
 
 static void apply_bootargs(void)

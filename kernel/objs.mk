@@ -29,6 +29,7 @@ obj-$(CONFIG_TEST_HOOKS) += kernel/test_hooks.o
 obj-$(CONFIG_TRACE) += kernel/lib/trace.o
 obj-$(CONFIG_UART_8250) += kernel/drivers/uart_8250.o
 obj-$(CONFIG_UART_SIFIVE) += kernel/drivers/uart_sifive.o
+obj-$(CONFIG_UART_SCIF) += kernel/drivers/uart_scif.o
 obj-y += kernel/boot/cpio.o
 obj-y += kernel/boot/bootconf.o
 obj-y += kernel/boot/elf.o

@@ -2,7 +2,9 @@
 /*
  * Test hooks (CONFIG_TEST_HOOKS): rivet.test=fault makes the kernel store
  * to an unmapped address, rivet.test=assert fails an assertion, so the
- * boot tests can check the fault report end to end.
+ * boot tests can check the fault report end to end. rivet.test=mmio-window
+ * checks the MMIO window (device registers above the direct map) on a
+ * page of RAM, the only memory QEMU puts where the test can see it.
  */
 #include "kernel/test_hooks.h"
 
@@ -10,6 +12,8 @@
 #include "kernel/boot/bootargs.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/printk.h"
+#include "kernel/arch.h"
+#include "kernel/mm/mem.h"
 
 /* Not static and not inlined: the backtrace must show these names. */
 __attribute__((noinline)) void test_hook_fault(volatile int *where)
@@ -20,6 +24,39 @@ __attribute__((noinline)) void test_hook_fault(volatile int *where)
 __attribute__((noinline)) void test_hook_assert(int value)
 {
 	assert(value == 2);
+}
+
+/*
+ * A RAM page mapped through the window reads and writes the same memory
+ * as its direct-map address; mapping it (or part of it) again gives the
+ * same address; another page gets another; a range past the top of the
+ * address space is refused.
+ */
+static void test_hook_mmio_window(void)
+{
+	uint64_t pa, pa2;
+	uintptr_t va, again, part, other;
+	volatile uint32_t *direct;
+	int ok;
+
+	if (mem_alloc_page(&pa) || mem_alloc_page(&pa2)) {
+		pr_err("test: mmio-window: no page\n");
+		return;
+	}
+	direct = phys_to_virt(pa);
+	*direct = 0;
+	ok = !vm_map_mmio_window(pa, PAGE_SIZE, &va) &&
+	     !vm_map_mmio_window(pa, 4, &again) &&
+	     !vm_map_mmio_window(pa + 0x80, 8, &part) &&
+	     !vm_map_mmio_window(pa2, PAGE_SIZE, &other);
+	if (ok) {
+		*(volatile uint32_t *)va = 0x5a5aa5a5u;
+		ok = *direct == 0x5a5aa5a5u && again == va &&
+		     part == va + 0x80 && other == va + PAGE_SIZE &&
+		     va >= MMIO_WINDOW_BASE &&
+		     vm_map_mmio_window(~0ULL - 8, 16, &va) == E_RANGE;
+	}
+	pr_notice("test: mmio-window %s\n", ok ? "ok" : "FAILED");
 }
 
 void test_hooks_run(const char *bootargs)
@@ -33,6 +70,8 @@ void test_hooks_run(const char *bootargs)
 		test_hook_fault((volatile int *)0x10);
 	else if (!strcmp(what, "assert"))
 		test_hook_assert(1);
+	else if (!strcmp(what, "mmio-window"))
+		test_hook_mmio_window();
 	else
 		pr_warn("test: unknown test hook '%s'\n", what);
 }

@@ -117,9 +117,10 @@ static void print_machine(const struct machine *m)
 
 	if (m->plic.present)
 		printf("plic: %s %s at 0x%016" PRIx64 " size 0x%" PRIx64
-		       " sources %u\n",
+		       " sources %u%s\n",
 		       m->plic.path, m->plic.compat, m->plic.base, m->plic.size,
-		       m->plic.ndev);
+		       m->plic.ndev,
+		       m->plic.edge_lost ? " edge-lost-while-claimed" : "");
 	else
 		printf("plic: none\n");
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The platform-level interrupt controller, found from the device tree
- * (riscv,plic0 / sifive,plic-1.0.0). The kernel owns it; domains get
+ * (riscv,plic0 / sifive,plic-1.0.0, and the T-Head and Andes PLICs with
+ * the same register map: the variants and their differences are in
+ * kernel/boot/machine_irq.c). The kernel owns it; domains get
  * interrupt capabilities for single sources (kernel/cap/irq_cap.c). Only the
  * boot hart's S-mode context, read from interrupts-extended, is used.
  */

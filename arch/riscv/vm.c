@@ -75,6 +75,54 @@ void vm_activate(void)
 	local_flush_tlb_all();
 }
 
+/*
+ * The MMIO window's ranges so far. Device registers past the direct map
+ * are few (a console, the PLIC's pages per hart), so a short list that is
+ * never shrunk will do; a range found again costs no window space.
+ */
+#define MMIO_WINDOW_RANGES 32
+
+static struct {
+	uint64_t pa, size; /* page-aligned */
+	uintptr_t va;
+} windows[MMIO_WINDOW_RANGES];
+static unsigned nwindows;
+static uintptr_t window_next = MMIO_WINDOW_BASE;
+
+int vm_map_mmio_window(uint64_t pa, uint64_t size, uintptr_t *va)
+{
+	uint64_t base = pa & ~(PAGE_SIZE - 1);
+	uint64_t end = (pa + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	unsigned i;
+	int rc;
+
+	if (!size || end <= base)
+		return E_RANGE;
+	for (i = 0; i < nwindows; i++) {
+		if (base >= windows[i].pa &&
+		    end - windows[i].pa <= windows[i].size) {
+			*va = windows[i].va + (pa - windows[i].pa);
+			return 0;
+		}
+	}
+	if (nwindows == MMIO_WINDOW_RANGES ||
+	    end - base > MMIO_WINDOW_END - window_next)
+		return E_NOMEM;
+	rc = pt_map(&kernel_pt_ops, kernel_root, window_next, base, end - base,
+		    PTE_R | PTE_W | PTE_G);
+	if (rc)
+		return rc;
+	windows[nwindows].pa = base;
+	windows[nwindows].size = end - base;
+	windows[nwindows].va = window_next;
+	nwindows++;
+	*va = window_next + (pa - base);
+	window_next += end - base;
+	/* New valid entries may be cached as invalid until a fence. */
+	local_flush_tlb_all();
+	return 0;
+}
+
 int vm_map_mmio(uint64_t pa, uint64_t size, uintptr_t *va)
 {
 	uint64_t base = pa & ~(PAGE_SIZE - 1);
@@ -82,8 +130,10 @@ int vm_map_mmio(uint64_t pa, uint64_t size, uintptr_t *va)
 	uint64_t p, got;
 	int rc;
 
-	if (!size || end <= base || end > DIRECT_MAX_PA)
+	if (!size || end <= base)
 		return E_RANGE;
+	if (end > DIRECT_MAX_PA)
+		return vm_map_mmio_window(pa, size, va);
 	for (p = base; p < end; p += PAGE_SIZE) {
 		rc = pt_map(&kernel_pt_ops, kernel_root, DIRECT_BASE + p, p,
 			    PAGE_SIZE, PTE_R | PTE_W | PTE_G);

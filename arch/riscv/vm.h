@@ -22,10 +22,20 @@ int vm_map_direct(uint64_t base, uint64_t size);
 void vm_activate(void);
 
 /*
- * Maps device registers at [pa, pa+size) into the direct-map window and
- * returns their virtual address in *va. Mapping a range again is fine.
+ * Maps device registers at [pa, pa+size) and returns their virtual
+ * address in *va: in the direct map below DIRECT_MAX_PA, else in the MMIO
+ * window (vm_map_mmio_window). Mapping a range again is fine.
  */
 int vm_map_mmio(uint64_t pa, uint64_t size, uintptr_t *va);
+
+/*
+ * Maps [pa, pa+size) in the MMIO window whatever pa is (vm_map_mmio uses
+ * it above the direct map; the boot test hook uses it on RAM to check it).
+ * A range inside one mapped before gets the same address again. E_RANGE
+ * for an empty or wrapping range, E_NOMEM when the window or its list of
+ * MMIO_WINDOW_RANGES ranges is full.
+ */
+int vm_map_mmio_window(uint64_t pa, uint64_t size, uintptr_t *va);
 
 /* Physical address of the kernel root table (for satp). */
 uint64_t vm_kernel_root(void);

@@ -53,23 +53,6 @@ uint32_t scan_phandle(const struct fdt *f, int node)
 	return 0;
 }
 
-/* The first string of node's compatible list found in table, or NULL. */
-const char *scan_first_compat(const struct fdt *f, int node,
-			      const char *const *table, size_t n)
-{
-	const char *c;
-	unsigned i;
-	size_t j;
-
-	for (i = 0; (c = fdt_stringlist_item(f, node, "compatible", i)); i++) {
-		for (j = 0; j < n; j++) {
-			if (strcmp(c, table[j]) == 0)
-				return c;
-		}
-	}
-	return NULL;
-}
-
 /* Optional one-cell property: dflt if absent, E_FORMAT if malformed. */
 int scan_opt_u32(const struct scan *s, int node, const char *name,
 		 uint32_t dflt, uint32_t *out)

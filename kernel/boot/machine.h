@@ -77,6 +77,11 @@ struct plic {
 	char path[MACHINE_PATH_LEN];
 	uint64_t base, size;
 	uint32_t ndev; /* riscv,ndev: number of sources */
+	/*
+	 * T-Head C9xx and Andes PLICs: an edge-triggered source that fires
+	 * again while claimed (before complete) loses that edge.
+	 */
+	bool edge_lost;
 };
 
 struct machine {
@@ -175,7 +180,8 @@ bool machine_uart_compatible(const char *compat);
 
 /*
  * Name of the Rivet UART driver for a compatible string machine_uart_compatible()
- * accepts ("8250" or "sifive"), or NULL for any other string.
+ * accepts ("8250", "sifive" or "scif": its family in the table shared with
+ * the console libOS, include/rivet/uart_compat.h), or NULL for any other.
  */
 const char *machine_uart_driver(const char *compat);
 

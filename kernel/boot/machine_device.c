@@ -90,8 +90,13 @@ static int device_regs(const struct scan *s, int node, struct device_desc *out)
 static int device_add_irq(const struct scan *s, int node, uint32_t irq,
 			  struct device_desc *out)
 {
+	uint32_t ndev;
+	int rc = scan_plic_sources(s, &ndev);
+
+	if (rc)
+		return rc;
 	/* Source 0 is the PLIC's "no interrupt": granting it means nothing. */
-	if (irq == 0 || irq > scan_plic_sources(s))
+	if (irq == 0 || irq > ndev)
 		return scan_fail(s, E_FORMAT, node,
 				 "interrupt is not a source the PLIC has");
 	if (out->nirqs == DEVICE_MAX_IRQS)

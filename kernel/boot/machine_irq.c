@@ -7,27 +7,62 @@
 #include "kernel/lib/string.h"
 #include <rivet/errno.h>
 
-static const char *const plic_compats[] = {
-	"sifive,plic-1.0.0",
-	"riscv,plic0",
+/*
+ * PLICs with the register map of the RISC-V PLIC specification (priority
+ * at 4*s, enables at 0x2000 + 0x80*c, threshold and claim at
+ * 0x200000 + 0x1000*c), so one driver takes them all. Differences:
+ * - thead,c900-plic (T-Head C906/C910/C920: Allwinner D1, TH1520,
+ *   CV18xx, SG2042): a PLIC_CTRL register at 0x1ffffc, M-mode only, whose
+ *   bit 0 (S_PER) must be set before S-mode may touch any PLIC register;
+ *   firmware (OpenSBI's PLIC code) sets it. An edge-triggered source that
+ *   fires again before its claim is completed is lost, not held pending.
+ * - andestech,nceplic100 (Andes, RZ/Five): the same edge-triggered
+ *   behaviour; nothing for the kernel to set.
+ * Both trees give #interrupt-cells = <2> (source, trigger type): the
+ * source is the first cell, as with one cell.
+ */
+static const struct plic_variant plic_variants[] = {
+	{ "sifive,plic-1.0.0", false },
+	{ "riscv,plic0", false },
+	{ "thead,c900-plic", true },
+	{ "andestech,nceplic100", true },
 };
+
+#define NVARIANTS (sizeof(plic_variants) / sizeof(plic_variants[0]))
+
+/* The variant whose compatible string is compat, or NULL. */
+static const struct plic_variant *plic_variant(const char *compat)
+{
+	size_t i;
+
+	for (i = 0; compat && i < NVARIANTS; i++)
+		if (strcmp(compat, plic_variants[i].compat) == 0)
+			return &plic_variants[i];
+	return NULL;
+}
 
 /*
  * The PLIC Rivet uses: the first enabled node, in tree order, compatible
- * with one of plic_compats. Returns it (*compat: the string that matched)
+ * with one of the PLIC variants (machine_irq.c). Returns it (*compat: the
+ * string that matched)
  * or E_NOENT.
  */
 int scan_find_plic(const struct fdt *f, const char **compat)
 {
+	const char *c;
+	unsigned i;
 	int n;
 
 	for (n = fdt_root(f); n >= 0; n = fdt_next_node(f, n, NULL)) {
-		*compat = scan_first_compat(f, n, plic_compats,
-					    sizeof(plic_compats) /
-						    sizeof(plic_compats[0]));
-		if (*compat && fdt_is_enabled(f, n))
-			return n;
+		for (i = 0; (c = fdt_stringlist_item(f, n, "compatible", i));
+		     i++) {
+			if (plic_variant(c) && fdt_is_enabled(f, n)) {
+				*compat = c;
+				return n;
+			}
+		}
 	}
+	*compat = NULL;
 	return E_NOENT;
 }
 
@@ -47,19 +82,14 @@ int scan_plic(struct scan *s)
 	s->plic = n;
 	p->present = true;
 	strlcpy(p->compat, compat, sizeof(p->compat));
+	p->edge_lost = plic_variant(compat)->edge_lost;
 	fdt_get_path(f, n, p->path, sizeof(p->path));
 	rc = scan_node_reg(s, n, 0, &p->base, &p->size);
 	if (rc == E_NOENT)
 		return scan_fail(s, E_FORMAT, n, "PLIC without reg");
 	if (rc)
 		return rc;
-	if (!fdt_prop_u32(f, n, "riscv,ndev", &p->ndev))
-		return scan_fail(s, E_FORMAT, n,
-				 "PLIC without a one-cell riscv,ndev");
-	if (p->ndev > PLIC_MAX_SOURCES)
-		return scan_fail(s, E_FORMAT, n,
-				 "riscv,ndev is above the PLIC's 1023 sources");
-	return 0;
+	return scan_plic_sources(s, &p->ndev);
 }
 
 /* #interrupt-cells of the interrupt controller ctrl, at most MAX_IRQ_CELLS. */
@@ -205,16 +235,17 @@ int scan_irq_parent(const struct scan *s, int node, int *out)
 }
 
 /*
- * The number of sources of the PLIC: its riscv,ndev, or the most any PLIC
- * has if that is missing or too large (machine_from_fdt() is the one that
- * rejects such a PLIC; here it only bounds the check below).
+ * The one reader of riscv,ndev, the number of sources of the PLIC (s->plic):
+ * 0 with *ndev, or E_FORMAT (err set) if it is missing, not one cell or
+ * above the 1023 sources the PLIC's register map has room for.
  */
-uint32_t scan_plic_sources(const struct scan *s)
+int scan_plic_sources(const struct scan *s, uint32_t *ndev)
 {
-	uint32_t ndev;
-
-	if (fdt_prop_u32(s->f, s->plic, "riscv,ndev", &ndev) &&
-	    ndev <= PLIC_MAX_SOURCES)
-		return ndev;
-	return PLIC_MAX_SOURCES;
+	if (!fdt_prop_u32(s->f, s->plic, "riscv,ndev", ndev))
+		return scan_fail(s, E_FORMAT, s->plic,
+				 "PLIC without a one-cell riscv,ndev");
+	if (*ndev > PLIC_MAX_SOURCES)
+		return scan_fail(s, E_FORMAT, s->plic,
+				 "riscv,ndev is above the PLIC's 1023 sources");
+	return 0;
 }

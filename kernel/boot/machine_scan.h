@@ -21,6 +21,12 @@
 #define MAX_IRQ_CELLS	  4	/* larger #interrupt-cells: corrupt tree */
 #define MAX_IRQ_HOPS	  64	/* interrupt-parent links followed at most */
 
+/* A PLIC compatible string Rivet drives, and how that variant differs. */
+struct plic_variant {
+	const char *compat;
+	bool edge_lost; /* see struct plic */
+};
+
 /* What the scan passes carry between them. */
 struct scan {
 	const struct fdt *f;
@@ -36,9 +42,6 @@ struct scan {
 void scan_copy_str(char *dst, size_t size, const void *val, uint32_t len);
 /* Records what went wrong at node (negative: no node) and returns rc. */
 int scan_fail(const struct scan *s, int rc, int node, const char *what);
-/* The first string of node's compatible list found in table, or NULL. */
-const char *scan_first_compat(const struct fdt *f, int node,
-			      const char *const *table, size_t n);
 /* phandle of node ("phandle", else the older "linux,phandle"), 0 if none. */
 uint32_t scan_phandle(const struct fdt *f, int node);
 /* Optional one-cell property: dflt if absent, E_FORMAT if malformed. */
@@ -72,7 +75,8 @@ int scan_harts(struct scan *s);
 int scan_ctrl_cells(const struct scan *s, int ctrl, uint32_t *cells);
 /*
  * The PLIC Rivet uses: the first enabled node, in tree order, compatible
- * with one of plic_compats. Returns it (*compat: the string that matched)
+ * with one of the PLIC variants (machine_irq.c). Returns it (*compat: the
+ * string that matched)
  * or E_NOENT.
  */
 int scan_find_plic(const struct fdt *f, const char **compat);
@@ -84,11 +88,11 @@ int scan_find_plic(const struct fdt *f, const char **compat);
  */
 int scan_irq_parent(const struct scan *s, int node, int *out);
 /*
- * The number of sources of the PLIC: its riscv,ndev, or the most any PLIC
- * has if that is missing or too large (machine_from_fdt() is the one that
- * rejects such a PLIC; here it only bounds the check below).
+ * The one reader of riscv,ndev, the number of sources of the PLIC (s->plic):
+ * 0 with *ndev, or E_FORMAT (err set) if it is missing, not one cell or
+ * above the 1023 sources the PLIC's register map has room for.
  */
-uint32_t scan_plic_sources(const struct scan *s);
+int scan_plic_sources(const struct scan *s, uint32_t *ndev);
 /* The first enabled PLIC in tree order: base, size, number of sources. */
 int scan_plic(struct scan *s);
 /*

@@ -1,23 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * UARTs matched by compatible: the table of drivers, the console's
- * registers, register layout and interrupt.
+ * UARTs matched by compatible (the table shared with the console libOS,
+ * include/rivet/uart_compat.h): the console's registers, register layout
+ * and interrupt.
  */
 #include "kernel/boot/machine_scan.h"
 #include "kernel/lib/string.h"
 #include <rivet/errno.h>
-
-struct uart_match {
-	const char *compat;
-	const char *driver;
-};
-
-/* The one table of UARTs the kernel can drive; see machine_uart_driver(). */
-static const struct uart_match uart_table[] = {
-	{ "ns16550a", "8250" },		{ "ns16550", "8250" },
-	{ "snps,dw-apb-uart", "8250" }, { "sifive,fu740-c000-uart", "sifive" },
-	{ "sifive,uart0", "sifive" },
-};
+#include <rivet/uart_compat.h>
 
 /* The PLIC source of a UART's first interrupt, 0 if not on the PLIC. */
 static int uart_irq(const struct scan *s, int node, uint32_t *irq)
@@ -138,15 +128,8 @@ bool machine_uart_compatible(const char *compat)
 	return machine_uart_driver(compat) != NULL;
 }
 
+/* The shared table (include/rivet/uart_compat.h) is the one list. */
 const char *machine_uart_driver(const char *compat)
 {
-	size_t i;
-
-	if (!compat)
-		return NULL;
-	for (i = 0; i < sizeof(uart_table) / sizeof(uart_table[0]); i++) {
-		if (strcmp(compat, uart_table[i].compat) == 0)
-			return uart_table[i].driver;
-	}
-	return NULL;
+	return rivet_uart_family(compat);
 }

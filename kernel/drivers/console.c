@@ -14,10 +14,12 @@
 
 extern const struct uart_driver uart_8250_driver __attribute__((weak));
 extern const struct uart_driver uart_sifive_driver __attribute__((weak));
+extern const struct uart_driver uart_scif_driver __attribute__((weak));
 
 static const struct uart_driver *const uart_drivers[] = {
 	&uart_8250_driver,
 	&uart_sifive_driver,
+	&uart_scif_driver,
 };
 
 static const struct uart_driver *active;

@@ -32,7 +32,7 @@ int console_init(const struct machine *m, const char **why);
 /* Does [base, base+size) hold the UART the kernel logs to? */
 bool console_uart_within(uint64_t base, uint64_t size);
 
-/* Name of the current console backend ("sbi", "8250", "sifive"). */
+/* Name of the current console backend ("sbi", "8250", "sifive", "scif"). */
 const char *console_name(void);
 
 #endif

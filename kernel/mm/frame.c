@@ -11,30 +11,94 @@ size_t frame_table_bytes(uint64_t lo, uint64_t hi)
 	return (size_t)((hi - lo) >> FRAME_SHIFT) * sizeof(struct frame);
 }
 
+size_t frame_table_bytes_spans(const struct frame_span *spans, unsigned n)
+{
+	size_t bytes = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		bytes += frame_table_bytes(spans[i].lo, spans[i].hi);
+	return bytes;
+}
+
 int frame_table_init(struct frame_table *ft, void *mem, uint64_t lo,
 		     uint64_t hi)
 {
-	if (hi <= lo || (lo | hi) & (FRAME_SIZE - 1))
+	struct frame_span one = { lo, hi };
+
+	return frame_table_init_spans(ft, mem, &one, 1);
+}
+
+int frame_table_init_spans(struct frame_table *ft, void *mem,
+			   const struct frame_span *spans, unsigned n)
+{
+	uint64_t total = 0;
+	unsigned i;
+
+	if (!n)
 		return E_INVAL;
-	if ((hi - lo) >> FRAME_SHIFT >= FRAME_NIL)
+	if (n > FRAME_MAX_BANKS)
 		return E_TOOBIG;
+	for (i = 0; i < n; i++) {
+		const struct frame_span *sp = &spans[i];
+
+		if (sp->hi <= sp->lo || (sp->lo | sp->hi) & (FRAME_SIZE - 1))
+			return E_INVAL;
+		if (i && sp->lo < spans[i - 1].hi)
+			return E_INVAL;
+		total += (sp->hi - sp->lo) >> FRAME_SHIFT;
+		if (total >= FRAME_NIL)
+			return E_TOOBIG;
+	}
 	ft->frames = mem;
-	ft->base = lo;
-	ft->nframes = (uint32_t)((hi - lo) >> FRAME_SHIFT);
+	ft->base = spans[0].lo;
+	ft->nframes = (uint32_t)total;
+	ft->nbanks = n;
+	for (i = 0, total = 0; i < n; i++) {
+		ft->banks[i].base = spans[i].lo;
+		ft->banks[i].first = (uint32_t)total;
+		ft->banks[i].n =
+			(uint32_t)((spans[i].hi - spans[i].lo) >> FRAME_SHIFT);
+		total += ft->banks[i].n;
+	}
 	ft->free_head = ft->free_tail = FRAME_NIL;
 	ft->nfree = 0;
-	memset(mem, 0, frame_table_bytes(lo, hi));
+	memset(mem, 0, frame_table_bytes_spans(spans, n));
 	return 0;
 }
 
+/* The bank holding table index i (i < nframes). */
+static const struct frame_bank *bank_of(const struct frame_table *ft,
+					uint32_t i)
+{
+	unsigned b = 0;
+
+	while (b + 1 < ft->nbanks && i >= ft->banks[b + 1].first)
+		b++;
+	return &ft->banks[b];
+}
+
+/* Table index of the frame at pa: E_INVAL if misaligned, E_RANGE if no
+ * bank holds it. */
 static int frame_index(const struct frame_table *ft, uint64_t pa, uint32_t *idx)
 {
+	const struct frame *f;
+
 	if (pa & (FRAME_SIZE - 1))
 		return E_INVAL;
-	if (pa < ft->base || (pa - ft->base) >> FRAME_SHIFT >= ft->nframes)
+	f = frame_entry(ft, pa);
+	if (!f)
 		return E_RANGE;
-	*idx = (uint32_t)((pa - ft->base) >> FRAME_SHIFT);
+	*idx = (uint32_t)(f - ft->frames);
 	return 0;
+}
+
+/* Frames from index i to the end of its bank. */
+static uint32_t frames_left_in_bank(const struct frame_table *ft, uint32_t i)
+{
+	const struct frame_bank *k = bank_of(ft, i);
+
+	return k->first + k->n - i;
 }
 
 static void free_list_unlink(struct frame_table *ft, uint32_t i)
@@ -90,8 +154,9 @@ int frame_mark(struct frame_table *ft, uint64_t base, uint64_t size,
 	rc = frame_index(ft, base, &first);
 	if (rc)
 		return rc;
-	/* Compare before narrowing, so a huge size cannot wrap to a small n. */
-	if (size >> FRAME_SHIFT > ft->nframes - first)
+	/* Compare before narrowing, so a huge size cannot wrap to a small n.
+	 * A range may not run past its bank into the next one's entries. */
+	if (size >> FRAME_SHIFT > frames_left_in_bank(ft, first))
 		return E_RANGE;
 	n = (uint32_t)(size >> FRAME_SHIFT);
 	for (i = first; i < first + n; i++) {
@@ -109,7 +174,13 @@ int frame_mark(struct frame_table *ft, uint64_t base, uint64_t size,
 
 static uint64_t frame_pa(const struct frame_table *ft, uint32_t i)
 {
-	return ft->base + ((uint64_t)i << FRAME_SHIFT);
+	const struct frame_bank *k;
+
+	if (i < ft->banks[0].n)
+		return ft->banks[0].base + ((uint64_t)i << FRAME_SHIFT);
+	k = bank_of(ft, i);
+
+	return k->base + ((uint64_t)(i - k->first) << FRAME_SHIFT);
 }
 
 int frame_alloc(struct frame_table *ft, uint32_t owner, uint64_t *pa)
@@ -145,18 +216,22 @@ int frame_alloc_at(struct frame_table *ft, uint64_t pa, uint32_t owner)
 int frame_alloc_run(struct frame_table *ft, uint32_t npages,
 		    uint32_t align_pages, uint32_t owner, uint64_t *pa)
 {
-	uint64_t base_pfn = ft->base >> FRAME_SHIFT;
 	uint32_t i, run = 0, start = 0, j;
 
 	if (!npages || !align_pages || (align_pages & (align_pages - 1)))
 		return E_INVAL;
 	for (i = 0; i < ft->nframes; i++) {
+		/* A run ends where a bank does: the next entry is not the
+		 * next physical frame. */
+		if (run && frame_pa(ft, i) != frame_pa(ft, i - 1) + FRAME_SIZE)
+			run = 0;
 		if (ft->frames[i].state != FRAME_FREE) {
 			run = 0;
 			continue;
 		}
 		/* A run may only start at an aligned physical frame number. */
-		if (!run && ((base_pfn + i) & (align_pages - 1)))
+		if (!run &&
+		    ((frame_pa(ft, i) >> FRAME_SHIFT) & (align_pages - 1)))
 			continue;
 		if (!run)
 			start = i;
@@ -190,11 +265,9 @@ int frame_free(struct frame_table *ft, uint64_t pa)
 
 enum frame_state frame_state_of(const struct frame_table *ft, uint64_t pa)
 {
-	uint32_t i;
+	const struct frame *f = frame_entry(ft, pa & ~(FRAME_SIZE - 1));
 
-	if (frame_index(ft, pa & ~(FRAME_SIZE - 1), &i))
-		return FRAME_ABSENT;
-	return (enum frame_state)ft->frames[i].state;
+	return f ? (enum frame_state)f->state : FRAME_ABSENT;
 }
 
 uint32_t frame_count(const struct frame_table *ft, enum frame_state s)

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The frame table: one entry per 4 KiB physical frame between the lowest
- * and highest RAM address, recording what the frame is (absent, free,
- * kernel, firmware, allocated). Free frames form a doubly linked list
+ * The frame table: one entry per 4 KiB physical frame of each RAM bank,
+ * recording what the frame is (absent, free, kernel, firmware,
+ * allocated). The banks' entries sit end to end, so a hole between banks
+ * costs nothing (PolarFire SoC: 0x80000000 and 0x1040000000 would
+ * otherwise need an entry per frame of 64 GiB); only the lookups between
+ * an index and a physical address know about banks. Free frames form a doubly linked list
  * threaded through the table, so allocating any frame, allocating one named
  * by its physical address, and freeing are all O(1). Boot-time marking
  * appends in address order (the first allocations are the lowest frames);
@@ -48,16 +51,34 @@ struct frame {
 
 #define FRAME_NIL 0xffffffffu
 
+#define FRAME_MAX_BANKS 16 /* as many as the machine has RAM ranges */
+
+/* A span of physical addresses the table covers, [lo, hi). */
+struct frame_span {
+	uint64_t lo, hi;
+};
+
+/* One bank: frames[first .. first+n) are the frames from base on. */
+struct frame_bank {
+	uint64_t base;
+	uint32_t first, n;
+};
+
 struct frame_table {
 	struct frame *frames;
-	uint64_t base; /* physical address of frames[0] */
+	uint64_t base; /* physical address of frames[0], the lowest frame */
 	uint32_t nframes;
 	uint32_t free_head, free_tail;
 	uint32_t nfree;
+	struct frame_bank banks[FRAME_MAX_BANKS]; /* in address order */
+	unsigned nbanks;
 };
 
 /* Bytes of table memory needed to cover [lo, hi). */
 size_t frame_table_bytes(uint64_t lo, uint64_t hi);
+
+/* Bytes of table memory needed to cover the n spans (no hole between). */
+size_t frame_table_bytes_spans(const struct frame_span *spans, unsigned n);
 
 /*
  * Sets up a table covering [lo, hi) (frame-aligned) in mem, which must hold
@@ -66,6 +87,15 @@ size_t frame_table_bytes(uint64_t lo, uint64_t hi);
  */
 int frame_table_init(struct frame_table *ft, void *mem, uint64_t lo,
 		     uint64_t hi);
+
+/*
+ * The same over n banks, spans in ascending order, frame-aligned,
+ * non-empty and not overlapping (touching is fine); mem must hold
+ * frame_table_bytes_spans(). E_INVAL for spans that are not so,
+ * E_TOOBIG for more than FRAME_MAX_BANKS or 2^32 frames in all.
+ */
+int frame_table_init_spans(struct frame_table *ft, void *mem,
+			   const struct frame_span *spans, unsigned n);
 
 /* Marks [base, base+size) with state (FRAME_FREE adds to the free list). */
 int frame_mark(struct frame_table *ft, uint64_t base, uint64_t size,
@@ -93,14 +123,28 @@ int frame_alloc_run(struct frame_table *ft, uint32_t npages,
 /* Returns an allocated frame to the free list; E_INVAL if it was not. */
 int frame_free(struct frame_table *ft, uint64_t pa);
 
-/* The table entry of the frame at pa (frame-aligned), or NULL if the
- * table has none. */
+/*
+ * The table entry of the frame at pa (frame-aligned), or NULL if the
+ * table has none: outside every bank. The first bank, where most boards
+ * have all their RAM, is tried first (its entries start at 0): this runs
+ * for every page mapped.
+ */
 static inline struct frame *frame_entry(const struct frame_table *ft,
 					uint64_t pa)
 {
-	uint64_t i = (pa - ft->base) >> FRAME_SHIFT;
+	uint64_t i = (pa - ft->banks[0].base) >> FRAME_SHIFT;
+	unsigned b;
 
-	return pa >= ft->base && i < ft->nframes ? &ft->frames[i] : 0;
+	if (__builtin_expect(pa >= ft->banks[0].base && i < ft->banks[0].n, 1))
+		return &ft->frames[i];
+	for (b = 1; b < ft->nbanks; b++) {
+		const struct frame_bank *k = &ft->banks[b];
+
+		i = (pa - k->base) >> FRAME_SHIFT;
+		if (pa >= k->base && i < k->n)
+			return &ft->frames[k->first + i];
+	}
+	return 0;
 }
 
 /*

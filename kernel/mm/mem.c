@@ -163,29 +163,61 @@ static int mark_clipped(uint64_t base, uint64_t size, uint64_t hi,
 	return frame_mark(&frames, b, e - b, state);
 }
 
-static int frames_init(const struct machine *m, uint64_t load_pa)
+/*
+ * The frame table's banks: the RAM ranges, page-aligned, below hi, sorted
+ * and merged where they overlap or touch. Only RAM gets table entries, so
+ * banks far apart (PolarFire SoC) cost nothing for the hole between.
+ * Returns the number of spans (0: no whole page of RAM).
+ */
+static unsigned ram_spans(const struct machine *m, uint64_t hi,
+			  struct frame_span *out)
 {
-	uint64_t lo = ~0ULL, hi = 0, table_pa;
-	unsigned i;
-	int rc;
+	unsigned i, j, n = 0;
 
 	for (i = 0; i < m->nmem; i++) {
-		uint64_t b = m->mem[i].base & ~(PAGE_SIZE - 1);
+		uint64_t b =
+			(m->mem[i].base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 		uint64_t e =
 			(m->mem[i].base + m->mem[i].size) & ~(PAGE_SIZE - 1);
-		lo = b < lo ? b : lo;
-		hi = e > hi ? e : hi;
+
+		if (e > hi)
+			e = hi;
+		if (b >= e)
+			continue;
+		/* Insertion in address order (at most MACHINE_MAX_MEM). */
+		for (j = n; j > 0 && out[j - 1].lo > b; j--)
+			out[j] = out[j - 1];
+		out[j] = (struct frame_span){ b, e };
+		n++;
 	}
-	if (hi > DIRECT_MAX_PA)
-		hi = DIRECT_MAX_PA;
+	for (i = 1, j = 0; i < n; i++) {
+		if (out[i].lo <= out[j].hi) {
+			if (out[i].hi > out[j].hi)
+				out[j].hi = out[i].hi;
+		} else {
+			out[++j] = out[i];
+		}
+	}
+	return n ? j + 1 : 0;
+}
+
+static int frames_init(const struct machine *m, uint64_t load_pa)
+{
+	struct frame_span spans[MACHINE_MAX_MEM];
+	uint64_t hi = DIRECT_MAX_PA, table_pa;
+	unsigned i, nspans;
+	int rc;
+
+	nspans = ram_spans(m, hi, spans);
 	boot_lo = 0;
 	boot_hi = ~0ULL; /* the direct map now covers all RAM */
-	rc = bootmem_alloc((frame_table_bytes(lo, hi) + PAGE_SIZE - 1) &
-				   ~(PAGE_SIZE - 1),
+	rc = bootmem_alloc((frame_table_bytes_spans(spans, nspans) + PAGE_SIZE -
+			    1) & ~(PAGE_SIZE - 1),
 			   PAGE_SIZE, &table_pa);
 	if (rc)
 		return rc;
-	rc = frame_table_init(&frames, phys_to_virt(table_pa), lo, hi);
+	rc = frame_table_init_spans(&frames, phys_to_virt(table_pa), spans,
+				    nspans);
 	/* All RAM starts reserved; usable RAM then becomes free. */
 	for (i = 0; !rc && i < m->nmem; i++)
 		rc = mark_clipped(m->mem[i].base, m->mem[i].size, hi,
@@ -261,11 +293,8 @@ int mem_init(const struct machine *m, uint64_t load_pa, uint64_t dtb_pa)
 	pr_info("mem: usable %llu KiB, %u frames free, frame table %llu KiB\n",
 		(unsigned long long)(frames.nfree * (FRAME_SIZE >> 10)),
 		frames.nfree,
-		(unsigned long long)(frame_table_bytes(
-					     frames.base,
-					     frames.base +
-						     ((uint64_t)frames.nframes
-						      << FRAME_SHIFT)) >>
+		(unsigned long long)(((uint64_t)frames.nframes *
+				      sizeof(struct frame)) >>
 				     10));
 	return 0;
 }

@@ -53,7 +53,7 @@ void domain_frame_free(struct domain *d, uint64_t pa)
 
 	/* Only frames this domain owns; anything else is left alone. */
 	if (frame_state_of(ft, pa) != FRAME_ALLOCATED ||
-	    ft->frames[(pa - ft->base) >> FRAME_SHIFT].owner != d->id)
+	    frame_entry(ft, pa)->owner != d->id)
 		return;
 	frame_free(ft, pa);
 	quota_uncharge(d, 1);

@@ -1,25 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The console's UART driver table: the one place that says which driver
- * takes which compatible string (each driver lists its own).
+ * The console's UART driver table: one driver per register family. Which
+ * compatible string belongs to which family is the table the kernel uses
+ * too (include/rivet/uart_compat.h).
  */
 #include <string.h>
+
+#include <rivet/uart_compat.h>
 
 #include "uart.h"
 
 static const struct uart_driver *const uart_drivers[] = {
 	&uart_16550_driver,
 	&uart_sifive_driver,
+	&uart_scif_driver,
 };
 
 const struct uart_driver *uart_find(const char *compatible)
 {
-	const char *const *c;
+	const char *family = rivet_uart_family(compatible);
 	unsigned i;
 
-	for (i = 0; i < sizeof(uart_drivers) / sizeof(uart_drivers[0]); i++)
-		for (c = uart_drivers[i]->compatible; *c; c++)
-			if (!strcmp(*c, compatible))
-				return uart_drivers[i];
+	for (i = 0;
+	     family && i < sizeof(uart_drivers) / sizeof(uart_drivers[0]); i++)
+		if (!strcmp(uart_drivers[i]->family, family))
+			return uart_drivers[i];
 	return NULL;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * UART drivers of the console domain. Each driver is one file
- * (uart_16550.c, uart_sifive.c) and drives one UART whose registers the
- * domain has mapped; uart.c lists them and matches the device's
- * compatible string. Drivers keep the line settings and divisor the
+ * (uart_16550.c, uart_sifive.c, uart_scif.c) and drives one UART whose
+ * registers the domain has mapped; uart.c lists them and matches the
+ * device's compatible string through the table shared with the kernel
+ * (include/rivet/uart_compat.h). Drivers keep the line settings and divisor the
  * firmware programmed: the console never changes the baud rate.
  *
  * Receive and transmit are both interrupt-driven. The receive interrupt
@@ -17,8 +18,14 @@
 #include <stdint.h>
 
 struct uart_driver {
-	const char *name;	       /* for messages: "16550", "sifive" */
-	const char *const *compatible; /* NULL-terminated */
+	const char *name;   /* for messages: "16550", "sifive", "scif" */
+	const char *family; /* its family in include/rivet/uart_compat.h */
+	/*
+	 * The UART's receive and transmit interrupts are separate PLIC
+	 * sources (SCIF): the console polls on a timer instead of binding
+	 * the device's first interrupt.
+	 */
+	bool polled;
 	/*
 	 * Takes over the UART whose registers start at regs, register i at
 	 * regs + (i << shift), accessed width bytes wide (the node's
@@ -46,6 +53,7 @@ struct uart_driver {
 
 extern const struct uart_driver uart_16550_driver;
 extern const struct uart_driver uart_sifive_driver;
+extern const struct uart_driver uart_scif_driver;
 
 /* The driver for a device with this compatible string, or NULL. */
 const struct uart_driver *uart_find(const char *compatible);

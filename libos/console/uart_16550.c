@@ -155,16 +155,9 @@ static void uart_16550_shutdown(uint64_t deadline)
 		;
 }
 
-static const char *const uart_16550_compatible[] = {
-	"ns16550a",
-	"ns16550",
-	"snps,dw-apb-uart",
-	NULL,
-};
-
 const struct uart_driver uart_16550_driver = {
 	.name = "16550",
-	.compatible = uart_16550_compatible,
+	.family = "8250",
 	.init = uart_16550_init,
 	.rx_byte = uart_16550_rx_byte,
 	.tx_room = uart_16550_tx_room,

@@ -93,16 +93,9 @@ static void uart_sifive_shutdown(uint64_t deadline)
 		;
 }
 
-static const char *const uart_sifive_compatible[] = {
-	"sifive,uart0",
-	"sifive,fu740-c000-uart",
-	"sifive,fu540-c000-uart",
-	NULL,
-};
-
 const struct uart_driver uart_sifive_driver = {
 	.name = "sifive",
-	.compatible = uart_sifive_compatible,
+	.family = "sifive",
 	.init = uart_sifive_init,
 	.rx_byte = uart_sifive_rx_byte,
 	.tx_room = uart_sifive_tx_room,

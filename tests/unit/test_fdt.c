@@ -768,7 +768,13 @@ static void machine_reads_sifive_tree_after_opensbi(void **state)
 	assert_string_equal(m->stdout_path, "/soc/serial@10010000");
 	assert_int_equal(m->console, 0);
 	assert_int_equal(m->uarts[0].base, 0x10010000);
-	assert_string_equal(m->uarts[0].compat, "sifive,uart0");
+	/*
+	 * The node lists "sifive,fu540-c000-uart" first; since the shared
+	 * table has it, that is the string that matched (and the one the
+	 * console libOS is given, the node's first), not "sifive,uart0".
+	 */
+	assert_string_equal(m->uarts[0].compat, "sifive,fu540-c000-uart");
+	assert_string_equal(machine_uart_driver(m->uarts[0].compat), "sifive");
 	assert_int_equal(m->uarts[0].irq, 4);
 	assert_int_equal(m->uarts[1].irq, 5);
 
@@ -947,6 +953,42 @@ static void machine_rejects_tree_without_memory(void **state)
 
 	(void)state;
 	expect_machine_fails(t->blob, t->len, E_NOENT, "/");
+}
+
+/*
+ * Upstream trees of the D1 and SG2042 have no /memory: the firmware adds
+ * one to the tree it passes (U-Boot's fdt_fixup_memory_banks writes a
+ * "memory" node with device_type and reg). The kernel takes that RAM, two
+ * banks included, and nothing else: the same tree without it is refused.
+ */
+static void machine_takes_memory_the_firmware_adds(void **state)
+{
+	/* two banks, as U-Boot writes them: one reg, two entries */
+	static const uint32_t cells[] = { 0,	0x80000000, 0, 0x10000000,
+					  0x10, 0x40000000, 0, 0x20000000 };
+	fdt32_t reg[8];
+	unsigned i;
+	uint8_t *b = editable("edge-no-memory.dtb", 256);
+	struct machine *m;
+	int node;
+
+	(void)state;
+	for (i = 0; i < 8; i++)
+		reg[i] = cpu_to_fdt32(cells[i]);
+	expect_machine_fails(b, fdt_totalsize(b), E_NOENT, "/");
+	node = fdt_add_subnode(b, 0, "memory");
+	assert_true(node >= 0);
+	assert_int_equal(fdt_setprop_string(b, node, "device_type", "memory"),
+			 0);
+	assert_int_equal(fdt_setprop(b, node, "reg", reg, sizeof(reg)), 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->nmem, 2);
+	assert_int_equal(m->mem[0].base, 0x80000000);
+	assert_int_equal(m->mem[0].size, 0x10000000);
+	assert_int_equal(m->mem[1].base, 0x1040000000ULL);
+	assert_int_equal(m->mem[1].size, 0x20000000);
+	free(m);
+	free(b);
 }
 
 static void machine_stops_on_self_referential_interrupt_parent(void **state)
@@ -1266,6 +1308,9 @@ static void machine_rejects_bad_plic_interrupts_extended(void **state)
 	free(b);
 }
 
+static void expect_device_fails(const void *blob, size_t len, const char *name,
+				int rc, const char *node_part);
+
 static void machine_rejects_plic_ndev_out_of_range(void **state)
 {
 	const char *plic = "/soc/interrupt-controller@c000000";
@@ -1274,8 +1319,13 @@ static void machine_rejects_plic_ndev_out_of_range(void **state)
 	(void)state;
 	set_u32(b, plic, "riscv,ndev", 1024);
 	expect_machine_fails(b, fdt_totalsize(b), E_FORMAT, plic);
+	/* One reader of riscv,ndev: a device's interrupts see the same. */
+	expect_device_fails(b, fdt_totalsize(b), "/soc/serial@10000000",
+			    E_FORMAT, plic);
 	assert_int_equal(fdt_delprop(b, base_node(b, plic), "riscv,ndev"), 0);
 	expect_machine_fails(b, fdt_totalsize(b), E_FORMAT, plic);
+	expect_device_fails(b, fdt_totalsize(b), "/soc/serial@10000000",
+			    E_FORMAT, plic);
 	free(b);
 }
 
@@ -1307,6 +1357,15 @@ static void machine_uart_table_and_state_names(void **state)
 	assert_true(machine_uart_compatible("snps,dw-apb-uart"));
 	assert_true(machine_uart_compatible("sifive,uart0"));
 	assert_true(machine_uart_compatible("sifive,fu740-c000-uart"));
+	assert_true(machine_uart_compatible("sifive,fu540-c000-uart"));
+	assert_string_equal(machine_uart_driver("sifive,fu540-c000-uart"),
+			    "sifive");
+	assert_string_equal(machine_uart_driver("renesas,scif-r9a07g043"),
+			    "scif");
+	assert_string_equal(machine_uart_driver("renesas,scif-r9a07g044"),
+			    "scif");
+	/* R-Car's SCIF puts its registers elsewhere: not this driver's. */
+	assert_null(machine_uart_driver("renesas,scif"));
 	assert_false(machine_uart_compatible("ns16550a "));
 	assert_false(machine_uart_compatible(""));
 	assert_false(machine_uart_compatible(NULL));
@@ -1956,6 +2015,132 @@ static void machine_device_rejects_bad_reg_and_bad_blobs(void **state)
 	free(b);
 }
 
+/* First cell of a property, read with libfdt (the reference reader). */
+static uint32_t libfdt_first_cell(const void *blob, const char *path,
+				  const char *prop, int idx)
+{
+	int node = fdt_path_offset(blob, path), len = 0;
+	const fdt32_t *v;
+
+	assert_true(node >= 0);
+	v = fdt_getprop(blob, node, prop, &len);
+	assert_non_null(v);
+	assert_true(len >= (idx + 1) * 4);
+	return fdt32_to_cpu(v[idx]);
+}
+
+/*
+ * A T-Head C9xx PLIC (thead,c900-plic, D1-like) is the PLIC: its
+ * #interrupt-cells = <2> specifiers give the source in the first cell,
+ * whether inherited from /soc or named through interrupts-extended, and
+ * the variant's lost-edge quirk is recorded.
+ */
+static void machine_reads_thead_plic_with_two_cell_interrupts(void **state)
+{
+	const struct tree *t = tree("thead-plic-like.dtb");
+	struct machine *m = describe_tree("thead-plic-like.dtb");
+	struct device_desc d;
+
+	(void)state;
+	assert_true(m->plic.present);
+	assert_string_equal(m->plic.compat, "thead,c900-plic");
+	assert_string_equal(m->plic.path, "/soc/interrupt-controller@10000000");
+	assert_true(m->plic.edge_lost);
+	assert_int_equal(m->plic.ndev, 175);
+	assert_int_equal(m->harts[0].plic_sctx, 1);
+	assert_int_equal(m->console, 0);
+	assert_int_equal(m->uarts[0].irq, 18);
+	assert_int_equal(
+		m->uarts[0].irq,
+		libfdt_first_cell(t->blob, m->uarts[0].path, "interrupts", 0));
+
+	d = device("thead-plic-like.dtb", "serial0");
+	assert_int_equal(d.nirqs, 1);
+	assert_int_equal(d.irqs[0], 18);
+	/* Two (phandle, source, type) entries: the types are not sources. */
+	d = device("thead-plic-like.dtb", "/soc/timer@2050000");
+	assert_int_equal(d.nirqs, 2);
+	assert_int_equal(d.irqs[0], 59);
+	assert_int_equal(d.irqs[1], 60);
+	assert_int_equal(d.irqs[1],
+			 libfdt_first_cell(t->blob, "/soc/timer@2050000",
+					   "interrupts-extended", 4));
+	d = device("thead-plic-like.dtb", "/soc/interrupt-controller@10000000");
+	assert_true(d.is_plic);
+	free(m);
+}
+
+/*
+ * The RZ/Five-like tree: an Andes PLIC (andestech,nceplic100) and the
+ * console on an RZ/G2L SCIF, whose six two-cell interrupts all come out,
+ * in order, as sources.
+ */
+static void machine_reads_andes_plic_and_scif_console(void **state)
+{
+	static const uint32_t want[] = { 412, 414, 415, 413, 416, 416 };
+	const struct tree *t = tree("rzfive-like.dtb");
+	struct machine *m = describe_tree("rzfive-like.dtb");
+	struct device_desc d;
+	unsigned i;
+
+	(void)state;
+	assert_string_equal(m->plic.compat, "andestech,nceplic100");
+	assert_true(m->plic.edge_lost);
+	assert_int_equal(m->plic.ndev, 511);
+	assert_int_equal(m->console, 0);
+	assert_string_equal(m->uarts[0].compat, "renesas,scif-r9a07g043");
+	assert_string_equal(machine_uart_driver(m->uarts[0].compat), "scif");
+	assert_int_equal(m->uarts[0].base, 0x1004b800);
+	assert_int_equal(m->uarts[0].irq, 412);
+
+	d = device("rzfive-like.dtb", "serial0");
+	assert_string_equal(d.compat, "renesas,scif-r9a07g043");
+	assert_int_equal(d.risk, 0); /* a UART the kernel drives */
+	assert_int_equal(d.nirqs, 6);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(d.irqs[i], want[i]);
+		assert_int_equal(d.irqs[i],
+				 libfdt_first_cell(t->blob, d.path,
+						   "interrupts", 2 * (int)i));
+	}
+	free(m);
+}
+
+/* The SiFive and generic PLICs have no lost-edge quirk. */
+static void machine_plic_quirk_only_for_its_variants(void **state)
+{
+	struct machine *m = describe_tree("sifive-after-opensbi.dtb");
+
+	(void)state;
+	assert_false(m->plic.edge_lost);
+	free(m);
+	m = describe_tree("visionfive2-like.dtb");
+	assert_false(m->plic.edge_lost);
+	free(m);
+}
+
+/*
+ * A PLIC whose compatible list only names a variant Rivet does not know is
+ * no PLIC: the UART's interrupt is 0, not a misread cell.
+ */
+static void machine_ignores_unknown_plic_variant(void **state)
+{
+	const char *plic = "/soc/interrupt-controller@10000000";
+	uint8_t *b = editable("thead-plic-like.dtb", 64);
+	struct machine *m;
+
+	(void)state;
+	assert_int_equal(fdt_setprop_string(b, base_node(b, plic), "compatible",
+					    "vendor,other-plic"),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_false(m->plic.present);
+	assert_int_equal(m->uarts[0].irq, 0);
+	assert_int_equal(m->harts[0].plic_sctx, -1);
+	free(m);
+	free(b);
+}
+
 /*
  * machine_device() and machine_from_fdt() agree on every UART they see,
  * except that only machine_device() checks a source against the PLIC's
@@ -2552,6 +2737,7 @@ int main(void)
 		cmocka_unit_test(machine_translates_bus_ranges),
 		cmocka_unit_test(machine_rejects_reg_outside_bus_ranges),
 		cmocka_unit_test(machine_rejects_tree_without_memory),
+		cmocka_unit_test(machine_takes_memory_the_firmware_adds),
 		cmocka_unit_test(
 			machine_stops_on_self_referential_interrupt_parent),
 		cmocka_unit_test(machine_stops_on_interrupt_parent_cycle),
@@ -2574,6 +2760,11 @@ int main(void)
 		cmocka_unit_test(machine_rejects_bad_plic_interrupts_extended),
 		cmocka_unit_test(machine_rejects_plic_ndev_out_of_range),
 		cmocka_unit_test(machine_reads_two_cell_hartids),
+		cmocka_unit_test(
+			machine_reads_thead_plic_with_two_cell_interrupts),
+		cmocka_unit_test(machine_reads_andes_plic_and_scif_console),
+		cmocka_unit_test(machine_plic_quirk_only_for_its_variants),
+		cmocka_unit_test(machine_ignores_unknown_plic_variant),
 		cmocka_unit_test(machine_uart_table_and_state_names),
 		cmocka_unit_test(
 			machine_device_matches_libfdt_on_every_qemu_node),

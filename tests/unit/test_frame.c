@@ -601,7 +601,179 @@ static void frame_wx_ignores_frames_outside_the_table(void **state)
 			 0);
 }
 
+/* --------------------------------------------------- banks far apart --- */
+
+/*
+ * PolarFire-SoC-like: a low bank at 0x80000000 and a high one at
+ * 0x10_4000_0000, BANK_FRAMES frames each (the real banks are 1 GiB).
+ */
+#define LO_BANK	    0x80000000ULL
+#define HI_BANK	    0x1040000000ULL
+#define BANK_FRAMES 64
+
+static struct frame bank_mem[2 * BANK_FRAMES];
+static struct frame_table bt;
+
+static const struct frame_span polarfire[] = {
+	{ LO_BANK, LO_BANK + BANK_FRAMES *FRAME_SIZE },
+	{ HI_BANK, HI_BANK + BANK_FRAMES *FRAME_SIZE },
+};
+
+static int setup_banks(void **state)
+{
+	(void)state;
+	memset(bank_mem, 0xa5, sizeof(bank_mem));
+	return frame_table_init_spans(&bt, bank_mem, polarfire, 2);
+}
+
+static uint64_t hi_pa(uint32_t i)
+{
+	return HI_BANK + (uint64_t)i * FRAME_SIZE;
+}
+
+/* The table holds the banks' frames only, not the 64 GiB between. */
+static void frame_banks_cost_their_frames_not_the_hole(void **state)
+{
+	(void)state;
+	assert_int_equal(frame_table_bytes_spans(polarfire, 2),
+			 2 * BANK_FRAMES * sizeof(struct frame));
+	assert_true(frame_table_bytes(LO_BANK, polarfire[1].hi) >
+		    (size_t)1000 * frame_table_bytes_spans(polarfire, 2));
+	assert_int_equal(bt.nframes, 2 * BANK_FRAMES);
+	assert_int_equal(bt.nbanks, 2);
+	assert_int_equal(frame_count(&bt, FRAME_ABSENT), 2 * BANK_FRAMES);
+}
+
+/* Every lookup finds the high bank's frames and none in the hole. */
+static void frame_banks_look_up_each_bank_and_refuse_the_hole(void **state)
+{
+	uint64_t hole = LO_BANK + BANK_FRAMES * FRAME_SIZE, pa = 0;
+	uint32_t n;
+
+	(void)state;
+	assert_int_equal(
+		frame_mark(&bt, HI_BANK, BANK_FRAMES * FRAME_SIZE, FRAME_FREE),
+		0);
+	assert_int_equal(frame_state_of(&bt, hi_pa(5) + 12), FRAME_FREE);
+	assert_int_equal(frame_state_of(&bt, LO_BANK), FRAME_ABSENT);
+	assert_int_equal(frame_state_of(&bt, hole), FRAME_ABSENT);
+	assert_int_equal(frame_state_of(&bt, HI_BANK - FRAME_SIZE),
+			 FRAME_ABSENT);
+	assert_int_equal(frame_state_of(&bt, hi_pa(BANK_FRAMES)), FRAME_ABSENT);
+	assert_null(frame_entry(&bt, hole));
+	assert_non_null(frame_entry(&bt, hi_pa(BANK_FRAMES - 1)));
+	assert_ptr_equal(frame_entry(&bt, hi_pa(0)), &bank_mem[BANK_FRAMES]);
+	assert_int_equal(frame_alloc_at(&bt, hole, 1), E_RANGE);
+	assert_int_equal(frame_free(&bt, hole), E_RANGE);
+	assert_int_equal(frame_mark(&bt, hole, FRAME_SIZE, FRAME_FREE),
+			 E_RANGE);
+	/* A range that starts in one bank may not run on into the next. */
+	assert_int_equal(frame_mark(&bt, LO_BANK,
+				    (BANK_FRAMES + 1) * FRAME_SIZE, FRAME_FREE),
+			 E_RANGE);
+	assert_int_equal(frame_count(&bt, FRAME_FREE), BANK_FRAMES);
+
+	/* Allocation hands out the high bank's addresses, then frees them. */
+	assert_int_equal(frame_alloc(&bt, 3, &pa), 0);
+	assert_int_equal(pa, hi_pa(0));
+	assert_int_equal(frame_entry(&bt, pa)->owner, 3);
+	assert_int_equal(frame_alloc_at(&bt, hi_pa(BANK_FRAMES - 1), 4), 0);
+	assert_int_equal(frame_free(&bt, hi_pa(BANK_FRAMES - 1)), 0);
+	assert_int_equal(frame_free(&bt, pa), 0);
+	for (n = 0; frame_alloc(&bt, 1, &pa) == 0; n++)
+		assert_true(pa >= HI_BANK && pa < hi_pa(BANK_FRAMES));
+	assert_int_equal(n, BANK_FRAMES);
+}
+
+/*
+ * A run of frames is physically contiguous: the last free frames of one
+ * bank and the first of the next are neighbours in the table, not in
+ * memory, and make no run.
+ */
+static void frame_alloc_run_does_not_cross_a_hole(void **state)
+{
+	uint64_t pa = 0;
+
+	(void)state;
+	assert_int_equal(frame_mark(&bt,
+				    LO_BANK + (BANK_FRAMES - 2) * FRAME_SIZE,
+				    2 * FRAME_SIZE, FRAME_FREE),
+			 0);
+	assert_int_equal(frame_mark(&bt, HI_BANK, 2 * FRAME_SIZE, FRAME_FREE),
+			 0);
+	assert_int_equal(frame_alloc_run(&bt, 4, 1, 1, &pa), E_NOMEM);
+	assert_int_equal(frame_alloc_run(&bt, 2, 2, 1, &pa), 0);
+	assert_int_equal(pa, LO_BANK + (BANK_FRAMES - 2) * FRAME_SIZE);
+	assert_int_equal(frame_alloc_run(&bt, 2, 2, 1, &pa), 0);
+	assert_int_equal(pa, HI_BANK);
+	/* Alignment is of the physical frame number, in every bank. */
+	assert_int_equal(frame_mark(&bt, hi_pa(3), 8 * FRAME_SIZE, FRAME_FREE),
+			 0);
+	assert_int_equal(frame_alloc_run(&bt, 4, 4, 1, &pa), 0);
+	assert_int_equal(pa, hi_pa(4));
+}
+
+/* Two banks that touch are one physical run. */
+static void frame_alloc_run_crosses_touching_banks(void **state)
+{
+	static const struct frame_span touching[] = {
+		{ LO_BANK, LO_BANK + 4 * FRAME_SIZE },
+		{ LO_BANK + 4 * FRAME_SIZE, LO_BANK + 8 * FRAME_SIZE },
+	};
+	uint64_t pa = 0;
+
+	(void)state;
+	assert_int_equal(frame_table_init_spans(&bt, bank_mem, touching, 2), 0);
+	assert_int_equal(frame_mark(&bt, LO_BANK, 4 * FRAME_SIZE, FRAME_FREE),
+			 0);
+	assert_int_equal(frame_mark(&bt, LO_BANK + 4 * FRAME_SIZE,
+				    4 * FRAME_SIZE, FRAME_FREE),
+			 0);
+	assert_int_equal(frame_alloc_run(&bt, 8, 8, 1, &pa), 0);
+	assert_int_equal(pa, LO_BANK);
+}
+
+static void frame_table_init_spans_rejects_bad_bank_lists(void **state)
+{
+	struct frame_span s[FRAME_MAX_BANKS + 1];
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(frame_table_init_spans(&bt, bank_mem, polarfire, 0),
+			 E_INVAL);
+	/* Out of order, overlapping, misaligned, empty. */
+	s[0] = polarfire[1];
+	s[1] = polarfire[0];
+	assert_int_equal(frame_table_init_spans(&bt, bank_mem, s, 2), E_INVAL);
+	s[0] = (struct frame_span){ LO_BANK, LO_BANK + 4 * FRAME_SIZE };
+	s[1] = (struct frame_span){ LO_BANK + 3 * FRAME_SIZE,
+				    LO_BANK + 8 * FRAME_SIZE };
+	assert_int_equal(frame_table_init_spans(&bt, bank_mem, s, 2), E_INVAL);
+	s[1] = (struct frame_span){ HI_BANK + 1, HI_BANK + FRAME_SIZE };
+	assert_int_equal(frame_table_init_spans(&bt, bank_mem, s, 2), E_INVAL);
+	s[1] = (struct frame_span){ HI_BANK, HI_BANK };
+	assert_int_equal(frame_table_init_spans(&bt, bank_mem, s, 2), E_INVAL);
+	/* More banks than the table holds. */
+	for (i = 0; i <= FRAME_MAX_BANKS; i++)
+		s[i] = (struct frame_span){ LO_BANK + 2 * i * FRAME_SIZE,
+					    LO_BANK +
+						    (2 * i + 1) * FRAME_SIZE };
+	assert_int_equal(
+		frame_table_init_spans(&bt, bank_mem, s, FRAME_MAX_BANKS + 1),
+		E_TOOBIG);
+	assert_int_equal(
+		frame_table_init_spans(&bt, bank_mem, s, FRAME_MAX_BANKS), 0);
+	assert_int_equal(bt.nframes, FRAME_MAX_BANKS);
+	assert_int_equal(frame_state_of(&bt, LO_BANK + FRAME_SIZE),
+			 FRAME_ABSENT);
+	/* Frames past 2^32 in all, split over two banks. */
+	s[0] = (struct frame_span){ 0, 1ULL << 43 };
+	s[1] = (struct frame_span){ 1ULL << 44, (1ULL << 44) + (1ULL << 43) };
+	assert_int_equal(frame_table_init_spans(&bt, bank_mem, s, 2), E_TOOBIG);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup_table)
+#define B(f) cmocka_unit_test_setup(f, setup_banks)
 
 int main(void)
 {
@@ -634,6 +806,11 @@ int main(void)
 		T(frame_random_operations_match_reference_model),
 		T(frame_wx_writable_and_executable_exclude_each_other),
 		T(frame_wx_ignores_frames_outside_the_table),
+		B(frame_banks_cost_their_frames_not_the_hole),
+		B(frame_banks_look_up_each_bank_and_refuse_the_hole),
+		B(frame_alloc_run_does_not_cross_a_hole),
+		B(frame_alloc_run_crosses_touching_banks),
+		B(frame_table_init_spans_rejects_bad_bank_lists),
 	};
 
 	return cmocka_run_group_tests_name("frame", tests, NULL, NULL);
