@@ -23,6 +23,8 @@
  *                            domain (held at once); may repeat
  *   args    = WORD           up to 63 printable characters the domain reads
  *                            from its info page (a seed, a count)
+ *   initramfs = no           yes: the initramfs is mapped read-only into
+ *                            the domain (RIVET_INITRAMFS_VA)
  *   spawn   = /libos/        a spawn capability: start, at run time, the
  *                            image at this path, or any image under it if
  *                            it ends with /; may repeat
@@ -89,9 +91,10 @@ struct bootconf_domain {
 	char spawns[BOOTCONF_MAX_SPAWNS][BOOTCONF_PATH_LEN];
 	unsigned nspawns;
 	char args[BOOTCONF_ARGS_LEN]; /* "args =", for the domain itself */
-	unsigned line;		      /* of the section header */
-	bool valid;		      /* false: refused, see error */
-	struct bootconf_error error;  /* the first error of this domain */
+	bool initramfs; /* "initramfs = yes": the archive, mapped read-only */
+	unsigned line;	/* of the section header */
+	bool valid;	/* false: refused, see error */
+	struct bootconf_error error; /* the first error of this domain */
 };
 
 struct bootconf_channel {
