@@ -90,11 +90,12 @@ struct bootconf_domain {
 	/* "spawn =" paths: an image, or a directory ending in '/'. */
 	char spawns[BOOTCONF_MAX_SPAWNS][BOOTCONF_PATH_LEN];
 	unsigned nspawns;
+	/* "initramfs = yes": the archive, mapped read-only. */
+	bool initramfs;
 	char args[BOOTCONF_ARGS_LEN]; /* "args =", for the domain itself */
-	bool initramfs; /* "initramfs = yes": the archive, mapped read-only */
-	unsigned line;	/* of the section header */
-	bool valid;	/* false: refused, see error */
-	struct bootconf_error error; /* the first error of this domain */
+	unsigned line;		      /* of the section header */
+	bool valid;		      /* false: refused, see error */
+	struct bootconf_error error;  /* the first error of this domain */
 };
 
 struct bootconf_channel {

@@ -33,9 +33,10 @@ struct role {
 	void (*run)(void);
 };
 
-extern const struct role bootinfo_roles[]; /* bootinfo.c */
-extern const struct role grants_roles[];   /* grants.c */
-extern const struct role hostile_roles[];  /* hostile.c */
-extern const struct role slices_roles[];   /* slices.c */
+extern const struct role bootinfo_roles[];  /* bootinfo.c */
+extern const struct role grants_roles[];    /* grants.c */
+extern const struct role hostile_roles[];   /* hostile.c */
+extern const struct role initramfs_roles[]; /* initramfs.c */
+extern const struct role slices_roles[];    /* slices.c */
 
 #endif
