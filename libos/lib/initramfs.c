@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The initramfs as the kernel mapped it (include/rivet/initramfs.h). The
+ * The initramfs as the kernel mapped it (libos/include/rivet/initramfs.h). The
  * parsing is the kernel's reader, kernel/boot/cpio.c, built into librivet
  * as well: one reader, whose unit tests and fuzz target cover both users.
  */

@@ -38,6 +38,7 @@ CASES = [
     "initramfs_starts_with_cpio_magic", "initramfs_file_found",
     "initramfs_file_reads_back", "initramfs_relative_path_same_file",
     "initramfs_missing_file_is_noent", "initramfs_prefix_is_not_a_file",
+    "initramfs_not_a_syscall_buffer",
     "initramfs_big_file_found", "initramfs_big_file_reads_back",
     "initramfs_listing_names_every_file",
     "initramfs_store_faults_first_page", "initramfs_store_faults_in_a_file",
