@@ -178,7 +178,18 @@ include libos/libos.mk
 # kernel reads /etc/rivet.conf unless rivet.conf=PATH is in the boot
 # arguments) and every libOS image they name (image = /libos/NAME.elf),
 # built from libos/NAME/. INITRAMFS_ETC=dir packs another folder's files.
+# Under /www/: the files libos/httpd serves (initramfs/www/ and the test
+# files scripts/mkwww makes), read by the domains whose configuration
+# says initramfs = yes.
 INITRAMFS_ETC ?= initramfs/etc
+INITRAMFS_WWW := $(sort $(wildcard initramfs/www/*))
+WWW_GEN := $(O)/www-gen/.stamp
+
+$(WWW_GEN): scripts/mkwww
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MKWWW   $(dir $@)")
+	$(Q)$(PYTHON) scripts/mkwww $(dir $@)
+	$(Q)touch $@
 INITRAMFS_CONF := $(sort $(wildcard $(INITRAMFS_ETC)/*.conf))
 INITRAMFS_APPS := $(sort $(shell sed -n 's|^[[:space:]]*image[[:space:]]*=[[:space:]]*/libos/\([a-z0-9_-]*\)\.elf.*|\1|p' $(INITRAMFS_CONF) /dev/null))
 
@@ -210,15 +221,16 @@ $(O)/initramfs.conf-ok: $(INITRAMFS_CONF) $(CONFCHECK) libos/libos.mk
 
 check-conf: $(O)/initramfs.conf-ok
 
-$(O)/initramfs.cpio: $(O)/initramfs.conf-ok $(INITRAMFS_CONF) $(INITRAMFS_ELFS)
+$(O)/initramfs.cpio: $(O)/initramfs.conf-ok $(INITRAMFS_CONF) $(INITRAMFS_ELFS) $(INITRAMFS_WWW) $(WWW_GEN)
 	$(Q)$(CONFCHECK) $(CONFCHECK_FLAGS) --images $(O)/libos $(INITRAMFS_CONF) || { \
 		echo "$(INITRAMFS_ETC): boot configuration errors above: a quota too small for its image, or an image that is no libOS ELF (docs/boot-config.md)" >&2; \
 		exit 1; }
 	@$(if $(Q),echo "  CPIO    $@")
-	$(Q)rm -rf $(O)/initramfs && mkdir -p $(O)/initramfs/etc $(O)/initramfs/libos
+	$(Q)rm -rf $(O)/initramfs && mkdir -p $(O)/initramfs/etc $(O)/initramfs/libos $(O)/initramfs/www
 	$(Q)cp $(INITRAMFS_CONF) $(O)/initramfs/etc/
 	$(Q)$(if $(INITRAMFS_ELFS),cp $(INITRAMFS_ELFS) $(O)/initramfs/libos/)
-	$(Q)cd $(O)/initramfs && find etc libos | LC_ALL=C sort | \
+	$(Q)cp $(INITRAMFS_WWW) $(dir $(WWW_GEN))[!.]* $(O)/initramfs/www/
+	$(Q)cd $(O)/initramfs && find etc libos www | LC_ALL=C sort | \
 		cpio --quiet -o -H newc -R 0:0 > $(abspath $@)
 
 all: $(O)/rivet.elf $(O)/Image $(O)/initramfs.cpio $(O)/host/rivet-dtinfo libos

@@ -23,6 +23,7 @@ obj-y += kernel/mm/frame.o
 obj-y += kernel/mm/mem.o
 obj-y += kernel/boot/cpu.o
 obj-y += kernel/boot/initramfs.o
+obj-y += kernel/boot/initramfs_map.o
 obj-y += kernel/lib/string.o
 obj-y += kernel/lib/strlcpy.o
 obj-$(CONFIG_TEST_HOOKS) += kernel/test_hooks.o

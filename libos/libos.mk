@@ -43,6 +43,13 @@ LIBRIVET := $(O)/libos/lib/librivet.a
 LIBRIVET_SRCS := $(wildcard libos/lib/*.c libos/lib/*.S)
 LIBRIVET_OBJS := $(patsubst %,$(O)/%.o,$(basename $(LIBRIVET_SRCS)))
 
+# Pure kernel modules librivet shares, so that one reader serves both
+# sides and its unit tests and fuzz target cover both: the cpio reader
+# (the initramfs, libos/lib/initramfs.c). Built from the kernel's tree.
+LIBRIVET_SHARED := kernel/boot/cpio.c
+LIBRIVET_OBJS += $(patsubst %.c,$(O)/libos/shared/%.o,$(LIBRIVET_SHARED))
+$(O)/libos/lib/initramfs.o: LIBOS_CFLAGS += -iquote $(srctree)
+
 LIBOS_ELFS := $(foreach a,$(LIBOS_APPS),$(O)/libos/$(a).elf)
 LIBOS_OBJS := $(LIBRIVET_OBJS)
 
@@ -57,6 +64,11 @@ $(O)/libos/%.o: libos/%.S libos/libos.mk
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(LIBOS_CC) $(LIBOS_ASFLAGS) -c $< -o $@
+
+$(O)/libos/shared/%.o: %.c libos/libos.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (librivet)")
+	$(Q)$(LIBOS_CC) $(LIBOS_CFLAGS) -iquote $(srctree) -c $< -o $@
 
 $(LIBRIVET): $(LIBRIVET_OBJS)
 	@$(if $(Q),echo "  AR      $@")
@@ -92,17 +104,6 @@ $(O)/libos/net/lwip/%.o: $(LWIP_DIR)/%.c libos/libos.mk libos/net/lwipopts.h | $
 $(O)/libos/net/%.o: LIBOS_CFLAGS += $(LWIP_INC)
 $(O)/libos/net/%.o: | $(LWIP_DIR)/src/core/tcp.c
 LIBOS_LIBOBJS_net := $(LWIP_OBJS)
-
-# httpd's files are linked into its image (libos/httpd/www.h says why):
-# scripts/mkwww adds the generated test files and writes the table.
-LIBOS_GEN_OBJS_httpd := $(O)/libos/httpd/gen/www.o
-$(O)/libos/httpd/gen/www.S: scripts/mkwww $(wildcard libos/httpd/www/*)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  MKWWW   $@")
-	$(Q)$(PYTHON) scripts/mkwww libos/httpd/www $(dir $@)
-$(O)/libos/httpd/gen/www.o: $(O)/libos/httpd/gen/www.S
-	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(LIBOS_CC) $(LIBOS_ASFLAGS) -c $< -o $@
 
 # One archive per library of LIBOS_LIBS.
 define libos_lib_rule

@@ -10,6 +10,8 @@
  *   .. RIVET_MAP_TOP         what the domain maps itself (SYS_map)
  *   RIVET_PTVIEW_VA          read-only view of its own page table
  *   RIVET_PTVIEW_DIR_VA      read-only bitmap of the view pages present
+ *   RIVET_INITRAMFS_VA       the initramfs, read-only, for a domain whose
+ *                            configuration says `initramfs = yes`
  *   RIVET_STACK_TOP          initial stack, RIVET_STACK_PAGES pages below
  *   RIVET_REGISTRY_VA        the registry of domains: read-only, one
  *                            page shared by every domain
@@ -39,6 +41,15 @@
 #define RIVET_MAP_TOP	       RIVET_PTVIEW_VA
 #define RIVET_PTVIEW_PAGES     ((RIVET_MAP_TOP >> 12) / 512)
 #define RIVET_PTVIEW_DIR_PAGES ((RIVET_PTVIEW_PAGES + 32767) / 32768)
+/*
+ * The initramfs (a cpio newc archive), mapped read-only by the kernel
+ * into a domain whose configuration says `initramfs = yes`: its pages
+ * from RIVET_INITRAMFS_VA (2 MiB aligned, above the page-table view's
+ * bitmap), the archive's first byte at rivet_info.initramfs. An archive
+ * larger than RIVET_INITRAMFS_MAX is not mapped.
+ */
+#define RIVET_INITRAMFS_VA  0x0000003fe0200000UL
+#define RIVET_INITRAMFS_MAX 0x0000000010000000UL /* 256 MiB */
 
 /* Upcall causes besides exception codes (scause values 0..15). */
 #define RIVET_UPCALL_SLICE_END 0x100
@@ -219,6 +230,10 @@ struct rivet_info {
 		uint8_t state;	  /* RIVET_CHAN_UP / PEER_DEAD / FAILED */
 		uint32_t handoff; /* 1: a notify to a waiting peer runs it */
 	} channels[RIVET_CHAN_MAX];
+	/* The initramfs (`initramfs = yes`): user address of the archive's
+	 * first byte and its length; both 0 without the key. */
+	uint64_t initramfs;
+	uint64_t initramfs_size;
 };
 
 /*

@@ -39,6 +39,7 @@ enum key {
 	K_ACCEPT,
 	K_SPAWN,
 	K_ARGS,
+	K_INITRAMFS,
 	K_DOMAIN_END, /* keys below this belong to [domain] */
 	K_SIZE = K_DOMAIN_END,
 	K_MSG,
@@ -56,6 +57,7 @@ static const char *const key_names[K_COUNT] = {
 	[K_ACCEPT] = "accept",	     [K_SPAWN] = "spawn",
 	[K_ARGS] = "args",	     [K_MSG] = "msg",
 	[K_DIRECTION] = "direction", [K_HANDOFF] = "handoff",
+	[K_INITRAMFS] = "initramfs",
 };
 
 /* Used when the caller passes no defaults (host tests): the example values
@@ -413,6 +415,18 @@ static const char *parse_accept(struct parser *ps, const char *s, size_t n)
 	return NULL;
 }
 
+/* "yes" or "no" into *out; NULL, else what was expected. */
+static const char *parse_yes_no(const char *s, size_t n, bool *out)
+{
+	if (span_is(s, n, "yes"))
+		*out = true;
+	else if (span_is(s, n, "no"))
+		*out = false;
+	else
+		return "yes or no";
+	return NULL;
+}
+
 /* Stores one domain key's value; reports a bad value against the domain. */
 static void set_domain_key(struct parser *ps, enum key k, const char *v,
 			   size_t n)
@@ -477,6 +491,9 @@ static void set_domain_key(struct parser *ps, enum key k, const char *v,
 		break;
 	case K_ARGS:
 		expect = parse_args(v, n, d->args);
+		break;
+	case K_INITRAMFS:
+		expect = parse_yes_no(v, n, &d->initramfs);
 		break;
 	case K_SPAWN:
 		if (d->nspawns == BOOTCONF_MAX_SPAWNS) {
@@ -613,7 +630,8 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 			report(ps, E_FORMAT, ps->line, d,
 			       "unknown key '%.*s%s' in [domain %s]; expected "
 			       "one of image, memory, slice, slots, strikes, "
-			       "grace, overcommit, device, peer, accept, spawn, args",
+			       "grace, overcommit, device, peer, accept, spawn, args, "
+			       "initramfs",
 			       shown(klen), key, more(klen), d->name);
 		else
 			report(ps, E_FORMAT, ps->line, NULL,

@@ -23,6 +23,8 @@
  *                            domain (held at once); may repeat
  *   args    = WORD           up to 63 printable characters the domain reads
  *                            from its info page (a seed, a count)
+ *   initramfs = no           yes: the initramfs is mapped read-only into
+ *                            the domain (RIVET_INITRAMFS_VA)
  *   spawn   = /libos/        a spawn capability: start, at run time, the
  *                            image at this path, or any image under it if
  *                            it ends with /; may repeat
@@ -97,6 +99,8 @@ struct bootconf_domain {
 	/* "spawn =" paths: an image, or a directory ending in '/'. */
 	char spawns[BOOTCONF_MAX_SPAWNS][BOOTCONF_PATH_LEN];
 	unsigned nspawns;
+	/* "initramfs = yes": the archive, mapped read-only. */
+	bool initramfs;
 	char args[BOOTCONF_ARGS_LEN]; /* "args =", for the domain itself */
 	unsigned line;		      /* of the section header */
 	bool valid;		      /* false: refused, see error */

@@ -13,6 +13,7 @@
 #include "kernel/boot/cpio.h"
 #include "kernel/sched/domain.h"
 #include "kernel/boot/elf.h"
+#include "kernel/boot/initramfs_map.h"
 #include "kernel/cap/channel.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/lib/string.h"
@@ -388,6 +389,35 @@ static void accept_grants(struct domain *d, const struct bootconf_domain *c)
 	}
 }
 
+/*
+ * `initramfs = yes`: the archive, read-only at RIVET_INITRAMFS_VA, and
+ * where it is in the info page. A failure is reported and the domain
+ * starts without it (its info page then says 0).
+ */
+static void grant_initramfs(struct domain *d, const struct bootconf_domain *c)
+{
+	uint64_t va, before = d->used_frames;
+	int rc;
+
+	if (!c->initramfs)
+		return;
+	rc = initramfs_map(launch_fs, &d->as, &va);
+	if (rc) {
+		pr_err("launch: domain %s: initramfs not mapped: %s\n", d->name,
+		       rc == E_NOENT	? "there is none"
+		       : rc == E_TOOBIG ? "larger than the window for it"
+					: "no memory for its page tables");
+		return;
+	}
+	d->info->initramfs = va;
+	d->info->initramfs_size = launch_fs->size;
+	pr_info("launch: domain %s: initramfs read-only at 0x%llx, %zu bytes "
+		"(page tables %llu KiB of its quota)\n",
+		d->name, (unsigned long long)va, launch_fs->size,
+		(unsigned long long)((d->used_frames - before) * PAGE_SIZE >>
+				     10));
+}
+
 unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 			const void *blob)
 {
@@ -416,6 +446,7 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 			accept_grants(d, &conf.domains[i]);
 			grant_devices(d, &conf.domains[i], m, blob);
 			spawn_grant(d, &conf.domains[i]);
+			grant_initramfs(d, &conf.domains[i]);
 		}
 	}
 	channel_launch(&conf);

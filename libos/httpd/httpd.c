@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * httpd: an HTTP/1.1 server on lwIP's raw API. GET and HEAD of the files
- * linked into the image (www.h), keep-alive, Content-Length on every
+ * under /www/ in the initramfs (www.h), keep-alive, Content-Length on every
  * answer, 404, 400 for a malformed request, 431 past the request-size
  * limit, and connections that stall are closed.
  *
@@ -23,6 +23,7 @@
 
 #include <net/chksum.h>
 #include <net/net.h>
+#include <rivet/errno.h>
 #include <rivet/libos.h>
 #include <rivet/testreport.h>
 
@@ -71,6 +72,8 @@ struct served {
 
 static struct net net;
 static struct conn conns[MAX_CONNS];
+static struct www_file www_files[64];
+static unsigned www_nfiles;
 static struct served served[64];
 static unsigned nserved, nconns;
 /* The prebuilt headers, one block: never changed once built. */
@@ -150,6 +153,16 @@ static void chksum_cost(void)
 static void served_init(void)
 {
 	unsigned i;
+	int rc = www_load(www_files, sizeof(www_files) / sizeof(www_files[0]),
+			  &www_nfiles);
+
+	if (rc == E_NOENT)
+		printf("httpd: no initramfs (initramfs = yes in its "
+		       "configuration); nothing to serve\n");
+	else if (rc)
+		printf("httpd: the initramfs is corrupt (%d); serving the %u "
+		       "files before the damage\n",
+		       rc, www_nfiles);
 
 	for (i = 0; i < www_nfiles && i < sizeof(served) / sizeof(served[0]);
 	     i++) {

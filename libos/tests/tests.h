@@ -41,6 +41,7 @@ extern const struct role allocmap_roles[];  /* allocmap.c */
 extern const struct role channels_roles[];  /* channels.c */
 extern const struct role grants_roles[];    /* grants.c */
 extern const struct role hostile_roles[];   /* hostile.c */
+extern const struct role initramfs_roles[]; /* initramfs.c */
 extern const struct role slices_roles[];    /* slices.c */
 
 #endif

@@ -35,8 +35,8 @@ def test_fw_jump_tree_on_the_initrd_at_64m_is_reported_not_parsed():
     """fw_jump copies the tree to RAM base + 34 MiB, where QEMU puts the
     initrd at -m 64M: the kernel names the two and stops."""
     b = boot_kernel(mem="64M", firmware=FW_JUMP, extra=ICOUNT)
-    # The initramfs's end depends on the images it holds (httpd's files
-    # make it larger than 1 MiB).
+    # The initramfs's end depends on what it holds (httpd's files under
+    # /www/ make it larger than 1 MiB).
     assert b.has(r"boot: device tree 0x82200000-0x822[0-9a-f]{5} overlaps "
                  r"initramfs 0x82200000-0x82[0-9a-f]{6}$"), b
     assert b.has(r"boot: stopping: load the kernel, device tree and "

@@ -21,17 +21,26 @@ from rivetqemu import FW_JUMP, QEMU, build_path, interactive, make_initramfs
 
 NODE = "/soc/virtio_mmio@10008000"
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
-WWW = build_path("libos/httpd/gen/www")
+# The files httpd serves, as the build packed them under /www/ in the
+# initramfs (initramfs/www/ and scripts/mkwww's generated ones).
+WWW = build_path("initramfs/www")
+SRC_WWW = os.path.join(ROOT, "initramfs", "www")
 NO_FAULT = (r"kernel fault|panic|assertion failed|unhandled|ignored its "
             r"slice-end|killed")
 
 
-def config(app, memory):
+def config(app, memory, files=True):
     # grace: without -icount the slice timer follows the host's clock, and
     # a loaded host can stop QEMU's vCPU thread for longer than the 1 ms
     # default between the slice-end upcall and the domain's yield.
     return ("[domain %s]\nimage = /libos/%s.elf\nmemory = %s\n"
-            "device = %s dma\ngrace = 50ms\n" % (app, app, memory, NODE))
+            "device = %s dma\ngrace = 50ms\n%s" %
+            (app, app, memory, NODE, "initramfs = yes\n" if files else ""))
+
+
+def www_files():
+    """The initramfs's /www/ files, for make_initramfs."""
+    return {"/www/" + n: os.path.join(WWW, n) for n in sorted(os.listdir(WWW))}
 
 
 def free_port(kind=socket.SOCK_STREAM):
@@ -43,9 +52,13 @@ def free_port(kind=socket.SOCK_STREAM):
 class Machine:
     """QEMU in the background, its console collected as it comes."""
 
-    def __init__(self, tmp_path, app, memory, fwd, extra=()):
-        initrd = make_initramfs(tmp_path, config(app, memory), {
-            "/libos/%s.elf" % app: build_path("libos/%s.elf" % app)})
+    def __init__(self, tmp_path, app, memory, fwd, extra=(), files=True):
+        """files: the configuration says initramfs = yes (the archive
+        holds the /www/ files either way)."""
+        packed = {"/libos/%s.elf" % app: build_path("libos/%s.elf" % app)}
+        packed.update(www_files())
+        initrd = make_initramfs(tmp_path, config(app, memory, files),
+                                packed)
         netdev = "user,id=n0," + ",".join(
             "hostfwd=%s:127.0.0.1:%d-:%d" % f for f in fwd)
         self.cmd = [QEMU, "-nographic", "-no-reboot", "-monitor", "none",
@@ -226,6 +239,44 @@ def test_net_http_get_matches_the_file(httpd, name):
     p = curl("-f", httpd.url + "/" + name)
     assert p.returncode == 0, p
     assert p.stdout == www(name)
+
+
+def test_net_http_serves_the_tree_s_file_from_the_initramfs(httpd):
+    """index.html is read from the archive the kernel mapped, not from
+    the image: the bytes are the source tree's file."""
+    with open(os.path.join(SRC_WWW, "index.html"), "rb") as f:
+        want = f.read()
+    p = curl("-f", httpd.url + "/index.html")
+    assert p.stdout == want
+    assert re.search(r"launch: domain httpd: initramfs read-only at "
+                     r"0x3fe02[0-9a-f]{5}, \d+ bytes", httpd.out), httpd.out
+    assert re.search(r"httpd: 4 files, port 80$", httpd.out, re.M)
+
+
+def test_net_http_missing_from_the_initramfs_is_404(httpd):
+    """A path the archive has outside /www/ is not served either."""
+    for path in ("/missing.html", "/etc/rivet.conf", "/libos/httpd.elf",
+                 "/www/index.html"):
+        p = curl("-o", "/dev/null", "-w", "%{http_code}", httpd.url + path)
+        assert p.stdout == b"404", path
+
+
+def test_net_http_without_the_key_serves_nothing(tmp_path):
+    """No initramfs = yes: the kernel maps nothing, httpd says so and
+    answers 404 even for files the archive holds."""
+    port = free_port()
+    m = Machine(tmp_path, "httpd", "8M", [("tcp", port, 80)], files=False)
+    try:
+        m.wait_for(r"httpd: serving http://10\.0\.2\.15:80/$")
+        assert "httpd: no initramfs (initramfs = yes in its configuration)" \
+            in m.out
+        assert "initramfs read-only" not in m.out
+        p = curl("-o", "/dev/null", "-w", "%{http_code}",
+                 "http://127.0.0.1:%d/index.html" % port)
+        assert p.stdout == b"404"
+        assert not re.search(NO_FAULT, m.out), m.out
+    finally:
+        m.kill()
 
 
 def test_net_http_root_is_index(httpd):

@@ -221,7 +221,8 @@ static void bootconf_unknown_key_refuses_domain(void **state)
 		"hello", 7,
 		"unknown key 'memroy' in [domain hello]; expected "
 		"one of image, memory, slice, slots, strikes, "
-		"grace, overcommit, device, peer, accept, spawn, args");
+		"grace, overcommit, device, peer, accept, spawn, args, "
+		"initramfs");
 	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\nx=1\n"),
 			 E_FORMAT);
 }
@@ -695,6 +696,28 @@ static void bootconf_overcommit_is_yes_or_no(void **state)
 	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
 			      "overcommit = 1\n",
 			      "a", 4, "bad overcommit '1'; expected yes or no");
+}
+
+static void bootconf_initramfs_is_yes_or_no_default_no(void **state)
+{
+	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\n"
+			       "initramfs = yes\n"
+			       "[domain b]\nimage=/b\nmemory=4K\n"
+			       "initramfs = no\n"
+			       "[domain c]\nimage=/c\nmemory=8K\n"),
+			 0);
+	assert_true(conf.domains[0].initramfs);
+	assert_false(conf.domains[1].initramfs);
+	assert_false(conf.domains[2].initramfs);
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "initramfs = /www/\n",
+			      "a", 4,
+			      "bad initramfs '/www/'; expected yes or no");
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "initramfs = yes\ninitramfs = yes\n",
+			      "a", 5,
+			      "'initramfs' given twice in [domain a] (first at "
+			      "line 4); expected it once");
 }
 
 static void bootconf_device_trust_words(void **state)
@@ -1174,6 +1197,7 @@ int main(void)
 		cmocka_unit_test(bootconf_bad_accept_refuses_domain),
 		cmocka_unit_test(bootconf_accepts_must_leave_own_slots),
 		cmocka_unit_test(bootconf_overcommit_is_yes_or_no),
+		cmocka_unit_test(bootconf_initramfs_is_yes_or_no_default_no),
 		cmocka_unit_test(bootconf_device_trust_words),
 		cmocka_unit_test(bootconf_line_without_equals_refuses_domain),
 		cmocka_unit_test(
