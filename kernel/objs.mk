@@ -22,6 +22,7 @@ obj-y += kernel/mm/memmap.o
 obj-y += kernel/mm/frame.o
 obj-y += kernel/mm/mem.o
 obj-y += kernel/boot/cpu.o
+obj-y += kernel/boot/hart_start.o
 obj-y += kernel/boot/initramfs.o
 obj-y += kernel/lib/string.o
 obj-y += kernel/lib/strlcpy.o

@@ -2,7 +2,8 @@
 /*
  * Test hooks (CONFIG_TEST_HOOKS): rivet.test=fault makes the kernel store
  * to an unmapped address, rivet.test=assert fails an assertion, so the
- * boot tests can check the fault report end to end.
+ * boot tests can check the fault report end to end; rivet.test=hart-silent
+ * keeps the secondary harts from reporting in (kernel/boot/hart_start.c).
  */
 #include "kernel/test_hooks.h"
 
@@ -22,6 +23,13 @@ __attribute__((noinline)) void test_hook_assert(int value)
 	assert(value == 2);
 }
 
+static bool hart_silent;
+
+bool test_hook_hart_silent(void)
+{
+	return hart_silent;
+}
+
 void test_hooks_run(const char *bootargs)
 {
 	char what[16];
@@ -33,6 +41,8 @@ void test_hooks_run(const char *bootargs)
 		test_hook_fault((volatile int *)0x10);
 	else if (!strcmp(what, "assert"))
 		test_hook_assert(1);
+	else if (!strcmp(what, "hart-silent"))
+		hart_silent = true;
 	else
 		pr_warn("test: unknown test hook '%s'\n", what);
 }

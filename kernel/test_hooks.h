@@ -2,7 +2,13 @@
 #ifndef KERNEL_TEST_HOOKS_H
 #define KERNEL_TEST_HOOKS_H
 
+#include <stdbool.h>
+
 /* Runs the hook named by rivet.test=; weak so it may be left out. */
 void test_hooks_run(const char *bootargs) __attribute__((weak));
+
+/* rivet.test=hart-silent: secondary harts start but never report in, so
+ * the boot test sees the boot hart give up on them. */
+bool test_hook_hart_silent(void) __attribute__((weak));
 
 #endif

@@ -55,6 +55,8 @@ primary_entry:
 	mv	a0, s2
 	mv	a1, s1
 	call	early_map			/* returns the satp value in a0 */
+	lla	t0, early_satp			/* kept for secondary_entry */
+	sd	a0, 0(t0)
 
 	/*
 	 * Turn the MMU on. The next fetch is translated; early_map()
@@ -98,6 +100,51 @@ start_high:
 	.balign	8
 .Lstart_high_va:
 	.dword	start_high
+
+	/*
+	 * A secondary hart, started by SBI HSM hart_start (arch/riscv/smp.c)
+	 * once the boot hart runs on the kernel page table: MMU off, a0 =
+	 * hart id, a1 = its struct arch_hart_boot (a kernel virtual address,
+	 * stack_top first). The early table still identity-maps the
+	 * gigabyte we run in, so it carries us to the high half the same way
+	 * as the boot hart; kmain_secondary() then moves to the kernel table.
+	 */
+	.globl	secondary_entry
+secondary_entry:
+	csrw	sie, zero
+	lla	t0, early_satp
+	ld	t0, 0(t0)
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+	lla	t0, .Lsecondary_high_va
+	ld	t0, 0(t0)
+	jr	t0
+
+secondary_high:
+	.cfi_startproc
+	.cfi_undefined ra
+	ld	sp, 0(a1)			/* b->stack_top */
+	mv	tp, a1				/* this hart's record */
+	lla	t0, trap_entry
+	csrw	stvec, t0
+	csrw	sscratch, zero			/* 0: trap came from the kernel */
+	li	ra, 0
+	li	s0, 0				/* fp: no caller */
+	call	kmain_secondary			/* (hart id, b) */
+4:	wfi
+	j	4b
+	.cfi_endproc
+
+	.balign	8
+.Lsecondary_high_va:
+	.dword	secondary_high
+
+	.section .data
+	.balign	8
+	/* The early table's satp value, written before the MMU is on. */
+early_satp:
+	.dword	0
 
 	.section .bss.page_aligned, "aw", @nobits
 	.balign	PAGE_SIZE

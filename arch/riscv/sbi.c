@@ -107,6 +107,12 @@ long sbi_hart_status(unsigned long hartid)
 	return r.error ? r.error : r.value;
 }
 
+long sbi_hart_start(unsigned long hartid, unsigned long start_pa,
+		    unsigned long opaque)
+{
+	return sbi_call(SBI_EXT_HSM, 0, hartid, start_pa, opaque).error;
+}
+
 long sbi_system_reset(unsigned long type, unsigned long reason)
 {
 	if (has_srst)

@@ -40,6 +40,10 @@ void sbi_version(unsigned *major, unsigned *minor, unsigned long *impl_id,
 void sbi_console_putc(char c);
 void sbi_set_timer(uint64_t when);
 long sbi_hart_status(unsigned long hartid);
+/* HSM hart_start: hartid begins at start_pa (MMU off) with a0 = hartid,
+ * a1 = opaque. Returns 0 or the SBI error (negative). */
+long sbi_hart_start(unsigned long hartid, unsigned long start_pa,
+		    unsigned long opaque);
 /* Asks the firmware to reset; returns only if it refused (the SBI error). */
 long sbi_system_reset(unsigned long type, unsigned long reason);
 

@@ -11,7 +11,7 @@
 #include "kernel/lib/trace.h"
 #include <rivet/errno.h>
 
-struct hart_sched sched_harts[CONFIG_MAX_HARTS];
+struct hart_sched sched_harts[CONFIG_NR_HARTS];
 
 #ifdef CONFIG_FAST_IDLE_RESUME
 #define FAST_IDLE_RESUME 1

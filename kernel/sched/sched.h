@@ -30,7 +30,7 @@ struct hart_sched {
 	struct domain *waiter;	    /* in sched_wait, asleep (idle resume) */
 };
 
-extern struct hart_sched sched_harts[CONFIG_MAX_HARTS];
+extern struct hart_sched sched_harts[CONFIG_NR_HARTS];
 
 void sched_add(struct domain *d);
 /* Starts running domains; never returns (powers off when all are gone). */

@@ -1,0 +1,67 @@
+"""SMP bring-up (docs/smp.md): every usable hart is started through SBI
+HSM and reports in; disabled and MMU-less harts are never started; a hart
+that does not report in is logged and skipped, and the boot goes on."""
+import re
+
+import pytest
+
+from rivetqemu import boot_kernel
+
+
+def online(b):
+    """The hart ids of the summary line 'cpu: N harts online: a b c'."""
+    m = b.find(r"cpu: (\d+) harts online:((?: \d+)*)$")
+    ids = [int(x) for x in m.group(2).split()]
+    assert int(m.group(1)) == len(ids), b
+    return ids
+
+
+def assert_clean_stop(b):
+    assert b.has(r"rivet: powering off$"), b
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    assert b.rc == 0, b
+
+
+@pytest.mark.parametrize("smp", [1, 2, 4, 8])
+def test_virt_starts_every_hart(smp):
+    b = boot_kernel("virt", smp=smp)
+    boot = int(b.find(r"booted on hart (\d+)").group(1))
+    assert sorted(online(b)) == list(range(smp)), b
+    started = {int(h) for h in b.findall(r"cpu: hart (\d+): online")}
+    assert started == set(range(smp)) - {boot}, b
+    assert not b.has(r"not started|did not report in"), b
+    assert_clean_stop(b)
+
+
+def test_sifive_u_never_starts_the_monitor_hart():
+    b = boot_kernel("sifive_u", smp=5)
+    assert b.has(r"cpu: hart 0: skipped: disabled"), b
+    assert sorted(online(b)) == [1, 2, 3, 4], b
+    assert not b.has(r"cpu: hart 0: (online|not started|started)"), b
+    assert_clean_stop(b)
+
+
+def test_usable_harts_beyond_nr_harts_stay_stopped():
+    # The test build has CONFIG_NR_HARTS=8 (the default); virt has 10.
+    # The boot hart (any of the 10) always has a record; the first 7
+    # others in tree order get the rest, the last two are left stopped.
+    b = boot_kernel("virt", smp=10)
+    boot = int(b.find(r"booted on hart (\d+)").group(1))
+    others = [h for h in range(10) if h != boot]
+    for h in others[7:]:
+        assert b.has(r"cpu: hart %d: beyond CONFIG_NR_HARTS=8, not used"
+                     % h), b
+    assert sorted(online(b)) == sorted([boot] + others[:7]), b
+    assert_clean_stop(b)
+
+
+def test_hart_that_does_not_report_in_is_skipped():
+    b = boot_kernel("virt", smp=4, append="rivet.test=hart-silent")
+    boot = int(b.find(r"booted on hart (\d+)").group(1))
+    lost = {int(h) for h in b.findall(
+        r"cpu: hart (\d+): started but did not report in within 1000 ms")}
+    assert lost == set(range(4)) - {boot}, b
+    assert online(b) == [boot], b
+    # The boot goes on: the demo domains run and the machine powers off.
+    assert b.has(r"summary: world +id \d+ exited, status 0"), b
+    assert_clean_stop(b)
