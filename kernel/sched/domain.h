@@ -45,7 +45,7 @@ struct domain {
 
 	uint64_t slice_ticks, grace_ticks;
 	uint64_t slice_end; /* absolute rdtime of this slice's end */
-	/* The grace period after a slice-end notice (kernel/sched/sched.c): it
+	/* The grace period after a slice-end notice (kernel/sched/sched_strike.c): it
 	 * runs while grace_end is not 0, in steps that end at grace_end. */
 	uint64_t grace_end;   /* end of the current step; 0: no grace */
 	uint64_t grace_left;  /* ticks still to count once this step ends */
