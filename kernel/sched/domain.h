@@ -86,7 +86,11 @@ struct domain {
 	struct domain *spawner;
 	bool spawned; /* started at run time (its entry is reused first) */
 	struct domain *next, *prev; /* run queue links */
-	bool queued;
+	/* The run queue d is on, NULL if none: trap_entry.S's fast yield
+	 * takes t only if it is queued on the caller's hart. */
+	struct hart_sched *queued_on;
+	/* The hart d is placed on (docs/smp.md): its run queue and timer. */
+	struct hart_sched *hart;
 };
 
 /*

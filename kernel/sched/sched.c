@@ -25,6 +25,7 @@ struct domain *sched_current(void)
  */
 void sched_add(struct domain *d)
 {
+	d->hart = this_hart(); /* placement: the boot hart for now */
 	arch_as_activate(&d->as);
 	runq_push(d);
 }

@@ -25,11 +25,11 @@ static inline struct hart_sched *this_hart(void)
 }
 
 /* The run queue is doubly linked so a directed yield removes its target
- * in O(1); d->queued says whether d is on it, and its links mean nothing
- * while it is not. The running domain is never on it. */
+ * in O(1); d->queued_on says which one d is on (NULL: none), and its links
+ * mean nothing while it is on none. The running domain is never on it. */
 static inline void runq_push(struct domain *d)
 {
-	struct hart_sched *h = this_hart();
+	struct hart_sched *h = d->hart;
 
 	d->next = 0;
 	d->prev = h->tail;
@@ -38,14 +38,14 @@ static inline void runq_push(struct domain *d)
 	else
 		h->head = d;
 	h->tail = d;
-	d->queued = true;
+	d->queued_on = h;
 }
 
 static inline void runq_remove(struct domain *d)
 {
-	struct hart_sched *h = this_hart();
+	struct hart_sched *h = d->queued_on;
 
-	if (!d->queued)
+	if (!h)
 		return;
 	if (d->prev)
 		d->prev->next = d->next;
@@ -55,7 +55,7 @@ static inline void runq_remove(struct domain *d)
 		d->next->prev = d->prev;
 	else
 		h->tail = d->prev;
-	d->queued = false;
+	d->queued_on = 0;
 }
 
 static inline struct domain *runq_pop(void)
