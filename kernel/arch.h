@@ -21,7 +21,9 @@
  *   timer           timer_init/now/set/hz/ticks (timer.h)
  *   interrupts      plic_init/enable/disable/claim/complete (plic.h)
  *   firmware        sbi_* (sbi.h): console, hart state, reset, version
- *   secondary harts arch_hart_start, struct arch_hart_boot (smp.h)
+ *   secondary harts arch_hart_start, struct arch_hart_boot,
+ *                   arch_hart_local_init, arch_send_ipi, arch_take_ipi,
+ *                   arch_remote_fence_asid (smp.h)
  *   traps           trap_cause_name (below)
  */
 #ifndef KERNEL_ARCH_H

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Starting a secondary hart (docs/smp.md, "Which harts"). */
+/* Secondary harts (docs/smp.md): starting one, its local interrupts,
+ * IPIs and remote TLB fences. */
 #ifndef ARCH_RISCV_SMP_H
 #define ARCH_RISCV_SMP_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "arch/riscv/csr.h"
 
 /*
  * What a secondary hart needs before it can run C; the kernel embeds it in
@@ -20,5 +24,27 @@ struct arch_hart_boot {
  * firmware accepted (the hart may still not arrive) or the SBI error.
  */
 long arch_hart_start(uint32_t hartid, struct arch_hart_boot *b);
+
+/* A secondary hart's own interrupt state: timer disarmed, timer and
+ * software interrupts (IPIs) enabled in sie, counters open to U-mode. */
+void arch_hart_local_init(void);
+
+/* Sends an IPI (a supervisor software interrupt) to hartid: 0 or the SBI
+ * error. */
+long arch_send_ipi(uint32_t hartid);
+
+/* Takes a pending IPI on this hart: clears sip.SSIP; true if one was. */
+static inline bool arch_take_ipi(void)
+{
+	if (!(csr_read(sip) & SIP_SSIP))
+		return false;
+	csr_clear(sip, SIP_SSIP);
+	return true;
+}
+
+/* Has every hart of mask (bit i: hart base + i) fence its TLB entries of
+ * asid: 0 once they have, or the SBI error. */
+long arch_remote_fence_asid(unsigned long mask, unsigned long base,
+			    uint16_t asid);
 
 #endif

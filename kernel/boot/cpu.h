@@ -15,7 +15,9 @@ struct cpu {
 	uint32_t hartid;
 	int32_t plic_sctx;
 	unsigned index;
-	int state; /* CPU_*: who wins a start is settled by a CAS */
+	int state;     /* CPU_*: who wins a start is settled by a CAS */
+	bool timer_ok; /* its own timer fired when it armed it (at start) */
+	unsigned ipis; /* IPIs it has taken (it counts, others read) */
 };
 
 /* A hart's start: STARTING becomes ONLINE (the hart, once it runs C) or

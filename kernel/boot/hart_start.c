@@ -8,8 +8,11 @@
  * parks): a board whose firmware loses a hart still boots on the others.
  *
  * Secondary harts do not print: printk has no lock, so the boot hart
- * reports for them. Once in, a secondary idles in wfi with interrupts off
- * (domains still run on the boot hart only).
+ * reports for them. A secondary checks its own timer before it reports
+ * in, then idles in wfi with sstatus.SIE off, counting the IPIs it takes;
+ * the boot hart sends each one IPI and one remote TLB fence to prove the
+ * paths cross-hart events and shootdowns will use (domains still run on
+ * the boot hart only).
  */
 #include <stddef.h>
 
@@ -43,16 +46,44 @@ static bool settle(struct cpu *c, int to)
 					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
+/* Arms this hart's timer 1 ms ahead and polls for it (no wfi: a timer
+ * that never fires must not hang the hart); leaves it disarmed. */
+static bool timer_fires(void)
+{
+	uint64_t now = timer_now(), limit = now + timer_hz();
+	bool fired;
+
+	timer_set(now + timer_hz() / 1000);
+	while (!(arch_pending() & ARCH_PENDING_TIMER) && timer_now() < limit)
+		;
+	fired = (arch_pending() & ARCH_PENDING_TIMER) != 0;
+	timer_set(~0ULL);
+	return fired;
+}
+
+static __attribute__((noreturn)) void park(void)
+{
+	for (;;)
+		arch_idle_wait();
+}
+
 void kmain_secondary(uint64_t hartid, struct arch_hart_boot *b)
 {
 	struct cpu *c = (struct cpu *)((char *)b - offsetof(struct cpu, boot));
 
 	vm_activate(); /* off the early table, onto the kernel's */
-	if (c->hartid == hartid &&
-	    !(test_hook_hart_silent && test_hook_hart_silent()))
-		settle(c, CPU_ONLINE); /* lost: abandoned, just park */
-	for (;;)
+	arch_hart_local_init();
+	c->timer_ok = timer_fires();
+	if (c->hartid != hartid ||
+	    (test_hook_hart_silent && test_hook_hart_silent()))
+		park();
+	if (!settle(c, CPU_ONLINE))
+		park(); /* too late: the boot hart reported it lost */
+	for (;;) {
 		arch_idle_wait();
+		if (arch_take_ipi())
+			__atomic_fetch_add(&c->ipis, 1, __ATOMIC_RELEASE);
+	}
 }
 
 /* Asks the firmware to start c's hart; logs and returns false if not. */
@@ -92,8 +123,22 @@ static void wait_arrivals(uint64_t timebase_hz)
 			;
 }
 
+/* Sends c one IPI; true if it counted it within CPU_ARRIVAL_MS. */
+static bool ipi_answered(struct cpu *c, uint64_t timebase_hz)
+{
+	unsigned before = __atomic_load_n(&c->ipis, __ATOMIC_ACQUIRE);
+	uint64_t limit = arch_time() + timebase_hz * CPU_ARRIVAL_MS / 1000;
+
+	if (arch_send_ipi(c->hartid))
+		return false;
+	while (__atomic_load_n(&c->ipis, __ATOMIC_ACQUIRE) == before)
+		if (arch_time() >= limit)
+			return false;
+	return true;
+}
+
 /* Logs how c's start ended; true if it is online. */
-static bool report(struct cpu *c)
+static bool report(struct cpu *c, uint64_t timebase_hz)
 {
 	if (c->state == CPU_STOPPED)
 		return false; /* start_one said why */
@@ -104,8 +149,34 @@ static bool report(struct cpu *c)
 			hsm_state_name(sbi_hart_status(c->hartid)));
 		return false;
 	}
-	pr_info("cpu: hart %u: online (index %u)\n", c->hartid, c->index);
+	pr_info("cpu: hart %u: online (index %u), timer %s, IPI %s\n",
+		c->hartid, c->index, c->timer_ok ? "fires" : "silent",
+		ipi_answered(c, timebase_hz) ? "answered" : "not answered");
 	return true;
+}
+
+/* One remote fence of ASID 0 to each online secondary (SBI RFENCE, as a
+ * shootdown will send them): says whether the firmware does it. */
+static void fence_selftest(void)
+{
+	unsigned i, n = 0;
+	long rc;
+
+	for (i = 1; i < cpu_count(); i++) {
+		if (cpu_get(i)->state != CPU_ONLINE)
+			continue;
+		rc = arch_remote_fence_asid(1, cpu_get(i)->hartid, 0);
+		if (rc) {
+			pr_warn("cpu: hart %u: remote TLB fence refused (SBI "
+				"error %ld)\n",
+				cpu_get(i)->hartid, rc);
+			return;
+		}
+		n++;
+	}
+	if (n)
+		pr_info("cpu: remote TLB fence (SBI RFENCE) done on %u harts\n",
+			n);
 }
 
 /* Why no secondary hart is started at all, or NULL. */
@@ -136,7 +207,7 @@ unsigned cpu_start_secondaries(const struct machine *m)
 	for (i = 0; i < cpu_count(); i++) {
 		struct cpu *c = cpu_get(i);
 
-		if (i && !report(c))
+		if (i && !report(c, m->timebase_hz))
 			continue;
 		online++;
 		len += (size_t)ksnprintf(list + len, sizeof(list) - len, " %u",
@@ -145,5 +216,6 @@ unsigned cpu_start_secondaries(const struct machine *m)
 			len = sizeof(list) - 1;
 	}
 	pr_info("cpu: %u harts online:%s\n", online, list);
+	fence_selftest();
 	return online;
 }

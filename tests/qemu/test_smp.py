@@ -1,5 +1,6 @@
 """SMP bring-up (docs/smp.md): every usable hart is started through SBI
-HSM and reports in; disabled and MMU-less harts are never started; a hart
+HSM and reports in with its own timer working, answers an IPI and takes a
+remote TLB fence; disabled and MMU-less harts are never started; a hart
 that does not report in is logged and skipped, and the boot goes on."""
 import re
 
@@ -16,6 +17,19 @@ def online(b):
     return ids
 
 
+def assert_secondaries_work(b, harts):
+    """Each secondary's own timer fired, it took an IPI, and the remote
+    fence reached all of them."""
+    for h in harts:
+        assert b.has(r"cpu: hart %d: online \(index \d+\), timer fires, "
+                     r"IPI answered$" % h), b
+    if harts:
+        assert b.has(r"cpu: remote TLB fence \(SBI RFENCE\) done on %d "
+                     r"harts$" % len(harts)), b
+    else:
+        assert not b.has(r"remote TLB fence"), b
+
+
 def assert_clean_stop(b):
     assert b.has(r"rivet: powering off$"), b
     assert not b.has(r"kernel fault|panic|assertion failed"), b
@@ -29,7 +43,8 @@ def test_virt_starts_every_hart(smp):
     assert sorted(online(b)) == list(range(smp)), b
     started = {int(h) for h in b.findall(r"cpu: hart (\d+): online")}
     assert started == set(range(smp)) - {boot}, b
-    assert not b.has(r"not started|did not report in"), b
+    assert_secondaries_work(b, started)
+    assert not b.has(r"not started|did not report in|not answered"), b
     assert_clean_stop(b)
 
 
@@ -37,6 +52,8 @@ def test_sifive_u_never_starts_the_monitor_hart():
     b = boot_kernel("sifive_u", smp=5)
     assert b.has(r"cpu: hart 0: skipped: disabled"), b
     assert sorted(online(b)) == [1, 2, 3, 4], b
+    boot = int(b.find(r"booted on hart (\d+)").group(1))
+    assert_secondaries_work(b, {1, 2, 3, 4} - {boot})
     assert not b.has(r"cpu: hart 0: (online|not started|started)"), b
     assert_clean_stop(b)
 
@@ -62,6 +79,7 @@ def test_hart_that_does_not_report_in_is_skipped():
         r"cpu: hart (\d+): started but did not report in within 1000 ms")}
     assert lost == set(range(4)) - {boot}, b
     assert online(b) == [boot], b
+    assert_secondaries_work(b, set())
     # The boot goes on: the demo domains run and the machine powers off.
     assert b.has(r"summary: world +id \d+ exited, status 0"), b
     assert_clean_stop(b)
