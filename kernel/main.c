@@ -117,14 +117,16 @@ static bool test_hook_valid(const char *value)
 {
 	return test_hooks_run &&
 	       (!strcmp(value, "fault") || !strcmp(value, "assert") ||
-		!strcmp(value, "hart-silent"));
+		!strcmp(value, "hart-silent") ||
+		!strcmp(value, "hart-start-bad"));
 }
 
 /* Every boot argument the kernel takes; docs/boot.md lists them too. */
 static const struct bootarg_key bootarg_keys[] = {
 	{ "loglevel", "0..7", loglevel_valid },
 	{ "rivet.conf", "/PATH", NULL }, /* launch.c judges the path */
-	{ "rivet.test", "fault|assert|hart-silent", test_hook_valid },
+	{ "rivet.test", "fault|assert|hart-silent|hart-start-bad",
+	  test_hook_valid },
 };
 
 static void apply_bootargs(void)

@@ -3,7 +3,8 @@
  * Test hooks (CONFIG_TEST_HOOKS): rivet.test=fault makes the kernel store
  * to an unmapped address, rivet.test=assert fails an assertion, so the
  * boot tests can check the fault report end to end; rivet.test=hart-silent
- * keeps the secondary harts from reporting in (kernel/boot/hart_start.c).
+ * keeps the secondary harts from reporting in and rivet.test=hart-start-bad
+ * has the firmware refuse to start them (kernel/boot/hart_start.c).
  */
 #include "kernel/test_hooks.h"
 
@@ -23,11 +24,16 @@ __attribute__((noinline)) void test_hook_assert(int value)
 	assert(value == 2);
 }
 
-static bool hart_silent;
+static bool hart_silent, hart_start_bad;
 
 bool test_hook_hart_silent(void)
 {
 	return hart_silent;
+}
+
+bool test_hook_hart_start_bad(void)
+{
+	return hart_start_bad;
 }
 
 void test_hooks_run(const char *bootargs)
@@ -43,6 +49,8 @@ void test_hooks_run(const char *bootargs)
 		test_hook_assert(1);
 	else if (!strcmp(what, "hart-silent"))
 		hart_silent = true;
+	else if (!strcmp(what, "hart-start-bad"))
+		hart_start_bad = true;
 	else
 		pr_warn("test: unknown test hook '%s'\n", what);
 }

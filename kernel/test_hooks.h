@@ -11,4 +11,8 @@ void test_hooks_run(const char *bootargs) __attribute__((weak));
  * the boot test sees the boot hart give up on them. */
 bool test_hook_hart_silent(void) __attribute__((weak));
 
+/* rivet.test=hart-start-bad: hart_start is asked for a hart id no machine
+ * has, so the firmware refuses it and the boot test sees the refusal. */
+bool test_hook_hart_start_bad(void) __attribute__((weak));
+
 #endif

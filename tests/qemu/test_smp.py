@@ -83,3 +83,16 @@ def test_hart_that_does_not_report_in_is_skipped():
     # The boot goes on: the demo domains run and the machine powers off.
     assert b.has(r"summary: world +id \d+ exited, status 0"), b
     assert_clean_stop(b)
+
+
+def test_hart_the_firmware_refuses_to_start_is_skipped():
+    b = boot_kernel("virt", smp=3, append="rivet.test=hart-start-bad")
+    boot = int(b.find(r"booted on hart (\d+)").group(1))
+    refused = {int(h) for h in b.findall(
+        r"cpu: hart (\d+): not started: hart_start failed \(SBI error "
+        r"-\d+\)$")}
+    assert refused == set(range(3)) - {boot}, b
+    assert online(b) == [boot], b
+    assert not b.has(r"did not report in"), b
+    assert b.has(r"summary: world +id \d+ exited, status 0"), b
+    assert_clean_stop(b)
