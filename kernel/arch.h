@@ -22,6 +22,7 @@
  *   interrupts      plic_init/enable/disable/claim/complete (plic.h)
  *   firmware        sbi_* (sbi.h): console, hart state, reset, version
  *   secondary harts arch_hart_start, struct arch_hart_boot,
+ *                   arch_hart_start_at_image (a test),
  *                   arch_hart_local_init, arch_send_ipi, arch_take_ipi,
  *                   arch_remote_fence_asid (smp.h)
  *   traps           trap_cause_name (below)

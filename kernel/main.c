@@ -118,15 +118,15 @@ static bool test_hook_valid(const char *value)
 	return test_hooks_run &&
 	       (!strcmp(value, "fault") || !strcmp(value, "assert") ||
 		!strcmp(value, "hart-silent") ||
-		!strcmp(value, "hart-start-bad"));
+		!strcmp(value, "hart-start-bad") ||
+		!strcmp(value, "hart-wrong-door"));
 }
 
 /* Every boot argument the kernel takes; docs/boot.md lists them too. */
 static const struct bootarg_key bootarg_keys[] = {
 	{ "loglevel", "0..7", loglevel_valid },
 	{ "rivet.conf", "/PATH", NULL }, /* launch.c judges the path */
-	{ "rivet.test", "fault|assert|hart-silent|hart-start-bad",
-	  test_hook_valid },
+	{ "rivet.test", "fault|assert|hart-*", test_hook_valid },
 };
 
 static void apply_bootargs(void)

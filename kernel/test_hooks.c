@@ -4,7 +4,8 @@
  * to an unmapped address, rivet.test=assert fails an assertion, so the
  * boot tests can check the fault report end to end; rivet.test=hart-silent
  * keeps the secondary harts from reporting in and rivet.test=hart-start-bad
- * has the firmware refuse to start them (kernel/boot/hart_start.c).
+ * has the firmware refuse to start them, rivet.test=hart-wrong-door starts
+ * them first at the image's entry (kernel/boot/hart_start.c).
  */
 #include "kernel/test_hooks.h"
 
@@ -24,7 +25,7 @@ __attribute__((noinline)) void test_hook_assert(int value)
 	assert(value == 2);
 }
 
-static bool hart_silent, hart_start_bad;
+static bool hart_silent, hart_start_bad, hart_wrong_door;
 
 bool test_hook_hart_silent(void)
 {
@@ -34,6 +35,11 @@ bool test_hook_hart_silent(void)
 bool test_hook_hart_start_bad(void)
 {
 	return hart_start_bad;
+}
+
+bool test_hook_hart_wrong_door(void)
+{
+	return hart_wrong_door;
 }
 
 void test_hooks_run(const char *bootargs)
@@ -51,6 +57,8 @@ void test_hooks_run(const char *bootargs)
 		hart_silent = true;
 	else if (!strcmp(what, "hart-start-bad"))
 		hart_start_bad = true;
+	else if (!strcmp(what, "hart-wrong-door"))
+		hart_wrong_door = true;
 	else
 		pr_warn("test: unknown test hook '%s'\n", what);
 }

@@ -15,4 +15,9 @@ bool test_hook_hart_silent(void) __attribute__((weak));
  * has, so the firmware refuses it and the boot test sees the refusal. */
 bool test_hook_hart_start_bad(void) __attribute__((weak));
 
+/* rivet.test=hart-wrong-door: each secondary is first started at the
+ * image's entry, as buggy firmware may do; head.S must stop it and the
+ * boot hart start it again. */
+bool test_hook_hart_wrong_door(void) __attribute__((weak));
+
 #endif

@@ -35,6 +35,18 @@ _start_header:
 	.word	0				/* res3 (PE/COFF offset) */
 
 primary_entry:
+	/*
+	 * One hart runs the boot. Another can come in here: OpenSBI 1.1
+	 * marks a hart START_PENDING before it writes the start address, so
+	 * a hart already awake in its HSM wait may leave for the default
+	 * address, this one, instead of secondary_entry. It must not clear
+	 * .bss under the running kernel: it stops itself (HSM hart_stop),
+	 * and the boot hart starts it again (kernel/boot/hart_start.c).
+	 */
+	lla	t0, boot_claimed
+	li	t1, 1
+	amoswap.w t1, t1, (t0)
+	bnez	t1, wrong_door
 	csrw	sie, zero			/* no interrupts until trap setup */
 	csrw	satp, zero			/* firmware should leave it off */
 	mv	s0, a0				/* s0 = boot hart id */
@@ -101,6 +113,13 @@ start_high:
 .Lstart_high_va:
 	.dword	start_high
 
+wrong_door:
+	li	a7, 0x48534d			/* SBI HSM */
+	li	a6, 1				/* hart_stop: does not return */
+	ecall
+1:	wfi					/* it did: stay out of the way */
+	j	1b
+
 	/*
 	 * A secondary hart, started by SBI HSM hart_start (arch/riscv/smp.c)
 	 * once the boot hart runs on the kernel page table: MMU off, a0 =
@@ -145,6 +164,10 @@ secondary_high:
 	/* The early table's satp value, written before the MMU is on. */
 early_satp:
 	.dword	0
+	/* Set by the hart that runs the boot (in .data: .bss is cleared
+	 * after the test). */
+boot_claimed:
+	.word	0
 
 	.section .bss.page_aligned, "aw", @nobits
 	.balign	PAGE_SIZE

@@ -9,7 +9,7 @@
 #include "arch/riscv/timer.h"
 #include "arch/riscv/vm.h"
 
-extern char secondary_entry[];
+extern char secondary_entry[], _start_header[];
 
 _Static_assert(offsetof(struct arch_hart_boot, stack_top) == 0,
 	       "head.S loads sp from offset 0");
@@ -39,4 +39,9 @@ long arch_remote_fence_asid(unsigned long mask, unsigned long base,
 {
 	/* start 0, size ~0: the whole address space of asid. */
 	return sbi_remote_sfence_vma_asid(mask, base, 0, ~0UL, asid);
+}
+
+long arch_hart_start_at_image(uint32_t hartid)
+{
+	return sbi_hart_start(hartid, vm_kernel_pa(_start_header), 0);
 }

@@ -25,6 +25,10 @@ struct arch_hart_boot {
  */
 long arch_hart_start(uint32_t hartid, struct arch_hart_boot *b);
 
+/* For the boot test of head.S's guard: starts hartid at the image's
+ * first byte (primary_entry), where firmware may wrongly send a hart. */
+long arch_hart_start_at_image(uint32_t hartid);
+
 /* A secondary hart's own interrupt state: timer disarmed, timer and
  * software interrupts (IPIs) enabled in sie, counters open to U-mode. */
 void arch_hart_local_init(void);

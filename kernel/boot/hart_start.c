@@ -22,6 +22,8 @@
 #include "kernel/lib/vsnprintf.h"
 #include "kernel/test_hooks.h"
 
+#define CPU_START_TRIES 3
+
 static uint8_t hart_stacks[CONFIG_NR_HARTS][CONFIG_KERNEL_STACK_KB * 1024]
 	__attribute__((aligned(16)));
 
@@ -108,7 +110,10 @@ static bool start_one(struct cpu *c)
 	c->boot.stack_top = (uint64_t)(uintptr_t)hart_stacks[c->index] +
 			    sizeof(hart_stacks[c->index]);
 	c->state = CPU_STARTING;
-	rc = arch_hart_start((uint32_t)start_id(c), &c->boot);
+	if (test_hook_hart_wrong_door && test_hook_hart_wrong_door())
+		rc = arch_hart_start_at_image(c->hartid);
+	else
+		rc = arch_hart_start((uint32_t)start_id(c), &c->boot);
 	if (rc) {
 		c->state = CPU_STOPPED;
 		pr_warn("cpu: hart %u: not started: hart_start failed (SBI "
@@ -144,6 +149,31 @@ static bool ipi_answered(struct cpu *c, uint64_t timebase_hz)
 		if (arch_time() >= limit)
 			return false;
 	return true;
+}
+
+/*
+ * A hart that went to the image's entry instead of secondary_entry (see
+ * primary_entry in head.S) has stopped itself: still STARTING here, and
+ * STOPPED for the firmware. Starts each such hart again; returns how many.
+ */
+static unsigned restart_returned(void)
+{
+	unsigned i, n = 0;
+
+	for (i = 1; i < cpu_count(); i++) {
+		struct cpu *c = cpu_get(i);
+
+		if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) !=
+			    CPU_STARTING ||
+		    sbi_hart_status(c->hartid) != SBI_HSM_STOPPED)
+			continue;
+		pr_info("cpu: hart %u: came back stopped (the firmware sent it "
+			"to the image's entry); starting it again\n",
+			c->hartid);
+		if (!arch_hart_start(c->hartid, &c->boot))
+			n++;
+	}
+	return n;
 }
 
 /* Logs how c's start ended; true if it is online. */
@@ -202,7 +232,7 @@ unsigned cpu_start_secondaries(const struct machine *m)
 {
 	char list[8 * CONFIG_NR_HARTS] = "";
 	const char *why = why_none();
-	unsigned i, online = 0;
+	unsigned i, tries, online = 0;
 	size_t len = 0;
 
 	for (i = 1; i < cpu_count(); i++) { /* index 0 is the boot hart */
@@ -213,6 +243,8 @@ unsigned cpu_start_secondaries(const struct machine *m)
 			start_one(cpu_get(i));
 	}
 	wait_arrivals(m->timebase_hz);
+	for (tries = 1; tries < CPU_START_TRIES && restart_returned(); tries++)
+		wait_arrivals(m->timebase_hz);
 	for (i = 0; i < cpu_count(); i++) {
 		struct cpu *c = cpu_get(i);
 

@@ -96,3 +96,20 @@ def test_hart_the_firmware_refuses_to_start_is_skipped():
     assert not b.has(r"did not report in"), b
     assert b.has(r"summary: world +id \d+ exited, status 0"), b
     assert_clean_stop(b)
+
+
+def test_hart_sent_to_the_image_entry_stops_and_is_started_again():
+    # As OpenSBI 1.1 may do when hart_start races the hart's warm boot:
+    # head.S must not let a second hart run the boot (it would clear .bss
+    # under the running kernel); it stops, and the boot hart restarts it.
+    b = boot_kernel("virt", smp=3, append="rivet.test=hart-wrong-door")
+    boot = int(b.find(r"booted on hart (\d+)").group(1))
+    others = set(range(3)) - {boot}
+    back = {int(h) for h in b.findall(
+        r"cpu: hart (\d+): came back stopped \(the firmware sent it to the "
+        r"image's entry\); starting it again$")}
+    assert back == others, b
+    assert len(b.findall(r"Rivet \d+\.\d+\.\d+ \(")) == 1, b
+    assert sorted(online(b)) == [0, 1, 2], b
+    assert_secondaries_work(b, others)
+    assert_clean_stop(b)
