@@ -23,6 +23,10 @@
  *   timer           timer_init/now/set/hz/ticks (timer.h)
  *   interrupts      plic_init/enable/disable/claim/complete (plic.h)
  *   firmware        sbi_* (sbi.h): console, hart state, reset, version
+ *   secondary harts arch_hart_start, struct arch_hart_boot,
+ *                   arch_hart_start_at_image (a test),
+ *                   arch_hart_local_init, arch_send_ipi, arch_take_ipi,
+ *                   arch_remote_fence_asid (smp.h)
  *   traps           trap_cause_name (below)
  */
 #ifndef KERNEL_ARCH_H
@@ -37,6 +41,7 @@
 #include "arch/riscv/pte.h"
 #include "arch/riscv/ptview.h"
 #include "arch/riscv/sbi.h"
+#include "arch/riscv/smp.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/uctx.h"
 #include "arch/riscv/uvm.h"
@@ -52,6 +57,10 @@ const char *trap_cause_name(unsigned long scause);
 /* The boot plan (kernel/main.c), from arch/riscv/head.S once paging is on:
  * the boot hart's id, the device tree's and the image's physical address. */
 void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa);
+
+/* A secondary hart, from head.S once paging is on (on the early table,
+ * on b->stack_top, tp = b): kernel/boot/hart_start.c. */
+void kmain_secondary(uint64_t hartid, struct arch_hart_boot *b);
 
 /*
  * Traps from U-mode that the assembly fast paths did not finish, decoded

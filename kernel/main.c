@@ -117,14 +117,18 @@ static bool test_hook_valid(const char *value)
 {
 	return test_hooks_run &&
 	       (!strcmp(value, "fault") || !strcmp(value, "assert") ||
-		!strcmp(value, "mmio-window"));
+		!strcmp(value, "mmio-window") ||
+
+		!strcmp(value, "hart-silent") ||
+		!strcmp(value, "hart-start-bad") ||
+		!strcmp(value, "hart-wrong-door"));
 }
 
 /* Every boot argument the kernel takes; docs/boot.md lists them too. */
 static const struct bootarg_key bootarg_keys[] = {
 	{ "loglevel", "0..7", loglevel_valid },
 	{ "rivet.conf", "/PATH", NULL }, /* launch.c judges the path */
-	{ "rivet.test", "fault|assert|mmio-window", test_hook_valid },
+	{ "rivet.test", "fault|assert|mmio-window|hart-*", test_hook_valid },
 };
 
 static void apply_bootargs(void)
@@ -346,7 +350,8 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 	initramfs_init(&machine, &initramfs); /* find the initramfs */
 	if (test_hooks_run)
 		test_hooks_run(machine.bootargs);
-	timer_selftest(); /* interrupts arrive */
+	cpu_start_secondaries(&machine); /* SBI HSM; they idle */
+	timer_selftest();		 /* interrupts arrive */
 	if (launch_domains(&initramfs, &machine, phys_to_virt(dtb_pa)))
 		sched_start(); /* runs until all have ended */
 	pr_notice("rivet: no domain to run; %u frames free\n",

@@ -4,7 +4,11 @@
  * to an unmapped address, rivet.test=assert fails an assertion, so the
  * boot tests can check the fault report end to end. rivet.test=mmio-window
  * checks the MMIO window (device registers above the direct map) on a
- * page of RAM, the only memory QEMU puts where the test can see it.
+ * page of RAM, the only memory QEMU puts where the test can see it;
+ * rivet.test=hart-silent
+ * keeps the secondary harts from reporting in and rivet.test=hart-start-bad
+ * has the firmware refuse to start them, rivet.test=hart-wrong-door starts
+ * them first at the image's entry (kernel/boot/hart_start.c).
  */
 #include "kernel/test_hooks.h"
 
@@ -59,6 +63,23 @@ static void test_hook_mmio_window(void)
 	pr_notice("test: mmio-window %s\n", ok ? "ok" : "FAILED");
 }
 
+static bool hart_silent, hart_start_bad, hart_wrong_door;
+
+bool test_hook_hart_silent(void)
+{
+	return hart_silent;
+}
+
+bool test_hook_hart_start_bad(void)
+{
+	return hart_start_bad;
+}
+
+bool test_hook_hart_wrong_door(void)
+{
+	return hart_wrong_door;
+}
+
 void test_hooks_run(const char *bootargs)
 {
 	char what[16];
@@ -72,6 +93,12 @@ void test_hooks_run(const char *bootargs)
 		test_hook_assert(1);
 	else if (!strcmp(what, "mmio-window"))
 		test_hook_mmio_window();
+	else if (!strcmp(what, "hart-silent"))
+		hart_silent = true;
+	else if (!strcmp(what, "hart-start-bad"))
+		hart_start_bad = true;
+	else if (!strcmp(what, "hart-wrong-door"))
+		hart_wrong_door = true;
 	else
 		pr_warn("test: unknown test hook '%s'\n", what);
 }

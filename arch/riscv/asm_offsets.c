@@ -21,7 +21,6 @@
 
 /* The assembly uses loads and stores of exactly these widths. */
 _Static_assert(sizeof(enum domain_state) == 4, "lw/sw domain.state");
-_Static_assert(sizeof(((struct domain *)0)->queued) == 1, "sb domain.queued");
 _Static_assert(sizeof(((struct domain *)0)->told) == 1, "sb domain.told");
 _Static_assert(offsetof(struct domain, ctx) == 0, "sscratch = uctx = domain");
 
@@ -40,7 +39,8 @@ void asm_offsets(void)
 	ASM_DEFINE(DOMAIN_SLICES_USED, offsetof(struct domain, slices_used));
 	ASM_DEFINE(DOMAIN_NEXT, offsetof(struct domain, next));
 	ASM_DEFINE(DOMAIN_PREV, offsetof(struct domain, prev));
-	ASM_DEFINE(DOMAIN_QUEUED, offsetof(struct domain, queued));
+	ASM_DEFINE(DOMAIN_QUEUED_ON, offsetof(struct domain, queued_on));
+	ASM_DEFINE(DOMAIN_HART, offsetof(struct domain, hart));
 	ASM_DEFINE(DOMAIN_STATE_RUNNABLE, DOMAIN_RUNNABLE);
 
 	/* struct hart_sched */

@@ -18,6 +18,7 @@
 
 /* sip: the same bits, pending. */
 #define SIP_STIP SIE_STIE
+#define SIP_SSIP SIE_SSIE
 #define SIP_SEIP SIE_SEIE
 
 #define SCAUSE_INTR (1UL << 63)

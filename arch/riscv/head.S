@@ -35,6 +35,18 @@ _start_header:
 	.word	0				/* res3 (PE/COFF offset) */
 
 primary_entry:
+	/*
+	 * One hart runs the boot. Another can come in here: OpenSBI 1.1
+	 * marks a hart START_PENDING before it writes the start address, so
+	 * a hart already awake in its HSM wait may leave for the default
+	 * address, this one, instead of secondary_entry. It must not clear
+	 * .bss under the running kernel: it stops itself (HSM hart_stop),
+	 * and the boot hart starts it again (kernel/boot/hart_start.c).
+	 */
+	lla	t0, boot_claimed
+	li	t1, 1
+	amoswap.w t1, t1, (t0)
+	bnez	t1, wrong_door
 	csrw	sie, zero			/* no interrupts until trap setup */
 	csrw	satp, zero			/* firmware should leave it off */
 	mv	s0, a0				/* s0 = boot hart id */
@@ -55,6 +67,8 @@ primary_entry:
 	mv	a0, s2
 	mv	a1, s1
 	call	early_map			/* returns the satp value in a0 */
+	lla	t0, early_satp			/* kept for secondary_entry */
+	sd	a0, 0(t0)
 
 	/*
 	 * Turn the MMU on. The next fetch is translated; early_map()
@@ -98,6 +112,62 @@ start_high:
 	.balign	8
 .Lstart_high_va:
 	.dword	start_high
+
+wrong_door:
+	li	a7, 0x48534d			/* SBI HSM */
+	li	a6, 1				/* hart_stop: does not return */
+	ecall
+1:	wfi					/* it did: stay out of the way */
+	j	1b
+
+	/*
+	 * A secondary hart, started by SBI HSM hart_start (arch/riscv/smp.c)
+	 * once the boot hart runs on the kernel page table: MMU off, a0 =
+	 * hart id, a1 = its struct arch_hart_boot (a kernel virtual address,
+	 * stack_top first). The early table still identity-maps the
+	 * gigabyte we run in, so it carries us to the high half the same way
+	 * as the boot hart; kmain_secondary() then moves to the kernel table.
+	 */
+	.globl	secondary_entry
+secondary_entry:
+	csrw	sie, zero
+	lla	t0, early_satp
+	ld	t0, 0(t0)
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+	lla	t0, .Lsecondary_high_va
+	ld	t0, 0(t0)
+	jr	t0
+
+secondary_high:
+	.cfi_startproc
+	.cfi_undefined ra
+	ld	sp, 0(a1)			/* b->stack_top */
+	mv	tp, a1				/* this hart's record */
+	lla	t0, trap_entry
+	csrw	stvec, t0
+	csrw	sscratch, zero			/* 0: trap came from the kernel */
+	li	ra, 0
+	li	s0, 0				/* fp: no caller */
+	call	kmain_secondary			/* (hart id, b) */
+4:	wfi
+	j	4b
+	.cfi_endproc
+
+	.balign	8
+.Lsecondary_high_va:
+	.dword	secondary_high
+
+	.section .data
+	.balign	8
+	/* The early table's satp value, written before the MMU is on. */
+early_satp:
+	.dword	0
+	/* Set by the hart that runs the boot (in .data: .bss is cleared
+	 * after the test). */
+boot_claimed:
+	.word	0
 
 	.section .bss.page_aligned, "aw", @nobits
 	.balign	PAGE_SIZE

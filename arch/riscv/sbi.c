@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* SBI calls: the base, TIME, HSM, SRST and DBCN extensions, legacy fallbacks. */
+/* SBI calls: the base, TIME, HSM, IPI, RFENCE, SRST and DBCN extensions,
+ * legacy fallbacks. */
 #include "arch/riscv/sbi.h"
 
 static bool has_time, has_hsm, has_srst, has_dbcn;
@@ -105,6 +106,38 @@ long sbi_hart_status(unsigned long hartid)
 	struct sbiret r = sbi_call(SBI_EXT_HSM, 2, hartid, 0, 0);
 
 	return r.error ? r.error : r.value;
+}
+
+long sbi_hart_start(unsigned long hartid, unsigned long start_pa,
+		    unsigned long opaque)
+{
+	return sbi_call(SBI_EXT_HSM, 0, hartid, start_pa, opaque).error;
+}
+
+long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base)
+{
+	return sbi_call(SBI_EXT_IPI, 0, hart_mask, hart_mask_base, 0).error;
+}
+
+long sbi_remote_sfence_vma_asid(unsigned long hart_mask,
+				unsigned long hart_mask_base,
+				unsigned long start, unsigned long size,
+				unsigned long asid)
+{
+	register unsigned long r3 __asm__("a3") = size;
+	register unsigned long r4 __asm__("a4") = asid;
+	register unsigned long r0 __asm__("a0") = hart_mask;
+	register unsigned long r1 __asm__("a1") = hart_mask_base;
+	register unsigned long r2 __asm__("a2") = start;
+	register unsigned long r6 __asm__("a6") = 2; /* FID */
+	register unsigned long r7 __asm__("a7") = SBI_EXT_RFENCE;
+
+	/* Five arguments: more than sbi_call() passes. */
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r3), "r"(r4), "r"(r6), "r"(r7)
+			 : "memory");
+	return (long)r0;
 }
 
 long sbi_system_reset(unsigned long type, unsigned long reason)

@@ -14,6 +14,8 @@
 #define SBI_EXT_HSM		 0x48534d
 #define SBI_EXT_SRST		 0x53525354
 #define SBI_EXT_DBCN		 0x4442434e
+#define SBI_EXT_IPI		 0x735049
+#define SBI_EXT_RFENCE		 0x52464e43
 
 #define SBI_SRST_SHUTDOWN	0
 #define SBI_SRST_COLD_REBOOT	1
@@ -40,6 +42,19 @@ void sbi_version(unsigned *major, unsigned *minor, unsigned long *impl_id,
 void sbi_console_putc(char c);
 void sbi_set_timer(uint64_t when);
 long sbi_hart_status(unsigned long hartid);
+/* HSM hart_start: hartid begins at start_pa (MMU off) with a0 = hartid,
+ * a1 = opaque. Returns 0 or the SBI error (negative). */
+long sbi_hart_start(unsigned long hartid, unsigned long start_pa,
+		    unsigned long opaque);
+/* IPI send_ipi: a supervisor software interrupt to the harts of the
+ * mask (bit i: hart base + i). Returns 0 or the SBI error. */
+long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base);
+/* RFENCE remote_sfence_vma_asid on the harts of the mask; returns when
+ * they have fenced: 0 or the SBI error. */
+long sbi_remote_sfence_vma_asid(unsigned long hart_mask,
+				unsigned long hart_mask_base,
+				unsigned long start, unsigned long size,
+				unsigned long asid);
 /* Asks the firmware to reset; returns only if it refused (the SBI error). */
 long sbi_system_reset(unsigned long type, unsigned long reason);
 

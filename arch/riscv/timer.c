@@ -38,6 +38,11 @@ void timer_init(uint64_t timebase_hz, bool isa_has_sstc)
 #ifdef CONFIG_SSTC
 	use_sstc = isa_has_sstc && sstc_probe();
 #endif
+	timer_init_local();
+}
+
+void timer_init_local(void)
+{
 	/* No interrupt until someone arms the timer. */
 	if (use_sstc)
 		__asm__ volatile("csrw 0x14d, %0" ::"r"(-1UL));

@@ -11,6 +11,9 @@
 /* Picks the mechanism (Sstc if isa_has_sstc, CONFIG_SSTC and it probes). */
 void timer_init(uint64_t timebase_hz, bool isa_has_sstc);
 const char *timer_mechanism(void);
+/* The per-hart part of timer_init, for a secondary hart: disarmed, the
+ * interrupt enabled, counters readable from U-mode (same mechanism). */
+void timer_init_local(void);
 
 /* The time CSR (rdtime): inline, it is on the interrupt-to-driver path. */
 static inline uint64_t timer_now(void)

@@ -193,8 +193,8 @@ user_yield:
 	csrrw	t0, sscratch, zero		/* the user's sp; sscratch = 0: */
 	sd	t0, UC_REG(2)(sp)		/* in the kernel from here */
 
-	/* Decode. t0 = t = domain_by_id(a0), t1 = this hart's sched_harts
-	 * entry, a1 = d->slice_end; t2 scratch. */
+	/* Decode. t0 = t = domain_by_id(a0), t1 = d's hart (its struct
+	 * hart_sched), a1 = d->slice_end; t2 scratch. */
 	addi	t0, a0, -1			/* index; an id < 1 wraps to huge */
 	lwu	t1, ndomains
 	bgeu	t0, t1, yield_full		/* no such domain */
@@ -205,19 +205,20 @@ user_yield:
 	lw	t1, DOMAIN_STATE(t0)
 	addi	t1, t1, -DOMAIN_STATE_RUNNABLE
 	bnez	t1, yield_full			/* waiting, exited or killed */
-	lbu	t1, DOMAIN_QUEUED(t0)
-	beqz	t1, yield_full			/* not queued: t == d (the running
-						   domain never is, see sched.c) */
-	lbu	t1, UC_SSTATUS + 1(t0)		/* sstatus bits 8-15 hold FS */
-	andi	t1, t1, SSTATUS_FS_MASK >> 8
-	bnez	t1, yield_full			/* t has FP state to load */
-	csrr	t1, sstatus
-	bltz	t1, yield_full			/* SD: FS (or VS/XS, never on) is
+	ld	t1, DOMAIN_HART(sp)		/* d's run queue (docs/smp.md) */
+	ld	t2, DOMAIN_QUEUED_ON(t0)
+	bne	t2, t1, yield_full		/* t not queued on d's hart: t == d
+						   (the running domain never is)
+						   or t is on another hart */
+	lbu	t2, UC_SSTATUS + 1(t0)		/* sstatus bits 8-15 hold FS */
+	andi	t2, t2, SSTATUS_FS_MASK >> 8
+	bnez	t2, yield_full			/* t has FP state to load */
+	csrr	t2, sstatus
+	bltz	t2, yield_full			/* SD: FS (or VS/XS, never on) is
 						   Dirty: d's FP state to save */
-	lwu	t1, uvm_asid_flush
-	bnez	t1, yield_full			/* too few ASID bits: the C path
+	lwu	t2, uvm_asid_flush
+	bnez	t2, yield_full			/* too few ASID bits: the C path
 						   flushes the TLB on a switch */
-	lla	t1, sched_harts			/* hart 0 runs every domain */
 	ld	a1, DOMAIN_SLICE_END(sp)
 	ld	t2, HART_SCHED_ARMED(t1)
 	bne	t2, a1, yield_full		/* arm_timer(t) would re-arm */
@@ -243,7 +244,7 @@ user_yield:
 	sd	a2, DOMAIN_PREV(a3)		/* next->prev = prev */
 	j	4f
 3:	sd	a2, HART_SCHED_TAIL(t1)		/* t was the tail */
-4:	sb	zero, DOMAIN_QUEUED(t0)
+4:	sd	zero, DOMAIN_QUEUED_ON(t0)
 
 	/* runq_push(d) at the tail: a2 = the tail */
 	ld	a2, HART_SCHED_TAIL(t1)
@@ -254,8 +255,7 @@ user_yield:
 	j	6f
 5:	sd	sp, HART_SCHED_HEAD(t1)		/* the queue was empty */
 6:	sd	sp, HART_SCHED_TAIL(t1)
-	li	a2, 1
-	sb	a2, DOMAIN_QUEUED(sp)
+	sd	t1, DOMAIN_QUEUED_ON(sp)
 
 	/* t starts a slice (counted, and shown in its info page: a2) ... */
 	ld	t2, DOMAIN_SLICES_USED(t0)

@@ -153,6 +153,11 @@ int vm_map_mmio(uint64_t pa, uint64_t size, uintptr_t *va)
 	return 0;
 }
 
+uint64_t vm_kernel_pa(const void *va)
+{
+	return image_phys(va);
+}
+
 uint64_t vm_kernel_root(void)
 {
 	return kernel_root;

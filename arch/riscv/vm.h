@@ -37,6 +37,9 @@ int vm_map_mmio(uint64_t pa, uint64_t size, uintptr_t *va);
  */
 int vm_map_mmio_window(uint64_t pa, uint64_t size, uintptr_t *va);
 
+/* Physical address of va, an address inside the kernel image. */
+uint64_t vm_kernel_pa(const void *va);
+
 /* Physical address of the kernel root table (for satp). */
 uint64_t vm_kernel_root(void);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Hart discovery. Only the boot hart runs for now; the others stay STOPPED
- * in SBI HSM. A hart without an MMU (the S7/E51 monitor cores) or one the
+ * Hart discovery: the usable harts get dense indices (hart_start.c
+ * starts them; docs/smp.md). A hart without an MMU (the S7/E51 monitor cores) or one the
  * tree marks disabled is never started: on some boards starting it crashes
  * the firmware.
  */
@@ -11,7 +11,7 @@
 #include "kernel/lib/printk.h"
 #include <rivet/errno.h>
 
-static struct cpu cpus[CONFIG_MAX_HARTS];
+static struct cpu cpus[CONFIG_NR_HARTS];
 static unsigned ncpus;
 static uint32_t boot_hart;
 
@@ -44,12 +44,37 @@ static void log_hart(const struct hart *h, uint32_t boot_hartid)
 		"");
 }
 
+static void record(const struct hart *h, bool is_boot)
+{
+	cpus[ncpus].hartid = h->hartid;
+	cpus[ncpus].plic_sctx = h->plic_sctx;
+	cpus[ncpus].index = ncpus;
+	cpus[ncpus].state = is_boot ? CPU_ONLINE : CPU_STOPPED;
+	ncpus++;
+}
+
+/* The usable hart boot_hartid of m, or NULL. */
+static const struct hart *usable_hart(const struct machine *m, uint32_t hartid)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nharts; i++)
+		if (m->harts[i].hartid == hartid &&
+		    m->harts[i].state == HART_USABLE)
+			return &m->harts[i];
+	return NULL;
+}
+
 int cpu_init(const struct machine *m, uint32_t boot_hartid)
 {
+	const struct hart *boot = usable_hart(m, boot_hartid);
 	unsigned i, skipped = 0;
-	bool boot_found = false;
 
 	boot_hart = boot_hartid;
+	/* Index 0 is the boot hart, whatever its place in the tree: it
+	 * always has a record, however many harts there are. */
+	if (boot)
+		record(boot, true);
 	for (i = 0; i < m->nharts; i++) {
 		const struct hart *h = &m->harts[i];
 
@@ -58,22 +83,19 @@ int cpu_init(const struct machine *m, uint32_t boot_hartid)
 			skipped++;
 			continue;
 		}
-		if (h->hartid == boot_hartid)
-			boot_found = true;
-		if (ncpus == CONFIG_MAX_HARTS) {
-			pr_warn("cpu: hart %u: beyond CONFIG_MAX_HARTS=%d, "
+		if (h == boot)
+			continue;
+		if (ncpus == CONFIG_NR_HARTS) {
+			pr_warn("cpu: hart %u: beyond CONFIG_NR_HARTS=%d, "
 				"not used\n",
-				h->hartid, CONFIG_MAX_HARTS);
+				h->hartid, CONFIG_NR_HARTS);
 			continue;
 		}
-		cpus[ncpus].hartid = h->hartid;
-		cpus[ncpus].plic_sctx = h->plic_sctx;
-		cpus[ncpus].online = h->hartid == boot_hartid;
-		ncpus++;
+		record(h, false);
 	}
 	pr_info("cpu: %u harts usable, %u skipped, booted on hart %u\n",
 		m->nharts - skipped, skipped, boot_hartid);
-	if (!boot_found) {
+	if (!boot) {
 		pr_err("cpu: the boot hart %u is not a usable hart in the "
 		       "device tree\n",
 		       boot_hartid);
@@ -85,6 +107,16 @@ int cpu_init(const struct machine *m, uint32_t boot_hartid)
 uint32_t cpu_boot_hartid(void)
 {
 	return boot_hart;
+}
+
+int cpu_index_of(uint32_t hartid)
+{
+	unsigned i;
+
+	for (i = 0; i < ncpus; i++)
+		if (cpus[i].hartid == hartid)
+			return (int)i;
+	return -1;
 }
 
 unsigned cpu_count(void)

@@ -45,20 +45,11 @@ static const char *const syscall_names[SYS_COUNT] = {
 
 /*
  * The hart id of the hart running this code. Only the boot hart runs
- * the kernel for now (sched.c's this_hart()), so it is the one CPU
- * marked online, found once.
+ * the kernel's domains for now (sched.c's this_hart(); docs/smp.md).
  */
 static uint8_t this_hartid(void)
 {
-	static int hartid = -1;
-	unsigned i;
-
-	if (hartid >= 0)
-		return (uint8_t)hartid;
-	for (i = 0; i < cpu_count(); i++)
-		if (cpu_get(i)->online)
-			hartid = (int)cpu_get(i)->hartid;
-	return hartid < 0 ? 0 : (uint8_t)hartid;
+	return (uint8_t)cpu_boot_hartid();
 }
 
 void trace_event(enum trace_kind kind, const struct domain *a,

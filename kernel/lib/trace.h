@@ -8,8 +8,8 @@
  *
  * Without CONFIG_TRACE every hook is an empty static inline: the calls and
  * their arguments compile to nothing, so the hot paths pay nothing. The
- * hooks are one line each where the event happens (kernel/sched/sched.c,
- * kernel/syscall.c, kernel/cap/irq_cap.c, arch/riscv/trap.c, arch/riscv/timer.c).
+ * hooks are one line each where the event happens (kernel/sched/sched_core.h
+ * and sched*.c, kernel/syscall.c, kernel/cap/irq_cap.c, arch/riscv/trap.c, arch/riscv/timer.c).
  */
 #ifndef KERNEL_TRACE_H
 #define KERNEL_TRACE_H

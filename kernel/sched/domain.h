@@ -45,7 +45,7 @@ struct domain {
 
 	uint64_t slice_ticks, grace_ticks;
 	uint64_t slice_end; /* absolute rdtime of this slice's end */
-	/* The grace period after a slice-end notice (kernel/sched/sched.c): it
+	/* The grace period after a slice-end notice (kernel/sched/sched_strike.c): it
 	 * runs while grace_end is not 0, in steps that end at grace_end. */
 	uint64_t grace_end;   /* end of the current step; 0: no grace */
 	uint64_t grace_left;  /* ticks still to count once this step ends */
@@ -86,7 +86,11 @@ struct domain {
 	struct domain *spawner;
 	bool spawned; /* started at run time (its entry is reused first) */
 	struct domain *next, *prev; /* run queue links */
-	bool queued;
+	/* The run queue d is on, NULL if none: trap_entry.S's fast yield
+	 * takes t only if it is queued on the caller's hart. */
+	struct hart_sched *queued_on;
+	/* The hart d is placed on (docs/smp.md): its run queue and timer. */
+	struct hart_sched *hart;
 };
 
 /*

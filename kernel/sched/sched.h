@@ -19,9 +19,10 @@ struct domain;
 
 /*
  * One hart's scheduling state; only sched_harts[0] is used for now (the
- * boot hart runs every domain). It is public for trap_entry.S alone: the
- * directed-yield fast path updates it exactly as yield_to() would, through
- * offsets from the generated asm_offsets.h. C code uses the calls below.
+ * boot hart runs every domain). Its layout is public for trap_entry.S: the
+ * directed-yield fast path reaches it through the caller's d->hart and
+ * updates it exactly as yield_to() would, through offsets from the
+ * generated asm_offsets.h. C code uses the calls below.
  */
 struct hart_sched {
 	struct domain *current;
@@ -30,7 +31,7 @@ struct hart_sched {
 	struct domain *waiter;	    /* in sched_wait, asleep (idle resume) */
 };
 
-extern struct hart_sched sched_harts[CONFIG_MAX_HARTS];
+extern struct hart_sched sched_harts[CONFIG_NR_HARTS];
 
 void sched_add(struct domain *d);
 /* Starts running domains; never returns (powers off when all are gone). */

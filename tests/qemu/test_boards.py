@@ -85,7 +85,8 @@ def test_check_boards_notes_an_improvement_and_passes(tmp_path):
 def test_check_boards_takes_ram_from_the_firmware_and_names_new_boards():
     """Upstream trees without /memory (the firmware adds it at boot) are
     supported with a note; PolarFire (banks far apart), T-Head CV18xx and
-    the Andes RZ/Five (with its SCIF console) are supported."""
+    the Andes RZ/Five (with its SCIF console) are supported, and so is the
+    64-hart SG2042."""
     d = os.path.dirname(board_dtbs()[0])
     names = ("sun20i-d1-nezha", "mpfs-icicle-kit", "cv1800b-milkv-duo",
              "r9a07g043f01-smarc", "sg2042-milkv-pioneer")
@@ -98,11 +99,10 @@ def test_check_boards_takes_ram_from_the_firmware_and_names_new_boards():
                      r"firmware: no /memory in the tree\)$", r.stdout, re.M)
     for b in names[1:4]:
         assert re.search(r"^%s: +supported$" % b, r.stdout, re.M), r.stdout
-    # Unsupported for another reason: the note still shows.
-    assert re.search(r"^sg2042-milkv-pioneer: +unsupported: harts dropped: "
-                     r".*; RAM from the firmware: no /memory in the tree$",
-                     r.stdout, re.M), r.stdout
-    assert "boards: 4 supported, 1 unsupported, 5 in all" in r.stdout
+    # The 64-hart SG2042 is read whole now (CONFIG_NR_HARTS, docs/smp.md).
+    assert re.search(r"^sg2042-milkv-pioneer: +supported \(RAM from the "
+                     r"firmware: no /memory in the tree\)$", r.stdout, re.M)
+    assert "boards: 5 supported, 0 unsupported, 5 in all" in r.stdout
 
 
 def test_check_boards_takes_devices_above_the_direct_map():

@@ -63,7 +63,7 @@ def test_wrong_rivet_arguments_get_one_warning_naming_them():
     warn = b.findall(r"boot: ignoring bootargs .*$")
     assert warn == ["boot: ignoring bootargs rivet.cnf=/etc/demo.conf "
                     "loglevel=9 loglevel=abc logleve=7: Rivet takes "
-                    "loglevel=0..7 rivet.conf=/PATH rivet.test=fault|assert|mmio-window"
+                    "loglevel=0..7 rivet.conf=/PATH rivet.test=fault|assert|mmio-window|hart-*"
                     ], b
     # Ignored means ignored: the default level, and the boot goes on.
     assert b.has(r"boot: bootargs \".*\", loglevel 6$"), b

@@ -882,12 +882,30 @@ static void machine_counts_harts_beyond_the_limit(void **state)
 
 	(void)state;
 	assert_int_equal(m->nharts, MACHINE_MAX_HARTS);
-	assert_int_equal(m->harts_dropped, 40 - MACHINE_MAX_HARTS);
+	assert_int_equal(m->harts_dropped, 70 - MACHINE_MAX_HARTS);
 	for (h = 0; h < m->nharts; h++) {
 		assert_int_equal(m->harts[h].hartid, h);
 		assert_int_equal(m->harts[h].state, HART_USABLE);
 	}
 	assert_int_equal(m->harts[0].plic_sctx, 1);
+	free(m);
+}
+
+/* An SG2042-class tree: 64 harts, every one described with its context. */
+static void machine_reads_64_harts(void **state)
+{
+	struct machine *m = describe_tree("sg2042-like.dtb");
+	unsigned h;
+
+	(void)state;
+	assert_int_equal(MACHINE_MAX_HARTS, 64);
+	assert_int_equal(m->nharts, 64);
+	assert_int_equal(m->harts_dropped, 0);
+	for (h = 0; h < m->nharts; h++) {
+		assert_int_equal(m->harts[h].hartid, h);
+		assert_int_equal(m->harts[h].state, HART_USABLE);
+		assert_int_equal(m->harts[h].plic_sctx, 2 * (int)h + 1);
+	}
 	free(m);
 }
 
@@ -2732,6 +2750,7 @@ int main(void)
 		cmocka_unit_test(machine_reads_visionfive2_like_tree),
 		cmocka_unit_test(machine_names_why_each_hart_is_skipped),
 		cmocka_unit_test(machine_counts_harts_beyond_the_limit),
+		cmocka_unit_test(machine_reads_64_harts),
 		cmocka_unit_test(machine_keeps_console_among_too_many_uarts),
 		cmocka_unit_test(machine_reads_plic_contexts_not_a_formula),
 		cmocka_unit_test(machine_translates_bus_ranges),

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* Secondary harts (docs/smp.md): starting one, its local interrupts,
+ * IPIs and remote TLB fences. */
+#ifndef ARCH_RISCV_SMP_H
+#define ARCH_RISCV_SMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/riscv/csr.h"
+
+/*
+ * What a secondary hart needs before it can run C; the kernel embeds it in
+ * its per-hart record. head.S reads stack_top at offset 0.
+ */
+struct arch_hart_boot {
+	uint64_t stack_top;
+};
+
+/*
+ * Asks the firmware (SBI HSM hart_start) to start hartid at head.S's
+ * secondary_entry; the hart then calls kmain_secondary(hartid, b) on
+ * b->stack_top with paging on the kernel table. Returns 0 once the
+ * firmware accepted (the hart may still not arrive) or the SBI error.
+ */
+long arch_hart_start(uint32_t hartid, struct arch_hart_boot *b);
+
+/* For the boot test of head.S's guard: starts hartid at the image's
+ * first byte (primary_entry), where firmware may wrongly send a hart. */
+long arch_hart_start_at_image(uint32_t hartid);
+
+/* A secondary hart's own interrupt state: timer disarmed, timer and
+ * software interrupts (IPIs) enabled in sie, counters open to U-mode. */
+void arch_hart_local_init(void);
+
+/* Sends an IPI (a supervisor software interrupt) to hartid: 0 or the SBI
+ * error. */
+long arch_send_ipi(uint32_t hartid);
+
+/* Takes a pending IPI on this hart: clears sip.SSIP; true if one was. */
+static inline bool arch_take_ipi(void)
+{
+	if (!(csr_read(sip) & SIP_SSIP))
+		return false;
+	csr_clear(sip, SIP_SSIP);
+	return true;
+}
+
+/* Has every hart of mask (bit i: hart base + i) fence its TLB entries of
+ * asid: 0 once they have, or the SBI error. */
+long arch_remote_fence_asid(unsigned long mask, unsigned long base,
+			    uint16_t asid);
+
+#endif
