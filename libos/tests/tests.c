@@ -1262,7 +1262,7 @@ extern const struct role spawn_roles[];
 
 static const struct role *const role_tables[] = {
 	core_roles,   hostile_roles, grants_roles,   bootinfo_roles,
-	slices_roles, spawn_roles,   channels_roles,
+	slices_roles, spawn_roles,   channels_roles, chan_hostile_roles,
 };
 
 int main(void)

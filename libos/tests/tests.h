@@ -33,10 +33,11 @@ struct role {
 	void (*run)(void);
 };
 
-extern const struct role bootinfo_roles[]; /* bootinfo.c */
-extern const struct role channels_roles[]; /* channels.c */
-extern const struct role grants_roles[];   /* grants.c */
-extern const struct role hostile_roles[];  /* hostile.c */
-extern const struct role slices_roles[];   /* slices.c */
+extern const struct role bootinfo_roles[];     /* bootinfo.c */
+extern const struct role chan_hostile_roles[]; /* chan_hostile.c */
+extern const struct role channels_roles[];     /* channels.c */
+extern const struct role grants_roles[];       /* grants.c */
+extern const struct role hostile_roles[];      /* hostile.c */
+extern const struct role slices_roles[];       /* slices.c */
 
 #endif
