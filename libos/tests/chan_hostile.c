@@ -5,6 +5,10 @@
  *
  *   [channel t_chanh_a t_chanh_b]  size 4K
  *   t_chanh_x                      no channel
+ *   [channel t_chanh_fy t_chanh_fz]  (another boot) 2 slots each: no
+ *                                  room for fy's notification capability;
+ *                                  t_chanh_fw, alike without a channel,
+ *                                  is the frame count both must keep
  *
  * One hart, file order: a waits for its channel bit or x's "done"; b and
  * x try to set a's channel bits without the channel's notification
@@ -12,6 +16,7 @@
  * allow. a then checks that no channel bit reached it.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rivet/errno.h>
@@ -117,9 +122,21 @@ static void role_chanh_x(void)
 		  sys_notify(a, EV_X_DONE), 0);
 }
 
+/* The ends of a channel the kernel could not set up, and a domain with
+ * none: the same image, memory and slots, so the same frame count
+ * (test_chan_hostile.py compares them). */
+static void role_chanh_frames(void)
+{
+	printf("%s: frames %ld\n", rivet_info()->name,
+	       (long)sys2_kstat(KSTAT_MY_FRAMES).val);
+}
+
 const struct role chan_hostile_roles[] = {
 	{ "t_chanh_a", role_chanh_a },
 	{ "t_chanh_b", role_chanh_b },
 	{ "t_chanh_x", role_chanh_x },
+	{ "t_chanh_fy", role_chanh_frames },
+	{ "t_chanh_fz", role_chanh_frames },
+	{ "t_chanh_fw", role_chanh_frames },
 	{ 0 },
 };

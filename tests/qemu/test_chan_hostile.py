@@ -33,3 +33,22 @@ def test_channel_bits_need_the_capability(tmp_path):
         "chanh_stranger_ordinary_bit_still_works",
         "chanh_no_channel_bit_without_the_cap",
         "chanh_no_channel_bit_pending"])
+
+
+def test_failed_channel_leaves_no_page_tables(tmp_path):
+    """A channel that cannot be set up (no slot for fy's notification
+    capability) costs its ends nothing: the kernel checks for the
+    capabilities before it maps the region, so no page table is built for
+    it. fy and fz own as many frames as fw, which has no channel."""
+    text = conf(("t_chanh_fy", ["memory = 1M", "slots = 2"]),
+                ("t_chanh_fz", ["memory = 1M", "slots = 2"]),
+                ("t_chanh_fw", ["memory = 1M", "slots = 2"])) + """
+[channel t_chanh_fy t_chanh_fz]
+size = 8K
+"""
+    b = run_suite(tmp_path, text)
+    assert b.has(r"launch: channel t_chanh_fy t_chanh_fz \(line \d+\): "
+                 r"error -2 \(quota or slots of an end\); not set up$"), b
+    frames = [b.find(r"t_chanh_f%s: frames (\d+)$" % e).group(1)
+              for e in "yzw"]
+    assert frames[0] == frames[2] and frames[1] == frames[2], (frames, b)
