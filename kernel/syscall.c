@@ -103,8 +103,9 @@ static long ksys_notify(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	struct domain *t = domain_by_id((long)a[0]);
 
-	/* The top bits are the kernel's (revocation, abort protocol). */
-	if (a[1] & RIVET_EVENT_KERNEL_MASK)
+	/* The top bits are the kernel's (revocation, abort protocol); the
+	 * channel bits below them take a notification capability. */
+	if (a[1] & (RIVET_EVENT_KERNEL_MASK | RIVET_EVENT_CHAN_MASK))
 		return E_PERM;
 	if (!domain_live(t))
 		return E_NOENT;

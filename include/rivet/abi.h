@@ -131,6 +131,10 @@
 #define RIVET_CHAN_STRIDE   0x0000000000200000UL /* 2 MiB */
 #define RIVET_CHAN_SIZE_MAX 0x0000000000100000UL /* 1 MiB */
 #define RIVET_CHAN_BIT0	    48
+/* The event bits of configured channels: only a notification capability
+ * sets them (the id-based SYS_notify refuses them, E_PERM), so a wake-up
+ * on one comes from the channel's peer or a copy it passed on. */
+#define RIVET_EVENT_CHAN_MASK (((1UL << RIVET_CHAN_MAX) - 1) << RIVET_CHAN_BIT0)
 /* rivet_info.channels[i].dir: which way this end's messages go. */
 #define RIVET_CHAN_BOTH 0 /* both ways (two rings, docs/channels.md) */
 #define RIVET_CHAN_SEND 1 /* this end produces, the peer consumes */

@@ -28,7 +28,8 @@
 	  "E_INVAL mask is 0; a1 = the pending bits of mask, now cleared")     \
 	X(4, notify, (long domain, unsigned long bits),                        \
 	  "E_NOENT no live domain with that id; E_INVAL bits is 0; "           \
-	  "E_PERM bits reserved to the kernel (RIVET_EVENT_KERNEL_MASK)")      \
+	  "E_PERM bits reserved to the kernel (RIVET_EVENT_KERNEL_MASK) or "   \
+	  "to notification capabilities (RIVET_EVENT_CHAN_MASK)")              \
 	X(5, exit, (long status), "does not return")                           \
 	X(6, upcall_set,                                                       \
 	  (unsigned long exc_entry, unsigned long slice_entry,                 \

@@ -68,8 +68,8 @@ static void claim_entry(struct kchan *kc, unsigned k, struct domain *d,
 	in->channels[i].state = RIVET_CHAN_FAILED;
 }
 
-/* Frames for A, mapped in A, copied into B and mapped there. Each slot
- * goes into the info page as soon as it exists, for undo(). */
+/* Frames for A, copied into B. Each slot goes into the info page as soon
+ * as it exists, for undo(). Nothing is mapped yet (map_frames). */
 static int share_frames(struct kchan *kc, uint64_t size)
 {
 	struct domain *a = kc->end[0], *b = kc->end[1];
@@ -80,15 +80,27 @@ static int share_frames(struct kchan *kc, uint64_t size)
 	if (rc)
 		return rc;
 	ENTRY(kc, 0).frame_slot = fa;
-	rc = frame_cap_map(a, fa, ENTRY(kc, 0).va, CAP_R | CAP_W);
-	if (rc)
-		return rc;
 	rc = cap_derive_kernel(&domain_caps, &a->cs, fa, &b->cs, CAP_R | CAP_W,
 			       0, &fb);
 	if (rc)
 		return rc;
 	ENTRY(kc, 1).frame_slot = fb;
-	return frame_cap_map(b, fb, ENTRY(kc, 1).va, CAP_R | CAP_W);
+	return 0;
+}
+
+/* The region into both ends, once every capability exists: a mapping
+ * builds page tables that stay (charged to the end) after an unmap, so a
+ * channel that fails for want of a slot must fail before it. */
+static int map_frames(struct kchan *kc)
+{
+	int rc;
+
+	rc = frame_cap_map(kc->end[0], ENTRY(kc, 0).frame_slot, ENTRY(kc, 0).va,
+			   CAP_R | CAP_W);
+	if (rc)
+		return rc;
+	return frame_cap_map(kc->end[1], ENTRY(kc, 1).frame_slot,
+			     ENTRY(kc, 1).va, CAP_R | CAP_W);
 }
 
 /* A notification capability at end k for the other end. */
@@ -107,11 +119,15 @@ static int give_notify(struct kchan *kc, unsigned k)
 }
 
 /*
- * Takes back what share_frames and give_notify made for a channel that
- * cannot be completed, so that its failure costs neither end a frame or
- * a slot: B's copy first, with B as the actor (nobody is told of a
- * capability it never saw), then A's notification capability and A's
- * frames. Slot 0 is each domain's own capability, never one of these.
+ * Takes back what share_frames, give_notify and map_frames made for a
+ * channel that cannot be completed, so that its failure costs neither end
+ * a frame or a slot: B's copy first, with B as the actor (nobody is told
+ * of a capability it never saw), then A's notification capability and
+ * A's frames (deleting a frame capability unmaps it). B's notification
+ * capability exists only if the mapping failed: it goes too. Slot 0 is
+ * each domain's own capability, never one of these. A mapping that fails
+ * (the region's addresses taken, no room for page tables) may leave page
+ * tables behind; a missing slot or frame leaves nothing.
  */
 static void undo(struct kchan *kc)
 {
@@ -119,6 +135,8 @@ static void undo(struct kchan *kc)
 
 	if (ENTRY(kc, 1).frame_slot)
 		cap_sys_delete_as(b, ENTRY(kc, 1).frame_slot, b);
+	if (ENTRY(kc, 1).notify_slot)
+		cap_sys_delete_as(b, ENTRY(kc, 1).notify_slot, b);
 	if (ENTRY(kc, 0).notify_slot)
 		cap_sys_delete_as(a, ENTRY(kc, 0).notify_slot, a);
 	if (ENTRY(kc, 0).frame_slot)
@@ -149,6 +167,8 @@ static void setup_one(const struct bootconf_channel *ch)
 		rc = give_notify(kc, 0);
 	if (!rc)
 		rc = give_notify(kc, 1);
+	if (!rc)
+		rc = map_frames(kc);
 	if (rc) {
 		undo(kc);
 		pr_err("launch: channel %s %s (line %u): error %d%s; not set "

@@ -467,6 +467,19 @@ static uint64_t draw(uint64_t *a)
 		a[0] = (uint64_t)id();
 		a[1] = bits();
 		break;
+	case SYS_notify_cap: /* the channel's capability is a kept slot */
+		a[0] = slot();
+		a[1] = pick(2) ? 0 : bits();
+		break;
+	case SYS_yield_cap:
+		a[0] = slot();
+		break;
+	case SYS_notify_wait: /* as wait: a tick ends a wait that sleeps */
+		sys_timer_event(rivet_now() + pick(2000), EV_TICK_BIT);
+		a[0] = slot();
+		a[1] = pick(2) ? 0 : bits();
+		a[2] = (pick(2) ? bits() : 0) | EV_TICK;
+		break;
 	case SYS_exit:
 		nr = SYS_null; /* see the header */
 		break;

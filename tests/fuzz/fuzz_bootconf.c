@@ -32,6 +32,17 @@ static void check_error(const struct bootconf_error *e)
 	CHECK(strncmp(e->msg, FILE_NAME ":", strlen(FILE_NAME ":")) == 0);
 }
 
+/* How many channels of conf name this domain as an end. */
+static unsigned channels_naming(const char *name)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < conf.nchannels; i++)
+		n += !strcmp(conf.channels[i].a, name) ||
+		     !strcmp(conf.channels[i].b, name);
+	return n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	bool all_valid = true;
@@ -79,9 +90,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(strnlen(ch->a, sizeof(ch->a)) < sizeof(ch->a));
 		CHECK(strnlen(ch->b, sizeof(ch->b)) < sizeof(ch->b));
 		CHECK(strcmp(ch->a, ch->b) != 0);
-		if (conf.usable)
+		CHECK(ch->direction <= BOOTCONF_CHAN_B_TO_A);
+		CHECK(ch->handoff <= 3);
+		if (conf.usable) {
 			CHECK(ch->size > 0 && ch->size % 4096 == 0);
+			CHECK(ch->size <= BOOTCONF_CHAN_SIZE_MAX);
+			CHECK(ch->msg >= 8 && ch->msg % 8 == 0);
+			CHECK(ch->msg <= ch->size / 2);
+		}
 	}
+	/* The kernel describes each end's channels in an info page of
+	 * BOOTCONF_CHAN_PER_DOMAIN entries (kernel/cap/channel.c). */
+	if (conf.usable)
+		for (unsigned i = 0; i < conf.ndomains; i++)
+			CHECK(channels_naming(conf.domains[i].name) <=
+			      BOOTCONF_CHAN_PER_DOMAIN);
 
 	CHECK((rc == 0) == (conf.usable && all_valid));
 	CHECK((rc == 0) == (conf.nerrors_all == 0));

@@ -36,6 +36,14 @@ args   = seed=%(seed)d
 [domain observer]
 image  = /libos/sysfuzz.elf
 memory = 1M
+
+# fuzz holds the copy of the victim's frames and a notification
+# capability with handoff for it: notify_cap, yield_cap and notify_wait
+# reach their paths that succeed, and nothing fuzz does to its copy may
+# cost the victim a frame or tell it of a revocation.
+[channel victim fuzz]
+size    = 4K
+handoff = fuzz
 """
 
 CASES = ["sysfuzz_results_valid", "victim_secret_intact",
