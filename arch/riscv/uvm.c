@@ -184,29 +184,72 @@ int uvm_lookup_leaf(const struct uvm_space *d, uint64_t va, uint64_t *pa,
 	return pt_lookup(&ops, d->root_pa, va, pa, pte, level);
 }
 
-/* Frees the tables below table (at level) and the frames they map. */
-static void uvm_free_level(struct uvm_space *d, uint64_t table_pa, int level)
+/*
+ * Frees, below table (at level, covering VAs from lo), every entry at or
+ * past *cursor: the frames mapped and the tables below, each table once
+ * its whole range is done. Each entry looked at costs one of *budget; when
+ * it runs out, *cursor is the VA to go on from and false is returned.
+ */
+static bool uvm_free_from(struct uvm_space *d, uint64_t table_pa, int level,
+			  uint64_t lo, uint64_t *cursor, uint32_t *budget)
 {
 	uint64_t *t = phys_to_virt(table_pa);
-	unsigned i, n = level == 2 ? 256 : 512; /* root: user half only */
+	unsigned shift = PAGE_SHIFT + 9 * (unsigned)level;
+	unsigned n = level == 2 ? 256 : 512; /* root: user half only */
+	unsigned i = *cursor > lo ? (unsigned)((*cursor - lo) >> shift) : 0;
 
-	for (i = 0; i < n; i++) {
-		if (!(t[i] & PTE_V))
-			continue;
-		if (!pte_is_leaf(t[i]))
-			uvm_free_level(d, pte_pa(t[i]), level - 1);
-		else
-			uvm_frame_free(d, pte_pa(t[i]));
-		t[i] = 0;
+	for (; i < n; i++) {
+		uint64_t va = lo + ((uint64_t)i << shift);
+
+		if (!*budget) {
+			*cursor = va > *cursor ? va : *cursor;
+			return false;
+		}
+		--*budget;
+		if (t[i] & PTE_V) {
+			if (!pte_is_leaf(t[i])) {
+				if (!uvm_free_from(d, pte_pa(t[i]), level - 1,
+						   va, cursor, budget))
+					return false;
+				uvm_frame_free(d, pte_pa(t[i]));
+				uvm_table_pages--;
+			} else {
+				uvm_frame_free(d, pte_pa(t[i]));
+			}
+			t[i] = 0;
+		}
+		*cursor = va + (1ULL << shift);
 	}
-	uvm_frame_free(d, table_pa);
+	return true;
+}
+
+bool uvm_destroy_some(struct uvm_space *d, uint64_t *cursor, uint32_t budget)
+{
+	uint64_t root = d->root_pa;
+
+	if (!root)
+		return true;
+	if (!uvm_free_from(d, root, 2, 0, cursor, &budget))
+		return false;
+	/* A hart that ran d last may still have its root in satp (an idle
+	 * hart keeps it): move it to the kernel's tables before the page
+	 * can be handed to anyone. */
+	if ((csr_read(satp) & ((1UL << 44) - 1)) == root >> PAGE_SHIFT) {
+		csr_write(satp,
+			  SATP_MODE_SV39 | vm_kernel_root() >> PAGE_SHIFT);
+		local_flush_tlb_all();
+	}
+	uvm_frame_free(d, root);
 	uvm_table_pages--;
+	d->root_pa = 0;
+	*cursor = 0;
+	return true;
 }
 
 void uvm_destroy(struct uvm_space *d)
 {
-	if (!d->root_pa)
-		return;
-	uvm_free_level(d, d->root_pa, 2);
-	d->root_pa = 0;
+	uint64_t cursor = 0;
+
+	while (!uvm_destroy_some(d, &cursor, ~0U))
+		;
 }

@@ -288,7 +288,12 @@ static void idle_take_interrupts(void)
 static void idle(void)
 {
 	for (;;) {
-		uint64_t when = next_deadline();
+		uint64_t when;
+
+		domain_reap_idle(); /* ended domains, until an interrupt */
+		if (this_hart()->head || !domain_live_count())
+			return;
+		when = next_deadline();
 
 		if (when == ~0ULL && !irq_any_bound())
 			return; /* nothing can ever wake anyone */
@@ -314,7 +319,10 @@ static void idle(void)
 /* Picks the next domain to run, or powers off when none is left. */
 static void schedule_next(void)
 {
-	struct domain *d = runq_pop();
+	struct domain *d;
+
+	domain_reap_step(); /* one piece of an ended domain's teardown */
+	d = runq_pop();
 
 	if (!d && domain_live_count()) {
 		idle();
@@ -326,6 +334,7 @@ static void schedule_next(void)
 	}
 	if (!d) {
 		this_hart()->current = 0;
+		domain_reap_all(); /* everything back before the summary */
 		pr_notice("rivet: all domains have ended\n");
 		domain_summary();
 		machine_power_off();
