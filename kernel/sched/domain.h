@@ -74,6 +74,9 @@ struct domain {
 	 * done so far, which the call takes up again if it comes back from
 	 * that same ecall as that same call. */
 	uint64_t restart_pc, restart_nr, restart_arg, restart_done;
+	/* A run of frames a frame_alloc still zeroes, in restartable pieces
+	 * (kernel/cap/frame_cap.c): charged to d, in no capability yet. */
+	uint64_t run_pa, run_pages, run_align, run_zeroed;
 
 	uint64_t timer_at; /* SYS_timer_event deadline, 0 if none */
 	uint8_t timer_bit;

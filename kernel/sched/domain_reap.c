@@ -122,10 +122,13 @@ static bool over(uint64_t start, uint64_t limit)
 	return arch_instret() - start >= limit;
 }
 
-/* The capability space (emptied by REAP_CAPS, so no scan) and the slot
- * array's frames, from d->reap_next on. */
+/* A run a frame_alloc left part-way, the capability space (emptied by
+ * REAP_CAPS, so no scan) and the slot array's frames, from d->reap_next
+ * on. */
 static bool reap_slots(struct domain *d, uint64_t start, uint64_t limit)
 {
+	if (d->run_pages && !frame_cap_run_free_some(d, start, limit))
+		return false;
 	if (d->cs.live)
 		cspace_destroy(&domain_caps, &d->cs, cap_deleted, 0);
 	while (d->reap_next < d->slots_pages) {

@@ -1271,8 +1271,8 @@ static const struct role core_roles[] = {
 extern const struct role spawn_roles[];
 
 static const struct role *const role_tables[] = {
-	core_roles,	hostile_roles, grants_roles,
-	bootinfo_roles, slices_roles,  spawn_roles,
+	core_roles,   hostile_roles, grants_roles, bootinfo_roles,
+	slices_roles, spawn_roles,   bounds_roles,
 };
 
 int main(void)

@@ -34,6 +34,7 @@ struct role {
 };
 
 extern const struct role bootinfo_roles[]; /* bootinfo.c */
+extern const struct role bounds_roles[];   /* bounds.c */
 extern const struct role grants_roles[];   /* grants.c */
 extern const struct role hostile_roles[];  /* hostile.c */
 extern const struct role slices_roles[];   /* slices.c */

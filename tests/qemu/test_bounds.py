@@ -1,0 +1,28 @@
+"""Bounded kernel entries (docs/performance.md, "Kernel time per entry")
+for calls that used to run in one long entry: debug_write of 4 KiB and
+frame_alloc of a 512-page run go in restartable pieces, each within the
+bound, and do what they did before. The reaper of ended domains is
+checked by test_slices.py (a killed full space) and test_spawn.py (kill).
+"""
+from test_domains import assert_all_pass, run_suite
+
+
+def test_debug_write_and_frame_alloc_of_a_run_stay_within_the_bound(
+        tmp_path):
+    b = run_suite(tmp_path, "[domain t_bounds]\nimage = /libos/tests.elf\n"
+                  "memory = 16M\n")
+    assert_all_pass(b, ["debug_write_4k_succeeds",
+                        "debug_write_4k_in_short_entries",
+                        "debug_write_too_long_refused",
+                        "frame_alloc_512_pages_succeeds",
+                        "frame_alloc_512_pages_in_short_entries",
+                        "frame_alloc_512_pages_all_zeroed",
+                        "frame_alloc_512_pages_charged",
+                        "frame_alloc_aligned_run_succeeds",
+                        "frame_alloc_aligned_run_in_short_entries",
+                        "frame_alloc_runs_give_back_every_frame"])
+    # The 4 KiB written came out whole, line by line, across the pieces.
+    for k in range(64):
+        line = "".join(chr(ord("a") + (64 * k + j) % 26) for j in range(63))
+        assert b.has(line + "$"), (k, b)
+    print("\n".join(b.findall(r"(?:KTIME|STRETCH) .*$")))
