@@ -118,7 +118,94 @@ static void role_bounds(void)
 	frame_alloc_run();
 }
 
+/* ------------------------------------------ kill of a full space --- */
+
+#define BIG_CHILD_SLOTS	 16384
+#define BIG_CHILD_FRAMES 4096 /* 16 MiB */
+#define BIG_CHILD_MAPS	 2048
+#define EV_BIG_READY	 (1UL << 3)
+#define BIG_MAP_VA	 0x1000000000UL
+
+/*
+ * Spawned by t_bounds_killer: fills its space with copies of one frame,
+ * maps another BIG_CHILD_MAPS times, says so, and waits to be killed.
+ */
+static void role_big_child(void)
+{
+	static struct rivet_map_entry batch[RIVET_MAP_BATCH_MAX];
+	unsigned long f = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+	unsigned long m = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+	unsigned long i, j, last = f;
+	struct rivet_ret r;
+
+	/* Chains of 64 below the original: what the reaper revokes. */
+	for (i = 0;; i++) {
+		r = sys2_cap_derive(i % 64 ? last : f, -1UL, RIVET_CAP_R, 0);
+		if (r.rc)
+			break;
+		last = r.val;
+	}
+	for (i = 0; i < BIG_CHILD_MAPS; i += RIVET_MAP_BATCH_MAX) {
+		for (j = 0; j < RIVET_MAP_BATCH_MAX; j++) {
+			batch[j].slot = m;
+			batch[j].vaddr = BIG_MAP_VA + (i + j) * 4096;
+			batch[j].rights = RIVET_CAP_R;
+		}
+		sys2_map_batch(batch, RIVET_MAP_BATCH_MAX);
+	}
+	printf("BIG child: %lu slots, %lu mappings\n",
+	       (unsigned long)sys2_kstat(KSTAT_MY_SLOTS).val,
+	       (unsigned long)sys2_kstat(KSTAT_MY_MAPPINGS).val);
+	sys_notify(rivet_domain_lookup("t_bounds_killer"), EV_BIG_READY);
+	for (;;)
+		sys2_wait(1UL << 40);
+}
+
+/*
+ * Kills a spawned child with a full space: kill returns once everything
+ * the child held is back (the spawner's quota and slots, every frame),
+ * and none of its entries ran longer than the bound.
+ */
+static void role_bounds_killer(void)
+{
+	long sp = rivet_cap_find(RIVET_CAP_SPAWN, 0);
+	uint64_t frames = sys2_kstat(KSTAT_FREE_FRAMES).val;
+	uint64_t quota = sys2_kstat(KSTAT_MY_QUOTA).val;
+	uint64_t slots = sys2_kstat(KSTAT_FREE_SLOTS).val, t, used;
+	unsigned long slot = 0;
+	long rc;
+
+	rc = rivet_spawn((unsigned long)sp, "/libos/tests.elf", "t_big_child",
+			 BIG_CHILD_FRAMES, BIG_CHILD_SLOTS, 0, 0, &slot);
+	EXPECT_EQ("big_child_spawned", rc, 0);
+	if (rc)
+		return;
+	sys2_wait(EV_BIG_READY);
+	report("big_child_filled_its_space",
+	       sys2_kstat(KSTAT_ALL_SLOTS).val >= BIG_CHILD_SLOTS, "slots %ld",
+	       (long)sys2_kstat(KSTAT_ALL_SLOTS).val, 0);
+	t = insns();
+	used = rivet_info()->slices_used;
+	rc = sys_kill(slot);
+	used = rivet_info()->slices_used - used;
+	printf("KTIME kill_full_space %ld\n", (long)(insns() - t));
+	EXPECT_EQ("kill_of_a_full_space_succeeds", rc, 0);
+	/* Millions of instructions: slices end while it runs. */
+	report("kill_gives_up_the_cpu_while_it_runs", used >= 2,
+	       "slices during the kill %ld", (long)used, 0);
+	check_stretch("kill_of_a_full_space_in_short_entries");
+	EXPECT_EQ("kill_gives_back_the_quota_before_it_returns",
+		  sys2_kstat(KSTAT_MY_QUOTA).val, quota);
+	sys_cap_delete(slot);
+	EXPECT_EQ("kill_gives_back_the_slots", sys2_kstat(KSTAT_FREE_SLOTS).val,
+		  slots);
+	EXPECT_EQ("kill_gives_back_every_frame",
+		  sys2_kstat(KSTAT_FREE_FRAMES).val, frames);
+}
+
 const struct role bounds_roles[] = {
 	{ "t_bounds", role_bounds },
+	{ "t_bounds_killer", role_bounds_killer },
+	{ "t_big_child", role_big_child },
 	{ 0 },
 };

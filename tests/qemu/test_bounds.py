@@ -26,3 +26,21 @@ def test_debug_write_and_frame_alloc_of_a_run_stay_within_the_bound(
         line = "".join(chr(ord("a") + (64 * k + j) % 26) for j in range(63))
         assert b.has(line + "$"), (k, b)
     print("\n".join(b.findall(r"(?:KTIME|STRETCH) .*$")))
+
+
+def test_kill_of_a_full_space_returns_everything_in_short_entries(tmp_path):
+    """A spawned child fills 16,384 slots and maps a frame 2,048 times;
+    its spawner kills it: kill reaps it in its own restartable pieces and
+    returns once the quota, slots and frames are back."""
+    b = run_suite(tmp_path, "[domain t_bounds_killer]\n"
+                  "image = /libos/tests.elf\nmemory = 32M\nslots = 16500\n"
+                  "spawn = /libos/tests.elf\n", timeout=120)
+    assert_all_pass(b, ["big_child_spawned", "big_child_filled_its_space",
+                        "kill_of_a_full_space_succeeds",
+                        "kill_of_a_full_space_in_short_entries",
+                        "kill_gives_up_the_cpu_while_it_runs",
+                        "kill_gives_back_the_quota_before_it_returns",
+                        "kill_gives_back_the_slots",
+                        "kill_gives_back_every_frame"])
+    assert b.has(r"BIG child: 16384 slots, 2048 mappings$"), b
+    print("\n".join(b.findall(r"(?:KTIME|STRETCH) .*$")))
