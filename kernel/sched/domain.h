@@ -123,10 +123,16 @@ void domain_destroy(struct domain *d, enum domain_state state);
 void domain_kill(struct domain *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The reaper. One piece (at most REAP_INSNS instructions, one system
- * call path's worth) of returning what ended domains hold, if any: at a
- * scheduling point. */
-void domain_reap_step(void);
+/* The reaper. One piece (about REAP_INSNS instructions) of returning
+ * what ended domains hold, if any: at a scheduling point. Inline: every
+ * switch asks, and almost always nothing has ended. */
+extern unsigned domain_reaping; /* ended domains not yet returned */
+void domain_reap_piece(void);
+static inline void domain_reap_step(void)
+{
+	if (domain_reaping)
+		domain_reap_piece();
+}
 /* Pieces until an interrupt is pending or nothing is left: while the
  * hart has nobody to run. */
 void domain_reap_idle(void);

@@ -57,7 +57,7 @@ enum reap_phase {
 	REAP_SPACE, /* the address space: mapped frames and table pages */
 };
 
-static unsigned reaping; /* ended domains not yet returned */
+unsigned domain_reaping;
 
 /* Every other live domain learns that d ended (RIVET_EVENT_PEER_EXIT). */
 static void tell_peers_exit(struct domain *d)
@@ -83,7 +83,7 @@ void domain_destroy(struct domain *d, enum domain_state state)
 		d->reap_phase = REAP_CAPS;
 		d->reap_next = 0;
 		d->reap_insns = d->reap_pieces = d->reap_longest = 0;
-		reaping++;
+		domain_reaping++;
 	}
 	*d->registry_state = domain_registry_value(d); /* ENDING */
 	sched_forget(d);
@@ -160,7 +160,7 @@ static void reap_finish(struct domain *d)
 		       d->name, (unsigned long long)d->used_frames);
 	spawn_return_quota(d);
 	d->reap_phase = REAP_NONE;
-	reaping--;
+	domain_reaping--;
 	domain_registry_state(d); /* EXITED or KILLED: all is back */
 }
 
@@ -238,14 +238,11 @@ static bool reap_under(struct domain *t, uint64_t start, uint64_t limit)
 	return done && d == t;
 }
 
-void domain_reap_step(void)
+void domain_reap_piece(void)
 {
-	uint64_t start;
+	uint64_t start = arch_instret();
 	unsigned i;
 
-	if (!reaping)
-		return;
-	start = arch_instret();
 	for (i = 0; i < ndomains; i++)
 		if (domains[i].reap_phase) {
 			reap_under(&domains[i], start, REAP_INSNS);
@@ -256,14 +253,14 @@ void domain_reap_step(void)
 
 void domain_reap_idle(void)
 {
-	while (reaping && !arch_irq_pending())
+	while (domain_reaping && !arch_irq_pending())
 		domain_reap_step();
 }
 
 void domain_reap_all(void)
 {
-	while (reaping)
-		domain_reap_step();
+	while (domain_reaping)
+		domain_reap_piece();
 }
 
 bool domain_reap_some(struct domain *t, uint64_t start)

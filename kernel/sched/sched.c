@@ -288,12 +288,7 @@ static void idle_take_interrupts(void)
 static void idle(void)
 {
 	for (;;) {
-		uint64_t when;
-
-		domain_reap_idle(); /* ended domains, until an interrupt */
-		if (this_hart()->head || !domain_live_count())
-			return;
-		when = next_deadline();
+		uint64_t when = next_deadline();
 
 		if (when == ~0ULL && !irq_any_bound())
 			return; /* nothing can ever wake anyone */
@@ -307,6 +302,9 @@ static void idle(void)
 			when = timer_now() + timer_hz() / 100;
 		this_hart()->armed = when;
 		timer_set(when);
+		/* Ended domains are reaped meanwhile, until an interrupt (the
+		 * timer just armed included) is pending. */
+		domain_reap_idle();
 		trace_idle(true, this_hart()->current);
 		arch_idle_wait();
 		trace_idle(false, this_hart()->current);

@@ -40,7 +40,7 @@ static void check_stretch(const char *name)
 
 static void debug_write_4k(void)
 {
-	static char text[4096];
+	char text[4096]; /* on the stack: the image stays small for spawns */
 	uint64_t t;
 	long rc;
 	int i;
@@ -132,7 +132,7 @@ static void role_bounds(void)
  */
 static void role_big_child(void)
 {
-	static struct rivet_map_entry batch[RIVET_MAP_BATCH_MAX];
+	struct rivet_map_entry batch[RIVET_MAP_BATCH_MAX]; /* as text above */
 	unsigned long f = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
 	unsigned long m = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
 	unsigned long i, j, last = f;
