@@ -44,9 +44,10 @@
  */
 #define REAP_INSNS 20000
 #define KILL_INSNS 50000
-/* Page-table entries one call of uvm_destroy_some looks at: well under
- * the share even when each frees a frame. */
-#define PTES_PER_CALL 64
+/* Valid page-table entries one call of uvm_destroy_some frees (about
+ * 170 instructions each); with the empty entries it scans (up to 512 a
+ * table it enters, five instructions each) a call stays near 20,000. */
+#define PTES_PER_CALL 16
 /* Slot-array frames freed between two looks at the clock. */
 #define SLOT_PAGES_PER_LOOK 16
 
