@@ -45,9 +45,11 @@
 #define REAP_INSNS 20000
 #define KILL_INSNS 50000
 /* Valid page-table entries one call of uvm_destroy_some frees (about
- * 170 instructions each); with the empty entries it scans (up to 512 a
- * table it enters, five instructions each) a call stays near 20,000. */
-#define PTES_PER_CALL 16
+ * 170 instructions each). A valid entry may be a table to enter, whose
+ * 512 entries are scanned (five instructions each, most of them empty):
+ * a call enters at most PTES_PER_CALL + 3 tables, about 28,000
+ * instructions at worst. */
+#define PTES_PER_CALL 8
 /* Slot-array frames freed between two looks at the clock. */
 #define SLOT_PAGES_PER_LOOK 16
 
