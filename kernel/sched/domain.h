@@ -74,9 +74,6 @@ struct domain {
 	 * done so far, which the call takes up again if it comes back from
 	 * that same ecall as that same call. */
 	uint64_t restart_pc, restart_nr, restart_arg, restart_done;
-	/* A run of frames a frame_alloc still zeroes, in restartable pieces
-	 * (kernel/cap/frame_cap.c): charged to d, in no capability yet. */
-	uint64_t run_pa, run_pages, run_align, run_zeroed;
 
 	uint64_t timer_at; /* SYS_timer_event deadline, 0 if none */
 	uint8_t timer_bit;
@@ -97,6 +94,11 @@ struct domain {
 	uint8_t reap_phase;
 	uint64_t reap_next;
 	uint64_t reap_insns, reap_pieces, reap_longest;
+	/* A run of frames a frame_alloc still zeroes, in restartable pieces
+	 * (kernel/cap/frame_cap.c): charged to d, in no capability yet. Last,
+	 * with the reaper's: the fields the fast paths use stay within a
+	 * load's 12-bit offset. */
+	uint64_t run_pa, run_pages, run_align, run_zeroed;
 };
 
 /*
