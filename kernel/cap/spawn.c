@@ -12,8 +12,9 @@
  * quota_frames (only what it has not used) and the child's slots from its
  * free slots (cspace.lent, which cap.c counts as taken). The child's own
  * allocations are then charged to the child as for any domain. When the
- * child ends, domain_destroy has freed all it held and the two numbers go
- * back to the spawner, which is still there: its children end before it.
+ * child ends and the reaper has freed all it held (kernel/sched/
+ * domain_reap.c), the two numbers go back to the spawner, which is still
+ * there: its children end, and are reaped, before it.
  */
 #include "kernel/cap/spawn.h"
 
