@@ -14,6 +14,7 @@
 
 #include <rivet/errno.h>
 #include <rivet/libos.h>
+#include <rivet/syscall.h>
 
 #include "tests.h"
 
@@ -203,7 +204,110 @@ static void role_bounds_killer(void)
 		  sys2_kstat(KSTAT_FREE_FRAMES).val, frames);
 }
 
+/* ------------------------------------ a frame_alloc given up part-way --- */
+
+#define GIVEUP_PAGES 16384 /* 64 MiB: zeroing it spans many 1 ms slices */
+
+/*
+ * Slice-end entries for a frame_alloc stopped at giveup_ecall between two
+ * pieces. giveup_slice_end rewrites its a1 (the page count) to 1, so the
+ * ecall comes back as another call: the run held for the first must be
+ * given back before the new one is served. exit_slice_end ends the
+ * domain there instead: the reaper must give the run back.
+ */
+const uint64_t bounds_upcall_va = RIVET_UPCALL_VA;
+uint64_t giveup_hits;
+
+__asm__(".pushsection .text.bounds_entries, \"ax\"\n"
+	".balign 4\n"
+	".globl giveup_slice_end\n"
+	"giveup_slice_end:\n"
+	"	lla	gp, bounds_upcall_va\n"
+	"	ld	gp, 0(gp)\n"
+	"	ld	t1, 0x10(gp)\n"
+	"	lla	t0, giveup_ecall\n"
+	"	bne	t0, t1, 1f\n"
+	"	li	a1, 1\n"
+	"	lla	t0, giveup_hits\n"
+	"	ld	t1, 0(t0)\n"
+	"	addi	t1, t1, 1\n"
+	"	sd	t1, 0(t0)\n"
+	"1:	j	rivet_slice_entry\n"
+	".balign 4\n"
+	".globl exit_slice_end\n"
+	"exit_slice_end:\n"
+	"	lla	gp, bounds_upcall_va\n"
+	"	ld	gp, 0(gp)\n"
+	"	ld	t1, 0x10(gp)\n"
+	"	lla	t0, giveup_ecall\n"
+	"	bne	t0, t1, 1f\n"
+	"	li	a0, 7\n"
+	"	li	a7, 5\n" /* SYS_exit */
+	"	ecall\n"
+	"1:	j	rivet_slice_entry\n"
+	".popsection\n");
+extern char giveup_slice_end[], exit_slice_end[];
+/* The runtime's entries (libos/lib/upcall_entry.S). */
+extern char rivet_exc_entry[], rivet_slice_entry[], rivet_upcall_resume[],
+	rivet_upcall_resume_end[];
+
+/* frame_alloc(ANY, n, 1) with its ecall at giveup_ecall. */
+static __attribute__((noinline)) long giveup_alloc(unsigned long n,
+						   unsigned long *val)
+{
+	register long a0 __asm__("a0") = (long)RIVET_FRAME_ANY;
+	register long a1 __asm__("a1") = (long)n;
+	register long a2 __asm__("a2") = 1;
+	register long a7 __asm__("a7") = SYS_frame_alloc;
+
+	__asm__ volatile(".globl giveup_ecall\ngiveup_ecall: ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a7)
+			 : "r"(a2)
+			 : "memory");
+	*val = (unsigned long)a1;
+	return a0;
+}
+
+static long set_slice_entry(const char *entry)
+{
+	return sys_upcall_set((unsigned long)rivet_exc_entry,
+			      (unsigned long)entry,
+			      (unsigned long)rivet_upcall_resume,
+			      (unsigned long)rivet_upcall_resume_end);
+}
+
+static void role_giveup(void)
+{
+	_Static_assert(SYS_frame_alloc == 10 && SYS_exit == 5,
+		       "giveup_alloc and exit_slice_end's a7");
+	uint64_t frames = sys2_kstat(KSTAT_FREE_FRAMES).val;
+	unsigned long slot = 0;
+	long rc;
+
+	EXPECT_EQ("giveup_entry_set", set_slice_entry(giveup_slice_end), 0);
+	rc = giveup_alloc(GIVEUP_PAGES, &slot);
+	set_slice_entry(rivet_slice_entry);
+	report("giveup_run_stopped_at_a_slice_end", giveup_hits >= 1,
+	       "upcalls at the ecall %ld", (long)giveup_hits, 0);
+	report("giveup_other_call_served",
+	       rc == 0 && sys2_cap_info(slot, RIVET_CAPINFO_SIZE).val == 1,
+	       "rc %ld, size %ld", rc,
+	       (long)sys2_cap_info(slot, RIVET_CAPINFO_SIZE).val);
+	EXPECT_EQ("giveup_run_given_back", sys2_kstat(KSTAT_FREE_FRAMES).val,
+		  frames - 1);
+	sys_cap_delete(slot);
+	EXPECT_EQ("giveup_every_frame_back", sys2_kstat(KSTAT_FREE_FRAMES).val,
+		  frames);
+	/* Now ended while it holds a run: the reaper gives it back (the
+	 * kernel says so if a frame is left owned). */
+	EXPECT_EQ("giveup_exit_entry_set", set_slice_entry(exit_slice_end), 0);
+	fflush(stdout);
+	giveup_alloc(GIVEUP_PAGES, &slot);
+	printf("TEST giveup_exit_at_the_slice_end: FAIL still running\n");
+}
+
 const struct role bounds_roles[] = {
+	{ "t_giveup", role_giveup },
 	{ "t_bounds", role_bounds },
 	{ "t_bounds_killer", role_bounds_killer },
 	{ "t_big_child", role_big_child },

@@ -44,3 +44,18 @@ def test_kill_of_a_full_space_returns_everything_in_short_entries(tmp_path):
                         "kill_gives_back_every_frame"])
     assert b.has(r"BIG child: 16384 slots, 2048 mappings$"), b
     print("\n".join(b.findall(r"(?:KTIME|STRETCH) .*$")))
+
+
+def test_a_frame_alloc_given_up_part_way_gives_its_run_back(tmp_path):
+    """A 64 MiB frame_alloc is stopped at a slice end while it zeroes the
+    run; its slice-end entry turns the ecall into a 1-page frame_alloc,
+    which must give the run back first; then one is ended by exit there,
+    and the reaper must give the run back."""
+    b = run_suite(tmp_path, "[domain t_giveup]\nimage = /libos/tests.elf\n"
+                  "memory = 80M\nslice = 1ms\n", timeout=120)
+    assert_all_pass(b, ["giveup_entry_set",
+                        "giveup_run_stopped_at_a_slice_end",
+                        "giveup_other_call_served", "giveup_run_given_back",
+                        "giveup_every_frame_back", "giveup_exit_entry_set"])
+    assert b.has(r"summary: t_giveup +id 1 exited, status 7"), b
+    assert not b.has(r"still owned"), b
