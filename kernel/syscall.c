@@ -66,25 +66,44 @@ static long ksys_null(struct domain *d, const uint64_t *a, uint64_t *val)
 	return 0;
 }
 
+/*
+ * Writing to the console costs about 90 instructions a byte (4 KiB: about
+ * 370,000), so a long write goes in restartable pieces of whole 256-byte
+ * chunks, DEBUG_WRITE_INSNS a piece; the restart record holds how much
+ * is written. The whole buffer is checked before anything is written;
+ * each chunk again before it is copied, since the caller's slice-end
+ * handler runs between pieces and may unmap the rest (E_RANGE then, after
+ * what was written).
+ */
+#define DEBUG_WRITE_INSNS 25000
+
 static long ksys_debug_write(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	char buf[257];
-	uint64_t uva = a[0], len = a[1], done = 0;
+	uint64_t uva = a[0], len = a[1], start = arch_instret();
+	uint64_t done = syscall_restart_take(d, uva);
 
 	if (len > DEBUG_WRITE_MAX)
 		return E_TOOBIG;
 	/* Check the whole buffer first (page by page, nothing copied): all
 	 * or nothing. */
-	if (user_readable(d, uva, len))
+	if (!done && user_readable(d, uva, len))
 		return E_RANGE;
-	for (done = 0; done < len;) {
+	while (done < len) {
 		uint64_t n = len - done < 256 ? len - done : 256;
 
-		copy_from_user(d, buf, uva + done, n);
+		if (copy_from_user(d, buf, uva + done, n))
+			return E_RANGE;
 		buf[n] = '\0';
 		printk(LOG_NOTICE, "%s", buf);
 		done += n;
+		if (done < len && arch_instret() - start >= DEBUG_WRITE_INSNS) {
+			syscall_restart_keep(d, uva, done);
+			syscall_note_stretch(start);
+			return SYSCALL_RESTART;
+		}
 	}
+	syscall_note_stretch(start);
 	return 0;
 }
 

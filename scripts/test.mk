@@ -20,11 +20,14 @@ test-qemu: all trace-kernel slow-kernel
 
 # FUZZ_TIME bounds each target's run in seconds; FUZZ_RUNS, when set, stops
 # each after that many inputs instead (FUZZ_TIME then defaults to no bound).
+# FUZZ_SEED is libFuzzer's seed: a campaign continued later takes another
+# one so it does not replay the inputs already run.
 FUZZ_RUNS ?=
+FUZZ_SEED ?= 1
 FUZZ_TIME ?= $(if $(FUZZ_RUNS),0,60)
 fuzz: build-fuzz dtbs
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) --fuzz-time $(FUZZ_TIME) \
-		$(if $(FUZZ_RUNS),--fuzz-runs $(FUZZ_RUNS)) fuzz
+		$(if $(FUZZ_RUNS),--fuzz-runs $(FUZZ_RUNS)) --fuzz-seed $(FUZZ_SEED) fuzz
 
 # Long runs of the run-time domain soak and the system call fuzzer
 # (docs/testing.md); make test runs shorter ones of both.

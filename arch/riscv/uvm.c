@@ -184,29 +184,84 @@ int uvm_lookup_leaf(const struct uvm_space *d, uint64_t va, uint64_t *pa,
 	return pt_lookup(&ops, d->root_pa, va, pa, pte, level);
 }
 
-/* Frees the tables below table (at level) and the frames they map. */
-static void uvm_free_level(struct uvm_space *d, uint64_t table_pa, int level)
+/*
+ * Frees, below table (at level, covering VAs from lo), every entry from
+ * the one *cursor falls in on: the frames mapped and the tables below,
+ * each table once its whole range is done. Each valid entry costs one of
+ * *budget; when it runs out, *cursor is the VA of the entry to go on from
+ * and false is returned. Empty entries cost nothing (a load and a test):
+ * a call looks at no more than 512 of them per table it enters, and it
+ * enters at most budget + 3. Entries done are cleared, so a cursor that
+ * lags behind only costs a scan.
+ */
+static bool uvm_free_from(struct uvm_space *d, uint64_t table_pa, int level,
+			  uint64_t lo, uint64_t *cursor, uint32_t *budget)
 {
-	uint64_t *t = phys_to_virt(table_pa);
-	unsigned i, n = level == 2 ? 256 : 512; /* root: user half only */
+	uint64_t *t = phys_to_virt(table_pa), *p, *end;
+	unsigned shift = PAGE_SHIFT + 9 * (unsigned)level;
+	uint32_t left = *budget;
 
-	for (i = 0; i < n; i++) {
-		if (!(t[i] & PTE_V))
-			continue;
-		if (!pte_is_leaf(t[i]))
-			uvm_free_level(d, pte_pa(t[i]), level - 1);
-		else
-			uvm_frame_free(d, pte_pa(t[i]));
-		t[i] = 0;
+	/* A pointer walk with a loop of its own over the empty entries,
+	 * most of them: five instructions each. */
+	p = t + (*cursor > lo ? (*cursor - lo) >> shift : 0);
+	end = t + (level == 2 ? 256 : 512); /* root: user half only */
+	for (;; p++) {
+		uint64_t pte, va;
+
+		while (p < end && !(*p & PTE_V))
+			p++;
+		if (p == end)
+			break;
+		pte = *p;
+		va = lo + ((uint64_t)(p - t) << shift);
+		if (!left) {
+			*cursor = va;
+			*budget = 0;
+			return false;
+		}
+		left--;
+		if (!pte_is_leaf(pte)) {
+			*budget = left;
+			if (!uvm_free_from(d, pte_pa(pte), level - 1, va,
+					   cursor, budget))
+				return false;
+			left = *budget;
+			uvm_table_pages--;
+		}
+		uvm_frame_free(d, pte_pa(pte));
+		*p = 0;
 	}
-	uvm_frame_free(d, table_pa);
+	*budget = left;
+	return true;
+}
+
+bool uvm_destroy_some(struct uvm_space *d, uint64_t *cursor, uint32_t budget)
+{
+	uint64_t root = d->root_pa;
+
+	if (!root)
+		return true;
+	if (!uvm_free_from(d, root, 2, 0, cursor, &budget))
+		return false;
+	/* A hart that ran d last may still have its root in satp (an idle
+	 * hart keeps it): move it to the kernel's tables before the page
+	 * can be handed to anyone. */
+	if ((csr_read(satp) & ((1UL << 44) - 1)) == root >> PAGE_SHIFT) {
+		csr_write(satp,
+			  SATP_MODE_SV39 | vm_kernel_root() >> PAGE_SHIFT);
+		local_flush_tlb_all();
+	}
+	uvm_frame_free(d, root);
 	uvm_table_pages--;
+	d->root_pa = 0;
+	*cursor = 0;
+	return true;
 }
 
 void uvm_destroy(struct uvm_space *d)
 {
-	if (!d->root_pa)
-		return;
-	uvm_free_level(d, d->root_pa, 2);
-	d->root_pa = 0;
+	uint64_t cursor = 0;
+
+	while (!uvm_destroy_some(d, &cursor, ~0U))
+		;
 }

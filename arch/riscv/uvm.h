@@ -104,6 +104,15 @@ int uvm_lookup_leaf(const struct uvm_space *d, uint64_t va, uint64_t *pa,
 void uvm_destroy(struct uvm_space *d);
 
 /*
+ * The same in pieces: frees what lies at or past *cursor (a user VA, 0 at
+ * first), looking at no more than budget page-table entries, and returns
+ * true once everything, the root included, is freed (d->root_pa is 0
+ * then). Otherwise *cursor says where the next piece goes on; d must not
+ * be mapped into meanwhile.
+ */
+bool uvm_destroy_some(struct uvm_space *d, uint64_t *cursor, uint32_t budget);
+
+/*
  * The satp value that selects an address space. Each domain has its own
  * ASID and its TLB entries are flushed when its mappings change or it
  * ends, so switching domains is only this write (trap_entry.S does it on

@@ -262,5 +262,9 @@ struct rivet_registry {
 #define RIVET_DOMAIN_WAITING  2
 #define RIVET_DOMAIN_EXITED   3
 #define RIVET_DOMAIN_KILLED   4
+/* Ended (exit or kill); what it held is still being returned (the
+ * kernel's reaper, docs/isolation.md); RIVET_EVENT_PEER_EXIT has been
+ * sent. EXITED or KILLED follows once all it held is back. */
+#define RIVET_DOMAIN_ENDING 5
 
 #endif

@@ -6,6 +6,7 @@
 #include "kernel/cap/cap_syscall.h"
 #include "kernel/sched/domain.h"
 #include "kernel/lib/printk.h"
+#include "kernel/mm/quota.h"
 #include "kernel/sched/sched.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
@@ -66,12 +67,19 @@ static uint64_t returned(const struct domain *t)
 					      : 0;
 }
 
-/* Answers t's pending request: forced frames were taken by the kernel. */
+/*
+ * Answers t's pending request: forced frames were taken by the kernel.
+ * What t gave back (up to what was asked) leaves its quota for the
+ * asker's: it would otherwise stay promised to t, of no use to the asker
+ * that asked for it. Nothing moves when either side has ended.
+ */
 static void answer(struct domain *t, uint64_t forced)
 {
 	struct domain *r = t->abort_from;
 	uint64_t back = returned(t);
 
+	if (domain_live(r) && domain_live(t))
+		quota_move(t, r, back < t->abort_want ? back : t->abort_want);
 	if (domain_live(r)) {
 		r->info->abort_result.domain = t->id;
 		r->info->abort_result.returned =

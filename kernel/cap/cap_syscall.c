@@ -105,11 +105,14 @@ long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
 #define CHUNK	  16
 #define STEPS_MAX 128
 #define INSNS_MAX 50000
+/* What an exit may have spent in the entry that ends it. */
+#define EXIT_TAIL_INSNS 10000
 
 /* What one kernel entry of a restartable call has done so far. */
 struct entry {
 	uint64_t start; /* rdinstret when the call began */
 	uint32_t steps;
+	uint64_t limit; /* instructions it may spend */
 };
 
 /* cap_prepare_fn: at most one mapping removed per step (c->user heads
@@ -127,7 +130,7 @@ static bool entry_done(struct entry *e, uint32_t more)
 		return true;
 	if (e->steps % CHUNK)
 		return false;
-	return arch_irq_pending() || arch_instret() - e->start >= INSNS_MAX;
+	return arch_irq_pending() || arch_instret() - e->start >= e->limit;
 }
 
 /*
@@ -186,7 +189,7 @@ long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
  * is one more step. */
 long cap_sys_delete(struct domain *d, uint64_t slot)
 {
-	struct entry e = { arch_instret(), 0 };
+	struct entry e = { arch_instret(), 0, INSNS_MAX };
 	struct cap *c;
 	uint32_t n;
 	long rc;
@@ -248,10 +251,15 @@ static long release_all(struct domain *d, uint64_t *next, struct entry *e)
 
 long cap_sys_exit(struct domain *d, uint64_t status)
 {
-	struct entry e = { arch_instret(), 0 };
+	struct entry e = { arch_instret(), 0, INSNS_MAX };
 	uint64_t next = syscall_restart_take(d, status);
 	long rc = release_all(d, &next, &e);
 
+	/* The end comes in an entry of its own, which has done nothing
+	 * else: a scheduling point follows it, and with it a piece of the
+	 * reaper (kernel/sched/domain_reap.c). */
+	if (!rc && arch_instret() - e.start > EXIT_TAIL_INSNS)
+		rc = SYSCALL_RESTART;
 	syscall_note_stretch(e.start);
 	if (rc == SYSCALL_RESTART) {
 		syscall_restart_keep(d, status, next);
@@ -261,10 +269,18 @@ long cap_sys_exit(struct domain *d, uint64_t status)
 	return 0;
 }
 
+long cap_release_some(struct domain *d, uint64_t *next, uint64_t start,
+		      uint64_t limit)
+{
+	struct entry e = { start, 0, limit };
+
+	return release_all(d, next, &e);
+}
+
 /* a1 counts what every piece of a restarted revoke deleted. */
 long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 {
-	struct entry e = { arch_instret(), 0 };
+	struct entry e = { arch_instret(), 0, INSNS_MAX };
 	uint32_t n = 0;
 	uint64_t before;
 	long rc;

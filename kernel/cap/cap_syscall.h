@@ -31,6 +31,13 @@ long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count);
  * most of a teardown); then d ends (sched_exit). */
 long cap_sys_exit(struct domain *d, uint64_t status);
 
+/* What exit does first, for the reaper: releases d's capabilities from
+ * slot *next on, spending about limit instructions from start
+ * (rdinstret). 0 once the space is empty, else SYSCALL_RESTART with
+ * *next where to go on. */
+long cap_release_some(struct domain *d, uint64_t *next, uint64_t start,
+		      uint64_t limit);
+
 long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what,
 		  uint64_t *val);
 

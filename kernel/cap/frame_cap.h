@@ -51,6 +51,8 @@ void frame_cap_pool_init(struct domain *d);
  * *slot, E_INVAL (bad count or alignment), E_RANGE (not RAM), E_BUSY (a
  * frame is not free), E_NOMEM (quota, slots, or no free run).
  */
+/* Zeroing and freeing a long run are bounded: the call may return
+ * SYSCALL_RESTART (a system call only; see frame_cap.c). */
 int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 		    uint64_t align, uint32_t *slot);
 
@@ -88,5 +90,9 @@ void frame_cap_deleted(cap_ref_t ref, const struct cap *c);
  * has that much less to do. Returns true once c has none left.
  */
 bool frame_cap_unmap_some(cap_ref_t ref, struct cap *c, uint32_t max);
+
+/* Frees the run a frame_alloc of d left part-way (d->run_*), for about
+ * limit instructions from start (rdinstret); true once none is left. */
+bool frame_cap_run_free_some(struct domain *d, uint64_t start, uint64_t limit);
 
 #endif

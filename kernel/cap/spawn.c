@@ -12,8 +12,9 @@
  * quota_frames (only what it has not used) and the child's slots from its
  * free slots (cspace.lent, which cap.c counts as taken). The child's own
  * allocations are then charged to the child as for any domain. When the
- * child ends, domain_destroy has freed all it held and the two numbers go
- * back to the spawner, which is still there: its children end before it.
+ * child ends and the reaper has freed all it held (kernel/sched/
+ * domain_reap.c), the two numbers go back to the spawner, which is still
+ * there: its children end, and are reaped, before it.
  */
 #include "kernel/cap/spawn.h"
 
@@ -25,6 +26,7 @@
 #include "kernel/mm/quota.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/syscall.h"
 #include "kernel/lib/vsnprintf.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
@@ -234,8 +236,17 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 	return 0;
 }
 
+/*
+ * Ends t at once, then returns what it held (and what its children held)
+ * in this call's own restartable pieces, so that the caller gets its
+ * quota back before kill returns. A piece the scheduler's reaper does
+ * meanwhile only leaves less to do; one that finished t leaves nothing
+ * (its entry may even hold a new domain by then: the restart record says
+ * this kill was ours, and it is over).
+ */
 long spawn_kill(struct domain *d, uint64_t slot)
 {
+	uint64_t start = arch_instret();
 	struct domain *t;
 	struct cap *c;
 	long rc;
@@ -246,16 +257,25 @@ long spawn_kill(struct domain *d, uint64_t slot)
 	if (rc)
 		return rc;
 	t = domain_by_object(c->object);
-	if (!domain_live(t))
-		return E_NOENT;
-	if (t->spawner != d)
-		return E_PERM;
-	ksnprintf(t->kill_reason, sizeof(t->kill_reason), "by %s (id %u)",
-		  d->name, d->id);
-	pr_info("spawn: %s (id %u) killed %s (id %u)\n", d->name, d->id,
-		t->name, t->id);
-	domain_destroy(t, DOMAIN_KILLED); /* t is not running: the caller is */
-	return 0;
+	if (syscall_restart_take(d, slot)) {
+		if (!t || t->spawner != d || !t->reap_phase)
+			return 0;
+	} else {
+		if (!domain_live(t))
+			return E_NOENT;
+		if (t->spawner != d)
+			return E_PERM;
+		ksnprintf(t->kill_reason, sizeof(t->kill_reason),
+			  "by %s (id %u)", d->name, d->id);
+		pr_info("spawn: %s (id %u) killed %s (id %u)\n", d->name, d->id,
+			t->name, t->id);
+		/* t is not running: the caller is. */
+		domain_destroy(t, DOMAIN_KILLED);
+	}
+	if (domain_reap_some(t, start))
+		return 0;
+	syscall_restart_keep(d, slot, 1);
+	return SYSCALL_RESTART;
 }
 
 void spawn_children_end(struct domain *d)

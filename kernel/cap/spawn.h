@@ -38,7 +38,8 @@ long spawn_kill(struct domain *d, uint64_t slot);
 /* From domain_destroy(d), first: ends every live domain d spawned. */
 void spawn_children_end(struct domain *d);
 
-/* From domain_destroy(d), last: gives d's quota back to its spawner. */
+/* From the reaper, once all d held is freed: gives d's quota back to its
+ * spawner. */
 void spawn_return_quota(struct domain *d);
 
 #endif

@@ -74,3 +74,19 @@ void quota_return(struct domain *d, uint64_t n)
 	if (d->reserved) /* until quota_release() at its own end */
 		outstanding += n;
 }
+
+uint64_t quota_move(struct domain *from, struct domain *to, uint64_t n)
+{
+	uint64_t unused = from->quota_frames > from->used_frames
+				  ? from->quota_frames - from->used_frames
+				  : 0;
+
+	if (n > unused)
+		n = unused;
+	quota_lend(from, n); /* from's promise shrinks by n */
+	/* What to cannot be promised stays free for anyone. */
+	if (to->reserved && n > quota_unreserved())
+		n = quota_unreserved();
+	quota_return(to, n);
+	return n;
+}

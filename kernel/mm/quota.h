@@ -50,6 +50,14 @@ void quota_release(struct domain *d);
 void quota_lend(struct domain *d, uint64_t n);
 void quota_return(struct domain *d, uint64_t n);
 
+/*
+ * Moves up to n frames of from's unused quota to to (the abort protocol:
+ * what a target gave back goes to the asker). A reserved to takes only
+ * what stays covered by free frames nobody else was promised. Returns
+ * how many moved.
+ */
+uint64_t quota_move(struct domain *from, struct domain *to, uint64_t n);
+
 /* 0 if d may take n more frames now, else E_NOMEM (changes nothing). */
 int quota_check(const struct domain *d, uint64_t n);
 

@@ -91,6 +91,18 @@ struct domain {
 	struct hart_sched *queued_on;
 	/* The hart d is placed on (docs/smp.md): its run queue and timer. */
 	struct hart_sched *hart;
+
+	/* Its end, in pieces (kernel/sched/domain_reap.c): the phase (0:
+	 * nothing left to return), where in it to go on, and what the
+	 * pieces cost so far (instructions, pieces, the longest). */
+	uint8_t reap_phase;
+	uint64_t reap_next;
+	uint64_t reap_insns, reap_pieces, reap_longest;
+	/* A run of frames a frame_alloc still zeroes, in restartable pieces
+	 * (kernel/cap/frame_cap.c): charged to d, in no capability yet. Last,
+	 * with the reaper's: the fields the fast paths use stay within a
+	 * load's 12-bit offset. */
+	uint64_t run_pa, run_pages, run_align, run_zeroed;
 };
 
 /*
@@ -105,12 +117,36 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 			     const struct elf_image *img, const uint8_t *elf,
 			     size_t elf_len, const char **err);
 
-/* Frees everything the domain owns and marks it state (EXITED/KILLED). */
+/*
+ * Ends d, one way, as state (EXITED/KILLED): it runs no more, nothing
+ * wakes it, what it spawned ends too. What it holds comes back later, in
+ * bounded pieces (domain_reap_*); until then it stays d's, unusable by
+ * anyone else (kernel/sched/domain_reap.c).
+ */
 void domain_destroy(struct domain *d, enum domain_state state);
 
 /* Ends d after a fault or a broken rule, logging why. */
 void domain_kill(struct domain *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The reaper. One piece (about REAP_INSNS instructions) of returning
+ * what ended domains hold, if any: at a scheduling point. Inline: every
+ * switch asks, and almost always nothing has ended. */
+extern unsigned domain_reaping; /* ended domains not yet returned */
+void domain_reap_piece(void);
+static inline void domain_reap_step(void)
+{
+	if (domain_reaping)
+		domain_reap_piece();
+}
+/* Pieces until an interrupt is pending or nothing is left: while the
+ * hart has nobody to run. */
+void domain_reap_idle(void);
+/* Every piece left: before power-off. */
+void domain_reap_all(void);
+/* Reaps t (and first what it spawned) for one system call entry that
+ * began at start (rdinstret); true once t has been returned entirely. */
+bool domain_reap_some(struct domain *t, uint64_t start);
 
 /* A zeroed frame charged to d (E_NOMEM past its quota or the machine's). */
 int domain_frame_alloc(struct domain *d, uint64_t *pa);
@@ -124,6 +160,12 @@ extern unsigned ndomains;
 static inline bool domain_live(const struct domain *d)
 {
 	return d && (d->state == DOMAIN_RUNNABLE || d->state == DOMAIN_WAITING);
+}
+
+/* Ended and returned entirely: its table entry may be used again. */
+static inline bool domain_gone(const struct domain *d)
+{
+	return !domain_live(d) && !d->reap_phase;
 }
 
 /* What a domain capability names: the id, and the incarnation above it
@@ -189,6 +231,12 @@ extern struct rivet_registry *domain_registry; /* the shared page */
 static inline void domain_registry_state(const struct domain *d)
 {
 	*d->registry_state = d->state;
+}
+
+/* What the registry says of d: RIVET_DOMAIN_ENDING while it is reaped. */
+static inline uint32_t domain_registry_value(const struct domain *d)
+{
+	return d->reap_phase ? RIVET_DOMAIN_ENDING : (uint32_t)d->state;
 }
 
 /* Prints one line per domain: status, slices, strikes, faults. */

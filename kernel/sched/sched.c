@@ -32,7 +32,10 @@ void sched_add(struct domain *d)
 
 void schedule_next(void)
 {
-	struct domain *d = runq_pop();
+	struct domain *d;
+
+	domain_reap_step(); /* one piece of an ended domain's teardown */
+	d = runq_pop();
 
 	if (!d && domain_live_count()) {
 		sched_idle();
@@ -44,6 +47,7 @@ void schedule_next(void)
 	}
 	if (!d) {
 		this_hart()->current = 0;
+		domain_reap_all(); /* everything back before the summary */
 		pr_notice("rivet: all domains have ended\n");
 		domain_summary();
 		machine_power_off();

@@ -120,6 +120,9 @@ void sched_idle(void)
 			when = timer_now() + timer_hz() / 100;
 		this_hart()->armed = when;
 		timer_set(when);
+		/* Ended domains are reaped meanwhile, until an interrupt (the
+		 * timer just armed included) is pending. */
+		domain_reap_idle();
 		trace_idle(true, this_hart()->current);
 		arch_idle_wait();
 		trace_idle(false, this_hart()->current);

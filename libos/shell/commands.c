@@ -35,6 +35,8 @@ static const char *state_name(uint32_t state)
 		return "exited";
 	case RIVET_DOMAIN_KILLED:
 		return "killed";
+	case RIVET_DOMAIN_ENDING:
+		return "ending";
 	}
 	return "?";
 }

@@ -114,6 +114,17 @@ static int frames_total(uint64_t *total)
 	return -1;
 }
 
+/* Is any domain ended but not yet reaped (its frames not yet back)? */
+static int any_ending(void)
+{
+	unsigned long i, n = rivet_registry_count();
+
+	for (i = 1; i <= n; i++)
+		if (rivet_domain_state((long)i) == RIVET_DOMAIN_ENDING)
+			return 1;
+	return 0;
+}
+
 void observer_main(const struct fuzz_args *a)
 {
 	long fuzz = fuzz_id(), victim = rivet_domain_lookup("victim");
@@ -126,8 +137,8 @@ void observer_main(const struct fuzz_args *a)
 		return;
 	}
 	for (;;) {
-		int alive =
-			rivet_domain_alive(fuzz) || rivet_domain_alive(victim);
+		int alive = rivet_domain_alive(fuzz) ||
+			    rivet_domain_alive(victim) || any_ending();
 
 		checks++;
 		if (frames_total(&now) || now != base) {

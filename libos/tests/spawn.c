@@ -79,7 +79,9 @@ static void run_until_settled(long id)
 {
 	int i;
 
-	for (i = 0; i < 1000 && rivet_domain_state(id) == RIVET_DOMAIN_RUNNABLE;
+	for (i = 0;
+	     i < 1000 && (rivet_domain_state(id) == RIVET_DOMAIN_RUNNABLE ||
+			  rivet_domain_state(id) == RIVET_DOMAIN_ENDING);
 	     i++)
 		sys_yield(RIVET_YIELD_ANY);
 }

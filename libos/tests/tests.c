@@ -812,6 +812,7 @@ static void role_abort_req(void)
 	const struct rivet_info *in = rivet_info();
 	long ok = rivet_domain_lookup("t_abort_ok");
 	long bad = rivet_domain_lookup("t_abort_bad");
+	uint64_t quota = sys2_kstat(KSTAT_MY_QUOTA).val;
 
 	sys2_wait(EV_READY_OK);
 	sys2_wait(EV_READY_BAD);
@@ -832,6 +833,10 @@ static void role_abort_req(void)
 		       in->abort_result.forced == 0,
 	       "returned %ld forced %ld", (long)in->abort_result.returned,
 	       (long)in->abort_result.forced);
+	/* What was given back is the asker's to take, not promised to the
+	 * target any more. */
+	EXPECT_EQ("returned_frames_join_the_askers_quota",
+		  sys2_kstat(KSTAT_MY_QUOTA).val, quota + 2);
 	EXPECT_EQ("reclaim_asks_ignoring_domain",
 		  sys_frame_reclaim(RIVET_SLOT_PEER0 + 1, 3, 2000), 0);
 	sys2_wait(RIVET_EVENT_ABORT_DONE);
@@ -841,6 +846,8 @@ static void role_abort_req(void)
 		       in->abort_result.forced == 3,
 	       "returned %ld forced %ld", (long)in->abort_result.returned,
 	       (long)in->abort_result.forced);
+	EXPECT_EQ("forced_frames_join_the_askers_quota",
+		  sys2_kstat(KSTAT_MY_QUOTA).val, quota + 5);
 }
 
 static void role_abort_ok(void)
@@ -848,6 +855,7 @@ static void role_abort_ok(void)
 	const struct rivet_info *in = rivet_info();
 	unsigned long slots[4];
 	struct rivet_ret r;
+	uint64_t quota = sys2_kstat(KSTAT_MY_QUOTA).val;
 
 	take_four_frames(slots);
 	sys_notify(rivet_domain_lookup("t_abort_req"), EV_READY_OK);
@@ -861,6 +869,8 @@ static void role_abort_ok(void)
 	EXPECT_EQ("complying_domain_keeps_the_rest",
 		  *(volatile uint32_t *)(VA_A + 0x1000UL), 1);
 	EXPECT_EQ("request_cleared_after_compliance", in->abort_frames, 0);
+	EXPECT_EQ("given_frames_leave_the_targets_quota",
+		  sys2_kstat(KSTAT_MY_QUOTA).val, quota - 2);
 }
 
 static void role_abort_bad(void)
@@ -1264,7 +1274,7 @@ static const struct role *const role_tables[] = {
 	core_roles,	    hostile_roles,   grants_roles,   bootinfo_roles,
 	slices_roles,	    spawn_roles,     channels_roles, callregs_roles,
 	protect_roles,	    gcbarrier_roles, allocmap_roles, initramfs_roles,
-	chan_hostile_roles,
+	chan_hostile_roles, bounds_roles,
 };
 
 int main(void)

@@ -35,6 +35,7 @@ struct role {
 
 extern const struct role allocmap_roles[];     /* allocmap.c */
 extern const struct role bootinfo_roles[];     /* bootinfo.c */
+extern const struct role bounds_roles[];       /* bounds.c */
 extern const struct role callregs_roles[];     /* callregs.c */
 extern const struct role chan_hostile_roles[]; /* chan_hostile.c */
 extern const struct role channels_roles[];     /* channels.c */

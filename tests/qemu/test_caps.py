@@ -92,7 +92,10 @@ def test_abort_protocol_both_ways(tmp_path):
         "reclaim_asks_ignoring_domain",
         "forced_frames_are_named_newest_first", "forced_pages_are_unmapped",
         "unforced_page_still_there",
-        "ignoring_domain_loses_frames_by_force"])
+        "ignoring_domain_loses_frames_by_force",
+        "returned_frames_join_the_askers_quota",
+        "forced_frames_join_the_askers_quota",
+        "given_frames_leave_the_targets_quota"])
     assert b.has(r"abort: t_abort_bad returned 0 of 3 frames by the "
                  r"deadline; took 3")
 

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The end of a domain: one-way at once, then what it held comes back in
+ * bounded pieces (the reaper).
+ *
+ * Ending (domain_destroy, domain_kill) is short: the domain is marked
+ * ended and taken off the scheduler before anything that can log, revoke
+ * or tell peers; what it spawned ends with it; the abort protocol and the
+ * log let go of it. Everything else stays allocated to it, unusable by
+ * anyone else, until the reaper has returned it: its capabilities (and
+ * what others derived from them), its slot array, its address space and
+ * ASID, its table entry and its quota. A full 65,536-slot space took
+ * about 20 million instructions in one entry when this was done at once.
+ *
+ * The reaper works in pieces of about REAP_INSNS instructions (rdinstret,
+ * exact under -icount): one at every scheduling point, more while the
+ * hart idles, and those of a spawner's kill in its own restartable call.
+ * Power-off waits for all of them. A spawned domain is reaped before its
+ * spawner: its quota is lent from the spawner's and goes back to it.
+ */
+#include "kernel/sched/domain.h"
+
+#include <stdarg.h>
+
+#include "kernel/arch.h"
+#include "kernel/cap/abort.h"
+#include "kernel/cap/cap_syscall.h"
+#include "kernel/cap/channel.h"
+#include "kernel/cap/spawn.h"
+#include "kernel/lib/klog.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/vsnprintf.h"
+#include "kernel/mm/quota.h"
+#include "kernel/sched/domain_internal.h"
+#include "kernel/sched/sched.h"
+#include "kernel/syscall.h"
+
+/*
+ * A piece's share. A piece at a scheduling point comes on top of the
+ * trap or system call that led there (an exit ends in an entry that has
+ * done little else, kernel/cap/cap_syscall.c), and a piece can overrun
+ * its share by one chunk of capability steps (about 16,000): 20,000
+ * keeps the whole entry well under 100,000. A kill's own entry has the
+ * 50,000 of every restartable call.
+ */
+#define REAP_INSNS 20000
+#define KILL_INSNS 50000
+/* Valid page-table entries one call of uvm_destroy_some frees (about
+ * 170 instructions each). A valid entry may be a table to enter, whose
+ * 512 entries are scanned (five instructions each, most of them empty):
+ * a call enters at most PTES_PER_CALL + 3 tables, about 28,000
+ * instructions at worst. */
+#define PTES_PER_CALL 8
+/* Slot-array frames freed between two looks at the clock. */
+#define SLOT_PAGES_PER_LOOK 16
+
+enum reap_phase {
+	REAP_NONE,
+	REAP_CAPS,  /* capabilities, and what was derived from them */
+	REAP_SLOTS, /* the capability space and its slot array */
+	REAP_SPACE, /* the address space: mapped frames and table pages */
+};
+
+unsigned domain_reaping;
+
+/* Every other live domain learns that d ended (RIVET_EVENT_PEER_EXIT). */
+static void tell_peers_exit(struct domain *d)
+{
+	unsigned i;
+
+	for (i = 0; i < ndomains; i++)
+		if (&domains[i] != d && domain_live(&domains[i]))
+			sched_notify(&domains[i], RIVET_EVENT_PEER_EXIT);
+}
+
+/*
+ * One-way from its first line: d is marked ended and taken off the
+ * scheduler before anything else happens, because every step after it
+ * may log (and a log line wakes the console owner), post revocations or
+ * tell peers, and none of that may wake d again: a woken d would be run
+ * with its info page and address space gone.
+ */
+void domain_destroy(struct domain *d, enum domain_state state)
+{
+	d->state = state;
+	if (!d->reap_phase) {
+		d->reap_phase = REAP_CAPS;
+		d->reap_next = 0;
+		d->reap_insns = d->reap_pieces = d->reap_longest = 0;
+		domain_reaping++;
+	}
+	*d->registry_state = domain_registry_value(d); /* ENDING */
+	sched_forget(d);
+	/* What it spawned ends next: a spawner outlives its children,
+	 * whose quotas are lent from its own (reaped first, below). */
+	spawn_children_end(d);
+	abort_target_gone(d);
+	abort_requester_gone(d);
+	klog_owner_gone(d);
+	d->timer_at = 0;
+	sched_deadlines_changed();
+	/* Peers learn of the end now, not when all is back: a domain
+	 * waiting for it may run at once (the deadlock breaker relies on
+	 * that); the registry says ENDING until everything is returned.
+	 * Channel peers learn it first, from their channel entry. */
+	channel_domain_gone(d);
+	tell_peers_exit(d);
+}
+
+void domain_kill(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(d->kill_reason, sizeof(d->kill_reason), fmt, ap);
+	va_end(ap);
+	/* Ended before the message: logging it must not wake d (it may be
+	 * the console owner waiting for log text). */
+	d->state = DOMAIN_KILLED;
+	sched_forget(d);
+	pr_err("domain %s (id %u) killed: %s\n", d->name, d->id,
+	       d->kill_reason);
+	domain_destroy(d, DOMAIN_KILLED);
+}
+
+static bool over(uint64_t start, uint64_t limit)
+{
+	return arch_instret() - start >= limit;
+}
+
+/* A run a frame_alloc left part-way, the capability space (emptied by
+ * REAP_CAPS, so no scan) and the slot array's frames, from d->reap_next
+ * on. */
+static bool reap_slots(struct domain *d, uint64_t start, uint64_t limit)
+{
+	if (d->run_pages && !frame_cap_run_free_some(d, start, limit))
+		return false;
+	if (d->cs.live)
+		cspace_destroy(&domain_caps, &d->cs, cap_deleted, 0);
+	while (d->reap_next < d->slots_pages) {
+		domain_frame_free(d, d->slots_pa + d->reap_next * PAGE_SIZE);
+		d->reap_next++;
+		if (d->reap_next % SLOT_PAGES_PER_LOOK == 0 &&
+		    over(start, limit))
+			return false;
+	}
+	d->slots_pages = 0;
+	return true;
+}
+
+static bool reap_space(struct domain *d, uint64_t start, uint64_t limit)
+{
+	while (!uvm_destroy_some(&d->as, &d->reap_next, PTES_PER_CALL))
+		if (over(start, limit))
+			return false;
+	uvm_flush_asid(d->as.asid);
+	return true;
+}
+
+/* Everything is back: the quota (to the spawner, if lent), the entry. */
+static void reap_finish(struct domain *d)
+{
+	quota_release(d);
+	if (d->used_frames)
+		pr_err("domain %s: %llu frames still owned after teardown\n",
+		       d->name, (unsigned long long)d->used_frames);
+	spawn_return_quota(d);
+	d->reap_phase = REAP_NONE;
+	domain_reaping--;
+	domain_registry_state(d); /* EXITED or KILLED: all is back */
+}
+
+/* Goes on with d's reaping until about limit instructions from start
+ * have gone; true once all d held is freed. */
+static bool reap_piece(struct domain *d, uint64_t start, uint64_t limit)
+{
+	switch (d->reap_phase) {
+	case REAP_CAPS:
+		/* Anything it leaves (a slot that filled again behind the
+		 * cursor) goes with the space, below. */
+		if (cap_release_some(d, &d->reap_next, start, limit) ==
+		    SYSCALL_RESTART)
+			return false;
+		d->reap_phase = REAP_SLOTS;
+		d->reap_next = 0;
+		if (over(start, limit))
+			return false;
+		/* fall through */
+	case REAP_SLOTS:
+		if (!reap_slots(d, start, limit))
+			return false;
+		d->reap_phase = REAP_SPACE;
+		d->reap_next = 0;
+		domain_unmap_registry(d);
+		/* Its pages go now: nobody may look at them any more. */
+		d->info = 0;
+		d->upcall = 0;
+		if (over(start, limit))
+			return false;
+		/* fall through */
+	case REAP_SPACE:
+		return reap_space(d, start, limit);
+	default:
+		return true;
+	}
+}
+
+/* What to reap first for d: a domain it spawned that is being reaped
+ * (and, below that one, the same again), else d. */
+static struct domain *reap_first(struct domain *d)
+{
+	struct domain *c;
+	unsigned i;
+
+	for (i = 0; (c = domain_at(i)); i++)
+		if (c->spawner == d && c->reap_phase) {
+			d = c;
+			i = (unsigned)-1; /* again, below c */
+		}
+	return d;
+}
+
+/* One piece for one domain under t; true once t is returned. */
+static bool reap_under(struct domain *t, uint64_t start, uint64_t limit)
+{
+	struct domain *d = reap_first(t);
+	uint64_t before = arch_instret(), spent;
+	bool done = reap_piece(d, start, limit);
+
+	if (done)
+		reap_finish(d);
+	spent = arch_instret() - before;
+	d->reap_insns += spent;
+	d->reap_pieces++;
+	if (spent > d->reap_longest)
+		d->reap_longest = spent;
+	/* For whoever measures the bound (docs/performance.md). */
+	if (done)
+		pr_debug("domain %s: teardown took %llu instructions in %llu "
+			 "pieces, the longest %llu\n",
+			 d->name, (unsigned long long)d->reap_insns,
+			 (unsigned long long)d->reap_pieces,
+			 (unsigned long long)d->reap_longest);
+	return done && d == t;
+}
+
+void domain_reap_piece(void)
+{
+	uint64_t start = arch_instret();
+	unsigned i;
+
+	for (i = 0; i < ndomains; i++)
+		if (domains[i].reap_phase) {
+			reap_under(&domains[i], start, REAP_INSNS);
+			break;
+		}
+	syscall_note_stretch(start);
+}
+
+void domain_reap_idle(void)
+{
+	while (domain_reaping && !arch_irq_pending())
+		domain_reap_step();
+}
+
+void domain_reap_all(void)
+{
+	while (domain_reaping)
+		domain_reap_piece();
+}
+
+bool domain_reap_some(struct domain *t, uint64_t start)
+{
+	bool done = !t->reap_phase;
+
+	/* At least one piece per entry, so a kill always gets on. */
+	while (!done) {
+		done = reap_under(t, start, KILL_INSNS);
+		if (over(start, KILL_INSNS) || arch_irq_pending())
+			break;
+	}
+	syscall_note_stretch(start);
+	return done;
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bounded kernel entries for calls that used to run in one long entry
+ * (docs/performance.md, "Kernel time per entry"): debug_write of 4 KiB
+ * and frame_alloc of a 512-page run now go in restartable pieces, and
+ * their results are the same as before (the text written, the run
+ * zeroed). KSTAT_STRETCH_MAX is the longest entry of any such piece since
+ * boot (tests/qemu/test_bounds.py). Each KTIME line is what one call cost
+ * in all, its pieces and the restarts between them included.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rivet/errno.h>
+#include <rivet/libos.h>
+#include <rivet/syscall.h>
+
+#include "tests.h"
+
+#define STRETCH_MAX 95000 /* as libos/tests/slices.c */
+#define RUN_PAGES   512
+#define RUN_VA	    0x40000000UL
+
+static uint64_t insns(void)
+{
+	uint64_t n;
+
+	__asm__ volatile("rdinstret %0" : "=r"(n));
+	return n;
+}
+
+static void check_stretch(const char *name)
+{
+	long s = (long)sys2_kstat(KSTAT_STRETCH_MAX).val;
+
+	printf("STRETCH %s %ld\n", name, s);
+	report(name, s > 0 && s <= STRETCH_MAX,
+	       "%ld instructions in one entry, bound %ld", s, STRETCH_MAX);
+}
+
+static void debug_write_4k(void)
+{
+	char text[4096]; /* on the stack: the image stays small for spawns */
+	uint64_t t;
+	long rc;
+	int i;
+
+	for (i = 0; i < 4096; i++)
+		text[i] = i % 64 == 63 ? '\n' : (char)('a' + i % 26);
+	t = insns();
+	rc = sys_debug_write(text, sizeof(text));
+	printf("KTIME debug_write_4k %ld\n", (long)(insns() - t));
+	EXPECT_EQ("debug_write_4k_succeeds", rc, 0);
+	check_stretch("debug_write_4k_in_short_entries");
+	EXPECT_EQ("debug_write_too_long_refused",
+		  sys_debug_write(text, sizeof(text) + 1), E_TOOBIG);
+}
+
+/* Maps slot's RUN_PAGES pages at RUN_VA; nonzero words found, if check,
+ * else fills every word with a pattern. */
+static long run_words(unsigned long slot, int check)
+{
+	volatile uint64_t *w = (volatile uint64_t *)RUN_VA;
+	unsigned long i, n = RUN_PAGES * 4096 / 8;
+	long dirty = 0;
+
+	sys_map(slot, RUN_VA, RIVET_CAP_R | RIVET_CAP_W);
+	for (i = 0; i < n; i++) {
+		if (check)
+			dirty += w[i] != 0;
+		else
+			w[i] = 0xa5a5a5a5a5a5a5a5UL;
+	}
+	sys_unmap(slot, RUN_VA);
+	return dirty;
+}
+
+static void frame_alloc_run(void)
+{
+	uint64_t frames, t;
+	unsigned long slot;
+	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, RUN_PAGES, 1);
+
+	/* Dirty frames go back to the free list, to be handed out again. */
+	run_words(r.val, 0);
+	sys_cap_delete(r.val);
+	/* After the page tables that mapping took, kept until the end. */
+	frames = sys2_kstat(KSTAT_FREE_FRAMES).val;
+	t = insns();
+	r = sys2_frame_alloc(RIVET_FRAME_ANY, RUN_PAGES, 1);
+	printf("KTIME frame_alloc_512_pages %ld\n", (long)(insns() - t));
+	report("frame_alloc_512_pages_succeeds",
+	       r.rc == 0 && sys2_cap_info(r.val, RIVET_CAPINFO_SIZE).val ==
+				    RUN_PAGES,
+	       "rc %ld, size %ld", r.rc,
+	       (long)sys2_cap_info(r.val, RIVET_CAPINFO_SIZE).val);
+	check_stretch("frame_alloc_512_pages_in_short_entries");
+	EXPECT_EQ("frame_alloc_512_pages_all_zeroed", run_words(r.val, 1), 0);
+	EXPECT_EQ("frame_alloc_512_pages_charged",
+		  sys2_kstat(KSTAT_FREE_FRAMES).val, frames - RUN_PAGES);
+	slot = r.val;
+	/* A megapage-aligned run, too (map and map_batch use them). */
+	t = insns();
+	r = sys2_frame_alloc(RIVET_FRAME_ANY, RUN_PAGES, RUN_PAGES);
+	printf("KTIME frame_alloc_512_aligned_pages %ld\n",
+	       (long)(insns() - t));
+	EXPECT_EQ("frame_alloc_aligned_run_succeeds", r.rc, 0);
+	check_stretch("frame_alloc_aligned_run_in_short_entries");
+	sys_cap_delete(r.val);
+	sys_cap_delete(slot);
+	EXPECT_EQ("frame_alloc_runs_give_back_every_frame",
+		  sys2_kstat(KSTAT_FREE_FRAMES).val, frames);
+}
+
+static void role_bounds(void)
+{
+	debug_write_4k();
+	frame_alloc_run();
+}
+
+/* ------------------------------------------ kill of a full space --- */
+
+#define BIG_CHILD_SLOTS	 16384
+#define BIG_CHILD_FRAMES 4096 /* 16 MiB */
+#define BIG_CHILD_MAPS	 2048
+#define EV_BIG_READY	 (1UL << 3)
+#define BIG_MAP_VA	 0x1000000000UL
+
+/*
+ * Spawned by t_bounds_killer: fills its space with copies of one frame,
+ * maps another BIG_CHILD_MAPS times, says so, and waits to be killed.
+ */
+static void role_big_child(void)
+{
+	struct rivet_map_entry batch[RIVET_MAP_BATCH_MAX]; /* as text above */
+	unsigned long f = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+	unsigned long m = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+	unsigned long i, j, last = f;
+	struct rivet_ret r;
+
+	/* Chains of 64 below the original: what the reaper revokes. */
+	for (i = 0;; i++) {
+		r = sys2_cap_derive(i % 64 ? last : f, -1UL, RIVET_CAP_R, 0);
+		if (r.rc)
+			break;
+		last = r.val;
+	}
+	for (i = 0; i < BIG_CHILD_MAPS; i += RIVET_MAP_BATCH_MAX) {
+		for (j = 0; j < RIVET_MAP_BATCH_MAX; j++) {
+			batch[j].slot = m;
+			batch[j].vaddr = BIG_MAP_VA + (i + j) * 4096;
+			batch[j].rights = RIVET_CAP_R;
+		}
+		sys2_map_batch(batch, RIVET_MAP_BATCH_MAX);
+	}
+	printf("BIG child: %lu slots, %lu mappings\n",
+	       (unsigned long)sys2_kstat(KSTAT_MY_SLOTS).val,
+	       (unsigned long)sys2_kstat(KSTAT_MY_MAPPINGS).val);
+	sys_notify(rivet_domain_lookup("t_bounds_killer"), EV_BIG_READY);
+	for (;;)
+		sys2_wait(1UL << 40);
+}
+
+/*
+ * Kills a spawned child with a full space: kill returns once everything
+ * the child held is back (the spawner's quota and slots, every frame),
+ * and none of its entries ran longer than the bound.
+ */
+static void role_bounds_killer(void)
+{
+	long sp = rivet_cap_find(RIVET_CAP_SPAWN, 0);
+	uint64_t frames = sys2_kstat(KSTAT_FREE_FRAMES).val;
+	uint64_t quota = sys2_kstat(KSTAT_MY_QUOTA).val;
+	uint64_t slots = sys2_kstat(KSTAT_FREE_SLOTS).val, t, used;
+	unsigned long slot = 0;
+	long rc;
+
+	rc = rivet_spawn((unsigned long)sp, "/libos/tests.elf", "t_big_child",
+			 BIG_CHILD_FRAMES, BIG_CHILD_SLOTS, 0, 0, &slot);
+	EXPECT_EQ("big_child_spawned", rc, 0);
+	if (rc)
+		return;
+	sys2_wait(EV_BIG_READY);
+	report("big_child_filled_its_space",
+	       sys2_kstat(KSTAT_ALL_SLOTS).val >= BIG_CHILD_SLOTS, "slots %ld",
+	       (long)sys2_kstat(KSTAT_ALL_SLOTS).val, 0);
+	t = insns();
+	used = rivet_info()->slices_used;
+	rc = sys_kill(slot);
+	used = rivet_info()->slices_used - used;
+	printf("KTIME kill_full_space %ld\n", (long)(insns() - t));
+	EXPECT_EQ("kill_of_a_full_space_succeeds", rc, 0);
+	/* Millions of instructions: slices end while it runs. */
+	report("kill_gives_up_the_cpu_while_it_runs", used >= 2,
+	       "slices during the kill %ld", (long)used, 0);
+	check_stretch("kill_of_a_full_space_in_short_entries");
+	EXPECT_EQ("kill_gives_back_the_quota_before_it_returns",
+		  sys2_kstat(KSTAT_MY_QUOTA).val, quota);
+	sys_cap_delete(slot);
+	EXPECT_EQ("kill_gives_back_the_slots", sys2_kstat(KSTAT_FREE_SLOTS).val,
+		  slots);
+	EXPECT_EQ("kill_gives_back_every_frame",
+		  sys2_kstat(KSTAT_FREE_FRAMES).val, frames);
+}
+
+/* ------------------------------------ a frame_alloc given up part-way --- */
+
+#define GIVEUP_PAGES 16384 /* 64 MiB: zeroing it spans many 1 ms slices */
+
+/*
+ * Slice-end entries for a frame_alloc stopped at giveup_ecall between two
+ * pieces. giveup_slice_end rewrites its a1 (the page count) to 1, so the
+ * ecall comes back as another call: the run held for the first must be
+ * given back before the new one is served. exit_slice_end ends the
+ * domain there instead: the reaper must give the run back.
+ */
+const uint64_t bounds_upcall_va = RIVET_UPCALL_VA;
+uint64_t giveup_hits;
+
+__asm__(".pushsection .text.bounds_entries, \"ax\"\n"
+	".balign 4\n"
+	".globl giveup_slice_end\n"
+	"giveup_slice_end:\n"
+	"	lla	gp, bounds_upcall_va\n"
+	"	ld	gp, 0(gp)\n"
+	"	ld	t1, 0x10(gp)\n"
+	"	lla	t0, giveup_ecall\n"
+	"	bne	t0, t1, 1f\n"
+	"	li	a1, 1\n"
+	"	lla	t0, giveup_hits\n"
+	"	ld	t1, 0(t0)\n"
+	"	addi	t1, t1, 1\n"
+	"	sd	t1, 0(t0)\n"
+	"1:	j	rivet_slice_entry\n"
+	".balign 4\n"
+	".globl exit_slice_end\n"
+	"exit_slice_end:\n"
+	"	lla	gp, bounds_upcall_va\n"
+	"	ld	gp, 0(gp)\n"
+	"	ld	t1, 0x10(gp)\n"
+	"	lla	t0, giveup_ecall\n"
+	"	bne	t0, t1, 1f\n"
+	"	li	a0, 7\n"
+	"	li	a7, 5\n" /* SYS_exit */
+	"	ecall\n"
+	"1:	j	rivet_slice_entry\n"
+	".popsection\n");
+extern char giveup_slice_end[], exit_slice_end[];
+/* The runtime's entries (libos/lib/upcall_entry.S). */
+extern char rivet_exc_entry[], rivet_slice_entry[], rivet_upcall_resume[],
+	rivet_upcall_resume_end[];
+
+/* frame_alloc(ANY, n, 1) with its ecall at giveup_ecall. */
+static __attribute__((noinline)) long giveup_alloc(unsigned long n,
+						   unsigned long *val)
+{
+	register long a0 __asm__("a0") = (long)RIVET_FRAME_ANY;
+	register long a1 __asm__("a1") = (long)n;
+	register long a2 __asm__("a2") = 1;
+	register long a7 __asm__("a7") = SYS_frame_alloc;
+
+	__asm__ volatile(".globl giveup_ecall\ngiveup_ecall: ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a7)
+			 : "r"(a2)
+			 : "memory");
+	*val = (unsigned long)a1;
+	return a0;
+}
+
+static long set_slice_entry(const char *entry)
+{
+	return sys_upcall_set((unsigned long)rivet_exc_entry,
+			      (unsigned long)entry,
+			      (unsigned long)rivet_upcall_resume,
+			      (unsigned long)rivet_upcall_resume_end);
+}
+
+static void role_giveup(void)
+{
+	_Static_assert(SYS_frame_alloc == 10 && SYS_exit == 5,
+		       "giveup_alloc and exit_slice_end's a7");
+	uint64_t frames = sys2_kstat(KSTAT_FREE_FRAMES).val;
+	unsigned long slot = 0;
+	long rc;
+
+	EXPECT_EQ("giveup_entry_set", set_slice_entry(giveup_slice_end), 0);
+	rc = giveup_alloc(GIVEUP_PAGES, &slot);
+	set_slice_entry(rivet_slice_entry);
+	report("giveup_run_stopped_at_a_slice_end", giveup_hits >= 1,
+	       "upcalls at the ecall %ld", (long)giveup_hits, 0);
+	report("giveup_other_call_served",
+	       rc == 0 && sys2_cap_info(slot, RIVET_CAPINFO_SIZE).val == 1,
+	       "rc %ld, size %ld", rc,
+	       (long)sys2_cap_info(slot, RIVET_CAPINFO_SIZE).val);
+	EXPECT_EQ("giveup_run_given_back", sys2_kstat(KSTAT_FREE_FRAMES).val,
+		  frames - 1);
+	sys_cap_delete(slot);
+	EXPECT_EQ("giveup_every_frame_back", sys2_kstat(KSTAT_FREE_FRAMES).val,
+		  frames);
+	/* Now ended while it holds a run: the reaper gives it back (the
+	 * kernel says so if a frame is left owned). */
+	EXPECT_EQ("giveup_exit_entry_set", set_slice_entry(exit_slice_end), 0);
+	fflush(stdout);
+	giveup_alloc(GIVEUP_PAGES, &slot);
+	printf("TEST giveup_exit_at_the_slice_end: FAIL still running\n");
+}
+
+const struct role bounds_roles[] = {
+	{ "t_giveup", role_giveup },
+	{ "t_bounds", role_bounds },
+	{ "t_bounds_killer", role_bounds_killer },
+	{ "t_big_child", role_big_child },
+	{ 0 },
+};
