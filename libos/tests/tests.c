@@ -1263,7 +1263,7 @@ extern const struct role spawn_roles[];
 static const struct role *const role_tables[] = {
 	core_roles,    hostile_roles,	grants_roles,	bootinfo_roles,
 	slices_roles,  spawn_roles,	channels_roles, callregs_roles,
-	protect_roles, gcbarrier_roles, allocmap_roles,
+	protect_roles, gcbarrier_roles, allocmap_roles, fastcall_hostile_roles,
 };
 
 int main(void)

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A hostile libOS against protect, frame_alloc_map and the frame table
+ * (tests/qemu/test_fastcall_hostile.py): W^X per frame still holds when a
+ * mapping was lowered by protect (the frame is counted at the rights it
+ * was mapped with, not at what protect left), protect cannot climb from
+ * one mapping's ceiling to another's, and frame addresses outside RAM or
+ * wrapping the address space are refused with nothing left behind.
+ */
+#include <stdint.h>
+
+#include <rivet/libos.h>
+
+#include "tests.h"
+
+#define HVA 0x4e000000UL
+#define R   RIVET_CAP_R
+#define W   RIVET_CAP_W
+#define X   RIVET_CAP_X
+
+static uint64_t kstat(unsigned long what)
+{
+	return sys2_kstat(what).val;
+}
+
+/* A frame mapped RW at HVA, lowered to R then to nothing: an X mapping
+ * of the same frame elsewhere is still refused, and so is raising the
+ * lowered mapping to X. */
+static void wx_after_lowering_w(void)
+{
+	struct rivet_ret f = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+
+	EXPECT_EQ("hostile_wx_alloc", f.rc, 0);
+	EXPECT_EQ("hostile_wx_map_rw", sys_map(f.val, HVA, R | W), 0);
+	EXPECT_EQ("hostile_wx_lower_r", sys_protect(HVA, 1, R), 0);
+	EXPECT_EQ("hostile_wx_rx_after_lower_r",
+		  sys_map(f.val, HVA + 0x1000, R | X), E_BUSY);
+	EXPECT_EQ("hostile_wx_lower_none", sys_protect(HVA, 1, 0), 0);
+	EXPECT_EQ("hostile_wx_x_after_lower_none",
+		  sys_map(f.val, HVA + 0x1000, X), E_BUSY);
+	EXPECT_EQ("hostile_wx_protect_x_refused", sys_protect(HVA, 1, R | X),
+		  E_PERM);
+	EXPECT_EQ("hostile_wx_unmap_rw", sys_unmap(f.val, HVA), 0);
+	/* The W mapping gone, X is allowed; then W elsewhere is refused,
+	 * also after the X mapping was lowered to R. */
+	EXPECT_EQ("hostile_wx_map_rx", sys_map(f.val, HVA + 0x1000, R | X), 0);
+	EXPECT_EQ("hostile_wx_lower_rx", sys_protect(HVA + 0x1000, 1, R), 0);
+	EXPECT_EQ("hostile_wx_rw_after_lower_rx", sys_map(f.val, HVA, R | W),
+		  E_BUSY);
+	EXPECT_EQ("hostile_wx_protect_w_refused",
+		  sys_protect(HVA + 0x1000, 1, R | W), E_PERM);
+	EXPECT_EQ("hostile_wx_delete", sys_cap_delete(f.val), 0);
+}
+
+/* One protect over two mappings of one frame, R and RW: the R page's
+ * ceiling holds even though the next page's allows W. */
+static void protect_ceiling_per_page(void)
+{
+	struct rivet_ret f = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+
+	EXPECT_EQ("hostile_ceil_map_r", sys_map(f.val, HVA, R), 0);
+	EXPECT_EQ("hostile_ceil_map_rw", sys_map(f.val, HVA + 0x1000, R | W),
+		  0);
+	EXPECT_EQ("hostile_ceil_two_pages_rw", sys_protect(HVA, 2, R | W),
+		  E_PERM);
+	EXPECT_EQ("hostile_ceil_two_pages_r", sys_protect(HVA, 2, R), 0);
+	EXPECT_EQ("hostile_ceil_second_back_rw",
+		  sys_protect(HVA + 0x1000, 1, R | W), 0);
+	EXPECT_EQ("hostile_ceil_delete", sys_cap_delete(f.val), 0);
+}
+
+/* Frame addresses no bank holds: below RAM, a run wrapping past the top
+ * of the address space, and far above any RAM. Nothing is taken. */
+static void frame_addresses_outside_ram(void)
+{
+	uint64_t fr = kstat(KSTAT_MY_FRAMES), sl = kstat(KSTAT_MY_SLOTS);
+
+	EXPECT_EQ("hostile_frame_zero", sys_frame_alloc(0, 1, 1), E_RANGE);
+	EXPECT_EQ("hostile_frame_wrap",
+		  sys_frame_alloc(0xfffffffffffff000UL, 2, 1), E_RANGE);
+	EXPECT_EQ("hostile_frame_top", sys_frame_alloc(1UL << 56, 1, 1),
+		  E_RANGE);
+	report("hostile_frame_refusals_leave_nothing",
+	       kstat(KSTAT_MY_FRAMES) == fr && kstat(KSTAT_MY_SLOTS) == sl,
+	       "frames %ld slots %ld", (long)(kstat(KSTAT_MY_FRAMES) - fr),
+	       (long)(kstat(KSTAT_MY_SLOTS) - sl));
+}
+
+/* frame_alloc_map at the last mappable page and at the limit. */
+static void alloc_map_at_the_top(void)
+{
+	uint64_t fr = kstat(KSTAT_MY_FRAMES), sl = kstat(KSTAT_MY_SLOTS);
+
+	EXPECT_EQ("hostile_alloc_map_top",
+		  sys_frame_alloc_map(RIVET_MAP_TOP, R), E_RANGE);
+	EXPECT_EQ("hostile_alloc_map_wrap", sys_frame_alloc_map(~0xfffUL, R),
+		  E_RANGE);
+	report("hostile_alloc_map_top_leaves_nothing",
+	       kstat(KSTAT_MY_FRAMES) == fr && kstat(KSTAT_MY_SLOTS) == sl,
+	       "frames %ld slots %ld", (long)(kstat(KSTAT_MY_FRAMES) - fr),
+	       (long)(kstat(KSTAT_MY_SLOTS) - sl));
+}
+
+static void role_fastcall_hostile(void)
+{
+	wx_after_lowering_w();
+	protect_ceiling_per_page();
+	frame_addresses_outside_ram();
+	alloc_map_at_the_top();
+}
+
+const struct role fastcall_hostile_roles[] = {
+	{ "t_fastcall_hostile", role_fastcall_hostile },
+	{ 0 },
+};
