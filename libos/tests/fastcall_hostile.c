@@ -101,12 +101,69 @@ static void alloc_map_at_the_top(void)
 	       (long)(kstat(KSTAT_MY_SLOTS) - sl));
 }
 
+#define FILL_VA	 0x4f000000UL
+#define FAR_VA	 0x2000000000UL /* gigabytes no table covers yet */
+#define FAR_VA_2 0x2040000000UL
+#define FILL_MAX 4096
+
+static uint64_t fill_slot[FILL_MAX];
+
+/*
+ * frame_alloc_map at the quota's edge, at an address that needs new
+ * page-table and view pages. What a mapping there costs (the frame and
+ * its tables) is measured first in another fresh gigabyte. Then the quota
+ * is filled and given back one frame at a time, the call retried at the
+ * same place until it succeeds: each refusal is E_NOMEM and takes no
+ * slot, and the tables a refusal leaves are those the final mapping
+ * uses, so the frames it all cost equal the measured price: the frame of
+ * a refused call is never kept.
+ */
+static void alloc_map_quota_edges(void)
+{
+	struct rivet_ret r;
+	uint64_t n, k, fr, sl, price, refusals = 0, bad = 0;
+
+	fr = kstat(KSTAT_MY_FRAMES);
+	r = sys2_frame_alloc_map(FAR_VA_2, R);
+	price = kstat(KSTAT_MY_FRAMES) - fr;
+	EXPECT_EQ("hostile_quota_price", r.rc, 0);
+	sys_cap_delete(r.val);
+	for (n = 0; n < FILL_MAX; n++) {
+		r = sys2_frame_alloc_map(FILL_VA + n * 0x1000, R);
+		if (r.rc)
+			break;
+		fill_slot[n] = r.val;
+	}
+	EXPECT_EQ("hostile_quota_filled", r.rc, E_NOMEM);
+	fr = kstat(KSTAT_MY_FRAMES);
+	sl = kstat(KSTAT_MY_SLOTS);
+	for (k = 1; k <= n; k++) {
+		sys_cap_delete(fill_slot[n - k]);
+		r = sys2_frame_alloc_map(FAR_VA, R);
+		if (!r.rc)
+			break;
+		refusals++;
+		bad += r.rc != E_NOMEM || kstat(KSTAT_MY_SLOTS) != sl - k;
+	}
+	EXPECT_EQ("hostile_quota_edge_refused", refusals >= 2, 1);
+	EXPECT_EQ("hostile_quota_edge_refusals_clean", bad, 0);
+	EXPECT_EQ("hostile_quota_edge_mapped", r.rc, 0);
+	EXPECT_EQ("hostile_quota_edge_no_frame_kept",
+		  kstat(KSTAT_MY_FRAMES) - (fr - k), price);
+	EXPECT_EQ("hostile_quota_edge_one_slot", kstat(KSTAT_MY_SLOTS),
+		  sl - k + 1);
+	sys_cap_delete(r.val);
+	for (k++; k <= n; k++)
+		sys_cap_delete(fill_slot[n - k]);
+}
+
 static void role_fastcall_hostile(void)
 {
 	wx_after_lowering_w();
 	protect_ceiling_per_page();
 	frame_addresses_outside_ram();
 	alloc_map_at_the_top();
+	alloc_map_quota_edges();
 }
 
 const struct role fastcall_hostile_roles[] = {

@@ -16,7 +16,11 @@ CASES = [
     "hostile_ceil_second_back_rw", "hostile_ceil_delete",
     "hostile_frame_zero", "hostile_frame_wrap", "hostile_frame_top",
     "hostile_frame_refusals_leave_nothing", "hostile_alloc_map_top",
-    "hostile_alloc_map_wrap", "hostile_alloc_map_top_leaves_nothing"]
+    "hostile_alloc_map_wrap", "hostile_alloc_map_top_leaves_nothing",
+    "hostile_quota_price", "hostile_quota_filled",
+    "hostile_quota_edge_refused", "hostile_quota_edge_refusals_clean",
+    "hostile_quota_edge_mapped", "hostile_quota_edge_no_frame_kept",
+    "hostile_quota_edge_one_slot"]
 
 
 def test_hostile_protect_and_frame_addresses(tmp_path):
