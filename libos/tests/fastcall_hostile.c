@@ -104,9 +104,11 @@ static void alloc_map_at_the_top(void)
 #define FILL_VA	 0x4f000000UL
 #define FAR_VA	 0x2000000000UL /* gigabytes no table covers yet */
 #define FAR_VA_2 0x2040000000UL
-#define FILL_MAX 4096
+/* The 1 MiB quota holds fewer; .bss stays small (spawn tests load this
+ * image). */
+#define FILL_MAX 256
 
-static uint64_t fill_slot[FILL_MAX];
+static uint32_t fill_slot[FILL_MAX];
 
 /*
  * frame_alloc_map at the quota's edge, at an address that needs new
@@ -132,7 +134,7 @@ static void alloc_map_quota_edges(void)
 		r = sys2_frame_alloc_map(FILL_VA + n * 0x1000, R);
 		if (r.rc)
 			break;
-		fill_slot[n] = r.val;
+		fill_slot[n] = (uint32_t)r.val;
 	}
 	EXPECT_EQ("hostile_quota_filled", r.rc, E_NOMEM);
 	fr = kstat(KSTAT_MY_FRAMES);
