@@ -139,8 +139,9 @@
 	  "frame_alloc of one page then map at vaddr, in one call; the "       \
 	  "errors of both (E_NOMEM quota or slots; E_INVAL bad rights; "       \
 	  "E_RANGE vaddr; E_EXIST already mapped; E_NOMEM view or table "      \
-	  "pages), and on any error no frame, slot or mapping stays; a1 = "    \
-	  "slot")
+	  "pages), and on any error no frame, slot or mapping stays (table "   \
+	  "and view pages made before the quota ran out stay, as after map, "  \
+	  "and serve the next mapping there); a1 = slot")
 
 #ifndef __ASSEMBLY__
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */

@@ -4,7 +4,9 @@
  * fault then costs one kernel entry instead of two. It is frame_alloc of
  * one page followed by map; a map that fails deletes the new capability
  * again, which frees its frame (it is an original with no copy and no
- * mapping), so a refused call leaves quota, slots and memory as they were.
+ * mapping), so a refused call leaves no frame, slot or mapping behind. As
+ * after a refused map, page-table and view pages made for vaddr before the
+ * quota ran out stay (charged, and used by the next mapping there).
  */
 #include "kernel/cap/frame_alloc_map.h"
 

@@ -361,7 +361,21 @@ static void spawn_child_faults(long sp, const struct counts *base)
 }
 
 /* Sixteen domains at most: spawns past that are refused, and killing
- * one makes room again. */
+ * one makes room again. Each sleeper's quota holds tests.elf's image with
+ * room for its stack, slots, page tables and shared pages: derived from
+ * the image's own size, since a constant broke each time the suite grew
+ * (at 80 frames a 64 KiB text crossing made the first spawn E_NOMEM). */
+extern char __image_start[], __image_end[];
+#define SLEEPER_OVERHEAD 38
+static unsigned long sleeper_frames(void)
+{
+	unsigned long pages =
+		((unsigned long)(__image_end - __image_start) + 4095) / 4096 +
+		2; /* a page each side */
+
+	return pages + SLEEPER_OVERHEAD > 88 ? pages + SLEEPER_OVERHEAD : 88;
+}
+#define SLEEPER_FRAMES sleeper_frames()
 static void spawn_fills_table(long sp, const struct counts *base)
 {
 	unsigned long slots[16], extra = 0;
@@ -371,8 +385,9 @@ static void spawn_fills_table(long sp, const struct counts *base)
 
 	for (;;) {
 		snprintf(name, sizeof(name), "t_sleeper-%u", n);
-		if (n == 16 || (rc = rivet_spawn(sp, "/libos/tests.elf", name,
-						 80, 2, 0, 0, &slots[n])))
+		if (n == 16 ||
+		    (rc = rivet_spawn(sp, "/libos/tests.elf", name,
+				      SLEEPER_FRAMES, 2, 0, 0, &slots[n])))
 			break;
 		n++;
 	}
@@ -381,8 +396,8 @@ static void spawn_fills_table(long sp, const struct counts *base)
 	if (n) {
 		EXPECT_EQ("kill_makes_room", sys_kill(slots[n - 1]), 0);
 		EXPECT_EQ("spawn_after_kill",
-			  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper", 80,
-				      2, 0, 0, &extra),
+			  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper",
+				      SLEEPER_FRAMES, 2, 0, 0, &extra),
 			  0);
 		sys_kill(extra);
 		sys_cap_delete(extra);

@@ -33,17 +33,18 @@ struct role {
 	void (*run)(void);
 };
 
-extern const struct role allocmap_roles[];     /* allocmap.c */
-extern const struct role bootinfo_roles[];     /* bootinfo.c */
-extern const struct role bounds_roles[];       /* bounds.c */
-extern const struct role callregs_roles[];     /* callregs.c */
-extern const struct role chan_hostile_roles[]; /* chan_hostile.c */
-extern const struct role channels_roles[];     /* channels.c */
-extern const struct role gcbarrier_roles[];    /* gcbarrier.c */
-extern const struct role grants_roles[];       /* grants.c */
-extern const struct role hostile_roles[];      /* hostile.c */
-extern const struct role initramfs_roles[];    /* initramfs.c */
-extern const struct role protect_roles[];      /* protect.c */
-extern const struct role slices_roles[];       /* slices.c */
+extern const struct role allocmap_roles[];	   /* allocmap.c */
+extern const struct role bootinfo_roles[];	   /* bootinfo.c */
+extern const struct role bounds_roles[];	   /* bounds.c */
+extern const struct role callregs_roles[];	   /* callregs.c */
+extern const struct role chan_hostile_roles[];	   /* chan_hostile.c */
+extern const struct role channels_roles[];	   /* channels.c */
+extern const struct role fastcall_hostile_roles[]; /* fastcall_hostile.c */
+extern const struct role gcbarrier_roles[];	   /* gcbarrier.c */
+extern const struct role grants_roles[];	   /* grants.c */
+extern const struct role hostile_roles[];	   /* hostile.c */
+extern const struct role initramfs_roles[];	   /* initramfs.c */
+extern const struct role protect_roles[];	   /* protect.c */
+extern const struct role slices_roles[];	   /* slices.c */
 
 #endif
