@@ -19,10 +19,13 @@
 #include "tests.h"
 
 #define CHILD_FRAMES 128 /* tests.elf needs about 60 */
-#define CHILD_SLOTS  16
-#define CHILD_MAGIC  0xc0ffeeUL
-#define NEST_BADGE   0x4e455354UL /* "NEST" */
-#define PASS_VA	     0x20000000UL /* below the heap */
+/* The table filler's sleepers: tests.elf needs 81 frames since it grew
+ * past 196 KiB; 14 of these fit in t_spawner's 8M with its own. */
+#define SLEEPER_FRAMES 96
+#define CHILD_SLOTS    16
+#define CHILD_MAGIC    0xc0ffeeUL
+#define NEST_BADGE     0x4e455354UL /* "NEST" */
+#define PASS_VA	       0x20000000UL /* below the heap */
 
 /* The counts a spawn must give back when its child ends. */
 struct counts {
@@ -369,8 +372,9 @@ static void spawn_fills_table(long sp, const struct counts *base)
 
 	for (;;) {
 		snprintf(name, sizeof(name), "t_sleeper-%u", n);
-		if (n == 16 || (rc = rivet_spawn(sp, "/libos/tests.elf", name,
-						 80, 2, 0, 0, &slots[n])))
+		if (n == 16 ||
+		    (rc = rivet_spawn(sp, "/libos/tests.elf", name,
+				      SLEEPER_FRAMES, 2, 0, 0, &slots[n])))
 			break;
 		n++;
 	}
@@ -379,8 +383,8 @@ static void spawn_fills_table(long sp, const struct counts *base)
 	if (n) {
 		EXPECT_EQ("kill_makes_room", sys_kill(slots[n - 1]), 0);
 		EXPECT_EQ("spawn_after_kill",
-			  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper", 80,
-				      2, 0, 0, &extra),
+			  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper",
+				      SLEEPER_FRAMES, 2, 0, 0, &extra),
 			  0);
 		sys_kill(extra);
 		sys_cap_delete(extra);

@@ -64,3 +64,17 @@ def test_placement_on_one_hart_refuses_other_harts(tmp_path):
     assert placed(b) == {"a": "0", "c": "0"}, b
     assert b.has(r"launch: domain b refused: /etc/rivet.conf:8: hart "
                  r"names no online hart$"), b
+
+
+def test_spawned_child_is_placed_on_its_spawners_hart(tmp_path):
+    from test_spawn import FILES, SPAWNER_CONF
+    text = SPAWNER_CONF.replace("spawn  = /libos/\n",
+                                "spawn  = /libos/\nhart   = 3\n")
+    initrd = make_initramfs(tmp_path, text, FILES)
+    b = boot_kernel("virt", smp=4, mem="256M", initrd=False,
+                    extra=["-initrd", initrd], timeout=90)
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    assert b.has(r"launch: domain t_spawner placed on hart 3 \(hart =\)"), b
+    assert b.has(r"spawn: t_spawner \(id 1\) started t_child \(id 3\) from "
+                 r"\S+: \d+ frames, \d+ slots, \d+ capabilities passed, "
+                 r"placed on hart 3 \(the spawner's\)$"), b
