@@ -18,6 +18,7 @@
  *                   (ptview.h); arch_switch_as, arch_as_activate
  *   user context    struct uctx, the saved U-mode registers (uctx.h)
  *   FP state        arch_fp_dirty/used/save/restore/enable (lazy switch)
+ *   per-hart ptr    arch_hart_get, arch_hart_set (tp; arch_ops.h)
  *   idle, counters  arch_idle_wait, arch_instret, arch_time, arch_pending,
  *                   arch_irq_pending, arch_irq_disable, arch_irq_window
  *   timer           timer_init/now/set/hz/ticks (timer.h)

@@ -330,6 +330,7 @@ static void timer_selftest(void)
 
 void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 {
+	sched_hart_enter(0);		   /* this_hart(): the boot hart */
 	sbi_init();			   /* firmware calls; SBI console */
 	discover_machine(dtb_pa, load_pa); /* everything else comes from here */
 	apply_bootargs();		   /* loglevel= */

@@ -19,6 +19,26 @@
 void fpu_save(uint64_t *regs);
 void fpu_restore(const uint64_t *regs);
 
+/*
+ * The kernel's per-hart pointer (docs/smp.md): in the kernel tp holds the
+ * running hart's scheduler record. U-mode owns tp, so every way into C
+ * from U-mode (trap_entry.S, syscall_entry.S) loads it from the running
+ * domain's d->hart after saving the user's, and the way out gives the
+ * user's back. The compiler never allocates tp.
+ */
+static inline void *arch_hart_get(void)
+{
+	void *p;
+
+	__asm__("mv %0, tp" : "=r"(p));
+	return p;
+}
+
+static inline void arch_hart_set(void *p)
+{
+	__asm__ volatile("mv tp, %0" : : "r"(p) : "memory");
+}
+
 /* Instructions retired on this hart (rdinstret). */
 static inline uint64_t arch_instret(void)
 {

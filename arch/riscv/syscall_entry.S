@@ -7,8 +7,10 @@
  * the directed yield, with sp = the caller's uctx, the user's sp in
  * sscratch, and t0/t1 parked in the uctx. The caller expects every
  * register but a0 and a1 back as it left them. The C code run for the
- * call keeps what the calling convention makes it keep (sp, gp, tp,
- * s0-s11), so only the others are saved here: ra, t0-t6 and a0-a7. They
+ * call keeps what the calling convention makes it keep (sp, gp,
+ * s0-s11), so only the others are saved here: ra, t0-t6 and a0-a7, and
+ * tp, which the kernel's C code uses for this hart's record
+ * (this_hart(): d->hart, docs/smp.md). They
  * go to their uctx slots, where the handlers read the arguments and the
  * restart record finds a0 and a7 (kernel/syscall.c), and come back from
  * there: a result, a restart's rewritten arguments, or the user's own
@@ -21,7 +23,7 @@
  * entry_syscall_fast (kernel/syscall.c) answers with two contexts:
  *   (u, 0)  the caller goes on: load the saved registers and sret;
  *   (t, u)  the call ended the caller and t runs now: u's frame is
- *           completed with the registers C preserved (gp, tp, s0-s11
+ *           completed with the registers C preserved (gp, s0-s11
  *           still hold the user's values), then t is resumed as after
  *           any trap.
  *
@@ -59,8 +61,10 @@ syscall_entry:
 	srl	t1, t0, a7
 	andi	t1, t1, 1
 	bnez	t1, user_slow
-	/* ra, t2, a0-a7, t3-t6 (t0/t1 are parked already) */
-	UREGS	sd, sp, 1, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
+	/* ra, tp, t2, a0-a7, t3-t6 (t0/t1 are parked already); tp then
+	 * becomes this hart's record for the C code (this_hart()) */
+	UREGS	sd, sp, 1, 4, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
+	ld	tp, DOMAIN_HART(sp)
 	csrrw	t0, sscratch, zero		/* the user's sp; sscratch = 0: */
 	sd	t0, UC_REG(2)(sp)		/* in the kernel from here */
 	csrr	t0, sepc
@@ -75,13 +79,14 @@ syscall_entry:
 	ld	t0, UC_SEPC(a0)
 	csrw	sepc, t0
 	csrw	sscratch, a0			/* where the next trap saves */
-	UREGS	ld, a0, 1, 2, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
+	UREGS	ld, a0, 1, 2, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
 	ld	x10, UC_REG(10)(a0)		/* a0 last: it was the base */
 	sret
 
-	/* a1 = the caller's uctx, which has ended: complete it (gp, tp,
-	 * s0-s11) as any trap would have, then resume a0. */
+	/* a1 = the caller's uctx, which has ended: complete it (gp,
+	 * s0-s11; tp was saved on entry) as any trap would have, then
+	 * resume a0. */
 syscall_full_frame:
-	UREGS	sd, a1, 3, 4, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+	UREGS	sd, a1, 3, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 	j	return_to_user
 	.cfi_endproc

@@ -285,6 +285,7 @@ yield_full:
 	sd	a7, UC_REG(17)(sp)
 	csrr	t0, sepc			/* at the ecall: C moves it on */
 	sd	t0, UC_SEPC(sp)
+	ld	tp, DOMAIN_HART(sp)		/* this_hart() (user's tp saved) */
 	mv	a0, sp
 	ld	sp, UC_KERNEL_SP(a0)
 	li	s0, 0				/* fp (user_yield saved d's) */
@@ -302,6 +303,7 @@ user_slow:
 	csrr	t0, sepc
 	sd	t0, UC_SEPC(sp)
 	csrw	sscratch, zero			/* in the kernel from here */
+	ld	tp, DOMAIN_HART(sp)		/* this_hart() (user's tp saved) */
 	mv	a0, sp
 	ld	sp, UC_KERNEL_SP(a0)
 	li	s0, 0				/* fp (d's is saved above) */

@@ -40,6 +40,8 @@ enum key {
 	K_SPAWN,
 	K_ARGS,
 	K_INITRAMFS,
+	K_HART,
+	K_HARTS,
 	K_DOMAIN_END, /* keys below this belong to [domain] */
 	K_SIZE = K_DOMAIN_END,
 	K_MSG,
@@ -57,7 +59,8 @@ static const char *const key_names[K_COUNT] = {
 	[K_ACCEPT] = "accept",	     [K_SPAWN] = "spawn",
 	[K_ARGS] = "args",	     [K_MSG] = "msg",
 	[K_DIRECTION] = "direction", [K_HANDOFF] = "handoff",
-	[K_INITRAMFS] = "initramfs",
+	[K_INITRAMFS] = "initramfs", [K_HART] = "hart",
+	[K_HARTS] = "harts",
 };
 
 /* Used when the caller passes no defaults (host tests): the example values
@@ -309,6 +312,65 @@ static const char *parse_args(const char *s, size_t n, char *dst)
 	return NULL;
 }
 
+/* Parses one hart id (0 .. BOOTCONF_HART_MAX) at the start of s[0..n);
+ * returns how many bytes it took, 0 if none or out of range. */
+static size_t parse_hart_id(const char *s, size_t n, unsigned *id)
+{
+	uint64_t v;
+	bool overflow;
+	size_t i = parse_digits(s, n, &v, &overflow);
+
+	if (i == 0 || overflow || v > BOOTCONF_HART_MAX)
+		return 0;
+	*id = (unsigned)v;
+	return i;
+}
+
+/* "hart = N": the domain is pinned to hart id N. */
+static const char *parse_hart(const char *s, size_t n, uint64_t *mask)
+{
+	unsigned id;
+
+	if (n == 0 || parse_hart_id(s, n, &id) != n)
+		return "a hart id from 0 to 63";
+	*mask = 1ULL << id;
+	return NULL;
+}
+
+/* "harts = A-B" or "harts = A,B,C": the hart ids the domain may run on. */
+static const char *parse_harts(const char *s, size_t n, uint64_t *mask)
+{
+	static const char expect[] = "a range A-B or a list A,B,C of hart ids "
+				     "from 0 to 63";
+	unsigned a, b;
+	size_t i = 0, k;
+	uint64_t m = 0;
+
+	for (;;) {
+		k = parse_hart_id(s + i, n - i, &a);
+		if (!k)
+			return expect;
+		i += k;
+		b = a;
+		if (i < n && s[i] == '-') {
+			i++;
+			k = parse_hart_id(s + i, n - i, &b);
+			if (!k || b < a)
+				return expect;
+			i += k;
+		}
+		for (; a <= b; a++)
+			m |= 1ULL << a;
+		if (i == n)
+			break;
+		if (s[i] != ',')
+			return expect;
+		i++;
+	}
+	*mask = m;
+	return NULL;
+}
+
 /*
  * Checks a spawn path: an absolute path (an image, or a directory when it
  * ends with '/') with no "." or ".." component, so that a directory grant
@@ -495,6 +557,15 @@ static void set_domain_key(struct parser *ps, enum key k, const char *v,
 	case K_INITRAMFS:
 		expect = parse_yes_no(v, n, &d->initramfs);
 		break;
+	case K_HART:
+		expect = parse_hart(v, n, &d->hart_mask);
+		d->hart_pinned = !expect;
+		d->hart_line = ps->line;
+		break;
+	case K_HARTS:
+		expect = parse_harts(v, n, &d->hart_mask);
+		d->hart_line = ps->line;
+		break;
 	case K_SPAWN:
 		if (d->nspawns == BOOTCONF_MAX_SPAWNS) {
 			report(ps, E_TOOBIG, ps->line, d,
@@ -631,7 +702,7 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 			       "unknown key '%.*s%s' in [domain %s]; expected "
 			       "one of image, memory, slice, slots, strikes, "
 			       "grace, overcommit, device, peer, accept, spawn, args, "
-			       "initramfs",
+			       "initramfs, hart, harts",
 			       shown(klen), key, more(klen), d->name);
 		else
 			report(ps, E_FORMAT, ps->line, NULL,
@@ -685,6 +756,22 @@ static void check_accept_total(struct parser *ps)
 		       d->name, (unsigned long long)sum, d->slots);
 }
 
+/* A domain is pinned (hart) or given a set (harts), not both. */
+static void check_hart_keys(struct parser *ps)
+{
+	struct bootconf_domain *d = ps->dom;
+
+	if (ps->key_line[K_HART] && ps->key_line[K_HARTS])
+		report(ps, E_EXIST,
+		       ps->key_line[K_HART] > ps->key_line[K_HARTS]
+			       ? ps->key_line[K_HART]
+			       : ps->key_line[K_HARTS],
+		       d,
+		       "[domain %s] has both hart (line %u) and harts (line "
+		       "%u); expected one of them",
+		       d->name, ps->key_line[K_HART], ps->key_line[K_HARTS]);
+}
+
 /* Closes the current section, reporting required keys it left out. */
 static void end_section(struct parser *ps)
 {
@@ -703,6 +790,7 @@ static void end_section(struct parser *ps)
 			       "SIZE",
 			       d->name);
 		check_accept_total(ps);
+		check_hart_keys(ps);
 	} else if (ps->sec == SEC_CHANNEL && !ps->key_line[K_SIZE]) {
 		report(ps, E_NOENT, ps->section_line, NULL,
 		       "[channel %s %s] has no size; expected size = SIZE",

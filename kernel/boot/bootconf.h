@@ -28,6 +28,9 @@
  *   spawn   = /libos/        a spawn capability: start, at run time, the
  *                            image at this path, or any image under it if
  *                            it ends with /; may repeat
+ *   hart    = 2              pinned to hart id 2 (0 .. 63)
+ *   harts   = 1-3            or 1,3: hart ids it may be placed on; neither
+ *                            key: any online hart (docs/smp.md)
  *
  *   [channel A B]            a channel between domains A and B (at most
  *                            RIVET_CHAN_MAX per domain)
@@ -65,6 +68,7 @@
 #define BOOTCONF_NAME_LEN	 32 /* domain names: [a-z0-9_-], 1..31 chars */
 #define BOOTCONF_PATH_LEN	 96
 #define BOOTCONF_MAX_SIZE	 (64 * 1024) /* larger files are unusable */
+#define BOOTCONF_HART_MAX	 63 /* hart ids "hart =" and "harts =" name */
 
 struct bootconf_error {
 	unsigned line; /* 1-based; 0 for whole-file errors */
@@ -102,9 +106,13 @@ struct bootconf_domain {
 	/* "initramfs = yes": the archive, mapped read-only. */
 	bool initramfs;
 	char args[BOOTCONF_ARGS_LEN]; /* "args =", for the domain itself */
-	unsigned line;		      /* of the section header */
-	bool valid;		      /* false: refused, see error */
-	struct bootconf_error error;  /* the first error of this domain */
+	/* "hart =" / "harts =": bit i allows hart id i; 0: any hart. */
+	uint64_t hart_mask;
+	bool hart_pinned;   /* "hart =": one hart, and it must be online */
+	unsigned hart_line; /* where hart or harts was set; 0: neither */
+	unsigned line;	    /* of the section header */
+	bool valid;	    /* false: refused, see error */
+	struct bootconf_error error; /* the first error of this domain */
 };
 
 /* bootconf_channel.direction */

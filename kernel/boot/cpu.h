@@ -11,7 +11,8 @@
 
 /* Per-hart kernel state; index is the CPU number, not the hart id. */
 struct cpu {
-	struct arch_hart_boot boot; /* first: a secondary's tp points here */
+	struct arch_hart_boot
+		boot; /* first: head.S passes it (and tp, until sched_hart_enter) */
 	uint32_t hartid;
 	int32_t plic_sctx;
 	unsigned index;

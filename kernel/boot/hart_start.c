@@ -20,6 +20,7 @@
 #include "kernel/boot/cpu.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/vsnprintf.h"
+#include "kernel/sched/sched.h"
 #include "kernel/test_hooks.h"
 
 #define CPU_START_TRIES 3
@@ -81,6 +82,7 @@ void kmain_secondary(uint64_t hartid, struct arch_hart_boot *b)
 		park();
 	if (!settle(c, CPU_ONLINE))
 		park(); /* too late: the boot hart reported it lost */
+	sched_hart_enter(c->index); /* tp: its scheduler record from here */
 	for (;;) {
 		arch_idle_wait();
 		if (arch_take_ipi())

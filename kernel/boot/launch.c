@@ -10,6 +10,7 @@
 #include "kernel/arch.h"
 #include "kernel/boot/bootargs.h"
 #include "kernel/boot/bootconf.h"
+#include "kernel/boot/cpu.h"
 #include "kernel/boot/cpio.h"
 #include "kernel/sched/domain.h"
 #include "kernel/boot/elf.h"
@@ -19,6 +20,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/printk.h"
 #include "kernel/mm/quota.h"
+#include "kernel/sched/placement.h"
 #include "kernel/sched/sched.h"
 #include "kernel/cap/spawn.h"
 #include "kernel/lib/vsnprintf.h"
@@ -192,11 +194,45 @@ int launch_create(const struct bootconf_domain *c, struct domain **out,
 	return *out ? 0 : E_NOMEM;
 }
 
+/* The online harts, index order, and how many domains each was given. */
+static struct placement_hart placed[CONFIG_NR_HARTS];
+static unsigned nplaced;
+
+static void placement_init(void)
+{
+	unsigned i;
+
+	nplaced = 0;
+	for (i = 0; i < cpu_count() && i < CONFIG_NR_HARTS; i++)
+		if (cpu_get(i)->state == CPU_ONLINE)
+			placed[nplaced++] = (struct placement_hart){
+				.hartid = cpu_get(i)->hartid,
+			};
+}
+
+/*
+ * The online hart c may be placed on (docs/smp.md, Placement), or -1
+ * after logging why none: a "hart =" or "harts =" line that names no
+ * online hart refuses the domain, with the file and line.
+ */
+static int place(const struct bootconf_domain *c)
+{
+	int i = placement_pick(placed, nplaced, c->hart_mask);
+
+	if (i < 0)
+		pr_err("launch: domain %s refused: %s:%u: %s names no online "
+		       "hart\n",
+		       c->name, conf_file, c->hart_line,
+		       c->hart_pinned ? "hart" : "harts");
+	return i;
+}
+
 /* Loads one configured domain; false (after logging why) if refused. */
 static bool launch_one(const struct bootconf_domain *c)
 {
 	struct domain *d;
 	const char *why = "";
+	int hart;
 
 	if (!c->valid) {
 		pr_err("launch: domain %s refused: configuration error at "
@@ -204,12 +240,23 @@ static bool launch_one(const struct bootconf_domain *c)
 		       c->name, c->error.line);
 		return false;
 	}
+	hart = place(c);
+	if (hart < 0)
+		return false;
 	if (!reservation_fits(c))
 		return false;
 	if (launch_create(c, &d, &why)) {
 		pr_err("launch: domain %s refused: %s\n", c->name, why);
 		return false;
 	}
+	placed[hart].load++;
+	d->placed_hartid = placed[hart].hartid;
+	pr_info("launch: domain %s placed on hart %u (%s); it runs on the boot "
+		"hart until secondaries dispatch domains\n",
+		d->name, d->placed_hartid,
+		c->hart_pinned ? "hart ="
+		: c->hart_mask ? "harts ="
+			       : "spread");
 	pr_info("launch: domain %s (id %u): %s, %llu KiB quota%s, %llu KiB "
 		"used, slice %u us, entry 0x%llx\n",
 		d->name, d->id, c->image, (unsigned long long)(c->memory >> 10),
@@ -434,6 +481,7 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 	}
 	pr_info("launch: %llu KiB of free RAM for the domains' memory\n",
 		(unsigned long long)(quota_unreserved() * PAGE_SIZE >> 10));
+	placement_init();
 	for (i = 0; i < conf.ndomains; i++)
 		n += launch_one(&conf.domains[i]);
 	/* Domain capabilities for peers, now that every domain has an id. */

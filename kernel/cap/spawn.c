@@ -212,6 +212,7 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 	}
 	t->spawner = d;
 	t->spawned = true;
+	t->placed_hartid = d->placed_hartid; /* docs/smp.md, Placement */
 	/* Consent (cspace_accept) between a spawner and its child: the
 	 * child's slots are all lent by the spawner, so the spawner may fill
 	 * them; the spawner takes one capability back from each child (a
@@ -230,9 +231,11 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 	sched_add(t);
 	domain_registry_update();
 	pr_info("spawn: %s (id %u) started %s (id %u) from %s: %llu frames, "
-		"%u slots, %lu capabilities passed\n",
+		"%u slots, %lu capabilities passed, placed on hart %u (the "
+		"spawner's)\n",
 		d->name, d->id, t->name, t->id, conf.image,
-		(unsigned long long)req.frames, conf.slots, req.ncaps);
+		(unsigned long long)req.frames, conf.slots, req.ncaps,
+		t->placed_hartid);
 	return 0;
 }
 

@@ -91,6 +91,9 @@ struct domain {
 	struct hart_sched *queued_on;
 	/* The hart d is placed on (docs/smp.md): its run queue and timer. */
 	struct hart_sched *hart;
+	/* The hart id placement chose (launch.c, docs/smp.md); until the
+	 * secondaries dispatch domains, d->hart is still the boot hart's. */
+	uint32_t placed_hartid;
 
 	/* Its end, in pieces (kernel/sched/domain_reap.c): the phase (0:
 	 * nothing left to return), where in it to go on, and what the

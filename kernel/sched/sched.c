@@ -14,6 +14,11 @@
 
 struct hart_sched sched_harts[CONFIG_NR_HARTS];
 
+void sched_hart_enter(unsigned index)
+{
+	arch_hart_set(&sched_harts[index]);
+}
+
 struct domain *sched_current(void)
 {
 	return this_hart()->current;

@@ -33,6 +33,11 @@ struct hart_sched {
 
 extern struct hart_sched sched_harts[CONFIG_NR_HARTS];
 
+/* Makes sched_harts[index] this hart's record (this_hart(), in tp), once
+ * per hart before its first use: the boot hart (index 0) at the start of
+ * kmain, a secondary when it comes online. */
+void sched_hart_enter(unsigned index);
+
 void sched_add(struct domain *d);
 /* Starts running domains; never returns (powers off when all are gone). */
 __attribute__((noreturn)) void sched_start(void);

@@ -19,9 +19,10 @@
 #include "kernel/sched/sched.h"
 #include "kernel/lib/trace.h"
 
+/* This hart's record, from tp (arch_hart_get; sched_hart_enter set it). */
 static inline struct hart_sched *this_hart(void)
 {
-	return &sched_harts[0]; /* the boot hart runs every domain for now */
+	return (struct hart_sched *)arch_hart_get();
 }
 
 /* The run queue is doubly linked so a directed yield removes its target

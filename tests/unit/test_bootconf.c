@@ -222,7 +222,7 @@ static void bootconf_unknown_key_refuses_domain(void **state)
 		"unknown key 'memroy' in [domain hello]; expected "
 		"one of image, memory, slice, slots, strikes, "
 		"grace, overcommit, device, peer, accept, spawn, args, "
-		"initramfs");
+		"initramfs, hart, harts");
 	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\nx=1\n"),
 			 E_FORMAT);
 }
@@ -1172,6 +1172,92 @@ static void bootconf_long_file_name_and_values_truncate_safely(void **state)
 			       "unknown key '000000000000000000000000...'"));
 }
 
+static void bootconf_hart_pins_one_hart(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\nhart = 3\n"
+			       "[domain b]\nimage=/b\nmemory=4K\nhart=63\n"
+			       "[domain c]\nimage=/c\nmemory=4K\n"),
+			 0);
+	assert_int_equal(conf.domains[0].hart_mask, 1ULL << 3);
+	assert_true(conf.domains[0].hart_pinned);
+	assert_int_equal(conf.domains[0].hart_line, 4);
+	assert_int_equal(conf.domains[1].hart_mask, 1ULL << 63);
+	assert_int_equal(conf.domains[2].hart_mask, 0);
+	assert_false(conf.domains[2].hart_pinned);
+	assert_int_equal(conf.domains[2].hart_line, 0);
+}
+
+static void bootconf_harts_takes_ranges_and_lists(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\n"
+			       "harts = 1-3\n"),
+			 0);
+	assert_int_equal(conf.domains[0].hart_mask, 0xeULL);
+	assert_false(conf.domains[0].hart_pinned);
+	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\n"
+			       "harts = 0,2,5-6,63\n"),
+			 0);
+	assert_int_equal(conf.domains[0].hart_mask, 0x65ULL | (1ULL << 63));
+	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\n"
+			       "harts = 0-63\n"),
+			 0);
+	assert_int_equal(conf.domains[0].hart_mask, ~0ULL);
+	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\n"
+			       "harts = 4-4\n"),
+			 0);
+	assert_int_equal(conf.domains[0].hart_mask, 1ULL << 4);
+}
+
+static void bootconf_bad_hart_values_name_file_line_and_key(void **state)
+{
+	static const char *const bad_hart[] = {
+		"hart = 64",  "hart = -1",
+		"hart = x",   "hart =",
+		"hart = 1-2", "hart = 1,2",
+		"hart = 1 2", "hart = 99999999999999999999999",
+	};
+	static const char *const bad_harts[] = {
+		"harts = 3-1", "harts = 1-",	"harts = -1",	"harts = 1,",
+		"harts = ,1",  "harts = 64",	"harts = 0-64", "harts = 1;2",
+		"harts =",     "harts = 1 - 2", "harts = 1,,2",
+	};
+	char text[200];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_hart) / sizeof(bad_hart[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[domain a]\nimage=/a\nmemory=4K\n%s\n", bad_hart[i]);
+		expect_domain_refused(text, "a", 4, NULL);
+	}
+	for (size_t i = 0; i < sizeof(bad_harts) / sizeof(bad_harts[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[domain a]\nimage=/a\nmemory=4K\n%s\n", bad_harts[i]);
+		expect_domain_refused(text, "a", 4, NULL);
+	}
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\nhart = 64\n",
+			      "a", 4,
+			      "bad hart '64'; expected a hart id from 0 to 63");
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\nharts = 3-1\n",
+			      "a", 4,
+			      "bad harts '3-1'; expected a range A-B or a list "
+			      "A,B,C of hart ids from 0 to 63");
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\nhart = 1\n"
+			      "hart = 2\n",
+			      "a", 5, NULL);
+}
+
+static void bootconf_hart_and_harts_together_refuse_domain(void **state)
+{
+	(void)state;
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\nhart = 1\n"
+			      "harts = 1-2\n[domain b]\nimage=/b\nmemory=4K\n",
+			      "a", 5,
+			      "[domain a] has both hart (line 4) and harts "
+			      "(line 5); expected one of them");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1241,6 +1327,12 @@ int main(void)
 		cmocka_unit_test(bootconf_comment_ends_a_value),
 		cmocka_unit_test(
 			bootconf_long_file_name_and_values_truncate_safely),
+		cmocka_unit_test(bootconf_hart_pins_one_hart),
+		cmocka_unit_test(bootconf_harts_takes_ranges_and_lists),
+		cmocka_unit_test(
+			bootconf_bad_hart_values_name_file_line_and_key),
+		cmocka_unit_test(
+			bootconf_hart_and_harts_together_refuse_domain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
