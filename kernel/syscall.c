@@ -18,6 +18,7 @@
 #include "kernel/lib/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/frame.h"
+#include "kernel/mm/frame_zero.h"
 #include "kernel/mm/mem.h"
 #include "kernel/mm/protect.h"
 #include "kernel/lib/printk.h"
@@ -230,6 +231,15 @@ static long ksys_kstat(struct domain *d, const uint64_t *a, uint64_t *val)
 	case KSTAT_ALL_SLOTS:
 	case KSTAT_ALL_FRAMES:
 		*val = domain_usage(a[0] == KSTAT_ALL_SLOTS);
+		return 0;
+	case KSTAT_ZEROED_FRAMES:
+		*val = frame_zero_pooled();
+		return 0;
+	case KSTAT_IDLE_ZERO_INSNS:
+		*val = frame_zero_idle_insns();
+		return 0;
+	case KSTAT_IDLE_ZERO_FRAMES:
+		*val = frame_zero_idle_frames();
 		return 0;
 	default:
 		return E_INVAL;

@@ -171,6 +171,13 @@ enum rivet_syscall_number {
 #define KSTAT_ALL_SLOTS	  11 /* slots in use in every capability space */
 #define KSTAT_ALL_FRAMES  12 /* frames owned by every domain */
 
+/* The zeroed-frame pool (docs/libos-vm.md): free frames zeroed ahead of
+ * time now, and the instructions and frames idle harts spent on it since
+ * boot. */
+#define KSTAT_ZEROED_FRAMES    13
+#define KSTAT_IDLE_ZERO_INSNS  14
+#define KSTAT_IDLE_ZERO_FRAMES 15
+
 #define RIVET_YIELD_ANY (-1L)
 
 /* One entry of SYS_map_batch. */

@@ -6,6 +6,7 @@
 #include "kernel/sched/domain.h"
 #include "kernel/drivers/console.h"
 #include "kernel/mm/frame.h"
+#include "kernel/mm/frame_pool.h"
 #include "kernel/lib/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/mem.h"
@@ -60,10 +61,12 @@ bool frame_cap_run_free_some(struct domain *d, uint64_t start, uint64_t limit)
 }
 
 /* Takes npages at paddr (or anywhere) for d, charged: *pa. Sizes,
- * quota and a free slot are checked before any frame moves. */
+ * quota and a free slot are checked before any frame moves. *zeroed says
+ * the frames hold only zeroes already: one frame from the zeroed-frame
+ * pool (kernel/mm/frame_pool.h). */
 static inline __attribute__((always_inline)) int
 run_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
-	 uint64_t *pa_out)
+	 uint64_t *pa_out, bool *zeroed)
 {
 	struct frame_table *ft = mem_frames();
 	uint64_t pa, i;
@@ -73,9 +76,10 @@ run_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 		return rc;
 	if (cspace_full(&d->cs))
 		return E_NOMEM;
+	*zeroed = false;
 	if (paddr == RIVET_FRAME_ANY) {
 		if (npages == 1 && align == 1)
-			rc = frame_alloc(ft, d->id, &pa);
+			rc = frame_pool_alloc(ft, d->id, &pa, zeroed);
 		else
 			rc = frame_alloc_run(ft, (uint32_t)npages,
 					     (uint32_t)align, d->id, &pa);
@@ -111,12 +115,13 @@ small_alloc(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 	    uint32_t *slot)
 {
 	uint64_t pa, i;
-	int rc = run_take(d, paddr, npages, align, &pa);
+	bool zeroed;
+	int rc = run_take(d, paddr, npages, align, &pa, &zeroed);
 
 	if (rc)
 		return rc;
 	/* Frames come to the domain zeroed: no data leaks between owners. */
-	for (i = 0; i < npages; i++)
+	for (i = 0; !zeroed && i < npages; i++)
 		memset(phys_to_virt(pa + i * PAGE_SIZE), 0, PAGE_SIZE);
 	rc = cap_create(&d->cs, CAP_FRAME, CAP_ALL, pa, npages, slot);
 	if (rc) { /* cannot happen: room was checked */
@@ -144,7 +149,9 @@ static int run_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 		again = false;
 	}
 	if (!d->run_pages) {
-		rc = run_take(d, paddr, npages, align, &d->run_pa);
+		bool zeroed; /* a run is zeroed below in any case */
+
+		rc = run_take(d, paddr, npages, align, &d->run_pa, &zeroed);
 		if (rc)
 			return rc;
 		d->run_pages = npages;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The frame table and allocator; see frame.h. */
 #include "kernel/mm/frame.h"
+#include "kernel/mm/frame_pool.h"
 
 #include <rivet/errno.h>
 
@@ -63,6 +64,7 @@ int frame_table_init_spans(struct frame_table *ft, void *mem,
 	}
 	ft->free_head = ft->free_tail = FRAME_NIL;
 	ft->nfree = 0;
+	frame_pool_init(ft);
 	memset(mem, 0, frame_table_bytes_spans(spans, n));
 	return 0;
 }
@@ -105,6 +107,10 @@ static void free_list_unlink(struct frame_table *ft, uint32_t i)
 {
 	struct frame *f = &ft->frames[i];
 
+	if (f->zeroed) {
+		frame_pool_unlink(ft, i);
+		return;
+	}
 	if (f->prev != FRAME_NIL)
 		ft->frames[f->prev].next = f->next;
 	else
@@ -172,7 +178,7 @@ int frame_mark(struct frame_table *ft, uint64_t base, uint64_t size,
 	return 0;
 }
 
-static uint64_t frame_pa(const struct frame_table *ft, uint32_t i)
+uint64_t frame_pa(const struct frame_table *ft, uint32_t i)
 {
 	const struct frame_bank *k;
 
@@ -187,6 +193,8 @@ int frame_alloc(struct frame_table *ft, uint32_t owner, uint64_t *pa)
 {
 	uint32_t i = ft->free_head;
 
+	if (i == FRAME_NIL)
+		i = ft->pool_head;
 	if (i == FRAME_NIL)
 		return E_NOMEM;
 	free_list_unlink(ft, i);

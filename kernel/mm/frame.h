@@ -31,11 +31,13 @@ enum frame_state {
 	FRAME_RESERVED, /* firmware, device tree, reserved-memory */
 	FRAME_KERNEL,	/* kernel image and kernel allocations */
 	FRAME_ALLOCATED,
+	FRAME_ZEROING, /* off the free lists while it is zeroed (frame_pool.h) */
 };
 
 struct frame {
 	uint32_t next, prev; /* free list links (indices), FRAME_NIL at ends */
-	uint16_t state;	     /* enum frame_state */
+	uint8_t state;	     /* enum frame_state */
+	uint8_t zeroed;	     /* free and in the zeroed-frame pool */
 	uint16_t wx;	     /* FRAME_WX_W or _X while wx_maps > 0, else 0 */
 	uint32_t owner;	     /* who holds an allocated frame, 0 = kernel */
 	uint32_t wx_maps;    /* user mappings of kind wx, in every domain */
@@ -68,8 +70,10 @@ struct frame_table {
 	struct frame *frames;
 	uint64_t base; /* physical address of frames[0], the lowest frame */
 	uint32_t nframes;
-	uint32_t free_head, free_tail;
-	uint32_t nfree;
+	uint32_t free_head, free_tail; /* free frames not known to be zero */
+	uint32_t nfree;		       /* every free frame, the pool's too */
+	uint32_t pool_head, pool_tail; /* free frames known to be zero */
+	uint32_t npool;
 	struct frame_bank banks[FRAME_MAX_BANKS]; /* in address order */
 	unsigned nbanks;
 };
@@ -101,7 +105,8 @@ int frame_table_init_spans(struct frame_table *ft, void *mem,
 int frame_mark(struct frame_table *ft, uint64_t base, uint64_t size,
 	       enum frame_state state);
 
-/* Takes the lowest free frame for owner; E_NOMEM when none is left. */
+/* Takes the lowest free frame for owner, one of the pool's (frame_pool.h)
+ * only when no other is left; E_NOMEM when none is. */
 int frame_alloc(struct frame_table *ft, uint32_t owner, uint64_t *pa);
 
 /*
@@ -119,6 +124,9 @@ int frame_alloc_at(struct frame_table *ft, uint64_t pa, uint32_t owner);
  */
 int frame_alloc_run(struct frame_table *ft, uint32_t npages,
 		    uint32_t align_pages, uint32_t owner, uint64_t *pa);
+
+/* Physical address of table entry i (i < nframes). */
+uint64_t frame_pa(const struct frame_table *ft, uint32_t i);
 
 /* Returns an allocated frame to the free list; E_INVAL if it was not. */
 int frame_free(struct frame_table *ft, uint64_t pa);

@@ -14,6 +14,7 @@
 
 #include "kernel/arch.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/frame_zero.h"
 #include "kernel/mm/memmap.h"
 #include "kernel/lib/printk.h"
 #include <rivet/errno.h>
@@ -81,11 +82,10 @@ int mem_alloc_page(uint64_t *pa)
 
 	if (!frames_ready)
 		return bootmem_alloc(PAGE_SIZE, PAGE_SIZE, pa);
-	rc = frame_alloc(&frames, 0, pa);
+	rc = frame_alloc_zeroed(0, pa);
 	if (rc)
 		return rc;
 	frame_mark(&frames, *pa, PAGE_SIZE, FRAME_KERNEL);
-	memset(phys_to_virt(*pa), 0, PAGE_SIZE);
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsnprintf.h"
 #include "kernel/mm/frame.h"
+#include "kernel/mm/frame_zero.h"
 #include "kernel/mm/mem.h"
 #include "kernel/mm/quota.h"
 #include "kernel/sched/domain_internal.h"
@@ -31,10 +32,9 @@ int domain_frame_alloc(struct domain *d, uint64_t *pa)
 
 	if (rc)
 		return rc;
-	rc = frame_alloc(mem_frames(), d->id, pa);
+	rc = frame_alloc_zeroed(d->id, pa);
 	if (rc)
 		return rc;
-	memset(phys_to_virt(*pa), 0, PAGE_SIZE);
 	quota_charge(d, 1);
 	return 0;
 }

@@ -6,6 +6,7 @@
  */
 #include "kernel/cap/irq_cap.h"
 #include "kernel/lib/printk.h"
+#include "kernel/mm/frame_zero.h"
 #include "kernel/sched/sched_core.h"
 
 #ifdef CONFIG_FAST_IDLE_RESUME
@@ -123,6 +124,7 @@ void sched_idle(void)
 		/* Ended domains are reaped meanwhile, until an interrupt (the
 		 * timer just armed included) is pending. */
 		domain_reap_idle();
+		frame_zero_idle(); /* then the zeroed-frame pool refilled */
 		trace_idle(true, this_hart()->current);
 		arch_idle_wait();
 		trace_idle(false, this_hart()->current);

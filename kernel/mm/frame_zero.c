@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+/* Zeroed frames: the pool first, zeroing on demand, refills while idle. */
+#include "kernel/mm/frame_zero.h"
+
+#include "kernel/arch.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/frame_pool.h"
+#include "kernel/mm/mem.h"
+
+int frame_alloc_zeroed(uint32_t owner, uint64_t *pa)
+{
+	bool zeroed;
+	int rc = frame_pool_alloc(mem_frames(), owner, pa, &zeroed);
+
+	if (rc)
+		return rc;
+	if (!zeroed)
+		memset(phys_to_virt(*pa), 0, PAGE_SIZE);
+	return 0;
+}
+
+/* What the idle loop spent on the pool since boot (KSTAT_IDLE_ZERO_*):
+ * the cost moved off the fault path, for docs/performance.md. */
+static uint64_t idle_insns, idle_frames;
+
+void frame_zero_idle(void)
+{
+	struct frame_table *ft = mem_frames();
+	uint64_t pa, start = arch_instret(), n = 0;
+
+	while (!arch_irq_pending() &&
+	       !frame_pool_claim(ft, CONFIG_FRAME_POOL_FRAMES, &pa)) {
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		frame_pool_put(ft, pa);
+		n++;
+	}
+	if (n) {
+		idle_insns += arch_instret() - start;
+		idle_frames += n;
+	}
+}
+
+uint32_t frame_zero_pooled(void)
+{
+	return mem_frames()->npool;
+}
+
+uint64_t frame_zero_idle_insns(void)
+{
+	return idle_insns;
+}
+
+uint64_t frame_zero_idle_frames(void)
+{
+	return idle_frames;
+}
