@@ -55,6 +55,7 @@ obj-y += kernel/cap/cap.o
 obj-y += kernel/cap/cap_syscall.o
 obj-y += kernel/cap/frame_cap.o
 obj-y += kernel/cap/frame_alloc_map.o
+obj-y += kernel/cap/map_batch.o
 obj-y += kernel/cap/abort.o
 obj-y += kernel/mm/quota.o
 obj-y += kernel/cap/irq_cap.o

@@ -14,6 +14,7 @@
 #include "kernel/cap/frame_alloc_map.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/cap/irq_cap.h"
+#include "kernel/cap/map_batch.h"
 #include "kernel/cap/notify_cap.h"
 #include "kernel/lib/klog.h"
 #include "kernel/lib/string.h"
@@ -270,54 +271,9 @@ static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
 	return frame_cap_unmap(d, (uint32_t)a[0], a[1]);
 }
 
-/*
- * Maps entries one by one, stopping at the first error; a1 = how many.
- * Bounded kernel time, as for revoke (kernel/cap/cap_syscall.c): at most
- * MAP_BATCH_PER_ENTRY entries per kernel entry, fewer once an interrupt
- * is pending; then the call is restarted with a0/a1 moved past the
- * entries done (they stay mapped), so what is left to do is in the
- * arguments themselves. Only a1's total is kept in the domain.
- */
-#define MAP_BATCH_PER_ENTRY 128
 static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	struct rivet_map_entry e[16];
-	uint64_t uva = a[0], count = a[1], done = 0, n, i, before;
-	uint64_t start = arch_instret();
-	long rc = 0;
-
-	if (count > RIVET_MAP_BATCH_MAX)
-		return E_TOOBIG;
-	before = syscall_restart_take(d, uva);
-	while (done < count && !rc) {
-		if (done &&
-		    (done >= MAP_BATCH_PER_ENTRY || arch_irq_pending())) {
-			d->ctx.x[REG_A0] = uva + done * sizeof(e[0]);
-			d->ctx.x[REG_A1] = count - done;
-			syscall_restart_keep(d, d->ctx.x[REG_A0],
-					     before + done);
-			syscall_note_stretch(start);
-			return SYSCALL_RESTART;
-		}
-		n = count - done < 16 ? count - done : 16;
-		if (copy_from_user(d, e, uva + done * sizeof(e[0]),
-				   n * sizeof(e[0]))) {
-			rc = E_RANGE;
-			break;
-		}
-		for (i = 0; i < n && !rc; i++) {
-			rc = !cap_slot_valid(e[i].slot) || e[i].rights > 0xff
-				     ? E_INVAL
-				     : frame_cap_map(d, (uint32_t)e[i].slot,
-						     e[i].vaddr,
-						     (unsigned)e[i].rights);
-			if (!rc)
-				done++;
-		}
-	}
-	*val = before + done;
-	syscall_note_stretch(start);
-	return rc;
+	return map_batch_sys(d, a[0], a[1], val);
 }
 
 static long ksys_cap_derive(struct domain *d, const uint64_t *a, uint64_t *val)

@@ -129,6 +129,20 @@ uvm_next_table(struct uvm_space *d, uint64_t *pte, int *rc)
 	return uvm_new_table(d, pte, rc);
 }
 
+uint64_t *uvm_leaf_table(struct uvm_space *d, uint64_t va, int *rc)
+{
+	uint64_t *t = phys_to_virt(d->root_pa);
+
+	if (va >= RIVET_USER_TOP) {
+		*rc = E_RANGE;
+		return 0;
+	}
+	t = uvm_next_table(d, &t[(va >> 30) & 0x1ff], rc);
+	if (t)
+		t = uvm_next_table(d, &t[(va >> 21) & 0x1ff], rc);
+	return t;
+}
+
 int uvm_map_page(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t perm)
 {
 	uint64_t *t = phys_to_virt(d->root_pa);

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rivet/errno.h>
+
 /*
  * Where an address space's frames come from and go back to: the kernel
  * passes its allocator in (kernel/sched/domain.c charges each frame to the
@@ -68,6 +70,15 @@ int uvm_create(struct uvm_space *d);
 
 /* Maps one user page va -> pa with perm (PTE_R/W/X; U is added). */
 int uvm_map(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t perm);
+
+/*
+ * The last-level table that holds va's entry (every va of its 2 MiB
+ * shares it), made if absent: its kernel address, or NULL with *rc
+ * (E_RANGE past the user half, E_EXIST under a megapage or gigapage,
+ * E_NOMEM). For batches of mappings: one walk per 2 MiB, then
+ * uvm_leaf_set per page and one uvm_flush_asid at the end.
+ */
+uint64_t *uvm_leaf_table(struct uvm_space *d, uint64_t va, int *rc);
 
 /* Maps [va, va+size) -> pa with perm (+U), megapages where aligned. */
 int uvm_map_range(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t size,
@@ -182,6 +193,19 @@ static inline void *uvm_kva(const struct uvm_space *d, uint64_t va)
 				~0xfffUL);
 		t = phys_to_virt(pte_pa(e));
 	}
+	return 0;
+}
+
+/* Sets va's entry in its last-level table leaf (uvm_leaf_table) to pte
+ * (a pte_leaf), unless it is valid already: E_EXIST. No fence: the
+ * caller flushes the ASID before d runs again. */
+static inline int uvm_leaf_set(uint64_t *leaf, uint64_t va, uint64_t pte)
+{
+	uint64_t *p = &leaf[(va >> 12) & 0x1ff];
+
+	if (*p & PTE_V)
+		return E_EXIST;
+	*p = pte;
 	return 0;
 }
 

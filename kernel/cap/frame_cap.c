@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Frame capabilities: allocation by physical name, mapping, unmapping. */
 #include "kernel/cap/frame_cap.h"
+#include "kernel/cap/frame_map_record.h"
 
 #include "kernel/arch.h"
 #include "kernel/sched/domain.h"
@@ -258,8 +259,7 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 {
 	struct cap *c;
 	uint64_t size, perm = 0;
-	struct frame_mapping *m;
-	uint32_t idx, flags = rights;
+	uint32_t flags = rights;
 	unsigned kind = wx_kind(rights);
 	int rc;
 
@@ -317,15 +317,7 @@ record:
 	if (c->type == CAP_DEVICE && console_uart_within(c->object, size) &&
 	    klog_uart_mapped(d))
 		flags |= FRAME_MAP_LOG;
-	ptview_set(&d->as, vaddr, c->size, pte_leaf(c->object, perm | PTE_U));
-	idx = d->maps_free;
-	m = &d->maps[idx - 1];
-	d->maps_free = m->next;
-	m->va = vaddr;
-	m->flags = flags;
-	m->next = (uint32_t)c->user;
-	c->user = idx;
-	d->nmappings++;
+	frame_map_record(d, c, vaddr, pte_leaf(c->object, perm | PTE_U), flags);
 	return 0;
 }
 

@@ -14,7 +14,7 @@ SLOW_BUILD = os.environ.get("RIVET_SLOW_BUILD", BUILD + "-slow")
 SLOW_KERNEL = os.path.join(SLOW_BUILD, "rivet.elf")
 SUITES = ["tests/qemu/test_domains.py", "tests/qemu/test_caps.py",
           "tests/qemu/test_callregs.py",
-          "tests/qemu/test_irq.py"]
+          "tests/qemu/test_irq.py", "tests/qemu/test_map_batch.py"]
 ICOUNT = ["-icount", "shift=0,sleep=off", "-seed", "1", "-rtc", "clock=vm"]
 
 
@@ -28,7 +28,7 @@ def test_slow_kernel_has_every_fast_path_off():
     with open(os.path.join(SLOW_BUILD, ".config")) as f:
         conf = f.read()
     for name in ("FAST_NULL", "FAST_YIELD", "FAST_SYSCALL", "FAST_REFLECT",
-                 "FAST_IDLE_RESUME"):
+                 "FAST_IDLE_RESUME", "FAST_MAP_BATCH"):
         assert "# CONFIG_%s is not set" % name in conf
 
 

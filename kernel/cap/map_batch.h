@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* SYS_map_batch: many maps in one system call; see map_batch.c. */
+#ifndef KERNEL_CAP_MAP_BATCH_H
+#define KERNEL_CAP_MAP_BATCH_H
+
+#include <stdint.h>
+
+struct domain;
+
+/*
+ * Maps count entries (struct rivet_map_entry) read from d's memory at
+ * uva, in order, until one fails: its error (E_TOOBIG for more than
+ * RIVET_MAP_BATCH_MAX entries, E_RANGE for an unreadable array, else
+ * frame_cap_map's), with *val entries done, which stay mapped. May
+ * return SYSCALL_RESTART (bounded kernel time).
+ */
+long map_batch_sys(struct domain *d, uint64_t uva, uint64_t count,
+		   uint64_t *val);
+
+#endif
