@@ -14,8 +14,9 @@
 #include <rivet/errno.h>
 
 /* The last-level table that maps va, or 0 if a larger leaf or nothing
- * covers it. */
-static uint64_t *table_4k(const struct uvm_space *d, uint64_t va)
+ * covers it. Inline for uvm_protect_page; the loops call table_4k. */
+static inline __attribute__((always_inline)) uint64_t *
+table_4k_inline(const struct uvm_space *d, uint64_t va)
 {
 	uint64_t *t = phys_to_virt(d->root_pa), e;
 	int level;
@@ -27,6 +28,12 @@ static uint64_t *table_4k(const struct uvm_space *d, uint64_t va)
 		t = phys_to_virt(pte_pa(e));
 	}
 	return t;
+}
+
+static __attribute__((noinline)) uint64_t *table_4k(const struct uvm_space *d,
+						    uint64_t va)
+{
+	return table_4k_inline(d, va);
 }
 
 /*
@@ -80,5 +87,27 @@ int uvm_protect(struct uvm_space *d, uint64_t va, uint64_t npages,
 		*e = with_perm(*e, perm);
 		ptview_set(d, va + i * PAGE_SIZE, 1, *e);
 	}
+	return 0;
+}
+
+/* One page, the common case of a write barrier (appel_prot1, appel_trap
+ * in make bench): one walk, no loop, none of the loops' registers, and
+ * the page's TLB entry flushed here. */
+int uvm_protect_page(struct uvm_space *d, uint64_t va, uint64_t perm)
+{
+	uint64_t *t = table_4k_inline(d, va), *e, pte;
+
+	if (!t)
+		return E_RANGE;
+	e = &t[(va >> 12) & 0x1ff];
+	pte = *e;
+	if (!pte_is_leaf(pte) || !(pte & PTE_CEIL_MASK))
+		return E_RANGE;
+	if (perm & ~pte_ceiling(pte))
+		return E_PERM;
+	pte = with_perm(pte, perm);
+	*e = pte;
+	uvm_flush_range(d, va, 1);
+	ptview_set(d, va, 1, pte); /* last: nothing to keep across its call */
 	return 0;
 }

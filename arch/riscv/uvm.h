@@ -144,6 +144,11 @@ static inline uint64_t uvm_satp(uint64_t root_pa, uint16_t asid)
 int uvm_protect(struct uvm_space *d, uint64_t va, uint64_t npages,
 		uint64_t perm);
 
+/* uvm_protect of one page (npages 1), the same checks and errors, and
+ * the page's TLB entry flushed too (uvm_flush_range): its own function,
+ * so the common case pays for no loop. */
+int uvm_protect_page(struct uvm_space *d, uint64_t va, uint64_t perm);
+
 /*
  * Drops this hart's TLB entries for [va, va + npages pages) of d: page by
  * page for a few pages, the whole ASID beyond. The one flush after a

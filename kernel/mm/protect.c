@@ -27,20 +27,29 @@ static bool rights_valid(uint64_t rights)
 	       ((rights & RIVET_CAP_R) && !(rights & RIVET_CAP_X));
 }
 
+/* Several pages: all checked before any changes, one flush for all. */
+static __attribute__((noinline)) long
+protect_range(struct domain *d, uint64_t va, uint64_t npages, uint64_t perm)
+{
+	long rc = uvm_protect(&d->as, va, npages, perm);
+
+	if (!rc)
+		uvm_flush_range(&d->as, va, npages);
+	return rc;
+}
+
 long protect_sys(struct domain *d, uint64_t va, uint64_t npages,
 		 uint64_t rights)
 {
-	long rc;
-
 	if (!rights_valid(rights) || (va & (PAGE_SIZE - 1)) || !npages)
 		return E_INVAL;
 	if (npages > RIVET_PROTECT_MAX)
 		return E_TOOBIG;
 	if (va >= RIVET_MAP_TOP || npages > (RIVET_MAP_TOP - va) / PAGE_SIZE)
 		return E_RANGE;
-	/* RIVET_CAP_R/W/X are PTE_R/W/X shifted down by one. */
-	rc = uvm_protect(&d->as, va, npages, rights << 1);
-	if (!rc)
-		uvm_flush_range(&d->as, va, npages);
-	return rc;
+	/* RIVET_CAP_R/W/X are PTE_R/W/X shifted down by one. One page, a
+	 * write barrier's usual call, needs no loop and no range flush. */
+	if (npages == 1)
+		return uvm_protect_page(&d->as, va, rights << 1);
+	return protect_range(d, va, npages, rights << 1);
 }
