@@ -106,17 +106,17 @@
 	bltz	t0, nf_slow			/* SD: the caller's FP is Dirty */
 	lwu	t0, uvm_asid_flush
 	bnez	t0, nf_slow
-	ld	t0, DOMAIN_SLICE_END(sp)
+	ld	s8, DOMAIN_SLICE_END(sp)	/* s8: the slice t gets */
 	ld	t1, HART_SCHED_ARMED(s2)
-	bne	t0, t1, nf_slow
+	bne	s8, t1, nf_slow
 .endm
 
 	.section .text
 	.globl	notify_fast
 notify_fast:
-	addi	t1, a7, -SYSCALL_NR_NOTIFY_CAP
-	beqz	t1, 1f
 	addi	t1, a7, -SYSCALL_NR_NOTIFY_WAIT
+	beqz	t1, 1f
+	addi	t1, a7, -SYSCALL_NR_NOTIFY_CAP
 	bnez	t1, user_slow			/* another full-frame call */
 1:	UREGS	sd, sp, 1, 3, 4, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 	csrrw	t0, sscratch, zero		/* the user's sp; sscratch = 0: */
@@ -127,7 +127,7 @@ notify_fast:
 	 * s0 = the capability, s1 = t, s2 = this hart (the caller's),
 	 * s3 = t's info page, s4 = the bits, s5 = the bits of t's mask they
 	 * leave pending (not 0: the signal wakes t), s6 = the handoff flag;
-	 * s7, s8 scratch.
+	 * s7 scratch, s8 (SWITCH_CHECK) the slice end t gets.
 	 */
 	ld	t0, DOMAIN_RESTART_PC(sp)
 	bnez	t0, nf_slow			/* dispatch ends the record */
@@ -168,19 +168,17 @@ notify_fast:
 	bnez	t0, nf_slow			/* E_PERM */
 	mv	s4, a1
 2:	beqz	s4, nf_slow
-	/* t runnable (or running: the caller itself), or waiting */
+	/* t waiting (else nf_not_waiting) */
 	ld	s3, DOMAIN_INFO(s1)
 	lw	t0, DOMAIN_STATE(s1)
-	li	s5, 0
-	addi	t1, t0, -DOMAIN_STATE_RUNNABLE
-	beqz	t1, 3f
 	addi	t1, t0, -DOMAIN_STATE_WAITING
-	bnez	t1, nf_slow			/* ended: E_NOENT */
+	bnez	t1, nf_not_waiting
 	ld	t0, INFO_PENDING(s3)
 	or	t0, t0, s4
 	ld	t1, DOMAIN_WAIT_MASK(s1)
 	and	s5, t0, t1
-3:	lhu	s6, CAP_FLAGS(s0)
+nf_flags:
+	lhu	s6, CAP_FLAGS(s0)
 	andi	s6, s6, CAPF_HANDOFF
 	addi	t1, a7, -SYSCALL_NR_NOTIFY_WAIT
 	beqz	t1, nf_wait
@@ -208,7 +206,6 @@ nf_notify_only:
 
 nf_wait:
 	beqz	a2, nf_slow			/* E_INVAL */
-	beq	s1, sp, nf_slow			/* a signal to itself */
 	ld	t0, DOMAIN_INFO(sp)
 	ld	t1, INFO_PENDING(t0)
 	and	t1, t1, a2
@@ -262,15 +259,24 @@ nf_switch:
 	addi	t0, t0, 1
 	sd	t0, DOMAIN_SLICES_USED(s1)
 	sd	t0, INFO_SLICES_USED(s3)
-	ld	t1, DOMAIN_SLICE_END(sp)
-	sd	t1, DOMAIN_SLICE_END(s1)
+	sd	s8, DOMAIN_SLICE_END(s1)
 	sd	zero, DOMAIN_GRACE_END(s1)
-	sd	t1, INFO_SLICE_END(s3)
+	sd	s8, INFO_SLICE_END(s3)
 	sd	s1, HART_SCHED_CURRENT(s2)
 	ld	t0, DOMAIN_SATP(s1)		/* t's address space; its own */
 	csrw	satp, t0			/* ASID: no TLB flush */
 	mv	a0, s1
 	j	return_to_user
+
+	/* t is not waiting: runnable, the signal alone (nothing to wake);
+	 * the caller itself (a signal to itself: C, which orders it before
+	 * notify_wait's wait); or ended (E_NOENT: C). */
+nf_not_waiting:
+	beq	s1, sp, nf_slow
+	addi	t1, t0, -DOMAIN_STATE_RUNNABLE
+	bnez	t1, nf_slow
+	li	s5, 0
+	j	nf_flags
 
 	/* The C path, nothing changed: the registers as the trap found
 	 * them (t0/t1 still parked), then user_slow's full save. */
