@@ -19,6 +19,7 @@
 
 #include <rivet/errno.h>
 #include <rivet/libos.h>
+#include <rivet/testreport.h>
 
 #include "tests.h"
 
@@ -194,8 +195,105 @@ static void role_nfast_b(void)
 	}
 }
 
+/*
+ * A handoff runs the woken peer before the run queue: h hands off to p
+ * while q, which only yields, is queued. Another configuration:
+ *
+ *   [channel t_nfast_h t_nfast_p]  handoff = t_nfast_h
+ *   [channel t_nfast_h t_nfast_q]  q notes when it first runs after h's
+ *                                  call; p when it woke (rdinstret: one
+ *                                  hart, one count)
+ */
+enum {
+	P_WOKE,
+	P_STOP
+};
+enum {
+	Q_FIRST,
+	Q_STOP
+};
+
+static volatile uint64_t *chan_page(unsigned i)
+{
+	return (volatile uint64_t *)(uintptr_t)rivet_info()->channels[i].va;
+}
+
+/* Did p run before q since h's call (q queued, p waiting before it)? */
+static int peer_ran_first(void)
+{
+	volatile uint64_t *p = chan_page(0), *q = chan_page(1);
+
+	return p[P_WOKE] && q[Q_FIRST] && p[P_WOKE] < q[Q_FIRST];
+}
+
+/* Until p sleeps on the channel, q queued behind this domain; then
+ * forgets when p woke and q ran last. */
+static void set_up_the_race(long p)
+{
+	while (rivet_domain_state(p) != RIVET_DOMAIN_WAITING)
+		sys_yield(-1);
+	chan_page(0)[P_WOKE] = 0;
+	chan_page(1)[Q_FIRST] = 0;
+}
+
+static void role_nfast_h(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long ns = in->channels[0].notify_slot;
+	unsigned long mine = 1UL << in->channels[0].bit;
+	long p = rivet_domain_lookup("t_nfast_p");
+	long q = rivet_domain_lookup("t_nfast_q");
+
+	set_up_the_race(p);
+	EXPECT_EQ("nfast_queue_notify_wait", sys_notify_wait(ns, 0, mine), 0);
+	report("nfast_wait_handoff_runs_the_peer_before_the_queue",
+	       peer_ran_first(), "q ran at %ld, p woke at %ld",
+	       (long)chan_page(1)[Q_FIRST], (long)chan_page(0)[P_WOKE]);
+
+	set_up_the_race(p);
+	EXPECT_EQ("nfast_queue_notify", sys_notify_cap(ns, 0), 0);
+	report("nfast_handoff_runs_the_peer_before_the_queue", peer_ran_first(),
+	       "q ran at %ld, p woke at %ld", (long)chan_page(1)[Q_FIRST],
+	       (long)chan_page(0)[P_WOKE]);
+	sys2_wait(mine); /* p's answer, pending */
+
+	chan_page(0)[P_STOP] = 1;
+	sys_notify_cap(ns, 0);
+	chan_page(1)[Q_STOP] = 1;
+	/* q reads this domain's memory: it ends first */
+	while (rivet_domain_alive(q))
+		sys_yield(-1);
+}
+
+/* Notes when it woke, answers h (no handoff), sleeps again. */
+static void role_nfast_p(void)
+{
+	const struct rivet_info *in = rivet_info();
+	volatile uint64_t *w = chan_page(0);
+
+	for (;;) {
+		sys2_wait(1UL << in->channels[0].bit);
+		w[P_WOKE] = rivet_instret();
+		if (w[P_STOP])
+			return;
+		sys_notify_cap(in->channels[0].notify_slot, 0);
+	}
+}
+
+/* Always runnable: notes its first run after h cleared the word. */
+static void role_nfast_q(void)
+{
+	volatile uint64_t *w = chan_page(0);
+
+	while (!w[Q_STOP]) {
+		if (!w[Q_FIRST])
+			w[Q_FIRST] = rivet_instret();
+		sys_yield(-1);
+	}
+}
+
 const struct role notify_fast_roles[] = {
-	{ "t_nfast_a", role_nfast_a },
-	{ "t_nfast_b", role_nfast_b },
-	{ 0 },
+	{ "t_nfast_a", role_nfast_a }, { "t_nfast_b", role_nfast_b },
+	{ "t_nfast_h", role_nfast_h }, { "t_nfast_p", role_nfast_p },
+	{ "t_nfast_q", role_nfast_q }, { 0 },
 };

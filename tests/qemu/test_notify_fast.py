@@ -40,3 +40,29 @@ def test_notify_fast_cases(tmp_path):
     assert_all_pass(b, CASES)
     assert b.has(r"summary: t_nfast_a +id \d+ exited, status 0"), b
     assert b.has(r"summary: t_nfast_b +id \d+ exited, status 0"), b
+
+
+QUEUE_CONF = conf(("t_nfast_h", ["memory = 1M"]),
+                  ("t_nfast_p", ["memory = 1M"]),
+                  ("t_nfast_q", ["memory = 1M"])) + """
+[channel t_nfast_h t_nfast_p]
+size = 4K
+handoff = t_nfast_h
+
+[channel t_nfast_h t_nfast_q]
+size = 4K
+"""
+
+
+def test_handoff_runs_the_peer_before_the_run_queue(tmp_path):
+    """notify_wait and notify_cap through a handoff capability run the
+    peer they wake at once, ahead of a domain already queued (before the
+    handoff of notify_wait, the scheduler ran the queue's head first)."""
+    b = run_suite(tmp_path, QUEUE_CONF)
+    assert_all_pass(b, [
+        "nfast_queue_notify_wait",
+        "nfast_wait_handoff_runs_the_peer_before_the_queue",
+        "nfast_queue_notify",
+        "nfast_handoff_runs_the_peer_before_the_queue"])
+    for name in ("t_nfast_h", "t_nfast_p", "t_nfast_q"):
+        assert b.has(r"summary: %s +id \d+ exited, status 0" % name), b
