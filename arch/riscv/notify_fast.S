@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * notify_cap and notify_wait without C (CONFIG_FAST_NOTIFY), in their
- * common cases, as kernel/cap/notify_cap.c does them (the reference):
+ * notify_cap, notify_wait and yield_cap without C (CONFIG_FAST_NOTIFY),
+ * in their common cases, as kernel/cap/notify_cap.c does them (the
+ * reference):
  *
  *   notify_cap   sets the bits in the target; if that wakes it and the
  *                capability hands off, the target runs now in the rest
@@ -11,12 +12,15 @@
  *                caller goes on with them (a1); if not, and the signal
  *                woke the target through a handoff capability, the caller
  *                sleeps and the target runs in the rest of its slice
- *                (sched_wait_handoff).
+ *                (sched_wait_handoff);
+ *   yield_cap    the directed yield to the target, queued on the
+ *                caller's hart: as user_yield (trap_entry.S) does it.
  *
  * Anything else goes to the C path before anything has changed, with
  * every register saved as user_slow saves them: a bad, empty or foreign
  * slot, no W right, bits outside the badge or none, a mask of 0, a
- * target that ended or is the caller, a target placed on another hart
+ * target that ended or is the caller, a waiting target of yield_cap
+ * (E_BUSY), a target placed on another hart
  * (it is woken there, docs/smp.md: this path touches no other hart's run
  * queue), a restart record to end (kernel/syscall.c), a caller that
  * sleeps without a handoff (the scheduler picks who runs), and for a
@@ -24,10 +28,10 @@
  * move, a TLB to flush, a timer to move. So every error comes from the
  * C path, the same through both kernels (tests/qemu/test_fastpath.py).
  *
- syscall_entry.S comes here for every call of SYSCALL_FULL_FRAME_MASK,
+ * syscall_entry.S comes here for every call of SYSCALL_FULL_FRAME_MASK,
  * with sp = the caller's uctx (its struct domain), the user's sp in
  * sscratch and t0/t1 parked. Like the directed yield's, the ecall of
- * these two is a call (docs/syscalls.md): when the caller is switched
+ * these three is a call (docs/syscalls.md): when the caller is switched
  * away it keeps ra, sp, gp, tp and s0-s11, which are saved first, and
  * the others hold older values of its own when it resumes. When it goes
  * on without a switch it gets every register back but a0 and a1. The
@@ -65,6 +69,25 @@
 .Llinked\@:
 	sd	\dom, HART_SCHED_TAIL(\hart)
 	sd	\hart, DOMAIN_QUEUED_ON(\dom)
+.endm
+
+/* runq_remove(dom), queued on hart (sched_core.h); t0, t1 scratch. */
+.macro RUNQ_REMOVE dom, hart
+	ld	t0, DOMAIN_PREV(\dom)
+	ld	t1, DOMAIN_NEXT(\dom)
+	beqz	t0, .Lhead\@
+	sd	t1, DOMAIN_NEXT(t0)		/* prev->next = next */
+	j	.Lnext\@
+.Lhead\@:
+	sd	t1, HART_SCHED_HEAD(\hart)	/* dom was the head */
+.Lnext\@:
+	beqz	t1, .Ltail\@
+	sd	t0, DOMAIN_PREV(t1)		/* next->prev = prev */
+	j	.Lgone\@
+.Ltail\@:
+	sd	t0, HART_SCHED_TAIL(\hart)	/* dom was the tail */
+.Lgone\@:
+	sd	zero, DOMAIN_QUEUED_ON(\dom)
 .endm
 
 /*
@@ -111,24 +134,16 @@
 	bne	s8, t1, nf_slow
 .endm
 
-	.section .text
-	.globl	notify_fast
-notify_fast:
-	addi	t1, a7, -SYSCALL_NR_NOTIFY_WAIT
-	beqz	t1, 1f
-	addi	t1, a7, -SYSCALL_NR_NOTIFY_CAP
-	bnez	t1, user_slow			/* another full-frame call */
-1:	UREGS	sd, sp, 1, 3, 4, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+/*
+ * What the three calls share: the save of what a call keeps, then the
+ * decode of the slot; nothing changes. a0 = slot; then s0 = the
+ * capability, s1 = t, s2 = this hart (the caller's); s7 scratch.
+ */
+.macro SAVE_DECODE
+	UREGS	sd, sp, 1, 3, 4, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 	csrrw	t0, sscratch, zero		/* the user's sp; sscratch = 0: */
 	sd	t0, UC_REG(2)(sp)		/* in the kernel from here */
 
-	/*
-	 * Decode; nothing changes. a0 = slot, a1 = bits, a2 = mask; then
-	 * s0 = the capability, s1 = t, s2 = this hart (the caller's),
-	 * s3 = t's info page, s4 = the bits, s5 = the bits of t's mask they
-	 * leave pending (not 0: the signal wakes t), s6 = the handoff flag;
-	 * s7 scratch, s8 (SWITCH_CHECK) the slice end t gets.
-	 */
 	ld	t0, DOMAIN_RESTART_PC(sp)
 	bnez	t0, nf_slow			/* dispatch ends the record */
 	lwu	t0, DOMAIN_CS_NSLOTS(sp)
@@ -160,6 +175,46 @@ notify_fast:
 	ld	s2, DOMAIN_HART(sp)
 	ld	t0, DOMAIN_HART(s1)
 	bne	t0, s2, nf_slow			/* t is placed on another hart */
+.endm
+
+	.section .text
+	.globl	notify_fast
+notify_fast:
+	addi	t1, a7, -SYSCALL_NR_NOTIFY_WAIT
+	beqz	t1, nf_notify
+	addi	t1, a7, -SYSCALL_NR_NOTIFY_CAP
+	beqz	t1, nf_notify
+	addi	t1, a7, -SYSCALL_NR_YIELD_CAP
+	bnez	t1, user_slow			/* another full-frame call */
+
+	/* yield_cap: the directed yield (user_yield's) to t, queued on
+	 * this hart (so runnable, and not the caller, which runs). */
+	SAVE_DECODE
+	ld	t0, DOMAIN_QUEUED_ON(s1)
+	bne	t0, s2, nf_slow			/* waiting (E_BUSY), the caller,
+						   or on another hart */
+	SWITCH_CHECK
+	/* Invoke: the caller resumes past its ecall with 0 in a0 and a1,
+	 * from the back of the run queue; t leaves it and runs. */
+	csrr	t0, sepc
+	addi	t0, t0, 4
+	sd	t0, UC_SEPC(sp)
+	sd	zero, UC_REG(10)(sp)
+	sd	zero, UC_REG(11)(sp)
+	sb	zero, DOMAIN_TOLD(sp)
+	RUNQ_REMOVE s1, s2
+	RUNQ_PUSH sp, s2, t0
+	ld	s3, DOMAIN_INFO(s1)
+	j	nf_switch
+
+	/*
+	 * notify_cap and notify_wait: a1 = bits, a2 = mask; after the
+	 * decode s3 = t's info page, s4 = the bits, s5 = the bits of t's
+	 * mask they leave pending (not 0: the signal wakes t), s6 = the
+	 * handoff flag, s8 (SWITCH_CHECK) the slice end t gets.
+	 */
+nf_notify:
+	SAVE_DECODE
 	/* bits: 0 means the badge (never 0); else none outside it */
 	ld	s4, CAP_BADGE(s0)
 	beqz	a1, 2f

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * notify_cap and notify_wait through each case of their fast path
+ * notify_cap, notify_wait and yield_cap through each case of their fast path
  * (arch/riscv/notify_fast.S) and its C twin (kernel/cap/notify_cap.c):
  * the roles behind tests/qemu/test_notify_fast.py, which runs them on
  * the fast and the slow kernel. The configuration there:
@@ -97,12 +97,18 @@ static void refusals(unsigned long ns)
 	EXPECT_EQ("nfast_wait_empty_mask", sys_notify_wait(ns, 0, 0), E_INVAL);
 	EXPECT_EQ("nfast_wait_empty_slot", sys_notify_wait(empty, 0, A_BIT),
 		  E_NOENT);
+	EXPECT_EQ("nfast_yield_cap_empty_slot", sys_yield_cap(empty), E_NOENT);
+	EXPECT_EQ("nfast_yield_cap_frame_capability", sys_yield_cap(frame),
+		  E_INVAL);
+	EXPECT_EQ("nfast_yield_cap_waiting_peer", sys_yield_cap(ns), E_BUSY);
 	r = sys2_cap_derive(ns, ~0UL, RIVET_CAP_GRANT, 0);
 	EXPECT_EQ("nfast_copy_without_w", r.rc, 0);
 	EXPECT_EQ("nfast_copy_without_w_notify", sys_notify_cap(r.val, 0),
 		  E_PERM);
 	EXPECT_EQ("nfast_copy_without_w_notify_wait",
 		  sys_notify_wait(r.val, 0, A_BIT), E_PERM);
+	EXPECT_EQ("nfast_copy_without_w_yield_cap", sys_yield_cap(r.val),
+		  E_PERM);
 	EXPECT_EQ("nfast_refusals_woke_nobody", page()[W_B_RUNS], runs);
 }
 
@@ -133,6 +139,12 @@ static void role_nfast_a(void)
 	     0, 0);
 	EXPECT_EQ("nfast_notify_runnable_peer_no_switch", w[W_B_RUNS], runs);
 
+	/* yield_cap to b, runnable: b runs (and yields back). */
+	call("nfast_yield_cap", SYS_yield_cap, ns, 0, CALLREGS_CALLEE_SAVED, 0,
+	     0);
+	EXPECT_EQ("nfast_yield_cap_ran_the_peer", w[W_B_RUNS], runs + 1);
+	runs = w[W_B_RUNS];
+
 	/* A bit of the mask pending: notify_wait returns it at once. */
 	sys_notify(rivet_info()->domain_id, A_BIT);
 	call("nfast_wait_pending", SYS_notify_wait, ns, 0, ALL_BUT_A0_A1, 0,
@@ -160,6 +172,7 @@ static void role_nfast_a(void)
 	EXPECT_EQ("nfast_dead_peer_notify", sys_notify_cap(ns, 0), E_NOENT);
 	EXPECT_EQ("nfast_dead_peer_notify_wait", sys_notify_wait(ns, 0, A_BIT),
 		  E_NOENT);
+	EXPECT_EQ("nfast_dead_peer_yield_cap", sys_yield_cap(ns), E_NOENT);
 }
 
 static void role_nfast_b(void)

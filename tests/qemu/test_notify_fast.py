@@ -1,9 +1,9 @@
-"""notify_cap and notify_wait through every case of their fast path
-(arch/riscv/notify_fast.S, CONFIG_FAST_NOTIFY) and, in
+"""notify_cap, notify_wait and yield_cap through every case of their fast
+path (arch/riscv/notify_fast.S, CONFIG_FAST_NOTIFY) and, in
 test_fastpath.py, of its C twin (kernel/cap/notify_cap.c): the handoff
 of each call, the signal alone, notify_wait with its bits pending, the
-registers each keeps, and the refusals, which both kernels answer from
-the C code. Roles are in libos/tests/notify_fast.c."""
+directed yield, the registers each keeps, and the refusals, which both
+kernels answer from the C code. Roles are in libos/tests/notify_fast.c."""
 from test_caps import conf
 from test_domains import assert_all_pass, run_suite
 
@@ -20,19 +20,24 @@ CASES = [
     "nfast_empty_slot", "nfast_domain_capability", "nfast_frame_capability",
     "nfast_bits_outside_badge", "nfast_wait_bits_outside_badge",
     "nfast_wait_empty_mask", "nfast_wait_empty_slot",
+    "nfast_yield_cap_empty_slot", "nfast_yield_cap_frame_capability",
+    "nfast_yield_cap_waiting_peer", "nfast_copy_without_w_yield_cap",
     "nfast_copy_without_w", "nfast_copy_without_w_notify",
     "nfast_copy_without_w_notify_wait", "nfast_refusals_woke_nobody",
     "nfast_handoff", "nfast_handoff_result",
     "nfast_handoff_ran_the_peer_first",
     "nfast_notify_runnable_peer", "nfast_notify_runnable_peer_result",
     "nfast_notify_runnable_peer_no_switch",
+    "nfast_yield_cap", "nfast_yield_cap_result",
+    "nfast_yield_cap_ran_the_peer",
     "nfast_wait_pending", "nfast_wait_pending_result",
     "nfast_wait_pending_no_switch", "nfast_wait_pending_took_the_bit",
     "nfast_wait_handoff", "nfast_wait_handoff_result",
     "nfast_wait_handoff_ran_the_peer",
     "nfast_no_handoff", "nfast_no_handoff_result",
     "nfast_no_handoff_caller_goes_on",
-    "nfast_dead_peer_notify", "nfast_dead_peer_notify_wait"]
+    "nfast_dead_peer_notify", "nfast_dead_peer_notify_wait",
+    "nfast_dead_peer_yield_cap"]
 
 
 def test_notify_fast_cases(tmp_path):
