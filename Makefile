@@ -127,7 +127,8 @@ $(ASM_OFFSETS): $(O)/arch/riscv/asm_offsets.s
 	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\)"$$/#define \1 \2/p' $<; \
 	  echo '#endif'; } > $@.tmp
 	$(Q)mv $@.tmp $@
-$(O)/arch/riscv/trap_entry.o $(O)/arch/riscv/syscall_entry.o: $(ASM_OFFSETS)
+$(O)/arch/riscv/trap_entry.o $(O)/arch/riscv/syscall_entry.o \
+	$(O)/arch/riscv/notify_fast.o: $(ASM_OFFSETS)
 -include $(O)/arch/riscv/asm_offsets.d
 
 # Two-pass link: pass 1 has an empty symbol table, pass 2 embeds the text

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "arch/riscv/csr.h"
+#include "kernel/cap/notify_cap.h"
 #include "kernel/sched/domain.h"
 #include "kernel/sched/sched.h"
 #include "kernel/arch.h"
@@ -23,6 +24,16 @@
 _Static_assert(sizeof(enum domain_state) == 4, "lw/sw domain.state");
 _Static_assert(sizeof(((struct domain *)0)->told) == 1, "sb domain.told");
 _Static_assert(offsetof(struct domain, ctx) == 0, "sscratch = uctx = domain");
+_Static_assert(sizeof(((struct domain *)0)->gen) == 4, "lwu domain.gen");
+_Static_assert(sizeof(*((struct domain *)0)->registry_state) == 4,
+	       "sw *domain.registry_state");
+_Static_assert(sizeof(((struct domain *)0)->cs.nslots) == 4,
+	       "lwu domain.cs.nslots");
+_Static_assert(sizeof(((struct cap *)0)->type) == 1, "lbu cap.type");
+_Static_assert(sizeof(((struct cap *)0)->rights) == 1, "lbu cap.rights");
+_Static_assert(offsetof(struct cap, rights) == offsetof(struct cap, type) + 1,
+	       "lhu cap.type reads the rights too");
+_Static_assert(sizeof(((struct cap *)0)->flags) == 2, "lhu cap.flags");
 
 void asm_offsets(void);
 
@@ -42,6 +53,25 @@ void asm_offsets(void)
 	ASM_DEFINE(DOMAIN_QUEUED_ON, offsetof(struct domain, queued_on));
 	ASM_DEFINE(DOMAIN_HART, offsetof(struct domain, hart));
 	ASM_DEFINE(DOMAIN_STATE_RUNNABLE, DOMAIN_RUNNABLE);
+	ASM_DEFINE(DOMAIN_STATE_WAITING, DOMAIN_WAITING);
+	ASM_DEFINE(DOMAIN_GEN, offsetof(struct domain, gen));
+	ASM_DEFINE(DOMAIN_REGISTRY_STATE,
+		   offsetof(struct domain, registry_state));
+	ASM_DEFINE(DOMAIN_WAIT_MASK, offsetof(struct domain, wait_mask));
+	ASM_DEFINE(DOMAIN_RESTART_PC, offsetof(struct domain, restart_pc));
+	ASM_DEFINE(DOMAIN_CS_SLOTS, offsetof(struct domain, cs.slots));
+	ASM_DEFINE(DOMAIN_CS_NSLOTS, offsetof(struct domain, cs.nslots));
+
+	/* struct cap: notify_fast.S looks notification capabilities up */
+	ASM_DEFINE(CAP_SIZE, sizeof(struct cap));
+	ASM_DEFINE(CAP_TYPE, offsetof(struct cap, type));
+	ASM_DEFINE(CAP_RIGHTS, offsetof(struct cap, rights));
+	ASM_DEFINE(CAP_FLAGS, offsetof(struct cap, flags));
+	ASM_DEFINE(CAP_OBJECT, offsetof(struct cap, object));
+	ASM_DEFINE(CAP_BADGE, offsetof(struct cap, badge));
+	ASM_DEFINE(CAP_TYPE_NOTIFY, CAP_NOTIFY);
+	ASM_DEFINE(CAP_RIGHT_W, CAP_W);
+	ASM_DEFINE(CAPF_HANDOFF, CAPF_NOTIFY_HANDOFF);
 
 	/* struct hart_sched */
 	ASM_DEFINE(HART_SCHED_CURRENT, offsetof(struct hart_sched, current));
@@ -52,6 +82,7 @@ void asm_offsets(void)
 	/* struct rivet_info: the domain's read-only info page */
 	ASM_DEFINE(INFO_SLICE_END, offsetof(struct rivet_info, slice_end));
 	ASM_DEFINE(INFO_SLICES_USED, offsetof(struct rivet_info, slices_used));
+	ASM_DEFINE(INFO_PENDING, offsetof(struct rivet_info, pending));
 
 	/* sstatus.FS, which the scheduler switches lazily */
 	ASM_DEFINE(SSTATUS_FS_MASK, SSTATUS_FS);
@@ -59,5 +90,8 @@ void asm_offsets(void)
 	/* system call numbers the trap entry tests before any C runs */
 	ASM_DEFINE(SYSCALL_NR_NULL, SYS_null);
 	ASM_DEFINE(SYSCALL_NR_YIELD, SYS_yield);
+	ASM_DEFINE(SYSCALL_NR_NOTIFY_CAP, SYS_notify_cap);
+	ASM_DEFINE(SYSCALL_NR_NOTIFY_WAIT, SYS_notify_wait);
+	ASM_DEFINE(SYSCALL_NR_YIELD_CAP, SYS_yield_cap);
 	ASM_DEFINE(SYSCALL_FULL_FRAME_MASK, SYSCALL_FULL_FRAME_MASK);
 }

@@ -41,6 +41,14 @@
 #include "arch/riscv/uctx.h"
 #include "generated/asm_offsets.h"
 
+/* The full-frame calls: notify_cap and notify_wait try notify_fast.S
+ * first (CONFIG_FAST_NOTIFY); it takes the others to user_slow. */
+#ifdef CONFIG_FAST_NOTIFY
+#define FULL_FRAME_CALL notify_fast
+#else
+#define FULL_FRAME_CALL user_slow
+#endif
+
 /* op (sd or ld) each listed register x<n> at base + UC_REG(n). */
 .macro UREGS op, base, regs:vararg
 	.irp n, \regs
@@ -60,7 +68,7 @@ syscall_entry:
 	li	t0, SYSCALL_FULL_FRAME_MASK
 	srl	t1, t0, a7
 	andi	t1, t1, 1
-	bnez	t1, user_slow
+	bnez	t1, FULL_FRAME_CALL
 	/* ra, tp, t2, a0-a7, t3-t6 (t0/t1 are parked already); tp then
 	 * becomes this hart's record for the C code (this_hart()) */
 	UREGS	sd, sp, 1, 4, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31

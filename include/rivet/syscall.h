@@ -125,7 +125,9 @@
 	  (unsigned long slot, unsigned long bits, unsigned long mask),        \
 	  "notify_cap, then wait(mask) in the same kernel entry (a request "   \
 	  "and the wait for its reply); errors as notify_cap (nothing "        \
-	  "waited) or wait; a1 = the bits of mask taken")                      \
+	  "waited) or wait; a1 = the bits of mask taken; with handoff a "      \
+	  "caller that sleeps gives the rest of its slice to the target it "   \
+	  "woke")                                                              \
 	X(28, protect,                                                         \
 	  (unsigned long vaddr, unsigned long npages, unsigned long rights),   \
 	  "sets the rights of the caller's own 4 KiB mappings [vaddr, vaddr "  \

@@ -65,20 +65,41 @@ static long signal(const struct cap *c, struct domain *t, uint64_t bits)
 	return sched_notify(t, bits);
 }
 
+/*
+ * Does a signal through c, which found t waiting and left it runnable,
+ * hand the CPU to t? Only through a handoff capability, to another
+ * domain queued on the caller's hart (a domain placed on another hart
+ * is only woken there).
+ */
+static bool hands_off(const struct domain *d, const struct cap *c,
+		      const struct domain *t, bool was_waiting)
+{
+	return was_waiting && t != d && t->state == DOMAIN_RUNNABLE &&
+	       t->queued_on == d->hart && (c->flags & CAPF_NOTIFY_HANDOFF);
+}
+
 long notify_cap_notify_wait(struct domain *d, uint64_t slot, uint64_t bits,
 			    uint64_t mask)
 {
 	struct domain *t;
 	struct cap *c;
+	bool was_waiting;
 	long rc;
 
 	if (!mask)
 		return E_INVAL;
 	rc = target_of(d, slot, &c, &t);
-	if (!rc)
-		rc = signal(c, t, bits);
 	if (rc)
 		return rc;
+	was_waiting = t->state == DOMAIN_WAITING;
+	rc = signal(c, t, bits);
+	if (rc)
+		return rc;
+	/* Handoff: the caller sleeps and the peer it woke runs in the rest
+	 * of its slice, whoever else is runnable (a request/reply pair is
+	 * two kernel entries, and no timer moves). */
+	if (hands_off(d, c, t, was_waiting) && !(d->info->pending & mask))
+		sched_wait_handoff(d, mask, t);
 	return sched_wait(d, mask);
 }
 
@@ -97,8 +118,7 @@ long notify_cap_notify(struct domain *d, uint64_t slot, uint64_t bits)
 	rc = signal(c, t, bits);
 	/* Handoff: the woken peer runs now, in the rest of our slice, so
 	 * a request and its reply cost one kernel entry each. */
-	if (!rc && was_waiting && t != d && t->state == DOMAIN_RUNNABLE &&
-	    (c->flags & CAPF_NOTIFY_HANDOFF))
+	if (!rc && hands_off(d, c, t, was_waiting))
 		rc = sched_yield(d, t->id);
 	return rc;
 }

@@ -31,12 +31,15 @@ struct domain;
 int notify_cap_create(struct domain *holder, const struct domain *target,
 		      uint64_t badge, uint16_t flags, uint32_t *slot);
 
-/* SYS_notify_cap and SYS_yield_cap. */
+/* SYS_notify_cap and SYS_yield_cap (common cases also in
+ * arch/riscv/notify_fast.S, CONFIG_FAST_NOTIFY: this is the reference). */
 long notify_cap_notify(struct domain *d, uint64_t slot, uint64_t bits);
 long notify_cap_yield(struct domain *d, uint64_t slot);
-/* SYS_notify_wait: the notify without its handoff (the caller is about to
- * sleep, and the woken target is next on the run queue), then sched_wait,
- * which may not return (as SYS_wait). */
+/* SYS_notify_wait: the notify, then sched_wait, which may not return (as
+ * SYS_wait); with a handoff capability, a caller that sleeps gives the
+ * rest of its slice to the target it woke (sched_wait_handoff). The
+ * common cases are done in arch/riscv/notify_fast.S (CONFIG_FAST_NOTIFY),
+ * this is the reference. */
 long notify_cap_notify_wait(struct domain *d, uint64_t slot, uint64_t bits,
 			    uint64_t mask);
 

@@ -70,7 +70,9 @@ __attribute__((noreturn)) void sched_start(void)
 /*
  * Hands the rest of d's slice to t (runnable, not d): the directed yield.
  * trap_entry.S's user_yield does all of this itself in the common case (no
- * FP state to move, timer already at d's deadline): keep the two in step.
+ * FP state to move, timer already at d's deadline), and so does
+ * notify_fast.S for yield_cap and notify_cap's handoff: keep the three
+ * in step.
  */
 static void yield_to(struct domain *d, struct domain *t)
 {
@@ -133,6 +135,23 @@ long sched_wait(struct domain *d, uint64_t mask)
 	 * way back through the dispatch on the interrupt-to-driver path.
 	 */
 	return_to_user(&this_hart()->current->ctx);
+}
+
+void sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t)
+{
+	/* sched_wait's sleep, then yield_to's switch without the push of
+	 * d: it waits. arch/riscv/notify_fast.S does all of this itself in
+	 * the common case (CONFIG_FAST_NOTIFY): keep the two in step. */
+	d->told = false;
+	d->state = DOMAIN_WAITING;
+	d->wait_mask = mask;
+	domain_registry_state(d);
+	d->ctx.x[REG_A0] = 0; /* what wait returns once woken */
+	runq_remove(t);
+	t->slices_used++;
+	t->info->slices_used = t->slices_used;
+	switch_to(t, d->slice_end);
+	return_to_user(&t->ctx);
 }
 
 long sched_notify(struct domain *t, uint64_t bits)

@@ -50,6 +50,11 @@ long sched_yield(struct domain *d, long target);
  * this does not return: the hart goes straight back to user mode, to
  * whichever domain runs next (a0/a1 of d are written at its wake-up). */
 long sched_wait(struct domain *d, uint64_t mask);
+/* The wait of a handoff: d sleeps on mask (none of it pending) and t,
+ * runnable and queued on d's hart, runs now in the rest of d's slice
+ * (notify_wait through a handoff capability). Does not return. */
+__attribute__((noreturn)) void
+sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t);
 /* Sets bits in target's pending events and wakes it if it waits for one.
  * A domain that is ending or has ended is never woken: E_NOENT, nothing
  * changes (its info page may already be gone). */

@@ -170,6 +170,26 @@ static void bench_yield_pair(void)
 	bench_print("yield_pair", (int64_t)(with - without), "insns/roundtrip");
 }
 
+/* yield_pair with bench's half through the channel's notification
+ * capability (yield_cap); the peer yields back by id, as there. */
+static void bench_yield_cap_pair(void)
+{
+	unsigned long ns = rivet_info()->channels[0].notify_slot;
+	uint64_t t0, with, without;
+	int i;
+
+	t0 = rivet_instret();
+	for (i = 0; i < N; i++)
+		sys_yield_cap(ns);
+	with = rivet_instret() - t0;
+	t0 = rivet_instret();
+	for (i = 0; i < N; i++)
+		empty_call(peer_id);
+	without = rivet_instret() - t0;
+	bench_print("yield_cap_pair", (int64_t)(with - without),
+		    "insns/roundtrip");
+}
+
 static volatile int stop_worker;
 
 static void *worker(void *arg)
@@ -675,6 +695,8 @@ int main(void)
 	bench_exceptions();
 	if (peer_id > 0)
 		bench_yield_pair();
+	if (peer_id > 0 && rivet_info()->nchannels)
+		bench_yield_cap_pair();
 	bench_uthread();
 	bench_irq();
 	bench_map();

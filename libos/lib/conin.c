@@ -22,34 +22,48 @@ static uint32_t console_id; /* from the page, once: whom to notify */
 static long chan = -1;
 static unsigned long input_bit = RIVET_CONIN_EV_INPUT;
 
-/* A configured channel whose region the console has laid out (its magic
- * written, which it does before its first notify), or -1. */
-static long find_channel(void)
+/*
+ * The configuration's channel to the console, or -1: the one whose other
+ * end is the domain named RIVET_CONIN_CONSOLE, named first (the region
+ * is the console's memory: this end does not own it). Chosen by the
+ * configuration, never by what a region holds: a peer that writes the
+ * console's magic into its own region is not the console.
+ */
+static long console_channel(void)
 {
 	const struct rivet_info *in = rivet_info();
 	unsigned i;
 
 	for (i = 0; i < in->nchannels && i < RIVET_CHAN_MAX; i++)
-		if (in->channels[i].state == RIVET_CHAN_UP &&
-		    ((const volatile struct rivet_conin *)(uintptr_t)in
-			     ->channels[i]
-			     .va)
-				    ->magic == RIVET_CONIN_MAGIC)
+		if (!strncmp(in->channels[i].peer, RIVET_CONIN_CONSOLE,
+			     sizeof(in->channels[i].peer)) &&
+		    !in->channels[i].owner)
 			return i;
 	return -1;
 }
 
-/* What a console's first notify may set: the page granted, or any
- * channel's bit. */
-static unsigned long attach_events(void)
+/* The console's channel once it is up and the console has laid the page
+ * out (its magic written, which it does before its first notify), or -1. */
+static long find_channel(void)
 {
 	const struct rivet_info *in = rivet_info();
-	unsigned long bits = RIVET_CONIN_EV_INPUT;
-	unsigned i;
+	long i = console_channel();
 
-	for (i = 0; i < in->nchannels && i < RIVET_CHAN_MAX; i++)
-		bits |= 1UL << in->channels[i].bit;
-	return bits;
+	if (i < 0 || in->channels[i].state != RIVET_CHAN_UP ||
+	    ((const volatile struct rivet_conin *)(uintptr_t)in->channels[i].va)
+			    ->magic != RIVET_CONIN_MAGIC)
+		return -1;
+	return i;
+}
+
+/* What a console's first notify may set: the page granted, or the
+ * console channel's bit. */
+static unsigned long attach_events(void)
+{
+	long i = console_channel();
+
+	return RIVET_CONIN_EV_INPUT |
+	       (i < 0 ? 0 : 1UL << rivet_info()->channels[i].bit);
 }
 
 /* Attaches to channel i's region: the kernel mapped it already. */

@@ -73,10 +73,11 @@ int main(void)
 	n = rivet_conin_attach(ATTACH_MS);
 	if (n) {
 		printf("shell: no console input granted (%ld); the "
-		       "configuration needs `[channel CONSOLE %s]`, or `peer = "
+		       "configuration needs `[channel %s %s]`, or `peer = "
 		       "%s` in the console's section and `accept = CONSOLE 1` "
 		       "in this one\n",
-		       n, rivet_info()->name, rivet_info()->name);
+		       n, RIVET_CONIN_CONSOLE, rivet_info()->name,
+		       rivet_info()->name);
 		return 1;
 	}
 	settle();

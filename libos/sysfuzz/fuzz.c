@@ -433,10 +433,14 @@ static long ecall6(uint64_t nr, uint64_t *a, uint64_t *val)
 	register uint64_t a5 __asm__("a5") = a[5];
 	register uint64_t a7 __asm__("a7") = nr;
 
+	/* A yield, notify_cap or notify_wait that switches is a call: it
+	 * keeps only what a call keeps (docs/syscalls.md). */
 	__asm__ volatile("ecall"
-			 : "+r"(a0), "+r"(a1)
-			 : "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7)
-			 : "memory");
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4),
+			   "+r"(a5), "+r"(a7)
+			 :
+			 : "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6",
+			   "a6");
 	*val = a1;
 	return (long)a0;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * long callregs_ecall(long nr, long arg, long *ret)
+ * long callregs_ecall(long nr, long arg, long *ret, long arg1)
  *
- * Makes system call nr with a0 = arg and every other register but sp and
- * gp loaded with a value of its own (REGVAL below), then reports which of
+ * Makes system call nr with a0 = arg, a1 = arg1 and every other register
+ * but sp and gp loaded with a value of its own (REGVAL below: a2, the
+ * third argument, is REGVAL(12)), then reports which of
  * them did not come back: bit n set for register xn changed. A system
  * call keeps every register but a0 and a1 (docs/syscalls.md); the
  * compiler cannot check that for us, so this is assembly. *ret gets the
@@ -53,6 +54,7 @@ callregs_ecall:
 	sd	a0, 128(sp)			/* nr */
 	mv	a7, a0
 	mv	a0, a1
+	mv	a1, a3
 	SETREGS	1, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ecall
 	sd	a0, 136(sp)			/* the results, before a0 and */

@@ -28,6 +28,18 @@ long raw_syscall(long nr, long a0, long a1);
 /* Length of the instruction at pc: 2 if compressed, else 4. */
 unsigned long insn_len(unsigned long pc);
 
+/*
+ * System call nr with a0 = arg, a1 = arg1, a2 = CALLREGS_A2 and every
+ * other register but sp and gp loaded with a value of its own
+ * (callregs_ecall.S). Returns the registers that changed (bit n: xn);
+ * *ret gets a0 and a1.
+ */
+long callregs_ecall(long nr, long arg, long *ret, long arg1);
+#define CALLREGS_A2 (0x5a5a0000L + 12 * 0x111)
+/* ra, tp, s0-s11: what a call keeps (a yield's ecall is a call). */
+#define CALLREGS_CALLEE_SAVED                                                  \
+	((1L << 1) | (1L << 4) | (1L << 8) | (1L << 9) | (0x3ffL << 18))
+
 struct role {
 	const char *name;
 	void (*run)(void);
@@ -38,6 +50,7 @@ extern const struct role bootinfo_roles[];	   /* bootinfo.c */
 extern const struct role bounds_roles[];	   /* bounds.c */
 extern const struct role callregs_roles[];	   /* callregs.c */
 extern const struct role chan_hostile_roles[];	   /* chan_hostile.c */
+extern const struct role conin_name_roles[];	   /* conin_name.c */
 extern const struct role channels_roles[];	   /* channels.c */
 extern const struct role fastcall_hostile_roles[]; /* fastcall_hostile.c */
 extern const struct role gcbarrier_roles[];	   /* gcbarrier.c */
@@ -45,6 +58,7 @@ extern const struct role grants_roles[];	   /* grants.c */
 extern const struct role hostile_roles[];	   /* hostile.c */
 extern const struct role initramfs_roles[];	   /* initramfs.c */
 extern const struct role mapbatch_roles[];	   /* mapbatch.c */
+extern const struct role notify_fast_roles[];	   /* notify_fast.c */
 extern const struct role protect_roles[];	   /* protect.c */
 extern const struct role slices_roles[];	   /* slices.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */

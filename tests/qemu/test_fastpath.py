@@ -1,7 +1,9 @@
 """Every fast path has a C twin (Kconfig, menu "Fast paths"): the kernel
 built with all of them off (make slow-kernel, $RIVET_SLOW_BUILD) passes
-the domain, capability and interrupt suites, and leaves the same
-bookkeeping as the fast kernel after the same deterministic run."""
+the domain, capability, interrupt, notification and channel suites (the
+same results, errors included, as the fast kernel gives them), and leaves
+the same bookkeeping as the fast kernel after the same deterministic
+run."""
 import os
 import re
 import subprocess
@@ -14,7 +16,9 @@ SLOW_BUILD = os.environ.get("RIVET_SLOW_BUILD", BUILD + "-slow")
 SLOW_KERNEL = os.path.join(SLOW_BUILD, "rivet.elf")
 SUITES = ["tests/qemu/test_domains.py", "tests/qemu/test_caps.py",
           "tests/qemu/test_callregs.py",
-          "tests/qemu/test_irq.py", "tests/qemu/test_map_batch.py"]
+          "tests/qemu/test_irq.py", "tests/qemu/test_map_batch.py",
+          "tests/qemu/test_notify_fast.py",
+          "tests/qemu/test_channels.py", "tests/qemu/test_chan_hostile.py"]
 ICOUNT = ["-icount", "shift=0,sleep=off", "-seed", "1", "-rtc", "clock=vm"]
 
 
@@ -30,6 +34,8 @@ def test_slow_kernel_has_every_fast_path_off():
     for name in ("FAST_NULL", "FAST_YIELD", "FAST_SYSCALL", "FAST_REFLECT",
                  "FAST_IDLE_RESUME", "FAST_MAP_BATCH"):
         assert "# CONFIG_%s is not set" % name in conf
+    # FAST_NOTIFY depends on FAST_SYSCALL: off, it is not even listed
+    assert "CONFIG_FAST_NOTIFY=y" not in conf
 
 
 def test_suites_pass_on_the_c_paths():

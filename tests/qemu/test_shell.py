@@ -155,7 +155,7 @@ def test_shell_without_console_peer_says_what_is_missing(tmp_path):
         "/libos/console.elf": build_path("libos/console.elf"),
         "/libos/shell.elf": build_path("libos/shell.elf")}, extra=ICOUNT)
     assert b.has(r"shell: no console input granted \(-5\); the "
-                 r"configuration needs `\[channel CONSOLE shell\]`, or "
+                 r"configuration needs `\[channel console shell\]`, or "
                  r"`peer = shell` in the console's section and "
                  r"`accept = CONSOLE 1` in this one$"), b
     assert b.has(r"domain shell \(id 2\) exited with status 1$")

@@ -28,9 +28,12 @@
 
 #include <rivet/bytering.h>
 
-#define RIVET_CONIN_BADGE  0x6e69636eUL /* "ncin" */
-#define RIVET_CONIN_MAGIC  0x4e494e43U	/* "CNIN" */
-#define RIVET_CONIN_PROMPT 32		/* bytes, NUL included */
+#define RIVET_CONIN_BADGE 0x6e69636eUL /* "ncin" */
+/* The console's domain name in the boot configuration: a reader's
+ * channel to it is [channel console READER] (libos/lib/conin.c). */
+#define RIVET_CONIN_CONSOLE "console"
+#define RIVET_CONIN_MAGIC   0x4e494e43U /* "CNIN" */
+#define RIVET_CONIN_PROMPT  32		/* bytes, NUL included */
 
 /* Event bits: in the reader, and in the console. */
 #define RIVET_CONIN_EV_INPUT (1UL << 16)
@@ -52,11 +55,13 @@ struct rivet_conin {
 #define RIVET_CONIN_VA 0x3ff00000UL /* where librivet maps the page */
 
 /*
- * Finds the console's page among the caller's capabilities and maps it.
- * If it is not there yet, waits for RIVET_CONIN_EV_INPUT for at most
- * wait_ms of the machine's time, on the domain's one timer event (bit 18;
- * a timer the caller had set is cancelled). Returns 0, E_NOENT if no
- * console granted one, or the error of SYS_map.
+ * Finds the console's page: in the region of the configured channel to
+ * the domain named RIVET_CONIN_CONSOLE (this domain its second end), or
+ * else among the caller's capabilities, which it maps. If it is not
+ * there yet, waits for RIVET_CONIN_EV_INPUT (or that channel's bit) for
+ * at most wait_ms of the machine's time, on the domain's one timer event
+ * (bit 18; a timer the caller had set is cancelled). Returns 0, E_NOENT
+ * if no console granted one, or the error of SYS_map.
  */
 long rivet_conin_attach(unsigned long wait_ms);
 
