@@ -17,4 +17,5 @@ obj-y += arch/riscv/fpu.o
 obj-y += arch/riscv/ptview.o
 obj-y += arch/riscv/uprotect.o
 obj-y += arch/riscv/plic.o
+obj-y += arch/riscv/plic_src.o
 obj-y += arch/riscv/smp.o
