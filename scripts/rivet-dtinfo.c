@@ -112,6 +112,11 @@ static void print_machine(const struct machine *m)
 		printf("harts dropped: %u (beyond MACHINE_MAX_HARTS %d)\n",
 		       m->harts_dropped, MACHINE_MAX_HARTS);
 	printf("timebase: %" PRIu64 " Hz\n", m->timebase_hz);
+	/* Only the hart knows whether XTheadMae is on (memtype.h). */
+	printf("memory types: %s\n",
+	       m->thead_c9xx ? "T-Head C9xx cores: XTheadMae PTE bits if "
+			       "sxstatus.MAEE is on (asked at boot)"
+			     : "from the PMAs");
 
 	printf("stdout-path: %s\n",
 	       m->stdout_path[0] ? m->stdout_path : "(none)");

@@ -8,6 +8,8 @@ obj-y += arch/riscv/backtrace.o
 obj-y += arch/riscv/sbi.o
 obj-y += arch/riscv/timer.o
 obj-y += arch/riscv/pagetable.o
+obj-y += arch/riscv/memtype.o
+obj-y += arch/riscv/memtype_probe.o
 obj-y += arch/riscv/vm.o
 
 # early_map.c runs before the MMU is on: no jump tables (absolute addresses).

@@ -102,6 +102,14 @@ struct machine {
 	 */
 	unsigned harts_dropped;
 	uint64_t timebase_hz;
+	/*
+	 * A cpu node is a T-Head C9xx core (thead,c906, c908, c910, c920):
+	 * one that may take memory types from its PTEs (XTheadMae). The
+	 * tree cannot say whether that is on (a firmware setting; no
+	 * riscv,isa-extensions string names it): arch_memtype_init() asks
+	 * the hart (docs/porting.md, "Page attributes").
+	 */
+	bool thead_c9xx;
 
 	char bootargs[256];
 	/* options (":115200n8") stripped, an alias resolved via /aliases */

@@ -136,6 +136,15 @@ static __attribute__((noinline)) void drop_unowned(uint32_t src)
 			src);
 }
 
+/* Out of line and last, so that the common path keeps nothing live
+ * across a call (a tail call here). */
+static __attribute__((noinline)) struct domain *claimed_early(struct domain *d,
+							      uint32_t src)
+{
+	plic_claimed_early(src);
+	return d;
+}
+
 static __attribute__((noinline)) void count_spurious(void)
 {
 	if (!spurious++)
@@ -163,9 +172,9 @@ struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
 	*bits = 1UL << b->bit;
 	b->masked = 1;
 	nmasked++;
-	if (b->early)
-		plic_claimed_early((uint32_t)src);
 	d->info->irq_instret = stamp; /* a holder is a live domain */
+	if (b->early)
+		return claimed_early(d, (uint32_t)src);
 	return d;
 }
 

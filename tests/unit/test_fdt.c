@@ -2065,6 +2065,8 @@ static void machine_reads_thead_plic_with_two_cell_interrupts(void **state)
 	assert_string_equal(m->plic.path, "/soc/interrupt-controller@10000000");
 	assert_true(m->plic.edge_lost);
 	assert_int_equal(m->plic.ndev, 175);
+	/* cpu@0 is "thead,c906": a core that may have XTheadMae on. */
+	assert_true(m->thead_c9xx);
 	assert_int_equal(m->harts[0].plic_sctx, 1);
 	assert_int_equal(m->console, 0);
 	assert_int_equal(m->uarts[0].irq, 18);
@@ -2117,6 +2119,7 @@ static void machine_reads_andes_plic_and_scif_console(void **state)
 	assert_string_equal(m->plic.compat, "andestech,nceplic100");
 	assert_true(m->plic.edge_lost);
 	assert_int_equal(m->plic.ndev, 511);
+	assert_false(m->thead_c9xx); /* an Andes AX45MP: no XTheadMae */
 	assert_int_equal(m->console, 0);
 	assert_string_equal(m->uarts[0].compat, "renesas,scif-r9a07g043");
 	assert_string_equal(machine_uart_driver(m->uarts[0].compat), "scif");
