@@ -28,10 +28,11 @@
  * C|B|SH and device registers SO|SH. pte_mt_normal and pte_mt_device are
  * the bits every leaf of each kind gets on this machine, 0 until
  * memtype_set() says otherwise. A mapping of device registers asks for
- * the device type with PTE_DEVICE in perm: a request, never stored
- * (bit 58, reserved in every mode Rivet knows).
+ * the device type with PTE_DEVICE in perm: a request, never stored. It
+ * is bit 63 so that the test is one sign check on the path every page
+ * mapping takes. Only leaves carry type bits, never table pointers.
  */
-#define PTE_DEVICE  (1UL << 58)
+#define PTE_DEVICE  (1UL << 63)
 #define PTE_MT_MASK (0x1fUL << 59)
 extern uint64_t pte_mt_normal, pte_mt_device;
 
@@ -42,10 +43,12 @@ extern uint64_t pte_mt_normal, pte_mt_device;
  */
 static inline uint64_t pte_leaf(uint64_t pa, uint64_t perm)
 {
-	uint64_t mt = perm & PTE_DEVICE ? pte_mt_device : pte_mt_normal;
+	uint64_t pte =
+		(pa >> 12) << PTE_PPN_SHIFT | perm | PTE_A | PTE_D | PTE_V;
 
-	return (pa >> 12) << PTE_PPN_SHIFT | (perm & ~PTE_DEVICE) | mt | PTE_A |
-	       PTE_D | PTE_V;
+	if (__builtin_expect((int64_t)perm < 0, 0)) /* PTE_DEVICE */
+		return (pte & ~PTE_DEVICE) | pte_mt_device;
+	return pte | pte_mt_normal;
 }
 
 /*
@@ -81,8 +84,14 @@ static inline uint64_t pte_table(uint64_t pa)
 	return (pa >> 12) << PTE_PPN_SHIFT | PTE_V;
 }
 
-/* The physical address a PTE points at, without its attribute bits. */
+/* The table a (non-leaf) PTE points at: table pointers carry no type. */
 static inline uint64_t pte_pa(uint64_t pte)
+{
+	return (pte >> PTE_PPN_SHIFT) << 12;
+}
+
+/* The physical address a leaf maps, without its memory-type bits. */
+static inline uint64_t pte_leaf_pa(uint64_t pte)
 {
 	return (pte << (64 - PTE_PPN_SHIFT - PTE_PPN_BITS)) >>
 	       (64 - PTE_PPN_BITS) << 12;
