@@ -23,6 +23,7 @@
  *                   arch_irq_pending, arch_irq_disable, arch_irq_window
  *   timer           timer_init/now/set/hz/ticks (timer.h)
  *   interrupts      plic_init/enable/disable/claim/complete (plic.h)
+ *   memory types    arch_memtype_init (memtype.h): PTE type bits, once
  *   firmware        sbi_* (sbi.h): console, hart state, reset, version
  *   secondary harts arch_hart_start, struct arch_hart_boot,
  *                   arch_hart_start_at_image (a test),
@@ -38,6 +39,7 @@
 
 #include "arch/riscv/arch_ops.h"
 #include "arch/riscv/memlayout.h"
+#include "arch/riscv/memtype.h"
 #include "arch/riscv/plic.h"
 #include "arch/riscv/pte.h"
 #include "arch/riscv/ptview.h"

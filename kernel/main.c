@@ -339,6 +339,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 	report_bootargs();		    /* typos and others' words */
 	debug_machine(dtb_pa);		    /* loglevel=7: the tree as read */
 	check_boot_layout(load_pa, dtb_pa); /* nothing overwritten */
+	arch_memtype_init(machine.thead_c9xx);	 /* PTE memory types */
 	if (mem_init(&machine, load_pa, dtb_pa)) /* page table, frames */
 		machine_stop_failure();
 	setup_console();	     /* UART from stdout-path */

@@ -17,6 +17,7 @@
 
 #include "kernel/boot/fdt.h"
 #include "kernel/boot/machine.h"
+#include <rivet/uart_compat.h>
 
 #define KIB ((uint64_t)1024)
 #define MIB ((uint64_t)1024 * 1024)
@@ -38,13 +39,22 @@ static void print_range(uint64_t base, uint64_t size)
 	printf("0x%016" PRIx64 "-0x%016" PRIx64 " ", base, base + size - 1);
 }
 
+/* The quirks a UART's driver applies, as words (include/rivet/uart_compat.h). */
+static const char *uart_quirk_words(const char *compat)
+{
+	return rivet_uart_quirks(compat) & RIVET_UART_XSCALE
+		       ? " quirk xscale-ier-uue"
+		       : "";
+}
+
 static void print_uart(const char *key, const struct uart *u)
 {
 	printf("%s: %s %s at 0x%" PRIx64 " size 0x%" PRIx64
-	       " driver %s reg-shift %u io-width %u clock %u baud %u irq %u\n",
+	       " driver %s%s reg-shift %u io-width %u clock %u baud %u irq "
+	       "%u\n",
 	       key, u->path, u->compat, u->base, u->size,
-	       machine_uart_driver(u->compat), u->reg_shift, u->reg_io_width,
-	       u->clock_hz, u->baud, u->irq);
+	       machine_uart_driver(u->compat), uart_quirk_words(u->compat),
+	       u->reg_shift, u->reg_io_width, u->clock_hz, u->baud, u->irq);
 }
 
 static void print_hart(const struct hart *h)
@@ -102,6 +112,11 @@ static void print_machine(const struct machine *m)
 		printf("harts dropped: %u (beyond MACHINE_MAX_HARTS %d)\n",
 		       m->harts_dropped, MACHINE_MAX_HARTS);
 	printf("timebase: %" PRIu64 " Hz\n", m->timebase_hz);
+	/* Only the hart knows whether XTheadMae is on (memtype.h). */
+	printf("memory types: %s\n",
+	       m->thead_c9xx ? "T-Head C9xx cores: XTheadMae PTE bits if "
+			       "sxstatus.MAEE is on (asked at boot)"
+			     : "from the PMAs");
 
 	printf("stdout-path: %s\n",
 	       m->stdout_path[0] ? m->stdout_path : "(none)");

@@ -9,6 +9,8 @@ obj-y += arch/riscv/backtrace.o
 obj-y += arch/riscv/sbi.o
 obj-y += arch/riscv/timer.o
 obj-y += arch/riscv/pagetable.o
+obj-y += arch/riscv/memtype.o
+obj-y += arch/riscv/memtype_probe.o
 obj-y += arch/riscv/vm.o
 
 # early_map.c runs before the MMU is on: no jump tables (absolute addresses).
@@ -18,4 +20,5 @@ obj-y += arch/riscv/fpu.o
 obj-y += arch/riscv/ptview.o
 obj-y += arch/riscv/uprotect.o
 obj-y += arch/riscv/plic.o
+obj-y += arch/riscv/plic_src.o
 obj-y += arch/riscv/smp.o

@@ -156,7 +156,7 @@ int pt_lookup(const struct pt_ops *ops, uint64_t root, uint64_t va,
 		if (!(pte & PTE_V))
 			return E_NOENT;
 		if (pte_is_leaf(pte)) {
-			*pa = pte_pa(pte) +
+			*pa = pte_leaf_pa(pte) +
 			      (va & (level_size((unsigned)l) - 1));
 			if (pte_out)
 				*pte_out = pte;

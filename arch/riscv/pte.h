@@ -15,16 +15,40 @@
 #define PTE_D (1UL << 7)
 
 #define PTE_PPN_SHIFT 10
+#define PTE_PPN_BITS  44 /* bits 10-53; 54-63 are attributes */
 #define PTE_LEAF_MASK (PTE_R | PTE_W | PTE_X)
 
 /*
- * A leaf mapping pa with the given permissions. A and D are set up front:
- * hardware without Svadu faults on first access otherwise, and the kernel
- * does not track them.
+ * Memory types: the one hook (arch/riscv/memtype.c). Standard hardware
+ * takes a page's memory type from the PMAs (with Svpbmt, PBMT 0 means
+ * just that), so leaves carry no type bits. T-Head C9xx cores with
+ * XTheadMae on (sxstatus.MAEE) take it from PTE bits 63-59 instead (SO
+ * strong order, C cacheable, B bufferable, SH shareable, Sec trustable),
+ * and a leaf without them is non-cacheable: there normal memory needs
+ * C|B|SH and device registers SO|SH. pte_mt_normal and pte_mt_device are
+ * the bits every leaf of each kind gets on this machine, 0 until
+ * memtype_set() says otherwise. A mapping of device registers asks for
+ * the device type with PTE_DEVICE in perm: a request, never stored. It
+ * is bit 63 so that the test is one sign check on the path every page
+ * mapping takes. Only leaves carry type bits, never table pointers.
+ */
+#define PTE_DEVICE  (1UL << 63)
+#define PTE_MT_MASK (0x1fUL << 59)
+extern uint64_t pte_mt_normal, pte_mt_device;
+
+/*
+ * A leaf mapping pa with the given permissions (and PTE_DEVICE for
+ * device registers). A and D are set up front: hardware without Svadu
+ * faults on first access otherwise, and the kernel does not track them.
  */
 static inline uint64_t pte_leaf(uint64_t pa, uint64_t perm)
 {
-	return (pa >> 12) << PTE_PPN_SHIFT | perm | PTE_A | PTE_D | PTE_V;
+	uint64_t pte =
+		(pa >> 12) << PTE_PPN_SHIFT | perm | PTE_A | PTE_D | PTE_V;
+
+	if (__builtin_expect((int64_t)perm < 0, 0)) /* PTE_DEVICE */
+		return (pte & ~PTE_DEVICE) | pte_mt_device;
+	return pte | pte_mt_normal;
 }
 
 /*
@@ -60,9 +84,17 @@ static inline uint64_t pte_table(uint64_t pa)
 	return (pa >> 12) << PTE_PPN_SHIFT | PTE_V;
 }
 
+/* The table a (non-leaf) PTE points at: table pointers carry no type. */
 static inline uint64_t pte_pa(uint64_t pte)
 {
 	return (pte >> PTE_PPN_SHIFT) << 12;
+}
+
+/* The physical address a leaf maps, without its memory-type bits. */
+static inline uint64_t pte_leaf_pa(uint64_t pte)
+{
+	return (pte << (64 - PTE_PPN_SHIFT - PTE_PPN_BITS)) >>
+	       (64 - PTE_PPN_BITS) << 12;
 }
 
 static inline int pte_is_leaf(uint64_t pte)

@@ -242,7 +242,7 @@ static bool uvm_free_from(struct uvm_space *d, uint64_t table_pa, int level,
 			left = *budget;
 			uvm_table_pages--;
 		}
-		uvm_frame_free(d, pte_pa(pte));
+		uvm_frame_free(d, pte_leaf_pa(pte));
 		*p = 0;
 	}
 	*budget = left;

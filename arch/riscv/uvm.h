@@ -193,7 +193,7 @@ static inline void *uvm_kva(const struct uvm_space *d, uint64_t va)
 		if (!(e & PTE_V))
 			return 0;
 		if (pte_is_leaf(e))
-			return (char *)phys_to_virt(pte_pa(e)) +
+			return (char *)phys_to_virt(pte_leaf_pa(e)) +
 			       (va & ((1UL << (12 + 9 * level)) - 1) &
 				~0xfffUL);
 		t = phys_to_virt(pte_pa(e));

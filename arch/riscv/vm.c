@@ -109,7 +109,7 @@ int vm_map_mmio_window(uint64_t pa, uint64_t size, uintptr_t *va)
 	    end - base > MMIO_WINDOW_END - window_next)
 		return E_NOMEM;
 	rc = pt_map(&kernel_pt_ops, kernel_root, window_next, base, end - base,
-		    PTE_R | PTE_W | PTE_G);
+		    PTE_R | PTE_W | PTE_G | PTE_DEVICE);
 	if (rc)
 		return rc;
 	windows[nwindows].pa = base;
@@ -136,7 +136,7 @@ int vm_map_mmio(uint64_t pa, uint64_t size, uintptr_t *va)
 		return vm_map_mmio_window(pa, size, va);
 	for (p = base; p < end; p += PAGE_SIZE) {
 		rc = pt_map(&kernel_pt_ops, kernel_root, DIRECT_BASE + p, p,
-			    PAGE_SIZE, PTE_R | PTE_W | PTE_G);
+			    PAGE_SIZE, PTE_R | PTE_W | PTE_G | PTE_DEVICE);
 		if (rc == E_EXIST) {
 			/* Already mapped: fine if it is the same frame. */
 			rc = pt_lookup(&kernel_pt_ops, kernel_root,

@@ -198,8 +198,10 @@ struct rivet_info {
 	 */
 	uint32_t ndevices;
 	struct {
-		char name[32];	 /* as written in the configuration */
-		char compat[32]; /* first compatible string of the node */
+		char name[32]; /* as written in the configuration */
+		/* first compatible string of the node; for a UART, the
+		 * first one include/rivet/uart_compat.h lists */
+		char compat[32];
 		uint32_t slot;
 		uint32_t first_irq_slot;
 		uint32_t nirqs;

@@ -387,6 +387,9 @@ static void grant_devices(struct domain *d, const struct bootconf_domain *c,
 			if (cap_create(&d->cs, CAP_IRQ, CAP_ALL, dev.irqs[j], 0,
 				       &s))
 				goto no_slots;
+			/* The PLIC's claim order depends on it (plic_src.c). */
+			plic_set_trigger(dev.irqs[j], dev.edge_mask >> j & 1,
+					 m->plic.edge_lost);
 			pr_debug(
 				"cap: domain %s slot %u: irq %u (%s), all rights\n",
 				d->name, s, dev.irqs[j], dev.path);

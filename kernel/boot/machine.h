@@ -102,6 +102,14 @@ struct machine {
 	 */
 	unsigned harts_dropped;
 	uint64_t timebase_hz;
+	/*
+	 * A cpu node is a T-Head C9xx core (thead,c906, c908, c910, c920):
+	 * one that may take memory types from its PTEs (XTheadMae). The
+	 * tree cannot say whether that is on (a firmware setting; no
+	 * riscv,isa-extensions string names it): arch_memtype_init() asks
+	 * the hart (docs/porting.md, "Page attributes").
+	 */
+	bool thead_c9xx;
 
 	char bootargs[256];
 	/* options (":115200n8") stripped, an alias resolved via /aliases */
@@ -139,12 +147,17 @@ int machine_from_fdt(struct machine *m, const void *blob, size_t avail,
 
 /* A device node as a configuration's `device =` names it. */
 struct device_desc {
-	char path[MACHINE_PATH_LEN];   /* the node's full path */
-	char compat[MACHINE_NAME_LEN]; /* its first compatible string */
+	char path[MACHINE_PATH_LEN]; /* the node's full path */
+	/* its first compatible string; for a UART, the first one in the
+	 * UART table (include/rivet/uart_compat.h) */
+	char compat[MACHINE_NAME_LEN];
 	struct mem_range regs[DEVICE_MAX_REGS]; /* translated MMIO ranges */
 	unsigned nregs;
 	uint32_t irqs[DEVICE_MAX_IRQS]; /* PLIC sources, in order */
 	unsigned nirqs;
+	/* bit j: irqs[j] is edge-triggered (a two-cell specifier whose
+	 * trigger type is an edge); one-cell specifiers say nothing: level */
+	uint32_t edge_mask;
 	uint32_t reg_shift;    /* register i at base + (i << reg-shift) */
 	uint32_t reg_io_width; /* access width in bytes: 1, 2 or 4 */
 	bool is_plic;	       /* the interrupt controller itself */

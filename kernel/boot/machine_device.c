@@ -86,9 +86,20 @@ static int device_regs(const struct scan *s, int node, struct device_desc *out)
 	return rc == E_NOENT ? 0 : rc;
 }
 
-/* Appends PLIC source irq, the first cell of one of node's specifiers. */
+/*
+ * Is a PLIC specifier of cells cells at spec edge-triggered? Only a
+ * two-cell one says: its second cell is the trigger type, whose low two
+ * bits are the edges (1 rising, 2 falling; 4 and 8 are the levels).
+ */
+static bool spec_is_edge(const uint8_t *spec, uint32_t cells)
+{
+	return cells >= 2 && (fdt_read_cells(spec + 4, 1) & 3) != 0;
+}
+
+/* Appends PLIC source irq, the first cell of one of node's specifiers,
+ * and whether it is edge-triggered. */
 static int device_add_irq(const struct scan *s, int node, uint32_t irq,
-			  struct device_desc *out)
+			  bool edge, struct device_desc *out)
 {
 	uint32_t ndev;
 	int rc = scan_plic_sources(s, &ndev);
@@ -102,6 +113,8 @@ static int device_add_irq(const struct scan *s, int node, uint32_t irq,
 	if (out->nirqs == DEVICE_MAX_IRQS)
 		return scan_fail(s, E_TOOBIG, node,
 				 "more PLIC interrupts than DEVICE_MAX_IRQS");
+	if (edge)
+		out->edge_mask |= 1u << out->nirqs;
 	out->irqs[out->nirqs++] = irq;
 	return 0;
 }
@@ -148,7 +161,7 @@ static int device_irqs_extended(const struct scan *s, int node,
 					"PLIC with #interrupt-cells 0");
 			rc = device_add_irq(
 				s, node, (uint32_t)fdt_read_cells(v + i * 4, 1),
-				out);
+				spec_is_edge(v + i * 4, cells), out);
 			if (rc)
 				return rc;
 		}
@@ -192,7 +205,7 @@ static int device_irqs(const struct scan *s, int node, struct device_desc *out)
 			"PLIC's #interrupt-cells");
 	for (i = 0; i < len; i += cells * 4) {
 		rc = device_add_irq(s, node, (uint32_t)fdt_read_cells(v + i, 1),
-				    out);
+				    spec_is_edge(v + i, cells), out);
 		if (rc)
 			return rc;
 	}
@@ -217,6 +230,23 @@ static unsigned device_risk(const struct fdt *f, int node)
 		c, n,
 		fdt_getprop(f, node, "dma-coherent", &len) ||
 			fdt_getprop(f, node, "iommus", &len));
+}
+
+/*
+ * The compatible string a device goes by: for a UART, the first of its
+ * strings in the UART table (a SoC's own string usually comes first:
+ * "spacemit,k1-uart", "intel,xscale-uart"), so the console libOS finds
+ * its driver and quirks by it; else the first one. NULL if none.
+ */
+static const char *device_compat(const struct fdt *f, int node)
+{
+	const char *c;
+	unsigned i;
+
+	for (i = 0; (c = fdt_stringlist_item(f, node, "compatible", i)); i++)
+		if (machine_uart_compatible(c))
+			return c;
+	return fdt_stringlist_item(f, node, "compatible", 0);
 }
 
 int machine_device(const void *blob, size_t avail, const char *name,
@@ -250,7 +280,7 @@ int machine_device(const void *blob, size_t avail, const char *name,
 		return scan_fail(
 			&s, E_TOOBIG, node,
 			"the node's path is longer than MACHINE_PATH_LEN");
-	compat = fdt_stringlist_item(&f, node, "compatible", 0);
+	compat = device_compat(&f, node);
 	if (compat)
 		strlcpy(out->compat, compat, sizeof(out->compat));
 	out->is_plic = node == s.plic;

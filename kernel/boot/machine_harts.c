@@ -40,6 +40,15 @@ static bool isa_ext_listed(const struct fdt *f, int cpu, const char *ext)
 	return false;
 }
 
+/* T-Head's C9xx cores (the compatibles of the riscv cpus binding). */
+static bool is_thead_c9xx(const struct fdt *f, int cpu)
+{
+	return fdt_is_compatible(f, cpu, "thead,c906") ||
+	       fdt_is_compatible(f, cpu, "thead,c908") ||
+	       fdt_is_compatible(f, cpu, "thead,c910") ||
+	       fdt_is_compatible(f, cpu, "thead,c920");
+}
+
 /* Why a hart with this mmu-type is (not) usable. */
 static enum hart_state mmu_state(const char *mmu)
 {
@@ -149,6 +158,7 @@ int scan_harts(struct scan *s)
 		}
 		read_hart(s, c, ac, &m->harts[m->nharts], &s->intc[m->nharts]);
 		m->nharts++;
+		m->thead_c9xx = m->thead_c9xx || is_thead_c9xx(f, c);
 	}
 	if (first < 0)
 		return scan_fail(s, E_NOENT, cpus, "no cpu nodes under /cpus");

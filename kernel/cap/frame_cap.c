@@ -294,6 +294,8 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 	 * them as its ceiling too: protect never goes above (pte.h). */
 	perm = (uint64_t)rights << 1;
 	perm |= pte_ceiling_bits(perm);
+	if (c->type == CAP_DEVICE)
+		perm |= PTE_DEVICE; /* the device memory type (pte.h) */
 	if (size == PAGE_SIZE) {
 		/* One page: the walk itself checks it is free. */
 		rc = uvm_map_page(&d->as, vaddr, c->object, perm);

@@ -17,6 +17,9 @@ struct binding {
 	cap_ref_t ref; /* the capability it was bound through */
 	uint8_t bit;
 	uint8_t masked; /* claimed, waiting for irq_ack */
+	/* completed at the claim, held by its enable bit until the ack
+	 * (an edge source on a PLIC that loses edges: plic_src.c) */
+	uint8_t early;
 };
 
 static struct binding bindings[IRQ_SOURCES_MAX];
@@ -49,6 +52,7 @@ long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
 	if (!b->d) {
 		nbound++;
 		b->masked = 0;
+		b->early = plic_completes_at_claim((uint32_t)c->object);
 		plic_enable((uint32_t)c->object);
 	}
 	/* Rebinding by the holder changes the bit (and the capability it
@@ -57,6 +61,16 @@ long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
 	b->ref = cap_ref(d->id, (uint32_t)slot);
 	b->bit = (uint8_t)bit;
 	return 0;
+}
+
+/* Ends the hold of a claimed source: complete it, or for one completed
+ * at its claim, unmask it. */
+static void release(const struct binding *b, uint32_t src)
+{
+	if (b->early)
+		plic_released_early(src);
+	else
+		plic_complete(src);
 }
 
 long irq_cap_ack(struct domain *d, uint64_t slot)
@@ -78,7 +92,7 @@ long irq_cap_ack(struct domain *d, uint64_t slot)
 	if (b->masked) {
 		b->masked = 0;
 		nmasked--;
-		plic_complete((uint32_t)c->object);
+		release(b, (uint32_t)c->object);
 	}
 	return 0;
 }
@@ -95,7 +109,7 @@ void irq_cap_deleted(cap_ref_t ref, const struct cap *c)
 	if (b->masked) {
 		b->masked = 0;
 		nmasked--;
-		plic_complete((uint32_t)c->object);
+		release(b, (uint32_t)c->object);
 	}
 	plic_disable((uint32_t)c->object);
 	b->d = 0;
@@ -106,7 +120,9 @@ void irq_cap_deleted(cap_ref_t ref, const struct cap *c)
  * One claimed source: tell its holder. The claim is left open until the
  * holder's irq_ack: the PLIC forwards nothing more from a source with a
  * claim outstanding, which is exactly "masked until acknowledged", and
- * completing it then lets a still-asserted source fire again.
+ * completing it then lets a still-asserted source fire again. An edge
+ * source on a PLIC that loses edges while claimed is completed now and
+ * masked by its enable bit instead (b->early, plic_src.c).
  */
 static __attribute__((noinline)) void drop_unowned(uint32_t src)
 {
@@ -118,6 +134,15 @@ static __attribute__((noinline)) void drop_unowned(uint32_t src)
 		pr_warn("irq: source %u fired with no holder; masked (counted "
 			"from now on)\n",
 			src);
+}
+
+/* Out of line and last, so that the common path keeps nothing live
+ * across a call (a tail call here). */
+static __attribute__((noinline)) struct domain *claimed_early(struct domain *d,
+							      uint32_t src)
+{
+	plic_claimed_early(src);
+	return d;
 }
 
 static __attribute__((noinline)) void count_spurious(void)
@@ -148,6 +173,8 @@ struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
 	b->masked = 1;
 	nmasked++;
 	d->info->irq_instret = stamp; /* a holder is a live domain */
+	if (b->early)
+		return claimed_early(d, (uint32_t)src);
 	return d;
 }
 

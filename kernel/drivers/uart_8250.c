@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * 8250-family UART console (ns16550a on QEMU virt, snps,dw-apb-uart on the
- * StarFive JH7110). Register i lives at base + (i << reg-shift) and is
- * accessed reg-io-width bytes wide, as the device tree says.
+ * StarFive JH7110, intel,xscale-uart on the SpacemiT K1). Register i lives
+ * at base + (i << reg-shift) and is accessed reg-io-width bytes wide, as
+ * the device tree says. The XScale UART transmits only with IER.UUE set
+ * (include/rivet/uart_compat.h): the "all interrupts off" IER value keeps
+ * that bit.
  */
 #include <stdint.h>
 
 #include "kernel/drivers/console.h"
 #include "kernel/boot/machine.h"
 #include <rivet/errno.h>
+#include <rivet/uart_compat.h>
 
 #define UART_THR 0 /* transmit holding (write) */
 #define UART_IER 1 /* interrupt enable */
@@ -56,7 +60,10 @@ static int uart_8250_init(const struct uart *u, uintptr_t base)
 	shift = u->reg_shift;
 	width = u->reg_io_width;
 
-	reg_write(UART_IER, 0); /* the kernel polls */
+	/* The kernel polls: no interrupt, but the XScale unit stays on. */
+	reg_write(UART_IER, rivet_uart_quirks(u->compat) & RIVET_UART_XSCALE
+				    ? RIVET_UART_IER_UUE
+				    : 0);
 	/*
 	 * Without clock-frequency and current-speed we cannot compute a
 	 * divisor; the firmware has already set one, so keep it.

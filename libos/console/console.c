@@ -135,7 +135,8 @@ static int setup(void)
 	       info->devices[0].mmio_offset;
 	regs = (volatile uint8_t *)(UART_VA + info->devices[0].mmio_offset);
 	rc = uart->init(regs, info->devices[0].reg_shift,
-			info->devices[0].reg_io_width);
+			info->devices[0].reg_io_width,
+			uart_quirks(info->devices[0].compat));
 	if (rc == E_NOTSUP) {
 		printf("console: %s UART at %#lx: reg-shift %u, reg-io-width "
 		       "%u "

@@ -16,6 +16,11 @@ static const struct uart_driver *const uart_drivers[] = {
 	&uart_scif_driver,
 };
 
+unsigned uart_quirks(const char *compatible)
+{
+	return rivet_uart_quirks(compatible);
+}
+
 const struct uart_driver *uart_find(const char *compatible)
 {
 	const char *family = rivet_uart_family(compatible);

@@ -30,11 +30,14 @@ struct uart_driver {
 	 * Takes over the UART whose registers start at regs, register i at
 	 * regs + (i << shift), accessed width bytes wide (the node's
 	 * reg-shift and reg-io-width, from the info page): every interrupt
-	 * off, FIFOs on, then the receive interrupt on. Returns 0, or a
+	 * off, FIFOs on, then the receive interrupt on. quirks are the
+	 * RIVET_UART_* bits of the device's compatible string
+	 * (include/rivet/uart_compat.h, uart_quirks()). Returns 0, or a
 	 * negative E_* code if the device does not answer as expected or
 	 * the layout is not one the driver handles.
 	 */
-	int (*init)(volatile uint8_t *regs, unsigned shift, unsigned width);
+	int (*init)(volatile uint8_t *regs, unsigned shift, unsigned width,
+		    unsigned quirks);
 	/* The next received byte, or -1 if there is none. */
 	int (*rx_byte)(void);
 	/* How many bytes tx_byte may write now without waiting (0: full). */
@@ -57,5 +60,7 @@ extern const struct uart_driver uart_scif_driver;
 
 /* The driver for a device with this compatible string, or NULL. */
 const struct uart_driver *uart_find(const char *compatible);
+/* The quirks its driver applies for this compatible string (RIVET_UART_*). */
+unsigned uart_quirks(const char *compatible);
 
 #endif

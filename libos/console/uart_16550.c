@@ -13,8 +13,15 @@
  * stays on; IER bit 1 (transmit holding register empty) is on only while
  * bytes are queued. With the FIFOs on, THRE means the whole 16-byte
  * transmit FIFO is empty, so each THRE lets the console write 16 bytes.
+ *
+ * The XScale UART (intel,xscale-uart: SpacemiT K1) stops altogether when
+ * an IER write clears bit 6 (UUE), and raises its receive FIFO time-out
+ * only with bit 4 (RTOIE): with RIVET_UART_XSCALE every IER value below
+ * carries UUE, and the receive interrupt carries RTOIE too. Its 64-byte
+ * transmit FIFO is still written 16 bytes at a time.
  */
 #include <rivet/libos.h>
+#include <rivet/uart_compat.h>
 
 #include "uart.h"
 
@@ -54,6 +61,8 @@
 static volatile uint8_t *regs;
 static unsigned reg_shift, reg_width;
 static unsigned tx_burst; /* bytes that fit once THRE is set */
+static uint8_t ier_off;	  /* IER with every interrupt off (XScale: UUE) */
+static uint8_t ier_rx;	  /* IER with the receive interrupt on */
 
 static uint8_t rd(unsigned r)
 {
@@ -78,8 +87,19 @@ static void wr(unsigned r, uint8_t v)
 		*p = v;
 }
 
+/* The IER values for these quirks (include/rivet/uart_compat.h). */
+static void set_ier_values(unsigned quirks)
+{
+	ier_off = 0;
+	ier_rx = IER_RDI;
+	if (quirks & RIVET_UART_XSCALE) {
+		ier_off = RIVET_UART_IER_UUE;
+		ier_rx = IER_RDI | RIVET_UART_IER_RTOIE | RIVET_UART_IER_UUE;
+	}
+}
+
 static int uart_16550_init(volatile uint8_t *base, unsigned shift,
-			   unsigned width)
+			   unsigned width, unsigned quirks)
 {
 	uint8_t lcr;
 
@@ -90,10 +110,11 @@ static int uart_16550_init(volatile uint8_t *base, unsigned shift,
 	regs = base;
 	reg_shift = shift;
 	reg_width = width;
+	set_ier_values(quirks);
 	/* All ones: nothing answers at this address. */
 	if (rd(UART_LSR) == 0xff)
 		return E_NOENT;
-	wr(UART_IER, 0);
+	wr(UART_IER, ier_off);
 	/*
 	 * The firmware leaves the line set up (word length, parity, stop
 	 * bits, divisor); only make sure the divisor latch is not left in
@@ -114,7 +135,7 @@ static int uart_16550_init(volatile uint8_t *base, unsigned shift,
 	wr(UART_FCR, FCR_ENABLE | FCR_TRIG_8);
 	tx_burst = (rd(UART_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON ? FIFO_DEPTH : 1;
 	wr(UART_MCR, (rd(UART_MCR) | MCR_DTR | MCR_RTS | MCR_OUT2) & ~MCR_LOOP);
-	wr(UART_IER, IER_RDI);
+	wr(UART_IER, ier_rx);
 	return 0;
 }
 
@@ -145,12 +166,13 @@ static void uart_16550_tx_byte(uint8_t c)
 static void uart_16550_tx_irq(bool on)
 {
 	/* Turning THRI on while THR is empty raises the interrupt at once. */
-	wr(UART_IER, on ? IER_RDI | IER_THRI : IER_RDI);
+	wr(UART_IER, on ? ier_rx | IER_THRI : ier_rx);
 }
 
 static void uart_16550_shutdown(uint64_t deadline)
 {
-	wr(UART_IER, 0);
+	/* The kernel logs through this UART again: the XScale unit stays on. */
+	wr(UART_IER, ier_off);
 	while (!(rd(UART_LSR) & LSR_TEMT) && rivet_now() < deadline)
 		;
 }

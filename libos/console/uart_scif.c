@@ -35,11 +35,12 @@ static void clear_flags(uint16_t mask)
 }
 
 static int uart_scif_init(volatile uint8_t *base, unsigned shift,
-			  unsigned width)
+			  unsigned width, unsigned quirks)
 {
 	uint16_t scr;
 
-	(void)shift; /* fixed offsets and widths */
+	(void)quirks; /* none for this family */
+	(void)shift;  /* fixed offsets and widths */
 	(void)width;
 	regs = base;
 	scr = rd16(SCIF_SCSCR);

@@ -45,10 +45,11 @@ static void wr(unsigned off, uint32_t v)
 }
 
 static int uart_sifive_init(volatile uint8_t *base, unsigned shift,
-			    unsigned width)
+			    unsigned width, unsigned quirks)
 {
 	(void)shift; /* fixed 32-bit registers, 4 bytes apart */
 	(void)width;
+	(void)quirks; /* none for this family */
 	regs = (volatile uint32_t *)base;
 	if (rd(SIFIVE_IE) == 0xffffffffu)
 		return E_NOENT;

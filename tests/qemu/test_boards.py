@@ -25,9 +25,22 @@ def board_dtbs():
                   if f.endswith(".dtb"))
 
 
+def port_dtbs():
+    """The trees ports ship in dts/<vendor>/ (not the fixtures), compiled
+    by make dts; the expected verdicts list them with the corpus."""
+    r = subprocess.run(["make", "--no-print-directory", "O=" + BUILD, "dts"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    top = os.path.join(BUILD, "dts")
+    return sorted(os.path.join(d, f) for d, _, files in os.walk(top)
+                  for f in files if f.endswith(".dtb") and
+                  os.path.relpath(d, top).split(os.sep)[0] != "fixtures")
+
+
 def check_boards(expected, dtbs):
     return subprocess.run([os.path.join(ROOT, "scripts/check-boards"),
-                           "--dtinfo", DTINFO, "--expected", expected] + dtbs,
+                           "--dtinfo", DTINFO, "--expected", expected] +
+                          dtbs + port_dtbs(),
                           capture_output=True, text=True, cwd=ROOT)
 
 
@@ -235,9 +248,42 @@ def test_new_board_scaffolds_a_port_in_a_copy(tmp_path):
     r = check_boards(str(tmp_path / "tests/boards/expected.txt"),
                      board_dtbs() + [str(compiled)])
     assert r.returncode == 0, r.stdout
-    assert "37 in all" in r.stdout
+    # The corpus (36), the ports of dts/ (the K1) and the new one.
+    assert "38 in all" in r.stdout
 
     # A second run refuses to overwrite the port.
     r = new_board("acme", "roadrunner", str(fixture))
     assert r.returncode == 1
     assert "exists already" in r.stderr
+
+
+def test_k1_console_is_the_xscale_uart_with_its_unit_enable():
+    """The SpacemiT K1 (Rivet's own tree, dts/spacemit/: linux-source-6.12
+    has none) is supported; its console matches by "intel,xscale-uart",
+    the second of its compatible strings, and rivet-dtinfo says the 8250
+    driver keeps IER.UUE set for it (include/rivet/uart_compat.h)."""
+    dtb = os.path.join(BUILD, "dts/spacemit/k1-bananapi-f3.dtb")
+    r = subprocess.run(["make", "--no-print-directory", "O=" + BUILD, dtb],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = subprocess.run([os.path.join(ROOT, "scripts/check-boards"),
+                        "--dtinfo", DTINFO, dtb],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"^k1-bananapi-f3: +supported \(RAM from the firmware: "
+                     r"no /memory in the tree\)$", r.stdout, re.M), r.stdout
+    # rivet-dtinfo needs RAM: the firmware's /memory, here a stand-in.
+    with_ram = os.path.join(BUILD, "k1-with-ram.dtb")
+    shutil.copy(dtb, with_ram)
+    for args in (["-c", with_ram, "/memory@0"],
+                 ["-t", "s", with_ram, "/memory@0", "device_type", "memory"],
+                 ["-t", "x", with_ram, "/memory@0", "reg", "0", "0", "0",
+                  "80000000"]):
+        subprocess.run(["fdtput"] + args, check=True)
+    out = subprocess.run([DTINFO, with_ram], capture_output=True, text=True,
+                         check=True).stdout
+    assert ("console: /soc/serial@d4017000 intel,xscale-uart at 0xd4017000 "
+            "size 0x100 driver 8250 quirk xscale-ier-uue reg-shift 2 "
+            "io-width 4 clock 0 baud 0 irq 42") in out, out
+    assert "harts usable: 8 of 8" in out
+    assert "sifive,plic-1.0.0" in out and "sources 159" in out

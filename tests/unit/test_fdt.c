@@ -2065,6 +2065,8 @@ static void machine_reads_thead_plic_with_two_cell_interrupts(void **state)
 	assert_string_equal(m->plic.path, "/soc/interrupt-controller@10000000");
 	assert_true(m->plic.edge_lost);
 	assert_int_equal(m->plic.ndev, 175);
+	/* cpu@0 is "thead,c906": a core that may have XTheadMae on. */
+	assert_true(m->thead_c9xx);
 	assert_int_equal(m->harts[0].plic_sctx, 1);
 	assert_int_equal(m->console, 0);
 	assert_int_equal(m->uarts[0].irq, 18);
@@ -2075,14 +2077,26 @@ static void machine_reads_thead_plic_with_two_cell_interrupts(void **state)
 	d = device("thead-plic-like.dtb", "serial0");
 	assert_int_equal(d.nirqs, 1);
 	assert_int_equal(d.irqs[0], 18);
-	/* Two (phandle, source, type) entries: the types are not sources. */
+	assert_int_equal(d.edge_mask, 0); /* <18 4>: level high */
+	/* The string the console's driver table knows, not the SoC's own
+	 * first one ("allwinner,sun20i-d1-uart"). */
+	assert_string_equal(d.compat, "snps,dw-apb-uart");
+	/* Two (phandle, source, type) entries: the types are not sources;
+	 * the second is a rising edge (type 1), which the PLIC driver must
+	 * know (arch/riscv/plic_src.c). */
 	d = device("thead-plic-like.dtb", "/soc/timer@2050000");
 	assert_int_equal(d.nirqs, 2);
 	assert_int_equal(d.irqs[0], 59);
 	assert_int_equal(d.irqs[1], 60);
+	assert_int_equal(d.edge_mask, 1u << 1);
 	assert_int_equal(d.irqs[1],
 			 libfdt_first_cell(t->blob, "/soc/timer@2050000",
 					   "interrupts-extended", 4));
+	/* The same through interrupts: <85 4>, <86 2> (falling edge). */
+	d = device("thead-plic-like.dtb", "/soc/edges@2060000");
+	assert_int_equal(d.nirqs, 2);
+	assert_int_equal(d.irqs[1], 86);
+	assert_int_equal(d.edge_mask, 1u << 1);
 	d = device("thead-plic-like.dtb", "/soc/interrupt-controller@10000000");
 	assert_true(d.is_plic);
 	free(m);
@@ -2105,6 +2119,7 @@ static void machine_reads_andes_plic_and_scif_console(void **state)
 	assert_string_equal(m->plic.compat, "andestech,nceplic100");
 	assert_true(m->plic.edge_lost);
 	assert_int_equal(m->plic.ndev, 511);
+	assert_false(m->thead_c9xx); /* an Andes AX45MP: no XTheadMae */
 	assert_int_equal(m->console, 0);
 	assert_string_equal(m->uarts[0].compat, "renesas,scif-r9a07g043");
 	assert_string_equal(machine_uart_driver(m->uarts[0].compat), "scif");

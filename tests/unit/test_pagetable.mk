@@ -1,2 +1,3 @@
 UNIT_TESTS += pagetable
-UNIT_SRCS_pagetable := tests/unit/test_pagetable.c arch/riscv/pagetable.c
+UNIT_SRCS_pagetable := tests/unit/test_pagetable.c arch/riscv/pagetable.c \
+	arch/riscv/memtype.c

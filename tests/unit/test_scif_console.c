@@ -28,11 +28,11 @@ static void init_checks_the_firmware_set_it_up(void **state)
 {
 	(void)state;
 	scif_reset(0xffff); /* nothing answers there */
-	assert_int_equal(uart_scif_driver.init(scif, 0, 1), E_NOENT);
+	assert_int_equal(uart_scif_driver.init(scif, 0, 1, 0), E_NOENT);
 	scif_reset(SCSCR_RE);
-	assert_int_equal(uart_scif_driver.init(scif, 0, 1), E_NOTSUP);
+	assert_int_equal(uart_scif_driver.init(scif, 0, 1, 0), E_NOTSUP);
 	scif_reset(SCSCR_TE | SCSCR_TIE | SCSCR_RIE | SCSCR_REIE | 1);
-	assert_int_equal(uart_scif_driver.init(scif, 0, 1), 0);
+	assert_int_equal(uart_scif_driver.init(scif, 0, 1, 0), 0);
 	/* Receiver on, every interrupt off (polled), CKE kept. */
 	assert_int_equal(scif_rd16(SCIF_SCSCR), SCSCR_TE | SCSCR_RE | 1);
 	assert_true(uart_scif_driver.polled);
@@ -57,7 +57,7 @@ static void rx_reads_a_byte_and_clears_its_flags(void **state)
 {
 	(void)state;
 	scif_reset(SCSCR_TE | SCSCR_RE);
-	assert_int_equal(uart_scif_driver.init(scif, 0, 1), 0);
+	assert_int_equal(uart_scif_driver.init(scif, 0, 1, 0), 0);
 	assert_int_equal(uart_scif_driver.rx_byte(), -1);
 	scif_wr16(SCIF_SCFDR, 1);
 	scif_wr16(SCIF_SCFSR, SCFSR_DR | SCFSR_TDFE);
@@ -72,7 +72,7 @@ static void rx_drops_a_damaged_byte(void **state)
 {
 	(void)state;
 	scif_reset(SCSCR_TE | SCSCR_RE);
-	assert_int_equal(uart_scif_driver.init(scif, 0, 1), 0);
+	assert_int_equal(uart_scif_driver.init(scif, 0, 1, 0), 0);
 	scif_wr16(SCIF_SCFDR, 1);
 	scif_wr16(SCIF_SCFSR, SCFSR_FER | SCFSR_ER | SCFSR_DR);
 	scif_wr16(SCIF_SCLSR, SCLSR_ORER);
@@ -92,7 +92,7 @@ static void tx_room_follows_the_fifo_count(void **state)
 {
 	(void)state;
 	scif_reset(SCSCR_TE | SCSCR_RE);
-	assert_int_equal(uart_scif_driver.init(scif, 0, 1), 0);
+	assert_int_equal(uart_scif_driver.init(scif, 0, 1, 0), 0);
 	scif_wr16(SCIF_SCFDR, 3 << 8 | 5); /* 3 to send, 5 received */
 	assert_int_equal(uart_scif_driver.tx_room(), SCIF_FIFO - 3);
 	scif_wr16(SCIF_SCFDR, SCIF_FIFO << 8);
@@ -107,7 +107,7 @@ static void shutdown_waits_for_the_end_or_the_deadline(void **state)
 {
 	(void)state;
 	scif_reset(SCSCR_TE | SCSCR_RE);
-	assert_int_equal(uart_scif_driver.init(scif, 0, 1), 0);
+	assert_int_equal(uart_scif_driver.init(scif, 0, 1, 0), 0);
 	now = 0;
 	uart_scif_driver.shutdown(100); /* TEND never comes */
 	assert_true(now >= 100 && now < 110);
