@@ -32,27 +32,40 @@ void frame_cap_pool_init(struct domain *d)
 }
 
 /*
- * Bounded kernel time: zeroing costs about 700 instructions a page and
- * freeing about 50, and a run may have 2^18 pages. So frame_alloc takes
- * its run at once (charged to d, held in d->run_*), zeroes it in
- * restartable pieces of RUN_INSNS, and makes the capability in the
+ * Bounded kernel time: looking for a run costs a few instructions a
+ * frame of the table (about 69,000 over 256 MiB in one go), taking or
+ * freeing a frame about 50 and zeroing one about 700, and a run may have
+ * 2^18 pages. So frame_alloc of a run does all of it in restartable
+ * pieces of RUN_INSNS: the search takes the run's frames one by one as
+ * it finds them (kernel/mm/frame.c, frame_run_search), charged to d and
+ * held in d->run, then zeroes them, and makes the capability in the
  * piece that zeroes the last page. A run left by a call given up is
  * freed, in pieces too, by d's next frame_alloc, or by the reaper.
  */
 #define RUN_INSNS 40000
 #define RUN_LOOK  8 /* pages between two looks at the clock */
+/* Search steps (a table entry looked at, a frame taken or given back)
+ * between two looks at the clock: a few thousand instructions. */
+#define RUN_SEARCH_STEPS 256
 
 static bool run_over(uint64_t n, uint64_t start, uint64_t limit)
 {
 	return n % RUN_LOOK == 0 && arch_instret() - start >= limit;
 }
 
+/* The physical address of the k-th frame d's run holds. */
+static uint64_t run_frame(const struct domain *d, uint64_t k)
+{
+	return frame_run_pa(mem_frames(), &d->run) + k * PAGE_SIZE;
+}
+
 bool frame_cap_run_free_some(struct domain *d, uint64_t start, uint64_t limit)
 {
-	while (d->run_pages) {
-		d->run_pages--;
-		domain_frame_free(d, d->run_pa + d->run_pages * PAGE_SIZE);
-		if (d->run_pages && run_over(d->run_pages, start, limit))
+	d->run.npages = 0; /* matches no call any more */
+	while (d->run.held) {
+		d->run.held--;
+		domain_frame_free(d, run_frame(d, d->run.held));
+		if (d->run.held && run_over(d->run.held, start, limit))
 			return false;
 	}
 	d->run_zeroed = 0;
@@ -60,10 +73,12 @@ bool frame_cap_run_free_some(struct domain *d, uint64_t start, uint64_t limit)
 }
 
 /* Takes npages at paddr (or anywhere) for d, charged: *pa. Sizes,
- * quota and a free slot are checked before any frame moves. */
+ * quota and a free slot are checked before any frame moves. The single
+ * frames of the page-fault path and a few named ones: a run search
+ * would cost more than they do. */
 static inline __attribute__((always_inline)) int
-run_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
-	 uint64_t *pa_out)
+small_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
+	   uint64_t *pa_out)
 {
 	struct frame_table *ft = mem_frames();
 	uint64_t pa, i;
@@ -74,11 +89,7 @@ run_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 	if (cspace_full(&d->cs))
 		return E_NOMEM;
 	if (paddr == RIVET_FRAME_ANY) {
-		if (npages == 1 && align == 1)
-			rc = frame_alloc(ft, d->id, &pa);
-		else
-			rc = frame_alloc_run(ft, (uint32_t)npages,
-					     (uint32_t)align, d->id, &pa);
+		rc = frame_alloc(ft, d->id, &pa);
 		if (rc)
 			return rc;
 	} else {
@@ -103,6 +114,13 @@ run_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 	return 0;
 }
 
+/* Which calls take the small path: one frame anywhere, or a few named. */
+static inline bool small_call(uint64_t paddr, uint64_t npages, uint64_t align)
+{
+	return paddr == RIVET_FRAME_ANY ? npages == 1 && align == 1
+					: npages <= RUN_LOOK;
+}
+
 /* A few pages, no run held: taken, zeroed and given a capability at once
  * (frame_alloc's common case, on the page-fault path). Both inlined:
  * pagefault_map_resume (make bench) paid 38 instructions for the calls. */
@@ -111,7 +129,7 @@ small_alloc(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 	    uint32_t *slot)
 {
 	uint64_t pa, i;
-	int rc = run_take(d, paddr, npages, align, &pa);
+	int rc = small_take(d, paddr, npages, align, &pa);
 
 	if (rc)
 		return rc;
@@ -128,49 +146,98 @@ small_alloc(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 	return 0;
 }
 
+/* Starts d's run: sizes, quota and a free slot are checked first. */
+static int run_begin(struct domain *d, uint64_t paddr, uint64_t npages,
+		     uint64_t align)
+{
+	uint64_t pa = paddr == RIVET_FRAME_ANY ? FRAME_RUN_ANY : paddr;
+	int rc = quota_check(d, npages);
+
+	if (rc)
+		return rc;
+	if (cspace_full(&d->cs))
+		return E_NOMEM;
+	if (pa != FRAME_RUN_ANY && pa & (PAGE_SIZE - 1))
+		return E_INVAL;
+	d->run_zeroed = 0;
+	return frame_run_start(mem_frames(), &d->run, (uint32_t)npages,
+			       (uint32_t)align, pa);
+}
+
+/*
+ * Searches for and takes d's run, in steps, until it holds it all (0),
+ * the piece is over (SYSCALL_RESTART) or there is none (an error, with
+ * nothing held). What it holds is charged as it comes and goes; the
+ * quota is checked again before each step, since d may have spent some
+ * between two pieces.
+ */
+static int run_search(struct domain *d, uint64_t start)
+{
+	struct frame_run *r = &d->run;
+	int rc;
+
+	for (;;) {
+		uint32_t before = r->held;
+
+		if (!r->dropping && quota_check(d, r->npages - r->held))
+			return E_NOMEM; /* what it holds goes back later */
+		rc = frame_run_search(mem_frames(), r, d->id, RUN_SEARCH_STEPS);
+		if (r->held > before)
+			quota_charge(d, r->held - before);
+		else
+			quota_uncharge(d, before - r->held);
+		if (rc != FRAME_RUN_MORE)
+			return rc;
+		if (arch_instret() - start >= RUN_INSNS)
+			return SYSCALL_RESTART;
+	}
+}
+
 static int run_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 		     uint64_t align, bool again, uint64_t start, uint32_t *slot)
 {
 	int rc;
 
-	/* A run of this very call, coming back, is zeroed on; any other is
+	/* A run of this very call, coming back, goes on; any other is
 	 * given back first. */
-	if (d->run_pages &&
-	    !(again && d->run_pages == npages && d->run_align == align &&
-	      (paddr == RIVET_FRAME_ANY || paddr == d->run_pa))) {
-		d->run_align = 0; /* matches no call any more */
+	if ((d->run.npages || d->run.held) &&
+	    !(again && d->run.npages == npages && d->run.align == align)) {
 		if (!frame_cap_run_free_some(d, start, RUN_INSNS))
 			goto restart;
 		again = false;
 	}
-	if (!d->run_pages) {
-		rc = run_take(d, paddr, npages, align, &d->run_pa);
+	if (!d->run.npages) {
+		rc = run_begin(d, paddr, npages, align);
 		if (rc)
 			return rc;
-		d->run_pages = npages;
-		d->run_align = align;
-		d->run_zeroed = 0;
+	}
+	rc = run_search(d, start);
+	if (rc == SYSCALL_RESTART)
+		goto restart;
+	if (rc) {
+		d->run.npages = 0; /* anything held goes back later */
+		return rc;
 	}
 	/* Frames come to the domain zeroed: no data leaks between owners. */
-	while (d->run_zeroed < d->run_pages) {
-		memset(phys_to_virt(d->run_pa + d->run_zeroed * PAGE_SIZE), 0,
-		       PAGE_SIZE);
+	while (d->run_zeroed < d->run.npages) {
+		memset(phys_to_virt(run_frame(d, d->run_zeroed)), 0, PAGE_SIZE);
 		d->run_zeroed++;
-		if (d->run_zeroed < d->run_pages &&
+		if (d->run_zeroed < d->run.npages &&
 		    run_over(d->run_zeroed, start, RUN_INSNS))
 			goto restart;
 	}
 	/* Room was checked, but a peer may have granted into the space
 	 * since (between pieces): the run is then given back like one left
 	 * part-way, by the next frame_alloc or the reaper. */
-	rc = cap_create(&d->cs, CAP_FRAME, CAP_ALL, d->run_pa, d->run_pages,
-			slot);
+	rc = cap_create(&d->cs, CAP_FRAME, CAP_ALL, run_frame(d, 0),
+			d->run.npages, slot);
 	if (rc) {
-		d->run_align = 0;
+		d->run.npages = 0;
 		return rc;
 	}
 	d->cs.slots[*slot].flags = CAPF_FRAME_ORIGINAL;
-	d->run_pages = 0;
+	d->run.npages = 0;
+	d->run.held = 0;
 	d->run_zeroed = 0;
 	return 0;
 restart:
@@ -189,7 +256,7 @@ int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 		return E_INVAL;
 	/* A few pages cannot stop part-way: the common case skips the
 	 * restart record and the measuring. */
-	if (npages <= RUN_LOOK && !d->run_pages)
+	if (small_call(paddr, npages, align) && !d->run.held && !d->run.npages)
 		return small_alloc(d, paddr, npages, align, slot);
 	start = arch_instret();
 	rc = run_alloc(d, paddr, npages, align,
