@@ -246,11 +246,20 @@ static long ksys_frame_alloc(struct domain *d, const uint64_t *a, uint64_t *val)
 	return rc;
 }
 
+/* A map's piece, as a revoke's (kernel/cap/cap_syscall.c). */
+#define MAP_INSNS 50000
+
 static long ksys_map(struct domain *d, const uint64_t *a, uint64_t *val)
 {
+	uint64_t start = arch_instret();
+	long rc;
+
 	if (!cap_slot_valid(a[0]) || a[2] > 0xff)
 		return E_INVAL;
-	return frame_cap_map(d, (uint32_t)a[0], a[1], (unsigned)a[2]);
+	rc = frame_cap_map_some(d, (uint32_t)a[0], a[1], (unsigned)a[2], start,
+				MAP_INSNS);
+	syscall_note_stretch(start);
+	return rc;
 }
 
 static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
@@ -264,9 +273,12 @@ static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
  * Maps entries one by one, stopping at the first error; a1 = how many.
  * Bounded kernel time, as for revoke (kernel/cap/cap_syscall.c): at most
  * MAP_BATCH_PER_ENTRY entries per kernel entry, fewer once an interrupt
- * is pending; then the call is restarted with a0/a1 moved past the
- * entries done (they stay mapped), so what is left to do is in the
- * arguments themselves. Only a1's total is kept in the domain.
+ * is pending or MAP_INSNS have gone; then the call is restarted with
+ * a0/a1 moved past the entries done (they stay mapped), so what is left
+ * to do is in the arguments themselves. An entry of a large capability
+ * may itself stop part-way (frame_cap_map_some): the batch is restarted
+ * at that entry, which goes on from its mapping's record. Only a1's total
+ * is kept in the domain.
  */
 #define MAP_BATCH_PER_ENTRY 128
 static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
@@ -281,14 +293,9 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 	before = syscall_restart_take(d, uva);
 	while (done < count && !rc) {
 		if (done &&
-		    (done >= MAP_BATCH_PER_ENTRY || arch_irq_pending())) {
-			d->ctx.x[REG_A0] = uva + done * sizeof(e[0]);
-			d->ctx.x[REG_A1] = count - done;
-			syscall_restart_keep(d, d->ctx.x[REG_A0],
-					     before + done);
-			syscall_note_stretch(start);
-			return SYSCALL_RESTART;
-		}
+		    (done >= MAP_BATCH_PER_ENTRY || arch_irq_pending() ||
+		     arch_instret() - start >= MAP_INSNS))
+			goto restart;
 		n = count - done < 16 ? count - done : 16;
 		if (copy_from_user(d, e, uva + done * sizeof(e[0]),
 				   n * sizeof(e[0]))) {
@@ -298,9 +305,13 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 		for (i = 0; i < n && !rc; i++) {
 			rc = !cap_slot_valid(e[i].slot) || e[i].rights > 0xff
 				     ? E_INVAL
-				     : frame_cap_map(d, (uint32_t)e[i].slot,
-						     e[i].vaddr,
-						     (unsigned)e[i].rights);
+				     : frame_cap_map_some(d,
+							  (uint32_t)e[i].slot,
+							  e[i].vaddr,
+							  (unsigned)e[i].rights,
+							  start, MAP_INSNS);
+			if (rc == SYSCALL_RESTART)
+				goto restart;
 			if (!rc)
 				done++;
 		}
@@ -308,6 +319,12 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 	*val = before + done;
 	syscall_note_stretch(start);
 	return rc;
+restart:
+	d->ctx.x[REG_A0] = uva + done * sizeof(e[0]);
+	d->ctx.x[REG_A1] = count - done;
+	syscall_restart_keep(d, d->ctx.x[REG_A0], before + done);
+	syscall_note_stretch(start);
+	return SYSCALL_RESTART;
 }
 
 static long ksys_cap_derive(struct domain *d, const uint64_t *a, uint64_t *val)

@@ -34,6 +34,7 @@ struct role {
 };
 
 extern const struct role allocmap_roles[];	   /* allocmap.c */
+extern const struct role bigmap_roles[];	   /* bigmap.c */
 extern const struct role bootinfo_roles[];	   /* bootinfo.c */
 extern const struct role bounds_roles[];	   /* bounds.c */
 extern const struct role callregs_roles[];	   /* callregs.c */
