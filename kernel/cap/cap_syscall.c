@@ -160,14 +160,15 @@ static bool entry_done(struct entry *e, uint32_t more)
 }
 
 /*
- * Revokes below d's slot, counting in e. Returns 0 when nothing is
+ * Revokes below d's slot for actor (0: the kernel, whose deletions d is
+ * told of too), counting in e. Returns 0 when nothing is
  * left below it, SYSCALL_RESTART if something is and this entry has done
  * its share, or the lookup errors; *count = how many this call deleted.
  */
 static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count,
-			   struct entry *e)
+			   struct entry *e, struct domain *actor)
 {
-	struct revoke_ctx ctx = { d, e };
+	struct revoke_ctx ctx = { actor, e };
 	uint32_t n;
 	long rc;
 
@@ -214,7 +215,7 @@ static long free_bounded(struct domain *d, uint32_t slot, struct cap *c,
 /* What deleting d's slot (c) leaves to do, in bounded pieces: an
  * original's copies, then c's mappings, then an original's frames. */
 static long delete_prepare(struct domain *d, uint32_t slot, struct cap *c,
-			   struct entry *e)
+			   struct entry *e, struct domain *actor)
 {
 	bool original =
 		c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL);
@@ -222,7 +223,7 @@ static long delete_prepare(struct domain *d, uint32_t slot, struct cap *c,
 	long rc = 0;
 
 	if (original)
-		rc = revoke_bounded(d, slot, &n, e);
+		rc = revoke_bounded(d, slot, &n, e, actor);
 	if (!rc)
 		rc = unmap_bounded(d, slot, c, e);
 	if (!rc && original)
@@ -258,13 +259,27 @@ long cap_sys_delete(struct domain *d, uint64_t slot)
 	 * size say what is left. */
 	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
 	if (!rc)
-		rc = delete_prepare(d, (uint32_t)slot, c, &e);
+		rc = delete_prepare(d, (uint32_t)slot, c, &e, d);
 	if (!rc)
 		rc = cap_delete(&domain_caps, &d->cs, (uint32_t)slot,
 				cap_deleted, d);
 	syscall_note_stretch(e.start);
 	if (!rc)
 		abort_check(d); /* frames given back by choice */
+	return rc;
+}
+
+long cap_delete_some(struct domain *d, uint32_t slot, struct domain *actor,
+		     uint64_t start, uint64_t limit)
+{
+	struct entry e = { start, 0, limit, 0 };
+	struct cap *c;
+	long rc = cap_lookup(&d->cs, slot, CAP_NULL, 0, &c);
+
+	if (!rc)
+		rc = delete_prepare(d, slot, c, &e, actor);
+	if (!rc)
+		rc = cap_delete(&domain_caps, &d->cs, slot, cap_deleted, actor);
 	return rc;
 }
 
@@ -291,9 +306,9 @@ static long release_all(struct domain *d, uint64_t *next, struct entry *e)
 			continue;
 		}
 		/* What others derived goes too, not only an original's. */
-		rc = revoke_bounded(d, (uint32_t)i, &n, e);
+		rc = revoke_bounded(d, (uint32_t)i, &n, e, d);
 		if (!rc)
-			rc = delete_prepare(d, (uint32_t)i, c, e);
+			rc = delete_prepare(d, (uint32_t)i, c, e, d);
 		if (rc) {
 			*next = i;
 			return rc;
@@ -345,7 +360,7 @@ long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 	if (!cap_slot_valid(slot))
 		return E_INVAL;
 	before = syscall_restart_take(d, slot);
-	rc = revoke_bounded(d, (uint32_t)slot, &n, &e);
+	rc = revoke_bounded(d, (uint32_t)slot, &n, &e, d);
 	if (rc == SYSCALL_RESTART)
 		syscall_restart_keep(d, slot, before + n);
 	*count = before + n;

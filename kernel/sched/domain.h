@@ -82,6 +82,12 @@ struct domain {
 	/* A pending abort-protocol request to this domain (kernel/cap/abort.c). */
 	uint64_t abort_want, abort_base, abort_deadline;
 	struct domain *abort_from;
+	/* Past the deadline: the kernel takes frames in pieces, from slot
+	 * abort_slot down; abort_forced counts what it took, abort_pieces
+	 * the pieces. */
+	bool abort_forcing;
+	uint32_t abort_slot, abort_pieces;
+	uint64_t abort_forced;
 	/* The domain that spawned this one (kernel/cap/spawn.c), NULL for one
 	 * from the boot configuration. A spawner outlives its children. */
 	struct domain *spawner;

@@ -33,6 +33,7 @@ struct role {
 	void (*run)(void);
 };
 
+extern const struct role abort_bounds_roles[];	   /* abort_bounds.c */
 extern const struct role allocmap_roles[];	   /* allocmap.c */
 extern const struct role bigmap_roles[];	   /* bigmap.c */
 extern const struct role bootinfo_roles[];	   /* bootinfo.c */

@@ -2,7 +2,9 @@
 "Kernel time per entry"; roles in libos/tests/bigmap.c): map, unmap,
 map_batch, revoke and delete of a 4,096-page capability keep every kernel
 entry within the bound and do what one long entry did; a map stopped at a
-slice end and turned into a delete of its capability leaves nothing.
+slice end and turned into a delete of its capability leaves nothing. And
+the abort protocol's forced deletes of such a capability and of 4,000
+copies, in pieces on the timer path (libos/tests/abort_bounds.c).
 """
 from test_domains import assert_all_pass, run_suite
 
@@ -46,3 +48,22 @@ def test_a_map_turned_into_a_delete_part_way_leaves_nothing(tmp_path):
                         "bigmap_giveup_frames_back",
                         "bigmap_giveup_in_short_entries"])
     assert not b.has(r"still owned"), b
+
+
+def test_forced_deletes_of_a_large_space_in_short_entries(tmp_path):
+    b = run_suite(tmp_path, "[domain t_abort_big_req]\n"
+                  "image = /libos/tests.elf\nmemory = 1M\n"
+                  "peer = t_abort_big control\n\n"
+                  "[domain t_abort_big]\nimage = /libos/tests.elf\n"
+                  "memory = 24M\nslots = 8192\n", timeout=120)
+    assert_all_pass(b, ["abort_big_mapped", "abort_big_copies_made",
+                        "abort_big_requested", "abort_big_every_frame_forced",
+                        "abort_big_frames_join_the_askers_quota",
+                        "abort_big_forced_in_short_entries",
+                        "abort_big_frames_taken"])
+    assert b.has(r"abort: t_abort_big returned 0 of 4097 frames by the "
+                 r"deadline; took 4097"), b
+    pieces = int(b.findall(r"abort: took 4097 frames from t_abort_big in "
+                           r"(\d+) pieces$")[0])
+    assert pieces > 10, b
+    print("\n".join(b.findall(r"STRETCH .*$")), pieces, "pieces")
