@@ -251,15 +251,10 @@ static long ksys_frame_alloc(struct domain *d, const uint64_t *a, uint64_t *val)
 
 static long ksys_map(struct domain *d, const uint64_t *a, uint64_t *val)
 {
-	uint64_t start = arch_instret();
-	long rc;
-
 	if (!cap_slot_valid(a[0]) || a[2] > 0xff)
 		return E_INVAL;
-	rc = frame_cap_map_some(d, (uint32_t)a[0], a[1], (unsigned)a[2], start,
-				MAP_INSNS);
-	syscall_note_stretch(start);
-	return rc;
+	return frame_cap_map_some(d, (uint32_t)a[0], a[1], (unsigned)a[2], 0,
+				  MAP_INSNS, true);
 }
 
 static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
@@ -305,11 +300,11 @@ static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
 		for (i = 0; i < n && !rc; i++) {
 			rc = !cap_slot_valid(e[i].slot) || e[i].rights > 0xff
 				     ? E_INVAL
-				     : frame_cap_map_some(d,
-							  (uint32_t)e[i].slot,
-							  e[i].vaddr,
-							  (unsigned)e[i].rights,
-							  start, MAP_INSNS);
+				     : frame_cap_map_some(
+					       d, (uint32_t)e[i].slot,
+					       e[i].vaddr,
+					       (unsigned)e[i].rights, start,
+					       MAP_INSNS, !done);
 			if (rc == SYSCALL_RESTART)
 				goto restart;
 			if (!rc)

@@ -195,10 +195,12 @@ bool cap_revoking(const struct cap_system *sys, const struct cap *c)
 
 /*
  * What every derive starts with: both spaces known, the source
- * capability there (*p), no revoke of it in progress.
+ * capability there (*p), no revoke of it in progress. Both helpers are
+ * inlined: cap_grant (make bench) is a derive.
  */
-static int derive_check(struct cap_system *sys, struct cspace *src,
-			uint32_t src_slot, struct cspace *dst, struct cap **p)
+static inline __attribute__((always_inline)) int
+derive_check(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
+	     struct cspace *dst, struct cap **p)
 {
 	int rc;
 
@@ -212,10 +214,10 @@ static int derive_check(struct cap_system *sys, struct cspace *src,
 
 /* Puts a copy of p (src's src_slot) with rights into a free slot of dst,
  * as p's first child; returns the copy. Room was checked. */
-static struct cap *derive_insert(struct cap_system *sys, struct cspace *src,
-				 uint32_t src_slot, struct cap *p,
-				 struct cspace *dst, unsigned rights,
-				 uint64_t badge, uint32_t *slot)
+static inline __attribute__((always_inline)) struct cap *
+derive_insert(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
+	      struct cap *p, struct cspace *dst, unsigned rights,
+	      uint64_t badge, uint32_t *slot)
 {
 	uint32_t s = alloc_slot(dst);
 	struct cap *c = &dst->slots[s];

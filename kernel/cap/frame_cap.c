@@ -498,8 +498,8 @@ static struct frame_mapping *map_partial(struct domain *d, const struct cap *c,
 	return m->va == va && (m->flags & FRAME_MAP_PARTIAL) ? m : 0;
 }
 
-/* Has this piece no room for another chunk of c? (The first is always
- * done: every piece gets on.) */
+/* Has this piece no room for another chunk of c? (The first of a call
+ * that must get on is always done.) */
 static bool map_over(const struct domain *d, const struct cap *c,
 		     const struct frame_mapping *m, bool first, uint64_t start,
 		     uint64_t limit)
@@ -526,14 +526,84 @@ static int map_undo(struct domain *d, struct cap *c, struct frame_mapping *m,
 	return rc;
 }
 
+/* One page, the common case: no chunks, no partial record, and the walk
+ * itself checks it is free. Inlined: map_page (make bench). */
+static inline __attribute__((always_inline)) int
+map_one(struct domain *d, struct cap *c, uint64_t vaddr, unsigned rights,
+	uint64_t perm, unsigned kind)
+{
+	struct frame_mapping *m;
+	int rc;
+
+	if (kind && frame_wx_check(mem_frames(), c->object, 1, kind))
+		return E_BUSY;
+	rc = ptview_prepare(&d->as, vaddr, 1);
+	if (!rc)
+		rc = uvm_map_page(&d->as, vaddr, c->object, perm);
+	if (rc)
+		return rc;
+	if (kind)
+		frame_wx_get(mem_frames(), c->object, 1, kind);
+	ptview_set(&d->as, vaddr, 1, pte_leaf(c->object, perm | PTE_U));
+	m = record_new(d, c, vaddr, rights);
+	m->pages = 1;
+	record_log(d, c, m);
+	return 0;
+}
+
+/* More pages: chunk by chunk, going on with a partial record of c at
+ * vaddr if there is one. start 0: this call reads the clock itself and
+ * notes what it spent (KSTAT_STRETCH_MAX). */
+static int map_chunks(struct domain *d, struct cap *c, uint64_t vaddr,
+		      unsigned rights, uint64_t perm, unsigned kind,
+		      uint64_t start, uint64_t limit, bool first)
+{
+	struct frame_mapping *m = map_partial(d, c, vaddr);
+	bool measured = !start;
+	int rc;
+
+	if (measured)
+		start = arch_instret();
+	if (m && (m->flags & FRAME_MAP_UNDO_MASK))
+		rc = map_undo(d, c, m, FRAME_MAP_UNDO_RC(m->flags), start,
+			      limit);
+	else if (m && (m->flags & FRAME_MAP_RIGHTS) != rights)
+		rc = E_EXIST;
+	else if (!m && !d->maps_free)
+		rc = E_NOMEM;
+	else if (!m && !first && arch_instret() - start >= limit)
+		rc = SYSCALL_RESTART; /* nothing done: none to keep */
+	else {
+		if (!m)
+			m = record_new(d, c, vaddr, rights | FRAME_MAP_PARTIAL);
+		rc = 0;
+		while (!rc && m->pages < c->size) {
+			if (map_over(d, c, m, first, start, limit)) {
+				rc = SYSCALL_RESTART;
+				break;
+			}
+			first = false;
+			rc = map_chunk(d, c, m, perm, kind);
+			if (rc)
+				rc = map_undo(d, c, m, rc, start, limit);
+		}
+		if (!rc) {
+			m->flags &= ~FRAME_MAP_PARTIAL;
+			record_log(d, c, m);
+		}
+	}
+	if (measured)
+		syscall_note_stretch(start);
+	return rc;
+}
+
 int frame_cap_map_some(struct domain *d, uint32_t slot, uint64_t vaddr,
-		       unsigned rights, uint64_t start, uint64_t limit)
+		       unsigned rights, uint64_t start, uint64_t limit,
+		       bool first)
 {
 	struct cap *c;
-	uint64_t size, perm = 0;
-	struct frame_mapping *m;
+	uint64_t size, perm;
 	unsigned kind = wx_kind(rights);
-	bool first = true;
 	int rc;
 
 	if (rights & ~(RIVET_CAP_R | RIVET_CAP_W | RIVET_CAP_X) || !rights)
@@ -555,55 +625,18 @@ int frame_cap_map_some(struct domain *d, uint32_t slot, uint64_t vaddr,
 	 * them as its ceiling too: protect never goes above (pte.h). */
 	perm = (uint64_t)rights << 1;
 	perm |= pte_ceiling_bits(perm);
-	m = map_partial(d, c, vaddr);
-	if (m && (m->flags & FRAME_MAP_UNDO_MASK))
-		return map_undo(d, c, m, FRAME_MAP_UNDO_RC(m->flags), start,
-				limit);
-	if (m && (m->flags & FRAME_MAP_RIGHTS) != rights)
-		return E_EXIST;
-	if (!m) {
+	if (c->size == 1) {
 		if (!d->maps_free)
 			return E_NOMEM;
-		if (c->size == 1) {
-			/* One page, the common case: no chunks, and the walk
-			 * itself checks it is free. */
-			if (kind &&
-			    frame_wx_check(mem_frames(), c->object, 1, kind))
-				return E_BUSY;
-			rc = ptview_prepare(&d->as, vaddr, 1);
-			if (!rc)
-				rc = uvm_map_page(&d->as, vaddr, c->object,
-						  perm);
-			if (rc)
-				return rc;
-			if (kind)
-				frame_wx_get(mem_frames(), c->object, 1, kind);
-			ptview_set(&d->as, vaddr, 1,
-				   pte_leaf(c->object, perm | PTE_U));
-			m = record_new(d, c, vaddr, rights);
-			m->pages = 1;
-			record_log(d, c, m);
-			return 0;
-		}
-		m = record_new(d, c, vaddr, rights | FRAME_MAP_PARTIAL);
+		return map_one(d, c, vaddr, rights, perm, kind);
 	}
-	while (m->pages < c->size) {
-		if (map_over(d, c, m, first, start, limit))
-			return SYSCALL_RESTART;
-		first = false;
-		rc = map_chunk(d, c, m, perm, kind);
-		if (rc)
-			return map_undo(d, c, m, rc, start, limit);
-	}
-	m->flags &= ~FRAME_MAP_PARTIAL;
-	record_log(d, c, m);
-	return 0;
+	return map_chunks(d, c, vaddr, rights, perm, kind, start, limit, first);
 }
 
 int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		  unsigned rights)
 {
-	return frame_cap_map_some(d, slot, vaddr, rights, 0, UINT64_MAX);
+	return frame_cap_map_some(d, slot, vaddr, rights, 1, UINT64_MAX, true);
 }
 
 #define UNMAP_INSNS 50000 /* an unmap's piece, as a revoke's */

@@ -14,6 +14,7 @@
 #ifndef KERNEL_FRAME_CAP_H
 #define KERNEL_FRAME_CAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/cap/cap.h"
@@ -86,10 +87,15 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
  * chunk that would take it past limit instructions from start
  * (rdinstret) and returns SYSCALL_RESTART, with what it mapped recorded
  * (FRAME_MAP_PARTIAL); the same call again goes on (see frame_cap.c).
- * frame_cap_map is this without a limit.
+ * If first, it maps one chunk at least (a call's first map, so that
+ * every piece gets on); else it may stop before anything. start 0: it
+ * reads the clock itself (when more than a page is to map) and notes the
+ * entry's time (KSTAT_STRETCH_MAX). frame_cap_map is this without a
+ * limit.
  */
 int frame_cap_map_some(struct domain *d, uint32_t slot, uint64_t vaddr,
-		       unsigned rights, uint64_t start, uint64_t limit);
+		       unsigned rights, uint64_t start, uint64_t limit,
+		       bool first);
 
 /* Removes the mapping of slot's frames at vaddr that d made (ending its
  * log ownership if that mapping held it). A large one goes in pieces: the

@@ -82,12 +82,6 @@ struct domain {
 	/* A pending abort-protocol request to this domain (kernel/cap/abort.c). */
 	uint64_t abort_want, abort_base, abort_deadline;
 	struct domain *abort_from;
-	/* Past the deadline: the kernel takes frames in pieces, from slot
-	 * abort_slot down; abort_forced counts what it took, abort_pieces
-	 * the pieces. */
-	bool abort_forcing;
-	uint32_t abort_slot, abort_pieces;
-	uint64_t abort_forced;
 	/* The domain that spawned this one (kernel/cap/spawn.c), NULL for one
 	 * from the boot configuration. A spawner outlives its children. */
 	struct domain *spawner;
@@ -115,6 +109,13 @@ struct domain {
 	 * a load's 12-bit offset. */
 	struct frame_run run;
 	uint64_t run_zeroed;
+	/* An abort request past its deadline (kernel/cap/abort.c): the
+	 * kernel takes frames in pieces, from slot abort_slot down;
+	 * abort_forced counts what it took, abort_pieces the pieces. Last
+	 * too, for the same reason. */
+	bool abort_forcing;
+	uint32_t abort_slot, abort_pieces;
+	uint64_t abort_forced;
 };
 
 /*

@@ -16,7 +16,6 @@
 
 #include "tests.h"
 
-#define STRETCH_MAX  95000 /* as libos/tests/slices.c */
 #define BIG_PAGES    4096
 #define BIG_COPIES   4000
 #define BIG_VA	     0x2000000000UL
@@ -55,7 +54,6 @@ static void role_abort_big_req(void)
 {
 	const struct rivet_info *in = rivet_info();
 	uint64_t quota = sys2_kstat(KSTAT_MY_QUOTA).val;
-	long s;
 
 	sys2_wait(EV_BIG_READY);
 	EXPECT_EQ("abort_big_requested",
@@ -68,10 +66,7 @@ static void role_abort_big_req(void)
 	       (long)in->abort_result.forced);
 	EXPECT_EQ("abort_big_frames_join_the_askers_quota",
 		  sys2_kstat(KSTAT_MY_QUOTA).val, quota + BIG_PAGES + 1);
-	s = (long)sys2_kstat(KSTAT_STRETCH_MAX).val;
-	printf("STRETCH abort_big %ld\n", s);
-	report("abort_big_forced_in_short_entries", s > 0 && s <= STRETCH_MAX,
-	       "%ld instructions in one entry, bound %ld", s, STRETCH_MAX);
+	check_stretch("abort_big_forced_in_short_entries");
 }
 
 const struct role abort_bounds_roles[] = {

@@ -20,21 +20,11 @@
 
 #include "tests.h"
 
-#define STRETCH_MAX 95000	   /* as libos/tests/slices.c */
-#define BIG_PAGES   4096	   /* 16 MiB */
-#define BIG_VA	    0x2000000000UL /* 2 MiB-aligned */
-#define SMALL_VA    0x3000000000UL
-#define MEGA_VA	    0x2800000000UL /* 2 MiB-aligned, no table under it yet */
-#define RW	    (RIVET_CAP_R | RIVET_CAP_W)
-
-static void check_stretch(const char *name)
-{
-	long s = (long)sys2_kstat(KSTAT_STRETCH_MAX).val;
-
-	printf("STRETCH %s %ld\n", name, s);
-	report(name, s > 0 && s <= STRETCH_MAX,
-	       "%ld instructions in one entry, bound %ld", s, STRETCH_MAX);
-}
+#define BIG_PAGES 4096		 /* 16 MiB */
+#define BIG_VA	  0x2000000000UL /* 2 MiB-aligned */
+#define SMALL_VA  0x3000000000UL
+#define MEGA_VA	  0x2800000000UL /* 2 MiB-aligned, no table under it yet */
+#define RW	  (RIVET_CAP_R | RIVET_CAP_W)
 
 static long mappings(void)
 {
@@ -221,8 +211,7 @@ __asm__(".pushsection .text.bigmap_entries, \"ax\"\n"
 	"1:	j	rivet_slice_entry\n"
 	".popsection\n");
 extern char bigmap_slice_end[];
-extern char rivet_exc_entry[], rivet_slice_entry[], rivet_upcall_resume[],
-	rivet_upcall_resume_end[];
+extern char rivet_slice_entry[];
 
 /* map(slot, va, rights) with its ecall at bigmap_ecall; returns a0. */
 static __attribute__((noinline)) long
@@ -238,14 +227,6 @@ bigmap_map(unsigned long slot, unsigned long va, unsigned long rights)
 			 : "r"(a2)
 			 : "memory");
 	return a0;
-}
-
-static long set_slice_entry(const char *entry)
-{
-	return sys_upcall_set((unsigned long)rivet_exc_entry,
-			      (unsigned long)entry,
-			      (unsigned long)rivet_upcall_resume,
-			      (unsigned long)rivet_upcall_resume_end);
 }
 
 static void role_bigmap_giveup(void)

@@ -18,9 +18,8 @@
 
 #include "tests.h"
 
-#define STRETCH_MAX 95000 /* as libos/tests/slices.c */
-#define RUN_PAGES   512
-#define RUN_VA	    0x40000000UL
+#define RUN_PAGES 512
+#define RUN_VA	  0x40000000UL
 
 static uint64_t insns(void)
 {
@@ -28,15 +27,6 @@ static uint64_t insns(void)
 
 	__asm__ volatile("rdinstret %0" : "=r"(n));
 	return n;
-}
-
-static void check_stretch(const char *name)
-{
-	long s = (long)sys2_kstat(KSTAT_STRETCH_MAX).val;
-
-	printf("STRETCH %s %ld\n", name, s);
-	report(name, s > 0 && s <= STRETCH_MAX,
-	       "%ld instructions in one entry, bound %ld", s, STRETCH_MAX);
 }
 
 static void debug_write_4k(void)
@@ -299,8 +289,7 @@ __asm__(".pushsection .text.bounds_entries, \"ax\"\n"
 	".popsection\n");
 extern char giveup_slice_end[], exit_slice_end[];
 /* The runtime's entries (libos/lib/upcall_entry.S). */
-extern char rivet_exc_entry[], rivet_slice_entry[], rivet_upcall_resume[],
-	rivet_upcall_resume_end[];
+extern char rivet_slice_entry[];
 
 /* frame_alloc(ANY, n, 1) with its ecall at giveup_ecall. */
 static __attribute__((noinline)) long giveup_alloc(unsigned long n,
@@ -317,14 +306,6 @@ static __attribute__((noinline)) long giveup_alloc(unsigned long n,
 			 : "memory");
 	*val = (unsigned long)a1;
 	return a0;
-}
-
-static long set_slice_entry(const char *entry)
-{
-	return sys_upcall_set((unsigned long)rivet_exc_entry,
-			      (unsigned long)entry,
-			      (unsigned long)rivet_upcall_resume,
-			      (unsigned long)rivet_upcall_resume_end);
 }
 
 static void role_giveup(void)
