@@ -375,9 +375,12 @@ static int map_chunk(struct domain *d, const struct cap *c,
 	rc = ptview_prepare(&d->as, va, n);
 	if (rc)
 		return rc;
+	/* Only a range found free may be undone: what was there before is
+	 * not this map's to remove. */
 	rc = range_free(d, va, n * PAGE_SIZE);
-	if (!rc)
-		rc = uvm_map_range(&d->as, va, pa, n * PAGE_SIZE, perm);
+	if (rc)
+		return rc;
+	rc = uvm_map_range(&d->as, va, pa, n * PAGE_SIZE, perm);
 	if (rc) {
 		undo_partial_map(d, va, n * PAGE_SIZE);
 		return rc;

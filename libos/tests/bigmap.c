@@ -93,7 +93,17 @@ static void map_fails_part_way(unsigned long slot, long maps)
 	       mappings() == maps + 1 && !rivet_pte(BIG_VA) &&
 		       !rivet_pte(last - 4096),
 	       "mappings %ld", mappings() - maps, 0);
+	/* What was there stays (protect refuses an unmapped page). */
+	EXPECT_EQ("bigmap_failed_map_keeps_what_was_there",
+		  sys_protect(last, 1, RIVET_CAP_R), 0);
 	sys_unmap(one, last);
+	/* The same when the first chunk is where it fails. */
+	sys_map(one, BIG_VA, RIVET_CAP_R);
+	EXPECT_EQ("bigmap_map_over_its_first_page_fails",
+		  sys_map(slot, BIG_VA, RW), E_EXIST);
+	EXPECT_EQ("bigmap_first_page_kept", sys_protect(BIG_VA, 1, RIVET_CAP_R),
+		  0);
+	sys_unmap(one, BIG_VA);
 	sys_cap_delete(one);
 	EXPECT_EQ("bigmap_map_after_a_failed_one", sys_map(slot, BIG_VA, RW),
 		  0);
