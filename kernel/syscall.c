@@ -261,7 +261,8 @@ static long ksys_map(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	if (!cap_slot_valid(a[0]) || a[2] > 0xff)
 		return E_INVAL;
-	return frame_cap_map(d, (uint32_t)a[0], a[1], (unsigned)a[2]);
+	return frame_cap_map_some(d, (uint32_t)a[0], a[1], (unsigned)a[2], 0,
+				  MAP_INSNS, true);
 }
 
 static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)

@@ -182,6 +182,24 @@ static inline void uvm_flush_asid(uint16_t asid)
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/pte.h"
 
+/*
+ * Is the 2 MiB block at va (aligned) empty enough for a megapage: no
+ * leaf there and no table under it, not even an empty one (pt_map then
+ * maps small pages)?
+ */
+static inline bool uvm_mega_free(const struct uvm_space *d, uint64_t va)
+{
+	const uint64_t *t = phys_to_virt(uvm_root_pa(d));
+	uint64_t e = t[(va >> 30) & 0x1ff];
+
+	if (!(e & PTE_V))
+		return true;
+	if (pte_is_leaf(e))
+		return false;
+	t = phys_to_virt(pte_pa(e));
+	return !(t[(va >> 21) & 0x1ff] & PTE_V);
+}
+
 static inline void *uvm_kva(const struct uvm_space *d, uint64_t va)
 {
 	const uint64_t *t = phys_to_virt(uvm_root_pa(d));

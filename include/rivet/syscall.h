@@ -43,16 +43,21 @@
 	X(10, frame_alloc,                                                     \
 	  (unsigned long paddr, unsigned long npages, unsigned long align),    \
 	  "E_INVAL bad count or alignment; E_RANGE not RAM; E_BUSY a frame "   \
-	  "is not free; E_NOMEM quota, slots or no free run; a1 = slot")       \
+	  "is not free; E_NOMEM quota, slots or no free run; a1 = slot; a "    \
+	  "run is searched for, taken and zeroed in pieces the kernel "        \
+	  "restarts at the ecall (docs/performance.md)")                       \
 	X(11, map,                                                             \
 	  (unsigned long slot, unsigned long vaddr, unsigned long rights),     \
 	  "E_INVAL bad slot or rights (W needs R, never W and X); E_NOENT "    \
 	  "empty slot; E_PERM the capability lacks a right; E_RANGE vaddr "    \
 	  "misaligned or outside the mappable range; E_EXIST already mapped; " \
 	  "E_BUSY W^X per frame: a frame is mapped executable (for W) or "     \
-	  "writable (for X) somewhere; E_NOMEM quota")                         \
+	  "writable (for X) somewhere; E_NOMEM quota; a large capability is "  \
+	  "mapped in pieces the kernel restarts at the ecall, and one that "   \
+	  "fails part-way unmaps what it mapped first (docs/capabilities.md)") \
 	X(12, unmap, (unsigned long slot, unsigned long vaddr),                \
-	  "E_INVAL/E_NOENT bad slot; E_NOENT no such mapping")                 \
+	  "E_INVAL/E_NOENT bad slot; E_NOENT no such mapping; a large one "    \
+	  "goes in pieces the kernel restarts at the ecall")                   \
 	X(13, map_batch, (const void *entries, unsigned long count),           \
 	  "as map, for the first entry that fails; E_RANGE entries not "       \
 	  "readable; E_TOOBIG count > 512; a1 = entries mapped; runs in "      \

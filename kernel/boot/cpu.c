@@ -15,7 +15,7 @@ static struct cpu cpus[CONFIG_NR_HARTS];
 static unsigned ncpus;
 static uint32_t boot_hart;
 
-static const char *hsm_state(long s)
+const char *cpu_hsm_state_name(long s)
 {
 	switch (s) {
 	case SBI_HSM_STARTED:
@@ -38,9 +38,10 @@ static void log_hart(const struct hart *h, uint32_t boot_hartid)
 		h->has_sstc ? " sstc" : "",
 		h->hartid == boot_hartid
 			? "boot hart"
-			: hsm_state(sbi_has(SBI_EXT_HSM)
-					    ? sbi_hart_status(h->hartid)
-					    : -1),
+			: cpu_hsm_state_name(
+				  sbi_has(SBI_EXT_HSM)
+					  ? sbi_hart_status(h->hartid)
+					  : -1),
 		"");
 }
 

@@ -52,6 +52,11 @@ int cpu_index_of(uint32_t hartid);
 unsigned cpu_count(void);
 /* The hart the kernel booted on (cpu_init's boot_hartid). */
 uint32_t cpu_boot_hartid(void);
+
+/* What an SBI HSM hart status says, for the log ("unknown" if negative:
+ * an SBI error, or no HSM). */
+const char *cpu_hsm_state_name(long s);
+
 struct cpu *cpu_get(unsigned index);
 
 #endif

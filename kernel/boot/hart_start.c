@@ -28,18 +28,6 @@
 static uint8_t hart_stacks[CONFIG_NR_HARTS][CONFIG_KERNEL_STACK_KB * 1024]
 	__attribute__((aligned(16)));
 
-static const char *hsm_state_name(long s)
-{
-	switch (s) {
-	case SBI_HSM_STARTED:
-		return "started";
-	case SBI_HSM_STOPPED:
-		return "stopped";
-	default:
-		return s < 0 ? "unknown" : "in transition";
-	}
-}
-
 /* Moves c from STARTING to to; false if the other side got there first. */
 static bool settle(struct cpu *c, int to)
 {
@@ -106,7 +94,7 @@ static bool start_one(struct cpu *c)
 
 	if (st != SBI_HSM_STOPPED) {
 		pr_warn("cpu: hart %u: not started: HSM says %s (%ld)\n",
-			c->hartid, hsm_state_name(st), st);
+			c->hartid, cpu_hsm_state_name(st), st);
 		return false;
 	}
 	c->boot.stack_top = (uint64_t)(uintptr_t)hart_stacks[c->index] +
@@ -187,7 +175,7 @@ static bool report(struct cpu *c, uint64_t timebase_hz)
 		pr_warn("cpu: hart %u: started but did not report in within %u "
 			"ms (HSM says %s): skipped\n",
 			c->hartid, CPU_ARRIVAL_MS,
-			hsm_state_name(sbi_hart_status(c->hartid)));
+			cpu_hsm_state_name(sbi_hart_status(c->hartid)));
 		return false;
 	}
 	pr_info("cpu: hart %u: online (index %u), timer %s, IPI %s\n",

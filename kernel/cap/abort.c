@@ -8,6 +8,7 @@
 #include "kernel/lib/printk.h"
 #include "kernel/mm/quota.h"
 #include "kernel/sched/sched.h"
+#include "kernel/syscall.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
@@ -87,9 +88,12 @@ static void answer(struct domain *t, uint64_t forced)
 		r->info->abort_result.forced = (uint32_t)forced;
 		sched_notify(r, RIVET_EVENT_ABORT_DONE);
 	}
+	if (t->abort_forcing)
+		cap_revoking_clear(&domain_caps, t->cs.id);
 	t->abort_deadline = 0;
 	t->abort_want = 0;
 	t->abort_from = 0;
+	t->abort_forcing = false;
 	sched_deadlines_changed();
 	if (t->info) {
 		t->info->abort_frames = 0;
@@ -100,31 +104,83 @@ static void answer(struct domain *t, uint64_t forced)
 void abort_check(struct domain *t)
 {
 	if (t->abort_deadline && returned(t) >= t->abort_want)
-		answer(t, 0);
+		answer(t, t->abort_forcing ? t->abort_forced : 0);
 }
 
-/* Takes original frame capabilities from t, newest slot first. */
-static void force(struct domain *t)
+/*
+ * Bounded kernel time: taking t's frames deletes original capabilities,
+ * each with its copies, mappings and frames, which grows with t's
+ * space (millions of instructions for a full one) and runs on the timer
+ * path, outside any system call to restart. So the kernel takes them in
+ * pieces of FORCE_INSNS, one at each expiry: a piece that leaves more
+ * sets t's deadline FORCE_GAP_US ahead, and other domains run in
+ * between. t keeps running too; what it gives back meanwhile counts.
+ */
+#define FORCE_INSNS  20000
+#define FORCE_GAP_US 100
+
+/* One piece of taking original frame capabilities from t, newest slot
+ * first; true once it has taken enough or has none left. */
+static bool force_piece(struct domain *t, uint64_t start)
 {
-	uint64_t forced = 0;
-	uint32_t i = t->cs.nslots;
-
-	while (i-- > 0 && returned(t) < t->abort_want) {
+	while (t->abort_slot > 0 && returned(t) < t->abort_want) {
+		uint32_t i = t->abort_slot - 1;
 		struct cap *c = &t->cs.slots[i];
+		uint64_t before = t->used_frames;
+		long rc;
 
-		if (c->type != CAP_FRAME || !(c->flags & CAPF_FRAME_ORIGINAL))
+		if (c->type != CAP_FRAME || !(c->flags & CAPF_FRAME_ORIGINAL)) {
+			t->abort_slot--;
+			if (i % 64 == 0 &&
+			    arch_instret() - start >= FORCE_INSNS)
+				return false;
 			continue;
-		forced += c->size;
+		}
 		/* Kernel-initiated: t gets a revocation event for each. */
-		cap_sys_delete_as(t, i, 0);
+		rc = cap_delete_some(t, i, 0, start, FORCE_INSNS);
+		t->abort_forced += before - t->used_frames;
+		if (rc == SYSCALL_RESTART)
+			return false;
+		t->abort_slot--;
+		if (arch_instret() - start >= FORCE_INSNS)
+			return false;
 	}
+	return true;
+}
+
+/* Takes original frame capabilities from t, newest slot first, a piece
+ * at a time, and answers once enough are back. */
+static void force(struct domain *t, uint64_t now)
+{
+	uint64_t start = arch_instret();
+
+	if (!t->abort_forcing) {
+		t->abort_forcing = true;
+		t->abort_slot = t->cs.nslots;
+		t->abort_forced = 0;
+		t->abort_pieces = 0;
+	}
+	t->abort_pieces++;
+	if (!force_piece(t, start)) {
+		t->abort_deadline = now + FORCE_GAP_US * timer_hz() / 1000000;
+		sched_deadlines_changed();
+		syscall_note_stretch(start);
+		return;
+	}
+	/* The record a piece left against copies of what it revoked. */
+	cap_revoking_clear(&domain_caps, t->cs.id);
 	pr_warn("abort: %s returned %llu of %llu frames by the deadline; "
 		"took %llu\n",
 		t->name,
-		(unsigned long long)(returned(t) > forced ? returned(t) - forced
-							  : 0),
-		(unsigned long long)t->abort_want, (unsigned long long)forced);
-	answer(t, forced);
+		(unsigned long long)(returned(t) > t->abort_forced
+					     ? returned(t) - t->abort_forced
+					     : 0),
+		(unsigned long long)t->abort_want,
+		(unsigned long long)t->abort_forced);
+	pr_info("abort: took %llu frames from %s in %u pieces\n",
+		(unsigned long long)t->abort_forced, t->name, t->abort_pieces);
+	answer(t, t->abort_forced);
+	syscall_note_stretch(start);
 }
 
 void abort_expire(uint64_t now)
@@ -135,7 +191,7 @@ void abort_expire(uint64_t now)
 	for (i = 0; (t = domain_at(i)); i++)
 		if (domain_live(t) && t->abort_deadline &&
 		    now >= t->abort_deadline)
-			force(t);
+			force(t, now);
 }
 
 uint64_t abort_next_deadline(void)

@@ -193,22 +193,61 @@ bool cap_revoking(const struct cap_system *sys, const struct cap *c)
 	return false;
 }
 
+/*
+ * What every derive starts with: both spaces known, the source
+ * capability there (*p), no revoke of it in progress. Both helpers are
+ * inlined: cap_grant (make bench) is a derive.
+ */
+static inline __attribute__((always_inline)) int
+derive_check(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
+	     struct cspace *dst, struct cap **p)
+{
+	int rc;
+
+	if (!registered(sys, src) || !registered(sys, dst))
+		return E_INVAL;
+	rc = cap_lookup(src, src_slot, CAP_NULL, 0, p);
+	if (rc)
+		return rc;
+	return cap_revoking(sys, *p) ? E_BUSY : 0;
+}
+
+/* Puts a copy of p (src's src_slot) with rights into a free slot of dst,
+ * as p's first child; returns the copy. Room was checked. */
+static inline __attribute__((always_inline)) struct cap *
+derive_insert(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
+	      struct cap *p, struct cspace *dst, unsigned rights,
+	      uint64_t badge, uint32_t *slot)
+{
+	uint32_t s = alloc_slot(dst);
+	struct cap *c = &dst->slots[s];
+	cap_ref_t cref = cap_ref(dst->id, s);
+
+	/* flags and user stay 0 (free slots are zeroed): they describe this
+	 * copy, its mappings say, not the parent's. */
+	c->type = p->type;
+	c->rights = (uint8_t)rights;
+	c->object = p->object;
+	c->size = p->size;
+	c->badge = badge ? badge : p->badge;
+	c->parent = cap_ref(src->id, src_slot);
+	c->next_sibling = p->first_child;
+	if (p->first_child != CAP_REF_NONE)
+		at(sys, p->first_child)->prev_sibling = cref;
+	p->first_child = cref;
+	*slot = s;
+	return c;
+}
+
 int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	       struct cspace *dst, unsigned mask, uint64_t badge,
 	       uint32_t *slot)
 {
 	struct cap *p, *c;
-	cap_ref_t pref, cref;
-	uint32_t s;
-	int rc;
+	int rc = derive_check(sys, src, src_slot, dst, &p);
 
-	if (!registered(sys, src) || !registered(sys, dst))
-		return E_INVAL;
-	rc = cap_lookup(src, src_slot, CAP_NULL, 0, &p);
 	if (rc)
 		return rc;
-	if (cap_revoking(sys, p))
-		return E_BUSY;
 	if (dst != src && !(p->rights & CAP_GRANT))
 		return E_PERM;
 	/* The receiver's consent: a budget it gave src, with room left. */
@@ -218,29 +257,13 @@ int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 		return E_NOMEM;
 	if (cspace_full(dst))
 		return E_NOMEM;
-
-	s = alloc_slot(dst);
-	c = &dst->slots[s];
-	pref = cap_ref(src->id, src_slot);
-	cref = cap_ref(dst->id, s);
-	/* flags and user stay 0 (free slots are zeroed): they describe this
-	 * copy, its mappings say, not the parent's. */
-	c->type = p->type;
-	c->rights = p->rights & mask;
-	c->object = p->object;
-	c->size = p->size;
-	c->badge = badge ? badge : p->badge;
+	c = derive_insert(sys, src, src_slot, p, dst, p->rights & mask, badge,
+			  slot);
 	if (dst != src) {
 		c->granter = (uint16_t)(src->id + 1);
 		c->granter_gen = sys->gen[src->id];
 		dst->granted[src->id]++;
 	}
-	c->parent = pref;
-	c->next_sibling = p->first_child;
-	if (p->first_child != CAP_REF_NONE)
-		at(sys, p->first_child)->prev_sibling = cref;
-	p->first_child = cref;
-	*slot = s;
 	return 0;
 }
 
@@ -248,29 +271,16 @@ int cap_derive_kernel(struct cap_system *sys, struct cspace *src,
 		      uint32_t src_slot, struct cspace *dst, unsigned mask,
 		      uint64_t badge, uint32_t *slot)
 {
-	struct cap *p, *c;
-	uint8_t rights;
-	int rc;
+	struct cap *p;
+	int rc = derive_check(sys, src, src_slot, dst, &p);
 
-	if (!registered(sys, src) || !registered(sys, dst))
-		return E_INVAL;
-	rc = cap_lookup(src, src_slot, CAP_NULL, 0, &p);
 	if (rc)
 		return rc;
-	/* Lend the source the two checks cap_derive makes (grant right,
-	 * budget), then take back what the copy was charged. */
-	rights = p->rights;
-	p->rights |= CAP_GRANT;
-	dst->accept[src->id]++;
-	rc = cap_derive(sys, src, src_slot, dst, mask & rights, badge, slot);
-	dst->accept[src->id]--;
-	p->rights = rights;
-	if (rc || dst == src)
-		return rc;
-	c = &dst->slots[*slot];
-	c->granter = 0;
-	c->granter_gen = 0;
-	dst->granted[src->id]--;
+	if (cspace_full(dst))
+		return E_NOMEM;
+	/* No grant right and no budget asked, none charged: granter 0. */
+	derive_insert(sys, src, src_slot, p, dst, p->rights & mask, badge,
+		      slot);
 	return 0;
 }
 

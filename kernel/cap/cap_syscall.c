@@ -26,9 +26,11 @@ _Static_assert(RIVET_CAP_FRAME == CAP_FRAME && RIVET_CAP_DOMAIN == CAP_DOMAIN &&
 		       RIVET_CAP_DEVICE == CAP_DEVICE,
 	       "types");
 
-void cap_deleted(void *ctx, cap_ref_t ref, const struct cap *c)
+/* What deleting c (at ref) undoes, for actor (0: the kernel). Inlined
+ * into both callbacks: revoke_per_node (make bench) runs it per node. */
+static inline __attribute__((always_inline)) void
+deleted_by(struct domain *actor, cap_ref_t ref, const struct cap *c)
 {
-	struct domain *actor = ctx;
 	struct domain *holder = domain_by_id(cap_ref_space(ref));
 
 	if (c->type == CAP_FRAME || c->type == CAP_DEVICE)
@@ -39,6 +41,11 @@ void cap_deleted(void *ctx, cap_ref_t ref, const struct cap *c)
 	if (holder && holder != actor)
 		domain_post_revoked(holder, cap_ref_slot(ref), c->type,
 				    c->object);
+}
+
+void cap_deleted(void *ctx, cap_ref_t ref, const struct cap *c)
+{
+	deleted_by(ctx, ref, c);
 }
 
 /* The space a derive goes to: the caller's, or the domain a capability
@@ -97,14 +104,21 @@ long cap_sys_derive(struct domain *d, uint64_t slot, uint64_t dest,
  * (rdinstret), and after STEPS_MAX steps in any case; then it is
  * restarted (SYSCALL_RESTART) and goes on, when the domain next runs,
  * from the tree as it is then. A step is a deletion, a move in the tree,
- * or the removal of one mapping: a capability mapped many times is
- * unmapped one mapping per step before it is deleted (prepare), so no
- * step unmaps more than one. docs/performance.md gives the measured worst
- * case per entry.
+ * the removal of up to STEP_PAGES pages of a capability's mappings (a
+ * megapage is one leaf: it goes whole), or the freeing of STEP_FRAMES
+ * frames of an original being deleted: a capability's mappings and
+ * frames go before it is deleted (prepare, unmap_bounded, free_bounded),
+ * so no deletion has more than one page to undo. Pages removed also
+ * count on their own: after PAGES_LOOK of them the clock is looked at,
+ * whatever the steps. docs/performance.md gives the measured worst case
+ * per entry.
  */
-#define CHUNK	  16
-#define STEPS_MAX 128
-#define INSNS_MAX 50000
+#define CHUNK	    16
+#define STEPS_MAX   128
+#define INSNS_MAX   50000
+#define STEP_PAGES  16
+#define STEP_FRAMES 4
+#define PAGES_LOOK  64
 /* What an exit may have spent in the entry that ends it. */
 #define EXIT_TAIL_INSNS 10000
 
@@ -113,13 +127,31 @@ struct entry {
 	uint64_t start; /* rdinstret when the call began */
 	uint32_t steps;
 	uint64_t limit; /* instructions it may spend */
+	uint64_t pages; /* pages unmapped since the clock was looked at */
 };
 
-/* cap_prepare_fn: at most one mapping removed per step (c->user heads
- * the mapping list of a frame or device capability). */
+/* The context of a revoke's callbacks: who acts, and its entry. */
+struct revoke_ctx {
+	struct domain *actor;
+	struct entry *e;
+};
+
+static void revoke_deleted(void *ctx, cap_ref_t ref, const struct cap *c)
+{
+	deleted_by(((struct revoke_ctx *)ctx)->actor, ref, c);
+}
+
+/* cap_prepare_fn: at most STEP_PAGES pages of mappings removed per step
+ * (c->user heads the mapping list of a frame or device capability), and
+ * none once PAGES_LOOK were since the clock was looked at: the rest of
+ * that chunk of steps is empty. */
 static bool prepare(void *ctx, cap_ref_t ref, struct cap *c)
 {
-	return frame_cap_unmap_some(ref, c, 1);
+	struct entry *e = ((struct revoke_ctx *)ctx)->e;
+
+	if (e->pages >= PAGES_LOOK)
+		return false;
+	return frame_cap_unmap_some(ref, c, STEP_PAGES, &e->pages);
 }
 
 /* Has this entry done its share, now that it did more steps? */
@@ -128,26 +160,29 @@ static bool entry_done(struct entry *e, uint32_t more)
 	e->steps += more;
 	if (e->steps >= STEPS_MAX)
 		return true;
-	if (e->steps % CHUNK)
+	if (e->steps % CHUNK && e->pages < PAGES_LOOK)
 		return false;
+	e->pages = 0;
 	return arch_irq_pending() || arch_instret() - e->start >= e->limit;
 }
 
 /*
- * Revokes below d's slot, counting in e. Returns 0 when nothing is
+ * Revokes below d's slot for actor (0: the kernel, whose deletions d is
+ * told of too), counting in e. Returns 0 when nothing is
  * left below it, SYSCALL_RESTART if something is and this entry has done
  * its share, or the lookup errors; *count = how many this call deleted.
  */
 static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count,
-			   struct entry *e)
+			   struct entry *e, struct domain *actor)
 {
+	struct revoke_ctx ctx = { actor, e };
 	uint32_t n;
 	long rc;
 
 	*count = 0;
 	for (;;) {
-		rc = cap_revoke_some(&domain_caps, &d->cs, slot, cap_deleted,
-				     prepare, d, CHUNK, &n);
+		rc = cap_revoke_some(&domain_caps, &d->cs, slot, revoke_deleted,
+				     prepare, &ctx, CHUNK, &n);
 		*count += n;
 		if (rc != CAP_REVOKE_MORE)
 			return rc;
@@ -160,15 +195,47 @@ static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count,
 	}
 }
 
-/* Unmaps what c itself mapped, one mapping per step, counting in e; 0
- * once none is left, else SYSCALL_RESTART. */
+/* Unmaps what c itself mapped, STEP_PAGES pages per step, counting in e;
+ * 0 once none is left, else SYSCALL_RESTART. */
 static long unmap_bounded(struct domain *d, uint32_t slot, struct cap *c,
 			  struct entry *e)
 {
-	while (!frame_cap_unmap_some(cap_ref(d->cs.id, slot), c, 1))
+	while (!frame_cap_unmap_some(cap_ref(d->cs.id, slot), c, STEP_PAGES,
+				     &e->pages))
 		if (entry_done(e, 1))
 			return SYSCALL_RESTART;
 	return 0;
+}
+
+/* Frees an original's frames (once it has no copy and no mapping),
+ * STEP_FRAMES per step, counting in e; 0 once one is left (the
+ * deletion frees it), else SYSCALL_RESTART. */
+static long free_bounded(struct domain *d, uint32_t slot, struct cap *c,
+			 struct entry *e)
+{
+	while (!frame_cap_free_some(cap_ref(d->cs.id, slot), c, STEP_FRAMES))
+		if (entry_done(e, 1))
+			return SYSCALL_RESTART;
+	return 0;
+}
+
+/* What deleting d's slot (c) leaves to do, in bounded pieces: an
+ * original's copies, then c's mappings, then an original's frames. */
+static long delete_prepare(struct domain *d, uint32_t slot, struct cap *c,
+			   struct entry *e, struct domain *actor)
+{
+	bool original =
+		c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL);
+	uint32_t n;
+	long rc = 0;
+
+	if (original)
+		rc = revoke_bounded(d, slot, &n, e, actor);
+	if (!rc)
+		rc = unmap_bounded(d, slot, c, e);
+	if (!rc && original)
+		rc = free_bounded(d, slot, c, e);
+	return rc;
 }
 
 long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
@@ -185,30 +252,41 @@ long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor)
 }
 
 /* An original's copies go first (its frames must not outlive them), then
- * the capability's own mappings, in bounded pieces; the deletion itself
- * is one more step. */
+ * the capability's own mappings, then an original's frames, in bounded
+ * pieces; the deletion itself is one more step. */
 long cap_sys_delete(struct domain *d, uint64_t slot)
 {
-	struct entry e = { arch_instret(), 0, INSNS_MAX };
+	struct entry e = { arch_instret(), 0, INSNS_MAX, 0 };
 	struct cap *c;
-	uint32_t n;
 	long rc;
 
 	if (!cap_slot_valid(slot))
 		return E_INVAL;
-	/* Nothing to keep for a restart: the tree and c's mappings say what
-	 * is left. */
+	/* Nothing to keep for a restart: the tree, c's mappings and its
+	 * size say what is left. */
 	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
-	if (!rc && c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL))
-		rc = revoke_bounded(d, (uint32_t)slot, &n, &e);
 	if (!rc)
-		rc = unmap_bounded(d, (uint32_t)slot, c, &e);
+		rc = delete_prepare(d, (uint32_t)slot, c, &e, d);
 	if (!rc)
 		rc = cap_delete(&domain_caps, &d->cs, (uint32_t)slot,
 				cap_deleted, d);
 	syscall_note_stretch(e.start);
 	if (!rc)
 		abort_check(d); /* frames given back by choice */
+	return rc;
+}
+
+long cap_delete_some(struct domain *d, uint32_t slot, struct domain *actor,
+		     uint64_t start, uint64_t limit)
+{
+	struct entry e = { start, 0, limit, 0 };
+	struct cap *c;
+	long rc = cap_lookup(&d->cs, slot, CAP_NULL, 0, &c);
+
+	if (!rc)
+		rc = delete_prepare(d, slot, c, &e, actor);
+	if (!rc)
+		rc = cap_delete(&domain_caps, &d->cs, slot, cap_deleted, actor);
 	return rc;
 }
 
@@ -234,9 +312,10 @@ static long release_all(struct domain *d, uint64_t *next, struct entry *e)
 				break;
 			continue;
 		}
-		rc = revoke_bounded(d, (uint32_t)i, &n, e);
+		/* What others derived goes too, not only an original's. */
+		rc = revoke_bounded(d, (uint32_t)i, &n, e, d);
 		if (!rc)
-			rc = unmap_bounded(d, (uint32_t)i, c, e);
+			rc = delete_prepare(d, (uint32_t)i, c, e, d);
 		if (rc) {
 			*next = i;
 			return rc;
@@ -251,7 +330,7 @@ static long release_all(struct domain *d, uint64_t *next, struct entry *e)
 
 long cap_sys_exit(struct domain *d, uint64_t status)
 {
-	struct entry e = { arch_instret(), 0, INSNS_MAX };
+	struct entry e = { arch_instret(), 0, INSNS_MAX, 0 };
 	uint64_t next = syscall_restart_take(d, status);
 	long rc = release_all(d, &next, &e);
 
@@ -272,7 +351,7 @@ long cap_sys_exit(struct domain *d, uint64_t status)
 long cap_release_some(struct domain *d, uint64_t *next, uint64_t start,
 		      uint64_t limit)
 {
-	struct entry e = { start, 0, limit };
+	struct entry e = { start, 0, limit, 0 };
 
 	return release_all(d, next, &e);
 }
@@ -280,7 +359,7 @@ long cap_release_some(struct domain *d, uint64_t *next, uint64_t start,
 /* a1 counts what every piece of a restarted revoke deleted. */
 long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 {
-	struct entry e = { arch_instret(), 0, INSNS_MAX };
+	struct entry e = { arch_instret(), 0, INSNS_MAX, 0 };
 	uint32_t n = 0;
 	uint64_t before;
 	long rc;
@@ -288,7 +367,7 @@ long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 	if (!cap_slot_valid(slot))
 		return E_INVAL;
 	before = syscall_restart_take(d, slot);
-	rc = revoke_bounded(d, (uint32_t)slot, &n, &e);
+	rc = revoke_bounded(d, (uint32_t)slot, &n, &e, d);
 	if (rc == SYSCALL_RESTART)
 		syscall_restart_keep(d, slot, before + n);
 	*count = before + n;

@@ -23,6 +23,11 @@ long cap_sys_delete(struct domain *d, uint64_t slot);
 /* Deletes d's capability in slot (originals take their copies along);
  * actor (NULL: the kernel) decides who is told. */
 long cap_sys_delete_as(struct domain *d, uint32_t slot, struct domain *actor);
+/* The same in bounded pieces: about limit instructions from start
+ * (rdinstret). 0 once deleted, SYSCALL_RESTART if more is left (call it
+ * again), or the lookup errors. An original shrinks as its frames go. */
+long cap_delete_some(struct domain *d, uint32_t slot, struct domain *actor,
+		     uint64_t start, uint64_t limit);
 /* Revoke, and delete of an original with copies, stop part-way and
  * return SYSCALL_RESTART rather than keep the kernel long. */
 long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count);

@@ -14,6 +14,7 @@
 #ifndef KERNEL_FRAME_CAP_H
 #define KERNEL_FRAME_CAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/cap/cap.h"
@@ -23,13 +24,23 @@ struct domain;
 /* One mapping made through a capability: where (its holder made it). */
 struct frame_mapping {
 	uint64_t va;
-	uint32_t next;	/* index + 1 in the holder's pool; 0 ends the list */
-	uint32_t flags; /* the rights mapped (RIVET_CAP_R/W/X), FRAME_MAP_LOG */
+	uint32_t next; /* index + 1 in the holder's pool; 0 ends the list */
+	uint32_t
+		flags : 12; /* the rights mapped (RIVET_CAP_R/W/X), FRAME_MAP_* */
+	uint32_t pages : 20; /* pages mapped from va on (2^18 at most) */
 };
 
+#define FRAME_MAP_RIGHTS 0x7u
 /* frame_mapping.flags: this mapping of the console UART is what makes its
  * holder the kernel log's owner (kernel/lib/klog.h). */
 #define FRAME_MAP_LOG 0x100u
+/* Fewer pages than the capability's are mapped: a map or an unmap of a
+ * large capability stopped part-way (frame_cap.c). */
+#define FRAME_MAP_PARTIAL 0x200u
+/* A map that failed part-way, removing what it mapped: its error. */
+#define FRAME_MAP_UNDO_MASK  0xf0u
+#define FRAME_MAP_UNDO(rc)   ((unsigned)(-(rc)) << 4)
+#define FRAME_MAP_UNDO_RC(f) (-(int)(((f) >> 4) & 0xf))
 
 /* struct cap.flags of the capability frame_alloc created: it owns the
  * frames. Copies are derived with flags 0. */
@@ -71,8 +82,28 @@ int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 		  unsigned rights);
 
+/* A map's piece, as a revoke's (kernel/cap/cap_syscall.c): the limit
+ * map and map_batch give frame_cap_map_some. */
+#define MAP_INSNS 50000
+
+/*
+ * frame_cap_map in pieces, for a system call: the piece stops before a
+ * chunk that would take it past limit instructions from start
+ * (rdinstret) and returns SYSCALL_RESTART, with what it mapped recorded
+ * (FRAME_MAP_PARTIAL); the same call again goes on (see frame_cap.c).
+ * If first, it maps one chunk at least (a call's first map, so that
+ * every piece gets on); else it may stop before anything. start 0: it
+ * reads the clock itself (when more than a page is to map) and notes the
+ * entry's time (KSTAT_STRETCH_MAX). frame_cap_map is this without a
+ * limit.
+ */
+int frame_cap_map_some(struct domain *d, uint32_t slot, uint64_t vaddr,
+		       unsigned rights, uint64_t start, uint64_t limit,
+		       bool first);
+
 /* Removes the mapping of slot's frames at vaddr that d made (ending its
- * log ownership if that mapping held it). */
+ * log ownership if that mapping held it). A large one goes in pieces: the
+ * call may return SYSCALL_RESTART (a system call only). */
 int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr);
 
 /*
@@ -85,11 +116,21 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr);
 void frame_cap_deleted(cap_ref_t ref, const struct cap *c);
 
 /*
- * Removes at most max of the mappings made through c (any capability;
- * only frame and device ones have mappings), so that deleting c later
- * has that much less to do. Returns true once c has none left.
+ * Removes about max pages of the mappings made through c (any
+ * capability; only frame and device ones have mappings), whole leaves
+ * only and at least one, so that deleting c later has that much less to
+ * do; *done counts the pages. Returns true once c has none left.
  */
-bool frame_cap_unmap_some(cap_ref_t ref, struct cap *c, uint32_t max);
+bool frame_cap_unmap_some(cap_ref_t ref, struct cap *c, uint64_t max,
+			  uint64_t *done);
+
+/*
+ * Frees up to max frames of original c from its end, shrinking it, if it
+ * has no mapping and no copy left (else it does nothing): what deleting
+ * it would free at once. Its first frame stays, for the deletion. True
+ * once only that one is left.
+ */
+bool frame_cap_free_some(cap_ref_t ref, struct cap *c, uint64_t max);
 
 /* Frees the run a frame_alloc of d left part-way (d->run_*), for about
  * limit instructions from start (rdinstret); true once none is left. */

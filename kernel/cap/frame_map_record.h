@@ -25,6 +25,7 @@ frame_map_record(struct domain *d, struct cap *c, uint64_t vaddr, uint64_t pte,
 	d->maps_free = m->next;
 	m->va = vaddr;
 	m->flags = flags;
+	m->pages = (uint32_t)c->size; /* mapped whole */
 	m->next = (uint32_t)c->user;
 	c->user = idx;
 	d->nmappings++;

@@ -4,9 +4,12 @@
  *
  * Bounded kernel time, as for revoke (kernel/cap/cap_syscall.c): at most
  * MAP_BATCH_PER_ENTRY entries per kernel entry, fewer once an interrupt
- * is pending; then the call is restarted with a0/a1 moved past the
- * entries done (they stay mapped), so what is left to do is in the
- * arguments themselves. Only a1's total is kept in the domain.
+ * is pending or MAP_INSNS have gone; then the call is restarted with
+ * a0/a1 moved past the entries done (they stay mapped), so what is left
+ * to do is in the arguments themselves. An entry of a large capability
+ * may itself stop part-way (frame_cap_map_some): the batch is restarted
+ * at that entry, which goes on from its mapping's record. Only a1's
+ * total is kept in the domain.
  *
  * The common entry maps a one-page frame capability next to the one
  * before. frame_cap_map, the general map, pays per entry for what a
@@ -142,16 +145,17 @@ map_run_fast(struct domain *d, struct batch_cursor *k,
 	return done;
 }
 
-/* Maps e the general way; the cursor is dropped, since the general map
- * may change tables it does not know about. */
+/* Maps e the general way, within the piece that began at start (first:
+ * the piece's first map, which always gets on); the cursor is dropped,
+ * since the general map may change tables it does not know about. */
 static long map_one(struct domain *d, struct batch_cursor *k,
-		    const struct rivet_map_entry *e)
+		    const struct rivet_map_entry *e, uint64_t start, bool first)
 {
 	k->region = ~0ULL;
 	if (!cap_slot_valid(e->slot) || e->rights > 0xff)
 		return E_INVAL;
-	return frame_cap_map(d, (uint32_t)e->slot, e->vaddr,
-			     (unsigned)e->rights);
+	return frame_cap_map_some(d, (uint32_t)e->slot, e->vaddr,
+				  (unsigned)e->rights, start, MAP_INSNS, first);
 }
 
 long map_batch_sys(struct domain *d, uint64_t uva, uint64_t count,
@@ -171,14 +175,9 @@ long map_batch_sys(struct domain *d, uint64_t uva, uint64_t count,
 	before = syscall_restart_take(d, uva);
 	while (done < count && !rc) {
 		if (done &&
-		    (done >= MAP_BATCH_PER_ENTRY || arch_irq_pending())) {
-			d->ctx.x[REG_A0] = uva + done * sizeof(e[0]);
-			d->ctx.x[REG_A1] = count - done;
-			syscall_restart_keep(d, d->ctx.x[REG_A0],
-					     before + done);
-			rc = SYSCALL_RESTART;
-			goto out;
-		}
+		    (done >= MAP_BATCH_PER_ENTRY || arch_irq_pending() ||
+		     arch_instret() - start >= MAP_INSNS))
+			goto restart;
 		n = count - done < MAP_BATCH_CHUNK ? count - done
 						   : MAP_BATCH_CHUNK;
 		if (copy_from_user(d, e, uva + done * sizeof(e[0]),
@@ -195,13 +194,21 @@ long map_batch_sys(struct domain *d, uint64_t uva, uint64_t count,
 				if (i == n)
 					break;
 			}
-			rc = map_one(d, &k, &e[i]);
+			rc = map_one(d, &k, &e[i], start, !done);
+			if (rc == SYSCALL_RESTART)
+				goto restart;
 			if (rc)
 				break;
 			done++;
 		}
 	}
 	*val = before + done;
+	goto out;
+restart:
+	d->ctx.x[REG_A0] = uva + done * sizeof(e[0]);
+	d->ctx.x[REG_A1] = count - done;
+	syscall_restart_keep(d, d->ctx.x[REG_A0], before + done);
+	rc = SYSCALL_RESTART;
 out:
 	if (k.mapped)
 		uvm_flush_asid(d->as.asid);

@@ -221,39 +221,143 @@ int frame_alloc_at(struct frame_table *ft, uint64_t pa, uint32_t owner)
 	return 0;
 }
 
-int frame_alloc_run(struct frame_table *ft, uint32_t npages,
-		    uint32_t align_pages, uint32_t owner, uint64_t *pa)
+static void take(struct frame_table *ft, uint32_t i, uint32_t owner)
 {
-	uint32_t i, run = 0, start = 0, j;
+	free_list_unlink(ft, i);
+	ft->frames[i].state = FRAME_ALLOCATED;
+	ft->frames[i].owner = owner;
+}
+
+static void give_back(struct frame_table *ft, uint32_t i)
+{
+	ft->frames[i].state = FRAME_FREE;
+	ft->frames[i].owner = 0;
+	free_list_add(ft, i, 0);
+}
+
+int frame_run_start(const struct frame_table *ft, struct frame_run *r,
+		    uint32_t npages, uint32_t align_pages, uint64_t pa)
+{
+	uint32_t i = 0;
+	int rc;
 
 	if (!npages || !align_pages || (align_pages & (align_pages - 1)))
 		return E_INVAL;
-	for (i = 0; i < ft->nframes; i++) {
-		/* A run ends where a bank does: the next entry is not the
-		 * next physical frame. */
-		if (run && frame_pa(ft, i) != frame_pa(ft, i - 1) + FRAME_SIZE)
-			run = 0;
-		if (ft->frames[i].state != FRAME_FREE) {
-			run = 0;
-			continue;
-		}
-		/* A run may only start at an aligned physical frame number. */
-		if (!run &&
-		    ((frame_pa(ft, i) >> FRAME_SHIFT) & (align_pages - 1)))
-			continue;
-		if (!run)
-			start = i;
-		if (++run < npages)
-			continue;
-		for (j = start; j < start + npages; j++) {
-			free_list_unlink(ft, j);
-			ft->frames[j].state = FRAME_ALLOCATED;
-			ft->frames[j].owner = owner;
-		}
-		*pa = frame_pa(ft, start);
-		return 0;
+	if (pa != FRAME_RUN_ANY) {
+		if ((pa >> FRAME_SHIFT) & (align_pages - 1))
+			return E_INVAL;
+		rc = frame_index(ft, pa, &i);
+		if (rc)
+			return rc;
 	}
-	return E_NOMEM;
+	*r = (struct frame_run){ .npages = npages,
+				 .align = align_pages,
+				 .next = i,
+				 .first = i,
+				 .fixed = pa != FRAME_RUN_ANY };
+	if (r->fixed)
+		r->seen = npages; /* nothing to scan: take from first on */
+	return 0;
+}
+
+/* Why frame i cannot be the next of a run held up to i - 1: 0 if it
+ * can, E_RANGE past the table or a bank's end, or not RAM, else E_BUSY. */
+static int run_breaks_at(const struct frame_table *ft, uint32_t i, bool held)
+{
+	if (i >= ft->nframes ||
+	    (held && frame_pa(ft, i) != frame_pa(ft, i - 1) + FRAME_SIZE))
+		return E_RANGE;
+	if (ft->frames[i].state == FRAME_FREE)
+		return 0;
+	return ft->frames[i].state == FRAME_ABSENT ? E_RANGE : E_BUSY;
+}
+
+/* One scan step: looks at frame r->next, counting free frames in a row
+ * that start at an aligned frame. */
+static void run_scan(const struct frame_table *ft, struct frame_run *r)
+{
+	uint32_t i = r->next++;
+
+	/* A run ends where a bank does: the next entry is not the next
+	 * physical frame. */
+	if (r->seen && frame_pa(ft, i) != frame_pa(ft, i - 1) + FRAME_SIZE)
+		r->seen = 0;
+	if (ft->frames[i].state != FRAME_FREE) {
+		r->seen = 0;
+		return;
+	}
+	/* A run may only start at an aligned physical frame number. */
+	if (!r->seen && ((frame_pa(ft, i) >> FRAME_SHIFT) & (r->align - 1)))
+		return;
+	if (++r->seen == r->npages)
+		r->first = r->next - r->npages;
+}
+
+/* One take step: the run's next frame, if it is still free; else the
+ * run is dropped and the scan goes on from there. */
+static void run_take_one(struct frame_table *ft, struct frame_run *r,
+			 uint32_t owner)
+{
+	uint32_t i = r->first + r->held;
+	int rc = run_breaks_at(ft, i, r->held != 0);
+
+	if (!rc) {
+		take(ft, i, owner);
+		r->held++;
+		return;
+	}
+	r->dropping = 1;
+	r->seen = 0;
+	r->next = i; /* looked at again: it may start a run in another bank */
+	if (r->fixed)
+		r->error = (int16_t)rc;
+}
+
+int frame_run_search(struct frame_table *ft, struct frame_run *r,
+		     uint32_t owner, uint32_t budget)
+{
+	for (; budget; budget--) {
+		if (r->dropping) {
+			if (r->held) {
+				r->held--;
+				give_back(ft, r->first + r->held);
+				continue;
+			}
+			r->dropping = 0;
+			if (r->error)
+				return r->error;
+		}
+		if (r->held == r->npages)
+			return 0;
+		if (r->seen == r->npages)
+			run_take_one(ft, r, owner);
+		else if (r->next < ft->nframes)
+			run_scan(ft, r);
+		else
+			return E_NOMEM;
+	}
+	return r->held == r->npages && !r->dropping ? 0 : FRAME_RUN_MORE;
+}
+
+uint64_t frame_run_pa(const struct frame_table *ft, const struct frame_run *r)
+{
+	return frame_pa(ft, r->first);
+}
+
+int frame_alloc_run(struct frame_table *ft, uint32_t npages,
+		    uint32_t align_pages, uint32_t owner, uint64_t *pa)
+{
+	struct frame_run r;
+	int rc = frame_run_start(ft, &r, npages, align_pages, FRAME_RUN_ANY);
+
+	while (rc == 0 || rc == FRAME_RUN_MORE) {
+		rc = frame_run_search(ft, &r, owner, UINT32_MAX);
+		if (!rc) {
+			*pa = frame_run_pa(ft, &r);
+			return 0;
+		}
+	}
+	return rc;
 }
 
 int frame_free(struct frame_table *ft, uint64_t pa)

@@ -17,6 +17,7 @@
 #ifndef KERNEL_FRAME_H
 #define KERNEL_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -117,16 +118,66 @@ int frame_alloc_at(struct frame_table *ft, uint64_t pa, uint32_t owner);
 
 /*
  * Takes npages free frames in a row, the first aligned to align_pages
- * frames (a power of two), for owner: the lowest such run. O(frames) scan:
- * for DMA buffers and megapages, not the common single-frame path.
- * Returns 0 with *pa, E_INVAL for a bad size or alignment, E_NOMEM if no
- * such run is free.
+ * frames (a power of two), for owner: the lowest such run. O(frames) scan
+ * in one go (frame_run_search is the same in pieces): for boot-time and
+ * spawn-time slot arrays, not the common single-frame path. Returns 0
+ * with *pa, E_INVAL for a bad size or alignment, E_NOMEM if no such run
+ * is free.
  */
 int frame_alloc_run(struct frame_table *ft, uint32_t npages,
 		    uint32_t align_pages, uint32_t owner, uint64_t *pa);
 
 /* Physical address of table entry i (i < nframes). */
 uint64_t frame_pa(const struct frame_table *ft, uint32_t i);
+
+/*
+ * A run search that can stop after any number of table entries and go
+ * on later, while other owners allocate and free (frame_alloc of a run,
+ * kernel/cap/frame_cap.c). It scans without changing anything, counting
+ * free frames in a row (seen); once it has seen npages it takes them one
+ * by one, checking each again, since they may have changed while it was
+ * stopped. A frame found taken meanwhile gives back what it took
+ * (dropping) and the scan goes on after it. Taken frames are
+ * [first, first + held), in the table's order, which is the physical
+ * order within a run.
+ */
+struct frame_run {
+	uint32_t npages, align; /* wanted: 0 pages = no search */
+	uint32_t next;		/* table index the scan looks at next */
+	uint32_t seen;		/* free frames in a row just below next */
+	uint32_t first, held;	/* frames taken for the owner */
+	uint8_t fixed;		/* the run must start at next: no scan */
+	uint8_t dropping;	/* held frames are given back first */
+	int16_t error;		/* a fixed run's, once they are back */
+};
+
+/* frame_run_search: the budget ran out first. */
+#define FRAME_RUN_MORE 1
+
+/*
+ * Starts r: npages frames aligned to align_pages, searched for from the
+ * lowest frame on, or exactly at pa if pa is not FRAME_RUN_ANY.
+ * E_INVAL for a bad size or alignment or a misaligned pa, E_RANGE if pa
+ * is not RAM.
+ */
+#define FRAME_RUN_ANY (~0ULL)
+int frame_run_start(const struct frame_table *ft, struct frame_run *r,
+		    uint32_t npages, uint32_t align_pages, uint64_t pa);
+
+/*
+ * Goes on with r for at most budget steps (a table entry looked at, a
+ * frame taken or given back). Returns 0 once r holds npages frames for
+ * owner (they start at frame_run_pa), FRAME_RUN_MORE when the budget ran
+ * out first, or, with nothing held: E_NOMEM (no such run up to the end
+ * of the table), and for a fixed start E_RANGE (not RAM) or E_BUSY (a
+ * frame not free). Between two calls r->held may be anything up to
+ * npages: the caller charges them as they come and go.
+ */
+int frame_run_search(struct frame_table *ft, struct frame_run *r,
+		     uint32_t owner, uint32_t budget);
+
+/* Physical address of r's first frame (r->first). */
+uint64_t frame_run_pa(const struct frame_table *ft, const struct frame_run *r);
 
 /* Returns an allocated frame to the free list; E_INVAL if it was not. */
 int frame_free(struct frame_table *ft, uint64_t pa);

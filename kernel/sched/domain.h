@@ -15,6 +15,7 @@
 #include "kernel/cap/cap.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/boot/elf.h"
+#include "kernel/mm/frame.h"
 #include <rivet/abi.h>
 
 #define DOMAIN_MAX BOOTCONF_MAX_DOMAINS
@@ -101,11 +102,20 @@ struct domain {
 	uint8_t reap_phase;
 	uint64_t reap_next;
 	uint64_t reap_insns, reap_pieces, reap_longest;
-	/* A run of frames a frame_alloc still zeroes, in restartable pieces
-	 * (kernel/cap/frame_cap.c): charged to d, in no capability yet. Last,
-	 * with the reaper's: the fields the fast paths use stay within a
-	 * load's 12-bit offset. */
-	uint64_t run_pa, run_pages, run_align, run_zeroed;
+	/* A run of frames a frame_alloc still looks for, takes or zeroes,
+	 * in restartable pieces (kernel/cap/frame_cap.c): the frames held
+	 * (run.held from run.first) are charged to d, in no capability yet.
+	 * Last, with the reaper's: the fields the fast paths use stay within
+	 * a load's 12-bit offset. */
+	struct frame_run run;
+	uint64_t run_zeroed;
+	/* An abort request past its deadline (kernel/cap/abort.c): the
+	 * kernel takes frames in pieces, from slot abort_slot down;
+	 * abort_forced counts what it took, abort_pieces the pieces. Last
+	 * too, for the same reason. */
+	bool abort_forcing;
+	uint32_t abort_slot, abort_pieces;
+	uint64_t abort_forced;
 };
 
 /*

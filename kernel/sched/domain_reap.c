@@ -133,7 +133,7 @@ static bool over(uint64_t start, uint64_t limit)
  * on. */
 static bool reap_slots(struct domain *d, uint64_t start, uint64_t limit)
 {
-	if (d->run_pages && !frame_cap_run_free_some(d, start, limit))
+	if (d->run.held && !frame_cap_run_free_some(d, start, limit))
 		return false;
 	if (d->cs.live)
 		cspace_destroy(&domain_caps, &d->cs, cap_deleted, 0);

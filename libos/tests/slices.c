@@ -92,14 +92,6 @@ extern char rekey_slice_end[];
 uint64_t rekey_hits;
 uint64_t dodge_upcalls, dodge_self;
 
-static long set_slice_entry(const char *entry)
-{
-	return sys_upcall_set((unsigned long)rivet_exc_entry,
-			      (unsigned long)entry,
-			      (unsigned long)rivet_upcall_resume,
-			      (unsigned long)rivet_upcall_resume_end);
-}
-
 /*
  * Ignores its first slice-end upcall (one strike), then yields at every
  * later one, as a well-behaved domain does: it must be told again, and
@@ -215,9 +207,6 @@ static void role_rekey(void)
 #define BIG_SLOTS  65536	/* the role's `slots` */
 #define BIG_MAPPED 1024		/* copies also mapped, so deleting unmaps */
 #define BIG_MAP_VA 0x40000000UL /* where they go, a page each */
-#define STRETCH_MAX                                                            \
-	95000 /* docs/performance.md: with the trap path,
-				   * under 100,000 instructions per entry */
 
 /*
  * Fills the space with copies of a fresh one-page frame: BIG_MAPPED of

@@ -37,6 +37,26 @@ long raw_syscall(long nr, long a0, long a1)
 	return r0;
 }
 
+long set_slice_entry(const char *entry)
+{
+	extern char rivet_exc_entry[], rivet_upcall_resume[],
+		rivet_upcall_resume_end[];
+
+	return sys_upcall_set((unsigned long)rivet_exc_entry,
+			      (unsigned long)entry,
+			      (unsigned long)rivet_upcall_resume,
+			      (unsigned long)rivet_upcall_resume_end);
+}
+
+void check_stretch(const char *name)
+{
+	long s = (long)sys2_kstat(KSTAT_STRETCH_MAX).val;
+
+	printf("STRETCH %s %ld\n", name, s);
+	report(name, s > 0 && s <= STRETCH_MAX,
+	       "%ld instructions in one entry, bound %ld", s, STRETCH_MAX);
+}
+
 unsigned long insn_len(unsigned long pc)
 {
 	return (*(const uint16_t *)pc & 3) == 3 ? 4 : 2;
@@ -1277,7 +1297,7 @@ static const struct role *const role_tables[] = {
 	gcbarrier_roles,    allocmap_roles, initramfs_roles,
 	chan_hostile_roles, bounds_roles,   fastcall_hostile_roles,
 	zeroed_roles,	    mapbatch_roles, notify_fast_roles,
-	conin_name_roles,
+	conin_name_roles,   bigmap_roles,   abort_bounds_roles,
 };
 
 int main(void)

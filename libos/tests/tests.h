@@ -25,6 +25,18 @@ void report(const char *name, int ok, const char *fmt, long a, long b);
 /* An ecall with any number, for numbers the stubs do not have. */
 long raw_syscall(long nr, long a0, long a1);
 
+/* Makes entry the slice-end upcall entry, the runtime's others kept
+ * (rivet_slice_entry puts the runtime's back). */
+long set_slice_entry(const char *entry);
+
+/* The longest kernel entry make test allows, the system call or trap
+ * path included (docs/performance.md, "Kernel time per entry"). */
+#define STRETCH_MAX 95000
+
+/* Reports name: KSTAT_STRETCH_MAX, the longest restartable-call entry or
+ * reaper piece since boot, is within STRETCH_MAX (and printed). */
+void check_stretch(const char *name);
+
 /* Length of the instruction at pc: 2 if compressed, else 4. */
 unsigned long insn_len(unsigned long pc);
 
@@ -45,7 +57,9 @@ struct role {
 	void (*run)(void);
 };
 
+extern const struct role abort_bounds_roles[];	   /* abort_bounds.c */
 extern const struct role allocmap_roles[];	   /* allocmap.c */
+extern const struct role bigmap_roles[];	   /* bigmap.c */
 extern const struct role bootinfo_roles[];	   /* bootinfo.c */
 extern const struct role bounds_roles[];	   /* bounds.c */
 extern const struct role callregs_roles[];	   /* callregs.c */

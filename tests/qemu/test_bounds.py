@@ -20,7 +20,14 @@ def test_debug_write_and_frame_alloc_of_a_run_stay_within_the_bound(
                         "frame_alloc_512_pages_charged",
                         "frame_alloc_aligned_run_succeeds",
                         "frame_alloc_aligned_run_in_short_entries",
-                        "frame_alloc_runs_give_back_every_frame"])
+                        "frame_alloc_runs_give_back_every_frame",
+                        "frame_alloc_search_without_a_run_fails",
+                        "frame_alloc_search_in_short_entries",
+                        "frame_alloc_search_holds_nothing_after",
+                        "frame_alloc_named_run_with_a_busy_frame_refused",
+                        "frame_alloc_named_run_refused_holds_nothing",
+                        "frame_alloc_named_run_taken_there",
+                        "frame_alloc_search_gives_back_every_frame"])
     # The 4 KiB written came out whole, line by line, across the pieces.
     for k in range(64):
         line = "".join(chr(ord("a") + (64 * k + j) % 26) for j in range(63))

@@ -558,6 +558,106 @@ static void frame_alloc_run_refuses_bad_sizes_and_full_tables(void **state)
 	assert_int_equal(pa, pa_of(3));
 }
 
+/* Runs r to its end, budget steps a call; *calls = how many it took. */
+static int run_to_end(struct frame_run *r, uint32_t budget, unsigned *calls)
+{
+	int rc;
+
+	*calls = 0;
+	do {
+		rc = frame_run_search(&ft, r, 9, budget);
+		(*calls)++;
+	} while (rc == FRAME_RUN_MORE);
+	return rc;
+}
+
+static void frame_run_search_in_steps_finds_the_lowest_run(void **state)
+{
+	struct frame_run r;
+	unsigned calls, i;
+
+	assert_int_equal(
+		frame_mark(&ft, BASE, NFRAMES * FRAME_SIZE, FRAME_FREE), 0);
+	assert_int_equal(frame_alloc_at(&ft, pa_of(1), 7), 0);
+	assert_int_equal(frame_alloc_at(&ft, pa_of(6), 7), 0);
+	/* One step a call: the same run frame_alloc_run would take. */
+	assert_int_equal(frame_run_start(&ft, &r, 4, 4, FRAME_RUN_ANY), 0);
+	assert_int_equal(run_to_end(&r, 1, &calls), 0);
+	assert_true(calls > 8);
+	assert_int_equal(frame_run_pa(&ft, &r), pa_of(8));
+	assert_int_equal(r.held, 4);
+	for (i = 8; i < 12; i++)
+		assert_int_equal(ft.frames[i].owner, 9);
+	assert_int_equal(frame_count(&ft, FRAME_FREE), NFRAMES - 6);
+}
+
+static void frame_run_search_gives_back_a_run_taken_meanwhile(void **state)
+{
+	struct frame_run r;
+	unsigned calls, i;
+
+	assert_int_equal(
+		frame_mark(&ft, BASE, NFRAMES * FRAME_SIZE, FRAME_FREE), 0);
+	assert_int_equal(frame_run_start(&ft, &r, 4, 1, FRAME_RUN_ANY), 0);
+	/* Four looked at, then two taken; then someone takes frame 2. */
+	assert_int_equal(frame_run_search(&ft, &r, 9, 4), FRAME_RUN_MORE);
+	assert_int_equal(r.held, 0);
+	assert_int_equal(frame_run_search(&ft, &r, 9, 2), FRAME_RUN_MORE);
+	assert_int_equal(r.held, 2);
+	assert_int_equal(frame_alloc_at(&ft, pa_of(2), 7), 0);
+	assert_int_equal(run_to_end(&r, 1, &calls), 0);
+	assert_int_equal(frame_run_pa(&ft, &r), pa_of(3));
+	for (i = 0; i < 2; i++)
+		assert_int_equal(frame_state_of(&ft, pa_of(i)), FRAME_FREE);
+	for (i = 3; i < 7; i++)
+		assert_int_equal(ft.frames[i].owner, 9);
+	assert_int_equal(frame_count(&ft, FRAME_FREE), NFRAMES - 5);
+}
+
+static void frame_run_search_without_a_run_holds_nothing(void **state)
+{
+	struct frame_run r;
+	unsigned calls;
+
+	assert_int_equal(frame_mark(&ft, BASE, 8 * FRAME_SIZE, FRAME_FREE), 0);
+	assert_int_equal(frame_run_start(&ft, &r, 9, 1, FRAME_RUN_ANY), 0);
+	assert_int_equal(run_to_end(&r, 3, &calls), E_NOMEM);
+	assert_int_equal(r.held, 0);
+	assert_int_equal(frame_count(&ft, FRAME_FREE), 8);
+	assert_int_equal(frame_run_start(&ft, &r, 0, 1, FRAME_RUN_ANY),
+			 E_INVAL);
+	assert_int_equal(frame_run_start(&ft, &r, 1, 3, FRAME_RUN_ANY),
+			 E_INVAL);
+}
+
+static void frame_run_search_at_a_named_frame(void **state)
+{
+	struct frame_run r;
+	unsigned calls;
+
+	assert_int_equal(
+		frame_mark(&ft, BASE, NFRAMES * FRAME_SIZE, FRAME_FREE), 0);
+	assert_int_equal(frame_alloc_at(&ft, pa_of(5), 7), 0);
+	/* Frames 2..5: the fourth is taken; what was taken goes back. */
+	assert_int_equal(frame_run_start(&ft, &r, 4, 2, pa_of(2)), 0);
+	assert_int_equal(run_to_end(&r, 1, &calls), E_BUSY);
+	assert_int_equal(r.held, 0);
+	assert_int_equal(frame_count(&ft, FRAME_FREE), NFRAMES - 1);
+	/* Past the table's end, outside it, misaligned. */
+	assert_int_equal(frame_run_start(&ft, &r, 4, 1, pa_of(NFRAMES - 2)), 0);
+	assert_int_equal(run_to_end(&r, 2, &calls), E_RANGE);
+	assert_int_equal(frame_count(&ft, FRAME_FREE), NFRAMES - 1);
+	assert_int_equal(frame_run_start(&ft, &r, 1, 1, TOP), E_RANGE);
+	assert_int_equal(frame_run_start(&ft, &r, 4, 4, pa_of(2)), E_INVAL);
+	assert_int_equal(frame_run_start(&ft, &r, 1, 1, pa_of(2) + 8), E_INVAL);
+	/* Frames 6..9 are free: taken exactly there. */
+	assert_int_equal(frame_run_start(&ft, &r, 4, 2, pa_of(6)), 0);
+	assert_int_equal(run_to_end(&r, 1, &calls), 0);
+	assert_int_equal(frame_run_pa(&ft, &r), pa_of(6));
+	assert_int_equal(ft.frames[9].owner, 9);
+	assert_int_equal(frame_count(&ft, FRAME_FREE), NFRAMES - 5);
+}
+
 static void frame_wx_writable_and_executable_exclude_each_other(void **state)
 {
 	uint64_t pa = 0;
@@ -804,6 +904,10 @@ int main(void)
 		T(frame_mark_over_free_frames_unlinks_them),
 		T(frame_state_of_rounds_down_and_is_absent_outside),
 		T(frame_random_operations_match_reference_model),
+		T(frame_run_search_in_steps_finds_the_lowest_run),
+		T(frame_run_search_gives_back_a_run_taken_meanwhile),
+		T(frame_run_search_without_a_run_holds_nothing),
+		T(frame_run_search_at_a_named_frame),
 		T(frame_wx_writable_and_executable_exclude_each_other),
 		T(frame_wx_ignores_frames_outside_the_table),
 		B(frame_banks_cost_their_frames_not_the_hole),
