@@ -96,9 +96,10 @@ long notify_cap_notify(struct domain *d, uint64_t slot, uint64_t bits)
 	was_waiting = t->state == DOMAIN_WAITING;
 	rc = signal(c, t, bits);
 	/* Handoff: the woken peer runs now, in the rest of our slice, so
-	 * a request and its reply cost one kernel entry each. */
+	 * a request and its reply cost one kernel entry each. Only on the
+	 * same hart: a peer on another runs there (docs/smp.md). */
 	if (!rc && was_waiting && t != d && t->state == DOMAIN_RUNNABLE &&
-	    (c->flags & CAPF_NOTIFY_HANDOFF))
+	    t->hart == d->hart && (c->flags & CAPF_NOTIFY_HANDOFF))
 		rc = sched_yield(d, t->id);
 	return rc;
 }

@@ -46,5 +46,6 @@ extern const struct role hostile_roles[];	   /* hostile.c */
 extern const struct role initramfs_roles[];	   /* initramfs.c */
 extern const struct role protect_roles[];	   /* protect.c */
 extern const struct role slices_roles[];	   /* slices.c */
+extern const struct role smp_roles[];		   /* smp.c */
 
 #endif
