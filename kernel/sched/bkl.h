@@ -20,20 +20,22 @@ struct bkl {
 
 extern struct bkl bkl;
 
-/* Takes the lock (spins with interrupts off: the kernel runs so). */
+/* Takes the lock (spins with interrupts off: the kernel runs so). The
+ * acquire fence orders what follows after the load that saw our turn. */
 static inline void bkl_lock(void)
 {
 	uint32_t t = __atomic_fetch_add(&bkl.next, 1, __ATOMIC_RELAXED);
 
-	while (__atomic_load_n(&bkl.owner, __ATOMIC_ACQUIRE) != t)
+	while (__atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) != t)
 		;
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 }
 
 /* Gives it to the next ticket; everything written before is visible to
- * the next holder (release). */
+ * the next holder (release). Only the holder writes owner: one AMO. */
 static inline void bkl_unlock(void)
 {
-	__atomic_store_n(&bkl.owner, bkl.owner + 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&bkl.owner, 1, __ATOMIC_RELEASE);
 }
 
 /* Is the lock held by someone (a check for assertions and tests)? */
