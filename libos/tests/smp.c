@@ -62,8 +62,18 @@ static void role_smp_worker(void)
 	report("smp_worker_counted", count > 0, "", 0, 0);
 }
 
+/* Waits for a bit nobody sends: with one on each of two harts, only the
+ * deadlock breaker ends them (tests/qemu/test_smp_run.py). */
+static void role_smp_waiter(void)
+{
+	report("smp_waiter_started", 1, "", 0, 0);
+	sys_wait(1UL << 20);
+	report("smp_waiter_woken", 0, "", 0, 0);
+}
+
 const struct role smp_roles[] = {
 	{ "t_smp_spinner", role_smp_spinner },
 	{ "t_smp_worker", role_smp_worker },
+	{ "t_smp_waiter", role_smp_waiter },
 	{ 0 },
 };

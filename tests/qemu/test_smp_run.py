@@ -78,3 +78,41 @@ def test_spinner_on_the_same_hart_is_seen(tmp_path):
     assert got.get("smp_worker_runs_while_spinner_computes") == \
         "FAIL seen in 0 of 10 slices", b
     assert got.get("smp_worker_counted") == "PASS", b
+
+
+def test_deadlock_across_harts_is_broken_and_the_machine_powers_off(
+        tmp_path):
+    # Each waits on its own hart for a bit nobody sends: the hart that
+    # finds every live domain waiting ends both, the other hart drops and
+    # reaps its own, and the last hart to see none left powers off.
+    text = "".join("[domain t_smp_waiter-%s]\nimage  = /libos/tests.elf\n"
+                   "memory = 1M\n\n" % n for n in "ab")
+    b = boot(tmp_path, text, {"/libos/tests.elf": TESTS_ELF}, 2)
+    where = placed(b)
+    assert where["t_smp_waiter-a"] != where["t_smp_waiter-b"], b
+    assert len(b.findall(r"TEST (smp_waiter_started): PASS")) == 2, b
+    assert not b.has(r"smp_waiter_woken"), b
+    for n, i in (("a", 1), ("b", 2)):
+        assert b.has(r"domain t_smp_waiter-%s \(id %d\) killed: waits for "
+                     r"events \(mask 0x100000\) that nothing can send any "
+                     r"more" % (n, i)), b
+    assert not b.has(r"frames still owned after teardown"), b
+
+
+def test_strikes_on_another_hart(tmp_path):
+    # The strike rules hold per hart: t_deaf, on its own hart, is charged
+    # and killed there; t_polite, on the other, never.
+    text = ("[domain t_polite]\nimage  = /libos/tests.elf\nmemory = 1M\n"
+            "slice  = 1ms\n\n[domain t_deaf]\nimage  = /libos/tests.elf\n"
+            "memory = 1M\nslice  = 1ms\nstrikes = 2\ngrace  = 200us\n")
+    b = boot(tmp_path, text, {"/libos/tests.elf": TESTS_ELF}, 2)
+    where = placed(b)
+    assert where["t_polite"] != where["t_deaf"], b
+    assert results(b).get("slice_end_upcall_yields_without_strikes") == \
+        "PASS", b
+    assert b.findall(r"sched: t_deaf ignored its slice-end upcall: "
+                     r"strike (\d) of 2 allowed") == ["1", "2", "3"], b
+    assert b.has(r"domain t_deaf \(id 2\) killed: more than 2 slice "
+                 r"overruns"), b
+    assert b.has(r"summary: t_polite +id 1 exited, status 0, slices \d+, "
+                 r"strikes 0"), b
