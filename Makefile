@@ -365,6 +365,7 @@ help:
 	printf '%s\t%s\n' 'clean / distclean' 'remove outputs (distclean also removes .config)'; \
 	echo 'Run and debug:'; \
 	printf '%s\t%s\n' run 'boot QEMU virt to the shell (SMP=$(SMP) MEM=$(MEM); override either)'; \
+	printf '%s\t%s\n' '' 'the domains spread over the SMP harts (docs/smp.md), e.g. SMP=4'; \
 	printf '%s\t%s\n' '' 'APPEND="bootargs" (rivet.conf=/etc/demo.conf: no shell), ICOUNT=1'; \
 	printf '%s\t%s\n' '' 'exit or Ctrl-D at the prompt powers off; Ctrl-A x quits QEMU'; \
 	printf '%s\t%s\n' '' 'NETPORT=$(NETPORT): http://localhost:NETPORT/ reaches httpd (docs/net.md)'; \

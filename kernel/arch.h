@@ -28,7 +28,9 @@
  *   secondary harts arch_hart_start, struct arch_hart_boot,
  *                   arch_hart_start_at_image (a test),
  *                   arch_hart_local_init, arch_send_ipi, arch_take_ipi,
- *                   arch_remote_fence_asid (smp.h)
+ *                   arch_remote_fence_asid, struct arch_hart_self and
+ *                   arch_hartid, arch_hart_park (smp.h); uvm_set_hart,
+ *                   uvm_fence_remote (uvm.h)
  *   traps           trap_cause_name (below)
  */
 #ifndef KERNEL_ARCH_H
@@ -77,6 +79,8 @@ struct uctx *entry_syscall(struct uctx *u);
 struct uctx *entry_timer(struct uctx *u);
 struct uctx *entry_irq(struct uctx *u);
 struct uctx *entry_other_irq(struct uctx *u, unsigned long code);
+/* An IPI from another hart (already taken: sip cleared). */
+struct uctx *entry_ipi(struct uctx *u);
 struct uctx *entry_exception(struct uctx *u, unsigned long cause,
 			     unsigned long tval);
 

@@ -9,7 +9,9 @@
 #include "kernel/sched/domain.h"
 #include "kernel/cap/irq_cap.h"
 #include "kernel/lib/printk.h"
+#include "kernel/sched/bkl.h"
 #include "kernel/sched/sched.h"
+#include "kernel/sched/sched_core.h"
 #include "kernel/syscall.h"
 #include "kernel/lib/trace.h"
 
@@ -59,34 +61,72 @@ static void user_fault(struct domain *d, unsigned long scause,
 	sched_remove(d);
 }
 
-/* Whoever runs now; the scheduler powers off if nobody is left. */
+/*
+ * Every entry below holds the big kernel lock (kernel/sched/bkl.h) from
+ * its first line to its return; the assembly gives it nothing more to do.
+ */
+
+/* Is d, which trapped, still live? Another hart may have ended it while
+ * it ran: then it runs no more, and whoever is next runs instead. */
+static bool still_live(struct domain *d)
+{
+	if (domain_live(d))
+		return true;
+	sched_remove(d);
+	return false;
+}
+
+/* Whoever runs now (the scheduler powers off if nobody is left); gives
+ * up the lock. */
 static struct uctx *resume(void)
 {
-	return &sched_current()->ctx;
+	struct uctx *u = &sched_current()->ctx;
+
+	bkl_unlock();
+	return u;
 }
 
 struct uctx *entry_syscall(struct uctx *u)
 {
-	syscall_dispatch((struct domain *)u);
+	if (sched_wait_ready((struct domain *)u))
+		return u; /* wait with bits pending: a hot path, no lock */
+	bkl_lock();
+	if (still_live((struct domain *)u))
+		syscall_dispatch((struct domain *)u);
 	return resume();
 }
 
 struct uctx *entry_timer(struct uctx *u)
 {
-	sched_timer((struct domain *)u);
+	bkl_lock();
+	if (still_live((struct domain *)u))
+		sched_timer((struct domain *)u);
 	return resume();
 }
 
 struct uctx *entry_irq(struct uctx *u)
 {
+	bkl_lock();
 	irq_dispatch(arch_instret());
+	still_live((struct domain *)u);
+	return resume();
+}
+
+/* Another hart woke a domain of this one, or ended the one running. */
+struct uctx *entry_ipi(struct uctx *u)
+{
+	bkl_lock();
+	if (still_live((struct domain *)u))
+		sched_take_wakeups((struct domain *)u);
 	return resume();
 }
 
 struct uctx *entry_other_irq(struct uctx *u, unsigned long code)
 {
+	bkl_lock();
 	pr_warn("trap: unexpected interrupt %lu in %s\n", code,
 		((struct domain *)u)->name);
+	still_live((struct domain *)u);
 	return resume();
 }
 
@@ -95,7 +135,8 @@ struct uctx *entry_exception(struct uctx *u, unsigned long cause,
 {
 	struct domain *d = (struct domain *)u;
 
-	if (!reflect_exception(d, cause, tval))
+	bkl_lock();
+	if (still_live(d) && !reflect_exception(d, cause, tval))
 		user_fault(d, cause, tval);
 	return resume();
 }

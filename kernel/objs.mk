@@ -46,6 +46,7 @@ obj-y += kernel/sched/sched_fpu.o
 obj-y += kernel/sched/sched_idle.o
 obj-y += kernel/sched/sched_strike.o
 obj-y += kernel/sched/placement.o
+obj-y += kernel/sched/bkl.o
 obj-y += kernel/syscall.o
 obj-y += kernel/entry.o
 obj-y += kernel/mm/uaccess.o

@@ -23,6 +23,7 @@
 #include "kernel/mm/mem.h"
 #include "kernel/mm/protect.h"
 #include "kernel/lib/printk.h"
+#include "kernel/sched/bkl.h"
 #include "kernel/sched/sched.h"
 #include "kernel/lib/trace.h"
 #include "kernel/cap/spawn.h"
@@ -475,8 +476,15 @@ void syscall_dispatch(struct domain *d)
 struct entry_fast_ret entry_syscall_fast(struct uctx *u)
 {
 	struct domain *d = (struct domain *)u;
+	struct entry_fast_ret r = { u, 0 };
 
-	if (dispatch(d))
-		return (struct entry_fast_ret){ u, 0 };
-	return (struct entry_fast_ret){ &sched_current()->ctx, u };
+	bkl_lock();	     /* docs/smp.md: every C entry holds it */
+	if (!domain_live(d)) /* another hart ended d while it ran */
+		sched_remove(d);
+	else if (dispatch(d))
+		goto out;
+	r = (struct entry_fast_ret){ &sched_current()->ctx, u };
+out:
+	bkl_unlock();
+	return r;
 }

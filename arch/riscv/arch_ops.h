@@ -79,17 +79,19 @@ static inline bool arch_irq_pending(void)
 /* What is pending, as ARCH_PENDING_* bits and any others (read once). */
 #define ARCH_PENDING_TIMER SIP_STIP
 #define ARCH_PENDING_EXT   SIP_SEIP
+#define ARCH_PENDING_IPI   SIP_SSIP
 static inline unsigned long arch_pending(void)
 {
 	return csr_read(sip);
 }
 
-/* Masks the enabled pending interrupts other than timer and external
- * (from an arch_pending() value); returns them, 0 if none. */
+/* Masks the enabled pending interrupts other than timer, external and
+ * IPI (from an arch_pending() value); returns them, 0 if none. */
 static inline unsigned long arch_mask_unexpected(unsigned long pending)
 {
-	unsigned long other = pending & csr_read(sie) &
-			      ~(ARCH_PENDING_TIMER | ARCH_PENDING_EXT);
+	unsigned long other =
+		pending & csr_read(sie) &
+		~(ARCH_PENDING_TIMER | ARCH_PENDING_EXT | ARCH_PENDING_IPI);
 
 	if (other)
 		csr_clear(sie, other);

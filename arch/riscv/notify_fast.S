@@ -39,10 +39,13 @@
  * reloads s0-s8 and the user's sp and enters user_slow as the trap did.
  *
  * Event bits are set with amoor.d and taken with amoand.d, as senders on
- * other harts will set them (docs/smp.md). The sleep here publishes
- * WAITING without re-reading the caller's bits: that is enough while
- * only this hart can signal the caller; cross-hart notify must add the
- * re-check that sched_wait gets.
+ * other harts set them (docs/smp.md). The signal and the sleep here take
+ * no big kernel lock, and the sleep publishes WAITING without re-reading
+ * the caller's bits: right only while no other hart runs domains, so
+ * notify_cap and notify_wait come here only then (sched_several_harts);
+ * with several harts they take the C path, which holds the lock. The
+ * directed yield_cap needs no such rule: like user_yield it only moves
+ * runnable domains of this hart's own run queue.
  */
 #include <rivet/abi.h>
 
@@ -214,6 +217,11 @@ notify_fast:
 	 * handoff flag, s8 (SWITCH_CHECK) the slice end t gets.
 	 */
 nf_notify:
+	/* Signals and sleeps without the big kernel lock: only while one
+	 * hart runs domains (sched_several_harts, kernel/sched/sched.h);
+	 * nothing is saved yet, so user_slow takes it as the trap left it. */
+	lbu	t1, sched_several_harts
+	bnez	t1, user_slow
 	SAVE_DECODE
 	/* bits: 0 means the badge (never 0); else none outside it */
 	ld	s4, CAP_BADGE(s0)

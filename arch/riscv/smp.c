@@ -28,6 +28,13 @@ void arch_hart_local_init(void)
 	csr_set(sie, SIE_SSIE);
 }
 
+__attribute__((noreturn)) void arch_hart_park(void)
+{
+	csr_write(sie, 0);
+	for (;;)
+		wfi();
+}
+
 long arch_send_ipi(uint32_t hartid)
 {
 	/* A one-hart mask based at the hart itself: any hart id fits. */

@@ -7,7 +7,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/riscv/arch_ops.h"
 #include "arch/riscv/csr.h"
+
+/*
+ * What arch/ reads from the kernel's per-hart record (tp in the kernel,
+ * arch_hart_get): the record starts with this, set before the hart runs
+ * any domain (kernel/sched/sched.h).
+ */
+struct arch_hart_self {
+	uint32_t hartid;
+};
+
+/* This hart's id (from its record: no CSR holds it in S-mode). */
+static inline uint32_t arch_hartid(void)
+{
+	return ((const struct arch_hart_self *)arch_hart_get())->hartid;
+}
+
+/* Stops this hart for good: no interrupt of its own wakes it any more
+ * (firmware requests, such as remote fences, are still served). */
+__attribute__((noreturn)) void arch_hart_park(void);
 
 /*
  * What a secondary hart needs before it can run C; the kernel embeds it in

@@ -95,6 +95,12 @@ void trap_handler(struct trap_frame *tf)
 			irq_dispatch(csr_read(instret)); /* may wake domains */
 			return;
 		}
+		if (code == IRQ_S_SOFT) {
+			/* Another hart's kick: the scheduler looks at its
+			 * reason (its wake flag) on its own. */
+			csr_clear(sip, SIP_SSIP);
+			return;
+		}
 		pr_warn("trap: unexpected interrupt %lu, masking it\n", code);
 		csr_clear(sie, 1UL << code);
 		return;
@@ -132,6 +138,10 @@ struct uctx *user_trap(struct uctx *u)
 			return entry_timer(u);
 		if (code == IRQ_S_EXT)
 			return entry_irq(u);
+		if (code == IRQ_S_SOFT) {
+			csr_clear(sip, SIP_SSIP);
+			return entry_ipi(u);
+		}
 		return entry_other_irq(u, code);
 	}
 	if (code == EXC_ECALL_U)

@@ -6,6 +6,7 @@
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/pagetable.h"
 #include "arch/riscv/pte.h"
+#include "arch/riscv/smp.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/printk.h"
 #include "arch/riscv/vm.h"
@@ -56,6 +57,12 @@ void uvm_probe_asids(unsigned domains_max)
 		uvm_asid_flush ? "too few for one per domain, flushing the TLB "
 				 "on every switch"
 			       : "one per domain, no flush on a switch");
+}
+
+void uvm_fence_remote(const struct uvm_space *s)
+{
+	if (s->remote && s->hartid != arch_hartid())
+		arch_remote_fence_asid(1, s->hartid, s->asid);
 }
 
 uint64_t uvm_root_pa(const struct uvm_space *d)
@@ -171,6 +178,7 @@ int uvm_unmap(struct uvm_space *d, uint64_t va, uint64_t size)
 	int rc = pt_unmap(&ops, d->root_pa, va, size);
 
 	uvm_flush_asid(d->asid);
+	uvm_fence_remote(d);
 	return rc;
 }
 

@@ -38,7 +38,27 @@ struct uvm_space {
 	uint64_t *ptview_dir[4];
 	uint64_t *ptview_last;
 	uint64_t ptview_last_n;
+	/* The hart that runs the space (its domain's, docs/smp.md), and
+	 * whether another hart may change it: then a change is fenced on
+	 * that hart too (uvm_fence_remote). */
+	uint32_t hartid;
+	bool remote;
 };
+
+/* s runs on hartid; remote: other harts run too (uvm_fence_remote). */
+static inline void uvm_set_hart(struct uvm_space *s, uint32_t hartid,
+				bool remote)
+{
+	s->hartid = hartid;
+	s->remote = remote;
+}
+
+/*
+ * Drops s's TLB entries on the hart that runs it, when that is not this
+ * one (SBI RFENCE, synchronous: they are gone when it returns). Domains
+ * do not move between harts, so no other hart holds entries of s's ASID.
+ */
+void uvm_fence_remote(const struct uvm_space *s);
 
 static inline int uvm_frame_alloc(struct uvm_space *s, uint64_t *pa)
 {
@@ -152,8 +172,8 @@ int uvm_protect_page(struct uvm_space *d, uint64_t va, uint64_t perm);
 /*
  * Drops this hart's TLB entries for [va, va + npages pages) of d: page by
  * page for a few pages, the whole ASID beyond. The one flush after a
- * change of rights (kernel/mm/protect.c), so it is the one place that
- * must also reach other harts once domains run on several.
+ * change of rights (kernel/mm/protect.c); also on the hart that runs d,
+ * if that is another (uvm_fence_remote).
  */
 #define UVM_FLUSH_PAGES_MAX 8
 static inline void uvm_flush_range(const struct uvm_space *d, uint64_t va,
@@ -161,6 +181,8 @@ static inline void uvm_flush_range(const struct uvm_space *d, uint64_t va,
 {
 	uint64_t i;
 
+	if (d->remote)
+		uvm_fence_remote(d);
 	if (npages > UVM_FLUSH_PAGES_MAX) {
 		__asm__ volatile("sfence.vma zero, %0" ::"r"((uint64_t)d->asid)
 				 : "memory");

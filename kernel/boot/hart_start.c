@@ -7,12 +7,13 @@
  * waited for again (if it arrives later it finds itself abandoned and
  * parks): a board whose firmware loses a hart still boots on the others.
  *
- * Secondary harts do not print: printk has no lock, so the boot hart
- * reports for them. A secondary checks its own timer before it reports
- * in, then idles in wfi with sstatus.SIE off, counting the IPIs it takes;
- * the boot hart sends each one IPI and one remote TLB fence to prove the
- * paths cross-hart events and shootdowns will use (domains still run on
- * the boot hart only).
+ * Secondary harts do not print while they start: the boot hart reports
+ * for them. A secondary checks its own timer before it reports in, then
+ * idles in wfi with sstatus.SIE off, counting the IPIs it takes, until
+ * the boot hart starts scheduling; from then on it runs the domains
+ * placed on it (sched_secondary), under the big kernel lock like every
+ * hart. The boot hart sends each one IPI and one remote TLB fence first,
+ * to prove the paths cross-hart events and shootdowns use.
  */
 #include <stddef.h>
 
@@ -24,6 +25,8 @@
 #include "kernel/test_hooks.h"
 
 #define CPU_START_TRIES 3
+
+extern char boot_stack_top[]; /* the boot hart's (head.S) */
 
 static uint8_t hart_stacks[CONFIG_NR_HARTS][CONFIG_KERNEL_STACK_KB * 1024]
 	__attribute__((aligned(16)));
@@ -71,11 +74,12 @@ void kmain_secondary(uint64_t hartid, struct arch_hart_boot *b)
 	if (!settle(c, CPU_ONLINE))
 		park(); /* too late: the boot hart reported it lost */
 	sched_hart_enter(c->index); /* tp: its scheduler record from here */
-	for (;;) {
+	while (!sched_started()) {
 		arch_idle_wait();
 		if (arch_take_ipi())
 			__atomic_fetch_add(&c->ipis, 1, __ATOMIC_RELEASE);
 	}
+	sched_secondary();
 }
 
 /* The hart id to ask the firmware for: c's, or under the test hook one
@@ -240,6 +244,10 @@ unsigned cpu_start_secondaries(const struct machine *m)
 
 		if (i && !report(c, m->timebase_hz))
 			continue;
+		/* It runs the domains placed on it, on its own stack. */
+		sched_hart_init(i, c->hartid,
+				i ? c->boot.stack_top
+				  : (uint64_t)(uintptr_t)boot_stack_top);
 		online++;
 		len += (size_t)ksnprintf(list + len, sizeof(list) - len, " %u",
 					 c->hartid);

@@ -251,9 +251,8 @@ static bool launch_one(const struct bootconf_domain *c)
 	}
 	placed[hart].load++;
 	d->placed_hartid = placed[hart].hartid;
-	pr_info("launch: domain %s placed on hart %u (%s); it runs on the boot "
-		"hart until secondaries dispatch domains\n",
-		d->name, d->placed_hartid,
+	pr_info("launch: domain %s placed on hart %u (%s)\n", d->name,
+		d->placed_hartid,
 		c->hart_pinned ? "hart ="
 		: c->hart_mask ? "harts ="
 			       : "spread");

@@ -6,6 +6,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/frame_pool.h"
 #include "kernel/mm/mem.h"
+#include "kernel/sched/bkl.h"
 
 int frame_alloc_zeroed(uint32_t owner, uint64_t *pa)
 {
@@ -30,7 +31,11 @@ void frame_zero_idle(void)
 
 	while (!arch_irq_pending() &&
 	       !frame_pool_claim(ft, CONFIG_FRAME_POOL_FRAMES, &pa)) {
+		/* The claimed frame is FRAME_ZEROING, no one else's to
+		 * touch: the other harts need not wait for the memset. */
+		bkl_unlock();
 		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		bkl_lock();
 		frame_pool_put(ft, pa);
 		n++;
 	}

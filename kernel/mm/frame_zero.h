@@ -18,7 +18,8 @@ int frame_alloc_zeroed(uint32_t owner, uint64_t *pa);
  * Zeroes free frames into the pool until it holds CONFIG_FRAME_POOL_FRAMES,
  * no free frame is left outside it, or an interrupt is pending: at most
  * one frame's zeroing (about 650 instructions) late for the interrupt.
- * Called by the idle loop before it waits.
+ * Called by the idle loop before it waits, with the big kernel lock held:
+ * it lets the lock go around each memset (kernel/sched/bkl.h).
  */
 void frame_zero_idle(void);
 

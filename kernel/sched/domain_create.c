@@ -12,7 +12,6 @@
 #include "kernel/sched/domain.h"
 
 #include "kernel/arch.h"
-#include "kernel/boot/cpu.h"
 #include "kernel/cap/cap_syscall.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
@@ -23,8 +22,6 @@
 #include "kernel/mm/quota.h"
 #include "kernel/sched/domain_internal.h"
 #include <rivet/errno.h>
-
-extern char boot_stack_top[];
 
 int domain_frame_alloc(struct domain *d, uint64_t *pa)
 {
@@ -165,8 +162,7 @@ static void init_info(struct domain *d)
 
 	in->magic = RIVET_INFO_MAGIC;
 	in->domain_id = d->id;
-	/* sched.c runs every domain on the boot hart for now. */
-	in->hart_id = cpu_boot_hartid();
+	/* hart_id: the hart it runs on, written by sched_add. */
 	in->timebase_hz = timer_hz();
 	in->slice_ticks = d->slice_ticks;
 	strlcpy(in->name, d->name, sizeof(in->name));
@@ -180,7 +176,7 @@ static void init_context(struct domain *d, uint64_t entry)
 	d->ctx.x[REG_A1] = RIVET_UPCALL_VA;
 	/* U-mode (SPP=0), interrupts on after sret (SPIE), FP off. */
 	d->ctx.sstatus = SSTATUS_SPIE;
-	d->ctx.kernel_sp = (uintptr_t)boot_stack_top;
+	/* kernel_sp: the stack of the hart it is placed on (sched_add). */
 	d->ctx.upcall_kva = (uintptr_t)d->upcall;
 	d->ctx.exc_entry = 0;
 }

@@ -17,6 +17,11 @@
  * hart idles, and those of a spawner's kill in its own restartable call.
  * Power-off waits for all of them. A spawned domain is reaped before its
  * spawner: its quota is lent from the spawner's and goes back to it.
+ *
+ * With several harts, a domain is reaped only by the hart it was placed
+ * on (docs/smp.md): only that hart may still have it queued, current, in
+ * satp or in its TLB, and it drops it from all of those before its
+ * reaper starts. A spawned domain is placed on its spawner's hart.
  */
 #include "kernel/sched/domain.h"
 
@@ -33,6 +38,7 @@
 #include "kernel/mm/quota.h"
 #include "kernel/sched/domain_internal.h"
 #include "kernel/sched/sched.h"
+#include "kernel/sched/sched_core.h"
 #include "kernel/syscall.h"
 
 /*
@@ -205,6 +211,22 @@ static bool reap_piece(struct domain *d, uint64_t start, uint64_t limit)
 	}
 }
 
+/* Is d's reaping this hart's job, and can it go on now (d is not still
+ * this hart's current domain)? A domain another hart ended may still be
+ * on this hart's run queue: it leaves it here. */
+static bool reap_mine(struct domain *d)
+{
+	struct hart_sched *h = this_hart();
+
+	if (d->hart && d->hart != h)
+		return false;
+	if (h->current == d)
+		return false;
+	if (d->queued_on)
+		runq_remove(d);
+	return true;
+}
+
 /* What to reap first for d: a domain it spawned that is being reaped
  * (and, below that one, the same again), else d. */
 static struct domain *reap_first(struct domain *d)
@@ -213,7 +235,7 @@ static struct domain *reap_first(struct domain *d)
 	unsigned i;
 
 	for (i = 0; (c = domain_at(i)); i++)
-		if (c->spawner == d && c->reap_phase) {
+		if (c->spawner == d && c->reap_phase && reap_mine(c)) {
 			d = c;
 			i = (unsigned)-1; /* again, below c */
 		}
@@ -244,34 +266,53 @@ static bool reap_under(struct domain *t, uint64_t start, uint64_t limit)
 	return done && d == t;
 }
 
-void domain_reap_piece(void)
+/* The first ended domain this hart is to reap now, or NULL. */
+static struct domain *reap_next(void)
 {
-	uint64_t start = arch_instret();
 	unsigned i;
 
 	for (i = 0; i < ndomains; i++)
-		if (domains[i].reap_phase) {
-			reap_under(&domains[i], start, REAP_INSNS);
-			break;
-		}
+		if (domains[i].reap_phase && reap_mine(&domains[i]))
+			return &domains[i];
+	return 0;
+}
+
+/* One piece; false if this hart had nothing to reap. */
+static bool reap_one_piece(void)
+{
+	uint64_t start = arch_instret();
+	struct domain *d = reap_next();
+
+	if (!d)
+		return false;
+	reap_under(d, start, REAP_INSNS);
 	syscall_note_stretch(start);
+	return true;
+}
+
+void domain_reap_piece(void)
+{
+	reap_one_piece();
 }
 
 void domain_reap_idle(void)
 {
-	while (domain_reaping && !arch_irq_pending())
-		domain_reap_step();
+	while (domain_reaping && !arch_irq_pending() && reap_one_piece())
+		;
 }
 
 void domain_reap_all(void)
 {
-	while (domain_reaping)
-		domain_reap_piece();
+	while (domain_reaping && reap_one_piece())
+		;
 }
 
 bool domain_reap_some(struct domain *t, uint64_t start)
 {
 	bool done = !t->reap_phase;
+
+	if (!done && !reap_mine(t))
+		return false; /* its own hart reaps it; the caller restarts */
 
 	/* At least one piece per entry, so a kill always gets on. */
 	while (!done) {

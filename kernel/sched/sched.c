@@ -9,14 +9,41 @@
 #include "kernel/cap/abort.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/printk.h"
+#include "kernel/sched/bkl.h"
 #include "kernel/sched/sched_core.h"
 #include <rivet/errno.h>
+#include <rivet/syscall.h>
+
+#ifdef CONFIG_TRACE
+#define TRACE_ON 1
+#else
+#define TRACE_ON 0
+#endif
 
 struct hart_sched sched_harts[CONFIG_NR_HARTS];
+
+static unsigned harts_online; /* sched_hart_init'ed: they run domains */
+/* More than one hart runs domains: arch/riscv/notify_fast.S then leaves
+ * the signal to the C path, which holds the big kernel lock (sched.h). */
+uint8_t sched_several_harts;
+static unsigned harts_done; /* stopped: every domain had ended */
+static bool sched_running;  /* sched_start has begun: secondaries go */
 
 void sched_hart_enter(unsigned index)
 {
 	arch_hart_set(&sched_harts[index]);
+}
+
+void sched_hart_init(unsigned index, uint32_t hartid, uint64_t stack_top)
+{
+	struct hart_sched *h = &sched_harts[index];
+
+	h->self.hartid = hartid;
+	h->stack_top = stack_top;
+	if (!h->online)
+		harts_online++;
+	h->online = true;
+	sched_several_harts = harts_online > 1;
 }
 
 struct domain *sched_current(void)
@@ -24,47 +51,151 @@ struct domain *sched_current(void)
 	return this_hart()->current;
 }
 
+/* The record of the online hart hartid (placement chose an online one;
+ * the boot hart's if none matches). */
+static struct hart_sched *hart_of(uint32_t hartid)
+{
+	unsigned i;
+
+	for (i = 0; i < CONFIG_NR_HARTS; i++)
+		if (sched_harts[i].online &&
+		    sched_harts[i].self.hartid == hartid)
+			return &sched_harts[i];
+	return &sched_harts[0];
+}
+
+/* Asks h to look at its domains (one made runnable, or ended, by this
+ * hart): an IPI, taken in U-mode or by the idle loop. */
+void sched_kick(struct hart_sched *h)
+{
+	h->wake = true;
+	if (h != this_hart())
+		arch_send_ipi(h->self.hartid);
+}
+
 /*
- * d joins the scheduler. Its satp value is worked out once here, so that a
- * switch, in C or in trap_entry.S's yield, is a single CSR write.
+ * Queues this hart's domains that another hart made runnable (h->wake),
+ * all but skip (the domain running in U-mode when the IPI came).
+ */
+void sched_take_wakeups(struct domain *skip)
+{
+	struct hart_sched *h = this_hart();
+	struct domain *d;
+	unsigned i;
+
+	h->wake = false;
+	for (i = 0; (d = domain_at(i)); i++)
+		if (d->hart == h && d != skip && !d->queued_on &&
+		    d->state == DOMAIN_RUNNABLE)
+			runq_push(d);
+}
+
+/*
+ * d joins the scheduler on the hart it is placed on (d->placed_hartid):
+ * its run queue, its kernel stack for d's traps, and the hart its
+ * address space's TLB entries live on (remote fences, uvm.h). Its satp
+ * value is worked out once here, so that a switch, in C or in
+ * trap_entry.S's yield, is a single CSR write.
  */
 void sched_add(struct domain *d)
 {
-	d->hart = this_hart(); /* placement: the boot hart for now */
+	struct hart_sched *h = hart_of(d->placed_hartid);
+
+	d->hart = h;
+	d->info->hart_id = h->self.hartid;
+	d->ctx.kernel_sp = h->stack_top;
+	uvm_set_hart(&d->as, h->self.hartid, harts_online > 1);
 	arch_as_activate(&d->as);
-	runq_push(d);
+	if (h == this_hart())
+		runq_push(d);
+	else
+		sched_kick(h); /* the owner queues it (sched_take_wakeups) */
+}
+
+/*
+ * This hart's current domain has ended (another hart killed it): it is
+ * not current any more, and the hart leaves its address space, which its
+ * reaper is about to free.
+ */
+void sched_drop_ended(void)
+{
+	struct hart_sched *h = this_hart();
+
+	if (!h->current || domain_live(h->current))
+		return;
+	h->current = 0;
+	vm_activate();
+}
+
+/*
+ * Every domain has ended. This hart returns what its own ended domains
+ * held and stops; the last hart to get here prints the summary and
+ * powers the machine off.
+ */
+static __attribute__((noreturn)) void hart_finish(void)
+{
+	struct hart_sched *h = this_hart();
+	unsigned i;
+
+	h->current = 0;
+	domain_reap_all(); /* everything back before the summary */
+	h->done = true;
+	if (++harts_done < harts_online) {
+		for (i = 0; i < CONFIG_NR_HARTS; i++)
+			if (sched_harts[i].online && !sched_harts[i].done)
+				sched_kick(&sched_harts[i]);
+		bkl_unlock();
+		arch_hart_park();
+	}
+	pr_notice("rivet: all domains have ended\n");
+	domain_summary();
+	machine_power_off();
 }
 
 void schedule_next(void)
 {
+	struct hart_sched *h = this_hart();
 	struct domain *d;
 
 	domain_reap_step(); /* one piece of an ended domain's teardown */
+	if (h->wake)
+		sched_take_wakeups(0);
 	d = runq_pop();
 
-	if (!d && domain_live_count()) {
-		sched_idle();
+	while (!d) {
+		if (!domain_live_count())
+			hart_finish();
+		if (!sched_idle())
+			sched_break_deadlock();
 		d = runq_pop();
-	}
-	if (!d && domain_live_count()) {
-		sched_break_deadlock();
-		d = runq_pop();
-	}
-	if (!d) {
-		this_hart()->current = 0;
-		domain_reap_all(); /* everything back before the summary */
-		pr_notice("rivet: all domains have ended\n");
-		domain_summary();
-		machine_power_off();
 	}
 	fresh_slice(d);
 }
 
 __attribute__((noreturn)) void sched_start(void)
 {
+	unsigned i;
+
+	bkl_lock();
 	domain_registry_update();
+	__atomic_store_n(&sched_running, true, __ATOMIC_RELEASE);
+	for (i = 1; i < CONFIG_NR_HARTS; i++)
+		if (sched_harts[i].online)
+			sched_kick(&sched_harts[i]);
 	schedule_next();
-	return_to_user(&this_hart()->current->ctx);
+	sched_leave(this_hart()->current);
+}
+
+bool sched_started(void)
+{
+	return __atomic_load_n(&sched_running, __ATOMIC_ACQUIRE);
+}
+
+__attribute__((noreturn)) void sched_secondary(void)
+{
+	bkl_lock();
+	schedule_next();
+	sched_leave(this_hart()->current);
 }
 
 /*
@@ -104,6 +235,14 @@ long sched_yield(struct domain *d, long target)
 		return 0;
 	if (t->state == DOMAIN_WAITING)
 		return E_BUSY;
+	if (t->hart != d->hart) {
+		/* A hart runs only the domains placed on it (docs/smp.md):
+		 * t runs on its own hart anyway, d's slice ends as yield(-1). */
+		d->told = false;
+		runq_push(d);
+		schedule_next();
+		return 0;
+	}
 	yield_to(d, t);
 	return 0;
 }
@@ -115,7 +254,7 @@ long sched_wait(struct domain *d, uint64_t mask)
 	if (!mask)
 		return E_INVAL;
 	if (got) { /* gives up nothing: told stands */
-		d->info->pending &= ~got;
+		__atomic_fetch_and(&d->info->pending, ~got, __ATOMIC_ACQ_REL);
 		d->ctx.x[REG_A1] = got;
 		return 0;
 	}
@@ -134,7 +273,32 @@ long sched_wait(struct domain *d, uint64_t mask)
 	 * stack, so the frames left behind are simply dropped). It saves the
 	 * way back through the dispatch on the interrupt-to-driver path.
 	 */
-	return_to_user(&this_hart()->current->ctx);
+	sched_leave(this_hart()->current);
+}
+
+/*
+ * wait with pending bits, without the big kernel lock (docs/smp.md): d
+ * takes the bits of its mask that are pending, with an atomic AND (the
+ * senders OR theirs in atomically, on any hart), and goes on. Anything
+ * else (nothing pending, a restart record, a traced kernel, d ended
+ * meanwhile) is left to the locked path: false, nothing changed.
+ */
+bool sched_wait_ready(struct domain *d)
+{
+	uint64_t got;
+
+	if (TRACE_ON || d->ctx.x[REG_A7] != SYS_wait || d->restart_pc ||
+	    !domain_live(d))
+		return false;
+	got = __atomic_load_n(&d->info->pending, __ATOMIC_ACQUIRE) &
+	      d->ctx.x[REG_A0];
+	if (!got)
+		return false;
+	__atomic_fetch_and(&d->info->pending, ~got, __ATOMIC_ACQ_REL);
+	d->ctx.sepc += 4; /* past the ecall */
+	d->ctx.x[REG_A0] = 0;
+	d->ctx.x[REG_A1] = got;
+	return true;
 }
 
 void sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t)
@@ -166,7 +330,10 @@ long sched_notify(struct domain *t, uint64_t bits)
 	if (!domain_live(t))
 		return E_NOENT;
 	trace_notify(t, this_hart()->current, bits);
-	t->info->pending |= bits;
+	/* Atomic: t may be taking bits in sched_wait_ready meanwhile, on its
+	 * own hart and without the lock. Once t waits, every writer of the
+	 * word holds the lock. */
+	__atomic_fetch_or(&t->info->pending, bits, __ATOMIC_ACQ_REL);
 	if (t->state != DOMAIN_WAITING || !(t->info->pending & t->wait_mask))
 		return 0;
 	got = t->info->pending & t->wait_mask;
@@ -175,7 +342,12 @@ long sched_notify(struct domain *t, uint64_t bits)
 	t->ctx.x[REG_A1] = got;
 	t->state = DOMAIN_RUNNABLE;
 	domain_registry_state(t);
-	runq_push(t);
+	/* Only its own hart changes a run queue (trap_entry.S's yield does
+	 * so without the lock): a domain of another hart is queued there. */
+	if (t->hart == this_hart())
+		runq_push(t);
+	else
+		sched_kick(t->hart);
 	return 0;
 }
 
@@ -196,18 +368,31 @@ void sched_rearm(void)
 		arm_timer(d);
 }
 
+/* On another hart, d stays on its run queue or current until that hart
+ * drops it (runq_pop, sched_drop_ended, the entries' check in entry.c):
+ * only that hart changes its queue, and only it reaps d. */
 void sched_forget(struct domain *d)
 {
-	runq_remove(d);
-	if (this_hart()->waiter == d)
-		this_hart()->waiter = 0;
+	struct hart_sched *h = d->hart;
+
+	if (d->queued_on == this_hart())
+		runq_remove(d);
+	if (!h)
+		return; /* never scheduled */
+	if (h->waiter == d)
+		h->waiter = 0;
+	if (h != this_hart())
+		sched_kick(h);
 }
 
 void sched_remove(struct domain *d)
 {
-	runq_remove(d);
+	if (d->queued_on == this_hart())
+		runq_remove(d);
 	if (this_hart()->current == d) {
 		this_hart()->current = 0;
+		/* Off its address space: this hart's reaper frees it. */
+		vm_activate();
 		schedule_next();
 	}
 }

@@ -5,33 +5,67 @@
  * the slice), waits for an event, or exits. When its slice ends the kernel
  * upcalls its slice-end entry and gives it a grace period to yield; a
  * domain that ignores the upcall is preempted and charged a strike, and
- * more strikes than its configuration allows kill it. Only the boot hart
- * runs domains for now; the state is per hart so SMP can follow.
+ * more strikes than its configuration allows kill it. Every online hart
+ * runs the domains placed on it (docs/smp.md); the big kernel lock
+ * (bkl.h) serialises the C code of all harts.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "kernel/arch.h"
 
 struct domain;
 
 /* sstatus.FS: the FP unit's state, which the scheduler switches lazily. */
 
 /*
- * One hart's scheduling state; only sched_harts[0] is used for now (the
- * boot hart runs every domain). Its layout is public for trap_entry.S: the
- * directed-yield fast path reaches it through the caller's d->hart and
- * updates it exactly as yield_to() would, through offsets from the
- * generated asm_offsets.h. C code uses the calls below.
+ * One hart's scheduling state, sched_harts[index] (index 0: the boot
+ * hart). Its layout is public for trap_entry.S: the directed-yield fast
+ * path reaches it through the caller's d->hart and updates it exactly as
+ * yield_to() would, through offsets from the generated asm_offsets.h. C
+ * code uses the calls below. Only its own hart changes the run queue
+ * (the fast yield does so without the lock); another hart that wakes
+ * one of its domains marks it runnable, sets wake and sends an IPI, and
+ * the owner queues it (sched.c, take_wakeups).
  */
 struct hart_sched {
+	struct arch_hart_self self; /* first: arch/ reads the hart id there */
 	struct domain *current;
 	struct domain *head, *tail; /* runnable, not current */
 	uint64_t armed;		    /* deadline the timer is set to */
 	struct domain *waiter;	    /* in sched_wait, asleep (idle resume) */
+	bool online;		    /* runs domains (sched_hart_init) */
+	bool wake;		    /* another hart made one of ours runnable */
+	bool done;		    /* saw every domain end; stopped */
+	uint64_t stack_top;	    /* its kernel stack: the uctx's kernel_sp */
 };
 
 extern struct hart_sched sched_harts[CONFIG_NR_HARTS];
+
+/*
+ * Not 0 once a second hart runs domains. The notify fast path
+ * (arch/riscv/notify_fast.S) signals and sleeps without the big kernel
+ * lock, which is right only while no other hart can signal the same
+ * domains: a sender on another hart, holding the lock, could miss a sleep
+ * published after its look (a lost wake-up) or wake a target the fast
+ * path wakes too. With several harts it gives way to the C path.
+ */
+extern uint8_t sched_several_harts;
+
+/* Records that the online hart hartid has index and its kernel stack
+ * ends at stack_top: domains placed on it run there (the boot hart, for
+ * itself and each secondary that came online, before any domain). */
+void sched_hart_init(unsigned index, uint32_t hartid, uint64_t stack_top);
+
+/* Has the boot hart started scheduling (sched_start)? */
+bool sched_started(void);
+
+/* A secondary hart's scheduler, once sched_started(): runs the domains
+ * placed on it; never returns. */
+__attribute__((noreturn)) void sched_secondary(void);
 
 /* Makes sched_harts[index] this hart's record (this_hart(), in tp), once
  * per hart before its first use: the boot hart (index 0) at the start of
@@ -55,6 +89,11 @@ long sched_wait(struct domain *d, uint64_t mask);
  * (notify_wait through a handoff capability). Does not return. */
 __attribute__((noreturn)) void
 sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t);
+
+/* The system call d made is a wait with bits pending: takes them, sets
+ * d's results and returns true, without the big kernel lock; else false
+ * and nothing changed (the locked path does the rest). */
+bool sched_wait_ready(struct domain *d);
 /* Sets bits in target's pending events and wakes it if it waits for one.
  * A domain that is ending or has ended is never woken: E_NOENT, nothing
  * changes (its info page may already be gone). */

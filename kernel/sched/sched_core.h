@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "kernel/arch.h"
+#include "kernel/sched/bkl.h"
 #include "kernel/sched/domain.h"
 #include "kernel/sched/sched.h"
 #include "kernel/lib/trace.h"
@@ -59,12 +60,17 @@ static inline void runq_remove(struct domain *d)
 	d->queued_on = 0;
 }
 
+/* The next domain to run here; one another hart ended while it was
+ * queued is dropped on the way (only this hart changes its queue). */
 static inline struct domain *runq_pop(void)
 {
-	struct domain *d = this_hart()->head;
+	struct domain *d;
 
-	if (d)
+	while ((d = this_hart()->head)) {
 		runq_remove(d);
+		if (domain_live(d))
+			break;
+	}
 	return d;
 }
 
@@ -146,8 +152,24 @@ static inline __attribute__((always_inline)) void fresh_slice(struct domain *d)
  * (sched.c). Returns with this_hart()->current set. */
 void schedule_next(void);
 
-/* Nobody can run: waits for a deadline or an interrupt (sched_idle.c). */
-void sched_idle(void);
+/* Nobody can run here: waits for a deadline, an interrupt or another
+ * hart's wake-up (sched_idle.c) until this hart has a domain to run or
+ * every domain has ended. False when nothing can wake anyone any more. */
+bool sched_idle(void);
+
+/* Asks h to look at its domains (sched.c). */
+void sched_kick(struct hart_sched *h);
+/* Queues what other harts woke here, all but skip (sched.c). */
+void sched_take_wakeups(struct domain *skip);
+/* Forgets this hart's current domain if it has ended (sched.c). */
+void sched_drop_ended(void);
+
+/* Back to U-mode in d, giving up the big kernel lock on the way. */
+static inline __attribute__((noreturn)) void sched_leave(struct domain *d)
+{
+	bkl_unlock();
+	return_to_user(&d->ctx);
+}
 
 /* Every live domain waits and nothing can wake them: ends them. */
 void sched_break_deadlock(void);

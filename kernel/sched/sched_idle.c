@@ -16,8 +16,9 @@
 #endif
 
 /*
- * Every live domain waits and nothing can wake them any more (idle()
- * found no deadline and no bound interrupt): end them rather than hang.
+ * Every live domain, on every hart, waits and nothing can wake them any
+ * more (idle() found no deadline and no bound interrupt): end them
+ * rather than hang.
  */
 void sched_break_deadlock(void)
 {
@@ -61,7 +62,7 @@ static void resume_waiter_or_notify(struct domain *d, uint64_t bits)
 	d->state = DOMAIN_RUNNABLE;
 	domain_registry_state(d);
 	fresh_slice(d);
-	return_to_user(&d->ctx);
+	sched_leave(d);
 }
 
 /*
@@ -90,6 +91,8 @@ static void idle_take_interrupts(void)
 		if (d)
 			resume_waiter_or_notify(d, bits);
 	}
+	if (sip & ARCH_PENDING_IPI)
+		arch_take_ipi(); /* another hart's kick: h->wake says why */
 	/* Nothing else is enabled; should something be, it must not keep
 	 * wfi returning at once for ever (a trap would mask it too). Last:
 	 * each pass either resumes a domain above or gets here. */
@@ -99,37 +102,74 @@ static void idle_take_interrupts(void)
 			other);
 }
 
-/*
- * Nobody can run, but something may still wake a domain: a deadline (a
- * timer event, the abort protocol) or a bound interrupt. Wait for it;
- * the handlers queue the domains they wake.
- */
-void sched_idle(void)
+/* Does every live domain wait (none runs or can run, on any hart)? */
+static bool all_wait(void)
 {
+	unsigned i;
+	struct domain *d;
+
+	for (i = 0; (d = domain_at(i)); i++)
+		if (d->state == DOMAIN_RUNNABLE)
+			return false;
+	return true;
+}
+
+/* Is a live domain placed on h? */
+static bool has_domains(const struct hart_sched *h)
+{
+	unsigned i;
+	struct domain *d;
+
+	for (i = 0; (d = domain_at(i)); i++)
+		if (d->hart == h && domain_live(d))
+			return true;
+	return false;
+}
+
+/*
+ * Nobody can run here, but something may still wake a domain: a deadline
+ * (a timer event, the abort protocol), a bound interrupt or another hart.
+ * Wait for it, without the big kernel lock; the handlers queue the
+ * domains they wake. IPIs cannot be lost: sip.SSIP stays pending until
+ * taken, and wfi returns at once while it is.
+ */
+bool sched_idle(void)
+{
+	struct hart_sched *h = this_hart();
+
 	for (;;) {
 		uint64_t when = next_deadline();
 
-		if (when == ~0ULL && !irq_any_bound())
-			return; /* nothing can ever wake anyone */
+		if (when == ~0ULL && !irq_any_bound() && all_wait())
+			return false; /* nothing can ever wake anyone */
 		/*
-		 * Only an interrupt can wake anyone: still tick every 10 ms.
-		 * It costs a wake-up per tick on hardware; under QEMU's
-		 * -icount sleep=off a hart idling with no timer armed stops
-		 * virtual time, and device events never arrive.
+		 * Only an interrupt or another hart can wake anyone: still
+		 * tick every 10 ms. It costs a wake-up per tick on
+		 * hardware; under QEMU's -icount sleep=off a hart idling
+		 * with no timer armed stops virtual time, and device events
+		 * never arrive. A hart with no domain of its own needs no
+		 * tick: only an IPI (a domain placed or woken there, the
+		 * end of all) gives it work, and its wake-ups would only
+		 * contend for the lock.
 		 */
-		if (when == ~0ULL)
+		if (when == ~0ULL && (h == &sched_harts[0] || has_domains(h)))
 			when = timer_now() + timer_hz() / 100;
-		this_hart()->armed = when;
+		h->armed = when;
 		timer_set(when);
+		sched_drop_ended(); /* before its reaper frees its pages */
 		/* Ended domains are reaped meanwhile, until an interrupt (the
 		 * timer just armed included) is pending. */
 		domain_reap_idle();
 		frame_zero_idle(); /* then the zeroed-frame pool refilled */
-		trace_idle(true, this_hart()->current);
+		trace_idle(true, h->current);
+		bkl_unlock();
 		arch_idle_wait();
-		trace_idle(false, this_hart()->current);
+		bkl_lock();
+		trace_idle(false, h->current);
 		idle_take_interrupts();
-		if (this_hart()->head || !domain_live_count())
-			return;
+		if (h->wake)
+			sched_take_wakeups(0);
+		if (h->head || !domain_live_count())
+			return true;
 	}
 }

@@ -1,8 +1,9 @@
 """Placement of domains on harts from the boot configuration (docs/smp.md,
 Placement): "hart =" pins, "harts =" gives a set, neither spreads over
 the online harts; a hart that is not online refuses the domain with the
-file and line. Every domain still runs on the boot hart (it prints the
-hart it runs on) until the secondaries dispatch domains."""
+file and line. Each domain runs on the hart it was placed on: it prints
+the hart id its info page gives, which the scheduler writes when it
+queues the domain on that hart's run queue."""
 import re
 
 from rivetqemu import boot_kernel, build_path, make_initramfs
@@ -52,16 +53,18 @@ def test_placement_on_virt_smp4(tmp_path):
     assert b.has(r"launch: domain none refused: /etc/rivet.conf:25: harts "
                  r"names no online hart$"), b
     assert b.has(r"launch: 5 of 7 configured domains started"), b
-    boot_hart = b.find(r"booted on hart (\d+)$").group(1)
     for name in ("pinned", "set", "s1", "s2", "s3"):
         assert b.find(r'hello: domain \d+ "%s" on hart (\d+),' % name
-                      ).group(1) == boot_hart, b
+                      ).group(1) == want[name], b
 
 
 def test_placement_on_one_hart_refuses_other_harts(tmp_path):
     b = boot(tmp_path, domain("a", "hart = 0") + domain("b", "hart = 1") +
              domain("c", "harts = 0-1"), 1)
     assert placed(b) == {"a": "0", "c": "0"}, b
+    for name in ("a", "c"):
+        assert b.find(r'hello: domain \d+ "%s" on hart (\d+),' % name
+                      ).group(1) == "0", b
     assert b.has(r"launch: domain b refused: /etc/rivet.conf:8: hart "
                  r"names no online hart$"), b
 

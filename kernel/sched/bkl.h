@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The big kernel lock (docs/smp.md, "Shared state and its protection"):
+ * one ticket spinlock for the slow paths. Every way into C from U-mode
+ * and the idle loop's work take it (kernel/entry.c, sched_idle.c); the
+ * assembly fast paths (null call, exception reflection, local directed
+ * yield) never do. It is released only on the way back to U-mode and
+ * around the idle wfi. Tickets make it fair: a hart that asks first gets
+ * it first, so a busy neighbour cannot starve a hart.
+ */
+#ifndef KERNEL_SCHED_BKL_H
+#define KERNEL_SCHED_BKL_H
+
+#include <stdint.h>
+
+struct bkl {
+	uint32_t next;	/* the next ticket to hand out */
+	uint32_t owner; /* the ticket that holds the lock */
+};
+
+extern struct bkl bkl;
+
+/* Takes the lock (spins with interrupts off: the kernel runs so). The
+ * acquire fence orders what follows after the load that saw our turn. */
+static inline void bkl_lock(void)
+{
+	uint32_t t = __atomic_fetch_add(&bkl.next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) != t)
+		;
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+}
+
+/* Gives it to the next ticket; everything written before is visible to
+ * the next holder (release). Only the holder writes owner: one AMO. */
+static inline void bkl_unlock(void)
+{
+	__atomic_fetch_add(&bkl.owner, 1, __ATOMIC_RELEASE);
+}
+
+/* Is the lock held by someone (a check for assertions and tests)? */
+static inline int bkl_is_locked(void)
+{
+	return __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) !=
+	       __atomic_load_n(&bkl.next, __ATOMIC_RELAXED);
+}
+
+#endif
