@@ -38,6 +38,18 @@ static inline void bkl_unlock(void)
 	__atomic_fetch_add(&bkl.owner, 1, __ATOMIC_RELEASE);
 }
 
+/* Between two bounded pieces of long work done while holding the lock
+ * (the idle loop's reaper): if another hart waits, let it have its turn
+ * first, so that it waits for one piece, never for the whole work. */
+static inline void bkl_let_waiters_in(void)
+{
+	if (__atomic_load_n(&bkl.next, __ATOMIC_RELAXED) !=
+	    __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) + 1) {
+		bkl_unlock();
+		bkl_lock();
+	}
+}
+
 /* Is the lock held by someone (a check for assertions and tests)? */
 static inline int bkl_is_locked(void)
 {

@@ -152,7 +152,8 @@ static inline void domain_reap_step(void)
 	if (domain_reaping)
 		domain_reap_piece();
 }
-/* Pieces until an interrupt is pending or nothing is left: while the
+/* Pieces until an interrupt is pending or nothing is left, letting a hart
+ * that waits for the big kernel lock in between: while the
  * hart has nobody to run. */
 void domain_reap_idle(void);
 /* Every piece left: before power-off. */

@@ -36,6 +36,7 @@
 #include "kernel/lib/printk.h"
 #include "kernel/lib/vsnprintf.h"
 #include "kernel/mm/quota.h"
+#include "kernel/sched/bkl.h"
 #include "kernel/sched/domain_internal.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/sched_core.h"
@@ -297,8 +298,9 @@ void domain_reap_piece(void)
 
 void domain_reap_idle(void)
 {
+	/* The big kernel lock is held: another hart waits a piece at most. */
 	while (domain_reaping && !arch_irq_pending() && reap_one_piece())
-		;
+		bkl_let_waiters_in();
 }
 
 void domain_reap_all(void)
