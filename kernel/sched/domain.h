@@ -106,6 +106,9 @@ struct domain {
 	 * with the reaper's: the fields the fast paths use stay within a
 	 * load's 12-bit offset. */
 	uint64_t run_pa, run_pages, run_align, run_zeroed;
+	/* Its submission ring (kernel/cap/ring.c): where, how many entries
+	 * (0: none), and the entries consumed, the kernel's own count. */
+	uint64_t ring_va, ring_size, ring_head;
 };
 
 /*
