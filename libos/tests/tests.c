@@ -1276,7 +1276,7 @@ static const struct role *const role_tables[] = {
 	channels_roles,	    callregs_roles, protect_roles,
 	gcbarrier_roles,    allocmap_roles, initramfs_roles,
 	chan_hostile_roles, bounds_roles,   fastcall_hostile_roles,
-	zeroed_roles,	    mapbatch_roles,
+	zeroed_roles,	    mapbatch_roles, ring_roles,
 };
 
 int main(void)

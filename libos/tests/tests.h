@@ -46,6 +46,7 @@ extern const struct role hostile_roles[];	   /* hostile.c */
 extern const struct role initramfs_roles[];	   /* initramfs.c */
 extern const struct role mapbatch_roles[];	   /* mapbatch.c */
 extern const struct role protect_roles[];	   /* protect.c */
+extern const struct role ring_roles[];		   /* ring.c */
 extern const struct role slices_roles[];	   /* slices.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */
 
