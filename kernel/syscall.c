@@ -408,13 +408,12 @@ static inline bool restart_other_call(const struct domain *d, uint64_t nr)
 
 /*
  * Calls whose a1 means something when they fail: map_batch says how many
- * entries it mapped before the one that failed, ring_submit how many
- * entries it consumed. Every other failing call
+ * entries it mapped before the one that failed. Every other failing call
  * returns a1 = 0, whatever its handler left in val.
  */
 static bool a1_on_error(uint64_t nr)
 {
-	return nr == SYS_map_batch || nr == SYS_ring_submit;
+	return nr == SYS_map_batch;
 }
 
 /*

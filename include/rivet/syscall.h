@@ -153,8 +153,9 @@
 	  "call's rc and a1 (E_NOSYS no such call, E_NOTSUP a call the ring "  \
 	  "does not run); E_NOENT no ring; E_INVAL max 0; E_RANGE sq_tail "    \
 	  "behind or more than n past the kernel's head (nothing run), or "    \
-	  "the ring not readable or writable; a1 = entries consumed, also "    \
-	  "on error; runs in pieces the kernel restarts at the ecall")
+	  "the ring not readable or writable (entries run before it stay "     \
+	  "consumed: sq_head); a1 = entries consumed; runs in pieces the "     \
+	  "kernel restarts at the ecall")
 
 #ifndef __ASSEMBLY__
 struct rivet_ring_head;

@@ -18,7 +18,8 @@ long ring_setup_sys(struct domain *d, uint64_t va, uint64_t n);
 /*
  * Runs up to max queued entries of d's ring (ring_consume.h): 0 with
  * *val = entries consumed; E_NOENT no ring; E_INVAL max 0; E_RANGE
- * counters out of range or the ring not readable / writable any more.
+ * counters out of range or the ring not readable / writable any more
+ * (the header's sq_head says what was consumed, if it can be written).
  * May return SYSCALL_RESTART (bounded kernel time).
  */
 long ring_submit_sys(struct domain *d, uint64_t max, uint64_t *val);

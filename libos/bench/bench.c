@@ -678,6 +678,7 @@ int main(void)
 	bench_uthread();
 	bench_irq();
 	bench_map();
+	bench_ring();
 	bench_pagefault();
 	bench_appel();
 	if (peer_id > 0)

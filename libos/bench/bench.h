@@ -17,4 +17,7 @@ long empty_call(long x);
 /* Appel & Li's user-level VM benchmarks over SYS_protect (appel.c). */
 void bench_appel(void);
 
+/* The submission ring: 256 maps in one ring_submit (ring.c). */
+void bench_ring(void);
+
 #endif
