@@ -22,11 +22,59 @@ static long ring_entry_check(const struct ring_consumer *k,
 	return 0;
 }
 
+/* Entries from e on, at most n, that are call nr: how many in a row. */
+static uint64_t ring_run_length(const struct rivet_ring_entry *e, uint64_t n,
+				uint64_t nr)
+{
+	uint64_t m = 0;
+
+	while (m < n && e[m].nr == nr)
+		m++;
+	return m;
+}
+
+/*
+ * Runs entries from chunk[0] on, at most n, until ops->stop says so
+ * (never before the first; first says whether this is the piece's first
+ * entry): how many ran, their completions in c. A run of the batched
+ * call goes to ops->run_batch at once.
+ */
+static uint64_t ring_run_chunk(const struct ring_consumer *k,
+			       const struct rivet_ring_entry *chunk, uint64_t n,
+			       bool first, const struct ring_ops *ops,
+			       void *ctx, struct rivet_ring_done *c)
+{
+	uint64_t i = 0, m, j;
+
+	while (i < n) {
+		if ((i || !first) && ops->stop(ctx))
+			break;
+		c[i].rc = ring_entry_check(k, &chunk[i]);
+		c[i].val = 0;
+		if (!c[i].rc && ops->run_batch && chunk[i].nr == k->batch_nr) {
+			m = ring_run_length(&chunk[i], n - i, k->batch_nr);
+			ops->run_batch(ctx, &chunk[i], m, &c[i]);
+			for (j = i; j < i + m; j++)
+				if (c[j].rc)
+					c[j].val = 0;
+			i += m;
+			continue;
+		}
+		if (!c[i].rc)
+			c[i].rc = ops->run(ctx, &chunk[i], &c[i].val);
+		if (c[i].rc)
+			c[i].val = 0;
+		i++;
+	}
+	return i;
+}
+
 long ring_consume(struct ring_consumer *k, uint64_t tail, uint64_t max,
 		  const struct ring_ops *ops, void *ctx, uint64_t *done)
 {
 	struct rivet_ring_entry chunk[RING_CHUNK];
-	uint64_t queued = tail - k->head, n = 0, i, idx, run;
+	struct rivet_ring_done c[RING_CHUNK];
+	uint64_t queued = tail - k->head, idx, want, ran;
 	long rc;
 
 	*done = 0;
@@ -34,32 +82,27 @@ long ring_consume(struct ring_consumer *k, uint64_t tail, uint64_t max,
 		return E_RANGE; /* behind head (wrapped) or past the ring */
 	if (max > queued)
 		max = queued;
-	while (n < max) {
+	while (*done < max) {
 		idx = k->head & (k->size - 1);
-		run = max - n;
-		if (run > k->size - idx)
-			run = k->size - idx; /* up to the ring's end */
-		if (run > RING_CHUNK)
-			run = RING_CHUNK;
-		rc = ops->fetch(ctx, idx, run, chunk);
+		want = max - *done;
+		if (want > k->size - idx)
+			want = k->size - idx; /* up to the ring's end */
+		if (want > RING_CHUNK)
+			want = RING_CHUNK;
+		rc = ops->fetch(ctx, idx, want, chunk);
 		if (rc)
 			return rc;
-		for (i = 0; i < run; i++, n++) {
-			struct rivet_ring_done c = { 0, 0 };
-
-			if (n && ops->stop(ctx))
-				return 0;
-			c.rc = ring_entry_check(k, &chunk[i]);
-			if (!c.rc)
-				c.rc = ops->run(ctx, &chunk[i], &c.val);
-			if (c.rc)
-				c.val = 0;
-			k->head++;
-			*done = n + 1;
-			rc = ops->post(ctx, idx + i, &c);
+		ran = ring_run_chunk(k, chunk, want, !*done, ops, ctx, c);
+		/* Consumed before the post: if it fails they stay run. */
+		k->head += ran;
+		*done += ran;
+		if (ran) {
+			rc = ops->post(ctx, idx, ran, c);
 			if (rc)
 				return rc;
 		}
+		if (ran < want)
+			return 0; /* ops->stop */
 	}
 	return 0;
 }

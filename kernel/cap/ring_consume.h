@@ -23,17 +23,26 @@ struct ring_ops {
 		     struct rivet_ring_entry *out);
 	/* Runs one entry, already copied and checked: its result, *val. */
 	long (*run)(void *ctx, const struct rivet_ring_entry *e, uint64_t *val);
-	/* Writes the completion at index: 0, or an error. */
-	int (*post)(void *ctx, uint64_t index, const struct rivet_ring_done *c);
-	/* Before each entry but the first: true stops the piece here. */
+	/* Runs n entries in a row of call batch_nr, each on its own (one
+	 * failing stops none of the others): each one's result in out[i].
+	 * NULL: those run one by one too. */
+	void (*run_batch)(void *ctx, const struct rivet_ring_entry *e,
+			  uint64_t n, struct rivet_ring_done *out);
+	/* Writes the completions of [index, index + n) (no wrap): 0, or an
+	 * error. */
+	int (*post)(void *ctx, uint64_t index, uint64_t n,
+		    const struct rivet_ring_done *c);
+	/* Before each entry but the first (each batch, for run_batch): true
+	 * stops the piece here. */
 	bool (*stop)(void *ctx);
 };
 
 struct ring_consumer {
-	uint64_t head;	  /* entries consumed: the kernel's own count */
-	uint64_t size;	  /* entries in the ring, a power of two */
-	uint64_t known;	  /* call numbers that exist, a bit each */
-	uint64_t allowed; /* those the ring may run */
+	uint64_t head;	   /* entries consumed: the kernel's own count */
+	uint64_t size;	   /* entries in the ring, a power of two */
+	uint64_t known;	   /* call numbers that exist, a bit each */
+	uint64_t allowed;  /* those the ring may run */
+	uint64_t batch_nr; /* the call run_batch runs */
 };
 
 /*
@@ -44,8 +53,9 @@ struct ring_consumer {
  * does not run, E_NOTSUP; neither is run. Returns 0 (*done entries, fewer
  * than asked if ops->stop said so), E_RANGE when tail is more than size
  * entries past head or behind it (nothing is run), or the first fetch or
- * post error (the entries before it, and the one whose post failed, are
- * consumed).
+ * post error (the entries run before it, whose completions it could not
+ * post among them, stay consumed: they never run again). Completions are
+ * posted once per chunk of entries run.
  */
 long ring_consume(struct ring_consumer *k, uint64_t tail, uint64_t max,
 		  const struct ring_ops *ops, void *ctx, uint64_t *done);

@@ -439,6 +439,9 @@ static void bench_map(void)
 	sys2_map_batch(batch, MAP_PAGES);
 	with = rivet_instret() - t0;
 	bench_print_n("map_batch_page", (int64_t)with, MAP_PAGES, "insns/page");
+	for (i = 0; i < MAP_PAGES; i++)
+		sys_unmap(slots[i], MAP_VA + i * 0x1000UL);
+	bench_ring(slots, MAP_VA, MAP_PAGES);
 }
 
 /* Demand paging in this libOS: fault, allocate a frame, map, resume. */
@@ -678,7 +681,6 @@ int main(void)
 	bench_uthread();
 	bench_irq();
 	bench_map();
-	bench_ring();
 	bench_pagefault();
 	bench_appel();
 	if (peer_id > 0)

@@ -19,9 +19,10 @@
 #include "kernel/cap/ring_consume.h"
 #include <rivet/errno.h>
 
-#define SIZE	64
-#define ALLOWED 0x0f0fUL
-#define KNOWN	0xffffUL
+#define SIZE	 64
+#define ALLOWED	 0x0f0fUL
+#define KNOWN	 0xffffUL
+#define BATCH_NR 2
 
 struct fz {
 	struct rivet_ring_entry *e; /* SIZE entries, malloc'd exactly */
@@ -55,15 +56,27 @@ static long run(void *ctx, const struct rivet_ring_entry *e, uint64_t *val)
 	return e->args[1] & 1 ? E_INVAL : 0;
 }
 
-static int post(void *ctx, uint64_t index, const struct rivet_ring_done *c)
+static void run_batch(void *ctx, const struct rivet_ring_entry *e, uint64_t n,
+		      struct rivet_ring_done *out)
+{
+	assert(n && n <= RING_CHUNK);
+	for (uint64_t i = 0; i < n; i++) {
+		assert(e[i].nr == BATCH_NR);
+		out[i].rc = run(ctx, &e[i], &out[i].val);
+	}
+}
+
+static int post(void *ctx, uint64_t index, uint64_t n,
+		const struct rivet_ring_done *c)
 {
 	struct fz *f = ctx;
 
-	assert(index < SIZE);
-	assert(c->rc || ((uint64_t)c->val == c->val));
+	assert(n && index < SIZE && n <= SIZE - index && n <= RING_CHUNK);
+	for (uint64_t i = 0; i < n; i++)
+		assert(!c[i].rc || !c[i].val);
 	if (f->post_fail)
 		return E_RANGE;
-	f->c[index] = *c;
+	memcpy(&f->c[index], c, n * sizeof(*c));
 	return 0;
 }
 
@@ -74,7 +87,7 @@ static bool stop(void *ctx)
 	return ++f->asked > f->stop_after;
 }
 
-static const struct ring_ops ops = { fetch, run, post, stop };
+static const struct ring_ops ops = { fetch, run, run_batch, post, stop };
 
 static uint64_t take(const uint8_t **p, size_t *left, size_t n)
 {
@@ -92,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = { malloc(SIZE * sizeof(struct rivet_ring_entry)),
 			malloc(SIZE * sizeof(struct rivet_ring_done)) };
-	struct ring_consumer k = { 0, SIZE, KNOWN, ALLOWED };
+	struct ring_consumer k = { 0, SIZE, KNOWN, ALLOWED, BATCH_NR };
 	uint64_t tail = 0, done, head0, runs0;
 	const uint8_t *p = data;
 	size_t left = size;
@@ -108,6 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			unsigned i = (unsigned)take(&p, &left, 1) % SIZE;
 
 			f.e[i].nr = take(&p, &left, 1) % 20;
+			if (f.e[i].nr > 16)
+				f.e[i].nr = BATCH_NR; /* runs of the batch */
 			f.e[i].args[0] = take(&p, &left, 8);
 			f.e[i].args[1] = take(&p, &left, 1);
 			break;

@@ -31,6 +31,7 @@ static struct {
 	unsigned stops_asked;
 	int fetch_rc, post_rc;
 	int rewrite_after_fetch; /* scribble on entries once copied */
+	unsigned batches, batched;
 } t;
 
 static int fetch(void *ctx, uint64_t index, uint64_t n,
@@ -60,12 +61,23 @@ static long run(void *ctx, const struct rivet_ring_entry *e, uint64_t *val)
 	return 0;
 }
 
-static int post(void *ctx, uint64_t index, const struct rivet_ring_done *c)
+/* The batched call: as run, for each; counts the batches. */
+static void run_batch(void *ctx, const struct rivet_ring_entry *e, uint64_t n,
+		      struct rivet_ring_done *out)
 {
-	assert_true(index < SIZE);
+	t.batches++;
+	t.batched += n;
+	for (uint64_t i = 0; i < n; i++)
+		out[i].rc = run(ctx, &e[i], &out[i].val);
+}
+
+static int post(void *ctx, uint64_t index, uint64_t n,
+		const struct rivet_ring_done *c)
+{
+	assert_true(index < SIZE && n && n <= SIZE - index);
 	if (t.post_rc)
 		return t.post_rc;
-	t.c[index] = *c;
+	memcpy(&t.c[index], c, n * sizeof(*c));
 	return 0;
 }
 
@@ -74,7 +86,8 @@ static bool stop(void *ctx)
 	return ++t.stops_asked > t.stop_after;
 }
 
-static const struct ring_ops ops = { fetch, run, post, stop };
+static const struct ring_ops ops = { fetch, run, 0, post, stop };
+static const struct ring_ops batch_ops = { fetch, run, run_batch, post, stop };
 
 static struct ring_consumer k;
 
@@ -83,7 +96,7 @@ static int setup(void **state)
 	memset(&t, 0, sizeof(t));
 	t.stop_after = ~0u;
 	k = (struct ring_consumer){ 0, SIZE, 0x3f,
-				    (1u << NR_OK) | (1u << NR_BAD) };
+				    (1u << NR_OK) | (1u << NR_BAD), NR_BAD };
 	return 0;
 }
 
@@ -278,14 +291,63 @@ static void ring_unwritable_completion_still_consumes(void **state)
 
 	queue(0, NR_OK, 1);
 	queue(1, NR_OK, 2);
+	queue(2, NR_OK, 3);
 	t.post_rc = E_RANGE;
 	assert_int_equal(ring_consume(&k, 2, 100, &ops, 0, &done), E_RANGE);
-	assert_int_equal(done, 1);
-	assert_int_equal(k.head, 1); /* ran: never again */
+	assert_int_equal(done, 2);
+	assert_int_equal(k.head, 2); /* ran: never again */
 	t.post_rc = 0;
-	assert_int_equal(ring_consume(&k, 2, 100, &ops, 0, &done), 0);
+	assert_int_equal(ring_consume(&k, 3, 100, &ops, 0, &done), 0);
+	assert_int_equal(done, 1);
 	assert_int_equal(t.runs[1], 1);
 	assert_int_equal(t.runs[2], 1);
+	assert_int_equal(t.runs[3], 1);
+}
+
+/* Runs of the batched call go to run_batch whole, other entries and
+ * refused ones one by one; results land at their own index; a failing
+ * batched entry has val 0. */
+static void ring_batches_runs_of_the_batched_call(void **state)
+{
+	uint64_t done;
+
+	queue(0, NR_BAD, 1);
+	queue(1, NR_BAD, 2);
+	queue(2, NR_OK, 3);
+	queue(3, NR_BAD, 4);
+	queue(4, NR_BAD, 5);
+	queue(5, NR_BAD, 6);
+	queue(6, NR_NOT, 7);
+	queue(7, NR_BAD, 8);
+	assert_int_equal(ring_consume(&k, 8, 100, &batch_ops, 0, &done), 0);
+	assert_int_equal(done, 8);
+	assert_int_equal(t.batches, 3);
+	assert_int_equal(t.batched, 6);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(t.runs[i + 1], i == 6 ? 0 : 1);
+	assert_int_equal(t.c[1].rc, -2);
+	assert_int_equal(t.c[1].val, 0);
+	assert_int_equal(t.c[2].val, 30);
+	assert_int_equal(t.c[5].rc, -6);
+	assert_int_equal(t.c[6].rc, E_NOTSUP);
+}
+
+/* A batch counts as one step for stop: a piece stopped at once still
+ * runs the first batch whole, and nothing after it. */
+static void ring_stop_between_batches(void **state)
+{
+	uint64_t done;
+
+	for (int i = 0; i < 3; i++)
+		queue(i, NR_BAD, i + 1);
+	queue(3, NR_OK, 4);
+	t.stop_after = 0;
+	assert_int_equal(ring_consume(&k, 4, 100, &batch_ops, 0, &done), 0);
+	assert_int_equal(done, 3);
+	assert_int_equal(t.runs[4], 0);
+	assert_int_equal(ring_consume(&k, 4, 100, &batch_ops, 0, &done), 0);
+	assert_int_equal(done, 1);
+	assert_int_equal(t.runs[4], 1);
 }
 
 int main(void)
@@ -311,6 +373,9 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(
 			ring_unwritable_completion_still_consumes, setup),
+		cmocka_unit_test_setup(ring_batches_runs_of_the_batched_call,
+				       setup),
+		cmocka_unit_test_setup(ring_stop_between_batches, setup),
 	};
 
 	return cmocka_run_group_tests(tests, 0, 0);
