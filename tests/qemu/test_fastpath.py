@@ -14,7 +14,8 @@ SLOW_BUILD = os.environ.get("RIVET_SLOW_BUILD", BUILD + "-slow")
 SLOW_KERNEL = os.path.join(SLOW_BUILD, "rivet.elf")
 SUITES = ["tests/qemu/test_domains.py", "tests/qemu/test_caps.py",
           "tests/qemu/test_callregs.py",
-          "tests/qemu/test_irq.py", "tests/qemu/test_map_batch.py"]
+          "tests/qemu/test_irq.py", "tests/qemu/test_map_batch.py",
+          "tests/qemu/test_ring.py"]
 ICOUNT = ["-icount", "shift=0,sleep=off", "-seed", "1", "-rtc", "clock=vm"]
 
 
