@@ -248,7 +248,7 @@ __asm__(".pushsection .text.bounds_entries, \"ax\"\n"
 	".popsection\n");
 extern char giveup_slice_end[], exit_slice_end[];
 /* The runtime's entries (libos/lib/upcall_entry.S). */
-extern char rivet_exc_entry[], rivet_slice_entry[], rivet_upcall_resume[],
+extern char rivet_exc_light_entry[], rivet_slice_entry[], rivet_upcall_resume[],
 	rivet_upcall_resume_end[];
 
 /* frame_alloc(ANY, n, 1) with its ecall at giveup_ecall. */
@@ -270,7 +270,7 @@ static __attribute__((noinline)) long giveup_alloc(unsigned long n,
 
 static long set_slice_entry(const char *entry)
 {
-	return sys_upcall_set((unsigned long)rivet_exc_entry,
+	return sys_upcall_set((unsigned long)rivet_exc_light_entry,
 			      (unsigned long)entry,
 			      (unsigned long)rivet_upcall_resume,
 			      (unsigned long)rivet_upcall_resume_end);

@@ -16,7 +16,7 @@
 /* The entries below hard-code the two offsets they use. */
 _Static_assert(UPCALL_T0 == 0x20 && UPCALL_T1 == 0x28, "upcall t0/t1");
 
-extern char rivet_exc_entry[], rivet_slice_entry[];
+extern char rivet_exc_light_entry[], rivet_slice_entry[];
 extern char rivet_upcall_resume[], rivet_upcall_resume_end[];
 
 /* Upcalls each entry has taken; written by the entries, read by C. */
@@ -94,7 +94,7 @@ uint64_t dodge_upcalls, dodge_self;
 
 static long set_slice_entry(const char *entry)
 {
-	return sys_upcall_set((unsigned long)rivet_exc_entry,
+	return sys_upcall_set((unsigned long)rivet_exc_light_entry,
 			      (unsigned long)entry,
 			      (unsigned long)rivet_upcall_resume,
 			      (unsigned long)rivet_upcall_resume_end);

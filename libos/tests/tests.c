@@ -262,11 +262,12 @@ __asm__(".pushsection .text\n"
 	"1:	j 1b\n"
 	".popsection\n");
 extern char ignore_slice_end[];
-extern char rivet_exc_entry[], rivet_upcall_resume[], rivet_upcall_resume_end[];
+extern char rivet_exc_light_entry[], rivet_upcall_resume[],
+	rivet_upcall_resume_end[];
 
 static void role_spinner(void)
 {
-	sys_upcall_set((unsigned long)rivet_exc_entry,
+	sys_upcall_set((unsigned long)rivet_exc_light_entry,
 		       (unsigned long)ignore_slice_end,
 		       (unsigned long)rivet_upcall_resume,
 		       (unsigned long)rivet_upcall_resume_end);
@@ -1277,6 +1278,7 @@ static const struct role *const role_tables[] = {
 	gcbarrier_roles,    allocmap_roles, initramfs_roles,
 	chan_hostile_roles, bounds_roles,   fastcall_hostile_roles,
 	zeroed_roles,	    mapbatch_roles, ring_roles,
+	lightfault_roles,
 };
 
 int main(void)
