@@ -66,8 +66,13 @@ static int ring_fetch(void *ctx, uint64_t index, uint64_t n,
 static long ring_run(void *ctx, const struct rivet_ring_entry *e, uint64_t *val)
 {
 	uint64_t a[6] = { e->args[0], e->args[1], e->args[2], e->args[3] };
+	long rc = syscall_run(((struct ring_ctx *)ctx)->d, e->nr, a, val);
 
-	return syscall_run(((struct ring_ctx *)ctx)->d, e->nr, a, val);
+	/* No call in RING_CALLS stops part-way; should one come to (a map
+	 * made restartable), its entry says E_BUSY, what it did stays done,
+	 * and dispatch ends its restart record with ring_submit's, rather
+	 * than a positive result reaching the completion. */
+	return rc == SYSCALL_RESTART ? E_BUSY : rc;
 }
 
 /* A run of maps: map_batch's one-page path (one table walk per 2 MiB,
