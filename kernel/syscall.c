@@ -16,6 +16,7 @@
 #include "kernel/cap/irq_cap.h"
 #include "kernel/cap/map_batch.h"
 #include "kernel/cap/notify_cap.h"
+#include "kernel/cap/ring.h"
 #include "kernel/lib/klog.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/frame.h"
@@ -366,11 +367,27 @@ static long ksys_frame_alloc_map(struct domain *d, const uint64_t *a,
 	return frame_alloc_map_sys(d, a[0], a[1], val);
 }
 
+static long ksys_ring_setup(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return ring_setup_sys(d, a[0], a[1]);
+}
+
+static long ksys_ring_submit(struct domain *d, const uint64_t *a, uint64_t *val)
+{
+	return ring_submit_sys(d, a[0], val);
+}
+
 static const syscall_fn syscall_table[SYS_COUNT] = {
 #define SYSCALL_ENTRY(num, name, params, errors) [num] = ksys_##name,
 	RIVET_SYSCALLS(SYSCALL_ENTRY)
 #undef SYSCALL_ENTRY
 };
+
+long syscall_run(struct domain *d, uint64_t nr, const uint64_t *a,
+		 uint64_t *val)
+{
+	return syscall_table[nr](d, a, val);
+}
 
 /* Ends d's restart record and its revoke in progress. A revoke in
  * progress is only ever recorded with a restart (cap_revoking_set runs

@@ -31,6 +31,15 @@ void syscall_restart_keep(struct domain *d, uint64_t arg, uint64_t done);
  * call's entry spent since start, if the most yet. */
 void syscall_note_stretch(uint64_t start);
 
+/*
+ * Runs call nr (an existing call) with arguments a[0..5] for d, from
+ * somewhere other than d's ecall (the submission ring, kernel/cap/ring.c):
+ * the handler's result and *val, nothing written to d's context. Only for
+ * calls that neither switch away from d nor restart.
+ */
+long syscall_run(struct domain *d, uint64_t nr, const uint64_t *a,
+		 uint64_t *val);
+
 /* Runs the call in d's saved a7 with a0..a5; results go to a0/a1. */
 void syscall_dispatch(struct domain *d);
 

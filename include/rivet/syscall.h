@@ -148,9 +148,24 @@
 	  "E_RANGE vaddr; E_EXIST already mapped; E_NOMEM view or table "      \
 	  "pages), and on any error no frame, slot or mapping stays (table "   \
 	  "and view pages made before the quota ran out stay, as after map, "  \
-	  "and serve the next mapping there); a1 = slot")
+	  "and serve the next mapping there); a1 = slot")                      \
+	X(30, ring_setup, (struct rivet_ring_head * ring, unsigned long n),    \
+	  "names the caller's submission ring (<rivet/ring.h>): n entries, "   \
+	  "a power of two up to RIVET_RING_MAX, at ring, page-aligned, "       \
+	  "RIVET_RING_BYTES(n) bytes of its readable RAM with a writable "     \
+	  "header (zeroed); ring 0 and n 0: none; E_INVAL bad n; E_RANGE "     \
+	  "ring misaligned or not the caller's memory")                        \
+	X(31, ring_submit, (unsigned long max),                                \
+	  "runs up to max queued ring entries, each posting the direct "       \
+	  "call's rc and a1 (E_NOSYS no such call, E_NOTSUP a call the ring "  \
+	  "does not run); E_NOENT no ring; E_INVAL max 0; E_RANGE sq_tail "    \
+	  "behind or more than n past the kernel's head (nothing run), or "    \
+	  "the ring not readable or writable (entries run before it stay "     \
+	  "consumed: sq_head); a1 = entries consumed; runs in pieces the "     \
+	  "kernel restarts at the ecall")
 
 #ifndef __ASSEMBLY__
+struct rivet_ring_head;
 /* Numbers, as an enum so the compiler rejects duplicates in switches. */
 enum rivet_syscall_number {
 #define RIVET_SYSCALL_ENUM(num, name, params, errors) SYS_##name = num,

@@ -158,15 +158,48 @@ static long map_one(struct domain *d, struct batch_cursor *k,
 				  (unsigned)e->rights, start, MAP_INSNS, first);
 }
 
+/* A cursor with nothing cached yet. */
+static struct batch_cursor cursor_start(void)
+{
+	struct frame_table *ft = mem_frames();
+
+	return (struct batch_cursor){ ~0ULL,	      0,
+				      ~0ULL,	      0,
+				      ft->frames,     ft->banks[0].base,
+				      ft->banks[0].n, false };
+}
+
+void map_batch_each(struct domain *d, const struct rivet_map_entry *e,
+		    uint64_t n, long *rc)
+{
+	struct batch_cursor k = cursor_start();
+	uint64_t i, m, start = arch_instret();
+
+	for (i = 0; i < n; i++) {
+		if (FAST_MAP_BATCH) {
+			m = map_run_fast(d, &k, &e[i], n - i);
+			while (m--)
+				rc[i++] = 0;
+			if (i == n)
+				break;
+		}
+		/* A large capability maps within one piece (MAP_INSNS for
+		 * the whole run; the first entry always gets on): one that
+		 * stopped part-way or never began says E_BUSY, what it mapped
+		 * stays, and the same map again goes on from its record. */
+		rc[i] = map_one(d, &k, &e[i], start, i == 0);
+		if (rc[i] == SYSCALL_RESTART)
+			rc[i] = E_BUSY;
+	}
+	if (k.mapped)
+		uvm_flush_asid(d->as.asid);
+}
+
 long map_batch_sys(struct domain *d, uint64_t uva, uint64_t count,
 		   uint64_t *val)
 {
 	struct rivet_map_entry e[MAP_BATCH_CHUNK];
-	struct frame_table *ft = mem_frames();
-	struct batch_cursor k = { ~0ULL,	  0,
-				  ~0ULL,	  0,
-				  ft->frames,	  ft->banks[0].base,
-				  ft->banks[0].n, false };
+	struct batch_cursor k = cursor_start();
 	uint64_t done = 0, n, i, before, start = arch_instret();
 	long rc = 0;
 

@@ -116,6 +116,9 @@ struct domain {
 	bool abort_forcing;
 	uint32_t abort_slot, abort_pieces;
 	uint64_t abort_forced;
+	/* Its submission ring (kernel/cap/ring.c): where, how many entries
+	 * (0: none), and the entries consumed, the kernel's own count. */
+	uint64_t ring_va, ring_size, ring_head;
 };
 
 /*

@@ -3,7 +3,9 @@
  * Appel & Li's primitives of user-level virtual memory ("Virtual memory
  * primitives for user programs", ASPLOS 1991), as a libOS does them on
  * Rivet: SYS_protect and a page-fault handler registered with the
- * runtime (rivet_exc_register, the generic C entry). Per operation:
+ * runtime's light entry (rivet_exc_register_light, as the VM manager's
+ * write barrier does: only what a C call does not keep is saved). Per
+ * operation:
  *   appel_prot1   protect one page read-only
  *   appel_protN   protect 100 pages read-only in one call, per page
  *   appel_unprot  give one page its write right back
@@ -108,7 +110,7 @@ static void bench_trap(void)
 	uint64_t t0, with, without;
 	int i;
 
-	rivet_exc_register(15, unprotect_fault, 0);
+	rivet_exc_register_light(15, unprotect_fault, 0);
 	/* appel_trap: protect, store (fault, unprotect, retry); minus the
 	 * protect alone. */
 	t0 = rivet_instret();
@@ -126,7 +128,7 @@ static void bench_trap(void)
 
 	/* appel1: every page protected but one; a store to the protected
 	 * page i faults, the handler protects page i - 1 and unprotects i. */
-	rivet_exc_register(15, prot1_unprot_fault, 0);
+	rivet_exc_register_light(15, prot1_unprot_fault, 0);
 	sys_protect(APPEL_VA, APPEL_PAGES, R);
 	sys_protect(page(0), 1, RW);
 	t0 = rivet_instret();
@@ -146,7 +148,7 @@ static void bench_trap(void)
 
 	/* appel2: protect all 100 pages in one call, then a store to each
 	 * (fault, the handler unprotects it); per page. */
-	rivet_exc_register(15, unprotect_fault, 0);
+	rivet_exc_register_light(15, unprotect_fault, 0);
 	sys_protect(APPEL_VA, APPEL_PAGES, RW);
 	t0 = rivet_instret();
 	for (i = 0; i < N; i++) {

@@ -63,7 +63,7 @@ __asm__(".pushsection .text\n"
 	"bench_resume_hi:\n"
 	".popsection\n");
 extern char bench_exc_entry[], bench_resume_lo[], bench_resume_hi[];
-extern char rivet_exc_entry[], rivet_slice_entry[];
+extern char rivet_exc_light_entry[], rivet_slice_entry[];
 extern char rivet_upcall_resume[], rivet_upcall_resume_end[];
 
 /* Loops of N operations; every body is 4-byte instructions (norvc). */
@@ -134,8 +134,9 @@ static void bench_exceptions(void)
 		bench_print("exc_misaligned",
 			    (int64_t)(t - (rivet_instret() - t0)), "insns/op");
 	}
-	/* The runtime's generic path: every register saved, C dispatch. */
-	sys_upcall_set((unsigned long)rivet_exc_entry,
+	/* The runtime's generic path: every register saved, C dispatch
+	 * (through the light entry's check for a light handler first). */
+	sys_upcall_set((unsigned long)rivet_exc_light_entry,
 		       (unsigned long)rivet_slice_entry,
 		       (unsigned long)rivet_upcall_resume,
 		       (unsigned long)rivet_upcall_resume_end);
@@ -459,9 +460,14 @@ static void bench_map(void)
 	sys2_map_batch(batch, MAP_PAGES);
 	with = rivet_instret() - t0;
 	bench_print_n("map_batch_page", (int64_t)with, MAP_PAGES, "insns/page");
+	for (i = 0; i < MAP_PAGES; i++)
+		sys_unmap(slots[i], MAP_VA + i * 0x1000UL);
+	bench_ring(slots, MAP_VA, MAP_PAGES);
 }
 
-/* Demand paging in this libOS: fault, allocate a frame, map, resume. */
+/* Demand paging in this libOS: fault, allocate a frame, map, resume;
+ * the handlers read tval only, on the runtime's light entry, as the VM
+ * manager's vm_fault. */
 #define PF_VA 0x90000000UL
 
 static int pf_map(struct rivet_upcall *u, void *arg)
@@ -500,7 +506,7 @@ static void bench_pagefault_cold(void)
 		held[n++] = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
 	if (sys2_kstat(KSTAT_ZEROED_FRAMES).val)
 		printf("bench: the zeroed-frame pool did not empty\n");
-	rivet_exc_register(13, pf_alloc_map, 0);
+	rivet_exc_register_light(13, pf_alloc_map, 0);
 	t0 = rivet_instret();
 	for (i = 0; i < MAP_PAGES; i++)
 		(void)*(volatile uint32_t *)(PF_VA3 + i * 0x1000UL);
@@ -525,7 +531,7 @@ static void bench_pagefault(void)
 	uint64_t t0, with, without;
 	int i;
 
-	rivet_exc_register(13, pf_map, 0);
+	rivet_exc_register_light(13, pf_map, 0);
 	t0 = rivet_instret();
 	for (i = 0; i < MAP_PAGES; i++)
 		(void)*(volatile uint32_t *)(PF_VA + i * 0x1000UL);
@@ -538,7 +544,7 @@ static void bench_pagefault(void)
 		      MAP_PAGES, "insns/op");
 
 	/* The same with frame_alloc_map: one kernel entry per fault. */
-	rivet_exc_register(13, pf_alloc_map, 0);
+	rivet_exc_register_light(13, pf_alloc_map, 0);
 	t0 = rivet_instret();
 	for (i = 0; i < MAP_PAGES; i++)
 		(void)*(volatile uint32_t *)(PF_VA2 + i * 0x1000UL);

@@ -10,6 +10,7 @@
 #include <rivet/libos.h>
 
 #include "libos_internal.h"
+#include "upcall_light.h"
 
 /* The assembly uses these offsets: keep them equal to the structure. */
 _Static_assert(offsetof(struct rivet_upcall, in_upcall) == UPCALL_IN_UPCALL,
@@ -42,6 +43,16 @@ static struct {
 	void *arg;
 } handlers[NSLOTS];
 
+/* The light entry's handlers (upcall_entry.S reads them): a cause has a
+ * handler here or in handlers[], never both. */
+struct light_handler {
+	rivet_exc_handler fn;
+	void *arg;
+};
+struct light_handler rivet_light_handlers[RIVET_EXC_LIGHT_CODES];
+_Static_assert(sizeof(struct light_handler) == 16, "upcall_entry.S: 16 bytes");
+_Static_assert(RIVET_EXC_LIGHT_CODES == EXC_CODES, "light: exception codes");
+
 /* Set once SYS_fp_enable has succeeded: FP faults after that are real. */
 static int fp_on;
 
@@ -63,8 +74,21 @@ int rivet_exc_register(unsigned long cause, rivet_exc_handler h, void *arg)
 	if (slot < 0 || cause == RIVET_UPCALL_SLICE_END)
 		return E_INVAL;
 	/* Cooperative threads and no nested upcalls: no race to guard. */
+	if (cause < EXC_CODES)
+		rivet_light_handlers[cause].fn = NULL;
 	handlers[slot].fn = h;
 	handlers[slot].arg = arg;
+	return 0;
+}
+
+int rivet_exc_register_light(unsigned long cause, rivet_exc_handler h,
+			     void *arg)
+{
+	if (cause >= EXC_CODES)
+		return E_INVAL;
+	handlers[cause].fn = NULL;
+	rivet_light_handlers[cause].arg = arg;
+	rivet_light_handlers[cause].fn = h;
 	return 0;
 }
 
@@ -165,7 +189,7 @@ int rivet_fp_lazy_handler(struct rivet_upcall *u, void *arg)
 }
 
 /* The entries in upcall_entry.S. */
-extern char rivet_exc_entry[], rivet_slice_entry[];
+extern char rivet_exc_light_entry[], rivet_slice_entry[];
 extern char rivet_upcall_resume[], rivet_upcall_resume_end[];
 
 void rivet_upcall_init(void)
@@ -174,7 +198,7 @@ void rivet_upcall_init(void)
 
 	rivet_exc_register(EXC_ILLEGAL_INSN, rivet_fp_lazy_handler, NULL);
 	rivet_exc_register(RIVET_UPCALL_FP_OFF, rivet_fp_lazy_handler, NULL);
-	rc = sys_upcall_set((unsigned long)rivet_exc_entry,
+	rc = sys_upcall_set((unsigned long)rivet_exc_light_entry,
 			    (unsigned long)rivet_slice_entry,
 			    (unsigned long)rivet_upcall_resume,
 			    (unsigned long)rivet_upcall_resume_end);

@@ -18,6 +18,8 @@
  */
 #include <rivet/abi.h>
 
+#include "upcall_light.h"
+
 #define SAVE(n) (UPCALL_SAVE + 8 * (n))
 
 #define EXC_STACK_SIZE 8192
@@ -74,6 +76,7 @@ rivet_exc_entry:
 	mv	a0, gp				/* struct rivet_upcall *u */
 	call	rivet_upcall_dispatch		/* returns only to resume */
 
+.Lexc_restore:
 	li	gp, RIVET_UPCALL_VA		/* do not trust gp across C */
 	ld	x1, SAVE(1)(gp)
 	ld	x2, SAVE(2)(gp)
@@ -107,6 +110,96 @@ rivet_exc_entry:
 	ld	x31, SAVE(31)(gp)
 	j	rivet_upcall_resume
 	.size	rivet_exc_entry, . - rivet_exc_entry
+
+/*
+ * Light exception entry, the one registered with the kernel: for an
+ * exception code with a light handler (rivet_exc_register_light, the VM
+ * manager's page faults), save only what a C call does not preserve
+ * (ra, t2, a0-a7, t3-t6; t0/t1 are in the area already) and the sp and
+ * tp the handler's C code replaces, call the handler on the exception
+ * stack, and resume: the handler's C code keeps s0-s11 itself. Such a
+ * handler reads cause, epc and tval only, and may change epc; save[] is
+ * not a register file here. Anything else goes to the full entry above,
+ * as does a light handler's refusal, after the rest of save[] is filled
+ * in (s0-s11 still hold the interrupted values), so that the dispatcher
+ * reports it as any unhandled exception.
+ */
+	.balign	4
+	.globl	rivet_exc_light_entry
+	.type	rivet_exc_light_entry, @function
+rivet_exc_light_entry:
+	li	gp, RIVET_UPCALL_VA
+	ld	t0, UPCALL_CAUSE(gp)		/* t0/t1: the kernel's junk */
+	li	t1, RIVET_EXC_LIGHT_CODES
+	bgeu	t0, t1, rivet_exc_entry		/* a kernel cause: full */
+	slli	t0, t0, 4			/* 16-byte entries: fn, arg */
+	la	t1, rivet_light_handlers
+	add	t1, t1, t0
+	ld	t0, 0(t1)
+	beqz	t0, rivet_exc_entry		/* no light handler: full */
+	sd	x1, SAVE(1)(gp)
+	sd	x2, SAVE(2)(gp)
+	sd	x4, SAVE(4)(gp)
+	sd	x7, SAVE(7)(gp)
+	sd	x10, SAVE(10)(gp)
+	sd	x11, SAVE(11)(gp)
+	sd	x12, SAVE(12)(gp)
+	sd	x13, SAVE(13)(gp)
+	sd	x14, SAVE(14)(gp)
+	sd	x15, SAVE(15)(gp)
+	sd	x16, SAVE(16)(gp)
+	sd	x17, SAVE(17)(gp)
+	sd	x28, SAVE(28)(gp)
+	sd	x29, SAVE(29)(gp)
+	sd	x30, SAVE(30)(gp)
+	sd	x31, SAVE(31)(gp)
+	ld	a1, 8(t1)			/* its arg */
+	la	sp, exc_stack_top
+	la	tp, __tls_base
+	mv	a0, gp				/* struct rivet_upcall *u */
+	jalr	t0
+	li	gp, RIVET_UPCALL_VA		/* do not trust gp across C */
+	bnez	a0, 1f				/* refused: report it */
+	ld	x1, SAVE(1)(gp)
+	ld	x2, SAVE(2)(gp)
+	ld	x4, SAVE(4)(gp)
+	ld	x7, SAVE(7)(gp)
+	ld	x10, SAVE(10)(gp)
+	ld	x11, SAVE(11)(gp)
+	ld	x12, SAVE(12)(gp)
+	ld	x13, SAVE(13)(gp)
+	ld	x14, SAVE(14)(gp)
+	ld	x15, SAVE(15)(gp)
+	ld	x16, SAVE(16)(gp)
+	ld	x17, SAVE(17)(gp)
+	ld	x28, SAVE(28)(gp)
+	ld	x29, SAVE(29)(gp)
+	ld	x30, SAVE(30)(gp)
+	ld	x31, SAVE(31)(gp)
+	ld	t0, UPCALL_T0(gp)
+	ld	t1, UPCALL_T1(gp)
+	j	rivet_upcall_resume
+1:	sd	x8, SAVE(8)(gp)			/* the rest of the file */
+	sd	x9, SAVE(9)(gp)
+	sd	x18, SAVE(18)(gp)
+	sd	x19, SAVE(19)(gp)
+	sd	x20, SAVE(20)(gp)
+	sd	x21, SAVE(21)(gp)
+	sd	x22, SAVE(22)(gp)
+	sd	x23, SAVE(23)(gp)
+	sd	x24, SAVE(24)(gp)
+	sd	x25, SAVE(25)(gp)
+	sd	x26, SAVE(26)(gp)
+	sd	x27, SAVE(27)(gp)
+	ld	t0, UPCALL_T0(gp)
+	ld	t1, UPCALL_T1(gp)
+	sd	t0, SAVE(5)(gp)
+	sd	t1, SAVE(6)(gp)
+	li	s0, 0				/* end of the frame chain */
+	mv	a0, gp
+	call	rivet_upcall_dispatch		/* no handler left: reports */
+	j	.Lexc_restore
+	.size	rivet_exc_light_entry, . - rivet_exc_light_entry
 
 /*
  * Slice-end entry: give the CPU away at once, as the kernel asks, then

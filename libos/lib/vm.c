@@ -371,9 +371,10 @@ static void vm_init(void)
 	if (vm_ready)
 		return;
 	vm_ready = true;
-	rivet_exc_register(EXC_INSN_PAGE_FAULT, vm_fault, NULL);
-	rivet_exc_register(EXC_LOAD_PAGE_FAULT, vm_fault, NULL);
-	rivet_exc_register(EXC_STORE_PAGE_FAULT, vm_fault, NULL);
+	/* vm_fault reads cause and tval only: the light entry. */
+	rivet_exc_register_light(EXC_INSN_PAGE_FAULT, vm_fault, NULL);
+	rivet_exc_register_light(EXC_LOAD_PAGE_FAULT, vm_fault, NULL);
+	rivet_exc_register_light(EXC_STORE_PAGE_FAULT, vm_fault, NULL);
 }
 
 /*

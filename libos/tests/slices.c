@@ -16,7 +16,7 @@
 /* The entries below hard-code the two offsets they use. */
 _Static_assert(UPCALL_T0 == 0x20 && UPCALL_T1 == 0x28, "upcall t0/t1");
 
-extern char rivet_exc_entry[], rivet_slice_entry[];
+extern char rivet_exc_light_entry[], rivet_slice_entry[];
 extern char rivet_upcall_resume[], rivet_upcall_resume_end[];
 
 /* Upcalls each entry has taken; written by the entries, read by C. */

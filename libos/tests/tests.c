@@ -39,10 +39,10 @@ long raw_syscall(long nr, long a0, long a1)
 
 long set_slice_entry(const char *entry)
 {
-	extern char rivet_exc_entry[], rivet_upcall_resume[],
+	extern char rivet_exc_light_entry[], rivet_upcall_resume[],
 		rivet_upcall_resume_end[];
 
-	return sys_upcall_set((unsigned long)rivet_exc_entry,
+	return sys_upcall_set((unsigned long)rivet_exc_light_entry,
 			      (unsigned long)entry,
 			      (unsigned long)rivet_upcall_resume,
 			      (unsigned long)rivet_upcall_resume_end);
@@ -282,11 +282,12 @@ __asm__(".pushsection .text\n"
 	"1:	j 1b\n"
 	".popsection\n");
 extern char ignore_slice_end[];
-extern char rivet_exc_entry[], rivet_upcall_resume[], rivet_upcall_resume_end[];
+extern char rivet_exc_light_entry[], rivet_upcall_resume[],
+	rivet_upcall_resume_end[];
 
 static void role_spinner(void)
 {
-	sys_upcall_set((unsigned long)rivet_exc_entry,
+	sys_upcall_set((unsigned long)rivet_exc_light_entry,
 		       (unsigned long)ignore_slice_end,
 		       (unsigned long)rivet_upcall_resume,
 		       (unsigned long)rivet_upcall_resume_end);
@@ -1298,7 +1299,7 @@ static const struct role *const role_tables[] = {
 	chan_hostile_roles, bounds_roles,   fastcall_hostile_roles,
 	zeroed_roles,	    mapbatch_roles, notify_fast_roles,
 	conin_name_roles,   bigmap_roles,   abort_bounds_roles,
-	smp_roles,
+	smp_roles,	    ring_roles,	    lightfault_roles,
 };
 
 int main(void)

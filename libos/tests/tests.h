@@ -71,9 +71,11 @@ extern const struct role gcbarrier_roles[];	   /* gcbarrier.c */
 extern const struct role grants_roles[];	   /* grants.c */
 extern const struct role hostile_roles[];	   /* hostile.c */
 extern const struct role initramfs_roles[];	   /* initramfs.c */
+extern const struct role lightfault_roles[];	   /* lightfault.c */
 extern const struct role mapbatch_roles[];	   /* mapbatch.c */
 extern const struct role notify_fast_roles[];	   /* notify_fast.c */
 extern const struct role protect_roles[];	   /* protect.c */
+extern const struct role ring_roles[];		   /* ring.c */
 extern const struct role slices_roles[];	   /* slices.c */
 extern const struct role smp_roles[];		   /* smp.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */

@@ -148,6 +148,20 @@ typedef int (*rivet_exc_handler)(struct rivet_upcall *u, void *arg);
  */
 int rivet_exc_register(unsigned long cause, rivet_exc_handler h, void *arg);
 
+/*
+ * Installs h for exception code cause (0..15) on the light entry: only
+ * the registers a C call does not preserve are saved, and h may read
+ * u->cause, u->epc and u->tval and change u->epc, nothing in u->save[]
+ * (it holds no register file here). About 60 instructions less per
+ * exception than rivet_exc_register, for fault handlers such as the VM
+ * manager's. Replaces any handler of cause, light or not (as
+ * rivet_exc_register replaces a light one); h = NULL removes it. Returns
+ * 0, or E_INVAL for a cause past 15. A non-zero return from h is an
+ * unhandled exception, reported and ending the domain as for any other.
+ */
+int rivet_exc_register_light(unsigned long cause, rivet_exc_handler h,
+			     void *arg);
+
 /* The default handler for illegal instructions: lazy FP enable. */
 int rivet_fp_lazy_handler(struct rivet_upcall *u, void *arg);
 
