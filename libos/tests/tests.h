@@ -59,6 +59,7 @@ extern const struct role hostile_roles[];	   /* hostile.c */
 extern const struct role initramfs_roles[];	   /* initramfs.c */
 extern const struct role mapbatch_roles[];	   /* mapbatch.c */
 extern const struct role notify_fast_roles[];	   /* notify_fast.c */
+extern const struct role pair_starve_roles[];	   /* pair_starve.c */
 extern const struct role protect_roles[];	   /* protect.c */
 extern const struct role slices_roles[];	   /* slices.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */
