@@ -61,7 +61,39 @@ __asm__(".pushsection .text.pair_entry, \"ax\"\n"
 	"	call	pair_done\n"
 	".popsection\n");
 
-extern char pair_slice_end[];
+/*
+ * The same through a handoff channel (t_hpair_a, t_hpair_b): the loop
+ * is notify_wait on the channel (wake the partner, sleep until it
+ * answers), which hands the CPU to the partner it wakes; the roles run
+ * it from the start, and each slice-end upcall (hpair_upcall) leaves the
+ * upcall and goes back to it.
+ */
+uint64_t hpair_slot, hpair_mask;
+
+__asm__(".pushsection .text.pair_entry, \"ax\"\n"
+	".balign 4\n"
+	".globl hpair_slice_end\n"
+	"hpair_slice_end:\n"
+	"	call	hpair_upcall\n"
+	".globl hpair_loop\n"
+	"hpair_loop:\n"
+	"	lla	gp, pair_upcall_va\n"
+	"	ld	gp, 0(gp)\n"
+	"	sd	zero, 0(gp)\n" /* in_upcall */
+	"	lla	a0, hpair_slot\n"
+	"	ld	a0, 0(a0)\n"
+	"	li	a1, 0\n" /* the badge */
+	"	lla	a2, hpair_mask\n"
+	"	ld	a2, 0(a2)\n"
+	"	li	a7, 27\n" /* SYS_notify_wait */
+	"	ecall\n"
+	"	beqz	a0, hpair_loop\n"
+	"	call	pair_done\n" /* refused: the partner ended */
+	".popsection\n");
+
+extern char pair_slice_end[], hpair_slice_end[];
+__attribute__((noreturn)) void hpair_loop(void);
+void hpair_upcall(void);
 
 static long victim_id;
 
@@ -70,9 +102,14 @@ void pair_done(void)
 {
 	uint32_t state = rivet_domain_state(victim_id);
 
-	report(rivet_info()->name[7] == 'a' ? "pair_a_lets_the_victim_run"
-					    : "pair_b_lets_the_victim_run",
-	       state != RIVET_DOMAIN_RUNNABLE,
+	static const char *const name[] = { "pair_a_lets_the_victim_run",
+					    "pair_b_lets_the_victim_run",
+					    "hpair_a_lets_the_victim_run",
+					    "hpair_b_lets_the_victim_run" };
+	const char *me = rivet_info()->name;
+
+	report(name[(me[2] == 'h') * 2 + (me[me[2] == 'h' ? 8 : 7] == 'b')],
+	       state == RIVET_DOMAIN_EXITED || state == RIVET_DOMAIN_ENDING,
 	       "victim state %ld after %ld upcalls", (long)state,
 	       (long)pair_upcalls);
 	rivet_exit(0);
@@ -99,6 +136,46 @@ static void pair(const char *partner)
 		;
 }
 
+static uint64_t hpair_until; /* rivet_now() at which the pair may stop */
+
+/* A slice-end upcall taken: enough of them, and the victim has long
+ * been runnable (it sleeps 5 ms first)? Then report. */
+void hpair_upcall(void)
+{
+	if (++pair_upcalls >= PAIR_UPCALLS && rivet_now() >= hpair_until)
+		pair_done();
+}
+
+/* b sleeps first, so that a's first notify_wait hands off, and from
+ * then on each one: the partner always waits, the caller's bit is
+ * always taken. */
+static void hpair(void)
+{
+	_Static_assert(SYS_notify_wait == 27, "hpair_loop's a7");
+
+	victim_id = rivet_domain_lookup("t_hpair_victim");
+	hpair_until = rivet_now() + rivet_info()->timebase_hz / 50; /* 20 ms */
+	hpair_slot = rivet_info()->channels[0].notify_slot;
+	hpair_mask = 1UL << rivet_info()->channels[0].bit | RIVET_EVENT_CHANNEL;
+	EXPECT_EQ("hpair_hands_off", rivet_info()->channels[0].handoff, 1);
+	EXPECT_EQ("hpair_entry_set",
+		  sys_upcall_set((unsigned long)rivet_exc_entry,
+				 (unsigned long)hpair_slice_end,
+				 (unsigned long)rivet_upcall_resume,
+				 (unsigned long)rivet_upcall_resume_end),
+		  0);
+	if (rivet_info()->name[8] == 'b')
+		sys_wait(hpair_mask);
+	hpair_loop();
+}
+
+/* Comes in behind the pair, once its handoffs have begun. */
+static void role_hpair_victim(void)
+{
+	rivet_sleep_us(5000);
+	report("hpair_victim_ran", 1, "", 0, 0);
+}
+
 static void role_pair_a(void)
 {
 	pair("t_pair_b");
@@ -119,5 +196,8 @@ const struct role pair_starve_roles[] = {
 	{ "t_pair_a", role_pair_a },
 	{ "t_pair_b", role_pair_b },
 	{ "t_pair_victim", role_pair_victim },
+	{ "t_hpair_a", hpair },
+	{ "t_hpair_b", hpair },
+	{ "t_hpair_victim", role_hpair_victim },
 	{ 0 },
 };

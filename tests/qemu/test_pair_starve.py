@@ -17,3 +17,22 @@ def test_a_pair_yielding_to_each_other_does_not_starve_a_third(tmp_path):
     b = run_suite(tmp_path, PAIR)
     assert_all_pass(b, CASES)
     assert not b.has(r"strike \d+ of"), b
+
+
+HPAIR = conf("t_hpair_a", "t_hpair_b", "t_hpair_victim",
+             t_hpair_a=["slice = 1ms", "grace = 200us"],
+             t_hpair_b=["slice = 1ms", "grace = 200us"]) + """
+[channel t_hpair_a t_hpair_b]
+size = 4K
+handoff = yes
+"""
+
+
+def test_a_pair_handing_off_through_a_channel_does_not_starve_a_third(
+        tmp_path):
+    """The same with notify_wait through a handoff channel: the woken
+    partner must not get a slice that has already ended."""
+    b = run_suite(tmp_path, HPAIR)
+    assert_all_pass(b, ["hpair_hands_off", "hpair_a_lets_the_victim_run",
+                        "hpair_b_lets_the_victim_run", "hpair_victim_ran"])
+    assert not b.has(r"strike \d+ of"), b
