@@ -1277,7 +1277,7 @@ static const struct role *const role_tables[] = {
 	gcbarrier_roles,    allocmap_roles,    initramfs_roles,
 	chan_hostile_roles, bounds_roles,      fastcall_hostile_roles,
 	zeroed_roles,	    mapbatch_roles,    notify_fast_roles,
-	conin_name_roles,   pair_starve_roles,
+	conin_name_roles,   pair_starve_roles, big_channel_roles,
 };
 
 int main(void)

@@ -46,6 +46,7 @@ struct role {
 };
 
 extern const struct role allocmap_roles[];	   /* allocmap.c */
+extern const struct role big_channel_roles[];	   /* big_channel.c */
 extern const struct role bootinfo_roles[];	   /* bootinfo.c */
 extern const struct role bounds_roles[];	   /* bounds.c */
 extern const struct role callregs_roles[];	   /* callregs.c */
