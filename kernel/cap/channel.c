@@ -18,6 +18,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/sched/domain.h"
 #include "kernel/sched/sched.h"
+#include "kernel/syscall.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
@@ -76,7 +77,14 @@ static int share_frames(struct kchan *kc, uint64_t size)
 	uint32_t fa, fb;
 	int rc;
 
-	rc = frame_cap_alloc(a, RIVET_FRAME_ANY, size / PAGE_SIZE, 1, &fa);
+	/* A run is zeroed in pieces, as for a system call (SYSCALL_RESTART:
+	 * the same call again goes on where the last piece stopped); here
+	 * at boot nobody waits, so all of them now. A 1 MiB channel took
+	 * several, and failed with the first. */
+	do
+		rc = frame_cap_alloc(a, RIVET_FRAME_ANY, size / PAGE_SIZE, 1,
+				     &fa);
+	while (rc == SYSCALL_RESTART);
 	if (rc)
 		return rc;
 	ENTRY(kc, 0).frame_slot = fa;

@@ -63,7 +63,8 @@ void frame_cap_pool_init(struct domain *d);
  * frame is not free), E_NOMEM (quota, slots, or no free run).
  */
 /* Zeroing and freeing a long run are bounded: the call may return
- * SYSCALL_RESTART (a system call only; see frame_cap.c). */
+ * SYSCALL_RESTART (see frame_cap.c); the same call made again goes on
+ * (a system call's ecall again, or a kernel caller's loop: channel.c). */
 int frame_cap_alloc(struct domain *d, uint64_t paddr, uint64_t npages,
 		    uint64_t align, uint32_t *slot);
 

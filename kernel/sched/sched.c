@@ -199,6 +199,22 @@ __attribute__((noreturn)) void sched_secondary(void)
 }
 
 /*
+ * Is d, the running domain, past the end of its slice (in the grace
+ * period of a slice-end notice)? Then a directed yield or a handoff has
+ * nothing to give: t would start with a slice already over, be told at
+ * once and get a grace period of its own, and two domains handing the
+ * CPU to each other from their slice-end upcalls would keep it from
+ * every other domain for good (tests/qemu/test_pair_starve.py). The
+ * CPU goes to the run queue's head instead. The assembly paths never
+ * see such a d: its timer is armed at the grace step, not at the slice
+ * end they check.
+ */
+static bool slice_over(const struct domain *d)
+{
+	return d->grace_end != 0;
+}
+
+/*
  * Hands the rest of d's slice to t (runnable, not d): the directed yield.
  * trap_entry.S's user_yield does all of this itself in the common case (no
  * FP state to move, timer already at d's deadline), and so does
@@ -208,6 +224,11 @@ __attribute__((noreturn)) void sched_secondary(void)
 static void yield_to(struct domain *d, struct domain *t)
 {
 	d->told = false;
+	if (slice_over(d)) {
+		runq_push(d); /* t stays where it is queued */
+		schedule_next();
+		return;
+	}
 	runq_remove(t);
 	runq_push(d);
 	t->slices_used++;
@@ -306,6 +327,8 @@ void sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t)
 	/* sched_wait's sleep, then yield_to's switch without the push of
 	 * d: it waits. arch/riscv/notify_fast.S does all of this itself in
 	 * the common case (CONFIG_FAST_NOTIFY): keep the two in step. */
+	if (slice_over(d))
+		return; /* nothing to hand over: the caller's sched_wait */
 	d->told = false;
 	d->state = DOMAIN_WAITING;
 	d->wait_mask = mask;
@@ -315,7 +338,7 @@ void sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t)
 	t->slices_used++;
 	t->info->slices_used = t->slices_used;
 	switch_to(t, d->slice_end);
-	return_to_user(&t->ctx);
+	sched_leave(t); /* gives up the big kernel lock */
 }
 
 long sched_notify(struct domain *t, uint64_t bits)

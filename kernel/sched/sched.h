@@ -86,9 +86,10 @@ long sched_yield(struct domain *d, long target);
 long sched_wait(struct domain *d, uint64_t mask);
 /* The wait of a handoff: d sleeps on mask (none of it pending) and t,
  * runnable and queued on d's hart, runs now in the rest of d's slice
- * (notify_wait through a handoff capability). Does not return. */
-__attribute__((noreturn)) void
-sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t);
+ * (notify_wait through a handoff capability). Does not return, unless
+ * d's slice is over (its grace period runs): there is no rest to hand
+ * over, and the caller waits as sched_wait does. */
+void sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t);
 
 /* The system call d made is a wait with bits pending: takes them, sets
  * d's results and returns true, without the big kernel lock; else false

@@ -59,6 +59,7 @@ struct role {
 
 extern const struct role abort_bounds_roles[];	   /* abort_bounds.c */
 extern const struct role allocmap_roles[];	   /* allocmap.c */
+extern const struct role big_channel_roles[];	   /* big_channel.c */
 extern const struct role bigmap_roles[];	   /* bigmap.c */
 extern const struct role bootinfo_roles[];	   /* bootinfo.c */
 extern const struct role bounds_roles[];	   /* bounds.c */
@@ -74,6 +75,7 @@ extern const struct role initramfs_roles[];	   /* initramfs.c */
 extern const struct role lightfault_roles[];	   /* lightfault.c */
 extern const struct role mapbatch_roles[];	   /* mapbatch.c */
 extern const struct role notify_fast_roles[];	   /* notify_fast.c */
+extern const struct role pair_starve_roles[];	   /* pair_starve.c */
 extern const struct role protect_roles[];	   /* protect.c */
 extern const struct role ring_roles[];		   /* ring.c */
 extern const struct role slices_roles[];	   /* slices.c */
