@@ -708,6 +708,7 @@ int main(void)
 	bench_map();
 	bench_pagefault();
 	bench_appel();
+	bench_mmap();
 	if (peer_id > 0)
 		bench_cap_grant();
 	bench_revoke();

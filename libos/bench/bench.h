@@ -17,6 +17,9 @@ long empty_call(long x);
 /* Appel & Li's user-level VM benchmarks over SYS_protect (appel.c). */
 void bench_appel(void);
 
+/* mmap_touch_munmap: one page through the VM manager (mmap.c). */
+void bench_mmap(void);
+
 /* The submission ring: n maps of slots[i] at va + i pages in one
  * ring_submit, n <= 256 (ring.c); the pages are left mapped. */
 void bench_ring(const unsigned long *slots, unsigned long va, int n);

@@ -15,6 +15,7 @@ FIGURES = ["null_syscall", "kstat_syscall", "exc_breakpoint", "exc_illegal",
            "notify_wake", "appel_prot1",
            "appel_unprot", "appel_protN", "appel_trap",
            "appel_trap_prot1_unprot", "appel_protN_trap_unprot",
+           "mmap_touch_munmap",
            "pagefault_alloc_map_resume", "pagefault_alloc_map_cold",
            "idle_zero_frame"]
 
