@@ -31,4 +31,9 @@ def test_bench_prints_every_figure(tmp_path):
     assert sorted(got) == sorted(FIGURES), b
     # Lookup is O(1): the same count whatever the number of slots in use.
     assert len({got["cap_lookup_%d" % n] for n in (1, 64, 4096, 65536)}) == 1
+    # mmap_touch_munmap measured what it says: every vm_mmap and
+    # vm_munmap succeeded, every frame went back, each from the pool.
+    assert not b.has(r"bench: (vm_mmap or vm_munmap failed|"
+                     r"mmap_touch_munmap kept frames|"
+                     r"the zeroed-frame pool holds)"), b
     assert b.has(r"summary: bench +id 1 exited, status 0")
