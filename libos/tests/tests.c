@@ -1298,7 +1298,7 @@ static const struct role *const role_tables[] = {
 	chan_hostile_roles, bounds_roles,     fastcall_hostile_roles,
 	zeroed_roles,	    mapbatch_roles,   notify_fast_roles,
 	conin_name_roles,   bigmap_roles,     abort_bounds_roles,
-	smp_roles,	    smp_revoke_roles,
+	smp_roles,	    smp_revoke_roles, smp_stress_roles,
 };
 
 int main(void)
