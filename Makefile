@@ -327,6 +327,7 @@ include scripts/bench.mk
 include scripts/trace.mk
 include scripts/boards.mk
 include scripts/fastpath.mk
+include scripts/nofence.mk
 
 # ----------------------------------------------------------------- misc ---
 
@@ -394,6 +395,7 @@ help:
 	printf '%s\t%s\n' '' '$(TRACE_O)/trace.json for ui.perfetto.dev; TRACE_APPEND="bootargs"'; \
 	printf '%s\t%s\n' trace-kernel 'only build that kernel (make test does)'; \
 	printf '%s\t%s\n' slow-kernel 'a kernel with every CONFIG_FAST_* off (O=$(SLOW_O); make test does)'; \
+	printf '%s\t%s\n' nofence-kernel 'a kernel without remote TLB fences (O=$(NOFENCE_O); make test does)'; \
 	printf '%s\t%s\n' format-check 'clang-format --dry-run on the C files (make test does)'; \
 	printf '%s\t%s\n' libos 'build every libOS image (libos/*/)'; \
 	printf '%s\t%s\n' install-deps 'install the Debian packages Rivet needs'; \

@@ -30,7 +30,7 @@
  *                   arch_hart_local_init, arch_send_ipi, arch_take_ipi,
  *                   arch_remote_fence_asid, struct arch_hart_self and
  *                   arch_hartid, arch_hart_park (smp.h); uvm_set_hart,
- *                   uvm_fence_remote (uvm.h)
+ *                   uvm_hart_online, uvm_fence_others (uvm.h)
  *   traps           trap_cause_name (below)
  */
 #ifndef KERNEL_ARCH_H

@@ -5,8 +5,10 @@
 test test-qemu: export RIVET_TRACE_BUILD = $(abspath $(TRACE_O))
 # tests/qemu/test_fastpath.py boots the kernel with the fast paths off.
 test test-qemu: export RIVET_SLOW_BUILD = $(abspath $(SLOW_O))
+# tests/qemu/test_smp_revoke.py shows its check fails without remote fences.
+test test-qemu: export RIVET_NOFENCE_KERNEL = $(abspath $(NOFENCE_O))/rivet.elf
 
-test: check-deps all build-unit build-fuzz dtbs trace-kernel slow-kernel format-check
+test: check-deps all build-unit build-fuzz dtbs trace-kernel slow-kernel nofence-kernel format-check
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) unit fuzz qemu
 
 test-unit: build-unit dtbs
@@ -15,7 +17,7 @@ test-unit: build-unit dtbs
 test-fuzz: build-fuzz dtbs
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) fuzz
 
-test-qemu: all trace-kernel slow-kernel
+test-qemu: all trace-kernel slow-kernel nofence-kernel
 	$(Q)$(PYTHON) scripts/run-tests --build $(O) qemu
 
 # FUZZ_TIME bounds each target's run in seconds; FUZZ_RUNS, when set, stops

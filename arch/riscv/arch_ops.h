@@ -99,9 +99,10 @@ static inline unsigned long arch_mask_unexpected(unsigned long pending)
 }
 
 /* Makes s the address space of this hart (own ASID: no flush, unless
- * there are too few ASIDs). */
-static inline void arch_switch_as(const struct uvm_space *s)
+ * there are too few ASIDs), this hart now in s's hart mask. */
+static inline void arch_switch_as(struct uvm_space *s)
 {
+	uvm_mark_hart(s, uvm_hart_bit());
 	csr_write(satp, s->satp);
 	if (uvm_asid_flush)
 		local_flush_tlb_all();

@@ -38,27 +38,59 @@ struct uvm_space {
 	uint64_t *ptview_dir[4];
 	uint64_t *ptview_last;
 	uint64_t ptview_last_n;
-	/* The hart that runs the space (its domain's, docs/smp.md), and
-	 * whether another hart may change it: then a change is fenced on
-	 * that hart too (uvm_fence_remote). */
-	uint32_t hartid;
-	bool remote;
+	/* The hart mask (docs/smp.md, "TLB shootdown"): bit i is set once
+	 * the hart of dense index i may hold TLB entries of this space (it
+	 * is placed there, uvm_set_hart, or switched satp to it,
+	 * arch_switch_as). Set with an atomic OR; read under the BKL. */
+	uint64_t harts;
 };
 
-/* s runs on hartid; remote: other harts run too (uvm_fence_remote). */
-static inline void uvm_set_hart(struct uvm_space *s, uint32_t hartid,
-				bool remote)
+/*
+ * This hart's bit in a hart mask: its dense index, which the kernel's
+ * per-hart record (tp in the kernel) holds after the hart id (struct
+ * arch_hart_self, smp.h; kept in step by a static assert in
+ * kernel/sched/sched.c).
+ */
+static inline uint64_t uvm_hart_bit(void)
 {
-	s->hartid = hartid;
-	s->remote = remote;
+	const uint32_t *self;
+
+	__asm__("mv %0, tp" : "=r"(self));
+	return 1UL << self[1];
 }
 
+/* Marks s as run on this hart: the OR only the first time, so that a
+ * switch to a space this hart already ran writes no shared line. */
+static inline void uvm_mark_hart(struct uvm_space *s, uint64_t bit)
+{
+	if (!(__atomic_load_n(&s->harts, __ATOMIC_RELAXED) & bit))
+		__atomic_fetch_or(&s->harts, bit, __ATOMIC_SEQ_CST);
+}
+
+/* s is placed on the hart of dense index index (its run queue): the
+ * assembly yields switch to it there without C, so its bit is set now. */
+static inline void uvm_set_hart(struct uvm_space *s, unsigned index)
+{
+	uvm_mark_hart(s, 1UL << index);
+}
+
+/* The hart of dense index index has id hartid: what an SBI fence names. */
+void uvm_hart_online(unsigned index, uint32_t hartid);
+
 /*
- * Drops s's TLB entries on the hart that runs it, when that is not this
- * one (SBI RFENCE, synchronous: they are gone when it returns). Domains
- * do not move between harts, so no other hart holds entries of s's ASID.
+ * Drops s's TLB entries on every hart of its mask but this one (SBI
+ * RFENCE remote_sfence_vma_asid, synchronous: they are gone when it
+ * returns). Nothing is sent when the mask holds only this hart; with
+ * CONFIG_DEBUG_NO_REMOTE_FENCE nothing is sent at all (a debug kernel
+ * that shows the revoke-under-use test can fail).
  */
-void uvm_fence_remote(const struct uvm_space *s);
+void uvm_fence_others(const struct uvm_space *s);
+
+/* Has a hart other than this one run s (uvm_fence_others is needed)? */
+static inline bool uvm_others_ran(const struct uvm_space *s)
+{
+	return s->harts & ~uvm_hart_bit();
+}
 
 static inline int uvm_frame_alloc(struct uvm_space *s, uint64_t *pa)
 {
@@ -172,8 +204,8 @@ int uvm_protect_page(struct uvm_space *d, uint64_t va, uint64_t perm);
 /*
  * Drops this hart's TLB entries for [va, va + npages pages) of d: page by
  * page for a few pages, the whole ASID beyond. The one flush after a
- * change of rights (kernel/mm/protect.c); also on the hart that runs d,
- * if that is another (uvm_fence_remote).
+ * change of rights (kernel/mm/protect.c); also on every other hart of
+ * d's mask (uvm_fence_others) before it returns.
  */
 #define UVM_FLUSH_PAGES_MAX 8
 static inline void uvm_flush_range(const struct uvm_space *d, uint64_t va,
@@ -181,8 +213,8 @@ static inline void uvm_flush_range(const struct uvm_space *d, uint64_t va,
 {
 	uint64_t i;
 
-	if (d->remote)
-		uvm_fence_remote(d);
+	if (uvm_others_ran(d))
+		uvm_fence_others(d);
 	if (npages > UVM_FLUSH_PAGES_MAX) {
 		__asm__ volatile("sfence.vma zero, %0" ::"r"((uint64_t)d->asid)
 				 : "memory");

@@ -22,6 +22,12 @@
 
 struct hart_sched sched_harts[CONFIG_NR_HARTS];
 
+/* uvm_hart_bit (arch/riscv/uvm.h) reads the index as the record's second
+ * word. */
+_Static_assert(__builtin_offsetof(struct arch_hart_self, index) == 4,
+	       "arch_hart_self.index moved");
+_Static_assert(CONFIG_NR_HARTS <= 64, "a hart mask is 64 bits");
+
 static unsigned harts_online; /* sched_hart_init'ed: they run domains */
 /* More than one hart runs domains: arch/riscv/notify_fast.S then leaves
  * the signal to the C path, which holds the big kernel lock (sched.h). */
@@ -31,6 +37,7 @@ static bool sched_running;  /* sched_start has begun: secondaries go */
 
 void sched_hart_enter(unsigned index)
 {
+	sched_harts[index].self.index = index;
 	arch_hart_set(&sched_harts[index]);
 }
 
@@ -39,6 +46,8 @@ void sched_hart_init(unsigned index, uint32_t hartid, uint64_t stack_top)
 	struct hart_sched *h = &sched_harts[index];
 
 	h->self.hartid = hartid;
+	h->self.index = index;
+	uvm_hart_online(index, hartid);
 	h->stack_top = stack_top;
 	if (!h->online)
 		harts_online++;
@@ -92,8 +101,8 @@ void sched_take_wakeups(struct domain *skip)
 
 /*
  * d joins the scheduler on the hart it is placed on (d->placed_hartid):
- * its run queue, its kernel stack for d's traps, and the hart its
- * address space's TLB entries live on (remote fences, uvm.h). Its satp
+ * its run queue, its kernel stack for d's traps, and that hart's bit in
+ * its address space's hart mask (remote fences, uvm.h). Its satp
  * value is worked out once here, so that a switch, in C or in
  * trap_entry.S's yield, is a single CSR write.
  */
@@ -104,7 +113,7 @@ void sched_add(struct domain *d)
 	d->hart = h;
 	d->info->hart_id = h->self.hartid;
 	d->ctx.kernel_sp = h->stack_top;
-	uvm_set_hart(&d->as, h->self.hartid, harts_online > 1);
+	uvm_set_hart(&d->as, h->self.index);
 	arch_as_activate(&d->as);
 	if (h == this_hart())
 		runq_push(d);

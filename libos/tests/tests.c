@@ -1300,7 +1300,8 @@ static const struct role *const role_tables[] = {
 	zeroed_roles,	    mapbatch_roles,    notify_fast_roles,
 	conin_name_roles,   bigmap_roles,      abort_bounds_roles,
 	smp_roles,	    ring_roles,	       lightfault_roles,
-	pair_starve_roles,  big_channel_roles,
+	pair_starve_roles,  big_channel_roles, smp_revoke_roles,
+	smp_stress_roles,
 };
 
 int main(void)
