@@ -1291,14 +1291,14 @@ static const struct role core_roles[] = {
 extern const struct role spawn_roles[];
 
 static const struct role *const role_tables[] = {
-	core_roles,	    hostile_roles,  grants_roles,
-	bootinfo_roles,	    slices_roles,   spawn_roles,
-	channels_roles,	    callregs_roles, protect_roles,
-	gcbarrier_roles,    allocmap_roles, initramfs_roles,
-	chan_hostile_roles, bounds_roles,   fastcall_hostile_roles,
-	zeroed_roles,	    mapbatch_roles, notify_fast_roles,
-	conin_name_roles,   bigmap_roles,   abort_bounds_roles,
-	smp_roles,
+	core_roles,	    hostile_roles,     grants_roles,
+	bootinfo_roles,	    slices_roles,      spawn_roles,
+	channels_roles,	    callregs_roles,    protect_roles,
+	gcbarrier_roles,    allocmap_roles,    initramfs_roles,
+	chan_hostile_roles, bounds_roles,      fastcall_hostile_roles,
+	zeroed_roles,	    mapbatch_roles,    notify_fast_roles,
+	conin_name_roles,   bigmap_roles,      abort_bounds_roles,
+	smp_roles,	    smp_hostile_roles,
 };
 
 int main(void)

@@ -76,6 +76,7 @@ extern const struct role notify_fast_roles[];	   /* notify_fast.c */
 extern const struct role protect_roles[];	   /* protect.c */
 extern const struct role slices_roles[];	   /* slices.c */
 extern const struct role smp_roles[];		   /* smp.c */
+extern const struct role smp_hostile_roles[];	   /* smp_hostile.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */
 
 #endif
