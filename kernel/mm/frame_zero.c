@@ -6,6 +6,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/frame_pool.h"
 #include "kernel/mm/mem.h"
+#include "kernel/mm/quota.h"
 #include "kernel/sched/bkl.h"
 
 int frame_alloc_zeroed(uint32_t owner, uint64_t *pa)
@@ -29,7 +30,10 @@ void frame_zero_idle(void)
 	struct frame_table *ft = mem_frames();
 	uint64_t pa, start = arch_instret(), n = 0;
 
-	while (!arch_irq_pending() &&
+	/* Only frames nobody was promised: a claimed frame is out of nfree
+	 * while the lock is let go, and a reserved domain on another hart
+	 * must still find every frame of its reservation (quota.c). */
+	while (!arch_irq_pending() && quota_unreserved() > 0 &&
 	       !frame_pool_claim(ft, CONFIG_FRAME_POOL_FRAMES, &pa)) {
 		/* The claimed frame is FRAME_ZEROING, no one else's to
 		 * touch: the other harts need not wait for the memset. */
