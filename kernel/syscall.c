@@ -199,7 +199,9 @@ static long ksys_kstat(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	switch (a[0]) {
 	case KSTAT_FREE_FRAMES:
-		*val = mem_frames()->nfree;
+		/* With the frames another hart's idle loop is zeroing: the
+		 * count does not flicker with the refill (kernel/mm). */
+		*val = mem_frames()->nfree + mem_frames()->nzeroing;
 		return 0;
 	case KSTAT_MY_FRAMES:
 		*val = d->used_frames;

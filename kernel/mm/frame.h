@@ -75,6 +75,9 @@ struct frame_table {
 	uint32_t nfree;		       /* every free frame, the pool's too */
 	uint32_t pool_head, pool_tail; /* free frames known to be zero */
 	uint32_t npool;
+	/* Claimed by the idle loop and being zeroed (FRAME_ZEROING): out of
+	 * nfree, since nobody can take them, but free all the same. */
+	uint32_t nzeroing;
 	struct frame_bank banks[FRAME_MAX_BANKS]; /* in address order */
 	unsigned nbanks;
 };

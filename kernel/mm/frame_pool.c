@@ -8,6 +8,7 @@ void frame_pool_init(struct frame_table *ft)
 {
 	ft->pool_head = ft->pool_tail = FRAME_NIL;
 	ft->npool = 0;
+	ft->nzeroing = 0;
 }
 
 void frame_pool_unlink(struct frame_table *ft, uint32_t i)
@@ -54,6 +55,7 @@ int frame_pool_claim(struct frame_table *ft, uint32_t target, uint64_t *pa)
 	if (frame_alloc(ft, 0, &p))
 		return E_NOENT;
 	frame_entry(ft, p)->state = FRAME_ZEROING;
+	ft->nzeroing++;
 	*pa = p;
 	return 0;
 }
@@ -70,6 +72,7 @@ int frame_pool_put(struct frame_table *ft, uint64_t pa)
 		return E_INVAL;
 	i = (uint32_t)(f - ft->frames);
 	f->state = FRAME_FREE;
+	ft->nzeroing--;
 	f->zeroed = 1;
 	f->next = FRAME_NIL;
 	f->prev = ft->pool_tail;

@@ -85,6 +85,7 @@ static void pool_claim_takes_a_free_frame_out_until_put(void **state)
 	assert_int_equal(pa, BASE); /* the lowest free frame */
 	assert_int_equal(frame_state_of(&ft, pa), FRAME_ZEROING);
 	assert_int_equal(ft.nfree, NFRAMES - 1);
+	assert_int_equal(ft.nzeroing, 1);
 	assert_int_equal(ft.npool, 0);
 	/* Nobody else can take it while it is being zeroed. */
 	assert_int_equal(frame_alloc_at(&ft, pa, 5), E_BUSY);
@@ -92,6 +93,7 @@ static void pool_claim_takes_a_free_frame_out_until_put(void **state)
 	assert_int_equal(frame_pool_put(&ft, pa), 0);
 	assert_int_equal(frame_state_of(&ft, pa), FRAME_FREE);
 	assert_int_equal(ft.nfree, NFRAMES);
+	assert_int_equal(ft.nzeroing, 0);
 	assert_int_equal(ft.npool, 1);
 	check_pool_list();
 }
