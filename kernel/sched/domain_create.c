@@ -309,6 +309,18 @@ static void domain_init(struct domain *d, const struct bootconf_domain *conf)
 	d->max_strikes = conf->strikes;
 }
 
+/* Takes back what a build of d made (after says after what, for the log
+ * line should a frame stay owned: a leak). */
+static void domain_unbuild(struct domain *d, const char *after)
+{
+	free_cspace(d);
+	domain_unmap_registry(d);
+	uvm_destroy(&d->as);
+	if (d->used_frames)
+		pr_err("launch: domain %s: %llu frames still owned after %s\n",
+		       d->name, (unsigned long long)d->used_frames, after);
+}
+
 /*
  * Builds d's capability space and address space within its quota. On
  * failure frees what was built (and logs a frame left behind, a bug).
@@ -326,15 +338,8 @@ static int domain_build(struct domain *d, const struct bootconf_domain *conf,
 		rc = load_segments(d, img, elf);
 	if (!rc)
 		rc = map_runtime_pages(d);
-	if (rc) {
-		free_cspace(d);
-		domain_unmap_registry(d);
-		uvm_destroy(&d->as);
-		if (d->used_frames)
-			pr_err("launch: domain %s: %llu frames still owned "
-			       "after a failed start\n",
-			       d->name, (unsigned long long)d->used_frames);
-	}
+	if (rc)
+		domain_unbuild(d, "a failed start");
 	return rc;
 }
 
@@ -369,13 +374,7 @@ static const char *out_of_memory(struct domain *d,
 	}
 	need = d->used_frames;
 	slots = d->slots_pages;
-	free_cspace(d);
-	domain_unmap_registry(d);
-	uvm_destroy(&d->as);
-	if (d->used_frames)
-		pr_err("launch: domain %s: %llu frames still owned after "
-		       "counting what it needs\n",
-		       d->name, (unsigned long long)d->used_frames);
+	domain_unbuild(d, "counting what it needs");
 	if (need * PAGE_SIZE <= conf->memory) {
 		ksnprintf(why, sizeof(why),
 			  "the machine has too little free memory left for "
