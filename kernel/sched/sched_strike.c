@@ -48,18 +48,27 @@ static void upcall_slice_end(struct domain *d)
  * instruction of their slice-end entry, a whole grace period after the
  * upcall. No clock the guest can read stops when QEMU stops, so the
  * kernel watches the domain instead. The grace period is counted in
- * GRACE_STEPS steps, each ended by a timer interrupt; a step at whose end
- * the pc has not moved is taken as one in which the domain did not run,
- * and is not counted. On a loaded host, runs of three such steps in a
- * row were seen with the domain's pc still at its slice-end entry. A
- * domain spinning on a single instruction looks the same, so at most
- * GRACE_STALLS_MAX steps go uncounted per notice: it is charged after at
- * most (GRACE_STEPS + GRACE_STALLS_MAX) steps, five grace periods. Under
- * -icount time is executed instructions, and only such a spinner is
- * affected.
+ * GRACE_STEPS steps, each ended by a timer interrupt, and a step is not
+ * counted when it shows that the domain could not run through it:
+ *  - its pc has not moved (on a loaded host, runs of three such steps in
+ *    a row were seen with the pc still at the slice-end entry);
+ *  - its interrupt came late, more than a quarter step after the step's
+ *    end. A one-shot timer fires once however long the hart was away, so
+ *    a late interrupt means the hart did not run for that long: QEMU's
+ *    vCPU thread was descheduled (then it resumes, runs one block of the
+ *    entry, moving the pc, and takes the interrupt), or the hart waited
+ *    for the big kernel lock. A CI run with four vCPUs and two busy loops
+ *    on a two-core host charged the shell a strike this way.
+ * A domain spinning on a single instruction, or on a host that is late
+ * every time, looks the same, so at most GRACE_STALLS_MAX steps go
+ * uncounted per notice: it is charged after at most (GRACE_STEPS +
+ * GRACE_STALLS_MAX) steps, five grace periods. Under -icount time is
+ * executed instructions and interrupts come on time: only such a spinner
+ * is affected.
  */
 #define GRACE_STEPS	 4
 #define GRACE_STALLS_MAX 16
+#define GRACE_LATE_DIV	 4 /* late: more than step / GRACE_LATE_DIV */
 
 /* Starts the next step at now: at most a quarter of the grace period. */
 static void grace_step_begin(struct domain *d, uint64_t now)
@@ -87,8 +96,11 @@ static void grace_begin(struct domain *d)
  * has been counted; otherwise the next step has begun. */
 static bool grace_step_end(struct domain *d, uint64_t now)
 {
-	if (d->ctx.sepc == d->grace_pc && d->grace_stalls < GRACE_STALLS_MAX)
-		d->grace_stalls++; /* it did not run: not counted */
+	bool late = now - d->grace_end > d->grace_step / GRACE_LATE_DIV;
+	bool still = d->ctx.sepc == d->grace_pc;
+
+	if ((late || still) && d->grace_stalls < GRACE_STALLS_MAX)
+		d->grace_stalls++; /* it could not run: not counted */
 	else
 		d->grace_left -= d->grace_step;
 	if (!d->grace_left)
@@ -112,8 +124,8 @@ static void strike(struct domain *d)
 	d->strikes++;
 	d->info->strikes = d->strikes;
 	pr_warn("sched: %s ignored its slice-end upcall: strike %u of %u "
-		"allowed\n",
-		d->name, d->strikes, d->max_strikes);
+		"allowed (%u grace steps not counted)\n",
+		d->name, d->strikes, d->max_strikes, (unsigned)d->grace_stalls);
 	if (d->strikes > d->max_strikes) {
 		domain_kill(d, "more than %u slice overruns", d->max_strikes);
 		sched_remove(d);
