@@ -45,7 +45,9 @@
 	  "E_INVAL bad count or alignment; E_RANGE not RAM; E_BUSY a frame "   \
 	  "is not free; E_NOMEM quota, slots or no free run; a1 = slot; a "    \
 	  "run is searched for, taken and zeroed in pieces the kernel "        \
-	  "restarts at the ecall (docs/performance.md)")                       \
+	  "restarts at the ecall (docs/performance.md); paddr "                \
+	  "RIVET_FRAME_REUSE: one of the caller's own last frees, unzeroed "   \
+	  "(docs/libos-vm.md)")                                                \
 	X(11, map,                                                             \
 	  (unsigned long slot, unsigned long vaddr, unsigned long rights),     \
 	  "E_INVAL bad slot or rights (W needs R, never W and X); E_NOENT "    \

@@ -90,7 +90,9 @@ small_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 	if (cspace_full(&d->cs))
 		return E_NOMEM;
 	*zeroed = false;
-	if (paddr == RIVET_FRAME_ANY) {
+	if (paddr == RIVET_FRAME_REUSE && !domain_frame_reuse(d, &pa)) {
+		*zeroed = true; /* d's own data: nothing to clear */
+	} else if (paddr == RIVET_FRAME_ANY || paddr == RIVET_FRAME_REUSE) {
 		rc = frame_pool_alloc(ft, d->id, &pa, zeroed);
 		if (rc)
 			return rc;
@@ -119,8 +121,9 @@ small_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 /* Which calls take the small path: one frame anywhere, or a few named. */
 static inline bool small_call(uint64_t paddr, uint64_t npages, uint64_t align)
 {
-	return paddr == RIVET_FRAME_ANY ? npages == 1 && align == 1
-					: npages <= RUN_LOOK;
+	if (paddr == RIVET_FRAME_ANY || paddr == RIVET_FRAME_REUSE)
+		return npages == 1 && align == 1;
+	return npages <= RUN_LOOK;
 }
 
 /* A few pages, no run held: taken, zeroed and given a capability at once

@@ -370,8 +370,19 @@ int frame_free(struct frame_table *ft, uint64_t pa)
 	if (ft->frames[i].state != FRAME_ALLOCATED)
 		return E_INVAL;
 	ft->frames[i].state = FRAME_FREE;
-	ft->frames[i].owner = 0;
 	free_list_add(ft, i, 0);
+	return 0;
+}
+
+int frame_reuse(struct frame_table *ft, uint64_t pa, uint32_t owner)
+{
+	uint32_t i;
+
+	if (!owner || frame_index(ft, pa, &i) ||
+	    ft->frames[i].state != FRAME_FREE || ft->frames[i].owner != owner)
+		return E_NOENT;
+	free_list_unlink(ft, i);
+	ft->frames[i].state = FRAME_ALLOCATED;
 	return 0;
 }
 

@@ -40,7 +40,9 @@ struct frame {
 	uint8_t state;	     /* enum frame_state */
 	uint8_t zeroed;	     /* free and in the zeroed-frame pool */
 	uint16_t wx;	     /* FRAME_WX_W or _X while wx_maps > 0, else 0 */
-	uint32_t owner;	     /* who holds an allocated frame, 0 = kernel */
+	uint32_t owner;	     /* who holds an allocated frame, 0 = kernel;
+			      * a free frame: who freed it and may find
+			      * its own data there (frame_reuse), or 0 */
 	uint32_t wx_maps;    /* user mappings of kind wx, in every domain */
 };
 
@@ -182,8 +184,19 @@ int frame_run_search(struct frame_table *ft, struct frame_run *r,
 /* Physical address of r's first frame (r->first). */
 uint64_t frame_run_pa(const struct frame_table *ft, const struct frame_run *r);
 
-/* Returns an allocated frame to the free list; E_INVAL if it was not. */
+/* Returns an allocated frame to the free list; E_INVAL if it was not.
+ * The frame keeps its owner, whose data it still holds (frame_reuse). */
 int frame_free(struct frame_table *ft, uint64_t pa);
+
+/*
+ * Takes the free frame at pa for owner again, its contents as they are,
+ * if owner freed it and nobody took it since: its owner field still
+ * names owner. Every allocation writes the field and every other way
+ * back to the free lists (zeroing, a run given back, boot marking)
+ * clears it, so the frame holds nothing owner could not read when it
+ * freed it. E_NOENT otherwise (also for a pa that is not RAM).
+ */
+int frame_reuse(struct frame_table *ft, uint64_t pa, uint32_t owner);
 
 /*
  * The table entry of the frame at pa (frame-aligned), or NULL if the

@@ -28,6 +28,9 @@ enum domain_state {
 	DOMAIN_KILLED = RIVET_DOMAIN_KILLED,
 };
 
+/* How many of its last freed frames a domain may ask back unzeroed. */
+#define DOMAIN_FREED_MAX 16
+
 struct domain {
 	struct uctx ctx; /* first: sscratch points here in U-mode */
 	uint32_t id;	 /* 1-based; also the ASID and the frame owner */
@@ -119,6 +122,11 @@ struct domain {
 	/* Its submission ring (kernel/cap/ring.c): where, how many entries
 	 * (0: none), and the entries consumed, the kernel's own count. */
 	uint64_t ring_va, ring_size, ring_head;
+	/* The frames it freed last, the newest at freed[(nfreed - 1) %
+	 * DOMAIN_FREED_MAX]: where frame_alloc(RIVET_FRAME_REUSE) looks
+	 * (domain_frame_reuse), each one taken only if still as it left it. */
+	uint64_t freed[DOMAIN_FREED_MAX];
+	uint32_t nfreed;
 };
 
 /*
@@ -168,6 +176,10 @@ bool domain_reap_some(struct domain *t, uint64_t start);
 /* A zeroed frame charged to d (E_NOMEM past its quota or the machine's). */
 int domain_frame_alloc(struct domain *d, uint64_t *pa);
 void domain_frame_free(struct domain *d, uint64_t pa);
+/* Takes back, unzeroed and not yet charged to d's quota, the newest of
+ * d's last DOMAIN_FREED_MAX freed frames that nobody took since; E_NOENT
+ * if none is left (frame_reuse, kernel/mm/frame.h). */
+int domain_frame_reuse(struct domain *d, uint64_t *pa);
 
 extern struct domain domains[DOMAIN_MAX];
 extern struct cap_system domain_caps; /* every domain's space */

@@ -46,6 +46,25 @@ void domain_frame_free(struct domain *d, uint64_t pa)
 		return;
 	frame_free(ft, pa);
 	quota_uncharge(d, 1);
+	d->freed[d->nfreed++ % DOMAIN_FREED_MAX] = pa; /* the oldest goes */
+}
+
+int domain_frame_reuse(struct domain *d, uint64_t *pa)
+{
+	struct frame_table *ft = mem_frames();
+	unsigned n;
+
+	/* Newest first (likeliest still free, and in the cache); each one
+	 * looked at is used up, so a call looks at DOMAIN_FREED_MAX at most. */
+	for (n = 0; n < DOMAIN_FREED_MAX && d->nfreed; n++) {
+		uint64_t p = d->freed[--d->nfreed % DOMAIN_FREED_MAX];
+
+		if (!frame_reuse(ft, p, d->id)) {
+			*pa = p;
+			return 0;
+		}
+	}
+	return E_NOENT;
 }
 
 /* Allocates, fills and maps one page of segment s at va. */

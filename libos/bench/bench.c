@@ -489,6 +489,32 @@ static int pf_alloc_map(struct rivet_upcall *u, void *arg)
 #define PF_VA3	 0x9c000000UL
 #define POOL_MAX 4096
 
+#define REUSE_OPS 256
+
+/*
+ * A frame the caller overwrites anyway, the pool empty: frame_alloc and
+ * cap_delete with the frame zeroed on demand, then with RIVET_FRAME_REUSE
+ * (the frame just freed comes back as it was).
+ */
+static void bench_frame_reuse(void)
+{
+	uint64_t t0, cold, reuse;
+	int i;
+
+	t0 = rivet_instret();
+	for (i = 0; i < REUSE_OPS; i++)
+		sys_cap_delete(sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val);
+	cold = rivet_instret() - t0;
+	t0 = rivet_instret();
+	for (i = 0; i < REUSE_OPS; i++)
+		sys_cap_delete(sys2_frame_alloc(RIVET_FRAME_REUSE, 1, 1).val);
+	reuse = rivet_instret() - t0;
+	bench_print_n("frame_alloc_delete_cold", (int64_t)cold, REUSE_OPS,
+		      "insns/op");
+	bench_print_n("frame_alloc_delete_reuse", (int64_t)reuse, REUSE_OPS,
+		      "insns/op");
+}
+
 /*
  * The figures above take their frames from the zeroed-frame pool, which
  * the idle loop filled while bench_irq waited (docs/performance.md says
@@ -522,6 +548,7 @@ static void bench_pagefault_cold(void)
 		      (int64_t)sys2_kstat(KSTAT_IDLE_ZERO_INSNS).val,
 		      (int64_t)(sys2_kstat(KSTAT_IDLE_ZERO_FRAMES).val ?: 1),
 		      "insns/frame");
+	bench_frame_reuse();
 	while (n)
 		sys_cap_delete(held[--n]);
 }

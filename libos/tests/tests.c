@@ -1297,11 +1297,11 @@ static const struct role *const role_tables[] = {
 	channels_roles,	    callregs_roles,    protect_roles,
 	gcbarrier_roles,    allocmap_roles,    initramfs_roles,
 	chan_hostile_roles, bounds_roles,      fastcall_hostile_roles,
-	zeroed_roles,	    mapbatch_roles,    notify_fast_roles,
-	conin_name_roles,   bigmap_roles,      abort_bounds_roles,
-	smp_roles,	    ring_roles,	       lightfault_roles,
-	pair_starve_roles,  big_channel_roles, smp_revoke_roles,
-	smp_stress_roles,   smp_hostile_roles,
+	zeroed_roles,	    reuse_roles,       mapbatch_roles,
+	notify_fast_roles,  conin_name_roles,  bigmap_roles,
+	abort_bounds_roles, smp_roles,	       ring_roles,
+	lightfault_roles,   pair_starve_roles, big_channel_roles,
+	smp_revoke_roles,   smp_stress_roles,  smp_hostile_roles,
 };
 
 int main(void)

@@ -17,7 +17,8 @@ FIGURES = ["null_syscall", "kstat_syscall", "exc_breakpoint", "exc_illegal",
            "appel_trap_prot1_unprot", "appel_protN_trap_unprot",
            "mmap_touch_munmap",
            "pagefault_alloc_map_resume", "pagefault_alloc_map_cold",
-           "idle_zero_frame"]
+           "idle_zero_frame", "frame_alloc_delete_cold",
+           "frame_alloc_delete_reuse"]
 
 
 def test_bench_prints_every_figure(tmp_path):

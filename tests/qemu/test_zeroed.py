@@ -27,3 +27,29 @@ size = 4K
     assert b.has(r"domain t_zero_writer \(id 1\) killed: load page fault")
     assert not b.has(r"TEST zero_writer_killed: FAIL")
     assert not b.has(r"frames still owned after teardown")
+
+
+REUSE_CASES = [
+    "reuse_many_pages_refused", "reuse_aligned_refused",
+    "reuse_gives_own_frame_back_unzeroed", "reuse_charges_the_quota",
+    "reuse_history_newest_16_back_in_order",
+    "reuse_with_no_history_gives_a_zeroed_frame",
+    "reuse_first_call_gives_a_zeroed_frame",
+    "reuse_others_frame_by_name_zeroed", "reuse_other_freed_it",
+    "reuse_never_gives_another_domains_bytes"]
+
+
+def test_unzeroed_reuse_gives_only_a_domains_own_untouched_frames(
+        tmp_path):
+    """frame_alloc(RIVET_FRAME_REUSE) (libos/tests/reuse.c): one of the
+    caller's last 16 freed frames, unzeroed, if nobody took it since;
+    otherwise a zeroed one. One hart, and neither domain sleeps: an idle
+    hart would zero the freed frames into the pool first."""
+    b = run_suite(tmp_path, conf(
+        ("t_reuse_owner", ["memory = 2M"]),
+        ("t_reuse_other", ["memory = 1M"])) + """
+[channel t_reuse_owner t_reuse_other]
+size = 4K
+""")
+    assert_all_pass(b, REUSE_CASES)
+    assert not b.has(r"frames still owned after teardown")

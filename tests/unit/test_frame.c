@@ -185,7 +185,40 @@ static void frame_alloc_records_owner(void **state)
 	assert_int_equal(frame_alloc_at(&ft, pa_of(3), 9), 0);
 	assert_int_equal(ft.frames[3].owner, 9);
 	assert_int_equal(frame_free(&ft, pa_of(3)), 0);
-	assert_int_equal(ft.frames[3].owner, 0);
+	assert_int_equal(ft.frames[3].owner, 9); /* whose data it holds */
+}
+
+/* frame_reuse gives a frame back only to the one that freed it, and only
+ * while nobody took it since. */
+static void frame_reuse_only_by_the_last_owner_untouched(void **state)
+{
+	uint64_t pa;
+
+	assert_int_equal(frame_mark(&ft, BASE, 4 * FRAME_SIZE, FRAME_FREE), 0);
+	assert_int_equal(frame_alloc_at(&ft, pa_of(2), 9), 0);
+	assert_int_equal(frame_free(&ft, pa_of(2)), 0);
+	/* Another owner, the kernel (0), a frame not RAM: refused. */
+	assert_int_equal(frame_reuse(&ft, pa_of(2), 8), E_NOENT);
+	assert_int_equal(frame_reuse(&ft, pa_of(2), 0), E_NOENT);
+	assert_int_equal(frame_reuse(&ft, BASE - FRAME_SIZE, 9), E_NOENT);
+	assert_int_equal(frame_reuse(&ft, pa_of(1), 9), E_NOENT); /* not its */
+	/* Its own, untouched: taken, off the free list, allocated again. */
+	assert_int_equal(frame_reuse(&ft, pa_of(2), 9), 0);
+	assert_int_equal(frame_state_of(&ft, pa_of(2)), FRAME_ALLOCATED);
+	assert_int_equal(ft.frames[2].owner, 9);
+	assert_int_equal(ft.nfree, 3);
+	assert_int_equal(frame_reuse(&ft, pa_of(2), 9), E_NOENT); /* taken */
+	/* Freed by 9, taken and freed by 8 since: 9 cannot have it back. */
+	assert_int_equal(frame_free(&ft, pa_of(2)), 0);
+	assert_int_equal(frame_alloc(&ft, 8, &pa), 0);
+	assert_int_equal(pa, pa_of(2)); /* frees go to the head */
+	assert_int_equal(frame_free(&ft, pa), 0);
+	assert_int_equal(frame_reuse(&ft, pa_of(2), 9), E_NOENT);
+	/* Taken by anyone, even unused, then given back by boot marking:
+	 * the owner is forgotten. */
+	assert_int_equal(frame_alloc_at(&ft, pa_of(3), 9), 0);
+	assert_int_equal(frame_mark(&ft, pa_of(3), FRAME_SIZE, FRAME_FREE), 0);
+	assert_int_equal(frame_reuse(&ft, pa_of(3), 9), E_NOENT);
 }
 
 static void frame_alloc_until_nomem_then_free_and_realloc(void **state)
@@ -892,6 +925,7 @@ int main(void)
 		T(frame_mark_huge_size_fails_without_marking),
 		T(frame_alloc_takes_lowest_first_after_boot_marking),
 		T(frame_alloc_records_owner),
+		T(frame_reuse_only_by_the_last_owner_untouched),
 		T(frame_alloc_until_nomem_then_free_and_realloc),
 		T(frame_alloc_at_free_frame_takes_it),
 		T(frame_alloc_at_busy_frame_fails),
