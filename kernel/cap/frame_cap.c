@@ -90,12 +90,13 @@ small_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 	if (cspace_full(&d->cs))
 		return E_NOMEM;
 	*zeroed = false;
-	if (paddr == RIVET_FRAME_REUSE && !domain_frame_reuse(d, &pa)) {
-		*zeroed = true; /* d's own data: nothing to clear */
-	} else if (paddr == RIVET_FRAME_ANY || paddr == RIVET_FRAME_REUSE) {
+	if (paddr == RIVET_FRAME_ANY ||
+	    (paddr == RIVET_FRAME_REUSE && domain_frame_reuse(d, &pa))) {
 		rc = frame_pool_alloc(ft, d->id, &pa, zeroed);
 		if (rc)
 			return rc;
+	} else if (paddr == RIVET_FRAME_REUSE) {
+		*zeroed = true; /* d's own data: nothing to clear */
 	} else {
 		if (paddr & (PAGE_SIZE - 1) ||
 		    (paddr >> PAGE_SHIFT) & (align - 1))
