@@ -163,6 +163,8 @@ void cap_revoking_set(struct cap_system *sys, const struct cspace *cs,
 {
 	const struct cap *c = &cs->slots[slot];
 
+	if (!sys->revoking[cs->id].on)
+		sys->nrevoking++;
 	sys->revoking[cs->id].on = true;
 	sys->revoking[cs->id].type = c->type;
 	sys->revoking[cs->id].object = c->object;
@@ -171,8 +173,10 @@ void cap_revoking_set(struct cap_system *sys, const struct cspace *cs,
 
 void cap_revoking_clear(struct cap_system *sys, unsigned id)
 {
-	if (id < CAP_MAX_SPACES)
+	if (id < CAP_MAX_SPACES && sys->revoking[id].on) {
 		sys->revoking[id].on = false;
+		sys->nrevoking--;
+	}
 }
 
 /* A size of 0 (a capability naming one object, not a range) counts as
@@ -182,6 +186,8 @@ bool cap_revoking(const struct cap_system *sys, const struct cap *c)
 	uint64_t end = c->object + (c->size ? c->size : 1), rend;
 	unsigned i;
 
+	if (!sys->nrevoking)
+		return false;
 	for (i = 0; i < CAP_MAX_SPACES; i++) {
 		if (!sys->revoking[i].on || sys->revoking[i].type != c->type)
 			continue;
@@ -496,7 +502,7 @@ void cspace_destroy(struct cap_system *sys, struct cspace *cs, cap_delete_fn fn,
 		delete_one(sys, ref, fn, ctx);
 	}
 	sys->spaces[cs->id] = NULL;
-	sys->revoking[cs->id].on = false;
+	cap_revoking_clear(sys, cs->id);
 	cs->live = false;
 	/* A later space with this id starts with no budget anywhere, and
 	 * nothing counted against it: grants of this one that outlive it

@@ -1002,6 +1002,34 @@ static void cap_derive_of_an_object_being_revoked_is_busy(void **state)
 	check_tree();
 }
 
+/* nrevoking counts the records on, once per space however often a
+ * space's record is set again (each piece of its revoke sets it), so
+ * cap_revoking's one-load shortcut is right after any sequence. */
+static void cap_revoking_counts_each_space_once(void **state)
+{
+	uint32_t p, c;
+
+	budget_setup(4);
+	p = mk(&sa, CAP_ALL);
+	c = der(&sa, p, &sb, CAP_R);
+	assert_int_equal(sys.nrevoking, 0);
+	assert_false(cap_revoking(&sys, slot_of(&sa, p)));
+	cap_revoking_set(&sys, &sa, p);
+	cap_revoking_set(&sys, &sa, p);
+	assert_int_equal(sys.nrevoking, 1);
+	cap_revoking_set(&sys, &sb, c);
+	assert_int_equal(sys.nrevoking, 2);
+	assert_true(cap_revoking(&sys, slot_of(&sb, c)));
+	cap_revoking_clear(&sys, sa.id);
+	cap_revoking_clear(&sys, sa.id);
+	assert_int_equal(sys.nrevoking, 1);
+	assert_true(cap_revoking(&sys, slot_of(&sa, p)));
+	cspace_destroy(&sys, &sb, NULL, NULL);
+	assert_int_equal(sys.nrevoking, 0);
+	assert_false(cap_revoking(&sys, slot_of(&sa, p)));
+	check_tree();
+}
+
 /* A grant that outlives its granter (moved up when the granter deleted
  * its source) counts against no later space with the granter's id. */
 static void
@@ -1743,6 +1771,7 @@ int main(void)
 		T(cspace_accept_of_itself_is_ignored),
 		T(cap_grant_budget_does_not_pass_to_the_next_space_with_the_id),
 		T(cap_derive_of_an_object_being_revoked_is_busy),
+		T(cap_revoking_counts_each_space_once),
 		T(cap_delete_calls_fn_once_with_the_intact_capability),
 		T(cap_delete_middle_sibling_relinks_its_neighbours),
 		T(cap_delete_splices_children_to_parent),

@@ -1,0 +1,67 @@
+"""A hostile review of the multi-hart kernel (issue #11's promise on
+issue #12's SMP): domains on two harts attack the calls that work in
+restartable pieces and let the big kernel lock go between them, the
+submission ring, the zeroed-frame pool and cross-hart events. Each test
+names the attack; the roles are in libos/tests/hostile4_*.c."""
+import re
+
+from rivetqemu import boot_kernel, build_path, make_initramfs
+
+TESTS_ELF = build_path("libos/tests.elf")
+
+
+def boot(tmp_path, conf, smp=2, timeout=240, append="loglevel=5"):
+    initrd = make_initramfs(tmp_path, conf, {"/libos/tests.elf": TESTS_ELF})
+    b = boot_kernel("virt", smp=smp, mem="256M", initrd=False, append=append,
+                    extra=["-initrd", initrd], timeout=timeout)
+    assert b.has(r"rivet: all domains have ended$"), b
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    assert not b.has(r"frames still owned after teardown"), b
+    return b, dict(re.findall(r"TEST (\w+): (PASS|FAIL.*)$", b.out, re.M))
+
+
+def expect_pass(b, got, names):
+    for name in names:
+        assert got.get(name) == "PASS", (name, b)
+    assert not b.has(r"TEST \w+: FAIL"), b
+
+
+REVOKE_CONF = """[domain t_h4_revoker]
+image  = /libos/tests.elf
+memory = 16M
+hart   = 0
+peer   = t_h4_holder
+args   = %(mode)s
+
+[domain t_h4_holder]
+image  = /libos/tests.elf
+memory = 2M
+slots  = 512
+hart   = 1
+accept = t_h4_revoker 4
+args   = %(mode)s
+
+[channel t_h4_revoker t_h4_holder]
+size   = 4K
+"""
+
+REVOKE_CASES = ("h4_holder_mapped", "h4_revoke_ok",
+                "h4_revoke_deleted_the_copy", "h4_no_map_during_revoke",
+                "h4_holder_pages_fault_after_revoke")
+
+
+def test_holder_cannot_map_a_large_capability_again_during_its_revoke(
+        tmp_path):
+    # The revoke removes the holder's 2,048 pages in pieces from the
+    # mapping's end (mapping_shrink marks the record part-way); the
+    # holder, on the other hart, maps the same capability at the same
+    # address between two pieces, which goes on from that record.
+    b, got = boot(tmp_path, REVOKE_CONF % {"mode": "big"})
+    expect_pass(b, got, REVOKE_CASES)
+
+
+def test_holder_cannot_map_a_page_again_during_its_revoke_by_ring(tmp_path):
+    # The same with a one-page capability mapped at 256 addresses, mapped
+    # again through the ring (map_batch's one-page path) between pieces.
+    b, got = boot(tmp_path, REVOKE_CONF % {"mode": "ring"})
+    expect_pass(b, got, REVOKE_CASES)
