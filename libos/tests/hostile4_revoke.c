@@ -25,6 +25,7 @@
 #include <rivet/libos.h>
 #include <rivet/ring.h>
 
+#include "hostile4.h"
 #include "tests.h"
 
 #define H4_VA	      0x40001000UL /* not 2 MiB aligned: page leaves only */
@@ -135,7 +136,7 @@ static uint64_t probe_faults(void)
 	return h4_faults;
 }
 
-static void role_h4_holder(void)
+void role_h4_holder(void)
 {
 	struct h4_ctl *c = ctl();
 	uint64_t slot, regained = 0, tries = 0;
@@ -172,7 +173,7 @@ static void role_h4_holder(void)
 
 /* ---- the revoker ----------------------------------------------------- */
 
-static void role_h4_revoker(void)
+void role_h4_revoker(void)
 {
 	struct h4_ctl *c = ctl();
 	uint64_t pages = ring_mode() ? 1 : H4_BIG_PAGES, t0, t1;
@@ -207,9 +208,3 @@ static void role_h4_revoker(void)
 	printf("h4: revoke took %ld ticks, holder tried %ld maps\n",
 	       (long)(t1 - t0), (long)load(&c->tries));
 }
-
-const struct role hostile4_revoke_roles[] = {
-	{ "t_h4_revoker", role_h4_revoker },
-	{ "t_h4_holder", role_h4_holder },
-	{ 0 },
-};

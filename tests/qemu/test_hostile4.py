@@ -10,9 +10,10 @@ from rivetqemu import boot_kernel, build_path, make_initramfs
 TESTS_ELF = build_path("libos/tests.elf")
 
 
-def boot(tmp_path, conf, smp=2, timeout=240, append="loglevel=5"):
+def boot(tmp_path, conf, smp=2, timeout=240, append="loglevel=5",
+         mem="256M"):
     initrd = make_initramfs(tmp_path, conf, {"/libos/tests.elf": TESTS_ELF})
-    b = boot_kernel("virt", smp=smp, mem="256M", initrd=False, append=append,
+    b = boot_kernel("virt", smp=smp, mem=mem, initrd=False, append=append,
                     extra=["-initrd", initrd], timeout=timeout)
     assert b.has(r"rivet: all domains have ended$"), b
     assert not b.has(r"kernel fault|panic|assertion failed"), b
@@ -65,3 +66,59 @@ def test_holder_cannot_map_a_page_again_during_its_revoke_by_ring(tmp_path):
     # again through the ring (map_batch's one-page path) between pieces.
     b, got = boot(tmp_path, REVOKE_CONF % {"mode": "ring"})
     expect_pass(b, got, REVOKE_CASES)
+
+
+POOL_CONF = """[domain t_h4_pool-a]
+image      = /libos/tests.elf
+memory     = 128M
+overcommit = yes
+slots      = 12288
+hart       = 0
+
+[domain t_h4_pool-b]
+image      = /libos/tests.elf
+memory     = 128M
+overcommit = yes
+slots      = 12288
+hart       = 1
+"""
+
+POOL_CASES = ("h4_pool_ran_the_machine_dry", "h4_pool_every_frame_zero",
+              "h4_pool_no_frame_changed_while_held", "h4_pool_deletes_ok",
+              "h4_pool_counts_back_each_round")
+
+
+def test_zeroed_pool_run_dry_on_two_harts(tmp_path):
+    # Two overcommitted domains, one per hart, take every free frame of a
+    # 128 MiB machine (all but about 3,000 held by the first) in turns
+    # while the other's hart idles and refills the pool with the lock let
+    # go (libos/tests/hostile4_pool.c).
+    b, got = boot(tmp_path, POOL_CONF, mem="128M", timeout=300)
+    for n in POOL_CASES:
+        assert len(b.findall(r"TEST %s: PASS$" % n)) == 2, (n, b)
+    assert b.has(r"TEST h4_pool_hog: PASS$"), b
+    assert not b.has(r"TEST \w+: FAIL"), b
+
+
+RING_CONF = """[domain t_h4_ringown]
+image  = /libos/tests.elf
+memory = 2M
+hart   = 0
+
+[domain t_h4_scribbler]
+image  = /libos/tests.elf
+memory = 1M
+hart   = 1
+
+[channel t_h4_ringown t_h4_scribbler]
+size   = 4K
+"""
+
+
+def test_ring_rewritten_by_another_hart_while_it_runs(tmp_path):
+    # The ring sits in a channel page; the peer on the other hart writes
+    # its tail, head and entries at random during 3,000 submits
+    # (libos/tests/hostile4_ring.c).
+    b, got = boot(tmp_path, RING_CONF)
+    expect_pass(b, got, ("h4_ring_every_submit_sane", "h4_ring_raced",
+                         "h4_ring_works_after", "h4_ring_no_slot_taken"))
