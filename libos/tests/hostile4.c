@@ -9,5 +9,8 @@ const struct role hostile4_roles[] = {
 	{ "t_h4_pool", role_h4_pool },
 	{ "t_h4_ringown", role_h4_ringown },
 	{ "t_h4_scribbler", role_h4_scribbler },
+	{ "t_h4_killer", role_h4_killer },
+	{ "t_h4_victim", role_h4_victim },
+	{ "t_h4_flooder", role_h4_flooder },
 	{ 0 },
 };

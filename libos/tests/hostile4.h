@@ -12,5 +12,8 @@ void role_h4_holder(void);
 void role_h4_pool(void);    /* hostile4_pool.c */
 void role_h4_ringown(void); /* hostile4_ring.c */
 void role_h4_scribbler(void);
+void role_h4_killer(void); /* hostile4_kill.c */
+void role_h4_victim(void);
+void role_h4_flooder(void);
 
 #endif

@@ -122,3 +122,31 @@ def test_ring_rewritten_by_another_hart_while_it_runs(tmp_path):
     b, got = boot(tmp_path, RING_CONF)
     expect_pass(b, got, ("h4_ring_every_submit_sane", "h4_ring_raced",
                          "h4_ring_works_after", "h4_ring_no_slot_taken"))
+
+
+KILL_CONF = """[domain t_h4_killer]
+image  = /libos/tests.elf
+memory = 8M
+slots  = 640
+hart   = 0
+spawn  = /libos/tests.elf
+
+[domain t_h4_flooder]
+image  = /libos/tests.elf
+memory = 1M
+hart   = 1
+
+[channel t_h4_killer t_h4_flooder]
+size   = 4K
+"""
+
+
+def test_kill_mid_restart_while_another_hart_floods_the_dying(tmp_path):
+    # 120 children killed between two pieces of a frame_alloc run, a large
+    # map or unmap, a ring map stopped part-way or a revoke; meanwhile a
+    # domain on the other hart notifies and yields to every domain id
+    # (libos/tests/hostile4_kill.c).
+    b, got = boot(tmp_path, KILL_CONF, timeout=300)
+    expect_pass(b, got, ("h4_kill_spawn_kill_ok",
+                         "h4_kill_quota_back_each_kill",
+                         "h4_flood_calls_sane", "h4_flood_ran"))
