@@ -12,5 +12,6 @@ const struct role hostile4_roles[] = {
 	{ "t_h4_killer", role_h4_killer },
 	{ "t_h4_victim", role_h4_victim },
 	{ "t_h4_flooder", role_h4_flooder },
+	{ "t_h4_waiter", role_h4_waiter },
 	{ 0 },
 };

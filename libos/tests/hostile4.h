@@ -15,5 +15,6 @@ void role_h4_scribbler(void);
 void role_h4_killer(void); /* hostile4_kill.c */
 void role_h4_victim(void);
 void role_h4_flooder(void);
+void role_h4_waiter(void);
 
 #endif

@@ -17,7 +17,10 @@
  * t_h4_flooder, on the other hart, meanwhile sends a user event and a
  * directed yield to every domain id, live, dying or reused, as fast as it
  * can, until the killer is done: each call must give 0 or the error of
- * a target that is not there or not runnable.
+ * a target that is not there or not runnable. Among its targets is
+ * t_h4_waiter, on the killer's hart, which waits for any user event: each
+ * event for it while it waits is an IPI to that hart, a flood of them
+ * while the kills go on. The killer ends it with H4_WAIT_END.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +41,7 @@
 #define VICTIM_VA     0x40000000UL
 #define COPIES	      256
 #define FLOOD_IDS     16
+#define H4_WAIT_END   (1UL << 31) /* the flooder sends bits 0..30 */
 
 static struct kill_ctl {
 	uint64_t done, flood_calls, flood_bad, flood_first_bad;
@@ -137,6 +141,7 @@ void role_h4_killer(void)
 			 sys2_kstat(KSTAT_FREE_SLOTS).val != slots;
 	}
 	store(&kctl()->done, 1);
+	sys_notify(rivet_domain_lookup("t_h4_waiter"), H4_WAIT_END);
 	report("h4_kill_spawn_kill_ok", sp > 0 && bad == 0,
 	       "%ld failed, first %ld", (long)bad, first_bad);
 	report("h4_kill_quota_back_each_kill", leaks == 0,
@@ -168,7 +173,7 @@ void role_h4_flooder(void)
 		for (id = 0; id <= FLOOD_IDS; id++) {
 			if ((uint64_t)id == me)
 				continue;
-			rc = sys_notify(id, 1UL << (n & 31));
+			rc = sys_notify(id, 1UL << (n % 31));
 			if (!flood_ok(rc) && !bad++)
 				first_bad = rc;
 			rc = sys_yield(id);
@@ -181,4 +186,20 @@ void role_h4_flooder(void)
 	c->flood_bad = bad;
 	c->flood_first_bad = first_bad;
 	store(&c->done, 2);
+}
+
+/* ---- the waiter ------------------------------------------------------- */
+
+void role_h4_waiter(void)
+{
+	uint64_t wakes = 0, bits = 0;
+
+	while (!(bits & H4_WAIT_END)) {
+		struct rivet_ret r = sys2_wait(0xffffffffUL);
+
+		bits = r.rc ? 0 : r.val;
+		wakes++;
+	}
+	report("h4_flood_woke_the_waiter", wakes > 1, "%ld wake-ups",
+	       (long)wakes, 0);
 }

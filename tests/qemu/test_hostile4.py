@@ -136,6 +136,11 @@ image  = /libos/tests.elf
 memory = 1M
 hart   = 1
 
+[domain t_h4_waiter]
+image  = /libos/tests.elf
+memory = 1M
+hart   = 0
+
 [channel t_h4_killer t_h4_flooder]
 size   = 4K
 """
@@ -144,9 +149,11 @@ size   = 4K
 def test_kill_mid_restart_while_another_hart_floods_the_dying(tmp_path):
     # 120 children killed between two pieces of a frame_alloc run, a large
     # map or unmap, a ring map stopped part-way or a revoke; meanwhile a
-    # domain on the other hart notifies and yields to every domain id
-    # (libos/tests/hostile4_kill.c).
+    # domain on the other hart notifies and yields to every domain id,
+    # and wakes a domain waiting on the killer's hart with each event, an
+    # IPI each (libos/tests/hostile4_kill.c).
     b, got = boot(tmp_path, KILL_CONF, timeout=300)
     expect_pass(b, got, ("h4_kill_spawn_kill_ok",
                          "h4_kill_quota_back_each_kill",
-                         "h4_flood_calls_sane", "h4_flood_ran"))
+                         "h4_flood_calls_sane", "h4_flood_ran",
+                         "h4_flood_woke_the_waiter"))
