@@ -169,6 +169,7 @@ void cap_revoking_set(struct cap_system *sys, const struct cspace *cs,
 	sys->revoking[cs->id].type = c->type;
 	sys->revoking[cs->id].object = c->object;
 	sys->revoking[cs->id].size = c->size;
+	sys->revoking[cs->id].ref = cap_ref(cs->id, slot);
 }
 
 void cap_revoking_clear(struct cap_system *sys, unsigned id)
@@ -194,6 +195,43 @@ bool cap_revoking(const struct cap_system *sys, const struct cap *c)
 		rend = sys->revoking[i].object +
 		       (sys->revoking[i].size ? sys->revoking[i].size : 1);
 		if (c->object < rend && sys->revoking[i].object < end)
+			return true;
+	}
+	return false;
+}
+
+/* Is ref among c's first CAP_REVOKING_DEPTH ancestors, or are there
+ * more? */
+static bool below(const struct cap_system *sys, const struct cap *c,
+		  cap_ref_t ref)
+{
+	cap_ref_t p = c->parent;
+	unsigned depth;
+
+	for (depth = 0; depth < CAP_REVOKING_DEPTH; depth++) {
+		if (p == ref)
+			return true;
+		if (p == CAP_REF_NONE)
+			return false;
+		p = at(sys, p)->parent;
+	}
+	return true;
+}
+
+bool cap_revoking_below(const struct cap_system *sys, const struct cap *c)
+{
+	uint64_t end = c->object + (c->size ? c->size : 1), rend;
+	unsigned i;
+
+	if (!sys->nrevoking)
+		return false;
+	for (i = 0; i < CAP_MAX_SPACES; i++) {
+		if (!sys->revoking[i].on || sys->revoking[i].type != c->type)
+			continue;
+		rend = sys->revoking[i].object +
+		       (sys->revoking[i].size ? sys->revoking[i].size : 1);
+		if (c->object < rend && sys->revoking[i].object < end &&
+		    below(sys, c, sys->revoking[i].ref))
 			return true;
 	}
 	return false;

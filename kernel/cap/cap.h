@@ -105,14 +105,16 @@ struct cap_system {
 	uint16_t gen[CAP_MAX_SPACES];
 	/* Revokes in progress, one per space at most: while space i's
 	 * revoke of (type, object .. object + size) is unfinished
-	 * (revoking[i].on), no capability overlapping it may be derived
-	 * or mapped, so the revoke's pieces cannot be outrun
-	 * (cap_revoking_set). nrevoking counts the records on: none, the
-	 * common case, costs cap_revoking one load. */
+	 * (revoking[i].on), no capability overlapping it may be derived,
+	 * and none below the capability revoked (ref) mapped, so the
+	 * revoke's pieces cannot be outrun (cap_revoking_set). nrevoking
+	 * counts the records on: none, the common case, costs
+	 * cap_revoking one load. */
 	struct {
 		bool on;
 		uint8_t type;
 		uint64_t object, size;
+		cap_ref_t ref;
 	} revoking[CAP_MAX_SPACES];
 	uint32_t nrevoking;
 };
@@ -226,9 +228,10 @@ int cap_derive_kernel(struct cap_system *sys, struct cspace *src,
  * Records that space id has a revoke of what the capability at cs's slot
  * names (its type and object range) stopped part-way, to be taken up
  * again: until cap_revoking_clear(id), cap_derive refuses every source
- * that overlaps it, wherever it is, and a map every capability that does
- * (kernel/cap/frame_cap.c), so the revoke ends however its holders try
- * to grow the tree or to map again what its pieces unmapped. One record per space: a new one replaces
+ * that overlaps it, wherever it is, and a map every capability below the
+ * one revoked (cap_revoking_below, kernel/cap/frame_cap.c), so the
+ * revoke ends however its holders try to grow the tree or to map again
+ * what its pieces unmapped. One record per space: a new one replaces
  * the old. cspace_destroy clears the space's record.
  */
 void cap_revoking_set(struct cap_system *sys, const struct cspace *cs,
@@ -238,6 +241,17 @@ void cap_revoking_clear(struct cap_system *sys, unsigned id);
 /* Does c's type and object range overlap a revoke in progress in any
  * space? O(spaces) while one is, one load when none is. */
 bool cap_revoking(const struct cap_system *sys, const struct cap *c);
+/*
+ * Is c below a capability whose revoke is in progress (a descendant the
+ * revoke will take, which must not be mapped meanwhile)? Only the
+ * revoked capability's descendants: its ancestors and other copies of
+ * the object (the granter's original) map as before, whatever a holder's
+ * revoke of its own copy does. Looks up at most CAP_REVOKING_DEPTH
+ * parents per record and answers true past them (a chain that deep is
+ * its holders' own making: they derived it).
+ */
+#define CAP_REVOKING_DEPTH 64
+bool cap_revoking_below(const struct cap_system *sys, const struct cap *c);
 
 /*
  * Deletes one slot. Its children are not deleted: they move up to its

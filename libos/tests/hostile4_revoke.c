@@ -17,6 +17,14 @@
  * maps it with map (restarted in pieces); "ring" grants a one-page
  * capability that the holder maps at H4_RING_N addresses through its
  * submission ring (map_batch's one-page path).
+ *
+ * "own": the other way round, what the check must not refuse. The holder
+ * derives H4_OWN_COPIES copies of its grant into its own space and
+ * revokes its grant's subtree (many pieces); meanwhile the granter maps
+ * and unmaps its original, which is not below the capability revoked:
+ * no map of it may be refused, or any grantee could keep its granter
+ * from mapping its own frames for as long as its revoke runs (or, in its
+ * slice-end upcall yielding for ever, for good).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +40,7 @@
 #define H4_BIG_PAGES  2048
 #define H4_RING_N     256
 #define H4_REGAIN_MAX 200 /* the holder gives up after this many */
+#define H4_OWN_COPIES 3000
 
 enum {
 	H4_INIT,
@@ -69,6 +78,65 @@ static void store(uint64_t *p, uint64_t v)
 static int ring_mode(void)
 {
 	return !strcmp(rivet_info()->args, "ring");
+}
+
+static int own_mode(void)
+{
+	return !strcmp(rivet_info()->args, "own");
+}
+
+/* "own", the holder: copies of its grant, then their revoke while the
+ * granter maps its original. */
+static void own_holder(struct h4_ctl *c)
+{
+	uint64_t slot, i, made = 0;
+	struct rivet_ret r;
+
+	while (load(&c->phase) != H4_GRANTED)
+		;
+	slot = load(&c->slot);
+	for (i = 0; i < H4_OWN_COPIES; i++)
+		made += sys2_cap_derive(slot, 0, RIVET_CAP_R, 0).rc == 0;
+	store(&c->phase, H4_MAPPED);
+	while (!load(&c->tries))
+		; /* the granter maps */
+	store(&c->phase, H4_REVOKING);
+	r = sys2_cap_revoke(slot);
+	store(&c->phase, H4_REVOKED);
+	report("h4_own_copies_revoked",
+	       made == H4_OWN_COPIES && !r.rc && r.val == H4_OWN_COPIES,
+	       "%ld made, %ld revoked", (long)made, r.rc ? r.rc : (long)r.val);
+	store(&c->done, 1);
+}
+
+/* "own", the granter: its original mapped and unmapped until the
+ * holder's revoke is over; none refused. */
+static void own_granter(struct h4_ctl *c, uint64_t f)
+{
+	uint64_t ok = 0, busy = 0, during = 0, phase;
+	long rc, first = 0;
+
+	while (load(&c->phase) != H4_MAPPED)
+		;
+	do {
+		phase = load(&c->phase);
+		rc = sys_map(f, H4_VA, RIVET_CAP_R);
+		if (!rc)
+			rc = sys_unmap(f, H4_VA);
+		ok += rc == 0;
+		busy += rc != 0;
+		if (rc && !first)
+			first = rc;
+		during += phase == H4_REVOKING && rc == 0;
+		store(&c->tries, ok + busy);
+	} while (phase != H4_REVOKED);
+	while (!load(&c->done))
+		;
+	report("h4_own_granter_maps_its_original", busy == 0 && ok > 0,
+	       "%ld refused, first %ld", (long)busy, first);
+	printf("h4: granter mapped %ld times, %ld during the holder's "
+	       "revoke\n",
+	       (long)ok, (long)during);
 }
 
 /* ---- the holder ------------------------------------------------------ */
@@ -142,6 +210,10 @@ void role_h4_holder(void)
 	uint64_t slot, regained = 0, tries = 0;
 	long first;
 
+	if (own_mode()) {
+		own_holder(c);
+		return;
+	}
 	rivet_exc_register(13, h4_fault, 0);
 	if (ring_mode() && sys_ring_setup(rh, H4_RING_N)) {
 		store(&c->done, 1);
@@ -190,6 +262,10 @@ void role_h4_revoker(void)
 	}
 	store(&c->slot, d.val);
 	store(&c->phase, H4_GRANTED);
+	if (own_mode()) {
+		own_granter(c, f.val);
+		return;
+	}
 	while (load(&c->phase) != H4_MAPPED)
 		;
 	store(&c->phase, H4_REVOKING);

@@ -37,7 +37,7 @@ args   = %(mode)s
 [domain t_h4_holder]
 image  = /libos/tests.elf
 memory = 2M
-slots  = 512
+slots  = 4096
 hart   = 1
 accept = t_h4_revoker 4
 args   = %(mode)s
@@ -59,6 +59,16 @@ def test_holder_cannot_map_a_large_capability_again_during_its_revoke(
     # address between two pieces, which goes on from that record.
     b, got = boot(tmp_path, REVOKE_CONF % {"mode": "big"})
     expect_pass(b, got, REVOKE_CASES)
+
+
+def test_granter_maps_its_original_while_a_holder_revokes_its_copy(
+        tmp_path):
+    # What the fix above must not refuse: the holder revokes 3,000 copies
+    # it made of its grant (many pieces) while the granter, on the other
+    # hart, maps and unmaps its original, which is not below them.
+    b, got = boot(tmp_path, REVOKE_CONF % {"mode": "own"})
+    expect_pass(b, got, ("h4_own_copies_revoked",
+                         "h4_own_granter_maps_its_original"))
 
 
 def test_holder_cannot_map_a_page_again_during_its_revoke_by_ring(tmp_path):

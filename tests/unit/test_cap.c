@@ -1030,6 +1030,32 @@ static void cap_revoking_counts_each_space_once(void **state)
 	check_tree();
 }
 
+/* A revoke in progress keeps the capabilities below the one revoked from
+ * being mapped (cap_revoking_below), not that one, its ancestors or
+ * other copies of the object. */
+static void cap_revoking_below_only_the_revoked_subtree(void **state)
+{
+	uint32_t p, c, g, sib, link, i;
+
+	budget_setup(4);
+	p = mk(&sa, CAP_ALL);
+	c = der(&sa, p, &sb, CAP_ALL); /* b's copy, the one revoked */
+	g = der(&sb, c, &sb, CAP_R);   /* below it */
+	sib = der(&sa, p, &sa, CAP_R); /* the original's other copy */
+	link = sib;		       /* a chain below sib */
+	for (i = 0; i < 8; i++)
+		link = der(&sa, link, &sa, CAP_R);
+	cap_revoking_set(&sys, &sb, c);
+	assert_true(cap_revoking_below(&sys, slot_of(&sb, g)));
+	assert_false(cap_revoking_below(&sys, slot_of(&sb, c)));
+	assert_false(cap_revoking_below(&sys, slot_of(&sa, p)));
+	assert_false(cap_revoking_below(&sys, slot_of(&sa, sib)));
+	assert_false(cap_revoking_below(&sys, slot_of(&sa, link)));
+	cap_revoking_clear(&sys, sb.id);
+	assert_false(cap_revoking_below(&sys, slot_of(&sb, g)));
+	check_tree();
+}
+
 /* A grant that outlives its granter (moved up when the granter deleted
  * its source) counts against no later space with the granter's id. */
 static void
@@ -1772,6 +1798,7 @@ int main(void)
 		T(cap_grant_budget_does_not_pass_to_the_next_space_with_the_id),
 		T(cap_derive_of_an_object_being_revoked_is_busy),
 		T(cap_revoking_counts_each_space_once),
+		T(cap_revoking_below_only_the_revoked_subtree),
 		T(cap_delete_calls_fn_once_with_the_intact_capability),
 		T(cap_delete_middle_sibling_relinks_its_neighbours),
 		T(cap_delete_splices_children_to_parent),
