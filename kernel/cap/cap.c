@@ -218,7 +218,9 @@ static bool below(const struct cap_system *sys, const struct cap *c,
 	return true;
 }
 
-bool cap_revoking_below(const struct cap_system *sys, const struct cap *c)
+/* cap_revoking_below, or c (at self) is the capability revoked. */
+static bool revoking_takes(const struct cap_system *sys, const struct cap *c,
+			   cap_ref_t self)
 {
 	uint64_t end = c->object + (c->size ? c->size : 1), rend;
 	unsigned i;
@@ -231,10 +233,22 @@ bool cap_revoking_below(const struct cap_system *sys, const struct cap *c)
 		rend = sys->revoking[i].object +
 		       (sys->revoking[i].size ? sys->revoking[i].size : 1);
 		if (c->object < rend && sys->revoking[i].object < end &&
-		    below(sys, c, sys->revoking[i].ref))
+		    (sys->revoking[i].ref == self ||
+		     below(sys, c, sys->revoking[i].ref)))
 			return true;
 	}
 	return false;
+}
+
+bool cap_revoking_below(const struct cap_system *sys, const struct cap *c)
+{
+	return revoking_takes(sys, c, CAP_REF_NONE);
+}
+
+bool cap_revoking_from(const struct cap_system *sys, const struct cap *c,
+		       cap_ref_t self)
+{
+	return revoking_takes(sys, c, self);
 }
 
 /*
@@ -253,7 +267,8 @@ derive_check(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	rc = cap_lookup(src, src_slot, CAP_NULL, 0, p);
 	if (rc)
 		return rc;
-	return cap_revoking(sys, *p) ? E_BUSY : 0;
+	return cap_revoking_from(sys, *p, cap_ref(src->id, src_slot)) ? E_BUSY
+								      : 0;
 }
 
 /* Puts a copy of p (src's src_slot) with rights into a free slot of dst,

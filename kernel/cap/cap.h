@@ -208,8 +208,8 @@ int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
  * (cspace_accept), and the copy counts against that budget until it is
  * deleted. Returns 0 with *slot, or the lookup errors, E_PERM (no grant
  * right, or dst accepts no grant from src), E_NOMEM (dst full, or src's
- * budget there used up), E_BUSY (src's type and object overlap a revoke
- * in progress, cap_revoking_set). The copy's flags and user start at 0.
+ * budget there used up), E_BUSY (src is a capability being revoked or
+ * below one, cap_revoking_from). The copy's flags and user start at 0.
  */
 int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	       struct cspace *dst, unsigned mask, uint64_t badge,
@@ -227,11 +227,12 @@ int cap_derive_kernel(struct cap_system *sys, struct cspace *src,
 /*
  * Records that space id has a revoke of what the capability at cs's slot
  * names (its type and object range) stopped part-way, to be taken up
- * again: until cap_revoking_clear(id), cap_derive refuses every source
- * that overlaps it, wherever it is, and a map every capability below the
- * one revoked (cap_revoking_below, kernel/cap/frame_cap.c), so the
- * revoke ends however its holders try to grow the tree or to map again
- * what its pieces unmapped. One record per space: a new one replaces
+ * again: until cap_revoking_clear(id), cap_derive refuses as a source
+ * the capability revoked and every one below it (cap_revoking_from),
+ * and a map every one below it (cap_revoking_below,
+ * kernel/cap/frame_cap.c), so the revoke ends however its holders try
+ * to grow the tree or to map again what its pieces unmapped; its
+ * ancestors and other copies of the object derive and map as before. One record per space: a new one replaces
  * the old. cspace_destroy clears the space's record.
  */
 void cap_revoking_set(struct cap_system *sys, const struct cspace *cs,
@@ -252,6 +253,11 @@ bool cap_revoking(const struct cap_system *sys, const struct cap *c);
  */
 #define CAP_REVOKING_DEPTH 64
 bool cap_revoking_below(const struct cap_system *sys, const struct cap *c);
+/* cap_revoking_below, or c, at self, is the capability being revoked:
+ * the sources cap_derive and spawn refuse (a copy of either would be
+ * taken by the revoke, and could outrun it). */
+bool cap_revoking_from(const struct cap_system *sys, const struct cap *c,
+		       cap_ref_t self);
 
 /*
  * Deletes one slot. Its children are not deleted: they move up to its

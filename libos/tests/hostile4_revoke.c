@@ -21,10 +21,11 @@
  * "own": the other way round, what the check must not refuse. The holder
  * derives H4_OWN_COPIES copies of its grant into its own space and
  * revokes its grant's subtree (many pieces); meanwhile the granter maps
- * and unmaps its original, which is not below the capability revoked:
- * no map of it may be refused, or any grantee could keep its granter
- * from mapping its own frames for as long as its revoke runs (or, in its
- * slice-end upcall yielding for ever, for good).
+ * and unmaps its original, and copies it, which is not below the
+ * capability revoked: no map or copy of it may be refused, or any
+ * grantee could keep its granter from mapping or granting its own frames
+ * for as long as its revoke runs (or, in its slice-end upcall yielding
+ * for ever, for good).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -120,7 +121,11 @@ static void own_granter(struct h4_ctl *c, uint64_t f)
 		;
 	do {
 		phase = load(&c->phase);
-		rc = sys_map(f, H4_VA, RIVET_CAP_R);
+		struct rivet_ret d = sys2_cap_derive(f, 0, RIVET_CAP_R, 0);
+
+		rc = d.rc ? d.rc : sys_cap_delete(d.val);
+		if (!rc)
+			rc = sys_map(f, H4_VA, RIVET_CAP_R);
 		if (!rc)
 			rc = sys_unmap(f, H4_VA);
 		ok += rc == 0;
@@ -132,8 +137,9 @@ static void own_granter(struct h4_ctl *c, uint64_t f)
 	} while (phase != H4_REVOKED);
 	while (!load(&c->done))
 		;
-	report("h4_own_granter_maps_its_original", busy == 0 && ok > 0,
-	       "%ld refused, first %ld", (long)busy, first);
+	report("h4_own_granter_maps_and_copies_its_original",
+	       busy == 0 && ok > 0, "%ld refused, first %ld", (long)busy,
+	       first);
 	printf("h4: granter mapped %ld times, %ld during the holder's "
 	       "revoke\n",
 	       (long)ok, (long)during);

@@ -61,14 +61,15 @@ def test_holder_cannot_map_a_large_capability_again_during_its_revoke(
     expect_pass(b, got, REVOKE_CASES)
 
 
-def test_granter_maps_its_original_while_a_holder_revokes_its_copy(
+def test_granter_maps_and_copies_its_original_while_a_holder_revokes(
         tmp_path):
     # What the fix above must not refuse: the holder revokes 3,000 copies
     # it made of its grant (many pieces) while the granter, on the other
-    # hart, maps and unmaps its original, which is not below them.
+    # hart, copies, maps and unmaps its original, which is not below them
+    # (both were refused while the record was a range: 147 and more).
     b, got = boot(tmp_path, REVOKE_CONF % {"mode": "own"})
     expect_pass(b, got, ("h4_own_copies_revoked",
-                         "h4_own_granter_maps_its_original"))
+                         "h4_own_granter_maps_and_copies_its_original"))
 
 
 def test_holder_cannot_map_a_page_again_during_its_revoke_by_ring(tmp_path):

@@ -975,7 +975,8 @@ static void cspace_accept_does_not_outlive_the_granter(void **state)
 }
 
 /* A revoke stopped part-way (cap_revoking_set) refuses copies of what it
- * revokes, in every space, until it ends; other objects are unaffected. */
+ * revokes and of what is below it, in every space, until it ends; its
+ * ancestors and other objects are unaffected. */
 static void cap_derive_of_an_object_being_revoked_is_busy(void **state)
 {
 	uint32_t p, c, other, d = 99, n;
@@ -993,9 +994,12 @@ static void cap_derive_of_an_object_being_revoked_is_busy(void **state)
 	der(&sa, other, &sa, CAP_R);
 	cap_revoking_clear(&sys, sa.id);
 	der(&sb, c, &sb, CAP_R);
-	/* The space's end ends its record too. */
+	/* b's revoke of its copy: its copies are refused, not the
+	 * original above it (the granter's), nor other copies of it. */
 	cap_revoking_set(&sys, &sb, c);
-	assert_int_equal(cap_derive(&sys, &sa, p, &sa, CAP_R, 0, &d), E_BUSY);
+	assert_int_equal(cap_derive(&sys, &sb, c, &sb, CAP_R, 0, &d), E_BUSY);
+	der(&sa, p, &sa, CAP_R);
+	/* The space's end ends its record too. */
 	cspace_destroy(&sys, &sb, NULL, NULL);
 	der(&sa, p, &sa, CAP_R);
 	assert_int_equal(cap_revoke(&sys, &sa, p, NULL, NULL, &n), 0);
