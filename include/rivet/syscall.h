@@ -54,7 +54,8 @@
 	  "empty slot; E_PERM the capability lacks a right; E_RANGE vaddr "    \
 	  "misaligned or outside the mappable range; E_EXIST already mapped; " \
 	  "E_BUSY W^X per frame: a frame is mapped executable (for W) or "     \
-	  "writable (for X) somewhere; E_NOMEM quota; a large capability is "  \
+	  "writable (for X) somewhere, or the capability is below one whose "  \
+	  "revoke is in progress; E_NOMEM quota; a large capability is "       \
 	  "mapped in pieces the kernel restarts at the ecall, and one that "   \
 	  "fails part-way unmaps what it mapped first (docs/capabilities.md)") \
 	X(12, unmap, (unsigned long slot, unsigned long vaddr),                \

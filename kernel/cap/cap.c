@@ -163,16 +163,21 @@ void cap_revoking_set(struct cap_system *sys, const struct cspace *cs,
 {
 	const struct cap *c = &cs->slots[slot];
 
+	if (!sys->revoking[cs->id].on)
+		sys->nrevoking++;
 	sys->revoking[cs->id].on = true;
 	sys->revoking[cs->id].type = c->type;
 	sys->revoking[cs->id].object = c->object;
 	sys->revoking[cs->id].size = c->size;
+	sys->revoking[cs->id].ref = cap_ref(cs->id, slot);
 }
 
 void cap_revoking_clear(struct cap_system *sys, unsigned id)
 {
-	if (id < CAP_MAX_SPACES)
+	if (id < CAP_MAX_SPACES && sys->revoking[id].on) {
 		sys->revoking[id].on = false;
+		sys->nrevoking--;
+	}
 }
 
 /* A size of 0 (a capability naming one object, not a range) counts as
@@ -182,6 +187,8 @@ bool cap_revoking(const struct cap_system *sys, const struct cap *c)
 	uint64_t end = c->object + (c->size ? c->size : 1), rend;
 	unsigned i;
 
+	if (!sys->nrevoking)
+		return false;
 	for (i = 0; i < CAP_MAX_SPACES; i++) {
 		if (!sys->revoking[i].on || sys->revoking[i].type != c->type)
 			continue;
@@ -191,6 +198,57 @@ bool cap_revoking(const struct cap_system *sys, const struct cap *c)
 			return true;
 	}
 	return false;
+}
+
+/* Is ref among c's first CAP_REVOKING_DEPTH ancestors, or are there
+ * more? */
+static bool below(const struct cap_system *sys, const struct cap *c,
+		  cap_ref_t ref)
+{
+	cap_ref_t p = c->parent;
+	unsigned depth;
+
+	for (depth = 0; depth < CAP_REVOKING_DEPTH; depth++) {
+		if (p == ref)
+			return true;
+		if (p == CAP_REF_NONE)
+			return false;
+		p = at(sys, p)->parent;
+	}
+	return true;
+}
+
+/* cap_revoking_below, or c (at self) is the capability revoked. */
+static bool revoking_takes(const struct cap_system *sys, const struct cap *c,
+			   cap_ref_t self)
+{
+	uint64_t end = c->object + (c->size ? c->size : 1), rend;
+	unsigned i;
+
+	if (!sys->nrevoking)
+		return false;
+	for (i = 0; i < CAP_MAX_SPACES; i++) {
+		if (!sys->revoking[i].on || sys->revoking[i].type != c->type)
+			continue;
+		rend = sys->revoking[i].object +
+		       (sys->revoking[i].size ? sys->revoking[i].size : 1);
+		if (c->object < rend && sys->revoking[i].object < end &&
+		    (sys->revoking[i].ref == self ||
+		     below(sys, c, sys->revoking[i].ref)))
+			return true;
+	}
+	return false;
+}
+
+bool cap_revoking_below(const struct cap_system *sys, const struct cap *c)
+{
+	return revoking_takes(sys, c, CAP_REF_NONE);
+}
+
+bool cap_revoking_from(const struct cap_system *sys, const struct cap *c,
+		       cap_ref_t self)
+{
+	return revoking_takes(sys, c, self);
 }
 
 /*
@@ -209,7 +267,8 @@ derive_check(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	rc = cap_lookup(src, src_slot, CAP_NULL, 0, p);
 	if (rc)
 		return rc;
-	return cap_revoking(sys, *p) ? E_BUSY : 0;
+	return cap_revoking_from(sys, *p, cap_ref(src->id, src_slot)) ? E_BUSY
+								      : 0;
 }
 
 /* Puts a copy of p (src's src_slot) with rights into a free slot of dst,
@@ -496,7 +555,7 @@ void cspace_destroy(struct cap_system *sys, struct cspace *cs, cap_delete_fn fn,
 		delete_one(sys, ref, fn, ctx);
 	}
 	sys->spaces[cs->id] = NULL;
-	sys->revoking[cs->id].on = false;
+	cap_revoking_clear(sys, cs->id);
 	cs->live = false;
 	/* A later space with this id starts with no budget anywhere, and
 	 * nothing counted against it: grants of this one that outlive it

@@ -106,12 +106,17 @@ struct cap_system {
 	/* Revokes in progress, one per space at most: while space i's
 	 * revoke of (type, object .. object + size) is unfinished
 	 * (revoking[i].on), no capability overlapping it may be derived,
-	 * so the revoke's pieces cannot be outrun (cap_revoking_set). */
+	 * and none below the capability revoked (ref) mapped, so the
+	 * revoke's pieces cannot be outrun (cap_revoking_set). nrevoking
+	 * counts the records on: none, the common case, costs
+	 * cap_revoking one load. */
 	struct {
 		bool on;
 		uint8_t type;
 		uint64_t object, size;
+		cap_ref_t ref;
 	} revoking[CAP_MAX_SPACES];
+	uint32_t nrevoking;
 };
 
 /* Called for every capability a delete or revoke removes, before the slot
@@ -203,8 +208,8 @@ int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
  * (cspace_accept), and the copy counts against that budget until it is
  * deleted. Returns 0 with *slot, or the lookup errors, E_PERM (no grant
  * right, or dst accepts no grant from src), E_NOMEM (dst full, or src's
- * budget there used up), E_BUSY (src's type and object overlap a revoke
- * in progress, cap_revoking_set). The copy's flags and user start at 0.
+ * budget there used up), E_BUSY (src is a capability being revoked or
+ * below one, cap_revoking_from). The copy's flags and user start at 0.
  */
 int cap_derive(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	       struct cspace *dst, unsigned mask, uint64_t badge,
@@ -222,9 +227,12 @@ int cap_derive_kernel(struct cap_system *sys, struct cspace *src,
 /*
  * Records that space id has a revoke of what the capability at cs's slot
  * names (its type and object range) stopped part-way, to be taken up
- * again: until cap_revoking_clear(id), cap_derive refuses every source
- * that overlaps it, wherever it is, so the revoke ends however its
- * holders try to grow the tree. One record per space: a new one replaces
+ * again: until cap_revoking_clear(id), cap_derive refuses as a source
+ * the capability revoked and every one below it (cap_revoking_from),
+ * and a map every one below it (cap_revoking_below,
+ * kernel/cap/frame_cap.c), so the revoke ends however its holders try
+ * to grow the tree or to map again what its pieces unmapped; its
+ * ancestors and other copies of the object derive and map as before. One record per space: a new one replaces
  * the old. cspace_destroy clears the space's record.
  */
 void cap_revoking_set(struct cap_system *sys, const struct cspace *cs,
@@ -232,8 +240,24 @@ void cap_revoking_set(struct cap_system *sys, const struct cspace *cs,
 /* Ends space id's record, if any: its revoke finished or was given up. */
 void cap_revoking_clear(struct cap_system *sys, unsigned id);
 /* Does c's type and object range overlap a revoke in progress in any
- * space? O(spaces). */
+ * space? O(spaces) while one is, one load when none is. */
 bool cap_revoking(const struct cap_system *sys, const struct cap *c);
+/*
+ * Is c below a capability whose revoke is in progress (a descendant the
+ * revoke will take, which must not be mapped meanwhile)? Only the
+ * revoked capability's descendants: its ancestors and other copies of
+ * the object (the granter's original) map as before, whatever a holder's
+ * revoke of its own copy does. Looks up at most CAP_REVOKING_DEPTH
+ * parents per record and answers true past them (a chain that deep is
+ * its holders' own making: they derived it).
+ */
+#define CAP_REVOKING_DEPTH 64
+bool cap_revoking_below(const struct cap_system *sys, const struct cap *c);
+/* cap_revoking_below, or c, at self, is the capability being revoked:
+ * the sources cap_derive and spawn refuse (a copy of either would be
+ * taken by the revoke, and could outrun it). */
+bool cap_revoking_from(const struct cap_system *sys, const struct cap *c,
+		       cap_ref_t self);
 
 /*
  * Deletes one slot. Its children are not deleted: they move up to its

@@ -629,6 +629,12 @@ int frame_cap_map_some(struct domain *d, uint32_t slot, uint64_t vaddr,
 	/* Frames, or device registers (their capabilities never carry X). */
 	if (c->type != CAP_FRAME && c->type != CAP_DEVICE)
 		return E_INVAL;
+	/* A revoke that will take c stopped part-way: what its pieces
+	 * unmapped must stay unmapped, or a holder on another hart, mapping
+	 * again between two pieces, keeps it from ever ending. (nrevoking
+	 * first: none in progress, the case, costs no call.) */
+	if (domain_caps.nrevoking && cap_revoking_below(&domain_caps, c))
+		return E_BUSY;
 	size = c->size * PAGE_SIZE;
 	if (vaddr & (PAGE_SIZE - 1) || vaddr >= RIVET_MAP_TOP ||
 	    size > RIVET_MAP_TOP - vaddr)

@@ -99,6 +99,10 @@ map_run_fast(struct domain *d, struct batch_cursor *k,
 	struct cap *slots = d->cs.slots;
 	uint64_t nslots = d->cs.nslots, done;
 
+	/* A revoke in progress somewhere: frame_cap_map says which
+	 * capabilities it keeps from being mapped (E_BUSY). */
+	if (domain_caps.nrevoking)
+		return 0;
 	for (done = 0; done < n; done++, e++) {
 		uint64_t va = e->vaddr, r = e->rights, slot = e->slot, pte, i;
 		unsigned kind;

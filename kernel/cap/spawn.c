@@ -181,7 +181,8 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 				CAP_GRANT, &c);
 		if (rc)
 			return rc;
-		if (cap_revoking(&domain_caps, c))
+		if (cap_revoking_from(&domain_caps, c,
+				      cap_ref(d->cs.id, (uint32_t)req.caps[i])))
 			return E_BUSY; /* docs/capabilities.md */
 	}
 	/* Lent from what the caller has not used, and one slot more for the

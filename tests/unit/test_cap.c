@@ -975,7 +975,8 @@ static void cspace_accept_does_not_outlive_the_granter(void **state)
 }
 
 /* A revoke stopped part-way (cap_revoking_set) refuses copies of what it
- * revokes, in every space, until it ends; other objects are unaffected. */
+ * revokes and of what is below it, in every space, until it ends; its
+ * ancestors and other objects are unaffected. */
 static void cap_derive_of_an_object_being_revoked_is_busy(void **state)
 {
 	uint32_t p, c, other, d = 99, n;
@@ -993,12 +994,69 @@ static void cap_derive_of_an_object_being_revoked_is_busy(void **state)
 	der(&sa, other, &sa, CAP_R);
 	cap_revoking_clear(&sys, sa.id);
 	der(&sb, c, &sb, CAP_R);
-	/* The space's end ends its record too. */
+	/* b's revoke of its copy: its copies are refused, not the
+	 * original above it (the granter's), nor other copies of it. */
 	cap_revoking_set(&sys, &sb, c);
-	assert_int_equal(cap_derive(&sys, &sa, p, &sa, CAP_R, 0, &d), E_BUSY);
+	assert_int_equal(cap_derive(&sys, &sb, c, &sb, CAP_R, 0, &d), E_BUSY);
+	der(&sa, p, &sa, CAP_R);
+	/* The space's end ends its record too. */
 	cspace_destroy(&sys, &sb, NULL, NULL);
 	der(&sa, p, &sa, CAP_R);
 	assert_int_equal(cap_revoke(&sys, &sa, p, NULL, NULL, &n), 0);
+	check_tree();
+}
+
+/* nrevoking counts the records on, once per space however often a
+ * space's record is set again (each piece of its revoke sets it), so
+ * cap_revoking's one-load shortcut is right after any sequence. */
+static void cap_revoking_counts_each_space_once(void **state)
+{
+	uint32_t p, c;
+
+	budget_setup(4);
+	p = mk(&sa, CAP_ALL);
+	c = der(&sa, p, &sb, CAP_R);
+	assert_int_equal(sys.nrevoking, 0);
+	assert_false(cap_revoking(&sys, slot_of(&sa, p)));
+	cap_revoking_set(&sys, &sa, p);
+	cap_revoking_set(&sys, &sa, p);
+	assert_int_equal(sys.nrevoking, 1);
+	cap_revoking_set(&sys, &sb, c);
+	assert_int_equal(sys.nrevoking, 2);
+	assert_true(cap_revoking(&sys, slot_of(&sb, c)));
+	cap_revoking_clear(&sys, sa.id);
+	cap_revoking_clear(&sys, sa.id);
+	assert_int_equal(sys.nrevoking, 1);
+	assert_true(cap_revoking(&sys, slot_of(&sa, p)));
+	cspace_destroy(&sys, &sb, NULL, NULL);
+	assert_int_equal(sys.nrevoking, 0);
+	assert_false(cap_revoking(&sys, slot_of(&sa, p)));
+	check_tree();
+}
+
+/* A revoke in progress keeps the capabilities below the one revoked from
+ * being mapped (cap_revoking_below), not that one, its ancestors or
+ * other copies of the object. */
+static void cap_revoking_below_only_the_revoked_subtree(void **state)
+{
+	uint32_t p, c, g, sib, link, i;
+
+	budget_setup(4);
+	p = mk(&sa, CAP_ALL);
+	c = der(&sa, p, &sb, CAP_ALL); /* b's copy, the one revoked */
+	g = der(&sb, c, &sb, CAP_R);   /* below it */
+	sib = der(&sa, p, &sa, CAP_R); /* the original's other copy */
+	link = sib;		       /* a chain below sib */
+	for (i = 0; i < 8; i++)
+		link = der(&sa, link, &sa, CAP_R);
+	cap_revoking_set(&sys, &sb, c);
+	assert_true(cap_revoking_below(&sys, slot_of(&sb, g)));
+	assert_false(cap_revoking_below(&sys, slot_of(&sb, c)));
+	assert_false(cap_revoking_below(&sys, slot_of(&sa, p)));
+	assert_false(cap_revoking_below(&sys, slot_of(&sa, sib)));
+	assert_false(cap_revoking_below(&sys, slot_of(&sa, link)));
+	cap_revoking_clear(&sys, sb.id);
+	assert_false(cap_revoking_below(&sys, slot_of(&sb, g)));
 	check_tree();
 }
 
@@ -1743,6 +1801,8 @@ int main(void)
 		T(cspace_accept_of_itself_is_ignored),
 		T(cap_grant_budget_does_not_pass_to_the_next_space_with_the_id),
 		T(cap_derive_of_an_object_being_revoked_is_busy),
+		T(cap_revoking_counts_each_space_once),
+		T(cap_revoking_below_only_the_revoked_subtree),
 		T(cap_delete_calls_fn_once_with_the_intact_capability),
 		T(cap_delete_middle_sibling_relinks_its_neighbours),
 		T(cap_delete_splices_children_to_parent),
