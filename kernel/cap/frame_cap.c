@@ -23,13 +23,14 @@
  * 1 into its holder's pool; the holder is the only one that maps through
  * its capabilities.
  */
-void frame_cap_pool_init(struct domain *d)
+void frame_cap_pool_thread(struct domain *d, uint32_t from, uint32_t to,
+			   uint32_t nslots)
 {
 	uint32_t i;
 
-	for (i = 0; i < d->cs.nslots; i++)
-		d->maps[i].next = i + 2 <= d->cs.nslots ? i + 2 : 0;
-	d->maps_free = d->cs.nslots ? 1 : 0;
+	for (i = from; i < to; i++)
+		d->maps[i].next = i + 2 <= nslots ? i + 2 : 0;
+	d->maps_free = nslots ? 1 : 0;
 }
 
 /*
