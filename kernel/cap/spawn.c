@@ -250,6 +250,7 @@ static long spawn_go_on(struct domain *d, uint64_t start, uint64_t *slot)
 			d->id, t->name, why);
 		d->spawn_error = (int)rc;
 		domain_drop_build(t);
+		return SYSCALL_RESTART; /* taken back from the next entry */
 	}
 	/* The reaper may have finished t between two pieces (then its
 	 * entry may hold another domain already). */

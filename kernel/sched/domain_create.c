@@ -219,9 +219,13 @@ enum build_step {
  * two looks at the clock (a few thousand instructions each). */
 #define ZERO_PAGES_PER_LOOK 4
 #define SLOTS_PER_LOOK	    512
-#define LOAD_PAGES_PER_LOOK 2
-/* Run-search steps (a table entry looked at, a frame taken) a look. */
-#define SEARCH_STEPS 256
+/* Run-search steps (a table entry looked at, a frame taken: about 50
+ * instructions) a look. */
+#define SEARCH_STEPS 128
+/* What loading one image page may cost (a frame zeroed, 4 KiB copied,
+ * the page mapped: about 21,000 measured): a page is begun only if that
+ * much is left, the first of a piece excepted. */
+#define LOAD_PAGE_INSNS 24000
 
 static bool build_over(uint64_t start, uint64_t limit)
 {
@@ -356,13 +360,12 @@ static int load_image(struct domain *d, uint64_t start, uint64_t limit)
 			d->build.next = s->vaddr;
 		}
 		while (d->build.next < s->vaddr + s->memsz) {
+			if (n++ && build_over(start, limit - LOAD_PAGE_INSNS))
+				return SYSCALL_RESTART;
 			rc = load_page(d, s, d->build.next, d->build.elf);
 			if (rc)
 				return rc;
 			d->build.next += PAGE_SIZE;
-			if (++n % LOAD_PAGES_PER_LOOK == 0 &&
-			    build_over(start, limit))
-				return SYSCALL_RESTART;
 		}
 		d->build.next = 0;
 	}
@@ -383,14 +386,17 @@ static int map_runtime_page(struct domain *d, uint64_t k)
 	return domain_map_registry(d);
 }
 
-static int map_runtime(struct domain *d)
+static int map_runtime(struct domain *d, uint64_t start, uint64_t limit)
 {
 	int rc;
 
-	for (; d->build.next < RIVET_STACK_PAGES + 3; d->build.next++) {
+	while (d->build.next < RIVET_STACK_PAGES + 3) {
 		rc = map_runtime_page(d, d->build.next);
 		if (rc)
 			return rc;
+		if (++d->build.next < RIVET_STACK_PAGES + 3 &&
+		    build_over(start, limit))
+			return SYSCALL_RESTART;
 	}
 	pr_debug("layout: domain %s: 0x%llx-0x%llx rw- stack, %u pages\n",
 		 d->name,
@@ -420,7 +426,7 @@ static int build_step(struct domain *d, uint64_t start, uint64_t limit)
 	case BUILD_IMAGE:
 		return load_image(d, start, limit);
 	case BUILD_RUNTIME:
-		return map_runtime(d);
+		return map_runtime(d, start, limit);
 	default:
 		return 0;
 	}
