@@ -465,6 +465,7 @@ static void record_free(struct domain *holder, uint32_t idx)
 	m->next = holder->maps_free;
 	holder->maps_free = idx;
 	holder->nmappings--;
+	holder->maps_gen++;
 }
 
 /* A new record at the head of c's list: va, rights, nothing mapped. */
@@ -651,10 +652,47 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 }
 
 #define UNMAP_INSNS 50000 /* an unmap's piece, as a revoke's */
+#define UNMAP_LOOK  256	  /* records searched between two looks */
+/* An unmap's restart record: where its search was (the record before
+ * the one to look at next, 0: the head), valid while no record of the
+ * caller's was given back (maps_gen). */
+#define UNMAP_AT (1ULL << 31)
+
+/*
+ * Finds the record for vaddr on c's list, in pieces: the list may be as
+ * long as the caller's slots. 0 with *prev (the record before it, 0 if
+ * first), E_NOENT, or SYSCALL_RESTART with the place kept. Only other
+ * domains can change the list between pieces, and only by taking
+ * records away (a revoke): then the search starts again.
+ */
+static int unmap_search(struct domain *d, const struct cap *c, uint64_t vaddr,
+			uint64_t slot, uint64_t start, uint32_t *prev)
+{
+	uint64_t at = syscall_restart_take(d, slot);
+	uint32_t idx, n = 0;
+
+	*prev = 0;
+	if (at & UNMAP_AT && at >> 32 == d->maps_gen)
+		*prev = (uint32_t)at & (UNMAP_AT - 1);
+	idx = *prev ? d->maps[*prev - 1].next : (uint32_t)c->user;
+	for (; idx; idx = d->maps[idx - 1].next) {
+		if (d->maps[idx - 1].va == vaddr)
+			return 0;
+		*prev = idx;
+		if (++n % UNMAP_LOOK == 0 &&
+		    arch_instret() - start >= UNMAP_INSNS) {
+			syscall_restart_keep(d, slot,
+					     (uint64_t)d->maps_gen << 32 |
+						     UNMAP_AT | *prev);
+			return SYSCALL_RESTART;
+		}
+	}
+	return E_NOENT;
+}
 
 int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr)
 {
-	uint32_t idx, prev = 0;
+	uint32_t idx, prev;
 	struct cap *c;
 	uint64_t start = arch_instret(), done = 0;
 	int rc = cap_lookup(&d->cs, slot, CAP_NULL, 0, &c);
@@ -663,15 +701,18 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr)
 		return rc;
 	if (c->type != CAP_FRAME && c->type != CAP_DEVICE)
 		return E_INVAL;
-	for (idx = (uint32_t)c->user; idx; idx = d->maps[idx - 1].next) {
-		if (d->maps[idx - 1].va == vaddr)
-			break;
-		prev = idx;
+	rc = unmap_search(d, c, vaddr, slot, start, &prev);
+	if (rc) {
+		syscall_note_stretch(start);
+		return rc;
 	}
-	if (!idx)
-		return E_NOENT;
+	idx = prev ? d->maps[prev - 1].next : (uint32_t)c->user;
 	while (!mapping_shrink(d, c, &d->maps[idx - 1], MAP_CHUNK, &done)) {
 		if (arch_instret() - start >= UNMAP_INSNS) {
+			/* Found: the next piece starts there. */
+			syscall_restart_keep(d, slot,
+					     (uint64_t)d->maps_gen << 32 |
+						     UNMAP_AT | prev);
 			syscall_note_stretch(start);
 			return SYSCALL_RESTART;
 		}

@@ -1292,16 +1292,17 @@ static const struct role core_roles[] = {
 extern const struct role spawn_roles[];
 
 static const struct role *const role_tables[] = {
-	core_roles,	    hostile_roles,     grants_roles,
-	bootinfo_roles,	    slices_roles,      spawn_roles,
-	channels_roles,	    callregs_roles,    protect_roles,
-	gcbarrier_roles,    allocmap_roles,    initramfs_roles,
-	chan_hostile_roles, bounds_roles,      fastcall_hostile_roles,
-	zeroed_roles,	    mapbatch_roles,    notify_fast_roles,
-	conin_name_roles,   bigmap_roles,      abort_bounds_roles,
-	smp_roles,	    ring_roles,	       lightfault_roles,
-	pair_starve_roles,  big_channel_roles, smp_revoke_roles,
-	smp_stress_roles,   smp_hostile_roles, spawn_build_roles,
+	core_roles,	     hostile_roles,	grants_roles,
+	bootinfo_roles,	     slices_roles,	spawn_roles,
+	channels_roles,	     callregs_roles,	protect_roles,
+	gcbarrier_roles,     allocmap_roles,	initramfs_roles,
+	chan_hostile_roles,  bounds_roles,	fastcall_hostile_roles,
+	zeroed_roles,	     mapbatch_roles,	notify_fast_roles,
+	conin_name_roles,    bigmap_roles,	abort_bounds_roles,
+	smp_roles,	     ring_roles,	lightfault_roles,
+	pair_starve_roles,   big_channel_roles, smp_revoke_roles,
+	smp_stress_roles,    smp_hostile_roles, spawn_build_roles,
+	search_bounds_roles,
 };
 
 int main(void)
