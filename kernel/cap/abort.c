@@ -28,17 +28,20 @@
 static long returnable(struct domain *req, const struct domain *t,
 		       uint64_t slot, uint64_t start, uint64_t *n)
 {
-	uint64_t at = syscall_restart_take(req, slot);
-	uint64_t sum = at >> 17;
-	uint32_t i;
+	const struct cap *slots = t->cs.slots;
+	uint64_t at = syscall_restart_take(req, slot), sum = at >> 17;
+	uint32_t i = (uint32_t)(at & COUNT_SLOT), nslots = t->cs.nslots;
 
-	for (i = (uint32_t)(at & COUNT_SLOT); i < t->cs.nslots; i++) {
-		if (t->cs.slots[i].type == CAP_FRAME &&
-		    (t->cs.slots[i].flags & CAPF_FRAME_ORIGINAL))
-			sum += t->cs.slots[i].size;
-		if ((i + 1) % COUNT_LOOK == 0 && i + 1 < t->cs.nslots &&
-		    arch_instret() - start >= COUNT_INSNS) {
-			syscall_restart_keep(req, slot, sum << 17 | (i + 1));
+	while (i < nslots) {
+		uint32_t end =
+			nslots - i > COUNT_LOOK ? i + COUNT_LOOK : nslots;
+
+		for (; i < end; i++)
+			if (slots[i].type == CAP_FRAME &&
+			    (slots[i].flags & CAPF_FRAME_ORIGINAL))
+				sum += slots[i].size;
+		if (i < nslots && arch_instret() - start >= COUNT_INSNS) {
+			syscall_restart_keep(req, slot, sum << 17 | i);
 			return SYSCALL_RESTART;
 		}
 	}

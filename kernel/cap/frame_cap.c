@@ -668,22 +668,26 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 static int unmap_search(struct domain *d, const struct cap *c, uint64_t vaddr,
 			uint64_t slot, uint64_t start, uint32_t *prev)
 {
+	const struct frame_mapping *maps = d->maps;
 	uint64_t at = syscall_restart_take(d, slot);
-	uint32_t idx, n = 0;
+	uint32_t idx, last = 0, n;
 
-	*prev = 0;
 	if (at & UNMAP_AT && at >> 32 == d->maps_gen)
-		*prev = (uint32_t)at & (UNMAP_AT - 1);
-	idx = *prev ? d->maps[*prev - 1].next : (uint32_t)c->user;
-	for (; idx; idx = d->maps[idx - 1].next) {
-		if (d->maps[idx - 1].va == vaddr)
-			return 0;
-		*prev = idx;
-		if (++n % UNMAP_LOOK == 0 &&
-		    arch_instret() - start >= UNMAP_INSNS) {
+		last = (uint32_t)at & (UNMAP_AT - 1);
+	idx = last ? maps[last - 1].next : (uint32_t)c->user;
+	while (idx) {
+		for (n = 0; idx && n < UNMAP_LOOK; n++) {
+			if (maps[idx - 1].va == vaddr) {
+				*prev = last;
+				return 0;
+			}
+			last = idx;
+			idx = maps[idx - 1].next;
+		}
+		if (idx && arch_instret() - start >= UNMAP_INSNS) {
 			syscall_restart_keep(d, slot,
 					     (uint64_t)d->maps_gen << 32 |
-						     UNMAP_AT | *prev);
+						     UNMAP_AT | last);
 			return SYSCALL_RESTART;
 		}
 	}
