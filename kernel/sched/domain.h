@@ -91,9 +91,6 @@ struct domain {
 	uint32_t nmappings;	    /* mapping records in use */
 	struct frame_mapping *maps; /* pool, one record per slot */
 	uint32_t maps_free;
-	/* Counts records given back: an unmap's search stopped part-way
-	 * goes on from where it was only if none was (frame_cap.c). */
-	uint32_t maps_gen;
 
 	/* A system call stopped part-way (SYSCALL_RESTART): the pc past its
 	 * ecall, its number (a7), an argument that names it, and the work
@@ -152,6 +149,10 @@ struct domain {
 	struct rivet_spawn spawn_req;
 	uint64_t spawn_grant;
 	int spawn_error; /* the failed build's, returned once it is back */
+	/* Counts d's mapping records given back: an unmap's search stopped
+	 * part-way goes on from where it was only if none was
+	 * (kernel/cap/frame_cap.c). Last, for the same reason. */
+	uint32_t maps_gen;
 };
 
 /*
