@@ -162,10 +162,11 @@ static long decode_names(struct domain *d, const struct rivet_spawn *req,
 static long spawn_still_allowed(struct domain *d)
 {
 	struct cap *c;
-	long rc = cap_lookup(&d->cs, (uint32_t)d->spawn_req.spawn_slot,
-			     CAP_SPAWN, 0, &c);
+	const struct domain_build *b = domain_build_of(d->spawning);
+	long rc = cap_lookup(&d->cs, (uint32_t)b->req.spawn_slot, CAP_SPAWN, 0,
+			     &c);
 
-	if (!rc && c->object != d->spawn_grant)
+	if (!rc && c->object != b->grant)
 		rc = E_NOENT; /* another one took its slot */
 	return rc;
 }
@@ -178,7 +179,7 @@ static long spawn_still_allowed(struct domain *d)
  */
 static long spawn_finish(struct domain *d, struct domain *t, uint64_t *slot)
 {
-	const struct rivet_spawn *req = &d->spawn_req;
+	const struct rivet_spawn *req = &domain_build_of(t)->req;
 	struct cap *c;
 	unsigned long i;
 	uint32_t s;
@@ -215,7 +216,7 @@ static long spawn_finish(struct domain *d, struct domain *t, uint64_t *slot)
 	pr_info("spawn: %s (id %u) started %s (id %u) from %s: %llu frames, "
 		"%u slots, %lu capabilities passed, placed on hart %u (the "
 		"spawner's)\n",
-		d->name, d->id, t->name, t->id, t->build.image,
+		d->name, d->id, t->name, t->id, domain_build_of(t)->image,
 		(unsigned long long)req->frames, t->cs.nslots, req->ncaps,
 		t->placed_hartid);
 	return 0;
@@ -286,6 +287,7 @@ static long spawn_begin(struct domain *d, uint64_t uva, uint64_t start,
 	struct cap *c;
 	const char *why = "";
 	unsigned long i;
+	uint64_t grant;
 	long rc;
 
 	if (!dropped_builds_back(d, start))
@@ -298,7 +300,7 @@ static long spawn_begin(struct domain *d, uint64_t uva, uint64_t start,
 	rc = cap_lookup(&d->cs, (uint32_t)req.spawn_slot, CAP_SPAWN, 0, &c);
 	if (rc)
 		return rc;
-	d->spawn_grant = c->object;
+	grant = c->object;
 	memset(&conf, 0, sizeof(conf));
 	rc = decode_names(d, &req, c->object, &conf);
 	if (rc)
@@ -346,7 +348,8 @@ static long spawn_begin(struct domain *d, uint64_t uva, uint64_t start,
 	t->spawned = true;
 	d->cs.lent += (uint32_t)req.slots;
 	d->spawning = t;
-	d->spawn_req = req;
+	domain_build_of(t)->req = req;
+	domain_build_of(t)->grant = grant;
 	domain_registry_update(); /* STARTING */
 	return spawn_go_on(d, start, slot);
 }

@@ -48,6 +48,9 @@ struct domain_build {
 	struct elf_image img;
 	const uint8_t *elf;
 	char image[BOOTCONF_PATH_LEN]; /* its path, for the log */
+	/* A spawn's: the request, and the spawn capability's object. */
+	struct rivet_spawn req;
+	uint64_t grant;
 };
 
 struct domain {
@@ -141,13 +144,11 @@ struct domain {
 	/* Its submission ring (kernel/cap/ring.c): where, how many entries
 	 * (0: none), and the entries consumed, the kernel's own count. */
 	uint64_t ring_va, ring_size, ring_head;
-	/* Its build while BUILDING; and, for a spawner, the child a spawn
-	 * of its builds (NULL if none) with what the request said
-	 * (kernel/cap/spawn.c). Last, for the same reason. */
-	struct domain_build build;
+	/* For a spawner, the child a spawn of its builds (NULL if none;
+	 * kernel/cap/spawn.c). Last, for the same reason; the build itself
+	 * is kept apart (domain_build_of), so that the entry stays small
+	 * enough for its size to be one instruction's immediate. */
 	struct domain *spawning;
-	struct rivet_spawn spawn_req;
-	uint64_t spawn_grant;
 	int spawn_error; /* the failed build's, returned once it is back */
 	/* Counts d's mapping records given back: an unmap's search stopped
 	 * part-way goes on from where it was only if none was
@@ -223,6 +224,13 @@ int domain_frame_alloc(struct domain *d, uint64_t *pa);
 void domain_frame_free(struct domain *d, uint64_t pa);
 
 extern struct domain domains[DOMAIN_MAX];
+
+/* The build of the domain in entry d (meaningful while it is BUILDING). */
+extern struct domain_build domain_builds[DOMAIN_MAX];
+static inline struct domain_build *domain_build_of(const struct domain *d)
+{
+	return &domain_builds[d - domains];
+}
 extern struct cap_system domain_caps; /* every domain's space */
 extern unsigned ndomains;
 

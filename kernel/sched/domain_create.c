@@ -197,7 +197,7 @@ static void domain_init(struct domain *d, const struct bootconf_domain *conf)
 
 /*
  * A build goes in steps, each of which can stop after any page or chunk
- * and go on from d->build.next in a later piece (a spawn's restartable
+ * and go on from domain_build_of(d)->next in a later piece (a spawn's restartable
  * call: one build of a 65,536-slot space took millions of instructions
  * in one entry). Each step leaves d as the reaper can take it back
  * (kernel/sched/domain_reap.c): the slot run is held in d->run until it
@@ -250,8 +250,9 @@ static int slots_find(struct domain *d, uint64_t start, uint64_t limit)
 
 	if (!r->npages) {
 		rc = frame_run_start(
-			ft, r, (uint32_t)slot_array_pages(d->build.nslots), 1,
-			FRAME_RUN_ANY);
+			ft, r,
+			(uint32_t)slot_array_pages(domain_build_of(d)->nslots),
+			1, FRAME_RUN_ANY);
 		if (rc)
 			return rc;
 	}
@@ -283,11 +284,12 @@ static int slots_find(struct domain *d, uint64_t start, uint64_t limit)
 
 static int slots_zero(struct domain *d, uint64_t start, uint64_t limit)
 {
-	while (d->build.next < d->slots_pages) {
-		memset(phys_to_virt(d->slots_pa + d->build.next * PAGE_SIZE), 0,
-		       PAGE_SIZE);
-		d->build.next++;
-		if (d->build.next % ZERO_PAGES_PER_LOOK == 0 &&
+	while (domain_build_of(d)->next < d->slots_pages) {
+		memset(phys_to_virt(d->slots_pa +
+				    domain_build_of(d)->next * PAGE_SIZE),
+		       0, PAGE_SIZE);
+		domain_build_of(d)->next++;
+		if (domain_build_of(d)->next % ZERO_PAGES_PER_LOOK == 0 &&
 		    build_over(start, limit))
 			return SYSCALL_RESTART;
 	}
@@ -298,19 +300,19 @@ static int slots_zero(struct domain *d, uint64_t start, uint64_t limit)
  * with a domain capability for d in slot 0. */
 static int slots_thread(struct domain *d, uint64_t start, uint64_t limit)
 {
-	uint32_t n = d->build.nslots, slot;
+	uint32_t n = domain_build_of(d)->nslots, slot;
 	struct cap *slots = phys_to_virt(d->slots_pa);
 	int rc;
 
 	d->maps = (struct frame_mapping *)(slots + n);
-	while (d->build.next < n) {
-		uint32_t from = (uint32_t)d->build.next;
+	while (domain_build_of(d)->next < n) {
+		uint32_t from = (uint32_t)domain_build_of(d)->next;
 		uint32_t to =
 			n - from > SLOTS_PER_LOOK ? from + SLOTS_PER_LOOK : n;
 
 		cspace_thread(slots, from, to, n);
 		frame_cap_pool_thread(d, from, to, n);
-		d->build.next = to;
+		domain_build_of(d)->next = to;
 		if (to < n && build_over(start, limit))
 			return SYSCALL_RESTART;
 	}
@@ -342,14 +344,14 @@ static int make_space(struct domain *d)
 
 static int load_image(struct domain *d, uint64_t start, uint64_t limit)
 {
-	const struct elf_image *img = &d->build.img;
+	const struct elf_image *img = &domain_build_of(d)->img;
 	const struct elf_segment *s;
 	unsigned n = 0;
 	int rc;
 
-	for (; d->build.seg < img->nseg; d->build.seg++) {
-		s = &img->seg[d->build.seg];
-		if (!d->build.next) {
+	for (; domain_build_of(d)->seg < img->nseg; domain_build_of(d)->seg++) {
+		s = &img->seg[domain_build_of(d)->seg];
+		if (!domain_build_of(d)->next) {
 			pr_debug(
 				"layout: domain %s: 0x%llx-0x%llx %c%c%c image segment, %llu bytes from the file\n",
 				d->name, (unsigned long long)s->vaddr,
@@ -357,17 +359,18 @@ static int load_image(struct domain *d, uint64_t start, uint64_t limit)
 				'r', s->flags & ELF_SEG_W ? 'w' : '-',
 				s->flags & ELF_SEG_X ? 'x' : '-',
 				(unsigned long long)s->filesz);
-			d->build.next = s->vaddr;
+			domain_build_of(d)->next = s->vaddr;
 		}
-		while (d->build.next < s->vaddr + s->memsz) {
+		while (domain_build_of(d)->next < s->vaddr + s->memsz) {
 			if (n++ && build_over(start, limit - LOAD_PAGE_INSNS))
 				return SYSCALL_RESTART;
-			rc = load_page(d, s, d->build.next, d->build.elf);
+			rc = load_page(d, s, domain_build_of(d)->next,
+				       domain_build_of(d)->elf);
 			if (rc)
 				return rc;
-			d->build.next += PAGE_SIZE;
+			domain_build_of(d)->next += PAGE_SIZE;
 		}
-		d->build.next = 0;
+		domain_build_of(d)->next = 0;
 	}
 	return 0;
 }
@@ -390,11 +393,11 @@ static int map_runtime(struct domain *d, uint64_t start, uint64_t limit)
 {
 	int rc;
 
-	while (d->build.next < RIVET_STACK_PAGES + 3) {
-		rc = map_runtime_page(d, d->build.next);
+	while (domain_build_of(d)->next < RIVET_STACK_PAGES + 3) {
+		rc = map_runtime_page(d, domain_build_of(d)->next);
 		if (rc)
 			return rc;
-		if (++d->build.next < RIVET_STACK_PAGES + 3 &&
+		if (++domain_build_of(d)->next < RIVET_STACK_PAGES + 3 &&
 		    build_over(start, limit))
 			return SYSCALL_RESTART;
 	}
@@ -414,7 +417,7 @@ static int map_runtime(struct domain *d, uint64_t start, uint64_t limit)
 /* The current step, for about limit instructions from start. */
 static int build_step(struct domain *d, uint64_t start, uint64_t limit)
 {
-	switch (d->build.step) {
+	switch (domain_build_of(d)->step) {
 	case BUILD_SLOTS_FIND:
 		return slots_find(d, start, limit);
 	case BUILD_SLOTS_ZERO:
@@ -439,8 +442,8 @@ static int build_step(struct domain *d, uint64_t start, uint64_t limit)
  */
 static void start_counting(struct domain *d)
 {
-	d->build.counting = true;
-	d->build.quota = d->quota_frames;
+	domain_build_of(d)->counting = true;
+	domain_build_of(d)->quota = d->quota_frames;
 	quota_release(d);
 	d->quota_frames = ~0ULL;
 }
@@ -449,10 +452,11 @@ static void start_counting(struct domain *d)
 static const char *counted(struct domain *d, bool built)
 {
 	static char why[224];
-	uint64_t quota_kib = d->build.quota * PAGE_SIZE >> 10;
-	uint64_t need = d->used_frames, pages = d->build.img.pages;
+	uint64_t quota_kib = domain_build_of(d)->quota * PAGE_SIZE >> 10;
+	uint64_t need = d->used_frames, pages = domain_build_of(d)->img.pages;
 
-	d->quota_frames = d->build.quota; /* lent by a spawner: given back */
+	d->quota_frames =
+		domain_build_of(d)->quota; /* lent by a spawner: given back */
 	if (!built) {
 		ksnprintf(why, sizeof(why),
 			  "the machine has too little free memory left for it "
@@ -460,7 +464,7 @@ static const char *counted(struct domain *d, bool built)
 			  (unsigned long long)quota_kib);
 		return why;
 	}
-	if (need <= d->build.quota) {
+	if (need <= domain_build_of(d)->quota) {
 		ksnprintf(why, sizeof(why),
 			  "the machine has too little free memory left for "
 			  "the %llu KiB it needs",
@@ -475,7 +479,7 @@ static const char *counted(struct domain *d, bool built)
 		  (unsigned long long)(need * PAGE_SIZE >> 10),
 		  (unsigned long long)(pages * PAGE_SIZE >> 10),
 		  (unsigned)(RIVET_STACK_PAGES * PAGE_SIZE >> 10),
-		  d->build.nslots,
+		  domain_build_of(d)->nslots,
 		  (unsigned long long)(d->slots_pages * PAGE_SIZE >> 10),
 		  (unsigned long long)((need - pages - RIVET_STACK_PAGES -
 					d->slots_pages) *
@@ -483,6 +487,8 @@ static const char *counted(struct domain *d, bool built)
 				       10));
 	return why;
 }
+
+struct domain_build domain_builds[DOMAIN_MAX];
 
 struct domain *domain_build_begin(const struct bootconf_domain *conf,
 				  const struct elf_image *img,
@@ -500,13 +506,15 @@ struct domain *domain_build_begin(const struct bootconf_domain *conf,
 		       "reserved by other domains";
 		return 0;
 	}
+	memset(domain_build_of(d), 0, sizeof(*domain_build_of(d)));
 	d->state = DOMAIN_BUILDING;
 	d->registry_state = &domain_registry->domains[d->id - 1].state;
 	d->cs.nslots = conf->slots; /* what a spawner lent, until built */
-	d->build.nslots = conf->slots;
-	d->build.img = *img;
-	d->build.elf = elf;
-	strlcpy(d->build.image, conf->image, sizeof(d->build.image));
+	domain_build_of(d)->nslots = conf->slots;
+	domain_build_of(d)->img = *img;
+	domain_build_of(d)->elf = elf;
+	strlcpy(domain_build_of(d)->image, conf->image,
+		sizeof(domain_build_of(d)->image));
 	if (d == &domains[ndomains])
 		ndomains++;
 	return d;
@@ -518,20 +526,21 @@ int domain_build_some(struct domain *d, uint64_t start, uint64_t limit,
 	int rc = 0;
 
 	*err = "its address space could not be built";
-	while (d->build.step < BUILD_DONE) {
+	while (domain_build_of(d)->step < BUILD_DONE) {
 		rc = build_step(d, start, limit);
-		if (rc == E_NOMEM && !d->build.counting) {
+		if (rc == E_NOMEM && !domain_build_of(d)->counting) {
 			start_counting(d);
 			continue; /* the same step again */
 		}
 		if (rc)
 			break;
-		d->build.step++;
-		d->build.next = 0;
-		if (d->build.step < BUILD_DONE && build_over(start, limit))
+		domain_build_of(d)->step++;
+		domain_build_of(d)->next = 0;
+		if (domain_build_of(d)->step < BUILD_DONE &&
+		    build_over(start, limit))
 			return SYSCALL_RESTART;
 	}
-	if (rc == SYSCALL_RESTART || !d->build.counting)
+	if (rc == SYSCALL_RESTART || !domain_build_of(d)->counting)
 		return rc;
 	/* The count is over, whatever ended it: the quota is d's again. */
 	if (rc && rc != E_NOMEM) {
@@ -547,7 +556,7 @@ void domain_build_finish(struct domain *d, const char *args)
 	uvm_flush_asid(d->as.asid); /* no stale entry for a reused ASID */
 	init_info(d);
 	strlcpy(d->info->args, args, sizeof(d->info->args));
-	init_context(d, d->build.img.entry);
+	init_context(d, domain_build_of(d)->img.entry);
 	d->state = DOMAIN_RUNNABLE;
 }
 
