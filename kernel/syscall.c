@@ -391,7 +391,8 @@ long syscall_run(struct domain *d, uint64_t nr, const uint64_t *a,
 	return syscall_table[nr](d, a, val);
 }
 
-/* Ends d's restart record and its revoke in progress. A revoke in
+/* Ends d's restart record, its revoke in progress and its spawn in
+ * progress (a given-up spawn's child is reaped). A revoke in
  * progress is only ever recorded with a restart (cap_revoking_set runs
  * when a call returns SYSCALL_RESTART), so callers test d->restart_pc
  * first: the common case, no record, costs one load. */
@@ -400,6 +401,8 @@ static __attribute__((noinline)) void restart_end(struct domain *d)
 	d->restart_pc = 0;
 	d->restart_done = 0;
 	cap_revoking_clear(&domain_caps, d->cs.id);
+	if (d->spawning) /* a spawn given up: its child goes back */
+		spawn_give_up(d);
 }
 
 /* Is this call of d's not the restarted one coming back? (sepc is past

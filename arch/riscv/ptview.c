@@ -44,6 +44,8 @@ int ptview_init(struct uvm_space *d)
 	int rc;
 
 	for (i = 0; i < RIVET_PTVIEW_DIR_PAGES; i++) {
+		if (d->ptview_dir[i])
+			continue; /* made by a call that failed after it */
 		rc = map_view_page(d, RIVET_PTVIEW_DIR_VA + i * PAGE_SIZE);
 		if (rc)
 			return rc;

@@ -13,7 +13,8 @@
 #include "arch/riscv/uvm.h"
 #include <rivet/abi.h>
 
-/* Maps the (empty) bitmap pages; at domain creation. */
+/* Maps the (empty) bitmap pages; at domain creation. A call that failed
+ * (out of memory) may be made again: it goes on where it stopped. */
 int ptview_init(struct uvm_space *d);
 
 /*

@@ -272,5 +272,10 @@ struct rivet_registry {
  * kernel's reaper, docs/isolation.md); RIVET_EVENT_PEER_EXIT has been
  * sent. EXITED or KILLED follows once all it held is back. */
 #define RIVET_DOMAIN_ENDING 5
+/* Being built by a spawn that is still running (in restartable pieces):
+ * it has never run; RUNNABLE follows, or, if the spawn fails or its
+ * spawner gives it up, ENDING while the kernel takes back what the build
+ * took, then the entry is free (0). */
+#define RIVET_DOMAIN_STARTING 6
 
 #endif

@@ -59,8 +59,9 @@
 	  "mapped in pieces the kernel restarts at the ecall, and one that "   \
 	  "fails part-way unmaps what it mapped first (docs/capabilities.md)") \
 	X(12, unmap, (unsigned long slot, unsigned long vaddr),                \
-	  "E_INVAL/E_NOENT bad slot; E_NOENT no such mapping; a large one "    \
-	  "goes in pieces the kernel restarts at the ecall")                   \
+	  "E_INVAL/E_NOENT bad slot; E_NOENT no such mapping; the search "     \
+	  "for it and a large one go in pieces the kernel restarts at the "    \
+	  "ecall")                                                             \
 	X(13, map_batch, (const void *entries, unsigned long count),           \
 	  "as map, for the first entry that fails; E_RANGE entries not "       \
 	  "readable; E_TOOBIG count > 512; a1 = entries mapped; runs in "      \
@@ -88,7 +89,9 @@
 	   unsigned long timeout_us),                                          \
 	  "slot: a domain capability with the control (W) right; E_PERM "      \
 	  "without it; E_NOENT dead target; E_INVAL 0 frames or itself; "      \
-	  "E_RANGE more than it could return; E_BUSY a request is pending")    \
+	  "E_RANGE more than it could return (counted over its space in "      \
+	  "pieces the kernel restarts at the ecall); E_BUSY a request is "     \
+	  "pending")                                                           \
 	X(19, irq_bind, (unsigned long slot, unsigned long bit),               \
 	  "an interrupt capability: each claim of its source sets event bit "  \
 	  "bit (0..55) and masks the source until irq_ack; E_INVAL/E_NOENT "   \
@@ -110,11 +113,13 @@
 	  "image not allowed by the spawn capability, or a passed capability " \
 	  "lacks the grant right; E_BUSY a passed capability's object is "     \
 	  "being revoked; E_INVAL bad name or counts; E_EXIST a live "         \
-	  "domain has that name; E_NOENT no "                                  \
+	  "domain, or one being built, has that name; E_NOENT no "             \
 	  "such image; E_FORMAT "                                              \
 	  "not a libOS ELF; E_NOMEM more frames or slots than the caller has " \
 	  "free, no free domain, or the quota cannot hold the image; a1 = "    \
-	  "slot of a domain capability for the child")                         \
+	  "slot of a domain capability for the child; the child is built in "  \
+	  "pieces the kernel restarts at the ecall (registry STARTING), "      \
+	  "given up by any other call there (docs/capabilities.md)")           \
 	X(24, kill, (unsigned long slot),                                      \
 	  "ends a domain the caller spawned, named by a domain capability; "   \
 	  "its frames and slots return to the caller's quota; "                \

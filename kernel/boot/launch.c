@@ -159,10 +159,12 @@ const struct bootconf_defaults *launch_defaults(void)
 	return &defaults;
 }
 
-int launch_create(const struct bootconf_domain *c, struct domain **out,
-		  const char **why)
+/* Finds c->image in the initramfs and checks it as a libOS ELF: 0 with
+ * *img and *elf (the file, which stays in memory), else E_NOENT or
+ * E_FORMAT with *why. */
+static int find_image(const struct bootconf_domain *c, struct elf_image *img,
+		      const uint8_t **elf, const char **why)
 {
-	static struct elf_image img;
 	static char msg[192];
 	struct cpio_entry e;
 	struct cpio_error cerr = { 0 };
@@ -180,17 +182,43 @@ int launch_create(const struct bootconf_domain *c, struct domain **out,
 					: "cannot be read from the initramfs");
 		return rc == E_NOENT ? E_NOENT : E_FORMAT;
 	}
-	/* No quota here: domain_create() checks it against everything the
+	/* No quota here: the build checks it against everything the
 	 * domain needs, and says how much that is, which a refusal of the
 	 * image for its size alone could not. */
-	rc = elf_parse(e.data, e.size, USER_IMAGE_TOP, ~0ULL, &img, &eerr);
+	rc = elf_parse(e.data, e.size, USER_IMAGE_TOP, ~0ULL, img, &eerr);
 	if (rc) {
 		ksnprintf(msg, sizeof(msg),
 			  "image %s is not a valid libOS ELF: %s", c->image,
 			  eerr.what ? eerr.what : "?");
 		return E_FORMAT;
 	}
-	*out = domain_create(c, &img, e.data, e.size, why);
+	*elf = e.data;
+	return 0;
+}
+
+int launch_create(const struct bootconf_domain *c, struct domain **out,
+		  const char **why)
+{
+	static struct elf_image img;
+	const uint8_t *elf;
+	int rc = find_image(c, &img, &elf, why);
+
+	if (rc)
+		return rc;
+	*out = domain_create(c, &img, elf, 0, why);
+	return *out ? 0 : E_NOMEM;
+}
+
+int launch_begin(const struct bootconf_domain *c, struct domain **out,
+		 const char **why)
+{
+	static struct elf_image img;
+	const uint8_t *elf;
+	int rc = find_image(c, &img, &elf, why);
+
+	if (rc)
+		return rc;
+	*out = domain_build_begin(c, &img, elf, why);
 	return *out ? 0 : E_NOMEM;
 }
 

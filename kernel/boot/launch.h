@@ -27,6 +27,12 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 int launch_create(const struct bootconf_domain *c, struct domain **out,
 		  const char **why);
 
+/* The same for a build in restartable pieces (a spawn): the image is
+ * found and checked, and the domain's build begun (domain_build_begin,
+ * kernel/sched/domain.h); the same errors. */
+int launch_begin(const struct bootconf_domain *c, struct domain **out,
+		 const char **why);
+
 /* The slice, grace and strikes a domain gets when nothing says otherwise. */
 const struct bootconf_defaults *launch_defaults(void);
 

@@ -12,22 +12,47 @@
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
-/* Frames t holds through original frame capabilities (what it can give). */
-static uint64_t returnable(const struct domain *t)
-{
-	uint64_t n = 0;
-	uint32_t i;
+/*
+ * Frames t holds through original frame capabilities (what it can give),
+ * counted over its whole space: up to 65,536 slots, so in restartable
+ * pieces (COUNT_INSNS, as a revoke's), the slot reached and the sum so
+ * far in req's restart record. t runs between pieces, so the count is
+ * what t held as the scan passed; it is a check of the request, and t
+ * may give or take frames right after it anyway. 0 with *n, or
+ * SYSCALL_RESTART.
+ */
+#define COUNT_INSNS 50000
+#define COUNT_LOOK  512 /* slots between two looks at the clock */
+#define COUNT_SLOT  ((1ULL << 17) - 1)
 
-	for (i = 0; i < t->cs.nslots; i++)
-		if (t->cs.slots[i].type == CAP_FRAME &&
-		    (t->cs.slots[i].flags & CAPF_FRAME_ORIGINAL))
-			n += t->cs.slots[i].size;
-	return n;
+static long returnable(struct domain *req, const struct domain *t,
+		       uint64_t slot, uint64_t start, uint64_t *n)
+{
+	const struct cap *slots = t->cs.slots;
+	uint64_t at = syscall_restart_take(req, slot), sum = at >> 17;
+	uint32_t i = (uint32_t)(at & COUNT_SLOT), nslots = t->cs.nslots;
+
+	while (i < nslots) {
+		uint32_t end =
+			nslots - i > COUNT_LOOK ? i + COUNT_LOOK : nslots;
+
+		for (; i < end; i++)
+			if (slots[i].type == CAP_FRAME &&
+			    (slots[i].flags & CAPF_FRAME_ORIGINAL))
+				sum += slots[i].size;
+		if (i < nslots && arch_instret() - start >= COUNT_INSNS) {
+			syscall_restart_keep(req, slot, sum << 17 | i);
+			return SYSCALL_RESTART;
+		}
+	}
+	*n = sum;
+	return 0;
 }
 
 long abort_request(struct domain *req, uint64_t slot, uint64_t nframes,
 		   uint64_t timeout_us)
 {
+	uint64_t start = arch_instret(), held;
 	struct cap *c;
 	struct domain *t;
 	long rc;
@@ -44,7 +69,11 @@ long abort_request(struct domain *req, uint64_t slot, uint64_t nframes,
 		return E_INVAL;
 	if (t->abort_deadline)
 		return E_BUSY;
-	if (nframes > returnable(t))
+	rc = returnable(req, t, slot, start, &held);
+	syscall_note_stretch(start);
+	if (rc)
+		return rc;
+	if (nframes > held)
 		return E_RANGE;
 
 	t->abort_want = nframes;

@@ -17,7 +17,9 @@
 
 struct domain;
 
-/* SYS_frame_reclaim: decode, then record the request and tell t. */
+/* SYS_frame_reclaim: decode (the count of what t can give goes in
+ * restartable pieces, SYSCALL_RESTART), then record the request and
+ * tell t. */
 long abort_request(struct domain *req, uint64_t slot, uint64_t nframes,
 		   uint64_t timeout_us);
 

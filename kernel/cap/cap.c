@@ -84,25 +84,28 @@ void cap_system_init(struct cap_system *sys)
 	memset(sys, 0, sizeof(*sys));
 }
 
-int cspace_init(struct cap_system *sys, struct cspace *cs, unsigned id,
-		struct cap *slots, uint32_t nslots)
+void cspace_thread(struct cap *slots, uint32_t from, uint32_t to,
+		   uint32_t nslots)
 {
 	uint32_t i;
 
-	if (id >= CAP_MAX_SPACES || !slots || nslots == 0 ||
-	    nslots > CAP_MAX_SLOTS)
-		return E_INVAL;
-	if (sys->spaces[id])
-		return E_EXIST;
-
-	memset(slots, 0, (size_t)nslots * sizeof(*slots));
 	/* Ascending free list, so a fresh space hands out slot 0 first. */
-	for (i = 0; i < nslots; i++) {
+	for (i = from; i < to; i++) {
 		slots[i].parent = CAP_REF_NONE;
 		slots[i].first_child = CAP_REF_NONE;
 		slots[i].prev_sibling = CAP_REF_NONE;
 		slots[i].next_sibling = i + 1 < nslots ? i + 1 : CAP_REF_NONE;
 	}
+}
+
+int cspace_adopt(struct cap_system *sys, struct cspace *cs, unsigned id,
+		 struct cap *slots, uint32_t nslots)
+{
+	if (id >= CAP_MAX_SPACES || !slots || nslots == 0 ||
+	    nslots > CAP_MAX_SLOTS)
+		return E_INVAL;
+	if (sys->spaces[id])
+		return E_EXIST;
 	cs->slots = slots;
 	cs->nslots = nslots;
 	cs->used = 0;
@@ -114,6 +117,19 @@ int cspace_init(struct cap_system *sys, struct cspace *cs, unsigned id,
 	memset(cs->granted, 0, sizeof(cs->granted));
 	sys->spaces[id] = cs;
 	return 0;
+}
+
+int cspace_init(struct cap_system *sys, struct cspace *cs, unsigned id,
+		struct cap *slots, uint32_t nslots)
+{
+	if (id >= CAP_MAX_SPACES || !slots || nslots == 0 ||
+	    nslots > CAP_MAX_SLOTS)
+		return E_INVAL;
+	if (sys->spaces[id])
+		return E_EXIST;
+	memset(slots, 0, (size_t)nslots * sizeof(*slots));
+	cspace_thread(slots, 0, nslots, nslots);
+	return cspace_adopt(sys, cs, id, slots, nslots);
 }
 
 void cspace_accept(struct cspace *cs, unsigned from, uint32_t n)

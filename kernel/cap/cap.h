@@ -134,6 +134,18 @@ int cspace_init(struct cap_system *sys, struct cspace *cs, unsigned id,
 		struct cap *slots, uint32_t nslots);
 
 /*
+ * cspace_init in two parts, for a space too large to set up at once (a
+ * spawn, kernel/sched/domain_create.c): cspace_thread puts zeroed slots
+ * [from, to) of nslots on the free list, in any number of calls that
+ * cover them all; cspace_adopt then registers the space, as cspace_init
+ * does, without touching the slots.
+ */
+void cspace_thread(struct cap *slots, uint32_t from, uint32_t to,
+		   uint32_t nslots);
+int cspace_adopt(struct cap_system *sys, struct cspace *cs, unsigned id,
+		 struct cap *slots, uint32_t nslots);
+
+/*
  * Lets space from hold up to n capabilities in cs at once through grants
  * (cap_derive from another space): its budget there. Without one (n = 0,
  * the default) cs refuses every grant from it. Grants already held stay.

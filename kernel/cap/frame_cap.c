@@ -23,13 +23,14 @@
  * 1 into its holder's pool; the holder is the only one that maps through
  * its capabilities.
  */
-void frame_cap_pool_init(struct domain *d)
+void frame_cap_pool_thread(struct domain *d, uint32_t from, uint32_t to,
+			   uint32_t nslots)
 {
 	uint32_t i;
 
-	for (i = 0; i < d->cs.nslots; i++)
-		d->maps[i].next = i + 2 <= d->cs.nslots ? i + 2 : 0;
-	d->maps_free = d->cs.nslots ? 1 : 0;
+	for (i = from; i < to; i++)
+		d->maps[i].next = i + 2 <= nslots ? i + 2 : 0;
+	d->maps_free = nslots ? 1 : 0;
 }
 
 /*
@@ -468,6 +469,7 @@ static void record_free(struct domain *holder, uint32_t idx)
 	m->next = holder->maps_free;
 	holder->maps_free = idx;
 	holder->nmappings--;
+	holder->maps_gen++;
 }
 
 /* A new record at the head of c's list: va, rights, nothing mapped. */
@@ -660,10 +662,51 @@ int frame_cap_map(struct domain *d, uint32_t slot, uint64_t vaddr,
 }
 
 #define UNMAP_INSNS 50000 /* an unmap's piece, as a revoke's */
+#define UNMAP_LOOK  256	  /* records searched between two looks */
+/* An unmap's restart record: where its search was (the record before
+ * the one to look at next, 0: the head), valid while no record of the
+ * caller's was given back (maps_gen). */
+#define UNMAP_AT (1ULL << 31)
+
+/*
+ * Finds the record for vaddr on c's list, in pieces: the list may be as
+ * long as the caller's slots. 0 with *prev (the record before it, 0 if
+ * first), E_NOENT, or SYSCALL_RESTART with the place kept. Only other
+ * domains can change the list between pieces, and only by taking
+ * records away (a revoke): then the search starts again.
+ */
+static int unmap_search(struct domain *d, const struct cap *c, uint64_t vaddr,
+			uint64_t slot, uint64_t start, uint32_t *prev)
+{
+	const struct frame_mapping *maps = d->maps;
+	uint64_t at = syscall_restart_take(d, slot);
+	uint32_t idx, last = 0, n;
+
+	if (at & UNMAP_AT && at >> 32 == d->maps_gen)
+		last = (uint32_t)at & (UNMAP_AT - 1);
+	idx = last ? maps[last - 1].next : (uint32_t)c->user;
+	while (idx) {
+		for (n = 0; idx && n < UNMAP_LOOK; n++) {
+			if (maps[idx - 1].va == vaddr) {
+				*prev = last;
+				return 0;
+			}
+			last = idx;
+			idx = maps[idx - 1].next;
+		}
+		if (idx && arch_instret() - start >= UNMAP_INSNS) {
+			syscall_restart_keep(d, slot,
+					     (uint64_t)d->maps_gen << 32 |
+						     UNMAP_AT | last);
+			return SYSCALL_RESTART;
+		}
+	}
+	return E_NOENT;
+}
 
 int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr)
 {
-	uint32_t idx, prev = 0;
+	uint32_t idx, prev;
 	struct cap *c;
 	uint64_t start = arch_instret(), done = 0;
 	int rc = cap_lookup(&d->cs, slot, CAP_NULL, 0, &c);
@@ -672,15 +715,18 @@ int frame_cap_unmap(struct domain *d, uint32_t slot, uint64_t vaddr)
 		return rc;
 	if (c->type != CAP_FRAME && c->type != CAP_DEVICE)
 		return E_INVAL;
-	for (idx = (uint32_t)c->user; idx; idx = d->maps[idx - 1].next) {
-		if (d->maps[idx - 1].va == vaddr)
-			break;
-		prev = idx;
+	rc = unmap_search(d, c, vaddr, slot, start, &prev);
+	if (rc) {
+		syscall_note_stretch(start);
+		return rc;
 	}
-	if (!idx)
-		return E_NOENT;
+	idx = prev ? d->maps[prev - 1].next : (uint32_t)c->user;
 	while (!mapping_shrink(d, c, &d->maps[idx - 1], MAP_CHUNK, &done)) {
 		if (arch_instret() - start >= UNMAP_INSNS) {
+			/* Found: the next piece starts there. */
+			syscall_restart_keep(d, slot,
+					     (uint64_t)d->maps_gen << 32 |
+						     UNMAP_AT | prev);
 			syscall_note_stretch(start);
 			return SYSCALL_RESTART;
 		}

@@ -52,8 +52,10 @@ struct frame_mapping {
 #define CAPF_DEVICE_DMA	    0x2
 #define CAPF_DEVICE_MACHINE 0x4
 
-/* Puts every record of d's mapping pool (d->maps) on its free list. */
-void frame_cap_pool_init(struct domain *d);
+/* Puts records [from, to) of d's mapping pool (d->maps, one per slot of
+ * nslots) on its free list: calls that cover them all, in any pieces. */
+void frame_cap_pool_thread(struct domain *d, uint32_t from, uint32_t to,
+			   uint32_t nslots);
 
 /*
  * Allocates npages frames for d (at paddr, or anywhere if paddr is

@@ -113,10 +113,18 @@ static bool name_from_image(const char *image, char *name)
 	return true;
 }
 
-/* Names are unique among live domains: lookups and peers go by name. */
+/* Names are unique among live domains and those being built: lookups
+ * and peers go by name. */
 static long name_free(const char *name)
 {
-	return domain_live(domain_by_name(name, strlen(name))) ? E_EXIST : 0;
+	struct domain *t;
+	unsigned i;
+
+	for (i = 0; (t = domain_at(i)); i++)
+		if ((domain_live(t) || t->state == DOMAIN_BUILDING) &&
+		    !strcmp(t->name, name))
+			return E_EXIST;
+	return 0;
 }
 
 /* Reads and checks the request's image path and name into conf. */
@@ -147,7 +155,130 @@ static long decode_names(struct domain *d, const struct rivet_spawn *req,
 	return name_free(conf->name);
 }
 
-long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
+/* Instructions a piece of a spawn runs before it restarts. */
+#define SPAWN_INSNS 50000
+
+/* Is d's spawn capability for its spawn in progress still there? */
+static long spawn_still_allowed(struct domain *d)
+{
+	struct cap *c;
+	const struct domain_build *b = domain_build_of(d->spawning);
+	long rc = cap_lookup(&d->cs, (uint32_t)b->req.spawn_slot, CAP_SPAWN, 0,
+			     &c);
+
+	if (!rc && c->object != b->grant)
+		rc = E_NOENT; /* another one took its slot */
+	return rc;
+}
+
+/*
+ * The built child t gets what the request passes and runs. What was
+ * decoded before the build is checked again where it may have changed
+ * meanwhile: the capabilities passed (revoked), the caller's space
+ * (a peer granted into it).
+ */
+static long spawn_finish(struct domain *d, struct domain *t, uint64_t *slot)
+{
+	const struct rivet_spawn *req = &domain_build_of(t)->req;
+	struct cap *c;
+	unsigned long i;
+	uint32_t s;
+	long rc;
+
+	for (i = 0; i < req->ncaps; i++) {
+		rc = cap_lookup(&d->cs, (uint32_t)req->caps[i], CAP_NULL,
+				CAP_GRANT, &c);
+		if (rc)
+			return rc;
+		if (cap_revoking(&domain_caps, c))
+			return E_BUSY;
+	}
+	if ((uint64_t)d->cs.used + d->cs.lent + 1 > d->cs.nslots)
+		return E_NOMEM;
+	domain_build_finish(t, "");
+	t->placed_hartid = d->placed_hartid; /* docs/smp.md, Placement */
+	/* Consent (cspace_accept) between a spawner and its child: the
+	 * child's slots are all lent by the spawner, so the spawner may fill
+	 * them; the spawner takes one capability back from each child (a
+	 * handle it passes up, such as one for a grandchild). */
+	cspace_accept(&t->cs, d->id, t->cs.nslots - 1);
+	cspace_accept(&d->cs, t->id, 1);
+	/* Cannot fail: the child's space has room for 1 + ncaps, and the
+	 * caller's for one more capability, as checked above. */
+	for (i = 0; i < req->ncaps; i++)
+		cap_derive(&domain_caps, &d->cs, (uint32_t)req->caps[i], &t->cs,
+			   CAP_ALL, 0, &s);
+	cap_create(&d->cs, CAP_DOMAIN, CAP_GRANT | CAP_W, domain_object(t), 0,
+		   &s);
+	*slot = s;
+	sched_add(t);
+	domain_registry_update();
+	pr_info("spawn: %s (id %u) started %s (id %u) from %s: %llu frames, "
+		"%u slots, %lu capabilities passed, placed on hart %u (the "
+		"spawner's)\n",
+		d->name, d->id, t->name, t->id, domain_build_of(t)->image,
+		(unsigned long long)req->frames, t->cs.nslots, req->ncaps,
+		t->placed_hartid);
+	return 0;
+}
+
+/*
+ * One piece of d's spawn in progress: the build goes on, or, once it
+ * failed, what it took comes back (the error is returned only then, so
+ * the caller finds its quota, slots and every frame as they were).
+ */
+static long spawn_go_on(struct domain *d, uint64_t start, uint64_t *slot)
+{
+	struct domain *t = d->spawning;
+	const char *why = "its spawn capability was taken away";
+	long rc;
+
+	if (t->state == DOMAIN_BUILDING) {
+		rc = spawn_still_allowed(d);
+		if (!rc)
+			rc = domain_build_some(t, start, SPAWN_INSNS, &why);
+		if (rc == SYSCALL_RESTART)
+			return rc;
+		if (!rc) {
+			why = "what it was to be given changed meanwhile";
+			rc = spawn_finish(d, t, slot);
+		}
+		if (!rc) {
+			d->spawning = 0;
+			return 0;
+		}
+		pr_info("spawn: %s (id %u) could not start %s: %s\n", d->name,
+			d->id, t->name, why);
+		d->spawn_error = (int)rc;
+		domain_drop_build(t);
+		return SYSCALL_RESTART; /* taken back from the next entry */
+	}
+	/* The reaper may have finished t between two pieces (then its
+	 * entry may hold another domain already). */
+	if (t->spawner == d && t->reap_phase && !domain_reap_some(t, start))
+		return SYSCALL_RESTART;
+	d->spawning = 0;
+	return d->spawn_error;
+}
+
+/* Builds of d's that were given up are taken back before d starts
+ * another (its quota and slots are in them): true once none is left. */
+static bool dropped_builds_back(struct domain *d, uint64_t start)
+{
+	struct domain *t;
+	unsigned i;
+
+	for (i = 0; (t = domain_at(i)); i++)
+		if (t->spawner == d && t->state == DOMAIN_FREE &&
+		    t->reap_phase && !domain_reap_some(t, start))
+			return false;
+	return true;
+}
+
+/* Decodes the request at uva, then begins the build (E_* or the first
+ * piece's result). */
+static long spawn_begin(struct domain *d, uint64_t uva, uint64_t start,
+			uint64_t *slot)
 {
 	static struct bootconf_domain conf; /* large: off the stack */
 	const struct bootconf_defaults *def = launch_defaults();
@@ -155,10 +286,12 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 	struct domain *t;
 	struct cap *c;
 	const char *why = "";
-	uint32_t s;
 	unsigned long i;
+	uint64_t grant;
 	long rc;
 
+	if (!dropped_builds_back(d, start))
+		return SYSCALL_RESTART;
 	/* Decode: every check before anything changes. */
 	if (copy_from_user(d, &req, uva, sizeof(req)))
 		return E_RANGE;
@@ -167,6 +300,7 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 	rc = cap_lookup(&d->cs, (uint32_t)req.spawn_slot, CAP_SPAWN, 0, &c);
 	if (rc)
 		return rc;
+	grant = c->object;
 	memset(&conf, 0, sizeof(conf));
 	rc = decode_names(d, &req, c->object, &conf);
 	if (rc)
@@ -201,10 +335,10 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 	 * if the caller's quota was a reservation, else a limit. */
 	conf.overcommit = !d->reserved;
 
-	/* Invoke. The frames move to the child's reservation; launch_create
-	 * undoes its own work when it fails. */
+	/* Invoke. The frames move to the child's reservation, the slots
+	 * are lent at once: both come back with the child, built or not. */
 	quota_lend(d, req.frames);
-	rc = launch_create(&conf, &t, &why);
+	rc = launch_begin(&conf, &t, &why);
 	if (rc) {
 		quota_return(d, req.frames);
 		pr_info("spawn: %s (id %u) could not start %s: %s\n", d->name,
@@ -213,31 +347,40 @@ long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
 	}
 	t->spawner = d;
 	t->spawned = true;
-	t->placed_hartid = d->placed_hartid; /* docs/smp.md, Placement */
-	/* Consent (cspace_accept) between a spawner and its child: the
-	 * child's slots are all lent by the spawner, so the spawner may fill
-	 * them; the spawner takes one capability back from each child (a
-	 * handle it passes up, such as one for a grandchild). */
-	cspace_accept(&t->cs, d->id, t->cs.nslots - 1);
-	cspace_accept(&d->cs, t->id, 1);
 	d->cs.lent += (uint32_t)req.slots;
-	/* Cannot fail: the child's space has room for 1 + ncaps, and the
-	 * caller's for one more capability, as checked above. */
-	for (i = 0; i < req.ncaps; i++)
-		cap_derive(&domain_caps, &d->cs, (uint32_t)req.caps[i], &t->cs,
-			   CAP_ALL, 0, &s);
-	cap_create(&d->cs, CAP_DOMAIN, CAP_GRANT | CAP_W, domain_object(t), 0,
-		   &s);
-	*slot = s;
-	sched_add(t);
-	domain_registry_update();
-	pr_info("spawn: %s (id %u) started %s (id %u) from %s: %llu frames, "
-		"%u slots, %lu capabilities passed, placed on hart %u (the "
-		"spawner's)\n",
-		d->name, d->id, t->name, t->id, conf.image,
-		(unsigned long long)req.frames, conf.slots, req.ncaps,
-		t->placed_hartid);
-	return 0;
+	d->spawning = t;
+	domain_build_of(t)->req = req;
+	domain_build_of(t)->grant = grant;
+	domain_registry_update(); /* STARTING */
+	return spawn_go_on(d, start, slot);
+}
+
+long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot)
+{
+	uint64_t start = arch_instret();
+	bool again = syscall_restart_take(d, uva);
+	long rc;
+
+	if (d->spawning && !again)
+		spawn_give_up(d); /* cannot happen: the record ended it */
+	rc = d->spawning ? spawn_go_on(d, start, slot)
+			 : spawn_begin(d, uva, start, slot);
+	if (rc == SYSCALL_RESTART)
+		syscall_restart_keep(d, uva, 1);
+	syscall_note_stretch(start);
+	return rc;
+}
+
+void spawn_give_up(struct domain *d)
+{
+	struct domain *t = d->spawning;
+
+	d->spawning = 0;
+	if (t && t->state == DOMAIN_BUILDING) {
+		pr_info("spawn: %s (id %u) gave up starting %s\n", d->name,
+			d->id, t->name);
+		domain_drop_build(t);
+	}
 }
 
 /*
@@ -287,6 +430,7 @@ void spawn_children_end(struct domain *d)
 	struct domain *c;
 	unsigned i;
 
+	spawn_give_up(d);
 	for (i = 0; (c = domain_at(i)); i++) {
 		if (c->spawner != d || !domain_live(c))
 			continue;

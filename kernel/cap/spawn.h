@@ -7,8 +7,11 @@
  * of the spawner's free slots, and both come back when the child ends. The
  * spawner gets a domain capability for the child, and may end it
  * (SYS_kill); nobody else may. A spawner outlives its children: when it
- * ends, they end first. Creation goes through launch_create(), the path
- * the boot configuration's domains take.
+ * ends, they end first. Creation goes through launch_begin() and the
+ * build the boot configuration's domains take (domain_create.c), here in
+ * restartable pieces: the child is BUILDING meanwhile, never run, and a
+ * build given up (another call at the spawn's ecall, the spawner's end)
+ * is taken back by the reaper.
  */
 #ifndef KERNEL_SPAWN_H
 #define KERNEL_SPAWN_H
@@ -25,17 +28,24 @@ void spawn_grant(struct domain *d, const struct bootconf_domain *conf);
 
 /*
  * SYS_spawn: decodes the struct rivet_spawn at uva completely, then
- * creates and schedules the child. Returns 0 with *slot (a domain
- * capability for the child, with the grant and control rights, in d's
- * space), or the errors listed in <rivet/syscall.h>.
+ * builds the child in restartable pieces (SYSCALL_RESTART) and schedules
+ * it. Returns 0 with *slot (a domain capability for the child, with the
+ * grant and control rights, in d's space), or the errors listed in
+ * <rivet/syscall.h>; a build that fails is taken back before the error
+ * is returned.
  */
 long spawn_sys(struct domain *d, uint64_t uva, uint64_t *slot);
+
+/* d's spawn in progress is given up (its restart record ends): the child
+ * being built goes to the reaper. */
+void spawn_give_up(struct domain *d);
 
 /* SYS_kill: ends the domain that d's domain capability in slot names, if
  * d spawned it. 0, E_INVAL/E_NOENT (bad slot), E_NOENT (ended), E_PERM. */
 long spawn_kill(struct domain *d, uint64_t slot);
 
-/* From domain_destroy(d), first: ends every live domain d spawned. */
+/* From domain_destroy(d), first: ends every live domain d spawned, and
+ * gives up the one it builds. */
 void spawn_children_end(struct domain *d);
 
 /* From the reaper, once all d held is freed: gives d's quota back to its

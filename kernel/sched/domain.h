@@ -17,6 +17,7 @@
 #include "kernel/boot/elf.h"
 #include "kernel/mm/frame.h"
 #include <rivet/abi.h>
+#include <rivet/syscall.h>
 
 #define DOMAIN_MAX BOOTCONF_MAX_DOMAINS
 
@@ -26,6 +27,30 @@ enum domain_state {
 	DOMAIN_WAITING = RIVET_DOMAIN_WAITING,
 	DOMAIN_EXITED = RIVET_DOMAIN_EXITED,
 	DOMAIN_KILLED = RIVET_DOMAIN_KILLED,
+	/* Being built in pieces (a spawn): not live, never run, its entry
+	 * taken (kernel/sched/domain_create.c). */
+	DOMAIN_BUILDING = RIVET_DOMAIN_STARTING,
+};
+
+/*
+ * A domain's build, in restartable pieces (kernel/sched/domain_create.c):
+ * the step it is at and where in it, the image it loads, and the quota
+ * it had if it ran out of memory and goes on without one to count what
+ * it needs (counting).
+ */
+struct domain_build {
+	uint8_t step;
+	bool counting;
+	uint32_t nslots;
+	uint32_t seg;	/* the image segment being loaded */
+	uint64_t next;	/* the slot page, slot or address to do next */
+	uint64_t quota; /* its quota, while counting */
+	struct elf_image img;
+	const uint8_t *elf;
+	char image[BOOTCONF_PATH_LEN]; /* its path, for the log */
+	/* A spawn's: the request, and the spawn capability's object. */
+	struct rivet_spawn req;
+	uint64_t grant;
 };
 
 /* How many of its last freed frames a domain may ask back unzeroed. */
@@ -122,6 +147,16 @@ struct domain {
 	/* Its submission ring (kernel/cap/ring.c): where, how many entries
 	 * (0: none), and the entries consumed, the kernel's own count. */
 	uint64_t ring_va, ring_size, ring_head;
+	/* For a spawner, the child a spawn of its builds (NULL if none;
+	 * kernel/cap/spawn.c). Last, for the same reason; the build itself
+	 * is kept apart (domain_build_of), so that the entry stays small
+	 * enough for its size to be one instruction's immediate. */
+	struct domain *spawning;
+	int spawn_error; /* the failed build's, returned once it is back */
+	/* Counts d's mapping records given back: an unmap's search stopped
+	 * part-way goes on from where it was only if none was
+	 * (kernel/cap/frame_cap.c). Last, for the same reason. */
+	uint32_t maps_gen;
 	/* The frames it freed last, the newest at freed[(nfreed - 1) %
 	 * DOMAIN_FREED_MAX]: where frame_alloc(RIVET_FRAME_REUSE) looks
 	 * (domain_frame_reuse), each one taken only if still as it left it. */
@@ -140,6 +175,25 @@ struct domain {
 struct domain *domain_create(const struct bootconf_domain *conf,
 			     const struct elf_image *img, const uint8_t *elf,
 			     size_t elf_len, const char **err);
+
+/*
+ * The same in restartable pieces (a spawn, kernel/cap/spawn.c).
+ * domain_build_begin takes a free entry for conf, marked BUILDING, and
+ * sets its quota aside: NULL with *err if there is no entry or the quota
+ * does not fit. domain_build_some goes on for about limit instructions
+ * from start: SYSCALL_RESTART while there is more, 0 once built, or an
+ * error with *err a static reason (then domain_drop_build).
+ * domain_build_finish makes a built d runnable, not yet scheduled.
+ */
+struct domain *domain_build_begin(const struct bootconf_domain *conf,
+				  const struct elf_image *img,
+				  const uint8_t *elf, const char **err);
+int domain_build_some(struct domain *d, uint64_t start, uint64_t limit,
+		      const char **err);
+void domain_build_finish(struct domain *d, const char *args);
+/* Ends a build that failed or was given up: what it took goes back
+ * through the reaper, in pieces; then the entry is free (DOMAIN_FREE). */
+void domain_drop_build(struct domain *d);
 
 /*
  * Ends d, one way, as state (EXITED/KILLED): it runs no more, nothing
@@ -182,6 +236,13 @@ void domain_frame_free(struct domain *d, uint64_t pa);
 int domain_frame_reuse(struct domain *d, uint64_t *pa);
 
 extern struct domain domains[DOMAIN_MAX];
+
+/* The build of the domain in entry d (meaningful while it is BUILDING). */
+extern struct domain_build domain_builds[DOMAIN_MAX];
+static inline struct domain_build *domain_build_of(const struct domain *d)
+{
+	return &domain_builds[d - domains];
+}
 extern struct cap_system domain_caps; /* every domain's space */
 extern unsigned ndomains;
 
@@ -194,7 +255,7 @@ static inline bool domain_live(const struct domain *d)
 /* Ended and returned entirely: its table entry may be used again. */
 static inline bool domain_gone(const struct domain *d)
 {
-	return !domain_live(d) && !d->reap_phase;
+	return !domain_live(d) && !d->reap_phase && d->state != DOMAIN_BUILDING;
 }
 
 /* What a domain capability names: the id, and the incarnation above it

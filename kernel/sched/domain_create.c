@@ -21,6 +21,7 @@
 #include "kernel/mm/mem.h"
 #include "kernel/mm/quota.h"
 #include "kernel/sched/domain_internal.h"
+#include "kernel/syscall.h"
 #include <rivet/errno.h>
 
 int domain_frame_alloc(struct domain *d, uint64_t *pa)
@@ -100,32 +101,6 @@ static int load_page(struct domain *d, const struct elf_segment *s, uint64_t va,
 	return 0;
 }
 
-static int load_segments(struct domain *d, const struct elf_image *img,
-			 const uint8_t *elf)
-{
-	unsigned i;
-	uint64_t va;
-	int rc;
-
-	for (i = 0; i < img->nseg; i++) {
-		const struct elf_segment *s = &img->seg[i];
-
-		pr_debug(
-			"layout: domain %s: 0x%llx-0x%llx %c%c%c image segment, %llu bytes from the file\n",
-			d->name, (unsigned long long)s->vaddr,
-			(unsigned long long)(s->vaddr + s->memsz - 1), 'r',
-			s->flags & ELF_SEG_W ? 'w' : '-',
-			s->flags & ELF_SEG_X ? 'x' : '-',
-			(unsigned long long)s->filesz);
-		for (va = s->vaddr; va < s->vaddr + s->memsz; va += PAGE_SIZE) {
-			rc = load_page(d, s, va, elf);
-			if (rc)
-				return rc;
-		}
-	}
-	return 0;
-}
-
 /* Maps a fresh zeroed page at va and returns its kernel address. */
 static int map_fresh(struct domain *d, uint64_t va, uint64_t perm, void **kva)
 {
@@ -141,37 +116,6 @@ static int map_fresh(struct domain *d, uint64_t va, uint64_t perm, void **kva)
 	}
 	if (kva)
 		*kva = phys_to_virt(pa);
-	return 0;
-}
-
-static int map_runtime_pages(struct domain *d)
-{
-	unsigned i;
-	int rc;
-
-	for (i = 1; i <= RIVET_STACK_PAGES; i++) {
-		rc = map_fresh(d, RIVET_STACK_TOP - i * PAGE_SIZE,
-			       PTE_R | PTE_W, 0);
-		if (rc)
-			return rc;
-	}
-	rc = map_fresh(d, RIVET_UPCALL_VA, PTE_R | PTE_W, (void **)&d->upcall);
-	if (!rc)
-		rc = map_fresh(d, RIVET_INFO_VA, PTE_R, (void **)&d->info);
-	if (!rc)
-		rc = domain_map_registry(d);
-	if (rc)
-		return rc;
-	pr_debug("layout: domain %s: 0x%llx-0x%llx rw- stack, %u pages\n",
-		 d->name,
-		 (unsigned long long)(RIVET_STACK_TOP -
-				      RIVET_STACK_PAGES * PAGE_SIZE),
-		 (unsigned long long)(RIVET_STACK_TOP - 1), RIVET_STACK_PAGES);
-	pr_debug(
-		"layout: domain %s: 0x%llx rw- upcall area, 0x%llx r-- info page, 0x%llx r-- registry (shared)\n",
-		d->name, (unsigned long long)RIVET_UPCALL_VA,
-		(unsigned long long)RIVET_INFO_VA,
-		(unsigned long long)RIVET_REGISTRY_VA);
 	return 0;
 }
 
@@ -198,64 +142,6 @@ static void init_context(struct domain *d, uint64_t entry)
 	/* kernel_sp: the stack of the hart it is placed on (sched_add). */
 	d->ctx.upcall_kva = (uintptr_t)d->upcall;
 	d->ctx.exc_entry = 0;
-}
-
-/*
- * The capability space: a slot array in frames charged to d, and a domain
- * capability for d itself in slot 0.
- */
-static int make_cspace(struct domain *d, uint32_t nslots)
-{
-	/* The slots, then one mapping record per slot. */
-	uint64_t bytes = (uint64_t)nslots *
-			 (sizeof(struct cap) + sizeof(struct frame_mapping)),
-		 i;
-	uint32_t slot;
-	int rc;
-
-	if (!ndomains && !domain_caps.spaces[0])
-		cap_system_init(&domain_caps);
-	d->slots_pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
-	rc = quota_check(d, d->slots_pages);
-	if (rc)
-		return rc;
-	rc = frame_alloc_run(mem_frames(), (uint32_t)d->slots_pages, 1, d->id,
-			     &d->slots_pa);
-	if (rc)
-		return rc;
-	quota_charge(d, d->slots_pages);
-	for (i = 0; i < d->slots_pages; i++)
-		memset(phys_to_virt(d->slots_pa + i * PAGE_SIZE), 0, PAGE_SIZE);
-	rc = cspace_init(&domain_caps, &d->cs, d->id, phys_to_virt(d->slots_pa),
-			 nslots);
-	d->maps =
-		(struct frame_mapping *)((char *)phys_to_virt(d->slots_pa) +
-					 (uint64_t)nslots * sizeof(struct cap));
-	frame_cap_pool_init(d);
-	if (rc)
-		return rc;
-	pr_debug(
-		"layout: domain %s: %u capability slots in %llu frames at 0x%llx (kernel only)\n",
-		d->name, nslots, (unsigned long long)d->slots_pages,
-		(unsigned long long)d->slots_pa);
-	rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, domain_object(d), 0,
-			&slot);
-	if (!rc)
-		pr_debug(
-			"cap: domain %s slot %u: domain %u (itself), all rights\n",
-			d->name, slot, d->id);
-	return rc;
-}
-
-static void free_cspace(struct domain *d)
-{
-	uint64_t i;
-
-	if (d->cs.live)
-		cspace_destroy(&domain_caps, &d->cs, cap_deleted, 0);
-	for (i = 0; i < d->slots_pages; i++)
-		domain_frame_free(d, d->slots_pa + i * PAGE_SIZE);
-	d->slots_pages = 0;
 }
 
 void domain_grant_peers(struct domain *d, const struct bootconf_domain *conf)
@@ -328,73 +214,276 @@ static void domain_init(struct domain *d, const struct bootconf_domain *conf)
 	d->max_strikes = conf->strikes;
 }
 
-/* Takes back what a build of d made (after says after what, for the log
- * line should a frame stay owned: a leak). */
-static void domain_unbuild(struct domain *d, const char *after)
+/*
+ * A build goes in steps, each of which can stop after any page or chunk
+ * and go on from domain_build_of(d)->next in a later piece (a spawn's restartable
+ * call: one build of a 65,536-slot space took millions of instructions
+ * in one entry). Each step leaves d as the reaper can take it back
+ * (kernel/sched/domain_reap.c): the slot run is held in d->run until it
+ * is whole, then in slots_pa; frames are mapped or freed before a step
+ * gives up. A step that ran out of memory can be done again: what it
+ * did before failing is kept or was undone.
+ */
+enum build_step {
+	BUILD_SLOTS_FIND,   /* a run of frames for the slot array */
+	BUILD_SLOTS_ZERO,   /* its pages zeroed */
+	BUILD_SLOTS_THREAD, /* slots and mapping records on free lists */
+	BUILD_SPACE,	    /* the root table, the page-table view */
+	BUILD_IMAGE,	    /* the image, page by page */
+	BUILD_RUNTIME,	    /* stack, upcall area, info page, registry */
+	BUILD_DONE,
+};
+
+/* Slot-array pages zeroed, slots threaded, image pages loaded between
+ * two looks at the clock (a few thousand instructions each). */
+#define ZERO_PAGES_PER_LOOK 4
+#define SLOTS_PER_LOOK	    512
+/* Run-search steps (a table entry looked at, a frame taken: about 50
+ * instructions) a look. */
+#define SEARCH_STEPS 128
+/* What loading one image page may cost (a frame zeroed, 4 KiB copied,
+ * the page mapped: about 21,000 measured): a page is begun only if that
+ * much is left, the first of a piece excepted. */
+#define LOAD_PAGE_INSNS 24000
+
+static bool build_over(uint64_t start, uint64_t limit)
 {
-	free_cspace(d);
-	domain_unmap_registry(d);
-	uvm_destroy(&d->as);
-	if (d->used_frames)
-		pr_err("launch: domain %s: %llu frames still owned after %s\n",
-		       d->name, (unsigned long long)d->used_frames, after);
+	return arch_instret() - start >= limit;
 }
 
-/*
- * Builds d's capability space and address space within its quota. On
- * failure frees what was built (and logs a frame left behind, a bug).
- */
-static int domain_build(struct domain *d, const struct bootconf_domain *conf,
-			const struct elf_image *img, const uint8_t *elf)
+static uint64_t slot_array_pages(uint32_t nslots)
 {
-	int rc = make_cspace(d, conf->slots);
+	/* The slots, then one mapping record per slot. */
+	uint64_t bytes = (uint64_t)nslots *
+			 (sizeof(struct cap) + sizeof(struct frame_mapping));
 
-	if (!rc)
-		rc = uvm_create(&d->as);
-	if (!rc)
-		rc = ptview_init(&d->as);
-	if (!rc)
-		rc = load_segments(d, img, elf);
-	if (!rc)
-		rc = map_runtime_pages(d);
+	return (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+/* Searches for and takes the slot array's run, charged as it comes. */
+static int slots_find(struct domain *d, uint64_t start, uint64_t limit)
+{
+	struct frame_table *ft = mem_frames();
+	struct frame_run *r = &d->run;
+	int rc;
+
+	if (!r->npages) {
+		rc = frame_run_start(
+			ft, r,
+			(uint32_t)slot_array_pages(domain_build_of(d)->nslots),
+			1, FRAME_RUN_ANY);
+		if (rc)
+			return rc;
+	}
+	for (;;) {
+		uint32_t before = r->held;
+
+		if (quota_check(d, r->npages - r->held))
+			return E_NOMEM; /* what it holds stays in d->run */
+		rc = frame_run_search(ft, r, d->id, SEARCH_STEPS);
+		if (r->held > before)
+			quota_charge(d, r->held - before);
+		else
+			quota_uncharge(d, before - r->held);
+		if (rc != FRAME_RUN_MORE)
+			break;
+		if (build_over(start, limit))
+			return SYSCALL_RESTART;
+	}
+	if (rc) {
+		r->npages = 0; /* anything held goes back with d */
+		return rc;
+	}
+	/* Whole: the slot array's now, freed as such by the reaper. */
+	d->slots_pa = frame_run_pa(ft, r);
+	d->slots_pages = r->npages;
+	*r = (struct frame_run){ 0 };
+	return 0;
+}
+
+static int slots_zero(struct domain *d, uint64_t start, uint64_t limit)
+{
+	while (domain_build_of(d)->next < d->slots_pages) {
+		memset(phys_to_virt(d->slots_pa +
+				    domain_build_of(d)->next * PAGE_SIZE),
+		       0, PAGE_SIZE);
+		domain_build_of(d)->next++;
+		if (domain_build_of(d)->next % ZERO_PAGES_PER_LOOK == 0 &&
+		    build_over(start, limit))
+			return SYSCALL_RESTART;
+	}
+	return 0;
+}
+
+/* The free lists of slots and mapping records, then the space itself,
+ * with a domain capability for d in slot 0. */
+static int slots_thread(struct domain *d, uint64_t start, uint64_t limit)
+{
+	uint32_t n = domain_build_of(d)->nslots, slot;
+	struct cap *slots = phys_to_virt(d->slots_pa);
+	int rc;
+
+	d->maps = (struct frame_mapping *)(slots + n);
+	while (domain_build_of(d)->next < n) {
+		uint32_t from = (uint32_t)domain_build_of(d)->next;
+		uint32_t to =
+			n - from > SLOTS_PER_LOOK ? from + SLOTS_PER_LOOK : n;
+
+		cspace_thread(slots, from, to, n);
+		frame_cap_pool_thread(d, from, to, n);
+		domain_build_of(d)->next = to;
+		if (to < n && build_over(start, limit))
+			return SYSCALL_RESTART;
+	}
+	if (!ndomains && !domain_caps.spaces[0])
+		cap_system_init(&domain_caps);
+	rc = cspace_adopt(&domain_caps, &d->cs, d->id, slots, n);
 	if (rc)
-		domain_unbuild(d, "a failed start");
+		return rc;
+	pr_debug(
+		"layout: domain %s: %u capability slots in %llu frames at 0x%llx (kernel only)\n",
+		d->name, n, (unsigned long long)d->slots_pages,
+		(unsigned long long)d->slots_pa);
+	rc = cap_create(&d->cs, CAP_DOMAIN, CAP_ALL, domain_object(d), 0,
+			&slot);
+	if (!rc)
+		pr_debug(
+			"cap: domain %s slot %u: domain %u (itself), all rights\n",
+			d->name, slot, d->id);
 	return rc;
 }
 
-/*
- * Why the build of d ran out of memory, with figures. The quota is the
- * likely cause, but only a number helps the person who wrote it: the
- * domain is built once more without a quota, to count what it needs,
- * and torn down again. If it fails even so, the machine's free memory
- * was the limit. Returns a static message.
- */
-static const char *out_of_memory(struct domain *d,
-				 const struct bootconf_domain *conf,
-				 const struct elf_image *img,
-				 const uint8_t *elf)
+static int make_space(struct domain *d)
 {
-	static char why[224];
-	uint64_t quota_kib = conf->memory >> 10, need, slots;
+	int rc = d->as.root_pa ? 0 : uvm_create(&d->as);
+
+	/* ptview_init skips the view pages it made before failing. */
+	return rc ? rc : ptview_init(&d->as);
+}
+
+static int load_image(struct domain *d, uint64_t start, uint64_t limit)
+{
+	const struct elf_image *img = &domain_build_of(d)->img;
+	const struct elf_segment *s;
+	unsigned n = 0;
 	int rc;
 
-	/* No reservation: the count takes only frames nobody was promised. */
-	domain_init(d, conf);
-	quota_reserve(d, ~0ULL, true);
-	rc = domain_build(d, conf, img, elf);
-	if (rc && rc != E_NOMEM)
-		return "its address space could not be built";
-	if (rc) {
+	for (; domain_build_of(d)->seg < img->nseg; domain_build_of(d)->seg++) {
+		s = &img->seg[domain_build_of(d)->seg];
+		if (!domain_build_of(d)->next) {
+			pr_debug(
+				"layout: domain %s: 0x%llx-0x%llx %c%c%c image segment, %llu bytes from the file\n",
+				d->name, (unsigned long long)s->vaddr,
+				(unsigned long long)(s->vaddr + s->memsz - 1),
+				'r', s->flags & ELF_SEG_W ? 'w' : '-',
+				s->flags & ELF_SEG_X ? 'x' : '-',
+				(unsigned long long)s->filesz);
+			domain_build_of(d)->next = s->vaddr;
+		}
+		while (domain_build_of(d)->next < s->vaddr + s->memsz) {
+			if (n++ && build_over(start, limit - LOAD_PAGE_INSNS))
+				return SYSCALL_RESTART;
+			rc = load_page(d, s, domain_build_of(d)->next,
+				       domain_build_of(d)->elf);
+			if (rc)
+				return rc;
+			domain_build_of(d)->next += PAGE_SIZE;
+		}
+		domain_build_of(d)->next = 0;
+	}
+	return 0;
+}
+
+/* The runtime's pages, one a call (build.next says which). */
+static int map_runtime_page(struct domain *d, uint64_t k)
+{
+	if (k < RIVET_STACK_PAGES)
+		return map_fresh(d, RIVET_STACK_TOP - (k + 1) * PAGE_SIZE,
+				 PTE_R | PTE_W, 0);
+	if (k == RIVET_STACK_PAGES)
+		return map_fresh(d, RIVET_UPCALL_VA, PTE_R | PTE_W,
+				 (void **)&d->upcall);
+	if (k == RIVET_STACK_PAGES + 1)
+		return map_fresh(d, RIVET_INFO_VA, PTE_R, (void **)&d->info);
+	return domain_map_registry(d);
+}
+
+static int map_runtime(struct domain *d, uint64_t start, uint64_t limit)
+{
+	int rc;
+
+	while (domain_build_of(d)->next < RIVET_STACK_PAGES + 3) {
+		rc = map_runtime_page(d, domain_build_of(d)->next);
+		if (rc)
+			return rc;
+		if (++domain_build_of(d)->next < RIVET_STACK_PAGES + 3 &&
+		    build_over(start, limit))
+			return SYSCALL_RESTART;
+	}
+	pr_debug("layout: domain %s: 0x%llx-0x%llx rw- stack, %u pages\n",
+		 d->name,
+		 (unsigned long long)(RIVET_STACK_TOP -
+				      RIVET_STACK_PAGES * PAGE_SIZE),
+		 (unsigned long long)(RIVET_STACK_TOP - 1), RIVET_STACK_PAGES);
+	pr_debug(
+		"layout: domain %s: 0x%llx rw- upcall area, 0x%llx r-- info page, 0x%llx r-- registry (shared)\n",
+		d->name, (unsigned long long)RIVET_UPCALL_VA,
+		(unsigned long long)RIVET_INFO_VA,
+		(unsigned long long)RIVET_REGISTRY_VA);
+	return 0;
+}
+
+/* The current step, for about limit instructions from start. */
+static int build_step(struct domain *d, uint64_t start, uint64_t limit)
+{
+	switch (domain_build_of(d)->step) {
+	case BUILD_SLOTS_FIND:
+		return slots_find(d, start, limit);
+	case BUILD_SLOTS_ZERO:
+		return slots_zero(d, start, limit);
+	case BUILD_SLOTS_THREAD:
+		return slots_thread(d, start, limit);
+	case BUILD_SPACE:
+		return make_space(d);
+	case BUILD_IMAGE:
+		return load_image(d, start, limit);
+	case BUILD_RUNTIME:
+		return map_runtime(d, start, limit);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Out of memory: the quota is the likely cause, but only a number helps
+ * the person who set it. The build goes on without a quota (taking only
+ * frames nobody was promised) to count what it needs.
+ */
+static void start_counting(struct domain *d)
+{
+	domain_build_of(d)->counting = true;
+	domain_build_of(d)->quota = d->quota_frames;
+	quota_release(d);
+	d->quota_frames = ~0ULL;
+}
+
+/* What the count found, as a static message; the quota is d's again. */
+static const char *counted(struct domain *d, bool built)
+{
+	static char why[224];
+	uint64_t quota_kib = domain_build_of(d)->quota * PAGE_SIZE >> 10;
+	uint64_t need = d->used_frames, pages = domain_build_of(d)->img.pages;
+
+	d->quota_frames =
+		domain_build_of(d)->quota; /* lent by a spawner: given back */
+	if (!built) {
 		ksnprintf(why, sizeof(why),
 			  "the machine has too little free memory left for it "
 			  "(its quota is %llu KiB)",
 			  (unsigned long long)quota_kib);
 		return why;
 	}
-	need = d->used_frames;
-	slots = d->slots_pages;
-	domain_unbuild(d, "counting what it needs");
-	if (need * PAGE_SIZE <= conf->memory) {
+	if (need <= domain_build_of(d)->quota) {
 		ksnprintf(why, sizeof(why),
 			  "the machine has too little free memory left for "
 			  "the %llu KiB it needs",
@@ -407,22 +496,24 @@ static const char *out_of_memory(struct domain *d,
 		  "page tables and shared pages %llu KiB)",
 		  (unsigned long long)quota_kib,
 		  (unsigned long long)(need * PAGE_SIZE >> 10),
-		  (unsigned long long)(img->pages * PAGE_SIZE >> 10),
-		  (unsigned)(RIVET_STACK_PAGES * PAGE_SIZE >> 10), conf->slots,
-		  (unsigned long long)(slots * PAGE_SIZE >> 10),
-		  (unsigned long long)((need - img->pages - RIVET_STACK_PAGES -
-					slots) *
+		  (unsigned long long)(pages * PAGE_SIZE >> 10),
+		  (unsigned)(RIVET_STACK_PAGES * PAGE_SIZE >> 10),
+		  domain_build_of(d)->nslots,
+		  (unsigned long long)(d->slots_pages * PAGE_SIZE >> 10),
+		  (unsigned long long)((need - pages - RIVET_STACK_PAGES -
+					d->slots_pages) *
 					       PAGE_SIZE >>
 				       10));
 	return why;
 }
 
-struct domain *domain_create(const struct bootconf_domain *conf,
-			     const struct elf_image *img, const uint8_t *elf,
-			     size_t elf_len, const char **err)
+struct domain_build domain_builds[DOMAIN_MAX];
+
+struct domain *domain_build_begin(const struct bootconf_domain *conf,
+				  const struct elf_image *img,
+				  const uint8_t *elf, const char **err)
 {
 	struct domain *d = domain_free_entry();
-	int rc;
 
 	if (!d) {
 		*err = "too many domains";
@@ -434,20 +525,76 @@ struct domain *domain_create(const struct bootconf_domain *conf,
 		       "reserved by other domains";
 		return 0;
 	}
-	rc = domain_build(d, conf, img, elf);
-	if (rc) {
-		quota_release(d); /* before out_of_memory() reuses d */
-		*err = rc == E_NOMEM ? out_of_memory(d, conf, img, elf)
-				     : "its address space could not be built";
-		return 0;
-	}
-	(void)elf_len;
-	uvm_flush_asid(d->as.asid); /* no stale entry for a reused ASID */
-	init_info(d);
-	strlcpy(d->info->args, conf->args, sizeof(d->info->args));
-	init_context(d, img->entry);
-	d->state = DOMAIN_RUNNABLE;
+	memset(domain_build_of(d), 0, sizeof(*domain_build_of(d)));
+	d->state = DOMAIN_BUILDING;
+	d->registry_state = &domain_registry->domains[d->id - 1].state;
+	d->cs.nslots = conf->slots; /* what a spawner lent, until built */
+	domain_build_of(d)->nslots = conf->slots;
+	domain_build_of(d)->img = *img;
+	domain_build_of(d)->elf = elf;
+	strlcpy(domain_build_of(d)->image, conf->image,
+		sizeof(domain_build_of(d)->image));
 	if (d == &domains[ndomains])
 		ndomains++;
+	return d;
+}
+
+int domain_build_some(struct domain *d, uint64_t start, uint64_t limit,
+		      const char **err)
+{
+	int rc = 0;
+
+	*err = "its address space could not be built";
+	while (domain_build_of(d)->step < BUILD_DONE) {
+		rc = build_step(d, start, limit);
+		if (rc == E_NOMEM && !domain_build_of(d)->counting) {
+			start_counting(d);
+			continue; /* the same step again */
+		}
+		if (rc)
+			break;
+		domain_build_of(d)->step++;
+		domain_build_of(d)->next = 0;
+		if (domain_build_of(d)->step < BUILD_DONE &&
+		    build_over(start, limit))
+			return SYSCALL_RESTART;
+	}
+	if (rc == SYSCALL_RESTART || !domain_build_of(d)->counting)
+		return rc;
+	/* The count is over, whatever ended it: the quota is d's again. */
+	if (rc && rc != E_NOMEM) {
+		counted(d, false);
+		return rc;
+	}
+	*err = counted(d, !rc);
+	return E_NOMEM;
+}
+
+void domain_build_finish(struct domain *d, const char *args)
+{
+	uvm_flush_asid(d->as.asid); /* no stale entry for a reused ASID */
+	init_info(d);
+	strlcpy(d->info->args, args, sizeof(d->info->args));
+	init_context(d, domain_build_of(d)->img.entry);
+	d->state = DOMAIN_RUNNABLE;
+}
+
+struct domain *domain_create(const struct bootconf_domain *conf,
+			     const struct elf_image *img, const uint8_t *elf,
+			     size_t elf_len, const char **err)
+{
+	struct domain *d = domain_build_begin(conf, img, elf, err);
+
+	(void)elf_len;
+	if (!d)
+		return 0;
+	/* At boot, in one go: nothing else runs yet. */
+	if (domain_build_some(d, arch_instret(), ~0ULL, err)) {
+		domain_drop_build(d);
+		while (!domain_reap_some(d, arch_instret()))
+			;
+		return 0;
+	}
+	domain_build_finish(d, conf->args);
 	return d;
 }

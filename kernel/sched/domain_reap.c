@@ -114,6 +114,18 @@ void domain_destroy(struct domain *d, enum domain_state state)
 	tell_peers_exit(d);
 }
 
+void domain_drop_build(struct domain *d)
+{
+	/* Never run, never scheduled, nobody holds a capability for it:
+	 * nothing to tell anyone. */
+	d->state = DOMAIN_FREE;
+	d->reap_phase = REAP_CAPS;
+	d->reap_next = 0;
+	d->reap_insns = d->reap_pieces = d->reap_longest = 0;
+	domain_reaping++;
+	*d->registry_state = domain_registry_value(d); /* ENDING */
+}
+
 void domain_kill(struct domain *d, const char *fmt, ...)
 {
 	va_list ap;
@@ -175,6 +187,12 @@ static void reap_finish(struct domain *d)
 	d->reap_phase = REAP_NONE;
 	domain_reaping--;
 	domain_registry_state(d); /* EXITED or KILLED: all is back */
+	/* A build that failed in the last entry: the entry is fresh again,
+	 * as if never taken (the next domain gets the id it would have). */
+	if (d->state == DOMAIN_FREE && d == &domains[ndomains - 1]) {
+		ndomains--;
+		domain_registry_update();
+	}
 }
 
 /* Goes on with d's reaping until about limit instructions from start

@@ -214,7 +214,8 @@ static void role_bounds_killer(void)
 	unsigned long slot = 0;
 	long rc;
 
-	/* spawn still runs in one entry (docs/performance.md): its cost. */
+	/* spawn runs in restartable pieces (docs/performance.md): its cost
+	 * in all, the restarts included. */
 	t = insns();
 	rc = rivet_spawn((unsigned long)sp, "/libos/tests.elf", "t_big_child",
 			 BIG_CHILD_FRAMES, BIG_CHILD_SLOTS, 0, 0, &slot);

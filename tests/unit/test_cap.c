@@ -293,6 +293,44 @@ static void cspace_init_max_slots_fills_to_the_last_slot(void **state)
 	check_tree();
 }
 
+/* A space set up in uneven pieces (a spawn's build) is the same as one
+ * set up at once: every slot handed out in order, to the last. */
+static void cspace_thread_in_pieces_then_adopt_is_cspace_init(void **state)
+{
+	struct cspace cs;
+	uint32_t i, s, n = 1000, from = 0, step = 1;
+
+	memset(big, 0, n * sizeof(big[0]));
+	while (from < n) {
+		uint32_t to = n - from > step ? from + step : n;
+
+		cspace_thread(big, from, to, n);
+		from = to;
+		step = step * 3 + 1;
+	}
+	assert_int_equal(cspace_adopt(&sys, &cs, 7, big, n), 0);
+	assert_ptr_equal(sys.spaces[7], &cs);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(cap_create(&cs, CAP_NOTIFY, CAP_R, i, 0, &s),
+				 0);
+		assert_int_equal(s, i);
+	}
+	assert_int_equal(cap_create(&cs, CAP_NOTIFY, CAP_R, 0, 0, &s), E_NOMEM);
+	check_tree();
+}
+
+static void cspace_adopt_checks_as_cspace_init(void **state)
+{
+	struct cspace cs;
+
+	assert_int_equal(cspace_adopt(&sys, &cs, CAP_MAX_SPACES, big, 4),
+			 E_INVAL);
+	assert_int_equal(cspace_adopt(&sys, &cs, 2, big, 0), E_INVAL);
+	assert_int_equal(cspace_adopt(&sys, &cs, 2, 0, 4), E_INVAL);
+	assert_int_equal(cspace_adopt(&sys, &cs, 1, big, 4), E_EXIST);
+	assert_null(sys.spaces[2]);
+}
+
 /* -------------------------------------------------------- cap_create --- */
 
 static void cap_create_makes_a_root_with_the_given_fields(void **state)
@@ -1768,6 +1806,8 @@ int main(void)
 		T(cspace_init_too_many_slots_is_inval),
 		T(cspace_init_taken_id_is_exist),
 		T(cspace_init_max_slots_fills_to_the_last_slot),
+		T(cspace_thread_in_pieces_then_adopt_is_cspace_init),
+		T(cspace_adopt_checks_as_cspace_init),
 		T(cap_create_makes_a_root_with_the_given_fields),
 		T(cap_create_null_or_unknown_type_is_inval),
 		T(cap_create_unknown_rights_is_inval),
