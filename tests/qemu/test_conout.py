@@ -1,0 +1,77 @@
+"""Console output over channels (<rivet/conchan.h>, docs/console.md): a
+domain with a channel to the console writes its stdout into the channel's
+ring, which the console reads; a domain that floods its ring blocks until
+the console makes room (nothing is dropped) and never holds back another
+domain's lines. Roles are in libos/tests/conout.c."""
+import re
+
+from rivetqemu import FW_JUMP, boot_domains, build_path
+
+ICOUNT = ["-icount", "shift=0,sleep=off", "-seed", "1"]
+STAMP = r"\[\s*(\d+)\.(\d{6})\] "
+FLOOD, CALM, LIES = 1500, 20, 1500
+
+
+def console_conf(*roles):
+    out = ["[domain console]\nimage = /libos/console.elf\nmemory = 1M\n"
+           "device = stdout\n"]
+    for r in roles:
+        out.append("[domain %s]\nimage = /libos/tests.elf\nmemory = 1M\n"
+                   % r)
+    for r in roles:
+        out.append("[channel console %s]\nsize = 4K\n" % r)
+    return "\n".join(out)
+
+
+def boot(tmp_path, *roles):
+    b = boot_domains(tmp_path, console_conf(*roles), {
+        "/libos/console.elf": build_path("libos/console.elf"),
+        "/libos/tests.elf": build_path("libos/tests.elf")},
+        extra=ICOUNT, timeout=120)
+    assert b.has(r"rivet: powering off$"), b
+    assert not b.has(r"kernel fault|panic|assertion failed|dropped"), b
+    assert b.has(r"domain console \(id 1\) exited with status 0$"), b
+    return b
+
+
+def lines_of(b, word):
+    return re.findall(r"^%s(%s \d+)" % (STAMP, word), b.out, re.M)
+
+
+def test_a_flooding_domain_blocks_and_never_holds_back_another(tmp_path):
+    b = boot(tmp_path, "t_conout_flood", "t_conout_calm")
+    assert b.has(r"TEST conout_has_a_console_channel: PASS$"), b
+    assert len(b.findall(r"TEST conout_has_a_console_channel: PASS$")) == 2
+    assert b.has(r"TEST conout_flood_done: PASS$"), b
+    assert b.has(r"TEST conout_calm_done: PASS$"), b
+    # Back-pressure: every flood line, in order, none lost.
+    flood = [m[2] for m in lines_of(b, "flood")]
+    assert flood == ["flood %04d" % i for i in range(FLOOD)], b
+    # Every calm line, in order, and all of them before the flood ends:
+    # the flood's full ring does not hold them back.
+    calm = [m[2] for m in lines_of(b, "calm")]
+    assert calm == ["calm %02d" % i for i in range(CALM)], b
+    out = b.out
+    assert out.index("calm %02d" % (CALM - 1)) < \
+        out.index("flood %04d" % (FLOOD - 1)), b
+    # Time stamps never go backwards on the terminal.
+    stamps = [int(s) * 10**6 + int(u)
+              for s, u in re.findall(r"^" + STAMP, out, re.M)]
+    assert stamps == sorted(stamps), b
+    # Through the channel: the kernel log did not carry these lines.
+    assert b.has(r"console: no other domain left; \d+ log lines and "
+                 r"%d channel lines relayed" % (FLOOD + CALM + 4)), b
+
+
+def test_a_domain_stamping_its_lines_in_the_past_is_kept_in_bounds(tmp_path):
+    b = boot(tmp_path, "t_conout_liar", "t_conout_calm")
+    assert b.has(r"TEST conout_liar_done: PASS$"), b
+    assert b.has(r"TEST conout_calm_done: PASS$"), b
+    lies = lines_of(b, "lie")
+    assert [m[2] for m in lies] == ["lie %04d" % i for i in range(LIES)], b
+    calm = [m[2] for m in lines_of(b, "calm")]
+    assert calm == ["calm %02d" % i for i in range(CALM)], b
+    # A stamp of 0 is raised to at most 50 ms before the console took the
+    # line: none shows as 0.000000 after the boot's first 50 ms.
+    late = [m for m in lies if int(m[0]) * 10**6 + int(m[1]) == 0]
+    assert late == [], b
