@@ -29,6 +29,7 @@ struct peer {
 	struct conchan_msg carry; /* a prompt that follows a partial line */
 	bool carried;
 	uint64_t last_usec; /* the time of the previous line */
+	bool told_corrupt;  /* the broken ring has been reported */
 };
 
 static struct peer peers[RIVET_CHAN_MAX];
@@ -169,6 +170,13 @@ struct outline *peers_line(unsigned i)
 	}
 	if (took) /* room again: wake the domain if it waits for some */
 		chan_wake(&pr->hooks, &pr->out.sh->prod_waiting);
+	if (chan_spsc_corrupt(&pr->out) && !pr->told_corrupt) {
+		pr->told_corrupt = true;
+		printf("console: domain %.31s wrote a counter no honest "
+		       "producer could into its channel; no more of its lines "
+		       "are relayed\n",
+		       rivet_info()->channels[i].peer);
+	}
 	return pr->cur.whole ? &pr->cur : NULL;
 }
 
