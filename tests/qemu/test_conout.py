@@ -112,3 +112,22 @@ def test_a_reader_that_breaks_the_input_ring_loses_its_lines(tmp_path):
                          r"dropped \(\d+ so far\)$")) == 20 - 16 + 1, b
     assert b.has(r"TEST conin_badtail_done: PASS$"), b
     assert b.has(r"domain console \(id 1\) exited with status 0$"), b
+
+
+def test_typed_lines_reach_the_shell_over_its_channel_in_pieces():
+    """The default system: the shell's input and output both go over
+    [channel console shell]; a typed line of 3 messages' worth arrives
+    whole, and the shell's answer and next prompt come back in order."""
+    from test_shell import assert_clean_end, session
+    word = "".join(chr(ord("a") + i % 26) for i in range(120))
+    b = session([b"echo " + word.encode() + b"\r", b"echo two\r", b"exit\r"])
+    assert b.has(r"console: typed lines go to domain shell over a "
+                 r"channel$"), b
+    assert b.has(STAMP + word + "$"), b
+    out = b.out
+    assert out.index(word + "\n") < out.index("rivet> echo two"), b
+    assert b.has(STAMP + "two$"), b
+    # hello, world and the shell each printed over their channel.
+    assert b.has(r"console: no other domain left; \d+ log lines and "
+                 r"[1-9]\d+ channel lines relayed"), b
+    assert_clean_end(b)
