@@ -1,35 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The console channels as line sources; see peers.h. Everything in a ring
- * is the producing domain's word: lengths are cut to the message, text
- * after a line's '\n' in the same message is dropped (librivet's
- * conchan_write never puts any there), unknown kinds are skipped, and a
- * stamp is kept inside [the time the message was taken - STAMP_SLACK_MS,
- * the time it was taken] and never before the channel's previous line. So
- * a domain that stamps its lines in the past cannot keep another domain's
- * lines waiting behind its own for longer than the slack.
+ * is the producing domain's word: the counters are checked by the ring
+ * (a broken one is reported and read no more), the messages by conline.c.
+ * A domain that stamps its lines in the past cannot keep another domain's
+ * lines waiting behind its own for longer than CONLINE_SLACK_US.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include <rivet/conchan.h>
-#include <rivet/conin.h>
 #include <rivet/libos.h>
 
+#include "conline.h"
 #include "peers.h"
-
-#define STAMP_SLACK_MS 50
 
 struct peer {
 	bool open;
 	struct chan_spsc out, in;
 	struct chan_hooks hooks;
 	struct chan_rivet_peer p;
-	struct outline cur;
-	struct conchan_msg carry; /* a prompt that follows a partial line */
-	bool carried;
-	uint64_t last_usec; /* the time of the previous line */
-	bool told_corrupt;  /* the broken ring has been reported */
+	struct conline line;
+	bool told_corrupt; /* the broken ring has been reported */
 };
 
 static struct peer peers[RIVET_CHAN_MAX];
@@ -82,74 +73,12 @@ struct chan_spsc *peers_in(unsigned i, const struct chan_hooks **hooks)
 	return &peers[i].in;
 }
 
-/* Microseconds since boot of a time in timebase ticks: the kernel's
- * arithmetic for its stamps, so both print alike. */
-static uint64_t ticks_usec(uint64_t t)
+/* Now, in microseconds since boot, for conline's stamp bounds. */
+static uint64_t now_usec(void)
 {
-	uint64_t hz = rivet_info()->timebase_hz;
+	uint64_t t = rivet_now(), hz = rivet_info()->timebase_hz;
 
 	return t / hz * 1000000 + t % hz * 1000000 / hz;
-}
-
-/* Starts pr's next line with m's time, kept in bounds (above). */
-static void start_line(struct peer *pr, const struct conchan_msg *m)
-{
-	uint64_t now = ticks_usec(rivet_now()), us = ticks_usec(m->stamp);
-	uint64_t floor = now - STAMP_SLACK_MS * 1000;
-
-	if (now < STAMP_SLACK_MS * 1000)
-		floor = 0;
-	if (us > now)
-		us = now;
-	if (us < floor)
-		us = floor;
-	if (us < pr->last_usec)
-		us = pr->last_usec;
-	pr->last_usec = us;
-	pr->cur.usec = us;
-	pr->cur.len = 0;
-	pr->cur.stamped = false; /* the relay stamps it as it goes out */
-}
-
-/* A prompt message becomes a line of its own: printable ASCII only. */
-static void take_prompt(struct peer *pr, const struct conchan_msg *m)
-{
-	size_t i, n = m->len < CONCHAN_TEXT ? m->len : CONCHAN_TEXT;
-
-	start_line(pr, m);
-	for (i = 0; i < n && pr->cur.len < RIVET_CONIN_PROMPT - 1; i++)
-		if (m->text[i] >= 0x20 && m->text[i] < 0x7f)
-			pr->cur.text[pr->cur.len++] = m->text[i];
-	pr->cur.text[pr->cur.len] = '\0';
-	pr->cur.prompt = true;
-	pr->cur.taken = m->arg;
-	pr->cur.whole = true;
-}
-
-/* Adds m to pr's line; the line is whole at its '\n' or when full. */
-static void take_msg(struct peer *pr, const struct conchan_msg *m)
-{
-	size_t i, n = m->len < CONCHAN_TEXT ? m->len : CONCHAN_TEXT;
-
-	if (m->kind == CONCHAN_PROMPT) {
-		if (!pr->cur.len) {
-			take_prompt(pr, m);
-		} else { /* after the partial line it follows */
-			pr->carry = *m;
-			pr->carried = true;
-			pr->cur.whole = true;
-		}
-		return;
-	}
-	if (m->kind != CONCHAN_OUT)
-		return;
-	if (!pr->cur.len)
-		start_line(pr, m);
-	for (i = 0; i < n && !pr->cur.whole; i++) {
-		pr->cur.text[pr->cur.len++] = m->text[i];
-		pr->cur.whole = m->text[i] == '\n' ||
-				pr->cur.len == sizeof(pr->cur.text);
-	}
 }
 
 struct outline *peers_line(unsigned i)
@@ -160,13 +89,11 @@ struct outline *peers_line(unsigned i)
 
 	if (!peers_open(i))
 		return NULL;
-	if (!pr->cur.whole && pr->carried) {
-		pr->carried = false;
-		take_msg(pr, &pr->carry);
-	}
-	while (!pr->cur.whole && !chan_spsc_recv(&pr->out, &m)) {
+	conline_resume(&pr->line, now_usec(), rivet_info()->timebase_hz);
+	while (!pr->line.cur.whole && !chan_spsc_recv(&pr->out, &m)) {
 		took = true;
-		take_msg(pr, &m);
+		conline_take(&pr->line, &m, now_usec(),
+			     rivet_info()->timebase_hz);
 	}
 	if (took) /* room again: wake the domain if it waits for some */
 		chan_wake(&pr->hooks, &pr->out.sh->prod_waiting);
@@ -177,15 +104,13 @@ struct outline *peers_line(unsigned i)
 		       "are relayed\n",
 		       rivet_info()->channels[i].peer);
 	}
-	return pr->cur.whole ? &pr->cur : NULL;
+	return pr->line.cur.whole ? &pr->line.cur : NULL;
 }
 
 void peers_taken(unsigned i)
 {
-	lines += !peers[i].cur.prompt;
-	peers[i].cur.len = 0;
-	peers[i].cur.whole = false;
-	peers[i].cur.prompt = false;
+	lines += !peers[i].line.cur.prompt;
+	conline_taken(&peers[i].line);
 }
 
 void peers_flush(void)
@@ -193,8 +118,8 @@ void peers_flush(void)
 	unsigned i;
 
 	for (i = 0; i < nchannels(); i++)
-		if (peers[i].open && peers[i].cur.len && !peers[i].cur.prompt)
-			peers[i].cur.whole = true;
+		if (peers[i].open)
+			conline_flush(&peers[i].line);
 }
 
 bool peers_pending(void)
@@ -202,10 +127,11 @@ bool peers_pending(void)
 	unsigned i;
 
 	for (i = 0; i < nchannels(); i++)
-		if (peers[i].open && (peers[i].cur.whole || peers[i].carried ||
-				      (rivet_pte((uintptr_t)peers[i].out.sh) &&
-				       chan_spsc_readable(&peers[i].out) &&
-				       !chan_spsc_corrupt(&peers[i].out))))
+		if (peers[i].open &&
+		    (peers[i].line.cur.whole || peers[i].line.carried ||
+		     (rivet_pte((uintptr_t)peers[i].out.sh) &&
+		      chan_spsc_readable(&peers[i].out) &&
+		      !chan_spsc_corrupt(&peers[i].out))))
 			return true;
 	return false;
 }
