@@ -18,7 +18,9 @@
 
 #include "input.h"
 #include "logrelay.h"
+#include "peers.h"
 #include "reader.h"
+#include "relay.h"
 #include "txq.h"
 #include "uart.h"
 
@@ -35,7 +37,7 @@ static const struct uart_driver *uart;
 static long irq_slot = -1; /* -1: no interrupt, poll on a timer */
 
 /* Is any domain other than this one still runnable or waiting? */
-static bool peers_alive(void)
+static bool others_alive(void)
 {
 	uint32_t i, n = rivet_registry_count();
 
@@ -60,7 +62,7 @@ static void service(void)
 			input_byte((uint8_t)c);
 			got = 1;
 		}
-		logrelay_run();
+		relay_run();
 		txq_pump();
 	} while (got);
 }
@@ -84,15 +86,17 @@ static __attribute__((noreturn)) void finish(void)
 		rivet_now() + EXIT_DRAIN_S * rivet_info()->timebase_hz;
 
 	/* Through the log, so that it is the last line relayed. */
-	printf("console: no other domain left; %lu log lines relayed so "
-	       "far, %lu waits for the transmitter; exiting\n",
-	       logrelay_lines(), txq_stalls());
+	printf("console: no other domain left; %lu log lines and %lu channel "
+	       "lines relayed so far, %lu waits for the transmitter; "
+	       "exiting\n",
+	       logrelay_lines(), peers_lines(), txq_stalls());
 	logrelay_kick();
 	do {
-		logrelay_run();
+		relay_run();
 		txq_drain(deadline);
-	} while (logrelay_pending() && rivet_now() < deadline);
-	logrelay_flush();
+	} while (relay_pending() && rivet_now() < deadline);
+	relay_flush();
+	relay_run();
 	/* The kernel writes next: leave it a fresh line. */
 	input_hide();
 	txq_drain(deadline);
@@ -207,17 +211,21 @@ int main(void)
 
 	if (setup())
 		return 1;
+	peers_setup();
 	reader_setup();
 	mask |= irq_slot >= 0 ? 1UL << IRQ_BIT : 1UL << TICK_BIT;
-	mask |= reader_events();
+	mask |= reader_events() | peers_events();
 	/* There is always our own "ready" line to print first. */
 	logrelay_kick();
 	for (;;) {
 		service();
-		if (!peers_alive())
+		if (!others_alive())
 			finish();
 		show_prompt();
+		if (peers_arm())
+			continue; /* a line came: relay it before sleeping */
 		r = sys2_wait(mask);
+		peers_disarm();
 		if (r.rc)
 			continue; /* cannot happen: mask is not 0 */
 		if (r.val & RIVET_EVENT_LOG)

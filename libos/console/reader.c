@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rivet/conchan.h>
 #include <rivet/conin.h>
 #include <rivet/libos.h>
 
 #include "input.h"
+#include "peers.h"
 #include "reader.h"
 
 #define CONIN_VA  0x20100000UL /* where the shared page is mapped */
@@ -20,17 +22,18 @@ static char reader_name[32];
 static uint32_t answered; /* page->asks when the last line left */
 static unsigned long dropped;
 /* The reader over a configured channel ([channel console shell]):
- * channels[chan] of the info page; -1: the page was granted instead. */
+ * channels[chan] of the info page, its ring of typed lines and hooks
+ * (peers.c); -1: the page was granted instead. */
 static long chan = -1;
+static struct chan_spsc *in_ring;
+static const struct chan_hooks *in_hooks;
+static uint32_t sent; /* lines put in the ring */
 
-/* Wakes the reader: through the channel's notification capability, or
- * by id for a granted page. */
+/* Wakes the reader of the granted page (by id: the page came with no
+ * notification capability). */
 static void wake_reader(void)
 {
-	if (chan >= 0)
-		sys_notify_cap(rivet_info()->channels[chan].notify_slot, 0);
-	else
-		sys_notify(reader_id, RIVET_CONIN_EV_INPUT);
+	sys_notify(reader_id, RIVET_CONIN_EV_INPUT);
 }
 
 /* Lays the page out in zeroed memory at va (eof, asks and the prompt
@@ -44,24 +47,21 @@ static void page_init(unsigned long va, size_t size)
 	page->magic = RIVET_CONIN_MAGIC;
 }
 
-/* The first configured channel, if it is up and this domain owns its
- * frames (the console must be named first: the page is its memory). */
+/* The first configured channel, if peers.c opened it: typed lines go to
+ * its other end (the console must be named first: the region is its
+ * memory). */
 static int channel_setup(void)
 {
 	const struct rivet_info *in = rivet_info();
 
-	if (!in->nchannels || in->channels[0].state != RIVET_CHAN_UP ||
-	    !in->channels[0].owner) {
-		if (in->nchannels)
-			printf("console: channel 0 is not up or not ours; "
-			       "typed lines stay here\n");
+	in_ring = peers_in(0, &in_hooks);
+	if (!in_ring) {
+		printf("console: typed lines stay here\n");
 		return 1;
 	}
 	chan = 0;
 	snprintf(reader_name, sizeof(reader_name), "%.31s",
 		 in->channels[0].peer);
-	page_init(in->channels[0].va, in->channels[0].size);
-	wake_reader();
 	printf("console: typed lines go to domain %s over a channel\n",
 	       reader_name);
 	return 0;
@@ -144,10 +144,42 @@ bool reader_live(void)
 
 uint64_t reader_events(void)
 {
-	if (chan >= 0)
-		return 1UL << rivet_info()->channels[chan].bit |
-		       RIVET_EVENT_CHANNEL;
-	return RIVET_CONIN_EV_ASK;
+	return chan >= 0 ? 0 : RIVET_CONIN_EV_ASK; /* peers.c has the bits */
+}
+
+/*
+ * Puts one message of kind with n bytes of s (several if longer) into the
+ * ring, all or nothing; false if they do not all fit (the reader is not
+ * taking its lines).
+ */
+static bool put_ring(uint8_t kind, const char *s, size_t n)
+{
+	struct conchan_msg *m;
+
+	do {
+		m = chan_spsc_alloc(in_ring);
+		if (!m) {
+			chan_spsc_cancel(in_ring);
+			return false;
+		}
+		m->stamp = 0;
+		m->kind = kind;
+		m->len = n < CONCHAN_TEXT ? n : CONCHAN_TEXT;
+		memcpy(m->text, s, m->len);
+		s += m->len;
+		n -= m->len;
+	} while (n);
+	chan_spsc_publish_wake(in_ring, in_hooks);
+	return true;
+}
+
+void reader_asked(unsigned from, const char *prompt, uint32_t taken)
+{
+	/* Only the reader's, and only once it has taken every line sent:
+	 * it asked before they came, and asks again once it has run them. */
+	if (chan >= 0 && from == (unsigned)chan && taken == sent &&
+	    reader_live())
+		input_prompt(prompt);
 }
 
 bool reader_line(const char *s, size_t n)
@@ -160,6 +192,15 @@ bool reader_line(const char *s, size_t n)
 		n = INPUT_MAX;
 	memcpy(msg, s, n);
 	msg[n] = '\n';
+	if (chan >= 0) {
+		if (put_ring(CONCHAN_LINE, msg, n + 1))
+			sent++;
+		else
+			printf("console: %s is not reading; line dropped (%lu "
+			       "so far)\n",
+			       reader_name, ++dropped);
+		return true;
+	}
 	answered = __atomic_load_n(&page->asks, __ATOMIC_ACQUIRE);
 	if (!bytering_put(&ring, msg, n + 1))
 		printf("console: %s is not reading; line dropped (%lu so "
@@ -173,6 +214,11 @@ bool reader_eof(void)
 {
 	if (!reader_live())
 		return false;
+	if (chan >= 0) {
+		/* Dropped with the ring full: the reader is not reading. */
+		put_ring(CONCHAN_EOF, "", 0);
+		return true;
+	}
 	__atomic_store_n(&page->eof, 1, __ATOMIC_RELEASE);
 	answered = __atomic_load_n(&page->asks, __ATOMIC_ACQUIRE);
 	wake_reader();
@@ -185,8 +231,9 @@ bool reader_prompt(char *out, size_t size)
 	char c;
 
 	/* Not while the reader has lines it has not taken yet: it asked
-	 * before they came, and asks again once it has run them. */
-	if (!reader_live() ||
+	 * before they came, and asks again once it has run them. Over a
+	 * channel the prompt comes with the output (reader_asked). */
+	if (chan >= 0 || !reader_live() ||
 	    __atomic_load_n(&page->asks, __ATOMIC_ACQUIRE) == answered ||
 	    bytering_unread(&ring))
 		return false;

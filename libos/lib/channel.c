@@ -451,6 +451,41 @@ static bool spsc_ready_to_read(void *obj)
 	return spsc_readable(c) || c->corrupt;
 }
 
+bool chan_spsc_writable(struct chan_spsc *c)
+{
+	return spsc_writable(c);
+}
+
+bool chan_spsc_readable(struct chan_spsc *c)
+{
+	return spsc_ready_to_read(c);
+}
+
+bool chan_spsc_arm(struct chan_spsc *c)
+{
+	/* chan_block's sleeper side, without the wait: flag, fence,
+	 * re-check. */
+	atomic_store_explicit(SHARED(&c->sh->cons_waiting), 1,
+			      memory_order_relaxed);
+	atomic_thread_fence(memory_order_seq_cst);
+	if (!spsc_ready_to_read(c))
+		return false;
+	chan_spsc_disarm(c);
+	return true;
+}
+
+void chan_spsc_disarm(struct chan_spsc *c)
+{
+	/* Relaxed: clearing late only costs the peer a needless notify. */
+	atomic_store_explicit(SHARED(&c->sh->cons_waiting), 0,
+			      memory_order_relaxed);
+}
+
+void chan_spsc_cancel(struct chan_spsc *c)
+{
+	c->pending = 0; /* nothing handed out was published: no store */
+}
+
 int chan_spsc_push(struct chan_spsc *c, const struct chan_hooks *h,
 		   const void *msg)
 {

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <rivet/conchan.h>
 #include <rivet/conin.h>
 #include <rivet/errno.h>
 #include <rivet/libos.h>
@@ -11,76 +12,22 @@
 #define MAX_SLOTS   1024
 #define TIMEOUT_BIT RIVET_TIMER_BIT /* attach's wait */
 
-static struct rivet_conin *page;
+static struct rivet_conin *page; /* the granted page */
 static struct bytering ring;
+/* Over the console channel (<rivet/conchan.h>): its rings, or NULL. */
+static struct conchan_end *con;
+static bool eof_seen;	  /* the console sent CONCHAN_EOF */
+static uint32_t taken;	  /* lines returned, told with each prompt */
 static char pending[256]; /* bytes taken from the ring, not yet a line */
 static size_t npending;
 static bool skipping;	    /* dropping the rest of an overlong line */
 static uint32_t console_id; /* from the page, once: whom to notify */
-/* Attached over a configured channel: its index in the info page, and
- * the event bit the console's notifies set; -1 for a granted page. */
-static long chan = -1;
-static unsigned long input_bit = RIVET_CONIN_EV_INPUT;
 
-/*
- * The configuration's channel to the console, or -1: the one whose other
- * end is the domain named RIVET_CONIN_CONSOLE, named first (the region
- * is the console's memory: this end does not own it). Chosen by the
- * configuration, never by what a region holds: a peer that writes the
- * console's magic into its own region is not the console.
- */
-static long console_channel(void)
-{
-	const struct rivet_info *in = rivet_info();
-	unsigned i;
-
-	for (i = 0; i < in->nchannels && i < RIVET_CHAN_MAX; i++)
-		if (!strncmp(in->channels[i].peer, RIVET_CONIN_CONSOLE,
-			     sizeof(in->channels[i].peer)) &&
-		    !in->channels[i].owner)
-			return i;
-	return -1;
-}
-
-/* The console's channel once it is up and the console has laid the page
- * out (its magic written, which it does before its first notify), or -1. */
-static long find_channel(void)
-{
-	const struct rivet_info *in = rivet_info();
-	long i = console_channel();
-
-	if (i < 0 || in->channels[i].state != RIVET_CHAN_UP ||
-	    ((const volatile struct rivet_conin *)(uintptr_t)in->channels[i].va)
-			    ->magic != RIVET_CONIN_MAGIC)
-		return -1;
-	return i;
-}
-
-/* What a console's first notify may set: the page granted, or the
- * console channel's bit. */
+/* What a console's first notify may set: only the granted page's bit
+ * (a console channel needs no wake-up to be found: conchan_attach). */
 static unsigned long attach_events(void)
 {
-	long i = console_channel();
-
-	return RIVET_CONIN_EV_INPUT |
-	       (i < 0 ? 0 : 1UL << rivet_info()->channels[i].bit);
-}
-
-/* Attaches to channel i's region: the kernel mapped it already. */
-static long attach_channel(long i)
-{
-	const struct rivet_info *in = rivet_info();
-
-	chan = i;
-	input_bit = 1UL << in->channels[i].bit;
-	page = (struct rivet_conin *)(uintptr_t)in->channels[i].va;
-	bytering_init(&ring, &page->lines,
-		      in->channels[i].size -
-			      offsetof(struct rivet_conin, lines),
-		      false);
-	if (in->pending & input_bit)
-		sys2_wait(input_bit); /* the console's "page ready" */
-	return 0;
+	return RIVET_CONIN_EV_INPUT;
 }
 
 /* The slot of the console's badged frame, or E_NOENT. */
@@ -105,29 +52,29 @@ static long find_page(void)
 long rivet_conin_attach(unsigned long wait_ms)
 {
 	const struct rivet_info *info = rivet_info();
-	long ch = find_channel(), slot = ch < 0 ? find_page() : -1, rc;
+	long slot, rc;
 
-	if (ch < 0 && slot < 0 && wait_ms) {
+	if (con || page)
+		return 0;
+	con = conchan_attach();
+	if (con)
+		return 0; /* the kernel mapped it; its rings start empty */
+	slot = find_page();
+	if (slot < 0 && wait_ms) {
 		sys_timer_event(rivet_now() +
 					wait_ms * info->timebase_hz / 1000,
 				TIMEOUT_BIT);
-		while (ch < 0 && slot < 0 &&
+		while (slot < 0 &&
 		       !(sys2_wait(attach_events() | 1UL << TIMEOUT_BIT).val &
-			 1UL << TIMEOUT_BIT)) {
-			ch = find_channel();
-			slot = ch < 0 ? find_page() : -1;
-		}
+			 1UL << TIMEOUT_BIT))
+			slot = find_page();
 		sys_timer_event(0, TIMEOUT_BIT);
 		if (info->pending & 1UL << TIMEOUT_BIT)
 			sys2_wait(1UL
 				  << TIMEOUT_BIT); /* leave nothing behind */
-		if (ch < 0 && slot < 0) { /* it and the timeout in one wake */
-			ch = find_channel();
-			slot = ch < 0 ? find_page() : -1;
-		}
+		if (slot < 0) /* it and the timeout in one wake */
+			slot = find_page();
 	}
-	if (ch >= 0)
-		return attach_channel(ch);
 	if (slot < 0)
 		return E_NOENT;
 	rc = sys_map(slot, RIVET_CONIN_VA, RIVET_CAP_R | RIVET_CAP_W);
@@ -158,21 +105,35 @@ long rivet_conin_attach(unsigned long wait_ms)
  */
 static bool console_gone(void)
 {
-	if (chan >= 0)
-		return rivet_info()->channels[chan].state != RIVET_CHAN_UP ||
-		       rivet_pte((uintptr_t)page) == 0;
+	if (con)
+		return rivet_info()->channels[con->chan].state !=
+			       RIVET_CHAN_UP ||
+		       rivet_pte(rivet_info()->channels[con->chan].va) == 0;
 	return rivet_pte(RIVET_CONIN_VA) == 0 ||
 	       !rivet_domain_alive(console_id);
 }
 
-/* Wakes the console: through the channel's notification capability, or
- * by the id the granted page gave. */
-static void wake_console(void)
+/*
+ * Moves the channel's messages into pending while a whole one fits; a
+ * CONCHAN_EOF ends input (pieces before it are in pending by then, in
+ * ring order). Every field is the console's word: the length is cut to
+ * the message, unknown kinds are skipped.
+ */
+static void pull_channel(void)
 {
-	if (chan >= 0)
-		sys_notify_cap(rivet_info()->channels[chan].notify_slot, 0);
-	else
-		sys_notify(console_id, RIVET_CONIN_EV_ASK);
+	struct conchan_msg m;
+	size_t n;
+
+	while (sizeof(pending) - npending >= CONCHAN_TEXT &&
+	       !chan_spsc_recv(&con->in, &m)) {
+		if (m.kind == CONCHAN_EOF)
+			eof_seen = true;
+		if (m.kind != CONCHAN_LINE)
+			continue;
+		n = m.len < CONCHAN_TEXT ? m.len : CONCHAN_TEXT;
+		memcpy(pending + npending, m.text, n);
+		npending += n;
+	}
 }
 
 /* Moves what the ring holds into pending; false if the console is gone. */
@@ -180,8 +141,11 @@ static bool pull(void)
 {
 	if (console_gone())
 		return false;
-	npending += bytering_get(&ring, pending + npending,
-				 sizeof(pending) - npending);
+	if (con)
+		pull_channel();
+	else
+		npending += bytering_get(&ring, pending + npending,
+					 sizeof(pending) - npending);
 	return true;
 }
 
@@ -226,18 +190,28 @@ static long take_line(char *buf, unsigned long size)
 	}
 }
 
+/* Asks for a line: over the channel, the prompt goes into the output
+ * ring after this domain's output so far (stdout flushed first), so the
+ * console draws it after that output. */
 static void ask(const char *prompt)
 {
+	if (con) {
+		rivet_console_flush();
+		conchan_prompt(prompt, taken);
+		return;
+	}
 	strncpy(page->prompt, prompt, RIVET_CONIN_PROMPT - 1);
 	page->prompt[RIVET_CONIN_PROMPT - 1] = '\0';
 	__atomic_fetch_add(&page->asks, 1, __ATOMIC_RELEASE);
-	wake_console();
+	sys_notify(console_id, RIVET_CONIN_EV_ASK);
 }
 
 /* Has input ended? Read after a pull: a line the console put before
  * setting eof is then in pending (eof's release orders it after). */
 static bool ended(void)
 {
+	if (con)
+		return eof_seen || chan_spsc_corrupt(&con->in);
 	return __atomic_load_n(&page->eof, __ATOMIC_ACQUIRE) ||
 	       bytering_corrupt(&ring);
 }
@@ -257,28 +231,48 @@ static long next_line(char *buf, unsigned long size)
 		return E_NOENT;
 	n = take_line(buf, size);
 	if (n >= 0)
-		return n;
+		return taken++, n;
 	if (!ended())
 		return NO_LINE;
 	if (!pull())
 		return E_NOENT;
 	n = take_line(buf, size);
-	return n >= 0 ? n : E_NOENT;
+	if (n < 0)
+		return E_NOENT;
+	taken++;
+	return n;
+}
+
+/* chan_block's test: a message to take, or the console gone. */
+static bool input_ready(void *obj)
+{
+	return chan_spsc_readable(obj) || console_gone();
+}
+
+/* Sleeps until the console may have sent something. */
+static void wait_input(void)
+{
+	if (con) {
+		/* Its error (the console gone) is seen by next_line. */
+		chan_block(&con->hooks, &con->in.sh->cons_waiting, input_ready,
+			   &con->in);
+		return;
+	}
+	/* The console's end wakes us too (PEER_EXIT), not only lines. */
+	sys2_wait(RIVET_CONIN_EV_INPUT | RIVET_EVENT_PEER_EXIT);
 }
 
 long rivet_readline(const char *prompt, char *buf, unsigned long size)
 {
 	long n;
 
-	if (!page || !size)
+	if ((!page && !con) || !size)
 		return E_INVAL;
 	n = next_line(buf, size); /* typed ahead: taken without a prompt */
 	if (n != NO_LINE)
 		return n;
 	ask(prompt);
-	/* The console's end wakes us too (PEER_EXIT), not only lines. */
 	while ((n = next_line(buf, size)) == NO_LINE)
-		sys2_wait(input_bit | RIVET_EVENT_PEER_EXIT |
-			  RIVET_EVENT_CHANNEL);
+		wait_input();
 	return n;
 }

@@ -1303,6 +1303,7 @@ static const struct role *const role_tables[] = {
 	lightfault_roles,   pair_starve_roles, big_channel_roles,
 	smp_revoke_roles,   smp_stress_roles,  smp_hostile_roles,
 	hostile4_roles,	    spawn_build_roles, search_bounds_roles,
+	conout_roles,
 };
 
 int main(void)

@@ -66,6 +66,7 @@ extern const struct role bounds_roles[];	   /* bounds.c */
 extern const struct role callregs_roles[];	   /* callregs.c */
 extern const struct role chan_hostile_roles[];	   /* chan_hostile.c */
 extern const struct role conin_name_roles[];	   /* conin_name.c */
+extern const struct role conout_roles[];	   /* conout.c */
 extern const struct role channels_roles[];	   /* channels.c */
 extern const struct role fastcall_hostile_roles[]; /* fastcall_hostile.c */
 extern const struct role gcbarrier_roles[];	   /* gcbarrier.c */

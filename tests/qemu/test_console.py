@@ -106,8 +106,8 @@ def assert_echo_then_report(b, echo, line):
 
 def relayed_lines(b):
     return int(b.find(r"console: no other domain left; (\d+) log lines "
-                      r"relayed so far, \d+ waits for the transmitter; "
-                      r"exiting$").group(1))
+                      r"and \d+ channel lines relayed so far, \d+ waits "
+                      r"for the transmitter; exiting$").group(1))
 
 
 # ------------------------------------------------------------------ virt ---

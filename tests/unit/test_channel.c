@@ -585,6 +585,56 @@ static void chan_spsc_pop_sets_the_flag_before_waiting(void **state)
 	assert_int_equal(cons.sh->cons_waiting, 0); /* cleared after */
 }
 
+static void chan_spsc_arm_sets_the_flag_only_while_empty(void **state)
+{
+	uint64_t v = 7;
+
+	assert_false(chan_spsc_readable(&cons));
+	assert_false(chan_spsc_arm(&cons)); /* empty: sleep */
+	assert_int_equal(cons.sh->cons_waiting, 1);
+	memset(&hk, 0, sizeof(hk));
+	producer_sends_one(); /* the producer sees the flag */
+	assert_int_equal(hk.notifies, 1);
+	chan_spsc_disarm(&cons);
+	assert_int_equal(cons.sh->cons_waiting, 0);
+	assert_true(chan_spsc_readable(&cons));
+	assert_true(chan_spsc_arm(&cons)); /* a message: do not sleep */
+	assert_int_equal(cons.sh->cons_waiting, 0); /* and no flag left */
+	assert_int_equal(chan_spsc_recv(&cons, &v), 0);
+	assert_int_equal(v, 99);
+	/* readable does not hand the message out: recv still gets it. */
+	assert_false(chan_spsc_readable(&cons));
+}
+
+static void chan_spsc_arm_sees_a_corrupt_ring_as_ready(void **state)
+{
+	cons.sh->head = 1000; /* beyond tail + nslots */
+	assert_true(chan_spsc_arm(&cons));
+	assert_true(chan_spsc_corrupt(&cons));
+	assert_int_equal(cons.sh->cons_waiting, 0);
+}
+
+static void chan_spsc_writable_until_full_then_cancel_takes_back(void **state)
+{
+	uint64_t v = 1, out;
+	unsigned i;
+
+	for (i = 0; i < prod.nslots; i++) {
+		assert_true(chan_spsc_writable(&prod));
+		assert_non_null(chan_spsc_alloc(&prod));
+	}
+	assert_false(chan_spsc_writable(&prod));
+	assert_null(chan_spsc_alloc(&prod));
+	chan_spsc_cancel(&prod); /* nothing was published */
+	assert_int_equal(prod.sh->head, 0);
+	assert_false(chan_spsc_readable(&cons));
+	assert_true(chan_spsc_writable(&prod));
+	assert_int_equal(chan_spsc_send(&prod, &v), 0);
+	assert_int_equal(chan_spsc_recv(&cons, &out), 0);
+	assert_int_equal(out, 1);
+	guards_intact();
+}
+
 static void chan_spsc_busy_traffic_makes_no_notify(void **state)
 {
 	uint64_t v = 5, out;
@@ -691,6 +741,13 @@ int main(void)
 			chan_spsc_pop_sets_the_flag_before_waiting, setup),
 		cmocka_unit_test_setup(chan_spsc_busy_traffic_makes_no_notify,
 				       setup),
+		cmocka_unit_test_setup(
+			chan_spsc_arm_sets_the_flag_only_while_empty, setup),
+		cmocka_unit_test_setup(
+			chan_spsc_arm_sees_a_corrupt_ring_as_ready, setup),
+		cmocka_unit_test_setup(
+			chan_spsc_writable_until_full_then_cancel_takes_back,
+			setup),
 		cmocka_unit_test_setup(chan_spsc_push_waits_for_room_when_full,
 				       setup),
 		cmocka_unit_test_setup(chan_spsc_pop_returns_the_wait_error,

@@ -237,6 +237,31 @@ int chan_spsc_publish_wake(struct chan_spsc *c, const struct chan_hooks *h);
 /* SPSC, consumer: consume, then wake the producer if it sleeps. */
 int chan_spsc_consume_wake(struct chan_spsc *c, const struct chan_hooks *h);
 
+/*
+ * SPSC, consumer: is a message beyond those handed out published (or the
+ * ring corrupt, so that a caller about to sleep goes on to see the error)?
+ */
+bool chan_spsc_readable(struct chan_spsc *c);
+
+/* SPSC, producer: is there room for a slot beyond those handed out (or
+ * the ring corrupt, as above)? */
+bool chan_spsc_writable(struct chan_spsc *c);
+
+/*
+ * SPSC, consumer, for a party that sleeps on several rings (or other
+ * events) in one wait: chan_block's flag-fence-re-check without the wait.
+ * Sets the consumer's waiting flag and returns false if the ring is still
+ * empty (sleep now: the producer's next publish notifies); true, with the
+ * flag cleared again, if a message came meanwhile (do not sleep).
+ * chan_spsc_disarm clears the flag after the wait.
+ */
+bool chan_spsc_arm(struct chan_spsc *c);
+void chan_spsc_disarm(struct chan_spsc *c);
+
+/* SPSC, producer: takes back every slot chan_spsc_alloc handed out that
+ * was not published (a message that turned out not to fit whole). */
+void chan_spsc_cancel(struct chan_spsc *c);
+
 /* SPSC: blocking send and receive of one message. Return 0, E_RANGE
  * (corrupt) or a hook's error. */
 int chan_spsc_push(struct chan_spsc *c, const struct chan_hooks *h,

@@ -4,7 +4,10 @@
  * domain, its reader, without any kernel support beyond frames, grants
  * and events (docs/console.md, "Input for another domain").
  *
- * The console allocates one frame, lays this page out in it, and grants
+ * With a configured console channel ([channel console READER]) the lines
+ * come over the channel's ring of typed lines (<rivet/conchan.h>) and
+ * the page below is not used. Without one (the console's first `peer =`
+ * line instead), the console allocates one frame, lays this page out in it, and grants
  * the reader a read-write copy badged RIVET_CONIN_BADGE (the reader finds
  * it by that badge with SYS_cap_info), then notifies the reader with
  * RIVET_CONIN_EV_INPUT. From then on:
@@ -55,10 +58,10 @@ struct rivet_conin {
 #define RIVET_CONIN_VA 0x3ff00000UL /* where librivet maps the page */
 
 /*
- * Finds the console's page: in the region of the configured channel to
- * the domain named RIVET_CONIN_CONSOLE (this domain its second end), or
- * else among the caller's capabilities, which it maps. If it is not
- * there yet, waits for RIVET_CONIN_EV_INPUT (or that channel's bit) for
+ * Finds the console: the configured channel to the domain named
+ * RIVET_CONIN_CONSOLE (this domain its second end; conchan_attach), or
+ * else the granted page among the caller's capabilities, which it maps.
+ * If no page is there yet, waits for RIVET_CONIN_EV_INPUT for
  * at most wait_ms of the machine's time, on the domain's one timer event
  * (bit 18; a timer the caller had set is cancelled). Returns 0, E_NOENT
  * if no console granted one, or the error of SYS_map.
@@ -70,9 +73,11 @@ long rivet_conin_attach(unsigned long wait_ms);
  * typed) and waits for it. Copies it without its '\n', NUL-terminated and
  * cut to size - 1 bytes, and returns its length; E_NOENT once input has
  * ended (Ctrl-D) or the console is gone, E_INVAL if never attached. A
- * line typed ahead is returned without asking. It waits for
- * RIVET_CONIN_EV_INPUT | RIVET_EVENT_PEER_EXIT (the console's end), so it
- * takes a PEER_EXIT the caller may have wanted.
+ * line typed ahead is returned without asking. Over a channel the ask is
+ * a CONCHAN_PROMPT after the caller's flushed stdout, and it waits on the
+ * channel's bit; with a page it waits for RIVET_CONIN_EV_INPUT |
+ * RIVET_EVENT_PEER_EXIT (the console's end), so it takes a PEER_EXIT the
+ * caller may have wanted.
  */
 long rivet_readline(const char *prompt, char *buf, unsigned long size);
 
