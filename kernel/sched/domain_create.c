@@ -265,13 +265,19 @@ static int slots_find(struct domain *d, uint64_t start, uint64_t limit)
 {
 	struct frame_table *ft = mem_frames();
 	struct frame_run *r = &d->run;
+	uint64_t pages = slot_array_pages(domain_build_of(d)->nslots);
 	int rc;
 
+	/* One page (a small space, the common spawn) needs no run: the
+	 * search would look at every frame taken below the first free. */
+	if (pages == 1 && !r->npages) {
+		rc = domain_frame_alloc(d, &d->slots_pa);
+		if (!rc)
+			d->slots_pages = 1;
+		return rc;
+	}
 	if (!r->npages) {
-		rc = frame_run_start(
-			ft, r,
-			(uint32_t)slot_array_pages(domain_build_of(d)->nslots),
-			1, FRAME_RUN_ANY);
+		rc = frame_run_start(ft, r, (uint32_t)pages, 1, FRAME_RUN_ANY);
 		if (rc)
 			return rc;
 	}

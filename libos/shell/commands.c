@@ -37,6 +37,8 @@ static const char *state_name(uint32_t state)
 		return "killed";
 	case RIVET_DOMAIN_ENDING:
 		return "ending";
+	case RIVET_DOMAIN_STARTING:
+		return "starting";
 	}
 	return "?";
 }
