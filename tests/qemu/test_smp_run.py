@@ -50,7 +50,7 @@ def results(b):
 @pytest.mark.parametrize("smp", [2, 4])
 def test_pingpong_across_harts_100000_round_trips(tmp_path, smp):
     b = boot(tmp_path, PINGPONG_CONF, {"/libos/pingpong.elf": PINGPONG_ELF},
-             smp)
+             smp, timeout=300)  # each round trip needs both vCPUs to run
     where = placed(b)
     assert where["ping"] != where["pong"], b
     assert b.has(r"pingpong: 100000 round trips, checksum 0x%016x, ok$"

@@ -130,7 +130,7 @@ def soak(tmp_path, cycles, timeout):
 
 def test_spawn_kill_soak_gives_everything_back(tmp_path):
     cycles = int(os.environ.get("RIVET_SOAK_CYCLES", "100000"))
-    b = soak(tmp_path, cycles, timeout=max(120, cycles // 500))
+    b = soak(tmp_path, cycles, timeout=max(120, cycles // 250))
     print("\n" + b.find(r"SOAK \d+ cycles in \d+ ticks$").group(0))
 
 
