@@ -25,6 +25,21 @@ struct binding {
 static struct binding bindings[IRQ_SOURCES_MAX];
 static unsigned nbound, nmasked; /* bound sources; of those, claims open */
 static uint64_t spurious, unowned;
+/* Sources claimed on each hart (dense index), for KSTAT_HART_IRQ_CLAIMS:
+ * each hart counts its own. */
+static uint64_t claims_on[PLIC_MAX_HARTS];
+
+uint64_t irq_claims_on(unsigned hart)
+{
+	return hart < PLIC_MAX_HARTS ? claims_on[hart] : 0;
+}
+
+/* The hart index d runs on: its sources are enabled in that hart's
+ * context (docs/smp.md). */
+static unsigned holder_hart(const struct domain *d)
+{
+	return d->hart ? d->hart->self.index : 0;
+}
 
 int irq_any_bound(void)
 {
@@ -53,6 +68,8 @@ long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
 		nbound++;
 		b->masked = 0;
 		b->early = plic_completes_at_claim((uint32_t)c->object);
+		/* Taken on the holder's hart: it wakes there, no IPI. */
+		plic_route((uint32_t)c->object, holder_hart(d));
 		plic_enable((uint32_t)c->object);
 	}
 	/* Rebinding by the holder changes the bit (and the capability it
@@ -154,7 +171,8 @@ static __attribute__((noinline)) void count_spurious(void)
 
 struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
 {
-	uint64_t src = plic_claim(); /* zero-extended once */
+	unsigned hart = arch_hart_index();
+	uint64_t src = plic_claim_on(hart); /* zero-extended once */
 	struct binding *b;
 	struct domain *d;
 
@@ -162,6 +180,7 @@ struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
 		count_spurious();
 		return 0;
 	}
+	claims_on[hart]++;
 	b = src < IRQ_SOURCES_MAX ? &bindings[src] : 0;
 	d = b ? b->d : 0;
 	trace_irq(src, d);
