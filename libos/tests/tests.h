@@ -101,6 +101,7 @@ extern const struct role smp_revoke_roles[];	   /* smp_revoke.c */
 extern const struct role smp_stress_roles[];	   /* smp_stress.c */
 extern const struct role smp_hostile_roles[];	   /* smp_hostile.c */
 extern const struct role smp_irq_roles[];	   /* smp_irq.c */
+extern const struct role smp_notify_roles[];	   /* smp_notify.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */
 
 #endif
