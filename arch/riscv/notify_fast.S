@@ -128,15 +128,14 @@
 	amoor.d	t1, s4, (t0)
 	beqz	s5, .Lsignalled\@
 	or	t1, t1, s4
-	ld	s7, DOMAIN_WAIT_MASK(s1)
-	and	t1, t1, s7			/* the bits t takes */
-	not	s7, t1
-	amoand.d zero, s7, (t0)
+	ld	s6, DOMAIN_WAIT_MASK(s1)
+	and	t1, t1, s6			/* the bits t takes */
+	not	s6, t1
+	amoand.d zero, s6, (t0)
 	sd	zero, UC_REG(10)(s1)
 	sd	t1, UC_REG(11)(s1)
-	li	s7, DOMAIN_STATE_RUNNABLE
 	ld	t0, DOMAIN_REGISTRY_STATE(s1)
-	sw	s7, 0(t0)
+	sw	s7, 0(t0)			/* s7: RUNNABLE, the claim's */
 	.if \queue
 	RUNQ_PUSH s1, s2, t0
 	.endif
@@ -287,10 +286,32 @@ nf_notify_only:
 	li	a1, 0
 	j	nf_return
 
+	/* A bit of the mask is pending: the caller takes them and goes on. */
+nf_wait_pending:
+	SIGNAL	1
+	addi	t0, s0, INFO_PENDING		/* s0: the caller's info page */
+	not	t1, a2
+	amoand.d a1, t1, (t0)
+	and	a1, a1, a2			/* the bits taken */
+
+	/* The caller goes on past its ecall with 0 and a1, every other
+	 * register as it left them (sstatus as the trap left it, as on
+	 * syscall_entry.S's way back). */
+nf_return:
+	csrr	t0, sepc
+	addi	t0, t0, 4
+	csrw	sepc, t0
+	li	a0, 0
+	csrw	sscratch, sp			/* where the next trap saves */
+	UREGS	ld, sp, 5, 6, 8, 9, 18, 19, 20, 21, 22, 23, 24
+	ld	sp, UC_REG(2)(sp)		/* sp last: it was the base */
+	sret
+
 nf_wait:
 	beqz	a2, nf_slow			/* E_INVAL */
-	ld	t0, DOMAIN_INFO(sp)
-	ld	t1, INFO_PENDING(t0)
+	ld	s0, DOMAIN_INFO(sp)		/* the caller's; the capability
+						   is not needed any more */
+	ld	t1, INFO_PENDING(s0)
 	and	t1, t1, a2
 	bnez	t1, nf_wait_pending
 	/* The caller sleeps: only a handoff is done here; otherwise the
@@ -314,63 +335,15 @@ nf_wait:
 	 * Publish WAITING, then look at the caller's bits again: a waker on
 	 * another hart ORs its bits in and then reads the state (sched_notify),
 	 * this path writes the state and then reads the bits, with a full
-	 * fence on each side, so at least one of the two sees the other. The
-	 * release half orders the mask, a0 and sepc before the state.
+	 * fence on each side (here the swap's aq and rl), so at least one of
+	 * the two sees the other. The release half also orders the mask, a0
+	 * and sepc before the state.
 	 */
-	fence	rw, w
-	sw	t1, DOMAIN_STATE(sp)
-	fence	rw, rw
-	ld	t0, DOMAIN_INFO(sp)
-	ld	t1, INFO_PENDING(t0)
-	and	t1, t1, a2
-	bnez	t1, nf_wait_late
-	j	nf_switch
-
-	/* A bit of the mask came between the first look and the publish,
-	 * from another hart. If that hart's waker has not claimed the
-	 * caller's wake-up (it then queues the caller through this hart's
-	 * wake flag, sched_take_wakeups), the caller claims it itself: it
-	 * takes its bits and is queued behind t, which still runs now. */
-nf_wait_late:
 	addi	t0, sp, DOMAIN_STATE
-	li	s7, DOMAIN_STATE_RUNNABLE
-1:	lr.w.aq	t1, (t0)
-	addi	t1, t1, -DOMAIN_STATE_WAITING
-	bnez	t1, nf_switch			/* the other hart's waker won */
-	sc.w.rl	t1, s7, (t0)
-	bnez	t1, 1b
-	ld	t0, DOMAIN_INFO(sp)
-	addi	t0, t0, INFO_PENDING
-	not	t1, a2
-	amoand.d t1, t1, (t0)
-	and	t1, t1, a2			/* the bits taken */
-	sd	t1, UC_REG(11)(sp)
-	ld	t0, DOMAIN_REGISTRY_STATE(sp)
-	sw	s7, 0(t0)
-	RUNQ_PUSH sp, s2, t0
-	j	nf_switch
-
-	/* A bit of the mask is pending: the caller takes them and goes on. */
-nf_wait_pending:
-	SIGNAL	1
-	ld	t0, DOMAIN_INFO(sp)
-	addi	t0, t0, INFO_PENDING
-	not	t1, a2
-	amoand.d a1, t1, (t0)
-	and	a1, a1, a2			/* the bits taken */
-
-	/* The caller goes on past its ecall with 0 and a1, every other
-	 * register as it left them (sstatus as the trap left it, as on
-	 * syscall_entry.S's way back). */
-nf_return:
-	csrr	t0, sepc
-	addi	t0, t0, 4
-	csrw	sepc, t0
-	li	a0, 0
-	csrw	sscratch, sp			/* where the next trap saves */
-	UREGS	ld, sp, 5, 6, 8, 9, 18, 19, 20, 21, 22, 23, 24
-	ld	sp, UC_REG(2)(sp)		/* sp last: it was the base */
-	sret
+	amoswap.w.aqrl zero, t1, (t0)
+	ld	t1, INFO_PENDING(s0)
+	and	t1, t1, a2
+	bnez	t1, nf_wait_late		/* else t runs: nf_switch */
 
 	/* t (s1) runs now, in the rest of the caller's slice: switch_to(t,
 	 * d->slice_end), the timer already there (SWITCH_CHECK). */
@@ -387,6 +360,29 @@ nf_switch:
 	csrw	satp, t0			/* ASID: no TLB flush */
 	mv	a0, s1
 	j	return_to_user
+
+	/* A bit of the mask came between the first look and the publish,
+	 * from another hart. If that hart's waker has not claimed the
+	 * caller's wake-up (it then queues the caller through this hart's
+	 * wake flag, sched_take_wakeups), the caller claims it itself: it
+	 * takes its bits and is queued behind t, which still runs now. */
+nf_wait_late:
+	addi	t0, sp, DOMAIN_STATE
+	li	s7, DOMAIN_STATE_RUNNABLE
+1:	lr.w.aq	t1, (t0)
+	addi	t1, t1, -DOMAIN_STATE_WAITING
+	bnez	t1, nf_switch			/* the other hart's waker won */
+	sc.w.rl	t1, s7, (t0)
+	bnez	t1, 1b
+	addi	t0, s0, INFO_PENDING
+	not	t1, a2
+	amoand.d t1, t1, (t0)
+	and	t1, t1, a2			/* the bits taken */
+	sd	t1, UC_REG(11)(sp)
+	ld	t0, DOMAIN_REGISTRY_STATE(sp)
+	sw	s7, 0(t0)
+	RUNQ_PUSH sp, s2, t0
+	j	nf_switch
 
 	/* t is not waiting: runnable, the signal alone (nothing to wake);
 	 * the caller itself (a signal to itself: C, which orders it before

@@ -62,17 +62,31 @@ bool plic_enabled_on(uint32_t src, unsigned hart);
 /* Enable or disable src in the context it is routed to. */
 void plic_enable(uint32_t src);
 void plic_disable(uint32_t src);
-/* The claim/complete register of each hart's context (NULL: none). */
-extern volatile uint32_t *plic_claim_regs[PLIC_MAX_HARTS];
+/* Each hart's context: its claim/complete register (NULL: none) and the
+ * sources claimed there since boot (its own hart counts them). */
+struct plic_hart_ctx {
+	volatile uint32_t *claim;
+	uint64_t claims;
+};
+extern struct plic_hart_ctx plic_harts[PLIC_MAX_HARTS];
 
 /* The highest-priority pending source routed to hart index hart (0:
- * none), claimed; only that hart claims from its context. Inline: it is
- * on the interrupt-to-driver path. */
+ * none), claimed and counted; only that hart claims from its context.
+ * Inline: it is on the interrupt-to-driver path. */
 static inline uint32_t plic_claim_on(unsigned hart)
 {
-	volatile uint32_t *r = plic_claim_regs[hart];
+	struct plic_hart_ctx *c = &plic_harts[hart];
+	uint32_t src = c->claim ? *c->claim : 0;
 
-	return r ? *r : 0;
+	if (src)
+		c->claims++;
+	return src;
+}
+
+/* Sources claimed on hart index hart since boot. */
+static inline uint64_t plic_claims_on(unsigned hart)
+{
+	return hart < PLIC_MAX_HARTS ? plic_harts[hart].claims : 0;
 }
 /* Completes src at the context it is routed to (the only one it is
  * enabled in: a completion elsewhere would be ignored). */

@@ -27,7 +27,7 @@
 static volatile uint32_t *priority;
 /* Per hart index: its context's enable words and claim register. */
 static volatile uint32_t *enables[PLIC_MAX_HARTS];
-volatile uint32_t *plic_claim_regs[PLIC_MAX_HARTS];
+struct plic_hart_ctx plic_harts[PLIC_MAX_HARTS];
 static uint32_t nsources;
 /* The hart index whose context each source is enabled in (if at all). */
 static uint8_t route[PLIC_MAX_SRC];
@@ -44,10 +44,11 @@ void plic_src_attach(volatile uint32_t *prio, volatile uint32_t *en,
 	priority = prio;
 	for (i = 0; i < PLIC_MAX_HARTS; i++) {
 		enables[i] = 0;
-		plic_claim_regs[i] = 0;
+		plic_harts[i].claim = 0;
+		plic_harts[i].claims = 0;
 	}
 	enables[0] = en;
-	plic_claim_regs[0] = claim;
+	plic_harts[0].claim = claim;
 	nsources = ndev < PLIC_MAX_SRC ? ndev : PLIC_MAX_SRC - 1;
 	for (i = 0; i < PLIC_MAX_SRC; i++)
 		route[i] = 0;
@@ -61,7 +62,7 @@ bool plic_hart_attach(unsigned hart, volatile uint32_t *en,
 	if (!hart || hart >= PLIC_MAX_HARTS || !en || !claim)
 		return false;
 	enables[hart] = en;
-	plic_claim_regs[hart] = claim;
+	plic_harts[hart].claim = claim;
 	return true;
 }
 
@@ -72,7 +73,7 @@ volatile uint32_t *plic_hart_enables(unsigned hart)
 
 bool plic_present(void)
 {
-	return plic_claim_regs[0] != 0;
+	return plic_harts[0].claim != 0;
 }
 
 uint32_t plic_sources(void)
@@ -149,7 +150,7 @@ void plic_complete(uint32_t src)
 
 	if (!valid(src))
 		return;
-	r = plic_claim_regs[route[src]];
+	r = plic_harts[route[src]].claim;
 	if (r)
 		*r = src;
 }

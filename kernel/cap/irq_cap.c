@@ -25,13 +25,9 @@ struct binding {
 static struct binding bindings[IRQ_SOURCES_MAX];
 static unsigned nbound, nmasked; /* bound sources; of those, claims open */
 static uint64_t spurious, unowned;
-/* Sources claimed on each hart (dense index), for KSTAT_HART_IRQ_CLAIMS:
- * each hart counts its own. */
-static uint64_t claims_on[PLIC_MAX_HARTS];
-
 uint64_t irq_claims_on(unsigned hart)
 {
-	return hart < PLIC_MAX_HARTS ? claims_on[hart] : 0;
+	return plic_claims_on(hart); /* each hart counts its own */
 }
 
 /* The hart index d runs on: its sources are enabled in that hart's
@@ -171,8 +167,7 @@ static __attribute__((noinline)) void count_spurious(void)
 
 struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
 {
-	unsigned hart = arch_hart_index();
-	uint64_t src = plic_claim_on(hart); /* zero-extended once */
+	uint64_t src = plic_claim_on(arch_hart_index()); /* zero-extended */
 	struct binding *b;
 	struct domain *d;
 
@@ -180,7 +175,6 @@ struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
 		count_spurious();
 		return 0;
 	}
-	claims_on[hart]++;
 	b = src < IRQ_SOURCES_MAX ? &bindings[src] : 0;
 	d = b ? b->d : 0;
 	trace_irq(src, d);

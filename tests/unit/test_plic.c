@@ -215,6 +215,15 @@ static void a_claim_is_completed_on_the_context_it_is_enabled_in(void **state)
 	assert_int_equal(plic_claim_on(1), SRC_LVL);
 	assert_int_equal(plic_claim_on(0), SRC_EDGE);
 	assert_int_equal(plic_claim_on(2), 0); /* no context */
+	/* Each claim is counted for the hart that made it, nothing for
+	 * none. */
+	assert_int_equal(plic_claims_on(1), 1);
+	assert_int_equal(plic_claims_on(0), 1);
+	assert_int_equal(plic_claims_on(2), 0);
+	claim1 = 0;
+	assert_int_equal(plic_claim_on(1), 0);
+	assert_int_equal(plic_claims_on(1), 1);
+	assert_int_equal(plic_claims_on(PLIC_MAX_HARTS), 0);
 }
 
 static void
