@@ -22,14 +22,16 @@
  *   idle, counters  arch_idle_wait, arch_instret, arch_time, arch_pending,
  *                   arch_irq_pending, arch_irq_disable, arch_irq_window
  *   timer           timer_init/now/set/hz/ticks (timer.h)
- *   interrupts      plic_init/enable/disable/claim/complete (plic.h)
+ *   interrupts      plic_init, plic_init_hart, plic_hart_local,
+ *                   plic_route, enable/disable/claim_on/complete (plic.h)
  *   memory types    arch_memtype_init (memtype.h): PTE type bits, once
  *   firmware        sbi_* (sbi.h): console, hart state, reset, version
  *   secondary harts arch_hart_start, struct arch_hart_boot,
  *                   arch_hart_start_at_image (a test),
  *                   arch_hart_local_init, arch_send_ipi, arch_take_ipi,
  *                   arch_remote_fence_asid, struct arch_hart_self and
- *                   arch_hartid, arch_hart_park (smp.h); uvm_set_hart,
+ *                   arch_hartid, arch_hart_index, arch_hart_park
+ *                   (smp.h); uvm_set_hart,
  *                   uvm_hart_online, uvm_fence_others (uvm.h)
  *   traps           trap_cause_name (below)
  */

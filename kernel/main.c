@@ -281,20 +281,40 @@ static const struct hart *boot_hart(uint64_t hartid)
 	return 0;
 }
 
+/* The PLIC contexts of the other recorded harts: a source bound by a
+ * domain placed on one is enabled there (irq_cap.c, plic_route). */
+static void setup_plic_harts(void)
+{
+	unsigned i;
+	int rc;
+
+	for (i = 1; i < cpu_count(); i++) {
+		rc = plic_init_hart(i, cpu_get(i)->plic_sctx);
+		if (rc)
+			pr_info("plic: hart %u has no S-mode context of its own (%d): its domains' interrupts are taken by the boot hart\n",
+				cpu_get(i)->hartid, rc);
+		else
+			pr_info("plic: using context %d of hart %u\n",
+				cpu_get(i)->plic_sctx, cpu_get(i)->hartid);
+	}
+}
+
 static void setup_plic(uint64_t hartid)
 {
 	const struct hart *h = boot_hart(hartid);
 	int rc = plic_init(machine.plic.present, machine.plic.base,
 			   machine.plic.ndev, h ? h->plic_sctx : -1);
 
-	if (rc)
+	if (rc) {
 		pr_warn("plic: not in use (%s); interrupt capabilities will "
 			"not fire\n",
 			machine.plic.present ? "no S-mode context for this hart"
 					     : "none in the device tree");
-	else
-		pr_info("plic: using context %d of hart %llu\n", h->plic_sctx,
-			(unsigned long long)hartid);
+		return;
+	}
+	pr_info("plic: using context %d of hart %llu\n", h->plic_sctx,
+		(unsigned long long)hartid);
+	setup_plic_harts();
 }
 
 static void setup_timer(uint64_t hartid)

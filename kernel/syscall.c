@@ -246,6 +246,9 @@ static long ksys_kstat(struct domain *d, const uint64_t *a, uint64_t *val)
 	case KSTAT_IDLE_ZERO_FRAMES:
 		*val = frame_zero_idle_frames();
 		return 0;
+	case KSTAT_HART_IRQ_CLAIMS:
+		*val = irq_claims_on(d->hart ? d->hart->self.index : 0);
+		return 0;
 	default:
 		return E_INVAL;
 	}

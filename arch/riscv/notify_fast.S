@@ -38,14 +38,18 @@
  * decode uses only t0, t1 (parked) and s0-s8 (saved), so the fallback
  * reloads s0-s8 and the user's sp and enters user_slow as the trap did.
  *
- * Event bits are set with amoor.d and taken with amoand.d, as senders on
- * other harts set them (docs/smp.md). The signal and the sleep here take
- * no big kernel lock, and the sleep publishes WAITING without re-reading
- * the caller's bits: right only while no other hart runs domains, so
- * notify_cap and notify_wait come here only then (sched_several_harts);
- * with several harts they take the C path, which holds the lock. The
- * directed yield_cap needs no such rule: like user_yield it only moves
- * runnable domains of this hart's own run queue.
+ * Several harts (docs/smp.md, "The notify fast path on several harts"):
+ * nothing here takes the big kernel lock, and every target is placed on
+ * the caller's hart, so neither it nor the caller can run or fall asleep
+ * elsewhere meanwhile. What another hart can do at the same time is
+ * signal either of them from C, under the lock (sched_notify). Event bits
+ * are set with amoor.d and taken with amoand.d, on every hart; a wake-up
+ * is claimed by a compare-and-swap of the sleeper's state from WAITING
+ * to RUNNABLE (SIGNAL, nf_wait_late, sched_notify), so two wakers never
+ * both queue it; and the caller's sleep publishes WAITING and then reads
+ * its bits again, so a bit another hart sent in between is not lost.
+ * yield_cap checks that its target is still runnable (a domain queued
+ * here but ended from another hart).
  */
 #include <rivet/abi.h>
 
@@ -99,22 +103,39 @@
  * it takes in a0/a1 and becomes runnable; queue says whether it goes on
  * the run queue (s2, this hart's) or runs at once (a handoff: it would be
  * pushed and taken off again).
+ *
+ * t is placed on this hart (SAVE_DECODE), so it cannot run or go to sleep
+ * meanwhile: only a waker on another hart, holding the big kernel lock
+ * (sched_notify), can change its state now. Each waker claims the
+ * wake-up with a compare-and-swap of t's state from WAITING to RUNNABLE,
+ * so exactly one of them writes t's results and queues it. This path
+ * claims first, before anything else changes: if another hart's waker
+ * got there first (t is runnable now and its hart's wake flag set) it
+ * goes to the C path with nothing changed, which decides again.
  */
 .macro SIGNAL queue
+	beqz	s5, .Lor\@
+	addi	t0, s1, DOMAIN_STATE
+	li	s7, DOMAIN_STATE_RUNNABLE
+.Lclaim\@:
+	lr.w.aq	t1, (t0)
+	addi	t1, t1, -DOMAIN_STATE_WAITING
+	bnez	t1, nf_slow			/* woken (or ended) elsewhere */
+	sc.w.rl	t1, s7, (t0)
+	bnez	t1, .Lclaim\@
+.Lor\@:
 	addi	t0, s3, INFO_PENDING
 	amoor.d	t1, s4, (t0)
 	beqz	s5, .Lsignalled\@
 	or	t1, t1, s4
-	ld	s7, DOMAIN_WAIT_MASK(s1)
-	and	t1, t1, s7			/* the bits t takes */
-	not	s7, t1
-	amoand.d zero, s7, (t0)
+	ld	s6, DOMAIN_WAIT_MASK(s1)
+	and	t1, t1, s6			/* the bits t takes */
+	not	s6, t1
+	amoand.d zero, s6, (t0)
 	sd	zero, UC_REG(10)(s1)
 	sd	t1, UC_REG(11)(s1)
-	li	s7, DOMAIN_STATE_RUNNABLE
-	sw	s7, DOMAIN_STATE(s1)
 	ld	t0, DOMAIN_REGISTRY_STATE(s1)
-	sw	s7, 0(t0)
+	sw	s7, 0(t0)			/* s7: RUNNABLE, the claim's */
 	.if \queue
 	RUNQ_PUSH s1, s2, t0
 	.endif
@@ -196,6 +217,9 @@ notify_fast:
 	ld	t0, DOMAIN_QUEUED_ON(s1)
 	bne	t0, s2, nf_slow			/* waiting (E_BUSY), the caller,
 						   or on another hart */
+	lw	t0, DOMAIN_STATE(s1)		/* queued but ended by another */
+	addi	t0, t0, -DOMAIN_STATE_RUNNABLE	/* hart: C (E_NOENT) */
+	bnez	t0, nf_slow
 	SWITCH_CHECK
 	/* Invoke: the caller resumes past its ecall with 0 in a0 and a1,
 	 * from the back of the run queue; t leaves it and runs. */
@@ -217,11 +241,6 @@ notify_fast:
 	 * handoff flag, s8 (SWITCH_CHECK) the slice end t gets.
 	 */
 nf_notify:
-	/* Signals and sleeps without the big kernel lock: only while one
-	 * hart runs domains (sched_several_harts, kernel/sched/sched.h);
-	 * nothing is saved yet, so user_slow takes it as the trap left it. */
-	lbu	t1, sched_several_harts
-	bnez	t1, user_slow
 	SAVE_DECODE
 	/* bits: 0 means the badge (never 0); else none outside it */
 	ld	s4, CAP_BADGE(s0)
@@ -267,37 +286,10 @@ nf_notify_only:
 	li	a1, 0
 	j	nf_return
 
-nf_wait:
-	beqz	a2, nf_slow			/* E_INVAL */
-	ld	t0, DOMAIN_INFO(sp)
-	ld	t1, INFO_PENDING(t0)
-	and	t1, t1, a2
-	bnez	t1, nf_wait_pending
-	/* The caller sleeps: only a handoff is done here; otherwise the
-	 * scheduler chooses who runs. */
-	beqz	s5, nf_slow
-	beqz	s6, nf_slow
-	SWITCH_CHECK
-	/* Invoke: the caller waits on a2 (a1 is written at its wake-up)
-	 * and t runs. */
-	SIGNAL	0
-	csrr	t0, sepc
-	addi	t0, t0, 4
-	sd	t0, UC_SEPC(sp)
-	sd	zero, UC_REG(10)(sp)
-	sb	zero, DOMAIN_TOLD(sp)
-	sd	a2, DOMAIN_WAIT_MASK(sp)
-	li	t1, DOMAIN_STATE_WAITING
-	sw	t1, DOMAIN_STATE(sp)
-	ld	t0, DOMAIN_REGISTRY_STATE(sp)
-	sw	t1, 0(t0)
-	j	nf_switch
-
 	/* A bit of the mask is pending: the caller takes them and goes on. */
 nf_wait_pending:
 	SIGNAL	1
-	ld	t0, DOMAIN_INFO(sp)
-	addi	t0, t0, INFO_PENDING
+	addi	t0, s0, INFO_PENDING		/* s0: the caller's info page */
 	not	t1, a2
 	amoand.d a1, t1, (t0)
 	and	a1, a1, a2			/* the bits taken */
@@ -315,6 +307,44 @@ nf_return:
 	ld	sp, UC_REG(2)(sp)		/* sp last: it was the base */
 	sret
 
+nf_wait:
+	beqz	a2, nf_slow			/* E_INVAL */
+	ld	s0, DOMAIN_INFO(sp)		/* the caller's; the capability
+						   is not needed any more */
+	ld	t1, INFO_PENDING(s0)
+	and	t1, t1, a2
+	bnez	t1, nf_wait_pending
+	/* The caller sleeps: only a handoff is done here; otherwise the
+	 * scheduler chooses who runs. */
+	beqz	s5, nf_slow
+	beqz	s6, nf_slow
+	SWITCH_CHECK
+	/* Invoke: the caller waits on a2 (a1 is written at its wake-up)
+	 * and t runs. */
+	SIGNAL	0
+	csrr	t0, sepc
+	addi	t0, t0, 4
+	sd	t0, UC_SEPC(sp)
+	sd	zero, UC_REG(10)(sp)
+	sb	zero, DOMAIN_TOLD(sp)
+	sd	a2, DOMAIN_WAIT_MASK(sp)
+	li	t1, DOMAIN_STATE_WAITING
+	ld	t0, DOMAIN_REGISTRY_STATE(sp)
+	sw	t1, 0(t0)			/* before a waker's RUNNABLE */
+	/*
+	 * Publish WAITING, then look at the caller's bits again: a waker on
+	 * another hart ORs its bits in and then reads the state (sched_notify),
+	 * this path writes the state and then reads the bits, with a full
+	 * fence on each side (here the swap's aq and rl), so at least one of
+	 * the two sees the other. The release half also orders the mask, a0
+	 * and sepc before the state.
+	 */
+	addi	t0, sp, DOMAIN_STATE
+	amoswap.w.aqrl zero, t1, (t0)
+	ld	t1, INFO_PENDING(s0)
+	and	t1, t1, a2
+	bnez	t1, nf_wait_late		/* else t runs: nf_switch */
+
 	/* t (s1) runs now, in the rest of the caller's slice: switch_to(t,
 	 * d->slice_end), the timer already there (SWITCH_CHECK). */
 nf_switch:
@@ -330,6 +360,29 @@ nf_switch:
 	csrw	satp, t0			/* ASID: no TLB flush */
 	mv	a0, s1
 	j	return_to_user
+
+	/* A bit of the mask came between the first look and the publish,
+	 * from another hart. If that hart's waker has not claimed the
+	 * caller's wake-up (it then queues the caller through this hart's
+	 * wake flag, sched_take_wakeups), the caller claims it itself: it
+	 * takes its bits and is queued behind t, which still runs now. */
+nf_wait_late:
+	addi	t0, sp, DOMAIN_STATE
+	li	s7, DOMAIN_STATE_RUNNABLE
+1:	lr.w.aq	t1, (t0)
+	addi	t1, t1, -DOMAIN_STATE_WAITING
+	bnez	t1, nf_switch			/* the other hart's waker won */
+	sc.w.rl	t1, s7, (t0)
+	bnez	t1, 1b
+	addi	t0, s0, INFO_PENDING
+	not	t1, a2
+	amoand.d t1, t1, (t0)
+	and	t1, t1, a2			/* the bits taken */
+	sd	t1, UC_REG(11)(sp)
+	ld	t0, DOMAIN_REGISTRY_STATE(sp)
+	sw	s7, 0(t0)
+	RUNQ_PUSH sp, s2, t0
+	j	nf_switch
 
 	/* t is not waiting: runnable, the signal alone (nothing to wake);
 	 * the caller itself (a signal to itself: C, which orders it before

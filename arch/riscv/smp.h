@@ -26,6 +26,12 @@ static inline uint32_t arch_hartid(void)
 	return ((const struct arch_hart_self *)arch_hart_get())->hartid;
 }
 
+/* This hart's dense index (0: the boot hart), from its record. */
+static inline uint32_t arch_hart_index(void)
+{
+	return ((const struct arch_hart_self *)arch_hart_get())->index;
+}
+
 /* Stops this hart for good: no interrupt of its own wakes it any more
  * (firmware requests, such as remote fences, are still served). */
 __attribute__((noreturn)) void arch_hart_park(void);

@@ -207,6 +207,9 @@ enum rivet_syscall_number {
 #define KSTAT_ZEROED_FRAMES    13
 #define KSTAT_IDLE_ZERO_INSNS  14
 #define KSTAT_IDLE_ZERO_FRAMES 15
+/* External interrupts claimed on the caller's hart since boot: a bound
+ * source is taken on its holder's hart (docs/smp.md). */
+#define KSTAT_HART_IRQ_CLAIMS 16
 
 #define RIVET_YIELD_ANY (-1L)
 

@@ -74,6 +74,7 @@ void kmain_secondary(uint64_t hartid, struct arch_hart_boot *b)
 	if (!settle(c, CPU_ONLINE))
 		park(); /* too late: the boot hart reported it lost */
 	sched_hart_enter(c->index); /* tp: its scheduler record from here */
+	plic_hart_local(c->index);  /* its context, if it has one */
 	while (!sched_started()) {
 		arch_idle_wait();
 		if (arch_take_ipi())

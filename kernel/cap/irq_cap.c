@@ -25,6 +25,17 @@ struct binding {
 static struct binding bindings[IRQ_SOURCES_MAX];
 static unsigned nbound, nmasked; /* bound sources; of those, claims open */
 static uint64_t spurious, unowned;
+uint64_t irq_claims_on(unsigned hart)
+{
+	return plic_claims_on(hart); /* each hart counts its own */
+}
+
+/* The hart index d runs on: its sources are enabled in that hart's
+ * context (docs/smp.md). */
+static unsigned holder_hart(const struct domain *d)
+{
+	return d->hart ? d->hart->self.index : 0;
+}
 
 int irq_any_bound(void)
 {
@@ -53,6 +64,8 @@ long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
 		nbound++;
 		b->masked = 0;
 		b->early = plic_completes_at_claim((uint32_t)c->object);
+		/* Taken on the holder's hart: it wakes there, no IPI. */
+		plic_route((uint32_t)c->object, holder_hart(d));
 		plic_enable((uint32_t)c->object);
 	}
 	/* Rebinding by the holder changes the bit (and the capability it
@@ -154,7 +167,7 @@ static __attribute__((noinline)) void count_spurious(void)
 
 struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
 {
-	uint64_t src = plic_claim(); /* zero-extended once */
+	uint64_t src = plic_claim_on(arch_hart_index()); /* zero-extended */
 	struct binding *b;
 	struct domain *d;
 

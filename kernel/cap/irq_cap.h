@@ -3,7 +3,8 @@
  * Interrupt capabilities. A domain binds its capability for a PLIC source
  * to one of its event bits; each claim of that source sets the bit (and
  * wakes the domain if it waits) and masks the source until the domain
- * acknowledges it. Revoking the capability masks and unbinds the source.
+ * acknowledges it. A bound source is enabled only in the PLIC context of
+ * the hart its holder runs on, so it is claimed there. Revoking the capability masks and unbinds the source.
  * Claims nobody asked for are counted, logged once, and never crash.
  */
 #ifndef KERNEL_IRQ_CAP_H
@@ -33,6 +34,9 @@ void irq_dispatch(uint64_t stamp);
  * masked). The caller must deliver *bits to the holder.
  */
 struct domain *irq_claim(uint64_t stamp, uint64_t *bits);
+
+/* Sources claimed on the hart of dense index hart since boot. */
+uint64_t irq_claims_on(unsigned hart);
 
 /* Are any sources bound (something may still wake a waiting domain)? */
 int irq_any_bound(void);

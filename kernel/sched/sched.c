@@ -29,11 +29,8 @@ _Static_assert(__builtin_offsetof(struct arch_hart_self, index) == 4,
 _Static_assert(CONFIG_NR_HARTS <= 64, "a hart mask is 64 bits");
 
 static unsigned harts_online; /* sched_hart_init'ed: they run domains */
-/* More than one hart runs domains: arch/riscv/notify_fast.S then leaves
- * the signal to the C path, which holds the big kernel lock (sched.h). */
-uint8_t sched_several_harts;
-static unsigned harts_done; /* stopped: every domain had ended */
-static bool sched_running;  /* sched_start has begun: secondaries go */
+static unsigned harts_done;   /* stopped: every domain had ended */
+static bool sched_running;    /* sched_start has begun: secondaries go */
 
 void sched_hart_enter(unsigned index)
 {
@@ -52,7 +49,6 @@ void sched_hart_init(unsigned index, uint32_t hartid, uint64_t stack_top)
 	if (!h->online)
 		harts_online++;
 	h->online = true;
-	sched_several_harts = harts_online > 1;
 }
 
 struct domain *sched_current(void)
@@ -350,9 +346,24 @@ void sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t)
 	sched_leave(t); /* gives up the big kernel lock */
 }
 
+/*
+ * Claims t's wake-up: its state from WAITING to RUNNABLE, unless someone
+ * else did first. The lock does not cover every waker: the notify fast
+ * path of t's own hart (arch/riscv/notify_fast.S) claims the same way
+ * without it (docs/smp.md).
+ */
+static bool claim_wakeup(struct domain *t)
+{
+	enum domain_state waiting = DOMAIN_WAITING;
+
+	return __atomic_compare_exchange_n(&t->state, &waiting, DOMAIN_RUNNABLE,
+					   false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
+}
+
 long sched_notify(struct domain *t, uint64_t bits)
 {
-	uint64_t got;
+	uint64_t got, mask;
 
 	if (!bits)
 		return E_INVAL;
@@ -362,17 +373,25 @@ long sched_notify(struct domain *t, uint64_t bits)
 	if (!domain_live(t))
 		return E_NOENT;
 	trace_notify(t, this_hart()->current, bits);
-	/* Atomic: t may be taking bits in sched_wait_ready meanwhile, on its
-	 * own hart and without the lock. Once t waits, every writer of the
-	 * word holds the lock. */
-	__atomic_fetch_or(&t->info->pending, bits, __ATOMIC_ACQ_REL);
-	if (t->state != DOMAIN_WAITING || !(t->info->pending & t->wait_mask))
+	/*
+	 * Atomic: t may be taking bits in sched_wait_ready meanwhile, on its
+	 * own hart and without the lock, and the notify fast path there
+	 * sets them without it too. Sequentially consistent: the OR comes
+	 * before the look at t's state, as the fast path's sleep publishes
+	 * WAITING before it looks at its bits again (a Dekker pair: one of
+	 * the two sees the other, no wake-up is lost).
+	 */
+	__atomic_fetch_or(&t->info->pending, bits, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != DOMAIN_WAITING)
 		return 0;
-	got = t->info->pending & t->wait_mask;
-	t->info->pending &= ~got;
+	mask = t->wait_mask;
+	if (!(__atomic_load_n(&t->info->pending, __ATOMIC_RELAXED) & mask) ||
+	    !claim_wakeup(t))
+		return 0;
+	got = __atomic_fetch_and(&t->info->pending, ~mask, __ATOMIC_ACQ_REL) &
+	      mask;
 	t->ctx.x[REG_A0] = 0;
 	t->ctx.x[REG_A1] = got;
-	t->state = DOMAIN_RUNNABLE;
 	domain_registry_state(t);
 	/* Only its own hart changes a run queue (trap_entry.S's yield does
 	 * so without the lock): a domain of another hart is queued there. */

@@ -45,16 +45,6 @@ struct hart_sched {
 
 extern struct hart_sched sched_harts[CONFIG_NR_HARTS];
 
-/*
- * Not 0 once a second hart runs domains. The notify fast path
- * (arch/riscv/notify_fast.S) signals and sleeps without the big kernel
- * lock, which is right only while no other hart can signal the same
- * domains: a sender on another hart, holding the lock, could miss a sleep
- * published after its look (a lost wake-up) or wake a target the fast
- * path wakes too. With several harts it gives way to the C path.
- */
-extern uint8_t sched_several_harts;
-
 /* Records that the online hart hartid has index and its kernel stack
  * ends at stack_top: domains placed on it run there (the boot hart, for
  * itself and each secondary that came online, before any domain). */
@@ -97,7 +87,9 @@ void sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t);
 bool sched_wait_ready(struct domain *d);
 /* Sets bits in target's pending events and wakes it if it waits for one.
  * A domain that is ending or has ended is never woken: E_NOENT, nothing
- * changes (its info page may already be gone). */
+ * changes (its info page may already be gone). Right against the lock-free
+ * notify fast path of target's hart (arch/riscv/notify_fast.S): the wake-up
+ * is claimed by a compare-and-swap of target's state. */
 long sched_notify(struct domain *target, uint64_t bits);
 void sched_exit(struct domain *d, long status);
 

@@ -1036,25 +1036,12 @@ static void role_notify_forger(void)
 
 /* ------------------------------------------ interrupts, devices, time --- */
 
-/* QEMU virt's goldfish RTC: an alarm in the past raises its interrupt,
- * which stays asserted until CLEAR_INTERRUPT. */
-#define RTC_VA		0x50000000UL
-#define RTC_TIME_LOW	0x00
-#define RTC_TIME_HIGH	0x04
-#define RTC_ALARM_LOW	0x08
-#define RTC_ALARM_HIGH	0x0c
-#define RTC_IRQ_ENABLED 0x10
-#define RTC_CLEAR_INT	0x1c
-#define EV_RTC		(1UL << 5)
-#define EV_TIMER	(1UL << 7)
-
-static void rtc_write(unsigned long off, uint32_t v)
+void rtc_write(unsigned long off, uint32_t v)
 {
 	*(volatile uint32_t *)(RTC_VA + off) = v;
 }
 
-/* An alarm at the RTC's current time: its interrupt rises at once. */
-static void rtc_raise(void)
+void rtc_raise(void)
 {
 	uint32_t low = *(volatile uint32_t *)(RTC_VA + RTC_TIME_LOW);
 	uint32_t high = *(volatile uint32_t *)(RTC_VA + RTC_TIME_HIGH);
@@ -1303,7 +1290,7 @@ static const struct role *const role_tables[] = {
 	lightfault_roles,   pair_starve_roles, big_channel_roles,
 	smp_revoke_roles,   smp_stress_roles,  smp_hostile_roles,
 	hostile4_roles,	    spawn_build_roles, search_bounds_roles,
-	conout_roles,
+	conout_roles,	    smp_irq_roles,     smp_notify_roles,
 };
 
 int main(void)

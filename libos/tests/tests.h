@@ -52,6 +52,23 @@ long callregs_ecall(long nr, long arg, long *ret, long arg1);
 #define CALLREGS_CALLEE_SAVED                                                  \
 	((1L << 1) | (1L << 4) | (1L << 8) | (1L << 9) | (0x3ffL << 18))
 
+/* QEMU virt's goldfish RTC, mapped at RTC_VA by the interrupt tests: an
+ * alarm in the past raises its interrupt (source 11), which stays
+ * asserted until CLEAR_INTERRUPT. */
+#define RTC_VA		0x50000000UL
+#define RTC_TIME_LOW	0x00
+#define RTC_TIME_HIGH	0x04
+#define RTC_ALARM_LOW	0x08
+#define RTC_ALARM_HIGH	0x0c
+#define RTC_IRQ_ENABLED 0x10
+#define RTC_CLEAR_INT	0x1c
+#define EV_RTC		(1UL << 5)
+#define EV_TIMER	(1UL << 7)
+
+void rtc_write(unsigned long off, uint32_t v);
+/* An alarm at the RTC's current time: its interrupt rises at once. */
+void rtc_raise(void);
+
 struct role {
 	const char *name;
 	void (*run)(void);
@@ -88,6 +105,8 @@ extern const struct role smp_hostile_roles[];	   /* smp_hostile.c */
 extern const struct role reuse_roles[];		   /* reuse.c */
 extern const struct role spawn_build_roles[];	   /* spawn_build.c */
 extern const struct role search_bounds_roles[];	   /* search_bounds.c */
+extern const struct role smp_irq_roles[];	   /* smp_irq.c */
+extern const struct role smp_notify_roles[];	   /* smp_notify.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */
 
 #endif

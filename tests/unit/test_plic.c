@@ -139,6 +139,115 @@ static void trigger_marks_stay_within_the_sources(void **state)
 	assert_false(plic_completes_at_claim(NDEV));
 }
 
+/* A second hart's context (index 1) on the fake: its own enable words
+ * and claim register. Hart index 2 has none (a hart the tree gives no
+ * S-mode context). */
+static uint32_t en1[32];
+static volatile uint32_t claim1;
+
+static bool enabled1(uint32_t src)
+{
+	return en1[src / 32] >> (src % 32) & 1;
+}
+
+static void plic_two_harts(void)
+{
+	plic_with(false);
+	memset(en1, 0, sizeof(en1));
+	claim1 = NOTHING;
+	assert_true(plic_hart_attach(1, en1, &claim1));
+}
+
+static void a_routed_source_is_enabled_on_its_holders_hart_only(void **state)
+{
+	(void)state;
+	plic_two_harts();
+	assert_int_equal(plic_routed_to(SRC_LVL), 0);
+	assert_int_equal(plic_route(SRC_LVL, 1), 1);
+	assert_false(enabled(SRC_LVL)); /* moved, not copied */
+	assert_true(enabled1(SRC_LVL));
+	assert_true(plic_enabled_on(SRC_LVL, 1));
+	assert_false(plic_enabled_on(SRC_LVL, 0));
+	/* The others stay where they were. */
+	assert_true(enabled(SRC_EDGE));
+	assert_false(enabled1(SRC_EDGE));
+	/* Disable and enable act on the routed context. */
+	plic_disable(SRC_LVL);
+	assert_false(enabled1(SRC_LVL));
+	assert_false(enabled(SRC_LVL));
+	plic_enable(SRC_LVL);
+	assert_true(enabled1(SRC_LVL));
+	assert_false(enabled(SRC_LVL));
+	/* And back. */
+	assert_int_equal(plic_route(SRC_LVL, 0), 0);
+	assert_true(enabled(SRC_LVL));
+	assert_false(enabled1(SRC_LVL));
+}
+
+static void a_disabled_source_moves_disabled(void **state)
+{
+	(void)state;
+	plic_two_harts();
+	plic_disable(SRC_LVL);
+	plic_route(SRC_LVL, 1);
+	assert_false(enabled(SRC_LVL));
+	assert_false(enabled1(SRC_LVL));
+	plic_enable(SRC_LVL); /* irq_cap_bind: route, then enable */
+	assert_true(enabled1(SRC_LVL));
+	assert_false(enabled(SRC_LVL));
+}
+
+static void a_claim_is_completed_on_the_context_it_is_enabled_in(void **state)
+{
+	(void)state;
+	plic_two_harts();
+	plic_route(SRC_LVL, 1);
+	claim1 = 0;
+	claim = 0;
+	plic_complete(SRC_LVL);
+	assert_int_equal(claim1, SRC_LVL);
+	assert_int_equal(claim, 0);
+	plic_complete(SRC_EDGE);
+	assert_int_equal(claim, SRC_EDGE);
+	/* Claims read each hart's own register. */
+	claim1 = SRC_LVL;
+	claim = SRC_EDGE;
+	assert_int_equal(plic_claim_on(1), SRC_LVL);
+	assert_int_equal(plic_claim_on(0), SRC_EDGE);
+	assert_int_equal(plic_claim_on(2), 0); /* no context */
+	/* Each claim is counted for the hart that made it, nothing for
+	 * none. */
+	assert_int_equal(plic_claims_on(1), 1);
+	assert_int_equal(plic_claims_on(0), 1);
+	assert_int_equal(plic_claims_on(2), 0);
+	claim1 = 0;
+	assert_int_equal(plic_claim_on(1), 0);
+	assert_int_equal(plic_claims_on(1), 1);
+	assert_int_equal(plic_claims_on(PLIC_MAX_HARTS), 0);
+}
+
+static void
+a_hart_without_a_context_leaves_sources_on_the_boot_hart(void **state)
+{
+	(void)state;
+	plic_two_harts();
+	assert_int_equal(plic_route(SRC_LVL, 2), 0);
+	assert_int_equal(plic_route(SRC_LVL, PLIC_MAX_HARTS + 5), 0);
+	assert_true(enabled(SRC_LVL));
+	/* Sources the PLIC lacks are never routed. */
+	assert_int_equal(plic_route(0, 1), 0);
+	assert_int_equal(plic_route(NDEV + 1, 1), 0);
+	assert_int_equal(plic_routed_to(NDEV + 1), 0);
+	/* Index 0 and indices past the limit cannot be attached. */
+	assert_false(plic_hart_attach(0, en1, &claim1));
+	assert_false(plic_hart_attach(PLIC_MAX_HARTS, en1, &claim1));
+	/* A new attach (boot) routes everything to the boot hart again. */
+	plic_route(SRC_EDGE, 1);
+	plic_src_attach(prio, en, &claim, NDEV);
+	assert_int_equal(plic_routed_to(SRC_EDGE), 0);
+	assert_int_equal(plic_claim_on(1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +255,13 @@ int main(void)
 		cmocka_unit_test(thead_completes_an_edge_source_at_the_claim),
 		cmocka_unit_test(thead_holds_a_level_source_by_its_claim),
 		cmocka_unit_test(trigger_marks_stay_within_the_sources),
+		cmocka_unit_test(
+			a_routed_source_is_enabled_on_its_holders_hart_only),
+		cmocka_unit_test(a_disabled_source_moves_disabled),
+		cmocka_unit_test(
+			a_claim_is_completed_on_the_context_it_is_enabled_in),
+		cmocka_unit_test(
+			a_hart_without_a_context_leaves_sources_on_the_boot_hart),
 	};
 
 	return cmocka_run_group_tests_name("plic", tests, NULL, NULL);
