@@ -229,7 +229,13 @@ static long delete_prepare(struct domain *d, uint32_t slot, struct cap *c,
 	uint32_t n;
 	long rc = 0;
 
-	if (original)
+	bool copies = true;
+
+#ifdef CONFIG_FAST_CAP_DELETE
+	/* No copy (the common case): nothing to revoke, no walk to find so. */
+	copies = c->first_child != CAP_REF_NONE;
+#endif
+	if (original && copies)
 		rc = revoke_bounded(d, slot, &n, e, actor);
 	if (!rc)
 		rc = unmap_bounded(d, slot, c, e);

@@ -1301,7 +1301,7 @@ static const struct role *const role_tables[] = {
 	conin_name_roles,   bigmap_roles,      abort_bounds_roles,
 	smp_roles,	    ring_roles,	       lightfault_roles,
 	pair_starve_roles,  big_channel_roles, smp_revoke_roles,
-	smp_stress_roles,   smp_hostile_roles,
+	smp_stress_roles,   smp_hostile_roles, capdelete_roles,
 };
 
 int main(void)
