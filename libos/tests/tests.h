@@ -77,6 +77,7 @@ extern const struct role lightfault_roles[];	   /* lightfault.c */
 extern const struct role mapbatch_roles[];	   /* mapbatch.c */
 extern const struct role notify_fast_roles[];	   /* notify_fast.c */
 extern const struct role pair_starve_roles[];	   /* pair_starve.c */
+extern const struct role protect_span_roles[];	   /* protect_span.c */
 extern const struct role protect_roles[];	   /* protect.c */
 extern const struct role ring_roles[];		   /* ring.c */
 extern const struct role slices_roles[];	   /* slices.c */

@@ -65,3 +65,19 @@ def test_frame_alloc_map_maps_a_zeroed_frame_or_leaves_nothing(tmp_path):
     frame and slot counts as they were."""
     b = run_suite(tmp_path, conf(("t_alloc_map", ["memory = 1M"])))
     assert_all_pass(b, ALLOC_MAP_CASES)
+
+
+SPAN_CASES = [
+    "span_writable", "span_protect_read_only", "span_every_page_read_only",
+    "span_restore", "span_every_page_writable", "span_hole_refused",
+    "span_hole_changed_nothing", "span_above_ceiling_refused",
+    "span_above_ceiling_read_only_ok", "span_read_only_everywhere",
+    "span_first_bad_page_decides"]
+
+
+def test_protect_range_across_a_table_boundary(tmp_path):
+    """libos/tests/protect_span.c: four pages across a 2 MiB boundary
+    change together; a range refused past the boundary changes none."""
+    b = run_suite(tmp_path, conf(("t_protect_span", ["memory = 4M"])))
+    assert_all_pass(b, SPAN_CASES)
+    assert b.has(r"summary: t_protect_span +id 1 exited, status 0")
