@@ -34,6 +34,15 @@ _Static_assert(sizeof(((struct cap *)0)->rights) == 1, "lbu cap.rights");
 _Static_assert(offsetof(struct cap, rights) == offsetof(struct cap, type) + 1,
 	       "lhu cap.type reads the rights too");
 _Static_assert(sizeof(((struct cap *)0)->flags) == 2, "lhu cap.flags");
+/* capinfo_fast.S: cap_info's OBJECT, SIZE and BADGE are the words at
+ * CAP_INFO_WORDS + 8 * (what - 1). */
+_Static_assert(RIVET_CAPINFO_TYPE == 0 && RIVET_CAPINFO_OBJECT == 1 &&
+		       RIVET_CAPINFO_SIZE == 2 && RIVET_CAPINFO_BADGE == 3,
+	       "cap_info's what");
+_Static_assert(offsetof(struct cap, size) == offsetof(struct cap, object) + 8 &&
+		       offsetof(struct cap, badge) ==
+			       offsetof(struct cap, object) + 16,
+	       "cap_info's words in a row");
 
 void asm_offsets(void);
 
@@ -69,6 +78,7 @@ void asm_offsets(void)
 	ASM_DEFINE(CAP_FLAGS, offsetof(struct cap, flags));
 	ASM_DEFINE(CAP_OBJECT, offsetof(struct cap, object));
 	ASM_DEFINE(CAP_BADGE, offsetof(struct cap, badge));
+	ASM_DEFINE(CAP_INFO_WORDS, offsetof(struct cap, object));
 	ASM_DEFINE(CAP_TYPE_NOTIFY, CAP_NOTIFY);
 	ASM_DEFINE(CAP_RIGHT_W, CAP_W);
 	ASM_DEFINE(CAPF_HANDOFF, CAPF_NOTIFY_HANDOFF);
@@ -93,5 +103,6 @@ void asm_offsets(void)
 	ASM_DEFINE(SYSCALL_NR_NOTIFY_CAP, SYS_notify_cap);
 	ASM_DEFINE(SYSCALL_NR_NOTIFY_WAIT, SYS_notify_wait);
 	ASM_DEFINE(SYSCALL_NR_YIELD_CAP, SYS_yield_cap);
+	ASM_DEFINE(SYSCALL_NR_CAP_INFO, SYS_cap_info);
 	ASM_DEFINE(SYSCALL_FULL_FRAME_MASK, SYSCALL_FULL_FRAME_MASK);
 }

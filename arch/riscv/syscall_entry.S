@@ -63,6 +63,12 @@
 syscall_entry:
 	.cfi_startproc
 	.cfi_undefined ra
+#ifdef CONFIG_FAST_CAP_INFO
+	li	t0, SYSCALL_NR_CAP_INFO		/* capinfo_fast.S: no C */
+	beq	a7, t0, cap_info_fast
+#endif
+	.globl	syscall_entry_ordinary		/* where cap_info_fast gives up */
+syscall_entry_ordinary:
 	/* t1 = the call's bit in the mask (a7 >= 64: any bit; the full
 	 * path answers E_NOSYS as well) */
 	li	t0, SYSCALL_FULL_FRAME_MASK

@@ -1302,7 +1302,7 @@ static const struct role *const role_tables[] = {
 	smp_roles,	    ring_roles,	       lightfault_roles,
 	pair_starve_roles,  big_channel_roles, smp_revoke_roles,
 	smp_stress_roles,   smp_hostile_roles, capdelete_roles,
-	protect_span_roles,
+	protect_span_roles, capinfo_roles,
 };
 
 int main(void)
