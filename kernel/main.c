@@ -350,9 +350,9 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 	if (ncpus < 0)
 		machine_stop_failure();
 	bkl_init((unsigned)ncpus); /* one hart, ever: no lock to take */
-	setup_timer(hartid);		      /* Sstc or SBI TIME */
-	setup_plic(hartid);		      /* external interrupts */
-	log_devices();			      /* UARTs, PLIC contexts */
+	setup_timer(hartid);	   /* Sstc or SBI TIME */
+	setup_plic(hartid);	   /* external interrupts */
+	log_devices();		   /* UARTs, PLIC contexts */
 	initramfs_init(&machine, &initramfs); /* find the initramfs */
 	if (test_hooks_run)
 		test_hooks_run(machine.bootargs);
