@@ -6,6 +6,7 @@ obj-y += arch/riscv/trap_entry.o
 obj-y += arch/riscv/syscall_entry.o
 obj-$(CONFIG_FAST_NOTIFY) += arch/riscv/notify_fast.o
 obj-$(CONFIG_FAST_CAP_INFO) += arch/riscv/capinfo_fast.o
+obj-$(CONFIG_FAST_PROTECT) += arch/riscv/protect_fast.o
 obj-y += arch/riscv/backtrace.o
 obj-y += arch/riscv/sbi.o
 obj-y += arch/riscv/timer.o

@@ -67,6 +67,10 @@ syscall_entry:
 	li	t0, SYSCALL_NR_CAP_INFO		/* capinfo_fast.S: no C */
 	beq	a7, t0, cap_info_fast
 #endif
+#ifdef CONFIG_FAST_PROTECT
+	li	t0, SYSCALL_NR_PROTECT		/* protect_fast.S: no C */
+	beq	a7, t0, protect_fast
+#endif
 	.globl	syscall_entry_ordinary		/* where cap_info_fast gives up */
 syscall_entry_ordinary:
 	/* t1 = the call's bit in the mask (a7 >= 64: any bit; the full

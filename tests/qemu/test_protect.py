@@ -81,3 +81,20 @@ def test_protect_range_across_a_table_boundary(tmp_path):
     b = run_suite(tmp_path, conf(("t_protect_span", ["memory = 4M"])))
     assert_all_pass(b, SPAN_CASES)
     assert b.has(r"summary: t_protect_span +id 1 exited, status 0")
+
+
+def test_protect_on_two_harts_takes_the_c_path(tmp_path):
+    """On two harts the big kernel lock is taken and protect of one page
+    goes through protect_sys (arch/riscv/protect_fast.S only runs on a
+    one-hart machine): the same suite, the same results."""
+    from rivetqemu import boot_kernel, build_path, make_initramfs
+    text = conf(("t_protect", ["memory = 4M"]),
+                ("t_protect_span", ["memory = 4M"]))
+    initrd = make_initramfs(tmp_path, text,
+                            {"/libos/tests.elf": build_path("libos/tests.elf")})
+    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
+                    extra=["-initrd", initrd], timeout=120)
+    assert b.has(r"cpu: 2 harts online"), b
+    assert b.has(r"rivet: powering off$"), b
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    assert_all_pass(b, CASES + SPAN_CASES)
