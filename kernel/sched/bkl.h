@@ -61,8 +61,9 @@ static inline void bkl_unlock(void)
  * first, so that it waits for one piece, never for the whole work. */
 static inline void bkl_let_waiters_in(void)
 {
-	if (!bkl_alone && __atomic_load_n(&bkl.next, __ATOMIC_RELAXED) !=
-	    __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) + 1) {
+	if (!bkl_alone &&
+	    __atomic_load_n(&bkl.next, __ATOMIC_RELAXED) !=
+		    __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) + 1) {
 		bkl_unlock();
 		bkl_lock();
 	}
