@@ -128,7 +128,8 @@ $(ASM_OFFSETS): $(O)/arch/riscv/asm_offsets.s
 	  echo '#endif'; } > $@.tmp
 	$(Q)mv $@.tmp $@
 $(O)/arch/riscv/trap_entry.o $(O)/arch/riscv/syscall_entry.o \
-	$(O)/arch/riscv/notify_fast.o: $(ASM_OFFSETS)
+	$(O)/arch/riscv/notify_fast.o $(O)/arch/riscv/capinfo_fast.o \
+	$(O)/arch/riscv/protect_fast.o: $(ASM_OFFSETS)
 -include $(O)/arch/riscv/asm_offsets.d
 
 # Two-pass link: pass 1 has an empty symbol table, pass 2 embeds the text

@@ -10,6 +10,7 @@
 #include "kernel/boot/bootlayout.h"
 #include "kernel/drivers/console.h"
 #include "kernel/boot/cpu.h"
+#include "kernel/sched/bkl.h"
 #include "kernel/sched/domain.h"
 #include "kernel/boot/initramfs.h"
 #include "kernel/boot/launch.h"
@@ -350,6 +351,7 @@ static void timer_selftest(void)
 
 void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 {
+	int ncpus;
 	sched_hart_enter(0);		   /* this_hart(): the boot hart */
 	sbi_init();			   /* firmware calls; SBI console */
 	discover_machine(dtb_pa, load_pa); /* everything else comes from here */
@@ -364,11 +366,13 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 		machine_stop_failure();
 	setup_console();	     /* UART from stdout-path */
 	uvm_probe_asids(DOMAIN_MAX); /* one ASID per domain? */
-	if (cpu_init(&machine, (uint32_t)hartid) < 0) /* harts */
+	ncpus = cpu_init(&machine, (uint32_t)hartid); /* harts */
+	if (ncpus < 0)
 		machine_stop_failure();
-	setup_timer(hartid);		      /* Sstc or SBI TIME */
-	setup_plic(hartid);		      /* external interrupts */
-	log_devices();			      /* UARTs, PLIC contexts */
+	bkl_init((unsigned)ncpus); /* one hart, ever: no lock to take */
+	setup_timer(hartid);	   /* Sstc or SBI TIME */
+	setup_plic(hartid);	   /* external interrupts */
+	log_devices();		   /* UARTs, PLIC contexts */
 	initramfs_init(&machine, &initramfs); /* find the initramfs */
 	if (test_hooks_run)
 		test_hooks_run(machine.bootargs);

@@ -18,7 +18,10 @@
  *
  * The calls of SYSCALL_FULL_FRAME_MASK (kernel/arch.h: those that can
  * switch away from a caller that lives on) take the full save instead,
- * before anything is stored.
+ * before anything is stored. cap_info and protect of one page go to
+ * capinfo_fast.S and protect_fast.S first (CONFIG_FAST_CAP_INFO,
+ * CONFIG_FAST_PROTECT), which answer with no C on a one-hart machine
+ * and otherwise come back to syscall_entry_ordinary, nothing changed.
  *
  * entry_syscall_fast (kernel/syscall.c) answers with two contexts:
  *   (u, 0)  the caller goes on: load the saved registers and sret;
@@ -69,6 +72,19 @@ syscall_entry:
 	srl	t1, t0, a7
 	andi	t1, t1, 1
 	bnez	t1, FULL_FRAME_CALL
+	/* Two calls done with no C on a one-hart machine (after the mask
+	 * test, so the full-frame calls do not pay for them). */
+#ifdef CONFIG_FAST_CAP_INFO
+	li	t0, SYSCALL_NR_CAP_INFO		/* capinfo_fast.S */
+	beq	a7, t0, cap_info_fast
+#endif
+#ifdef CONFIG_FAST_PROTECT
+	li	t0, SYSCALL_NR_PROTECT		/* protect_fast.S */
+	beq	a7, t0, protect_fast
+#endif
+	/* Where those two give up, nothing changed: the ordinary path. */
+	.globl	syscall_entry_ordinary
+syscall_entry_ordinary:
 	/* ra, tp, t2, a0-a7, t3-t6 (t0/t1 are parked already); tp then
 	 * becomes this hart's record for the C code (this_hart()) */
 	UREGS	sd, sp, 1, 4, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31

@@ -36,26 +36,53 @@ static __attribute__((noinline)) uint64_t *table_4k(const struct uvm_space *d,
 	return table_4k_inline(d, va);
 }
 
-/*
- * The leaf of each page in turn, walking the tables once per 2 MiB: the
- * per-page cost of a long protect is one index. 0 where no 4 KiB leaf is.
- */
-struct leaf_walk {
-	const struct uvm_space *d;
-	uint64_t *table;
-};
-
-static inline __attribute__((always_inline)) uint64_t *
-leaf_at(struct leaf_walk *w, uint64_t va, int first)
+/* How many of n pages from va lie in va's last-level table (2 MiB). */
+static uint64_t pages_in_table(uint64_t va, uint64_t n)
 {
-	uint64_t *e;
+	uint64_t left = 512 - ((va >> 12) & 0x1ff);
 
-	if (first || !(va & 0x1ff000))
-		w->table = table_4k(w->d, va);
-	if (!w->table)
-		return 0;
-	e = &w->table[(va >> 12) & 0x1ff];
-	return pte_is_leaf(*e) ? e : 0;
+	return n < left ? n : left;
+}
+
+/* Bit c set: a leaf whose ceiling code (pte.h, RSW bits) is c may be
+ * given perm. Code 0 (no ceiling: not a mapping of a capability) never. */
+static unsigned ceiling_ok(uint64_t perm)
+{
+	unsigned c, ok = 0;
+
+	for (c = 1; c < 4; c++)
+		if (!(perm & ~pte_ceiling((uint64_t)c << PTE_CEIL_SHIFT)))
+			ok |= 1u << c;
+	return ok;
+}
+
+/*
+ * Checks the leaves of [va, va + npages pages) table by table: one walk
+ * per 2 MiB, then a pointer over the entries, so the per-page cost is a
+ * load and three tests. The first page that fails says which error.
+ */
+static int protect_check(const struct uvm_space *d, uint64_t va,
+			 uint64_t npages, uint64_t perm)
+{
+	unsigned ok = ceiling_ok(perm);
+	uint64_t done, n, *e, *end;
+
+	for (done = 0; done < npages; done += n) {
+		uint64_t v = va + done * PAGE_SIZE, *t = table_4k(d, v);
+
+		if (!t)
+			return E_RANGE;
+		n = pages_in_table(v, npages - done);
+		for (e = &t[(v >> 12) & 0x1ff], end = e + n; e < end; e++) {
+			unsigned c = (unsigned)(*e >> PTE_CEIL_SHIFT) & 3;
+
+			if (!pte_is_leaf(*e) || !c)
+				return E_RANGE;
+			if (!(ok >> c & 1))
+				return E_PERM;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -71,21 +98,23 @@ static uint64_t with_perm(uint64_t pte, uint64_t perm)
 int uvm_protect(struct uvm_space *d, uint64_t va, uint64_t npages,
 		uint64_t perm)
 {
-	struct leaf_walk w = { d, 0 };
-	uint64_t i, *e;
+	uint64_t set = with_perm(0, perm), done, n, i;
+	int rc = protect_check(d, va, npages, perm);
 
-	/* Every page first: all or nothing. */
-	for (i = 0; i < npages; i++) {
-		e = leaf_at(&w, va + i * PAGE_SIZE, !i);
-		if (!e || !(*e & PTE_CEIL_MASK))
-			return E_RANGE;
-		if (perm & ~pte_ceiling(*e))
-			return E_PERM;
-	}
-	for (i = 0; i < npages; i++) {
-		e = leaf_at(&w, va + i * PAGE_SIZE, !i);
-		*e = with_perm(*e, perm);
-		ptview_set(d, va + i * PAGE_SIZE, 1, *e);
+	if (rc)
+		return rc;
+	/* Every leaf is there (checked): table by table, as the check. */
+	for (done = 0; done < npages; done += n) {
+		uint64_t v = va + done * PAGE_SIZE, *t = table_4k(d, v);
+
+		n = pages_in_table(v, npages - done);
+		t += (v >> 12) & 0x1ff;
+		for (i = 0; i < n; i++) {
+			uint64_t pte = (t[i] & ~(PTE_LEAF_MASK | PTE_U)) | set;
+
+			t[i] = pte;
+			ptview_set(d, v + i * PAGE_SIZE, 1, pte);
+		}
 	}
 	return 0;
 }

@@ -153,6 +153,14 @@ static inline void *uvm_kva(const struct uvm_space *d, uint64_t va);
 int uvm_unmap(struct uvm_space *d, uint64_t va, uint64_t size);
 
 /*
+ * uvm_unmap of one 4 KiB page in one walk, its TLB entry flushed here
+ * and on d's other harts: the unmap of a one-page mapping (cap_delete of
+ * a demand-paged frame). E_RANGE, with nothing changed, if no 4 KiB
+ * leaf maps va (the caller's general path handles larger leaves).
+ */
+int uvm_unmap_page(struct uvm_space *d, uint64_t va);
+
+/*
  * Translates a user address the way U-mode would see it. Returns 0 with
  * *pa and *perm (PTE bits), or E_RANGE if unmapped or not user-accessible.
  */

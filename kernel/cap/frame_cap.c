@@ -426,6 +426,12 @@ static bool mapping_shrink(struct domain *holder, const struct cap *c,
 	uint64_t end = m->pages, lo = end, pa, pte;
 	unsigned kind = wx_kind(m->flags & FRAME_MAP_RIGHTS), level;
 
+#ifdef CONFIG_FAST_CAP_DELETE
+	/* One page, the common case (a demand-paged frame given back): one
+	 * walk, where the loop below looks the leaf up, then unmaps it. */
+	if (end == 1 && max && !uvm_unmap_page(&holder->as, m->va))
+		lo = 0;
+#endif
 	while (lo && end - lo < max) {
 		uint64_t va = m->va + (lo - 1) * PAGE_SIZE,
 			 room = max - (end - lo);

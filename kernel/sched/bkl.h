@@ -20,11 +20,27 @@ struct bkl {
 
 extern struct bkl bkl;
 
+/*
+ * Set at boot when the machine has one usable hart (CONFIG_FAST_BKL_ALONE):
+ * no other hart will ever run kernel code, so there is nobody to exclude
+ * and the lock is not taken at all. Decided once, before the lock's first
+ * use (sched_start) and before any secondary could start, and never
+ * changed: every lock and unlock agree.
+ */
+extern uint8_t bkl_alone;
+
+/* Decides bkl_alone from the number of harts the kernel will run on. */
+void bkl_init(unsigned harts);
+
 /* Takes the lock (spins with interrupts off: the kernel runs so). The
  * acquire fence orders what follows after the load that saw our turn. */
 static inline void bkl_lock(void)
 {
-	uint32_t t = __atomic_fetch_add(&bkl.next, 1, __ATOMIC_RELAXED);
+	uint32_t t;
+
+	if (bkl_alone)
+		return;
+	t = __atomic_fetch_add(&bkl.next, 1, __ATOMIC_RELAXED);
 
 	while (__atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) != t)
 		;
@@ -35,6 +51,8 @@ static inline void bkl_lock(void)
  * the next holder (release). Only the holder writes owner: one AMO. */
 static inline void bkl_unlock(void)
 {
+	if (bkl_alone)
+		return;
 	__atomic_fetch_add(&bkl.owner, 1, __ATOMIC_RELEASE);
 }
 
@@ -43,14 +61,16 @@ static inline void bkl_unlock(void)
  * first, so that it waits for one piece, never for the whole work. */
 static inline void bkl_let_waiters_in(void)
 {
-	if (__atomic_load_n(&bkl.next, __ATOMIC_RELAXED) !=
-	    __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) + 1) {
+	if (!bkl_alone &&
+	    __atomic_load_n(&bkl.next, __ATOMIC_RELAXED) !=
+		    __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) + 1) {
 		bkl_unlock();
 		bkl_lock();
 	}
 }
 
-/* Is the lock held by someone (a check for assertions and tests)? */
+/* Is the lock held by someone (a check for assertions and tests)?
+ * Never while bkl_alone. */
 static inline int bkl_is_locked(void)
 {
 	return __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) !=

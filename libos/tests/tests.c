@@ -1279,18 +1279,19 @@ static const struct role core_roles[] = {
 extern const struct role spawn_roles[];
 
 static const struct role *const role_tables[] = {
-	core_roles,	    hostile_roles,     grants_roles,
-	bootinfo_roles,	    slices_roles,      spawn_roles,
-	channels_roles,	    callregs_roles,    protect_roles,
-	gcbarrier_roles,    allocmap_roles,    initramfs_roles,
-	chan_hostile_roles, bounds_roles,      fastcall_hostile_roles,
-	zeroed_roles,	    reuse_roles,       mapbatch_roles,
-	notify_fast_roles,  conin_name_roles,  bigmap_roles,
-	abort_bounds_roles, smp_roles,	       ring_roles,
-	lightfault_roles,   pair_starve_roles, big_channel_roles,
-	smp_revoke_roles,   smp_stress_roles,  smp_hostile_roles,
-	hostile4_roles,	    spawn_build_roles, search_bounds_roles,
-	conout_roles,	    smp_irq_roles,     smp_notify_roles,
+	core_roles,	    hostile_roles,	grants_roles,
+	bootinfo_roles,	    slices_roles,	spawn_roles,
+	channels_roles,	    callregs_roles,	protect_roles,
+	gcbarrier_roles,    allocmap_roles,	initramfs_roles,
+	chan_hostile_roles, bounds_roles,	fastcall_hostile_roles,
+	zeroed_roles,	    reuse_roles,	mapbatch_roles,
+	notify_fast_roles,  conin_name_roles,	bigmap_roles,
+	abort_bounds_roles, smp_roles,		ring_roles,
+	lightfault_roles,   pair_starve_roles,	big_channel_roles,
+	smp_revoke_roles,   smp_stress_roles,	smp_hostile_roles,
+	hostile4_roles,	    spawn_build_roles,	search_bounds_roles,
+	conout_roles,	    smp_irq_roles,	smp_notify_roles,
+	capdelete_roles,    protect_span_roles, capinfo_roles,
 };
 
 int main(void)

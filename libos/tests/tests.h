@@ -81,6 +81,8 @@ extern const struct role bigmap_roles[];	   /* bigmap.c */
 extern const struct role bootinfo_roles[];	   /* bootinfo.c */
 extern const struct role bounds_roles[];	   /* bounds.c */
 extern const struct role callregs_roles[];	   /* callregs.c */
+extern const struct role capinfo_roles[];	   /* capinfo.c */
+extern const struct role capdelete_roles[];	   /* capdelete.c */
 extern const struct role chan_hostile_roles[];	   /* chan_hostile.c */
 extern const struct role conin_name_roles[];	   /* conin_name.c */
 extern const struct role conout_roles[];	   /* conout.c */
@@ -95,6 +97,7 @@ extern const struct role lightfault_roles[];	   /* lightfault.c */
 extern const struct role mapbatch_roles[];	   /* mapbatch.c */
 extern const struct role notify_fast_roles[];	   /* notify_fast.c */
 extern const struct role pair_starve_roles[];	   /* pair_starve.c */
+extern const struct role protect_span_roles[];	   /* protect_span.c */
 extern const struct role protect_roles[];	   /* protect.c */
 extern const struct role ring_roles[];		   /* ring.c */
 extern const struct role slices_roles[];	   /* slices.c */

@@ -19,7 +19,9 @@ SUITES = ["tests/qemu/test_domains.py", "tests/qemu/test_caps.py",
           "tests/qemu/test_irq.py", "tests/qemu/test_map_batch.py",
           "tests/qemu/test_notify_fast.py",
           "tests/qemu/test_channels.py", "tests/qemu/test_chan_hostile.py",
-          "tests/qemu/test_ring.py", "tests/qemu/test_pair_starve.py"]
+          "tests/qemu/test_ring.py", "tests/qemu/test_pair_starve.py",
+          "tests/qemu/test_capdelete.py", "tests/qemu/test_protect.py",
+          "tests/qemu/test_capinfo.py"]
 ICOUNT = ["-icount", "shift=0,sleep=off", "-seed", "1", "-rtc", "clock=vm"]
 
 
@@ -33,7 +35,8 @@ def test_slow_kernel_has_every_fast_path_off():
     with open(os.path.join(SLOW_BUILD, ".config")) as f:
         conf = f.read()
     for name in ("FAST_NULL", "FAST_YIELD", "FAST_SYSCALL", "FAST_REFLECT",
-                 "FAST_IDLE_RESUME", "FAST_MAP_BATCH"):
+                 "FAST_IDLE_RESUME", "FAST_MAP_BATCH", "FAST_CAP_DELETE",
+                 "FAST_BKL_ALONE"):
         assert "# CONFIG_%s is not set" % name in conf
     # FAST_NOTIFY depends on FAST_SYSCALL: off, it is not even listed
     assert "CONFIG_FAST_NOTIFY=y" not in conf

@@ -65,3 +65,36 @@ def test_frame_alloc_map_maps_a_zeroed_frame_or_leaves_nothing(tmp_path):
     frame and slot counts as they were."""
     b = run_suite(tmp_path, conf(("t_alloc_map", ["memory = 1M"])))
     assert_all_pass(b, ALLOC_MAP_CASES)
+
+
+SPAN_CASES = [
+    "span_writable", "span_protect_read_only", "span_every_page_read_only",
+    "span_restore", "span_every_page_writable", "span_hole_refused",
+    "span_hole_changed_nothing", "span_above_ceiling_refused",
+    "span_above_ceiling_read_only_ok", "span_read_only_everywhere",
+    "span_first_bad_page_decides"]
+
+
+def test_protect_range_across_a_table_boundary(tmp_path):
+    """libos/tests/protect_span.c: four pages across a 2 MiB boundary
+    change together; a range refused past the boundary changes none."""
+    b = run_suite(tmp_path, conf(("t_protect_span", ["memory = 4M"])))
+    assert_all_pass(b, SPAN_CASES)
+    assert b.has(r"summary: t_protect_span +id 1 exited, status 0")
+
+
+def test_protect_on_two_harts_takes_the_c_path(tmp_path):
+    """On two harts the big kernel lock is taken and protect of one page
+    goes through protect_sys (arch/riscv/protect_fast.S only runs on a
+    one-hart machine): the same suite, the same results."""
+    from rivetqemu import boot_kernel, build_path, make_initramfs
+    text = conf(("t_protect", ["memory = 4M"]),
+                ("t_protect_span", ["memory = 4M"]))
+    initrd = make_initramfs(tmp_path, text,
+                            {"/libos/tests.elf": build_path("libos/tests.elf")})
+    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
+                    extra=["-initrd", initrd], timeout=120)
+    assert b.has(r"cpu: 2 harts online"), b
+    assert b.has(r"rivet: powering off$"), b
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    assert_all_pass(b, CASES + SPAN_CASES)
