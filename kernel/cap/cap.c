@@ -196,23 +196,29 @@ void cap_revoking_clear(struct cap_system *sys, unsigned id)
 	}
 }
 
-/* A size of 0 (a capability naming one object, not a range) counts as
- * 1. */
-bool cap_revoking(const struct cap_system *sys, const struct cap *c)
+/* Does space i's revoke in progress cover objects c names? A size of 0
+ * (a capability naming one object, not a range) counts as 1. */
+static bool revoke_overlaps(const struct cap_system *sys, unsigned i,
+			    const struct cap *c)
 {
 	uint64_t end = c->object + (c->size ? c->size : 1), rend;
+
+	if (!sys->revoking[i].on || sys->revoking[i].type != c->type)
+		return false;
+	rend = sys->revoking[i].object +
+	       (sys->revoking[i].size ? sys->revoking[i].size : 1);
+	return c->object < rend && sys->revoking[i].object < end;
+}
+
+bool cap_revoking(const struct cap_system *sys, const struct cap *c)
+{
 	unsigned i;
 
 	if (!sys->nrevoking)
 		return false;
-	for (i = 0; i < CAP_MAX_SPACES; i++) {
-		if (!sys->revoking[i].on || sys->revoking[i].type != c->type)
-			continue;
-		rend = sys->revoking[i].object +
-		       (sys->revoking[i].size ? sys->revoking[i].size : 1);
-		if (c->object < rend && sys->revoking[i].object < end)
+	for (i = 0; i < CAP_MAX_SPACES; i++)
+		if (revoke_overlaps(sys, i, c))
 			return true;
-	}
 	return false;
 }
 
@@ -238,21 +244,15 @@ static bool below(const struct cap_system *sys, const struct cap *c,
 static bool revoking_takes(const struct cap_system *sys, const struct cap *c,
 			   cap_ref_t self)
 {
-	uint64_t end = c->object + (c->size ? c->size : 1), rend;
 	unsigned i;
 
 	if (!sys->nrevoking)
 		return false;
-	for (i = 0; i < CAP_MAX_SPACES; i++) {
-		if (!sys->revoking[i].on || sys->revoking[i].type != c->type)
-			continue;
-		rend = sys->revoking[i].object +
-		       (sys->revoking[i].size ? sys->revoking[i].size : 1);
-		if (c->object < rend && sys->revoking[i].object < end &&
+	for (i = 0; i < CAP_MAX_SPACES; i++)
+		if (revoke_overlaps(sys, i, c) &&
 		    (sys->revoking[i].ref == self ||
 		     below(sys, c, sys->revoking[i].ref)))
 			return true;
-	}
 	return false;
 }
 
