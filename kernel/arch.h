@@ -19,6 +19,7 @@
  *   user context    struct uctx, the saved U-mode registers (uctx.h)
  *   FP state        arch_fp_dirty/used/save/restore/enable (lazy switch)
  *   per-hart ptr    arch_hart_get, arch_hart_set (tp; arch_ops.h)
+ *   trap pc         arch_trap_pc (the ecall of the call being handled)
  *   idle, counters  arch_idle_wait, arch_instret, arch_time, arch_pending,
  *                   arch_irq_pending, arch_irq_disable, arch_irq_window
  *   timer           timer_init/now/set/hz/ticks (timer.h)
@@ -87,12 +88,24 @@ struct uctx *entry_exception(struct uctx *u, unsigned long cause,
 			     unsigned long tval);
 
 /*
- * The ordinary system call path (arch/riscv/syscall_entry.S): a system
- * call is a call, and only the registers the C calling convention does
- * not preserve are saved in u when entry_syscall_fast runs. resume is the
- * context to resume. full is 0 when that is u itself; otherwise it is u,
- * whose call ended it: the entry completes u's frame with the registers
- * the C code kept (gp, tp, s0-s11), then resumes whoever runs now.
+ * The ordinary system call path (arch/riscv/syscall_entry.S, docs/
+ * syscalls.md): a system call is a function call. The entry calls the
+ * handler the caller's table names (struct uctx's syscalls, set by
+ * kernel/syscall.c) with the arguments still in a0..a5, the caller's
+ * context in a6 and the number in a7, on the hart's kernel stack, and
+ * returns its two words in a0 and a1. syscall_enter_c is the handler of
+ * every call that needs more than that (the lock of a machine with
+ * several harts, a restart record, a call that can stop part-way): it
+ * answers a result, or one of
+ *   SYSCALL_ANSWER_CONTEXT  resume the caller from its context: a0..a7
+ *                           and sepc as the call left them there (a
+ *                           restart: the ecall again);
+ *   SYSCALL_ANSWER_SWITCH   the call ended the caller (a1 = its
+ *                           context, which the entry completes with the
+ *                           registers C kept); the hart's current domain
+ *                           runs now.
+ * Results are 0 or negative and SYSCALL_RESTART (1) never leaves
+ * kernel/syscall.c, so the answers are the positive values above it.
  *
  * The calls of SYSCALL_FULL_FRAME_MASK never come here: they can switch
  * away from a caller that lives on (yield, wait, exit's teardown, and
@@ -108,11 +121,8 @@ struct uctx *entry_exception(struct uctx *u, unsigned long cause,
 	 (1UL << SYS_notify_wait) | (1UL << SYS_notify_cap))
 _Static_assert(SYS_COUNT <= 64, "SYSCALL_FULL_FRAME_MASK: one bit a call");
 
-struct entry_fast_ret {
-	struct uctx *resume;
-	struct uctx *full;
-};
-struct entry_fast_ret entry_syscall_fast(struct uctx *u);
+#define SYSCALL_ANSWER_CONTEXT 2
+#define SYSCALL_ANSWER_SWITCH  3
 
 /* An external interrupt taken in S-mode: claims and dispatches it
  * (kernel/cap/irq_cap.c); now is arch_instret() at entry. */

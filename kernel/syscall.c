@@ -23,6 +23,7 @@
 #include "kernel/mm/frame_zero.h"
 #include "kernel/mm/mem.h"
 #include "kernel/mm/protect.h"
+#include "kernel/lib/panic.h"
 #include "kernel/lib/printk.h"
 #include "kernel/sched/bkl.h"
 #include "kernel/sched/sched.h"
@@ -34,8 +35,6 @@
 
 #define DEBUG_WRITE_MAX 4096
 
-typedef long (*syscall_fn)(struct domain *d, const uint64_t *a, uint64_t *val);
-
 static uint64_t stretch_max; /* KSTAT_STRETCH_MAX */
 
 void syscall_note_stretch(uint64_t start)
@@ -44,6 +43,16 @@ void syscall_note_stretch(uint64_t start)
 
 	if (spent > stretch_max)
 		stretch_max = spent;
+}
+
+/* Records a call of d's stopped part-way and points d's calls at the
+ * path that ends or takes up the record (syscall_route). */
+static void restart_set(struct domain *d, uint64_t nr, uint64_t arg)
+{
+	d->restart_pc = d->ctx.sepc;
+	d->restart_nr = nr;
+	d->restart_arg = arg;
+	syscall_route(d);
 }
 
 uint64_t syscall_restart_take(struct domain *d, uint64_t arg)
@@ -59,15 +68,26 @@ uint64_t syscall_restart_take(struct domain *d, uint64_t arg)
 
 void syscall_restart_keep(struct domain *d, uint64_t arg, uint64_t done)
 {
-	d->restart_pc = d->ctx.sepc;
-	d->restart_nr = d->ctx.x[REG_A7];
-	d->restart_arg = arg;
+	restart_set(d, d->ctx.x[REG_A7], arg);
 	d->restart_done = done;
 }
 
-static long ksys_null(struct domain *d, const uint64_t *a, uint64_t *val)
+/* A result with a value: a1 is 0 when the call failed. */
+static inline sysret_t sysret(long rc, uint64_t val)
 {
-	return 0;
+	if (rc)
+		val = 0;
+	return sysret_pack(rc, val);
+}
+
+static sysret_t ksys_nosys(SYSCALL_PARAMS)
+{
+	return sysret_pack(E_NOSYS, 0);
+}
+
+static sysret_t ksys_null(SYSCALL_PARAMS)
+{
+	return sysret_pack(0, 0);
 }
 
 /*
@@ -81,63 +101,63 @@ static long ksys_null(struct domain *d, const uint64_t *a, uint64_t *val)
  */
 #define DEBUG_WRITE_INSNS 25000
 
-static long ksys_debug_write(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_debug_write(SYSCALL_PARAMS)
 {
 	char buf[257];
-	uint64_t uva = a[0], len = a[1], start = arch_instret();
+	uint64_t uva = a0, len = a1, start = arch_instret();
 	uint64_t done = syscall_restart_take(d, uva);
 
 	if (len > DEBUG_WRITE_MAX)
-		return E_TOOBIG;
+		return sysret(E_TOOBIG, 0);
 	/* Check the whole buffer first (page by page, nothing copied): all
 	 * or nothing. */
 	if (!done && user_readable(d, uva, len))
-		return E_RANGE;
+		return sysret(E_RANGE, 0);
 	while (done < len) {
 		uint64_t n = len - done < 256 ? len - done : 256;
 
 		if (copy_from_user(d, buf, uva + done, n))
-			return E_RANGE;
+			return sysret(E_RANGE, 0);
 		buf[n] = '\0';
 		printk(LOG_NOTICE, "%s", buf);
 		done += n;
 		if (done < len && arch_instret() - start >= DEBUG_WRITE_INSNS) {
 			syscall_restart_keep(d, uva, done);
 			syscall_note_stretch(start);
-			return SYSCALL_RESTART;
+			return sysret(SYSCALL_RESTART, 0);
 		}
 	}
 	syscall_note_stretch(start);
-	return 0;
+	return sysret(0, 0);
 }
 
-static long ksys_yield(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_yield(SYSCALL_PARAMS)
 {
-	return sched_yield(d, (long)a[0]);
+	return sysret(sched_yield(d, (long)a0), 0);
 }
 
-static long ksys_wait(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_wait(SYSCALL_PARAMS)
 {
 	/* The bits taken reach a1 from the scheduler, now or at wake-up. */
-	return sched_wait(d, a[0]);
+	return sysret(sched_wait(d, a0), 0);
 }
 
-static long ksys_notify(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_notify(SYSCALL_PARAMS)
 {
-	struct domain *t = domain_by_id((long)a[0]);
+	struct domain *t = domain_by_id((long)a0);
 
 	/* The top bits are the kernel's (revocation, abort protocol); the
 	 * channel bits below them take a notification capability. */
-	if (a[1] & (RIVET_EVENT_KERNEL_MASK | RIVET_EVENT_CHAN_MASK))
-		return E_PERM;
+	if (a1 & (RIVET_EVENT_KERNEL_MASK | RIVET_EVENT_CHAN_MASK))
+		return sysret(E_PERM, 0);
 	if (!domain_live(t))
-		return E_NOENT;
-	return sched_notify(t, a[1]);
+		return sysret(E_NOENT, 0);
+	return sysret(sched_notify(t, a1), 0);
 }
 
-static long ksys_exit(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_exit(SYSCALL_PARAMS)
 {
-	return cap_sys_exit(d, a[0]);
+	return sysret(cap_sys_exit(d, a0), 0);
 }
 
 /* Is va the start of user-executable memory of d? */
@@ -148,36 +168,34 @@ static bool user_exec(const struct domain *d, uint64_t va)
 	return !uvm_lookup(&d->as, va, &pa, &perm) && (perm & PTE_X);
 }
 
-static long ksys_upcall_set(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_upcall_set(SYSCALL_PARAMS)
 {
-	uint64_t exc = a[0], slice = a[1], lo = a[2], hi = a[3];
+	uint64_t exc = a0, slice = a1, lo = a2, hi = a3;
 
 	if ((exc && !user_exec(d, exc)) || (slice && !user_exec(d, slice)))
-		return E_RANGE;
+		return sysret(E_RANGE, 0);
 	if (lo > hi || (lo != hi && !user_exec(d, lo)))
-		return E_INVAL;
+		return sysret(E_INVAL, 0);
 	d->ctx.exc_entry = exc;
 	d->slice_entry = slice;
 	d->resume_lo = lo;
 	d->resume_hi = hi;
-	return 0;
+	return sysret(0, 0);
 }
 
-static long ksys_domain_lookup(struct domain *d, const uint64_t *a,
-			       uint64_t *val)
+static sysret_t ksys_domain_lookup(SYSCALL_PARAMS)
 {
 	char name[BOOTCONF_NAME_LEN];
 	struct domain *t;
 
-	if (a[1] == 0 || a[1] >= sizeof(name))
-		return E_NOENT;
-	if (copy_from_user(d, name, a[0], a[1]))
-		return E_RANGE;
-	t = domain_by_name(name, a[1]);
+	if (a1 == 0 || a1 >= sizeof(name))
+		return sysret(E_NOENT, 0);
+	if (copy_from_user(d, name, a0, a1))
+		return sysret(E_RANGE, 0);
+	t = domain_by_name(name, a1);
 	if (!t)
-		return E_NOENT;
-	*val = t->id;
-	return 0;
+		return sysret(E_NOENT, 0);
+	return sysret(0, t->id);
 }
 
 /*
@@ -185,203 +203,232 @@ static long ksys_domain_lookup(struct domain *d, const uint64_t *a,
  * may still hold the previous domain's values (FP state is only switched
  * for domains that use it), so they are cleared here, on the one way in.
  */
-static long ksys_fp_enable(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_fp_enable(SYSCALL_PARAMS)
 {
 	if (arch_fp_used(&d->ctx))
-		return 0;
+		return sysret(0, 0);
 	memset(d->fp, 0, sizeof(d->fp));
 	arch_fp_restore(d->fp);
 	arch_fp_enable(&d->ctx); /* Initial: registers are zero */
-	return 0;
+	return sysret(0, 0);
 }
 
-static long ksys_kstat(struct domain *d, const uint64_t *a, uint64_t *val)
+/* The kstat counters that cost more than a load (kernel/mm, the domain
+ * table); E_INVAL for an unknown one. */
+static __attribute__((noinline)) sysret_t kstat_counted(uint64_t what,
+							struct domain *d)
 {
-	switch (a[0]) {
+	switch (what) {
 	case KSTAT_FREE_FRAMES:
 		/* With the frames another hart's idle loop is zeroing: the
 		 * count does not flicker with the refill (kernel/mm). */
-		*val = mem_frames()->nfree + mem_frames()->nzeroing;
-		return 0;
-	case KSTAT_MY_FRAMES:
-		*val = d->used_frames;
-		return 0;
+		return sysret(0, mem_frames()->nfree + mem_frames()->nzeroing);
 	case KSTAT_LIVE_DOMAINS:
-		*val = domain_live_count();
-		return 0;
-	case KSTAT_MY_STRIKES:
-		*val = d->strikes;
-		return 0;
-	case KSTAT_MY_SLOTS:
-		*val = d->cs.used;
-		return 0;
-	case KSTAT_MY_MAPPINGS:
-		*val = d->nmappings;
-		return 0;
-	case KSTAT_STRETCH_MAX:
-		*val = stretch_max;
-		return 0;
-	case KSTAT_MY_QUOTA:
-		*val = d->quota_frames;
-		return 0;
-	case KSTAT_FREE_SLOTS:
-		*val = d->cs.nslots - d->cs.used - d->cs.lent;
-		return 0;
+		return sysret(0, domain_live_count());
 	case KSTAT_ASIDS:
-		*val = domain_asids_in_use();
-		return 0;
-	case KSTAT_PT_PAGES:
-		*val = uvm_table_pages;
-		return 0;
+		return sysret(0, domain_asids_in_use());
 	case KSTAT_ALL_SLOTS:
 	case KSTAT_ALL_FRAMES:
-		*val = domain_usage(a[0] == KSTAT_ALL_SLOTS);
-		return 0;
+		return sysret(0, domain_usage(what == KSTAT_ALL_SLOTS));
 	case KSTAT_ZEROED_FRAMES:
-		*val = frame_zero_pooled();
-		return 0;
+		return sysret(0, frame_zero_pooled());
 	case KSTAT_IDLE_ZERO_INSNS:
-		*val = frame_zero_idle_insns();
-		return 0;
+		return sysret(0, frame_zero_idle_insns());
 	case KSTAT_IDLE_ZERO_FRAMES:
-		*val = frame_zero_idle_frames();
-		return 0;
+		return sysret(0, frame_zero_idle_frames());
 	case KSTAT_HART_IRQ_CLAIMS:
-		*val = irq_claims_on(d->hart ? d->hart->self.index : 0);
-		return 0;
+		return sysret(0,
+			      irq_claims_on(d->hart ? d->hart->self.index : 0));
 	default:
-		return E_INVAL;
+		return sysret(E_INVAL, 0);
 	}
 }
 
-static long ksys_frame_alloc(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_kstat(SYSCALL_PARAMS)
 {
-	uint32_t slot;
-	long rc = frame_cap_alloc(d, a[0], a[1], a[2], &slot);
+	uint64_t val;
 
-	if (!rc)
-		*val = slot;
-	return rc;
+	/* The caller's own counters are one load each (a leaf: no frame). */
+	switch (a0) {
+	case KSTAT_MY_FRAMES:
+		val = d->used_frames;
+		break;
+	case KSTAT_MY_STRIKES:
+		val = d->strikes;
+		break;
+	case KSTAT_MY_SLOTS:
+		val = d->cs.used;
+		break;
+	case KSTAT_MY_MAPPINGS:
+		val = d->nmappings;
+		break;
+	case KSTAT_STRETCH_MAX:
+		val = stretch_max;
+		break;
+	case KSTAT_MY_QUOTA:
+		val = d->quota_frames;
+		break;
+	case KSTAT_FREE_SLOTS:
+		val = d->cs.nslots - d->cs.used - d->cs.lent;
+		break;
+	case KSTAT_PT_PAGES:
+		val = uvm_table_pages;
+		break;
+	default:
+		return kstat_counted(a0, d);
+	}
+	return sysret_pack(0, val);
 }
 
-static long ksys_map(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_frame_alloc(SYSCALL_PARAMS)
 {
-	if (!cap_slot_valid(a[0]) || a[2] > 0xff)
-		return E_INVAL;
-	return frame_cap_map_some(d, (uint32_t)a[0], a[1], (unsigned)a[2], 0,
-				  MAP_INSNS, true);
+	uint32_t slot = 0;
+	long rc = frame_cap_alloc(d, a0, a1, a2, &slot);
+
+	return sysret(rc, slot);
 }
 
-static long ksys_unmap(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_map(SYSCALL_PARAMS)
 {
-	if (!cap_slot_valid(a[0]))
-		return E_INVAL;
-	return frame_cap_unmap(d, (uint32_t)a[0], a[1]);
+	if (!cap_slot_valid(a0) || a2 > 0xff)
+		return sysret(E_INVAL, 0);
+	return sysret(frame_cap_map_some(d, (uint32_t)a0, a1, (unsigned)a2, 0,
+					 MAP_INSNS, true),
+		      0);
 }
 
-static long ksys_map_batch(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_unmap(SYSCALL_PARAMS)
 {
-	return map_batch_sys(d, a[0], a[1], val);
+	if (!cap_slot_valid(a0))
+		return sysret(E_INVAL, 0);
+	return sysret(frame_cap_unmap(d, (uint32_t)a0, a1), 0);
 }
 
-static long ksys_cap_derive(struct domain *d, const uint64_t *a, uint64_t *val)
+/* a1 is the count mapped, failure or not. */
+static sysret_t ksys_map_batch(SYSCALL_PARAMS)
 {
-	return cap_sys_derive(d, a[0], a[1], a[2], a[3], val);
+	uint64_t val = 0;
+	long rc = map_batch_sys(d, a0, a1, &val);
+
+	return sysret_pack(rc, val);
 }
 
-static long ksys_cap_delete(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_cap_derive(SYSCALL_PARAMS)
 {
-	return cap_sys_delete(d, a[0]);
+	uint64_t val = 0;
+	long rc = cap_sys_derive(d, a0, a1, a2, a3, &val);
+
+	return sysret(rc, val);
 }
 
-static long ksys_cap_revoke(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_cap_delete(SYSCALL_PARAMS)
 {
-	return cap_sys_revoke(d, a[0], val);
+	return sysret(cap_sys_delete(d, a0), 0);
 }
 
-static long ksys_cap_info(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_cap_revoke(SYSCALL_PARAMS)
 {
-	return cap_sys_info(d, a[0], a[1], val);
+	uint64_t val = 0;
+	long rc = cap_sys_revoke(d, a0, &val);
+
+	return sysret(rc, val);
 }
 
-static long ksys_frame_reclaim(struct domain *d, const uint64_t *a,
-			       uint64_t *val)
+static sysret_t ksys_cap_info(SYSCALL_PARAMS)
 {
-	return abort_request(d, a[0], a[1], a[2]);
+	uint64_t val = 0; /* cap_sys_info sets it only on success */
+	long rc = cap_sys_info(d, a0, a1, &val);
+
+	return sysret_pack(rc, val);
 }
 
-static long ksys_irq_bind(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_frame_reclaim(SYSCALL_PARAMS)
 {
-	return irq_cap_bind(d, a[0], a[1]);
+	return sysret(abort_request(d, a0, a1, a2), 0);
 }
 
-static long ksys_irq_ack(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_irq_bind(SYSCALL_PARAMS)
 {
-	return irq_cap_ack(d, a[0]);
+	return sysret(irq_cap_bind(d, a0, a1), 0);
 }
 
-static long ksys_timer_event(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_irq_ack(SYSCALL_PARAMS)
 {
-	return sched_timer_event(d, a[0], a[1]);
+	return sysret(irq_cap_ack(d, a0), 0);
 }
 
-static long ksys_spawn(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_timer_event(SYSCALL_PARAMS)
 {
-	return spawn_sys(d, a[0], val);
+	return sysret(sched_timer_event(d, a0, a1), 0);
 }
 
-static long ksys_kill(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_spawn(SYSCALL_PARAMS)
 {
-	return spawn_kill(d, a[0]);
+	uint64_t val = 0;
+	long rc = spawn_sys(d, a0, &val);
+
+	return sysret(rc, val);
 }
 
-static long ksys_log_read(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_kill(SYSCALL_PARAMS)
 {
-	return klog_read(d, a[0], a[1], val);
+	return sysret(spawn_kill(d, a0), 0);
 }
 
-static long ksys_notify_cap(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_log_read(SYSCALL_PARAMS)
 {
-	return notify_cap_notify(d, a[0], a[1]);
+	uint64_t val = 0;
+	long rc = klog_read(d, a0, a1, &val);
+
+	return sysret(rc, val);
 }
 
-static long ksys_yield_cap(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_notify_cap(SYSCALL_PARAMS)
 {
-	return notify_cap_yield(d, a[0]);
+	return sysret(notify_cap_notify(d, a0, a1), 0);
 }
 
-static long ksys_notify_wait(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_yield_cap(SYSCALL_PARAMS)
 {
-	long rc = notify_cap_notify_wait(d, a[0], a[1], a[2]);
+	return sysret(notify_cap_yield(d, a0), 0);
+}
+
+static sysret_t ksys_notify_wait(SYSCALL_PARAMS)
+{
+	long rc = notify_cap_notify_wait(d, a0, a1, a2);
 
 	/* A wait that sleeps does not come back here; one that returned at
 	 * once wrote the bits it took to a1, which dispatch writes back. */
-	if (!rc)
-		*val = d->ctx.x[REG_A1];
-	return rc;
+	return sysret(rc, d->ctx.x[REG_A1]);
 }
 
-static long ksys_protect(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_protect(SYSCALL_PARAMS)
 {
-	return protect_sys(d, a[0], a[1], a[2]);
+	return sysret(protect_sys(d, a0, a1, a2), 0);
 }
 
-static long ksys_frame_alloc_map(struct domain *d, const uint64_t *a,
-				 uint64_t *val)
+static sysret_t ksys_frame_alloc_map(SYSCALL_PARAMS)
 {
-	return frame_alloc_map_sys(d, a[0], a[1], val);
+	uint64_t val = 0;
+	long rc = frame_alloc_map_sys(d, a0, a1, &val);
+
+	return sysret(rc, val);
 }
 
-static long ksys_ring_setup(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_ring_setup(SYSCALL_PARAMS)
 {
-	return ring_setup_sys(d, a[0], a[1]);
+	return sysret(ring_setup_sys(d, a0, a1), 0);
 }
 
-static long ksys_ring_submit(struct domain *d, const uint64_t *a, uint64_t *val)
+static sysret_t ksys_ring_submit(SYSCALL_PARAMS)
 {
-	return ring_submit_sys(d, a[0], val);
+	uint64_t val = 0;
+	long rc = ring_submit_sys(d, a0, &val);
+
+	return sysret(rc, val);
 }
 
+/* Every call, by number: the reference table (dispatch, syscall_run). */
 static const syscall_fn syscall_table[SYS_COUNT] = {
 #define SYSCALL_ENTRY(num, name, params, errors) [num] = ksys_##name,
 	RIVET_SYSCALLS(SYSCALL_ENTRY)
@@ -391,7 +438,10 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 long syscall_run(struct domain *d, uint64_t nr, const uint64_t *a,
 		 uint64_t *val)
 {
-	return syscall_table[nr](d, a, val);
+	sysret_t r = syscall_table[nr](a[0], a[1], a[2], a[3], a[4], a[5], d);
+
+	*val = sysret_val(r);
+	return sysret_rc(r);
 }
 
 /* Ends d's restart record, its revoke in progress and its spawn in
@@ -406,6 +456,7 @@ static __attribute__((noinline)) void restart_end(struct domain *d)
 	cap_revoking_clear(&domain_caps, d->cs.id);
 	if (d->spawning) /* a spawn given up: its child goes back */
 		spawn_give_up(d);
+	syscall_route(d);
 }
 
 /* Is this call of d's not the restarted one coming back? (sepc is past
@@ -437,9 +488,9 @@ static bool a1_on_error(uint64_t nr)
  */
 static inline __attribute__((always_inline)) bool dispatch(struct domain *d)
 {
-	uint64_t nr = d->ctx.x[REG_A7], val = 0;
+	uint64_t nr = d->ctx.x[REG_A7], *a = &d->ctx.x[REG_A0];
+	sysret_t r;
 	syscall_fn fn;
-	long rc;
 
 	trace_syscall(d, nr);
 	d->ctx.sepc += 4; /* resume after the ecall */
@@ -454,27 +505,25 @@ static inline __attribute__((always_inline)) bool dispatch(struct domain *d)
 		d->ctx.x[REG_A1] = 0;
 		return true;
 	}
-	rc = fn(d, &d->ctx.x[REG_A0], &val);
+	r = fn(a[0], a[1], a[2], a[3], a[4], a[5], d);
 	/* The call may have ended d (exit) or switched away from it (yield);
 	 * its context still takes the result for when it resumes. A wait
 	 * that sleeps does not come back here (sched_wait). */
 	if (d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED)
 		return false;
-	if (rc == SYSCALL_RESTART) {
+	if (sysret_rc(r) == SYSCALL_RESTART) {
 		/* The same ecall, coming back, keeps its records. */
-		d->restart_pc = d->ctx.sepc;
-		d->restart_nr = nr;
-		d->restart_arg = d->ctx.x[REG_A0];
+		restart_set(d, nr, d->ctx.x[REG_A0]);
 		d->ctx.sepc -= 4; /* the ecall again, with a0..a7 as left */
 		return true;
 	}
 	if (d->restart_pc && nr != SYS_yield)
 		restart_end(d); /* the call is over */
-	d->ctx.x[REG_A0] = (uint64_t)rc;
-	if (rc && !a1_on_error(nr))
+	d->ctx.x[REG_A0] = (uint64_t)sysret_rc(r);
+	if (sysret_rc(r) && !a1_on_error(nr))
 		d->ctx.x[REG_A1] = 0;
 	else if (nr != SYS_wait) /* a wait that succeeded wrote a1 */
-		d->ctx.x[REG_A1] = val;
+		d->ctx.x[REG_A1] = sysret_val(r);
 	return true;
 }
 
@@ -486,30 +535,114 @@ void syscall_dispatch(struct domain *d)
 /*
  * ---------------------------------------------------------------------
  * The ordinary system call path (CONFIG_FAST_SYSCALL,
- * arch/riscv/syscall_entry.S): only the registers the C calling
- * convention does not preserve are in d's context when the call runs; the
- * others are still live in the CPU, kept by the C code, and the entry
- * writes them out only when the answer below says the caller has ended.
+ * arch/riscv/syscall_entry.S): the entry calls a handler straight from
+ * the table in d->ctx.syscalls, with the call's arguments in a0..a5,
+ * d in a6 and the number in a7, and gives the caller its two words; no
+ * register is in d's context but the user's sp and tp (and t0/t1, parked
+ * by the trap). Two tables:
+ *
+ *   syscall_direct  on a machine with one usable hart (bkl_alone: no
+ *                   lock to take) and while d has no restart record: each
+ *                   call's own handler, but for the calls that can stop
+ *                   part-way (SYSCALL_VIA_C: their restart needs a0..a7
+ *                   and the pc in d's context), which take
+ *                   syscall_enter_c;
+ *   syscall_via_c   otherwise: syscall_enter_c for every call.
  *
  * The calls in SYSCALL_FULL_FRAME_MASK (kernel/arch.h) never come
  * here: they can leave their caller alive but not running, for the
  * scheduler to resume later from its context, so the entry saves the
- * full frame for them first, as for any trap. Every other call returns
- * to its caller, or ends it.
+ * full frame for them first, as for any trap.
  * ---------------------------------------------------------------------
  */
-struct entry_fast_ret entry_syscall_fast(struct uctx *u)
-{
-	struct domain *d = (struct domain *)u;
-	struct entry_fast_ret r = { u, 0 };
 
-	bkl_lock();	     /* docs/smp.md: every C entry holds it */
-	if (!domain_live(d)) /* another hart ended d while it ran */
+/*
+ * The calls that can return SYSCALL_RESTART (or whose handler reads
+ * d's context): they go through syscall_enter_c, which puts a0..a7 and
+ * the pc in the context first. A handler outside the mask that stops
+ * part-way finds the entry's check (syscall_lost_restart).
+ */
+#define SYSCALL_VIA_C                                                          \
+	((1UL << SYS_debug_write) | (1UL << SYS_frame_alloc) |                 \
+	 (1UL << SYS_map) | (1UL << SYS_unmap) | (1UL << SYS_map_batch) |      \
+	 (1UL << SYS_cap_delete) | (1UL << SYS_cap_revoke) |                   \
+	 (1UL << SYS_frame_reclaim) | (1UL << SYS_spawn) | (1UL << SYS_kill) | \
+	 (1UL << SYS_ring_submit))
+
+/*
+ * The C dispatch of d's call, its a0..a7 and pc in d's context: the big
+ * kernel lock, then dispatch as on the full path. The call's two words,
+ * or SYSCALL_ANSWER_CONTEXT when d resumes from its context (a
+ * restart), or SYSCALL_ANSWER_SWITCH with d when d has ended.
+ */
+static __attribute__((noinline)) sysret_t enter_c(struct domain *d)
+{
+	uint64_t pc = d->ctx.sepc;
+	bool goes_on;
+
+	bkl_lock();		  /* docs/smp.md: every C entry holds it */
+	goes_on = domain_live(d); /* another hart may have ended d */
+	if (goes_on)
+		goes_on = dispatch(d);
+	else
 		sched_remove(d);
-	else if (dispatch(d))
-		goto out;
-	r = (struct entry_fast_ret){ &sched_current()->ctx, u };
-out:
 	bkl_unlock();
-	return r;
+	if (!goes_on)
+		return sysret_pack(SYSCALL_ANSWER_SWITCH, (uint64_t)d);
+	if (d->ctx.sepc == pc) /* stopped part-way: the ecall again */
+		return sysret_pack(SYSCALL_ANSWER_CONTEXT, 0);
+	return sysret_pack((long)d->ctx.x[REG_A0], d->ctx.x[REG_A1]);
+}
+
+/*
+ * Every call through the C dispatch: a0..a7 and the pc into d's context
+ * (the user's a6 is gone: the entry passed d there, so the context takes
+ * 0, a clobbered register's value), then enter_c.
+ */
+sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
+{
+	struct uctx *u = &d->ctx;
+
+	u->x[REG_A0] = a0;
+	u->x[REG_A1] = a1;
+	u->x[REG_A2] = a2;
+	u->x[REG_A3] = a3;
+	u->x[REG_A4] = a4;
+	u->x[REG_A5] = a5;
+	u->x[REG_A6] = 0;
+	u->x[REG_A7] = nr;
+	u->sepc = arch_trap_pc();
+	return enter_c(d);
+}
+
+/* syscall_enter_c takes a7 too, which the tables' type does not name: the
+ * entry calls it with every argument register set. */
+#define ENTER_C ((syscall_fn)(void (*)(void))syscall_enter_c)
+
+#define SYSCALL_DIRECT(num, name, params, errors)                              \
+	[num] = (SYSCALL_VIA_C >> (num)) & 1 ? ENTER_C : ksys_##name,
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init" /* numbers with no call */
+static const syscall_fn syscall_direct[SYS_COUNT] = {
+	[0 ... SYS_COUNT - 1] = ksys_nosys, RIVET_SYSCALLS(SYSCALL_DIRECT)
+};
+#pragma GCC diagnostic pop
+
+static const syscall_fn syscall_via_c[SYS_COUNT] = {
+	[0 ... SYS_COUNT - 1] = ENTER_C,
+};
+
+void syscall_route(struct domain *d)
+{
+	d->ctx.syscalls =
+		bkl_alone && !d->restart_pc ? syscall_direct : syscall_via_c;
+}
+
+/* A handler called straight from the entry returned SYSCALL_RESTART: its
+ * arguments were never saved, so the call cannot be restarted. A kernel
+ * bug (the call belongs in SYSCALL_VIA_C), caught on the way out. */
+void syscall_lost_restart(void)
+{
+	panic("syscall: a handler outside SYSCALL_VIA_C stopped part-way");
 }

@@ -43,4 +43,53 @@ long syscall_run(struct domain *d, uint64_t nr, const uint64_t *a,
 /* Runs the call in d's saved a7 with a0..a5; results go to a0/a1. */
 void syscall_dispatch(struct domain *d);
 
+/*
+ * What a handler answers: a0 (0 or a negative error; SYSCALL_RESTART)
+ * and a1 (the value; 0 when the call has none or failed, map_batch's
+ * count aside), as one 128-bit word, a0 in the low half. The C calling
+ * convention returns it in a0 and a1, where the caller of the system
+ * call finds them. (A struct of two words is returned there too, but
+ * GCC 12 gives every function returning one a stack frame it does not
+ * use: two instructions on every call.)
+ */
+typedef unsigned __int128 sysret_t;
+
+static inline sysret_t sysret_pack(long rc, uint64_t val)
+{
+	return (sysret_t)val << 64 | (uint64_t)rc;
+}
+
+static inline long sysret_rc(sysret_t r)
+{
+	return (long)(uint64_t)r;
+}
+
+static inline uint64_t sysret_val(sysret_t r)
+{
+	return (uint64_t)(r >> 64);
+}
+
+/*
+ * A handler's parameters: the call's arguments a0..a5, as the caller
+ * left them in those registers, then the caller. The ordinary call path
+ * (arch/riscv/syscall_entry.S) calls the handler straight from the trap
+ * with a6 = d, so nothing is copied.
+ */
+#define SYSCALL_PARAMS                                                         \
+	uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,       \
+		uint64_t a5, struct domain *d
+typedef sysret_t (*syscall_fn)(SYSCALL_PARAMS);
+
+/*
+ * Points d's ordinary call path at the table it must take now
+ * (d->ctx.syscalls): the handlers themselves, or syscall_enter_c for every
+ * call while the machine has several harts (the big kernel lock) or d
+ * has a restart record (the next call must end it or take it up).
+ */
+void syscall_route(struct domain *d);
+
+/* The handler of every call that goes through the C dispatch (kernel/
+ * arch.h says what it answers); a7, the number, comes as nr. */
+sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr);
+
 #endif

@@ -45,6 +45,18 @@ static inline uint64_t arch_instret(void)
 	return csr_read(instret);
 }
 
+/*
+ * The pc of the U-mode trap being handled (sepc): for a system call on
+ * the ordinary call path, its ecall. The kernel's C code never writes
+ * sepc and takes no trap of its own while it handles a call (interrupts
+ * are off, user memory is reached through the tables, never by a
+ * fault), so it still holds the caller's pc when the call returns.
+ */
+static inline uint64_t arch_trap_pc(void)
+{
+	return csr_read(sepc);
+}
+
 /* The time counter (rdtime), in timebase ticks. */
 static inline uint64_t arch_time(void)
 {

@@ -36,32 +36,6 @@ _Static_assert(sizeof(((struct cap *)0)->rights) == 1, "lbu cap.rights");
 _Static_assert(offsetof(struct cap, rights) == offsetof(struct cap, type) + 1,
 	       "lhu cap.type reads the rights too");
 _Static_assert(sizeof(((struct cap *)0)->flags) == 2, "lhu cap.flags");
-/* capinfo_fast.S: cap_info's OBJECT, SIZE and BADGE are the words at
- * CAP_INFO_WORDS + 8 * (what - 1). */
-_Static_assert(RIVET_CAPINFO_TYPE == 0 && RIVET_CAPINFO_OBJECT == 1 &&
-		       RIVET_CAPINFO_SIZE == 2 && RIVET_CAPINFO_BADGE == 3,
-	       "cap_info's what");
-_Static_assert(offsetof(struct cap, size) == offsetof(struct cap, object) + 8 &&
-		       offsetof(struct cap, badge) ==
-			       offsetof(struct cap, object) + 16,
-	       "cap_info's words in a row");
-
-_Static_assert(sizeof(((struct domain *)0)->as.asid) == 2,
-	       "lhu domain.as.asid");
-/* protect_fast.S: ceiling code c (pte.h) allows the rights in byte c. */
-_Static_assert(PTE_R == RIVET_CAP_R << 1 && PTE_W == RIVET_CAP_W << 1 &&
-		       PTE_X == RIVET_CAP_X << 1,
-	       "RIVET_CAP_* are PTE_* >> 1");
-
-/* Bit r set: rights r pass protect's rights_valid (kernel/mm/protect.c):
- * W needs R and never goes with X. */
-#define RIGHTS_OK(r)                                                           \
-	((long)(!((r)&RIVET_CAP_W) ||                                          \
-		(((r)&RIVET_CAP_R) && !((r)&RIVET_CAP_X)))                     \
-	 << (r))
-#define PROTECT_RIGHTS_MASK                                                    \
-	(RIGHTS_OK(0) | RIGHTS_OK(1) | RIGHTS_OK(2) | RIGHTS_OK(3) |           \
-	 RIGHTS_OK(4) | RIGHTS_OK(5) | RIGHTS_OK(6) | RIGHTS_OK(7))
 
 void asm_offsets(void);
 
@@ -89,23 +63,6 @@ void asm_offsets(void)
 	ASM_DEFINE(DOMAIN_RESTART_PC, offsetof(struct domain, restart_pc));
 	ASM_DEFINE(DOMAIN_CS_SLOTS, offsetof(struct domain, cs.slots));
 	ASM_DEFINE(DOMAIN_CS_NSLOTS, offsetof(struct domain, cs.nslots));
-	ASM_DEFINE(DOMAIN_AS_ROOT_PA, offsetof(struct domain, as.root_pa));
-	ASM_DEFINE(DOMAIN_AS_ASID, offsetof(struct domain, as.asid));
-	ASM_DEFINE(DOMAIN_PTVIEW_LAST, offsetof(struct domain, as.ptview_last));
-	ASM_DEFINE(DOMAIN_PTVIEW_LAST_N,
-		   offsetof(struct domain, as.ptview_last_n));
-
-	/* protect_fast.S: the PTE bits and rights it builds leaves from */
-	ASM_DEFINE(DIRECT_BASE_ASM, DIRECT_BASE);
-	ASM_DEFINE(PTE_V_ASM, PTE_V);
-	ASM_DEFINE(PTE_R_ASM, PTE_R);
-	ASM_DEFINE(PTE_U_ASM, PTE_U);
-	ASM_DEFINE(PTE_RWX_ASM, PTE_LEAF_MASK);
-	ASM_DEFINE(PTE_CEIL_SHIFT_ASM, PTE_CEIL_SHIFT);
-	/* byte c: the rights of ceiling code c, pte_ceiling's table */
-	ASM_DEFINE(CEILING_RIGHTS, (PTE_R >> 1) << 8 |
-					   ((PTE_R | PTE_W) >> 1) << 16 |
-					   ((PTE_R | PTE_X) >> 1) << 24);
 
 	/* struct cap: notify_fast.S looks notification capabilities up */
 	ASM_DEFINE(CAP_SIZE, sizeof(struct cap));
@@ -114,7 +71,6 @@ void asm_offsets(void)
 	ASM_DEFINE(CAP_FLAGS, offsetof(struct cap, flags));
 	ASM_DEFINE(CAP_OBJECT, offsetof(struct cap, object));
 	ASM_DEFINE(CAP_BADGE, offsetof(struct cap, badge));
-	ASM_DEFINE(CAP_INFO_WORDS, offsetof(struct cap, object));
 	ASM_DEFINE(CAP_TYPE_NOTIFY, CAP_NOTIFY);
 	ASM_DEFINE(CAP_RIGHT_W, CAP_W);
 	ASM_DEFINE(CAPF_HANDOFF, CAPF_NOTIFY_HANDOFF);
@@ -139,8 +95,9 @@ void asm_offsets(void)
 	ASM_DEFINE(SYSCALL_NR_NOTIFY_CAP, SYS_notify_cap);
 	ASM_DEFINE(SYSCALL_NR_NOTIFY_WAIT, SYS_notify_wait);
 	ASM_DEFINE(SYSCALL_NR_YIELD_CAP, SYS_yield_cap);
-	ASM_DEFINE(SYSCALL_NR_CAP_INFO, SYS_cap_info);
-	ASM_DEFINE(SYSCALL_NR_PROTECT, SYS_protect);
-	ASM_DEFINE(PROTECT_RIGHTS_OK, PROTECT_RIGHTS_MASK);
 	ASM_DEFINE(SYSCALL_FULL_FRAME_MASK, SYSCALL_FULL_FRAME_MASK);
+	/* the ordinary call path's table and answers (kernel/arch.h) */
+	ASM_DEFINE(SYSCALL_COUNT, SYS_COUNT);
+	ASM_DEFINE(SYSCALL_ANSWER_CONTEXT_RC, SYSCALL_ANSWER_CONTEXT);
+	ASM_DEFINE(SYSCALL_ANSWER_SWITCH_RC, SYSCALL_ANSWER_SWITCH);
 }

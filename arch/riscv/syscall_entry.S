@@ -1,46 +1,53 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The ordinary system call path (CONFIG_FAST_SYSCALL): a system call is a
- * function call into the kernel.
+ * function call into the kernel (docs/syscalls.md, "Convention").
  *
  * trap_entry.S's user_ecall comes here for every call but SYS_null and
- * the directed yield, with sp = the caller's uctx, the user's sp in
- * sscratch, and t0/t1 parked in the uctx. The caller expects every
- * register but a0 and a1 back as it left them. The C code run for the
- * call keeps what the calling convention makes it keep (sp, gp,
- * s0-s11), so only the others are saved here: ra, t0-t6 and a0-a7, and
- * tp, which the kernel's C code uses for this hart's record
- * (this_hart(): d->hart, docs/smp.md). They
- * go to their uctx slots, where the handlers read the arguments and the
- * restart record finds a0 and a7 (kernel/syscall.c), and come back from
- * there: a result, a restart's rewritten arguments, or the user's own
- * value. Nothing the kernel left in a register reaches U-mode.
+ * the directed yield, with sp = the caller's uctx (its struct domain),
+ * the user's sp in sscratch, and t0/t1 parked in the uctx. The calls of
+ * SYSCALL_FULL_FRAME_MASK (kernel/arch.h: those that can switch away
+ * from a caller that lives on) leave at once for the full save. For every
+ * other call the entry takes the handler from the caller's table
+ * (uctx.syscalls: kernel/syscall.c, syscall_route, says which) and calls
+ * it on the hart's kernel stack with the arguments still in a0..a5, the
+ * caller in a6 and the number in a7; the handler's two words come back
+ * in a0 and a1, which is where the caller wants them. One path for every
+ * call: what differs between calls is in the table, not here.
  *
- * The calls of SYSCALL_FULL_FRAME_MASK (kernel/arch.h: those that can
- * switch away from a caller that lives on) take the full save instead,
- * before anything is stored. cap_info and protect of one page go to
- * capinfo_fast.S and protect_fast.S first (CONFIG_FAST_CAP_INFO,
- * CONFIG_FAST_PROTECT), which answer with no C on a one-hart machine
- * and otherwise come back to syscall_entry_ordinary, nothing changed.
+ * What the caller keeps, and why it costs nothing: the C calling
+ * convention makes the handler keep sp, gp, tp and s0-s11, and the
+ * kernel's C code is built to keep t2-t6 as well (-fcall-saved-t2 ...
+ * t6, Makefile), so those still hold the user's values when the handler
+ * returns. Only sp, tp and ra are the kernel's meanwhile (its stack; this
+ * hart's record, this_hart(); the handler's return address): they
+ * are saved in the uctx and loaded back (a call keeps ra: the libOS's
+ * stubs return through it). The rest may hold kernel values after C, and
+ * the caller does not expect them back (a call may change t0-t6 and
+ * a2-a7): a2-a7 are zeroed, t0/t1 get the user's values from where the
+ * trap parked them. No kernel value reaches U-mode.
  *
- * entry_syscall_fast (kernel/syscall.c) answers with two contexts:
- *   (u, 0)  the caller goes on: load the saved registers and sret;
- *   (t, u)  the call ended the caller and t runs now: u's frame is
- *           completed with the registers C preserved (gp, s0-s11
- *           still hold the user's values), then t is resumed as after
- *           any trap.
+ * sepc is not saved: the kernel's C code never writes it and takes no
+ * trap while it handles a call (arch_trap_pc, arch_ops.h), so it still
+ * points at the ecall when the handler returns, and the way back moves
+ * it on. sstatus is not written either: the trap left SPP = U and SPIE
+ * as the caller had it, and the C code changes neither; the FS field the
+ * caller left stays in the CPU.
  *
  * s0 is not zeroed before the call (the slow path does, to end the
  * kernel's frame-pointer walk in a fault report): the walk follows only
  * frame pointers inside the kernel stack (arch/riscv/backtrace.c), so
  * whatever the user left in s0 ends it or points at stack words.
  *
- * sstatus is not written on the way back: the trap left SPP = U and
- * SPIE as the caller had it, and the kernel's C code changes neither.
- * The FS field the caller left stays in the CPU; the full-frame path
- * notes it in the uctx (user_trap) before any domain switch could need
- * it.
+ * A handler's a0 is 0 or negative, a result. syscall_enter_c, the C
+ * dispatch behind the calls that need it, can also answer (kernel/
+ * arch.h): SYSCALL_ANSWER_CONTEXT, resume the caller from its context
+ * (a restart: a0..a7 and sepc as the call left them there), or
+ * SYSCALL_ANSWER_SWITCH, the call ended the caller (a1), whose frame is
+ * completed with what C kept before the hart's current domain runs.
  */
+#include <rivet/errno.h>
+
 #include "arch/riscv/uctx.h"
 #include "generated/asm_offsets.h"
 
@@ -72,45 +79,85 @@ syscall_entry:
 	srl	t1, t0, a7
 	andi	t1, t1, 1
 	bnez	t1, FULL_FRAME_CALL
-	/* Two calls done with no C on a one-hart machine (after the mask
-	 * test, so the full-frame calls do not pay for them). */
-#ifdef CONFIG_FAST_CAP_INFO
-	li	t0, SYSCALL_NR_CAP_INFO		/* capinfo_fast.S */
-	beq	a7, t0, cap_info_fast
-#endif
-#ifdef CONFIG_FAST_PROTECT
-	li	t0, SYSCALL_NR_PROTECT		/* protect_fast.S */
-	beq	a7, t0, protect_fast
-#endif
-	/* Where those two give up, nothing changed: the ordinary path. */
-	.globl	syscall_entry_ordinary
-syscall_entry_ordinary:
-	/* ra, tp, t2, a0-a7, t3-t6 (t0/t1 are parked already); tp then
-	 * becomes this hart's record for the C code (this_hart()) */
-	UREGS	sd, sp, 1, 4, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
+	/* t0 = the handler: a7 checked, then the caller's table */
+	li	t1, SYSCALL_COUNT
+	bgeu	a7, t1, syscall_nosys
+	ld	t0, UC_SYSCALLS(sp)
+	slli	t1, a7, 3
+	add	t0, t0, t1
+	ld	t0, 0(t0)
+	/* The kernel's ra (the handler's return), tp (this hart's record,
+	 * this_hart()) and sp (the hart's stack); the user's are kept in
+	 * the uctx. sscratch = 0: in the kernel from here. */
+	sd	ra, UC_REG(1)(sp)
+	sd	tp, UC_REG(4)(sp)
 	ld	tp, DOMAIN_HART(sp)
-	csrrw	t0, sscratch, zero		/* the user's sp; sscratch = 0: */
-	sd	t0, UC_REG(2)(sp)		/* in the kernel from here */
-	csrr	t0, sepc
-	sd	t0, UC_SEPC(sp)
-	mv	a0, sp
-	ld	sp, UC_KERNEL_SP(a0)
-	call	entry_syscall_fast
-	bnez	a1, syscall_full_frame
+	csrrw	t1, sscratch, zero
+	sd	t1, UC_REG(2)(sp)
+	mv	a6, sp
+	ld	sp, UC_KERNEL_SP(sp)
+	jalr	t0				/* handler(a0..a5, d, nr) */
+	bgtz	a0, syscall_answer
 
-	/* The caller goes on: sepc as the call left it (past the ecall, or
-	 * at it again for a restart), sstatus as the trap left it. */
+	/* The caller goes on past its ecall with a0 and a1. It is still
+	 * the hart's current domain (a call that ends it answers so). */
+syscall_return:
+	ld	t0, HART_SCHED_CURRENT(tp)
+	csrr	t1, sepc
+	addi	t1, t1, 4
+	csrw	sepc, t1
+	csrw	sscratch, t0			/* where the next trap saves */
+	ld	ra, UC_REG(1)(t0)
+	ld	sp, UC_REG(2)(t0)
+	ld	tp, UC_REG(4)(t0)
+	ld	t1, UC_REG(6)(t0)
+	ld	t0, UC_REG(5)(t0)
+	li	a2, 0				/* the kernel's, all of them */
+	li	a3, 0
+	li	a4, 0
+	li	a5, 0
+	li	a6, 0
+	li	a7, 0
+	sret
+
+	/* A positive a0: one of syscall_enter_c's answers. Results are 0
+	 * or negative, so anything else is a handler called straight from
+	 * the table that stopped part-way (SYSCALL_RESTART), a kernel bug. */
+syscall_answer:
+	li	t1, SYSCALL_ANSWER_CONTEXT_RC
+	beq	a0, t1, syscall_resume_context
+	li	t1, SYSCALL_ANSWER_SWITCH_RC
+	beq	a0, t1, syscall_switch
+	call	syscall_lost_restart		/* panics */
+
+	/* Resume the caller from its context: a0..a7 and sepc as the call
+	 * left them (the ecall again, for a restart). */
+syscall_resume_context:
+	ld	a0, HART_SCHED_CURRENT(tp)
 	ld	t0, UC_SEPC(a0)
 	csrw	sepc, t0
-	csrw	sscratch, a0			/* where the next trap saves */
-	UREGS	ld, a0, 1, 2, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
+	csrw	sscratch, a0
+	UREGS	ld, a0, 1, 2, 4, 5, 6, 11, 12, 13, 14, 15, 16, 17
 	ld	x10, UC_REG(10)(a0)		/* a0 last: it was the base */
 	sret
 
 	/* a1 = the caller's uctx, which has ended: complete it (gp,
-	 * s0-s11; tp was saved on entry) as any trap would have, then
-	 * resume a0. */
-syscall_full_frame:
-	UREGS	sd, a1, 3, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+	 * s0-s11, t2-t6, which C kept; ra, sp and tp were saved on entry)
+	 * as any trap would have, then resume the hart's current domain. */
+syscall_switch:
+	UREGS	sd, a1, 3, 7, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	ld	a0, HART_SCHED_CURRENT(tp)
 	j	return_to_user
 	.cfi_endproc
+
+	/* No such call: E_NOSYS, a1 = 0, nothing else touched. */
+syscall_nosys:
+	li	a0, E_NOSYS
+	li	a1, 0
+	csrr	t0, sepc
+	addi	t0, t0, 4
+	csrw	sepc, t0
+	ld	t0, UC_REG(5)(sp)		/* the user's t0/t1 back */
+	ld	t1, UC_REG(6)(sp)
+	csrrw	sp, sscratch, sp		/* the user's sp; sscratch = uctx */
+	sret

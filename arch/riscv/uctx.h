@@ -15,7 +15,8 @@
 #define UC_UPCALL_KVA (35 * 8)
 #define UC_EXC_ENTRY  (36 * 8)
 #define UC_FAULTS     (37 * 8)
-#define UC_SIZE	      (38 * 8)
+#define UC_SYSCALLS   (38 * 8)
+#define UC_SIZE	      (39 * 8)
 
 #ifndef __ASSEMBLY__
 #include <stddef.h>
@@ -29,6 +30,9 @@ struct uctx {
 	uint64_t upcall_kva; /* kernel address of the domain's upcall area */
 	uint64_t exc_entry;  /* user exception entry, 0 if none */
 	uint64_t faults;     /* exceptions taken (reflected or fatal) */
+	/* The table the ordinary call path takes the handler from
+	 * (syscall_entry.S; kernel/syscall.c, syscall_route, decides). */
+	const void *syscalls;
 };
 
 _Static_assert(offsetof(struct uctx, x[1]) == UC_REG(1), "x1");
@@ -38,6 +42,7 @@ _Static_assert(offsetof(struct uctx, kernel_sp) == UC_KERNEL_SP, "ksp");
 _Static_assert(offsetof(struct uctx, upcall_kva) == UC_UPCALL_KVA, "upcall");
 _Static_assert(offsetof(struct uctx, exc_entry) == UC_EXC_ENTRY, "exc");
 _Static_assert(offsetof(struct uctx, faults) == UC_FAULTS, "faults");
+_Static_assert(offsetof(struct uctx, syscalls) == UC_SYSCALLS, "syscalls");
 _Static_assert(sizeof(struct uctx) == UC_SIZE, "size");
 
 /* Handles a trap from U-mode; returns the context to resume (any domain). */
@@ -54,6 +59,11 @@ __attribute__((noreturn)) void return_to_user(struct uctx *u);
 #define REG_T1 6
 #define REG_A0 10
 #define REG_A1 11
+#define REG_A2 12
+#define REG_A3 13
+#define REG_A4 14
+#define REG_A5 15
+#define REG_A6 16
 #define REG_A7 17
 #endif
 

@@ -398,31 +398,3 @@ long cap_sys_revoke(struct domain *d, uint64_t slot, uint64_t *count)
 	syscall_note_stretch(e.start);
 	return rc;
 }
-
-long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what, uint64_t *val)
-{
-	struct cap *c;
-	long rc;
-
-	if (!cap_slot_valid(slot))
-		return E_INVAL;
-	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
-	if (rc)
-		return rc;
-	switch (what) {
-	case RIVET_CAPINFO_TYPE:
-		*val = c->type | (uint64_t)c->rights << 8;
-		return 0;
-	case RIVET_CAPINFO_OBJECT:
-		*val = c->object;
-		return 0;
-	case RIVET_CAPINFO_SIZE:
-		*val = c->size;
-		return 0;
-	case RIVET_CAPINFO_BADGE:
-		*val = c->badge;
-		return 0;
-	default:
-		return E_INVAL;
-	}
-}

@@ -3,9 +3,13 @@
 #ifndef KERNEL_CAP_SYSCALL_H
 #define KERNEL_CAP_SYSCALL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/cap/cap.h"
+#include "kernel/sched/domain.h"
+#include <rivet/abi.h>
+#include <rivet/errno.h>
 
 struct domain;
 
@@ -43,7 +47,39 @@ long cap_sys_exit(struct domain *d, uint64_t status);
 long cap_release_some(struct domain *d, uint64_t *next, uint64_t start,
 		      uint64_t limit);
 
-long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what,
-		  uint64_t *val);
+/*
+ * SYS_cap_info: a field of d's capability in slot; *val only on success.
+ * The checks and errors of cap_slot_valid and cap_lookup (E_INVAL for a
+ * slot out of range, E_NOENT for an empty one), then E_INVAL for what.
+ * Inline and in as few loads as it takes: the ordinary system call path
+ * calls it straight from the trap (kernel/syscall.c, cap_lookup_* in
+ * docs/performance.md).
+ */
+static inline long cap_sys_info(struct domain *d, uint64_t slot, uint64_t what,
+				uint64_t *val)
+{
+	const struct cap *c;
+
+	/* One compare is cap_slot_valid and the bound: nslots < 2^32. */
+	if (slot >= d->cs.nslots)
+		return E_INVAL;
+	c = &d->cs.slots[slot];
+	if (c->type == CAP_NULL)
+		return E_NOENT;
+	if (what > RIVET_CAPINFO_BADGE)
+		return E_INVAL;
+	if (what == RIVET_CAPINFO_TYPE)
+		*val = c->type | (uint64_t)c->rights << 8;
+	else /* object, size, badge: three words in a row */
+		*val = (&c->object)[what - RIVET_CAPINFO_OBJECT];
+	return 0;
+}
+_Static_assert(RIVET_CAPINFO_TYPE == 0 && RIVET_CAPINFO_OBJECT == 1 &&
+		       RIVET_CAPINFO_SIZE == 2 && RIVET_CAPINFO_BADGE == 3,
+	       "cap_info's what");
+_Static_assert(offsetof(struct cap, size) == offsetof(struct cap, object) + 8 &&
+		       offsetof(struct cap, badge) ==
+			       offsetof(struct cap, object) + 16,
+	       "cap_info's words in a row");
 
 #endif

@@ -142,6 +142,7 @@ static void init_context(struct domain *d, uint64_t entry)
 	/* kernel_sp: the stack of the hart it is placed on (sched_add). */
 	d->ctx.upcall_kva = (uintptr_t)d->upcall;
 	d->ctx.exc_entry = 0;
+	syscall_route(d); /* its system calls' path (kernel/syscall.c) */
 }
 
 void domain_grant_peers(struct domain *d, const struct bootconf_domain *conf)

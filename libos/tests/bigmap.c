@@ -233,9 +233,10 @@ bigmap_map(unsigned long slot, unsigned long va, unsigned long rights)
 	register long a7 __asm__("a7") = SYS_map;
 
 	__asm__ volatile(".globl bigmap_ecall\nbigmap_ecall: ecall"
-			 : "+r"(a0), "+r"(a1), "+r"(a7)
-			 : "r"(a2)
-			 : "memory");
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a7)
+			 :
+			 : "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6",
+			   "a3", "a4", "a5", "a6");
 	return a0;
 }
 

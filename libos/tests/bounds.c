@@ -302,9 +302,10 @@ static __attribute__((noinline)) long giveup_alloc(unsigned long n,
 	register long a7 __asm__("a7") = SYS_frame_alloc;
 
 	__asm__ volatile(".globl giveup_ecall\ngiveup_ecall: ecall"
-			 : "+r"(a0), "+r"(a1), "+r"(a7)
-			 : "r"(a2)
-			 : "memory");
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a7)
+			 :
+			 : "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6",
+			   "a3", "a4", "a5", "a6");
 	*val = (unsigned long)a1;
 	return a0;
 }

@@ -42,9 +42,10 @@ static struct rivet_ret call4(long nr, long a0, long a1, long a2, long a3)
 	struct rivet_ret r;
 
 	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1)
-			 : "r"(r2), "r"(r3), "r"(r7)
-			 : "memory");
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r7)
+			 :
+			 : "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6",
+			   "a4", "a5", "a6");
 	r.rc = r0;
 	r.val = (unsigned long)r1;
 	return r;

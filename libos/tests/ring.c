@@ -36,9 +36,10 @@ static struct rivet_ret direct(unsigned long nr, const unsigned long *a)
 	register unsigned long a7 asm("a7") = nr;
 
 	asm volatile("ecall"
-		     : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3)
-		     : "r"(a7)
-		     : "memory", "a4", "a5", "a6");
+		     : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a7)
+		     :
+		     : "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a4",
+		       "a5", "a6");
 	return (struct rivet_ret){ (long)a0, a1 };
 }
 

@@ -168,7 +168,7 @@ static __attribute__((noinline)) long rekey_revoke(unsigned long slot,
 	__asm__ volatile(".globl rekey_ecall\nrekey_ecall: ecall"
 			 : "+r"(a0), "+r"(a1), "+r"(a7)
 			 :
-			 : "memory");
+			 : "memory", RIVET_SYSCALL_CLOBBERS);
 	*val = (unsigned long)a1;
 	return a0;
 }

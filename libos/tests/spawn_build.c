@@ -146,7 +146,7 @@ static __attribute__((noinline)) long build_spawn(struct rivet_spawn *req,
 	__asm__ volatile(".globl build_ecall\nbuild_ecall: ecall"
 			 : "+r"(a0), "+r"(a1), "+r"(a7)
 			 :
-			 : "memory");
+			 : "memory", RIVET_SYSCALL_CLOBBERS);
 	*val = (unsigned long)a1;
 	return a0;
 }

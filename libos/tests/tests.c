@@ -33,7 +33,10 @@ long raw_syscall(long nr, long a0, long a1)
 	register long r1 __asm__("a1") = a1;
 	register long r7 __asm__("a7") = nr;
 
-	__asm__ volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r7) : "memory");
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1), "+r"(r7)
+			 :
+			 : "memory", RIVET_SYSCALL_CLOBBERS);
 	return r0;
 }
 

@@ -1,6 +1,6 @@
-"""A system call keeps every register but a0 and a1 (docs/syscalls.md),
-on the ordinary call path that saves only what the kernel's C code does
-not keep (arch/riscv/syscall_entry.S) and on the full-frame path
+"""A system call keeps what a function call keeps (docs/syscalls.md), on
+the ordinary call path that calls the handler straight from the trap
+(arch/riscv/syscall_entry.S) and on the full-frame path
 (libos/tests/callregs.c). test_fastpath.py runs it on the slow kernel."""
 from test_domains import assert_all_pass, conf, run_suite
 
@@ -9,7 +9,7 @@ CASES = ["callregs_kstat", "callregs_error", "callregs_cap_info_empty",
          "callregs_wait_pending", "callregs_kstat_1000"]
 
 
-def test_system_calls_keep_every_register_but_a0_a1(tmp_path):
+def test_system_calls_keep_what_a_call_keeps(tmp_path):
     b = run_suite(tmp_path, conf("t_callregs"))
     results = [c for c in CASES if c != "callregs_kstat_1000"]
     assert_all_pass(b, CASES + [c + "_result" for c in results])

@@ -1,7 +1,7 @@
 """cap_info's answers, errors and kept registers (libos/tests/capinfo.c):
-on one hart from arch/riscv/capinfo_fast.S, on two harts (the big kernel
-lock is taken there, so the ordinary C path answers) from cap_sys_info;
-test_fastpath.py runs it on the slow kernel too."""
+on one hart cap_sys_info called straight from the trap, on two harts (the
+big kernel lock is taken there) through the C dispatch; test_fastpath.py
+runs it on the slow kernel too."""
 from rivetqemu import boot_kernel, build_path, make_initramfs
 from test_caps import conf
 from test_domains import assert_all_pass, run_suite

@@ -34,6 +34,16 @@ struct rivet_ret {
 	unsigned long val; /* a1: the value, for calls that return one */
 };
 
+/*
+ * A system call is a function call (docs/syscalls.md, "Convention"): it
+ * keeps ra, sp, gp, tp and s0-s11 and may change t0-t6 and a0-a7 (each
+ * comes back as it was, zero, or a result). The stubs are functions, so
+ * C code calling them needs nothing more; inline assembly around an
+ * ecall names a0, a1 and a7 as "+r" operands and these as clobbers.
+ */
+#define RIVET_SYSCALL_CLOBBERS                                                 \
+	"t0", "t1", "t2", "t3", "t4", "t5", "t6", "a2", "a3", "a4", "a5", "a6"
+
 #define RIVET_SYS_DECLARE(num, name, params, errors)                           \
 	long sys_##name params;                                                \
 	struct rivet_ret sys2_##name params;
