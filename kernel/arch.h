@@ -124,6 +124,11 @@ _Static_assert(SYS_COUNT <= 64, "SYSCALL_FULL_FRAME_MASK: one bit a call");
 #define SYSCALL_ANSWER_CONTEXT 2
 #define SYSCALL_ANSWER_SWITCH  3
 
+/* A handler called straight from the table answered something positive
+ * that is neither (SYSCALL_RESTART without its arguments saved): a
+ * kernel bug, reported by kernel/syscall.c. Does not return. */
+void syscall_lost_restart(void) __attribute__((noreturn));
+
 /* An external interrupt taken in S-mode: claims and dispatches it
  * (kernel/cap/irq_cap.c); now is arch_instret() at entry. */
 void irq_dispatch(uint64_t now);
