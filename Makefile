@@ -94,8 +94,9 @@ include kernel/objs.mk
 
 KOBJS := $(addprefix $(O)/,$(obj-y))
 
-# Objects depend on the Makefile too: that is where their flags live.
-$(O)/%.o: %.c $(AUTOCONF) Makefile
+# Objects depend on the Makefile and the objs.mk files too: that is where
+# their flags live (CFLAGS_<file>).
+$(O)/%.o: %.c $(AUTOCONF) Makefile arch/riscv/objs.mk kernel/objs.mk
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(KCFLAGS) $(CFLAGS_$(notdir $*)) -c $< -o $@

@@ -55,6 +55,9 @@ CFLAGS_syscall := -fomit-frame-pointer -foptimize-sibling-calls
 obj-y += kernel/entry.o
 obj-y += kernel/mm/uaccess.o
 obj-y += kernel/mm/protect.o
+# protect_sys decodes and hands one page to uvm_protect_page as a tail
+# call, with no frame: the write barrier's call (appel_* figures).
+CFLAGS_protect := -fomit-frame-pointer -foptimize-sibling-calls
 obj-y += kernel/boot/launch.o
 obj-y += kernel/cap/cap.o
 obj-y += kernel/cap/cap_syscall.o

@@ -404,7 +404,7 @@ static sysret_t ksys_notify_wait(SYSCALL_PARAMS)
 
 static sysret_t ksys_protect(SYSCALL_PARAMS)
 {
-	return sysret(protect_sys(d, a0, a1, a2), 0);
+	return sysret(protect_sys(a0, a1, a2, d), 0);
 }
 
 static sysret_t ksys_frame_alloc_map(SYSCALL_PARAMS)
@@ -478,6 +478,35 @@ static bool a1_on_error(uint64_t nr)
 }
 
 /*
+ * What dispatch does once call nr of d has answered r: both result
+ * registers in d's context, or a restart (the ecall again, with a0..a7 as
+ * left there), or nothing when d has ended (false).
+ */
+static inline __attribute__((always_inline)) bool
+dispatch_done(struct domain *d, uint64_t nr, sysret_t r)
+{
+	/* The call may have ended d (exit) or switched away from it (yield);
+	 * its context still takes the result for when it resumes. A wait
+	 * that sleeps does not come back here (sched_wait). */
+	if (d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED)
+		return false;
+	if (sysret_rc(r) == SYSCALL_RESTART) {
+		/* The same ecall, coming back, keeps its records. */
+		restart_set(d, nr, d->ctx.x[REG_A0]);
+		d->ctx.sepc -= 4; /* the ecall again, with a0..a7 as left */
+		return true;
+	}
+	if (d->restart_pc && nr != SYS_yield)
+		restart_end(d); /* the call is over */
+	d->ctx.x[REG_A0] = (uint64_t)sysret_rc(r);
+	if (sysret_rc(r) && !a1_on_error(nr))
+		d->ctx.x[REG_A1] = 0;
+	else if (nr != SYS_wait) /* a wait that succeeded wrote a1 */
+		d->ctx.x[REG_A1] = sysret_val(r);
+	return true;
+}
+
+/*
  * Runs the call in d's a7 and writes both result registers, on every
  * path: a0 = the result, a1 = the handler's value on success (0 if it set
  * none) and 0 on failure (a1_on_error excepted), so no handler can hand
@@ -506,25 +535,7 @@ static inline __attribute__((always_inline)) bool dispatch(struct domain *d)
 		return true;
 	}
 	r = fn(a[0], a[1], a[2], a[3], a[4], a[5], d);
-	/* The call may have ended d (exit) or switched away from it (yield);
-	 * its context still takes the result for when it resumes. A wait
-	 * that sleeps does not come back here (sched_wait). */
-	if (d->state == DOMAIN_EXITED || d->state == DOMAIN_KILLED)
-		return false;
-	if (sysret_rc(r) == SYSCALL_RESTART) {
-		/* The same ecall, coming back, keeps its records. */
-		restart_set(d, nr, d->ctx.x[REG_A0]);
-		d->ctx.sepc -= 4; /* the ecall again, with a0..a7 as left */
-		return true;
-	}
-	if (d->restart_pc && nr != SYS_yield)
-		restart_end(d); /* the call is over */
-	d->ctx.x[REG_A0] = (uint64_t)sysret_rc(r);
-	if (sysret_rc(r) && !a1_on_error(nr))
-		d->ctx.x[REG_A1] = 0;
-	else if (nr != SYS_wait) /* a wait that succeeded wrote a1 */
-		d->ctx.x[REG_A1] = sysret_val(r);
-	return true;
+	return dispatch_done(d, nr, r);
 }
 
 void syscall_dispatch(struct domain *d)
@@ -569,11 +580,23 @@ void syscall_dispatch(struct domain *d)
 	 (1UL << SYS_frame_reclaim) | (1UL << SYS_spawn) | (1UL << SYS_kill) | \
 	 (1UL << SYS_ring_submit))
 
+static const syscall_fn syscall_direct[SYS_COUNT];
+
+/* What enter_c and syscall_enter_c answer once dispatch has run: d
+ * resumes from its context, or has ended, or takes its two words. */
+static inline __attribute__((always_inline)) sysret_t
+answer(struct domain *d, bool goes_on, uint64_t pc)
+{
+	if (!goes_on)
+		return sysret_pack(SYSCALL_ANSWER_SWITCH, (uint64_t)d);
+	if (d->ctx.sepc == pc) /* stopped part-way: the ecall again */
+		return sysret_pack(SYSCALL_ANSWER_CONTEXT, 0);
+	return sysret_pack((long)d->ctx.x[REG_A0], d->ctx.x[REG_A1]);
+}
+
 /*
  * The C dispatch of d's call, its a0..a7 and pc in d's context: the big
- * kernel lock, then dispatch as on the full path. The call's two words,
- * or SYSCALL_ANSWER_CONTEXT when d resumes from its context (a
- * restart), or SYSCALL_ANSWER_SWITCH with d when d has ended.
+ * kernel lock, then dispatch as on the full path.
  */
 static __attribute__((noinline)) sysret_t enter_c(struct domain *d)
 {
@@ -587,21 +610,24 @@ static __attribute__((noinline)) sysret_t enter_c(struct domain *d)
 	else
 		sched_remove(d);
 	bkl_unlock();
-	if (!goes_on)
-		return sysret_pack(SYSCALL_ANSWER_SWITCH, (uint64_t)d);
-	if (d->ctx.sepc == pc) /* stopped part-way: the ecall again */
-		return sysret_pack(SYSCALL_ANSWER_CONTEXT, 0);
-	return sysret_pack((long)d->ctx.x[REG_A0], d->ctx.x[REG_A1]);
+	return answer(d, goes_on, pc);
 }
 
 /*
  * Every call through the C dispatch: a0..a7 and the pc into d's context
  * (the user's a6 is gone: the entry passed d there, so the context takes
- * 0, a clobbered register's value), then enter_c.
+ * 0, a clobbered register's value). On the direct table (one hart, no
+ * restart record: nothing to lock, no record to end) a call that can stop
+ * part-way is run here with its arguments as they came, and dispatch_done
+ * finishes it; anything else goes to enter_c. The answer is the call's
+ * two words, or SYSCALL_ANSWER_CONTEXT when d resumes from its context
+ * (a restart), or SYSCALL_ANSWER_SWITCH with d when d has ended.
  */
 sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
 {
 	struct uctx *u = &d->ctx;
+	uint64_t pc = arch_trap_pc();
+	sysret_t r;
 
 	u->x[REG_A0] = a0;
 	u->x[REG_A1] = a1;
@@ -611,8 +637,12 @@ sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
 	u->x[REG_A5] = a5;
 	u->x[REG_A6] = 0;
 	u->x[REG_A7] = nr;
-	u->sepc = arch_trap_pc();
-	return enter_c(d);
+	u->sepc = pc;
+	if (u->syscalls != syscall_direct)
+		return enter_c(d);
+	u->sepc = pc + 4; /* as dispatch leaves it */
+	r = syscall_table[nr](a0, a1, a2, a3, a4, a5, d);
+	return answer(d, dispatch_done(d, nr, r), pc);
 }
 
 /* syscall_enter_c takes a7 too, which the tables' type does not name: the

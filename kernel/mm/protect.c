@@ -38,8 +38,8 @@ protect_range(struct domain *d, uint64_t va, uint64_t npages, uint64_t perm)
 	return rc;
 }
 
-long protect_sys(struct domain *d, uint64_t va, uint64_t npages,
-		 uint64_t rights)
+long protect_sys(uint64_t va, uint64_t npages, uint64_t rights,
+		 struct domain *d)
 {
 	if (!rights_valid(rights) || (va & (PAGE_SIZE - 1)) || !npages)
 		return E_INVAL;
