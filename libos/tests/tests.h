@@ -82,6 +82,7 @@ extern const struct role bootinfo_roles[];	   /* bootinfo.c */
 extern const struct role bounds_roles[];	   /* bounds.c */
 extern const struct role callregs_roles[];	   /* callregs.c */
 extern const struct role capinfo_roles[];	   /* capinfo.c */
+extern const struct role sysabi_roles[];	   /* sysabi.c */
 extern const struct role capdelete_roles[];	   /* capdelete.c */
 extern const struct role chan_hostile_roles[];	   /* chan_hostile.c */
 extern const struct role conin_name_roles[];	   /* conin_name.c */
