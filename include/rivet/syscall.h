@@ -7,7 +7,9 @@
  *
  * Convention: ecall with the number in a7 and arguments in a0..a5; the
  * result comes back in a0 (0 or a negative code from <rivet/errno.h>) and,
- * for calls that return a value, a1. a1 is 0 whenever a call fails (but
+ * for calls that return a value, a1. The ecall is a function call: it
+ * keeps ra, sp, gp, tp and s0-s11 and may change t0-t6 and a0-a7
+ * (docs/syscalls.md, "Convention"). a1 is 0 whenever a call fails (but
  * for map_batch's count) and when a call has no value. Every argument is
  * untrusted; user buffers must be RAM the caller has mapped (device
  * registers are refused like unmapped memory, E_RANGE).

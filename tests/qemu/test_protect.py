@@ -84,9 +84,9 @@ def test_protect_range_across_a_table_boundary(tmp_path):
 
 
 def test_protect_on_two_harts_takes_the_c_path(tmp_path):
-    """On two harts the big kernel lock is taken and protect of one page
-    goes through protect_sys (arch/riscv/protect_fast.S only runs on a
-    one-hart machine): the same suite, the same results."""
+    """On two harts the big kernel lock is taken and protect goes through
+    the C dispatch (syscall_enter_c; one hart calls protect_sys straight
+    from the trap): the same suite, the same results."""
     from rivetqemu import boot_kernel, build_path, make_initramfs
     text = conf(("t_protect", ["memory = 4M"]),
                 ("t_protect_span", ["memory = 4M"]))
