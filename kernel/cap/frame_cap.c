@@ -83,6 +83,7 @@ small_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 	   uint64_t *pa_out, bool *zeroed)
 {
 	struct frame_table *ft = mem_frames();
+	struct frame *f;
 	uint64_t pa, i;
 	int rc = quota_check(d, npages);
 
@@ -91,8 +92,10 @@ small_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 	if (cspace_full(&d->cs))
 		return E_NOMEM;
 	*zeroed = false;
-	if (paddr == RIVET_FRAME_ANY ||
-	    (paddr == RIVET_FRAME_REUSE && domain_frame_reuse(d, &pa))) {
+	if (paddr == RIVET_FRAME_ANY && frame_pool_take(ft, d->id, &pa, &f)) {
+		*zeroed = true; /* the pool's head, inline */
+	} else if (paddr == RIVET_FRAME_ANY ||
+		   (paddr == RIVET_FRAME_REUSE && domain_frame_reuse(d, &pa))) {
 		rc = frame_pool_alloc(ft, d->id, &pa, zeroed);
 		if (rc)
 			return rc;
