@@ -27,13 +27,6 @@ void quota_release(struct domain *d)
 	d->reserved = false;
 }
 
-void quota_uncharge(struct domain *d, uint64_t n)
-{
-	d->used_frames -= n;
-	if (d->reserved)
-		quota_outstanding += n;
-}
-
 void quota_lend(struct domain *d, uint64_t n)
 {
 	d->quota_frames -= n;

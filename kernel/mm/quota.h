@@ -90,6 +90,11 @@ static inline void quota_charge(struct domain *d, uint64_t n)
 		quota_outstanding -= n;
 }
 
-void quota_uncharge(struct domain *d, uint64_t n);
+static inline void quota_uncharge(struct domain *d, uint64_t n)
+{
+	d->used_frames -= n;
+	if (d->reserved)
+		quota_outstanding += n;
+}
 
 #endif
