@@ -226,18 +226,32 @@ int uvm_unmap_page(struct uvm_space *d, uint64_t va)
 	return 0;
 }
 
+/* A direct walk, as uvm_kva's: every user copy (uaccess) runs it per
+ * page, where pt_lookup went through its table callbacks. */
 int uvm_lookup(const struct uvm_space *d, uint64_t va, uint64_t *pa,
 	       uint64_t *perm)
 {
-	struct pt_ops ops = uvm_ops((struct uvm_space *)d);
-	uint64_t pte;
+	const uint64_t *t = phys_to_virt(d->root_pa);
+	uint64_t e;
+	int level;
 
 	if (va >= RIVET_USER_TOP)
 		return E_RANGE;
-	if (pt_lookup(&ops, d->root_pa, va, pa, &pte, 0) || !(pte & PTE_U))
-		return E_RANGE;
-	*perm = pte & (PTE_R | PTE_W | PTE_X);
-	return 0;
+	for (level = 2; level >= 0; level--) {
+		e = t[(va >> (12 + 9 * level)) & 0x1ff];
+		if (!(e & PTE_V))
+			return E_RANGE;
+		if (pte_is_leaf(e)) {
+			if (!(e & PTE_U))
+				return E_RANGE;
+			*pa = pte_leaf_pa(e) +
+			      (va & ((1UL << (12 + 9 * level)) - 1));
+			*perm = e & (PTE_R | PTE_W | PTE_X);
+			return 0;
+		}
+		t = phys_to_virt(pte_pa(e));
+	}
+	return E_RANGE;
 }
 
 int uvm_lookup_leaf(const struct uvm_space *d, uint64_t va, uint64_t *pa,

@@ -3,6 +3,7 @@
 #include "kernel/cap/frame_cap.h"
 
 #include "kernel/arch.h"
+#include "kernel/cap/frame_map_record.h"
 #include "kernel/sched/domain.h"
 #include "kernel/drivers/console.h"
 #include "kernel/mm/frame.h"
@@ -555,7 +556,6 @@ static inline __attribute__((always_inline)) int
 map_one(struct domain *d, struct cap *c, uint64_t vaddr, unsigned rights,
 	uint64_t perm, unsigned kind)
 {
-	struct frame_mapping *m;
 	int rc;
 
 	if (kind && frame_wx_check(mem_frames(), c->object, 1, kind))
@@ -567,10 +567,9 @@ map_one(struct domain *d, struct cap *c, uint64_t vaddr, unsigned rights,
 		return rc;
 	if (kind)
 		frame_wx_get(mem_frames(), c->object, 1, kind);
-	ptview_set(&d->as, vaddr, 1, pte_leaf(c->object, perm | PTE_U));
-	m = record_new(d, c, vaddr, rights);
-	m->pages = 1;
-	record_log(d, c, m);
+	frame_map_record(d, c, vaddr, pte_leaf(c->object, perm | PTE_U),
+			 rights);
+	record_log(d, c, &d->maps[c->user - 1]);
 	return 0;
 }
 
