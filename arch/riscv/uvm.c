@@ -129,9 +129,7 @@ int uvm_map_range(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t size,
 	return rc;
 }
 
-/* Makes the missing table under *pte (charged to d): the cold path. */
-static __attribute__((noinline)) uint64_t *uvm_new_table(struct uvm_space *d,
-							 uint64_t *pte, int *rc)
+uint64_t *uvm_new_table(struct uvm_space *d, uint64_t *pte, int *rc)
 {
 	uint64_t pa;
 
@@ -141,35 +139,6 @@ static __attribute__((noinline)) uint64_t *uvm_new_table(struct uvm_space *d,
 	uvm_table_pages++;
 	*pte = pte_table(pa);
 	return phys_to_virt(pa);
-}
-
-/* The next-level table under *pte, made if absent. */
-static inline __attribute__((always_inline)) uint64_t *
-uvm_next_table(struct uvm_space *d, uint64_t *pte, int *rc)
-{
-	uint64_t e = *pte;
-
-	if (__builtin_expect((e & (PTE_V | PTE_LEAF_MASK)) == PTE_V, 1))
-		return phys_to_virt(pte_pa(e));
-	if (e & PTE_V) {
-		*rc = E_EXIST;
-		return 0;
-	}
-	return uvm_new_table(d, pte, rc);
-}
-
-uint64_t *uvm_leaf_table(struct uvm_space *d, uint64_t va, int *rc)
-{
-	uint64_t *t = phys_to_virt(d->root_pa);
-
-	if (va >= RIVET_USER_TOP) {
-		*rc = E_RANGE;
-		return 0;
-	}
-	t = uvm_next_table(d, &t[(va >> 30) & 0x1ff], rc);
-	if (t)
-		t = uvm_next_table(d, &t[(va >> 21) & 0x1ff], rc);
-	return t;
 }
 
 int uvm_map_page(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t perm)

@@ -248,15 +248,20 @@ static int table_grow(void)
  * Makes room for one more entry: grows at 3/4 full; if growing fails,
  * carries on in the old table up to 15/16 full. Returns 0 or E_NOMEM.
  */
-static int table_reserve(void)
+static int table_reserve_slow(void)
 {
 	uint32_t n = tab.mask + 1;
 
-	if ((tab.count + 1) * 4 <= n * 3)
-		return 0;
 	if (!table_grow())
 		return 0;
 	return (tab.count + 1) * 16 <= n * 15 ? 0 : E_NOMEM;
+}
+
+static inline int table_reserve(void)
+{
+	if ((tab.count + 1) * 4 <= (tab.mask + 1) * 3)
+		return 0; /* room: every fault but a few */
+	return table_reserve_slow();
 }
 
 static void table_insert(uintptr_t page, uint32_t val)
@@ -343,10 +348,25 @@ static int forget_marked(void)
 	return n;
 }
 
+/* The ring's count, read once: the info page is at a fixed address
+ * (rivet_info()), which every fault and unmap would otherwise call for. */
+static uint64_t revoked_count(void)
+{
+	return ((const volatile struct rivet_info *)RIVET_INFO_VA)
+		->revoked_count;
+}
+
+/* vm_handle_revocations with no entry since the last: the common case,
+ * inline in the fault and unmap paths. */
+static inline int revocations_check(void)
+{
+	return revoked_count() == revoked_seen ? 0 : vm_handle_revocations();
+}
+
 int vm_handle_revocations(void)
 {
 	const volatile struct rivet_info *in =
-		(const volatile struct rivet_info *)rivet_info();
+		(const volatile struct rivet_info *)RIVET_INFO_VA;
 	uint32_t slots[RIVET_REVOKED_RING], i, v, s;
 	uint64_t n = in->revoked_count, k, now;
 	unsigned ns = 0, m;
@@ -505,7 +525,7 @@ int vm_fault(struct rivet_upcall *u, void *arg)
 	default:
 		return 1;
 	}
-	vm_handle_revocations();
+	revocations_check();
 	r = region_find(va);
 	if (!r || !(r->rights & need))
 		return 1; /* not ours, or not allowed: stays unhandled */
@@ -530,6 +550,31 @@ static bool rights_ok(unsigned rights)
 	return !((rights & RIVET_CAP_W) && (rights & RIVET_CAP_X));
 }
 
+/* Adds [va, va + size) at index i, its place in start order, where it
+ * overlaps nothing: what vm_region_add and vm_mmap end with. */
+static int region_add_at(unsigned i, uintptr_t va, size_t size, unsigned rights,
+			 enum vm_policy policy)
+{
+	if (nreg == VM_REGIONS_MAX)
+		return E_NOMEM;
+	if (i == nreg) { /* at the end, vm_mmap's case: nothing moves */
+		regions[nreg].start = va;
+		regions[nreg].end = va + size;
+		regions[nreg].rights = rights;
+		regions[nreg].policy = policy;
+		regions[nreg].pager = NULL;
+		regions[nreg].arg = NULL;
+		st.regions = ++nreg;
+	} else {
+		region_insert(i, &(struct vm_region){ .start = va,
+						      .end = va + size,
+						      .rights = rights,
+						      .policy = policy });
+	}
+	last_found = i;
+	return 0;
+}
+
 int vm_region_add(uintptr_t va, size_t size, unsigned rights,
 		  enum vm_policy policy)
 {
@@ -546,14 +591,7 @@ int vm_region_add(uintptr_t va, size_t size, unsigned rights,
 	i = region_after(va);
 	if (i < nreg && regions[i].start < va + size)
 		return E_EXIST;
-	if (nreg == VM_REGIONS_MAX)
-		return E_NOMEM;
-	region_insert(i, &(struct vm_region){ .start = va,
-					      .end = va + size,
-					      .rights = rights,
-					      .policy = policy });
-	last_found = i;
-	return 0;
+	return region_add_at(i, va, size, rights, policy);
 }
 
 int vm_region_set_pager(uintptr_t va, vm_pager_fn fn, void *arg)
@@ -585,7 +623,12 @@ void *vm_mmap(size_t size, unsigned rights)
 	}
 	if (va + size > VM_MMAP_TOP)
 		return NULL;
-	if (vm_region_add(va, size, rights, VM_DEMAND_REFAULT))
+	/* vm_region_add's checks of rights, then the region at its place
+	 * (i: the first region past it, found by the fit above); the fit
+	 * kept it clear of every other, and the mmap area is in range. */
+	vm_init();
+	if (!rights_ok(rights) ||
+	    region_add_at(i, va, size, rights, VM_DEMAND_REFAULT))
 		return NULL;
 	return (void *)va;
 }
@@ -617,7 +660,7 @@ int vm_munmap(void *p, size_t size)
 	    nreg == VM_REGIONS_MAX)
 		return E_NOMEM;
 	/* Revoked slots first: never delete a slot that is not ours now. */
-	vm_handle_revocations();
+	revocations_check();
 	table_drop_range(lo, hi);
 	/* The regions from i on that start below hi overlap [lo, hi). */
 	while (i < nreg && regions[i].start < hi) {
