@@ -129,9 +129,7 @@ int uvm_map_range(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t size,
 	return rc;
 }
 
-/* Makes the missing table under *pte (charged to d): the cold path. */
-static __attribute__((noinline)) uint64_t *uvm_new_table(struct uvm_space *d,
-							 uint64_t *pte, int *rc)
+uint64_t *uvm_new_table(struct uvm_space *d, uint64_t *pte, int *rc)
 {
 	uint64_t pa;
 
@@ -141,35 +139,6 @@ static __attribute__((noinline)) uint64_t *uvm_new_table(struct uvm_space *d,
 	uvm_table_pages++;
 	*pte = pte_table(pa);
 	return phys_to_virt(pa);
-}
-
-/* The next-level table under *pte, made if absent. */
-static inline __attribute__((always_inline)) uint64_t *
-uvm_next_table(struct uvm_space *d, uint64_t *pte, int *rc)
-{
-	uint64_t e = *pte;
-
-	if (__builtin_expect((e & (PTE_V | PTE_LEAF_MASK)) == PTE_V, 1))
-		return phys_to_virt(pte_pa(e));
-	if (e & PTE_V) {
-		*rc = E_EXIST;
-		return 0;
-	}
-	return uvm_new_table(d, pte, rc);
-}
-
-uint64_t *uvm_leaf_table(struct uvm_space *d, uint64_t va, int *rc)
-{
-	uint64_t *t = phys_to_virt(d->root_pa);
-
-	if (va >= RIVET_USER_TOP) {
-		*rc = E_RANGE;
-		return 0;
-	}
-	t = uvm_next_table(d, &t[(va >> 30) & 0x1ff], rc);
-	if (t)
-		t = uvm_next_table(d, &t[(va >> 21) & 0x1ff], rc);
-	return t;
 }
 
 int uvm_map_page(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t perm)
@@ -226,18 +195,32 @@ int uvm_unmap_page(struct uvm_space *d, uint64_t va)
 	return 0;
 }
 
+/* A direct walk, as uvm_kva's: every user copy (uaccess) runs it per
+ * page, where pt_lookup went through its table callbacks. */
 int uvm_lookup(const struct uvm_space *d, uint64_t va, uint64_t *pa,
 	       uint64_t *perm)
 {
-	struct pt_ops ops = uvm_ops((struct uvm_space *)d);
-	uint64_t pte;
+	const uint64_t *t = phys_to_virt(d->root_pa);
+	uint64_t e;
+	int level;
 
 	if (va >= RIVET_USER_TOP)
 		return E_RANGE;
-	if (pt_lookup(&ops, d->root_pa, va, pa, &pte, 0) || !(pte & PTE_U))
-		return E_RANGE;
-	*perm = pte & (PTE_R | PTE_W | PTE_X);
-	return 0;
+	for (level = 2; level >= 0; level--) {
+		e = t[(va >> (12 + 9 * level)) & 0x1ff];
+		if (!(e & PTE_V))
+			return E_RANGE;
+		if (pte_is_leaf(e)) {
+			if (!(e & PTE_U))
+				return E_RANGE;
+			*pa = pte_leaf_pa(e) +
+			      (va & ((1UL << (12 + 9 * level)) - 1));
+			*perm = e & (PTE_R | PTE_W | PTE_X);
+			return 0;
+		}
+		t = phys_to_virt(pte_pa(e));
+	}
+	return E_RANGE;
 }
 
 int uvm_lookup_leaf(const struct uvm_space *d, uint64_t va, uint64_t *pa,

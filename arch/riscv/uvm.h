@@ -128,9 +128,15 @@ int uvm_map(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t perm);
  * shares it), made if absent: its kernel address, or NULL with *rc
  * (E_RANGE past the user half, E_EXIST under a megapage or gigapage,
  * E_NOMEM). For batches of mappings: one walk per 2 MiB, then
- * uvm_leaf_set per page and one uvm_flush_asid at the end.
+ * uvm_leaf_set per page and one uvm_flush_asid at the end. Inline, below:
+ * frame_alloc_map walks once per page fault.
  */
-uint64_t *uvm_leaf_table(struct uvm_space *d, uint64_t va, int *rc);
+static inline uint64_t *uvm_leaf_table(struct uvm_space *d, uint64_t va,
+				       int *rc);
+
+/* Makes the missing table under *pte (charged to d): uvm_leaf_table's
+ * cold path. */
+uint64_t *uvm_new_table(struct uvm_space *d, uint64_t *pte, int *rc);
 
 /* Maps [va, va+size) -> pa with perm (+U), megapages where aligned. */
 int uvm_map_range(struct uvm_space *d, uint64_t va, uint64_t pa, uint64_t size,
@@ -243,6 +249,7 @@ static inline void uvm_flush_asid(uint16_t asid)
 
 #include "arch/riscv/memlayout.h"
 #include "arch/riscv/pte.h"
+#include <rivet/abi.h>
 
 /*
  * Is the 2 MiB block at va (aligned) empty enough for a megapage: no
@@ -279,6 +286,36 @@ static inline void *uvm_kva(const struct uvm_space *d, uint64_t va)
 		t = phys_to_virt(pte_pa(e));
 	}
 	return 0;
+}
+
+/* The next-level table under *pte, made if absent. */
+static inline __attribute__((always_inline)) uint64_t *
+uvm_next_table(struct uvm_space *d, uint64_t *pte, int *rc)
+{
+	uint64_t e = *pte;
+
+	if (__builtin_expect((e & (PTE_V | PTE_LEAF_MASK)) == PTE_V, 1))
+		return phys_to_virt(pte_pa(e));
+	if (e & PTE_V) {
+		*rc = E_EXIST;
+		return 0;
+	}
+	return uvm_new_table(d, pte, rc);
+}
+
+static inline uint64_t *uvm_leaf_table(struct uvm_space *d, uint64_t va,
+				       int *rc)
+{
+	uint64_t *t = phys_to_virt(d->root_pa);
+
+	if (va >= RIVET_USER_TOP) {
+		*rc = E_RANGE;
+		return 0;
+	}
+	t = uvm_next_table(d, &t[(va >> 30) & 0x1ff], rc);
+	if (t)
+		t = uvm_next_table(d, &t[(va >> 21) & 0x1ff], rc);
+	return t;
 }
 
 /* Sets va's entry in its last-level table leaf (uvm_leaf_table) to pte

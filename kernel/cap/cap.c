@@ -54,18 +54,6 @@ static void free_slot(const struct cap_system *sys, struct cspace *cs,
 	cs->used--;
 }
 
-/* Pops a free slot of cs, links cleared; the caller has checked for room. */
-static uint32_t alloc_slot(struct cspace *cs)
-{
-	uint32_t slot = cs->free_head;
-	struct cap *c = &cs->slots[slot];
-
-	cs->free_head = c->next_sibling;
-	c->next_sibling = CAP_REF_NONE;
-	cs->used++;
-	return slot;
-}
-
 /* Takes c off its parent's list of children; a root is on none. */
 static void unlink_sibling(struct cap_system *sys, struct cap *c)
 {
@@ -164,7 +152,7 @@ int cap_create(struct cspace *cs, enum cap_type type, unsigned rights,
 	if (cspace_full(cs))
 		return E_NOMEM;
 
-	s = alloc_slot(cs);
+	s = cspace_take_slot(cs);
 	c = &cs->slots[s];
 	c->type = (uint8_t)type;
 	c->rights = (uint8_t)rights;
@@ -294,7 +282,7 @@ derive_insert(struct cap_system *sys, struct cspace *src, uint32_t src_slot,
 	      struct cap *p, struct cspace *dst, unsigned rights,
 	      uint64_t badge, uint32_t *slot)
 {
-	uint32_t s = alloc_slot(dst);
+	uint32_t s = cspace_take_slot(dst);
 	struct cap *c = &dst->slots[s];
 	cap_ref_t cref = cap_ref(dst->id, s);
 

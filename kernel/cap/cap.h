@@ -167,6 +167,19 @@ static inline bool cspace_full(const struct cspace *cs)
 	       (uint64_t)cs->used + cs->lent >= cs->nslots;
 }
 
+/* Pops a free slot of cs, links cleared; the caller has checked for room
+ * (cspace_full). Inline: frame_alloc_map makes a capability per fault. */
+static inline uint32_t cspace_take_slot(struct cspace *cs)
+{
+	uint32_t slot = cs->free_head;
+	struct cap *c = &cs->slots[slot];
+
+	cs->free_head = c->next_sibling;
+	c->next_sibling = CAP_REF_NONE;
+	cs->used++;
+	return slot;
+}
+
 /*
  * Does a slot number from U-mode (a 64-bit register) name a slot at all?
  * The one decoder of slot arguments: every system call that takes one

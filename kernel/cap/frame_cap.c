@@ -3,6 +3,7 @@
 #include "kernel/cap/frame_cap.h"
 
 #include "kernel/arch.h"
+#include "kernel/cap/frame_map_record.h"
 #include "kernel/sched/domain.h"
 #include "kernel/drivers/console.h"
 #include "kernel/mm/frame.h"
@@ -83,6 +84,7 @@ small_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 	   uint64_t *pa_out, bool *zeroed)
 {
 	struct frame_table *ft = mem_frames();
+	struct frame *f;
 	uint64_t pa, i;
 	int rc = quota_check(d, npages);
 
@@ -91,8 +93,10 @@ small_take(struct domain *d, uint64_t paddr, uint64_t npages, uint64_t align,
 	if (cspace_full(&d->cs))
 		return E_NOMEM;
 	*zeroed = false;
-	if (paddr == RIVET_FRAME_ANY ||
-	    (paddr == RIVET_FRAME_REUSE && domain_frame_reuse(d, &pa))) {
+	if (paddr == RIVET_FRAME_ANY && frame_pool_take(ft, d->id, &pa, &f)) {
+		*zeroed = true; /* the pool's head, inline */
+	} else if (paddr == RIVET_FRAME_ANY ||
+		   (paddr == RIVET_FRAME_REUSE && domain_frame_reuse(d, &pa))) {
 		rc = frame_pool_alloc(ft, d->id, &pa, zeroed);
 		if (rc)
 			return rc;
@@ -552,7 +556,6 @@ static inline __attribute__((always_inline)) int
 map_one(struct domain *d, struct cap *c, uint64_t vaddr, unsigned rights,
 	uint64_t perm, unsigned kind)
 {
-	struct frame_mapping *m;
 	int rc;
 
 	if (kind && frame_wx_check(mem_frames(), c->object, 1, kind))
@@ -564,10 +567,9 @@ map_one(struct domain *d, struct cap *c, uint64_t vaddr, unsigned rights,
 		return rc;
 	if (kind)
 		frame_wx_get(mem_frames(), c->object, 1, kind);
-	ptview_set(&d->as, vaddr, 1, pte_leaf(c->object, perm | PTE_U));
-	m = record_new(d, c, vaddr, rights);
-	m->pages = 1;
-	record_log(d, c, m);
+	frame_map_record(d, c, vaddr, pte_leaf(c->object, perm | PTE_U),
+			 rights);
+	record_log(d, c, &d->maps[c->user - 1]);
 	return 0;
 }
 
@@ -783,20 +785,65 @@ bool frame_cap_free_some(cap_ref_t ref, struct cap *c, uint64_t max)
 	return c->size <= 1;
 }
 
+#ifdef CONFIG_FAST_CAP_DELETE
+/*
+ * mapping_shrink of a whole one-page mapping m of c whose page is a 4 KiB
+ * leaf (a demand-paged frame given back): one walk, the view entry, the
+ * W^X count, inline in the deletion. false, with nothing changed, for
+ * any other mapping: mapping_shrink's.
+ */
+static inline __attribute__((always_inline)) bool
+unmap_one_page(struct domain *holder, const struct cap *c,
+	       struct frame_mapping *m)
+{
+	unsigned kind = wx_kind(m->flags & FRAME_MAP_RIGHTS);
+
+	if (m->pages != 1 || uvm_unmap_page(&holder->as, m->va))
+		return false;
+	ptview_set(&holder->as, m->va, 1, 0);
+	if (kind)
+		frame_wx_put(mem_frames(), c->object, 1, kind);
+	m->pages = 0;
+	return true;
+}
+#else
+static inline bool unmap_one_page(struct domain *holder, const struct cap *c,
+				  struct frame_mapping *m)
+{
+	(void)holder;
+	(void)c;
+	(void)m;
+	return false;
+}
+#endif
+
+/* Removes every mapping of c, deleted, from holder. Out of line: a
+ * revoke deletes copies that have none (revoke_per_node, make bench). */
+static __attribute__((noinline)) void deleted_mappings(struct domain *holder,
+						       const struct cap *c)
+{
+	uint64_t done = 0;
+	uint32_t idx, next;
+
+	for (idx = (uint32_t)c->user; idx; idx = next) {
+		struct frame_mapping *m = &holder->maps[idx - 1];
+
+		next = m->next;
+		if (!unmap_one_page(holder, c, m))
+			mapping_shrink(holder, c, m, UINT64_MAX, &done);
+		record_free(holder, idx);
+	}
+}
+
 void frame_cap_deleted(cap_ref_t ref, const struct cap *c)
 {
 	struct domain *holder = domain_by_id(cap_ref_space(ref));
-	uint64_t i, done = 0;
-	uint32_t idx, next;
+	uint64_t i;
 
 	if (!holder)
 		return;
-	for (idx = (uint32_t)c->user; idx; idx = next) {
-		next = holder->maps[idx - 1].next;
-		mapping_shrink(holder, c, &holder->maps[idx - 1], UINT64_MAX,
-			       &done);
-		record_free(holder, idx);
-	}
+	if (c->user)
+		deleted_mappings(holder, c);
 	/* The original owns the frames: they go back to the free list. */
 	if (c->flags & CAPF_FRAME_ORIGINAL)
 		for (i = 0; i < c->size; i++)

@@ -36,6 +36,7 @@
 #include "kernel/syscall.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
+#include <rivet/ring.h>
 #include <rivet/syscall.h>
 
 #ifdef CONFIG_FAST_MAP_BATCH
@@ -84,14 +85,31 @@ static bool cursor_move(struct domain *d, struct batch_cursor *k, uint64_t va)
 }
 
 /*
- * Maps entries from e on, at most n, while each is the common case and
+ * An entry as both arrays hold it: slot, vaddr and rights in three words
+ * in a row (struct rivet_map_entry; a ring entry's args[0..2]), entries
+ * stride words apart. The ring's entries are read where its copy has
+ * them, not copied again into map entries.
+ */
+#define E_SLOT(w)   ((w)[0])
+#define E_VADDR(w)  ((w)[1])
+#define E_RIGHTS(w) ((w)[2])
+#define MAP_STRIDE  (sizeof(struct rivet_map_entry) / sizeof(unsigned long))
+#define RING_STRIDE (sizeof(struct rivet_ring_entry) / sizeof(unsigned long))
+_Static_assert(sizeof(struct rivet_map_entry) == 3 * sizeof(unsigned long),
+	       "slot, vaddr, rights in a row");
+_Static_assert(sizeof(((struct rivet_ring_entry *)0)->args) >=
+		       3 * sizeof(unsigned long),
+	       "a map's arguments in args[0..2]");
+
+/*
+ * Maps entries from w on, at most n, while each is the common case and
  * one frame_cap_map would accept (see the top of the file): how many.
  * The entry it stops at is left untouched but for view and table pages
  * frame_cap_map would also make for it.
  */
 static __attribute__((noinline)) uint64_t
-map_run_fast(struct domain *d, struct batch_cursor *k,
-	     const struct rivet_map_entry *e, uint64_t n)
+map_run_fast(struct domain *d, struct batch_cursor *k, const unsigned long *w,
+	     uint64_t stride, uint64_t n)
 {
 	/* The cursor in registers: stores through the tables below could
 	 * alias it, and the loop would load it again for every entry. */
@@ -103,8 +121,9 @@ map_run_fast(struct domain *d, struct batch_cursor *k,
 	 * capabilities it keeps from being mapped (E_BUSY). */
 	if (domain_caps.nrevoking)
 		return 0;
-	for (done = 0; done < n; done++, e++) {
-		uint64_t va = e->vaddr, r = e->rights, slot = e->slot, pte, i;
+	for (done = 0; done < n; done++, w += stride) {
+		uint64_t va = E_VADDR(w), r = E_RIGHTS(w), slot = E_SLOT(w);
+		uint64_t pte, i;
 		unsigned kind;
 		struct frame *f = 0;
 		struct cap *c;
@@ -149,17 +168,18 @@ map_run_fast(struct domain *d, struct batch_cursor *k,
 	return done;
 }
 
-/* Maps e the general way, within the piece that began at start (first:
+/* Maps w the general way, within the piece that began at start (first:
  * the piece's first map, which always gets on); the cursor is dropped,
  * since the general map may change tables it does not know about. */
 static long map_one(struct domain *d, struct batch_cursor *k,
-		    const struct rivet_map_entry *e, uint64_t start, bool first)
+		    const unsigned long *w, uint64_t start, bool first)
 {
 	k->region = ~0ULL;
-	if (!cap_slot_valid(e->slot) || e->rights > 0xff)
+	if (!cap_slot_valid(E_SLOT(w)) || E_RIGHTS(w) > 0xff)
 		return E_INVAL;
-	return frame_cap_map_some(d, (uint32_t)e->slot, e->vaddr,
-				  (unsigned)e->rights, start, MAP_INSNS, first);
+	return frame_cap_map_some(d, (uint32_t)E_SLOT(w), E_VADDR(w),
+				  (unsigned)E_RIGHTS(w), start, MAP_INSNS,
+				  first);
 }
 
 /* A cursor with nothing cached yet. */
@@ -173,17 +193,17 @@ static struct batch_cursor cursor_start(void)
 				      ft->banks[0].n, false };
 }
 
-void map_batch_each(struct domain *d, const struct rivet_map_entry *e,
-		    uint64_t n, long *rc)
+void map_batch_each(struct domain *d, const struct rivet_ring_entry *e,
+		    uint64_t n, struct rivet_ring_done *out)
 {
 	struct batch_cursor k = cursor_start();
 	uint64_t i, m, start = arch_instret();
 
 	for (i = 0; i < n; i++) {
 		if (FAST_MAP_BATCH) {
-			m = map_run_fast(d, &k, &e[i], n - i);
-			while (m--)
-				rc[i++] = 0;
+			m = map_run_fast(d, &k, e[i].args, RING_STRIDE, n - i);
+			for (; m; m--, i++)
+				out[i] = (struct rivet_ring_done){ 0, 0 };
 			if (i == n)
 				break;
 		}
@@ -191,9 +211,10 @@ void map_batch_each(struct domain *d, const struct rivet_map_entry *e,
 		 * the whole run; the first entry always gets on): one that
 		 * stopped part-way or never began says E_BUSY, what it mapped
 		 * stays, and the same map again goes on from its record. */
-		rc[i] = map_one(d, &k, &e[i], start, i == 0);
-		if (rc[i] == SYSCALL_RESTART)
-			rc[i] = E_BUSY;
+		out[i].rc = map_one(d, &k, e[i].args, start, i == 0);
+		out[i].val = 0;
+		if (out[i].rc == SYSCALL_RESTART)
+			out[i].rc = E_BUSY;
 	}
 	if (k.mapped)
 		uvm_flush_asid(d->as.asid);
@@ -224,14 +245,15 @@ long map_batch_sys(struct domain *d, uint64_t uva, uint64_t count,
 		}
 		for (i = 0; i < n; i++) {
 			if (FAST_MAP_BATCH) {
-				uint64_t m = map_run_fast(d, &k, &e[i], n - i);
+				uint64_t m = map_run_fast(d, &k, &e[i].slot,
+							  MAP_STRIDE, n - i);
 
 				done += m;
 				i += m;
 				if (i == n)
 					break;
 			}
-			rc = map_one(d, &k, &e[i], start, !done);
+			rc = map_one(d, &k, &e[i].slot, start, !done);
 			if (rc == SYSCALL_RESTART)
 				goto restart;
 			if (rc)

@@ -7,7 +7,8 @@
  * memory, through uaccess on every read and write (the domain may unmap
  * the ring at any time), and the calls, through the system call table;
  * runs of maps go to map_batch's one-page path (map_batch_each) instead,
- * which gives the same result per entry as map.
+ * which reads them in the consumer's copy and gives the same result per
+ * entry as map.
  *
  * Bounded kernel time, as for map_batch: a piece stops once RING_INSNS
  * instructions are spent or an interrupt is pending, after at least one
@@ -77,24 +78,12 @@ static long ring_run(void *ctx, const struct rivet_ring_entry *e, uint64_t *val)
 }
 
 /* A run of maps: map_batch's one-page path (one table walk per 2 MiB,
- * one fence), each entry with its own result. */
+ * one fence), each entry with its own result, read from the chunk the
+ * consumer copied in (no second copy). */
 static void ring_run_maps(void *ctx, const struct rivet_ring_entry *e,
 			  uint64_t n, struct rivet_ring_done *out)
 {
-	struct rivet_map_entry m[RING_CHUNK];
-	long rc[RING_CHUNK];
-	uint64_t i;
-
-	if (n > RING_CHUNK)
-		return; /* never: ring_consume passes 1..RING_CHUNK */
-	i = 0;
-	do /* n >= 1, which the compiler cannot see */
-		m[i] = (struct rivet_map_entry){ e[i].args[0], e[i].args[1],
-						 e[i].args[2] };
-	while (++i < n);
-	map_batch_each(((struct ring_ctx *)ctx)->d, m, n, rc);
-	for (i = 0; i < n; i++)
-		out[i].rc = rc[i];
+	map_batch_each(((struct ring_ctx *)ctx)->d, e, n, out);
 }
 
 static int ring_post(void *ctx, uint64_t index, uint64_t n,

@@ -82,7 +82,10 @@ static const struct frame_bank *bank_of(const struct frame_table *ft,
 
 /* Table index of the frame at pa: E_INVAL if misaligned, E_RANGE if no
  * bank holds it. */
-static int frame_index(const struct frame_table *ft, uint64_t pa, uint32_t *idx)
+/* Inlined, like free_list_add: frame_free runs them for every frame a
+ * domain gives back. */
+static inline __attribute__((always_inline)) int
+frame_index(const struct frame_table *ft, uint64_t pa, uint32_t *idx)
 {
 	const struct frame *f;
 
@@ -123,7 +126,8 @@ static void free_list_unlink(struct frame_table *ft, uint32_t i)
 }
 
 /* Links frame i at the tail (boot marking, ascending) or the head (frees). */
-static void free_list_add(struct frame_table *ft, uint32_t i, int at_tail)
+static inline __attribute__((always_inline)) void
+free_list_add(struct frame_table *ft, uint32_t i, int at_tail)
 {
 	struct frame *f = &ft->frames[i];
 
@@ -384,13 +388,6 @@ int frame_reuse(struct frame_table *ft, uint64_t pa, uint32_t owner)
 	free_list_unlink(ft, i);
 	ft->frames[i].state = FRAME_ALLOCATED;
 	return 0;
-}
-
-enum frame_state frame_state_of(const struct frame_table *ft, uint64_t pa)
-{
-	const struct frame *f = frame_entry(ft, pa & ~(FRAME_SIZE - 1));
-
-	return f ? (enum frame_state)f->state : FRAME_ABSENT;
 }
 
 uint32_t frame_count(const struct frame_table *ft, enum frame_state s)

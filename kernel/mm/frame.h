@@ -275,7 +275,13 @@ static inline void frame_wx_put(struct frame_table *ft, uint64_t pa,
 }
 
 /* State of the frame holding pa (FRAME_ABSENT outside the table). */
-enum frame_state frame_state_of(const struct frame_table *ft, uint64_t pa);
+static inline enum frame_state frame_state_of(const struct frame_table *ft,
+					      uint64_t pa)
+{
+	const struct frame *f = frame_entry(ft, pa & ~(FRAME_SIZE - 1));
+
+	return f ? (enum frame_state)f->state : FRAME_ABSENT;
+}
 
 /* Number of frames in state s. */
 uint32_t frame_count(const struct frame_table *ft, enum frame_state s);

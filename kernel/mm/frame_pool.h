@@ -40,6 +40,37 @@ int frame_pool_alloc(struct frame_table *ft, uint32_t owner, uint64_t *pa,
 		     bool *zeroed);
 
 /*
+ * frame_pool_alloc's common case, inline for the page-fault path: the
+ * pool's head, in the first bank, taken for owner (*pa, its entry *fp).
+ * false, with nothing changed, when the pool is empty or its head lies
+ * in another bank: frame_pool_alloc then.
+ */
+static inline bool frame_pool_take(struct frame_table *ft, uint32_t owner,
+				   uint64_t *pa, struct frame **fp)
+{
+	uint32_t i = ft->pool_head;
+	struct frame *f;
+
+	if (i == FRAME_NIL || i >= ft->banks[0].n)
+		return false;
+	f = &ft->frames[i];
+	/* frame_pool_unlink of the head, which has no prev. */
+	ft->pool_head = f->next;
+	if (f->next != FRAME_NIL)
+		ft->frames[f->next].prev = FRAME_NIL;
+	else
+		ft->pool_tail = FRAME_NIL;
+	f->zeroed = 0;
+	ft->npool--;
+	ft->nfree--;
+	f->state = FRAME_ALLOCATED;
+	f->owner = owner;
+	*pa = ft->banks[0].base + ((uint64_t)i << FRAME_SHIFT);
+	*fp = f;
+	return true;
+}
+
+/*
  * Takes a free frame that is not in the pool, to be zeroed for it: it is
  * FRAME_ZEROING until frame_pool_put. E_NOENT when the pool already holds
  * target frames or every free frame is in it.

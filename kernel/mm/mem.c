@@ -22,7 +22,7 @@
 extern char _start[], _end[];
 
 static struct memmap usable;
-static struct frame_table frames;
+struct frame_table mem_frame_table;
 static int frames_ready;
 
 /* What the boot allocator handed out, to be marked kernel-owned later. */
@@ -85,13 +85,8 @@ int mem_alloc_page(uint64_t *pa)
 	rc = frame_alloc_zeroed(0, pa);
 	if (rc)
 		return rc;
-	frame_mark(&frames, *pa, PAGE_SIZE, FRAME_KERNEL);
+	frame_mark(&mem_frame_table, *pa, PAGE_SIZE, FRAME_KERNEL);
 	return 0;
-}
-
-struct frame_table *mem_frames(void)
-{
-	return &frames;
 }
 
 static void log_range(const char *what, uint64_t base, uint64_t size,
@@ -160,7 +155,7 @@ static int mark_clipped(uint64_t base, uint64_t size, uint64_t hi,
 		e = hi;
 	if (b >= e)
 		return 0;
-	return frame_mark(&frames, b, e - b, state);
+	return frame_mark(&mem_frame_table, b, e - b, state);
 }
 
 /*
@@ -216,8 +211,8 @@ static int frames_init(const struct machine *m, uint64_t load_pa)
 			   PAGE_SIZE, &table_pa);
 	if (rc)
 		return rc;
-	rc = frame_table_init_spans(&frames, phys_to_virt(table_pa), spans,
-				    nspans);
+	rc = frame_table_init_spans(&mem_frame_table, phys_to_virt(table_pa),
+				    spans, nspans);
 	/* All RAM starts reserved; usable RAM then becomes free. */
 	for (i = 0; !rc && i < m->nmem; i++)
 		rc = mark_clipped(m->mem[i].base, m->mem[i].size, hi,
@@ -232,7 +227,7 @@ static int frames_init(const struct machine *m, uint64_t load_pa)
 				  FRAME_FREE);
 	}
 	if (!rc)
-		rc = frame_mark(&frames, load_pa, mem_kernel_size(),
+		rc = frame_mark(&mem_frame_table, load_pa, mem_kernel_size(),
 				FRAME_KERNEL);
 	for (i = 0; !rc && i < nboot_allocs; i++) {
 		pr_debug(
@@ -241,7 +236,7 @@ static int frames_init(const struct machine *m, uint64_t load_pa)
 			(unsigned long long)(boot_allocs[i].base +
 					     boot_allocs[i].size - 1),
 			(unsigned long long)(boot_allocs[i].size >> 10));
-		rc = frame_mark(&frames, boot_allocs[i].base,
+		rc = frame_mark(&mem_frame_table, boot_allocs[i].base,
 				boot_allocs[i].size, FRAME_KERNEL);
 	}
 	if (!rc)
@@ -291,9 +286,10 @@ int mem_init(const struct machine *m, uint64_t load_pa, uint64_t dtb_pa)
 		return rc;
 	}
 	pr_info("mem: usable %llu KiB, %u frames free, frame table %llu KiB\n",
-		(unsigned long long)(frames.nfree * (FRAME_SIZE >> 10)),
-		frames.nfree,
-		(unsigned long long)(((uint64_t)frames.nframes *
+		(unsigned long long)(mem_frame_table.nfree *
+				     (FRAME_SIZE >> 10)),
+		mem_frame_table.nfree,
+		(unsigned long long)(((uint64_t)mem_frame_table.nframes *
 				      sizeof(struct frame)) >>
 				     10));
 	return 0;

@@ -19,8 +19,14 @@ int mem_init(const struct machine *m, uint64_t load_pa, uint64_t dtb_pa);
 /* A zeroed page for kernel use (page tables); physical address in *pa. */
 int mem_alloc_page(uint64_t *pa);
 
-/* The kernel's frame table, valid after mem_init(). */
-struct frame_table *mem_frames(void);
+/* The kernel's frame table, valid after mem_init(): through
+ * mem_frames(), inline (every frame taken or mapped looks it up). */
+extern struct frame_table mem_frame_table;
+
+static inline struct frame_table *mem_frames(void)
+{
+	return &mem_frame_table;
+}
 
 /* Size of the loaded image, bss included. */
 uint64_t mem_kernel_size(void);

@@ -26,11 +26,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct domain;
+#include "kernel/mm/mem.h"
+#include "kernel/sched/domain.h"
+#include <rivet/errno.h>
+
+/* Frames reserved domains were promised and have not taken yet. */
+extern uint64_t quota_outstanding;
 
 /* Free frames nobody has been promised: what a new reservation, or an
  * overcommitted domain, may take. */
-uint64_t quota_unreserved(void);
+static inline uint64_t quota_unreserved(void)
+{
+	uint64_t nfree = mem_frames()->nfree;
+
+	return nfree > quota_outstanding ? nfree - quota_outstanding : 0;
+}
 
 /*
  * Gives d a quota of frames: a reservation unless overcommit. Returns 0,
@@ -58,11 +68,33 @@ void quota_return(struct domain *d, uint64_t n);
  */
 uint64_t quota_move(struct domain *from, struct domain *to, uint64_t n);
 
-/* 0 if d may take n more frames now, else E_NOMEM (changes nothing). */
-int quota_check(const struct domain *d, uint64_t n);
+/* 0 if d may take n more frames now, else E_NOMEM (changes nothing).
+ * Inline, like quota_charge: every frame a page fault takes runs both. */
+static inline int quota_check(const struct domain *d, uint64_t n)
+{
+	if (d->used_frames > d->quota_frames ||
+	    n > d->quota_frames - d->used_frames)
+		return E_NOMEM;
+	/* A reserved domain's frames are on the free list by the invariant;
+	 * anyone else may take only what nobody was promised. */
+	if (!d->reserved && n > quota_unreserved())
+		return E_NOMEM;
+	return 0;
+}
 
 /* d took n frames (after quota_check) / gave n back to the free list. */
-void quota_charge(struct domain *d, uint64_t n);
-void quota_uncharge(struct domain *d, uint64_t n);
+static inline void quota_charge(struct domain *d, uint64_t n)
+{
+	d->used_frames += n;
+	if (d->reserved)
+		quota_outstanding -= n;
+}
+
+static inline void quota_uncharge(struct domain *d, uint64_t n)
+{
+	d->used_frames -= n;
+	if (d->reserved)
+		quota_outstanding += n;
+}
 
 #endif

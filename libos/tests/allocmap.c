@@ -9,7 +9,9 @@
 
 #include "tests.h"
 
-#define AVA 0x4c000000UL
+#define AVA  0x4c000000UL
+#define AVA2 0x4e000000UL /* another 2 MiB: a table and a view page */
+#define HELD 4096
 
 static uint64_t frames(void)
 {
@@ -21,8 +23,42 @@ static uint64_t slots(void)
 	return sys2_kstat(KSTAT_MY_SLOTS).val;
 }
 
+/*
+ * The quota spent by the tables the call makes for vaddr: with two frames
+ * left and a fresh 2 MiB (a last-level table and a view page to make), the
+ * tables take both and the frame no longer fits: E_NOMEM, no slot taken.
+ * With one frame more the same call succeeds on the tables left there.
+ */
+static void alloc_map_table_quota(unsigned long *held, uint64_t n)
+{
+	uint64_t s, i, sum = 0;
+	struct rivet_ret r;
+	volatile uint64_t *p = (volatile uint64_t *)AVA2;
+
+	if (n < 3) {
+		report("alloc_map_tables_spend_quota", 0, "only %ld held",
+		       (long)n, 0);
+		return;
+	}
+	sys_cap_delete(held[n - 1]);
+	sys_cap_delete(held[n - 2]);
+	s = slots();
+	r = sys2_frame_alloc_map(AVA2, RIVET_CAP_R | RIVET_CAP_W);
+	report("alloc_map_tables_spend_quota", r.rc == E_NOMEM && slots() == s,
+	       "rc %ld slots +%ld", r.rc, (long)(slots() - s));
+	sys_cap_delete(held[n - 3]);
+	r = sys2_frame_alloc_map(AVA2, RIVET_CAP_R | RIVET_CAP_W);
+	for (i = 0; !r.rc && i < 512; i++)
+		sum |= p[i];
+	report("alloc_map_tables_then_frame", r.rc == 0 && sum == 0,
+	       "rc %ld sum %ld", r.rc, (long)sum);
+	if (!r.rc)
+		sys_cap_delete(r.val);
+}
+
 static void role_alloc_map(void)
 {
+	static unsigned long held[HELD];
 	uint64_t f = frames(), s = slots();
 	struct rivet_ret r =
 		sys2_frame_alloc_map(AVA, RIVET_CAP_R | RIVET_CAP_W);
@@ -62,12 +98,14 @@ static void role_alloc_map(void)
 	       frames() == f && slots() == s, "frames %ld slots %ld",
 	       (long)(frames() - f), (long)(slots() - s));
 	/* Past the quota: E_NOMEM, and still nothing left over. */
-	for (i = 1; i < 4096; i++) {
+	for (i = 1; i < HELD; i++) {
 		r = sys2_frame_alloc_map(AVA + i * 0x1000, RIVET_CAP_R);
 		if (r.rc)
 			break;
+		held[i - 1] = r.val;
 	}
 	EXPECT_EQ("alloc_map_quota", r.rc, E_NOMEM);
+	alloc_map_table_quota(held, i - 1);
 	EXPECT_EQ("alloc_map_unmap_by_slot", sys_unmap(first, AVA), 0);
 }
 

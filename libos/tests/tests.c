@@ -1295,7 +1295,7 @@ static const struct role *const role_tables[] = {
 	hostile4_roles,	    spawn_build_roles,	search_bounds_roles,
 	conout_roles,	    smp_irq_roles,	smp_notify_roles,
 	capdelete_roles,    protect_span_roles, capinfo_roles,
-	sysabi_roles,
+	sysabi_roles,	    vmregions_roles,
 };
 
 int main(void)

@@ -56,6 +56,7 @@ ALLOC_MAP_CASES = [
     "alloc_map_already_mapped", "alloc_map_write_execute",
     "alloc_map_bad_rights", "alloc_map_unaligned", "alloc_map_kernel_half",
     "alloc_map_refusals_leave_nothing", "alloc_map_quota",
+    "alloc_map_tables_spend_quota", "alloc_map_tables_then_frame",
     "alloc_map_unmap_by_slot"]
 
 

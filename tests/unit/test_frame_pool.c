@@ -115,6 +115,38 @@ static void pool_alloc_takes_a_pool_frame_and_says_zeroed(void **state)
 	check_pool_list();
 }
 
+/* The inline head pop (frame_pool_take) leaves the table exactly as
+ * frame_pool_alloc does, down to the last pool frame; empty: false, with
+ * nothing changed. */
+static void pool_take_pops_the_head_like_pool_alloc(void **state)
+{
+	struct frame *f = 0;
+	uint64_t pa;
+	uint32_t i;
+
+	fill_pool(3); /* frames 0, 1, 2 */
+	for (i = 0; i < 3; i++) {
+		assert_true(frame_pool_take(&ft, 9, &pa, &f));
+		assert_int_equal(pa, pa_of(i));
+		assert_ptr_equal(f, frame_entry(&ft, pa));
+		assert_int_equal(frame_state_of(&ft, pa), FRAME_ALLOCATED);
+		assert_int_equal(f->owner, 9);
+		assert_int_equal(f->zeroed, 0);
+		assert_int_equal(ft.npool, 2 - i);
+		assert_int_equal(ft.nfree, NFRAMES - 1 - i);
+		check_pool_list();
+	}
+	assert_int_equal(ft.pool_head, FRAME_NIL);
+	assert_int_equal(ft.pool_tail, FRAME_NIL);
+	assert_false(frame_pool_take(&ft, 9, &pa, &f));
+	assert_int_equal(ft.nfree, NFRAMES - 3);
+	/* Frames put in after it was emptied link up again. */
+	fill_pool(1);
+	check_pool_list();
+	assert_true(frame_pool_take(&ft, 9, &pa, &f));
+	check_pool_list();
+}
+
 static void pool_alloc_falls_back_to_a_frame_to_zero(void **state)
 {
 	uint64_t pa;
@@ -329,6 +361,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(pool_claim_takes_a_free_frame_out_until_put),
 		T(pool_alloc_takes_a_pool_frame_and_says_zeroed),
+		T(pool_take_pops_the_head_like_pool_alloc),
 		T(pool_alloc_falls_back_to_a_frame_to_zero),
 		T(pool_alloc_with_nothing_free_is_nomem),
 		T(pool_claim_stops_at_the_target),
