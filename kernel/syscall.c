@@ -563,7 +563,9 @@ void syscall_dispatch(struct domain *d)
  * The calls in SYSCALL_FULL_FRAME_MASK (kernel/arch.h) never come
  * here: they can leave their caller alive but not running, for the
  * scheduler to resume later from its context, so the entry saves the
- * full frame for them first, as for any trap.
+ * full frame for them first, as for any trap. Their entry in both
+ * tables is 0, which is how the entry tells them (one test of the
+ * sign: a handler's address is in the kernel's high half).
  * ---------------------------------------------------------------------
  */
 
@@ -649,19 +651,28 @@ sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
  * entry calls it with every argument register set. */
 #define ENTER_C ((syscall_fn)(void (*)(void))syscall_enter_c)
 
+/* A full-frame call's entry in both tables: no handler. The entry tests
+ * the entry's sign (every kernel address is negative), not a mask. */
+#define FULL_FRAME(num) ((SYSCALL_FULL_FRAME_MASK >> (num)) & 1)
+
 #define SYSCALL_DIRECT(num, name, params, errors)                              \
-	[num] = (SYSCALL_VIA_C >> (num)) & 1 ? ENTER_C : ksys_##name,
+	[num] = FULL_FRAME(num)		       ? 0                             \
+		: (SYSCALL_VIA_C >> (num)) & 1 ? ENTER_C                       \
+					       : ksys_##name,
+
+#define SYSCALL_VIA(num, name, params, errors)                                 \
+	[num] = FULL_FRAME(num) ? 0 : ENTER_C,
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init" /* numbers with no call */
 static const syscall_fn syscall_direct[SYS_COUNT] = {
 	[0 ... SYS_COUNT - 1] = ksys_nosys, RIVET_SYSCALLS(SYSCALL_DIRECT)
 };
-#pragma GCC diagnostic pop
 
 static const syscall_fn syscall_via_c[SYS_COUNT] = {
-	[0 ... SYS_COUNT - 1] = ENTER_C,
+	[0 ... SYS_COUNT - 1] = ENTER_C, RIVET_SYSCALLS(SYSCALL_VIA)
 };
+#pragma GCC diagnostic pop
 
 void syscall_route(struct domain *d)
 {

@@ -65,7 +65,7 @@ void asm_offsets(void)
 	ASM_DEFINE(DOMAIN_CS_NSLOTS, offsetof(struct domain, cs.nslots));
 
 	/* struct cap: notify_fast.S looks notification capabilities up */
-	ASM_DEFINE(CAP_SIZE, sizeof(struct cap));
+	ASM_DEFINE(CAP_SIZE_SHIFT, CAP_SIZE_SHIFT);
 	ASM_DEFINE(CAP_TYPE, offsetof(struct cap, type));
 	ASM_DEFINE(CAP_RIGHTS, offsetof(struct cap, rights));
 	ASM_DEFINE(CAP_FLAGS, offsetof(struct cap, flags));
@@ -95,7 +95,6 @@ void asm_offsets(void)
 	ASM_DEFINE(SYSCALL_NR_NOTIFY_CAP, SYS_notify_cap);
 	ASM_DEFINE(SYSCALL_NR_NOTIFY_WAIT, SYS_notify_wait);
 	ASM_DEFINE(SYSCALL_NR_YIELD_CAP, SYS_yield_cap);
-	ASM_DEFINE(SYSCALL_FULL_FRAME_MASK, SYSCALL_FULL_FRAME_MASK);
 	/* the ordinary call path's table and answers (kernel/arch.h) */
 	ASM_DEFINE(SYSCALL_COUNT, SYS_COUNT);
 	ASM_DEFINE(SYSCALL_ANSWER_CONTEXT_RC, SYSCALL_ANSWER_CONTEXT);

@@ -173,8 +173,7 @@
 	lwu	t0, DOMAIN_CS_NSLOTS(sp)
 	bgeu	a0, t0, nf_slow			/* any slot >= nslots */
 	ld	t1, DOMAIN_CS_SLOTS(sp)
-	li	t0, CAP_SIZE
-	mul	t0, t0, a0
+	slli	t0, a0, CAP_SIZE_SHIFT
 	add	s0, t1, t0
 	/* type and rights in one load: a notification capability with W */
 	lhu	t0, CAP_TYPE(s0)

@@ -5,12 +5,13 @@
  *
  * trap_entry.S's user_ecall comes here for every call but SYS_null and
  * the directed yield, with sp = the caller's uctx (its struct domain),
- * the user's sp in sscratch, and t0/t1 parked in the uctx. The calls of
+ * the user's sp in sscratch, and t0/t1 parked in the uctx. The entry
+ * takes the call's entry from the caller's table (uctx.syscalls:
+ * kernel/syscall.c, syscall_route, says which). The calls of
  * SYSCALL_FULL_FRAME_MASK (kernel/arch.h: those that can switch away
- * from a caller that lives on) leave at once for the full save. For every
- * other call the entry takes the handler from the caller's table
- * (uctx.syscalls: kernel/syscall.c, syscall_route, says which) and calls
- * it on the hart's kernel stack with the arguments still in a0..a5, the
+ * from a caller that lives on) have 0 there and leave for the full save
+ * with nothing else touched. Any other entry is the call's handler, which
+ * the entry calls on the hart's kernel stack with the arguments still in a0..a5, the
  * caller in a6 and the number in a7; the handler's two words come back
  * in a0 and a1, which is where the caller wants them. One path for every
  * call: what differs between calls is in the table, not here.
@@ -48,6 +49,7 @@
  */
 #include <rivet/errno.h>
 
+#include "arch/riscv/far_branch.h"
 #include "arch/riscv/uctx.h"
 #include "generated/asm_offsets.h"
 
@@ -73,12 +75,6 @@
 syscall_entry:
 	.cfi_startproc
 	.cfi_undefined ra
-	/* t1 = the call's bit in the mask (a7 >= 64: any bit; the full
-	 * path answers E_NOSYS as well) */
-	li	t0, SYSCALL_FULL_FRAME_MASK
-	srl	t1, t0, a7
-	andi	t1, t1, 1
-	bnez	t1, FULL_FRAME_CALL
 	/* t0 = the handler: a7 checked, then the caller's table */
 	li	t1, SYSCALL_COUNT
 	bgeu	a7, t1, syscall_nosys
@@ -86,6 +82,9 @@ syscall_entry:
 	slli	t1, a7, 3
 	add	t0, t0, t1
 	ld	t0, 0(t0)
+	/* A full-frame call has no handler here (0): every kernel address
+	 * is negative (the high half, kernel.lds), so one test tells. */
+	BGEZ_FAR 5, FULL_FRAME_CALL		/* bgez t0 */
 	/* The kernel's ra (the handler's return), tp (this hart's record,
 	 * this_hart()) and sp (the hart's stack); the user's are kept in
 	 * the uctx. sscratch = 0: in the kernel from here. */

@@ -29,6 +29,7 @@
 #include <rivet/syscall.h>
 
 #include "arch/riscv/csr.h"
+#include "arch/riscv/far_branch.h"
 #include "arch/riscv/trap_frame.h"
 #include "arch/riscv/uctx.h"
 #include "generated/asm_offsets.h"
@@ -156,7 +157,9 @@ user_ecall:
 #ifndef CONFIG_FAST_NULL
 	j	USER_ECALL_OTHER
 #endif
-	bnez	a7, USER_ECALL_OTHER		/* SYS_null is 0 (checked above) */
+	/* bnez a7 in one instruction (far_branch.h); SYS_null is 0
+	 * (checked above) */
+	BNEZ_FAR 17, USER_ECALL_OTHER
 	csrr	t0, sepc
 	addi	t0, t0, 4			/* past the ecall */
 	csrw	sepc, t0
