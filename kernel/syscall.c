@@ -547,7 +547,7 @@ void syscall_dispatch(struct domain *d)
  * ---------------------------------------------------------------------
  * The ordinary system call path (CONFIG_FAST_SYSCALL,
  * arch/riscv/syscall_entry.S): the entry calls a handler straight from
- * the table in d->ctx.syscalls, with the call's arguments in a0..a5,
+ * the table in d->ctx.syscalls (a copy of one of the two below), with the call's arguments in a0..a5,
  * d in a6 and the number in a7, and gives the caller its two words; no
  * register is in d's context but the user's sp and tp (and t0/t1, parked
  * by the trap). Two tables:
@@ -640,7 +640,7 @@ sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
 	u->x[REG_A6] = 0;
 	u->x[REG_A7] = nr;
 	u->sepc = pc;
-	if (u->syscalls != syscall_direct)
+	if (d->syscall_route != syscall_direct)
 		return enter_c(d);
 	u->sepc = pc + 4; /* as dispatch leaves it */
 	r = syscall_table[nr](a0, a1, a2, a3, a4, a5, d);
@@ -674,10 +674,20 @@ static const syscall_fn syscall_via_c[SYS_COUNT] = {
 };
 #pragma GCC diagnostic pop
 
+_Static_assert(SYS_COUNT == UC_NSYSCALLS, "the uctx holds the whole table");
+
+/* The table changes only when a restart record comes or goes (and at a
+ * domain's creation): a copy of 256 bytes then, one load less on every
+ * call (syscall_entry.S). */
 void syscall_route(struct domain *d)
 {
-	d->ctx.syscalls =
+	const syscall_fn *t =
 		bkl_alone && !d->restart_pc ? syscall_direct : syscall_via_c;
+
+	if (d->syscall_route == t)
+		return;
+	d->syscall_route = t;
+	memcpy(d->ctx.syscalls, t, sizeof(d->ctx.syscalls));
 }
 
 /* A handler called straight from the entry returned SYSCALL_RESTART: its

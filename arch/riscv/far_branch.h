@@ -21,6 +21,8 @@
 #define RV_F3_BNE    1
 #define RV_F3_BGE    5
 
+/* Assembler macros, which clang-format would mangle: */
+/* clang-format off */
 /* if (x<xreg> cmp zero) goto sym; cmp = funct3 of BNE, BGE ... */
 .macro BRANCH_ZERO_FAR funct3, xreg, sym
 .Lfar_branch\@:
@@ -37,5 +39,6 @@
 .macro BGEZ_FAR xreg, sym
 	BRANCH_ZERO_FAR RV_F3_BGE, \xreg, \sym
 .endm
+/* clang-format on */
 
 #endif

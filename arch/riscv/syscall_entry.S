@@ -78,10 +78,9 @@ syscall_entry:
 	/* t0 = the handler: a7 checked, then the caller's table */
 	li	t1, SYSCALL_COUNT
 	bgeu	a7, t1, syscall_nosys
-	ld	t0, UC_SYSCALLS(sp)
 	slli	t1, a7, 3
-	add	t0, t0, t1
-	ld	t0, 0(t0)
+	add	t1, t1, sp
+	ld	t0, UC_SYSCALLS(t1)
 	/* A full-frame call has no handler here (0): every kernel address
 	 * is negative (the high half, kernel.lds), so one test tells. */
 	BGEZ_FAR 5, FULL_FRAME_CALL		/* bgez t0 */

@@ -16,7 +16,8 @@
 #define UC_EXC_ENTRY  (36 * 8)
 #define UC_FAULTS     (37 * 8)
 #define UC_SYSCALLS   (38 * 8)
-#define UC_SIZE	      (39 * 8)
+#define UC_NSYSCALLS  32 /* SYS_COUNT (kernel/syscall.c checks) */
+#define UC_SIZE	      ((38 + UC_NSYSCALLS) * 8)
 
 #ifndef __ASSEMBLY__
 #include <stddef.h>
@@ -31,8 +32,10 @@ struct uctx {
 	uint64_t exc_entry;  /* user exception entry, 0 if none */
 	uint64_t faults;     /* exceptions taken (reflected or fatal) */
 	/* The table the ordinary call path takes the handler from
-	 * (syscall_entry.S; kernel/syscall.c, syscall_route, decides). */
-	const void *syscalls;
+	 * (syscall_entry.S; kernel/syscall.c, syscall_route, fills it): a
+	 * copy in the uctx, so the entry reaches a handler in one load
+	 * from its own base, not two. */
+	const void *syscalls[UC_NSYSCALLS];
 };
 
 _Static_assert(offsetof(struct uctx, x[1]) == UC_REG(1), "x1");

@@ -103,6 +103,9 @@ struct domain {
 	 * done so far, which the call takes up again if it comes back from
 	 * that same ecall as that same call. */
 	uint64_t restart_pc, restart_nr, restart_arg, restart_done;
+	/* Which table ctx.syscalls holds a copy of (kernel/syscall.c,
+	 * syscall_route). */
+	const void *syscall_route;
 
 	uint64_t timer_at; /* SYS_timer_event deadline, 0 if none */
 	uint8_t timer_bit;
