@@ -92,7 +92,7 @@ def test_quota_too_small_for_its_image(tmp_path):
     assert line.startswith(
         "%s:3: [domain console] memory 64K is too small for "
         "/libos/console.elf: it needs at least " % conf), line
-    assert "1024 capability slots 72K" in line
+    assert "1024 capability slots 80K" in line
     assert line.endswith(" plus page tables; expected a larger memory "
                          "quota"), line
     # Without the images only names and keys are checked.

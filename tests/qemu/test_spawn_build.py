@@ -25,7 +25,7 @@ def test_large_spawn_and_a_refused_one_run_in_short_entries(tmp_path):
     # The count behind E_NOMEM still says what the child needs.
     assert b.has(r"spawn: t_build_bound \(id 1\) could not start t_sleeper: "
                  r"memory = 256 KiB is too small: it needs \d+ KiB \(image "
-                 r"\d+ KiB, stack 64 KiB, 16384 capability slots 1152 KiB"), b
+                 r"\d+ KiB, stack 64 KiB, 16384 capability slots 1280 KiB"), b
     print("\n".join(b.findall(r"(?:KTIME|STRETCH) .*$")))
 
 
