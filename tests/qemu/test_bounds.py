@@ -36,7 +36,7 @@ def test_debug_write_and_frame_alloc_of_a_run_stay_within_the_bound(
 
 
 def test_kill_of_a_full_space_returns_everything_in_short_entries(tmp_path):
-    """A spawned child fills 16,384 slots and maps a frame 2,048 times;
+    """A spawned child fills 16,384 slots and maps a frame 8,192 times;
     its spawner kills it: kill reaps it in its own restartable pieces and
     returns once the quota, slots and frames are back."""
     b = run_suite(tmp_path, "[domain t_bounds_killer]\n"
@@ -49,7 +49,7 @@ def test_kill_of_a_full_space_returns_everything_in_short_entries(tmp_path):
                         "kill_gives_back_the_quota_before_it_returns",
                         "kill_gives_back_the_slots",
                         "kill_gives_back_every_frame"])
-    assert b.has(r"BIG child: 16384 slots, 2048 mappings$"), b
+    assert b.has(r"BIG child: 16384 slots, 8192 mappings$"), b
     print("\n".join(b.findall(r"(?:KTIME|STRETCH) .*$")))
 
 
