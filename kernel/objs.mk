@@ -58,6 +58,7 @@ obj-y += kernel/cap/frame_cap.o
 obj-y += kernel/cap/frame_alloc_map.o
 obj-y += kernel/cap/map_batch.o
 obj-y += kernel/cap/ring.o
+obj-y += kernel/cap/notify_conf.o
 obj-y += kernel/cap/ring_consume.o
 obj-y += kernel/cap/abort.o
 obj-y += kernel/mm/quota.o

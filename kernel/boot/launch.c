@@ -16,6 +16,7 @@
 #include "kernel/boot/elf.h"
 #include "kernel/boot/initramfs_map.h"
 #include "kernel/cap/channel.h"
+#include "kernel/cap/notify_conf.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/printk.h"
@@ -522,6 +523,7 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 		if (d && d->state == DOMAIN_RUNNABLE) {
 			domain_grant_peers(d, &conf.domains[i]);
 			accept_grants(d, &conf.domains[i]);
+			notify_conf_grant(d, &conf.domains[i]);
 			grant_devices(d, &conf.domains[i], m, blob);
 			spawn_grant(d, &conf.domains[i]);
 			grant_initramfs(d, &conf.domains[i]);

@@ -1292,6 +1292,7 @@ static const struct role *const role_tables[] = {
 	hostile4_roles,	    spawn_build_roles,	search_bounds_roles,
 	conout_roles,	    smp_irq_roles,	smp_notify_roles,
 	capdelete_roles,    protect_span_roles, capinfo_roles,
+	notify_conf_roles,
 };
 
 int main(void)
