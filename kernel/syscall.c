@@ -111,28 +111,10 @@ static long ksys_debug_write(struct domain *d, const uint64_t *a, uint64_t *val)
 	return 0;
 }
 
-static long ksys_yield(struct domain *d, const uint64_t *a, uint64_t *val)
-{
-	return sched_yield(d, (long)a[0]);
-}
-
 static long ksys_wait(struct domain *d, const uint64_t *a, uint64_t *val)
 {
 	/* The bits taken reach a1 from the scheduler, now or at wake-up. */
 	return sched_wait(d, a[0]);
-}
-
-static long ksys_notify(struct domain *d, const uint64_t *a, uint64_t *val)
-{
-	struct domain *t = domain_by_id((long)a[0]);
-
-	/* The top bits are the kernel's (revocation, abort protocol); the
-	 * channel bits below them take a notification capability. */
-	if (a[1] & (RIVET_EVENT_KERNEL_MASK | RIVET_EVENT_CHAN_MASK))
-		return E_PERM;
-	if (!domain_live(t))
-		return E_NOENT;
-	return sched_notify(t, a[1]);
 }
 
 static long ksys_exit(struct domain *d, const uint64_t *a, uint64_t *val)
@@ -416,6 +398,13 @@ static inline bool restart_other_call(const struct domain *d, uint64_t nr)
 	       d->restart_arg != d->ctx.x[REG_A0];
 }
 
+/* A yield, which keeps a restart record: the libOS's slice-end upcall
+ * makes one (yield_cap(RIVET_YIELD_ANY)) between a call's pieces. */
+static inline bool is_yield(uint64_t nr)
+{
+	return nr == SYS_yield_cap;
+}
+
 /*
  * Calls whose a1 means something when they fail: map_batch says how many
  * entries it mapped before the one that failed. Every other failing call
@@ -446,7 +435,7 @@ static inline __attribute__((always_inline)) bool dispatch(struct domain *d)
 	/* Any call but the one stopped part-way ends its restart record and
 	 * its revoke in progress (cap_revoking_set): given up. A yield (the
 	 * libOS's slice-end upcall makes one between pieces) leaves both. */
-	if (d->restart_pc && nr != SYS_yield && restart_other_call(d, nr))
+	if (d->restart_pc && !is_yield(nr) && restart_other_call(d, nr))
 		restart_end(d);
 	fn = nr < SYS_COUNT ? syscall_table[nr] : 0;
 	if (!fn) {
@@ -468,7 +457,7 @@ static inline __attribute__((always_inline)) bool dispatch(struct domain *d)
 		d->ctx.sepc -= 4; /* the ecall again, with a0..a7 as left */
 		return true;
 	}
-	if (d->restart_pc && nr != SYS_yield)
+	if (d->restart_pc && !is_yield(nr))
 		restart_end(d); /* the call is over */
 	d->ctx.x[REG_A0] = (uint64_t)rc;
 	if (rc && !a1_on_error(nr))

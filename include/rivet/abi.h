@@ -119,7 +119,8 @@
 #define RIVET_EVENT_PEER_EXIT (1UL << 59)
 /* A configured channel's peer ended (channels[i].state says which). */
 #define RIVET_EVENT_CHANNEL (1UL << 58)
-/* Bits only the kernel sets; SYS_notify refuses them (E_PERM). */
+/* Bits only the kernel sets; no notification capability's badge holds
+ * them (notify_cap: E_PERM). */
 #define RIVET_EVENT_KERNEL_MASK (0xffUL << 56)
 #define RIVET_REVOKED_RING	16
 
@@ -136,7 +137,7 @@
 #define RIVET_CHAN_SIZE_MAX 0x0000000000100000UL /* 1 MiB */
 #define RIVET_CHAN_BIT0	    48
 /* The event bits of configured channels: only a notification capability
- * sets them (the id-based SYS_notify refuses them, E_PERM), so a wake-up
+ * sets them (a `notify =` line's badge never holds them), so a wake-up
  * on one comes from the channel's peer or a copy it passed on. */
 #define RIVET_EVENT_CHAN_MASK (((1UL << RIVET_CHAN_MAX) - 1) << RIVET_CHAN_BIT0)
 /* Notification capabilities the configuration gives without a channel

@@ -523,10 +523,12 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 		if (d && d->state == DOMAIN_RUNNABLE) {
 			domain_grant_peers(d, &conf.domains[i]);
 			accept_grants(d, &conf.domains[i]);
-			notify_conf_grant(d, &conf.domains[i]);
 			grant_devices(d, &conf.domains[i], m, blob);
 			spawn_grant(d, &conf.domains[i]);
 			grant_initramfs(d, &conf.domains[i]);
+			/* Last: the slots of devices and spawn
+			 * capabilities stay where they were. */
+			notify_conf_grant(d, &conf.domains[i]);
 		}
 	}
 	channel_launch(&conf);

@@ -19,6 +19,8 @@ memory = 8M
 slots  = 64
 peer   = t_bystander
 spawn  = /libos/
+notify = t_bystander
+notify = t_spawner
 
 [domain t_bystander]
 image  = /libos/tests.elf

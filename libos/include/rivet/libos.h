@@ -94,6 +94,11 @@ long rivet_domain_lookup(const char *name);
  */
 long rivet_notify_slot(const char *name);
 
+/* The same for the domain with this id (a configured line's or channel's
+ * capability whose target it is): for a peer known by id only, such as a
+ * granted page's owner. E_NOENT when this domain holds none. */
+long rivet_notify_slot_of(long id);
+
 /* SYS_notify_cap through rivet_notify_slot(name): bits (0: the whole
  * badge) in that domain's events. Its errors, or E_NOENT. */
 long rivet_notify_name(const char *name, unsigned long bits);
