@@ -52,6 +52,7 @@ obj-y += kernel/entry.o
 obj-y += kernel/mm/uaccess.o
 obj-y += kernel/mm/protect.o
 obj-y += kernel/boot/launch.o
+obj-y += kernel/boot/domain_view.o
 obj-y += kernel/cap/cap.o
 obj-y += kernel/cap/cap_syscall.o
 obj-y += kernel/cap/frame_cap.o

@@ -15,6 +15,7 @@
 #include "kernel/cap/frame_cap.h"
 #include "kernel/cap/irq_cap.h"
 #include "kernel/cap/map_batch.h"
+#include "kernel/boot/domain_view.h"
 #include "kernel/cap/notify_cap.h"
 #include "kernel/cap/ring.h"
 #include "kernel/lib/klog.h"
@@ -156,7 +157,9 @@ static long ksys_domain_lookup(struct domain *d, const uint64_t *a,
 	if (copy_from_user(d, name, a[0], a[1]))
 		return E_RANGE;
 	t = domain_by_name(name, a[1]);
-	if (!t)
+	/* Only a domain the caller's configuration names (or its own,
+	 * its children, its spawner) is answered; the rest look absent. */
+	if (!t || !domain_view_sees(d, t))
 		return E_NOENT;
 	*val = t->id;
 	return 0;

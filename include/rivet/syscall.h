@@ -34,7 +34,9 @@
 	   unsigned long resume_lo, unsigned long resume_hi),                  \
 	  "E_RANGE an entry is not in an executable segment; E_INVAL lo > hi") \
 	X(7, domain_lookup, (const char *name, unsigned long len),             \
-	  "E_RANGE name not readable; E_NOENT no such domain; a1 = id")        \
+	  "E_RANGE name not readable; E_NOENT no such domain, or one the "     \
+	  "caller may not see (its own, its children and spawner, and what "   \
+	  "its configuration names: peer, notify, channel); a1 = id")          \
 	X(8, fp_enable, (void), "none: FP state becomes Initial")              \
 	X(9, kstat, (unsigned long what),                                      \
 	  "E_INVAL unknown counter; a1 = the counter's value")                 \

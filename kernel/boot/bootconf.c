@@ -1181,6 +1181,41 @@ static void check_accepts(struct parser *ps)
 	}
 }
 
+/* Is name in the n names of list (each BOOTCONF_NAME_LEN bytes)? */
+static bool listed(const char (*list)[BOOTCONF_NAME_LEN], unsigned n,
+		   const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], name) == 0)
+			return true;
+	return false;
+}
+
+bool bootconf_sees(const struct bootconf *c, const char *who, const char *name)
+{
+	const struct bootconf_domain *d = NULL;
+	unsigned i;
+
+	for (i = 0; i < c->ndomains && !d; i++)
+		if (c->domains[i].valid && strcmp(c->domains[i].name, who) == 0)
+			d = &c->domains[i];
+	if (!d || strcmp(who, name) == 0)
+		return false;
+	if (listed(d->peers, d->npeers, name) ||
+	    listed(d->notify_to, d->nnotify, name))
+		return true;
+	for (i = 0; i < c->nchannels; i++) {
+		const struct bootconf_channel *ch = &c->channels[i];
+
+		if ((strcmp(ch->a, who) == 0 && strcmp(ch->b, name) == 0) ||
+		    (strcmp(ch->b, who) == 0 && strcmp(ch->a, name) == 0))
+			return true;
+	}
+	return false;
+}
+
 int bootconf_parse(struct bootconf *c, const char *file, const char *text,
 		   size_t len, const struct bootconf_defaults *defaults)
 {

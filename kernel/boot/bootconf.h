@@ -167,4 +167,12 @@ struct bootconf_defaults {
 int bootconf_parse(struct bootconf *c, const char *file, const char *text,
 		   size_t len, const struct bootconf_defaults *defaults);
 
+/*
+ * Does the configuration let domain who see domain name (SYS_domain_lookup,
+ * docs/channels.md)? True when who's section names it in a `peer` or
+ * `notify` line, or a [channel] joins the two, in either order; false
+ * for who itself (the caller decides that) and for names c does not know.
+ */
+bool bootconf_sees(const struct bootconf *c, const char *who, const char *name);
+
 #endif

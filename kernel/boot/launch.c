@@ -160,6 +160,11 @@ const struct bootconf_defaults *launch_defaults(void)
 	return &defaults;
 }
 
+const struct bootconf *launch_conf(void)
+{
+	return &conf;
+}
+
 /* Finds c->image in the initramfs and checks it as a libOS ELF: 0 with
  * *img and *elf (the file, which stays in memory), else E_NOENT or
  * E_FORMAT with *why. */

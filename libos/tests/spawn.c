@@ -74,6 +74,14 @@ static long child_id(unsigned long slot)
 		sys2_cap_info(slot, RIVET_CAPINFO_OBJECT).val);
 }
 
+/* SYS_domain_lookup itself (rivet_domain_lookup reads the registry). */
+static long lookup_call(const char *name)
+{
+	struct rivet_ret r = sys2_domain_lookup(name, strlen(name));
+
+	return r.rc ? r.rc : (long)r.val;
+}
+
 /* Lets id run until it is no longer runnable (waits or has ended). */
 static void run_until_settled(long id)
 {
@@ -303,6 +311,11 @@ static void spawn_nested(long sp, const struct counts *base)
 			      3, &n),
 		  0);
 	sys_wait(0x2); /* the nester has spawned and granted */
+	/* domain_lookup answers a spawner for its child, not for a
+	 * grandchild (docs/channels.md, "Names and ids"). */
+	EXPECT_EQ("lookup_own_child", lookup_call("t_nester"), child_id(n));
+	EXPECT_EQ("lookup_grandchild_is_noent", lookup_call("t_sleeper"),
+		  E_NOENT);
 	g = find_badged_domain(NEST_BADGE);
 	gid = g >= 0 ? child_id(g) : -1;
 	report("nester_granted_grandchild", g >= 0 && rivet_domain_alive(gid),
@@ -484,6 +497,12 @@ static void role_nester(void)
 			0, &g) ||
 	    sys_cap_derive(g, 2, RIVET_CAP_GRANT, NEST_BADGE) < 0)
 		printf("TEST nester_spawns: FAIL\n");
+	/* Its spawner and its child: yes; its spawner's peer: no. */
+	EXPECT_EQ("nester_looks_up_its_spawner", lookup_call("t_spawner") > 0,
+		  1);
+	EXPECT_EQ("nester_looks_up_its_child", lookup_call("t_sleeper") > 0, 1);
+	EXPECT_EQ("nester_lookup_of_a_stranger_is_noent",
+		  lookup_call("t_bystander"), E_NOENT);
 	sys_notify_cap(3, 0x2);
 	sys_wait(0x1); /* until killed */
 }

@@ -116,6 +116,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(channels_naming(conf.domains[i].name) <=
 			      BOOTCONF_CHAN_PER_DOMAIN);
 
+	/* domain_lookup's view: never the caller itself (the kernel decides
+	 * that), and only ever a pair of names the file knows. */
+	for (unsigned i = 0; i < conf.ndomains; i++) {
+		const char *who = conf.domains[i].name;
+
+		CHECK(!bootconf_sees(&conf, who, who));
+		for (unsigned j = 0; j < conf.ndomains; j++)
+			(void)bootconf_sees(&conf, who, conf.domains[j].name);
+		CHECK(!bootconf_sees(&conf, who, "no such domain"));
+	}
+
 	CHECK((rc == 0) == (conf.usable && all_valid));
 	CHECK((rc == 0) == (conf.nerrors_all == 0));
 	if (memchr(data, 0, size) || size > BOOTCONF_MAX_SIZE)

@@ -9,7 +9,11 @@ NCONF = conf(
     ("t_nconf_a", ["memory = 1M", "notify = t_nconf_b 4-7",
                    "notify = t_nconf_a 1"]),
     ("t_nconf_b", ["memory = 1M"]),
-    ("t_nconf_x", ["memory = 1M"]))
+    ("t_nconf_x", ["memory = 1M"]),
+    ("t_nconf_p", ["memory = 1M", "peer = t_nconf_a"])) + """
+[channel t_nconf_b t_nconf_p]
+size = 4K
+"""
 
 
 def test_notify_line_gives_a_badged_capability(tmp_path):
@@ -23,6 +27,23 @@ def test_notify_line_gives_a_badged_capability(tmp_path):
         "nconf_notify_by_name", "nconf_b_has_no_notify_line",
         "nconf_b_woken_by_a_badge_bit"])
     assert b.findall(r"\] ORDER (\w+)$") == ["b", "x"], b
+
+
+def test_lookup_answers_only_for_configured_names(tmp_path):
+    """domain_lookup answers for the caller itself and the domains its
+    section names (peer, notify, a channel), E_NOENT for the rest; the
+    registry page still lists every domain (an id carries no
+    authority)."""
+    b = run_suite(tmp_path, NCONF)
+    assert_all_pass(b, [
+        "nconf_lookup_self", "nconf_lookup_notify_target",
+        "nconf_lookup_unnamed_is_noent",
+        "nconf_b_lookup_of_its_notifier_is_noent",
+        "nconf_b_lookup_channel_peer", "nconf_x_cannot_look_up_a",
+        "nconf_x_cannot_look_up_b", "nconf_x_looks_itself_up",
+        "nconf_x_notify_by_id_is_nosys", "nconf_x_yield_by_id_is_nosys",
+        "nconf_x_registry_still_lists_a", "nconf_p_lookup_peer",
+        "nconf_p_lookup_channel_peer", "nconf_p_lookup_unnamed_is_noent"])
 
 
 def test_no_capability_no_signal(tmp_path):

@@ -390,6 +390,41 @@ static void bootconf_too_many_notify_lines_refuse_domain(void **state)
 			       "too many notify lines in [domain a]"));
 }
 
+/* What SYS_domain_lookup answers for (kernel/boot/domain_view.c): the
+ * domains a section names, either end of its channels; nothing else. */
+static void bootconf_sees_peers_notify_targets_and_channel_ends(void **state)
+{
+	static const char text[] = "[domain a]\nimage=/a\nmemory=4K\n"
+				   "peer = b\nnotify = c\n"
+				   "[domain b]\nimage=/b\nmemory=4K\n"
+				   "[domain c]\nimage=/c\nmemory=4K\n"
+				   "[domain d]\nimage=/d\nmemory=4K\n"
+				   "[domain e]\nimage=/e\nmemory=4K\n"
+				   "[channel d a]\nsize = 4K\n";
+
+	assert_int_equal(parse(text), 0);
+	assert_true(bootconf_sees(&conf, "a", "b"));  /* peer */
+	assert_true(bootconf_sees(&conf, "a", "c"));  /* notify */
+	assert_true(bootconf_sees(&conf, "a", "d"));  /* channel, as B */
+	assert_true(bootconf_sees(&conf, "d", "a"));  /* channel, as A */
+	assert_false(bootconf_sees(&conf, "a", "e")); /* named nowhere */
+	/* Naming is one way: b and c name nobody. */
+	assert_false(bootconf_sees(&conf, "b", "a"));
+	assert_false(bootconf_sees(&conf, "c", "a"));
+	assert_false(bootconf_sees(&conf, "a", "a")); /* the caller decides */
+	assert_false(bootconf_sees(&conf, "ghost", "a"));
+	assert_false(bootconf_sees(&conf, "a", "ghost"));
+}
+
+static void bootconf_refused_domain_sees_nothing(void **state)
+{
+	assert_int_not_equal(parse("[domain a]\nimage=/a\nmemory=4K\n"
+				   "peer = b\nbogus = 1\n"
+				   "[domain b]\nimage=/b\nmemory=4K\n"),
+			     0);
+	assert_false(bootconf_sees(&conf, "a", "b"));
+}
+
 static void bootconf_spawn_paths_are_kept_in_order(void **state)
 {
 	static const char text[] = "[domain a]\nimage=/a\nmemory=4K\n"
@@ -1388,6 +1423,9 @@ int main(void)
 			bootconf_notify_same_target_twice_refuses_domain),
 		cmocka_unit_test(bootconf_notify_unknown_domain_refuses_domain),
 		cmocka_unit_test(bootconf_too_many_notify_lines_refuse_domain),
+		cmocka_unit_test(
+			bootconf_sees_peers_notify_targets_and_channel_ends),
+		cmocka_unit_test(bootconf_refused_domain_sees_nothing),
 		cmocka_unit_test(bootconf_unknown_peer_refuses_domain),
 		cmocka_unit_test(bootconf_peer_control_is_recorded),
 		cmocka_unit_test(
