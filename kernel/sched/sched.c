@@ -221,10 +221,9 @@ static bool slice_over(const struct domain *d)
 
 /*
  * Hands the rest of d's slice to t (runnable, not d): the directed yield.
- * trap_entry.S's user_yield does all of this itself in the common case (no
- * FP state to move, timer already at d's deadline), and so does
- * notify_fast.S for yield_cap and notify_cap's handoff: keep the three
- * in step.
+ * notify_fast.S does all of this itself in the common case (no FP state
+ * to move, timer already at d's deadline) for yield_cap and notify_cap's
+ * handoff: keep the two in step.
  */
 static void yield_to(struct domain *d, struct domain *t)
 {

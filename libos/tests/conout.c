@@ -55,7 +55,7 @@ static void role_conout_calm(void)
 	expect_channel();
 	for (i = 0; i < CONOUT_CALM; i++) {
 		printf("calm %02d\n", i);
-		sys_yield(-1);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	}
 	printf("TEST conout_calm_done: PASS\n");
 }
@@ -92,7 +92,8 @@ static void role_conout_scribble(void)
 	if (!e)
 		return;
 	printf("scribble: a last honest line\n");
-	sys_yield(-1); /* the console takes it before the ring breaks */
+	sys_yield_cap(
+		RIVET_YIELD_ANY); /* the console takes it before the ring breaks */
 	__atomic_store_n(&e->out.sh->head, 0x40000000U, __ATOMIC_RELEASE);
 	sys_notify_cap(rivet_info()->channels[e->chan].notify_slot, 0);
 	/* Not printf: the console reads this ring no more. */

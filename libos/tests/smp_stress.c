@@ -58,8 +58,7 @@ static void smps_barrier(unsigned me, unsigned k)
 			continue;
 		want |= bit;
 		name[7] = (char)('a' + i);
-		sys_notify(rivet_domain_lookup(name),
-			   1UL << (SMPS_BIT0 + 4 * k + me));
+		rivet_notify_name(name, 1UL << (SMPS_BIT0 + 4 * k + me));
 	}
 	while (got != want)
 		got |= (uint64_t)sys2_wait(want & ~got).val;

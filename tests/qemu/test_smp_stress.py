@@ -22,6 +22,7 @@ def conf():
                 "hart   = %d\n" % (name, hart)
         text += "".join("peer   = %s\n" % n for n in others)
         text += "".join("accept = %s 64\n" % n for n in others)
+        text += "".join("notify = %s\n" % n for n in others)
         text += "\n"
     return text
 
