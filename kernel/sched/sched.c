@@ -89,7 +89,9 @@ void sched_take_wakeups(struct domain *skip)
 	unsigned i;
 
 	h->wake = false;
-	for (i = 0; (d = domain_at(i)); i++)
+	/* the table itself, not domain_at: this is the cross-hart wake-up's
+	 * path (notify_remote_wake, docs/smp.md) */
+	for (i = 0, d = domains; i < ndomains; i++, d++)
 		if (d->hart == h && d != skip && !d->queued_on &&
 		    d->state == DOMAIN_RUNNABLE)
 			runq_push(d);
