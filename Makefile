@@ -397,6 +397,7 @@ help:
 	printf '%s\t%s\n' '' '(scripts/bench-targets.tsv); misses marked MISS'; \
 	printf '%s\t%s\n' bench-plot 'draw them beside the peers into $(O)/performance.svg'; \
 	printf '%s\t%s\n' bench-net 'wrk against httpd and a Linux guest through QEMU user networking (wall-clock)'; \
+	printf '%s\t%s\n' bench-smp 'cross-hart figures counted from QEMU'"'"'s per-instruction log (no -icount)'; \
 	printf '%s\t%s\n' bench-doc 'write the table into docs/performance.md, the picture beside it'; \
 	printf '%s\t%s\n' trace 'boot the demo on a CONFIG_TRACE=y kernel (O=$(TRACE_O)) and write'; \
 	printf '%s\t%s\n' '' '$(TRACE_O)/trace.json for ui.perfetto.dev; TRACE_APPEND="bootargs"'; \

@@ -108,17 +108,17 @@ struct uctx *entry_exception(struct uctx *u, unsigned long cause,
  * kernel/syscall.c, so the answers are the positive values above it.
  *
  * The calls of SYSCALL_FULL_FRAME_MASK never come here: they can switch
- * away from a caller that lives on (yield, wait, exit's teardown, and
- * the notification calls: yield_cap, notify_wait's wait, notify_cap's
+ * away from a caller that lives on (wait, exit's teardown, and the
+ * notification calls: yield_cap, notify_wait's wait, notify_cap's
  * handoff) or
  * change what the trap return loads (fp_enable: sstatus), so the entry
  * saves the full frame first and takes them to entry_syscall, as any
  * trap. One bit per call number, so numbers stay below 64.
  */
 #define SYSCALL_FULL_FRAME_MASK                                                \
-	((1UL << SYS_yield) | (1UL << SYS_wait) | (1UL << SYS_exit) |          \
-	 (1UL << SYS_fp_enable) | (1UL << SYS_yield_cap) |                     \
-	 (1UL << SYS_notify_wait) | (1UL << SYS_notify_cap))
+	((1UL << SYS_wait) | (1UL << SYS_exit) | (1UL << SYS_fp_enable) |      \
+	 (1UL << SYS_yield_cap) | (1UL << SYS_notify_wait) |                   \
+	 (1UL << SYS_notify_cap))
 _Static_assert(SYS_COUNT <= 64, "SYSCALL_FULL_FRAME_MASK: one bit a call");
 
 #define SYSCALL_ANSWER_CONTEXT 2

@@ -59,12 +59,14 @@ obj-y += kernel/mm/protect.o
 # call, with no frame: the write barrier's call (appel_* figures).
 CFLAGS_protect := -fomit-frame-pointer -foptimize-sibling-calls
 obj-y += kernel/boot/launch.o
+obj-y += kernel/boot/domain_view.o
 obj-y += kernel/cap/cap.o
 obj-y += kernel/cap/cap_syscall.o
 obj-y += kernel/cap/frame_cap.o
 obj-y += kernel/cap/frame_alloc_map.o
 obj-y += kernel/cap/map_batch.o
 obj-y += kernel/cap/ring.o
+obj-y += kernel/cap/notify_conf.o
 obj-y += kernel/cap/ring_consume.o
 obj-y += kernel/cap/abort.o
 obj-y += kernel/mm/quota.o

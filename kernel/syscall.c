@@ -15,6 +15,7 @@
 #include "kernel/cap/frame_cap.h"
 #include "kernel/cap/irq_cap.h"
 #include "kernel/cap/map_batch.h"
+#include "kernel/boot/domain_view.h"
 #include "kernel/cap/notify_cap.h"
 #include "kernel/cap/ring.h"
 #include "kernel/lib/klog.h"
@@ -131,28 +132,10 @@ static sysret_t ksys_debug_write(SYSCALL_PARAMS)
 	return sysret(0, 0);
 }
 
-static sysret_t ksys_yield(SYSCALL_PARAMS)
-{
-	return sysret(sched_yield(d, (long)a0), 0);
-}
-
 static sysret_t ksys_wait(SYSCALL_PARAMS)
 {
 	/* The bits taken reach a1 from the scheduler, now or at wake-up. */
 	return sysret(sched_wait(d, a0), 0);
-}
-
-static sysret_t ksys_notify(SYSCALL_PARAMS)
-{
-	struct domain *t = domain_by_id((long)a0);
-
-	/* The top bits are the kernel's (revocation, abort protocol); the
-	 * channel bits below them take a notification capability. */
-	if (a1 & (RIVET_EVENT_KERNEL_MASK | RIVET_EVENT_CHAN_MASK))
-		return sysret(E_PERM, 0);
-	if (!domain_live(t))
-		return sysret(E_NOENT, 0);
-	return sysret(sched_notify(t, a1), 0);
 }
 
 static sysret_t ksys_exit(SYSCALL_PARAMS)
@@ -193,7 +176,9 @@ static sysret_t ksys_domain_lookup(SYSCALL_PARAMS)
 	if (copy_from_user(d, name, a0, a1))
 		return sysret(E_RANGE, 0);
 	t = domain_by_name(name, a1);
-	if (!t)
+	/* Only a domain the caller's configuration names (or its own,
+	 * its children, its spawner) is answered; the rest look absent. */
+	if (!t || !domain_view_sees(d, t))
 		return sysret(E_NOENT, 0);
 	return sysret(0, t->id);
 }
@@ -467,6 +452,13 @@ static inline bool restart_other_call(const struct domain *d, uint64_t nr)
 	       d->restart_arg != d->ctx.x[REG_A0];
 }
 
+/* A yield, which keeps a restart record: the libOS's slice-end upcall
+ * makes one (yield_cap(RIVET_YIELD_ANY)) between a call's pieces. */
+static inline bool is_yield(uint64_t nr)
+{
+	return nr == SYS_yield_cap;
+}
+
 /*
  * Calls whose a1 means something when they fail: map_batch says how many
  * entries it mapped before the one that failed. Every other failing call
@@ -496,7 +488,7 @@ dispatch_done(struct domain *d, uint64_t nr, sysret_t r)
 		d->ctx.sepc -= 4; /* the ecall again, with a0..a7 as left */
 		return true;
 	}
-	if (d->restart_pc && nr != SYS_yield)
+	if (d->restart_pc && !is_yield(nr))
 		restart_end(d); /* the call is over */
 	d->ctx.x[REG_A0] = (uint64_t)sysret_rc(r);
 	if (sysret_rc(r) && !a1_on_error(nr))
@@ -526,7 +518,7 @@ static inline __attribute__((always_inline)) bool dispatch(struct domain *d)
 	/* Any call but the one stopped part-way ends its restart record and
 	 * its revoke in progress (cap_revoking_set): given up. A yield (the
 	 * libOS's slice-end upcall makes one between pieces) leaves both. */
-	if (d->restart_pc && nr != SYS_yield && restart_other_call(d, nr))
+	if (d->restart_pc && !is_yield(nr) && restart_other_call(d, nr))
 		restart_end(d);
 	fn = nr < SYS_COUNT ? syscall_table[nr] : 0;
 	if (!fn) {

@@ -6,7 +6,7 @@
 # writes the table into docs/performance.md and copies the picture to
 # docs/performance.svg. The figures depend only on the build, so
 # $(O)/bench.txt is remade only when the kernel or the benchmark changes.
-.PHONY: bench bench-plot bench-doc
+.PHONY: bench bench-plot bench-doc bench-smp
 
 BENCH_QEMU := $(QEMU) -M virt -smp 1 -m 256M -nographic -no-reboot \
 	-bios $(FW_JUMP) -icount shift=0,sleep=off -seed 1 -rtc clock=vm \
@@ -55,9 +55,22 @@ $(O)/performance.svg: $(O)/bench.txt scripts/bench-plot $(BENCH_TABLE)
 
 bench-plot: check-deps $(O)/performance.svg
 
-bench-doc: bench $(O)/performance.svg
+bench-doc: bench bench-smp $(O)/performance.svg
 	$(Q)$(PYTHON) scripts/bench-doc $(O)/bench.txt docs/performance.md
+	$(Q)$(PYTHON) scripts/bench-smp --doc $(O)/bench-smp.txt docs/performance.md
 	$(Q)cp $(O)/performance.svg docs/performance.svg
+
+# make bench-smp: the cross-hart figures (notify_remote_wake,
+# shootdown_page, smp_work_<N>h), counted from QEMU's per-instruction
+# log of boots without -icount (scripts/bench-smp, docs/smp.md). Each
+# boot has its own timeout in the script; the whole is bounded here.
+$(O)/bench-smp.txt: $(O)/rivet.elf $(O)/libos/benchsmp.elf libos/benchsmp/rivet.conf scripts/bench-smp
+	@$(if $(Q),echo "  BENCH   $@")
+	$(Q)timeout 900 $(PYTHON) scripts/bench-smp -O $(O) > $@.tmp || { cat $@.tmp; rm -f $@.tmp; exit 1; }
+	$(Q)mv $@.tmp $@
+
+bench-smp: check-deps $(O)/bench-smp.txt
+	$(Q)cat $(O)/bench-smp.txt
 
 # make bench-net: wrk against libos/httpd through QEMU's user networking
 # (wall-clock, so noisy: the median of BENCH_NET_RUNS runs and their

@@ -91,7 +91,6 @@ void asm_offsets(void)
 
 	/* system call numbers the trap entry tests before any C runs */
 	ASM_DEFINE(SYSCALL_NR_NULL, SYS_null);
-	ASM_DEFINE(SYSCALL_NR_YIELD, SYS_yield);
 	ASM_DEFINE(SYSCALL_NR_NOTIFY_CAP, SYS_notify_cap);
 	ASM_DEFINE(SYSCALL_NR_NOTIFY_WAIT, SYS_notify_wait);
 	ASM_DEFINE(SYSCALL_NR_YIELD_CAP, SYS_yield_cap);

@@ -14,7 +14,8 @@
  *                sleeps and the target runs in the rest of its slice
  *                (sched_wait_handoff);
  *   yield_cap    the directed yield to the target, queued on the
- *                caller's hart: as user_yield (trap_entry.S) does it.
+ *                caller's hart, as yield_to (kernel/sched/sched.c) does
+ *                it (the only directed yield: there is none by id).
  *
  * Anything else goes to the C path before anything has changed, with
  * every register saved as user_slow saves them: a bad, empty or foreign
@@ -24,7 +25,7 @@
  * (it is woken there, docs/smp.md: this path touches no other hart's run
  * queue), a restart record to end (kernel/syscall.c), a caller that
  * sleeps without a handoff (the scheduler picks who runs), and for a
- * switch everything user_yield (trap_entry.S) leaves to C: FP state to
+ * switch everything sched.c's switch does beyond this: FP state to
  * move, a TLB to flush, a timer to move. So every error comes from the
  * C path, the same through both kernels (tests/qemu/test_fastpath.py).
  *
@@ -55,6 +56,10 @@
 
 #include "arch/riscv/uctx.h"
 #include "generated/asm_offsets.h"
+
+#if SSTATUS_FS_MASK & ~0xff00
+#error "SWITCH_CHECK reads sstatus.FS as one byte"
+#endif
 
 /* op (sd or ld) each listed register x<n> at base + UC_REG(n). */
 .macro UREGS op, base, regs:vararg
@@ -142,7 +147,7 @@
 .Lsignalled\@:
 .endm
 
-/* Can the CPU go to t (s1) at once? The checks of user_yield: no FP
+/* Can the CPU go to t (s1) at once? No FP
  * state to load for t or to save for the caller, no TLB flush on a
  * switch, the timer already at the caller's slice end (not in grace). */
 .macro SWITCH_CHECK
@@ -210,7 +215,7 @@ notify_fast:
 	addi	t1, a7, -SYSCALL_NR_YIELD_CAP
 	bnez	t1, user_slow			/* another full-frame call */
 
-	/* yield_cap: the directed yield (user_yield's) to t, queued on
+	/* yield_cap: the directed yield to t, queued on
 	 * this hart (so runnable, and not the caller, which runs). */
 	SAVE_DECODE
 	ld	t0, DOMAIN_QUEUED_ON(s1)

@@ -3,15 +3,15 @@
  * The ordinary system call path (CONFIG_FAST_SYSCALL): a system call is a
  * function call into the kernel (docs/syscalls.md, "Convention").
  *
- * trap_entry.S's user_ecall comes here for every call but SYS_null and
- * the directed yield, with sp = the caller's uctx (its struct domain),
- * the user's sp in sscratch, and t0/t1 parked in the uctx. The entry
- * takes the call's entry from the caller's table (uctx.syscalls:
- * kernel/syscall.c, syscall_route, says which). The calls of
- * SYSCALL_FULL_FRAME_MASK (kernel/arch.h: those that can switch away
- * from a caller that lives on) have 0 there and leave for the full save
- * with nothing else touched. Any other entry is the call's handler, which
- * the entry calls on the hart's kernel stack with the arguments still in a0..a5, the
+ * trap_entry.S's user_ecall comes here for every call but SYS_null,
+ * with sp = the caller's uctx (its struct domain), the user's sp in
+ * sscratch, and t0/t1 parked in the uctx. The entry takes the call's
+ * entry from the caller's table (uctx.syscalls: kernel/syscall.c,
+ * syscall_route, says which). The calls of SYSCALL_FULL_FRAME_MASK
+ * (kernel/arch.h: those that can switch away from a caller that lives
+ * on) have 0 there and leave for the full save with nothing else
+ * touched. Any other entry is the call's handler, which the entry calls
+ * on the hart's kernel stack with the arguments still in a0..a5, the
  * caller in a6 and the number in a7; the handler's two words come back
  * in a0 and a1, which is where the caller wants them. One path for every
  * call: what differs between calls is in the table, not here.

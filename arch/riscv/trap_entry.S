@@ -13,8 +13,6 @@
  *     t0/t1 go to its upcall area, in_upcall is set, and sret enters the
  *     handler with every other register as it was. The domain resumes by
  *     itself (see include/rivet/abi.h).
- * A third, the directed yield (user_yield), switches domains without C:
- * it saves what a call preserves and loads the target's whole uctx.
  * Every other system call is a call into the kernel (syscall_entry.S).
  * Everything else saves the full user context in the uctx and calls
  * user_trap() on the hart's kernel stack.
@@ -57,9 +55,6 @@
 /* What the fast paths below take for granted. */
 #if SYSCALL_NR_NULL != 0
 #error "user_ecall tests a7 against zero for SYS_null"
-#endif
-#if SSTATUS_FS_MASK & ~0xff00
-#error "user_yield reads sstatus.FS as one byte"
 #endif
 
 	/*
@@ -150,10 +145,6 @@ from_user:
 	sret
 
 user_ecall:
-#ifdef CONFIG_FAST_YIELD
-	li	t1, SYSCALL_NR_YIELD
-	beq	a7, t1, user_yield
-#endif
 #ifndef CONFIG_FAST_NULL
 	j	USER_ECALL_OTHER
 #endif
@@ -169,132 +160,6 @@ user_ecall:
 	ld	t1, UC_REG(6)(sp)
 	csrrw	sp, sscratch, sp
 	sret
-
-	/*
-	 * sys_yield(target). The common case of a directed yield is done here
-	 * in full, as yield_to() in kernel/sched/sched.c would do it, with no C and
-	 * no kernel stack. d is the caller (sp: its uctx is the start of its
-	 * struct domain), t the target.
-	 *
-	 * A system call is a call: the caller expects only ra, sp, gp, tp and
-	 * s0-s11 to survive it, so only those are saved; d's caller-saved slots
-	 * keep its own older values, which return_to_user will load one day.
-	 * Whoever runs next gets all 31 registers from its own uctx, so no
-	 * value of d's or of the kernel's reaches it.
-	 *
-	 * Anything out of the common case goes to yield_full, which saves a0
-	 * and a7 too and lets the C path decide: no such domain (or
-	 * RIVET_YIELD_ANY), t == d, t not runnable, t with FP state to load,
-	 * d with Dirty FP state to save, or a timer not armed at d's slice end
-	 * (d is in its grace period: the timer must move). The checks change
-	 * nothing and keep a0 and a7. FS Initial or Clean in d needs nothing:
-	 * d's uctx.sstatus already says so, and t's, loaded on return, has FP
-	 * off.
-	 */
-user_yield:
-	REGS	sd, sp, UC_REG(0), 1, 3, 4, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
-	csrrw	t0, sscratch, zero		/* the user's sp; sscratch = 0: */
-	sd	t0, UC_REG(2)(sp)		/* in the kernel from here */
-
-	/* Decode. t0 = t = domain_by_id(a0), t1 = d's hart (its struct
-	 * hart_sched), a1 = d->slice_end; t2 scratch. */
-	addi	t0, a0, -1			/* index; an id < 1 wraps to huge */
-	lwu	t1, ndomains
-	bgeu	t0, t1, yield_full		/* no such domain */
-	li	t1, DOMAIN_SIZE
-	mul	t0, t0, t1
-	lla	t1, domains
-	add	t0, t0, t1			/* t = &domains[id - 1] */
-	lw	t1, DOMAIN_STATE(t0)
-	addi	t1, t1, -DOMAIN_STATE_RUNNABLE
-	bnez	t1, yield_full			/* waiting, exited or killed */
-	ld	t1, DOMAIN_HART(sp)		/* d's run queue (docs/smp.md) */
-	ld	t2, DOMAIN_QUEUED_ON(t0)
-	bne	t2, t1, yield_full		/* t not queued on d's hart: t == d
-						   (the running domain never is)
-						   or t is on another hart */
-	lbu	t2, UC_SSTATUS + 1(t0)		/* sstatus bits 8-15 hold FS */
-	andi	t2, t2, SSTATUS_FS_MASK >> 8
-	bnez	t2, yield_full			/* t has FP state to load */
-	csrr	t2, sstatus
-	bltz	t2, yield_full			/* SD: FS (or VS/XS, never on) is
-						   Dirty: d's FP state to save */
-	lwu	t2, uvm_asid_flush
-	bnez	t2, yield_full			/* too few ASID bits: the C path
-						   flushes the TLB on a switch */
-	ld	a1, DOMAIN_SLICE_END(sp)
-	ld	t2, HART_SCHED_ARMED(t1)
-	bne	t2, a1, yield_full		/* arm_timer(t) would re-arm */
-
-	/* Invoke: nothing can fail from here. d resumes past its ecall
-	 * with 0 in a0 and a1 (as syscall_dispatch would leave them); it
-	 * yielded, so no slice-end upcall is pending. */
-	csrr	t2, sepc
-	addi	t2, t2, 4
-	sd	t2, UC_SEPC(sp)
-	sd	zero, UC_REG(10)(sp)
-	sd	zero, UC_REG(11)(sp)
-	sb	zero, DOMAIN_TOLD(sp)
-
-	/* runq_remove(t): a2 = t->prev, a3 = t->next */
-	ld	a2, DOMAIN_PREV(t0)
-	ld	a3, DOMAIN_NEXT(t0)
-	beqz	a2, 1f
-	sd	a3, DOMAIN_NEXT(a2)		/* prev->next = next */
-	j	2f
-1:	sd	a3, HART_SCHED_HEAD(t1)		/* t was the head */
-2:	beqz	a3, 3f
-	sd	a2, DOMAIN_PREV(a3)		/* next->prev = prev */
-	j	4f
-3:	sd	a2, HART_SCHED_TAIL(t1)		/* t was the tail */
-4:	sd	zero, DOMAIN_QUEUED_ON(t0)
-
-	/* runq_push(d) at the tail: a2 = the tail */
-	ld	a2, HART_SCHED_TAIL(t1)
-	sd	zero, DOMAIN_NEXT(sp)
-	sd	a2, DOMAIN_PREV(sp)
-	beqz	a2, 5f
-	sd	sp, DOMAIN_NEXT(a2)		/* tail->next = d */
-	j	6f
-5:	sd	sp, HART_SCHED_HEAD(t1)		/* the queue was empty */
-6:	sd	sp, HART_SCHED_TAIL(t1)
-	sd	t1, DOMAIN_QUEUED_ON(sp)
-
-	/* t starts a slice (counted, and shown in its info page: a2) ... */
-	ld	t2, DOMAIN_SLICES_USED(t0)
-	addi	t2, t2, 1
-	sd	t2, DOMAIN_SLICES_USED(t0)
-	ld	a2, DOMAIN_INFO(t0)
-	sd	t2, INFO_SLICES_USED(a2)
-
-	/* ... made of the rest of d's: switch_to(t, d->slice_end). The
-	 * timer is already armed there (checked above). */
-	sd	a1, DOMAIN_SLICE_END(t0)
-	sd	zero, DOMAIN_GRACE_END(t0)
-	sd	a1, INFO_SLICE_END(a2)
-	sd	t0, HART_SCHED_CURRENT(t1)
-
-	ld	t2, DOMAIN_SATP(t0)		/* t's address space; its own */
-	csrw	satp, t2			/* ASID: no TLB flush */
-
-	mv	a0, t0
-	j	return_to_user
-
-	/* The full path for a yield: sched_yield() decides and answers. */
-yield_full:
-	.cfi_startproc
-	.cfi_undefined ra
-	sd	a0, UC_REG(10)(sp)		/* the target */
-	sd	a7, UC_REG(17)(sp)
-	csrr	t0, sepc			/* at the ecall: C moves it on */
-	sd	t0, UC_SEPC(sp)
-	ld	tp, DOMAIN_HART(sp)		/* this_hart() (user's tp saved) */
-	mv	a0, sp
-	ld	sp, UC_KERNEL_SP(a0)
-	li	s0, 0				/* fp (user_yield saved d's) */
-	call	user_trap
-	j	return_to_user
-	.cfi_endproc
 
 	.globl	user_slow			/* syscall_entry.S: full-frame calls */
 user_slow:

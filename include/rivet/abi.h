@@ -119,7 +119,8 @@
 #define RIVET_EVENT_PEER_EXIT (1UL << 59)
 /* A configured channel's peer ended (channels[i].state says which). */
 #define RIVET_EVENT_CHANNEL (1UL << 58)
-/* Bits only the kernel sets; SYS_notify refuses them (E_PERM). */
+/* Bits only the kernel sets; no notification capability's badge holds
+ * them (notify_cap: E_PERM). */
 #define RIVET_EVENT_KERNEL_MASK (0xffUL << 56)
 #define RIVET_REVOKED_RING	16
 
@@ -136,9 +137,13 @@
 #define RIVET_CHAN_SIZE_MAX 0x0000000000100000UL /* 1 MiB */
 #define RIVET_CHAN_BIT0	    48
 /* The event bits of configured channels: only a notification capability
- * sets them (the id-based SYS_notify refuses them, E_PERM), so a wake-up
+ * sets them (a `notify =` line's badge never holds them), so a wake-up
  * on one comes from the channel's peer or a copy it passed on. */
 #define RIVET_EVENT_CHAN_MASK (((1UL << RIVET_CHAN_MAX) - 1) << RIVET_CHAN_BIT0)
+/* Notification capabilities the configuration gives without a channel
+ * (`notify =` lines, rivet_info.notify[]); their badges hold only bits
+ * below the channels' (0 .. RIVET_CHAN_BIT0 - 1). */
+#define RIVET_NOTIFY_MAX 8
 /* rivet_info.channels[i].dir: which way this end's messages go. */
 #define RIVET_CHAN_BOTH 0 /* both ways (two rings, docs/channels.md) */
 #define RIVET_CHAN_SEND 1 /* this end produces, the peer consumes */
@@ -244,6 +249,20 @@ struct rivet_info {
 	 * first byte and its length; both 0 without the key. */
 	uint64_t initramfs;
 	uint64_t initramfs_size;
+	/*
+	 * The configuration's `notify = NAME [BITS]` lines, in order: a
+	 * notification capability for each named domain (SYS_notify_cap,
+	 * SYS_yield_cap), badged with BITS. slot 0: none (the target did not
+	 * start, or no slot was free: the boot log says which).
+	 */
+	uint32_t nnotify;
+	uint32_t pad2;
+	struct {
+		char peer[32];	/* the target's name */
+		uint64_t badge; /* the event bits the capability may set */
+		uint32_t slot;	/* the notification capability */
+		uint32_t pad;
+	} notify[RIVET_NOTIFY_MAX];
 };
 
 /*

@@ -14,6 +14,11 @@
  * untrusted; user buffers must be RAM the caller has mapped (device
  * registers are refused like unmapped memory, E_RANGE).
  *
+ * Retired numbers answer E_NOSYS, like numbers never used: 2 (yield to a
+ * domain id) and 4 (notify a domain id). Ids carry no authority: a domain
+ * signals or yields to another only through a notification capability
+ * (notify_cap, yield_cap; docs/channels.md).
+ *
  * X(number, name, parameters, errors)
  */
 #ifndef RIVET_SYSCALL_H
@@ -23,22 +28,17 @@
 	X(0, null, (void), "none")                                             \
 	X(1, debug_write, (const char *buf, unsigned long len),                \
 	  "E_RANGE buffer not in the caller's memory; E_TOOBIG len > 4096")    \
-	X(2, yield, (long target),                                             \
-	  "E_NOENT no live domain with that id (-1 = anyone); "                \
-	  "E_BUSY the target is waiting")                                      \
 	X(3, wait, (unsigned long mask),                                       \
 	  "E_INVAL mask is 0; a1 = the pending bits of mask, now cleared")     \
-	X(4, notify, (long domain, unsigned long bits),                        \
-	  "E_NOENT no live domain with that id; E_INVAL bits is 0; "           \
-	  "E_PERM bits reserved to the kernel (RIVET_EVENT_KERNEL_MASK) or "   \
-	  "to notification capabilities (RIVET_EVENT_CHAN_MASK)")              \
 	X(5, exit, (long status), "does not return")                           \
 	X(6, upcall_set,                                                       \
 	  (unsigned long exc_entry, unsigned long slice_entry,                 \
 	   unsigned long resume_lo, unsigned long resume_hi),                  \
 	  "E_RANGE an entry is not in an executable segment; E_INVAL lo > hi") \
 	X(7, domain_lookup, (const char *name, unsigned long len),             \
-	  "E_RANGE name not readable; E_NOENT no such domain; a1 = id")        \
+	  "E_RANGE name not readable; E_NOENT no such domain, or one the "     \
+	  "caller may not see (its own, its children and spawner, and what "   \
+	  "its configuration names: peer, notify, channel); a1 = id")          \
 	X(8, fp_enable, (void), "none: FP state becomes Initial")              \
 	X(9, kstat, (unsigned long what),                                      \
 	  "E_INVAL unknown counter; a1 = the counter's value")                 \
@@ -135,7 +135,9 @@
 	  "handoff a woken target runs at once")                               \
 	X(26, yield_cap, (unsigned long slot),                                 \
 	  "directed yield to a notification capability's target (W right); "   \
-	  "errors as notify_cap; E_BUSY the target is waiting")                \
+	  "errors as notify_cap; E_BUSY the target is waiting; slot "          \
+	  "RIVET_YIELD_ANY (-1): the rest of the slice to the run queue, no "  \
+	  "capability needed")                                                 \
 	X(27, notify_wait,                                                     \
 	  (unsigned long slot, unsigned long bits, unsigned long mask),        \
 	  "notify_cap, then wait(mask) in the same kernel entry (a request "   \
@@ -213,6 +215,7 @@ enum rivet_syscall_number {
  * source is taken on its holder's hart (docs/smp.md). */
 #define KSTAT_HART_IRQ_CLAIMS 16
 
+/* yield_cap's slot for the undirected yield: whoever is next. */
 #define RIVET_YIELD_ANY (-1L)
 
 /* One entry of SYS_map_batch. */

@@ -42,6 +42,7 @@ enum key {
 	K_INITRAMFS,
 	K_HART,
 	K_HARTS,
+	K_NOTIFY,
 	K_DOMAIN_END, /* keys below this belong to [domain] */
 	K_SIZE = K_DOMAIN_END,
 	K_MSG,
@@ -60,7 +61,7 @@ static const char *const key_names[K_COUNT] = {
 	[K_ARGS] = "args",	     [K_MSG] = "msg",
 	[K_DIRECTION] = "direction", [K_HANDOFF] = "handoff",
 	[K_INITRAMFS] = "initramfs", [K_HART] = "hart",
-	[K_HARTS] = "harts",
+	[K_HARTS] = "harts",	     [K_NOTIFY] = "notify",
 };
 
 /* Used when the caller passes no defaults (host tests): the example values
@@ -477,6 +478,57 @@ static const char *parse_accept(struct parser *ps, const char *s, size_t n)
 	return NULL;
 }
 
+/* "N" or "N-M", bits of 0 .. BOOTCONF_NOTIFY_BITS - 1, into *badge. */
+static const char *parse_notify_bits(const char *s, size_t n, uint64_t *badge)
+{
+	static const char expect[] = "a domain name, optionally followed by "
+				     "event bits N or N-M within 0-47";
+	const char *dash = memchr(s, '-', n);
+	size_t ln = dash ? (size_t)(dash - s) : n;
+	uint32_t lo, hi;
+
+	if (parse_uint(s, ln, 0, BOOTCONF_NOTIFY_BITS - 1, "", &lo))
+		return expect;
+	hi = lo;
+	if (dash && parse_uint(dash + 1, n - ln - 1, lo,
+			       BOOTCONF_NOTIFY_BITS - 1, "", &hi))
+		return expect;
+	/* hi < 48: the shift stays inside the word. */
+	*badge = ((1ULL << (hi + 1)) - 1) & ~((1ULL << lo) - 1);
+	return NULL;
+}
+
+/* "NAME [BITS]": a notification capability for NAME with badge BITS. */
+static const char *parse_notify(struct parser *ps, const char *s, size_t n)
+{
+	struct bootconf_domain *d = ps->dom;
+	uint64_t badge = (1ULL << BOOTCONF_NOTIFY_BITS) - 1;
+	const char *w, *bits;
+	size_t wn, bn;
+	unsigned i;
+
+	next_word(&s, &n, &w, &wn);
+	next_word(&s, &n, &bits, &bn);
+	trim(&s, &n);
+	if (!valid_name(w, wn) || n)
+		return "a domain name, optionally followed by event bits N or "
+		       "N-M within 0-47";
+	for (i = 0; i < d->nnotify; i++)
+		if (span_is(w, wn, d->notify_to[i]))
+			return "each domain named once";
+	if (bn) {
+		const char *expect = parse_notify_bits(bits, bn, &badge);
+
+		if (expect)
+			return expect;
+	}
+	memcpy(d->notify_to[d->nnotify], w, wn);
+	d->notify_to[d->nnotify][wn] = '\0';
+	d->notify_line[d->nnotify] = ps->line;
+	d->notify_badge[d->nnotify++] = badge;
+	return NULL;
+}
+
 /* "yes" or "no" into *out; NULL, else what was expected. */
 static const char *parse_yes_no(const char *s, size_t n, bool *out)
 {
@@ -550,6 +602,16 @@ static void set_domain_key(struct parser *ps, enum key k, const char *v,
 			return;
 		}
 		expect = parse_accept(ps, v, n);
+		break;
+	case K_NOTIFY:
+		if (d->nnotify == BOOTCONF_MAX_NOTIFY) {
+			report(ps, E_TOOBIG, ps->line, d,
+			       "too many notify lines in [domain %s]; "
+			       "expected at most %u",
+			       d->name, BOOTCONF_MAX_NOTIFY);
+			return;
+		}
+		expect = parse_notify(ps, v, n);
 		break;
 	case K_ARGS:
 		expect = parse_args(v, n, d->args);
@@ -701,8 +763,8 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 			report(ps, E_FORMAT, ps->line, d,
 			       "unknown key '%.*s%s' in [domain %s]; expected "
 			       "one of image, memory, slice, slots, strikes, "
-			       "grace, overcommit, device, peer, accept, spawn, args, "
-			       "initramfs, hart, harts",
+			       "grace, overcommit, device, peer, notify, accept, "
+			       "spawn, args, initramfs, hart, harts",
 			       shown(klen), key, more(klen), d->name);
 		else
 			report(ps, E_FORMAT, ps->line, NULL,
@@ -712,7 +774,7 @@ static void parse_setting(struct parser *ps, const char *s, size_t n)
 		return;
 	}
 	if (k != K_DEVICE && k != K_PEER && k != K_ACCEPT && k != K_SPAWN &&
-	    ps->key_line[k]) {
+	    k != K_NOTIFY && ps->key_line[k]) {
 		if (d)
 			report(ps, E_EXIST, ps->line, d,
 			       "'%s' given twice in [domain %s] (first at line "
@@ -1069,6 +1131,31 @@ static void check_peers(struct parser *ps)
 	}
 }
 
+/* Refuses a domain whose notify target names no [domain] in the file. */
+static void check_notify_targets(struct parser *ps)
+{
+	struct bootconf *c = ps->c;
+	unsigned i, j, k;
+
+	for (i = 0; i < c->ndomains; i++) {
+		struct bootconf_domain *d = &c->domains[i];
+
+		for (k = 0; k < d->nnotify; k++) {
+			for (j = 0; j < c->ndomains; j++)
+				if (strcmp(c->domains[j].name,
+					   d->notify_to[k]) == 0)
+					break;
+			if (j == c->ndomains)
+				report(ps, E_NOENT, d->notify_line[k], d,
+				       "notify in [domain %s] names unknown "
+				       "domain '%s'; expected a [domain %s] "
+				       "section",
+				       d->name, d->notify_to[k],
+				       d->notify_to[k]);
+		}
+	}
+}
+
 /* Refuses a domain that accepts grants from no [domain] in the file. */
 static void check_accepts(struct parser *ps)
 {
@@ -1092,6 +1179,41 @@ static void check_accepts(struct parser *ps)
 				       d->accept_from[k]);
 		}
 	}
+}
+
+/* Is name in the n names of list (each BOOTCONF_NAME_LEN bytes)? */
+static bool listed(const char (*list)[BOOTCONF_NAME_LEN], unsigned n,
+		   const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], name) == 0)
+			return true;
+	return false;
+}
+
+bool bootconf_sees(const struct bootconf *c, const char *who, const char *name)
+{
+	const struct bootconf_domain *d = NULL;
+	unsigned i;
+
+	for (i = 0; i < c->ndomains && !d; i++)
+		if (c->domains[i].valid && strcmp(c->domains[i].name, who) == 0)
+			d = &c->domains[i];
+	if (!d || strcmp(who, name) == 0)
+		return false;
+	if (listed(d->peers, d->npeers, name) ||
+	    listed(d->notify_to, d->nnotify, name))
+		return true;
+	for (i = 0; i < c->nchannels; i++) {
+		const struct bootconf_channel *ch = &c->channels[i];
+
+		if ((strcmp(ch->a, who) == 0 && strcmp(ch->b, name) == 0) ||
+		    (strcmp(ch->b, who) == 0 && strcmp(ch->a, name) == 0))
+			return true;
+	}
+	return false;
 }
 
 int bootconf_parse(struct bootconf *c, const char *file, const char *text,
@@ -1127,6 +1249,7 @@ int bootconf_parse(struct bootconf *c, const char *file, const char *text,
 	end_section(&ps);
 	check_channels(&ps);
 	check_peers(&ps);
+	check_notify_targets(&ps);
 	check_accepts(&ps);
 	return ps.rc;
 }

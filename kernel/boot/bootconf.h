@@ -19,6 +19,10 @@
  *   peer    = NAME [control] a domain capability for NAME: grant into it
  *                            and, with "control", ask it to return frames
  *                            (the abort protocol); may repeat
+ *   notify  = NAME [BITS]    a notification capability for NAME (which
+ *                            may be this domain): set event bits BITS
+ *                            there (N or N-M, within 0-47; default 0-47)
+ *                            and yield to it; may repeat, once per NAME
  *   accept  = NAME N         NAME may grant up to N capabilities into this
  *                            domain (held at once); may repeat
  *   args    = WORD           up to 63 printable characters the domain reads
@@ -62,7 +66,9 @@
 #define BOOTCONF_MAX_DEVICES	 4	       /* per domain */
 #define BOOTCONF_MAX_PEERS	 8	       /* per domain */
 #define BOOTCONF_MAX_ACCEPTS	 8	       /* per domain */
-#define BOOTCONF_MAX_SPAWNS	 4	       /* per domain */
+#define BOOTCONF_MAX_NOTIFY	 8  /* per domain: RIVET_NOTIFY_MAX */
+#define BOOTCONF_NOTIFY_BITS	 48 /* ordinary bits: below channels' */
+#define BOOTCONF_MAX_SPAWNS	 4  /* per domain */
 #define BOOTCONF_ARGS_LEN	 64 /* "args =": 63 characters and a NUL */
 #define BOOTCONF_MAX_ERRORS	 16 /* further errors are counted, not kept */
 #define BOOTCONF_NAME_LEN	 32 /* domain names: [a-z0-9_-], 1..31 chars */
@@ -72,7 +78,7 @@
 
 struct bootconf_error {
 	unsigned line; /* 1-based; 0 for whole-file errors */
-	char msg[192]; /* "file:line: what is wrong; expected what" */
+	char msg[224]; /* "file:line: what is wrong; expected what" */
 };
 
 /* What a device line accepts beyond the registers: "dma", "machine". */
@@ -96,6 +102,11 @@ struct bootconf_domain {
 	char peers[BOOTCONF_MAX_PEERS][BOOTCONF_NAME_LEN];
 	bool peer_control[BOOTCONF_MAX_PEERS]; /* "peer = NAME control" */
 	unsigned npeers;
+	/* "notify = NAME [BITS]": a badged notification capability. */
+	char notify_to[BOOTCONF_MAX_NOTIFY][BOOTCONF_NAME_LEN];
+	uint64_t notify_badge[BOOTCONF_MAX_NOTIFY];
+	unsigned notify_line[BOOTCONF_MAX_NOTIFY];
+	unsigned nnotify;
 	/* "accept = NAME N": NAME may hold N grants in this domain's space. */
 	char accept_from[BOOTCONF_MAX_ACCEPTS][BOOTCONF_NAME_LEN];
 	uint32_t accept_n[BOOTCONF_MAX_ACCEPTS];
@@ -150,9 +161,18 @@ struct bootconf_defaults {
  * messages. Always fills c; returns 0 when the file is usable and every
  * domain valid, else the first error's code (E_FORMAT, E_TOOBIG, ...).
  * Cross-checks too: duplicate domain names (the later one is refused),
- * channels naming unknown domains.
+ * channels naming unknown domains, peers and notify targets naming no
+ * [domain].
  */
 int bootconf_parse(struct bootconf *c, const char *file, const char *text,
 		   size_t len, const struct bootconf_defaults *defaults);
+
+/*
+ * Does the configuration let domain who see domain name (SYS_domain_lookup,
+ * docs/channels.md)? True when who's section names it in a `peer` or
+ * `notify` line, or a [channel] joins the two, in either order; false
+ * for who itself (the caller decides that) and for names c does not know.
+ */
+bool bootconf_sees(const struct bootconf *c, const char *who, const char *name);
 
 #endif

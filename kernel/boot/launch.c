@@ -16,6 +16,7 @@
 #include "kernel/boot/elf.h"
 #include "kernel/boot/initramfs_map.h"
 #include "kernel/cap/channel.h"
+#include "kernel/cap/notify_conf.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/printk.h"
@@ -157,6 +158,11 @@ static const struct initramfs *launch_fs;
 const struct bootconf_defaults *launch_defaults(void)
 {
 	return &defaults;
+}
+
+const struct bootconf *launch_conf(void)
+{
+	return &conf;
 }
 
 /* Finds c->image in the initramfs and checks it as a libOS ELF: 0 with
@@ -525,6 +531,9 @@ unsigned launch_domains(const struct initramfs *fs, const struct machine *m,
 			grant_devices(d, &conf.domains[i], m, blob);
 			spawn_grant(d, &conf.domains[i]);
 			grant_initramfs(d, &conf.domains[i]);
+			/* Last: the slots of devices and spawn
+			 * capabilities stay where they were. */
+			notify_conf_grant(d, &conf.domains[i]);
 		}
 	}
 	channel_launch(&conf);

@@ -36,4 +36,7 @@ int launch_begin(const struct bootconf_domain *c, struct domain **out,
 /* The slice, grace and strikes a domain gets when nothing says otherwise. */
 const struct bootconf_defaults *launch_defaults(void);
 
+/* The boot configuration as parsed (empty before launch_domains). */
+const struct bootconf *launch_conf(void);
+
 #endif

@@ -10,6 +10,7 @@
 #include "kernel/sched/sched.h"
 #include <rivet/abi.h>
 #include <rivet/errno.h>
+#include <rivet/syscall.h>
 
 _Static_assert(RIVET_CAP_NOTIFY == CAP_NOTIFY, "type number");
 
@@ -129,6 +130,10 @@ long notify_cap_yield(struct domain *d, uint64_t slot)
 	struct cap *c;
 	long rc;
 
+	/* No capability: the rest of the slice to the run queue, whoever
+	 * is next (the slice-end upcall's yield). */
+	if (slot == (uint64_t)RIVET_YIELD_ANY)
+		return sched_yield(d, RIVET_YIELD_ANY);
 	rc = target_of(d, slot, &c, &t);
 	if (rc)
 		return rc;

@@ -32,7 +32,9 @@ int notify_cap_create(struct domain *holder, const struct domain *target,
 		      uint64_t badge, uint16_t flags, uint32_t *slot);
 
 /* SYS_notify_cap and SYS_yield_cap (common cases also in
- * arch/riscv/notify_fast.S, CONFIG_FAST_NOTIFY: this is the reference). */
+ * arch/riscv/notify_fast.S, CONFIG_FAST_NOTIFY: this is the reference).
+ * yield_cap's slot RIVET_YIELD_ANY (-1) is the undirected yield: the rest
+ * of the slice to the run queue, with no capability. */
 long notify_cap_notify(struct domain *d, uint64_t slot, uint64_t bits);
 long notify_cap_yield(struct domain *d, uint64_t slot);
 /* SYS_notify_wait: the notify, then sched_wait, which may not return (as

@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The big kernel lock (docs/smp.md, "Shared state and its protection"):
- * one ticket spinlock for the slow paths. Every way into C from U-mode
- * and the idle loop's work take it (kernel/entry.c, sched_idle.c); the
- * assembly fast paths (null call, exception reflection, local directed
- * yield) never do. It is released only on the way back to U-mode and
- * around the idle wfi. Tickets make it fair: a hart that asks first gets
- * it first, so a busy neighbour cannot starve a hart.
+ * one spinlock for the slow paths. Every way into C from U-mode and the
+ * idle loop's work take it (kernel/entry.c, sched_idle.c); the assembly
+ * fast paths (null call, exception reflection, local directed yield)
+ * never do. It is released only on the way back to U-mode and around the
+ * idle wfi.
+ *
+ * A test-and-test-and-set lock with backoff, not a ticket lock: when the
+ * harts are virtual CPUs sharing fewer host cores (QEMU on the test
+ * host), a ticket lock hands the lock to the next ticket even when that
+ * vCPU is descheduled, and every other hart waits for it to run again
+ * (about 8 ms per capability call with four vCPUs on two cores); here
+ * whichever hart runs takes it. Fairness is kept by a bound rather than
+ * by order: a hart that has waited BKL_PATIENCE rounds names itself in
+ * `starving`, and from then on no other hart takes the lock until it has
+ * had it (bkl.c), so no hart is passed over without end.
  */
 #ifndef KERNEL_SCHED_BKL_H
 #define KERNEL_SCHED_BKL_H
@@ -14,8 +23,10 @@
 #include <stdint.h>
 
 struct bkl {
-	uint32_t next;	/* the next ticket to hand out */
-	uint32_t owner; /* the ticket that holds the lock */
+	uint32_t held;	    /* 1 while a hart holds the lock */
+	uint32_t waiting;   /* harts in bkl_lock_slow */
+	uintptr_t starving; /* 0, or the token of the one hart that may take
+			     * the lock next (bkl.c) */
 };
 
 extern struct bkl bkl;
@@ -32,49 +43,43 @@ extern uint8_t bkl_alone;
 /* Decides bkl_alone from the number of harts the kernel will run on. */
 void bkl_init(unsigned harts);
 
+/* The contended case of bkl_lock: backs off, and after BKL_PATIENCE
+ * rounds claims the next turn (bkl.c). */
+void bkl_lock_slow(void);
+
 /* Takes the lock (spins with interrupts off: the kernel runs so). The
- * acquire fence orders what follows after the load that saw our turn. */
+ * uncontended case is one load and one swap; the swap's acquire orders
+ * what follows after it. Nobody takes it past a starving hart. */
 static inline void bkl_lock(void)
 {
-	uint32_t t;
-
 	if (bkl_alone)
 		return;
-	t = __atomic_fetch_add(&bkl.next, 1, __ATOMIC_RELAXED);
-
-	while (__atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) != t)
-		;
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (!__atomic_load_n(&bkl.starving, __ATOMIC_RELAXED) &&
+	    !__atomic_exchange_n(&bkl.held, 1, __ATOMIC_ACQUIRE))
+		return;
+	bkl_lock_slow();
 }
 
-/* Gives it to the next ticket; everything written before is visible to
- * the next holder (release). Only the holder writes owner: one AMO. */
+/* Lets it go; everything written before is visible to the next holder
+ * (release). */
 static inline void bkl_unlock(void)
 {
 	if (bkl_alone)
 		return;
-	__atomic_fetch_add(&bkl.owner, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&bkl.held, 0, __ATOMIC_RELEASE);
 }
 
 /* Between two bounded pieces of long work done while holding the lock
  * (the idle loop's reaper): if another hart waits, let it have its turn
- * first, so that it waits for one piece, never for the whole work. */
-static inline void bkl_let_waiters_in(void)
-{
-	if (!bkl_alone &&
-	    __atomic_load_n(&bkl.next, __ATOMIC_RELAXED) !=
-		    __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) + 1) {
-		bkl_unlock();
-		bkl_lock();
-	}
-}
+ * first, so that it waits for one piece, never for the whole work
+ * (bkl.c). */
+void bkl_let_waiters_in(void);
 
 /* Is the lock held by someone (a check for assertions and tests)?
  * Never while bkl_alone. */
 static inline int bkl_is_locked(void)
 {
-	return __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) !=
-	       __atomic_load_n(&bkl.next, __ATOMIC_RELAXED);
+	return __atomic_load_n(&bkl.held, __ATOMIC_RELAXED) != 0;
 }
 
 #endif

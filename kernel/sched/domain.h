@@ -118,7 +118,7 @@ struct domain {
 	struct domain *spawner;
 	bool spawned; /* started at run time (its entry is reused first) */
 	struct domain *next, *prev; /* run queue links */
-	/* The run queue d is on, NULL if none: trap_entry.S's fast yield
+	/* The run queue d is on, NULL if none: notify_fast.S's yield_cap
 	 * takes t only if it is queued on the caller's hart. */
 	struct hart_sched *queued_on;
 	/* The hart d is placed on (docs/smp.md): its run queue and timer. */

@@ -89,7 +89,9 @@ void sched_take_wakeups(struct domain *skip)
 	unsigned i;
 
 	h->wake = false;
-	for (i = 0; (d = domain_at(i)); i++)
+	/* the table itself, not domain_at: this is the cross-hart wake-up's
+	 * path (notify_remote_wake, docs/smp.md) */
+	for (i = 0, d = domains; i < ndomains; i++, d++)
 		if (d->hart == h && d != skip && !d->queued_on &&
 		    d->state == DOMAIN_RUNNABLE)
 			runq_push(d);
@@ -221,10 +223,9 @@ static bool slice_over(const struct domain *d)
 
 /*
  * Hands the rest of d's slice to t (runnable, not d): the directed yield.
- * trap_entry.S's user_yield does all of this itself in the common case (no
- * FP state to move, timer already at d's deadline), and so does
- * notify_fast.S for yield_cap and notify_cap's handoff: keep the three
- * in step.
+ * notify_fast.S does all of this itself in the common case (no FP state
+ * to move, timer already at d's deadline) for yield_cap and notify_cap's
+ * handoff: keep the two in step.
  */
 static void yield_to(struct domain *d, struct domain *t)
 {

@@ -167,27 +167,9 @@ __attribute__((noinline)) long empty_call(long x)
 	return x;
 }
 
+/* Each side yields to the other through the notification capability
+ * of their channel (yield_cap): there is no yield by id. */
 static void bench_yield_pair(void)
-{
-	uint64_t t0, with, without;
-	int i;
-
-	t0 = rivet_instret();
-	for (i = 0; i < N; i++)
-		sys_yield(peer_id);
-	with = rivet_instret() - t0;
-	t0 = rivet_instret();
-	for (i = 0; i < N; i++)
-		empty_call(peer_id);
-	without = rivet_instret() - t0;
-	/* One round trip: bench -> peer -> bench, both yields included,
-	 * and the peer's own loop around its yield. */
-	bench_print("yield_pair", (int64_t)(with - without), "insns/roundtrip");
-}
-
-/* yield_pair with bench's half through the channel's notification
- * capability (yield_cap); the peer yields back by id, as there. */
-static void bench_yield_cap_pair(void)
 {
 	unsigned long ns = rivet_info()->channels[0].notify_slot;
 	uint64_t t0, with, without;
@@ -199,10 +181,11 @@ static void bench_yield_cap_pair(void)
 	with = rivet_instret() - t0;
 	t0 = rivet_instret();
 	for (i = 0; i < N; i++)
-		empty_call(peer_id);
+		empty_call((long)ns);
 	without = rivet_instret() - t0;
-	bench_print("yield_cap_pair", (int64_t)(with - without),
-		    "insns/roundtrip");
+	/* One round trip: bench -> peer -> bench, both yields included,
+	 * and the peer's own loop around its yield. */
+	bench_print("yield_pair", (int64_t)(with - without), "insns/roundtrip");
 }
 
 static volatile int stop_worker;
@@ -299,10 +282,11 @@ static void peer_stamp(void)
  */
 static void role_peer(void)
 {
-	long me = rivet_domain_lookup("bench"), rc;
+	unsigned long me = rivet_info()->channels[0].notify_slot;
+	long rc;
 
 	for (;;) {
-		while ((rc = sys_yield(me)) == 0)
+		while ((rc = sys_yield_cap(me)) == 0)
 			;
 		if (rc != E_BUSY || !rivet_info()->nchannels)
 			return;
@@ -740,10 +724,8 @@ int main(void)
 	printf("bench: N = %d per figure, loop overhead subtracted\n", N);
 	bench_syscall();
 	bench_exceptions();
-	if (peer_id > 0)
-		bench_yield_pair();
 	if (peer_id > 0 && rivet_info()->nchannels)
-		bench_yield_cap_pair();
+		bench_yield_pair();
 	bench_uthread();
 	bench_irq();
 	bench_map();

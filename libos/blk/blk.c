@@ -152,7 +152,7 @@ static int wait_used(struct blk_dev *d, uint16_t head)
 			start = rivet_now();
 		}
 		if (d->irq_slot < 0) {
-			sys_yield(-1);
+			sys_yield_cap(RIVET_YIELD_ANY);
 			continue;
 		}
 		if (!asleep) {

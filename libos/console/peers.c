@@ -33,6 +33,44 @@ static unsigned nchannels(void)
 	return n < RIVET_CHAN_MAX ? n : RIVET_CHAN_MAX;
 }
 
+/* The hooks of a channel whose peer has already ended: nobody to wake,
+ * nothing more will come. */
+static int dead_wait(void *arg)
+{
+	(void)arg;
+	return E_NOENT;
+}
+
+static int dead_notify(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/*
+ * Hooks for channel i if the console may read it: up, or its peer ended
+ * already. A domain on another hart can write its lines and end before
+ * the console gets here; the region is the console's (it is named first,
+ * so it owns the frames), so the lines are still there to relay.
+ */
+static int peer_hooks(struct peer *pr, unsigned i)
+{
+	const struct rivet_info *in = rivet_info();
+
+	if (!in->channels[i].owner)
+		return E_NOENT;
+	if (in->channels[i].state == RIVET_CHAN_UP)
+		return chan_hooks_rivet_conf(&pr->hooks, &pr->p, i);
+	if (in->channels[i].state != RIVET_CHAN_PEER_DEAD ||
+	    !rivet_pte(in->channels[i].va))
+		return E_NOENT;
+	pr->hooks.wait = dead_wait;
+	pr->hooks.notify = dead_notify;
+	pr->hooks.arg = pr;
+	pr->hooks.spin = 0;
+	return 0;
+}
+
 void peers_setup(void)
 {
 	const struct rivet_info *in = rivet_info();
@@ -41,15 +79,13 @@ void peers_setup(void)
 
 	for (i = 0; i < nchannels(); i++) {
 		pr = &peers[i];
-		if (in->channels[i].state != RIVET_CHAN_UP ||
-		    !in->channels[i].owner) {
+		if (peer_hooks(pr, i)) {
 			printf("console: channel %u to %.31s is not up or not "
 			       "ours (name the console first); not used\n",
 			       i, in->channels[i].peer);
 			continue;
 		}
-		if (chan_hooks_rivet_conf(&pr->hooks, &pr->p, i) ||
-		    conchan_open(&pr->out, &pr->in, (void *)in->channels[i].va,
+		if (conchan_open(&pr->out, &pr->in, (void *)in->channels[i].va,
 				 in->channels[i].size, true)) {
 			printf("console: channel %u to %.31s is too small for "
 			       "two rings; not used\n",

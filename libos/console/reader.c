@@ -29,11 +29,12 @@ static struct chan_spsc *in_ring;
 static const struct chan_hooks *in_hooks;
 static uint32_t sent; /* lines put in the ring */
 
-/* Wakes the reader of the granted page (by id: the page came with no
- * notification capability). */
+/* Wakes the reader of the granted page, through the notification
+ * capability a `notify =` line gave for it (the page comes with none);
+ * without one the reader finds lines only when it looks. */
 static void wake_reader(void)
 {
-	sys_notify(reader_id, RIVET_CONIN_EV_INPUT);
+	rivet_notify_name(reader_name, RIVET_CONIN_EV_INPUT);
 }
 
 /* Lays the page out in zeroed memory at va (eof, asks and the prompt
@@ -129,7 +130,7 @@ int reader_setup(void)
 		reader_id = 0;
 		return 1;
 	}
-	sys_notify(reader_id, RIVET_CONIN_EV_INPUT);
+	wake_reader();
 	printf("console: typed lines go to domain %s (id %u)\n", reader_name,
 	       reader_id);
 	return 0;

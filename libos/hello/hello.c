@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hello: the first libOS. Greets with what the info page says about it,
- * yields to the domain "world" by name if there is one, runs two
+ * yields to the domain "world" by name if its configuration lets it (a
+ * `notify = world` line: the capability the yield goes through), runs two
  * user-level threads that take turns, then checks that exceptions come
  * back to it as upcalls (a breakpoint it skips, an FP instruction that
  * turns FP on lazily).
@@ -95,7 +96,8 @@ int main(void)
 
 	rc = rivet_yield_to_name("world");
 	if (rc == E_NOENT)
-		printf("hello: no runnable domain called world\n");
+		printf("hello: no capability for a runnable domain called "
+		       "world\n");
 	else
 		printf("hello: back from world (yield returned %ld)\n", rc);
 

@@ -28,16 +28,13 @@ static int rivet_chan_wait(void *arg)
 	return 0;
 }
 
-/*
- * The one place a channel enters the kernel to wake its peer. Today's
- * notify takes the peer's domain id; once notify takes a capability
- * (issue 13, kernel side) only this call changes.
- */
+/* Wakes the peer through the notification capability the caller named
+ * (a `notify =` line's, or one granted): ids carry no authority. */
 static int rivet_chan_notify(void *arg)
 {
 	struct chan_rivet_peer *p = arg;
 
-	return (int)sys_notify(p->peer, p->bit);
+	return (int)sys_notify_cap(p->slot, p->bit);
 }
 
 /* The configured channel's wait: as above, with the kernel's word on
@@ -60,8 +57,7 @@ static int rivet_chan_conf_notify(void *arg)
 {
 	struct chan_rivet_peer *p = arg;
 
-	return (int)sys_notify_cap(rivet_info()->channels[p->chan].notify_slot,
-				   0);
+	return (int)sys_notify_cap(p->slot, 0);
 }
 
 int chan_hooks_rivet_conf(struct chan_hooks *h, struct chan_rivet_peer *p,
@@ -73,6 +69,7 @@ int chan_hooks_rivet_conf(struct chan_hooks *h, struct chan_rivet_peer *p,
 	    in->channels[i].state != RIVET_CHAN_UP)
 		return E_NOENT;
 	p->peer = 0;
+	p->slot = in->channels[i].notify_slot;
 	p->chan = i;
 	p->bit = 1UL << in->channels[i].bit;
 	p->va = in->channels[i].va;
@@ -84,9 +81,11 @@ int chan_hooks_rivet_conf(struct chan_hooks *h, struct chan_rivet_peer *p,
 }
 
 void chan_hooks_rivet(struct chan_hooks *h, struct chan_rivet_peer *p,
-		      long peer, unsigned long bit, unsigned long va)
+		      long peer, unsigned long slot, unsigned long bit,
+		      unsigned long va)
 {
 	p->peer = peer;
+	p->slot = slot;
 	p->bit = bit;
 	p->va = va;
 	p->chan = -1;

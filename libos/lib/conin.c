@@ -22,6 +22,10 @@ static char pending[256]; /* bytes taken from the ring, not yet a line */
 static size_t npending;
 static bool skipping;	    /* dropping the rest of an overlong line */
 static uint32_t console_id; /* from the page, once: whom to notify */
+/* The notification capability for it (a `notify =` line naming the
+ * console): the page comes without one; E_NOENT: none, so the
+ * console learns of a prompt only when it next looks. */
+static long console_slot = E_NOENT;
 
 /* What a console's first notify may set: only the granted page's bit
  * (a console channel needs no wake-up to be found: conchan_attach). */
@@ -88,6 +92,7 @@ long rivet_conin_attach(unsigned long wait_ms)
 	}
 	/* Kept here: the console could rewrite the page's copy. */
 	console_id = page->console_id;
+	console_slot = rivet_notify_slot_of(console_id);
 	bytering_init(&ring, &page->lines,
 		      PAGE_SIZE - offsetof(struct rivet_conin, lines), false);
 	/* Take the console's "page granted" event: readline waits only for
@@ -203,7 +208,8 @@ static void ask(const char *prompt)
 	strncpy(page->prompt, prompt, RIVET_CONIN_PROMPT - 1);
 	page->prompt[RIVET_CONIN_PROMPT - 1] = '\0';
 	__atomic_fetch_add(&page->asks, 1, __ATOMIC_RELEASE);
-	sys_notify(console_id, RIVET_CONIN_EV_ASK);
+	if (console_slot > 0)
+		sys_notify_cap((unsigned long)console_slot, RIVET_CONIN_EV_ASK);
 }
 
 /* Has input ended? Read after a pull: a line the console put before

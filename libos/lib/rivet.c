@@ -80,15 +80,6 @@ long rivet_domain_lookup(const char *name)
 	return r.rc ? r.rc : (long)r.val;
 }
 
-long rivet_yield_to_name(const char *name)
-{
-	long id = rivet_domain_lookup(name);
-
-	if (id < 0)
-		return id;
-	return sys_yield(id);
-}
-
 void rivet_exit(int status)
 {
 	rivet_console_flush();

@@ -230,7 +230,7 @@ rivet_slice_entry:
 	sd	x31, SAVE(31)(gp)
 
 	li	a0, -1				/* RIVET_YIELD_ANY */
-	call	sys_yield			/* back here on our next turn */
+	call	sys_yield_cap			/* back here on our next turn */
 
 	li	gp, RIVET_UPCALL_VA		/* nor across the kernel */
 	ld	x1, SAVE(1)(gp)

@@ -55,7 +55,7 @@ static err_t net_linkoutput(struct netif *netif, struct pbuf *p)
 			return ERR_MEM;
 		}
 		vnet_tx_kick(&n->dev); /* the queue is full: it must go */
-		sys_yield(-1);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	}
 	pbuf_copy_partial(p, frame, p->tot_len, 0);
 	vnet_tx_send(&n->dev, id, p->tot_len);
@@ -210,7 +210,7 @@ bool net_run(struct net *n, bool (*keep_going)(void *arg), void *arg,
 			continue;
 		}
 		if (n->polling && now - n->last_rx < linger) {
-			sys_yield(-1);
+			sys_yield_cap(RIVET_YIELD_ANY);
 			continue;
 		}
 		if (n->polling) {

@@ -60,7 +60,7 @@ static void settle(void)
 			    rivet_domain_state(i) == RIVET_DOMAIN_RUNNABLE)
 				busy = true;
 		if (busy)
-			sys_yield(-1);
+			sys_yield_cap(RIVET_YIELD_ANY);
 	}
 }
 
@@ -74,10 +74,11 @@ int main(void)
 	if (n) {
 		printf("shell: no console input granted (%ld); the "
 		       "configuration needs `[channel %s %s]`, or `peer = "
-		       "%s` in the console's section and `accept = CONSOLE 1` "
-		       "in this one\n",
+		       "%s` and `notify = %s` in the console's section and "
+		       "`accept = CONSOLE 1` and `notify = CONSOLE` in this "
+		       "one\n",
 		       n, RIVET_CONIN_CONSOLE, rivet_info()->name,
-		       rivet_info()->name);
+		       rivet_info()->name, rivet_info()->name);
 		return 1;
 	}
 	settle();

@@ -460,16 +460,14 @@ static uint64_t draw(uint64_t *a)
 		a[0] = uptr(false);
 		a[1] = pick(8) ? pick(16) : size();
 		break;
-	case SYS_yield:
+	case 2: /* the retired yield and notify by id: E_NOSYS, whatever */
+	case 4: /* the id (docs/syscalls.md) */
 		a[0] = (uint64_t)id();
+		a[1] = bits();
 		break;
 	case SYS_wait:
 		sys_timer_event(rivet_now() + pick(2000), EV_TICK_BIT);
 		a[0] = (pick(2) ? bits() : 0) | EV_TICK;
-		break;
-	case SYS_notify:
-		a[0] = (uint64_t)id();
-		a[1] = bits();
 		break;
 	case SYS_notify_cap: /* the channel's capability is a kept slot */
 		a[0] = slot();

@@ -38,11 +38,11 @@ static void role_abort_big(void)
 	       sys2_kstat(KSTAT_MY_SLOTS).val > BIG_COPIES, "slots %ld",
 	       (long)sys2_kstat(KSTAT_MY_SLOTS).val, 0);
 	frames = sys2_kstat(KSTAT_MY_FRAMES).val;
-	sys_notify(rivet_domain_lookup("t_abort_big_req"), EV_BIG_READY);
+	rivet_notify_name("t_abort_big_req", EV_BIG_READY);
 	/* Ignores the request; the kernel takes the frames at the
 	 * deadline, in pieces, while this keeps running. */
 	while (sys2_kstat(KSTAT_MY_FRAMES).val + BIG_PAGES + 1 > frames)
-		sys_yield(RIVET_YIELD_ANY);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	report("abort_big_frames_taken",
 	       sys2_cap_info(a, RIVET_CAPINFO_SIZE).rc == E_NOENT &&
 		       sys2_cap_info(b, RIVET_CAPINFO_SIZE).rc == E_NOENT &&

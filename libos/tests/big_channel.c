@@ -35,7 +35,7 @@ static void role_big_channel_a(void)
 	role_big_channel();
 	while (rivet_domain_state(b) == RIVET_DOMAIN_RUNNABLE ||
 	       rivet_domain_state(b) == RIVET_DOMAIN_WAITING)
-		sys_yield(RIVET_YIELD_ANY);
+		sys_yield_cap(RIVET_YIELD_ANY);
 }
 
 const struct role big_channel_roles[] = {

@@ -63,11 +63,11 @@ static void role_sleep_peer(void)
 	/* The sleeper runs first; give it a few turns to start sleeping. */
 	for (i = 0; i < 100 && rivet_domain_state(id) != RIVET_DOMAIN_WAITING;
 	     i++)
-		sys_yield(RIVET_YIELD_ANY);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	report("sleeper_waits_in_the_kernel",
 	       rivet_domain_state(id) == RIVET_DOMAIN_WAITING, "state %ld",
 	       (long)rivet_domain_state(id), 0);
-	EXPECT_EQ("notify_sleeper", sys_notify(id, PEER_BIT), 0);
+	EXPECT_EQ("notify_sleeper", rivet_notify_name("t_sleep", PEER_BIT), 0);
 }
 
 const struct role bootinfo_roles[] = {

@@ -195,7 +195,8 @@ static void role_big_child(void)
 	printf("BIG child: %lu slots, %lu mappings\n",
 	       (unsigned long)sys2_kstat(KSTAT_MY_SLOTS).val,
 	       (unsigned long)sys2_kstat(KSTAT_MY_MAPPINGS).val);
-	sys_notify(rivet_domain_lookup("t_bounds_killer"), EV_BIG_READY);
+	/* Slot 1: the spawner's notification capability for itself. */
+	sys_notify_cap(RIVET_SLOT_PEER0, EV_BIG_READY);
 	for (;;)
 		sys2_wait(1UL << 40);
 }
@@ -211,14 +212,15 @@ static void role_bounds_killer(void)
 	uint64_t frames = sys2_kstat(KSTAT_FREE_FRAMES).val;
 	uint64_t quota = sys2_kstat(KSTAT_MY_QUOTA).val;
 	uint64_t slots = sys2_kstat(KSTAT_FREE_SLOTS).val, t, used;
-	unsigned long slot = 0;
+	unsigned long slot = 0,
+		      me = (unsigned long)rivet_notify_slot(rivet_info()->name);
 	long rc;
 
 	/* spawn runs in restartable pieces (docs/performance.md): its cost
 	 * in all, the restarts included. */
 	t = insns();
 	rc = rivet_spawn((unsigned long)sp, "/libos/tests.elf", "t_big_child",
-			 BIG_CHILD_FRAMES, BIG_CHILD_SLOTS, 0, 0, &slot);
+			 BIG_CHILD_FRAMES, BIG_CHILD_SLOTS, &me, 1, &slot);
 	printf("KTIME spawn_16384_slots %ld\n", (long)(insns() - t));
 	EXPECT_EQ("big_child_spawned", rc, 0);
 	if (rc)

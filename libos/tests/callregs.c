@@ -52,8 +52,13 @@ static void role_callregs(void)
 	check_call("callregs_nosys_200", 200, 0, ALL_BUT_A0_A1, E_NOSYS, 0);
 	/* Full-frame calls: a yield to anyone (the scheduler runs; a yield
 	 * keeps what a call keeps) and a wait that finds its bit pending. */
-	check_call("callregs_yield_any", SYS_yield, -1, CALLEE_SAVED, 0, 0);
-	sys_notify(rivet_info()->domain_id, 1UL << 3);
+	check_call("callregs_yield_any", SYS_yield_cap, RIVET_YIELD_ANY,
+		   CALLEE_SAVED, 0, 0);
+	/* The retired id-based yield and notify: no such call (numbers inside
+	 * the table: the ordinary path, which zeroes a2-a7). */
+	check_call("callregs_retired_yield", 2, 1, CALLEE_SAVED, E_NOSYS, 0);
+	check_call("callregs_retired_notify", 4, 1, CALLEE_SAVED, E_NOSYS, 0);
+	rivet_notify_name("t_callregs", 1UL << 3); /* its `notify =` line */
 	check_call("callregs_wait_pending", SYS_wait, 1UL << 3, ALL_BUT_A0_A1,
 		   0, 1UL << 3);
 	/* Many in a row: nothing accumulates. */

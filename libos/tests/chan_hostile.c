@@ -4,16 +4,17 @@
  * roles behind tests/qemu/test_chan_hostile.py. The configuration there:
  *
  *   [channel t_chanh_a t_chanh_b]  size 4K
- *   t_chanh_x                      no channel
+ *   t_chanh_x                      no channel; notify = t_chanh_a
  *   [channel t_chanh_fy t_chanh_fz]  (another boot) 2 slots each: no
  *                                  room for fy's notification capability;
  *                                  t_chanh_fw, alike without a channel,
  *                                  is the frame count both must keep
  *
  * One hart, file order: a waits for its channel bit or x's "done"; b and
- * x try to set a's channel bits without the channel's notification
- * capability (by id), and b tries to stretch what its own capabilities
- * allow. a then checks that no channel bit reached it.
+ * x try to set a's channel bits beyond their badges (x through its
+ * `notify =` line's capability, by id there is no call), and b tries to
+ * stretch what its own capabilities allow. a then checks that no
+ * channel bit reached it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -65,11 +66,11 @@ static void role_chanh_b(void)
 	struct rivet_ret r;
 
 	EXPECT_EQ("chanh_b_channel_up", in->channels[0].state, RIVET_CHAN_UP);
-	/* By id, a bit beside its badge: the capability is the only way. */
-	EXPECT_EQ("chanh_peer_notify_by_id_channel_bit_is_perm",
-		  sys_notify(a, 1UL << (RIVET_CHAN_BIT0 + 1)), E_PERM);
-	EXPECT_EQ("chanh_peer_notify_by_id_own_badge_is_perm",
-		  sys_notify(a, 1UL << RIVET_CHAN_BIT0), E_PERM);
+	/* A bit beside its badge: refused; and by id there is no call. */
+	EXPECT_EQ("chanh_peer_notify_beside_the_badge_is_perm",
+		  sys_notify_cap(ns, 1UL << (RIVET_CHAN_BIT0 + 1)), E_PERM);
+	EXPECT_EQ("chanh_peer_notify_by_id_is_nosys",
+		  raw_syscall(4, a, 1L << RIVET_CHAN_BIT0), E_NOSYS);
 	/* notify_wait with bits outside the badge signals and waits for
 	 * nothing. */
 	EXPECT_EQ("chanh_notify_wait_outside_badge_is_perm",
@@ -104,22 +105,25 @@ static void role_chanh_b(void)
 		  E_PERM);
 }
 
-/* A stranger: no channel, no notification capability. */
+/* A stranger: no channel; its `notify = t_chanh_a` line gives it the
+ * ordinary bits only (0..47: the configuration gives no channel bit). */
 static void role_chanh_x(void)
 {
-	long a = rivet_domain_lookup("t_chanh_a");
+	long a = rivet_notify_slot("t_chanh_a");
 	unsigned i;
 	int refused = 1;
 
 	for (i = 0; i < RIVET_CHAN_MAX; i++)
 		refused &=
-			sys_notify(a, 1UL << (RIVET_CHAN_BIT0 + i)) == E_PERM;
-	report("chanh_stranger_notify_by_id_channel_bits_are_perm", refused, "",
-	       0, 0);
-	EXPECT_EQ("chanh_stranger_notify_by_id_all_channel_bits_is_perm",
-		  sys_notify(a, CHAN_BITS | EV_X_DONE), E_PERM);
+			sys_notify_cap((unsigned long)a,
+				       1UL << (RIVET_CHAN_BIT0 + i)) == E_PERM;
+	report("chanh_stranger_notify_channel_bits_are_perm", refused, "", 0,
+	       0);
+	EXPECT_EQ("chanh_stranger_notify_all_channel_bits_is_perm",
+		  sys_notify_cap((unsigned long)a, CHAN_BITS | EV_X_DONE),
+		  E_PERM);
 	EXPECT_EQ("chanh_stranger_ordinary_bit_still_works",
-		  sys_notify(a, EV_X_DONE), 0);
+		  sys_notify_cap((unsigned long)a, EV_X_DONE), 0);
 }
 
 /* The ends of a channel the kernel could not set up, and a domain with

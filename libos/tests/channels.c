@@ -124,7 +124,7 @@ static void revoke_stops_signals(unsigned long ns)
 	EXPECT_EQ("notify_through_a_copy", sys_notify_cap(r.val, 0), 0);
 	/* No handoff through a copy: b has not run yet. */
 	EXPECT_EQ("copy_has_no_handoff", w[W_PINGS], 0);
-	sys_yield(RIVET_YIELD_ANY); /* b counts the ping, waits again */
+	sys_yield_cap(RIVET_YIELD_ANY); /* b counts the ping, waits again */
 	EXPECT_EQ("copy_signal_arrived", w[W_PINGS], 1);
 	EXPECT_EQ("revoke_notify_original", sys_cap_revoke(ns), 0);
 	EXPECT_EQ("notify_after_revoke_is_noent", sys_notify_cap(r.val, 0),
@@ -345,7 +345,7 @@ static void role_chan_h(void)
 		return;
 	}
 	/* Give g the CPU first so that it fills the ring. */
-	sys_yield(RIVET_YIELD_ANY);
+	sys_yield_cap(RIVET_YIELD_ANY);
 	while (want < BP_MESSAGES && !rc) {
 		rc = chan_spsc_pop(&c, &h, &m);
 		if (!rc && m != want)

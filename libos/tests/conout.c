@@ -8,6 +8,9 @@
  *                   fills and it blocks until the console makes room
  *   t_conout_calm   prints CONOUT_CALM lines, yielding between them: all
  *                   must appear, none stuck behind the flood
+ *   t_conout_early  prints CONOUT_EARLY lines and ends at once, before the
+ *                   console (later in the configuration) has set up its
+ *                   channels: the console must still relay them
  *   t_conout_liar   writes lines straight into its ring stamped at time 0
  *                   (earlier than anyone's), as fast as it can
  *   t_conout_scribble  writes a head no honest producer could into its
@@ -30,6 +33,7 @@
 #define CONOUT_FLOOD 1500
 #define CONOUT_CALM  20
 #define CONOUT_LIES  1500
+#define CONOUT_EARLY 8
 
 /* Reports that stdout goes over the channel, not the kernel log. */
 static void expect_channel(void)
@@ -55,9 +59,18 @@ static void role_conout_calm(void)
 	expect_channel();
 	for (i = 0; i < CONOUT_CALM; i++) {
 		printf("calm %02d\n", i);
-		sys_yield(-1);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	}
 	printf("TEST conout_calm_done: PASS\n");
+}
+
+static void role_conout_early(void)
+{
+	int i;
+
+	expect_channel();
+	for (i = 0; i < CONOUT_EARLY; i++)
+		printf("early %02d\n", i);
 }
 
 /* Pushes one line stamped 0 into the ring, as a hostile libOS could. */
@@ -92,7 +105,8 @@ static void role_conout_scribble(void)
 	if (!e)
 		return;
 	printf("scribble: a last honest line\n");
-	sys_yield(-1); /* the console takes it before the ring breaks */
+	sys_yield_cap(
+		RIVET_YIELD_ANY); /* the console takes it before the ring breaks */
 	__atomic_store_n(&e->out.sh->head, 0x40000000U, __ATOMIC_RELEASE);
 	sys_notify_cap(rivet_info()->channels[e->chan].notify_slot, 0);
 	/* Not printf: the console reads this ring no more. */
@@ -130,6 +144,7 @@ static void role_conin_badtail(void)
 const struct role conout_roles[] = {
 	{ "t_conout_flood", role_conout_flood },
 	{ "t_conout_calm", role_conout_calm },
+	{ "t_conout_early", role_conout_early },
 	{ "t_conout_liar", role_conout_liar },
 	{ "t_conout_scribble", role_conout_scribble },
 	{ "t_conin_badtail", role_conin_badtail },

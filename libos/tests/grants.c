@@ -49,7 +49,6 @@ static void role_victim(void)
 {
 	unsigned long slots[VICTIM_SLOTS],
 		base = sys2_kstat(KSTAT_MY_SLOTS).val;
-	long hostile = rivet_domain_lookup("t_hostile");
 	struct rivet_ret r;
 	unsigned n, own = 0;
 
@@ -64,7 +63,7 @@ static void role_victim(void)
 		  SECRET);
 	/* Deleting a grant gives the granter its budget back. */
 	EXPECT_EQ("receiver_deletes_a_grant", sys_cap_delete(slots[1]), 0);
-	sys_notify(hostile, EV_DELETED);
+	rivet_notify_name("t_hostile", EV_DELETED);
 	sys2_wait(EV_REGRANTED);
 	/* The victim's own allocations find every other slot free. */
 	r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
@@ -77,13 +76,12 @@ static void role_victim(void)
 	       r.rc == E_NOMEM && own == VICTIM_SLOTS - base - BUDGET &&
 		       sys2_kstat(KSTAT_MY_SLOTS).val == VICTIM_SLOTS,
 	       "%ld own frames, rc %ld", (long)own, r.rc);
-	sys_notify(hostile, EV_FILLED);
+	rivet_notify_name("t_hostile", EV_FILLED);
 }
 
 static void role_hostile(void)
 {
 	struct rivet_ret f = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1), r;
-	long victim = rivet_domain_lookup("t_victim");
 	unsigned n = 0;
 
 	sys_map(f.val, VA_SHARED, RIVET_CAP_R | RIVET_CAP_W);
@@ -96,7 +94,7 @@ static void role_hostile(void)
 	report("hostile_grants_stop_at_the_budget",
 	       n == BUDGET && r.rc == E_NOMEM, "%ld grants, then rc %ld",
 	       (long)n, r.rc);
-	sys_notify(victim, EV_GRANTED);
+	rivet_notify_name("t_victim", EV_GRANTED);
 	sys2_wait(EV_DELETED);
 	EXPECT_EQ("budget_returns_when_the_receiver_deletes",
 		  sys2_cap_derive(f.val, RIVET_SLOT_PEER0, RIVET_CAP_R, 0).rc,
@@ -104,7 +102,7 @@ static void role_hostile(void)
 	EXPECT_EQ("budget_spent_again",
 		  sys2_cap_derive(f.val, RIVET_SLOT_PEER0, RIVET_CAP_R, 0).rc,
 		  E_NOMEM);
-	sys_notify(victim, EV_REGRANTED);
+	rivet_notify_name("t_victim", EV_REGRANTED);
 	/* Alive until the victim is done: its grants go when it ends. */
 	sys2_wait(EV_FILLED);
 }
@@ -129,7 +127,7 @@ static void role_stranger(void)
 static void role_hog(void)
 {
 	unsigned long frames = 0;
-	long small = rivet_domain_lookup("t_small");
+	long small = rivet_notify_slot("t_small");
 	struct rivet_ret r;
 
 	while ((r = sys2_frame_alloc(RIVET_FRAME_ANY, 256, 1)).rc == 0)
@@ -141,7 +139,7 @@ static void role_hog(void)
 	printf("hog: took %lu KiB, %lu frames left free\n", frames * 4,
 	       (unsigned long)sys2_kstat(KSTAT_FREE_FRAMES).val);
 	if (small > 0) {
-		sys_notify(small, EV_HOG_DONE);
+		sys_notify_cap((unsigned long)small, EV_HOG_DONE);
 		/* Holds every frame until the small one is done. */
 		sys2_wait(EV_SMALL_DONE);
 	}
@@ -163,7 +161,7 @@ static void role_small(void)
 	       r.rc == E_NOMEM && used == quota, "%ld of %ld frames",
 	       (long)used, (long)quota);
 	if (hog > 0)
-		sys_notify(hog, EV_SMALL_DONE);
+		rivet_notify_name("t_hog", EV_SMALL_DONE);
 }
 
 /* -------------------------------------------------------- device trust --- */

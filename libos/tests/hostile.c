@@ -186,19 +186,25 @@ static void role_log_owner(void)
 	EXPECT_EQ("log_access_ends_with_the_last_mapping", r[9], E_PERM);
 }
 
+/* The notification capability for this role's peer: its configuration's
+ * one `notify =` line (ids carry no authority: docs/channels.md). */
+static unsigned long peer_notify(void)
+{
+	return rivet_info()->notify[0].slot;
+}
+
 /* Grants its UART capability to its peer and revokes it later. */
 static void role_log_grantor(void)
 {
 	const struct rivet_info *in = rivet_info();
 	unsigned long dev = in->devices[0].slot;
-	long peer =
-		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+	unsigned long peer = peer_notify();
 	struct rivet_ret r;
 
 	r = sys2_cap_derive(dev, RIVET_SLOT_PEER0, RIVET_CAP_R | RIVET_CAP_W,
 			    0);
 	EXPECT_EQ("uart_granted_to_peer", r.rc, 0);
-	sys_notify(peer, r.val + 1);
+	sys_notify_cap(peer, r.val + 1);
 	sys2_wait(EV_DONE); /* the peer mapped it and read the log */
 	EXPECT_EQ("grantor_revokes_the_uart", sys2_cap_revoke(dev).rc, 0);
 	sys2_wait(EV_DONE2);
@@ -206,33 +212,32 @@ static void role_log_grantor(void)
 
 static void role_log_grantee(void)
 {
-	long grantor =
-		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+	unsigned long grantor = peer_notify();
 	unsigned long slot = sys2_wait(EV_SLOT).val - 1;
 	long mapped, before, after;
 
 	mapped = sys_map(slot, UART_VA, 3);
 	before = sys2_log_read((char *)0, 0).rc;
-	sys_notify(grantor, EV_DONE);
+	sys_notify_cap(grantor, EV_DONE);
 	sys2_wait(RIVET_EVENT_REVOKED);
 	after = sys2_log_read((char *)0, 0).rc;
 	EXPECT_EQ("grantee_owns_the_log_through_the_grant", mapped | before, 0);
 	EXPECT_EQ("revoked_grantee_loses_the_log", after, E_PERM);
-	sys_notify(grantor, EV_DONE2);
+	sys_notify_cap(grantor, EV_DONE2);
 }
 
 /* --------------------------------------------------------------- a1 --- */
 
 #define A1_MARK 0x5a5a5a5a5aL
 
-static long a1_sprayer;
+static unsigned long a1_sprayer; /* a notification capability for it */
 static char key_name[] = "KEYKEYKEYKEYKEYKEYKEYKEYKEYKEYK"; /* 31 bytes */
 
 /* Puts a name on the kernel stack twice: through the sprayer domain's
  * lookup, then our own. Both fail (no such domain). */
 static void spray(void)
 {
-	sys_yield(a1_sprayer);
+	sys_yield_cap(a1_sprayer);
 	sys2_domain_lookup(key_name, sizeof(key_name) - 1);
 }
 
@@ -251,12 +256,10 @@ static void a1_case(const char *name, long nr, long a0, long a1, long a2,
 
 static void role_a1_sprayer(void)
 {
-	long checker = rivet_domain_lookup("t_a1_check");
-
 	/* Until the checker ends (the yield then fails). */
 	do
 		sys2_domain_lookup(key_name, sizeof(key_name) - 1);
-	while (sys_yield(checker) == 0);
+	while (rivet_yield_to_name("t_a1_check") == 0);
 }
 
 static void role_a1_check(void)
@@ -265,13 +268,13 @@ static void role_a1_check(void)
 						 { 200, 0x60001000UL, 1 } };
 	static struct rivet_map_entry good[2] = { { 0, 0x61000000UL, 1 },
 						  { 200, 0x61001000UL, 1 } };
-	long self = rivet_info()->domain_id;
+	unsigned long self = (unsigned long)rivet_notify_slot("t_a1_check");
 	struct rivet_ret r;
 
-	a1_sprayer = rivet_domain_lookup("t_a1_sprayer");
+	a1_sprayer = (unsigned long)rivet_notify_slot("t_a1_sprayer");
 	/* Only the other domain's lookup on the stack (the directed yields
 	 * both ways take the assembly path, which leaves the stack alone). */
-	sys_yield(a1_sprayer);
+	sys_yield_cap(a1_sprayer);
 	r = call4(SYS_frame_alloc, 0x1000, 1, 1, 0);
 	report("a1_frame_alloc_after_another_domains_lookup",
 	       r.rc == E_RANGE && r.val == 0, "rc %ld, a1 0x%lx", r.rc,
@@ -329,8 +332,12 @@ static void role_a1_check(void)
 	/* Calls with no value: a1 is defined (0) on their failures too. */
 	a1_case("a1_debug_write_unmapped", SYS_debug_write, 0x1000, 4, 0, 0,
 		E_RANGE);
-	a1_case("a1_yield_unknown", SYS_yield, 999, A1_MARK, 0, 0, E_NOENT);
-	a1_case("a1_notify_unknown", SYS_notify, 999, 1, 0, 0, E_NOENT);
+	a1_case("a1_yield_cap_empty_slot", SYS_yield_cap, 200, A1_MARK, 0, 0,
+		E_NOENT);
+	a1_case("a1_notify_cap_empty_slot", SYS_notify_cap, 200, 1, 0, 0,
+		E_NOENT);
+	a1_case("a1_retired_yield", 2, 999, A1_MARK, 0, 0, E_NOSYS);
+	a1_case("a1_retired_notify", 4, 999, 1, 0, 0, E_NOSYS);
 	a1_case("a1_upcall_set_unmapped", SYS_upcall_set, 0x3000, 0, 0, 0,
 		E_RANGE);
 	a1_case("a1_map_empty_slot", SYS_map, 200, 0x60000000L, 1, 0, E_NOENT);
@@ -356,10 +363,10 @@ static void role_a1_check(void)
 	r = call4(SYS_null, 0, A1_MARK, 0, 0);
 	report("a1_null_call", r.rc == 0 && r.val == 0, "rc %ld, a1 0x%lx",
 	       r.rc, (long)r.val);
-	r = call4(SYS_yield, a1_sprayer, A1_MARK, 0, 0);
+	r = call4(SYS_yield_cap, (long)a1_sprayer, A1_MARK, 0, 0);
 	report("a1_directed_yield", r.rc == 0 && r.val == 0, "rc %ld, a1 0x%lx",
 	       r.rc, (long)r.val);
-	r = call4(SYS_yield, self, A1_MARK, 0, 0);
+	r = call4(SYS_yield_cap, (long)self, A1_MARK, 0, 0);
 	report("a1_yield_to_self", r.rc == 0 && r.val == 0, "rc %ld, a1 0x%lx",
 	       r.rc, (long)r.val);
 }
@@ -428,8 +435,7 @@ static void role_wx(void)
 static void role_wx_a(void)
 {
 	unsigned long slot = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
-	long b =
-		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+	unsigned long b = peer_notify();
 	struct rivet_ret r;
 
 	sys_map(slot, VA_W, 3);
@@ -437,14 +443,14 @@ static void role_wx_a(void)
 	r = sys2_cap_derive(slot, RIVET_SLOT_PEER0, RIVET_CAP_R | RIVET_CAP_X,
 			    0);
 	EXPECT_EQ("wx_grant_rx_copy", r.rc, 0);
-	sys_notify(b, r.val + 1);
+	sys_notify_cap(b, r.val + 1);
 	sys2_wait(EV_DONE); /* b was refused */
 	sys_unmap(slot, VA_W);
-	sys_notify(b, EV_GO);
+	sys_notify_cap(b, EV_GO);
 	sys2_wait(EV_DONE2); /* b maps it executable and runs it */
 	EXPECT_EQ("wx_holder_refused_writable_while_grantee_executes",
 		  sys_map(slot, VA_W, 3), E_BUSY);
-	sys_notify(b, EV_END);
+	sys_notify_cap(b, EV_END);
 	sys2_wait(EV_DONE); /* b unmapped */
 	EXPECT_EQ("wx_holder_writable_after_grantee_unmaps",
 		  sys_map(slot, VA_W, 3), 0);
@@ -452,8 +458,7 @@ static void role_wx_a(void)
 
 static void role_wx_b(void)
 {
-	long a =
-		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+	unsigned long a = peer_notify();
 	unsigned long slot = sys2_wait(EV_SLOT).val - 1;
 	long rc = sys_map(slot, VA_X, RIVET_CAP_R | RIVET_CAP_X);
 
@@ -464,15 +469,15 @@ static void role_wx_b(void)
 		       run_at(VA_X) != 42, "it ran", 0, 0);
 		sys_unmap(slot, VA_X);
 	}
-	sys_notify(a, EV_DONE);
+	sys_notify_cap(a, EV_DONE);
 	sys2_wait(EV_GO);
 	EXPECT_EQ("wx_grantee_executable_once_holder_unmapped",
 		  sys_map(slot, VA_X, RIVET_CAP_R | RIVET_CAP_X), 0);
 	EXPECT_EQ("wx_grantee_runs_the_code", run_at(VA_X), 42);
-	sys_notify(a, EV_DONE2);
+	sys_notify_cap(a, EV_DONE2);
 	sys2_wait(EV_END);
 	sys_unmap(slot, VA_X);
-	sys_notify(a, EV_DONE);
+	sys_notify_cap(a, EV_DONE);
 }
 
 /* ----------------------------------------------- outrunning a revoke --- */
@@ -490,15 +495,14 @@ static void role_wx_b(void)
  */
 static void role_race_revoker(void)
 {
-	long peer =
-		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+	unsigned long peer = peer_notify();
 	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
 	unsigned long root = r.val, last = root, i;
 	long stretch;
 
 	r = sys2_cap_derive(root, RIVET_SLOT_PEER0, RIVET_CAP_R, 0);
 	EXPECT_EQ("race_grant_to_the_holder", r.rc, 0);
-	sys_notify(peer, r.val + 1);
+	sys_notify_cap(peer, r.val + 1);
 	sys2_wait(EV_DONE); /* it mapped its copy */
 	for (i = 0; r.rc == 0 && i < RACE_COPIES; i++) {
 		r = sys2_cap_derive(i % 64 == 0 ? root : last, -1UL,
@@ -506,7 +510,7 @@ static void role_race_revoker(void)
 		last = r.val;
 	}
 	EXPECT_EQ("race_tree_built", i, RACE_COPIES);
-	sys_notify(peer, EV_GO);
+	sys_notify_cap(peer, EV_GO);
 	r = sys2_cap_revoke(root);
 	EXPECT_EQ("race_revoke_finishes", r.rc, 0);
 	stretch = (long)sys2_kstat(KSTAT_STRETCH_MAX).val;
@@ -514,20 +518,19 @@ static void role_race_revoker(void)
 	       stretch > 0 && stretch <= RACE_STRETCH,
 	       "%ld instructions in one entry, bound %ld", stretch,
 	       RACE_STRETCH);
-	sys_notify(peer, EV_DONE2);
+	sys_notify_cap(peer, EV_DONE2);
 	sys2_wait(EV_END);
 }
 
 static void role_race_holder(void)
 {
-	long revoker =
-		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+	unsigned long revoker = peer_notify();
 	unsigned long slot = sys2_wait(EV_SLOT).val - 1, src = slot;
 	long made = 0, busy = 0;
 	struct rivet_ret r;
 
 	EXPECT_EQ("race_holder_maps_its_copy", sys_map(slot, RACE_VA, 1), 0);
-	sys_notify(revoker, EV_DONE);
+	sys_notify_cap(revoker, EV_DONE);
 	sys2_wait(EV_GO);
 	/* Copies of copies, as fast as it can, until the source is gone. */
 	for (;;) {
@@ -548,7 +551,7 @@ static void role_race_holder(void)
 		  sys2_kstat(KSTAT_MY_MAPPINGS).val, 0);
 	EXPECT_EQ("race_holder_copy_is_gone",
 		  sys2_cap_info(slot, RIVET_CAPINFO_TYPE).rc, E_NOENT);
-	sys_notify(revoker, EV_END);
+	sys_notify_cap(revoker, EV_END);
 }
 
 /* ------------------------------------------ DMA devices stay put --- */
@@ -562,8 +565,7 @@ static void role_dma_holder(void)
 {
 	const struct rivet_info *in = rivet_info();
 	unsigned long dev = in->devices[0].slot, child = 0;
-	long peer =
-		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
+	unsigned long peer = peer_notify();
 	long sp = rivet_cap_find(RIVET_CAP_SPAWN, 0);
 	struct rivet_ret r;
 
@@ -582,7 +584,7 @@ static void role_dma_holder(void)
 		  rivet_spawn((unsigned long)sp, "/libos/tests.elf",
 			      "t_dma_child", 128, 16, &dev, 1, &child),
 		  E_PERM);
-	sys_notify(peer, EV_DONE);
+	sys_notify_cap(peer, EV_DONE);
 }
 
 static void role_dma_peer(void)

@@ -15,12 +15,14 @@
  * them back before it returns).
  *
  * t_h4_flooder, on the other hart, meanwhile sends a user event and a
- * directed yield to every domain id, live, dying or reused, as fast as it
- * can, until the killer is done: each call must give 0 or the error of
- * a target that is not there or not runnable. Among its targets is
- * t_h4_waiter, on the killer's hart, which waits for any user event: each
- * event for it while it waits is an IPI to that hart, a flood of them
- * while the kills go on. The killer ends it with H4_WAIT_END.
+ * directed yield through every slot of its space, as fast as it can,
+ * until the killer is done: each call must give 0 or the error of a slot
+ * that holds no notification capability or a target that is not
+ * runnable. Ids carry no authority, so the dying victims are out of its
+ * reach; its `notify =` lines reach t_h4_waiter, on the killer's hart,
+ * which waits for any user event: each event for it while it waits is
+ * an IPI to that hart, a flood of them while the kills go on. The killer
+ * ends it with H4_WAIT_END.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -40,7 +42,7 @@
 #define RUN_PAGES     1024
 #define VICTIM_VA     0x40000000UL
 #define COPIES	      256
-#define FLOOD_IDS     16
+#define FLOOD_SLOTS   16
 #define H4_WAIT_END   (1UL << 31) /* the flooder sends bits 0..30 */
 
 static struct kill_ctl {
@@ -130,7 +132,7 @@ void role_h4_killer(void)
 				 VICTIM_SLOTS, 0, 0, &slot);
 		if (!rc)
 			for (j = 0; j <= cycle % 7; j++)
-				sys_yield(RIVET_YIELD_ANY);
+				sys_yield_cap(RIVET_YIELD_ANY);
 		if (!rc)
 			rc = sys_kill(slot);
 		if (!rc)
@@ -141,7 +143,7 @@ void role_h4_killer(void)
 			 sys2_kstat(KSTAT_FREE_SLOTS).val != slots;
 	}
 	store(&kctl()->done, 1);
-	sys_notify(rivet_domain_lookup("t_h4_waiter"), H4_WAIT_END);
+	rivet_notify_name("t_h4_waiter", H4_WAIT_END);
 	report("h4_kill_spawn_kill_ok", sp > 0 && bad == 0,
 	       "%ld failed, first %ld", (long)bad, first_bad);
 	report("h4_kill_quota_back_each_kill", leaks == 0,
@@ -157,26 +159,27 @@ void role_h4_killer(void)
 
 /* ---- the flooder ------------------------------------------------------ */
 
+/* E_PERM: bits outside a badge (its channel's capability holds only the
+ * channel's bit). */
 static int flood_ok(long rc)
 {
-	return rc == 0 || rc == E_NOENT || rc == E_BUSY || rc == E_INVAL;
+	return rc == 0 || rc == E_NOENT || rc == E_BUSY || rc == E_INVAL ||
+	       rc == E_PERM;
 }
 
 void role_h4_flooder(void)
 {
 	struct kill_ctl *c = kctl();
-	uint64_t n = 0, bad = 0, me = rivet_info()->domain_id;
+	uint64_t n = 0, bad = 0;
 	long rc, first_bad = 0;
-	long id;
+	unsigned long slot;
 
 	while (!load(&c->done)) {
-		for (id = 0; id <= FLOOD_IDS; id++) {
-			if ((uint64_t)id == me)
-				continue;
-			rc = sys_notify(id, 1UL << (n % 31));
+		for (slot = 0; slot <= FLOOD_SLOTS; slot++) {
+			rc = sys_notify_cap(slot, 1UL << (n % 31));
 			if (!flood_ok(rc) && !bad++)
 				first_bad = rc;
-			rc = sys_yield(id);
+			rc = sys_yield_cap(slot);
 			if (!flood_ok(rc) && !bad++)
 				first_bad = rc;
 			n += 2;

@@ -73,9 +73,9 @@ static uint64_t scribble_nr(uint64_t r)
 	static const uint64_t nrs[] = { SYS_null,
 					SYS_kstat,
 					SYS_cap_info,
-					SYS_notify,
+					4, /* retired: notify by id */
 					SYS_map,
-					SYS_yield,
+					SYS_yield_cap,
 					SYS_ring_submit,
 					SYS_ring_setup,
 					SYS_exit,

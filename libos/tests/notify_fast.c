@@ -24,7 +24,9 @@
 #include "tests.h"
 
 #define ALL_BUT_A0_A1 (~0L)
-#define A_BIT	      (1UL << 2) /* in CALLREGS_A2: what b sets in a by id */
+#define A_BIT                                                                  \
+	(1UL << 2) /* in CALLREGS_A2: what b sets in a, by
+				    its `notify = t_nfast_a 2` line */
 
 enum word {
 	W_CMD,	  /* a: what b does next (C_*) */
@@ -69,7 +71,7 @@ static void call(const char *name, long nr, long slot, long bits, long keep,
 /* Lets b run until it sleeps or yields (it is the only other domain). */
 static void let_b_run(void)
 {
-	sys_yield(-1);
+	sys_yield_cap(RIVET_YIELD_ANY);
 }
 
 /* Every refusal: decoded by the C path whichever kernel runs, nothing
@@ -146,7 +148,7 @@ static void role_nfast_a(void)
 	runs = w[W_B_RUNS];
 
 	/* A bit of the mask pending: notify_wait returns it at once. */
-	sys_notify(rivet_info()->domain_id, A_BIT);
+	rivet_notify_name("t_nfast_a", A_BIT); /* its `notify =` self line */
 	call("nfast_wait_pending", SYS_notify_wait, ns, 0, ALL_BUT_A0_A1, 0,
 	     A_BIT);
 	EXPECT_EQ("nfast_wait_pending_no_switch", w[W_B_RUNS], runs);
@@ -178,7 +180,6 @@ static void role_nfast_a(void)
 static void role_nfast_b(void)
 {
 	unsigned long ns = rivet_info()->channels[0].notify_slot;
-	long a = rivet_domain_lookup("t_nfast_a");
 	volatile uint64_t *w = page();
 	uint64_t a_ran;
 
@@ -188,11 +189,11 @@ static void role_nfast_b(void)
 			return;
 		case C_YIELD:
 			w[W_B_RUNS]++;
-			sys_yield(-1);
+			sys_yield_cap(RIVET_YIELD_ANY);
 			continue;
 		case C_NOTIFY_A:
 			w[W_CMD] = C_WAIT;
-			sys_notify(a, A_BIT);
+			rivet_notify_name("t_nfast_a", A_BIT);
 			break;
 		case C_B_NOTIFY:
 			w[W_CMD] = C_WAIT;
@@ -244,7 +245,7 @@ static int peer_ran_first(void)
 static void set_up_the_race(long p)
 {
 	while (rivet_domain_state(p) != RIVET_DOMAIN_WAITING)
-		sys_yield(-1);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	chan_page(0)[P_WOKE] = 0;
 	chan_page(1)[Q_FIRST] = 0;
 }
@@ -275,7 +276,7 @@ static void role_nfast_h(void)
 	chan_page(1)[Q_STOP] = 1;
 	/* q reads this domain's memory: it ends first */
 	while (rivet_domain_alive(q))
-		sys_yield(-1);
+		sys_yield_cap(RIVET_YIELD_ANY);
 }
 
 /* Notes when it woke, answers h (no handoff), sleeps again. */
@@ -301,7 +302,7 @@ static void role_nfast_q(void)
 	while (!w[Q_STOP]) {
 		if (!w[Q_FIRST])
 			w[Q_FIRST] = rivet_instret();
-		sys_yield(-1);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	}
 }
 

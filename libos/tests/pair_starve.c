@@ -21,7 +21,8 @@
 extern char rivet_exc_entry[];
 extern char rivet_upcall_resume[], rivet_upcall_resume_end[];
 
-/* The partner's id and the slice-end upcalls taken, for the entry. */
+/* The slot of the notification capability for the partner (its
+ * `notify =` line) and the slice-end upcalls taken, for the entry. */
 uint64_t pair_partner, pair_upcalls;
 const uint64_t pair_upcall_va = RIVET_UPCALL_VA;
 
@@ -52,7 +53,7 @@ __asm__(".pushsection .text.pair_entry, \"ax\"\n"
 	"	sd	zero, 0(gp)\n" /* in_upcall */
 	"	lla	a0, pair_partner\n"
 	"	ld	a0, 0(a0)\n"
-	"	li	a7, 2\n" /* SYS_yield */
+	"	li	a7, 26\n" /* SYS_yield_cap */
 	"	ecall\n"
 	"	beqz	a0, 1b\n" /* refused: the partner ended */
 	"3:	lla	gp, pair_upcall_va\n"
@@ -117,12 +118,12 @@ void pair_done(void)
 
 static void pair(const char *partner)
 {
-	_Static_assert(SYS_yield == 2 && UPCALL_IN_UPCALL == 0 &&
+	_Static_assert(SYS_yield_cap == 26 && UPCALL_IN_UPCALL == 0 &&
 			       PAIR_UPCALLS == 40,
 		       "pair_slice_end's constants");
 
 	victim_id = rivet_domain_lookup("t_pair_victim");
-	pair_partner = (uint64_t)rivet_domain_lookup(partner);
+	pair_partner = (uint64_t)rivet_notify_slot(partner);
 	EXPECT_EQ("pair_entry_set",
 		  sys_upcall_set((unsigned long)rivet_exc_entry,
 				 (unsigned long)pair_slice_end,
@@ -131,7 +132,7 @@ static void pair(const char *partner)
 		  0);
 	/* Both entries in place before either computes: a yields to b,
 	 * which sets its own and yields back (the victim still queued). */
-	sys_yield((long)pair_partner);
+	sys_yield_cap(pair_partner);
 	for (;;) /* until the first slice-end upcall, never to return */
 		;
 }

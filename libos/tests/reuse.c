@@ -43,7 +43,7 @@ static volatile uint64_t *word(unsigned i)
 static void await_step(uint64_t step)
 {
 	while (*word(W_STEP) != step)
-		sys_yield(RIVET_YIELD_ANY);
+		sys_yield_cap(RIVET_YIELD_ANY);
 }
 
 static void fill(uint64_t va, uint8_t pat)

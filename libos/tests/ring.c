@@ -129,11 +129,11 @@ static void same_errors(void)
 	     E_NOENT);
 	same("ring_same_cap_info_bad_what", SYS_cap_info, f, 999, 0, 0,
 	     E_INVAL);
-	same("ring_same_notify_no_domain", SYS_notify, 999, 1, 0, 0, E_NOENT);
-	same("ring_same_notify_zero_bits", SYS_notify, rivet_info()->domain_id,
-	     0, 0, 0, E_INVAL);
-	same("ring_same_notify_kernel_bits", SYS_notify,
-	     rivet_info()->domain_id, RIVET_EVENT_KERNEL_MASK, 0, 0, E_PERM);
+	/* The retired notify (4) and yield (2) by id: no such call. */
+	same("ring_same_retired_notify", 4, rivet_info()->domain_id, 1, 0, 0,
+	     E_NOSYS);
+	same("ring_same_retired_yield", 2, rivet_info()->domain_id, 0, 0, 0,
+	     E_NOSYS);
 	same("ring_same_kstat_unknown", SYS_kstat, 999, 0, 0, 0, E_INVAL);
 	same("ring_same_irq_ack_bad_slot", SYS_irq_ack, 1UL << 40, 0, 0, 0,
 	     E_INVAL);
@@ -158,7 +158,6 @@ static void refused_calls(void)
 		const char *name;
 		unsigned long nr;
 	} c[] = {
-		{ "ring_refuses_yield", SYS_yield },
 		{ "ring_refuses_wait", SYS_wait },
 		{ "ring_refuses_exit", SYS_exit },
 		{ "ring_refuses_fp_enable", SYS_fp_enable },

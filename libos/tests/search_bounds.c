@@ -83,7 +83,7 @@ static void role_count_target(void)
 {
 	sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
 	sys2_frame_alloc(RIVET_FRAME_ANY, 2, 1);
-	sys_notify(rivet_domain_lookup("t_count_req"), EV_FULL);
+	rivet_notify_name("t_count_req", EV_FULL);
 	sys2_wait(EV_COUNTED);
 }
 
@@ -101,7 +101,7 @@ static void role_count_req(void)
 	EXPECT_EQ("reclaim_count_what_is_held",
 		  sys_frame_reclaim(RIVET_SLOT_PEER0, 3, 1000000), 0);
 	check_stretch("reclaim_count_in_short_entries");
-	sys_notify(rivet_domain_lookup("t_count_target"), EV_COUNTED);
+	rivet_notify_name("t_count_target", EV_COUNTED);
 }
 
 const struct role search_bounds_roles[] = {

@@ -68,7 +68,7 @@ __asm__(".pushsection .text.slices_entries, \"ax\"\n"
 	"	sd	t1, 0(t0)\n"
 	"1:	lla	t0, dodge_self\n"
 	"	ld	a0, 0(t0)\n"
-	"	li	a7, 2\n" /* SYS_yield, to itself: gives nothing up */
+	"	li	a7, 26\n" /* SYS_yield_cap, to itself: gives nothing up */
 	"	ecall\n"
 	"	j	1b\n"
 	".balign 4\n"
@@ -144,14 +144,15 @@ static void role_deaf(void)
 }
 
 /*
- * Stays in its first slice-end upcall for good, calling yield(itself),
+ * Stays in its first slice-end upcall for good, calling yield_cap(itself),
  * which gives up nothing: it must be charged a strike every slice and be
  * killed like a deaf domain, not merely preempted.
  */
 static void role_dodger(void)
 {
-	_Static_assert(SYS_yield == 2, "dodge_slice_end's a7");
-	dodge_self = rivet_info()->domain_id;
+	_Static_assert(SYS_yield_cap == 26, "dodge_slice_end's a7");
+	/* Its `notify =` line for itself. */
+	dodge_self = (uint64_t)rivet_notify_slot("t_dodger");
 	EXPECT_EQ("dodger_entry_set", set_slice_entry(dodge_slice_end), 0);
 	for (;;)
 		;
@@ -453,7 +454,7 @@ static void role_teardown_peer(void)
 	struct rivet_ret r;
 
 	while (rivet_domain_alive(a) || rivet_domain_alive(b))
-		sys_yield(RIVET_YIELD_ANY);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	r = sys2_kstat(KSTAT_STRETCH_MAX);
 	printf("STRETCH exit %ld\n", (long)r.val);
 	report("exit_kernel_entries_stay_short",

@@ -44,7 +44,7 @@ static void role_smp_churn(void)
 			return;
 		}
 		if (i % 8 == 7)
-			sys_yield(RIVET_YIELD_ANY); /* let the child run */
+			sys_yield_cap(RIVET_YIELD_ANY); /* let the child run */
 		rc = sys_kill(slot);
 		if (rc) {
 			report("smp_churn_kill", 0, "cycle %ld: %ld", (long)i,

@@ -10,10 +10,10 @@
  * (barriers of notify bits), each one's slot and frame counts are what
  * they were before the stress, and so are the machine's (KSTAT_ALL_SLOTS,
  * KSTAT_FREE_FRAMES, read by t_smps-a after the others' last call).
- * Issue #12 asks for 10^5 calls: on QEMU TCG with four vCPUs on this
- * two-core host one call took about 35 ms of wall time (every C entry
- * takes the big kernel lock, and a vCPU spinning for it uses up its
- * turn), so 10^5 would take an hour; SMPS_OPS is cut to fit a test.
+ * 10^5 calls in all, as issue #12 asks: about 2 s on QEMU TCG with four
+ * vCPUs on the two-core test host since the big kernel lock stopped
+ * handing itself to descheduled vCPUs (kernel/sched/bkl.h; with the
+ * ticket lock it was about 8 ms a call, so SMPS_OPS was 500).
  */
 #include <stdint.h>
 
@@ -22,9 +22,9 @@
 #include "tests.h"
 
 #define SMPS_DOMAINS 4
-#define SMPS_OPS     500 /* each: 2,000 in all (below) */
-#define SMPS_HELD    32	 /* slots a domain tracks at once */
-#define SMPS_BIT0    24	 /* barrier k, domain i: bit 24 + 4k + i */
+#define SMPS_OPS     25000 /* each: 10^5 in all */
+#define SMPS_HELD    32	   /* slots a domain tracks at once */
+#define SMPS_BIT0    24	   /* barrier k, domain i: bit 24 + 4k + i */
 
 static uint64_t smps_rand_state;
 
@@ -58,8 +58,7 @@ static void smps_barrier(unsigned me, unsigned k)
 			continue;
 		want |= bit;
 		name[7] = (char)('a' + i);
-		sys_notify(rivet_domain_lookup(name),
-			   1UL << (SMPS_BIT0 + 4 * k + me));
+		rivet_notify_name(name, 1UL << (SMPS_BIT0 + 4 * k + me));
 	}
 	while (got != want)
 		got |= (uint64_t)sys2_wait(want & ~got).val;
@@ -134,7 +133,7 @@ static void role_smps(void)
 	unsigned me = smps_me(), i;
 	struct smps_held h = { .n = 0 };
 	uint64_t slots, frames, all_slots = 0, free_frames = 0;
-	long bad = 0, bad_rc = 0, rc;
+	long bad = 0, bad_rc = 0, done = 0, rc;
 
 	smps_rand_state = 0x9e3779b97f4a7c15UL * (me + 1);
 	smps_barrier(me, 0);
@@ -147,6 +146,8 @@ static void role_smps(void)
 	smps_barrier(me, 1);
 	for (i = 0; i < SMPS_OPS; i++) {
 		rc = smps_op(&h);
+		if (rc >= 0)
+			done++;
 		if (!smps_expected(rc)) {
 			bad++;
 			bad_rc = rc;
@@ -157,6 +158,9 @@ static void role_smps(void)
 	smps_barrier(me, 2);
 	report("smps_calls_gave_expected_codes", bad == 0, "%ld bad, last %ld",
 	       bad, bad_rc);
+	/* most calls succeed: the stress did work, not only errors */
+	report("smps_calls_succeeded", done > SMPS_OPS / 2, "%ld of %d", done,
+	       SMPS_OPS);
 	rc = (long)sys2_kstat(KSTAT_MY_SLOTS).val;
 	report("smps_slots_back", (uint64_t)rc == slots, "%ld, was %ld", rc,
 	       (long)slots);

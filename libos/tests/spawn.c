@@ -74,6 +74,14 @@ static long child_id(unsigned long slot)
 		sys2_cap_info(slot, RIVET_CAPINFO_OBJECT).val);
 }
 
+/* SYS_domain_lookup itself (rivet_domain_lookup reads the registry). */
+static long lookup_call(const char *name)
+{
+	struct rivet_ret r = sys2_domain_lookup(name, strlen(name));
+
+	return r.rc ? r.rc : (long)r.val;
+}
+
 /* Lets id run until it is no longer runnable (waits or has ended). */
 static void run_until_settled(long id)
 {
@@ -83,7 +91,7 @@ static void run_until_settled(long id)
 	     i < 1000 && (rivet_domain_state(id) == RIVET_DOMAIN_RUNNABLE ||
 			  rivet_domain_state(id) == RIVET_DOMAIN_ENDING);
 	     i++)
-		sys_yield(RIVET_YIELD_ANY);
+		sys_yield_cap(RIVET_YIELD_ANY);
 }
 
 /* The first domain capability in this space with badge, or E_NOENT. */
@@ -292,15 +300,22 @@ static void spawn_kills(long sp, const struct counts *base)
  * spawner. */
 static void spawn_nested(long sp, const struct counts *base)
 {
-	unsigned long caps[2] = { (unsigned long)sp, RIVET_SLOT_SELF };
+	unsigned long caps[3] = { (unsigned long)sp, RIVET_SLOT_SELF,
+				  (unsigned long)rivet_notify_slot(
+					  "t_spawner") };
 	unsigned long n = 0;
 	long g, gid;
 
 	EXPECT_EQ("spawn_nester",
 		  rivet_spawn(sp, "/libos/tests.elf", "t_nester", 512, 32, caps,
-			      2, &n),
+			      3, &n),
 		  0);
 	sys_wait(0x2); /* the nester has spawned and granted */
+	/* domain_lookup answers a spawner for its child, not for a
+	 * grandchild (docs/channels.md, "Names and ids"). */
+	EXPECT_EQ("lookup_own_child", lookup_call("t_nester"), child_id(n));
+	EXPECT_EQ("lookup_grandchild_is_noent", lookup_call("t_sleeper"),
+		  E_NOENT);
 	g = find_badged_domain(NEST_BADGE);
 	gid = g >= 0 ? child_id(g) : -1;
 	report("nester_granted_grandchild", g >= 0 && rivet_domain_alive(gid),
@@ -435,7 +450,7 @@ static void role_spawner(void)
 	spawn_child_faults(sp, &base);
 	spawn_fills_table(sp, &base);
 	counts_check("spawn_counts_back", &base, 0);
-	sys_notify(child_id(RIVET_SLOT_PEER0), 0x1); /* the bystander ends */
+	rivet_notify_name("t_bystander", 0x1); /* the bystander ends */
 }
 
 /* A boot domain the spawner holds a capability for but did not spawn. */
@@ -474,16 +489,21 @@ static void role_sleeper(void)
 
 static void role_nester(void)
 {
-	long parent = (long)RIVET_DOMAIN_OBJECT_ID(
-		sys2_cap_info(2, RIVET_CAPINFO_OBJECT).val);
 	unsigned long g = 0;
 
-	/* Slot 1: the spawn capability passed along; slot 2: the spawner. */
+	/* Slot 1: the spawn capability passed along; slot 2: the spawner;
+	 * slot 3: a notification capability for the spawner. */
 	if (rivet_spawn(1, "/libos/tests.elf", "t_sleeper", CHILD_FRAMES, 8, 0,
 			0, &g) ||
 	    sys_cap_derive(g, 2, RIVET_CAP_GRANT, NEST_BADGE) < 0)
 		printf("TEST nester_spawns: FAIL\n");
-	sys_notify(parent, 0x2);
+	/* Its spawner and its child: yes; its spawner's peer: no. */
+	EXPECT_EQ("nester_looks_up_its_spawner", lookup_call("t_spawner") > 0,
+		  1);
+	EXPECT_EQ("nester_looks_up_its_child", lookup_call("t_sleeper") > 0, 1);
+	EXPECT_EQ("nester_lookup_of_a_stranger_is_noent",
+		  lookup_call("t_bystander"), E_NOENT);
+	sys_notify_cap(3, 0x2);
 	sys_wait(0x1); /* until killed */
 }
 

@@ -213,13 +213,12 @@ static void role_build_exiter(void)
 /* -------------------------- the spawner killed, or its capability --- */
 
 /* Spawned by t_build_parent with a copy of its spawn capability in
- * slot 1: starts a huge build, and says how it ended (the parent
+ * slot 1 and of its notification capability for itself in slot 2: starts a huge build, and says how it ended (the parent
  * kills it first, or revokes the capability). */
 static void role_build_spawner(void)
 {
 	uint64_t quota = sys2_kstat(KSTAT_MY_QUOTA).val;
 	uint64_t slots = sys2_kstat(KSTAT_FREE_SLOTS).val;
-	long parent = rivet_domain_lookup("t_build_parent");
 	const char *me = rivet_info()->name;
 	unsigned long slot = 0;
 	char child[32];
@@ -234,7 +233,7 @@ static void role_build_spawner(void)
 	/* And the revoked capability's slot is free now. */
 	EXPECT_EQ("revoked_mid_build_gives_back_the_slots",
 		  sys2_kstat(KSTAT_FREE_SLOTS).val, slots + 1);
-	sys_notify(parent, EV_MID_DONE);
+	sys_notify_cap(2, EV_MID_DONE);
 	sys_wait(0x1); /* until killed */
 }
 
@@ -248,7 +247,7 @@ static int wait_state(const char *name, uint32_t state)
 		id = rivet_domain_lookup(name);
 		if (id > 0 && rivet_domain_state(id) == state)
 			return 1;
-		sys_yield(-1);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	}
 	return 0;
 }
@@ -260,9 +259,12 @@ static int wait_starting(const char *name)
 
 static unsigned long spawn_mid(long sp, const char *name)
 {
-	unsigned long caps[1] = { (unsigned long)sp }, slot = 0;
+	unsigned long caps[2] = { (unsigned long)sp,
+				  (unsigned long)rivet_notify_slot(
+					  "t_build_parent") },
+		      slot = 0;
 	long rc = rivet_spawn((unsigned long)sp, IMAGE, name, MID_FRAMES,
-			      MID_SLOTS, caps, 1, &slot);
+			      MID_SLOTS, caps, 2, &slot);
 
 	if (rc)
 		printf("TEST spawn_of_%s: FAIL rc %ld\n", name, rc);

@@ -179,8 +179,9 @@ static void role_sysabi(void)
 	check("sysabi_spawn_bad_ptr", SYS_spawn, ARGS(0x10), E_RANGE, 0);
 	/* Full-frame calls: a yield to anyone and a wait whose bit is
 	 * pending. */
-	check_sw("sysabi_yield", SYS_yield, ARGS(RIVET_YIELD_ANY), 0, 0, 0, 1);
-	sys_notify(rivet_info()->domain_id, 1UL << 3);
+	check_sw("sysabi_yield", SYS_yield_cap, ARGS(RIVET_YIELD_ANY), 0, 0, 0,
+		 1);
+	rivet_notify_name("t_sysabi", 1UL << 3); /* its `notify =` line */
 	check_sw("sysabi_wait", SYS_wait, ARGS(1L << 3), 0, 1L << 3, 0, 1);
 	/* Many in a row: nothing accumulates, nothing leaks. */
 	for (i = 0, bad = 0; i < 1000; i++) {

@@ -101,13 +101,19 @@ static void role_syscall(void)
 		  sys_debug_write((const char *)(RIVET_STACK_TOP - 2), 4),
 		  E_RANGE);
 	EXPECT_EQ("debug_write_empty", sys_debug_write(text, 0), 0);
-	EXPECT_EQ("yield_unknown_domain", sys_yield(999), E_NOENT);
-	EXPECT_EQ("yield_negative_id", sys_yield(-5), E_NOENT);
-	EXPECT_EQ("yield_to_self", sys_yield(rivet_info()->domain_id), 0);
-	EXPECT_EQ("wait_empty_mask", sys_wait(0), E_INVAL);
-	EXPECT_EQ("notify_unknown_domain", sys_notify(999, 1), E_NOENT);
-	EXPECT_EQ("notify_no_bits", sys_notify(rivet_info()->domain_id, 0),
+	/* The id-based yield (2) and notify (4) are retired: ids carry no
+	 * authority (docs/channels.md). */
+	EXPECT_EQ("yield_by_id_is_retired", raw_syscall(2, 999, 0), E_NOSYS);
+	EXPECT_EQ("yield_to_own_id_is_retired",
+		  raw_syscall(2, rivet_info()->domain_id, 0), E_NOSYS);
+	EXPECT_EQ("notify_by_id_is_retired",
+		  raw_syscall(4, rivet_info()->domain_id, 1), E_NOSYS);
+	EXPECT_EQ("yield_cap_any", sys_yield_cap(RIVET_YIELD_ANY), 0);
+	EXPECT_EQ("yield_cap_domain_capability", sys_yield_cap(RIVET_SLOT_SELF),
 		  E_INVAL);
+	EXPECT_EQ("notify_cap_domain_capability",
+		  sys_notify_cap(RIVET_SLOT_SELF, 1), E_INVAL);
+	EXPECT_EQ("wait_empty_mask", sys_wait(0), E_INVAL);
 	r = sys2_domain_lookup((const char *)0x2000, 5);
 	EXPECT_EQ("lookup_unmapped_name", r.rc, E_RANGE);
 	EXPECT_EQ("lookup_unknown_name", sys2_domain_lookup("nobody", 6).rc,
@@ -190,7 +196,8 @@ static void role_waker(void)
 	report("waiter_is_waiting",
 	       rivet_domain_state(id) == RIVET_DOMAIN_WAITING,
 	       "id %ld, state %ld", id, (long)rivet_domain_state(id));
-	EXPECT_EQ("notify_waiting_domain", sys_notify(id, 0x6), 0);
+	EXPECT_EQ("notify_waiting_domain", rivet_notify_name("t_waiter", 0x6),
+		  0);
 }
 
 /* ------------------------------------------------- slices and strikes --- */
@@ -232,7 +239,9 @@ static void role_conin_scribble(void)
 	/* A prompt full of control bytes: the console must filter it. */
 	strcpy(page->prompt, "\x1b[2Jevil\a> ");
 	page->asks++;
-	sys_notify(page->console_id, RIVET_CONIN_EV_ASK);
+	/* Through its `notify = console` line, found by the page's id. */
+	sys_notify_cap((unsigned long)rivet_notify_slot_of(page->console_id),
+		       RIVET_CONIN_EV_ASK);
 	got = sys2_wait(RIVET_CONIN_EV_INPUT).val; /* the harness types */
 	report("conin_line_arrives", (got & RIVET_CONIN_EV_INPUT) != 0,
 	       "events %#lx", (long)got, 0);
@@ -256,8 +265,6 @@ static void role_conin_console(void)
 {
 	struct rivet_conin *page = (struct rivet_conin *)0x20100000UL;
 	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
-	long peer =
-		(long)sys2_cap_info(RIVET_SLOT_PEER0, RIVET_CAPINFO_OBJECT).val;
 
 	EXPECT_EQ("conin_console_frame", r.rc, 0);
 	EXPECT_EQ(
@@ -271,9 +278,10 @@ static void role_conin_console(void)
 				  RIVET_CAP_R | RIVET_CAP_W, RIVET_CONIN_BADGE)
 			  .rc,
 		  0);
-	sys_notify(peer, RIVET_CONIN_EV_INPUT);
+	rivet_notify_name("shell", RIVET_CONIN_EV_INPUT);
 	/* The peer attaches, then yields back while we are runnable. */
-	EXPECT_EQ("conin_console_yields_to_reader", sys_yield(peer), 0);
+	EXPECT_EQ("conin_console_yields_to_reader",
+		  rivet_yield_to_name("shell"), 0);
 	report("conin_console_reader_attached", page->asks == 0, "asks %ld",
 	       (long)page->asks, 0);
 }
@@ -437,7 +445,7 @@ static void role_survivor(void)
 	int i;
 
 	for (i = 0; i < 5; i++)
-		sys_yield(RIVET_YIELD_ANY);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	EXPECT_EQ("survivor_outlives_killed_peers",
 		  sys2_kstat(KSTAT_LIVE_DOMAINS).val, 1);
 }
@@ -452,7 +460,7 @@ static void role_reclaim_a(void)
 
 	/* B notified us, then exited; it runs no more before we do. */
 	while (rivet_domain_state(b) != RIVET_DOMAIN_EXITED)
-		sys_yield(RIVET_YIELD_ANY);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	after = sys2_kstat(KSTAT_FREE_FRAMES).val;
 	report("exit_returns_every_frame", r.rc == 0 && after - before == r.val,
 	       "freed %ld of %ld frames", (long)(after - before), (long)r.val);
@@ -463,14 +471,15 @@ static void role_reclaim_b(void)
 	uint64_t mine = sys2_kstat(KSTAT_MY_FRAMES).val;
 
 	report("domain_owns_frames", mine > 0, "%ld frames", (long)mine, 0);
-	sys_notify(rivet_domain_lookup("t_reclaim_a"), mine);
+	rivet_notify_name("t_reclaim_a", mine);
 }
 
 /* ----------------------------------- registers across a directed yield --- */
 
 /*
- * Loads s2..s11 with known values, yields to target by a raw ecall (so the
- * compiler cannot save them for us) and reports whether all came back.
+ * Loads s2..s11 with known values, yields through the notification
+ * capability in slot target by a raw ecall (so the compiler cannot save
+ * them for us) and reports whether all came back.
  */
 static long yield_keeps_saved_regs(long target, long seed)
 {
@@ -481,7 +490,7 @@ static long yield_keeps_saved_regs(long target, long seed)
 			 "addi	s5, t0, 5\n addi s6, t0, 6\n addi s7, t0, 7\n"
 			 "addi	s8, t0, 8\n addi s9, t0, 9\n addi s10, t0, 10\n"
 			 "addi	s11, t0, 11\n"
-			 "mv	a0, %1\n li a7, 2\n ecall\n"
+			 "mv	a0, %1\n li a7, %3\n ecall\n"
 			 "mv	t0, %2\n li %0, 0\n"
 			 "addi	t1, t0, 2\n bne s2, t1, 1f\n"
 			 "addi	t1, t0, 3\n bne s3, t1, 1f\n"
@@ -497,7 +506,7 @@ static long yield_keeps_saved_regs(long target, long seed)
 			 "1:	li %0, 1\n"
 			 "2:\n"
 			 : "=&r"(bad)
-			 : "r"(target), "r"(seed)
+			 : "r"(target), "r"(seed), "i"(SYS_yield_cap)
 			 : "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "t0",
 			   "t1", "t2", "t3", "t4", "t5", "t6", "s2", "s3", "s4",
 			   "s5", "s6", "s7", "s8", "s9", "s10", "s11",
@@ -525,24 +534,24 @@ static unsigned long fs0_get(void)
 
 static void role_regs_a(void)
 {
-	long b = rivet_domain_lookup("t_regs_b");
+	long b = rivet_notify_slot("t_regs_b");
 
 	EXPECT_EQ("yield_directed_keeps_callee_saved",
 		  yield_keeps_saved_regs(b, 0x1000), 0);
 	fs0_set(0x1234567887654321UL);
-	sys_yield(b);
+	sys_yield_cap((unsigned long)b);
 	EXPECT_EQ("yield_directed_keeps_fp_registers", fs0_get(),
 		  0x1234567887654321UL);
 }
 
 static void role_regs_b(void)
 {
-	long a = rivet_domain_lookup("t_regs_a");
+	long a = rivet_notify_slot("t_regs_a");
 
 	/* Scribble over the same registers, integer then FP, and go back. */
 	yield_keeps_saved_regs(a, 0x7000);
 	fs0_set(0xdeadbeefcafef00dUL);
-	sys_yield(a);
+	sys_yield_cap((unsigned long)a);
 }
 
 /* ------------------------------------------------------- capabilities --- */
@@ -692,7 +701,7 @@ static void role_cap_quota(void)
 static void role_grant_a(void)
 {
 	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
-	unsigned long slot = r.val, b = rivet_domain_lookup("t_grant_b");
+	unsigned long slot = r.val;
 	volatile uint32_t *a = (volatile uint32_t *)VA_A;
 
 	sys_map(slot, VA_A, 3);
@@ -701,7 +710,7 @@ static void role_grant_a(void)
 	EXPECT_EQ("grant_into_peer", r.rc, 0);
 	EXPECT_EQ("grant_to_self_cap_needs_grant_right",
 		  sys2_cap_derive(slot, 7, RIVET_CAP_R, 0).rc, E_NOENT);
-	sys_notify(b, r.val + 1); /* tell B its slot */
+	rivet_notify_name("t_grant_b", r.val + 1); /* tell B its slot */
 	sys2_wait(EV_DONE);
 	r = sys2_cap_revoke(slot);
 	report("revoke_counts_descendants", r.rc == 0 && r.val == 1,
@@ -712,7 +721,7 @@ static void role_grant_a(void)
 static void role_grant_b(void)
 {
 	struct rivet_ret r = sys2_wait(EV_SLOT);
-	unsigned long slot = r.val - 1, a = rivet_domain_lookup("t_grant_a");
+	unsigned long slot = r.val - 1;
 	unsigned long pa = sys2_cap_info(slot, RIVET_CAPINFO_OBJECT).val;
 	const struct rivet_info *in = rivet_info();
 
@@ -725,7 +734,7 @@ static void role_grant_b(void)
 	EXPECT_EQ("grantee_cannot_regrant_without_grant_right",
 		  sys2_cap_derive(slot, RIVET_SLOT_PEER0, RIVET_CAP_R, 0).rc,
 		  E_PERM);
-	sys_notify(a, EV_DONE);
+	rivet_notify_name("t_grant_a", EV_DONE);
 	r = sys2_wait(RIVET_EVENT_REVOKED);
 	report("revocation_event_names_slot_and_frame",
 	       r.rc == 0 && in->revoked_count == 1 &&
@@ -775,12 +784,10 @@ static void role_revoke_big(void)
 static void role_kill_owner(void)
 {
 	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 4, 1);
-	long w = rivet_domain_lookup("t_watcher");
-
 	sys_map(r.val, VA_A, 3);
 	*(volatile uint32_t *)VA_A = 77;
 	r = sys2_cap_derive(r.val, RIVET_SLOT_PEER0, RIVET_CAP_R, 0);
-	sys_notify(w, r.val + 1);
+	rivet_notify_name("t_watcher", r.val + 1);
 	sys2_wait(EV_DONE);
 	sys_upcall_set(0, 0, 0, 0);
 	(void)*(volatile int *)(unmapped_addr + 0x20); /* killed here */
@@ -799,9 +806,9 @@ static void role_watcher(void)
 	EXPECT_EQ("watcher_reads_owners_frames", *(volatile uint32_t *)VA_B,
 		  77);
 	before = sys2_kstat(KSTAT_FREE_FRAMES).val;
-	sys_notify(owner, EV_DONE);
+	rivet_notify_name("t_kill_owner", EV_DONE);
 	while (rivet_domain_state(owner) != RIVET_DOMAIN_KILLED)
-		sys_yield(RIVET_YIELD_ANY);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	report("killed_owner_revokes_its_grants",
 	       in->revoked_count == 1 && in->revoked[0].slot == slot,
 	       "count %ld", (long)in->revoked_count, 0);
@@ -882,7 +889,7 @@ static void role_abort_ok(void)
 	uint64_t quota = sys2_kstat(KSTAT_MY_QUOTA).val;
 
 	take_four_frames(slots);
-	sys_notify(rivet_domain_lookup("t_abort_req"), EV_READY_OK);
+	rivet_notify_name("t_abort_req", EV_READY_OK);
 	r = sys2_wait(RIVET_EVENT_ABORT);
 	report("asked_domain_sees_request",
 	       r.rc == 0 && in->abort_frames == 2 && in->abort_deadline,
@@ -904,10 +911,10 @@ static void role_abort_bad(void)
 
 	catch_page_faults();
 	take_four_frames(slots);
-	sys_notify(rivet_domain_lookup("t_abort_req"), EV_READY_BAD);
+	rivet_notify_name("t_abort_req", EV_READY_BAD);
 	/* Ignores the request; the kernel takes frames at the deadline. */
 	while (in->revoked_count < 3)
-		sys_yield(RIVET_YIELD_ANY);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	report("forced_frames_are_named_newest_first",
 	       in->revoked[0].slot == slots[3] &&
 		       in->revoked[1].slot == slots[2] &&
@@ -963,7 +970,7 @@ static void role_ptview(void)
 static void role_fp_victim(void)
 {
 	fs0_set(0x5ec2e75ec2e75ec2UL); /* FP on, a secret in fs0 */
-	sys_yield(rivet_domain_lookup("t_fp_thief"));
+	rivet_yield_to_name("t_fp_thief");
 }
 
 static void role_fp_thief(void)
@@ -1032,8 +1039,9 @@ static void role_map_left_table(void)
 
 static void role_notify_forger(void)
 {
+	/* Through its `notify =` line for itself: no badge holds them. */
 	EXPECT_EQ("notify_kernel_bits_refused",
-		  sys_notify(rivet_info()->domain_id, RIVET_EVENT_REVOKED),
+		  rivet_notify_name("t_notify_forger", RIVET_EVENT_REVOKED),
 		  E_PERM);
 }
 
@@ -1077,7 +1085,7 @@ static void role_irq_rtc(void)
 	EXPECT_EQ("irq_bind", sys_irq_bind(irq, 5), 0);
 	/* Give the peer a copy; it must not be able to bind it too. */
 	r = sys2_cap_derive(irq, RIVET_SLOT_PEER0, RIVET_CAP_R, 0);
-	sys_notify(rivet_domain_lookup("t_irq_peer"), r.val + 1);
+	rivet_notify_name("t_irq_peer", r.val + 1);
 
 	/* Raise the RTC interrupt: an alarm already due, enabled. */
 	rtc_raise();
@@ -1295,7 +1303,7 @@ static const struct role *const role_tables[] = {
 	hostile4_roles,	    spawn_build_roles,	search_bounds_roles,
 	conout_roles,	    smp_irq_roles,	smp_notify_roles,
 	capdelete_roles,    protect_span_roles, capinfo_roles,
-	sysabi_roles,	    vmregions_roles,
+	sysabi_roles,	    vmregions_roles,	notify_conf_roles,
 };
 
 int main(void)

@@ -97,6 +97,7 @@ extern const struct role initramfs_roles[];	   /* initramfs.c */
 extern const struct role lightfault_roles[];	   /* lightfault.c */
 extern const struct role mapbatch_roles[];	   /* mapbatch.c */
 extern const struct role notify_fast_roles[];	   /* notify_fast.c */
+extern const struct role notify_conf_roles[];	   /* notify_conf.c */
 extern const struct role pair_starve_roles[];	   /* pair_starve.c */
 extern const struct role protect_span_roles[];	   /* protect_span.c */
 extern const struct role protect_roles[];	   /* protect.c */

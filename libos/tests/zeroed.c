@@ -49,7 +49,7 @@ static void await_step(uint64_t step, int idle)
 		if (idle)
 			rivet_sleep_us(500);
 		else
-			sys_yield(RIVET_YIELD_ANY);
+			sys_yield_cap(RIVET_YIELD_ANY);
 	}
 }
 
@@ -174,7 +174,7 @@ static void role_zero_reader(void)
 		list[i] = word(W_PA2)[i];
 	*word(W_STEP) = S_COPIED;
 	while (rivet_domain_state(writer) != RIVET_DOMAIN_KILLED)
-		sys_yield(RIVET_YIELD_ANY);
+		sys_yield_cap(RIVET_YIELD_ANY);
 	EXPECT_EQ("zero_pool_still_empty", sys2_kstat(KSTAT_ZEROED_FRAMES).val,
 		  0);
 	for (i = 0, ok = 0; i < NW; i++) {

@@ -653,7 +653,7 @@ static void demo_vanished_mapping(void)
 
 /* -------------------------------------------------------- revocation --- */
 
-static void demo_revocation(long peer)
+static void demo_revocation(void)
 {
 	struct vm_stats s0, s1;
 	struct rivet_ret r;
@@ -664,7 +664,7 @@ static void demo_revocation(long peer)
 		      VM_DEMAND_REFAULT);
 	vm_region_add(STRICT_VA, PAGE, RIVET_CAP_R | RIVET_CAP_W,
 		      VM_DEMAND_STRICT);
-	sys_notify(peer, EV_GO);
+	rivet_notify_name("vmpeer", EV_GO);
 	r = sys2_wait(EV_SLOTS);
 	s_refault = (r.val & 0xffff) - 1;
 	s_strict = ((r.val >> 16) & 0xffff) - 1;
@@ -677,7 +677,7 @@ static void demo_revocation(long peer)
 		       *(volatile uint32_t *)STRICT_VA == PATTERN,
 	       "read %#lx", *(volatile uint32_t *)REFAULT_VA, 0);
 	vm_stats(&s0);
-	sys_notify(peer, EV_REVOKE_DEMO);
+	rivet_notify_name("vmpeer", EV_REVOKE_DEMO);
 	wait_revoked(revoked_now() + 2);
 	n = vm_handle_revocations();
 	vm_stats(&s1);
@@ -709,7 +709,7 @@ static void demo_revocation(long peer)
  * missed and asks the kernel about every slot it holds, so no page is
  * left pointing at a slot that is gone.
  */
-static void demo_ring_overflow(long peer)
+static void demo_ring_overflow(void)
 {
 	unsigned long pa, s, k = 0;
 	struct vm_stats s0, s1;
@@ -718,7 +718,7 @@ static void demo_ring_overflow(long peer)
 
 	vm_region_add(MANY_VA, MANY * PAGE, RIVET_CAP_R | RIVET_CAP_W,
 		      VM_DEMAND_REFAULT);
-	sys_notify(peer, EV_GRANT_MANY);
+	rivet_notify_name("vmpeer", EV_GRANT_MANY);
 	r = sys2_wait(EV_SLOTS);
 	pa = r.val << 12;
 	/* The grants are the frame capabilities naming the peer's frame. */
@@ -733,7 +733,7 @@ static void demo_ring_overflow(long peer)
 	}
 	report("adopt_many_grants", k == MANY, "%ld of %ld", (long)k, MANY);
 	vm_stats(&s0);
-	sys_notify(peer, EV_REVOKE_MANY);
+	rivet_notify_name("vmpeer", EV_REVOKE_MANY);
 	wait_revoked(revoked_now() + MANY);
 	/* No explicit vm_handle_revocations: the fault handler reads. */
 	report("ring_overflow_page_refaults_fresh",
@@ -757,8 +757,10 @@ static void demo_ring_overflow(long peer)
  */
 static void role_peer(void)
 {
+	/* Grants go through the domain capabilities of its `peer =` lines;
+	 * signals through the notification capabilities of its `notify =`
+	 * lines, by name. */
 	const unsigned long demo = RIVET_SLOT_PEER0, strict = demo + 1;
-	unsigned long demo_id = cap_pa(demo), strict_id = cap_pa(strict);
 	unsigned long rw = RIVET_CAP_R | RIVET_CAP_W, todo, i, n;
 	struct rivet_ret f[3], c1, c2, c3, r;
 
@@ -777,8 +779,8 @@ static void role_peer(void)
 	c3 = sys2_cap_derive(f[1].val, strict, rw, 0);
 	report("peer_grants", !c1.rc && !c2.rc && !c3.rc, "rc %ld, %ld", c1.rc,
 	       c3.rc);
-	sys_notify(demo_id, (c1.val + 1) | (c2.val + 1) << 16);
-	sys_notify(strict_id, c3.val + 1);
+	rivet_notify_name("vmdemo", (c1.val + 1) | (c2.val + 1) << 16);
+	rivet_notify_name("vmstrict", c3.val + 1);
 	todo = EV_REVOKE_DEMO | EV_REVOKE_STRICT | EV_GRANT_MANY |
 	       EV_REVOKE_MANY;
 	while (todo) {
@@ -797,7 +799,7 @@ static void role_peer(void)
 				n += !sys2_cap_derive(f[2].val, demo, rw, 0).rc;
 			report("peer_grants_many", n == MANY, "%ld grants",
 			       (long)n, 0);
-			sys_notify(demo_id, cap_pa(f[2].val) >> 12);
+			rivet_notify_name("vmdemo", cap_pa(f[2].val) >> 12);
 		}
 		if (r.val & EV_REVOKE_MANY) {
 			struct rivet_ret v = sys2_cap_revoke(f[2].val);
@@ -832,7 +834,7 @@ static void role_strict(void)
 	       vm_adopt(STRICT_VA, (r.val & 0xffff) - 1) == 0 &&
 		       *(volatile uint32_t *)STRICT_VA == PATTERN,
 	       "%ld %ld", 0, 0);
-	sys_notify(peer, EV_REVOKE_STRICT);
+	rivet_notify_name("vmpeer", EV_REVOKE_STRICT);
 	wait_revoked(revoked_now() + 1);
 	printf("vmstrict: touching the revoked page\n");
 	rivet_console_flush();
@@ -887,8 +889,8 @@ int main(void)
 	demo_vanished_mapping();
 	peer = rivet_domain_lookup("vmpeer");
 	if (peer >= 0) {
-		demo_revocation(peer);
-		demo_ring_overflow(peer);
+		demo_revocation();
+		demo_ring_overflow();
 	} else
 		printf("vmdemo: no vmpeer domain: revocation cases skipped\n");
 	printf("vmdemo: %s\n", failures ? "FAILED" : "all passed");

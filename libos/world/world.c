@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * world: the second domain of the directed-yield demo. It gives its slice
- * straight back to "hello" by name, then exits.
+ * straight back to "hello" by name (through the notification capability
+ * its `notify = hello` line gives), then exits.
  */
 #include <stdio.h>
 

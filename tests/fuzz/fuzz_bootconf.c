@@ -68,6 +68,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (unsigned j = 0; j < d->ndevices; j++)
 			CHECK(strnlen(d->devices[j], BOOTCONF_PATH_LEN) <
 			      BOOTCONF_PATH_LEN);
+		/* The kernel gives each notify line a badged capability
+		 * (launch.c): ordinary bits only, never a channel's or the
+		 * kernel's. */
+		CHECK(d->nnotify <= BOOTCONF_MAX_NOTIFY);
+		for (unsigned j = 0; j < d->nnotify; j++) {
+			CHECK(strnlen(d->notify_to[j], BOOTCONF_NAME_LEN) <
+			      BOOTCONF_NAME_LEN);
+			CHECK(d->notify_badge[j] != 0);
+			CHECK(!(d->notify_badge[j] >> BOOTCONF_NOTIFY_BITS));
+		}
 		if (d->valid) {
 			CHECK(d->image[0] == '/');
 			CHECK(strnlen(d->image, BOOTCONF_PATH_LEN) <
@@ -105,6 +115,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (unsigned i = 0; i < conf.ndomains; i++)
 			CHECK(channels_naming(conf.domains[i].name) <=
 			      BOOTCONF_CHAN_PER_DOMAIN);
+
+	/* domain_lookup's view: never the caller itself (the kernel decides
+	 * that), and only ever a pair of names the file knows. */
+	for (unsigned i = 0; i < conf.ndomains; i++) {
+		const char *who = conf.domains[i].name;
+
+		CHECK(!bootconf_sees(&conf, who, who));
+		for (unsigned j = 0; j < conf.ndomains; j++)
+			(void)bootconf_sees(&conf, who, conf.domains[j].name);
+		CHECK(!bootconf_sees(&conf, who, "no such domain"));
+	}
 
 	CHECK((rc == 0) == (conf.usable && all_valid));
 	CHECK((rc == 0) == (conf.nerrors_all == 0));

@@ -7,7 +7,7 @@ from rivetqemu import boot_domains, build_path
 
 FIGURES = ["null_syscall", "kstat_syscall", "exc_breakpoint", "exc_illegal",
            "exc_pagefault", "exc_misaligned", "exc_breakpoint_generic",
-           "yield_pair", "yield_cap_pair", "uthread_switch", "map_page", "map_batch_page", "ring_map_page",
+           "yield_pair", "uthread_switch", "map_page", "map_batch_page", "ring_map_page",
            "pagefault_map_resume", "cap_grant", "revoke_per_node",
            "cap_lookup_1", "cap_lookup_64", "cap_lookup_4096",
            "cap_lookup_65536", "irq_to_handler", "irq_to_handler_running",

@@ -58,7 +58,8 @@ def test_forced_deletes_of_a_large_space_in_short_entries(tmp_path):
                   "image = /libos/tests.elf\nmemory = 1M\n"
                   "peer = t_abort_big control\n\n"
                   "[domain t_abort_big]\nimage = /libos/tests.elf\n"
-                  "memory = 24M\nslots = 8192\n", timeout=120)
+                  "memory = 24M\nslots = 8192\nnotify = t_abort_big_req\n",
+                  timeout=120)
     assert_all_pass(b, ["abort_big_mapped", "abort_big_copies_made",
                         "abort_big_requested", "abort_big_every_frame_forced",
                         "abort_big_frames_join_the_askers_quota",

@@ -41,7 +41,8 @@ def test_kill_of_a_full_space_returns_everything_in_short_entries(tmp_path):
     returns once the quota, slots and frames are back."""
     b = run_suite(tmp_path, "[domain t_bounds_killer]\n"
                   "image = /libos/tests.elf\nmemory = 32M\nslots = 16500\n"
-                  "spawn = /libos/tests.elf\n", timeout=120)
+                  "spawn = /libos/tests.elf\nnotify = t_bounds_killer\n",
+                  timeout=120)
     assert_all_pass(b, ["big_child_spawned", "big_child_filled_its_space",
                         "kill_of_a_full_space_succeeds",
                         "kill_of_a_full_space_in_short_entries",

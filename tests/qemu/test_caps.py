@@ -40,9 +40,10 @@ def test_quota_exhaustion_is_an_error(tmp_path):
 
 def test_grant_then_revoke_unmaps_grantee_and_tells_it(tmp_path):
     b = run_suite(tmp_path, conf(
-        ("t_grant_a", ["memory = 1M", "peer = t_grant_b"]),
+        ("t_grant_a", ["memory = 1M", "peer = t_grant_b",
+                       "notify = t_grant_b"]),
         ("t_grant_b", ["memory = 1M", "peer = t_grant_a",
-                       "accept = t_grant_a 1"])))
+                       "accept = t_grant_a 1", "notify = t_grant_a"])))
     assert_all_pass(b, [
         "grant_into_peer", "grant_to_self_cap_needs_grant_right",
         "grantee_maps_granted_frame", "grantee_reads_granted_frame",
@@ -63,9 +64,10 @@ def test_revoke_of_10000_node_tree_frees_everything(tmp_path):
 
 def test_killed_owner_leaves_no_frame_or_mapping(tmp_path):
     b = run_suite(tmp_path, conf(
-        ("t_kill_owner", ["memory = 1M", "peer = t_watcher"]),
+        ("t_kill_owner", ["memory = 1M", "peer = t_watcher",
+                          "notify = t_watcher"]),
         ("t_watcher", ["memory = 1M", "peer = t_kill_owner",
-                       "accept = t_kill_owner 1"])))
+                       "accept = t_kill_owner 1", "notify = t_kill_owner"])))
     assert b.has(r"domain t_kill_owner \(id 1\) killed: load page fault")
     assert_all_pass(b, ["watcher_maps_owners_frames",
                         "watcher_reads_owners_frames",
@@ -80,8 +82,9 @@ def test_abort_protocol_both_ways(tmp_path):
     b = run_suite(tmp_path, conf(
         ("t_abort_req", ["memory = 1M", "peer = t_abort_ok control",
                          "peer = t_abort_bad control", "peer = t_abort_ok"]),
-        ("t_abort_ok", ["memory = 1M", "peer = t_abort_req"]),
-        ("t_abort_bad", ["memory = 1M"])))
+        ("t_abort_ok", ["memory = 1M", "peer = t_abort_req",
+                        "notify = t_abort_req"]),
+        ("t_abort_bad", ["memory = 1M", "notify = t_abort_req"])))
     assert_all_pass(b, [
         "reclaim_from_self_refused", "reclaim_without_control_right",
         "reclaim_more_than_it_holds", "reclaim_asks_complying_domain",
@@ -114,10 +117,11 @@ def test_review_regressions(tmp_path):
     multi-page map leaving a megapage behind, maps refused over an empty
     table, forged kernel event bits."""
     b = run_suite(tmp_path, conf(
-        ("t_fp_victim", ["memory = 1M"]), ("t_fp_thief", ["memory = 1M"]),
+        ("t_fp_victim", ["memory = 1M", "notify = t_fp_thief"]),
+        ("t_fp_thief", ["memory = 1M"]),
         ("t_map_undo", ["memory = 6M"]),
         ("t_map_left_table", ["memory = 6M"]),
-        ("t_notify_forger", ["memory = 1M"])))
+        ("t_notify_forger", ["memory = 1M", "notify = t_notify_forger"])))
     assert_all_pass(b, ["fp_enable_starts_with_zeroed_registers",
                         "map_succeeds_once_quota_allows",
                         "failed_maps_leave_nothing_mapped",

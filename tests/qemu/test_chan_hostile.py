@@ -9,7 +9,7 @@ from test_domains import assert_all_pass, run_suite
 HOSTILE_CONF = conf(
     ("t_chanh_a", ["memory = 1M"]),
     ("t_chanh_b", ["memory = 1M"]),
-    ("t_chanh_x", ["memory = 1M"])) + """
+    ("t_chanh_x", ["memory = 1M", "notify = t_chanh_a"])) + """
 [channel t_chanh_a t_chanh_b]
 size = 4K
 """
@@ -19,8 +19,8 @@ def test_channel_bits_need_the_capability(tmp_path):
     b = run_suite(tmp_path, HOSTILE_CONF)
     assert_all_pass(b, [
         "chanh_a_channel_up", "chanh_b_channel_up",
-        "chanh_peer_notify_by_id_channel_bit_is_perm",
-        "chanh_peer_notify_by_id_own_badge_is_perm",
+        "chanh_peer_notify_beside_the_badge_is_perm",
+        "chanh_peer_notify_by_id_is_nosys",
         "chanh_notify_wait_outside_badge_is_perm",
         "chanh_derive_notify_without_w",
         "chanh_notify_through_copy_without_w_is_perm",
@@ -28,8 +28,8 @@ def test_channel_bits_need_the_capability(tmp_path):
         "chanh_frame_copy_rights", "chanh_derive_frame_copy_in_own_space",
         "chanh_frame_copy_of_copy_rights",
         "chanh_frame_copy_map_exec_is_perm",
-        "chanh_stranger_notify_by_id_channel_bits_are_perm",
-        "chanh_stranger_notify_by_id_all_channel_bits_is_perm",
+        "chanh_stranger_notify_channel_bits_are_perm",
+        "chanh_stranger_notify_all_channel_bits_is_perm",
         "chanh_stranger_ordinary_bit_still_works",
         "chanh_no_channel_bit_without_the_cap",
         "chanh_no_channel_bit_pending"])

@@ -53,7 +53,7 @@ memroy  = 2M
     assert r.stderr.splitlines()[0] == (
         "%s:8: unknown key 'memroy' in [domain hello]; expected one of "
         "image, memory, slice, slots, strikes, grace, overcommit, device, "
-        "peer, accept, spawn, args, initramfs, hart, harts" % conf)
+        "peer, notify, accept, spawn, args, initramfs, hart, harts" % conf)
 
 
 def test_missing_image_names_the_line_and_the_apps(tmp_path):

@@ -36,6 +36,29 @@ def boot(tmp_path, *roles):
     return b
 
 
+def test_lines_of_a_domain_that_ended_before_the_console_are_relayed(
+        tmp_path):
+    # The role comes first in the file, so it runs (and ends) before the
+    # console has set up its channels; the region is the console's (it is
+    # named first in the channel), so the lines are still in the ring.
+    text = ("[domain t_conout_early]\nimage = /libos/tests.elf\n"
+            "memory = 1M\n\n[domain console]\nimage = /libos/console.elf\n"
+            "memory = 1M\ndevice = stdout\n\n"
+            "[channel console t_conout_early]\nsize = 4K\n")
+    b = boot_domains(tmp_path, text, {
+        "/libos/console.elf": build_path("libos/console.elf"),
+        "/libos/tests.elf": build_path("libos/tests.elf")},
+        extra=ICOUNT, timeout=120)
+    assert b.has(r"rivet: powering off$"), b
+    ended = re.search(r"domain t_conout_early \(id 1\) exited", b.out)
+    ready = re.search(r"console: ready on", b.out)
+    assert ended and ready and ended.start() < ready.start(), b
+    assert not b.has(r"channel 0 to t_conout_early is not up"), b
+    early = [m[2] for m in lines_of(b, "early")]
+    assert early == ["early %02d" % i for i in range(8)], b
+    assert b.has(r"TEST conout_has_a_console_channel: PASS$"), b
+
+
 def lines_of(b, word):
     return re.findall(r"^%s(%s \d+)" % (STAMP, word), b.out, re.M)
 

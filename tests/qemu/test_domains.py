@@ -47,9 +47,10 @@ SYSCALL_CASES = [
     "debug_write_kernel_pointer", "debug_write_unmapped_pointer",
     "debug_write_past_user_top", "debug_write_wraps_around",
     "debug_write_too_long", "debug_write_runs_off_stack",
-    "debug_write_empty", "yield_unknown_domain", "yield_negative_id",
-    "yield_to_self", "wait_empty_mask", "notify_unknown_domain",
-    "notify_no_bits", "lookup_unmapped_name", "lookup_unknown_name",
+    "debug_write_empty", "yield_by_id_is_retired",
+    "yield_to_own_id_is_retired", "notify_by_id_is_retired",
+    "yield_cap_any", "yield_cap_domain_capability",
+    "notify_cap_domain_capability", "wait_empty_mask", "lookup_unmapped_name", "lookup_unknown_name",
     "lookup_overlong_name", "lookup_self", "kstat_unknown_counter",
     "upcall_set_unmapped_entry", "upcall_set_data_entry",
     "upcall_set_reversed_range", "upcall_set_refused_keeps_entries",
@@ -63,14 +64,18 @@ def test_syscall_errors_never_panic(tmp_path):
 
 
 def test_directed_yield_order_between_three_domains(tmp_path):
-    b = run_suite(tmp_path, conf("t_order_a", "t_order_b", "t_order_c"))
+    b = run_suite(tmp_path, conf(
+        "t_order_a", "t_order_b", "t_order_c",
+        t_order_a=["notify = t_order_b", "notify = t_order_c"],
+        t_order_b=["notify = t_order_a"], t_order_c=["notify = t_order_b"]))
     order = b.findall(r"\] ORDER (\w+)$")
     assert order == ["a1", "c1", "b1", "a2", "b2", "c2", "a3"], b
     assert_all_pass(b, ["yield_directed_returns_zero"])
 
 
 def test_wait_blocks_until_notified(tmp_path):
-    b = run_suite(tmp_path, conf("t_waiter", "t_waker"))
+    b = run_suite(tmp_path, conf("t_waiter", "t_waker",
+                                 t_waker=["notify = t_waiter"]))
     assert_all_pass(b, ["waiter_is_waiting", "notify_waiting_domain",
                         "wait_wakes_with_its_bits",
                         "wait_leaves_other_bits_pending",
@@ -125,13 +130,16 @@ def test_fault_in_handler_or_without_handler_kills_only_that_domain(
 
 
 def test_exit_reclaims_every_frame(tmp_path):
-    b = run_suite(tmp_path, conf("t_reclaim_a", "t_reclaim_b"))
+    b = run_suite(tmp_path, conf("t_reclaim_a", "t_reclaim_b",
+                                 t_reclaim_b=["notify = t_reclaim_a"]))
     assert_all_pass(b, ["domain_owns_frames", "exit_returns_every_frame"])
     assert not b.has(r"frames still owned after teardown")
 
 
 def test_directed_yield_keeps_callee_saved_and_fp_registers(tmp_path):
-    b = run_suite(tmp_path, conf("t_regs_a", "t_regs_b"))
+    b = run_suite(tmp_path, conf("t_regs_a", "t_regs_b",
+                                 t_regs_a=["notify = t_regs_b"],
+                                 t_regs_b=["notify = t_regs_a"]))
     assert_all_pass(b, ["yield_directed_keeps_callee_saved",
                         "yield_directed_keeps_fp_registers"])
 

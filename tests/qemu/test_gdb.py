@@ -1,6 +1,5 @@
 """gdb's backtrace ends cleanly at the first kernel frame (start_high) and
-at each trap entry (trap_entry from S-mode, user_slow and yield_full from
-a domain): the unwind information marks them outermost, so there is no
+at each trap entry (trap_entry from S-mode, user_slow from a domain): the unwind information marks them outermost, so there is no
 "previous frame inner to this frame (corrupt stack?)" and no frame past
 them. gdb-multiarch in batch mode against qemu -S, bounded by timeouts."""
 import re
@@ -17,8 +16,8 @@ GDB = shutil.which("gdb-multiarch")
 # (breakpoint, the outermost frames it may be reached from)
 STOPS = [("mem_init", {"start_high"}),
          ("trap_handler", {"trap_entry"}),
-         ("user_trap", {"user_slow", "yield_full"}),
-         ("sched_yield", {"user_slow", "yield_full"})]
+         ("user_trap", {"user_slow"}),
+         ("sched_yield", {"user_slow"})]
 
 
 def free_port():

@@ -32,8 +32,9 @@ def size_text(nbytes):
 # -------------------------------------------------------------- grants ---
 
 GRANT_CONF = conf(
-    ("t_victim", ["memory = 2M", "slots = 64", "accept = t_hostile 4"]),
-    ("t_hostile", ["memory = 1M", "peer = t_victim"]),
+    ("t_victim", ["memory = 2M", "slots = 64", "accept = t_hostile 4",
+                  "notify = t_hostile"]),
+    ("t_hostile", ["memory = 1M", "peer = t_victim", "notify = t_victim"]),
     ("t_stranger", ["memory = 1M", "peer = t_victim"]))
 
 
@@ -76,8 +77,10 @@ def test_overcommitted_quotas_are_refused_by_default(tmp_path):
     The big domain's quota cannot be reserved: it is refused, with the
     domains and sizes named, and the small one runs with all of its
     quota."""
-    text = conf(("t_small", ["memory = 4M", "slots = 2048"]),
-                ("t_hog", ["memory = 1G", "slots = 1024"]))
+    text = conf(("t_small", ["memory = 4M", "slots = 2048",
+                             "notify = t_hog"]),
+                ("t_hog", ["memory = 1G", "slots = 1024",
+                           "notify = t_small"]))
     b = run_suite(tmp_path, text)
     left = free_for_domains(b) - (4 << 20)
     want = ("launch: /etc/rivet.conf:%d: domain t_hog refused: memory = 1G "
@@ -95,8 +98,9 @@ def test_overcommitted_domain_cannot_starve_a_reserved_one(tmp_path):
     nobody was promised, first; the 4 MiB domain still gets its whole
     quota, as its frames were reserved."""
     text = conf(("t_hog", ["memory = 1G", "slots = 1024",
-                           "overcommit = yes"]),
-                ("t_small", ["memory = 4M", "slots = 2048"]))
+                           "overcommit = yes", "notify = t_small"]),
+                ("t_small", ["memory = 4M", "slots = 2048",
+                             "notify = t_hog"]))
     b = run_suite(tmp_path, text)
     assert b.has(r"launch: domain t_hog \(id 1\): /libos/tests.elf, 1048576 "
                  r"KiB quota \(overcommitted: a limit, not reserved\)"), b
@@ -111,8 +115,10 @@ def test_overcommitted_domain_cannot_starve_a_reserved_one(tmp_path):
 def test_quotas_that_fit_are_all_reserved(tmp_path):
     """Without overcommit a big quota that fits is reserved whole: the hog
     stops at its quota, not at the end of RAM."""
-    text = conf(("t_hog", ["memory = 128M", "slots = 1024"]),
-                ("t_small", ["memory = 4M", "slots = 2048"]))
+    text = conf(("t_hog", ["memory = 128M", "slots = 1024",
+                           "notify = t_small"]),
+                ("t_small", ["memory = 4M", "slots = 2048",
+                             "notify = t_hog"]))
     b = run_suite(tmp_path, text)
     assert_all_pass(b, ["hog_stops_with_nomem",
                         "small_domain_gets_its_whole_quota"])

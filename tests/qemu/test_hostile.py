@@ -53,9 +53,11 @@ def test_log_access_ends_with_the_uart_mapping(tmp_path):
     last of two mappings each end log ownership."""
     b = run_suite(tmp_path, conf(
         ("t_log_owner", ["memory = 1M", UART]),
-        ("t_log_grantor", ["memory = 1M", UART, "peer = t_log_grantee"]),
+        ("t_log_grantor", ["memory = 1M", UART, "peer = t_log_grantee",
+                           "notify = t_log_grantee"]),
         ("t_log_grantee", ["memory = 1M", "peer = t_log_grantor",
-                           "accept = t_log_grantor 4"])))
+                           "accept = t_log_grantor 4",
+                           "notify = t_log_grantor"])))
     assert_all_pass(b, [
         "log_owner_while_mapped", "log_access_ends_with_unmap",
         "log_owner_through_a_copy", "log_access_ends_with_delete",
@@ -81,8 +83,9 @@ A1_CASES = [
     "a1_cap_derive_bad_rights", "a1_cap_derive_bad_dest",
     "a1_cap_revoke_slot_out_of_range", "a1_cap_revoke_empty_slot",
     "a1_cap_info_bad_what", "a1_cap_info_empty_slot",
-    "a1_log_read_not_owner", "a1_debug_write_unmapped", "a1_yield_unknown",
-    "a1_notify_unknown", "a1_upcall_set_unmapped", "a1_map_empty_slot",
+    "a1_log_read_not_owner", "a1_debug_write_unmapped",
+    "a1_yield_cap_empty_slot", "a1_notify_cap_empty_slot",
+    "a1_retired_yield", "a1_retired_notify", "a1_upcall_set_unmapped", "a1_map_empty_slot",
     "a1_unmap_empty_slot", "a1_cap_delete_empty_slot",
     "a1_frame_reclaim_self", "a1_irq_bind_empty_slot",
     "a1_irq_ack_empty_slot", "a1_timer_event_kernel_bit", "a1_null_call",
@@ -96,8 +99,11 @@ A1_CASES = [
 def test_failing_calls_return_a1_zero_not_kernel_stack(tmp_path):
     """Item 5: after another domain's (and our own) domain_lookup of a
     "KEY..." name, every failing path returns a1 = 0."""
-    b = run_suite(tmp_path, conf(("t_a1_sprayer", ["memory = 1M"]),
-                                 ("t_a1_check", ["memory = 1M"])))
+    b = run_suite(tmp_path, conf(("t_a1_sprayer", ["memory = 1M",
+                                                   "notify = t_a1_check"]),
+                                 ("t_a1_check", ["memory = 1M",
+                                                 "notify = t_a1_sprayer",
+                                                 "notify = t_a1_check"])))
     assert_all_pass(b, A1_CASES)
 
 
@@ -106,8 +112,10 @@ def test_wx_holds_per_frame_across_mappings_and_domains(tmp_path):
     through another (either order, through a copy, across a grant)."""
     b = run_suite(tmp_path, conf(
         ("t_wx", ["memory = 1M"]),
-        ("t_wx_a", ["memory = 1M", "peer = t_wx_b", "accept = t_wx_b 4"]),
-        ("t_wx_b", ["memory = 1M", "peer = t_wx_a", "accept = t_wx_a 4"])))
+        ("t_wx_a", ["memory = 1M", "peer = t_wx_b", "accept = t_wx_b 4",
+                    "notify = t_wx_b"]),
+        ("t_wx_b", ["memory = 1M", "peer = t_wx_a", "accept = t_wx_a 4",
+                    "notify = t_wx_a"])))
     assert_all_pass(b, [
         "wx_map_writable", "wx_executable_refused_while_writable",
         "wx_executable_refused_through_a_copy",
@@ -130,9 +138,11 @@ def test_a_holder_cannot_outrun_a_revoke_by_copying(tmp_path):
     every derive is refused (E_BUSY) until the revoke ends, which it does,
     with the holder's copy and mapping gone and short kernel entries."""
     text = ("[domain t_race_revoker]\nimage = /libos/tests.elf\n"
-            "memory = 16M\nslots = 65536\npeer = t_race_holder\n\n" +
+            "memory = 16M\nslots = 65536\npeer = t_race_holder\n"
+            "notify = t_race_holder\n\n" +
             conf(("t_race_holder", ["memory = 1M", "peer = t_race_revoker",
-                                    "accept = t_race_revoker 4"])))
+                                    "accept = t_race_revoker 4",
+                                    "notify = t_race_revoker"])))
     b = run_suite(tmp_path, text, timeout=120)
     assert_all_pass(b, [
         "race_grant_to_the_holder", "race_holder_maps_its_copy",
@@ -149,7 +159,8 @@ def test_a_dma_device_is_not_granted_on_or_passed_to_a_child(tmp_path):
     b = run_suite(tmp_path, conf(
         ("t_dma_holder", ["memory = 2M", "slots = 64",
                           "device = /soc/virtio_mmio@10008000 dma",
-                          "peer = t_dma_peer", "spawn = /libos/"]),
+                          "peer = t_dma_peer", "spawn = /libos/",
+                          "notify = t_dma_peer"]),
         ("t_dma_peer", ["memory = 1M", "peer = t_dma_holder",
                         "accept = t_dma_holder 4"])))
     assert_all_pass(b, [

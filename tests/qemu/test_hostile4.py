@@ -141,11 +141,14 @@ memory = 8M
 slots  = 640
 hart   = 0
 spawn  = /libos/tests.elf
+notify = t_h4_waiter
 
 [domain t_h4_flooder]
 image  = /libos/tests.elf
 memory = 1M
 hart   = 1
+notify = t_h4_waiter
+notify = t_h4_killer
 
 [domain t_h4_waiter]
 image  = /libos/tests.elf
@@ -160,7 +163,7 @@ size   = 4K
 def test_kill_mid_restart_while_another_hart_floods_the_dying(tmp_path):
     # 120 children killed between two pieces of a frame_alloc run, a large
     # map or unmap, a ring map stopped part-way or a revoke; meanwhile a
-    # domain on the other hart notifies and yields to every domain id,
+    # domain on the other hart notifies and yields through every slot,
     # and wakes a domain waiting on the killer's hart with each event, an
     # IPI each (libos/tests/hostile4_kill.c).
     b, got = boot(tmp_path, KILL_CONF, timeout=300)

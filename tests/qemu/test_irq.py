@@ -7,7 +7,7 @@ from test_domains import assert_all_pass, run_suite
 def test_irq_capability_events_ack_and_revocation(tmp_path):
     b = run_suite(tmp_path, conf(
         ("t_irq_rtc", ["memory = 1M", "device = /soc/rtc@101000",
-                       "peer = t_irq_peer"]),
+                       "peer = t_irq_peer", "notify = t_irq_peer"]),
         ("t_irq_peer", ["memory = 1M", "accept = t_irq_rtc 1"])))
     assert b.has(r"launch: domain t_irq_rtc: device /soc/rtc@101000 "
                  r"\(google,goldfish-rtc\) at 0x101000, slot 2, 1 interrupt")

@@ -7,8 +7,8 @@ kernels answer from the C code. Roles are in libos/tests/notify_fast.c."""
 from test_caps import conf
 from test_domains import assert_all_pass, run_suite
 
-NFAST_CONF = conf(("t_nfast_a", ["memory = 1M"]),
-                  ("t_nfast_b", ["memory = 1M"])) + """
+NFAST_CONF = conf(("t_nfast_a", ["memory = 1M", "notify = t_nfast_a 2"]),
+                  ("t_nfast_b", ["memory = 1M", "notify = t_nfast_a 2"])) + """
 [channel t_nfast_a t_nfast_b]
 size = 4K
 handoff = t_nfast_a

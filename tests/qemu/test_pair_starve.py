@@ -9,8 +9,8 @@ from test_domains import assert_all_pass, conf, run_suite
 CASES = ["pair_a_lets_the_victim_run", "pair_b_lets_the_victim_run",
          "pair_victim_ran"]
 PAIR = conf("t_pair_a", "t_pair_b", "t_pair_victim",
-            t_pair_a=["slice = 1ms", "grace = 200us"],
-            t_pair_b=["slice = 1ms", "grace = 200us"])
+            t_pair_a=["slice = 1ms", "grace = 200us", "notify = t_pair_b"],
+            t_pair_b=["slice = 1ms", "grace = 200us", "notify = t_pair_a"])
 
 
 def test_a_pair_yielding_to_each_other_does_not_starve_a_third(tmp_path):

@@ -20,9 +20,10 @@ def at_prompt(n):
 
 def shell_session(tmp_path, typed, slice_="2ms"):
     conf = ("[domain console]\nimage = /libos/console.elf\nmemory = 1M\n"
-            "device = stdout\npeer = shell\nslice = %s\n\n"
+            "device = stdout\npeer = shell\nnotify = shell\nslice = %s\n\n"
             "[domain shell]\nimage = /libos/shell.elf\nmemory = 1M\n"
-            "accept = console 1\nslice = %s\n" % (slice_, slice_))
+            "accept = console 1\nnotify = console\nslice = %s\n"
+            % (slice_, slice_))
     initrd = make_initramfs(tmp_path, conf, {
         "/libos/console.elf": build_path("libos/console.elf"),
         "/libos/shell.elf": build_path("libos/shell.elf")})

@@ -24,9 +24,11 @@ def test_unmap_at_the_end_of_60000_mappings_stays_within_the_bound(
 def test_reclaim_count_over_65536_slots_stays_within_the_bound(tmp_path):
     b = run_suite(tmp_path, "[domain t_count_req]\n"
                   "image = /libos/tests.elf\nmemory = 1M\n"
-                  "peer = t_count_target control\n\n"
+                  "peer = t_count_target control\n"
+                  "notify = t_count_target\n\n"
                   "[domain t_count_target]\nimage = /libos/tests.elf\n"
-                  "memory = 16M\nslots = 65536\n", timeout=120)
+                  "memory = 16M\nslots = 65536\nnotify = t_count_req\n",
+                  timeout=120)
     assert_all_pass(b, ["reclaim_count_more_than_held_refused",
                         "reclaim_count_what_is_held",
                         "reclaim_count_in_short_entries"])

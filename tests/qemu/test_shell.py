@@ -124,9 +124,9 @@ def test_lines_typed_ahead_run_in_order():
 
 def test_shell_ends_cleanly_when_its_console_goes_away(tmp_path):
     conf = ("[domain t_conin_console]\nimage = /libos/tests.elf\n"
-            "memory = 1M\npeer = shell\n\n"
+            "memory = 1M\npeer = shell\nnotify = shell\n\n"
             "[domain shell]\nimage = /libos/shell.elf\nmemory = 1M\n"
-            "accept = t_conin_console 1\n")
+            "accept = t_conin_console 1\nnotify = t_conin_console\n")
     b = boot_domains(tmp_path, conf, {
         "/libos/tests.elf": TESTS_ELF,
         "/libos/shell.elf": build_path("libos/shell.elf")}, extra=ICOUNT)
@@ -156,17 +156,19 @@ def test_shell_without_console_peer_says_what_is_missing(tmp_path):
         "/libos/shell.elf": build_path("libos/shell.elf")}, extra=ICOUNT)
     assert b.has(r"shell: no console input granted \(-5\); the "
                  r"configuration needs `\[channel console shell\]`, or "
-                 r"`peer = shell` in the console's section and "
-                 r"`accept = CONSOLE 1` in this one$"), b
+                 r"`peer = shell` and `notify = shell` in the console's "
+                 r"section and `accept = CONSOLE 1` and `notify = "
+                 r"CONSOLE` in this one$"), b
     assert b.has(r"domain shell \(id 2\) exited with status 1$")
     assert b.has(r"rivet: powering off$")
 
 
 def test_console_survives_a_reader_that_scribbles_on_the_page(tmp_path):
     conf = ("[domain console]\nimage = /libos/console.elf\nmemory = 1M\n"
-            "device = /soc/serial@10000000\npeer = t_conin_scribble\n\n"
+            "device = /soc/serial@10000000\npeer = t_conin_scribble\n"
+            "notify = t_conin_scribble\n\n"
             "[domain t_conin_scribble]\nimage = /libos/tests.elf\n"
-            "memory = 1M\naccept = console 1\n")
+            "memory = 1M\naccept = console 1\nnotify = console\n")
     initrd = make_initramfs(tmp_path, conf, {
         "/libos/console.elf": build_path("libos/console.elf"),
         "/libos/tests.elf": TESTS_ELF})

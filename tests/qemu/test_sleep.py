@@ -16,7 +16,7 @@ CASES = ["sleep_us_waits_at_least_that_long",
 def test_sleep_us_blocks_for_the_time_asked(tmp_path):
     conf = ("[domain t_sleep]\nimage = /libos/tests.elf\nmemory = 1M\n\n"
             "[domain t_sleep_peer]\nimage = /libos/tests.elf\n"
-            "memory = 1M\n")
+            "memory = 1M\nnotify = t_sleep\n")
     b = boot_domains(tmp_path, conf,
                      {"/libos/tests.elf": build_path("libos/tests.elf")},
                      extra=ICOUNT)

@@ -72,6 +72,7 @@ def test_a_domain_that_yields_to_itself_in_its_upcall_gets_every_strike(
     b = run_suite(tmp_path, conf("t_polite", "t_dodger",
                                  t_polite=["slice = 1ms"],
                                  t_dodger=["slice = 1ms", "strikes = 2",
+                                           "notify = t_dodger",
                                            "grace = 200us"]), timeout=60)
     assert_all_pass(b, ["dodger_entry_set"])
     assert b.findall(r"sched: t_dodger ignored its slice-end upcall: "

@@ -19,6 +19,8 @@ memory = 8M
 slots  = 64
 peer   = t_bystander
 spawn  = /libos/
+notify = t_bystander
+notify = t_spawner
 
 [domain t_bystander]
 image  = /libos/tests.elf
@@ -47,7 +49,10 @@ SPAWN_CASES = [
     "stale_kill_leaves_new_domain", "grant_through_stale_slot",
     "kill_runnable_child", "kill_deleted_slot", "kill_not_spawned_by_caller",
     "kill_self_refused", "kill_slot_out_of_range", "kill_frame_capability",
-    "spawn_nester", "nester_granted_grandchild", "kill_grandchild_refused",
+    "spawn_nester", "lookup_own_child", "lookup_grandchild_is_noent",
+    "nester_looks_up_its_spawner", "nester_looks_up_its_child",
+    "nester_lookup_of_a_stranger_is_noent",
+    "nester_granted_grandchild", "kill_grandchild_refused",
     "kill_nester", "grandchild_ends_with_its_spawner",
     "spawn_lending_every_slot", "no_free_slot_left",
     "frame_alloc_with_slots_lent", "frame_alloc_lent_moves_no_frame",

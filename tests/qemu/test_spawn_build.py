@@ -46,8 +46,8 @@ def test_a_spawn_given_up_at_its_ecall_gives_its_child_back(tmp_path):
 def test_a_spawner_killed_revoked_or_ended_mid_build_leaks_nothing(
         tmp_path):
     b = run(tmp_path, "[domain t_build_parent]\nimage = /libos/tests.elf\n"
-            "memory = 48M\nslots = 65536\nspawn = /libos/tests.elf\n",
-            timeout=180)
+            "memory = 48M\nslots = 65536\nspawn = /libos/tests.elf\n"
+            "notify = t_build_parent\n", timeout=180)
     assert_all_pass(b, ["killed_mid_build_child_starting",
                         "killed_mid_build_kill_succeeds",
                         "killed_mid_build_in_short_entries",

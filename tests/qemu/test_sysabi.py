@@ -20,7 +20,7 @@ CALLS = ["sysabi_kstat", "sysabi_cap_info", "sysabi_null",
          "sysabi_wait"]
 ALL = [c + s for c in CALLS for s in ("", "_kept", "_changed")] + \
     ["sysabi_frame_alloc_slot", "sysabi_kstat_1000"]
-CONF = conf("t_sysabi")
+CONF = conf("t_sysabi", t_sysabi=["notify = t_sysabi 3"])
 
 
 def test_convention_on_one_hart(tmp_path):

@@ -31,6 +31,7 @@ args   = seed=%(seed)d,calls=%(calls)d,devptr=%(devptr)d
 image  = /libos/sysfuzz.elf
 memory = 1M
 peer   = fuzz
+notify = fuzz
 args   = seed=%(seed)d
 
 [domain observer]

@@ -201,9 +201,10 @@ def test_demo_trace_shows_the_directed_yields_in_order(tmp_path):
     assert ("console", "hello") in spans[i + 2:]
 
     hello = instants(doc, t2p.DOMAINS_PID, 2)
-    assert "yield" in hello  # the peer is found in the registry page
+    # through the capability of its `notify = world` line
+    assert "yield_cap" in hello
     assert hello.count("upcall: breakpoint") == 2
     # After its exit the kernel tells the peers (kernel events, not its own).
     assert hello[-1] == "exit"
     world = instants(doc, t2p.DOMAINS_PID, 3)
-    assert "yield" in world and world[-1] == "exit"
+    assert "yield_cap" in world and world[-1] == "exit"

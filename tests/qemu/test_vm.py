@@ -57,11 +57,14 @@ image = /libos/vmdemo.elf
 memory = 1M
 peer = vmdemo
 peer = vmstrict
+notify = vmdemo
+notify = vmstrict
 
 [domain vmstrict]
 image = /libos/vmdemo.elf
 memory = 1M
 accept = vmpeer 1
+notify = vmpeer
 
 [domain vmarena]
 image = /libos/vmdemo.elf
@@ -93,7 +96,8 @@ def test_vmdemo_alone_colours_dma_and_demand_paging(tmp_path):
 
 
 def test_vmdemo_revocation_refault_strict_and_arena(tmp_path):
-    b = boot(tmp_path, VMDEMO + "accept = vmpeer 32\n" + PEERS)
+    b = boot(tmp_path, VMDEMO + "accept = vmpeer 32\nnotify = vmpeer\n" +
+             PEERS)
     assert_cases(b, SOLO_CASES + PEER_CASES)
     assert b.has(r"summary: vmdemo +id 1 exited, status 0,"), b
     assert b.has(r"summary: vmpeer +id 2 exited, status 0,"), b

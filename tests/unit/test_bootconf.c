@@ -31,7 +31,7 @@ static struct bootconf conf; /* too big for a test's stack frame */
 /* Fails unless every kept message starts with the file and its line. */
 static void check_prefixes(const struct bootconf *c, const char *file)
 {
-	char want[200];
+	char want[256];
 
 	assert_true(c->nerrors <= BOOTCONF_MAX_ERRORS);
 	assert_true(c->nerrors <= c->nerrors_all);
@@ -80,7 +80,7 @@ static const struct bootconf_domain *domain(const char *name)
 static void expect_domain_refused(const char *text, const char *name,
 				  unsigned line, const char *msg)
 {
-	char want[200];
+	char want[256];
 	int rc = parse(text);
 
 	assert_int_not_equal(rc, 0);
@@ -104,7 +104,7 @@ static void expect_domain_refused(const char *text, const char *name,
 static void expect_file_refused(const char *text, int rc, unsigned line,
 				const char *msg)
 {
-	char want[200];
+	char want[256];
 
 	assert_int_equal(parse(text), rc);
 	assert_false(conf.usable);
@@ -221,8 +221,8 @@ static void bootconf_unknown_key_refuses_domain(void **state)
 		"hello", 7,
 		"unknown key 'memroy' in [domain hello]; expected "
 		"one of image, memory, slice, slots, strikes, "
-		"grace, overcommit, device, peer, accept, spawn, args, "
-		"initramfs, hart, harts");
+		"grace, overcommit, device, peer, notify, accept, "
+		"spawn, args, initramfs, hart, harts");
 	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\nx=1\n"),
 			 E_FORMAT);
 }
@@ -278,6 +278,151 @@ static void bootconf_bad_peer_name_refuses_domain(void **state)
 			      4,
 			      "bad peer 'B!'; expected a domain name "
 			      "([a-z0-9_-], 1 to 31 characters)");
+}
+
+static void bootconf_notify_targets_and_badges_are_kept(void **state)
+{
+	static const char text[] = "[domain a]\nimage=/a\nmemory=4K\n"
+				   "notify = b\nnotify = c 5\nnotify=a 8-11\n"
+				   "[domain b]\nimage=/b\nmemory=4K\n"
+				   "[domain c]\nimage=/c\nmemory=4K\n";
+	const struct bootconf_domain *a;
+
+	assert_int_equal(parse(text), 0);
+	a = domain("a");
+	assert_int_equal(a->nnotify, 3);
+	assert_string_equal(a->notify_to[0], "b");
+	assert_true(a->notify_badge[0] == 0xffffffffffffULL); /* 0-47 */
+	assert_string_equal(a->notify_to[1], "c");
+	assert_true(a->notify_badge[1] == 1ULL << 5);
+	assert_string_equal(a->notify_to[2], "a");
+	assert_true(a->notify_badge[2] == 0xf00ULL);
+	assert_int_equal(a->notify_line[1], 5);
+}
+
+static void bootconf_notify_bit_47_is_the_last_allowed(void **state)
+{
+	assert_int_equal(parse("[domain a]\nimage=/a\nmemory=4K\n"
+			       "notify = a 40-47\n"),
+			 0);
+	assert_true(conf.domains[0].notify_badge[0] == 0xffULL << 40);
+}
+
+static void bootconf_notify_channel_bit_refuses_domain(void **state)
+{
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "notify = a 48\n",
+			      "a", 4,
+			      "bad notify 'a 48'; expected a domain name, "
+			      "optionally followed by event bits N or N-M "
+			      "within 0-47");
+}
+
+static void bootconf_notify_kernel_bits_refuse_domain(void **state)
+{
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "notify = a 0-63\n",
+			      "a", 4, NULL);
+}
+
+static void bootconf_notify_reversed_range_refuses_domain(void **state)
+{
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "notify = a 9-3\n",
+			      "a", 4, NULL);
+}
+
+static void bootconf_notify_bad_bits_refuse_domain(void **state)
+{
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "notify = a 1-\n",
+			      "a", 4, NULL);
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "notify = a x\n",
+			      "a", 4, NULL);
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "notify = a 1 2\n",
+			      "a", 4, NULL);
+}
+
+static void bootconf_notify_bad_name_refuses_domain(void **state)
+{
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "notify = A!\n",
+			      "a", 4,
+			      "bad notify 'A!'; expected a domain name, "
+			      "optionally followed by event bits N or N-M "
+			      "within 0-47");
+}
+
+static void bootconf_notify_same_target_twice_refuses_domain(void **state)
+{
+	expect_domain_refused("[domain a]\nimage=/a\nmemory=4K\n"
+			      "notify = a 1\nnotify = a 2\n",
+			      "a", 5,
+			      "bad notify 'a 2'; expected each domain named "
+			      "once");
+}
+
+static void bootconf_notify_unknown_domain_refuses_domain(void **state)
+{
+	expect_domain_refused("[domain ok]\nimage=/a\nmemory=4K\n"
+			      "[domain a]\nimage=/a\nmemory=4K\n"
+			      "notify = ghost\n",
+			      "a", 7,
+			      "notify in [domain a] names unknown domain "
+			      "'ghost'; expected a [domain ghost] section");
+}
+
+static void bootconf_too_many_notify_lines_refuse_domain(void **state)
+{
+	char text[512];
+	int n = snprintf(text, sizeof(text),
+			 "[domain a]\nimage=/a\nmemory=4K\n");
+	int i;
+
+	for (i = 0; i <= BOOTCONF_MAX_NOTIFY; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+			      "notify=a%d\n", i);
+	assert_int_equal(parse(text), E_TOOBIG);
+	assert_false(conf.domains[0].valid);
+	assert_non_null(strstr(conf.domains[0].error.msg,
+			       "too many notify lines in [domain a]"));
+}
+
+/* What SYS_domain_lookup answers for (kernel/boot/domain_view.c): the
+ * domains a section names, either end of its channels; nothing else. */
+static void bootconf_sees_peers_notify_targets_and_channel_ends(void **state)
+{
+	static const char text[] = "[domain a]\nimage=/a\nmemory=4K\n"
+				   "peer = b\nnotify = c\n"
+				   "[domain b]\nimage=/b\nmemory=4K\n"
+				   "[domain c]\nimage=/c\nmemory=4K\n"
+				   "[domain d]\nimage=/d\nmemory=4K\n"
+				   "[domain e]\nimage=/e\nmemory=4K\n"
+				   "[channel d a]\nsize = 4K\n";
+
+	assert_int_equal(parse(text), 0);
+	assert_true(bootconf_sees(&conf, "a", "b"));  /* peer */
+	assert_true(bootconf_sees(&conf, "a", "c"));  /* notify */
+	assert_true(bootconf_sees(&conf, "a", "d"));  /* channel, as B */
+	assert_true(bootconf_sees(&conf, "d", "a"));  /* channel, as A */
+	assert_false(bootconf_sees(&conf, "a", "e")); /* named nowhere */
+	/* Naming is one way: b and c name nobody. */
+	assert_false(bootconf_sees(&conf, "b", "a"));
+	assert_false(bootconf_sees(&conf, "c", "a"));
+	assert_false(bootconf_sees(&conf, "a", "a")); /* the caller decides */
+	assert_false(bootconf_sees(&conf, "ghost", "a"));
+	assert_false(bootconf_sees(&conf, "a", "ghost"));
+}
+
+static void bootconf_refused_domain_sees_nothing(void **state)
+{
+	assert_int_not_equal(parse("[domain a]\nimage=/a\nmemory=4K\n"
+				   "peer = b\nbogus = 1\n"
+				   "[domain b]\nimage=/b\nmemory=4K\n"),
+			     0);
+	assert_false(bootconf_sees(&conf, "a", "b"));
 }
 
 static void bootconf_spawn_paths_are_kept_in_order(void **state)
@@ -361,7 +506,7 @@ static void bootconf_line_without_equals_refuses_domain(void **state)
 
 static void bootconf_missing_keys_are_reported_at_section_header(void **state)
 {
-	char want[200];
+	char want[256];
 
 	assert_int_equal(parse("[domain ok]\nimage=/a\nmemory=4K\n"
 			       "\n"
@@ -1099,7 +1244,7 @@ static void bootconf_overlong_header_makes_file_unusable(void **state)
 static void bootconf_file_too_big_is_unusable(void **state)
 {
 	char *text = malloc(BOOTCONF_MAX_SIZE + 1);
-	char want[200];
+	char want[256];
 
 	memset(text, '\n', BOOTCONF_MAX_SIZE + 1);
 	assert_int_equal(parse_len(text, BOOTCONF_MAX_SIZE + 1), E_TOOBIG);
@@ -1267,6 +1412,20 @@ int main(void)
 		cmocka_unit_test(bootconf_null_defaults_use_documented_values),
 		cmocka_unit_test(bootconf_unknown_key_refuses_domain),
 		cmocka_unit_test(bootconf_peer_names_are_kept_in_order),
+		cmocka_unit_test(bootconf_notify_targets_and_badges_are_kept),
+		cmocka_unit_test(bootconf_notify_bit_47_is_the_last_allowed),
+		cmocka_unit_test(bootconf_notify_channel_bit_refuses_domain),
+		cmocka_unit_test(bootconf_notify_kernel_bits_refuse_domain),
+		cmocka_unit_test(bootconf_notify_reversed_range_refuses_domain),
+		cmocka_unit_test(bootconf_notify_bad_bits_refuse_domain),
+		cmocka_unit_test(bootconf_notify_bad_name_refuses_domain),
+		cmocka_unit_test(
+			bootconf_notify_same_target_twice_refuses_domain),
+		cmocka_unit_test(bootconf_notify_unknown_domain_refuses_domain),
+		cmocka_unit_test(bootconf_too_many_notify_lines_refuse_domain),
+		cmocka_unit_test(
+			bootconf_sees_peers_notify_targets_and_channel_ends),
+		cmocka_unit_test(bootconf_refused_domain_sees_nothing),
 		cmocka_unit_test(bootconf_unknown_peer_refuses_domain),
 		cmocka_unit_test(bootconf_peer_control_is_recorded),
 		cmocka_unit_test(

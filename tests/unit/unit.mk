@@ -28,7 +28,7 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 define unit_tsan_rule
-$(O)/host/tests/test_$(1): $$(UNIT_SRCS_$(1)) $$(wildcard include/rivet/*.h libos/include/rivet/*.h tests/unit/*.h)
+$(O)/host/tests/test_$(1): $$(UNIT_SRCS_$(1)) $$(wildcard kernel/*.h kernel/*/*.h include/rivet/*.h libos/include/rivet/*.h tests/unit/*.h)
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  TSANCC  $$@")
 	$$(Q)$$(UNIT_TSAN_CC) $$(HOST_CFLAGS) $$(UNIT_TSAN) -o $$@ $$(UNIT_SRCS_$(1)) -lcmocka $$(UNIT_LIBS_$(1))

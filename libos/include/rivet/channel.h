@@ -270,20 +270,24 @@ int chan_spsc_pop(struct chan_spsc *c, const struct chan_hooks *h, void *buf);
 
 /*
  * On the target (libos/lib/channel_rivet.c): hooks that wait on event
- * `bit` (and the kernel's peer-exit event) and notify domain `peer` with
- * it. The wait returns E_NOENT once the peer has ended and cannot make
+ * `bit` (and the kernel's peer-exit event) and set `bit` in domain `peer`
+ * through the notification capability in `slot` (rivet_notify_slot:
+ * a `notify =` line's, or one granted; its badge must hold `bit`). The
+ * id only tells whether the peer still lives. The wait returns E_NOENT once the peer has ended and cannot make
  * the ring ready any more: at once if it had ended before the wait;
  * after it if the shared page at `va` went with it (va 0: the page is
  * this domain's own frame and stays).
  */
 struct chan_rivet_peer {
 	long peer;
+	unsigned long slot; /* notification capability for the peer */
 	unsigned long bit;
 	unsigned long va;
 	long chan; /* configured channel index, or -1 (chan_hooks_rivet) */
 };
 void chan_hooks_rivet(struct chan_hooks *h, struct chan_rivet_peer *p,
-		      long peer, unsigned long bit, unsigned long va);
+		      long peer, unsigned long slot, unsigned long bit,
+		      unsigned long va);
 
 /*
  * Hooks for channel i of the boot configuration (rivet_info()->

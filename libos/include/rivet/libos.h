@@ -98,9 +98,26 @@ long rivet_sleep_us(uint64_t us);
 long rivet_domain_lookup(const char *name);
 
 /*
- * Gives the rest of the slice to the domain called name. Returns when this
- * domain runs again: 0, or E_NOENT if there is no runnable domain by that
- * name.
+ * The slot of a notification capability for the domain called name: the
+ * one a `notify =` line gave, else a configured channel's to that peer
+ * (libos/lib/notify_name.c). E_NOENT when this domain holds none.
+ */
+long rivet_notify_slot(const char *name);
+
+/* The same for the domain with this id (a configured line's or channel's
+ * capability whose target it is): for a peer known by id only, such as a
+ * granted page's owner. E_NOENT when this domain holds none. */
+long rivet_notify_slot_of(long id);
+
+/* SYS_notify_cap through rivet_notify_slot(name): bits (0: the whole
+ * badge) in that domain's events. Its errors, or E_NOENT. */
+long rivet_notify_name(const char *name, unsigned long bits);
+
+/*
+ * Gives the rest of the slice to the domain called name, through
+ * rivet_notify_slot(name) (SYS_yield_cap). Returns when this domain runs
+ * again: 0; or E_NOENT with no capability for it or if it ended, E_BUSY
+ * if it waits.
  */
 long rivet_yield_to_name(const char *name);
 
