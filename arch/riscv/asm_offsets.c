@@ -56,6 +56,7 @@ void asm_offsets(void)
 	ASM_DEFINE(DOMAIN_HART, offsetof(struct domain, hart));
 	ASM_DEFINE(DOMAIN_STATE_RUNNABLE, DOMAIN_RUNNABLE);
 	ASM_DEFINE(DOMAIN_STATE_WAITING, DOMAIN_WAITING);
+	ASM_DEFINE(DOMAIN_ID, offsetof(struct domain, id));
 	ASM_DEFINE(DOMAIN_GEN, offsetof(struct domain, gen));
 	ASM_DEFINE(DOMAIN_REGISTRY_STATE,
 		   offsetof(struct domain, registry_state));

@@ -60,6 +60,9 @@
 #if SSTATUS_FS_MASK & ~0xff00
 #error "SWITCH_CHECK reads sstatus.FS as one byte"
 #endif
+#if DOMAIN_GEN != DOMAIN_ID + 4 || DOMAIN_ID % 8
+#error "SAVE_DECODE reads a domain's id and incarnation as one word"
+#endif
 
 /* op (sd or ld) each listed register x<n> at base + UC_REG(n). */
 .macro UREGS op, base, regs:vararg
@@ -163,6 +166,24 @@
 	bne	s8, t1, nf_slow
 .endm
 
+/* t (s1) runs now, in the rest of the caller's slice: switch_to(t,
+ * d->slice_end), the timer already there (SWITCH_CHECK); s3 = t's info
+ * page. Inlined in yield_cap, the frequent one, to save it a jump. */
+.macro SWITCH_TO
+	ld	t0, DOMAIN_SLICES_USED(s1)
+	addi	t0, t0, 1
+	sd	t0, DOMAIN_SLICES_USED(s1)
+	sd	t0, INFO_SLICES_USED(s3)
+	sd	s8, DOMAIN_SLICE_END(s1)
+	sd	zero, DOMAIN_GRACE_END(s1)
+	sd	s8, INFO_SLICE_END(s3)
+	sd	s1, HART_SCHED_CURRENT(s2)
+	ld	t0, DOMAIN_SATP(s1)		/* t's address space; its own */
+	csrw	satp, t0			/* ASID: no TLB flush */
+	mv	a0, s1
+	j	return_to_user
+.endm
+
 /*
  * What the three calls share: the save of what a call keeps, then the
  * decode of the slot; nothing changes. a0 = slot; then s0 = the
@@ -186,21 +207,25 @@
 	addi	t0, t0, -(CAP_TYPE_NOTIFY | CAP_RIGHT_W << 8)
 	bnez	t0, nf_slow			/* empty, another type, no W */
 	/* t = domain_by_object(c->object): id in the low word (1-based),
-	 * incarnation in the high word */
+	 * incarnation in the high word, as struct domain holds the two */
 	ld	t0, CAP_OBJECT(s0)
-	slli	t1, t0, 32
-	srli	t1, t1, 32
-	addi	t1, t1, -1			/* index; id 0 wraps to huge */
+	addiw	t1, t0, -1			/* index; id 0 (or >= 2^31)
+						   sign-extends to huge */
 	lwu	s7, ndomains
 	bgeu	t1, s7, nf_slow
 	li	s7, DOMAIN_SIZE
 	mul	t1, t1, s7
 	lla	s7, domains
 	add	s1, t1, s7
-	srli	t0, t0, 32
-	lwu	t1, DOMAIN_GEN(s1)
+	ld	t1, DOMAIN_ID(s1)		/* id and incarnation */
 	bne	t0, t1, nf_slow			/* the id was reused */
 	ld	s2, DOMAIN_HART(sp)
+.endm
+
+/* t (s1) is placed on the caller's hart (s2); yield_cap needs no such
+ * test: a queued domain is on the queue of the hart it is placed on
+ * (runq_push, sched_core.h; d->hart is set once, sched_add). */
+.macro SAME_HART
 	ld	t0, DOMAIN_HART(s1)
 	bne	t0, s2, nf_slow			/* t is placed on another hart */
 .endm
@@ -208,15 +233,17 @@
 	.section .text
 	.globl	notify_fast
 notify_fast:
+	addi	t1, a7, -SYSCALL_NR_YIELD_CAP	/* the most frequent first */
+	beqz	t1, nf_yield
 	addi	t1, a7, -SYSCALL_NR_NOTIFY_WAIT
 	beqz	t1, nf_notify
 	addi	t1, a7, -SYSCALL_NR_NOTIFY_CAP
 	beqz	t1, nf_notify
-	addi	t1, a7, -SYSCALL_NR_YIELD_CAP
-	bnez	t1, user_slow			/* another full-frame call */
+	j	user_slow			/* another full-frame call */
 
 	/* yield_cap: the directed yield to t, queued on
 	 * this hart (so runnable, and not the caller, which runs). */
+nf_yield:
 	SAVE_DECODE
 	ld	t0, DOMAIN_QUEUED_ON(s1)
 	bne	t0, s2, nf_slow			/* waiting (E_BUSY), the caller,
@@ -236,7 +263,7 @@ notify_fast:
 	RUNQ_REMOVE s1, s2
 	RUNQ_PUSH sp, s2, t0
 	ld	s3, DOMAIN_INFO(s1)
-	j	nf_switch
+	SWITCH_TO
 
 	/*
 	 * notify_cap and notify_wait: a1 = bits, a2 = mask; after the
@@ -246,6 +273,7 @@ notify_fast:
 	 */
 nf_notify:
 	SAVE_DECODE
+	SAME_HART
 	/* bits: 0 means the badge (never 0); else none outside it */
 	ld	s4, CAP_BADGE(s0)
 	beqz	a1, 2f
@@ -349,21 +377,8 @@ nf_wait:
 	and	t1, t1, a2
 	bnez	t1, nf_wait_late		/* else t runs: nf_switch */
 
-	/* t (s1) runs now, in the rest of the caller's slice: switch_to(t,
-	 * d->slice_end), the timer already there (SWITCH_CHECK). */
 nf_switch:
-	ld	t0, DOMAIN_SLICES_USED(s1)
-	addi	t0, t0, 1
-	sd	t0, DOMAIN_SLICES_USED(s1)
-	sd	t0, INFO_SLICES_USED(s3)
-	sd	s8, DOMAIN_SLICE_END(s1)
-	sd	zero, DOMAIN_GRACE_END(s1)
-	sd	s8, INFO_SLICE_END(s3)
-	sd	s1, HART_SCHED_CURRENT(s2)
-	ld	t0, DOMAIN_SATP(s1)		/* t's address space; its own */
-	csrw	satp, t0			/* ASID: no TLB flush */
-	mv	a0, s1
-	j	return_to_user
+	SWITCH_TO
 
 	/* A bit of the mask came between the first look and the publish,
 	 * from another hart. If that hart's waker has not claimed the
