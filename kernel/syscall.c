@@ -239,6 +239,10 @@ static __attribute__((noinline)) sysret_t kstat_counted(uint64_t what,
 	case KSTAT_HART_IRQ_CLAIMS:
 		return sysret(0,
 			      irq_claims_on(d->hart ? d->hart->self.index : 0));
+#ifdef CONFIG_FAST_CAP_DELETE
+	case KSTAT_MY_ONE_STEP_DELETES:
+		return sysret(0, d->one_step_deletes);
+#endif
 	default:
 		return sysret(E_INVAL, 0);
 	}

@@ -212,6 +212,10 @@ enum rivet_syscall_number {
 /* External interrupts claimed on the caller's hart since boot: a bound
  * source is taken on its holder's hart (docs/smp.md). */
 #define KSTAT_HART_IRQ_CLAIMS 16
+/* The caller's cap_deletes done in one step (a one-page original frame
+ * capability with no copy: docs/capabilities.md); E_INVAL from a kernel
+ * built without CONFIG_FAST_CAP_DELETE. */
+#define KSTAT_MY_ONE_STEP_DELETES 17
 
 #define RIVET_YIELD_ANY (-1L)
 
