@@ -8,6 +8,7 @@ once or not at all) and which the general path (a copy, an original with
 a copy, a page mapped twice), the page unreachable after either.
 test_fastpath.py runs it on the C twin of CONFIG_FAST_CAP_DELETE too,
 where every deletion takes the general path."""
+from rivetqemu import boot_kernel, build_path, make_initramfs
 from test_caps import conf
 from test_domains import assert_all_pass, run_suite
 
@@ -38,3 +39,19 @@ def test_delete_removes_every_mapping_and_nothing_else(tmp_path):
     b = run_suite(tmp_path, conf(("t_cap_delete", ["memory = 4M"])))
     assert_all_pass(b, CASES)
     assert b.has(r"summary: t_cap_delete +id 1 exited, status 0")
+
+
+def test_delete_on_two_harts(tmp_path):
+    """The same with two harts online: every call takes the big kernel
+    lock (the C dispatch), and a one-step delete fences the page on every
+    hart of the space's mask that ran it, so no read after a delete hits
+    a stale TLB entry on either hart."""
+    initrd = make_initramfs(tmp_path,
+                            conf(("t_cap_delete", ["memory = 4M"])),
+                            {"/libos/tests.elf": build_path("libos/tests.elf")})
+    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
+                    extra=["-initrd", initrd], timeout=120)
+    assert b.has(r"cpu: 2 harts online"), b
+    assert b.has(r"rivet: powering off$"), b
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    assert_all_pass(b, CASES)
