@@ -13,6 +13,7 @@
 #include "kernel/sched/domain.h"
 #include "kernel/cap/frame_alloc_map.h"
 #include "kernel/cap/frame_cap.h"
+#include "kernel/cap/frame_delete.h"
 #include "kernel/cap/irq_cap.h"
 #include "kernel/cap/map_batch.h"
 #include "kernel/cap/notify_cap.h"
@@ -659,7 +660,12 @@ sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init" /* numbers with no call */
 static const syscall_fn syscall_direct[SYS_COUNT] = {
-	[0 ... SYS_COUNT - 1] = ksys_nosys, RIVET_SYSCALLS(SYSCALL_DIRECT)
+	[0 ... SYS_COUNT - 1] = ksys_nosys,
+	RIVET_SYSCALLS(SYSCALL_DIRECT)
+#ifdef CONFIG_FAST_CAP_DELETE
+		/* Its one step straight from the entry, else syscall_enter_c. */
+		[SYS_cap_delete] = cap_delete_direct,
+#endif
 };
 #pragma GCC diagnostic pop
 

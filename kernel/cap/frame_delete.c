@@ -22,7 +22,9 @@
 #include "kernel/mm/mem.h"
 #include "kernel/mm/quota.h"
 #include "kernel/sched/domain.h"
+#include "kernel/syscall.h"
 #include <rivet/abi.h>
+#include <rivet/syscall.h>
 
 /* The simple kind: an original (a root that owns its one frame) with no
  * copy, not a grant, and no revoke anywhere that could be taking it
@@ -53,7 +55,8 @@ static inline void mapping_gone(struct domain *d, struct frame_mapping *m,
 	d->maps_gen++;
 }
 
-bool frame_delete_page(struct domain *d, struct cap *c, uint32_t slot)
+static inline __attribute__((always_inline)) bool
+delete_page(struct domain *d, struct cap *c, uint32_t slot)
 {
 	struct frame_table *ft = mem_frames();
 	uint32_t idx = (uint32_t)c->user;
@@ -86,4 +89,28 @@ bool frame_delete_page(struct domain *d, struct cap *c, uint32_t slot)
 	cspace_put_slot(&d->cs, slot);
 	d->one_step_deletes++;
 	return true;
+}
+
+bool frame_delete_page(struct domain *d, struct cap *c, uint32_t slot)
+{
+	return delete_page(d, c, slot);
+}
+
+/*
+ * Straight from the entry (one hart, no restart record: nothing to lock
+ * or end), the one step needs neither the call's registers in d's
+ * context nor the C dispatch: only a deletion that may stop part-way
+ * does, for its restart. So the one step is tried here, and anything
+ * else, or a domain with an abort request to answer (abort_check may
+ * wake its asker), goes to syscall_enter_c as the call would have.
+ */
+sysret_t cap_delete_direct(SYSCALL_PARAMS)
+{
+	struct cap *c;
+
+	if (cap_slot_valid(a0) && !d->abort_deadline &&
+	    !cap_lookup(&d->cs, (uint32_t)a0, CAP_NULL, 0, &c) &&
+	    delete_page(d, c, (uint32_t)a0))
+		return sysret_pack(0, 0);
+	return syscall_enter_c(a0, a1, a2, a3, a4, a5, d, SYS_cap_delete);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "kernel/cap/cap.h"
+#include "kernel/syscall.h"
 
 struct domain;
 
@@ -23,5 +24,12 @@ struct domain;
  * other capability: the general deletion then.
  */
 bool frame_delete_page(struct domain *d, struct cap *c, uint32_t slot);
+
+/*
+ * SYS_cap_delete's handler on the direct table (kernel/syscall.c: one
+ * hart, no restart record): frame_delete_page straight from the entry,
+ * else syscall_enter_c, the call's general way.
+ */
+sysret_t cap_delete_direct(SYSCALL_PARAMS);
 
 #endif
