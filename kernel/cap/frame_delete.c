@@ -61,7 +61,7 @@ delete_page(struct domain *d, struct cap *c, uint32_t slot)
 	struct frame_table *ft = mem_frames();
 	uint32_t idx = (uint32_t)c->user;
 	struct frame_mapping *m = 0;
-	uint64_t pa = c->object;
+	uint64_t pa = c->object, *leaf;
 	struct frame *f;
 
 	if (!simple(c))
@@ -71,9 +71,12 @@ delete_page(struct domain *d, struct cap *c, uint32_t slot)
 		/* One whole page, not the log's UART (record_free's case). */
 		if (m->next || m->pages != 1 || m->flags & FRAME_MAP_LOG)
 			return false;
-		/* The one step that may refuse: then nothing has changed. */
-		if (uvm_unmap_page(&d->as, m->va))
+		/* The last check: no 4 KiB leaf there, nothing changed. */
+		leaf = uvm_page_leaf(&d->as, m->va);
+		if (!leaf)
 			return false;
+		*leaf = 0;
+		uvm_flush_range(&d->as, m->va, 1); /* d's other harts too */
 		ptview_set(&d->as, m->va, 1, 0);
 	}
 	f = frame_entry(ft, pa);
