@@ -64,6 +64,7 @@ obj-y += kernel/cap/cap.o
 obj-y += kernel/cap/cap_syscall.o
 obj-y += kernel/cap/frame_cap.o
 obj-y += kernel/cap/frame_alloc_map.o
+obj-y += kernel/cap/frame_delete.o
 obj-y += kernel/cap/map_batch.o
 obj-y += kernel/cap/ring.o
 obj-y += kernel/cap/notify_conf.o

@@ -13,6 +13,7 @@
 #include "kernel/sched/domain.h"
 #include "kernel/cap/frame_alloc_map.h"
 #include "kernel/cap/frame_cap.h"
+#include "kernel/cap/frame_delete.h"
 #include "kernel/cap/irq_cap.h"
 #include "kernel/cap/map_batch.h"
 #include "kernel/boot/domain_view.h"
@@ -224,6 +225,10 @@ static __attribute__((noinline)) sysret_t kstat_counted(uint64_t what,
 	case KSTAT_HART_IRQ_CLAIMS:
 		return sysret(0,
 			      irq_claims_on(d->hart ? d->hart->self.index : 0));
+#ifdef CONFIG_FAST_CAP_DELETE
+	case KSTAT_MY_ONE_STEP_DELETES:
+		return sysret(0, d->one_step_deletes);
+#endif
 	default:
 		return sysret(E_INVAL, 0);
 	}
@@ -658,7 +663,12 @@ sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init" /* numbers with no call */
 static const syscall_fn syscall_direct[SYS_COUNT] = {
-	[0 ... SYS_COUNT - 1] = ksys_nosys, RIVET_SYSCALLS(SYSCALL_DIRECT)
+	[0 ... SYS_COUNT - 1] = ksys_nosys,
+	RIVET_SYSCALLS(SYSCALL_DIRECT)
+#ifdef CONFIG_FAST_CAP_DELETE
+		/* Its one step straight from the entry, else syscall_enter_c. */
+		[SYS_cap_delete] = cap_delete_direct,
+#endif
 };
 
 static const syscall_fn syscall_via_c[SYS_COUNT] = {

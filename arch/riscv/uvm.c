@@ -176,19 +176,9 @@ int uvm_unmap(struct uvm_space *d, uint64_t va, uint64_t size)
 
 int uvm_unmap_page(struct uvm_space *d, uint64_t va)
 {
-	uint64_t *t = phys_to_virt(d->root_pa), e;
-	int level;
+	uint64_t *t = uvm_page_leaf(d, va);
 
-	if (va >= RIVET_USER_TOP)
-		return E_RANGE;
-	for (level = 2; level > 0; level--) {
-		e = t[(va >> (12 + 9 * level)) & 0x1ff];
-		if ((e & (PTE_V | PTE_LEAF_MASK)) != PTE_V)
-			return E_RANGE; /* nothing, or a larger leaf */
-		t = phys_to_virt(pte_pa(e));
-	}
-	t = &t[(va >> 12) & 0x1ff];
-	if (!pte_is_leaf(*t))
+	if (!t)
 		return E_RANGE;
 	*t = 0;
 	uvm_flush_range(d, va, 1);

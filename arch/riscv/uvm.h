@@ -318,6 +318,27 @@ static inline uint64_t *uvm_leaf_table(struct uvm_space *d, uint64_t va,
 	return t;
 }
 
+/* The entry of va's 4 KiB leaf in d's tables, found in one walk that
+ * makes nothing, or NULL if no 4 KiB leaf maps va (nothing there, or a
+ * larger leaf). uvm_unmap_page's walk, inline for the one-step
+ * cap_delete (kernel/cap/frame_delete.c). */
+static inline uint64_t *uvm_page_leaf(const struct uvm_space *d, uint64_t va)
+{
+	uint64_t *t = phys_to_virt(d->root_pa), e;
+	int level;
+
+	if (va >= RIVET_USER_TOP)
+		return 0;
+	for (level = 2; level > 0; level--) {
+		e = t[(va >> (12 + 9 * level)) & 0x1ff];
+		if ((e & (PTE_V | PTE_LEAF_MASK)) != PTE_V)
+			return 0; /* nothing, or a larger leaf */
+		t = phys_to_virt(pte_pa(e));
+	}
+	t = &t[(va >> 12) & 0x1ff];
+	return pte_is_leaf(*t) ? t : 0;
+}
+
 /* Sets va's entry in its last-level table leaf (uvm_leaf_table) to pte
  * (a pte_leaf), unless it is valid already: E_EXIST. No fence: the
  * caller flushes the ASID before d runs again. */

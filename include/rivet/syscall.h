@@ -214,6 +214,10 @@ enum rivet_syscall_number {
 /* External interrupts claimed on the caller's hart since boot: a bound
  * source is taken on its holder's hart (docs/smp.md). */
 #define KSTAT_HART_IRQ_CLAIMS 16
+/* The caller's cap_deletes done in one step (a one-page original frame
+ * capability with no copy: docs/capabilities.md); E_INVAL from a kernel
+ * built without CONFIG_FAST_CAP_DELETE. */
+#define KSTAT_MY_ONE_STEP_DELETES 17
 
 /* yield_cap's slot for the undirected yield: whoever is next. */
 #define RIVET_YIELD_ANY (-1L)

@@ -45,13 +45,7 @@ static void free_slot(const struct cap_system *sys, struct cspace *cs,
 	if (c->granter && c->granter_gen == sys->gen[c->granter - 1] &&
 	    cs->granted[c->granter - 1])
 		cs->granted[c->granter - 1]--;
-	/* One assignment: a few stores, where memset went byte by byte. */
-	*c = (struct cap){ .parent = CAP_REF_NONE,
-			   .first_child = CAP_REF_NONE,
-			   .prev_sibling = CAP_REF_NONE,
-			   .next_sibling = cs->free_head };
-	cs->free_head = slot;
-	cs->used--;
+	cspace_put_slot(cs, slot);
 }
 
 /* Takes c off its parent's list of children; a root is on none. */

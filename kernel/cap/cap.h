@@ -187,6 +187,21 @@ static inline uint32_t cspace_take_slot(struct cspace *cs)
 	return slot;
 }
 
+/* Empties slot of cs, links cleared, and pushes it on the free list:
+ * cspace_take_slot's reverse, for a slot that holds no grant (a grant
+ * gives its granter's budget back first: cap.c's free_slot). Inline: a
+ * one-page cap_delete ends here (kernel/cap/frame_delete.c). */
+static inline void cspace_put_slot(struct cspace *cs, uint32_t slot)
+{
+	/* One assignment: a few stores, where memset went byte by byte. */
+	cs->slots[slot] = (struct cap){ .parent = CAP_REF_NONE,
+					.first_child = CAP_REF_NONE,
+					.prev_sibling = CAP_REF_NONE,
+					.next_sibling = cs->free_head };
+	cs->free_head = slot;
+	cs->used--;
+}
+
 /*
  * Does a slot number from U-mode (a 64-bit register) name a slot at all?
  * The one decoder of slot arguments: every system call that takes one

@@ -10,6 +10,7 @@
 #include "kernel/cap/abort.h"
 #include "kernel/sched/domain.h"
 #include "kernel/cap/frame_cap.h"
+#include "kernel/cap/frame_delete.h"
 #include "kernel/cap/irq_cap.h"
 #include "kernel/cap/notify_cap.h"
 #include "kernel/sched/sched.h"
@@ -289,6 +290,13 @@ long cap_sys_delete(struct domain *d, uint64_t slot)
 	/* Nothing to keep for a restart: the tree, c's mappings and its
 	 * size say what is left. */
 	rc = cap_lookup(&d->cs, (uint32_t)slot, CAP_NULL, 0, &c);
+#ifdef CONFIG_FAST_CAP_DELETE
+	/* A demand-paged page given back: one bounded step. */
+	if (!rc && frame_delete_page(d, c, (uint32_t)slot)) {
+		abort_check(d);
+		return 0;
+	}
+#endif
 	if (!rc && !delete_is_small(d, c))
 		rc = delete_prepare(d, (uint32_t)slot, c, &e, d);
 	if (!rc)

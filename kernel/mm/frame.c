@@ -373,8 +373,7 @@ int frame_free(struct frame_table *ft, uint64_t pa)
 		return rc;
 	if (ft->frames[i].state != FRAME_ALLOCATED)
 		return E_INVAL;
-	ft->frames[i].state = FRAME_FREE;
-	free_list_add(ft, i, 0);
+	frame_release(ft, &ft->frames[i]);
 	return 0;
 }
 

@@ -223,6 +223,26 @@ static inline struct frame *frame_entry(const struct frame_table *ft,
 }
 
 /*
+ * frame_free of the allocated frame f (an entry of ft): free again, at
+ * the head of the free list, its owner kept (frame_reuse). Inline: a
+ * one-page cap_delete gives its frame back here (kernel/cap/frame_delete.c).
+ */
+static inline void frame_release(struct frame_table *ft, struct frame *f)
+{
+	uint32_t i = (uint32_t)(f - ft->frames);
+
+	f->state = FRAME_FREE;
+	f->prev = FRAME_NIL;
+	f->next = ft->free_head;
+	if (ft->free_head != FRAME_NIL)
+		ft->frames[ft->free_head].prev = i;
+	else
+		ft->free_tail = i;
+	ft->free_head = i;
+	ft->nfree++;
+}
+
+/*
  * Could the npages frames from pa (frame-aligned) get one more mapping of
  * kind (FRAME_WX_W or FRAME_WX_X)? Returns 0, or E_BUSY if one of them
  * has a mapping of the other kind. Frames outside the table (device

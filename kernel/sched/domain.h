@@ -165,6 +165,9 @@ struct domain {
 	 * (domain_frame_reuse), each one taken only if still as it left it. */
 	uint64_t freed[DOMAIN_FREED_MAX];
 	uint32_t nfreed;
+	/* Its cap_deletes done in one step (kernel/cap/frame_delete.c):
+	 * KSTAT_MY_ONE_STEP_DELETES, for the tests to tell the paths apart. */
+	uint32_t one_step_deletes;
 };
 
 /*

@@ -5,7 +5,10 @@
  * this suite on the slow kernel too): a one-page mapping goes in one walk,
  * an original without copies skips the revoke. Every mapping of what is
  * deleted goes, of the copies too; nothing else does; no TLB entry
- * outlives a delete (1,000 frames mapped, written, deleted, read).
+ * outlives a delete (1,000 frames mapped, written, deleted, read). A
+ * one-page original without copies, mapped once at most, is deleted in
+ * one step (kernel/cap/frame_delete.c), counted by
+ * KSTAT_MY_ONE_STEP_DELETES; everything else by the general path.
  */
 #include <stdint.h>
 
@@ -160,6 +163,80 @@ static void tlb_never_outlives(void)
 	       (long)(kstat(KSTAT_MY_SLOTS) - slots));
 }
 
+/* The caller's one-step deletions so far (kernel/cap/frame_delete.c);
+ * -1 from a kernel without that path (CONFIG_FAST_CAP_DELETE off). */
+static long one_steps(void)
+{
+	struct rivet_ret r = sys2_kstat(KSTAT_MY_ONE_STEP_DELETES);
+
+	return r.rc ? -1 : (long)r.val;
+}
+
+/* Did the delete just done take the one step (want 1) or the general
+ * path (want 0)? The C twin has only the general path. */
+static int took(long before, long want)
+{
+	long now = one_steps();
+
+	return before < 0 ? now < 0 : now - before == want;
+}
+
+/* Which deletions take the one step: a one-page original with no copy,
+ * mapped once or not at all; an original with a copy, a copy, a run of
+ * pages and a page mapped twice take the general path. The page is
+ * gone either way. */
+static void one_step_or_general(void)
+{
+	uint64_t frames = kstat(KSTAT_MY_FRAMES);
+	unsigned long s, copy;
+	long before;
+
+	before = one_steps();
+	s = sys2_frame_alloc_map(VA1, RW).val;
+	*(volatile uint32_t *)VA1 = PATTERN;
+	EXPECT_EQ("capdel_lone_page_deleted", sys_cap_delete(s), 0);
+	report("capdel_lone_page_in_one_step", took(before, 1), "steps %ld",
+	       one_steps() - before, 0);
+	report("capdel_lone_page_unreachable", load_faults(VA1), "faults %ld",
+	       faults, 0);
+	EXPECT_EQ("capdel_lone_page_slot_empty",
+		  sys2_cap_info(s, RIVET_CAPINFO_TYPE).rc, E_NOENT);
+
+	before = one_steps();
+	s = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+	EXPECT_EQ("capdel_unmapped_page_deleted", sys_cap_delete(s), 0);
+	report("capdel_unmapped_page_in_one_step", took(before, 1), "steps %ld",
+	       one_steps() - before, 0);
+
+	s = mapped_page();
+	copy = sys2_cap_derive(s, -1UL, RIVET_CAP_R, 0).val;
+	sys_map(copy, VA2, RIVET_CAP_R);
+	before = one_steps();
+	EXPECT_EQ("capdel_copy_first_deleted", sys_cap_delete(copy), 0);
+	report("capdel_copy_takes_general_path", took(before, 0), "steps %ld",
+	       one_steps() - before, 0);
+	copy = sys2_cap_derive(s, -1UL, RIVET_CAP_R, 0).val;
+	before = one_steps();
+	EXPECT_EQ("capdel_original_with_copy_deleted", sys_cap_delete(s), 0);
+	report("capdel_original_with_copy_takes_general_path", took(before, 0),
+	       "steps %ld", one_steps() - before, 0);
+	report("capdel_original_with_copy_unreachable",
+	       load_faults(VA1) && load_faults(VA2), "faults %ld", faults, 0);
+	EXPECT_EQ("capdel_its_copy_went_too",
+		  sys2_cap_info(copy, RIVET_CAPINFO_TYPE).rc, E_NOENT);
+
+	s = mapped_page();
+	sys_map(s, VA2, RIVET_CAP_R);
+	before = one_steps();
+	EXPECT_EQ("capdel_page_mapped_twice_deleted", sys_cap_delete(s), 0);
+	report("capdel_page_mapped_twice_takes_general_path", took(before, 0),
+	       "steps %ld", one_steps() - before, 0);
+	report("capdel_page_mapped_twice_unreachable",
+	       load_faults(VA1) && load_faults(VA2), "faults %ld", faults, 0);
+	EXPECT_EQ("capdel_one_step_frames_back", kstat(KSTAT_MY_FRAMES),
+		  frames);
+}
+
 static void role_cap_delete(void)
 {
 	rivet_exc_register(13, count_fault, 0);
@@ -167,6 +244,7 @@ static void role_cap_delete(void)
 	copies_and_originals();
 	runs_and_errors();
 	tlb_never_outlives();
+	one_step_or_general();
 }
 
 const struct role capdelete_roles[] = {

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cap_delete of a one-page original frame capability, the munmap case: a
+ * demand-paged page given back. The general deletion gets there through
+ * the derivation tree's deletion (cap_delete, delete_one, the callback
+ * cap_deleted, frame_cap_deleted, the slot's release), the mapping's
+ * removal (deleted_mappings) and the frame's (domain_frame_free,
+ * frame_free), each finding its own piece again: about 600 instructions.
+ * Here, when the capability is the simple kind (every check below), it
+ * is one step: the leaf removed in one walk and one fence (on every hart
+ * of d's mask that ran it, uvm_flush_range), the view entry, the W^X
+ * count, the mapping record, the frame given back, the slot emptied.
+ * Anything else, or a leaf that is not there as a 4 KiB page, goes the
+ * general way, with nothing changed here. Its C twin (CONFIG_FAST_CAP_DELETE
+ * off) is the general deletion, which does the same for this case.
+ */
+#include "kernel/cap/frame_delete.h"
+
+#include "kernel/arch.h"
+#include "kernel/cap/frame_cap.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/mem.h"
+#include "kernel/mm/quota.h"
+#include "kernel/sched/domain.h"
+#include "kernel/syscall.h"
+#include <rivet/abi.h>
+#include <rivet/syscall.h>
+
+/* The simple kind: an original (a root that owns its one frame) with no
+ * copy, not a grant, and no revoke anywhere that could be taking it
+ * (cap_system.nrevoking: the general path keeps their order). */
+static inline bool simple(const struct cap *c)
+{
+	return c->type == CAP_FRAME && (c->flags & CAPF_FRAME_ORIGINAL) &&
+	       c->size == 1 && c->first_child == CAP_REF_NONE &&
+	       c->parent == CAP_REF_NONE && !c->granter &&
+	       !domain_caps.nrevoking;
+}
+
+/* Removes the mapping m (idx: its record) of frame f, c's: W^X count
+ * and record back (record_free's work: frame_cap.c). */
+static inline void mapping_gone(struct domain *d, struct frame_mapping *m,
+				uint32_t idx, struct frame *f)
+{
+	unsigned rights = m->flags & FRAME_MAP_RIGHTS;
+	unsigned kind = rights & RIVET_CAP_W   ? FRAME_WX_W
+			: rights & RIVET_CAP_X ? FRAME_WX_X
+					       : 0;
+
+	if (kind && f && f->wx_maps && f->wx == kind && !--f->wx_maps)
+		f->wx = 0;
+	m->next = d->maps_free;
+	d->maps_free = idx;
+	d->nmappings--;
+	d->maps_gen++;
+}
+
+static inline __attribute__((always_inline)) bool
+delete_page(struct domain *d, struct cap *c, uint32_t slot)
+{
+	struct frame_table *ft = mem_frames();
+	uint32_t idx = (uint32_t)c->user;
+	struct frame_mapping *m = 0;
+	uint64_t pa = c->object, *leaf;
+	struct frame *f;
+
+	if (!simple(c))
+		return false;
+	if (idx) {
+		m = &d->maps[idx - 1];
+		/* One whole page, not the log's UART (record_free's case). */
+		if (m->next || m->pages != 1 || m->flags & FRAME_MAP_LOG)
+			return false;
+		/* The last check: no 4 KiB leaf there, nothing changed. */
+		leaf = uvm_page_leaf(&d->as, m->va);
+		if (!leaf)
+			return false;
+		*leaf = 0;
+		uvm_flush_range(&d->as, m->va, 1); /* d's other harts too */
+		ptview_set(&d->as, m->va, 1, 0);
+	}
+	f = frame_entry(ft, pa);
+	if (m)
+		mapping_gone(d, m, idx, f);
+	/* domain_frame_free's: only a frame d owns goes back, and it goes
+	 * on the list of d's last freed frames (frame_alloc REUSE). */
+	if (f && f->state == FRAME_ALLOCATED && f->owner == d->id) {
+		frame_release(ft, f);
+		quota_uncharge(d, 1);
+		d->freed[d->nfreed++ % DOMAIN_FREED_MAX] = pa;
+	}
+	cspace_put_slot(&d->cs, slot);
+	d->one_step_deletes++;
+	return true;
+}
+
+bool frame_delete_page(struct domain *d, struct cap *c, uint32_t slot)
+{
+	return delete_page(d, c, slot);
+}
+
+/*
+ * Straight from the entry (one hart, no restart record: nothing to lock
+ * or end), the one step needs neither the call's registers in d's
+ * context nor the C dispatch: only a deletion that may stop part-way
+ * does, for its restart. So the one step is tried here, and anything
+ * else, or a domain with an abort request to answer (abort_check may
+ * wake its asker), goes to syscall_enter_c as the call would have.
+ */
+sysret_t cap_delete_direct(SYSCALL_PARAMS)
+{
+	struct cap *c;
+
+	if (cap_slot_valid(a0) && !d->abort_deadline &&
+	    !cap_lookup(&d->cs, (uint32_t)a0, CAP_NULL, 0, &c) &&
+	    delete_page(d, c, (uint32_t)a0))
+		return sysret_pack(0, 0);
+	return syscall_enter_c(a0, a1, a2, a3, a4, a5, d, SYS_cap_delete);
+}
