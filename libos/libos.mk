@@ -9,7 +9,7 @@
 # named in LIBOS_USES_<app>, in that order (a library before the ones it
 # uses). Their headers are included as <LIB/file.h>.
 
-LIBOS_APPS := hello world tests bench benchsmp vmdemo blk console shell sysfuzz netecho httpd pingpong
+LIBOS_APPS := hello world tests bench benchsmp vmdemo blk console shell sysfuzz netecho httpd pingpong pipeline
 LIBOS_LIBS := virtio net
 
 # virtio: the virtio-mmio transport, split virtqueues and the I/O window.

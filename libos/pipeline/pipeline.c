@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pipeline: three domains streaming 64 MiB through two configured
+ * channels (docs/channels.md), producer -> filter -> consumer, in 1 KiB
+ * messages. The domain's name picks its stage:
+ *
+ *   producer  generates the stream (xorshift64 words) into the ring it
+ *             shares with the filter;
+ *   filter    xors every byte with 0x5a on its way to the consumer's
+ *             ring ("args = corrupt" flips one byte of one message, so
+ *             that tests/qemu/test_pipeline.py sees the check fail);
+ *   consumer  hashes what arrives and compares it with the hash of the
+ *             stream it computes itself from the same generator and
+ *             transform.
+ *
+ * Each ring fills its channel's whole region. The stages work on the
+ * slots in place (chan_spsc_alloc / chan_spsc_next, no copy) and publish
+ * or consume in batches; they sleep through the blocking layer only when
+ * a ring is full or empty. Every kernel entry the channel layer makes is
+ * a call of its wait or notify hook, so the stages count those calls:
+ * under steady load they are far fewer than the messages.
+ *
+ * Output: "pipeline <stage>: N messages, K kernel entries" from each, and
+ * "TEST pipeline_checksum: PASS" (or FAIL with both hashes) from the
+ * consumer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rivet/channel.h>
+#include <rivet/libos.h>
+
+#define MSG_BYTES    1024
+#define MSG_WORDS    (MSG_BYTES / 8)
+#define STREAM_BYTES (64UL << 20)
+#define MESSAGES     (STREAM_BYTES / MSG_BYTES)
+#define BATCH	     64 /* messages per publish / consume: half a 256 KiB ring */
+#define SEED	     0x243f6a8885a308d3ULL
+#define XOR_5A	     0x5a5a5a5a5a5a5a5aULL /* byte-wise x ^ 0x5a, a word at once */
+#define FNV_BASIS    0xcbf29ce484222325ULL
+#define FNV_PRIME    0x100000001b3ULL
+
+/* One end of a ring, its hooks and how often they entered the kernel. */
+struct end {
+	struct chan_spsc ring;
+	struct chan_hooks hooks;
+	struct chan_rivet_peer peer;
+	int (*wait)(void *arg);
+	int (*notify)(void *arg);
+	void *arg;
+	unsigned long entries;
+	unsigned chan; /* index in rivet_info()->channels[] */
+};
+
+static unsigned long entries_of(const struct end *e)
+{
+	return e->entries;
+}
+
+/* The hooks wrapped: each call is one system call (wait or notify_cap). */
+static int counted_wait(void *arg)
+{
+	struct end *e = arg;
+
+	e->entries++;
+	return e->wait(e->arg);
+}
+
+static int counted_notify(void *arg)
+{
+	struct end *e = arg;
+
+	e->entries++;
+	return e->notify(e->arg);
+}
+
+static uint64_t xorshift64(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static uint64_t fnv_word(uint64_t h, uint64_t w)
+{
+	return (h ^ w) * FNV_PRIME;
+}
+
+/* Attaches to the configured channel shared with domain `peer`. */
+static int attach(struct end *e, const char *peer, unsigned flags)
+{
+	const struct rivet_info *in = rivet_info();
+
+	for (unsigned i = 0; i < in->nchannels; i++) {
+		if (strcmp(in->channels[i].peer, peer))
+			continue;
+		if (chan_hooks_rivet_conf(&e->hooks, &e->peer, i))
+			break;
+		e->wait = e->hooks.wait;
+		e->notify = e->hooks.notify;
+		e->arg = e->hooks.arg;
+		e->hooks.wait = counted_wait;
+		e->hooks.notify = counted_notify;
+		e->hooks.arg = e;
+		e->entries = 0;
+		e->chan = i;
+		/* The kernel hands the region over zeroed: no reset. */
+		return chan_spsc_init(&e->ring,
+				      (void *)(uintptr_t)in->channels[i].va,
+				      in->channels[i].size, MSG_BYTES, flags);
+	}
+	printf("pipeline: no channel with %s in the configuration\n", peer);
+	return -1;
+}
+
+static bool writable(void *obj)
+{
+	return chan_spsc_writable(obj);
+}
+
+static bool readable(void *obj)
+{
+	return chan_spsc_readable(obj);
+}
+
+/* The next free slot, publishing what is pending and sleeping if full. */
+static uint64_t *slot_to_fill(struct end *e, long *rc)
+{
+	uint64_t *m = chan_spsc_alloc(&e->ring);
+
+	if (m)
+		return m;
+	*rc = chan_spsc_publish_wake(&e->ring, &e->hooks);
+	if (!*rc)
+		*rc = chan_block(&e->hooks, &e->ring.sh->prod_waiting, writable,
+				 &e->ring);
+	if (!*rc && !(m = chan_spsc_alloc(&e->ring)))
+		*rc = E_RANGE; /* woken with room, yet none: a corrupt ring */
+	return m;
+}
+
+/* The next message, giving back what was read and sleeping if empty. */
+static const uint64_t *slot_to_read(struct end *e, long *rc)
+{
+	const uint64_t *m = chan_spsc_next(&e->ring);
+
+	if (m)
+		return m;
+	*rc = chan_spsc_consume_wake(&e->ring, &e->hooks);
+	if (!*rc)
+		*rc = chan_block(&e->hooks, &e->ring.sh->cons_waiting, readable,
+				 &e->ring);
+	if (!*rc && !(m = chan_spsc_next(&e->ring)))
+		*rc = E_RANGE;
+	return m;
+}
+
+/* Publishes (consumes) every BATCH messages, and after the last one. */
+static long batch_done(struct end *e, unsigned long n, bool producer)
+{
+	if ((n + 1) % BATCH && n + 1 != MESSAGES)
+		return 0;
+	return producer ? chan_spsc_publish_wake(&e->ring, &e->hooks)
+			: chan_spsc_consume_wake(&e->ring, &e->hooks);
+}
+
+/*
+ * A reader owns its ring's frames (named first in its [channel]), and
+ * they go when it ends; the writer may still be in its last wake-up
+ * (loading the waiting flag) after the reader has taken the last message.
+ * So the reader ends only once the kernel has marked the writer dead.
+ * Not counted: the stream is over.
+ */
+static void outlive_writer(struct end *e)
+{
+	const volatile uint8_t *state = &rivet_info()->channels[e->chan].state;
+
+	while (*state == RIVET_CHAN_UP && !e->wait(e->arg))
+		;
+}
+
+static int report(const char *stage, unsigned long n, long rc,
+		  unsigned long entries)
+{
+	if (rc)
+		printf("pipeline %s: stops after %lu messages (%ld)\n", stage,
+		       n, rc);
+	printf("pipeline %s: %lu messages, %lu kernel entries\n", stage, n,
+	       entries);
+	return rc != 0;
+}
+
+static int producer(void)
+{
+	struct end out;
+	uint64_t s = SEED;
+	unsigned long n;
+	long rc = 0;
+
+	if (attach(&out, "filter", CHAN_PRODUCER))
+		return 1;
+	for (n = 0; n < MESSAGES && !rc; n++) {
+		uint64_t *m = slot_to_fill(&out, &rc);
+
+		if (!m)
+			break;
+		for (int w = 0; w < MSG_WORDS; w++)
+			m[w] = xorshift64(&s);
+		rc = batch_done(&out, n, true);
+	}
+	return report("producer", n, rc, entries_of(&out));
+}
+
+/* The filter's input is another domain's: copied through, never trusted
+ * beyond the ring's own checks. */
+static int filter(bool corrupt)
+{
+	struct end in, out;
+	unsigned long n;
+	long rc = 0;
+
+	if (attach(&in, "producer", CHAN_CONSUMER) ||
+	    attach(&out, "consumer", CHAN_PRODUCER))
+		return 1;
+	for (n = 0; n < MESSAGES && !rc; n++) {
+		const uint64_t *a = slot_to_read(&in, &rc);
+		uint64_t *b = a ? slot_to_fill(&out, &rc) : NULL;
+
+		if (!b)
+			break;
+		for (int w = 0; w < MSG_WORDS; w++)
+			b[w] = a[w] ^ XOR_5A;
+		if (corrupt && n == MESSAGES / 2)
+			((uint8_t *)b)[3] ^= 1;
+		rc = batch_done(&in, n, false);
+		if (!rc)
+			rc = batch_done(&out, n, true);
+	}
+	outlive_writer(&in);
+	return report("filter", n, rc, entries_of(&in) + entries_of(&out));
+}
+
+static int consumer(void)
+{
+	struct end in;
+	uint64_t s = SEED, got = FNV_BASIS, want = FNV_BASIS;
+	unsigned long n;
+	long rc = 0;
+
+	if (attach(&in, "filter", CHAN_CONSUMER))
+		return 1;
+	for (n = 0; n < MESSAGES && !rc; n++) {
+		const uint64_t *m = slot_to_read(&in, &rc);
+
+		if (!m)
+			break;
+		for (int w = 0; w < MSG_WORDS; w++) {
+			got = fnv_word(got, m[w]);
+			want = fnv_word(want, xorshift64(&s) ^ XOR_5A);
+		}
+		rc = batch_done(&in, n, false);
+	}
+	outlive_writer(&in);
+	if (!rc && n == MESSAGES && got == want)
+		printf("TEST pipeline_checksum: PASS\n");
+	else
+		printf("TEST pipeline_checksum: FAIL got 0x%016llx want "
+		       "0x%016llx\n",
+		       (unsigned long long)got, (unsigned long long)want);
+	return report("consumer", n, rc, entries_of(&in)) || got != want;
+}
+
+int main(void)
+{
+	const struct rivet_info *in = rivet_info();
+
+	if (!strcmp(in->name, "producer"))
+		return producer();
+	if (!strcmp(in->name, "filter"))
+		return filter(!strcmp(in->args, "corrupt"));
+	if (!strcmp(in->name, "consumer"))
+		return consumer();
+	printf("pipeline: name the domains producer, filter and consumer, "
+	       "not %s\n",
+	       in->name);
+	return 1;
+}
