@@ -25,7 +25,7 @@ struct uvm_frame_source {
 
 /*
  * One user address space: the root table, its ASID, the satp value that
- * selects it (trap_entry.S's yield switches with it), the frame source its
+ * selects it (notify_fast.S's yield_cap switches with it), the frame source its
  * tables and view pages come from, and the page-table view's cache
  * (ptview.c): kernel addresses of the bitmap pages and of the view page
  * used last.

@@ -102,7 +102,7 @@ void sched_take_wakeups(struct domain *skip)
  * its run queue, its kernel stack for d's traps, and that hart's bit in
  * its address space's hart mask (remote fences, uvm.h). Its satp
  * value is worked out once here, so that a switch, in C or in
- * trap_entry.S's yield, is a single CSR write.
+ * notify_fast.S's yield_cap, is a single CSR write.
  */
 void sched_add(struct domain *d)
 {
@@ -394,7 +394,7 @@ long sched_notify(struct domain *t, uint64_t bits)
 	t->ctx.x[REG_A0] = 0;
 	t->ctx.x[REG_A1] = got;
 	domain_registry_state(t);
-	/* Only its own hart changes a run queue (trap_entry.S's yield does
+	/* Only its own hart changes a run queue (notify_fast.S's yield_cap does
 	 * so without the lock): a domain of another hart is queued there. */
 	if (t->hart == this_hart())
 		runq_push(t);
