@@ -15,11 +15,16 @@
  * into frames of its own (a contiguous run mapped in [VM_META_BASE,
  * VM_META_TOP)) when it is three quarters full, up to VM_TABLE_MAX
  * entries: more than a domain can have slots (each page costs one).
+ * A region made with one page (vm_mmap of a page, the common case) keeps
+ * its page's entry in its own record instead: no hash insert on its
+ * fault, no hash delete on its unmap.
  */
 #include <stdbool.h>
 #include <stdio.h>
 
 #include <rivet/vm.h>
+
+#include "vm_barrier.h"
 
 #define PAGE_SIZE 4096UL
 #define PAGE_MASK (PAGE_SIZE - 1)
@@ -38,6 +43,15 @@ struct vm_region {
 	enum vm_policy policy;
 	vm_pager_fn pager; /* NULL: SYS_frame_alloc(RIVET_FRAME_ANY, 1, 1) */
 	void *arg;
+	/*
+	 * own: made with one page, whose entry is page (below: VE_HERE
+	 * set while the page has one), never in the hash table. A one-page
+	 * region is never cut (vm_munmap removes it whole), so own stays
+	 * true for its life; a region cut down to one page keeps its page
+	 * in the table.
+	 */
+	bool own;
+	uint32_t page;
 };
 
 /*
@@ -69,23 +83,31 @@ static unsigned region_after(uintptr_t va)
 	return lo;
 }
 
-/* The region holding va, or NULL. */
-static struct vm_region *region_find(uintptr_t va)
+/* region_find when va is not in the region found last. */
+static struct vm_region *region_find_slow(uintptr_t va)
 {
-	unsigned i = last_found;
+	unsigned i = region_after(va);
 
-	if (i < nreg && va >= regions[i].start && va < regions[i].end)
-		return &regions[i];
-	i = region_after(va);
 	if (i == nreg || va < regions[i].start)
 		return NULL;
 	last_found = i;
 	return &regions[i];
 }
 
+/* The region holding va, or NULL. */
+static inline struct vm_region *region_find(uintptr_t va)
+{
+	unsigned i = last_found;
+
+	if (i < nreg && va >= regions[i].start && va < regions[i].end)
+		return &regions[i];
+	return region_find_slow(va);
+}
+
 /* Puts r at index i (its place in start order), the ones after moved up;
  * the caller checked there is room. */
-static void region_insert(unsigned i, const struct vm_region *r)
+static __attribute__((noinline)) void region_insert(unsigned i,
+						    const struct vm_region *r)
 {
 	unsigned k;
 
@@ -96,8 +118,9 @@ static void region_insert(unsigned i, const struct vm_region *r)
 	st.regions = nreg;
 }
 
-/* Takes out the region at index i, the ones after moved down. */
-static void region_remove(unsigned i)
+/* Takes out the region at index i, the ones after moved down (none for
+ * the last, vm_mmap's usual place). */
+static inline void region_remove(unsigned i)
 {
 	for (nreg--; i < nreg; i++)
 		regions[i] = regions[i + 1];
@@ -118,6 +141,7 @@ struct vm_entry {
 };
 
 #define VE_SLOT	   0x00ffffffu
+#define VE_HERE	   (1u << 28) /* a region's own entry: in use */
 #define VE_MARK	   (1u << 29) /* scratch: revoked, not yet dealt with */
 #define VE_ADOPTED (1u << 30) /* granted by someone else, not our frame */
 #define VE_REVOKED (1u << 31) /* strict tombstone: no frame behind it */
@@ -270,18 +294,23 @@ static void table_insert(uintptr_t page, uint32_t val)
 	tab.count++;
 }
 
-/* Drops entry i: deletes its capability (which unmaps the page and, for
- * a frame we allocated, frees it) unless it has none any more. */
-static void table_drop_at(uint32_t i)
+/* Lets go of the page of entry value v: deletes its capability (which
+ * unmaps the page and, for a frame we allocated, frees it) unless it has
+ * none any more. */
+static void entry_release(uint32_t v)
 {
-	uint32_t v = tab.e[i].val;
-
 	if (!(v & VE_REVOKED)) {
 		sys_cap_delete(v & VE_SLOT);
 		st.pages--;
 		if (!(v & VE_ADOPTED))
 			st.frames--;
 	}
+}
+
+/* Drops entry i of the table. */
+static void table_drop_at(uint32_t i)
+{
+	entry_release(tab.e[i].val);
 	table_del_at(i);
 }
 
@@ -311,9 +340,58 @@ static void table_drop_range(uintptr_t lo, uintptr_t hi)
 	}
 }
 
+/* The entry of page (in r), or NULL: r's own for a one-page region,
+ * else the table's. */
+static uint32_t *entry_of(struct vm_region *r, uintptr_t page)
+{
+	long i;
+
+	if (r->own)
+		return r->page & VE_HERE ? &r->page : NULL;
+	i = table_find(page_key(page));
+	return i < 0 ? NULL : &tab.e[i].val;
+}
+
+/* Room for one more entry in r (entry_of said none): 0 or E_NOMEM. */
+static inline int entry_reserve(const struct vm_region *r)
+{
+	return r->own ? 0 : table_reserve();
+}
+
+/* Adds page's entry (none yet; entry_reserve made room). */
+static void entry_add(struct vm_region *r, uintptr_t page, uint32_t val)
+{
+	if (r->own)
+		r->page = VE_HERE | val;
+	else
+		table_insert(page, val);
+}
+
+/* Drops the pages of r in [lo, hi), which overlaps it. */
+static void region_drop_pages(struct vm_region *r, uintptr_t lo, uintptr_t hi)
+{
+	if (r->own) {
+		if (r->page & VE_HERE)
+			entry_release(r->page);
+		r->page = 0;
+		return;
+	}
+	table_drop_range(lo > r->start ? lo : r->start,
+			 hi < r->end ? hi : r->end);
+}
+
 /* -------------------------------------------------------- revocation --- */
 
 static uint64_t revoked_seen; /* ring entries read so far */
+
+/* Counts the page of entry value v (marked) as lost to revocation. */
+static void count_revoked(uint32_t v)
+{
+	st.revoked++;
+	st.pages--;
+	if (!(v & VE_ADOPTED))
+		st.frames--;
+}
 
 /*
  * Forgets the pages marked VE_MARK: a refault page loses its entry, a
@@ -333,10 +411,7 @@ static int forget_marked(void)
 			continue;
 		}
 		n++;
-		st.revoked++;
-		st.pages--;
-		if (!(v & VE_ADOPTED))
-			st.frames--;
+		count_revoked(v);
 		r = region_find(key_page(tab.e[i].key));
 		if (r && r->policy == VM_DEMAND_STRICT) {
 			tab.e[i].val = VE_REVOKED | (v & VE_SLOT);
@@ -345,7 +420,31 @@ static int forget_marked(void)
 			table_del_at(i); /* a later entry may move to i */
 		}
 	}
+	for (i = 0; i < nreg; i++) {
+		r = &regions[i];
+		v = r->page;
+		if (!r->own || !(v & VE_HERE) || !(v & VE_MARK))
+			continue;
+		n++;
+		count_revoked(v);
+		r->page = r->policy == VM_DEMAND_STRICT
+				  ? VE_HERE | VE_REVOKED | (v & VE_SLOT)
+				  : 0;
+	}
 	return n;
+}
+
+/* Whether slot s went away: it is among the ring's slots[0 .. ns), or,
+ * with entries lost, the kernel says it is not there (a slot reused
+ * since is caught at its next fault instead: see vm_fault). */
+static bool slot_revoked(uint32_t s, const uint32_t *slots, unsigned ns,
+			 bool lost)
+{
+	unsigned m;
+
+	for (m = 0; m < ns && slots[m] != s; m++)
+		;
+	return m < ns || (lost && sys2_cap_info(s, RIVET_CAPINFO_TYPE).rc != 0);
 }
 
 /* The ring's count, read once: the info page is at a fixed address
@@ -367,9 +466,9 @@ int vm_handle_revocations(void)
 {
 	const volatile struct rivet_info *in =
 		(const volatile struct rivet_info *)RIVET_INFO_VA;
-	uint32_t slots[RIVET_REVOKED_RING], i, v, s;
+	uint32_t slots[RIVET_REVOKED_RING], i, v;
 	uint64_t n = in->revoked_count, k, now;
-	unsigned ns = 0, m;
+	unsigned ns = 0;
 	bool lost = false;
 
 	if (n == revoked_seen)
@@ -396,17 +495,15 @@ int vm_handle_revocations(void)
 
 	for (i = 0; i <= tab.mask; i++) {
 		v = tab.e[i].val;
-		if (!tab.e[i].key || (v & VE_REVOKED))
-			continue;
-		s = v & VE_SLOT;
-		for (m = 0; m < ns && slots[m] != s; m++)
-			;
-		/* With entries lost, ask the kernel whether the slot is
-		 * still there; a slot reused since is caught at its next
-		 * fault instead (see vm_fault). */
-		if (m < ns ||
-		    (lost && sys2_cap_info(s, RIVET_CAPINFO_TYPE).rc != 0))
+		if (tab.e[i].key && !(v & VE_REVOKED) &&
+		    slot_revoked(v & VE_SLOT, slots, ns, lost))
 			tab.e[i].val = v | VE_MARK;
+	}
+	for (i = 0; i < nreg; i++) {
+		v = regions[i].page;
+		if (regions[i].own && (v & VE_HERE) && !(v & VE_REVOKED) &&
+		    slot_revoked(v & VE_SLOT, slots, ns, lost))
+			regions[i].page = v | VE_MARK;
 	}
 	return forget_marked();
 }
@@ -415,7 +512,9 @@ int vm_handle_revocations(void)
 
 static bool vm_ready;
 
-static void vm_init(void)
+/* Out of line: once, in a constructor; vm_mmap's fast path keeps only
+ * the test of vm_ready. */
+static __attribute__((noinline)) void vm_init(void)
 {
 	if (vm_ready)
 		return;
@@ -443,24 +542,25 @@ __attribute__((constructor(101))) static void vm_constructor(void)
  * revoked page of a strict region), or the error of the table, the pager
  * or SYS_map.
  */
-static int fault_in(struct vm_region *r, uintptr_t page, bool faulted)
+static inline __attribute__((always_inline)) int
+fault_in(struct vm_region *r, uintptr_t page, bool faulted)
 {
-	long i = table_find(page_key(page)), slot;
-	long rc;
+	uint32_t *e = entry_of(r, page);
+	long rc, slot;
 
-	if (i >= 0) {
-		uint32_t v = tab.e[i].val;
+	if (e) {
+		uint32_t v = *e;
 
 		if (v & VE_REVOKED)
 			return E_PERM;
 		if (!faulted)
 			return 0;
-		tab.e[i].val = v | VE_MARK;
+		*e = v | VE_MARK;
 		forget_marked();
 		if (r->policy == VM_DEMAND_STRICT)
 			return E_PERM;
 	}
-	rc = table_reserve();
+	rc = entry_reserve(r);
 	if (rc)
 		return (int)rc;
 	if (r->pager) {
@@ -481,7 +581,7 @@ static int fault_in(struct vm_region *r, uintptr_t page, bool faulted)
 		sys_cap_delete(slot);
 		return rc ? (int)rc : E_TOOBIG;
 	}
-	table_insert(page, (uint32_t)slot);
+	entry_add(r, page, (uint32_t)slot);
 	st.faults++;
 	st.pages++;
 	st.frames++;
@@ -510,8 +610,6 @@ int vm_fault(struct rivet_upcall *u, void *arg)
 	int rc;
 
 	(void)arg;
-	if (u->cause == EXC_STORE_PAGE_FAULT && !vm_barrier_fault(va))
-		return 0; /* a write barrier's page (vmprotect.c) */
 	switch (u->cause) {
 	case EXC_INSN_PAGE_FAULT:
 		need = RIVET_CAP_X;
@@ -520,6 +618,9 @@ int vm_fault(struct rivet_upcall *u, void *arg)
 		need = RIVET_CAP_R;
 		break;
 	case EXC_STORE_PAGE_FAULT:
+		/* A write barrier's page (vmprotect.c) first. */
+		if (vm_barrier_covers(va) && !vm_barrier_fault(va))
+			return 0;
 		need = RIVET_CAP_W;
 		break;
 	default:
@@ -552,8 +653,9 @@ static bool rights_ok(unsigned rights)
 
 /* Adds [va, va + size) at index i, its place in start order, where it
  * overlaps nothing: what vm_region_add and vm_mmap end with. */
-static int region_add_at(unsigned i, uintptr_t va, size_t size, unsigned rights,
-			 enum vm_policy policy)
+static inline __attribute__((always_inline)) int
+region_add_at(unsigned i, uintptr_t va, size_t size, unsigned rights,
+	      enum vm_policy policy)
 {
 	if (nreg == VM_REGIONS_MAX)
 		return E_NOMEM;
@@ -564,12 +666,16 @@ static int region_add_at(unsigned i, uintptr_t va, size_t size, unsigned rights,
 		regions[nreg].policy = policy;
 		regions[nreg].pager = NULL;
 		regions[nreg].arg = NULL;
+		regions[nreg].own = size == PAGE_SIZE;
+		regions[nreg].page = 0;
 		st.regions = ++nreg;
 	} else {
-		region_insert(i, &(struct vm_region){ .start = va,
-						      .end = va + size,
-						      .rights = rights,
-						      .policy = policy });
+		region_insert(i,
+			      &(struct vm_region){ .start = va,
+						   .end = va + size,
+						   .rights = rights,
+						   .policy = policy,
+						   .own = size == PAGE_SIZE });
 	}
 	last_found = i;
 	return 0;
@@ -610,7 +716,10 @@ void *vm_mmap(size_t size, unsigned rights)
 	uintptr_t va = VM_MMAP_BASE;
 	unsigned i;
 
-	if (!size || size > VM_MMAP_TOP - VM_MMAP_BASE)
+	/* vm_region_add's checks of rights and room first; the fit below
+	 * keeps the region clear of every other, in the mmap area. */
+	if (!size || size > VM_MMAP_TOP - VM_MMAP_BASE || !rights_ok(rights) ||
+	    nreg == VM_REGIONS_MAX)
 		return NULL;
 	size = (size + PAGE_MASK) & ~PAGE_MASK;
 	/* First fit, one unmapped page clear of every region on both sides:
@@ -623,13 +732,10 @@ void *vm_mmap(size_t size, unsigned rights)
 	}
 	if (va + size > VM_MMAP_TOP)
 		return NULL;
-	/* vm_region_add's checks of rights, then the region at its place
-	 * (i: the first region past it, found by the fit above); the fit
-	 * kept it clear of every other, and the mmap area is in range. */
-	vm_init();
-	if (!rights_ok(rights) ||
-	    region_add_at(i, va, size, rights, VM_DEMAND_REFAULT))
-		return NULL;
+	if (!vm_ready)
+		vm_init();
+	/* At its place: i, the first region past it (found by the fit). */
+	region_add_at(i, va, size, rights, VM_DEMAND_REFAULT);
 	return (void *)va;
 }
 
@@ -646,14 +752,12 @@ static bool page_range(void *p, size_t size, uintptr_t *lo, uintptr_t *hi)
 	return true;
 }
 
-int vm_munmap(void *p, size_t size)
+/* vm_munmap of [lo, hi) in general: any regions, cut where needed. */
+static __attribute__((noinline)) int munmap_range(uintptr_t lo, uintptr_t hi)
 {
-	uintptr_t lo, hi;
 	struct vm_region *r;
 	unsigned i;
 
-	if (!page_range(p, size, &lo, &hi))
-		return E_INVAL;
 	/* Decode: a region cut in two needs a second entry. */
 	i = region_after(lo);
 	if (i < nreg && regions[i].start < lo && regions[i].end > hi &&
@@ -661,10 +765,12 @@ int vm_munmap(void *p, size_t size)
 		return E_NOMEM;
 	/* Revoked slots first: never delete a slot that is not ours now. */
 	revocations_check();
-	table_drop_range(lo, hi);
-	/* The regions from i on that start below hi overlap [lo, hi). */
+	/* The regions from i on that start below hi overlap [lo, hi): their
+	 * pages there dropped (pages are only ever in regions), then the
+	 * region removed or cut. */
 	while (i < nreg && regions[i].start < hi) {
 		r = &regions[i];
+		region_drop_pages(r, lo, hi);
 		if (r->start >= lo && r->end <= hi) {
 			region_remove(i);
 			continue;
@@ -685,14 +791,33 @@ int vm_munmap(void *p, size_t size)
 	return 0;
 }
 
+int vm_munmap(void *p, size_t size)
+{
+	uintptr_t lo, hi;
+	unsigned i = last_found;
+
+	if (!page_range(p, size, &lo, &hi))
+		return E_INVAL;
+	/* Exactly the region found last (vm_mmap's, then its faults'), the
+	 * common case: no search, nothing cut. */
+	if (i >= nreg || regions[i].start != lo || regions[i].end != hi)
+		return munmap_range(lo, hi);
+	revocations_check(); /* leaves the regions as they are */
+	region_drop_pages(&regions[i], lo, hi);
+	region_remove(i);
+	return 0;
+}
+
 int vm_discard(void *p, size_t size)
 {
 	uintptr_t lo, hi;
+	unsigned i;
 
 	if (!page_range(p, size, &lo, &hi))
 		return E_INVAL;
 	vm_handle_revocations();
-	table_drop_range(lo, hi);
+	for (i = region_after(lo); i < nreg && regions[i].start < hi; i++)
+		region_drop_pages(&regions[i], lo, hi);
 	return 0;
 }
 
@@ -720,7 +845,8 @@ int vm_adopt(uintptr_t va, unsigned long slot)
 {
 	uintptr_t page = va & ~PAGE_MASK;
 	struct vm_region *r;
-	long i, rc;
+	uint32_t *e;
+	long rc;
 
 	vm_handle_revocations();
 	r = region_find(page);
@@ -728,11 +854,11 @@ int vm_adopt(uintptr_t va, unsigned long slot)
 		return E_RANGE;
 	if (slot > VE_SLOT)
 		return E_INVAL;
-	i = table_find(page_key(page));
-	if (i >= 0 && !(tab.e[i].val & VE_REVOKED))
+	e = entry_of(r, page);
+	if (e && !(*e & VE_REVOKED))
 		return E_EXIST;
-	if (i < 0) {
-		rc = table_reserve();
+	if (!e) {
+		rc = entry_reserve(r);
 		if (rc)
 			return (int)rc;
 	}
@@ -740,26 +866,27 @@ int vm_adopt(uintptr_t va, unsigned long slot)
 	if (rc)
 		return (int)rc;
 	/* Re-backing a strict tombstone is a deliberate act: allowed. */
-	if (i >= 0)
-		tab.e[i].val = (uint32_t)slot | VE_ADOPTED;
+	if (e)
+		*e = (*e & VE_HERE) | (uint32_t)slot | VE_ADOPTED;
 	else
-		table_insert(page, (uint32_t)slot | VE_ADOPTED);
+		entry_add(r, page, (uint32_t)slot | VE_ADOPTED);
 	st.pages++;
 	return 0;
 }
 
 long vm_page_slot(uintptr_t va)
 {
-	long i;
+	struct vm_region *r = region_find(va);
+	uint32_t *e;
 
-	if (!region_find(va))
+	if (!r)
 		return E_RANGE;
-	i = table_find(page_key(va & ~PAGE_MASK));
-	if (i < 0)
+	e = entry_of(r, va & ~PAGE_MASK);
+	if (!e)
 		return E_NOENT;
-	if (tab.e[i].val & VE_REVOKED)
+	if (*e & VE_REVOKED)
 		return E_PERM;
-	return tab.e[i].val & VE_SLOT;
+	return *e & VE_SLOT;
 }
 
 void vm_stats(struct vm_stats *s)

@@ -14,6 +14,8 @@
 #include <rivet/libos.h>
 #include <rivet/vm.h>
 
+#include "vm_barrier.h"
+
 #define PAGE_SIZE 4096UL
 #define PAGE_MASK (PAGE_SIZE - 1)
 #define RW	  (RIVET_CAP_R | RIVET_CAP_W)
@@ -36,6 +38,8 @@ int vm_protect(void *p, size_t size, unsigned rights)
 	}
 	return 0;
 }
+
+uintptr_t vm_barrier_lo, vm_barrier_hi;
 
 static struct {
 	bool on;
@@ -63,6 +67,8 @@ int vm_barrier_start(void *p, size_t size)
 	for (size_t i = 0; i < VM_BARRIER_PAGES_MAX / 64; i++)
 		bar.dirty[i] = 0;
 	bar.on = true;
+	vm_barrier_lo = bar.lo;
+	vm_barrier_hi = bar.hi;
 	return 0;
 }
 
@@ -120,5 +126,6 @@ int vm_barrier_stop(void)
 		return E_INVAL;
 	rc = vm_protect((void *)bar.lo, bar.hi - bar.lo, RW);
 	bar.on = false;
+	vm_barrier_lo = vm_barrier_hi = 0;
 	return rc;
 }
