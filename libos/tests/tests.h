@@ -114,5 +114,6 @@ extern const struct role smp_irq_roles[];	   /* smp_irq.c */
 extern const struct role smp_notify_roles[];	   /* smp_notify.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */
 extern const struct role vmregions_roles[];	   /* vmregions.c */
+extern const struct role vmonepage_roles[];	   /* vmonepage.c */
 
 #endif

@@ -1,0 +1,32 @@
+"""The VM manager's one-page regions, whose page's entry lives in the
+region's own record instead of the hash table (libos/tests/vmonepage.c):
+faulted in, populated, discarded, adopted and unmapped through it, every
+count back afterwards; a region cut down to one page keeps its page in
+the table; one vm_munmap across both kinds; vm_munmap of the region found
+last (no search) and of another; a write barrier over a one-page mapping
+beside a demand fault outside it."""
+from test_caps import conf
+from test_domains import assert_all_pass, run_suite
+
+CASES = [
+    "vmo_mmap_maps_nothing", "vmo_fault_backs_the_page", "vmo_munmap",
+    "vmo_munmap_gives_back", "vmo_munmap_deletes_the_slot", "vmo_populate",
+    "vmo_populated_page_needs_no_fault", "vmo_discard",
+    "vmo_discard_gives_back", "vmo_discarded_page_refaults_zeroed",
+    "vmo_discard_then_munmap_frames", "vmo_region_add", "vmo_adopt",
+    "vmo_adopted_slot", "vmo_adopt_twice_refused", "vmo_adopted_munmap",
+    "vmo_adopted_slot_deleted", "vmo_cut_first_page",
+    "vmo_cut_keeps_second_page", "vmo_cut_munmap_rest", "vmo_cut_all_back",
+    "vmo_three_regions_backed", "vmo_munmap_across_kinds",
+    "vmo_across_kinds_all_back", "vmo_munmap_not_last_found",
+    "vmo_not_last_found_leaves_e", "vmo_munmap_last_found",
+    "vmo_exact_all_back", "vmo_barrier_start",
+    "vmo_store_outside_barrier_demand_faults",
+    "vmo_store_inside_barrier_recorded", "vmo_barrier_stop",
+    "vmo_after_barrier_no_fault"]
+
+
+def test_vm_one_page_regions(tmp_path):
+    b = run_suite(tmp_path, conf(("t_vm_onepage", ["memory = 2M"])))
+    assert_all_pass(b, CASES)
+    assert b.has(r"summary: t_vm_onepage +id 1 exited, status 0")
