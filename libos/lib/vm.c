@@ -297,13 +297,13 @@ static void table_insert(uintptr_t page, uint32_t val)
 /* Lets go of the page of entry value v: deletes its capability (which
  * unmaps the page and, for a frame we allocated, frees it) unless it has
  * none any more. */
-static void entry_release(uint32_t v)
+static inline void entry_release(uint32_t v)
 {
 	if (!(v & VE_REVOKED)) {
-		sys_cap_delete(v & VE_SLOT);
 		st.pages--;
 		if (!(v & VE_ADOPTED))
 			st.frames--;
+		sys_cap_delete(v & VE_SLOT); /* last: nothing kept across */
 	}
 }
 
@@ -342,7 +342,7 @@ static void table_drop_range(uintptr_t lo, uintptr_t hi)
 
 /* The entry of page (in r), or NULL: r's own for a one-page region,
  * else the table's. */
-static uint32_t *entry_of(struct vm_region *r, uintptr_t page)
+static inline uint32_t *entry_of(struct vm_region *r, uintptr_t page)
 {
 	long i;
 
@@ -711,17 +711,12 @@ int vm_region_set_pager(uintptr_t va, vm_pager_fn fn, void *arg)
 	return 0;
 }
 
-void *vm_mmap(size_t size, unsigned rights)
+/* vm_mmap's first fit of size (page-rounded) bytes, in general. */
+static __attribute__((noinline)) void *mmap_fit(size_t size, unsigned rights)
 {
 	uintptr_t va = VM_MMAP_BASE;
 	unsigned i;
 
-	/* vm_region_add's checks of rights and room first; the fit below
-	 * keeps the region clear of every other, in the mmap area. */
-	if (!size || size > VM_MMAP_TOP - VM_MMAP_BASE || !rights_ok(rights) ||
-	    nreg == VM_REGIONS_MAX)
-		return NULL;
-	size = (size + PAGE_MASK) & ~PAGE_MASK;
 	/* First fit, one unmapped page clear of every region on both sides:
 	 * in start order, move past each region in the way; one pass, since
 	 * a region past va's new place starts after the ones before. */
@@ -737,6 +732,24 @@ void *vm_mmap(size_t size, unsigned rights)
 	/* At its place: i, the first region past it (found by the fit). */
 	region_add_at(i, va, size, rights, VM_DEMAND_REFAULT);
 	return (void *)va;
+}
+
+void *vm_mmap(size_t size, unsigned rights)
+{
+	/* vm_region_add's checks of rights and room first; the fit keeps
+	 * the region clear of every other, in the mmap area. */
+	if (!size || size > VM_MMAP_TOP - VM_MMAP_BASE || !rights_ok(rights) ||
+	    nreg == VM_REGIONS_MAX)
+		return NULL;
+	size = (size + PAGE_MASK) & ~PAGE_MASK;
+	/* No region reaches the area's first guard page (the state a
+	 * program's mmaps all given back leave): the fit is the area's
+	 * start, the region goes at the end, no search. */
+	if (!vm_ready ||
+	    (nreg && regions[nreg - 1].end > VM_MMAP_BASE - PAGE_SIZE))
+		return mmap_fit(size, rights);
+	region_add_at(nreg, VM_MMAP_BASE, size, rights, VM_DEMAND_REFAULT);
+	return (void *)VM_MMAP_BASE;
 }
 
 /* Page-aligned [*lo, *hi) for p, size; false if p is misaligned, size is
@@ -795,16 +808,20 @@ int vm_munmap(void *p, size_t size)
 {
 	uintptr_t lo, hi;
 	unsigned i = last_found;
+	uint32_t v;
 
 	if (!page_range(p, size, &lo, &hi))
 		return E_INVAL;
-	/* Exactly the region found last (vm_mmap's, then its faults'), the
-	 * common case: no search, nothing cut. */
-	if (i >= nreg || regions[i].start != lo || regions[i].end != hi)
+	/* Exactly the region found last (vm_mmap's, then its faults'), of
+	 * one page, the common case: no search, nothing cut, no table. */
+	if (i >= nreg || regions[i].start != lo || regions[i].end != hi ||
+	    !regions[i].own)
 		return munmap_range(lo, hi);
 	revocations_check(); /* leaves the regions as they are */
-	region_drop_pages(&regions[i], lo, hi);
+	v = regions[i].page;
 	region_remove(i);
+	if (v & VE_HERE)
+		entry_release(v);
 	return 0;
 }
 
