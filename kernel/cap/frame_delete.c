@@ -55,33 +55,24 @@ static inline void mapping_gone(struct domain *d, struct frame_mapping *m,
 	d->maps_gen++;
 }
 
-static inline __attribute__((always_inline)) bool
-delete_page(struct domain *d, struct cap *c, uint32_t slot)
+/*
+ * The bookkeeping after the leaf is gone: the record, the frame, the
+ * slot. Reads c and its record afresh from d and slot, so that only
+ * those two live across the fence and the PT view's update (calls on
+ * their rare paths): every value kept across a call costs a saved
+ * register on every deletion.
+ */
+static inline __attribute__((always_inline)) void release_page(struct domain *d,
+							       uint32_t slot)
 {
 	struct frame_table *ft = mem_frames();
+	struct cap *c = &d->cs.slots[slot];
 	uint32_t idx = (uint32_t)c->user;
-	struct frame_mapping *m = 0;
-	uint64_t pa = c->object, *leaf;
-	struct frame *f;
+	uint64_t pa = c->object;
+	struct frame *f = frame_entry(ft, pa);
 
-	if (!simple(c))
-		return false;
-	if (idx) {
-		m = &d->maps[idx - 1];
-		/* One whole page, not the log's UART (record_free's case). */
-		if (m->next || m->pages != 1 || m->flags & FRAME_MAP_LOG)
-			return false;
-		/* The last check: no 4 KiB leaf there, nothing changed. */
-		leaf = uvm_page_leaf(&d->as, m->va);
-		if (!leaf)
-			return false;
-		*leaf = 0;
-		uvm_flush_range(&d->as, m->va, 1); /* d's other harts too */
-		ptview_set(&d->as, m->va, 1, 0);
-	}
-	f = frame_entry(ft, pa);
-	if (m)
-		mapping_gone(d, m, idx, f);
+	if (idx)
+		mapping_gone(d, &d->maps[idx - 1], idx, f);
 	/* domain_frame_free's: only a frame d owns goes back, and it goes
 	 * on the list of d's last freed frames (frame_alloc REUSE). */
 	if (f && f->state == FRAME_ALLOCATED && f->owner == d->id) {
@@ -91,6 +82,32 @@ delete_page(struct domain *d, struct cap *c, uint32_t slot)
 	}
 	cspace_put_slot(&d->cs, slot);
 	d->one_step_deletes++;
+}
+
+static inline __attribute__((always_inline)) bool
+delete_page(struct domain *d, struct cap *c, uint32_t slot)
+{
+	uint32_t idx = (uint32_t)c->user;
+	struct frame_mapping *m;
+	uint64_t va, *leaf;
+
+	if (!simple(c))
+		return false;
+	if (idx) {
+		m = &d->maps[idx - 1];
+		/* One whole page, not the log's UART (record_free's case). */
+		if (m->next || m->pages != 1 || m->flags & FRAME_MAP_LOG)
+			return false;
+		/* The last check: no 4 KiB leaf there, nothing changed. */
+		va = m->va;
+		leaf = uvm_page_leaf(&d->as, va);
+		if (!leaf)
+			return false;
+		*leaf = 0;
+		uvm_flush_range(&d->as, va, 1); /* d's other harts too */
+		ptview_set(&d->as, va, 1, 0);
+	}
+	release_page(d, slot);
 	return true;
 }
 
