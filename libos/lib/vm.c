@@ -806,20 +806,24 @@ static __attribute__((noinline)) int munmap_range(uintptr_t lo, uintptr_t hi)
 
 int vm_munmap(void *p, size_t size)
 {
+	unsigned long i = nreg - 1UL;
+	struct vm_region *r = &regions[i];
 	uintptr_t lo, hi;
-	unsigned i = last_found;
 	uint32_t v;
 
 	if (!page_range(p, size, &lo, &hi))
 		return E_INVAL;
-	/* Exactly the region found last (vm_mmap's, then its faults'), of
-	 * one page, the common case: no search, nothing cut, no table. */
-	if (i >= nreg || regions[i].start != lo || regions[i].end != hi ||
-	    !regions[i].own)
+	/* The common case, vm_mmap's page given back: exactly the last
+	 * region (the highest, where vm_mmap puts one when nothing else is
+	 * mapped there), of one page, nothing revoked unseen. No search,
+	 * nothing cut or moved, no table, no call but the deletion. */
+	if (!nreg || r->start != lo || r->end != hi || !r->own ||
+	    revoked_count() != revoked_seen)
 		return munmap_range(lo, hi);
-	revocations_check(); /* leaves the regions as they are */
-	v = regions[i].page;
-	region_remove(i);
+	v = r->page;
+	r->end = 0;
+	nreg = (unsigned)i;
+	st.regions = i;
 	if (v & VE_HERE)
 		entry_release(v);
 	return 0;

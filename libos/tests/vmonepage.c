@@ -5,7 +5,7 @@
  * table; tests/qemu/test_vm_onepage.py): the page faulted in, populated,
  * discarded, adopted and unmapped through that record, a region cut down
  * to one page keeping its page in the table, a vm_munmap across both
- * kinds, vm_munmap's search-free case (the region found last) beside the
+ * kinds, vm_munmap's search-free case (the last region) beside the
  * general one, and a write barrier over a one-page mapping beside a
  * demand fault outside it. Revocation of a one-page region's page, both
  * policies, is vmdemo's (tests/qemu/test_vm.py: revoked_*).
@@ -137,8 +137,8 @@ static void cut_to_one(void)
 /*
  * One vm_munmap over a one-page region a, a three-page one b and
  * another one-page c, all touched; then an exact vm_munmap of a region
- * other than the one found last (the general way) beside one of the
- * region found last (the search-free way).
+ * other than the last (the general way) beside one of the last
+ * region (the search-free way).
  */
 static void across_and_exact(void)
 {
@@ -165,14 +165,14 @@ static void across_and_exact(void)
 	d = vm_mmap(PG, RW);
 	e = vm_mmap(PG, RW);
 	*d = 6;
-	*e = 7; /* e is the region found last */
-	EXPECT_EQ("vmo_munmap_not_last_found", vm_munmap((void *)d, PG), 0);
-	report("vmo_not_last_found_leaves_e",
+	*e = 7; /* e is the last region, the highest */
+	EXPECT_EQ("vmo_munmap_not_last_region", vm_munmap((void *)d, PG), 0);
+	report("vmo_not_last_region_leaves_e",
 	       vm_page_slot((uintptr_t)d) == E_RANGE && *e == 7 &&
 		       vm_page_slot((uintptr_t)e) >= 0,
 	       "%ld %ld", vm_page_slot((uintptr_t)d),
 	       vm_page_slot((uintptr_t)e));
-	EXPECT_EQ("vmo_munmap_last_found", vm_munmap((void *)e, PG), 0);
+	EXPECT_EQ("vmo_munmap_last_region", vm_munmap((void *)e, PG), 0);
 	report("vmo_exact_all_back",
 	       my_frames() == f0 && stats().regions == regions0,
 	       "frames %ld, want %ld", (long)my_frames(), (long)f0);

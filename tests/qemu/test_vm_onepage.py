@@ -2,8 +2,8 @@
 region's own record instead of the hash table (libos/tests/vmonepage.c):
 faulted in, populated, discarded, adopted and unmapped through it, every
 count back afterwards; a region cut down to one page keeps its page in
-the table; one vm_munmap across both kinds; vm_munmap of the region found
-last (no search) and of another; a write barrier over a one-page mapping
+the table; one vm_munmap across both kinds; vm_munmap of the last region (no
+search) and of another; a write barrier over a one-page mapping
 beside a demand fault outside it."""
 from test_caps import conf
 from test_domains import assert_all_pass, run_suite
@@ -18,8 +18,8 @@ CASES = [
     "vmo_adopted_slot_deleted", "vmo_cut_first_page",
     "vmo_cut_keeps_second_page", "vmo_cut_munmap_rest", "vmo_cut_all_back",
     "vmo_three_regions_backed", "vmo_munmap_across_kinds",
-    "vmo_across_kinds_all_back", "vmo_munmap_not_last_found",
-    "vmo_not_last_found_leaves_e", "vmo_munmap_last_found",
+    "vmo_across_kinds_all_back", "vmo_munmap_not_last_region",
+    "vmo_not_last_region_leaves_e", "vmo_munmap_last_region",
     "vmo_exact_all_back", "vmo_barrier_start",
     "vmo_store_outside_barrier_demand_faults",
     "vmo_store_inside_barrier_recorded", "vmo_barrier_stop",
