@@ -602,15 +602,26 @@ static const char *fault_reason(int rc)
 	}
 }
 
-int vm_fault(struct rivet_upcall *u, void *arg)
+/* vm_fault's answer when fault_in failed with rc: said on the console,
+ * and the fault stays unhandled. Out of line: the fault path keeps no
+ * register for it. */
+static __attribute__((noinline)) int fault_failed(uintptr_t page, int rc)
 {
-	uintptr_t va = u->tval, page = va & ~PAGE_MASK;
+	rivet_console_flush();
+	printf("%s: vm: page %#lx: %s (%d)\n", rivet_info()->name,
+	       (unsigned long)page, fault_reason(rc), rc);
+	return 1;
+}
+
+/* vm_fault in general: any cause, region, entry or pager. */
+static __attribute__((noinline)) int fault_any(uintptr_t va, uint64_t cause)
+{
+	uintptr_t page = va & ~PAGE_MASK;
 	struct vm_region *r;
 	unsigned need;
 	int rc;
 
-	(void)arg;
-	switch (u->cause) {
+	switch (cause) {
 	case EXC_INSN_PAGE_FAULT:
 		need = RIVET_CAP_X;
 		break;
@@ -631,12 +642,42 @@ int vm_fault(struct rivet_upcall *u, void *arg)
 	if (!r || !(r->rights & need))
 		return 1; /* not ours, or not allowed: stays unhandled */
 	rc = fault_in(r, page, true);
-	if (rc) {
-		rivet_console_flush();
-		printf("%s: vm: page %#lx: %s (%d)\n", rivet_info()->name,
-		       (unsigned long)page, fault_reason(rc), rc);
-		return 1;
-	}
+	return rc ? fault_failed(page, rc) : 0;
+}
+
+/*
+ * The common case first, vm_mmap's page touched: a load or a store (not
+ * a barrier's) in the one-page region found last (by vm_mmap), which has
+ * no entry yet and no pager, with nothing revoked unseen. fault_in's
+ * work without its lookups: one frame_alloc_map, the region's own entry.
+ * Anything else goes to fault_any.
+ */
+int vm_fault(struct rivet_upcall *u, void *arg)
+{
+	unsigned long i = last_found;
+	struct vm_region *r = &regions[i];
+	uintptr_t va = u->tval;
+	struct rivet_ret ret;
+	unsigned need;
+
+	(void)arg;
+	need = u->cause == EXC_STORE_PAGE_FAULT	 ? RIVET_CAP_W
+	       : u->cause == EXC_LOAD_PAGE_FAULT ? RIVET_CAP_R
+						 : 0;
+	if (!need || i >= nreg || va - r->start >= PAGE_SIZE || !r->own ||
+	    r->page || r->pager || !(r->rights & need) ||
+	    (need == RIVET_CAP_W && vm_barrier_covers(va)) ||
+	    revoked_count() != revoked_seen)
+		return fault_any(va, u->cause);
+	ret = sys2_frame_alloc_map(r->start, r->rights);
+	if (ret.rc || ret.val > VE_SLOT)
+		return ret.rc ? fault_failed(r->start, (int)ret.rc)
+			      : (sys_cap_delete(ret.val),
+				 fault_failed(r->start, E_TOOBIG));
+	r->page = VE_HERE | (uint32_t)ret.val;
+	st.faults++;
+	st.pages++;
+	st.frames++;
 	return 0; /* the runtime retries the instruction */
 }
 
