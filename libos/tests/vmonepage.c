@@ -17,10 +17,11 @@
 
 #include "tests.h"
 
-#define PG	4096UL
-#define RW	(RIVET_CAP_R | RIVET_CAP_W)
-#define ONE_VA	0x21000000UL /* below the heap and vm_mmap's area */
-#define PATTERN 0x5a5a1234u
+#define PG	 4096UL
+#define RW	 (RIVET_CAP_R | RIVET_CAP_W)
+#define ONE_VA	 0x21000000UL /* below the heap and vm_mmap's area */
+#define PAGER_VA 0x21010000UL
+#define PATTERN	 0x5a5a1234u
 
 static unsigned long my_frames(void)
 {
@@ -89,6 +90,40 @@ static void populate_and_discard(void)
 	       (long)(stats().faults - s0.faults));
 	vm_munmap((void *)p, PG);
 	EXPECT_EQ("vmo_discard_then_munmap_frames", my_frames(), f0);
+}
+
+static volatile long pager_calls; /* the fault handler counts */
+
+static long count_pager(uintptr_t page, void *arg)
+{
+	(void)page;
+	(void)arg;
+	pager_calls++;
+	return (long)sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+}
+
+/* A load faults a one-page region in too; a one-page region with a pager
+ * is served by its pager. */
+static void load_and_pager(void)
+{
+	volatile uint32_t *p = vm_mmap(PG, RW);
+	unsigned long f0 = my_frames();
+
+	report("vmo_load_fault_reads_zero",
+	       *p == 0 && vm_page_slot((uintptr_t)p) >= 0 &&
+		       my_frames() == f0 + 1,
+	       "%ld %ld", vm_page_slot((uintptr_t)p), (long)my_frames());
+	vm_munmap((void *)p, PG);
+	EXPECT_EQ("vmo_pager_region_add",
+		  vm_region_add(PAGER_VA, PG, RW, VM_DEMAND_REFAULT), 0);
+	EXPECT_EQ("vmo_pager_set",
+		  vm_region_set_pager(PAGER_VA, count_pager, 0), 0);
+	*(volatile uint32_t *)PAGER_VA = PATTERN;
+	report("vmo_pager_serves_one_page",
+	       pager_calls == 1 && *(volatile uint32_t *)PAGER_VA == PATTERN &&
+		       vm_page_slot(PAGER_VA) >= 0,
+	       "calls %ld, slot %ld", pager_calls, vm_page_slot(PAGER_VA));
+	vm_munmap((void *)PAGER_VA, PG);
 }
 
 /* A frame allocated here, adopted into a one-page region added by hand. */
@@ -222,6 +257,7 @@ static void role_vm_onepage(void)
 	vm_munmap((void *)w, PG);
 	fault_and_unmap();
 	populate_and_discard();
+	load_and_pager();
 	adopt();
 	cut_to_one();
 	across_and_exact();

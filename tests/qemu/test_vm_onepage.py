@@ -1,10 +1,11 @@
 """The VM manager's one-page regions, whose page's entry lives in the
 region's own record instead of the hash table (libos/tests/vmonepage.c):
-faulted in, populated, discarded, adopted and unmapped through it, every
-count back afterwards; a region cut down to one page keeps its page in
-the table; one vm_munmap across both kinds; vm_munmap of the last region (no
-search) and of another; a write barrier over a one-page mapping
-beside a demand fault outside it."""
+faulted in (by a store, by a load, by a pager), populated, discarded,
+adopted and unmapped through it, every count back afterwards; a region
+cut down to one page keeps its page in the table; one vm_munmap across
+both kinds; vm_munmap of the last region (no search) and of another; a
+write barrier over a one-page mapping beside a demand fault outside
+it."""
 from test_caps import conf
 from test_domains import assert_all_pass, run_suite
 
@@ -13,7 +14,9 @@ CASES = [
     "vmo_munmap_gives_back", "vmo_munmap_deletes_the_slot", "vmo_populate",
     "vmo_populated_page_needs_no_fault", "vmo_discard",
     "vmo_discard_gives_back", "vmo_discarded_page_refaults_zeroed",
-    "vmo_discard_then_munmap_frames", "vmo_region_add", "vmo_adopt",
+    "vmo_discard_then_munmap_frames", "vmo_load_fault_reads_zero",
+    "vmo_pager_region_add", "vmo_pager_set", "vmo_pager_serves_one_page",
+    "vmo_region_add", "vmo_adopt",
     "vmo_adopted_slot", "vmo_adopt_twice_refused", "vmo_adopted_munmap",
     "vmo_adopted_slot_deleted", "vmo_cut_first_page",
     "vmo_cut_keeps_second_page", "vmo_cut_munmap_rest", "vmo_cut_all_back",
