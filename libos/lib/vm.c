@@ -848,12 +848,13 @@ static __attribute__((noinline)) int munmap_range(uintptr_t lo, uintptr_t hi)
 int vm_munmap(void *p, size_t size)
 {
 	unsigned long i = nreg - 1UL;
-	struct vm_region *r = &regions[i];
+	struct vm_region *r;
 	uintptr_t lo, hi;
 	uint32_t v;
 
 	if (!page_range(p, size, &lo, &hi))
 		return E_INVAL;
+	r = nreg ? &regions[i] : regions; /* regions: not read then */
 	/* The common case, vm_mmap's page given back: exactly the last
 	 * region (the highest, where vm_mmap puts one when nothing else is
 	 * mapped there), of one page, nothing revoked unseen. No search,
