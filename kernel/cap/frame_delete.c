@@ -132,9 +132,10 @@ sysret_t cap_delete_direct(SYSCALL_PARAMS)
 	    !cap_lookup(&d->cs, (uint32_t)a0, CAP_NULL, 0, &c) &&
 	    delete_page(d, c, (uint32_t)a0))
 		return sysret_pack(0, 0);
-	/* SYS_cap_delete reads a0 only, and the entry gives the caller
-	 * zeros in a2-a5 (a1: the result) whatever they held: passing zeros
-	 * keeps a1-a5 from being live across the step, which would take
-	 * five more registers, saved and restored on every call. */
+	/* SYS_cap_delete reads a0 only, and a call may change a1-a5 (the
+	 * caller gets a result in a1 and zeros in a2-a5; a restart runs
+	 * the ecall again with these zeros, which it ignores): passing
+	 * zeros keeps a1-a5 from being live across the step, which would
+	 * take five more registers, saved and restored on every call. */
 	return syscall_enter_c(a0, 0, 0, 0, 0, 0, d, SYS_cap_delete);
 }
