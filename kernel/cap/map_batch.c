@@ -57,6 +57,8 @@
 _Static_assert(offsetof(struct cap, type) == 0 &&
 		       offsetof(struct cap, rights) == 1,
 	       "a slot's type and rights in one halfword, type first");
+_Static_assert(CAP_MAX_SLOTS < 1UL << 31,
+	       "a mapping record's index (one per slot) fits an int32_t");
 _Static_assert(sizeof(struct frame_mapping) == 16 &&
 		       offsetof(struct frame_mapping, next) == 8,
 	       "a mapping record in two words: va, then next and flags");
@@ -123,9 +125,9 @@ _Static_assert(offsetof(struct rivet_ring_entry, args) ==
  * Maps entries from w on, at most n, while each is the common case and
  * one frame_cap_map would accept (see the top of the file): how many.
  * The entry it stops at is left untouched but for view and table pages
- * frame_cap_map would also make for it. out (the ring's): each entry's
- * call number, w[-1], must be SYS_map, and each one mapped gets its
- * completion { 0, 0 } there.
+ * frame_cap_map would also make for it. ring: each entry's call
+ * number, w[-1], must be SYS_map, and each one mapped gets its
+ * completion { 0, 0 } in out.
  *
  * w may be the domain's own memory, which its other harts can rewrite
  * meanwhile: each word is read once (volatile) and only that value is
@@ -134,12 +136,16 @@ _Static_assert(offsetof(struct rivet_ring_entry, args) ==
  */
 static inline __attribute__((always_inline)) uint64_t
 map_run(struct domain *d, struct batch_cursor *k,
-	const volatile unsigned long *w, uint64_t stride, uint64_t n,
+	const volatile unsigned long *w, uint64_t stride, uint64_t n, bool ring,
 	struct rivet_ring_done *out)
 {
 	struct cap *slots = d->cs.slots;
-	struct frame_mapping *maps = d->maps;
+	/* The pool's records from index + 1 = 1 on: record free is
+	 * maps1[free], one shift and add. */
+	struct frame_mapping *maps1 =
+		(struct frame_mapping *)((uintptr_t)d->maps - sizeof(*maps1));
 	uint64_t nslots = d->cs.nslots, free = d->maps_free, done;
+	const volatile unsigned long *w0 = w, *end = w + n * stride;
 	/* The cursor's words the loop uses, in registers; reloaded after
 	 * cursor_rights and cursor_move change the cursor. */
 	uint64_t region = k->region, rights = k->rights, capmask = k->capmask;
@@ -152,7 +158,7 @@ map_run(struct domain *d, struct batch_cursor *k,
 	 * capabilities it keeps from being mapped (E_BUSY). */
 	if (domain_caps.nrevoking)
 		return 0;
-	for (done = 0; done < n; done++, w += stride) {
+	for (; w != end; w += stride) {
 		uint64_t slot, va, r, obj, pte, i, rec;
 		uint64_t *leaf;
 		struct frame_mapping *m;
@@ -160,7 +166,7 @@ map_run(struct domain *d, struct batch_cursor *k,
 		struct cap *c;
 		uint64_t tr;
 
-		if (out && w[-1] != SYS_map)
+		if (ring && w[-1] != SYS_map)
 			break;
 		slot = w[0];
 		va = w[1];
@@ -185,11 +191,17 @@ map_run(struct domain *d, struct batch_cursor *k,
 		obj = c->object;
 		if (kind) {
 			/* frame_wx_check of one frame, the first bank inline
-			 * (below it, i wraps past bank_frames). */
+			 * (below it, i wraps past bank_frames); a frame the
+			 * table does not have goes the general way. */
 			i = (obj - bank_base) >> FRAME_SHIFT;
-			f = i < bank_frames ? &frames[i]
-					    : frame_entry(mem_frames(), obj);
-			if (f && f->wx_maps && f->wx != kind)
+			if (i < bank_frames) {
+				f = &frames[i];
+			} else {
+				f = frame_entry(mem_frames(), obj);
+				if (!f)
+					break;
+			}
+			if (f->wx_maps && f->wx != kind)
 				break; /* E_BUSY */
 		}
 		if (va >> 21 != region) {
@@ -204,24 +216,25 @@ map_run(struct domain *d, struct batch_cursor *k,
 			break; /* E_EXIST */
 		pte = pte_leaf_with(obj, perm);
 		*leaf = pte;
-		if (f) {
+		if (kind) {
 			f->wx = (uint16_t)kind;
 			f->wx_maps++;
 		}
 		/* frame_map_record's view entry and record, a word each. */
 		*(uint64_t *)(viewb + (va >> 9)) = pte;
-		m = &maps[free - 1];
+		m = &maps1[free];
 		rec = recword | *(const uint32_t *)&c->user; /* its low half */
 		c->user = free;
-		free = m->next;
+		free = (uint64_t)(int32_t)m->next; /* below 2^31: one lw */
 		((uint64_t *)m)[0] = va;
 		((uint64_t *)m)[1] = rec;
-		if (out) {
+		if (ring) {
 			out->rc = 0;
 			out->val = 0;
 			out++;
 		}
 	}
+	done = (uint64_t)(w - w0) / stride;
 	d->maps_free = (uint32_t)free;
 	d->nmappings += (uint32_t)done;
 	k->mapped |= done != 0;
@@ -232,7 +245,7 @@ static __attribute__((noinline)) uint64_t
 map_run_batch(struct domain *d, struct batch_cursor *k,
 	      const volatile unsigned long *w, uint64_t n)
 {
-	return map_run(d, k, w, MAP_STRIDE, n, 0);
+	return map_run(d, k, w, MAP_STRIDE, n, false, 0);
 }
 
 uint64_t map_run_ring(struct domain *d, struct batch_cursor *k,
@@ -241,7 +254,7 @@ uint64_t map_run_ring(struct domain *d, struct batch_cursor *k,
 {
 	if (!FAST_MAP_BATCH)
 		return 0;
-	return map_run(d, k, e->args, RING_STRIDE, n, out);
+	return map_run(d, k, e->args, RING_STRIDE, n, true, out);
 }
 
 /* Maps the entry { slot, vaddr, rights } the general way, within the
