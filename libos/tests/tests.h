@@ -94,6 +94,7 @@ extern const struct role grants_roles[];	   /* grants.c */
 extern const struct role hostile_roles[];	   /* hostile.c */
 extern const struct role hostile4_roles[];	   /* hostile4.c */
 extern const struct role initramfs_roles[];	   /* initramfs.c */
+extern const struct role inplace_roles[];	   /* inplace.c */
 extern const struct role lightfault_roles[];	   /* lightfault.c */
 extern const struct role mapbatch_roles[];	   /* mapbatch.c */
 extern const struct role notify_fast_roles[];	   /* notify_fast.c */
