@@ -36,7 +36,7 @@
 #include <rivet/syscall.h>
 
 #define RING_INSNS   20000 /* a piece's budget, about map_batch's */
-#define RING_MAP_RUN 64	   /* maps in place between ops->stop's looks */
+#define RING_MAP_RUN 128   /* maps in place between ops->stop's looks */
 
 #define RING_CALLS                                                             \
 	((1UL << SYS_null) | (1UL << SYS_kstat) | (1UL << SYS_map) |           \
