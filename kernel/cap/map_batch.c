@@ -15,14 +15,22 @@
  * before. frame_cap_map, the general map, pays per entry for what a
  * batch can do once: a walk from the root to the last-level table, the
  * view page's check, a fence, the frame table's lookup, and its own call.
- * map_one_fast keeps the last-level table of the 2 MiB it last mapped in
- * (one walk per 2 MiB), checks everything frame_cap_map checks for such
- * an entry, and fences once per kernel entry (uvm_flush_asid before the
- * domain runs again). Any other entry, and any entry it would refuse,
- * goes to frame_cap_map, which gives the same result and the same error
- * from the same state: the fast path changes nothing before its last
- * check but what frame_cap_map would also have made (view and table
- * pages for vaddr).
+ * map_run keeps, in a cursor, the last-level table and the view page of
+ * the 2 MiB it last mapped in (one walk per 2 MiB) and what the last
+ * rights seen make of an entry (the slot's expected type and rights, the
+ * PTE bits, the record's flags), checks everything frame_cap_map checks
+ * for such an entry, and fences once per kernel entry (uvm_flush_asid
+ * before the domain runs again). Any other entry, and any entry it would
+ * refuse, goes to frame_cap_map, which gives the same result and the
+ * same error from the same state: the fast path changes nothing before
+ * its last check but what frame_cap_map would also have made (view and
+ * table pages for vaddr).
+ *
+ * The entries are read where the domain wrote them (user_page_kva, a
+ * page at a time; an entry across two pages is copied), each word once:
+ * the domain's other harts may rewrite them meanwhile, and the kernel
+ * acts on what it read. The submission ring's runs of maps use the same
+ * loop on its entries in place (map_run_ring, kernel/cap/ring.c).
  */
 #include "kernel/cap/map_batch.h"
 

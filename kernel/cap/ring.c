@@ -5,10 +5,13 @@
  * (each entry read once, checked on the kernel's copy, run once; counters
  * out of range refused) are in ring_consume.c; this file gives it d's
  * memory, through uaccess on every read and write (the domain may unmap
- * the ring at any time), and the calls, through the system call table;
- * runs of maps go to map_batch's one-page path (map_batch_each) instead,
- * which reads them in the consumer's copy and gives the same result per
- * entry as map.
+ * the ring at any time), and the calls, through the system call table.
+ * Runs of maps, the common case, go first to map_batch's one-page loop
+ * where they are in the ring (ring_maps_in_place: each page of the ring
+ * looked up once per pass, each word read once, completions written in
+ * place); an entry that loop does not take goes through ring_consume,
+ * alone, whose own runs of maps go to map_batch_each. Both give the same
+ * result per entry as map.
  *
  * Bounded kernel time, as for map_batch: a piece stops once RING_INSNS
  * instructions are spent or an interrupt is pending, after at least one
