@@ -188,7 +188,8 @@ map_run(struct domain *d, struct batch_cursor *k,
 			perm = k->perm;
 			recword = k->recword;
 		}
-		if (va & (PAGE_SIZE - 1) || slot >= nslots || !free)
+		/* va's offset in its page, shifted up: no mask to keep. */
+		if (va << (64 - PAGE_SHIFT) || slot >= nslots || !free)
 			break;
 		c = &slots[slot];
 		tr = *(const uint16_t *)c; /* type, rights */
