@@ -54,7 +54,7 @@
 #endif
 
 #define MAP_BATCH_PER_ENTRY 256
-#define MAP_BATCH_RUN	    128 /* entries per run between the bound's checks */
+#define MAP_BATCH_RUN	    128 /* entries between the bound's checks */
 
 /* Rights frame_cap_map accepts, as a bit per value: R, R+W, X, R+X (W
  * needs R; never W and X). */

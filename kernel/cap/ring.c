@@ -8,7 +8,7 @@
  * the ring at any time), and the calls, through the system call table.
  * Runs of maps, the common case, go first to map_batch's one-page loop
  * where they are in the ring (ring_maps_in_place: each page of the ring
- * looked up once per pass, each word read once, completions written in
+ * looked up once per run, each word read once, completions written in
  * place); an entry that loop does not take goes through ring_consume,
  * alone, whose own runs of maps go to map_batch_each. Both give the same
  * result per entry as map.
@@ -182,10 +182,10 @@ static bool ring_entry_across(struct domain *d, struct ring_window *w,
 /*
  * Runs the queued maps from the kernel's head on, at most n, where they
  * are in the ring, with their completions written there (no copy; an
- * entry across two pages is read a word at a time into one), while map_run_ring
- * takes them (a map of a one-page capability it would map, the common
- * case) and ops->stop lets it (first: the piece has run nothing yet):
- * how many, all consumed. The entry it stops at is left for
+ * entry across two pages is read a word at a time into one), while
+ * map_run_ring takes them (a map of a one-page capability it would map,
+ * the common case) and ops->stop lets it (first: the piece has run
+ * nothing yet): how many, all consumed. The entry it stops at is left for
  * ring_consume. The windows stay valid throughout: a map only adds
  * leaves, never moves or removes one.
  */
