@@ -77,6 +77,7 @@ struct role {
 extern const struct role abort_bounds_roles[];	   /* abort_bounds.c */
 extern const struct role allocmap_roles[];	   /* allocmap.c */
 extern const struct role big_channel_roles[];	   /* big_channel.c */
+extern const struct role batch_scribble_roles[];   /* batch_scribble.c */
 extern const struct role bigmap_roles[];	   /* bigmap.c */
 extern const struct role bootinfo_roles[];	   /* bootinfo.c */
 extern const struct role bounds_roles[];	   /* bounds.c */
