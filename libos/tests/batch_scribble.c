@@ -10,7 +10,8 @@
  * kernel reads each word once (kernel/cap/map_batch.c), so whatever it
  * reads, every batch must return map's result for the entry it stopped
  * at with a count within the batch, nothing may crash, and once the
- * scribbler stops a clean batch must map as asked.
+ * scribbler stops a clean batch must map as asked. The roles are in
+ * inplace.c's table.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -88,7 +89,7 @@ static void scribble(struct rivet_map_entry *e, uint64_t *s)
 	}
 }
 
-static void role_bs_scribbler(void)
+void role_bs_scribbler(void)
 {
 	struct rivet_map_entry *e = (struct rivet_map_entry *)chan();
 	struct bs_ctl *c = ctl();
@@ -131,7 +132,7 @@ static long one_batch(struct rivet_map_entry *e, uint64_t window,
 	return map_error(r->rc) && r->val <= BN ? (long)r->val : -1;
 }
 
-static void role_bs_owner(void)
+void role_bs_owner(void)
 {
 	struct rivet_map_entry *e = (struct rivet_map_entry *)chan();
 	struct bs_ctl *c = ctl();
@@ -166,9 +167,3 @@ static void role_bs_owner(void)
 	       r.rc, n);
 	EXPECT_EQ("bs_no_slot_taken", sys2_kstat(KSTAT_MY_SLOTS).val, slots);
 }
-
-const struct role batch_scribble_roles[] = {
-	{ "t_bs_owner", role_bs_owner },
-	{ "t_bs_scribbler", role_bs_scribbler },
-	{ 0 },
-};

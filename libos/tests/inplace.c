@@ -295,5 +295,7 @@ static void role_inplace(void)
 
 const struct role inplace_roles[] = {
 	{ "t_inplace", role_inplace },
+	{ "t_bs_owner", role_bs_owner },	 /* batch_scribble.c */
+	{ "t_bs_scribbler", role_bs_scribbler }, /* batch_scribble.c */
 	{ 0 },
 };

@@ -77,7 +77,6 @@ struct role {
 extern const struct role abort_bounds_roles[];	   /* abort_bounds.c */
 extern const struct role allocmap_roles[];	   /* allocmap.c */
 extern const struct role big_channel_roles[];	   /* big_channel.c */
-extern const struct role batch_scribble_roles[];   /* batch_scribble.c */
 extern const struct role bigmap_roles[];	   /* bigmap.c */
 extern const struct role bootinfo_roles[];	   /* bootinfo.c */
 extern const struct role bounds_roles[];	   /* bounds.c */
@@ -116,5 +115,9 @@ extern const struct role smp_irq_roles[];	   /* smp_irq.c */
 extern const struct role smp_notify_roles[];	   /* smp_notify.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */
 extern const struct role vmregions_roles[];	   /* vmregions.c */
+
+/* batch_scribble.c's roles, listed in inplace_roles. */
+void role_bs_owner(void);
+void role_bs_scribbler(void);
 
 #endif
