@@ -51,6 +51,13 @@ static inline uint64_t pte_leaf(uint64_t pa, uint64_t perm)
 	return pte | pte_mt_normal;
 }
 
+/* pte_leaf(pa, perm) for a RAM page, from bits = pte_leaf(0, perm) made
+ * once: for a loop that maps many pages with the same perm. */
+static inline uint64_t pte_leaf_with(uint64_t pa, uint64_t bits)
+{
+	return (pa >> 12) << PTE_PPN_SHIFT | bits;
+}
+
 /*
  * The rights a user mapping was made with, kept in the PTE's two RSW bits
  * (8-9, the hardware ignores them): protect may lower a page's rights and

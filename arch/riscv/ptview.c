@@ -68,6 +68,13 @@ static uint64_t *view_page(struct uvm_space *d, uint64_t n)
 	return d->ptview_last;
 }
 
+uint64_t *ptview_page(struct uvm_space *d, uint64_t va)
+{
+	if (va >= RIVET_MAP_TOP)
+		return 0;
+	return view_page(d, (va >> PAGE_SHIFT) / ENTRIES_PER_PAGE);
+}
+
 int ptview_prepare_slow(struct uvm_space *d, uint64_t va, uint64_t npages)
 {
 	uint64_t first = (va >> PAGE_SHIFT) / ENTRIES_PER_PAGE;

@@ -35,6 +35,13 @@ static inline int ptview_prepare(struct uvm_space *d, uint64_t va,
 	return ptview_prepare_slow(d, va, npages);
 }
 
+/*
+ * The view page of va's 2 MiB (its entry for va is at index
+ * (va >> 12) % 512), or NULL if it was never prepared: for a caller
+ * that sets many entries of one 2 MiB itself (map_batch's one-page path).
+ */
+uint64_t *ptview_page(struct uvm_space *d, uint64_t va);
+
 /* Records pte (0: unmapped) for each page of [va, va + npages pages);
  * pte's physical page number advances with the page. */
 void ptview_set_slow(struct uvm_space *d, uint64_t va, uint64_t npages,

@@ -5,10 +5,13 @@
  * (each entry read once, checked on the kernel's copy, run once; counters
  * out of range refused) are in ring_consume.c; this file gives it d's
  * memory, through uaccess on every read and write (the domain may unmap
- * the ring at any time), and the calls, through the system call table;
- * runs of maps go to map_batch's one-page path (map_batch_each) instead,
- * which reads them in the consumer's copy and gives the same result per
- * entry as map.
+ * the ring at any time), and the calls, through the system call table.
+ * Runs of maps, the common case, go first to map_batch's one-page loop
+ * where they are in the ring (ring_maps_in_place: each page of the ring
+ * looked up once per run, each word read once, completions written in
+ * place); an entry that loop does not take goes through ring_consume,
+ * alone, whose own runs of maps go to map_batch_each. Both give the same
+ * result per entry as map.
  *
  * Bounded kernel time, as for map_batch: a piece stops once RING_INSNS
  * instructions are spent or an interrupt is pending, after at least one
@@ -35,7 +38,8 @@
 #include <rivet/ring.h>
 #include <rivet/syscall.h>
 
-#define RING_INSNS 20000 /* a piece's budget, about map_batch's */
+#define RING_INSNS   20000 /* a piece's budget, about map_batch's */
+#define RING_MAP_RUN 128   /* maps in place between ops->stop's looks */
 
 #define RING_CALLS                                                             \
 	((1UL << SYS_null) | (1UL << SYS_kstat) | (1UL << SYS_map) |           \
@@ -130,13 +134,112 @@ long ring_setup_sys(struct domain *d, uint64_t va, uint64_t n)
 	return 0;
 }
 
+/* One page of the ring as the kernel reaches it: the user page's
+ * address (~0: none yet) and where the direct map has it. */
+struct ring_window {
+	uint64_t page;
+	char *kva;
+};
+
+/* Where the byte at va is (user_page_kva), looked up once per page. */
+static void *ring_window_at(struct domain *d, struct ring_window *w,
+			    uint64_t va, bool write)
+{
+	uint64_t page = va & ~(uint64_t)(PAGE_SIZE - 1);
+
+	if (page != w->page) {
+		w->kva = user_page_kva(d, page, write);
+		w->page = w->kva ? page : ~0ULL;
+	}
+	return w->kva ? w->kva + (va - page) : 0;
+}
+
+_Static_assert(RIVET_RING_ENTRIES_OFF % sizeof(unsigned long) == 0 &&
+		       sizeof(struct rivet_ring_entry) %
+				       sizeof(unsigned long) ==
+			       0,
+	       "ring entries in whole words");
+
+/* An entry across two pages into *one, a word at a time through the
+ * window (the words are 8-aligned: none is split), each read once:
+ * false if a page of it is not readable. */
+static bool ring_entry_across(struct domain *d, struct ring_window *w,
+			      uint64_t eva, struct rivet_ring_entry *one)
+{
+	unsigned long *dst = (unsigned long *)one;
+	const volatile unsigned long *src;
+	uint64_t j;
+
+	for (j = 0; j < sizeof(*one) / sizeof(*dst); j++) {
+		src = ring_window_at(d, w, eva + j * sizeof(*dst), false);
+		if (!src)
+			return false;
+		dst[j] = *src;
+	}
+	return true;
+}
+
+/*
+ * Runs the queued maps from the kernel's head on, at most n, where they
+ * are in the ring, with their completions written there (no copy; an
+ * entry across two pages is read a word at a time into one), while
+ * map_run_ring takes them (a map of a one-page capability it would map,
+ * the common case) and ops->stop lets it (first: the piece has run
+ * nothing yet): how many, all consumed. The entry it stops at is left for
+ * ring_consume. The windows stay valid throughout: a map only adds
+ * leaves, never moves or removes one.
+ */
+static uint64_t ring_maps_in_place(struct domain *d, struct ring_ctx *ctx,
+				   uint64_t n, bool first)
+{
+	struct batch_cursor k = map_cursor_start();
+	struct ring_window ew = { ~0ULL, 0 }, cw = { ~0ULL, 0 };
+	struct rivet_ring_entry one;
+	const struct rivet_ring_entry *e;
+	struct rivet_ring_done *c;
+	uint64_t done = 0, idx, want, fit, eva, cva, m;
+
+	while (done < n) {
+		if ((done || !first) && ring_stop(ctx))
+			break;
+		idx = (d->ring_head + done) & (d->ring_size - 1);
+		want = n - done < RING_MAP_RUN ? n - done : RING_MAP_RUN;
+		if (want > d->ring_size - idx)
+			want = d->ring_size - idx; /* up to the ring's end */
+		cva = d->ring_va + RIVET_RING_DONE_OFF(d->ring_size) +
+		      idx * sizeof(*c);
+		fit = (PAGE_SIZE - (cva & (PAGE_SIZE - 1))) / sizeof(*c);
+		if (want > fit)
+			want = fit; /* never 0: a completion splits no page */
+		c = ring_window_at(d, &cw, cva, true);
+		eva = d->ring_va + RIVET_RING_ENTRIES_OFF + idx * sizeof(*e);
+		fit = (PAGE_SIZE - (eva & (PAGE_SIZE - 1))) / sizeof(*e);
+		if (want > fit)
+			want = fit;
+		if (!want) { /* across two pages */
+			e = ring_entry_across(d, &ew, eva, &one) ? &one : 0;
+			want = 1;
+		} else {
+			e = ring_window_at(d, &ew, eva, false);
+		}
+		if (!e || !c)
+			break;
+		m = map_run_ring(d, &k, e, want, c);
+		done += m;
+		if (m < want)
+			break;
+	}
+	map_cursor_end(d, &k);
+	return done;
+}
+
 long ring_submit_sys(struct domain *d, uint64_t max, uint64_t *val)
 {
 	struct ring_ctx ctx = { d, arch_instret() };
 	struct ring_consumer k = { d->ring_head, d->ring_size, RING_KNOWN,
 				   RING_CALLS, SYS_map };
-	uint64_t tail, before, done = 0;
-	long rc;
+	uint64_t tail, before, todo, done = 0, m;
+	long rc = 0;
 
 	if (!d->ring_size)
 		return E_NOENT;
@@ -145,8 +248,23 @@ long ring_submit_sys(struct domain *d, uint64_t max, uint64_t *val)
 	before = syscall_restart_take(d, max);
 	if (copy_from_user(d, &tail, d->ring_va, sizeof(tail)))
 		return E_RANGE;
-	rc = ring_consume(&k, tail, max, &ring_ops, &ctx, &done);
-	d->ring_head = k.head;
+	todo = tail - k.head < max ? tail - k.head : max;
+	if (tail - k.head > k.size)
+		rc = E_RANGE; /* as ring_consume: nothing run */
+	/* Maps in place while they come; any other entry (or one the
+	 * in-place path leaves) through ring_consume, one at a time. */
+	while (!rc && done < todo) {
+		m = ring_maps_in_place(d, &ctx, todo - done, !done);
+		done += m;
+		k.head = d->ring_head += m;
+		if (done == todo || (done && ring_stop(&ctx)))
+			break;
+		rc = ring_consume(&k, tail, 1, &ring_ops, &ctx, &m);
+		done += m;
+		d->ring_head = k.head;
+		if (!m)
+			break;
+	}
 	if (copy_to_user(d, d->ring_va + sizeof(tail), &k.head,
 			 sizeof(k.head)) &&
 	    !rc)

@@ -69,3 +69,13 @@ int user_readable(const struct domain *d, uint64_t uva, size_t len)
 {
 	return user_walk(d, uva, len, PTE_R, 0, 0);
 }
+
+void *user_page_kva(const struct domain *d, uint64_t uva, bool write)
+{
+	uint64_t pa, perm, need = write ? PTE_R | PTE_W : PTE_R;
+
+	if (uva >= RIVET_USER_TOP || uvm_lookup(&d->as, uva, &pa, &perm) ||
+	    (perm & need) != need || !user_frame_is_ram(pa))
+		return 0;
+	return phys_to_virt(pa); /* pa: uva's byte, not its page */
+}

@@ -94,6 +94,7 @@ extern const struct role grants_roles[];	   /* grants.c */
 extern const struct role hostile_roles[];	   /* hostile.c */
 extern const struct role hostile4_roles[];	   /* hostile4.c */
 extern const struct role initramfs_roles[];	   /* initramfs.c */
+extern const struct role inplace_roles[];	   /* inplace.c */
 extern const struct role lightfault_roles[];	   /* lightfault.c */
 extern const struct role mapbatch_roles[];	   /* mapbatch.c */
 extern const struct role notify_fast_roles[];	   /* notify_fast.c */
@@ -115,5 +116,9 @@ extern const struct role smp_notify_roles[];	   /* smp_notify.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */
 extern const struct role vmregions_roles[];	   /* vmregions.c */
 extern const struct role vmonepage_roles[];	   /* vmonepage.c */
+
+/* batch_scribble.c's roles, listed in inplace_roles. */
+void role_bs_owner(void);
+void role_bs_scribbler(void);
 
 #endif
