@@ -33,7 +33,9 @@
  *                   arch_remote_fence_asid, struct arch_hart_self and
  *                   arch_hartid, arch_hart_index, arch_hart_park
  *                   (smp.h); uvm_set_hart,
- *                   uvm_hart_online, uvm_fence_others (uvm.h)
+ *                   uvm_hart_online, uvm_fence_others, its batch
+ *                   and counts, uvm_space_ending,
+ *                   uvm_fence_everywhere (uvm.h)
  *   traps           trap_cause_name (below)
  */
 #ifndef KERNEL_ARCH_H

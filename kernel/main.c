@@ -122,7 +122,8 @@ static bool test_hook_valid(const char *value)
 
 		!strcmp(value, "hart-silent") ||
 		!strcmp(value, "hart-start-bad") ||
-		!strcmp(value, "hart-wrong-door"));
+		!strcmp(value, "hart-wrong-door") ||
+		!strcmp(value, "hart-stray-bit"));
 }
 
 /* Every boot argument the kernel takes; docs/boot.md lists them too. */

@@ -225,6 +225,10 @@ static __attribute__((noinline)) sysret_t kstat_counted(uint64_t what,
 	case KSTAT_HART_IRQ_CLAIMS:
 		return sysret(0,
 			      irq_claims_on(d->hart ? d->hart->self.index : 0));
+	case KSTAT_REMOTE_FENCES:
+		return sysret(0, uvm_fence_calls);
+	case KSTAT_REMOTE_FENCE_HARTS:
+		return sysret(0, uvm_fence_harts);
 #ifdef CONFIG_FAST_CAP_DELETE
 	case KSTAT_MY_ONE_STEP_DELETES:
 		return sysret(0, d->one_step_deletes);

@@ -8,7 +8,9 @@
  * rivet.test=hart-silent
  * keeps the secondary harts from reporting in and rivet.test=hart-start-bad
  * has the firmware refuse to start them, rivet.test=hart-wrong-door starts
- * them first at the image's entry (kernel/boot/hart_start.c).
+ * them first at the image's entry (kernel/boot/hart_start.c), and
+ * rivet.test=hart-stray-bit gives every address space a stray hart bit
+ * (kernel/sched/sched.c).
  */
 #include "kernel/test_hooks.h"
 
@@ -63,7 +65,12 @@ static void test_hook_mmio_window(void)
 	pr_notice("test: mmio-window %s\n", ok ? "ok" : "FAILED");
 }
 
-static bool hart_silent, hart_start_bad, hart_wrong_door;
+static bool hart_silent, hart_start_bad, hart_wrong_door, hart_stray_bit;
+
+bool test_hook_hart_stray_bit(void)
+{
+	return hart_stray_bit;
+}
 
 bool test_hook_hart_silent(void)
 {
@@ -99,6 +106,8 @@ void test_hooks_run(const char *bootargs)
 		hart_start_bad = true;
 	else if (!strcmp(what, "hart-wrong-door"))
 		hart_wrong_door = true;
+	else if (!strcmp(what, "hart-stray-bit"))
+		hart_stray_bit = true;
 	else
 		pr_warn("test: unknown test hook '%s'\n", what);
 }

@@ -20,4 +20,8 @@ bool test_hook_hart_start_bad(void) __attribute__((weak));
  * boot hart start it again. */
 bool test_hook_hart_wrong_door(void) __attribute__((weak));
 
+/* rivet.test=hart-stray-bit: each domain's address space also gets the
+ * hart-mask bit of a hart it is not placed on (kernel/sched/sched.c). */
+bool test_hook_hart_stray_bit(void) __attribute__((weak));
+
 #endif

@@ -16,6 +16,8 @@ obj-y += arch/riscv/vm.o
 # early_map.c runs before the MMU is on: no jump tables (absolute addresses).
 CFLAGS_early_map := -fno-jump-tables
 obj-y += arch/riscv/uvm.o
+obj-y += arch/riscv/uvm_fence.o
+obj-y += arch/riscv/hart_window.o
 obj-y += arch/riscv/fpu.o
 obj-y += arch/riscv/ptview.o
 obj-y += arch/riscv/uprotect.o

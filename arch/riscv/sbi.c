@@ -119,6 +119,25 @@ long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base)
 	return sbi_call(SBI_EXT_IPI, 0, hart_mask, hart_mask_base, 0).error;
 }
 
+long sbi_remote_sfence_vma(unsigned long hart_mask,
+			   unsigned long hart_mask_base, unsigned long start,
+			   unsigned long size)
+{
+	register unsigned long r3 __asm__("a3") = size;
+	register unsigned long r0 __asm__("a0") = hart_mask;
+	register unsigned long r1 __asm__("a1") = hart_mask_base;
+	register unsigned long r2 __asm__("a2") = start;
+	register unsigned long r6 __asm__("a6") = 1; /* FID */
+	register unsigned long r7 __asm__("a7") = SBI_EXT_RFENCE;
+
+	/* Four arguments: more than sbi_call() passes. */
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r3), "r"(r6), "r"(r7)
+			 : "memory");
+	return (long)r0;
+}
+
 long sbi_remote_sfence_vma_asid(unsigned long hart_mask,
 				unsigned long hart_mask_base,
 				unsigned long start, unsigned long size,

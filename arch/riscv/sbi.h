@@ -49,6 +49,11 @@ long sbi_hart_start(unsigned long hartid, unsigned long start_pa,
 /* IPI send_ipi: a supervisor software interrupt to the harts of the
  * mask (bit i: hart base + i). Returns 0 or the SBI error. */
 long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base);
+/* RFENCE remote_sfence_vma on the harts of the mask: every ASID's
+ * entries of [start, start + size); returns when they have fenced. */
+long sbi_remote_sfence_vma(unsigned long hart_mask,
+			   unsigned long hart_mask_base, unsigned long start,
+			   unsigned long size);
 /* RFENCE remote_sfence_vma_asid on the harts of the mask; returns when
  * they have fenced: 0 or the SBI error. */
 long sbi_remote_sfence_vma_asid(unsigned long hart_mask,

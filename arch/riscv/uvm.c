@@ -59,34 +59,6 @@ void uvm_probe_asids(unsigned domains_max)
 			       : "one per domain, no flush on a switch");
 }
 
-/* Hart ids by dense index, for the SBI calls (uvm_hart_online). */
-static uint32_t uvm_hartids[64];
-
-void uvm_hart_online(unsigned index, uint32_t hartid)
-{
-	if (index < 64)
-		uvm_hartids[index] = hartid;
-}
-
-/*
- * One SBI call per hart: hart ids may be sparse and far apart, and a
- * domain does not move, so the mask minus this hart holds at most its
- * own hart (docs/smp.md).
- */
-void uvm_fence_others(const struct uvm_space *s)
-{
-#ifndef CONFIG_DEBUG_NO_REMOTE_FENCE
-	uint64_t others = s->harts & ~uvm_hart_bit();
-	unsigned i;
-
-	for (i = 0; others; i++, others >>= 1)
-		if (others & 1)
-			arch_remote_fence_asid(1, uvm_hartids[i], s->asid);
-#else
-	(void)s;
-#endif
-}
-
 uint64_t uvm_root_pa(const struct uvm_space *d)
 {
 	return d->root_pa;

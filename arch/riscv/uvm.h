@@ -41,8 +41,14 @@ struct uvm_space {
 	/* The hart mask (docs/smp.md, "TLB shootdown"): bit i is set once
 	 * the hart of dense index i may hold TLB entries of this space (it
 	 * is placed there, uvm_set_hart, or switched satp to it,
-	 * arch_switch_as). Set with an atomic OR; read under the BKL. */
+	 * arch_switch_as). Set with an atomic OR; read under the BKL, and
+	 * cleared there after a fence (uvm_fence_others), except for home:
+	 * the bit of the hart it is placed on, which is never cleared. */
 	uint64_t harts;
+	uint64_t home;
+	/* Its domain is ending (uvm_space_ending): fences go to home only
+	 * until the one at the end of its teardown (uvm_fence_everywhere). */
+	bool ending;
 };
 
 /*
@@ -68,9 +74,11 @@ static inline void uvm_mark_hart(struct uvm_space *s, uint64_t bit)
 }
 
 /* s is placed on the hart of dense index index (its run queue): the
- * assembly yields switch to it there without C, so its bit is set now. */
+ * assembly yields switch to it there without C, so its bit is set now,
+ * for good (its home: no fence clears it). */
 static inline void uvm_set_hart(struct uvm_space *s, unsigned index)
 {
+	s->home = 1UL << index;
 	uvm_mark_hart(s, 1UL << index);
 }
 
@@ -78,13 +86,48 @@ static inline void uvm_set_hart(struct uvm_space *s, unsigned index)
 void uvm_hart_online(unsigned index, uint32_t hartid);
 
 /*
- * Drops s's TLB entries on every hart of its mask but this one (SBI
- * RFENCE remote_sfence_vma_asid, synchronous: they are gone when it
- * returns). Nothing is sent when the mask holds only this hart; with
+ * Drops s's TLB entries on every hart of its mask but this one: one SBI
+ * RFENCE remote_sfence_vma_asid for all of them (one per 64 hart ids,
+ * hart_window.h), synchronous: they are gone when it returns. Those
+ * harts then leave the mask, all but s's home (docs/smp.md, "TLB
+ * shootdown"), so the next fence targets only harts that ran s since.
+ * Nothing is sent when the mask holds only this hart; with
  * CONFIG_DEBUG_NO_REMOTE_FENCE nothing is sent at all (a debug kernel
- * that shows the revoke-under-use test can fail).
+ * that shows the revoke-under-use test can fail). Under the BKL.
+ *
+ * Inside a batch (uvm_fence_batch_begin) the fence is only gathered: the
+ * batch's end sends one call for the harts of every space fenced in it
+ * (by ASID if they share one, else of every ASID on those harts), so
+ * their waits in the firmware overlap. The caller must end the batch
+ * before it lets the lock go or returns to U-mode, and must not hand out
+ * a frame it unmapped before then: until the end, other harts may still
+ * reach what was unmapped.
  */
-void uvm_fence_others(const struct uvm_space *s);
+void uvm_fence_others(struct uvm_space *s);
+void uvm_fence_batch_begin(void);
+void uvm_fence_batch_end(void);
+
+/*
+ * s's domain is ending (it called exit, or its reaper has begun): no
+ * hart but its home will ever run s again, so the other harts of its
+ * mask cannot use their entries of its ASID until that ASID is reused.
+ * From now on its unmaps fence this hart and its home only, and
+ * uvm_fence_everywhere fences the others once, at the end of its
+ * teardown, before the ASID is freed.
+ */
+static inline void uvm_space_ending(struct uvm_space *s)
+{
+	s->ending = true;
+}
+
+/* s's whole ASID fenced here and on every other hart of its mask (one
+ * SBI call, uvm_fence_others): before an ended domain's ASID can be
+ * reused by a domain on any hart. */
+void uvm_fence_everywhere(struct uvm_space *s);
+
+/* SBI RFENCE calls made since boot and the harts they named, summed
+ * (KSTAT_REMOTE_FENCES, KSTAT_REMOTE_FENCE_HARTS). */
+extern uint64_t uvm_fence_calls, uvm_fence_harts;
 
 /* Has a hart other than this one run s (uvm_fence_others is needed)? */
 static inline bool uvm_others_ran(const struct uvm_space *s)
@@ -222,7 +265,7 @@ int uvm_protect_page(struct uvm_space *d, uint64_t va, uint64_t perm);
  * d's mask (uvm_fence_others) before it returns.
  */
 #define UVM_FLUSH_PAGES_MAX 8
-static inline void uvm_flush_range(const struct uvm_space *d, uint64_t va,
+static inline void uvm_flush_range(struct uvm_space *d, uint64_t va,
 				   uint64_t npages)
 {
 	uint64_t i;

@@ -218,6 +218,11 @@ enum rivet_syscall_number {
  * capability with no copy: docs/capabilities.md); E_INVAL from a kernel
  * built without CONFIG_FAST_CAP_DELETE. */
 #define KSTAT_MY_ONE_STEP_DELETES 17
+/* Remote TLB fences (docs/smp.md, "TLB shootdown"), whole machine, since
+ * boot: the SBI RFENCE calls the kernel made, and the harts they named
+ * (summed over the calls). */
+#define KSTAT_REMOTE_FENCES	 18
+#define KSTAT_REMOTE_FENCE_HARTS 19
 
 /* yield_cap's slot for the undirected yield: whoever is next. */
 #define RIVET_YIELD_ANY (-1L)

@@ -173,8 +173,8 @@ static bool entry_done(struct entry *e, uint32_t more)
  * left below it, SYSCALL_RESTART if something is and this entry has done
  * its share, or the lookup errors; *count = how many this call deleted.
  */
-static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count,
-			   struct entry *e, struct domain *actor)
+static long revoke_some(struct domain *d, uint32_t slot, uint32_t *count,
+			struct entry *e, struct domain *actor)
 {
 	struct revoke_ctx ctx = { actor, e };
 	uint32_t n;
@@ -194,6 +194,20 @@ static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count,
 			return SYSCALL_RESTART;
 		}
 	}
+}
+
+/* revoke_some with the remote TLB fences of every space it unmaps from
+ * gathered into one SBI call (uvm_fence_others, docs/smp.md "TLB
+ * shootdown"), sent before this entry returns or lets the lock go. */
+static long revoke_bounded(struct domain *d, uint32_t slot, uint32_t *count,
+			   struct entry *e, struct domain *actor)
+{
+	long rc;
+
+	uvm_fence_batch_begin();
+	rc = revoke_some(d, slot, count, e, actor);
+	uvm_fence_batch_end();
+	return rc;
 }
 
 /* Unmaps what c itself mapped, STEP_PAGES pages per step, counting in e;
@@ -364,7 +378,11 @@ long cap_sys_exit(struct domain *d, uint64_t status)
 {
 	struct entry e = { arch_instret(), 0, INSNS_MAX, 0 };
 	uint64_t next = syscall_restart_take(d, status);
-	long rc = release_all(d, &next, &e);
+	long rc;
+
+	/* Only its home hart runs d from now on (uvm.h). */
+	uvm_space_ending(&d->as);
+	rc = release_all(d, &next, &e);
 
 	/* The end comes in an entry of its own, which has done nothing
 	 * else: a scheduling point follows it, and with it a piece of the

@@ -172,7 +172,9 @@ static bool reap_space(struct domain *d, uint64_t start, uint64_t limit)
 	while (!uvm_destroy_some(&d->as, &d->reap_next, PTES_PER_CALL))
 		if (over(start, limit))
 			return false;
-	uvm_flush_asid(d->as.asid);
+	/* Here and on every other hart that ran it since its last fence:
+	 * its ASID may go to the next domain made, on any hart. */
+	uvm_fence_everywhere(&d->as);
 	return true;
 }
 
@@ -199,6 +201,9 @@ static void reap_finish(struct domain *d)
  * have gone; true once all d held is freed. */
 static bool reap_piece(struct domain *d, uint64_t start, uint64_t limit)
 {
+	/* d runs nowhere now (reap_mine): its remote fences but its home's
+	 * wait for the one at the end of reap_space (uvm.h). */
+	uvm_space_ending(&d->as);
 	switch (d->reap_phase) {
 	case REAP_CAPS:
 		/* Anything it leaves (a slot that filled again behind the

@@ -11,6 +11,7 @@
 #include "kernel/lib/printk.h"
 #include "kernel/sched/bkl.h"
 #include "kernel/sched/sched_core.h"
+#include "kernel/test_hooks.h"
 #include <rivet/errno.h>
 #include <rivet/syscall.h>
 
@@ -98,6 +99,26 @@ void sched_take_wakeups(struct domain *skip)
 }
 
 /*
+ * rivet.test=hart-stray-bit: d's space also gets the bit of the online
+ * hart with the highest id but h, as if d had run there once (a domain
+ * that moved, docs/smp.md "TLB shootdown"), whichever hart booted: the
+ * mask's reset is tested with it (tests/qemu/test_smp_mask.py).
+ */
+static void mark_stray_hart(struct domain *d, const struct hart_sched *h)
+{
+	int stray = -1;
+	unsigned i;
+
+	for (i = 0; i < CONFIG_NR_HARTS; i++)
+		if (sched_harts[i].online && &sched_harts[i] != h &&
+		    (stray < 0 || sched_harts[i].self.hartid >
+					  sched_harts[stray].self.hartid))
+			stray = (int)i;
+	if (stray >= 0)
+		uvm_mark_hart(&d->as, 1UL << stray);
+}
+
+/*
  * d joins the scheduler on the hart it is placed on (d->placed_hartid):
  * its run queue, its kernel stack for d's traps, and that hart's bit in
  * its address space's hart mask (remote fences, uvm.h). Its satp
@@ -112,6 +133,8 @@ void sched_add(struct domain *d)
 	d->info->hart_id = h->self.hartid;
 	d->ctx.kernel_sp = h->stack_top;
 	uvm_set_hart(&d->as, h->self.index);
+	if (test_hook_hart_stray_bit && test_hook_hart_stray_bit())
+		mark_stray_hart(d, h);
 	arch_as_activate(&d->as);
 	if (h == this_hart())
 		runq_push(d);
