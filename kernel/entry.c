@@ -82,7 +82,7 @@ static struct uctx *resume(void)
 {
 	struct uctx *u = &sched_current()->ctx;
 
-	bkl_unlock();
+	sched_unlock();
 	return u;
 }
 

@@ -225,6 +225,8 @@ static __attribute__((noinline)) sysret_t kstat_counted(uint64_t what,
 	case KSTAT_HART_IRQ_CLAIMS:
 		return sysret(0,
 			      irq_claims_on(d->hart ? d->hart->self.index : 0));
+	case KSTAT_HART_IDLE_RESUMES:
+		return sysret(0, d->hart ? d->hart->idle_resumes : 0);
 #ifdef CONFIG_FAST_CAP_DELETE
 	case KSTAT_MY_ONE_STEP_DELETES:
 		return sysret(0, d->one_step_deletes);
@@ -608,7 +610,7 @@ static __attribute__((noinline)) sysret_t enter_c(struct domain *d)
 		goes_on = dispatch(d);
 	else
 		sched_remove(d);
-	bkl_unlock();
+	sched_unlock();
 	return answer(d, goes_on, pc);
 }
 

@@ -218,6 +218,10 @@ enum rivet_syscall_number {
  * capability with no copy: docs/capabilities.md); E_INVAL from a kernel
  * built without CONFIG_FAST_CAP_DELETE. */
 #define KSTAT_MY_ONE_STEP_DELETES 17
+/* Waiting domains the caller's hart resumed from its idle loop without
+ * the big kernel lock since boot (docs/smp.md, "The lock-free idle
+ * resume"). */
+#define KSTAT_HART_IDLE_RESUMES 18
 
 /* yield_cap's slot for the undirected yield: whoever is next. */
 #define RIVET_YIELD_ANY (-1L)
