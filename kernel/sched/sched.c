@@ -86,14 +86,15 @@ void sched_kick(struct hart_sched *h)
 void sched_send_kicks(struct hart_sched *h)
 {
 	uint64_t kicks = h->kicks;
+	struct hart_sched *t;
 
 	h->kicks = 0;
 	/* What was written for them, before their IPIs (the firmware's
 	 * write to the interrupt controller is not ordered by itself). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (unsigned i = 0; kicks; i++, kicks >>= 1)
+	for (t = sched_harts; kicks; t++, kicks >>= 1)
 		if (kicks & 1)
-			arch_send_ipi(sched_harts[i].self.hartid);
+			arch_send_ipi(t->self.hartid);
 }
 
 /*
@@ -323,7 +324,8 @@ long sched_wait(struct domain *d, uint64_t mask)
 }
 
 /*
- * wait with pending bits, without the big kernel lock (docs/smp.md): d
+ * wait with pending bits, without the big kernel lock (docs/smp.md): d,
+ * whose call is a wait (the caller, entry_syscall, tested the number),
  * takes the bits of its mask that are pending, with an atomic AND (the
  * senders OR theirs in atomically, on any hart), and goes on. Anything
  * else (nothing pending, a restart record, a traced kernel, d ended
@@ -333,8 +335,7 @@ bool sched_wait_ready(struct domain *d)
 {
 	uint64_t got;
 
-	if (TRACE_ON || d->ctx.x[REG_A7] != SYS_wait || d->restart_pc ||
-	    !domain_live(d))
+	if (TRACE_ON || d->restart_pc || !domain_live(d))
 		return false;
 	got = __atomic_load_n(&d->info->pending, __ATOMIC_ACQUIRE) &
 	      d->ctx.x[REG_A0];

@@ -106,9 +106,10 @@ long sched_wait(struct domain *d, uint64_t mask);
  * over, and the caller waits as sched_wait does. */
 void sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t);
 
-/* The system call d made is a wait with bits pending: takes them, sets
- * d's results and returns true, without the big kernel lock; else false
- * and nothing changed (the locked path does the rest). */
+/* The system call d made, a wait (the caller checks the number), has
+ * bits pending: takes them, sets d's results and returns true, without
+ * the big kernel lock; else false and nothing changed (the locked path
+ * does the rest). */
 bool sched_wait_ready(struct domain *d);
 /* Sets bits in target's pending events and wakes it if it waits for one.
  * A domain that is ending or has ended is never woken: E_NOENT, nothing
