@@ -115,6 +115,22 @@ resume_now(struct hart_sched *h, struct domain *d, struct rivet_info *in)
 }
 
 /*
+ * The timer fired, but only as the idle loop's tick: no deadline is due
+ * (the cached earliest is later). resume_now re-arms the timer, which
+ * clears it (h->armed forgotten so that it does); the tick has nothing
+ * else to do. It matters without -icount, where a vCPU descheduled by
+ * the host for longer than a tick wakes with the tick pending as well.
+ */
+static inline bool idle_tick_only(struct hart_sched *h)
+{
+	if (timer_now() >=
+	    __atomic_load_n(&sched_deadline_cache, __ATOMIC_RELAXED))
+		return false;
+	h->armed = 0;
+	return true;
+}
+
+/*
  * The lock-free idle resume (docs/smp.md, "The lock-free idle resume"):
  * the hart woke from wfi without the lock, and d = h->waiter, the domain
  * that ran last here and sleeps in sched_wait, may be the one to run
@@ -128,7 +144,7 @@ resume_now(struct hart_sched *h, struct domain *d, struct rivet_info *in)
  *   its a0, then its bits into a1 with release order; sched_wait had
  *   cleared a1): d's a1 is read with acquire order.
  *
- * Anything else (a timer, a source of another domain, a wake-up another
+ * Anything else (a deadline due, a source of another domain, a wake-up another
  * waker claimed first, a deadline cache to recompute, another domain
  * runnable here) returns, with what it claimed in *left, for the locked
  * path. h->wake is left set: other domains another hart woke here are
@@ -144,8 +160,8 @@ static void idle_resume_unlocked(struct hart_sched *h, struct idle_left *left)
 	    !sched_deadline_cache_valid)
 		return;
 	sip = arch_pending();
-	if (sip & ARCH_PENDING_TIMER)
-		return; /* deadlines are shared: the locked path */
+	if ((sip & ARCH_PENDING_TIMER) && !idle_tick_only(h))
+		return; /* a deadline is due: shared state, the locked path */
 	if (sip & ARCH_PENDING_EXT) {
 		struct rivet_info *in = d->info;
 
