@@ -133,7 +133,65 @@ static void role_idle_hog(void)
 	report("idle_hog_ran", calls > 0, "%ld calls", calls, 0);
 }
 
+/*
+ * The interrupt and another hart's notify race for the same sleeper:
+ * t_idle_race_w waits for its RTC alarm (50 us ahead) and for
+ * t_idle_race_n's signal, sent once it sleeps, in any order and maybe
+ * in one wake-up, IDLE_ROUNDS times. Whichever wins the wake-up, the
+ * other's bit stays pending (the locked path ORs in a bit the idle
+ * resume opened but could not deliver): every round ends with both, and
+ * a lost one shows as the timer event's bit.
+ */
+static void role_idle_race_w(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long irq = in->devices[0].first_irq_slot;
+	uint64_t bit = chan_bit();
+	long rounds = 0, lost = 0, i;
+
+	EXPECT_EQ("idle_race_bind",
+		  sys_map(in->devices[0].slot, RTC_VA, 3) ||
+			  sys_irq_bind(irq, 5),
+		  0);
+	for (i = 0; i < IDLE_ROUNDS; i++) {
+		uint64_t seen = 0;
+
+		sys_timer_event(rivet_now() + 50000000, 7);
+		rtc_fire_after(50000);
+		while ((seen & (EV_RTC | bit)) != (EV_RTC | bit) &&
+		       !(seen & EV_TIMER))
+			seen |= sys2_wait(EV_RTC | EV_TIMER | bit).val;
+		sys_timer_event(0, 7);
+		lost += (seen & EV_TIMER) != 0;
+		rounds += (seen & (EV_RTC | bit)) == (EV_RTC | bit);
+		rtc_write(RTC_CLEAR_INT, 1);
+		sys_irq_ack(irq);
+		sys_notify_cap(chan_slot(), 0); /* next round */
+	}
+	rtc_write(RTC_IRQ_ENABLED, 0);
+	EXPECT_EQ("idle_race_both_every_round", rounds, IDLE_ROUNDS);
+	EXPECT_EQ("idle_race_nothing_lost", lost, 0);
+}
+
+static void role_idle_race_n(void)
+{
+	long peer = rivet_domain_lookup("t_idle_race_w"), i;
+	uint64_t bit = chan_bit();
+
+	for (i = 0; i < IDLE_ROUNDS; i++) {
+		while (rivet_domain_state(peer) != RIVET_DOMAIN_WAITING)
+			;
+		/* a varying delay: before, with or after the alarm */
+		for (volatile long k = 0; k < (i % 16) * 500; k++)
+			;
+		sys_notify_cap(chan_slot(), 0);
+		sys2_wait(bit);
+	}
+}
+
 const struct role smp_idle_roles[] = {
+	{ "t_idle_race_w", role_idle_race_w },
+	{ "t_idle_race_n", role_idle_race_n },
 	{ "t_idle_irq", role_idle_irq },
 	{ "t_idle_waiter", role_idle_waiter },
 	{ "t_idle_notifier", role_idle_notifier },

@@ -77,3 +77,26 @@ def test_notify_ipi_resumes_its_waiter_without_the_lock(tmp_path, smp, waiter,
                  "idle_ipi_resumed_without_lock", "idle_ipi_acks",
                  "idle_hog_ran"):
         assert got.get(name) == "PASS", (name, b)
+
+
+RACE_CONF = """[domain t_idle_race_w]
+image  = /libos/tests.elf
+memory = 1M
+device = /soc/rtc@101000
+hart   = 1
+
+[domain t_idle_race_n]
+image  = /libos/tests.elf
+memory = 1M
+hart   = 0
+
+[channel t_idle_race_n t_idle_race_w]
+size = 4K
+"""
+
+
+def test_interrupt_and_remote_notify_race_for_one_sleeper(tmp_path):
+    b, got = run(tmp_path, RACE_CONF, 2)
+    for name in ("idle_race_bind", "idle_race_both_every_round",
+                 "idle_race_nothing_lost"):
+        assert got.get(name) == "PASS", (name, b)
