@@ -14,6 +14,7 @@
 #include "kernel/sched/sched_core.h"
 #include "kernel/syscall.h"
 #include "kernel/lib/trace.h"
+#include <rivet/syscall.h>
 
 /*
  * Hands an exception to d's handler through its upcall area: saves cause,
@@ -82,14 +83,16 @@ static struct uctx *resume(void)
 {
 	struct uctx *u = &sched_current()->ctx;
 
-	bkl_unlock();
+	sched_unlock();
 	return u;
 }
 
 struct uctx *entry_syscall(struct uctx *u)
 {
-	if (sched_wait_ready((struct domain *)u))
-		return u; /* wait with bits pending: a hot path, no lock */
+	/* wait with bits pending: a hot path, no lock (the number tested
+	 * here first: every other call skips the call) */
+	if (u->x[REG_A7] == SYS_wait && sched_wait_ready((struct domain *)u))
+		return u;
 	bkl_lock();
 	if (still_live((struct domain *)u))
 		syscall_dispatch((struct domain *)u);

@@ -229,6 +229,8 @@ static __attribute__((noinline)) sysret_t kstat_counted(uint64_t what,
 		return sysret(0, uvm_fence_calls);
 	case KSTAT_REMOTE_FENCE_HARTS:
 		return sysret(0, uvm_fence_harts);
+	case KSTAT_HART_IDLE_RESUMES:
+		return sysret(0, d->hart ? d->hart->idle_resumes : 0);
 #ifdef CONFIG_FAST_CAP_DELETE
 	case KSTAT_MY_ONE_STEP_DELETES:
 		return sysret(0, d->one_step_deletes);
@@ -238,40 +240,52 @@ static __attribute__((noinline)) sysret_t kstat_counted(uint64_t what,
 	}
 }
 
+/*
+ * The counters that are one word each: the caller's own, and two kernel
+ * totals. Each word is written whole (under the lock, by whichever hart
+ * changes it), so a read without the lock gives a value it held
+ * (kstat_word_unlocked). False: not one of them.
+ */
+static inline __attribute__((always_inline)) bool
+kstat_word(uint64_t what, const struct domain *d, uint64_t *val)
+{
+	switch (what) {
+	case KSTAT_MY_FRAMES:
+		*val = d->used_frames;
+		return true;
+	case KSTAT_MY_STRIKES:
+		*val = d->strikes;
+		return true;
+	case KSTAT_MY_SLOTS:
+		*val = d->cs.used;
+		return true;
+	case KSTAT_MY_MAPPINGS:
+		*val = d->nmappings;
+		return true;
+	case KSTAT_STRETCH_MAX:
+		*val = stretch_max;
+		return true;
+	case KSTAT_MY_QUOTA:
+		*val = d->quota_frames;
+		return true;
+	case KSTAT_PT_PAGES:
+		*val = uvm_table_pages;
+		return true;
+	default:
+		return false;
+	}
+}
+
 static sysret_t ksys_kstat(SYSCALL_PARAMS)
 {
 	uint64_t val;
 
 	/* The caller's own counters are one load each (a leaf: no frame). */
-	switch (a0) {
-	case KSTAT_MY_FRAMES:
-		val = d->used_frames;
-		break;
-	case KSTAT_MY_STRIKES:
-		val = d->strikes;
-		break;
-	case KSTAT_MY_SLOTS:
-		val = d->cs.used;
-		break;
-	case KSTAT_MY_MAPPINGS:
-		val = d->nmappings;
-		break;
-	case KSTAT_STRETCH_MAX:
-		val = stretch_max;
-		break;
-	case KSTAT_MY_QUOTA:
-		val = d->quota_frames;
-		break;
-	case KSTAT_FREE_SLOTS:
-		val = d->cs.nslots - d->cs.used - d->cs.lent;
-		break;
-	case KSTAT_PT_PAGES:
-		val = uvm_table_pages;
-		break;
-	default:
-		return kstat_counted(a0, d);
-	}
-	return sysret_pack(0, val);
+	if (kstat_word(a0, d, &val))
+		return sysret_pack(0, val);
+	if (a0 == KSTAT_FREE_SLOTS) /* three words: under the lock */
+		return sysret_pack(0, d->cs.nslots - d->cs.used - d->cs.lent);
+	return kstat_counted(a0, d);
 }
 
 static sysret_t ksys_frame_alloc(SYSCALL_PARAMS)
@@ -559,7 +573,12 @@ void syscall_dispatch(struct domain *d)
  *                   part-way (SYSCALL_VIA_C: their restart needs a0..a7
  *                   and the pc in d's context), which take
  *                   syscall_enter_c;
- *   syscall_via_c   otherwise: syscall_enter_c for every call.
+ *   syscall_several on a machine with several harts, while d has no
+ *                   restart record: syscall_enter_c for every call but
+ *                   kstat of a one-word counter, which reads it without
+ *                   the lock (kstat_word_unlocked);
+ *   syscall_via_c   otherwise (a restart record: any other call ends it,
+ *                   in dispatch): syscall_enter_c for every call.
  *
  * The calls in SYSCALL_FULL_FRAME_MASK (kernel/arch.h) never come
  * here: they can leave their caller alive but not running, for the
@@ -612,7 +631,7 @@ static __attribute__((noinline)) sysret_t enter_c(struct domain *d)
 		goes_on = dispatch(d);
 	else
 		sched_remove(d);
-	bkl_unlock();
+	sched_unlock();
 	return answer(d, goes_on, pc);
 }
 
@@ -648,6 +667,23 @@ sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
 	return answer(d, dispatch_done(d, nr, r), pc);
 }
 
+/*
+ * kstat on several harts (syscall_several): a one-word counter is read
+ * without the big kernel lock, as on one hart. It reads one word, writes
+ * nothing and needs no check that d still lives (another hart that ended
+ * d kicks this one, and d's memory stays until this hart reaps it), so
+ * like the null call it needs no lock; any other counter reads shared
+ * structures whole and takes it (syscall_enter_c).
+ */
+static sysret_t kstat_word_unlocked(SYSCALL_PARAMS)
+{
+	uint64_t val;
+
+	if (kstat_word(a0, d, &val))
+		return sysret_pack(0, val);
+	return syscall_enter_c(a0, a1, a2, a3, a4, a5, d, SYS_kstat);
+}
+
 /* syscall_enter_c takes a7 too, which the tables' type does not name: the
  * entry calls it with every argument register set. */
 #define ENTER_C ((syscall_fn)(void (*)(void))syscall_enter_c)
@@ -678,6 +714,11 @@ static const syscall_fn syscall_direct[SYS_COUNT] = {
 static const syscall_fn syscall_via_c[SYS_COUNT] = {
 	[0 ... SYS_COUNT - 1] = ENTER_C, RIVET_SYSCALLS(SYSCALL_VIA)
 };
+
+static const syscall_fn syscall_several[SYS_COUNT] = {
+	[0 ... SYS_COUNT - 1] = ENTER_C,
+	RIVET_SYSCALLS(SYSCALL_VIA)[SYS_kstat] = kstat_word_unlocked,
+};
 #pragma GCC diagnostic pop
 
 _Static_assert(SYS_COUNT == UC_NSYSCALLS, "the uctx holds the whole table");
@@ -687,8 +728,9 @@ _Static_assert(SYS_COUNT == UC_NSYSCALLS, "the uctx holds the whole table");
  * call (syscall_entry.S). */
 void syscall_route(struct domain *d)
 {
-	const syscall_fn *t =
-		bkl_alone && !d->restart_pc ? syscall_direct : syscall_via_c;
+	const syscall_fn *t = d->restart_pc ? syscall_via_c
+			      : bkl_alone   ? syscall_direct
+					    : syscall_several;
 
 	if (d->syscall_route == t)
 		return;

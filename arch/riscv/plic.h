@@ -63,11 +63,13 @@ bool plic_enabled_on(uint32_t src, unsigned hart);
 void plic_enable(uint32_t src);
 void plic_disable(uint32_t src);
 /* Each hart's context: its claim/complete register (NULL: none) and the
- * sources claimed there since boot (its own hart counts them). */
+ * sources claimed there since boot (its own hart counts them). A cache
+ * line each: the claim is on the lock-free idle resume, which writes no
+ * line another hart writes (docs/smp.md). */
 struct plic_hart_ctx {
 	volatile uint32_t *claim;
 	uint64_t claims;
-};
+} __attribute__((aligned(64)));
 extern struct plic_hart_ctx plic_harts[PLIC_MAX_HARTS];
 
 /* The highest-priority pending source routed to hart index hart (0:

@@ -223,6 +223,10 @@ enum rivet_syscall_number {
  * (summed over the calls). */
 #define KSTAT_REMOTE_FENCES	 18
 #define KSTAT_REMOTE_FENCE_HARTS 19
+/* Waiting domains the caller's hart resumed from its idle loop without
+ * the big kernel lock since boot (docs/smp.md, "The lock-free idle
+ * resume"). */
+#define KSTAT_HART_IDLE_RESUMES 20
 
 /* yield_cap's slot for the undirected yield: whoever is next. */
 #define RIVET_YIELD_ANY (-1L)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Interrupt capabilities; see irq_cap.h. */
 #include "kernel/cap/irq_cap.h"
+#include "kernel/cap/irq_fast.h"
 
 #include "kernel/arch.h"
 #include "kernel/sched/domain.h"
@@ -10,21 +11,44 @@
 #include <rivet/abi.h>
 #include <rivet/errno.h>
 
-#define IRQ_SOURCES_MAX 1024 /* the PLIC's limit */
-
-struct binding {
-	struct domain *d;
-	cap_ref_t ref; /* the capability it was bound through */
-	uint8_t bit;
-	uint8_t masked; /* claimed, waiting for irq_ack */
-	/* completed at the claim, held by its enable bit until the ack
-	 * (an edge source on a PLIC that loses edges: plic_src.c) */
-	uint8_t early;
-};
-
-static struct binding bindings[IRQ_SOURCES_MAX];
-static unsigned nbound, nmasked; /* bound sources; of those, claims open */
+struct irq_binding irq_bindings[IRQ_SOURCES_MAX];
+#define bindings irq_bindings
+static unsigned nbound;	       /* bound sources */
+static uint64_t claims_closed; /* under the lock; opened: irq_fast.h */
 static uint64_t spurious, unowned;
+
+/* Sets BIND_MASKED, counting the opening if it was clear; the old flags. */
+static inline uint32_t open_claim(struct irq_binding *b)
+{
+	uint32_t old =
+		__atomic_fetch_or(&b->flags, BIND_MASKED, __ATOMIC_ACQUIRE);
+
+	if (!(old & BIND_MASKED))
+		irq_count_opened();
+	return old;
+}
+
+/* Sets the flags of which to value, atomically: an idle resume on
+ * another hart may be setting BIND_MASKED meanwhile (irq_open_for). */
+static void set_flags(struct irq_binding *b, uint32_t which, uint32_t value)
+{
+	__atomic_fetch_and(&b->flags, ~which, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&b->flags, value, __ATOMIC_RELAXED);
+}
+
+/* Clears BIND_MASKED; true (and counted) if it was set. */
+static bool close_claim(struct irq_binding *b)
+{
+	/* release: a binding's end (b->d = 0) before its close, the pair
+	 * of irq_open_for's (irq_fast.h) */
+	uint32_t old =
+		__atomic_fetch_and(&b->flags, ~BIND_MASKED, __ATOMIC_ACQ_REL);
+
+	if (!(old & BIND_MASKED))
+		return false;
+	claims_closed++;
+	return true;
+}
 uint64_t irq_claims_on(unsigned hart)
 {
 	return plic_claims_on(hart); /* each hart counts its own */
@@ -39,14 +63,22 @@ static unsigned holder_hart(const struct domain *d)
 
 int irq_any_bound(void)
 {
-	/* A source whose claim is open cannot fire until its holder acks. */
-	return nbound > nmasked;
+	uint64_t open = 0;
+	unsigned i;
+
+	/* A source whose claim is open cannot fire until its holder acks.
+	 * Another hart's count may be read stale (low): that says a source
+	 * may fire, the safe answer. */
+	for (i = 0; i < CONFIG_NR_HARTS; i++)
+		open += __atomic_load_n(&sched_harts[i].irq_opened,
+					__ATOMIC_RELAXED);
+	return (int64_t)nbound > (int64_t)(open - claims_closed);
 }
 
 long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
 {
 	struct cap *c;
-	struct binding *b;
+	struct irq_binding *b;
 	long rc;
 
 	if (!cap_slot_valid(slot) || bit > 55)
@@ -62,8 +94,11 @@ long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
 		return E_BUSY;
 	if (!b->d) {
 		nbound++;
-		b->masked = 0;
-		b->early = plic_completes_at_claim((uint32_t)c->object);
+		close_claim(b); /* none is open: an unbound source is off */
+		set_flags(b, BIND_EARLY,
+			  plic_completes_at_claim((uint32_t)c->object)
+				  ? BIND_EARLY
+				  : 0);
 		/* Taken on the holder's hart: it wakes there, no IPI. */
 		plic_route((uint32_t)c->object, holder_hart(d));
 		plic_enable((uint32_t)c->object);
@@ -72,15 +107,15 @@ long irq_cap_bind(struct domain *d, uint64_t slot, uint64_t bit)
 	 * goes through), never an open claim: that still waits for ack. */
 	b->d = d;
 	b->ref = cap_ref(d->id, (uint32_t)slot);
-	b->bit = (uint8_t)bit;
+	set_flags(b, BIND_BIT, (uint32_t)bit);
 	return 0;
 }
 
 /* Ends the hold of a claimed source: complete it, or for one completed
  * at its claim, unmask it. */
-static void release(const struct binding *b, uint32_t src)
+static void release(const struct irq_binding *b, uint32_t src)
 {
-	if (b->early)
+	if (b->flags & BIND_EARLY)
 		plic_released_early(src);
 	else
 		plic_complete(src);
@@ -89,7 +124,7 @@ static void release(const struct binding *b, uint32_t src)
 long irq_cap_ack(struct domain *d, uint64_t slot)
 {
 	struct cap *c;
-	struct binding *b;
+	struct irq_binding *b;
 	long rc;
 
 	if (!cap_slot_valid(slot))
@@ -102,9 +137,11 @@ long irq_cap_ack(struct domain *d, uint64_t slot)
 	b = &bindings[c->object];
 	if (b->d != d)
 		return E_INVAL;
-	if (b->masked) {
-		b->masked = 0;
-		nmasked--;
+	/* No atomics: only d's hart opens its claims, and d runs (the
+	 * deleter, on another hart, holds the lock, as this does). */
+	if (b->flags & BIND_MASKED) {
+		b->flags &= ~BIND_MASKED;
+		claims_closed++;
 		release(b, (uint32_t)c->object);
 	}
 	return 0;
@@ -112,20 +149,25 @@ long irq_cap_ack(struct domain *d, uint64_t slot)
 
 void irq_cap_deleted(cap_ref_t ref, const struct cap *c)
 {
-	struct binding *b;
+	struct irq_binding *b;
 
 	if (c->object >= IRQ_SOURCES_MAX)
 		return;
 	b = &bindings[c->object];
 	if (!b->d || b->ref != ref)
 		return;
-	if (b->masked) {
-		b->masked = 0;
-		nmasked--;
+	/*
+	 * The holder's hart may be opening a claim at this moment without
+	 * the lock (irq_open_for, irq_fast.h): first the binding goes, then
+	 * the claim is closed (with release order). Either this close
+	 * finds the claim open and completes it, or the opener finds the
+	 * binding gone after its open and finishes the claim itself under
+	 * the lock (irq_take, as a source with no holder).
+	 */
+	__atomic_store_n(&b->d, 0, __ATOMIC_RELAXED);
+	if (close_claim(b))
 		release(b, (uint32_t)c->object);
-	}
 	plic_disable((uint32_t)c->object);
-	b->d = 0;
 	nbound--;
 }
 
@@ -140,7 +182,9 @@ void irq_cap_deleted(cap_ref_t ref, const struct cap *c)
 static __attribute__((noinline)) void drop_unowned(uint32_t src)
 {
 	/* Complete while enabled (a completion for a disabled source is
-	 * ignored), then mask it for good. */
+	 * ignored), then mask it for good. Enabled first: its binding may
+	 * have gone (and disabled it) after the idle resume claimed it. */
+	plic_enable(src);
 	plic_complete(src);
 	plic_disable(src);
 	if (!unowned++)
@@ -165,11 +209,13 @@ static __attribute__((noinline)) void count_spurious(void)
 			"on)\n");
 }
 
-struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
+/* irq_take, inline in the locked claim paths (irq_to_handler_running). */
+static inline __attribute__((always_inline)) struct domain *
+take(uint32_t src, uint64_t stamp, uint64_t *bits)
 {
-	uint64_t src = plic_claim_on(arch_hart_index()); /* zero-extended */
-	struct binding *b;
+	struct irq_binding *b;
 	struct domain *d;
+	uint32_t old;
 
 	if (!src) {
 		count_spurious();
@@ -179,16 +225,27 @@ struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
 	d = b ? b->d : 0;
 	trace_irq(src, d);
 	if (!d) {
-		drop_unowned((uint32_t)src);
+		if (b)
+			close_claim(b); /* one an idle resume opened */
+		drop_unowned(src);
 		return 0;
 	}
-	*bits = 1UL << b->bit;
-	b->masked = 1;
-	nmasked++;
+	old = open_claim(b);
+	*bits = 1UL << (old & BIND_BIT);
 	d->info->irq_instret = stamp; /* a holder is a live domain */
-	if (b->early)
-		return claimed_early(d, (uint32_t)src);
+	if (old & BIND_EARLY)
+		return claimed_early(d, src);
 	return d;
+}
+
+struct domain *irq_take(uint32_t src, uint64_t stamp, uint64_t *bits)
+{
+	return take(src, stamp, bits);
+}
+
+struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
+{
+	return take(plic_claim_on(arch_hart_index()), stamp, bits);
 }
 
 /*
@@ -200,7 +257,7 @@ struct domain *irq_claim(uint64_t stamp, uint64_t *bits)
 void irq_dispatch(uint64_t stamp)
 {
 	uint64_t bits;
-	struct domain *d = irq_claim(stamp, &bits);
+	struct domain *d = take(plic_claim_on(arch_hart_index()), stamp, &bits);
 
 	if (d)
 		sched_notify(d, bits);

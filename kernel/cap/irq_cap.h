@@ -28,12 +28,17 @@ void irq_cap_deleted(cap_ref_t ref, const struct cap *c);
 void irq_dispatch(uint64_t stamp);
 
 /*
- * Claims one pending source for the idle loop's fast path: its holder,
- * with the source masked until the holder's ack and *bits the event bit
- * to give it; or NULL (nothing pending, or no holder: counted, logged,
- * masked). The caller must deliver *bits to the holder.
+ * Claims one pending source for the idle loop: its holder, with the
+ * source masked until the holder's ack and *bits the event bit to give
+ * it; or NULL (nothing pending, or no holder: counted, logged, masked).
+ * The caller must deliver *bits to the holder. Under the lock.
  */
 struct domain *irq_claim(uint64_t stamp, uint64_t *bits);
+/* irq_claim for a source src already claimed from this hart's context
+ * (0: none pending). Under the lock. */
+struct domain *irq_take(uint32_t src, uint64_t stamp, uint64_t *bits);
+
+/* The lock-free idle resume's half: kernel/cap/irq_fast.h. */
 
 /* Sources claimed on the hart of dense index hart since boot. */
 uint64_t irq_claims_on(unsigned hart);

@@ -4,7 +4,9 @@
  * one spinlock for the slow paths. Every way into C from U-mode and the
  * idle loop's work take it (kernel/entry.c, sched_idle.c); the assembly
  * fast paths (null call, exception reflection, local directed yield)
- * never do. It is released only on the way back to U-mode and around the
+ * never do, nor does the idle loop's resume of its waiter after wfi
+ * (sched_idle.c). It is released only on the way back to U-mode (with
+ * the IPIs decided under it sent after, sched_unlock) and before the
  * idle wfi.
  *
  * A test-and-test-and-set lock with backoff, not a ticket lock: when the

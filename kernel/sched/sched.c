@@ -71,12 +71,31 @@ static struct hart_sched *hart_of(uint32_t hartid)
 }
 
 /* Asks h to look at its domains (one made runnable, or ended, by this
- * hart): an IPI, taken in U-mode or by the idle loop. */
+ * hart): an IPI, taken in U-mode or by the idle loop, sent once this hart
+ * has let the lock go (sched_unlock). wake is stored with release order:
+ * what this hart wrote for h before (a woken domain's a0/a1) is seen by
+ * h once it sees wake. */
 void sched_kick(struct hart_sched *h)
 {
-	h->wake = true;
-	if (h != this_hart())
-		arch_send_ipi(h->self.hartid);
+	struct hart_sched *me = this_hart();
+
+	__atomic_store_n(&h->wake, true, __ATOMIC_RELEASE);
+	if (h != me)
+		me->kicks |= 1ULL << h->self.index;
+}
+
+void sched_send_kicks(struct hart_sched *h)
+{
+	uint64_t kicks = h->kicks;
+	struct hart_sched *t;
+
+	h->kicks = 0;
+	/* What was written for them, before their IPIs (the firmware's
+	 * write to the interrupt controller is not ordered by itself). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (t = sched_harts; kicks; t++, kicks >>= 1)
+		if (kicks & 1)
+			arch_send_ipi(t->self.hartid);
 }
 
 /*
@@ -174,7 +193,7 @@ static __attribute__((noreturn)) void hart_finish(void)
 		for (i = 0; i < CONFIG_NR_HARTS; i++)
 			if (sched_harts[i].online && !sched_harts[i].done)
 				sched_kick(&sched_harts[i]);
-		bkl_unlock();
+		sched_unlock();
 		arch_hart_park();
 	}
 	pr_notice("rivet: all domains have ended\n");
@@ -313,6 +332,7 @@ long sched_wait(struct domain *d, uint64_t mask)
 	d->wait_mask = mask;
 	domain_registry_state(d);
 	d->ctx.x[REG_A0] = 0;	 /* what wait returns once woken */
+	d->ctx.x[REG_A1] = 0;	 /* the bits, never 0 once woken */
 	this_hart()->waiter = d; /* for the idle loop's in-place resume */
 	schedule_next();
 	this_hart()->waiter = 0;
@@ -327,7 +347,8 @@ long sched_wait(struct domain *d, uint64_t mask)
 }
 
 /*
- * wait with pending bits, without the big kernel lock (docs/smp.md): d
+ * wait with pending bits, without the big kernel lock (docs/smp.md): d,
+ * whose call is a wait (the caller, entry_syscall, tested the number),
  * takes the bits of its mask that are pending, with an atomic AND (the
  * senders OR theirs in atomically, on any hart), and goes on. Anything
  * else (nothing pending, a restart record, a traced kernel, d ended
@@ -337,8 +358,7 @@ bool sched_wait_ready(struct domain *d)
 {
 	uint64_t got;
 
-	if (TRACE_ON || d->ctx.x[REG_A7] != SYS_wait || d->restart_pc ||
-	    !domain_live(d))
+	if (TRACE_ON || d->restart_pc || !domain_live(d))
 		return false;
 	got = __atomic_load_n(&d->info->pending, __ATOMIC_ACQUIRE) &
 	      d->ctx.x[REG_A0];
@@ -368,21 +388,6 @@ void sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t)
 	t->info->slices_used = t->slices_used;
 	switch_to(t, d->slice_end);
 	sched_leave(t); /* gives up the big kernel lock */
-}
-
-/*
- * Claims t's wake-up: its state from WAITING to RUNNABLE, unless someone
- * else did first. The lock does not cover every waker: the notify fast
- * path of t's own hart (arch/riscv/notify_fast.S) claims the same way
- * without it (docs/smp.md).
- */
-static bool claim_wakeup(struct domain *t)
-{
-	enum domain_state waiting = DOMAIN_WAITING;
-
-	return __atomic_compare_exchange_n(&t->state, &waiting, DOMAIN_RUNNABLE,
-					   false, __ATOMIC_ACQ_REL,
-					   __ATOMIC_ACQUIRE);
 }
 
 long sched_notify(struct domain *t, uint64_t bits)
@@ -415,8 +420,11 @@ long sched_notify(struct domain *t, uint64_t bits)
 	got = __atomic_fetch_and(&t->info->pending, ~mask, __ATOMIC_ACQ_REL) &
 	      mask;
 	t->ctx.x[REG_A0] = 0;
-	t->ctx.x[REG_A1] = got;
 	domain_registry_state(t);
+	/* Last, with release order: t's idle hart resumes t without the
+	 * lock once it sees these bits (sched_idle.c), a0 and the registry
+	 * written before them. */
+	__atomic_store_n(&t->ctx.x[REG_A1], got, __ATOMIC_RELEASE);
 	/* Only its own hart changes a run queue (notify_fast.S's yield_cap does
 	 * so without the lock): a domain of another hart is queued there. */
 	if (t->hart == this_hart())

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "kernel/arch.h"
+#include "kernel/sched/bkl.h"
 
 struct domain;
 
@@ -41,9 +42,33 @@ struct hart_sched {
 	bool wake;		    /* another hart made one of ours runnable */
 	bool done;		    /* saw every domain end; stopped */
 	uint64_t stack_top;	    /* its kernel stack: the uctx's kernel_sp */
-};
+	uint64_t kicks;	       /* harts (bit: index) this one must still send an
+			 * IPI, once it has let the lock go (sched_unlock) */
+	uint64_t irq_opened;   /* interrupt claims it opened (irq_fast.h) */
+	uint64_t idle_resumes; /* lock-free ones (sched_idle.c), for kstat */
+} __attribute__((aligned(64))); /* its own lines: per-hart state */
 
 extern struct hart_sched sched_harts[CONFIG_NR_HARTS];
+
+/* Sends the IPIs this hart owes (h->kicks), without the lock (sched.c). */
+void sched_send_kicks(struct hart_sched *h);
+
+/*
+ * Gives up the big kernel lock, then sends the IPIs the holder decided
+ * on (sched_kick records them): a woken hart's idle resume does not take
+ * the lock (docs/smp.md), but had the IPI gone out under it, the lock's
+ * holder would still be sending it, and everyone waiting for the lock
+ * would wait for the firmware's IPI path too. Every way out of C to
+ * U-mode, and to wfi, goes through here.
+ */
+static inline void sched_unlock(void)
+{
+	struct hart_sched *h = (struct hart_sched *)arch_hart_get();
+
+	bkl_unlock();
+	if (h->kicks)
+		sched_send_kicks(h);
+}
 
 /* Records that the online hart hartid has index and its kernel stack
  * ends at stack_top: domains placed on it run there (the boot hart, for
@@ -81,9 +106,10 @@ long sched_wait(struct domain *d, uint64_t mask);
  * over, and the caller waits as sched_wait does. */
 void sched_wait_handoff(struct domain *d, uint64_t mask, struct domain *t);
 
-/* The system call d made is a wait with bits pending: takes them, sets
- * d's results and returns true, without the big kernel lock; else false
- * and nothing changed (the locked path does the rest). */
+/* The system call d made, a wait (the caller checks the number), has
+ * bits pending: takes them, sets d's results and returns true, without
+ * the big kernel lock; else false and nothing changed (the locked path
+ * does the rest). */
 bool sched_wait_ready(struct domain *d);
 /* Sets bits in target's pending events and wakes it if it waits for one.
  * A domain that is ending or has ended is never woken: E_NOENT, nothing

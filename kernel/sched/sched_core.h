@@ -167,8 +167,23 @@ void sched_drop_ended(void);
 /* Back to U-mode in d, giving up the big kernel lock on the way. */
 static inline __attribute__((noreturn)) void sched_leave(struct domain *d)
 {
-	bkl_unlock();
+	sched_unlock();
 	return_to_user(&d->ctx);
+}
+
+/*
+ * Claims t's wake-up: its state from WAITING to RUNNABLE, unless someone
+ * else did first. The lock does not cover every waker: the notify fast
+ * path of t's own hart (arch/riscv/notify_fast.S) and its hart's idle
+ * resume (sched_idle.c) claim the same way without it (docs/smp.md).
+ */
+static inline bool claim_wakeup(struct domain *t)
+{
+	enum domain_state waiting = DOMAIN_WAITING;
+
+	return __atomic_compare_exchange_n(&t->state, &waiting, DOMAIN_RUNNABLE,
+					   false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
 }
 
 /* Every live domain waits and nothing can wake them: ends them. */

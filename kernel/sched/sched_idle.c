@@ -5,6 +5,7 @@
  * (the interrupt-to-driver path).
  */
 #include "kernel/cap/irq_cap.h"
+#include "kernel/cap/irq_fast.h"
 #include "kernel/lib/printk.h"
 #include "kernel/mm/frame_zero.h"
 #include "kernel/sched/sched_core.h"
@@ -65,6 +66,151 @@ static void resume_waiter_or_notify(struct domain *d, uint64_t bits)
 	sched_leave(d);
 }
 
+#ifdef CONFIG_TRACE
+#define TRACE_ON 1
+#else
+#define TRACE_ON 0
+#endif
+
+/* What the lock-free resume leaves to the locked path: a source it
+ * claimed and did not finish, or a claim it opened for the waiter whose
+ * bits it could not deliver. */
+struct idle_left {
+	uint32_t src;
+	int open;	  /* irq_open_for's answer (IRQ_OPEN_NONE: none) */
+	uint64_t stamp;	  /* rdinstret at the claim */
+	struct domain *d; /* the waiter it was opened for */
+};
+
+/*
+ * d, this hart's waiter and current domain, runnable again with its
+ * results in its context: runs now, in place (no lock held), with a
+ * fresh slice. fresh_slice without its switch (d is current) and with
+ * the deadline cache read once, without recomputing it (shared state):
+ * the caller saw it valid. Stale, it can only arm this timer early (a
+ * spurious tick) or late for a deadline another hart has just set,
+ * which that hart's own timer is armed for (deadlines are global).
+ */
+static __attribute__((noreturn, always_inline)) inline void
+resume_now(struct hart_sched *h, struct domain *d, struct rivet_info *in)
+{
+	uint64_t end, when, used = d->slices_used + 1;
+
+	h->waiter = 0;
+	h->idle_resumes++;
+	end = timer_now() + d->slice_ticks;
+	d->slices_used = used;
+	d->slice_end = end;
+	d->grace_end = 0;
+	in->slices_used = used;
+	in->slice_end = end;
+	when = __atomic_load_n(&sched_deadline_cache, __ATOMIC_RELAXED);
+	if (end < when)
+		when = end;
+	if (h->armed != when) {
+		h->armed = when;
+		timer_set(when);
+	}
+	return_to_user(&d->ctx);
+}
+
+/*
+ * The timer fired, but only as the idle loop's tick: no deadline is due
+ * (the cached earliest is later). resume_now re-arms the timer, which
+ * clears it (h->armed forgotten so that it does); the tick has nothing
+ * else to do. It matters without -icount, where a vCPU descheduled by
+ * the host for longer than a tick wakes with the tick pending as well.
+ */
+static inline bool idle_tick_only(struct hart_sched *h)
+{
+	if (timer_now() >=
+	    __atomic_load_n(&sched_deadline_cache, __ATOMIC_RELAXED))
+		return false;
+	h->armed = 0;
+	return true;
+}
+
+/*
+ * The lock-free idle resume (docs/smp.md, "The lock-free idle resume"):
+ * the hart woke from wfi without the lock, and d = h->waiter, the domain
+ * that ran last here and sleeps in sched_wait, may be the one to run
+ * now. Two cases resume d without the lock, touching only this hart's
+ * record, its PLIC context and d itself:
+ *
+ * - an interrupt of a source bound to d: the claim is opened for d
+ *   (irq_open_for), d's wake-up claimed by compare-and-swap as every
+ *   waker does (claim_wakeup), its bits taken with atomics;
+ * - an IPI after another hart woke d (sched_notify claimed it and wrote
+ *   its a0, then its bits into a1 with release order; sched_wait had
+ *   cleared a1): d's a1 is read with acquire order.
+ *
+ * Anything else (a deadline due, a source of another domain, a wake-up another
+ * waker claimed first, a deadline cache to recompute, another domain
+ * runnable here) returns, with what it claimed in *left, for the locked
+ * path. h->wake is left set: other domains another hart woke here are
+ * queued at d's next scheduling point, where they would run anyway.
+ */
+static void idle_resume_unlocked(struct hart_sched *h, struct idle_left *left)
+{
+	struct domain *d = h->waiter;
+	unsigned long sip;
+	uint64_t bits, mask, got;
+
+	if (!FAST_IDLE_RESUME || TRACE_ON || !d || d != h->current || h->head ||
+	    !sched_deadline_cache_valid)
+		return;
+	sip = arch_pending();
+	if ((sip & ARCH_PENDING_TIMER) && !idle_tick_only(h))
+		return; /* a deadline is due: shared state, the locked path */
+	if (sip & ARCH_PENDING_EXT) {
+		struct rivet_info *in = d->info;
+
+		left->stamp = arch_instret();
+		left->src = irq_claim_src();
+		left->open = irq_open_for(left->src, d, left->stamp);
+		left->d = d;
+		if (left->open < 0)
+			return;
+		bits = 1ULL << left->open;
+		mask = d->wait_mask;
+		/* bits is one bit: inside mask or not at all */
+		if (!(bits & mask) || !claim_wakeup(d))
+			return;
+		left->src = 0; /* delivered here */
+		got = (__atomic_fetch_and(&in->pending, ~mask,
+					  __ATOMIC_ACQUIRE) |
+		       bits) &
+		      mask;
+		d->ctx.x[REG_A0] = 0;
+		d->ctx.x[REG_A1] = got;
+		*d->registry_state = DOMAIN_RUNNABLE;
+		resume_now(h, d, in);
+	}
+	if ((sip & ARCH_PENDING_IPI) &&
+	    __atomic_load_n(&d->ctx.x[REG_A1], __ATOMIC_ACQUIRE) &&
+	    d->state == DOMAIN_RUNNABLE) { /* not ended since */
+		arch_take_ipi();
+		resume_now(h, d, d->info);
+	}
+}
+
+/* The locked path's share of what the lock-free resume claimed. */
+static void idle_finish_left(struct idle_left *left)
+{
+	struct domain *d;
+	uint64_t bits;
+
+	if (left->open >= 0) {
+		/* opened for the waiter, whose wake-up someone else claimed
+		 * (or whose mask lacks the bit): an ordinary event */
+		sched_notify(left->d, 1ULL << left->open);
+		return;
+	}
+	d = irq_take(left->src, left->stamp, &bits);
+	if (d)
+		resume_waiter_or_notify(d, bits);
+}
+
 /*
  * Takes what woke the idle hart. wfi wakes for any pending interrupt that
  * sie enables, whether or not sstatus.SIE is on, so the idle loop keeps
@@ -74,7 +220,7 @@ static void resume_waiter_or_notify(struct domain *d, uint64_t bits)
  * path from an interrupt to the domain it wakes (irq_to_handler in make
  * bench): no trap frame is saved or restored.
  */
-static void idle_take_interrupts(void)
+static void idle_take_interrupts(struct idle_left *left)
 {
 	unsigned long sip = arch_pending(), other;
 	struct domain *d;
@@ -86,7 +232,9 @@ static void idle_take_interrupts(void)
 		timer_interrupt();
 		expire_deadlines(timer_now());
 	}
-	if (sip & ARCH_PENDING_EXT) {
+	if (left->src) {
+		idle_finish_left(left); /* claimed without the lock */
+	} else if (sip & ARCH_PENDING_EXT) {
 		d = irq_claim(arch_instret(), &bits);
 		if (d)
 			resume_waiter_or_notify(d, bits);
@@ -136,6 +284,7 @@ static bool has_domains(const struct hart_sched *h)
 bool sched_idle(void)
 {
 	struct hart_sched *h = this_hart();
+	struct idle_left left;
 
 	for (;;) {
 		uint64_t when = next_deadline();
@@ -162,11 +311,13 @@ bool sched_idle(void)
 		domain_reap_idle();
 		frame_zero_idle(); /* then the zeroed-frame pool refilled */
 		trace_idle(true, h->current);
-		bkl_unlock();
+		sched_unlock();
 		arch_idle_wait();
+		left = (struct idle_left){ .open = IRQ_OPEN_NONE };
+		idle_resume_unlocked(h, &left); /* returns if it did not */
 		bkl_lock();
 		trace_idle(false, h->current);
-		idle_take_interrupts();
+		idle_take_interrupts(&left);
 		if (h->wake)
 			sched_take_wakeups(0);
 		if (h->head || !domain_live_count())
