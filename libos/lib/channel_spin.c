@@ -40,21 +40,23 @@ uint32_t chan_spin_limit(uint32_t budget, uint32_t peer_awake,
 }
 
 /*
- * Ready after k polls: spin = spin - spin / 8 + k, a running sum whose
- * steady value is 8k, so the budget keeps a margin of eight times the
- * usual wait (a peer's timer interrupt or a slower batch fits in it) and
- * one short or long answer moves it by an eighth only. Ran out: doubled,
- * so a peer that needs longer is reached within a few waits (the
- * minimum to the bound in 12). The clamp keeps every spin within
- * CHAN_SPIN_MAX.
+ * Ready after k polls: spin = max(8k, spin - spin / 64). The budget
+ * covers eight times the longest recent wait and forgets it slowly (by
+ * half in 45 waits): the waits that decide are the rare long ones (the
+ * peer's timer interrupt, a slower batch, its hart lent to another
+ * domain), since a spin that ends just short costs a wait and a notify,
+ * while budget left unused costs nothing when the peer answers in time.
+ * Ran out: doubled, so a peer that needs longer is reached within a few
+ * waits (the minimum to the bound in 12). The clamp keeps every spin
+ * within CHAN_SPIN_MAX.
  */
 uint32_t chan_spin_adapt(uint32_t budget, uint32_t polls, bool ready)
 {
-	uint64_t b = clamp_spin(budget);
+	uint64_t b = clamp_spin(budget), wait8 = 8 * (uint64_t)polls;
 
 	if (!ready)
 		return clamp_spin(b * 2);
-	return clamp_spin(b - b / 8 + polls);
+	return clamp_spin(wait8 > b - b / 64 ? wait8 : b - b / 64);
 }
 
 /* Our awake value: hart + 1 (0 means asleep or unknown). */

@@ -101,18 +101,22 @@ static void chan_spin_limit_clamps_the_budget_for_a_peer_elsewhere(void **state)
 	assert_int_equal(chan_spin_limit(1000, UINT32_MAX, MY_HART + 1), 1000);
 }
 
-static void chan_spin_adapt_tends_to_eight_times_the_wait(void **state)
+static void chan_spin_adapt_covers_eight_times_the_longest_wait(void **state)
 {
-	uint32_t b = CHAN_SPIN_MIN;
+	uint32_t b = chan_spin_adapt(CHAN_SPIN_MIN, 1000, true);
 
-	for (int i = 0; i < 200; i++)
-		b = chan_spin_adapt(b, 1000, true);
-	assert_in_range(b, 7900, 8000);
-	/* One short answer moves it by an eighth only. */
-	assert_in_range(chan_spin_adapt(b, 1, true), b - b / 8, b);
-	for (int i = 0; i < 200; i++)
+	assert_int_equal(b, 8000);
+	/* A shorter answer: the budget forgets the long one slowly, by
+	 * half in 45 waits, then down to the minimum. */
+	assert_int_equal(chan_spin_adapt(b, 1, true), 7875);
+	for (int i = 0; i < 45; i++)
+		b = chan_spin_adapt(b, 1, true);
+	assert_in_range(b, 3900, 4000);
+	for (int i = 0; i < 400; i++)
 		b = chan_spin_adapt(b, 1, true);
 	assert_int_equal(b, CHAN_SPIN_MIN);
+	/* A longer one counts at once. */
+	assert_int_equal(chan_spin_adapt(b, 2000, true), 16000);
 }
 
 static void chan_spin_adapt_doubles_when_the_spin_ran_out(void **state)
@@ -267,7 +271,8 @@ int main(void)
 			chan_spin_limit_is_zero_for_a_peer_on_our_hart_or_asleep),
 		cmocka_unit_test(
 			chan_spin_limit_clamps_the_budget_for_a_peer_elsewhere),
-		cmocka_unit_test(chan_spin_adapt_tends_to_eight_times_the_wait),
+		cmocka_unit_test(
+			chan_spin_adapt_covers_eight_times_the_longest_wait),
 		cmocka_unit_test(chan_spin_adapt_doubles_when_the_spin_ran_out),
 		cmocka_unit_test(
 			chan_spin_adapt_stays_within_bounds_whatever_it_sees),

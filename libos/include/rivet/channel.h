@@ -292,14 +292,14 @@ void chan_spsc_cancel(struct chan_spsc *c);
  * peer's word says it runs on another hart: a peer on our hart cannot
  * move before we stop, and a sleeping one will not. The budget (polls)
  * lives in the private handle and adapts to how long the peer took:
- *   found ready after k polls:  spin = spin - spin / 8 + k  (tends to 8k)
+ *   found ready after k polls:  spin = max(8k, spin - spin / 64)
  *   ran out (slept):            spin = 2 * spin
  * always within [CHAN_SPIN_MIN, CHAN_SPIN_MAX]. Whatever the peer writes,
  * a wait polls at most CHAN_SPIN_MAX times before it sets its flag and
  * sleeps: a lying peer costs us that spin or an early sleep, nothing more.
  */
 #define CHAN_SPIN_MIN 64	 /* polls: the fixed spin's old count */
-#define CHAN_SPIN_MAX (1u << 18) /* polls: about 5 M instructions */
+#define CHAN_SPIN_MAX (1u << 18) /* polls: about 14 M instructions */
 
 /* How many polls to make now: 0 unless peer_awake (the peer's word)
  * names a hart other than ours (my_awake = our hart + 1); else the
