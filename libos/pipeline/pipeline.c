@@ -22,14 +22,16 @@
  *
  * Each ring fills its channel's whole region. The stages work on the
  * slots in place (chan_spsc_alloc / chan_spsc_next, no copy) and publish
- * or consume in batches; they sleep through the blocking layer only when
- * a ring is full or empty. Every kernel entry the channel layer makes is
- * a call of its wait or notify hook, so the stages count those calls:
- * under steady load they are far fewer than the messages.
+ * or consume in batches; they wait through chan_spsc_wait only when a
+ * ring is full or empty (spinning first if the peer runs on another
+ * hart). Every kernel entry the channel layer makes is a call of its
+ * wait or notify hook, so the stages count those calls: under steady
+ * load on one hart one per batch, on separate harts almost none.
  *
- * Output: "pipeline <stage>: N messages, K kernel entries" from each, and
- * "TEST pipeline_checksum: PASS" (or FAIL with both hashes) from the
- * consumer.
+ * Output: "pipeline <stage>: N messages, K kernel entries, W of them
+ * waits" from each, "pipeline producer: sent hash 0x..." from a producer
+ * without a filter, and "TEST pipeline_checksum: PASS" (or FAIL with
+ * both hashes) from the consumer.
  */
 #include <stdio.h>
 #include <string.h>
