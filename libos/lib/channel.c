@@ -438,6 +438,31 @@ int chan_wake(const struct chan_hooks *h, uint32_t *flag)
 	return 0;
 }
 
+static int count_wait(void *arg)
+{
+	struct chan_count *k = arg;
+
+	k->waits++;
+	return k->inner.wait(k->inner.arg);
+}
+
+static int count_notify(void *arg)
+{
+	struct chan_count *k = arg;
+
+	k->notifies++;
+	return k->inner.notify(k->inner.arg);
+}
+
+void chan_hooks_count(struct chan_hooks *h, struct chan_count *k)
+{
+	k->inner = *h;
+	k->waits = k->notifies = 0;
+	h->wait = count_wait;
+	h->notify = count_notify;
+	h->arg = k;
+}
+
 int chan_spsc_publish_wake(struct chan_spsc *c, const struct chan_hooks *h)
 {
 	chan_spsc_announce(c, h);

@@ -109,17 +109,20 @@ void chan_spsc_leave(struct chan_spsc *c)
 
 /*
  * Polls ready() while the peer runs elsewhere, at most the budget's
- * clamp; adapts the budget to what it saw. The peer's word is re-read at
+ * clamp (and h->spin_max); adapts the budget to what it saw. The peer's word is re-read at
  * each poll (it shares a cache line with the counter the poll loads):
  * once it says the peer sleeps or moved to our hart, stop at once,
  * leaving the budget alone (that wait measured nothing about the peer's
  * speed). Returns true if the ring became ready.
  */
-static bool spin(struct chan_spsc *c, uint32_t on)
+static bool spin(struct chan_spsc *c, const struct chan_hooks *h, uint32_t on)
 {
 	_Atomic uint32_t *peer = SHARED(peer_awake_word(c));
 	uint32_t limit = chan_spin_limit(
 		c->spin, atomic_load_explicit(peer, memory_order_relaxed), on);
+
+	if (h->spin_max && limit > h->spin_max)
+		limit = h->spin_max;
 
 	for (uint32_t k = 1; k <= limit; k++) {
 		if (ready(c)) {
@@ -146,11 +149,14 @@ int chan_spsc_wait(struct chan_spsc *c, const struct chan_hooks *h)
 
 	if (!h->hart)
 		return chan_block(h, waiting_flag(c), ready, c);
+	/* Before the ready test: an end whose ring is never full (or
+	 * never empty) would otherwise never say where it runs, and its
+	 * peer, sleeping on the other side, would never spin on it. */
+	chan_spsc_announce(c, h);
 	if (ready(c))
 		return 0;
-	chan_spsc_announce(c, h);
 	on = c->awake;
-	if (spin(c, on))
+	if (spin(c, h, on))
 		return 0;
 	return chan_sleep(h, waiting_flag(c), ready, c, awake_word(c), on);
 }

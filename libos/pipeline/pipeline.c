@@ -54,31 +54,9 @@ struct end {
 	struct chan_spsc ring;
 	struct chan_hooks hooks;
 	struct chan_rivet_peer peer;
-	int (*wait)(void *arg);
-	int (*notify)(void *arg);
-	void *arg;
-	unsigned long entries;
-	unsigned long waits; /* of the entries */
-	unsigned chan;	     /* index in rivet_info()->channels[] */
+	struct chan_count count; /* the hooks' calls: kernel entries */
+	unsigned chan;		 /* index in rivet_info()->channels[] */
 };
-
-/* The hooks wrapped: each call is one system call (wait or notify_cap). */
-static int counted_wait(void *arg)
-{
-	struct end *e = arg;
-
-	e->entries++;
-	e->waits++;
-	return e->wait(e->arg);
-}
-
-static int counted_notify(void *arg)
-{
-	struct end *e = arg;
-
-	e->entries++;
-	return e->notify(e->arg);
-}
 
 static uint64_t xorshift64(uint64_t *s)
 {
@@ -103,13 +81,7 @@ static int attach(struct end *e, const char *peer, unsigned flags)
 			continue;
 		if (chan_hooks_rivet_conf(&e->hooks, &e->peer, i))
 			break;
-		e->wait = e->hooks.wait;
-		e->notify = e->hooks.notify;
-		e->arg = e->hooks.arg;
-		e->hooks.wait = counted_wait;
-		e->hooks.notify = counted_notify;
-		e->hooks.arg = e;
-		e->entries = e->waits = 0;
+		chan_hooks_count(&e->hooks, &e->count);
 		e->chan = i;
 		/* The kernel hands the region over zeroed: no reset. */
 		if (chan_spsc_init(&e->ring,
@@ -175,7 +147,8 @@ static void outlive_writer(struct end *e)
 {
 	const volatile uint8_t *state = &rivet_info()->channels[e->chan].state;
 
-	while (*state == RIVET_CHAN_UP && !e->wait(e->arg))
+	while (*state == RIVET_CHAN_UP &&
+	       !e->count.inner.wait(e->count.inner.arg))
 		;
 }
 
@@ -184,8 +157,9 @@ static void outlive_writer(struct end *e)
 static int report(const char *stage, unsigned long n, long rc,
 		  const struct end *a, const struct end *b)
 {
-	unsigned long entries = a->entries + (b ? b->entries : 0);
-	unsigned long waits = a->waits + (b ? b->waits : 0);
+	unsigned long waits = a->count.waits + (b ? b->count.waits : 0);
+	unsigned long entries =
+		waits + a->count.notifies + (b ? b->count.notifies : 0);
 
 	if (rc)
 		printf("pipeline %s: stops after %lu messages (%ld)\n", stage,

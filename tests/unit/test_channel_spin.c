@@ -51,9 +51,11 @@ static int hk_notify(void *arg)
 	return 0;
 }
 
-static const struct chan_hooks hooks = { hk_wait, hk_notify, NULL, 3,
-					 &my_hart };
-static const struct chan_hooks no_hart = { hk_wait, hk_notify, NULL, 3, NULL };
+static const struct chan_hooks hooks = { hk_wait, hk_notify, NULL,
+					 3,	  &my_hart,  0 };
+static const struct chan_hooks no_hart = {
+	hk_wait, hk_notify, NULL, 3, NULL, 0
+};
 
 /* A full ring: the producer must wait for room. */
 static int setup_full(void **state)
@@ -197,6 +199,18 @@ static void chan_spsc_wait_a_lying_peer_costs_at_most_the_bound(void **state)
 	assert_int_equal(prod.spin, CHAN_SPIN_MAX);
 }
 
+static void chan_spsc_wait_spins_at_most_the_hooks_spin_max(void **state)
+{
+	struct chan_hooks h = hooks;
+
+	h.spin_max = 100;
+	peer_awake_on(OTHER_HART);
+	prod.spin = CHAN_SPIN_MAX;
+	assert_int_equal(chan_spsc_wait(&prod, &h), 0);
+	assert_int_equal(prod.spun, 100);
+	assert_int_equal(hk.waits, 1);
+}
+
 static void chan_spsc_wait_neither_spins_nor_sleeps_when_ready(void **state)
 {
 	uint64_t out;
@@ -206,6 +220,10 @@ static void chan_spsc_wait_neither_spins_nor_sleeps_when_ready(void **state)
 	assert_int_equal(chan_spsc_wait(&prod, &hooks), 0);
 	assert_int_equal(hk.waits, 0);
 	assert_int_equal(prod.spun, 0);
+	/* Still said where it runs: its peer may sleep on the other side
+	 * and decide whether to spin on it (pingpong's requests never fill
+	 * their ring). */
+	assert_int_equal(prod.sh->prod_awake, MY_HART + 1);
 }
 
 static void chan_spsc_wait_without_a_hart_is_chan_block(void **state)
@@ -226,7 +244,7 @@ static int failing_wait(void *arg)
 static void chan_spsc_wait_returns_the_wait_error_asleep(void **state)
 {
 	const struct chan_hooks h = { failing_wait, hk_notify, NULL, 3,
-				      &my_hart };
+				      &my_hart,	    0 };
 
 	peer_awake_on(MY_HART);
 	assert_int_equal(chan_spsc_wait(&prod, &h), E_NOENT);
@@ -251,6 +269,24 @@ chan_spsc_announce_publishes_the_hart_and_leave_clears_it(void **state)
 	/* The publish and consume calls announce too. */
 	assert_int_equal(chan_spsc_consume_wake(&cons, &hooks), 0);
 	assert_int_equal(cons.sh->cons_awake, 4);
+}
+
+static void chan_hooks_count_counts_and_passes_on_each_call(void **state)
+{
+	struct chan_hooks h = hooks;
+	struct chan_count k;
+
+	chan_hooks_count(&h, &k);
+	assert_ptr_equal(h.hart, &my_hart); /* the rest is kept */
+	assert_int_equal(h.spin, 3);
+	hk.peer_consumes = false;
+	assert_int_equal(h.wait(h.arg), 0);
+	assert_int_equal(h.wait(h.arg), 0);
+	assert_int_equal(h.notify(h.arg), 0);
+	assert_int_equal(k.waits, 2);
+	assert_int_equal(k.notifies, 1);
+	assert_int_equal(hk.waits, 2); /* the original hooks ran */
+	assert_int_equal(hk.notifies, 1);
 }
 
 static void chan_spsc_awake_words_sit_in_their_writers_lines(void **state)
@@ -289,6 +325,9 @@ int main(void)
 			chan_spsc_wait_a_lying_peer_costs_at_most_the_bound,
 			setup_full),
 		cmocka_unit_test_setup(
+			chan_spsc_wait_spins_at_most_the_hooks_spin_max,
+			setup_full),
+		cmocka_unit_test_setup(
 			chan_spsc_wait_neither_spins_nor_sleeps_when_ready,
 			setup_full),
 		cmocka_unit_test_setup(
@@ -299,6 +338,9 @@ int main(void)
 			setup_full),
 		cmocka_unit_test_setup(
 			chan_spsc_announce_publishes_the_hart_and_leave_clears_it,
+			setup_full),
+		cmocka_unit_test_setup(
+			chan_hooks_count_counts_and_passes_on_each_call,
 			setup_full),
 		cmocka_unit_test(
 			chan_spsc_awake_words_sit_in_their_writers_lines),

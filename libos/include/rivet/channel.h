@@ -219,7 +219,9 @@ int chan_mpmc_recv(struct chan_mpmc *q, void *buf);
  * hart: this end's hart id, read at each use (the info page's hart_id on
  *       the target), or NULL. With it the SPSC calls publish where this
  *       end runs and spin adaptively (chan_spsc_wait): only while the
- *       peer says it runs on another hart, at most CHAN_SPIN_MAX polls.
+ *       peer says it runs on another hart, at most spin_max polls.
+ * spin_max: the adaptive spin's bound in polls; 0 (or more than
+ *       CHAN_SPIN_MAX) means CHAN_SPIN_MAX.
  */
 struct chan_hooks {
 	int (*wait)(void *arg);
@@ -227,6 +229,7 @@ struct chan_hooks {
 	void *arg;
 	unsigned spin;
 	const volatile uint32_t *hart;
+	uint32_t spin_max;
 };
 
 /*
@@ -328,6 +331,18 @@ void chan_spsc_announce(struct chan_spsc *c, const struct chan_hooks *h);
 /* SPSC: publishes this end gone (awake word 0): a peer stops spinning on
  * it. For an end that stops using the ring. */
 void chan_spsc_leave(struct chan_spsc *c);
+
+/*
+ * Counting: chan_hooks_count(h, k) makes h count its wait and notify
+ * calls in k (k keeps the original hooks and calls them). On the target
+ * each call is one kernel entry (wait or notify_cap), so k->waits +
+ * k->notifies is every kernel entry the channel layer made through h.
+ */
+struct chan_count {
+	struct chan_hooks inner;
+	unsigned long waits, notifies;
+};
+void chan_hooks_count(struct chan_hooks *h, struct chan_count *k);
 
 /* SPSC: blocking send and receive of one message. Return 0, E_RANGE
  * (corrupt) or a hook's error. */
