@@ -79,6 +79,8 @@ int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
 	c->slots = c->sh->slots;
 	c->mask = c->nslots - 1;
 	c->slot_size = (uint32_t)slot_size;
+	c->producer = flags & CHAN_PRODUCER;
+	c->spin = CHAN_SPIN_MIN;
 	if (flags & CHAN_RESET) {
 		/* Relaxed: the page reaches the consumer through a grant (a
 		 * system call), which orders these stores before its use. */
@@ -89,6 +91,10 @@ int chan_spsc_init(struct chan_spsc *c, void *mem, size_t bytes,
 		atomic_store_explicit(SHARED(&c->sh->prod_waiting), 0,
 				      memory_order_relaxed);
 		atomic_store_explicit(SHARED(&c->sh->cons_waiting), 0,
+				      memory_order_relaxed);
+		atomic_store_explicit(SHARED(&c->sh->prod_awake), 0,
+				      memory_order_relaxed);
+		atomic_store_explicit(SHARED(&c->sh->cons_awake), 0,
 				      memory_order_relaxed);
 		c->peer = c->mine = 0;
 	} else if (flags & CHAN_PRODUCER) {
@@ -380,11 +386,18 @@ int chan_mpmc_recv(struct chan_mpmc *q, void *buf)
 int chan_block(const struct chan_hooks *h, uint32_t *flag,
 	       bool (*ready)(void *obj), void *obj)
 {
-	int rc;
-
 	for (unsigned i = 0; i < h->spin; i++)
 		if (ready(obj))
 			return 0;
+	return chan_sleep(h, flag, ready, obj, NULL, 0);
+}
+
+int chan_sleep(const struct chan_hooks *h, uint32_t *flag,
+	       bool (*ready)(void *obj), void *obj, uint32_t *awake,
+	       uint32_t on)
+{
+	int rc;
+
 	for (;;) {
 		if (ready(obj))
 			break;
@@ -395,9 +408,17 @@ int chan_block(const struct chan_hooks *h, uint32_t *flag,
 		atomic_thread_fence(memory_order_seq_cst);
 		if (ready(obj))
 			break;
+		/* Relaxed, both: the awake word is a hint for the peer's
+		 * spin, not part of the wake-up protocol (the flag is). */
+		if (awake)
+			atomic_store_explicit(SHARED(awake), 0,
+					      memory_order_relaxed);
 		rc = h->wait(h->arg);
 		if (rc)
 			return rc; /* the page may be gone with the peer */
+		if (awake)
+			atomic_store_explicit(SHARED(awake), on,
+					      memory_order_relaxed);
 	}
 	/* Relaxed: clearing late only costs the peer a needless notify. */
 	atomic_store_explicit(SHARED(flag), 0, memory_order_relaxed);
@@ -417,14 +438,41 @@ int chan_wake(const struct chan_hooks *h, uint32_t *flag)
 	return 0;
 }
 
+static int count_wait(void *arg)
+{
+	struct chan_count *k = arg;
+
+	k->waits++;
+	return k->inner.wait(k->inner.arg);
+}
+
+static int count_notify(void *arg)
+{
+	struct chan_count *k = arg;
+
+	k->notifies++;
+	return k->inner.notify(k->inner.arg);
+}
+
+void chan_hooks_count(struct chan_hooks *h, struct chan_count *k)
+{
+	k->inner = *h;
+	k->waits = k->notifies = 0;
+	h->wait = count_wait;
+	h->notify = count_notify;
+	h->arg = k;
+}
+
 int chan_spsc_publish_wake(struct chan_spsc *c, const struct chan_hooks *h)
 {
+	chan_spsc_announce(c, h);
 	chan_spsc_publish(c);
 	return chan_wake(h, &c->sh->cons_waiting);
 }
 
 int chan_spsc_consume_wake(struct chan_spsc *c, const struct chan_hooks *h)
 {
+	chan_spsc_announce(c, h);
 	chan_spsc_consume(c);
 	return chan_wake(h, &c->sh->prod_waiting);
 }
@@ -489,7 +537,7 @@ void chan_spsc_cancel(struct chan_spsc *c)
 int chan_spsc_push(struct chan_spsc *c, const struct chan_hooks *h,
 		   const void *msg)
 {
-	int rc = chan_block(h, &c->sh->prod_waiting, spsc_writable, c);
+	int rc = chan_spsc_wait(c, h);
 
 	if (rc)
 		return rc;
@@ -501,7 +549,7 @@ int chan_spsc_push(struct chan_spsc *c, const struct chan_hooks *h,
 
 int chan_spsc_pop(struct chan_spsc *c, const struct chan_hooks *h, void *buf)
 {
-	int rc = chan_block(h, &c->sh->cons_waiting, spsc_ready_to_read, c);
+	int rc = chan_spsc_wait(c, h);
 
 	if (rc)
 		return rc;

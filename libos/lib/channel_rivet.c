@@ -77,6 +77,10 @@ int chan_hooks_rivet_conf(struct chan_hooks *h, struct chan_rivet_peer *p,
 	h->notify = rivet_chan_conf_notify;
 	h->arg = p;
 	h->spin = 64;
+	/* Kept current by the kernel (sched_add): the adaptive spin's
+	 * "which hart do I run on". */
+	h->hart = &in->hart_id;
+	h->spin_max = 0; /* CHAN_SPIN_MAX */
 	return 0;
 }
 
@@ -93,4 +97,6 @@ void chan_hooks_rivet(struct chan_hooks *h, struct chan_rivet_peer *p,
 	h->notify = rivet_chan_notify;
 	h->arg = p;
 	h->spin = 64;
+	h->hart = &rivet_info()->hart_id;
+	h->spin_max = 0; /* CHAN_SPIN_MAX */
 }

@@ -7,12 +7,16 @@
  * and gave each a notification capability for the other; each finds all
  * of it in its info page. "ping" sends PINGPONG_ROUNDS requests on the
  * first ring, checking each answer and summing them; "pong" answers on
- * the second until the last request. Both sleep through the channel's
- * blocking layer, so on one hart every message is a wait and a notify
- * (with handoff = yes, the notify runs the waiting peer at once).
+ * the second until the last request. Both wait through the channel's
+ * blocking layer: on one hart every message is a wait and a notify
+ * (with handoff = yes, the notify runs the waiting peer at once); with
+ * each on a hart of its own (`hart =`) each spins for the other's
+ * answer instead (docs/channels.md, "Spinning").
  *
  * Output (tests/qemu/test_pingpong.py): "pingpong: N round trips,
- * checksum 0x..., ok" from ping, or a line saying what went wrong.
+ * checksum 0x..., ok" from ping, or a line saying what went wrong, and
+ * "pingpong <name>: K kernel entries, W of them waits" from each (the
+ * calls of its channel hooks).
  */
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +42,15 @@ static uint64_t answer(uint64_t v)
  * first half of the region, answers (pong -> ping) in the second. No
  * reset: the kernel hands the region over zeroed, before either runs.
  */
+/* This domain's wait and notify calls: its kernel entries. */
+static struct chan_count count;
+
+static void report(const char *name)
+{
+	printf("pingpong %s: %lu kernel entries, %lu of them waits\n", name,
+	       count.waits + count.notifies, count.waits);
+}
+
 static int attach(bool is_ping, struct chan_spsc *req, struct chan_spsc *rsp,
 		  struct chan_hooks *h, struct chan_rivet_peer *p)
 {
@@ -49,6 +62,7 @@ static int attach(bool is_ping, struct chan_spsc *req, struct chan_spsc *rsp,
 		printf("pingpong: no channel in the configuration\n");
 		return 1;
 	}
+	chan_hooks_count(h, &count);
 	va = (uint8_t *)(uintptr_t)in->channels[0].va;
 	half = in->channels[0].size / 2;
 	return chan_spsc_init(req, va, half, sizeof(struct msg),
@@ -84,6 +98,7 @@ static int ping(void)
 	}
 	printf("pingpong: %d round trips, checksum 0x%016llx, %s\n", ROUNDS,
 	       (unsigned long long)sum, sum == expect ? "ok" : "MISMATCH");
+	report("ping");
 	return sum != expect;
 }
 
@@ -107,6 +122,7 @@ static int pong(void)
 	} while (!rc && m.round + 1 < ROUNDS);
 	if (rc)
 		printf("pingpong: pong stops (%ld)\n", rc);
+	report("pong");
 	return rc != 0;
 }
 

@@ -13,16 +13,25 @@
  *             stream it computes itself from the same generator and
  *             transform.
  *
+ * Without a filter (a configuration with only [channel consumer
+ * producer]) the producer feeds the consumer directly, the stream is
+ * checked untransformed, and the producer hashes what it sends as the
+ * consumer hashes what it gets: two domains doing about the same work
+ * per message, the steady stream docs/performance.md measures
+ * (chan_syscalls_per_kmsg).
+ *
  * Each ring fills its channel's whole region. The stages work on the
  * slots in place (chan_spsc_alloc / chan_spsc_next, no copy) and publish
- * or consume in batches; they sleep through the blocking layer only when
- * a ring is full or empty. Every kernel entry the channel layer makes is
- * a call of its wait or notify hook, so the stages count those calls:
- * under steady load they are far fewer than the messages.
+ * or consume in batches; they wait through chan_spsc_wait only when a
+ * ring is full or empty (spinning first if the peer runs on another
+ * hart). Every kernel entry the channel layer makes is a call of its
+ * wait or notify hook, so the stages count those calls: under steady
+ * load on one hart one per batch, on separate harts almost none.
  *
- * Output: "pipeline <stage>: N messages, K kernel entries" from each, and
- * "TEST pipeline_checksum: PASS" (or FAIL with both hashes) from the
- * consumer.
+ * Output: "pipeline <stage>: N messages, K kernel entries, W of them
+ * waits" from each, "pipeline producer: sent hash 0x..." from a producer
+ * without a filter, and "TEST pipeline_checksum: PASS" (or FAIL with
+ * both hashes) from the consumer.
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,34 +54,9 @@ struct end {
 	struct chan_spsc ring;
 	struct chan_hooks hooks;
 	struct chan_rivet_peer peer;
-	int (*wait)(void *arg);
-	int (*notify)(void *arg);
-	void *arg;
-	unsigned long entries;
-	unsigned chan; /* index in rivet_info()->channels[] */
+	struct chan_count count; /* the hooks' calls: kernel entries */
+	unsigned chan;		 /* index in rivet_info()->channels[] */
 };
-
-static unsigned long entries_of(const struct end *e)
-{
-	return e->entries;
-}
-
-/* The hooks wrapped: each call is one system call (wait or notify_cap). */
-static int counted_wait(void *arg)
-{
-	struct end *e = arg;
-
-	e->entries++;
-	return e->wait(e->arg);
-}
-
-static int counted_notify(void *arg)
-{
-	struct end *e = arg;
-
-	e->entries++;
-	return e->notify(e->arg);
-}
 
 static uint64_t xorshift64(uint64_t *s)
 {
@@ -97,31 +81,20 @@ static int attach(struct end *e, const char *peer, unsigned flags)
 			continue;
 		if (chan_hooks_rivet_conf(&e->hooks, &e->peer, i))
 			break;
-		e->wait = e->hooks.wait;
-		e->notify = e->hooks.notify;
-		e->arg = e->hooks.arg;
-		e->hooks.wait = counted_wait;
-		e->hooks.notify = counted_notify;
-		e->hooks.arg = e;
-		e->entries = 0;
+		chan_hooks_count(&e->hooks, &e->count);
 		e->chan = i;
 		/* The kernel hands the region over zeroed: no reset. */
-		return chan_spsc_init(&e->ring,
-				      (void *)(uintptr_t)in->channels[i].va,
-				      in->channels[i].size, MSG_BYTES, flags);
+		if (chan_spsc_init(&e->ring,
+				   (void *)(uintptr_t)in->channels[i].va,
+				   in->channels[i].size, MSG_BYTES, flags))
+			return -1;
+		/* Say where we run before the first wait: the slowest
+		 * stage never waits, yet its peers spin on its word. */
+		chan_spsc_announce(&e->ring, &e->hooks);
+		return 0;
 	}
 	printf("pipeline: no channel with %s in the configuration\n", peer);
 	return -1;
-}
-
-static bool writable(void *obj)
-{
-	return chan_spsc_writable(obj);
-}
-
-static bool readable(void *obj)
-{
-	return chan_spsc_readable(obj);
 }
 
 /* The next free slot, publishing what is pending and sleeping if full. */
@@ -133,8 +106,7 @@ static uint64_t *slot_to_fill(struct end *e, long *rc)
 		return m;
 	*rc = chan_spsc_publish_wake(&e->ring, &e->hooks);
 	if (!*rc)
-		*rc = chan_block(&e->hooks, &e->ring.sh->prod_waiting, writable,
-				 &e->ring);
+		*rc = chan_spsc_wait(&e->ring, &e->hooks);
 	if (!*rc && !(m = chan_spsc_alloc(&e->ring)))
 		*rc = E_RANGE; /* woken with room, yet none: a corrupt ring */
 	return m;
@@ -149,8 +121,7 @@ static const uint64_t *slot_to_read(struct end *e, long *rc)
 		return m;
 	*rc = chan_spsc_consume_wake(&e->ring, &e->hooks);
 	if (!*rc)
-		*rc = chan_block(&e->hooks, &e->ring.sh->cons_waiting, readable,
-				 &e->ring);
+		*rc = chan_spsc_wait(&e->ring, &e->hooks);
 	if (!*rc && !(m = chan_spsc_next(&e->ring)))
 		*rc = E_RANGE;
 	return m;
@@ -176,40 +147,69 @@ static void outlive_writer(struct end *e)
 {
 	const volatile uint8_t *state = &rivet_info()->channels[e->chan].state;
 
-	while (*state == RIVET_CHAN_UP && !e->wait(e->arg))
+	while (*state == RIVET_CHAN_UP &&
+	       !e->count.inner.wait(e->count.inner.arg))
 		;
 }
 
+/* Prints the stage's figures: its ends' kernel entries, and of them
+ * the waits (the rest are notifies). b may be NULL. */
 static int report(const char *stage, unsigned long n, long rc,
-		  unsigned long entries)
+		  const struct end *a, const struct end *b)
 {
+	unsigned long waits = a->count.waits + (b ? b->count.waits : 0);
+	unsigned long entries =
+		waits + a->count.notifies + (b ? b->count.notifies : 0);
+
 	if (rc)
 		printf("pipeline %s: stops after %lu messages (%ld)\n", stage,
 		       n, rc);
-	printf("pipeline %s: %lu messages, %lu kernel entries\n", stage, n,
-	       entries);
+	printf("pipeline %s: %lu messages, %lu kernel entries, %lu of them "
+	       "waits\n",
+	       stage, n, entries, waits);
 	return rc != 0;
+}
+
+/* Is there a filter stage (a channel with it in our configuration)? */
+static bool has_filter(void)
+{
+	const struct rivet_info *in = rivet_info();
+
+	for (unsigned i = 0; i < in->nchannels; i++)
+		if (!strcmp(in->channels[i].peer, "filter"))
+			return true;
+	return false;
 }
 
 static int producer(void)
 {
+	bool direct = !has_filter();
 	struct end out;
-	uint64_t s = SEED;
+	uint64_t s = SEED, sent = FNV_BASIS;
 	unsigned long n;
 	long rc = 0;
 
-	if (attach(&out, "filter", CHAN_PRODUCER))
+	if (attach(&out, direct ? "consumer" : "filter", CHAN_PRODUCER))
 		return 1;
 	for (n = 0; n < MESSAGES && !rc; n++) {
 		uint64_t *m = slot_to_fill(&out, &rc);
 
 		if (!m)
 			break;
-		for (int w = 0; w < MSG_WORDS; w++)
+		for (int w = 0; w < MSG_WORDS; w++) {
 			m[w] = xorshift64(&s);
+			/* The consumer's work, so that a direct stream has
+			 * two ends of about equal speed. */
+			if (direct)
+				sent = fnv_word(sent, m[w]);
+		}
 		rc = batch_done(&out, n, true);
 	}
-	return report("producer", n, rc, entries_of(&out));
+	chan_spsc_leave(&out.ring); /* our reader spins on us no more */
+	if (direct)
+		printf("pipeline producer: sent hash 0x%016llx\n",
+		       (unsigned long long)sent);
+	return report("producer", n, rc, &out, NULL);
 }
 
 /* The filter's input is another domain's: copied through, never trusted
@@ -237,18 +237,22 @@ static int filter(bool corrupt)
 		if (!rc)
 			rc = batch_done(&out, n, true);
 	}
+	chan_spsc_leave(&in.ring);
+	chan_spsc_leave(&out.ring);
 	outlive_writer(&in);
-	return report("filter", n, rc, entries_of(&in) + entries_of(&out));
+	return report("filter", n, rc, &in, &out);
 }
 
 static int consumer(void)
 {
+	bool direct = !has_filter();
+	uint64_t transform = direct ? 0 : XOR_5A;
 	struct end in;
 	uint64_t s = SEED, got = FNV_BASIS, want = FNV_BASIS;
 	unsigned long n;
 	long rc = 0;
 
-	if (attach(&in, "filter", CHAN_CONSUMER))
+	if (attach(&in, direct ? "producer" : "filter", CHAN_CONSUMER))
 		return 1;
 	for (n = 0; n < MESSAGES && !rc; n++) {
 		const uint64_t *m = slot_to_read(&in, &rc);
@@ -257,10 +261,11 @@ static int consumer(void)
 			break;
 		for (int w = 0; w < MSG_WORDS; w++) {
 			got = fnv_word(got, m[w]);
-			want = fnv_word(want, xorshift64(&s) ^ XOR_5A);
+			want = fnv_word(want, xorshift64(&s) ^ transform);
 		}
 		rc = batch_done(&in, n, false);
 	}
+	chan_spsc_leave(&in.ring);
 	outlive_writer(&in);
 	if (!rc && n == MESSAGES && got == want)
 		printf("TEST pipeline_checksum: PASS\n");
@@ -268,7 +273,7 @@ static int consumer(void)
 		printf("TEST pipeline_checksum: FAIL got 0x%016llx want "
 		       "0x%016llx\n",
 		       (unsigned long long)got, (unsigned long long)want);
-	return report("consumer", n, rc, entries_of(&in)) || got != want;
+	return report("consumer", n, rc, &in, NULL) || got != want;
 }
 
 int main(void)

@@ -561,7 +561,7 @@ static int hk_notify(void *arg)
 	return 0;
 }
 
-static const struct chan_hooks hooks = { hk_wait, hk_notify, NULL, 3 };
+static const struct chan_hooks hooks = { hk_wait, hk_notify, NULL, 3, NULL, 0 };
 
 static void producer_sends_one(void)
 {

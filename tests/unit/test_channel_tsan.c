@@ -147,9 +147,11 @@ static int sem_hook_notify(void *arg)
 }
 
 static struct chan_hooks prod_hooks = { sem_hook_wait, sem_hook_notify,
-					&prod_side, 8 };
+					&prod_side,    8,
+					NULL,	       0 };
 static struct chan_hooks cons_hooks = { sem_hook_wait, sem_hook_notify,
-					&cons_side, 8 };
+					&cons_side,    8,
+					NULL,	       0 };
 static uint64_t block_total;
 
 static void *blocking_producer(void *arg)
@@ -160,14 +162,17 @@ static void *blocking_producer(void *arg)
 	return NULL;
 }
 
-static void chan_spsc_blocking_loses_no_wake_up(void **state)
+/* The blocking run: block_total messages through an 8-slot ring, each
+ * side with the hart it says it runs on (NULL: the fixed spin). */
+static void blocking_run(uint64_t total, uint32_t *prod_hart,
+			 uint32_t *cons_hart, const char *what)
 {
 	pthread_t t;
 	uint64_t out;
 	void *prc;
 	double t0 = now();
 
-	block_total = scale(500000);
+	block_total = scale(total);
 	/* A small ring: both sides fill and drain it and sleep often. */
 	assert_int_equal(chan_spsc_init(&sp, region, 128 + 8 * 8, 8,
 					CHAN_RESET | CHAN_PRODUCER),
@@ -178,6 +183,12 @@ static void chan_spsc_blocking_loses_no_wake_up(void **state)
 	sem_init(&cons_side.sem, 0, 0);
 	prod_side.peer = &cons_side;
 	cons_side.peer = &prod_side;
+	atomic_store(&prod_side.waits, 0);
+	atomic_store(&cons_side.waits, 0);
+	atomic_store(&prod_side.notifies, 0);
+	atomic_store(&cons_side.notifies, 0);
+	prod_hooks.hart = prod_hart;
+	cons_hooks.hart = cons_hart;
 	assert_int_equal(pthread_create(&t, NULL, blocking_producer, NULL), 0);
 	for (uint64_t i = 0; i < block_total; i++) {
 		assert_int_equal(chan_spsc_pop(&sc, &cons_hooks, &out), 0);
@@ -186,14 +197,104 @@ static void chan_spsc_blocking_loses_no_wake_up(void **state)
 	pthread_join(t, &prc);
 	assert_null(prc);
 	assert_int_equal(chan_spsc_recv(&sc, &out), E_BUSY);
-	printf("# spsc blocking: %llu messages, 2 threads, %.1f s; "
+	printf("# spsc blocking, %s: %llu messages, 2 threads, %.1f s; "
 	       "sleeps %lu/%lu, notifies %lu/%lu (producer/consumer)\n",
-	       (unsigned long long)block_total, now() - t0,
+	       what, (unsigned long long)block_total, now() - t0,
 	       atomic_load(&prod_side.waits), atomic_load(&cons_side.waits),
 	       atomic_load(&prod_side.notifies),
 	       atomic_load(&cons_side.notifies));
 	sem_destroy(&prod_side.sem);
 	sem_destroy(&cons_side.sem);
+}
+
+static void chan_spsc_blocking_loses_no_wake_up(void **state)
+{
+	blocking_run(500000, NULL, NULL, "fixed spin");
+}
+
+/* Harts 1 and 2: each side spins adaptively while the other runs,
+ * publishing and clearing its awake word around every sleep. */
+static void chan_spsc_adaptive_spin_across_harts_loses_no_wake_up(void **state)
+{
+	static uint32_t h1 = 1, h2 = 2;
+
+	/* What this checks is that no wake-up is lost while the awake
+	 * words change; each poll is slow under TSan and on a loaded host
+	 * spins often run out, so the spin is bounded at 256 polls (not
+	 * CHAN_SPIN_MAX) and the run is shorter. */
+	prod_hooks.spin_max = cons_hooks.spin_max = 256;
+	blocking_run(200000, &h1, &h2, "adaptive spin, two harts");
+	prod_hooks.spin_max = cons_hooks.spin_max = 0;
+}
+
+/* One hart: neither side spins, every wait sleeps at once. */
+static void chan_spsc_adaptive_spin_on_one_hart_loses_no_wake_up(void **state)
+{
+	static uint32_t h = 1;
+
+	blocking_run(500000, &h, &h, "adaptive spin, one hart");
+}
+
+/* The consumer of chan_spsc_wait_stops_spinning_when_the_peer_sleeps:
+ * once the producer spins on it, it says it sleeps; once the producer
+ * sleeps too, it makes room and wakes it. */
+static void *stopping_consumer(void *arg)
+{
+	uint64_t out;
+
+	while (!__atomic_load_n(&sp.sh->prod_awake, __ATOMIC_RELAXED))
+		sched_yield();
+	chan_spsc_leave(&sc);
+	while (!__atomic_load_n(&sp.sh->prod_waiting, __ATOMIC_RELAXED))
+		sched_yield();
+	if (chan_spsc_recv(&sc, &out))
+		return (void *)1;
+	return chan_wake(&cons_hooks, &sc.sh->prod_waiting) ? (void *)2 : NULL;
+}
+
+/*
+ * A peer that goes to sleep while we spin on it: the spin stops (before
+ * its budget, the bound) and we sleep; its wake-up still comes. The
+ * peer thread may be late to act, so the early stop is required in one
+ * of several tries; the sleep and the wake-up in every one.
+ */
+static void chan_spsc_wait_stops_spinning_when_the_peer_sleeps(void **state)
+{
+	static uint32_t h1 = 1, h2 = 2;
+	uint64_t v = 1;
+	int early = 0;
+
+	for (int try = 0; try < 5; try++) {
+		pthread_t t;
+		void *trc;
+
+		assert_int_equal(chan_spsc_init(&sp, region, 128 + 8 * 8, 8,
+						CHAN_RESET | CHAN_PRODUCER),
+				 0);
+		assert_int_equal(chan_spsc_init(&sc, region, 128 + 8 * 8, 8,
+						CHAN_CONSUMER),
+				 0);
+		sem_init(&prod_side.sem, 0, 0);
+		atomic_store(&prod_side.waits, 0);
+		prod_hooks.hart = &h1;
+		cons_hooks.hart = &h2;
+		while (chan_spsc_send(&sp, &v) == 0)
+			;
+		chan_spsc_announce(&sc, &cons_hooks); /* awake on hart 2 */
+		sp.spin = CHAN_SPIN_MAX;
+		assert_int_equal(
+			pthread_create(&t, NULL, stopping_consumer, NULL), 0);
+		assert_int_equal(chan_spsc_wait(&sp, &prod_hooks), 0);
+		pthread_join(t, &trc);
+		assert_null(trc);
+		assert_int_equal(atomic_load(&prod_side.waits), 1);
+		/* 0: the peer said it sleeps before the spin began. */
+		assert_in_range(sp.spun, 0, CHAN_SPIN_MAX);
+		early += sp.spun < CHAN_SPIN_MAX;
+		sem_destroy(&prod_side.sem);
+	}
+	assert_true(early > 0);
+	printf("# spin stopped early in %d of 5 tries\n", early);
 }
 
 /* ------------------------------------------------------------- MPMC --- */
@@ -291,6 +392,12 @@ int main(void)
 		cmocka_unit_test(
 			chan_spsc_moves_millions_between_threads_in_order),
 		cmocka_unit_test(chan_spsc_blocking_loses_no_wake_up),
+		cmocka_unit_test(
+			chan_spsc_adaptive_spin_across_harts_loses_no_wake_up),
+		cmocka_unit_test(
+			chan_spsc_adaptive_spin_on_one_hart_loses_no_wake_up),
+		cmocka_unit_test(
+			chan_spsc_wait_stops_spinning_when_the_peer_sleeps),
 		cmocka_unit_test(
 			chan_mpmc_keeps_every_message_once_and_in_order),
 	};

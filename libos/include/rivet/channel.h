@@ -47,9 +47,11 @@ struct chan_spsc_shared {
 	/* Written by the producer. */
 	_Alignas(CHAN_CACHE_LINE) uint32_t head; /* messages ever published */
 	uint32_t prod_waiting; /* the producer sleeps until there is room */
+	uint32_t prod_awake;   /* hart + 1 while the producer runs, else 0 */
 	/* Written by the consumer. */
 	_Alignas(CHAN_CACHE_LINE) uint32_t tail; /* messages ever consumed */
 	uint32_t cons_waiting; /* the consumer sleeps until a message comes */
+	uint32_t cons_awake;   /* hart + 1 while the consumer runs, else 0 */
 	_Alignas(CHAN_CACHE_LINE) uint8_t slots[];
 };
 
@@ -63,6 +65,10 @@ struct chan_spsc {
 	uint32_t mine;	    /* our counter as last written to the page */
 	uint32_t pending; /* slots handed out but not yet published/consumed */
 	uint32_t peer;	  /* the peer's counter as last read and checked */
+	uint32_t awake;	  /* our *_awake word as last written to the page */
+	uint32_t spin;	  /* polls the next adaptive spin may make */
+	uint32_t spun;	  /* polls the last adaptive spin made */
+	bool producer;	  /* CHAN_PRODUCER at init */
 	bool corrupt;	  /* the peer broke its counter (sticky) */
 };
 
@@ -208,13 +214,22 @@ int chan_mpmc_recv(struct chan_mpmc *q, void *buf);
  *       makes the wait return at once); may return early. Returns 0, or
  *       a negative code that ends the blocking call (the peer died).
  * notify: wakes the peer's wait. Returns 0 or a negative code.
- * spin: how many times to poll before sleeping.
+ * spin: how many times chan_block polls before sleeping (and the SPSC
+ *       calls, when hart is NULL).
+ * hart: this end's hart id, read at each use (the info page's hart_id on
+ *       the target), or NULL. With it the SPSC calls publish where this
+ *       end runs and spin adaptively (chan_spsc_wait): only while the
+ *       peer says it runs on another hart, at most spin_max polls.
+ * spin_max: the adaptive spin's bound in polls; 0 (or more than
+ *       CHAN_SPIN_MAX) means CHAN_SPIN_MAX.
  */
 struct chan_hooks {
 	int (*wait)(void *arg);
 	int (*notify)(void *arg);
 	void *arg;
 	unsigned spin;
+	const volatile uint32_t *hart;
+	uint32_t spin_max;
 };
 
 /*
@@ -226,6 +241,16 @@ struct chan_hooks {
  */
 int chan_block(const struct chan_hooks *h, uint32_t *flag,
 	       bool (*ready)(void *obj), void *obj);
+
+/*
+ * chan_block's sleeping half (no spin): sets *flag, re-checks ready(obj),
+ * waits, and loops until ready. If awake is not NULL it is this end's
+ * awake word: 0 across each wait, then `on` again (a hint for the peer's
+ * spin). Returns as chan_block.
+ */
+int chan_sleep(const struct chan_hooks *h, uint32_t *flag,
+	       bool (*ready)(void *obj), void *obj, uint32_t *awake,
+	       uint32_t on);
 
 /* After publishing: calls h->notify if *flag says the peer sleeps.
  * Returns 0 or the notify hook's error. */
@@ -261,6 +286,63 @@ void chan_spsc_disarm(struct chan_spsc *c);
 /* SPSC, producer: takes back every slot chan_spsc_alloc handed out that
  * was not published (a message that turned out not to fit whole). */
 void chan_spsc_cancel(struct chan_spsc *c);
+
+/*
+ * The adaptive spin (libos/lib/channel_spin.c, docs/channels.md
+ * "Spinning"). Each SPSC end with hooks that know its hart publishes
+ * hart + 1 in its awake word while it runs and 0 while it sleeps in the
+ * wait hook. An end about to sleep first polls, but only while the
+ * peer's word says it runs on another hart: a peer on our hart cannot
+ * move before we stop, and a sleeping one will not. The budget (polls)
+ * lives in the private handle and adapts to how long the peer took:
+ *   found ready after k polls:  spin = max(8k, spin - spin / 64)
+ *   ran out (slept):            spin = 2 * spin
+ * always within [CHAN_SPIN_MIN, CHAN_SPIN_MAX]. Whatever the peer writes,
+ * a wait polls at most CHAN_SPIN_MAX times before it sets its flag and
+ * sleeps: a lying peer costs us that spin or an early sleep, nothing more.
+ */
+#define CHAN_SPIN_MIN 64	 /* polls: the fixed spin's old count */
+#define CHAN_SPIN_MAX (1u << 18) /* polls: about 14 M instructions */
+
+/* How many polls to make now: 0 unless peer_awake (the peer's word)
+ * names a hart other than ours (my_awake = our hart + 1); else the
+ * budget, clamped to [CHAN_SPIN_MIN, CHAN_SPIN_MAX]. */
+uint32_t chan_spin_limit(uint32_t budget, uint32_t peer_awake,
+			 uint32_t my_awake);
+
+/* The budget after a spin of `polls` polls that found the ring ready
+ * (ready) or ran out of polls (!ready). */
+uint32_t chan_spin_adapt(uint32_t budget, uint32_t polls, bool ready);
+
+/*
+ * SPSC: blocks until there is room for a slot beyond those handed out
+ * (producer) or a message beyond them (consumer), or the ring is corrupt.
+ * With h->hart: publishes this end awake, spins adaptively (above), then
+ * sleeps as chan_block does; without, it is chan_block. Returns 0 or the
+ * wait hook's error.
+ */
+int chan_spsc_wait(struct chan_spsc *c, const struct chan_hooks *h);
+
+/* SPSC: publishes this end awake on its hart (h->hart; nothing if NULL).
+ * chan_spsc_wait and the _wake calls do it; call it once when an end
+ * starts that may never block. One store, and only when it changes. */
+void chan_spsc_announce(struct chan_spsc *c, const struct chan_hooks *h);
+
+/* SPSC: publishes this end gone (awake word 0): a peer stops spinning on
+ * it. For an end that stops using the ring. */
+void chan_spsc_leave(struct chan_spsc *c);
+
+/*
+ * Counting: chan_hooks_count(h, k) makes h count its wait and notify
+ * calls in k (k keeps the original hooks and calls them). On the target
+ * each call is one kernel entry (wait or notify_cap), so k->waits +
+ * k->notifies is every kernel entry the channel layer made through h.
+ */
+struct chan_count {
+	struct chan_hooks inner;
+	unsigned long waits, notifies;
+};
+void chan_hooks_count(struct chan_hooks *h, struct chan_count *k);
 
 /* SPSC: blocking send and receive of one message. Return 0, E_RANGE
  * (corrupt) or a hook's error. */
