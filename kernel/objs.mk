@@ -65,6 +65,10 @@ obj-y += kernel/cap/cap_syscall.o
 obj-y += kernel/cap/frame_cap.o
 obj-y += kernel/cap/frame_alloc_map.o
 obj-y += kernel/cap/frame_delete.o
+obj-$(CONFIG_FAST_ALLOC_MAP) += kernel/cap/frame_alloc_map_step.o
+# The demand fault's one step straight from the ordinary call path: a
+# leaf without a frame, the general way a tail call.
+CFLAGS_frame_alloc_map_step := -fomit-frame-pointer -foptimize-sibling-calls
 obj-y += kernel/cap/map_batch.o
 obj-y += kernel/cap/ring.o
 obj-y += kernel/cap/notify_conf.o

@@ -168,6 +168,9 @@ struct domain {
 	/* Its cap_deletes done in one step (kernel/cap/frame_delete.c):
 	 * KSTAT_MY_ONE_STEP_DELETES, for the tests to tell the paths apart. */
 	uint32_t one_step_deletes;
+	/* Its frame_alloc_maps done in one step (kernel/cap/
+	 * frame_alloc_map_step.c): KSTAT_MY_ONE_STEP_ALLOC_MAPS. */
+	uint32_t one_step_alloc_maps;
 };
 
 /*

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+/*
+ * frame_alloc_map of the demand-paging fault in one step: the common case
+ * (frame_alloc_map.c has the general one), which every fault after the
+ * first in a 2 MiB range is. The step is taken when
+ *
+ *   - the rights and vaddr are valid (R, R+W, X, R+X; page-aligned, below
+ *     RIVET_MAP_TOP), d holds no frame_alloc run left part-way, and no
+ *     revoke is in progress anywhere (cap_system.nrevoking);
+ *   - the quota has room for one frame, d's space a free slot, d a free
+ *     mapping record, and the zeroed-frame pool a frame;
+ *   - vaddr's view page is the one the view last wrote (ptview_last_n),
+ *     both of vaddr's tables exist (a 4 KiB leaf's place, no megapage),
+ *     and the leaf is free.
+ *
+ * Then it cannot fail: the pool's head popped, the slot filled and the
+ * mapping record written a word at a time, the leaf, its fence, the view
+ * entry, the W^X count, the quota, the counts. Anything else goes the
+ * general way (frame_alloc_map_sys) with nothing changed here, which
+ * gives every error: the step refuses nothing.
+ *
+ * On one hart with no restart record (the direct table, kernel/syscall.c)
+ * SYS_frame_alloc_map's entry is frame_alloc_map_direct: the step straight
+ * from the ordinary call path, with no wrapper and no callee-saved
+ * register (the step is a leaf, t0-t6/a0-a7 are enough). Elsewhere the
+ * call goes through the C dispatch under the big kernel lock
+ * (docs/smp.md) to frame_alloc_map_sys, which tries the same step first.
+ */
+#include "kernel/cap/frame_alloc_map.h"
+
+#include "kernel/arch.h"
+#include "kernel/cap/cap.h"
+#include "kernel/cap/frame_cap.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/mem.h"
+#include "kernel/mm/quota.h"
+#include "kernel/sched/domain.h"
+#include <rivet/abi.h>
+
+/*
+ * By rights (RIVET_CAP_R/W/X, which are PTE_R/W/X shifted down by one):
+ * the leaf's bits but its address and memory type (V, U, A and D as
+ * pte_leaf sets them, the rights, and in the RSW bits the ceiling
+ * pte_ceiling_bits gives: R 1, R+W 2, R+X 3, X alone 0), and above bit
+ * 12 the W^X kind; 0 for the rights map refuses (W without R, W with X).
+ */
+#define LEAF_BITS	(PTE_V | PTE_U | PTE_A | PTE_D)
+#define STEP_KIND_SHIFT 12
+#define STEP(rights, ceil, kind)                                               \
+	(LEAF_BITS | (rights) << 1 | (ceil) << PTE_CEIL_SHIFT |                \
+	 (kind) << STEP_KIND_SHIFT)
+static const uint16_t step_bits[8] = {
+	[RIVET_CAP_R] = STEP(RIVET_CAP_R, 1, 0),
+	[RIVET_CAP_R | RIVET_CAP_W] =
+		STEP(RIVET_CAP_R | RIVET_CAP_W, 2, FRAME_WX_W),
+	[RIVET_CAP_X] = STEP(RIVET_CAP_X, 0, FRAME_WX_X),
+	[RIVET_CAP_R | RIVET_CAP_X] =
+		STEP(RIVET_CAP_R | RIVET_CAP_X, 3, FRAME_WX_X),
+};
+_Static_assert(STEP(7, 3, 2) < 1u << 16, "one halfword each");
+_Static_assert((LEAF_BITS | 0xe | PTE_CEIL_MASK) < 1u << STEP_KIND_SHIFT,
+	       "the kind above the leaf's bits");
+
+/* vaddr's last-level entry, or NULL unless both tables above it exist
+ * (a megapage or nothing there: the general way decides). vaddr is below
+ * RIVET_MAP_TOP, so its root index needs no mask. */
+static inline __attribute__((always_inline)) uint64_t *
+step_leaf(const struct uvm_space *as, uint64_t vaddr)
+{
+	uint64_t *t = phys_to_virt(as->root_pa), e;
+
+	e = t[vaddr >> 30];
+	if ((e & (PTE_V | PTE_LEAF_MASK)) != PTE_V)
+		return 0;
+	t = phys_to_virt(pte_pa(e));
+	e = t[(vaddr >> 21) & 0x1ff];
+	if ((e & (PTE_V | PTE_LEAF_MASK)) != PTE_V)
+		return 0;
+	t = phys_to_virt(pte_pa(e));
+	return &t[(vaddr >> 12) & 0x1ff];
+}
+
+/* The step: d's new slot, or -1 with nothing changed (the general way). */
+static inline __attribute__((always_inline)) long
+alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
+{
+	struct frame_table *ft = mem_frames();
+	struct frame_mapping *m;
+	uint64_t pa, pte, *leaf;
+	uint32_t i, next, s, idx;
+	unsigned bits, kind;
+	struct frame *f;
+
+	if (rights > 7 || !(bits = step_bits[rights]))
+		return -1;
+	if (vaddr & (PAGE_SIZE - 1) || vaddr >= RIVET_MAP_TOP)
+		return -1;
+	if (d->run.held || d->run.npages || domain_caps.nrevoking)
+		return -1;
+	/* quota_check(d, 1) */
+	if (d->used_frames >= d->quota_frames ||
+	    (!d->reserved && ft->nfree <= quota_outstanding))
+		return -1;
+	if (cspace_full(&d->cs) || !d->maps_free)
+		return -1;
+	i = ft->pool_head;
+	if (i == FRAME_NIL || i >= ft->banks[0].n)
+		return -1;
+	if (vaddr >> 21 != d->as.ptview_last_n)
+		return -1;
+	leaf = step_leaf(&d->as, vaddr);
+	if (!leaf || *leaf & PTE_V)
+		return -1;
+
+	/* Nothing refuses from here on. The pool's head (frame_pool_take):
+	 * a free frame has no mapping, so its W^X count starts here. */
+	f = &ft->frames[i];
+	next = f->next;
+	ft->pool_head = next;
+	if (next != FRAME_NIL)
+		ft->frames[next].prev = FRAME_NIL;
+	else
+		ft->pool_tail = FRAME_NIL;
+	ft->npool--;
+	ft->nfree--;
+	kind = bits >> STEP_KIND_SHIFT;
+	f->state = FRAME_ALLOCATED;
+	f->zeroed = 0;
+	f->wx = (uint16_t)kind;
+	f->owner = d->id;
+	f->wx_maps = kind != 0;
+	pa = ft->banks[0].base + ((uint64_t)i << FRAME_SHIFT);
+	quota_charge(d, 1);
+
+	/* The slot (cspace_take_slot) and the mapping record, whole. */
+	s = d->cs.free_head;
+	idx = d->maps_free;
+	m = &d->maps[idx - 1];
+	d->maps_free = m->next;
+	d->cs.free_head = d->cs.slots[s].next_sibling;
+	d->cs.used++;
+	d->cs.slots[s] = (struct cap){ .type = CAP_FRAME,
+				       .rights = CAP_ALL,
+				       .flags = CAPF_FRAME_ORIGINAL,
+				       .object = pa,
+				       .size = 1,
+				       .parent = CAP_REF_NONE,
+				       .first_child = CAP_REF_NONE,
+				       .next_sibling = CAP_REF_NONE,
+				       .prev_sibling = CAP_REF_NONE,
+				       .user = idx };
+	*m = (struct frame_mapping){ .va = vaddr,
+				     .flags = (uint32_t)rights,
+				     .pages = 1 };
+	d->nmappings++;
+
+	pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | (bits & 0x3ff) |
+	      pte_mt_normal;
+	*leaf = pte;
+	/* New entries may be cached as invalid: fence this address. */
+	__asm__ volatile("sfence.vma %0, %1" ::"r"(vaddr),
+			 "r"((uint64_t)d->as.asid)
+			 : "memory");
+	d->as.ptview_last[(vaddr >> PAGE_SHIFT) & 511] = pte;
+	d->one_step_alloc_maps++;
+	return s;
+}
+
+bool frame_alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights,
+			  uint64_t *slot)
+{
+	long s = alloc_map_step(d, vaddr, rights);
+
+	if (s < 0)
+		return false;
+	*slot = (uint64_t)s;
+	return true;
+}
+
+sysret_t frame_alloc_map_direct(SYSCALL_PARAMS)
+{
+	long s = alloc_map_step(d, a0, a1);
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (s >= 0)
+		return sysret_pack(0, (uint64_t)s);
+	return frame_alloc_map_general(d, a0, a1);
+}
