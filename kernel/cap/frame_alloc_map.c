@@ -156,11 +156,10 @@ static long alloc_map_general(struct domain *d, uint64_t vaddr, uint64_t rights,
 	return frame_alloc_map_one(d, vaddr, (unsigned)rights, slot);
 }
 
-sysret_t frame_alloc_map_general(struct domain *d, uint64_t vaddr,
-				 uint64_t rights)
+sysret_t frame_alloc_map_general(SYSCALL_PARAMS)
 {
 	uint64_t slot = 0;
-	long rc = alloc_map_general(d, vaddr, rights, &slot);
+	long rc = alloc_map_general(d, a0, a1, &slot);
 
 	return sysret_pack(rc, rc ? 0 : slot);
 }

@@ -19,11 +19,11 @@ long frame_alloc_map_sys(struct domain *d, uint64_t vaddr, uint64_t rights,
 			 uint64_t *slot);
 
 /*
- * The general way alone (no step first), its two words as a handler
- * gives them: frame_alloc_map_direct's way on, a tail call.
+ * The general way alone (no step first) as a handler (a0 = vaddr, a1 =
+ * rights): frame_alloc_map_direct's way on, a tail call with the
+ * arguments where they are.
  */
-sysret_t frame_alloc_map_general(struct domain *d, uint64_t vaddr,
-				 uint64_t rights);
+sysret_t frame_alloc_map_general(SYSCALL_PARAMS);
 
 /*
  * The one step of the common case (kernel/cap/frame_alloc_map_step.c,

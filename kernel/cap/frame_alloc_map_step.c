@@ -61,34 +61,24 @@ _Static_assert(STEP(7, 3, 2) < 1u << 16, "one halfword each");
 _Static_assert((LEAF_BITS | 0xe | PTE_CEIL_MASK) < 1u << STEP_KIND_SHIFT,
 	       "the kind above the leaf's bits");
 
-/* vaddr's last-level entry, or NULL unless both tables above it exist
- * (a megapage or nothing there: the general way decides). vaddr is below
- * RIVET_MAP_TOP, so its root index needs no mask. */
-static inline __attribute__((always_inline)) uint64_t *
-step_leaf(const struct uvm_space *as, uint64_t vaddr)
+/* Is e a table pointer (valid, no R/W/X): not nothing, not a megapage? */
+static inline bool step_is_table(uint64_t e)
 {
-	uint64_t *t = phys_to_virt(as->root_pa), e;
-
-	e = t[vaddr >> 30];
-	if ((e & (PTE_V | PTE_LEAF_MASK)) != PTE_V)
-		return 0;
-	t = phys_to_virt(pte_pa(e));
-	e = t[(vaddr >> 21) & 0x1ff];
-	if ((e & (PTE_V | PTE_LEAF_MASK)) != PTE_V)
-		return 0;
-	t = phys_to_virt(pte_pa(e));
-	return &t[(vaddr >> 12) & 0x1ff];
+	return (e & (PTE_V | PTE_LEAF_MASK)) == PTE_V;
 }
 
-/* The step: d's new slot, or -1 with nothing changed (the general way). */
+/*
+ * The step: d's new slot, or -1 with nothing changed (the general way).
+ * Written for few live values (the handler has t0-t6 and a0-a7 but
+ * keeps t2-t6 for its caller): the rights are read back from the
+ * template, the leaf is written first, then the rest.
+ */
 static inline __attribute__((always_inline)) long
 alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 {
 	struct frame_table *ft = mem_frames();
+	uint64_t pa, pte, *t, e, i, next, s, idx, bits, kind;
 	struct frame_mapping *m;
-	uint64_t pa, pte, *leaf;
-	uint32_t i, next, s, idx;
-	unsigned bits, kind;
 	struct frame *f;
 
 	if (rights > 7 || !(bits = step_bits[rights]))
@@ -103,20 +93,39 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 		return -1;
 	if (cspace_full(&d->cs) || !d->maps_free)
 		return -1;
-	i = ft->pool_head;
-	if (i == FRAME_NIL || i >= ft->banks[0].n)
+	/* The pool's head: FRAME_NIL, sign-extended, is past any bank too
+	 * (as is an index from 2^31 on: the general way takes those). */
+	i = (uint64_t)(int64_t)(int32_t)ft->pool_head;
+	if (i >= ft->banks[0].n)
 		return -1;
 	if (vaddr >> 21 != d->as.ptview_last_n)
 		return -1;
-	leaf = step_leaf(&d->as, vaddr);
-	if (!leaf || *leaf & PTE_V)
+	if ((vaddr >> 21) + 1 == d->step_leaf_key) {
+		t = d->step_leaf;
+	} else {
+		/* The walk: both tables there (no megapage). vaddr is below
+		 * RIVET_MAP_TOP: its root index needs no mask. */
+		t = phys_to_virt(d->as.root_pa);
+		e = t[vaddr >> 30];
+		if (!step_is_table(e))
+			return -1;
+		t = phys_to_virt(pte_pa(e));
+		e = t[(vaddr >> 21) & 0x1ff];
+		if (!step_is_table(e))
+			return -1;
+		t = phys_to_virt(pte_pa(e));
+		d->step_leaf_key = (vaddr >> 21) + 1;
+		d->step_leaf = t;
+	}
+	t += (vaddr >> PAGE_SHIFT) & 0x1ff;
+	if (*t & PTE_V) /* the leaf taken */
 		return -1;
 
 	/* Nothing refuses from here on. The pool's head (frame_pool_take):
 	 * a free frame has no mapping, so its W^X count starts here. */
 	f = &ft->frames[i];
 	next = f->next;
-	ft->pool_head = next;
+	ft->pool_head = (uint32_t)next;
 	if (next != FRAME_NIL)
 		ft->frames[next].prev = FRAME_NIL;
 	else
@@ -129,10 +138,20 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 	f->wx = (uint16_t)kind;
 	f->owner = d->id;
 	f->wx_maps = kind != 0;
-	pa = ft->banks[0].base + ((uint64_t)i << FRAME_SHIFT);
-	quota_charge(d, 1);
+	pa = ft->banks[0].base + (i << FRAME_SHIFT);
+
+	/* The leaf, its fence (new entries may be cached as invalid), the
+	 * view's entry. */
+	pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | (bits & 0x3ff) |
+	      pte_mt_normal;
+	*t = pte;
+	__asm__ volatile("sfence.vma %0, %1" ::"r"(vaddr),
+			 "r"((uint64_t)d->as.asid)
+			 : "memory");
+	d->as.ptview_last[(vaddr >> PAGE_SHIFT) & 511] = pte;
 
 	/* The slot (cspace_take_slot) and the mapping record, whole. */
+	quota_charge(d, 1);
 	s = d->cs.free_head;
 	idx = d->maps_free;
 	m = &d->maps[idx - 1];
@@ -150,20 +169,11 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 				       .prev_sibling = CAP_REF_NONE,
 				       .user = idx };
 	*m = (struct frame_mapping){ .va = vaddr,
-				     .flags = (uint32_t)rights,
+				     .flags = (uint32_t)(bits >> 1) & 7,
 				     .pages = 1 };
 	d->nmappings++;
-
-	pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | (bits & 0x3ff) |
-	      pte_mt_normal;
-	*leaf = pte;
-	/* New entries may be cached as invalid: fence this address. */
-	__asm__ volatile("sfence.vma %0, %1" ::"r"(vaddr),
-			 "r"((uint64_t)d->as.asid)
-			 : "memory");
-	d->as.ptview_last[(vaddr >> PAGE_SHIFT) & 511] = pte;
 	d->one_step_alloc_maps++;
-	return s;
+	return (long)s;
 }
 
 bool frame_alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights,
@@ -181,8 +191,7 @@ sysret_t frame_alloc_map_direct(SYSCALL_PARAMS)
 {
 	long s = alloc_map_step(d, a0, a1);
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (s >= 0)
 		return sysret_pack(0, (uint64_t)s);
-	return frame_alloc_map_general(d, a0, a1);
+	return frame_alloc_map_general(a0, a1, 0, 0, 0, 0, d);
 }

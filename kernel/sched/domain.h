@@ -171,6 +171,13 @@ struct domain {
 	/* Its frame_alloc_maps done in one step (kernel/cap/
 	 * frame_alloc_map_step.c): KSTAT_MY_ONE_STEP_ALLOC_MAPS. */
 	uint32_t one_step_alloc_maps;
+	/* The last-level table the step last walked to, for (vaddr >> 21)
+	 * + 1 = step_leaf_key (0: none). Valid for d's whole life: such a
+	 * table goes only with the space (uvm_destroy_some, once d ended)
+	 * and is never replaced (pt_map maps smaller pages under a table it
+	 * finds), and domain_init clears both. */
+	uint64_t step_leaf_key;
+	uint64_t *step_leaf;
 };
 
 /*
