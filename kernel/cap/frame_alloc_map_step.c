@@ -121,8 +121,20 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 	if (*t & PTE_V) /* the leaf taken */
 		return -1;
 
-	/* Nothing refuses from here on. The pool's head (frame_pool_take):
-	 * a free frame has no mapping, so its W^X count starts here. */
+	/* Nothing refuses from here on. The leaf first, its fence (new
+	 * entries may be cached as invalid) and the view's entry: the
+	 * leaf's address is not needed after them. */
+	pa = ft->banks[0].base + (i << FRAME_SHIFT);
+	pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | (bits & 0x3ff) |
+	      pte_mt_normal;
+	*t = pte;
+	__asm__ volatile("sfence.vma %0, %1" ::"r"(vaddr),
+			 "r"((uint64_t)d->as.asid)
+			 : "memory");
+	d->as.ptview_last[(vaddr >> PAGE_SHIFT) & 511] = pte;
+
+	/* The pool's head (frame_pool_take): a free frame has no
+	 * mapping, so its W^X count starts here. */
 	f = &ft->frames[i];
 	next = f->next;
 	ft->pool_head = (uint32_t)next;
@@ -138,17 +150,6 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 	f->wx = (uint16_t)kind;
 	f->owner = d->id;
 	f->wx_maps = kind != 0;
-	pa = ft->banks[0].base + (i << FRAME_SHIFT);
-
-	/* The leaf, its fence (new entries may be cached as invalid), the
-	 * view's entry. */
-	pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | (bits & 0x3ff) |
-	      pte_mt_normal;
-	*t = pte;
-	__asm__ volatile("sfence.vma %0, %1" ::"r"(vaddr),
-			 "r"((uint64_t)d->as.asid)
-			 : "memory");
-	d->as.ptview_last[(vaddr >> PAGE_SHIFT) & 511] = pte;
 
 	/* The slot (cspace_take_slot) and the mapping record, whole. */
 	quota_charge(d, 1);
