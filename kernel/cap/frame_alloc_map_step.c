@@ -58,6 +58,8 @@ static const uint16_t step_bits[8] = {
 		STEP(RIVET_CAP_R | RIVET_CAP_X, 3, FRAME_WX_X),
 };
 _Static_assert(STEP(7, 3, 2) < 1u << 16, "one halfword each");
+_Static_assert(!(RIVET_MAP_TOP & ((1UL << 21) - 1)),
+	       "a 2 MiB range below RIVET_MAP_TOP is below it whole");
 _Static_assert((LEAF_BITS | 0xe | PTE_CEIL_MASK) < 1u << STEP_KIND_SHIFT,
 	       "the kind above the leaf's bits");
 
@@ -68,7 +70,38 @@ static inline bool step_is_table(uint64_t e)
 }
 
 /*
- * The step: d's new slot, or -1 with nothing changed (the general way).
+ * vaddr's last-level table in d's tables, kept in d's step_leaf, or NULL
+ * unless both tables above it exist (a megapage or nothing there: the
+ * general way decides). Once per 2 MiB range: out of line, so that the
+ * step's own path keeps few values live.
+ */
+static __attribute__((noinline)) uint64_t *step_walk(struct domain *d,
+						     uint64_t vaddr)
+{
+	uint64_t *t = phys_to_virt(d->as.root_pa), e;
+
+	if (vaddr >= RIVET_MAP_TOP)
+		return 0;
+	e = t[vaddr >> 30]; /* below RIVET_MAP_TOP: no mask */
+	if (!step_is_table(e))
+		return 0;
+	t = phys_to_virt(pte_pa(e));
+	e = t[(vaddr >> 21) & 0x1ff];
+	if (!step_is_table(e))
+		return 0;
+	t = phys_to_virt(pte_pa(e));
+	d->step_leaf_key = (vaddr >> 21) + 1;
+	d->step_leaf = t;
+	return t;
+}
+
+/* alloc_map_step's answer when vaddr's table is not the one in hand:
+ * step_walk, then the step again. */
+#define STEP_WALK (-2L)
+
+/*
+ * The step: d's new slot, or -1 with nothing changed (the general way),
+ * or STEP_WALK.
  * Written for few live values (the handler has t0-t6 and a0-a7 but
  * keeps t2-t6 for its caller): the rights are read back from the
  * template, the leaf is written first, then the rest.
@@ -77,13 +110,13 @@ static inline __attribute__((always_inline)) long
 alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 {
 	struct frame_table *ft = mem_frames();
-	uint64_t pa, pte, *t, e, i, next, s, idx, bits, kind;
+	uint64_t pa, pte, *t, i, next, s, idx, bits, kind;
 	struct frame_mapping *m;
 	struct frame *f;
 
 	if (rights > 7 || !(bits = step_bits[rights]))
 		return -1;
-	if (vaddr & (PAGE_SIZE - 1) || vaddr >= RIVET_MAP_TOP)
+	if (vaddr & (PAGE_SIZE - 1))
 		return -1;
 	if (d->run.held || d->run.npages || domain_caps.nrevoking)
 		return -1;
@@ -100,23 +133,12 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 		return -1;
 	if (vaddr >> 21 != d->as.ptview_last_n)
 		return -1;
-	if ((vaddr >> 21) + 1 == d->step_leaf_key) {
+	/* A key is set only for an address below RIVET_MAP_TOP (a multiple
+	 * of 2 MiB), so on a hit vaddr is below it too. */
+	if ((vaddr >> 21) + 1 == d->step_leaf_key)
 		t = d->step_leaf;
-	} else {
-		/* The walk: both tables there (no megapage). vaddr is below
-		 * RIVET_MAP_TOP: its root index needs no mask. */
-		t = phys_to_virt(d->as.root_pa);
-		e = t[vaddr >> 30];
-		if (!step_is_table(e))
-			return -1;
-		t = phys_to_virt(pte_pa(e));
-		e = t[(vaddr >> 21) & 0x1ff];
-		if (!step_is_table(e))
-			return -1;
-		t = phys_to_virt(pte_pa(e));
-		d->step_leaf_key = (vaddr >> 21) + 1;
-		d->step_leaf = t;
-	}
+	else
+		return STEP_WALK;
 	t += (vaddr >> PAGE_SHIFT) & 0x1ff;
 	if (*t & PTE_V) /* the leaf taken */
 		return -1;
@@ -182,10 +204,21 @@ bool frame_alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights,
 {
 	long s = alloc_map_step(d, vaddr, rights);
 
+	if (s == STEP_WALK && step_walk(d, vaddr))
+		s = alloc_map_step(d, vaddr, rights);
 	if (s < 0)
 		return false;
 	*slot = (uint64_t)s;
 	return true;
+}
+
+/* frame_alloc_map_direct's walk: a tail call there, with nothing live
+ * across it, then the step again (which finds the table in hand now). */
+static __attribute__((noinline)) sysret_t step_walk_direct(SYSCALL_PARAMS)
+{
+	if (step_walk(d, a0))
+		return frame_alloc_map_direct(a0, a1, 0, 0, 0, 0, d);
+	return frame_alloc_map_general(a0, a1, 0, 0, 0, 0, d);
 }
 
 sysret_t frame_alloc_map_direct(SYSCALL_PARAMS)
@@ -194,5 +227,7 @@ sysret_t frame_alloc_map_direct(SYSCALL_PARAMS)
 
 	if (s >= 0)
 		return sysret_pack(0, (uint64_t)s);
+	if (s == STEP_WALK)
+		return step_walk_direct(a0, a1, 0, 0, 0, 0, d);
 	return frame_alloc_map_general(a0, a1, 0, 0, 0, 0, d);
 }
