@@ -1304,6 +1304,7 @@ static const struct role *const role_tables[] = {
 	conout_roles,	    smp_irq_roles,	smp_notify_roles,
 	capdelete_roles,    protect_span_roles, capinfo_roles,
 	sysabi_roles,	    vmregions_roles,	notify_conf_roles,
+	allocstep_roles,
 };
 
 int main(void)

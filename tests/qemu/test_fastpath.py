@@ -21,7 +21,8 @@ SUITES = ["tests/qemu/test_domains.py", "tests/qemu/test_caps.py",
           "tests/qemu/test_channels.py", "tests/qemu/test_chan_hostile.py",
           "tests/qemu/test_ring.py", "tests/qemu/test_pair_starve.py",
           "tests/qemu/test_capdelete.py", "tests/qemu/test_protect.py",
-          "tests/qemu/test_capinfo.py", "tests/qemu/test_sysabi.py"]
+          "tests/qemu/test_capinfo.py", "tests/qemu/test_sysabi.py",
+          "tests/qemu/test_allocmap_step.py"]
 ICOUNT = ["-icount", "shift=0,sleep=off", "-seed", "1", "-rtc", "clock=vm"]
 
 
