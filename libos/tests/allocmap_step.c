@@ -262,6 +262,99 @@ static void hostile(void)
 	sys_cap_delete(s);
 }
 
+/* ------------------------------------ a revoke in progress elsewhere --- */
+
+/* The channel page the revoker and the mapper share: a step word. */
+#define RV_VA	    0x53000000UL /* the mapper's range */
+#define RV_TREE	    60000	 /* nodes: the revoke spans many slices */
+#define RV_TRIES    16		 /* requests while it runs, at most */
+#define RV_READY    1		 /* the mapper's range is ready */
+#define RV_REVOKING 2		 /* the revoker is in its cap_revoke */
+#define RV_DONE	    3		 /* and out of it */
+#define RV_SEEN	    4 /* the mapper is done with the page: its end unmaps it */
+
+static volatile uint64_t *rv_step(void)
+{
+	return (volatile uint64_t *)(uintptr_t)rivet_info()->channels[0].va;
+}
+
+/*
+ * Builds a tree of RV_TREE copies once the mapper is ready and revokes it:
+ * many slices, between which (its slice-end upcall yields) the revoke is
+ * in progress (cap_system.nrevoking) and the mapper runs.
+ */
+static void role_step_revoker(void)
+{
+	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	unsigned long root = r.val, last = root, i;
+
+	while (*rv_step() != RV_READY) /* asleep: the idle loop fills the */
+		rivet_sleep_us(1000);  /* pool for the mapper meanwhile */
+	for (i = 0; r.rc == 0 && i < RV_TREE; i++) {
+		r = sys2_cap_derive(i % 64 == 0 ? root : last, -1UL,
+				    RIVET_CAP_R, 0);
+		last = r.val;
+	}
+	EXPECT_EQ("step_revoker_tree_built", i, RV_TREE);
+	*rv_step() = RV_REVOKING;
+	EXPECT_EQ("step_revoker_revoked", sys_cap_revoke(root), 0);
+	*rv_step() = RV_DONE;
+	while (*rv_step() != RV_SEEN)
+		sys_yield_cap(RIVET_YIELD_ANY);
+}
+
+/* One request at RV_VA + page while the pool has a frame: the step (1)
+ * or the general way (0); -1 if not asked (pool empty) or refused. */
+static long rv_try(unsigned long page)
+{
+	long before = steps(), after;
+	struct rivet_ret r;
+
+	if (!kstat(KSTAT_ZEROED_FRAMES))
+		return -1;
+	r = sys2_frame_alloc_map(RV_VA + page * 0x1000, RW);
+	if (r.rc)
+		return -1;
+	after = steps();
+	sys_cap_delete(r.val);
+	return before < 0 ? 0 : after - before;
+}
+
+/*
+ * While the revoker's revoke is in progress, every request goes the
+ * general way (at least one is made: the revoke spans many of the
+ * mapper's turns); after it, the step again. The C twin has no step:
+ * every request is general there, before and after.
+ */
+static void role_step_mapper(void)
+{
+	long during = 0, general = 0, stepped = 0, before, after;
+	unsigned long page = 2;
+
+	fill_pool("step_mapper_pool_filled");
+	rv_try(0);	    /* the range's tables: the general way */
+	before = rv_try(1); /* the step */
+	*rv_step() = RV_READY;
+	while (*rv_step() != RV_DONE) {
+		if (*rv_step() == RV_REVOKING && during < RV_TRIES) {
+			long t = rv_try(page++);
+
+			during += t >= 0;
+			general += t == 0;
+			stepped += t == 1;
+		}
+		sys_yield_cap(RIVET_YIELD_ANY);
+	}
+	*rv_step() = RV_SEEN;
+	after = rv_try(page);
+	report("step_mapper_step_before_revoke", steps() < 0 || before == 1,
+	       "took %ld", before, 0);
+	report("step_revoke_in_progress_general", during > 0 && !stepped,
+	       "during %ld stepped %ld", during, stepped);
+	report("step_mapper_step_after_revoke", steps() < 0 || after == 1,
+	       "took %ld", after, 0);
+}
+
 static void role_alloc_map_step(void)
 {
 	rivet_exc_register(13, count_fault, 0);
@@ -274,5 +367,7 @@ static void role_alloc_map_step(void)
 
 const struct role allocstep_roles[] = {
 	{ "t_alloc_map_step", role_alloc_map_step },
+	{ "t_step_revoker", role_step_revoker },
+	{ "t_step_mapper", role_step_mapper },
 	{ 0 },
 };

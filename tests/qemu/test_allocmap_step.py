@@ -52,3 +52,22 @@ def test_alloc_map_step_on_two_harts(tmp_path):
     assert b.has(r"rivet: powering off$"), b
     assert not b.has(r"kernel fault|panic|assertion failed"), b
     assert_all_pass(b, CASES)
+
+
+REVOKE_CASES = [
+    "step_revoker_tree_built", "step_revoker_revoked",
+    "step_mapper_pool_filled", "step_mapper_step_before_revoke",
+    "step_revoke_in_progress_general", "step_mapper_step_after_revoke"]
+
+
+def test_alloc_map_general_while_a_revoke_is_in_progress(tmp_path):
+    """Another domain's revoke in progress (cap_system.nrevoking, between
+    two of its pieces: its slice-end upcall yields) sends every request
+    the general way; once it ended, the step again."""
+    b = run_suite(tmp_path, conf(
+        ("t_step_revoker", ["memory = 16M", "slots = 65536", "slice = 1ms"]),
+        ("t_step_mapper", ["memory = 4M"])) + """
+[channel t_step_revoker t_step_mapper]
+size = 4K
+""", timeout=120)
+    assert_all_pass(b, REVOKE_CASES)
