@@ -157,7 +157,9 @@ rivet_exc_light_entry:
 	la	tp, __tls_base
 	mv	a0, gp				/* struct rivet_upcall *u */
 	jalr	t0
-	li	gp, RIVET_UPCALL_VA		/* do not trust gp across C */
+	/* gp is still the area (three instructions to set): the libOS's
+	 * code never writes it (the ABI above), a system call keeps it,
+	 * and no upcall comes while in_upcall is 1. */
 	bnez	a0, 1f				/* refused: report it */
 	ld	x1, SAVE(1)(gp)
 	ld	x2, SAVE(2)(gp)
