@@ -60,6 +60,7 @@ static const uint16_t step_bits[8] = {
 _Static_assert(STEP(7, 3, 2) < 1u << 16, "one halfword each");
 _Static_assert(!(RIVET_MAP_TOP & ((1UL << 21) - 1)),
 	       "a 2 MiB range below RIVET_MAP_TOP is below it whole");
+_Static_assert(CAP_MAX_SLOTS <= 0x7fffffff, "a slot number is positive");
 _Static_assert((LEAF_BITS | 0xe | PTE_CEIL_MASK) < 1u << STEP_KIND_SHIFT,
 	       "the kind above the leaf's bits");
 
@@ -124,7 +125,10 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 	if (d->used_frames >= d->quota_frames ||
 	    (!d->reserved && ft->nfree <= quota_outstanding))
 		return -1;
-	if (cspace_full(&d->cs) || !d->maps_free)
+	/* cspace_full: a free list's head is a slot (below 2^16) or
+	 * CAP_REF_NONE; tested by its sign, no constant kept for it. */
+	if ((int32_t)d->cs.free_head < 0 ||
+	    (uint64_t)d->cs.used + d->cs.lent >= d->cs.nslots || !d->maps_free)
 		return -1;
 	/* The pool's head: FRAME_NIL, sign-extended, is past any bank too
 	 * (as is an index from 2^31 on: the general way takes those). */
@@ -160,7 +164,7 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 	f = &ft->frames[i];
 	next = f->next;
 	ft->pool_head = (uint32_t)next;
-	if (next != FRAME_NIL)
+	if ((uint32_t)(next + 1)) /* not FRAME_NIL */
 		ft->frames[next].prev = FRAME_NIL;
 	else
 		ft->pool_tail = FRAME_NIL;
