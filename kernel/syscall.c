@@ -674,8 +674,8 @@ static const syscall_fn syscall_direct[SYS_COUNT] = {
 		[SYS_cap_delete] = cap_delete_direct,
 #endif
 #ifdef CONFIG_FAST_ALLOC_MAP
-		/* Its one step straight from the entry, else the general way. */
-		[SYS_frame_alloc_map] = frame_alloc_map_direct,
+	/* Its one step straight from the entry, else the general way. */
+	[SYS_frame_alloc_map] = frame_alloc_map_direct,
 #endif
 };
 
