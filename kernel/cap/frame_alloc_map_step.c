@@ -117,6 +117,11 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 
 	if (rights > 7 || !(bits = step_bits[rights]))
 		return -1;
+	/* The pool's head first (an empty pool leaves at once): FRAME_NIL, sign-extended, is past any bank too
+	 * (as is an index from 2^31 on: the general way takes those). */
+	i = (uint64_t)(int64_t)(int32_t)ft->pool_head;
+	if (i >= ft->banks[0].n)
+		return -1;
 	if (vaddr & (PAGE_SIZE - 1))
 		return -1;
 	if (d->run.held || d->run.npages || domain_caps.nrevoking)
@@ -129,11 +134,6 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 	 * CAP_REF_NONE; tested by its sign, no constant kept for it. */
 	if ((int32_t)d->cs.free_head < 0 ||
 	    (uint64_t)d->cs.used + d->cs.lent >= d->cs.nslots || !d->maps_free)
-		return -1;
-	/* The pool's head: FRAME_NIL, sign-extended, is past any bank too
-	 * (as is an index from 2^31 on: the general way takes those). */
-	i = (uint64_t)(int64_t)(int32_t)ft->pool_head;
-	if (i >= ft->banks[0].n)
 		return -1;
 	if (vaddr >> 21 != d->as.ptview_last_n)
 		return -1;
