@@ -60,6 +60,7 @@ static const uint16_t step_bits[8] = {
 _Static_assert(STEP(7, 3, 2) < 1u << 16, "one halfword each");
 _Static_assert(!(RIVET_MAP_TOP & ((1UL << 21) - 1)),
 	       "a 2 MiB range below RIVET_MAP_TOP is below it whole");
+_Static_assert((RIVET_MAP_TOP >> 21) + 1 < 1UL << 32, "a step_leaf_key fits");
 _Static_assert(CAP_MAX_SLOTS <= 0x7fffffff, "a slot number is positive");
 _Static_assert((LEAF_BITS | 0xe | PTE_CEIL_MASK) < 1u << STEP_KIND_SHIFT,
 	       "the kind above the leaf's bits");
@@ -91,7 +92,7 @@ static __attribute__((noinline)) uint64_t *step_walk(struct domain *d,
 	if (!step_is_table(e))
 		return 0;
 	t = phys_to_virt(pte_pa(e));
-	d->step_leaf_key = (vaddr >> 21) + 1;
+	d->step_leaf_key = (uint32_t)(vaddr >> 21) + 1;
 	d->step_leaf = t;
 	return t;
 }
