@@ -20,11 +20,11 @@
 
 #include "tests.h"
 
-#define SVA	0x52000000UL /* a fresh 2 MiB range */
-#define SVA2	0x52400000UL /* another one */
-#define COPY_VA 0x52100000UL /* in SVA's range */
-#define RW	(RIVET_CAP_R | RIVET_CAP_W)
-#define HELD	4096
+#define SVA	  0x52000000UL /* a fresh 2 MiB range */
+#define SVA2	  0x52400000UL /* another one */
+#define COPY_VA	  0x52100000UL /* in SVA's range */
+#define RW	  (RIVET_CAP_R | RIVET_CAP_W)
+#define DRAIN_MAX 8192 /* frame_alloc/cap_delete pairs to empty the pool */
 
 static volatile long faults;
 static volatile unsigned long fault_addr;
@@ -172,23 +172,22 @@ static void paths(void)
 	EXPECT_EQ("step_frames_back", kstat(KSTAT_MY_FRAMES), frames);
 }
 
-/* The pool empty: the general way, the frame zeroed on demand. */
+/* The pool empty: the general way, the frame zeroed on demand. A frame
+ * taken from the pool and given back goes to the free list, not to the
+ * pool (only the idle loop fills it): taking and deleting empties it. */
 static void empty_pool(void)
 {
-	static unsigned long held[HELD];
-	unsigned n = 0;
 	unsigned long s;
+	unsigned n;
 
 	s = alloc_map("step_pool_warm_up", 0, SVA + 0x3000, 1);
 	sys_cap_delete(s);
-	while (n < HELD && kstat(KSTAT_ZEROED_FRAMES))
-		held[n++] = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+	for (n = 0; n < DRAIN_MAX && kstat(KSTAT_ZEROED_FRAMES); n++)
+		sys_cap_delete(sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val);
 	EXPECT_EQ("step_pool_drained", kstat(KSTAT_ZEROED_FRAMES), 0);
 	s = alloc_map("step_pool_empty_general", "step_pool_empty_page_zero",
 		      SVA + 0x3000, 0);
 	sys_cap_delete(s);
-	while (n)
-		sys_cap_delete(held[--n]);
 }
 
 /* One refused request: the error wanted, no step counted, no frame,
@@ -213,8 +212,7 @@ static void refused(const char *name, unsigned long va, unsigned long rights,
  * its view page the last): the general way's errors, nothing left. */
 static void hostile(void)
 {
-	static unsigned long held[HELD];
-	unsigned long s, i, n = 0;
+	unsigned long s, run, n;
 	struct rivet_ret r;
 
 	fill_pool("step_pool_refilled");
@@ -230,31 +228,26 @@ static void hostile(void)
 	refused("step_write_only", SVA + 0x5000, RIVET_CAP_W, E_INVAL);
 	refused("step_no_rights", SVA + 0x5000, 0, E_INVAL);
 	refused("step_rights_out_of_range", SVA + 0x5000, 0x103, E_INVAL);
-	/* W^X on the step: an execute-only page and a read-execute one. */
+	/* Execute-only: the step, W^X kind X. */
 	r = sys2_frame_alloc_map(SVA + 0x5000, RIVET_CAP_X);
 	report("step_execute_only_ok", r.rc == 0, "rc %ld", r.rc, 0);
 	if (!r.rc)
 		sys_cap_delete(r.val);
-	/* The quota spent: E_NOMEM from the general way. */
-	for (i = 0; i < HELD; i++) {
-		r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
-		if (r.rc)
-			break;
-		held[n++] = r.val;
-	}
+	/* The quota spent by one run of every frame left: E_NOMEM from the
+	 * general way. */
+	n = kstat(KSTAT_MY_QUOTA) - kstat(KSTAT_MY_FRAMES);
+	r = sys2_frame_alloc(RIVET_FRAME_ANY, n, 1);
+	run = r.val;
+	report("step_quota_spent", r.rc == 0, "rc %ld frames %ld", r.rc,
+	       (long)n);
 	refused("step_quota_exhausted", SVA + 0x5000, RW, E_NOMEM);
-	while (n)
-		sys_cap_delete(held[--n]);
-	/* Every slot taken (copies cost no frame): E_NOMEM too. */
-	for (i = 0; i < HELD; i++) {
-		r = sys2_cap_derive(s, -1UL, RIVET_CAP_R, 0);
-		if (r.rc)
-			break;
-		held[n++] = r.val;
-	}
+	sys_cap_delete(run);
+	/* Every slot taken by copies (no frame each), all revoked after:
+	 * E_NOMEM too. */
+	for (n = 0; !sys2_cap_derive(s, -1UL, RIVET_CAP_R, 0).rc; n++)
+		;
 	refused("step_no_free_slot", SVA + 0x5000, RW, E_NOMEM);
-	while (n)
-		sys_cap_delete(held[--n]);
+	EXPECT_EQ("step_copies_revoked", sys_cap_revoke(s), 0);
 	sys_cap_delete(s);
 	fill_pool("step_pool_refilled_again"); /* the quota's frames took it */
 	s = alloc_map("step_after_refusals_one_step",

@@ -28,7 +28,8 @@ CASES = [
     "step_kernel_address", "step_at_map_top", "step_wrapped_address",
     "step_write_execute", "step_write_only", "step_no_rights",
     "step_rights_out_of_range", "step_execute_only_ok",
-    "step_quota_exhausted", "step_no_free_slot", "step_pool_refilled_again",
+    "step_quota_spent", "step_quota_exhausted", "step_no_free_slot",
+    "step_copies_revoked", "step_pool_refilled_again",
     "step_after_refusals_one_step", "step_after_refusals_zero"]
 
 ROLE = ("t_alloc_map_step", ["memory = 8M"])
