@@ -10,8 +10,9 @@
  *   - the quota has room for one frame, d's space a free slot, d a free
  *     mapping record, and the zeroed-frame pool a frame;
  *   - vaddr's view page is the one the view last wrote (ptview_last_n),
- *     both of vaddr's tables exist (a 4 KiB leaf's place, no megapage),
- *     and the leaf is free.
+ *     both of vaddr's tables exist (a 4 KiB leaf's place, no megapage:
+ *     the last-level table is the one in hand, d->step_leaf, or one walk
+ *     finds it and keeps it there), and the leaf is free.
  *
  * Then it cannot fail: the pool's head popped, the slot filled and the
  * mapping record written a word at a time, the leaf, its fence, the view
@@ -21,8 +22,9 @@
  *
  * On one hart with no restart record (the direct table, kernel/syscall.c)
  * SYS_frame_alloc_map's entry is frame_alloc_map_direct: the step straight
- * from the ordinary call path, with no wrapper and no callee-saved
- * register (the step is a leaf, t0-t6/a0-a7 are enough). Elsewhere the
+ * from the ordinary call path, with no wrapper and no register saved (the
+ * step fits in a0-a7, t0 and t1: the kernel keeps t2-t6 for the caller,
+ * kernel/objs.mk says how). Elsewhere the
  * call goes through the C dispatch under the big kernel lock
  * (docs/smp.md) to frame_alloc_map_sys, which tries the same step first.
  */

@@ -172,6 +172,37 @@ static void paths(void)
 	EXPECT_EQ("step_frames_back", kstat(KSTAT_MY_FRAMES), frames);
 }
 
+/*
+ * For each rights map accepts, the step's leaf (seen in the page-table
+ * view) has the bits map's gives the same rights: V, U, A, D, the rights
+ * and the ceiling protect restores up to (the RSW bits); only the frame
+ * differs.
+ */
+static void same_leaf_as_map(void)
+{
+	static const unsigned long rights[] = { RIVET_CAP_R, RW, RIVET_CAP_X,
+						RIVET_CAP_R | RIVET_CAP_X };
+	const volatile uint64_t *view =
+		(const volatile uint64_t *)RIVET_PTVIEW_VA;
+	unsigned long i, va, s, m, bad = 0, stepped = 0;
+	long before;
+
+	for (i = 0; i < 4; i++) {
+		va = SVA + 0x10000 + i * 0x2000;
+		before = steps();
+		s = sys2_frame_alloc_map(va, rights[i]).val;
+		stepped += took(before, 1);
+		m = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+		sys_map(m, va + 0x1000, rights[i]);
+		bad += (view[va >> 12] & 0x3ff) !=
+		       (view[(va + 0x1000) >> 12] & 0x3ff);
+		sys_cap_delete(s);
+		sys_cap_delete(m);
+	}
+	report("step_leaf_bits_as_map", !bad && stepped == 4,
+	       "bad %ld stepped %ld", (long)bad, (long)stepped);
+}
+
 /* The pool empty: the general way, the frame zeroed on demand. A frame
  * taken from the pool and given back goes to the free list, not to the
  * pool (only the idle loop fills it): taking and deleting empties it. */
@@ -354,6 +385,7 @@ static void role_alloc_map_step(void)
 	rivet_exc_register(15, count_fault, 0);
 	fill_pool("step_pool_filled");
 	paths();
+	same_leaf_as_map();
 	empty_pool();
 	hostile();
 }

@@ -22,6 +22,7 @@ CASES = [
     "step_page_unreachable", "step_view_cleared", "step_copy_mapped",
     "step_original_deleted_under_copy", "step_copy_went_with_it",
     "step_slot_reused", "step_reused_slot_page_zero", "step_frames_back",
+    "step_leaf_bits_as_map",
     "step_pool_warm_up", "step_pool_drained", "step_pool_empty_general",
     "step_pool_empty_page_zero", "step_pool_refilled",
     "step_hostile_range_ready", "step_already_mapped", "step_unaligned",
