@@ -65,6 +65,13 @@ obj-y += kernel/cap/cap_syscall.o
 obj-y += kernel/cap/frame_cap.o
 obj-y += kernel/cap/frame_alloc_map.o
 obj-y += kernel/cap/frame_delete.o
+obj-$(CONFIG_FAST_ALLOC_MAP) += kernel/cap/frame_alloc_map_step.o
+# The demand fault's one step straight from the ordinary call path: a
+# leaf without a frame, the general way a tail call, and instructions
+# scheduled with the register pressure in mind, so that the step fits in
+# a0-a7/t0/t1 and saves none of t2-t6 (kept for the caller: Makefile).
+CFLAGS_frame_alloc_map_step := -fomit-frame-pointer -foptimize-sibling-calls \
+	-fsched-pressure
 obj-y += kernel/cap/map_batch.o
 obj-y += kernel/cap/ring.o
 obj-y += kernel/cap/notify_conf.o

@@ -235,6 +235,10 @@ static __attribute__((noinline)) sysret_t kstat_counted(uint64_t what,
 	case KSTAT_MY_ONE_STEP_DELETES:
 		return sysret(0, d->one_step_deletes);
 #endif
+#ifdef CONFIG_FAST_ALLOC_MAP
+	case KSTAT_MY_ONE_STEP_ALLOC_MAPS:
+		return sysret(0, d->one_step_alloc_maps);
+#endif
 	default:
 		return sysret(E_INVAL, 0);
 	}
@@ -708,6 +712,10 @@ static const syscall_fn syscall_direct[SYS_COUNT] = {
 #ifdef CONFIG_FAST_CAP_DELETE
 		/* Its one step straight from the entry, else syscall_enter_c. */
 		[SYS_cap_delete] = cap_delete_direct,
+#endif
+#ifdef CONFIG_FAST_ALLOC_MAP
+	/* Its one step straight from the entry, else the general way. */
+	[SYS_frame_alloc_map] = frame_alloc_map_direct,
 #endif
 };
 

@@ -122,25 +122,24 @@ from_user:
 	ld	t1, UC_UPCALL_KVA(sp)
 	ld	t0, UPCALL_IN_UPCALL(t1)
 	bnez	t0, user_slow			/* fault inside its handler */
+	ld	t0, UC_EXC_ENTRY(sp)
+	csrrw	t0, sepc, t0			/* enter the handler ... */
+	sd	t0, UPCALL_EPC(t1)
 	csrr	t0, scause
 	sd	t0, UPCALL_CAUSE(t1)
-	csrr	t0, sepc
-	sd	t0, UPCALL_EPC(t1)
 	csrr	t0, stval
 	sd	t0, UPCALL_TVAL(t1)
-	ld	t0, UC_REG(5)(sp)		/* the user's t0 and t1 */
-	sd	t0, UPCALL_T0(t1)
-	ld	t0, UC_REG(6)(sp)
-	sd	t0, UPCALL_T1(t1)
 	li	t0, 1
 	sd	t0, UPCALL_IN_UPCALL(t1)
 	ld	t0, UC_FAULTS(sp)
 	addi	t0, t0, 1
 	sd	t0, UC_FAULTS(sp)
-	ld	t0, UC_EXC_ENTRY(sp)
-	csrw	sepc, t0			/* enter the handler ... */
-	li	t0, 0				/* no kernel address leaves */
-	li	t1, 0				/* in t0/t1 */
+	ld	t0, UC_REG(5)(sp)		/* the user's t0 and t1 */
+	sd	t0, UPCALL_T0(t1)
+	ld	t0, UC_REG(6)(sp)
+	sd	t0, UPCALL_T1(t1)
+	li	t1, 0				/* no kernel address leaves: */
+						/* t0 is the user's t1 */
 	csrrw	sp, sscratch, sp		/* ... with the user's sp */
 	sret
 

@@ -15,7 +15,9 @@
  *   RIVET_STACK_TOP          initial stack, RIVET_STACK_PAGES pages below
  *   RIVET_REGISTRY_VA        the registry of domains: read-only, one
  *                            page shared by every domain
- *   RIVET_UPCALL_VA          upcall area: read-write, kernel-pinned
+ *   RIVET_UPCALL_VA          upcall area: read-write, kernel-pinned, one
+ *                            page; past struct rivet_upcall the libOS's
+ *                            own (the kernel never reads or writes it)
  *   RIVET_INFO_VA            shared info page: read-only
  */
 #ifndef RIVET_ABI_H

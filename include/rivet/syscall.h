@@ -227,6 +227,10 @@ enum rivet_syscall_number {
  * the big kernel lock since boot (docs/smp.md, "The lock-free idle
  * resume"). */
 #define KSTAT_HART_IDLE_RESUMES 20
+/* The caller's frame_alloc_maps done in one step (the page's tables
+ * there, a frame in the zeroed-frame pool: docs/libos-vm.md); E_INVAL
+ * from a kernel built without CONFIG_FAST_ALLOC_MAP. */
+#define KSTAT_MY_ONE_STEP_ALLOC_MAPS 21
 
 /* yield_cap's slot for the undirected yield: whoever is next. */
 #define RIVET_YIELD_ANY (-1L)

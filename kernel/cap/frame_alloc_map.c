@@ -143,8 +143,9 @@ static long frame_alloc_map_one(struct domain *d, uint64_t vaddr,
 	return 0;
 }
 
-long frame_alloc_map_sys(struct domain *d, uint64_t vaddr, uint64_t rights,
-			 uint64_t *slot)
+/* The general way: every case, every error. */
+static long alloc_map_general(struct domain *d, uint64_t vaddr, uint64_t rights,
+			      uint64_t *slot)
 {
 	if (rights > 7 || !((RIGHTS_OK >> rights) & 1))
 		return E_INVAL;
@@ -153,4 +154,22 @@ long frame_alloc_map_sys(struct domain *d, uint64_t vaddr, uint64_t rights,
 	if (d->run.held || d->run.npages)
 		return alloc_then_map(d, vaddr, (unsigned)rights, slot);
 	return frame_alloc_map_one(d, vaddr, (unsigned)rights, slot);
+}
+
+sysret_t frame_alloc_map_general(SYSCALL_PARAMS)
+{
+	uint64_t slot = 0;
+	long rc = alloc_map_general(d, a0, a1, &slot);
+
+	return sysret_pack(rc, rc ? 0 : slot);
+}
+
+long frame_alloc_map_sys(struct domain *d, uint64_t vaddr, uint64_t rights,
+			 uint64_t *slot)
+{
+#ifdef CONFIG_FAST_ALLOC_MAP
+	if (frame_alloc_map_step(d, vaddr, rights, slot))
+		return 0;
+#endif
+	return alloc_map_general(d, vaddr, rights, slot);
 }

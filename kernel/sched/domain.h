@@ -168,6 +168,18 @@ struct domain {
 	/* Its cap_deletes done in one step (kernel/cap/frame_delete.c):
 	 * KSTAT_MY_ONE_STEP_DELETES, for the tests to tell the paths apart. */
 	uint32_t one_step_deletes;
+	/* Its frame_alloc_maps done in one step (kernel/cap/
+	 * frame_alloc_map_step.c): KSTAT_MY_ONE_STEP_ALLOC_MAPS. */
+	uint32_t one_step_alloc_maps;
+	/* The last-level table the step last walked to, for (vaddr >> 21)
+	 * + 1 = step_leaf_key (0: none; below 2^18 for a vaddr below
+	 * RIVET_MAP_TOP). Valid for d's whole life: such a table goes only
+	 * with the space (uvm_destroy_some, once d ended) and is never
+	 * replaced (pt_map maps smaller pages under a table it finds), and
+	 * domain_init clears both. 32 bits: DOMAIN_SIZE stays below 2048,
+	 * one li (notify_fast.S). */
+	uint32_t step_leaf_key;
+	uint64_t *step_leaf;
 };
 
 /*

@@ -49,8 +49,14 @@ struct light_handler {
 	rivet_exc_handler fn;
 	void *arg;
 };
-struct light_handler rivet_light_handlers[RIVET_EXC_LIGHT_CODES];
+#define rivet_light_handlers                                                   \
+	((struct light_handler *)(RIVET_UPCALL_VA + RIVET_LIGHT_TABLE))
 _Static_assert(sizeof(struct light_handler) == 16, "upcall_entry.S: 16 bytes");
+_Static_assert(RIVET_LIGHT_TABLE >= sizeof(struct rivet_upcall) &&
+		       RIVET_LIGHT_TABLE + 16 * RIVET_EXC_LIGHT_CODES <=
+			       4096 && /* the area: one page */
+		       RIVET_LIGHT_TABLE + 16 * RIVET_EXC_LIGHT_CODES < 2048,
+	       "past the area's struct, in its page, a load's offset");
 _Static_assert(RIVET_EXC_LIGHT_CODES == EXC_CODES, "light: exception codes");
 
 /* Set once SYS_fp_enable has succeeded: FP faults after that are real. */

@@ -132,10 +132,9 @@ rivet_exc_light_entry:
 	ld	t0, UPCALL_CAUSE(gp)		/* t0/t1: the kernel's junk */
 	li	t1, RIVET_EXC_LIGHT_CODES
 	bgeu	t0, t1, rivet_exc_entry		/* a kernel cause: full */
-	slli	t0, t0, 4			/* 16-byte entries: fn, arg */
-	la	t1, rivet_light_handlers
-	add	t1, t1, t0
-	ld	t0, 0(t1)
+	slli	t0, t0, 4			/* 16-byte entries: fn, arg, */
+	add	t1, gp, t0			/* in the area's page */
+	ld	t0, RIVET_LIGHT_TABLE(t1)
 	beqz	t0, rivet_exc_entry		/* no light handler: full */
 	sd	x1, SAVE(1)(gp)
 	sd	x2, SAVE(2)(gp)
@@ -153,12 +152,14 @@ rivet_exc_light_entry:
 	sd	x29, SAVE(29)(gp)
 	sd	x30, SAVE(30)(gp)
 	sd	x31, SAVE(31)(gp)
-	ld	a1, 8(t1)			/* its arg */
+	ld	a1, RIVET_LIGHT_TABLE + 8(t1)	/* its arg */
 	la	sp, exc_stack_top
 	la	tp, __tls_base
 	mv	a0, gp				/* struct rivet_upcall *u */
 	jalr	t0
-	li	gp, RIVET_UPCALL_VA		/* do not trust gp across C */
+	/* gp is still the area (three instructions to set): the libOS's
+	 * code never writes it (the ABI above), a system call keeps it,
+	 * and no upcall comes while in_upcall is 1. */
 	bnez	a0, 1f				/* refused: report it */
 	ld	x1, SAVE(1)(gp)
 	ld	x2, SAVE(2)(gp)

@@ -3,10 +3,17 @@
  * The light exception entry's handler table, shared by its assembly
  * (upcall_entry.S) and its C (upcall.c): one 16-byte entry, handler then
  * argument, per exception code below RIVET_EXC_LIGHT_CODES.
+ *
+ * It lives in the upcall area's page at RIVET_LIGHT_TABLE, past struct
+ * rivet_upcall (the rest of that page is the libOS's: include/rivet/
+ * abi.h): the entry, which has the area in gp already, finds an entry
+ * with one add, where the table's own address took an auipc/addi pair.
+ * The page starts zeroed: no handler.
  */
 #ifndef LIBOS_UPCALL_LIGHT_H
 #define LIBOS_UPCALL_LIGHT_H
 
 #define RIVET_EXC_LIGHT_CODES 16
+#define RIVET_LIGHT_TABLE     0x400 /* offset in the upcall area's page */
 
 #endif

@@ -76,6 +76,7 @@ struct role {
 
 extern const struct role abort_bounds_roles[];	   /* abort_bounds.c */
 extern const struct role allocmap_roles[];	   /* allocmap.c */
+extern const struct role allocstep_roles[];	   /* allocmap_step.c */
 extern const struct role big_channel_roles[];	   /* big_channel.c */
 extern const struct role bigmap_roles[];	   /* bigmap.c */
 extern const struct role bootinfo_roles[];	   /* bootinfo.c */
