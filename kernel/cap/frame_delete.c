@@ -116,26 +116,123 @@ bool frame_delete_page(struct domain *d, struct cap *c, uint32_t slot)
 	return delete_page(d, c, slot);
 }
 
+/* The frame table's entry index of pa if it is in the first bank (the
+ * common case), else FRAME_NIL: the general code then finds it. */
+static inline uint64_t bank0_index(const struct frame_table *ft, uint64_t pa)
+{
+	uint64_t i = (pa - ft->banks[0].base) >> FRAME_SHIFT;
+
+	return pa >= ft->banks[0].base && i < ft->banks[0].n ? i : FRAME_NIL;
+}
+
 /*
- * Straight from the entry (one hart, no restart record: nothing to lock
- * or end), the one step needs neither the call's registers in d's
- * context nor the C dispatch: only a deletion that may stop part-way
- * does, for its restart. So the one step is tried here, and anything
- * else, or a domain with an abort request to answer (abort_check may
- * wake its asker), goes to syscall_enter_c as the call would have.
+ * delete_page's common case with no call at all, so that it needs no
+ * frame and no saved register: the checks of simple() and delete_page,
+ * and then those of the cases that would need a call (another hart ran
+ * d: uvm_flush_range's remote fence; va outside the view page found
+ * last: ptview_set_slow) or a general search (a frame outside the
+ * first bank, or one d does not own). Any of these returns false with
+ * nothing changed, and delete_page does the same work with its calls.
+ * Values are loaded once and kept: nothing here is called that could
+ * change them, and on one hart nothing else runs.
  */
-sysret_t cap_delete_direct(SYSCALL_PARAMS)
+static inline __attribute__((always_inline)) bool
+delete_mapped_page(struct domain *d, uint64_t slot)
+{
+	struct frame_table *ft = mem_frames();
+	struct cap *c = &d->cs.slots[slot];
+	struct frame_mapping *m;
+	struct frame *f;
+	uint64_t w, va, i, *leaf;
+	unsigned kind;
+
+	if (!simple(c) || !c->user)
+		return false;
+	m = &d->maps[c->user - 1]; /* below CAP_MAX_SLOTS: no masking */
+	/* next, flags and pages as one word (frame_cap.h): the list ends
+	 * here, one page, and none of the flags above the rights and the
+	 * undo code (the log's UART; PARTIAL cannot be set with one page). */
+	w = ((const uint64_t *)m)[1];
+	if ((uint32_t)w || w >> 40 != 1 << 4)
+		return false;
+	/* In the order that keeps fewest values live at once: the checks
+	 * on va, the leaf, then the frame's entry. */
+	va = m->va;
+	if (d->as.harts != uvm_hart_bit() || va >> 21 != d->as.ptview_last_n)
+		return false;
+	__asm__("" : "+r"(va)); /* no value of the check kept for later */
+	leaf = uvm_page_leaf(&d->as, va);
+	if (!leaf)
+		return false;
+	i = bank0_index(ft, c->object);
+	if (i == FRAME_NIL)
+		return false;
+	f = &ft->frames[i];
+	if (f->state != FRAME_ALLOCATED || f->owner != d->id)
+		return false;
+
+	*leaf = 0;
+	__asm__ volatile("sfence.vma %0, %1" ::"r"(va),
+			 "r"((uint64_t)d->as.asid)
+			 : "memory");
+	/* va's entry in the view page: at the leaf's offset in its table. */
+	*(uint64_t *)((char *)d->as.ptview_last + ((uintptr_t)leaf & 0xfff)) =
+		0;
+	/* mapping_gone's work, with f known. */
+	w = m->flags;
+	kind = w & RIVET_CAP_W ? FRAME_WX_W : w & RIVET_CAP_X ? FRAME_WX_X : 0;
+	if (kind && f->wx_maps && f->wx == kind && !--f->wx_maps)
+		f->wx = 0;
+	m->next = d->maps_free;
+	d->maps_free = (uint32_t)c->user;
+	d->nmappings--;
+	d->maps_gen++;
+	/* release_page's, with f known to be d's. */
+	frame_release(ft, f);
+	quota_uncharge(d, 1);
+	d->freed[d->nfreed++ % DOMAIN_FREED_MAX] = c->object;
+	/* cspace_put_slot's, with c known. */
+	*c = (struct cap){ .parent = CAP_REF_NONE,
+			   .first_child = CAP_REF_NONE,
+			   .prev_sibling = CAP_REF_NONE,
+			   .next_sibling = d->cs.free_head };
+	d->cs.free_head = (uint32_t)slot;
+	d->cs.used--;
+	d->one_step_deletes++;
+	return true;
+}
+
+/* cap_delete_direct's other cases: delete_page with its calls, or the
+ * general deletion. Apart, so that the common case makes no call. */
+static __attribute__((noinline)) sysret_t cap_delete_other(uint64_t a0,
+							   struct domain *d)
 {
 	struct cap *c;
 
-	if (cap_slot_valid(a0) && !d->abort_deadline &&
-	    !cap_lookup(&d->cs, (uint32_t)a0, CAP_NULL, 0, &c) &&
+	if (!cap_lookup(&d->cs, (uint32_t)a0, CAP_NULL, 0, &c) &&
 	    delete_page(d, c, (uint32_t)a0))
 		return sysret_pack(0, 0);
 	/* SYS_cap_delete reads a0 only, and a call may change a1-a5 (the
 	 * caller gets a result in a1 and zeros in a2-a5; a restart runs
-	 * the ecall again with these zeros, which it ignores): passing
-	 * zeros keeps a1-a5 from being live across the step, which would
-	 * take five more registers, saved and restored on every call. */
+	 * the ecall again with these zeros, which it ignores). */
 	return syscall_enter_c(a0, 0, 0, 0, 0, 0, d, SYS_cap_delete);
+}
+
+/*
+ * Straight from the entry (one hart, no restart record: nothing to lock
+ * or end), the one step needs neither the call's registers in d's
+ * context nor the C dispatch: only a deletion that may stop part-way
+ * does, for its restart. So the one step is tried here, its common case
+ * with no call (a leaf function: no frame, no saved register), and
+ * anything else, or a domain with an abort request to answer
+ * (abort_check may wake its asker), goes to syscall_enter_c as the call
+ * would have.
+ */
+sysret_t cap_delete_direct(SYSCALL_PARAMS)
+{
+	if (!cap_slot_valid(a0) || d->abort_deadline)
+		return syscall_enter_c(a0, 0, 0, 0, 0, 0, d, SYS_cap_delete);
+	if (a0 < d->cs.nslots && delete_mapped_page(d, a0))
+		return sysret_pack(0, 0);
+	return cap_delete_other(a0, d);
 }
