@@ -116,13 +116,16 @@ bool frame_delete_page(struct domain *d, struct cap *c, uint32_t slot)
 	return delete_page(d, c, slot);
 }
 
+_Static_assert(RIVET_CAP_X >> 1 == FRAME_WX_X, "X's W^X kind is one shift");
+
 /* The frame table's entry index of pa if it is in the first bank (the
  * common case), else FRAME_NIL: the general code then finds it. */
 static inline uint64_t bank0_index(const struct frame_table *ft, uint64_t pa)
 {
+	/* Below the base, the difference wraps to far above any n. */
 	uint64_t i = (pa - ft->banks[0].base) >> FRAME_SHIFT;
 
-	return pa >= ft->banks[0].base && i < ft->banks[0].n ? i : FRAME_NIL;
+	return i < ft->banks[0].n ? i : FRAME_NIL;
 }
 
 /*
@@ -131,7 +134,7 @@ static inline uint64_t bank0_index(const struct frame_table *ft, uint64_t pa)
  * and then those of the cases that would need a call (another hart ran
  * d: uvm_flush_range's remote fence; va outside the view page found
  * last: ptview_set_slow) or a general search (a frame outside the
- * first bank, or one d does not own). Any of these returns false with
+ * first bank). Any of these returns false with
  * nothing changed, and delete_page does the same work with its calls.
  * Values are loaded once and kept: nothing here is called that could
  * change them, and on one hart nothing else runs.
@@ -161,14 +164,15 @@ delete_mapped_page(struct domain *d, uint64_t slot)
 	if (d->as.harts != uvm_hart_bit() || va >> 21 != d->as.ptview_last_n)
 		return false;
 	__asm__("" : "+r"(va)); /* no value of the check kept for later */
+	/* The view caches only pages below RIVET_MAP_TOP (ptview.c), so
+	 * the walk's own range check is known true. */
+	if (va >= RIVET_MAP_TOP)
+		__builtin_unreachable();
 	leaf = uvm_page_leaf(&d->as, va);
 	if (!leaf)
 		return false;
 	i = bank0_index(ft, c->object);
 	if (i == FRAME_NIL)
-		return false;
-	f = &ft->frames[i];
-	if (f->state != FRAME_ALLOCATED || f->owner != d->id)
 		return false;
 
 	*leaf = 0;
@@ -178,19 +182,24 @@ delete_mapped_page(struct domain *d, uint64_t slot)
 	/* va's entry in the view page: at the leaf's offset in its table. */
 	*(uint64_t *)((char *)d->as.ptview_last + ((uintptr_t)leaf & 0xfff)) =
 		0;
-	/* mapping_gone's work, with f known. */
-	w = m->flags;
-	kind = w & RIVET_CAP_W ? FRAME_WX_W : w & RIVET_CAP_X ? FRAME_WX_X : 0;
-	if (kind && f->wx_maps && f->wx == kind && !--f->wx_maps)
-		f->wx = 0;
+	/* mapping_gone's work: the record back first (m is not needed
+	 * after it), then the W^X count on f, found once for it and the
+	 * free. */
+	w = ((const uint64_t *)m)[1] >> 32; /* the flags: no bit field */
 	m->next = d->maps_free;
 	d->maps_free = (uint32_t)c->user;
 	d->nmappings--;
 	d->maps_gen++;
-	/* release_page's, with f known to be d's. */
-	frame_release(ft, f);
-	quota_uncharge(d, 1);
-	d->freed[d->nfreed++ % DOMAIN_FREED_MAX] = c->object;
+	f = &ft->frames[i];
+	kind = w & RIVET_CAP_W ? FRAME_WX_W : (w & RIVET_CAP_X) >> 1;
+	if (kind && f->wx_maps && f->wx == kind && !--f->wx_maps)
+		f->wx = 0;
+	/* release_page's: only a frame d owns goes back. */
+	if (f->state == FRAME_ALLOCATED && f->owner == d->id) {
+		frame_release_at(ft, i);
+		quota_uncharge(d, 1);
+		d->freed[d->nfreed++ % DOMAIN_FREED_MAX] = c->object;
+	}
 	/* cspace_put_slot's, with c known. */
 	*c = (struct cap){ .parent = CAP_REF_NONE,
 			   .first_child = CAP_REF_NONE,
