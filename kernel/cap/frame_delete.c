@@ -180,8 +180,8 @@ delete_mapped_page(struct domain *d, uint64_t slot)
 			 "r"((uint64_t)d->as.asid)
 			 : "memory");
 	/* va's entry in the view page: at the leaf's offset in its table. */
-	*(uint64_t *)((char *)d->as.ptview_last + ((uintptr_t)leaf & 0xfff)) =
-		0;
+	*(uint64_t *)((char *)d->as.ptview_last +
+		      ((uintptr_t)leaf << 52 >> 52)) = 0;
 	/* mapping_gone's work: the record back first (m is not needed
 	 * after it), then the W^X count on f, found once for it and the
 	 * free. */
