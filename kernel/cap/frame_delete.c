@@ -139,19 +139,22 @@ static inline uint64_t bank0_index(const struct frame_table *ft, uint64_t pa)
  * Values are loaded once and kept: nothing here is called that could
  * change them, and on one hart nothing else runs.
  */
+/*
+ * The mapping's part of delete_one_step: checks the record and the leaf
+ * (delete_page's checks, and those of the cases that would need a call),
+ * then finds c's frame's index *i; false with nothing changed if any
+ * fails. Else the leaf, its TLB entry here, the view entry, the record
+ * and the W^X count are gone.
+ */
 static inline __attribute__((always_inline)) bool
-delete_mapped_page(struct domain *d, uint64_t slot)
+unmap_page(struct domain *d, struct cap *c, struct frame_table *ft, uint64_t *i)
 {
-	struct frame_table *ft = mem_frames();
-	struct cap *c = &d->cs.slots[slot];
-	struct frame_mapping *m;
+	struct frame_mapping *m = &d->maps[c->user - 1]; /* no masking:
+							  * below CAP_MAX_SLOTS */
 	struct frame *f;
-	uint64_t w, va, i, *leaf;
+	uint64_t w, va, *leaf;
 	unsigned kind;
 
-	if (!simple(c) || !c->user)
-		return false;
-	m = &d->maps[c->user - 1]; /* below CAP_MAX_SLOTS: no masking */
 	/* next, flags and pages as one word (frame_cap.h): the list ends
 	 * here, one page, and none of the flags above the rights and the
 	 * undo code (the log's UART; PARTIAL cannot be set with one page). */
@@ -171,8 +174,8 @@ delete_mapped_page(struct domain *d, uint64_t slot)
 	leaf = uvm_page_leaf(&d->as, va);
 	if (!leaf)
 		return false;
-	i = bank0_index(ft, c->object);
-	if (i == FRAME_NIL)
+	*i = bank0_index(ft, c->object);
+	if (*i == FRAME_NIL)
 		return false;
 
 	*leaf = 0;
@@ -183,18 +186,51 @@ delete_mapped_page(struct domain *d, uint64_t slot)
 	*(uint64_t *)((char *)d->as.ptview_last +
 		      ((uintptr_t)leaf << 52 >> 52)) = 0;
 	/* mapping_gone's work: the record back first (m is not needed
-	 * after it), then the W^X count on f, found once for it and the
-	 * free. */
+	 * after it), then the W^X count on the frame's entry, found once
+	 * for it and the free. */
 	w = ((const uint64_t *)m)[1] >> 32; /* the flags: no bit field */
 	m->next = d->maps_free;
 	d->maps_free = (uint32_t)c->user;
 	d->nmappings--;
 	d->maps_gen++;
-	f = &ft->frames[i];
+	f = &ft->frames[*i];
 	kind = w & RIVET_CAP_W ? FRAME_WX_W : (w & RIVET_CAP_X) >> 1;
 	if (kind && f->wx_maps && f->wx == kind && !--f->wx_maps)
 		f->wx = 0;
+	return true;
+}
+
+/*
+ * delete_page's common case with no call at all, so that it needs no
+ * frame and no saved register: the checks of simple() and delete_page,
+ * and then those of the cases that would need a call (another hart ran
+ * d: uvm_flush_range's remote fence; va outside the view page found
+ * last: ptview_set_slow) or a general search (a frame outside the
+ * first bank). Any of these returns false with nothing changed, and
+ * delete_page does the same work with its calls. Values are loaded once
+ * and kept: nothing here is called that could change them, and on one
+ * hart nothing else runs.
+ */
+static inline __attribute__((always_inline)) bool
+delete_one_step(struct domain *d, uint64_t slot)
+{
+	struct frame_table *ft = mem_frames();
+	struct cap *c = &d->cs.slots[slot];
+	struct frame *f;
+	uint64_t i;
+
+	if (!simple(c))
+		return false;
+	if (c->user) {
+		if (!unmap_page(d, c, ft, &i))
+			return false;
+	} else {
+		i = bank0_index(ft, c->object);
+		if (i == FRAME_NIL)
+			return false;
+	}
 	/* release_page's: only a frame d owns goes back. */
+	f = &ft->frames[i];
 	if (f->state == FRAME_ALLOCATED && f->owner == d->id) {
 		frame_release_at(ft, i);
 		quota_uncharge(d, 1);
@@ -241,7 +277,7 @@ sysret_t cap_delete_direct(SYSCALL_PARAMS)
 {
 	if (!cap_slot_valid(a0) || d->abort_deadline)
 		return syscall_enter_c(a0, 0, 0, 0, 0, 0, d, SYS_cap_delete);
-	if (a0 < d->cs.nslots && delete_mapped_page(d, a0))
+	if (a0 < d->cs.nslots && delete_one_step(d, a0))
 		return sysret_pack(0, 0);
 	return cap_delete_other(a0, d);
 }
