@@ -209,7 +209,7 @@ static inline void cspace_put_slot(struct cspace *cs, uint32_t slot)
  */
 static inline bool cap_slot_valid(uint64_t arg)
 {
-	return !(arg >> 32); /* arg <= 0xffffffff, without the constant */
+	return arg <= 0xffffffffUL;
 }
 
 /*
