@@ -116,7 +116,8 @@ bool frame_delete_page(struct domain *d, struct cap *c, uint32_t slot)
 	return delete_page(d, c, slot);
 }
 
-_Static_assert(RIVET_CAP_X >> 1 == FRAME_WX_X, "X's W^X kind is one shift");
+_Static_assert(RIVET_CAP_W >> 1 == FRAME_WX_W && RIVET_CAP_X >> 1 == FRAME_WX_X,
+	       "a mapping's W^X kind is its rights shifted");
 
 /* The frame table's entry index of pa if it is in the first bank (the
  * common case), else FRAME_NIL: the general code then finds it. */
@@ -194,7 +195,9 @@ unmap_page(struct domain *d, struct cap *c, struct frame_table *ft, uint64_t *i)
 	d->nmappings--;
 	d->maps_gen++;
 	f = &ft->frames[*i];
-	kind = w & RIVET_CAP_W ? FRAME_WX_W : (w & RIVET_CAP_X) >> 1;
+	/* W alone: FRAME_WX_W, X alone: FRAME_WX_X; never both (every map
+	 * refuses W with X). */
+	kind = (w & (RIVET_CAP_W | RIVET_CAP_X)) >> 1;
 	if (kind && f->wx_maps && f->wx == kind && !--f->wx_maps)
 		f->wx = 0;
 	return true;
@@ -229,9 +232,11 @@ delete_one_step(struct domain *d, uint64_t slot)
 		if (i == FRAME_NIL)
 			return false;
 	}
-	/* release_page's: only a frame d owns goes back. */
+	/* release_page's: only a frame d owns goes back (the likely case:
+	 * laid out straight). */
 	f = &ft->frames[i];
-	if (f->state == FRAME_ALLOCATED && f->owner == d->id) {
+	if (__builtin_expect(f->state == FRAME_ALLOCATED && f->owner == d->id,
+			     1)) {
 		frame_release_at(ft, i);
 		quota_uncharge(d, 1);
 		d->freed[d->nfreed++ % DOMAIN_FREED_MAX] = c->object;

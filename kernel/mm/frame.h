@@ -231,12 +231,13 @@ static inline struct frame *frame_entry(const struct frame_table *ft,
 static inline void frame_release_at(struct frame_table *ft, uint64_t i)
 {
 	struct frame *frames = ft->frames, *f = &frames[i];
-	uint64_t head = ft->free_head;
+	/* Signed: FRAME_NIL is -1, and no index reaches 2^31. */
+	int32_t head = (int32_t)ft->free_head;
 
 	f->state = FRAME_FREE;
 	f->prev = FRAME_NIL;
 	f->next = (uint32_t)head;
-	if (head != FRAME_NIL)
+	if (head != (int32_t)FRAME_NIL)
 		frames[head].prev = (uint32_t)i;
 	else
 		ft->free_tail = (uint32_t)i;
