@@ -183,9 +183,9 @@ unmap_page(struct domain *d, struct cap *c, struct frame_table *ft, uint64_t *i)
 	__asm__ volatile("sfence.vma %0, %1" ::"r"(va),
 			 "r"((uint64_t)d->as.asid)
 			 : "memory");
-	/* va's entry in the view page: at the leaf's offset in its table. */
-	*(uint64_t *)((char *)d->as.ptview_last +
-		      ((uintptr_t)leaf << 52 >> 52)) = 0;
+	/* va's entry in the view page: at the leaf's index in its table
+	 * (the walk's, kept). */
+	d->as.ptview_last[(va >> 12) & 511] = 0;
 	/* mapping_gone's work: the record back first (m is not needed
 	 * after it), then the W^X count on the frame's entry, found once
 	 * for it and the free. */
