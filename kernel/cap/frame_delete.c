@@ -167,7 +167,6 @@ unmap_page(struct domain *d, struct cap *c, struct frame_table *ft, uint64_t *i)
 	va = m->va;
 	if (d->as.harts != uvm_hart_bit() || va >> 21 != d->as.ptview_last_n)
 		return false;
-	__asm__("" : "+r"(va)); /* no value of the check kept for later */
 	/* The view caches only pages below RIVET_MAP_TOP (ptview.c), so
 	 * the walk's own range check is known true. */
 	if (va >= RIVET_MAP_TOP)
