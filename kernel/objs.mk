@@ -72,6 +72,11 @@ obj-$(CONFIG_FAST_ALLOC_MAP) += kernel/cap/frame_alloc_map_step.o
 # a0-a7/t0/t1 and saves none of t2-t6 (kept for the caller: Makefile).
 CFLAGS_frame_alloc_map_step := -fomit-frame-pointer -foptimize-sibling-calls \
 	-fsched-pressure
+# cap_delete_direct's one step is a leaf with no frame and no saved
+# register; its other cases are tail calls. Scheduling before register
+# allocation would hoist loads and make it save two (the munmap figures).
+CFLAGS_frame_delete := -fomit-frame-pointer -foptimize-sibling-calls \
+	-fno-schedule-insns
 obj-y += kernel/cap/map_batch.o
 obj-y += kernel/cap/ring.o
 obj-y += kernel/cap/notify_conf.o

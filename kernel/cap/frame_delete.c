@@ -116,26 +116,172 @@ bool frame_delete_page(struct domain *d, struct cap *c, uint32_t slot)
 	return delete_page(d, c, slot);
 }
 
+_Static_assert(RIVET_CAP_W >> 1 == FRAME_WX_W && RIVET_CAP_X >> 1 == FRAME_WX_X,
+	       "a mapping's W^X kind is its rights shifted");
+
+/* The frame table's entry index of pa if it is in the first bank (the
+ * common case), else FRAME_NIL: the general code then finds it. */
+static inline uint64_t bank0_index(const struct frame_table *ft, uint64_t pa)
+{
+	/* Below the base, the difference wraps to far above any n. */
+	uint64_t i = (pa - ft->banks[0].base) >> FRAME_SHIFT;
+
+	return i < ft->banks[0].n ? i : FRAME_NIL;
+}
+
 /*
- * Straight from the entry (one hart, no restart record: nothing to lock
- * or end), the one step needs neither the call's registers in d's
- * context nor the C dispatch: only a deletion that may stop part-way
- * does, for its restart. So the one step is tried here, and anything
- * else, or a domain with an abort request to answer (abort_check may
- * wake its asker), goes to syscall_enter_c as the call would have.
+ * delete_page's common case with no call at all, so that it needs no
+ * frame and no saved register: the checks of simple() and delete_page,
+ * and then those of the cases that would need a call (another hart ran
+ * d: uvm_flush_range's remote fence; va outside the view page found
+ * last: ptview_set_slow) or a general search (a frame outside the
+ * first bank). Any of these returns false with
+ * nothing changed, and delete_page does the same work with its calls.
+ * Values are loaded once and kept: nothing here is called that could
+ * change them, and on one hart nothing else runs.
  */
-sysret_t cap_delete_direct(SYSCALL_PARAMS)
+/*
+ * The mapping's part of delete_one_step: checks the record and the leaf
+ * (delete_page's checks, and those of the cases that would need a call),
+ * then finds c's frame's index *i; false with nothing changed if any
+ * fails. Else the leaf, its TLB entry here, the view entry, the record
+ * and the W^X count are gone.
+ */
+static inline __attribute__((always_inline)) bool
+unmap_page(struct domain *d, struct cap *c, struct frame_table *ft, uint64_t *i)
+{
+	struct frame_mapping *m = &d->maps[c->user - 1]; /* no masking:
+							  * below CAP_MAX_SLOTS */
+	struct frame *f;
+	uint64_t w, va, *leaf;
+	unsigned kind;
+
+	/* next, flags and pages as one word (frame_cap.h): the list ends
+	 * here, one page, and none of the flags above the rights and the
+	 * undo code (the log's UART; PARTIAL cannot be set with one page). */
+	w = ((const uint64_t *)m)[1];
+	if ((uint32_t)w || w >> 40 != 1 << 4)
+		return false;
+	/* In the order that keeps fewest values live at once: the checks
+	 * on va, the leaf, then the frame's entry. */
+	va = m->va;
+	if (d->as.harts != uvm_hart_bit() || va >> 21 != d->as.ptview_last_n)
+		return false;
+	/* The view caches only pages below RIVET_MAP_TOP (ptview.c), so
+	 * the walk's own range check is known true. */
+	if (va >= RIVET_MAP_TOP)
+		__builtin_unreachable();
+	leaf = uvm_page_leaf(&d->as, va);
+	if (!leaf)
+		return false;
+	*i = bank0_index(ft, c->object);
+	if (*i == FRAME_NIL)
+		return false;
+
+	*leaf = 0;
+	__asm__ volatile("sfence.vma %0, %1" ::"r"(va),
+			 "r"((uint64_t)d->as.asid)
+			 : "memory");
+	/* va's entry in the view page: at the leaf's index in its table
+	 * (the walk's, kept). */
+	d->as.ptview_last[(va >> 12) & 511] = 0;
+	/* mapping_gone's work: the record back first (m is not needed
+	 * after it), then the W^X count on the frame's entry, found once
+	 * for it and the free. */
+	w = ((const uint64_t *)m)[1] >> 32; /* the flags: no bit field */
+	m->next = d->maps_free;
+	d->maps_free = (uint32_t)c->user;
+	d->nmappings--;
+	d->maps_gen++;
+	f = &ft->frames[*i];
+	/* W alone: FRAME_WX_W, X alone: FRAME_WX_X; never both (every map
+	 * refuses W with X). */
+	kind = (w & (RIVET_CAP_W | RIVET_CAP_X)) >> 1;
+	if (kind && f->wx_maps && f->wx == kind && !--f->wx_maps)
+		f->wx = 0;
+	return true;
+}
+
+/*
+ * delete_page's common case with no call at all, so that it needs no
+ * frame and no saved register: the checks of simple() and delete_page,
+ * and then those of the cases that would need a call (another hart ran
+ * d: uvm_flush_range's remote fence; va outside the view page found
+ * last: ptview_set_slow) or a general search (a frame outside the
+ * first bank). Any of these returns false with nothing changed, and
+ * delete_page does the same work with its calls. Values are loaded once
+ * and kept: nothing here is called that could change them, and on one
+ * hart nothing else runs.
+ */
+static inline __attribute__((always_inline)) bool
+delete_one_step(struct domain *d, uint64_t slot)
+{
+	struct frame_table *ft = mem_frames();
+	struct cap *c = &d->cs.slots[slot];
+	struct frame *f;
+	uint64_t i;
+
+	if (!simple(c))
+		return false;
+	if (c->user) {
+		if (!unmap_page(d, c, ft, &i))
+			return false;
+	} else {
+		i = bank0_index(ft, c->object);
+		if (i == FRAME_NIL)
+			return false;
+	}
+	/* release_page's: only a frame d owns goes back (the likely case:
+	 * laid out straight). */
+	f = &ft->frames[i];
+	if (__builtin_expect(f->state == FRAME_ALLOCATED && f->owner == d->id,
+			     1)) {
+		frame_release_at(ft, i);
+		quota_uncharge(d, 1);
+		d->freed[d->nfreed++ % DOMAIN_FREED_MAX] = c->object;
+	}
+	/* cspace_put_slot's, with c known. */
+	*c = (struct cap){ .parent = CAP_REF_NONE,
+			   .first_child = CAP_REF_NONE,
+			   .prev_sibling = CAP_REF_NONE,
+			   .next_sibling = d->cs.free_head };
+	d->cs.free_head = (uint32_t)slot;
+	d->cs.used--;
+	d->one_step_deletes++;
+	return true;
+}
+
+/* cap_delete_direct's other cases: delete_page with its calls, or the
+ * general deletion. Apart, so that the common case makes no call. */
+static __attribute__((noinline)) sysret_t cap_delete_other(uint64_t a0,
+							   struct domain *d)
 {
 	struct cap *c;
 
-	if (cap_slot_valid(a0) && !d->abort_deadline &&
-	    !cap_lookup(&d->cs, (uint32_t)a0, CAP_NULL, 0, &c) &&
+	if (!cap_lookup(&d->cs, (uint32_t)a0, CAP_NULL, 0, &c) &&
 	    delete_page(d, c, (uint32_t)a0))
 		return sysret_pack(0, 0);
 	/* SYS_cap_delete reads a0 only, and a call may change a1-a5 (the
 	 * caller gets a result in a1 and zeros in a2-a5; a restart runs
-	 * the ecall again with these zeros, which it ignores): passing
-	 * zeros keeps a1-a5 from being live across the step, which would
-	 * take five more registers, saved and restored on every call. */
+	 * the ecall again with these zeros, which it ignores). */
 	return syscall_enter_c(a0, 0, 0, 0, 0, 0, d, SYS_cap_delete);
+}
+
+/*
+ * Straight from the entry (one hart, no restart record: nothing to lock
+ * or end), the one step needs neither the call's registers in d's
+ * context nor the C dispatch: only a deletion that may stop part-way
+ * does, for its restart. So the one step is tried here, its common case
+ * with no call (a leaf function: no frame, no saved register), and
+ * anything else, or a domain with an abort request to answer
+ * (abort_check may wake its asker), goes to syscall_enter_c as the call
+ * would have.
+ */
+sysret_t cap_delete_direct(SYSCALL_PARAMS)
+{
+	if (!cap_slot_valid(a0) || d->abort_deadline)
+		return syscall_enter_c(a0, 0, 0, 0, 0, 0, d, SYS_cap_delete);
+	if (a0 < d->cs.nslots && delete_one_step(d, a0))
+		return sysret_pack(0, 0);
+	return cap_delete_other(a0, d);
 }

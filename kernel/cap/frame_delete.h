@@ -28,7 +28,9 @@ bool frame_delete_page(struct domain *d, struct cap *c, uint32_t slot);
 /*
  * SYS_cap_delete's handler on the direct table (kernel/syscall.c: one
  * hart, no restart record): frame_delete_page straight from the entry,
- * else syscall_enter_c, the call's general way.
+ * its common case (d ran on this hart alone, the page's view entry in
+ * the view page used last) with no call at all, else syscall_enter_c,
+ * the call's general way.
  */
 sysret_t cap_delete_direct(SYSCALL_PARAMS);
 

@@ -223,23 +223,32 @@ static inline struct frame *frame_entry(const struct frame_table *ft,
 }
 
 /*
- * frame_free of the allocated frame f (an entry of ft): free again, at
- * the head of the free list, its owner kept (frame_reuse). Inline: a
- * one-page cap_delete gives its frame back here (kernel/cap/frame_delete.c).
+ * frame_free of the allocated frame of index i in ft: free again, at the
+ * head of the free list, its owner kept (frame_reuse). Inline: a one-page
+ * cap_delete gives its frame back here (kernel/cap/frame_delete.c), with
+ * the index it found the entry by (no division to get it back).
  */
-static inline void frame_release(struct frame_table *ft, struct frame *f)
+static inline void frame_release_at(struct frame_table *ft, uint64_t i)
 {
-	uint32_t i = (uint32_t)(f - ft->frames);
+	struct frame *frames = ft->frames, *f = &frames[i];
+	/* Signed: FRAME_NIL is -1, and no index reaches 2^31. */
+	int32_t head = (int32_t)ft->free_head;
 
 	f->state = FRAME_FREE;
 	f->prev = FRAME_NIL;
-	f->next = ft->free_head;
-	if (ft->free_head != FRAME_NIL)
-		ft->frames[ft->free_head].prev = i;
+	f->next = (uint32_t)head;
+	if (head != (int32_t)FRAME_NIL)
+		frames[head].prev = (uint32_t)i;
 	else
-		ft->free_tail = i;
-	ft->free_head = i;
+		ft->free_tail = (uint32_t)i;
+	ft->free_head = (uint32_t)i;
 	ft->nfree++;
+}
+
+/* frame_release_at of the entry f of ft. */
+static inline void frame_release(struct frame_table *ft, struct frame *f)
+{
+	frame_release_at(ft, (uint64_t)(f - ft->frames));
 }
 
 /*

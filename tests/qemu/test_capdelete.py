@@ -5,7 +5,8 @@ no TLB entry outlives a delete (1,000 frames mapped, read, deleted,
 read again); which deletions take the one step (kernel/cap/frame_delete.c,
 KSTAT_MY_ONE_STEP_DELETES: a one-page original without copies, mapped
 once or not at all) and which the general path (a copy, an original with
-a copy, a page mapped twice), the page unreachable after either.
+a copy, a page mapped twice), the page unreachable after either; a page
+outside the page-table view's last 2 MiB still in one step.
 test_fastpath.py runs it on the C twin of CONFIG_FAST_CAP_DELETE too,
 where every deletion takes the general path."""
 from rivetqemu import boot_kernel, build_path, make_initramfs
@@ -32,7 +33,14 @@ CASES = [
     "capdel_original_with_copy_unreachable", "capdel_its_copy_went_too",
     "capdel_page_mapped_twice_deleted",
     "capdel_page_mapped_twice_takes_general_path",
-    "capdel_page_mapped_twice_unreachable", "capdel_one_step_frames_back"]
+    "capdel_page_mapped_twice_unreachable", "capdel_one_step_frames_back",
+    "capdel_other_view_page_deleted", "capdel_other_view_page_in_one_step",
+    "capdel_other_view_page_unreachable",
+    "capdel_other_view_page_view_entry_gone",
+    "capdel_back_to_first_view_page_deleted",
+    "capdel_back_to_first_view_page_in_one_step",
+    "capdel_back_to_first_view_page_unreachable",
+    "capdel_other_view_page_frames_back"]
 
 
 def test_delete_removes_every_mapping_and_nothing_else(tmp_path):
