@@ -258,7 +258,7 @@ static void role_smpm_spawner(void)
 	unsigned long slot = 0;
 
 	rc = rivet_spawn(sp, "/libos/tests.elf", "t_smpm_mapper",
-			 2 * SMPM_KID_FRAMES, SMPM_KID_SLOTS, 0, 0, &slot);
+			 SMPM_KID_FRAMES + 64, SMPM_KID_SLOTS, 0, 0, &slot);
 	if (!rc && !wait_ended(slot))
 		rc = E_BUSY;
 	printf("smpm: teardown calls %lu harts %lu\n",
