@@ -18,7 +18,7 @@
 
 #include "tests.h"
 
-#define CHILD_FRAMES 128 /* tests.elf needs about 60 */
+#define CHILD_FRAMES 256 /* tests.elf loaded takes about 150 */
 #define CHILD_SLOTS  16
 #define CHILD_MAGIC  0xc0ffeeUL
 #define NEST_BADGE   0x4e455354UL /* "NEST" */

@@ -96,7 +96,7 @@ def test_spawn_and_kill_errors_and_counts(tmp_path):
     assert_all_pass(b, expected)
     assert b.has(r"launch: domain t_spawner: may spawn /libos/, slot 2$"), b
     assert b.has(r"spawn: t_spawner \(id 1\) started t_child \(id 3\) from "
-                 r"/libos/tests.elf: 128 frames, 16 slots, 1 capabilities "
+                 r"/libos/tests.elf: 256 frames, 16 slots, 1 capabilities "
                  r"passed, placed on hart 0 \(the spawner's\)$"), b
     assert b.has(r"spawn: t_spawner \(id 1\) killed t_sleeper \(id 3\)$"), b
     assert b.has(r"spawn: t_sleeper \(id \d+\) ends with its spawner "
