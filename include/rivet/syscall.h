@@ -227,6 +227,15 @@ enum rivet_syscall_number {
  * the big kernel lock since boot (docs/smp.md, "The lock-free idle
  * resume"). */
 #define KSTAT_HART_IDLE_RESUMES 20
+/* The caller's hart since boot (docs/smp.md, "Cross-hart events"): timer
+ * interrupts it took (in U-mode or idle), IPIs it took (another hart's
+ * kick: a wake-up, a domain placed or ended), IPIs it sent, and idle
+ * wake-ups by the tick alone that found a domain another hart had
+ * already woken there (a wake-up whose IPI was late or missing). */
+#define KSTAT_HART_TICKS      21
+#define KSTAT_HART_IPIS	      22
+#define KSTAT_HART_IPIS_SENT  23
+#define KSTAT_HART_TICK_WAKES 24
 
 /* yield_cap's slot for the undirected yield: whoever is next. */
 #define RIVET_YIELD_ANY (-1L)
