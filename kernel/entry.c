@@ -101,6 +101,7 @@ struct uctx *entry_syscall(struct uctx *u)
 
 struct uctx *entry_timer(struct uctx *u)
 {
+	this_hart()->ticks++; /* kstat: ours alone, no lock needed */
 	bkl_lock();
 	if (still_live((struct domain *)u))
 		sched_timer((struct domain *)u);
@@ -118,6 +119,7 @@ struct uctx *entry_irq(struct uctx *u)
 /* Another hart woke a domain of this one, or ended the one running. */
 struct uctx *entry_ipi(struct uctx *u)
 {
+	this_hart()->ipis++; /* kstat: ours alone, no lock needed */
 	bkl_lock();
 	if (still_live((struct domain *)u))
 		sched_take_wakeups((struct domain *)u);

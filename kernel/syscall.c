@@ -231,6 +231,14 @@ static __attribute__((noinline)) sysret_t kstat_counted(uint64_t what,
 		return sysret(0, uvm_fence_harts);
 	case KSTAT_HART_IDLE_RESUMES:
 		return sysret(0, d->hart ? d->hart->idle_resumes : 0);
+	case KSTAT_HART_TICKS:
+		return sysret(0, d->hart ? d->hart->ticks : 0);
+	case KSTAT_HART_IPIS:
+		return sysret(0, d->hart ? d->hart->ipis : 0);
+	case KSTAT_HART_IPIS_SENT:
+		return sysret(0, d->hart ? d->hart->ipis_sent : 0);
+	case KSTAT_HART_TICK_WAKES:
+		return sysret(0, d->hart ? d->hart->tick_wakes : 0);
 #ifdef CONFIG_FAST_CAP_DELETE
 	case KSTAT_MY_ONE_STEP_DELETES:
 		return sysret(0, d->one_step_deletes);

@@ -231,6 +231,15 @@ enum rivet_syscall_number {
  * there, a frame in the zeroed-frame pool: docs/libos-vm.md); E_INVAL
  * from a kernel built without CONFIG_FAST_ALLOC_MAP. */
 #define KSTAT_MY_ONE_STEP_ALLOC_MAPS 21
+/* The caller's hart since boot (docs/smp.md, "Cross-hart events"): timer
+ * interrupts it took (in U-mode or idle), IPIs it took (another hart's
+ * kick: a wake-up, a domain placed or ended), IPIs it sent, and idle
+ * wake-ups by the tick alone that found a domain another hart had
+ * already woken there (a wake-up whose IPI was late or missing). */
+#define KSTAT_HART_TICKS      22
+#define KSTAT_HART_IPIS	      23
+#define KSTAT_HART_IPIS_SENT  24
+#define KSTAT_HART_TICK_WAKES 25
 
 /* yield_cap's slot for the undirected yield: whoever is next. */
 #define RIVET_YIELD_ANY (-1L)

@@ -94,8 +94,10 @@ void sched_send_kicks(struct hart_sched *h)
 	 * write to the interrupt controller is not ordered by itself). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (t = sched_harts; kicks; t++, kicks >>= 1)
-		if (kicks & 1)
-			arch_send_ipi(t->self.hartid);
+		if (kicks & 1) {
+			if (arch_send_ipi(t->self.hartid) == 0)
+				h->ipis_sent++;
+		}
 }
 
 /*

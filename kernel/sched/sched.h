@@ -46,6 +46,10 @@ struct hart_sched {
 			 * IPI, once it has let the lock go (sched_unlock) */
 	uint64_t irq_opened;   /* interrupt claims it opened (irq_fast.h) */
 	uint64_t idle_resumes; /* lock-free ones (sched_idle.c), for kstat */
+	uint64_t ticks;	       /* timer interrupts taken, for kstat */
+	uint64_t tick_wakes;   /* idle wake-ups a late IPI left to the tick */
+	uint64_t ipis;	       /* IPIs taken, for kstat */
+	uint64_t ipis_sent;    /* IPIs the SBI took (sched_send_kicks), kstat */
 } __attribute__((aligned(64))); /* its own lines: per-hart state */
 
 extern struct hart_sched sched_harts[CONFIG_NR_HARTS];

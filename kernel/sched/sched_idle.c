@@ -127,6 +127,7 @@ static inline bool idle_tick_only(struct hart_sched *h)
 	    __atomic_load_n(&sched_deadline_cache, __ATOMIC_RELAXED))
 		return false;
 	h->armed = 0;
+	h->ticks++;
 	return true;
 }
 
@@ -190,8 +191,28 @@ static void idle_resume_unlocked(struct hart_sched *h, struct idle_left *left)
 	    __atomic_load_n(&d->ctx.x[REG_A1], __ATOMIC_ACQUIRE) &&
 	    d->state == DOMAIN_RUNNABLE) { /* not ended since */
 		arch_take_ipi();
+		h->ipis++;
 		resume_now(h, d, d->info);
 	}
+}
+
+/*
+ * Did only the tick wake this hart, and find a domain another hart had
+ * already woken here (h->wake, or the waiter's bits in its a1)? Its IPI
+ * is late or was never sent: the wake-up waited for the tick
+ * (KSTAT_HART_TICK_WAKES, tests/qemu/test_smp_xwake.py). Rarely also
+ * when the tick and a wake-up cross, the IPI on its way: a count, not
+ * an error.
+ */
+static void count_tick_wake(struct hart_sched *h, unsigned long sip)
+{
+	struct domain *w = h->waiter;
+
+	if (sip & (ARCH_PENDING_IPI | ARCH_PENDING_EXT))
+		return;
+	if (__atomic_load_n(&h->wake, __ATOMIC_RELAXED) ||
+	    (w && __atomic_load_n(&w->ctx.x[REG_A1], __ATOMIC_RELAXED)))
+		h->tick_wakes++;
 }
 
 /* The locked path's share of what the lock-free resume claimed. */
@@ -220,7 +241,7 @@ static void idle_finish_left(struct idle_left *left)
  * path from an interrupt to the domain it wakes (irq_to_handler in make
  * bench): no trap frame is saved or restored.
  */
-static void idle_take_interrupts(struct idle_left *left)
+static void idle_take_interrupts(struct hart_sched *h, struct idle_left *left)
 {
 	unsigned long sip = arch_pending(), other;
 	struct domain *d;
@@ -229,6 +250,8 @@ static void idle_take_interrupts(struct idle_left *left)
 	if (sip & ARCH_PENDING_TIMER) {
 		/* Only a timer interrupt can mean a deadline has come. First:
 		 * the in-place resume below does not come back. */
+		h->ticks++;
+		count_tick_wake(h, sip);
 		timer_interrupt();
 		expire_deadlines(timer_now());
 	}
@@ -239,8 +262,10 @@ static void idle_take_interrupts(struct idle_left *left)
 		if (d)
 			resume_waiter_or_notify(d, bits);
 	}
-	if (sip & ARCH_PENDING_IPI)
+	if (sip & ARCH_PENDING_IPI) {
 		arch_take_ipi(); /* another hart's kick: h->wake says why */
+		h->ipis++;
+	}
 	/* Nothing else is enabled; should something be, it must not keep
 	 * wfi returning at once for ever (a trap would mask it too). Last:
 	 * each pass either resumes a domain above or gets here. */
@@ -317,7 +342,7 @@ bool sched_idle(void)
 		idle_resume_unlocked(h, &left); /* returns if it did not */
 		bkl_lock();
 		trace_idle(false, h->current);
-		idle_take_interrupts(&left);
+		idle_take_interrupts(h, &left);
 		if (h->wake)
 			sched_take_wakeups(0);
 		if (h->head || !domain_live_count())
