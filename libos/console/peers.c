@@ -59,8 +59,11 @@ static int peer_hooks(struct peer *pr, unsigned i)
 
 	if (!in->channels[i].owner)
 		return E_NOENT;
-	if (in->channels[i].state == RIVET_CHAN_UP)
-		return chan_hooks_rivet_conf(&pr->hooks, &pr->p, i);
+	/* The peer, on another hart, can end between this read of the
+	 * state and chan_hooks_rivet_conf's: then it is a dead peer's. */
+	if (in->channels[i].state == RIVET_CHAN_UP &&
+	    !chan_hooks_rivet_conf(&pr->hooks, &pr->p, i))
+		return 0;
 	if (in->channels[i].state != RIVET_CHAN_PEER_DEAD ||
 	    !rivet_pte(in->channels[i].va))
 		return E_NOENT;
@@ -81,8 +84,12 @@ void peers_setup(void)
 		pr = &peers[i];
 		if (peer_hooks(pr, i)) {
 			printf("console: channel %u to %.31s is not up or not "
-			       "ours (name the console first); not used\n",
-			       i, in->channels[i].peer);
+			       "ours (name the console first); not used "
+			       "(state %u, owner %u, mapped %d)\n",
+			       i, in->channels[i].peer,
+			       (unsigned)in->channels[i].state,
+			       (unsigned)in->channels[i].owner,
+			       rivet_pte(in->channels[i].va) != 0);
 			continue;
 		}
 		if (conchan_open(&pr->out, &pr->in, (void *)in->channels[i].va,
