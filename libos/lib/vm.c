@@ -65,7 +65,7 @@ struct vm_region {
  */
 static struct vm_region regions[VM_REGIONS_MAX];
 static unsigned nreg;
-static unsigned last_found; /* an index below nreg, or any */
+static unsigned long last_found; /* an index below nreg, or any */
 
 /* The index of the first region ending above va (nreg: none). */
 static unsigned region_after(uintptr_t va)
@@ -294,6 +294,38 @@ static void table_insert(uintptr_t page, uint32_t val)
 	tab.count++;
 }
 
+/*
+ * The two calls of the common mmap, touch and munmap made in place
+ * (libos.h: a0, a1 and a7 as operands, the rest of what a call may change
+ * clobbered) instead of through their stubs: the same ecall, without the
+ * stub's call and return, and the fault's and munmap's common cases stay
+ * leaf functions that save no register.
+ */
+static inline struct rivet_ret ecall_frame_alloc_map(uintptr_t va, long rights)
+{
+	register long a0 __asm__("a0") = (long)va;
+	register long a1 __asm__("a1") = rights;
+	register long a7 __asm__("a7") = SYS_frame_alloc_map;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a7)
+			 :
+			 : "memory", RIVET_SYSCALL_CLOBBERS);
+	return (struct rivet_ret){ a0, (unsigned long)a1 };
+}
+
+static inline void ecall_cap_delete(unsigned long slot)
+{
+	register long a0 __asm__("a0") = (long)slot;
+	register long a1 __asm__("a1");
+	register long a7 __asm__("a7") = SYS_cap_delete;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "=r"(a1), "+r"(a7)
+			 :
+			 : "memory", RIVET_SYSCALL_CLOBBERS);
+}
+
 /* Lets go of the page of entry value v: deletes its capability (which
  * unmaps the page and, for a frame we allocated, frees it) unless it has
  * none any more. */
@@ -303,7 +335,7 @@ static inline void entry_release(uint32_t v)
 		st.pages--;
 		if (!(v & VE_ADOPTED))
 			st.frames--;
-		sys_cap_delete(v & VE_SLOT); /* last: nothing kept across */
+		ecall_cap_delete(v & VE_SLOT); /* last: nothing kept across */
 	}
 }
 
@@ -652,29 +684,46 @@ static __attribute__((noinline)) int fault_any(uintptr_t va, uint64_t cause)
  * work without its lookups: one frame_alloc_map, the region's own entry.
  * Anything else goes to fault_any.
  */
+/* vm_fault's common case when frame_alloc_map failed (ret.rc) or gave a
+ * slot too high for an entry: out of line, so the common case saves
+ * nothing. */
+static __attribute__((noinline)) int fault_alloc_failed(struct rivet_ret ret)
+{
+	uintptr_t page = regions[last_found].start;
+
+	if (ret.rc)
+		return fault_failed(page, (int)ret.rc);
+	sys_cap_delete(ret.val);
+	return fault_failed(page, E_TOOBIG);
+}
+
 int vm_fault(struct rivet_upcall *u, void *arg)
 {
-	unsigned long i = last_found;
+	unsigned long i = last_found, cause = u->cause;
 	struct vm_region *r = &regions[i];
 	uintptr_t va = u->tval;
 	struct rivet_ret ret;
 	unsigned need;
 
 	(void)arg;
-	need = u->cause == EXC_STORE_PAGE_FAULT	 ? RIVET_CAP_W
-	       : u->cause == EXC_LOAD_PAGE_FAULT ? RIVET_CAP_R
-						 : 0;
-	if (!need || i >= nreg || va - r->start >= PAGE_SIZE || !r->own ||
-	    r->page || r->pager || !(r->rights & need) ||
+	if (__builtin_expect(cause == EXC_STORE_PAGE_FAULT, 1))
+		need = RIVET_CAP_W;
+	else if (cause == EXC_LOAD_PAGE_FAULT)
+		need = RIVET_CAP_R;
+	else
+		return fault_any(va, cause);
+	if (i >= nreg || va - r->start >= PAGE_SIZE || !r->own || r->page ||
+	    r->pager || !(r->rights & need) ||
 	    (need == RIVET_CAP_W && vm_barrier_covers(va)) ||
 	    revoked_count() != revoked_seen)
-		return fault_any(va, u->cause);
-	ret = sys2_frame_alloc_map(r->start, r->rights);
+		return fault_any(va, cause);
+	ret = ecall_frame_alloc_map(r->start,
+				    (int)r->rights); /* lw: no zero-extension */
 	if (ret.rc || ret.val > VE_SLOT)
-		return ret.rc ? fault_failed(r->start, (int)ret.rc)
-			      : (sys_cap_delete(ret.val),
-				 fault_failed(r->start, E_TOOBIG));
-	r->page = VE_HERE | (uint32_t)ret.val;
+		return fault_alloc_failed(ret);
+	/* Found again after the call (which may change every register but
+	 * ra, sp, gp, tp and s0-s11): cheaper than one kept in s0. */
+	regions[last_found].page = VE_HERE | (uint32_t)ret.val;
 	st.faults++;
 	st.pages++;
 	st.frames++;
