@@ -64,7 +64,7 @@ struct vm_region {
  * mmap + touch + munmap.
  */
 static struct vm_region regions[VM_REGIONS_MAX];
-static unsigned nreg;
+static unsigned long nreg;	 /* long: no zero-extension where it indexes */
 static unsigned long last_found; /* an index below nreg, or any */
 
 /* The index of the first region ending above va (nreg: none). */
@@ -732,6 +732,11 @@ int vm_fault(struct rivet_upcall *u, void *arg)
 
 /* ---------------------------------------------------------------- API --- */
 
+/* rights_ok's answer for each of the eight values of R, W and X. */
+#define VALID_RIGHTS                                                           \
+	(1u << RIVET_CAP_R | 1u << (RIVET_CAP_R | RIVET_CAP_W) |               \
+	 1u << (RIVET_CAP_R | RIVET_CAP_X))
+
 static bool rights_ok(unsigned rights)
 {
 	if (rights & ~(unsigned)(RIVET_CAP_R | RIVET_CAP_W | RIVET_CAP_X))
@@ -826,19 +831,32 @@ static __attribute__((noinline)) void *mmap_fit(size_t size, unsigned rights)
 
 void *vm_mmap(size_t size, unsigned rights)
 {
-	/* vm_region_add's checks of rights and room first; the fit keeps
-	 * the region clear of every other, in the mmap area. */
-	if (!size || size > VM_MMAP_TOP - VM_MMAP_BASE || !rights_ok(rights) ||
-	    nreg == VM_REGIONS_MAX)
+	unsigned long n = nreg;
+	struct vm_region *r = &regions[n];
+
+	/* vm_region_add's checks of rights and room first (rights_ok as one
+	 * bit test: R, R|W and R|X are the valid ones); the fit keeps the
+	 * region clear of every other, in the mmap area. */
+	if (size - 1 >= VM_MMAP_TOP - VM_MMAP_BASE || rights >= 8 ||
+	    !((VALID_RIGHTS >> rights) & 1) || n == VM_REGIONS_MAX)
 		return NULL;
 	size = (size + PAGE_MASK) & ~PAGE_MASK;
 	/* No region reaches the area's first guard page (the state a
 	 * program's mmaps all given back leave): the fit is the area's
-	 * start, the region goes at the end, no search. */
-	if (!vm_ready ||
-	    (nreg && regions[nreg - 1].end > VM_MMAP_BASE - PAGE_SIZE))
+	 * start, the region goes at the end (index n), no search. */
+	if (!vm_ready || (n && r[-1].end > VM_MMAP_BASE - PAGE_SIZE))
 		return mmap_fit(size, rights);
-	region_add_at(nreg, VM_MMAP_BASE, size, rights, VM_DEMAND_REFAULT);
+	r->start = VM_MMAP_BASE;
+	r->end = VM_MMAP_BASE + size;
+	r->rights = rights;
+	r->policy = VM_DEMAND_REFAULT;
+	r->pager = NULL;
+	r->arg = NULL;
+	r->own = size == PAGE_SIZE;
+	r->page = 0;
+	nreg = n + 1;
+	st.regions = n + 1;
+	last_found = n;
 	return (void *)VM_MMAP_BASE;
 }
 

@@ -247,6 +247,45 @@ static void barrier(void)
 	vm_munmap((void *)q, PG);
 }
 
+/* vm_mmap's refusals (its checks are one bit test for the rights and
+ * one compare for the size): nothing added; and the rights it takes. */
+static void mmap_refusals(void)
+{
+	static const unsigned bad[] = { 0,
+					RIVET_CAP_W,
+					RIVET_CAP_X,
+					RIVET_CAP_W | RIVET_CAP_X,
+					RIVET_CAP_R | RIVET_CAP_W | RIVET_CAP_X,
+					8,
+					RIVET_CAP_R | 8,
+					RIVET_CAP_R | 32,
+					RIVET_CAP_R | 64,
+					~0u };
+	static const unsigned good[] = { RIVET_CAP_R, RW,
+					 RIVET_CAP_R | RIVET_CAP_X };
+	struct vm_stats s0 = stats();
+	unsigned i, refused = 0, taken = 0;
+	void *p;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		refused += !vm_mmap(PG, bad[i]);
+	refused += !vm_mmap(0, RW);
+	refused += !vm_mmap(VM_MMAP_TOP - VM_MMAP_BASE + 1, RW);
+	refused += !vm_mmap(~0UL, RW);
+	report("vmo_mmap_refusals",
+	       refused == sizeof(bad) / sizeof(bad[0]) + 3 &&
+		       stats().regions == s0.regions,
+	       "%ld of %ld refused", (long)refused,
+	       (long)(sizeof(bad) / sizeof(bad[0]) + 3));
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		p = vm_mmap(PG, good[i]);
+		taken += p && stats().regions == s0.regions + 1 &&
+			 !vm_munmap(p, PG);
+	}
+	report("vmo_mmap_rights_taken", taken == 3, "%ld of %ld", (long)taken,
+	       3L);
+}
+
 static void role_vm_onepage(void)
 {
 	volatile uint32_t *w = vm_mmap(PG, RW);
@@ -262,6 +301,7 @@ static void role_vm_onepage(void)
 	cut_to_one();
 	across_and_exact();
 	barrier();
+	mmap_refusals();
 }
 
 const struct role vmonepage_roles[] = {

@@ -5,7 +5,8 @@ adopted and unmapped through it, every count back afterwards; a region
 cut down to one page keeps its page in the table; one vm_munmap across
 both kinds; vm_munmap of the last region (no search) and of another; a
 write barrier over a one-page mapping beside a demand fault outside
-it."""
+it; vm_mmap's refusals of bad rights and sizes, and the rights it
+takes."""
 from test_caps import conf
 from test_domains import assert_all_pass, run_suite
 
@@ -26,7 +27,8 @@ CASES = [
     "vmo_exact_all_back", "vmo_barrier_start",
     "vmo_store_outside_barrier_demand_faults",
     "vmo_store_inside_barrier_recorded", "vmo_barrier_stop",
-    "vmo_after_barrier_no_fault"]
+    "vmo_after_barrier_no_fault", "vmo_mmap_refusals",
+    "vmo_mmap_rights_taken"]
 
 
 def test_vm_one_page_regions(tmp_path):
