@@ -706,24 +706,26 @@ int vm_fault(struct rivet_upcall *u, void *arg)
 	unsigned need;
 
 	(void)arg;
-	if (__builtin_expect(cause == EXC_STORE_PAGE_FAULT, 1))
+	/* A store first (a barrier's is the general handler's), the usual
+	 * first touch. */
+	if (__builtin_expect(cause == EXC_STORE_PAGE_FAULT, 1)) {
+		if (vm_barrier_covers(va))
+			return fault_any(va, cause);
 		need = RIVET_CAP_W;
-	else if (cause == EXC_LOAD_PAGE_FAULT)
+	} else if (cause == EXC_LOAD_PAGE_FAULT) {
 		need = RIVET_CAP_R;
-	else
+	} else {
 		return fault_any(va, cause);
+	}
 	if (i >= nreg || va - r->start >= PAGE_SIZE || !r->own || r->page ||
-	    r->pager || !(r->rights & need) ||
-	    (need == RIVET_CAP_W && vm_barrier_covers(va)) ||
-	    revoked_count() != revoked_seen)
+	    r->pager || !(r->rights & need) || revoked_count() != revoked_seen)
 		return fault_any(va, cause);
-	ret = ecall_frame_alloc_map(r->start,
-				    (int)r->rights); /* lw: no zero-extension */
+	/* (int): the lw's sign extension, no zero extension; the kernel
+	 * checks the rights anyway. */
+	ret = ecall_frame_alloc_map(r->start, (int)r->rights);
 	if (ret.rc || ret.val > VE_SLOT)
 		return fault_alloc_failed(ret);
-	/* Found again after the call (which may change every register but
-	 * ra, sp, gp, tp and s0-s11): cheaper than one kept in s0. */
-	regions[last_found].page = VE_HERE | (uint32_t)ret.val;
+	r->page = VE_HERE | (uint32_t)ret.val;
 	st.faults++;
 	st.pages++;
 	st.frames++;
