@@ -933,7 +933,7 @@ int vm_munmap(void *p, size_t size)
 		return munmap_range(lo, hi);
 	v = r->page;
 	r->end = 0;
-	nreg = (unsigned)i;
+	nreg = i;
 	st.regions = i;
 	if (v & VE_HERE)
 		entry_release(v);
