@@ -52,7 +52,7 @@ struct vm_region {
 	 */
 	bool own;
 	uint32_t page;
-};
+} __attribute__((aligned(64))); /* 64 bytes: an index is one shift */
 
 /*
  * The regions, sorted by start, in regions[0 .. nreg): they never
