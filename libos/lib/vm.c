@@ -914,27 +914,38 @@ static __attribute__((noinline)) int munmap_range(uintptr_t lo, uintptr_t hi)
 	return 0;
 }
 
-int vm_munmap(void *p, size_t size)
+/* vm_munmap but for its common case: the range checked, then the
+ * general code. */
+static __attribute__((noinline)) int munmap_checked(void *p, size_t size)
 {
-	unsigned long i = nreg - 1UL;
-	struct vm_region *r;
 	uintptr_t lo, hi;
-	uint32_t v;
 
 	if (!page_range(p, size, &lo, &hi))
 		return E_INVAL;
-	r = nreg ? &regions[i] : regions; /* regions: not read then */
+	return munmap_range(lo, hi);
+}
+
+int vm_munmap(void *p, size_t size)
+{
+	unsigned long n = nreg;
+	struct vm_region *r = &regions[n - 1]; /* read only if n > 0 */
+	uint32_t v;
+
 	/* The common case, vm_mmap's page given back: exactly the last
 	 * region (the highest, where vm_mmap puts one when nothing else is
 	 * mapped there), of one page, nothing revoked unseen. No search,
-	 * nothing cut or moved, no table, no call but the deletion. */
-	if (!nreg || r->start != lo || r->end != hi || !r->own ||
-	    revoked_count() != revoked_seen)
-		return munmap_range(lo, hi);
+	 * nothing cut or moved, no table, no call but the deletion. A
+	 * one-page region (own) is [start, start + PAGE_SIZE) for its life
+	 * and its start is page-aligned: p == start and a size of 1 to
+	 * PAGE_SIZE are that range exactly, with no rounding and no wrap to
+	 * check. */
+	if (!n || size - 1 >= PAGE_SIZE || r->start != (uintptr_t)p ||
+	    !r->own || revoked_count() != revoked_seen)
+		return munmap_checked(p, size);
 	v = r->page;
 	r->end = 0;
-	nreg = i;
-	st.regions = i;
+	nreg = n - 1;
+	st.regions = n - 1;
 	if (v & VE_HERE)
 		entry_release(v);
 	return 0;

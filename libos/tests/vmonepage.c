@@ -286,6 +286,32 @@ static void mmap_refusals(void)
 	       3L);
 }
 
+/* vm_munmap of the last one-page region: a bad pointer or size is
+ * refused with the region kept (its page too), a size below a page
+ * gives back the whole page. */
+static void munmap_sizes(void)
+{
+	unsigned long f0 = my_frames();
+	struct vm_stats s0 = stats();
+	volatile uint32_t *p = vm_mmap(PG, RW);
+	char *c = (char *)p;
+	int bad;
+
+	*p = PATTERN;
+	bad = (vm_munmap(c + 1, PG) == E_INVAL) +
+	      (vm_munmap(c + PG / 2, 1) == E_INVAL) +
+	      (vm_munmap(c, 0) == E_INVAL) + (vm_munmap(c, ~0UL) == E_INVAL) +
+	      (vm_munmap(c, ~0UL - PG) == E_INVAL);
+	report("vmo_munmap_bad_range_refused",
+	       bad == 5 && *p == PATTERN && stats().regions == s0.regions + 1,
+	       "%ld of %ld refused", (long)bad, 5L);
+	EXPECT_EQ("vmo_munmap_one_byte", vm_munmap(c, 1), 0);
+	report("vmo_munmap_one_byte_gives_back",
+	       my_frames() == f0 && stats().regions == s0.regions &&
+		       stats().pages == s0.pages,
+	       "frames %ld, want %ld", (long)my_frames(), (long)f0);
+}
+
 static void role_vm_onepage(void)
 {
 	volatile uint32_t *w = vm_mmap(PG, RW);
@@ -302,6 +328,7 @@ static void role_vm_onepage(void)
 	across_and_exact();
 	barrier();
 	mmap_refusals();
+	munmap_sizes();
 }
 
 const struct role vmonepage_roles[] = {

@@ -6,7 +6,8 @@ cut down to one page keeps its page in the table; one vm_munmap across
 both kinds; vm_munmap of the last region (no search) and of another; a
 write barrier over a one-page mapping beside a demand fault outside
 it; vm_mmap's refusals of bad rights and sizes, and the rights it
-takes."""
+takes; vm_munmap's refusals of a bad pointer or size, and of a byte
+(the whole page)."""
 from test_caps import conf
 from test_domains import assert_all_pass, run_suite
 
@@ -28,7 +29,8 @@ CASES = [
     "vmo_store_outside_barrier_demand_faults",
     "vmo_store_inside_barrier_recorded", "vmo_barrier_stop",
     "vmo_after_barrier_no_fault", "vmo_mmap_refusals",
-    "vmo_mmap_rights_taken"]
+    "vmo_mmap_rights_taken", "vmo_munmap_bad_range_refused",
+    "vmo_munmap_one_byte", "vmo_munmap_one_byte_gives_back"]
 
 
 def test_vm_one_page_regions(tmp_path):
