@@ -831,6 +831,22 @@ static __attribute__((noinline)) void *mmap_fit(size_t size, unsigned rights)
 	return (void *)va;
 }
 
+/* vm_mmap of more than a page (or of 0 bytes), its rights and room
+ * checked: the size checked and rounded, then the end or the fit. */
+static __attribute__((noinline)) void *mmap_pages(size_t size, unsigned rights)
+{
+	unsigned long n = nreg;
+
+	if (size - 1 >= VM_MMAP_TOP - VM_MMAP_BASE)
+		return NULL;
+	size = (size + PAGE_MASK) & ~PAGE_MASK;
+	if (!vm_ready || (n && regions[n - 1].end > VM_MMAP_BASE - PAGE_SIZE))
+		return mmap_fit(size, rights);
+	region_add_at((unsigned)n, VM_MMAP_BASE, size, rights,
+		      VM_DEMAND_REFAULT);
+	return (void *)VM_MMAP_BASE;
+}
+
 void *vm_mmap(size_t size, unsigned rights)
 {
 	unsigned long n = nreg;
@@ -839,22 +855,23 @@ void *vm_mmap(size_t size, unsigned rights)
 	/* vm_region_add's checks of rights and room first (rights_ok as one
 	 * bit test: R, R|W and R|X are the valid ones); the fit keeps the
 	 * region clear of every other, in the mmap area. */
-	if (size - 1 >= VM_MMAP_TOP - VM_MMAP_BASE || rights >= 8 ||
-	    !((VALID_RIGHTS >> rights) & 1) || n == VM_REGIONS_MAX)
+	if (rights >= 8 || !((VALID_RIGHTS >> rights) & 1) ||
+	    n == VM_REGIONS_MAX)
 		return NULL;
-	size = (size + PAGE_MASK) & ~PAGE_MASK;
-	/* No region reaches the area's first guard page (the state a
-	 * program's mmaps all given back leave): the fit is the area's
-	 * start, the region goes at the end (index n), no search. */
+	if (size - 1 >= PAGE_SIZE) /* 0, or more than a page */
+		return mmap_pages(size, rights);
+	/* One page. No region reaches the area's first guard page (the
+	 * state a program's mmaps all given back leave): the fit is the
+	 * area's start, the region goes at the end (index n), no search. */
 	if (!vm_ready || (n && r[-1].end > VM_MMAP_BASE - PAGE_SIZE))
-		return mmap_fit(size, rights);
+		return mmap_fit(PAGE_SIZE, rights);
 	r->start = VM_MMAP_BASE;
-	r->end = VM_MMAP_BASE + size;
+	r->end = VM_MMAP_BASE + PAGE_SIZE;
 	r->rights = rights;
 	r->policy = VM_DEMAND_REFAULT;
 	r->pager = NULL;
 	r->arg = NULL;
-	r->own = size == PAGE_SIZE;
+	r->own = true;
 	r->page = 0;
 	nreg = n + 1;
 	st.regions = n + 1;
