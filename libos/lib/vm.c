@@ -35,7 +35,11 @@
 
 /* ----------------------------------------------------------- regions --- */
 
+/* st.frames is not kept: it is st.pages less the adopted pages (no frame
+ * of ours behind them), counted apart, so a fault and an unmap of our
+ * own frame count one thing, not two. vm_stats fills it in. */
 static struct vm_stats st;
+static unsigned long adopted_pages; /* pages backed now by vm_adopt */
 
 struct vm_region {
 	uintptr_t start, end; /* [start, end), page-aligned; end 0: free */
@@ -333,8 +337,8 @@ static inline void entry_release(uint32_t v)
 {
 	if (!(v & VE_REVOKED)) {
 		st.pages--;
-		if (!(v & VE_ADOPTED))
-			st.frames--;
+		if (v & VE_ADOPTED)
+			adopted_pages--;
 		ecall_cap_delete(v & VE_SLOT); /* last: nothing kept across */
 	}
 }
@@ -421,8 +425,8 @@ static void count_revoked(uint32_t v)
 {
 	st.revoked++;
 	st.pages--;
-	if (!(v & VE_ADOPTED))
-		st.frames--;
+	if (v & VE_ADOPTED)
+		adopted_pages--;
 }
 
 /*
@@ -616,7 +620,6 @@ fault_in(struct vm_region *r, uintptr_t page, bool faulted)
 	entry_add(r, page, (uint32_t)slot);
 	st.faults++;
 	st.pages++;
-	st.frames++;
 	return 0;
 }
 
@@ -728,7 +731,6 @@ int vm_fault(struct rivet_upcall *u, void *arg)
 	r->page = VE_HERE | (uint32_t)ret.val;
 	st.faults++;
 	st.pages++;
-	st.frames++;
 	return 0; /* the runtime retries the instruction */
 }
 
@@ -1031,6 +1033,7 @@ int vm_adopt(uintptr_t va, unsigned long slot)
 	else
 		entry_add(r, page, (uint32_t)slot | VE_ADOPTED);
 	st.pages++;
+	adopted_pages++;
 	return 0;
 }
 
@@ -1052,4 +1055,5 @@ long vm_page_slot(uintptr_t va)
 void vm_stats(struct vm_stats *s)
 {
 	*s = st;
+	s->frames = st.pages - adopted_pages;
 }
