@@ -130,11 +130,16 @@ static void load_and_pager(void)
 static void adopt(void)
 {
 	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	struct vm_stats s0 = stats(), s1;
 	unsigned long f0;
 
 	EXPECT_EQ("vmo_region_add",
 		  vm_region_add(ONE_VA, PG, RW, VM_DEMAND_STRICT), 0);
 	EXPECT_EQ("vmo_adopt", vm_adopt(ONE_VA, r.val), 0);
+	s1 = stats();
+	report("vmo_adopted_page_no_frame_of_ours",
+	       s1.pages == s0.pages + 1 && s1.frames == s0.frames, "%ld %ld",
+	       (long)(s1.pages - s0.pages), (long)(s1.frames - s0.frames));
 	EXPECT_EQ("vmo_adopted_slot", vm_page_slot(ONE_VA), (long)r.val);
 	EXPECT_EQ("vmo_adopt_twice_refused", vm_adopt(ONE_VA, r.val), E_EXIST);
 	*(volatile uint32_t *)ONE_VA = PATTERN;
@@ -144,6 +149,10 @@ static void adopt(void)
 	       sys2_cap_info(r.val, RIVET_CAPINFO_TYPE).rc != 0 &&
 		       my_frames() == f0 - 1,
 	       "frames %ld, want %ld", (long)my_frames(), (long)(f0 - 1));
+	s1 = stats();
+	report("vmo_adopted_munmap_counts",
+	       s1.pages == s0.pages && s1.frames == s0.frames, "%ld %ld",
+	       (long)(s1.pages - s0.pages), (long)(s1.frames - s0.frames));
 }
 
 /* A two-page region cut down to one page keeps its page in the table. */
