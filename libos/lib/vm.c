@@ -35,9 +35,10 @@
 
 /* ----------------------------------------------------------- regions --- */
 
-/* st.frames is not kept: it is st.pages less the adopted pages (no frame
- * of ours behind them), counted apart, so a fault and an unmap of our
- * own frame count one thing, not two. vm_stats fills it in. */
+/* st.frames and st.regions are not kept: frames is st.pages less the
+ * adopted pages (no frame of ours behind them), counted apart, so a fault
+ * and an unmap of our own frame count one thing, not two; regions is
+ * nreg. vm_stats fills them in. */
 static struct vm_stats st;
 static unsigned long adopted_pages; /* pages backed now by vm_adopt */
 
@@ -119,7 +120,6 @@ static __attribute__((noinline)) void region_insert(unsigned i,
 		regions[k] = regions[k - 1];
 	regions[i] = *r;
 	nreg++;
-	st.regions = nreg;
 }
 
 /* Takes out the region at index i, the ones after moved down (none for
@@ -129,7 +129,6 @@ static inline void region_remove(unsigned i)
 	for (nreg--; i < nreg; i++)
 		regions[i] = regions[i + 1];
 	regions[nreg].end = 0;
-	st.regions = nreg;
 }
 
 /* ------------------------------------------------------- page table --- */
@@ -767,7 +766,7 @@ region_add_at(unsigned i, uintptr_t va, size_t size, unsigned rights,
 		regions[nreg].arg = NULL;
 		regions[nreg].own = size == PAGE_SIZE;
 		regions[nreg].page = 0;
-		st.regions = ++nreg;
+		nreg++;
 	} else {
 		region_insert(i,
 			      &(struct vm_region){ .start = va,
@@ -876,7 +875,6 @@ void *vm_mmap(size_t size, unsigned rights)
 	r->own = true;
 	r->page = 0;
 	nreg = n + 1;
-	st.regions = n + 1;
 	last_found = n;
 	return (void *)VM_MMAP_BASE;
 }
@@ -964,7 +962,6 @@ int vm_munmap(void *p, size_t size)
 	v = r->page;
 	r->end = 0;
 	nreg = n - 1;
-	st.regions = n - 1;
 	if (v & VE_HERE)
 		entry_release(v);
 	return 0;
@@ -1056,4 +1053,5 @@ void vm_stats(struct vm_stats *s)
 {
 	*s = st;
 	s->frames = st.pages - adopted_pages;
+	s->regions = nreg;
 }
