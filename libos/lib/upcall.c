@@ -45,6 +45,8 @@ static struct {
 
 /* The light entry's handlers (upcall_entry.S reads them): a cause has a
  * handler here or in handlers[], never both. */
+extern char exc_stack_top[], __tls_base[]; /* upcall_entry.S, the link */
+
 struct light_handler {
 	rivet_exc_handler fn;
 	void *arg;
@@ -55,7 +57,9 @@ _Static_assert(sizeof(struct light_handler) == 16, "upcall_entry.S: 16 bytes");
 _Static_assert(RIVET_LIGHT_TABLE >= sizeof(struct rivet_upcall) &&
 		       RIVET_LIGHT_TABLE + 16 * RIVET_EXC_LIGHT_CODES <=
 			       4096 && /* the area: one page */
-		       RIVET_LIGHT_TABLE + 16 * RIVET_EXC_LIGHT_CODES < 2048,
+		       RIVET_LIGHT_TP + 8 <= 2048 &&
+		       RIVET_LIGHT_SP >=
+			       RIVET_LIGHT_TABLE + 16 * RIVET_EXC_LIGHT_CODES,
 	       "past the area's struct, in its page, a load's offset");
 _Static_assert(RIVET_EXC_LIGHT_CODES == EXC_CODES, "light: exception codes");
 
@@ -93,6 +97,11 @@ int rivet_exc_register_light(unsigned long cause, rivet_exc_handler h,
 	if (cause >= EXC_CODES)
 		return E_INVAL;
 	handlers[cause].fn = NULL;
+	/* The light entry's stack and tp, before any handler can run. */
+	*(uintptr_t *)(RIVET_UPCALL_VA + RIVET_LIGHT_SP) =
+		(uintptr_t)exc_stack_top;
+	*(uintptr_t *)(RIVET_UPCALL_VA + RIVET_LIGHT_TP) =
+		(uintptr_t)__tls_base;
 	rivet_light_handlers[cause].arg = arg;
 	rivet_light_handlers[cause].fn = h;
 	return 0;

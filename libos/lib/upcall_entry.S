@@ -153,8 +153,8 @@ rivet_exc_light_entry:
 	sd	x30, SAVE(30)(gp)
 	sd	x31, SAVE(31)(gp)
 	ld	a1, RIVET_LIGHT_TABLE + 8(t1)	/* its arg */
-	la	sp, exc_stack_top
-	la	tp, __tls_base
+	ld	sp, RIVET_LIGHT_SP(gp)		/* exc_stack_top, */
+	ld	tp, RIVET_LIGHT_TP(gp)		/* __tls_base: set with the table */
 	mv	a0, gp				/* struct rivet_upcall *u */
 	jalr	t0
 	/* gp is still the area (three instructions to set): the libOS's
@@ -272,4 +272,5 @@ rivet_upcall_resume_end:
 	.section .bss.rivet_exc_stack, "aw", @nobits
 	.balign	16
 	.space	EXC_STACK_SIZE
+	.globl	exc_stack_top			/* upcall.c: the light entry's */
 exc_stack_top:

@@ -35,7 +35,12 @@
 
 /* ----------------------------------------------------------- regions --- */
 
+/* st.frames and st.regions are not kept: frames is st.pages less the
+ * adopted pages (no frame of ours behind them), counted apart, so a fault
+ * and an unmap of our own frame count one thing, not two; regions is
+ * nreg. vm_stats fills them in. */
 static struct vm_stats st;
+static unsigned long adopted_pages; /* pages backed now by vm_adopt */
 
 struct vm_region {
 	uintptr_t start, end; /* [start, end), page-aligned; end 0: free */
@@ -52,7 +57,7 @@ struct vm_region {
 	 */
 	bool own;
 	uint32_t page;
-};
+} __attribute__((aligned(64))); /* 64 bytes: an index is one shift */
 
 /*
  * The regions, sorted by start, in regions[0 .. nreg): they never
@@ -64,8 +69,8 @@ struct vm_region {
  * mmap + touch + munmap.
  */
 static struct vm_region regions[VM_REGIONS_MAX];
-static unsigned nreg;
-static unsigned last_found; /* an index below nreg, or any */
+static unsigned long nreg;	 /* long: no zero-extension where it indexes */
+static unsigned long last_found; /* an index below nreg, or any */
 
 /* The index of the first region ending above va (nreg: none). */
 static unsigned region_after(uintptr_t va)
@@ -115,7 +120,6 @@ static __attribute__((noinline)) void region_insert(unsigned i,
 		regions[k] = regions[k - 1];
 	regions[i] = *r;
 	nreg++;
-	st.regions = nreg;
 }
 
 /* Takes out the region at index i, the ones after moved down (none for
@@ -125,7 +129,6 @@ static inline void region_remove(unsigned i)
 	for (nreg--; i < nreg; i++)
 		regions[i] = regions[i + 1];
 	regions[nreg].end = 0;
-	st.regions = nreg;
 }
 
 /* ------------------------------------------------------- page table --- */
@@ -294,6 +297,38 @@ static void table_insert(uintptr_t page, uint32_t val)
 	tab.count++;
 }
 
+/*
+ * The two calls of the common mmap, touch and munmap made in place
+ * (libos.h: a0, a1 and a7 as operands, the rest of what a call may change
+ * clobbered) instead of through their stubs: the same ecall, without the
+ * stub's call and return, and the fault's and munmap's common cases stay
+ * leaf functions that save no register.
+ */
+static inline struct rivet_ret ecall_frame_alloc_map(uintptr_t va, long rights)
+{
+	register long a0 __asm__("a0") = (long)va;
+	register long a1 __asm__("a1") = rights;
+	register long a7 __asm__("a7") = SYS_frame_alloc_map;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a7)
+			 :
+			 : "memory", RIVET_SYSCALL_CLOBBERS);
+	return (struct rivet_ret){ a0, (unsigned long)a1 };
+}
+
+static inline void ecall_cap_delete(unsigned long slot)
+{
+	register long a0 __asm__("a0") = (long)slot;
+	register long a1 __asm__("a1");
+	register long a7 __asm__("a7") = SYS_cap_delete;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "=r"(a1), "+r"(a7)
+			 :
+			 : "memory", RIVET_SYSCALL_CLOBBERS);
+}
+
 /* Lets go of the page of entry value v: deletes its capability (which
  * unmaps the page and, for a frame we allocated, frees it) unless it has
  * none any more. */
@@ -301,9 +336,9 @@ static inline void entry_release(uint32_t v)
 {
 	if (!(v & VE_REVOKED)) {
 		st.pages--;
-		if (!(v & VE_ADOPTED))
-			st.frames--;
-		sys_cap_delete(v & VE_SLOT); /* last: nothing kept across */
+		if (v & VE_ADOPTED)
+			adopted_pages--;
+		ecall_cap_delete(v & VE_SLOT); /* last: nothing kept across */
 	}
 }
 
@@ -389,8 +424,8 @@ static void count_revoked(uint32_t v)
 {
 	st.revoked++;
 	st.pages--;
-	if (!(v & VE_ADOPTED))
-		st.frames--;
+	if (v & VE_ADOPTED)
+		adopted_pages--;
 }
 
 /*
@@ -584,7 +619,6 @@ fault_in(struct vm_region *r, uintptr_t page, bool faulted)
 	entry_add(r, page, (uint32_t)slot);
 	st.faults++;
 	st.pages++;
-	st.frames++;
 	return 0;
 }
 
@@ -652,36 +686,59 @@ static __attribute__((noinline)) int fault_any(uintptr_t va, uint64_t cause)
  * work without its lookups: one frame_alloc_map, the region's own entry.
  * Anything else goes to fault_any.
  */
+/* vm_fault's common case when frame_alloc_map failed (ret.rc) or gave a
+ * slot too high for an entry: out of line, so the common case saves
+ * nothing. */
+static __attribute__((noinline)) int fault_alloc_failed(struct rivet_ret ret)
+{
+	uintptr_t page = regions[last_found].start;
+
+	if (ret.rc)
+		return fault_failed(page, (int)ret.rc);
+	sys_cap_delete(ret.val);
+	return fault_failed(page, E_TOOBIG);
+}
+
 int vm_fault(struct rivet_upcall *u, void *arg)
 {
-	unsigned long i = last_found;
+	unsigned long i = last_found, cause = u->cause;
 	struct vm_region *r = &regions[i];
 	uintptr_t va = u->tval;
 	struct rivet_ret ret;
 	unsigned need;
 
 	(void)arg;
-	need = u->cause == EXC_STORE_PAGE_FAULT	 ? RIVET_CAP_W
-	       : u->cause == EXC_LOAD_PAGE_FAULT ? RIVET_CAP_R
-						 : 0;
-	if (!need || i >= nreg || va - r->start >= PAGE_SIZE || !r->own ||
-	    r->page || r->pager || !(r->rights & need) ||
-	    (need == RIVET_CAP_W && vm_barrier_covers(va)) ||
-	    revoked_count() != revoked_seen)
-		return fault_any(va, u->cause);
-	ret = sys2_frame_alloc_map(r->start, r->rights);
+	/* A store first (a barrier's is the general handler's), the usual
+	 * first touch. */
+	if (__builtin_expect(cause == EXC_STORE_PAGE_FAULT, 1)) {
+		if (vm_barrier_covers(va))
+			return fault_any(va, cause);
+		need = RIVET_CAP_W;
+	} else if (cause == EXC_LOAD_PAGE_FAULT) {
+		need = RIVET_CAP_R;
+	} else {
+		return fault_any(va, cause);
+	}
+	if (i >= nreg || va - r->start >= PAGE_SIZE || !r->own || r->page ||
+	    r->pager || !(r->rights & need) || revoked_count() != revoked_seen)
+		return fault_any(va, cause);
+	/* (int): the lw's sign extension, no zero extension; the kernel
+	 * checks the rights anyway. */
+	ret = ecall_frame_alloc_map(r->start, (int)r->rights);
 	if (ret.rc || ret.val > VE_SLOT)
-		return ret.rc ? fault_failed(r->start, (int)ret.rc)
-			      : (sys_cap_delete(ret.val),
-				 fault_failed(r->start, E_TOOBIG));
+		return fault_alloc_failed(ret);
 	r->page = VE_HERE | (uint32_t)ret.val;
 	st.faults++;
 	st.pages++;
-	st.frames++;
 	return 0; /* the runtime retries the instruction */
 }
 
 /* ---------------------------------------------------------------- API --- */
+
+/* rights_ok's answer for each of the eight values of R, W and X. */
+#define VALID_RIGHTS                                                           \
+	(1u << RIVET_CAP_R | 1u << (RIVET_CAP_R | RIVET_CAP_W) |               \
+	 1u << (RIVET_CAP_R | RIVET_CAP_X))
 
 static bool rights_ok(unsigned rights)
 {
@@ -709,7 +766,7 @@ region_add_at(unsigned i, uintptr_t va, size_t size, unsigned rights,
 		regions[nreg].arg = NULL;
 		regions[nreg].own = size == PAGE_SIZE;
 		regions[nreg].page = 0;
-		st.regions = ++nreg;
+		nreg++;
 	} else {
 		region_insert(i,
 			      &(struct vm_region){ .start = va,
@@ -775,21 +832,50 @@ static __attribute__((noinline)) void *mmap_fit(size_t size, unsigned rights)
 	return (void *)va;
 }
 
-void *vm_mmap(size_t size, unsigned rights)
+/* vm_mmap of more than a page (or of 0 bytes), its rights and room
+ * checked: the size checked and rounded, then the end or the fit. */
+static __attribute__((noinline)) void *mmap_pages(size_t size, unsigned rights)
 {
-	/* vm_region_add's checks of rights and room first; the fit keeps
-	 * the region clear of every other, in the mmap area. */
-	if (!size || size > VM_MMAP_TOP - VM_MMAP_BASE || !rights_ok(rights) ||
-	    nreg == VM_REGIONS_MAX)
+	unsigned long n = nreg;
+
+	if (size - 1 >= VM_MMAP_TOP - VM_MMAP_BASE)
 		return NULL;
 	size = (size + PAGE_MASK) & ~PAGE_MASK;
-	/* No region reaches the area's first guard page (the state a
-	 * program's mmaps all given back leave): the fit is the area's
-	 * start, the region goes at the end, no search. */
-	if (!vm_ready ||
-	    (nreg && regions[nreg - 1].end > VM_MMAP_BASE - PAGE_SIZE))
+	if (!vm_ready || (n && regions[n - 1].end > VM_MMAP_BASE - PAGE_SIZE))
 		return mmap_fit(size, rights);
-	region_add_at(nreg, VM_MMAP_BASE, size, rights, VM_DEMAND_REFAULT);
+	region_add_at((unsigned)n, VM_MMAP_BASE, size, rights,
+		      VM_DEMAND_REFAULT);
+	return (void *)VM_MMAP_BASE;
+}
+
+void *vm_mmap(size_t size, unsigned rights)
+{
+	unsigned long n = nreg;
+	struct vm_region *r = &regions[n];
+
+	/* vm_region_add's checks of rights and room first (rights_ok as one
+	 * bit test: R, R|W and R|X are the valid ones); the fit keeps the
+	 * region clear of every other, in the mmap area. */
+	if (rights >= 8 || !((VALID_RIGHTS >> rights) & 1) ||
+	    n == VM_REGIONS_MAX)
+		return NULL;
+	if (size - 1 >= PAGE_SIZE) /* 0, or more than a page */
+		return mmap_pages(size, rights);
+	/* One page. No region reaches the area's first guard page (the
+	 * state a program's mmaps all given back leave): the fit is the
+	 * area's start, the region goes at the end (index n), no search. */
+	if (!vm_ready || (n && r[-1].end > VM_MMAP_BASE - PAGE_SIZE))
+		return mmap_fit(PAGE_SIZE, rights);
+	r->start = VM_MMAP_BASE;
+	r->end = VM_MMAP_BASE + PAGE_SIZE;
+	r->rights = rights;
+	r->policy = VM_DEMAND_REFAULT;
+	r->pager = NULL;
+	r->arg = NULL;
+	r->own = true;
+	r->page = 0;
+	nreg = n + 1;
+	last_found = n;
 	return (void *)VM_MMAP_BASE;
 }
 
@@ -845,27 +931,37 @@ static __attribute__((noinline)) int munmap_range(uintptr_t lo, uintptr_t hi)
 	return 0;
 }
 
-int vm_munmap(void *p, size_t size)
+/* vm_munmap but for its common case: the range checked, then the
+ * general code. */
+static __attribute__((noinline)) int munmap_checked(void *p, size_t size)
 {
-	unsigned long i = nreg - 1UL;
-	struct vm_region *r;
 	uintptr_t lo, hi;
-	uint32_t v;
 
 	if (!page_range(p, size, &lo, &hi))
 		return E_INVAL;
-	r = nreg ? &regions[i] : regions; /* regions: not read then */
+	return munmap_range(lo, hi);
+}
+
+int vm_munmap(void *p, size_t size)
+{
+	unsigned long n = nreg;
+	struct vm_region *r = &regions[n - 1]; /* read only if n > 0 */
+	uint32_t v;
+
 	/* The common case, vm_mmap's page given back: exactly the last
 	 * region (the highest, where vm_mmap puts one when nothing else is
 	 * mapped there), of one page, nothing revoked unseen. No search,
-	 * nothing cut or moved, no table, no call but the deletion. */
-	if (!nreg || r->start != lo || r->end != hi || !r->own ||
-	    revoked_count() != revoked_seen)
-		return munmap_range(lo, hi);
+	 * nothing cut or moved, no table, no call but the deletion. A
+	 * one-page region (own) is [start, start + PAGE_SIZE) for its life
+	 * and its start is page-aligned: p == start and a size of 1 to
+	 * PAGE_SIZE are that range exactly, with no rounding and no wrap to
+	 * check. */
+	if (!n || size - 1 >= PAGE_SIZE || r->start != (uintptr_t)p ||
+	    !r->own || revoked_count() != revoked_seen)
+		return munmap_checked(p, size);
 	v = r->page;
 	r->end = 0;
-	nreg = (unsigned)i;
-	st.regions = i;
+	nreg = n - 1;
 	if (v & VE_HERE)
 		entry_release(v);
 	return 0;
@@ -934,6 +1030,7 @@ int vm_adopt(uintptr_t va, unsigned long slot)
 	else
 		entry_add(r, page, (uint32_t)slot | VE_ADOPTED);
 	st.pages++;
+	adopted_pages++;
 	return 0;
 }
 
@@ -955,4 +1052,6 @@ long vm_page_slot(uintptr_t va)
 void vm_stats(struct vm_stats *s)
 {
 	*s = st;
+	s->frames = st.pages - adopted_pages;
+	s->regions = nreg;
 }

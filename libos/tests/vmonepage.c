@@ -130,11 +130,16 @@ static void load_and_pager(void)
 static void adopt(void)
 {
 	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
+	struct vm_stats s0 = stats(), s1;
 	unsigned long f0;
 
 	EXPECT_EQ("vmo_region_add",
 		  vm_region_add(ONE_VA, PG, RW, VM_DEMAND_STRICT), 0);
 	EXPECT_EQ("vmo_adopt", vm_adopt(ONE_VA, r.val), 0);
+	s1 = stats();
+	report("vmo_adopted_page_no_frame_of_ours",
+	       s1.pages == s0.pages + 1 && s1.frames == s0.frames, "%ld %ld",
+	       (long)(s1.pages - s0.pages), (long)(s1.frames - s0.frames));
 	EXPECT_EQ("vmo_adopted_slot", vm_page_slot(ONE_VA), (long)r.val);
 	EXPECT_EQ("vmo_adopt_twice_refused", vm_adopt(ONE_VA, r.val), E_EXIST);
 	*(volatile uint32_t *)ONE_VA = PATTERN;
@@ -144,6 +149,10 @@ static void adopt(void)
 	       sys2_cap_info(r.val, RIVET_CAPINFO_TYPE).rc != 0 &&
 		       my_frames() == f0 - 1,
 	       "frames %ld, want %ld", (long)my_frames(), (long)(f0 - 1));
+	s1 = stats();
+	report("vmo_adopted_munmap_counts",
+	       s1.pages == s0.pages && s1.frames == s0.frames, "%ld %ld",
+	       (long)(s1.pages - s0.pages), (long)(s1.frames - s0.frames));
 }
 
 /* A two-page region cut down to one page keeps its page in the table. */
@@ -247,6 +256,71 @@ static void barrier(void)
 	vm_munmap((void *)q, PG);
 }
 
+/* vm_mmap's refusals (its checks are one bit test for the rights and
+ * one compare for the size): nothing added; and the rights it takes. */
+static void mmap_refusals(void)
+{
+	static const unsigned bad[] = { 0,
+					RIVET_CAP_W,
+					RIVET_CAP_X,
+					RIVET_CAP_W | RIVET_CAP_X,
+					RIVET_CAP_R | RIVET_CAP_W | RIVET_CAP_X,
+					8,
+					RIVET_CAP_R | 8,
+					RIVET_CAP_R | 32,
+					RIVET_CAP_R | 64,
+					~0u };
+	static const unsigned good[] = { RIVET_CAP_R, RW,
+					 RIVET_CAP_R | RIVET_CAP_X };
+	struct vm_stats s0 = stats();
+	unsigned i, refused = 0, taken = 0;
+	void *p;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		refused += !vm_mmap(PG, bad[i]);
+	refused += !vm_mmap(0, RW);
+	refused += !vm_mmap(VM_MMAP_TOP - VM_MMAP_BASE + 1, RW);
+	refused += !vm_mmap(~0UL, RW);
+	report("vmo_mmap_refusals",
+	       refused == sizeof(bad) / sizeof(bad[0]) + 3 &&
+		       stats().regions == s0.regions,
+	       "%ld of %ld refused", (long)refused,
+	       (long)(sizeof(bad) / sizeof(bad[0]) + 3));
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		p = vm_mmap(PG, good[i]);
+		taken += p && stats().regions == s0.regions + 1 &&
+			 !vm_munmap(p, PG);
+	}
+	report("vmo_mmap_rights_taken", taken == 3, "%ld of %ld", (long)taken,
+	       3L);
+}
+
+/* vm_munmap of the last one-page region: a bad pointer or size is
+ * refused with the region kept (its page too), a size below a page
+ * gives back the whole page. */
+static void munmap_sizes(void)
+{
+	unsigned long f0 = my_frames();
+	struct vm_stats s0 = stats();
+	volatile uint32_t *p = vm_mmap(PG, RW);
+	char *c = (char *)p;
+	int bad;
+
+	*p = PATTERN;
+	bad = (vm_munmap(c + 1, PG) == E_INVAL) +
+	      (vm_munmap(c + PG / 2, 1) == E_INVAL) +
+	      (vm_munmap(c, 0) == E_INVAL) + (vm_munmap(c, ~0UL) == E_INVAL) +
+	      (vm_munmap(c, ~0UL - PG) == E_INVAL);
+	report("vmo_munmap_bad_range_refused",
+	       bad == 5 && *p == PATTERN && stats().regions == s0.regions + 1,
+	       "%ld of %ld refused", (long)bad, 5L);
+	EXPECT_EQ("vmo_munmap_one_byte", vm_munmap(c, 1), 0);
+	report("vmo_munmap_one_byte_gives_back",
+	       my_frames() == f0 && stats().regions == s0.regions &&
+		       stats().pages == s0.pages,
+	       "frames %ld, want %ld", (long)my_frames(), (long)f0);
+}
+
 static void role_vm_onepage(void)
 {
 	volatile uint32_t *w = vm_mmap(PG, RW);
@@ -262,6 +336,8 @@ static void role_vm_onepage(void)
 	cut_to_one();
 	across_and_exact();
 	barrier();
+	mmap_refusals();
+	munmap_sizes();
 }
 
 const struct role vmonepage_roles[] = {

@@ -5,7 +5,9 @@ adopted and unmapped through it, every count back afterwards; a region
 cut down to one page keeps its page in the table; one vm_munmap across
 both kinds; vm_munmap of the last region (no search) and of another; a
 write barrier over a one-page mapping beside a demand fault outside
-it."""
+it; vm_mmap's refusals of bad rights and sizes, and the rights it
+takes; vm_munmap's refusals of a bad pointer or size, and of a byte
+(the whole page)."""
 from test_caps import conf
 from test_domains import assert_all_pass, run_suite
 
@@ -17,8 +19,9 @@ CASES = [
     "vmo_discard_then_munmap_frames", "vmo_load_fault_reads_zero",
     "vmo_pager_region_add", "vmo_pager_set", "vmo_pager_serves_one_page",
     "vmo_region_add", "vmo_adopt",
-    "vmo_adopted_slot", "vmo_adopt_twice_refused", "vmo_adopted_munmap",
-    "vmo_adopted_slot_deleted", "vmo_cut_first_page",
+    "vmo_adopted_page_no_frame_of_ours", "vmo_adopted_slot",
+    "vmo_adopt_twice_refused", "vmo_adopted_munmap",
+    "vmo_adopted_slot_deleted", "vmo_adopted_munmap_counts", "vmo_cut_first_page",
     "vmo_cut_keeps_second_page", "vmo_cut_munmap_rest", "vmo_cut_all_back",
     "vmo_three_regions_backed", "vmo_munmap_across_kinds",
     "vmo_across_kinds_all_back", "vmo_munmap_not_last_region",
@@ -26,7 +29,9 @@ CASES = [
     "vmo_exact_all_back", "vmo_barrier_start",
     "vmo_store_outside_barrier_demand_faults",
     "vmo_store_inside_barrier_recorded", "vmo_barrier_stop",
-    "vmo_after_barrier_no_fault"]
+    "vmo_after_barrier_no_fault", "vmo_mmap_refusals",
+    "vmo_mmap_rights_taken", "vmo_munmap_bad_range_refused",
+    "vmo_munmap_one_byte", "vmo_munmap_one_byte_gives_back"]
 
 
 def test_vm_one_page_regions(tmp_path):
