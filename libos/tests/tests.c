@@ -1305,7 +1305,7 @@ static const struct role *const role_tables[] = {
 	capdelete_roles,    protect_span_roles, capinfo_roles,
 	sysabi_roles,	    vmregions_roles,	notify_conf_roles,
 	vmonepage_roles,    inplace_roles,	smp_mask_roles,
-	smp_idle_roles,	    smp_kstat_roles,
+	smp_idle_roles,	    smp_kstat_roles,	ipi_boot_roles,
 };
 
 int main(void)
