@@ -29,7 +29,8 @@
  *   firmware        sbi_* (sbi.h): console, hart state, reset, version
  *   secondary harts arch_hart_start, struct arch_hart_boot,
  *                   arch_hart_start_at_image (a test),
- *                   arch_hart_local_init, arch_send_ipi, arch_take_ipi,
+ *                   arch_hart_local_init, arch_ipi_enable,
+ *                   arch_send_ipi, arch_take_ipi,
  *                   arch_remote_fence_asid, struct arch_hart_self and
  *                   arch_hartid, arch_hart_index, arch_hart_park
  *                   (smp.h); uvm_set_hart,

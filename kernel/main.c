@@ -378,7 +378,8 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 	if (test_hooks_run)
 		test_hooks_run(machine.bootargs);
 	cpu_start_secondaries(&machine); /* SBI HSM; they idle */
-	timer_selftest();		 /* interrupts arrive */
+	arch_ipi_enable(); /* the boot hart's too: the secondaries' kicks */
+	timer_selftest();  /* interrupts arrive */
 	if (launch_domains(&initramfs, &machine, phys_to_virt(dtb_pa)))
 		sched_start(); /* runs until all have ended */
 	pr_notice("rivet: no domain to run; %u frames free\n",

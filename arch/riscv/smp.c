@@ -22,10 +22,15 @@ long arch_hart_start(uint32_t hartid, struct arch_hart_boot *b)
 			      (unsigned long)(uintptr_t)b);
 }
 
+void arch_ipi_enable(void)
+{
+	csr_set(sie, SIE_SSIE);
+}
+
 void arch_hart_local_init(void)
 {
 	timer_init_local();
-	csr_set(sie, SIE_SSIE);
+	arch_ipi_enable();
 }
 
 __attribute__((noreturn)) void arch_hart_park(void)

@@ -60,6 +60,15 @@ long arch_hart_start_at_image(uint32_t hartid);
  * software interrupts (IPIs) enabled in sie, counters open to U-mode. */
 void arch_hart_local_init(void);
 
+/*
+ * Enables IPIs (sie.SSIE) on this hart: a pending IPI then wakes wfi and
+ * traps in U-mode. The boot hart calls it itself (its timer is set up by
+ * timer_init, not arch_hart_local_init); without it an IPI left it asleep
+ * in wfi until its timer fired, and a domain another hart woke there
+ * waited that long (docs/smp.md, "The lock-free idle resume").
+ */
+void arch_ipi_enable(void);
+
 /* Sends an IPI (a supervisor software interrupt) to hartid: 0 or the SBI
  * error. */
 long arch_send_ipi(uint32_t hartid);

@@ -116,6 +116,7 @@ extern const struct role smp_irq_roles[];	   /* smp_irq.c */
 extern const struct role smp_notify_roles[];	   /* smp_notify.c */
 extern const struct role smp_mask_roles[];	   /* smp_mask.c */
 extern const struct role smp_idle_roles[];	   /* smp_idle.c */
+extern const struct role ipi_boot_roles[];	   /* ipi_boot.c */
 extern const struct role smp_kstat_roles[];	   /* smp_kstat.c */
 extern const struct role smp_xwake_roles[];	   /* smp_xwake.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */
