@@ -171,7 +171,8 @@
 	  "runs up to max queued ring entries, each posting the direct "       \
 	  "call's rc and a1 (E_NOSYS no such call, E_NOTSUP a call the ring "  \
 	  "does not run); E_NOENT no ring; E_INVAL max 0; E_RANGE sq_tail "    \
-	  "behind or more than n past the kernel's head (nothing run), or "    \
+	  "behind or more than n past the kernel's head (nothing run; in a "   \
+	  "restarted piece the call ends instead, a1 = what ran before), or "  \
 	  "the ring not readable or writable (entries run before it stay "     \
 	  "consumed: sq_head); a1 = entries consumed; runs in pieces the "     \
 	  "kernel restarts at the ecall")

@@ -240,6 +240,7 @@ long ring_submit_sys(struct domain *d, uint64_t max, uint64_t *val)
 				   RING_CALLS, SYS_map };
 	uint64_t tail, before, todo, done = 0, m;
 	long rc = 0;
+	bool out;
 
 	if (!d->ring_size)
 		return E_NOENT;
@@ -249,11 +250,16 @@ long ring_submit_sys(struct domain *d, uint64_t max, uint64_t *val)
 	if (copy_from_user(d, &tail, d->ring_va, sizeof(tail)))
 		return E_RANGE;
 	todo = tail - k.head < max ? tail - k.head : max;
-	if (tail - k.head > k.size)
-		rc = E_RANGE; /* as ring_consume: nothing run */
+	/* A tail out of range refuses the call (as ring_consume: nothing
+	 * run). In a piece after the first (before > 0: another hart moved
+	 * the tail since) the call ends instead, with a1 = what the pieces
+	 * before ran: E_RANGE would lose that count. */
+	out = tail - k.head > k.size;
+	if (out && !before)
+		rc = E_RANGE;
 	/* Maps in place while they come; any other entry (or one the
 	 * in-place path leaves) through ring_consume, one at a time. */
-	while (!rc && done < todo) {
+	while (!rc && !out && done < todo) {
 		m = ring_maps_in_place(d, &ctx, todo - done, !done);
 		done += m;
 		k.head = d->ring_head += m;
@@ -270,7 +276,7 @@ long ring_submit_sys(struct domain *d, uint64_t max, uint64_t *val)
 	    !rc)
 		rc = E_RANGE;
 	syscall_note_stretch(ctx.start);
-	if (!rc && done < max && tail != k.head) {
+	if (!rc && !out && done < max && tail != k.head) {
 		/* Stopped part-way: the rest when d next runs. */
 		d->ctx.x[REG_A0] = max - done;
 		syscall_restart_keep(d, max - done, before + done);

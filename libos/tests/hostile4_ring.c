@@ -9,8 +9,10 @@
  * are no call, any arguments). The kernel reads each word once
  * (kernel/cap/ring_consume.c), so whatever it reads, every submit must
  * return 0 with at most max entries or E_RANGE, nothing may crash, and
- * once the scribbler stops, the ring must work again from the head the
- * kernel writes back: eight null calls, eight completions of 0.
+ * once the scribbler stops, the kernel's head must be the sum of the
+ * submits' a1 (none consumed an entry it did not count), and the ring
+ * must work again from the head the kernel writes back: eight null
+ * calls, eight completions of 0.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -191,6 +193,11 @@ void role_h4_ringown(void)
 	report("h4_ring_raced",
 	       load(&c->writes) >= SCRIBBLE_MIN && ran >= RAN_MIN,
 	       "%ld writes, %ld entries run", (long)load(&c->writes), ran);
+	/* Every entry the kernel consumed was counted in some submit's a1:
+	 * none ran under an E_RANGE (a piece restarted after the scribbler
+	 * moved the tail out of range once lost the pieces before it). */
+	report("h4_ring_a1_counts_every_entry", head == (uint64_t)ran,
+	       "head %ld, a1s %ld", (long)head, ran);
 	report("h4_ring_works_after", r.rc == 0 && r.val == 8 && ok == 8,
 	       "rc %ld, %ld completions of 0", r.rc ? r.rc : (long)r.val, ok);
 	EXPECT_EQ("h4_ring_no_slot_taken", sys2_kstat(KSTAT_MY_SLOTS).val,

@@ -16,8 +16,12 @@
 
 #include "tests.h"
 
-#define SMP_SEEN_WANT 3	 /* slices in which the worker was seen running */
-#define SMP_TRIES     10 /* slices looked at, at most */
+#define SMP_SEEN_WANT 3 /* slices in which the worker was seen running */
+/* Slices looked at, at most. Each is 20 ms of host time (no icount), and
+ * a loaded host (load 8 on 2 cores) leaves the worker's vCPU off its
+ * core for whole slices: 10 saw it in only 2. The loop ends at the third
+ * sighting, so an unloaded boot looks at no more than before. */
+#define SMP_TRIES 200
 
 /* The page both ends map: the worker's count, the spinner's word that it
  * is done, the worker's that it has seen that (the page goes when one
