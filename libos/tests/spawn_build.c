@@ -174,7 +174,7 @@ static void role_build_giveup(void)
 	long rc;
 
 	fill_req(&big, sp, "t_sleeper-huge", HUGE_FRAMES, HUGE_SLOTS);
-	fill_req(&small_req, sp, "t_sleeper-small", 128, 16);
+	fill_req(&small_req, sp, "t_sleeper-small", 256, 16);
 	EXPECT_EQ("giveup_build_entry_set",
 		  set_slice_entry(build_swap_slice_end), 0);
 	rc = build_spawn(&big, &slot);

@@ -15,7 +15,7 @@ FILES = {"/libos/tests.elf": TESTS_ELF, "/libos/junk.elf": b"not an ELF\n"}
 SPAWNER_CONF = """
 [domain t_spawner]
 image  = /libos/tests.elf
-memory = 8M
+memory = 16M
 slots  = 64
 peer   = t_bystander
 spawn  = /libos/
