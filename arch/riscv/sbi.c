@@ -119,23 +119,32 @@ long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base)
 	return sbi_call(SBI_EXT_IPI, 0, hart_mask, hart_mask_base, 0).error;
 }
 
+/* An RFENCE call: five arguments, more than sbi_call() passes. FID 1
+ * (sfence.vma) ignores asid in a4. */
+static long sbi_rfence(unsigned long fid, unsigned long hart_mask,
+		       unsigned long hart_mask_base, unsigned long start,
+		       unsigned long size, unsigned long asid)
+{
+	register unsigned long r3 __asm__("a3") = size;
+	register unsigned long r4 __asm__("a4") = asid;
+	register unsigned long r0 __asm__("a0") = hart_mask;
+	register unsigned long r1 __asm__("a1") = hart_mask_base;
+	register unsigned long r2 __asm__("a2") = start;
+	register unsigned long r6 __asm__("a6") = fid;
+	register unsigned long r7 __asm__("a7") = SBI_EXT_RFENCE;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r3), "r"(r4), "r"(r6), "r"(r7)
+			 : "memory");
+	return (long)r0;
+}
+
 long sbi_remote_sfence_vma(unsigned long hart_mask,
 			   unsigned long hart_mask_base, unsigned long start,
 			   unsigned long size)
 {
-	register unsigned long r3 __asm__("a3") = size;
-	register unsigned long r0 __asm__("a0") = hart_mask;
-	register unsigned long r1 __asm__("a1") = hart_mask_base;
-	register unsigned long r2 __asm__("a2") = start;
-	register unsigned long r6 __asm__("a6") = 1; /* FID */
-	register unsigned long r7 __asm__("a7") = SBI_EXT_RFENCE;
-
-	/* Four arguments: more than sbi_call() passes. */
-	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1)
-			 : "r"(r2), "r"(r3), "r"(r6), "r"(r7)
-			 : "memory");
-	return (long)r0;
+	return sbi_rfence(1, hart_mask, hart_mask_base, start, size, 0);
 }
 
 long sbi_remote_sfence_vma_asid(unsigned long hart_mask,
@@ -143,20 +152,7 @@ long sbi_remote_sfence_vma_asid(unsigned long hart_mask,
 				unsigned long start, unsigned long size,
 				unsigned long asid)
 {
-	register unsigned long r3 __asm__("a3") = size;
-	register unsigned long r4 __asm__("a4") = asid;
-	register unsigned long r0 __asm__("a0") = hart_mask;
-	register unsigned long r1 __asm__("a1") = hart_mask_base;
-	register unsigned long r2 __asm__("a2") = start;
-	register unsigned long r6 __asm__("a6") = 2; /* FID */
-	register unsigned long r7 __asm__("a7") = SBI_EXT_RFENCE;
-
-	/* Five arguments: more than sbi_call() passes. */
-	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1)
-			 : "r"(r2), "r"(r3), "r"(r4), "r"(r6), "r"(r7)
-			 : "memory");
-	return (long)r0;
+	return sbi_rfence(2, hart_mask, hart_mask_base, start, size, asid);
 }
 
 long sbi_system_reset(unsigned long type, unsigned long reason)
