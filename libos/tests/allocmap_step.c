@@ -26,27 +26,6 @@
 #define RW	  (RIVET_CAP_R | RIVET_CAP_W)
 #define DRAIN_MAX 8192 /* frame_alloc/cap_delete pairs to empty the pool */
 
-static volatile long faults;
-static volatile unsigned long fault_addr;
-
-/* Counts a page fault and skips the faulting load. */
-static int count_fault(struct rivet_upcall *u, void *arg)
-{
-	(void)arg;
-	faults++;
-	fault_addr = u->tval;
-	u->epc += insn_len(u->epc);
-	return 0;
-}
-
-static int load_faults(unsigned long va)
-{
-	long before = faults;
-
-	(void)*(volatile uint32_t *)va;
-	return faults == before + 1 && fault_addr == va;
-}
-
 static uint64_t kstat(unsigned long what)
 {
 	return sys2_kstat(what).val;
@@ -153,16 +132,16 @@ static void paths(void)
 
 	/* Gone with its capability. */
 	EXPECT_EQ("step_page_deleted", sys_cap_delete(s2), 0);
-	report("step_page_unreachable", load_faults(SVA + 0x1000), "faults %ld",
-	       faults, 0);
+	report("step_page_unreachable", pf_load_faults(SVA + 0x1000),
+	       "faults %ld", pf_count, 0);
 	report("step_view_cleared", view[(SVA + 0x1000) >> 12] == 0, "pte %lx",
 	       (long)view[(SVA + 0x1000) >> 12], 0);
 	copy = sys2_cap_derive(s4, -1UL, RIVET_CAP_R, 0).val;
 	EXPECT_EQ("step_copy_mapped", sys_map(copy, COPY_VA, RIVET_CAP_R), 0);
 	EXPECT_EQ("step_original_deleted_under_copy", sys_cap_delete(s4), 0);
 	report("step_copy_went_with_it",
-	       load_faults(SVA + 0x2000) && load_faults(COPY_VA), "faults %ld",
-	       faults, 0);
+	       pf_load_faults(SVA + 0x2000) && pf_load_faults(COPY_VA),
+	       "faults %ld", pf_count, 0);
 	/* The same slot number, reused by the step, makes a fresh page. */
 	s2 = alloc_map("step_slot_reused", "step_reused_slot_page_zero",
 		       SVA + 0x1000, 1);
@@ -381,8 +360,8 @@ static void role_step_mapper(void)
 
 static void role_alloc_map_step(void)
 {
-	rivet_exc_register(13, count_fault, 0);
-	rivet_exc_register(15, count_fault, 0);
+	rivet_exc_register(13, pf_skip, 0);
+	rivet_exc_register(15, pf_skip, 0);
 	fill_pool("step_pool_filled");
 	paths();
 	same_leaf_as_map();

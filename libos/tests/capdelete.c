@@ -26,28 +26,6 @@
 #define ROUNDS	1000
 #define RW	(RIVET_CAP_R | RIVET_CAP_W)
 
-static volatile long faults;
-static volatile unsigned long fault_addr;
-
-/* Counts a page fault and skips the faulting load. */
-static int count_fault(struct rivet_upcall *u, void *arg)
-{
-	(void)arg;
-	faults++;
-	fault_addr = u->tval;
-	u->epc += insn_len(u->epc);
-	return 0;
-}
-
-/* Does a load from va fault (once, at va)? */
-static int load_faults(unsigned long va)
-{
-	long before = faults;
-
-	(void)*(volatile uint32_t *)va;
-	return faults == before + 1 && fault_addr == va;
-}
-
 static uint32_t peek(unsigned long va)
 {
 	return *(volatile uint32_t *)va;
@@ -93,7 +71,8 @@ static void copies_and_originals(void)
 	EXPECT_EQ("capdel_copy_reads_original", peek(VA3), PATTERN);
 	EXPECT_EQ("capdel_delete_copy", sys_cap_delete(copy), 0);
 	report("capdel_copy_mappings_gone",
-	       load_faults(VA2) && load_faults(VA3), "faults %ld", faults, 0);
+	       pf_load_faults(VA2) && pf_load_faults(VA3), "faults %ld",
+	       pf_count, 0);
 	EXPECT_EQ("capdel_original_untouched", peek(VA1), PATTERN);
 	EXPECT_EQ("capdel_copy_slot_empty",
 		  sys2_cap_info(copy, RIVET_CAPINFO_TYPE).rc, E_NOENT);
@@ -103,7 +82,8 @@ static void copies_and_originals(void)
 		  sys_map(orig, VA2, RIVET_CAP_R), 0);
 	EXPECT_EQ("capdel_delete_original", sys_cap_delete(orig), 0);
 	report("capdel_original_mappings_gone",
-	       load_faults(VA1) && load_faults(VA2), "faults %ld", faults, 0);
+	       pf_load_faults(VA1) && pf_load_faults(VA2), "faults %ld",
+	       pf_count, 0);
 
 	/* An original with a mapped copy: the copy and its mapping go. */
 	orig = mapped_page();
@@ -111,7 +91,8 @@ static void copies_and_originals(void)
 	sys_map(copy, VA3, RIVET_CAP_R);
 	EXPECT_EQ("capdel_delete_original_with_copy", sys_cap_delete(orig), 0);
 	report("capdel_mapped_copy_went_with_original",
-	       load_faults(VA1) && load_faults(VA3), "faults %ld", faults, 0);
+	       pf_load_faults(VA1) && pf_load_faults(VA3), "faults %ld",
+	       pf_count, 0);
 	EXPECT_EQ("capdel_copy_slot_went_too",
 		  sys2_cap_info(copy, RIVET_CAPINFO_TYPE).rc, E_NOENT);
 	EXPECT_EQ("capdel_frames_back", kstat(KSTAT_MY_FRAMES), frames);
@@ -129,8 +110,8 @@ static void runs_and_errors(void)
 		*(volatile uint32_t *)(VA_RUN + i * 0x1000) = PATTERN;
 	EXPECT_EQ("capdel_delete_four_pages", sys_cap_delete(s), 0);
 	for (i = 0; i < 4; i++)
-		gone &= load_faults(VA_RUN + i * 0x1000);
-	report("capdel_four_pages_gone", gone, "faults %ld", faults, 0);
+		gone &= pf_load_faults(VA_RUN + i * 0x1000);
+	report("capdel_four_pages_gone", gone, "faults %ld", pf_count, 0);
 	EXPECT_EQ("capdel_slot_out_of_range", sys_cap_delete(1UL << 40),
 		  E_INVAL);
 	EXPECT_EQ("capdel_empty_slot", sys_cap_delete(s), E_NOENT);
@@ -153,7 +134,7 @@ static void tlb_never_outlives(void)
 
 		*(volatile uint32_t *)va = (uint32_t)i;
 		if (r.rc || peek(va) != (uint32_t)i || sys_cap_delete(r.val) ||
-		    !load_faults(va))
+		    !pf_load_faults(va))
 			bad++;
 	}
 	EXPECT_EQ("capdel_read_after_delete_faults_1000", bad, 0);
@@ -198,8 +179,8 @@ static void one_step_or_general(void)
 	EXPECT_EQ("capdel_lone_page_deleted", sys_cap_delete(s), 0);
 	report("capdel_lone_page_in_one_step", took(before, 1), "steps %ld",
 	       one_steps() - before, 0);
-	report("capdel_lone_page_unreachable", load_faults(VA1), "faults %ld",
-	       faults, 0);
+	report("capdel_lone_page_unreachable", pf_load_faults(VA1),
+	       "faults %ld", pf_count, 0);
 	EXPECT_EQ("capdel_lone_page_slot_empty",
 		  sys2_cap_info(s, RIVET_CAPINFO_TYPE).rc, E_NOENT);
 
@@ -222,7 +203,8 @@ static void one_step_or_general(void)
 	report("capdel_original_with_copy_takes_general_path", took(before, 0),
 	       "steps %ld", one_steps() - before, 0);
 	report("capdel_original_with_copy_unreachable",
-	       load_faults(VA1) && load_faults(VA2), "faults %ld", faults, 0);
+	       pf_load_faults(VA1) && pf_load_faults(VA2), "faults %ld",
+	       pf_count, 0);
 	EXPECT_EQ("capdel_its_copy_went_too",
 		  sys2_cap_info(copy, RIVET_CAPINFO_TYPE).rc, E_NOENT);
 
@@ -233,7 +215,8 @@ static void one_step_or_general(void)
 	report("capdel_page_mapped_twice_takes_general_path", took(before, 0),
 	       "steps %ld", one_steps() - before, 0);
 	report("capdel_page_mapped_twice_unreachable",
-	       load_faults(VA1) && load_faults(VA2), "faults %ld", faults, 0);
+	       pf_load_faults(VA1) && pf_load_faults(VA2), "faults %ld",
+	       pf_count, 0);
 	EXPECT_EQ("capdel_one_step_frames_back", kstat(KSTAT_MY_FRAMES),
 		  frames);
 }
@@ -266,8 +249,8 @@ static void one_step_other_view_page(void)
 	report("capdel_other_view_page_in_one_step", took(before, 1),
 	       "steps %ld", one_steps() - before, 0);
 	report("capdel_other_view_page_unreachable",
-	       load_faults(VA1) && peek(VA_FAR) == PATTERN, "faults %ld",
-	       faults, 0);
+	       pf_load_faults(VA1) && peek(VA_FAR) == PATTERN, "faults %ld",
+	       pf_count, 0);
 	report("capdel_other_view_page_view_entry_gone",
 	       !view_entry(VA1) && view_entry(VA_FAR), "entry %lx",
 	       (long)view_entry(VA1), 0);
@@ -277,16 +260,16 @@ static void one_step_other_view_page(void)
 	report("capdel_back_to_first_view_page_in_one_step", took(before, 1),
 	       "steps %ld", one_steps() - before, 0);
 	report("capdel_back_to_first_view_page_unreachable",
-	       load_faults(VA_FAR) && !view_entry(VA_FAR), "faults %ld", faults,
-	       0);
+	       pf_load_faults(VA_FAR) && !view_entry(VA_FAR), "faults %ld",
+	       pf_count, 0);
 	EXPECT_EQ("capdel_other_view_page_frames_back", kstat(KSTAT_MY_FRAMES),
 		  frames);
 }
 
 static void role_cap_delete(void)
 {
-	rivet_exc_register(13, count_fault, 0);
-	rivet_exc_register(15, count_fault, 0);
+	rivet_exc_register(13, pf_skip, 0);
+	rivet_exc_register(15, pf_skip, 0);
 	copies_and_originals();
 	runs_and_errors();
 	tlb_never_outlives();

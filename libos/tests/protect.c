@@ -17,37 +17,6 @@
 #define W	 RIVET_CAP_W
 #define X	 RIVET_CAP_X
 
-static volatile long faults;
-static volatile unsigned long fault_addr;
-
-/* Counts a page fault and skips the faulting instruction. */
-static int skip_fault(struct rivet_upcall *u, void *arg)
-{
-	(void)arg;
-	faults++;
-	fault_addr = u->tval;
-	u->epc += insn_len(u->epc);
-	return 0;
-}
-
-/* 1 if a load from va faults, 0 if it reads. */
-static int load_faults(unsigned long va)
-{
-	long before = faults;
-
-	(void)*(volatile uint64_t *)va;
-	return faults == before + 1 && fault_addr == va;
-}
-
-/* 1 if a store to va faults, 0 if it writes. */
-static int store_faults(unsigned long va, uint64_t v)
-{
-	long before = faults;
-
-	*(volatile uint64_t *)va = v;
-	return faults == before + 1 && fault_addr == va;
-}
-
 /* A one-page frame mapped at va with rights; its slot. */
 static long map_one(unsigned long va, unsigned rights)
 {
@@ -63,27 +32,27 @@ static void role_protect(void)
 	long s, ro, i, bad = 0;
 	uint64_t pte;
 
-	rivet_exc_register(12, skip_fault, 0);
-	rivet_exc_register(13, skip_fault, 0);
-	rivet_exc_register(15, skip_fault, 0);
+	rivet_exc_register(12, pf_skip, 0);
+	rivet_exc_register(13, pf_skip, 0);
+	rivet_exc_register(15, pf_skip, 0);
 
 	s = map_one(PVA, R | W);
 	*(volatile uint64_t *)PVA = 42;
 	EXPECT_EQ("protect_read_only", sys_protect(PVA, 1, R), 0);
-	report("protect_read_only_reads", !load_faults(PVA), "faults %ld",
-	       faults, 0);
-	report("protect_read_only_store_faults", store_faults(PVA, 7),
-	       "faults %ld", faults, 0);
+	report("protect_read_only_reads", !pf_load_faults(PVA), "faults %ld",
+	       pf_count, 0);
+	report("protect_read_only_store_faults", pf_store_faults(PVA, 7),
+	       "faults %ld", pf_count, 0);
 	pte = rivet_pte(PVA);
 	report("protect_view_shows_read_only", (pte & 0x1f) == 0x13,
 	       /* V R U, no W */ "pte 0x%lx", (long)pte, 0);
 	EXPECT_EQ("protect_restore_rw", sys_protect(PVA, 1, R | W), 0);
-	report("protect_restored_store_writes", !store_faults(PVA, 43),
-	       "faults %ld", faults, 0);
+	report("protect_restored_store_writes", !pf_store_faults(PVA, 43),
+	       "faults %ld", pf_count, 0);
 	EXPECT_EQ("protect_value_kept", *(volatile uint64_t *)PVA, 43);
 	EXPECT_EQ("protect_no_access", sys_protect(PVA, 1, 0), 0);
-	report("protect_no_access_load_faults", load_faults(PVA), "faults %ld",
-	       faults, 0);
+	report("protect_no_access_load_faults", pf_load_faults(PVA),
+	       "faults %ld", pf_count, 0);
 	pte = rivet_pte(PVA);
 	report("protect_view_shows_no_access", (pte & 0x11) == 0x01,
 	       "pte 0x%lx", (long)pte, 0);
@@ -101,12 +70,12 @@ static void role_protect(void)
 	EXPECT_EQ("protect_above_capability",
 		  sys_protect(PVA + 0x1000, 1, R | W), E_PERM);
 	report("protect_above_capability_store_faults",
-	       store_faults(PVA + 0x1000, 1), "faults %ld", faults, 0);
+	       pf_store_faults(PVA + 0x1000, 1), "faults %ld", pf_count, 0);
 	/* All or nothing: the second page's refusal leaves the first RW. */
 	EXPECT_EQ("protect_range_refused_whole", sys_protect(PVA, 2, R | W),
 		  E_PERM);
-	report("protect_range_refused_changes_nothing", !store_faults(PVA, 5),
-	       "faults %ld", faults, 0);
+	report("protect_range_refused_changes_nothing",
+	       !pf_store_faults(PVA, 5), "faults %ld", pf_count, 0);
 
 	/* Bad arguments. */
 	EXPECT_EQ("protect_bad_rights", sys_protect(PVA, 1, 8), E_INVAL);
@@ -136,13 +105,13 @@ static void role_protect(void)
 		  E_RANGE);
 
 	/* No TLB entry outlives a downgrade: a read right after each no-access
-	 * protect faults, every time. */
+	 * protect pf_count, every time. */
 	for (i = 0; i < 1000; i++) {
 		sys_protect(PVA, 1, R);
-		if (load_faults(PVA))
+		if (pf_load_faults(PVA))
 			bad++;
 		sys_protect(PVA, 1, 0);
-		if (!load_faults(PVA))
+		if (!pf_load_faults(PVA))
 			bad++;
 	}
 	EXPECT_EQ("protect_read_after_protect_faults_1000", bad, 0);

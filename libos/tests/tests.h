@@ -40,6 +40,17 @@ void check_stretch(const char *name);
 /* Length of the instruction at pc: 2 if compressed, else 4. */
 unsigned long insn_len(unsigned long pc);
 
+/* fault_count.c: pf_skip, registered for the page-fault causes, counts
+ * each fault in pf_count, keeps its address in pf_addr and skips the
+ * instruction; pf_load_faults / pf_store_faults: does one access to va
+ * fault, once, at va? */
+struct rivet_upcall;
+extern volatile long pf_count;
+extern volatile unsigned long pf_addr;
+int pf_skip(struct rivet_upcall *u, void *arg);
+int pf_load_faults(unsigned long va);
+int pf_store_faults(unsigned long va, uint64_t v);
+
 /*
  * System call nr with a0 = arg, a1 = arg1, a2 = CALLREGS_A2 and every
  * other register but sp and gp loaded with a value of its own
