@@ -1,0 +1,37 @@
+"""A hostile libOS against the one-step frame_alloc_map, the one-step
+cap_delete and the submission ring together (libos/tests/red9_step.c;
+docs/isolation.md, "Red team of the fast paths"): W^X holds between a
+step page and the ring's map path; a step page mapped again by the ring
+is deleted the general way with both mappings gone, and in one step once
+the ring unmapped it again; a ring that allocates over its own page or
+protects it read-only in the middle of a submit gets the documented
+errors; a ring whose page was deleted and whose frame was taken back
+elsewhere with a forged ring in it runs nothing."""
+from test_caps import conf
+from test_domains import assert_all_pass, run_suite
+
+CASES = [
+    "red9_ring_setup",
+    "red9_wx_step_x_ring_map_rw", "red9_wx_step_x_map_rw",
+    "red9_wx_step_w_ring_map_rx", "red9_wx_step_w_map_rx",
+    "red9_ring_maps_step_page", "red9_ring_mapping_reads_step_page",
+    "red9_two_mappings_deleted", "red9_two_mappings_general_way",
+    "red9_both_mappings_gone", "red9_two_mappings_frame_back",
+    "red9_ring_unmaps_second", "red9_ring_unmap_record_back",
+    "red9_one_mapping_deleted", "red9_one_mapping_one_step",
+    "red9_one_mapping_gone",
+    "red9_ring_alloc_map_over_itself",
+    "red9_ring_alloc_map_over_itself_left_nothing",
+    "red9_ring_protects_itself_refused", "red9_ring_protected_itself",
+    "red9_ring_protect_back", "red9_ring_protect_consumed_next_runs",
+    "red9_ring_works_after_protect",
+    "red9_ring_page_deleted", "red9_ring_page_one_step",
+    "red9_ring_deleted_submit_refused", "red9_ring_frame_taken_back",
+    "red9_ring_frame_elsewhere_not_read", "red9_forged_entry_not_run",
+    "red9_ring_setup_none"]
+
+
+def test_step_pages_and_a_ring_against_itself(tmp_path):
+    b = run_suite(tmp_path, conf(("t_red9_step", ["memory = 2M"])))
+    assert_all_pass(b, CASES)
+    assert b.has(r"summary: t_red9_step +id 1 exited, status 0"), b
