@@ -225,6 +225,28 @@ static void ring_page_deleted(void)
 	sys_cap_delete(s);
 }
 
+/* cap_delete's slot at and past the space's edge, and a step page's
+ * slot deleted twice: the same errors on one hart (the direct one-step
+ * entry) as on two (the C dispatch). */
+static void delete_edges(void)
+{
+	unsigned long nslots = kstat(KSTAT_FREE_SLOTS) + kstat(KSTAT_MY_SLOTS);
+	unsigned long s = sys2_frame_alloc_map(VA1, RW).val;
+
+	EXPECT_EQ("red9_delete_at_nslots", sys_cap_delete(nslots), E_INVAL);
+	EXPECT_EQ("red9_delete_slot_u32_max", sys_cap_delete(0xffffffffUL),
+		  E_INVAL);
+	EXPECT_EQ("red9_delete_slot_past_u32", sys_cap_delete(1UL << 32 | s),
+		  E_INVAL);
+	EXPECT_EQ("red9_delete_slot_minus_one", sys_cap_delete(-1UL), E_INVAL);
+	report("red9_delete_edges_left_page", rivet_pte(VA1) != 0, "pte %lx",
+	       (long)rivet_pte(VA1), 0);
+	EXPECT_EQ("red9_delete_step_page", sys_cap_delete(s), 0);
+	EXPECT_EQ("red9_delete_step_page_again", sys_cap_delete(s), E_NOENT);
+	EXPECT_EQ("red9_alloc_map_rights_high_bit",
+		  sys_frame_alloc_map(VA1, 1UL << 63 | RIVET_CAP_R), E_INVAL);
+}
+
 static void role_red9_step(void)
 {
 	rivet_exc_register(13, pf_skip, 0);
@@ -234,6 +256,7 @@ static void role_red9_step(void)
 	second_mapping_by_ring();
 	ring_against_itself();
 	ring_page_deleted();
+	delete_edges();
 }
 
 const struct role red9_step_roles[] = {

@@ -29,7 +29,11 @@ CASES = [
     "red9_ring_page_deleted", "red9_ring_page_one_step",
     "red9_ring_deleted_submit_refused", "red9_ring_frame_taken_back",
     "red9_ring_frame_elsewhere_not_read", "red9_forged_entry_not_run",
-    "red9_ring_setup_none"]
+    "red9_ring_setup_none",
+    "red9_delete_at_nslots", "red9_delete_slot_u32_max",
+    "red9_delete_slot_past_u32", "red9_delete_slot_minus_one",
+    "red9_delete_edges_left_page", "red9_delete_step_page",
+    "red9_delete_step_page_again", "red9_alloc_map_rights_high_bit"]
 
 
 def test_step_pages_and_a_ring_against_itself(tmp_path):
