@@ -130,6 +130,43 @@ static void fault_storm(void)
 	       pf_count, 0);
 }
 
+/* The kernel's half, as the kernel maps it in every space: its image,
+ * the direct map of RAM (here the image's own frames) and the MMIO
+ * window. */
+static const unsigned long kernel_vas[3] = { 0xffffffff80000000UL,
+					     0xffffffc080200000UL,
+					     0xffffffffc0000000UL };
+static volatile unsigned long exec_faults, exec_tval;
+
+/* An instruction page fault: back to the caller of the jump (ra). */
+static int exec_back(struct rivet_upcall *u, void *arg)
+{
+	(void)arg;
+	exec_faults++;
+	exec_tval = u->tval;
+	u->epc = u->save[1];
+	return 0;
+}
+
+/* Loads, stores and jumps into the kernel's half from U-mode: each
+ * faults at that address, reflected to the domain; nothing is read. */
+static void kernel_half_unreachable(void)
+{
+	unsigned i, bad = 0;
+
+	rivet_exc_register(12, exec_back, 0);
+	for (i = 0; i < 3; i++) {
+		unsigned long va = kernel_vas[i], before = exec_faults;
+
+		bad += !pf_load_faults(va);
+		bad += !pf_store_faults(va, 0x5eed) << 4;
+		((void (*)(void))va)();
+		bad += (exec_faults != before + 1 || exec_tval != va) << 8;
+	}
+	report("red9_kernel_half_load_store_exec_fault", bad == 0, "bad 0x%lx",
+	       (long)bad, 0);
+}
+
 static void role_red9_upcall(void)
 {
 	rivet_exc_register(13, pf_skip, 0);
@@ -137,6 +174,7 @@ static void role_red9_upcall(void)
 	bad_entries();
 	wild_sp_tp();
 	fault_storm();
+	kernel_half_unreachable();
 }
 
 /* An executable page at GONE_VA made the exception (or, slice, the

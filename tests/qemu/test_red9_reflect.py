@@ -19,7 +19,7 @@ UPCALL_CASES = [
     "red9_exc_exec_page_accepted", "red9_exc_deleted_page",
     "red9_wild_sp_tp_fault_and_calls", "red9_zero_sp_tp_fault_and_calls",
     "red9_storm_entry_set", "red9_storm_reflected_every_fault",
-    "red9_storm_then_handler_kept"]
+    "red9_storm_then_handler_kept", "red9_kernel_half_load_store_exec_fault"]
 
 GONE_CASES = [
     "red9_handler_set", "red9_handler_deleted",
