@@ -1307,7 +1307,7 @@ static const struct role *const role_tables[] = {
 	vmonepage_roles,    inplace_roles,	smp_mask_roles,
 	smp_idle_roles,	    smp_kstat_roles,	allocstep_roles,
 	smp_xwake_roles,    ipi_boot_roles,	red9_reflect_roles,
-	red9_step_roles,
+	red9_step_roles,    red9_irq_roles,
 };
 
 int main(void)
