@@ -8,6 +8,7 @@ non-executable entries are refused; sp and tp pointing into the kernel
 cross a reflected fault and two calls unchanged; a handler that clears
 in_upcall and faults again is reflected 100,000 times and goes on; a
 bystander runs throughout."""
+from rivetqemu import boot_kernel, build_path, make_initramfs
 from test_caps import conf
 from test_domains import assert_all_pass, run_suite
 
@@ -30,7 +31,7 @@ ROLES = [
     ("t_red9_upcall", ["memory = 1M"]),
     ("t_red9_handler_gone", ["memory = 1M"]),
     ("t_red9_handler_rw", ["memory = 1M"]),
-    ("t_red9_slice_gone", ["memory = 1M", "slice = 2ms"]),
+    ("t_red9_slice_gone", ["memory = 1M", "slice = 50ms"]),
     ("t_red9_bystander", ["memory = 1M"])]
 
 KILLED = (r"domain {} \(id \d+\) killed: instruction page fault at epc "
@@ -46,3 +47,20 @@ def test_entries_changed_after_upcall_set_kill_only_their_domain(tmp_path):
     assert not b.has(r"TEST red9_\w+_killed: FAIL"), b
     assert b.has(r"summary: t_red9_upcall +id \d+ exited, status 0"), b
     assert b.has(r"summary: t_red9_bystander +id \d+ exited, status 0"), b
+
+
+def test_entries_changed_after_upcall_set_on_two_harts(tmp_path):
+    """The same spread over two harts: the reflection's fast path runs
+    without the big kernel lock there, and a kill takes it."""
+    initrd = make_initramfs(tmp_path, conf(*ROLES),
+                            {"/libos/tests.elf": build_path("libos/tests.elf")})
+    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
+                    extra=["-initrd", initrd], timeout=120)
+    assert b.has(r"cpu: 2 harts online"), b
+    assert b.has(r"rivet: powering off$"), b
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    assert b.has(r"launch: domain t_red9_\w+ placed on hart 1"), b
+    assert_all_pass(b, UPCALL_CASES + GONE_CASES)
+    for role in ("t_red9_handler_gone", "t_red9_handler_rw",
+                 "t_red9_slice_gone"):
+        assert b.has(KILLED.format(role)), b
