@@ -245,6 +245,21 @@ static void delete_edges(void)
 	EXPECT_EQ("red9_delete_step_page_again", sys_cap_delete(s), E_NOENT);
 	EXPECT_EQ("red9_alloc_map_rights_high_bit",
 		  sys_frame_alloc_map(VA1, 1UL << 63 | RIVET_CAP_R), E_INVAL);
+	/* A slot of another type through the one-step entry: its own
+	 * domain capability. Deleted the general way; only the domain
+	 * loses it, and everything else goes on. */
+	EXPECT_EQ("red9_delete_own_domain_cap", sys_cap_delete(RIVET_SLOT_SELF),
+		  0);
+	EXPECT_EQ("red9_own_domain_cap_gone",
+		  sys2_cap_info(RIVET_SLOT_SELF, RIVET_CAPINFO_TYPE).rc,
+		  E_NOENT);
+	EXPECT_EQ("red9_own_domain_cap_again", sys_cap_delete(RIVET_SLOT_SELF),
+		  E_NOENT);
+	s = sys2_frame_alloc_map(VA1, RW).val;
+	*(volatile uint64_t *)VA1 = SECRET;
+	report("red9_after_own_domain_cap_works",
+	       *(volatile uint64_t *)VA1 == SECRET && !sys_cap_delete(s),
+	       "slot %ld", (long)s, 0);
 }
 
 static void role_red9_step(void)

@@ -33,7 +33,9 @@ CASES = [
     "red9_delete_at_nslots", "red9_delete_slot_u32_max",
     "red9_delete_slot_past_u32", "red9_delete_slot_minus_one",
     "red9_delete_edges_left_page", "red9_delete_step_page",
-    "red9_delete_step_page_again", "red9_alloc_map_rights_high_bit"]
+    "red9_delete_step_page_again", "red9_alloc_map_rights_high_bit",
+    "red9_delete_own_domain_cap", "red9_own_domain_cap_gone",
+    "red9_own_domain_cap_again", "red9_after_own_domain_cap_works"]
 
 
 def test_step_pages_and_a_ring_against_itself(tmp_path):
