@@ -121,6 +121,9 @@ extern const struct role smp_revoke_roles[];	   /* smp_revoke.c */
 extern const struct role smp_stress_roles[];	   /* smp_stress.c */
 extern const struct role smp_hostile_roles[];	   /* smp_hostile.c */
 extern const struct role reuse_roles[];		   /* reuse.c */
+extern const struct role red9_irq_roles[];	   /* red9_irq.c */
+extern const struct role red9_reflect_roles[];	   /* red9_reflect.c */
+extern const struct role red9_step_roles[];	   /* red9_step.c */
 extern const struct role spawn_build_roles[];	   /* spawn_build.c */
 extern const struct role search_bounds_roles[];	   /* search_bounds.c */
 extern const struct role smp_irq_roles[];	   /* smp_irq.c */
