@@ -79,7 +79,7 @@ static int skip_insn(struct rivet_upcall *u, void *arg)
 
 static void role_syscall(void)
 {
-	static char text[5000];
+	char text[5000] = { 0 }; /* on the stack: docs/testing.md */
 	struct rivet_ret r;
 
 	EXPECT_EQ("syscall_bad_number", raw_syscall(999, 0, 0), E_NOSYS);
