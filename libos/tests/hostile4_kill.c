@@ -34,12 +34,15 @@
 #include <rivet/syscall.h>
 
 #include "hostile4.h"
+#include "child_quota.h"
 #include "tests.h"
 
-#define KILL_CYCLES   120
-#define VICTIM_FRAMES 1536
-#define VICTIM_SLOTS  512
-#define RUN_PAGES     1024
+#define KILL_CYCLES  120
+#define VICTIM_SLOTS 512
+#define RUN_PAGES    1024
+/* A victim holds a run, maps it, and has VICTIM_SLOTS slots (12 pages of
+ * them): 128 pages over its run cover those and its tables. */
+#define VICTIM_FRAMES child_frames(RUN_PAGES + 128)
 #define VICTIM_VA     0x40000000UL
 #define COPIES	      256
 #define FLOOD_SLOTS   16
@@ -128,8 +131,8 @@ void role_h4_killer(void)
 
 	for (cycle = 0; cycle < KILL_CYCLES && sp > 0; cycle++) {
 		snprintf(name, sizeof(name), "t_h4_victim-%lu", cycle % 4);
-		rc = rivet_spawn(sp, "/libos/tests.elf", name, VICTIM_FRAMES,
-				 VICTIM_SLOTS, 0, 0, &slot);
+		rc = spawn_child(sp, name, VICTIM_FRAMES, VICTIM_SLOTS, 0, 0,
+				 &slot);
 		if (!rc)
 			for (j = 0; j <= cycle % 7; j++)
 				sys_yield_cap(RIVET_YIELD_ANY);
