@@ -36,6 +36,7 @@
 #include "hostile4.h"
 #include "child_quota.h"
 #include "tests.h"
+#include "testmem.h"
 
 #define KILL_CYCLES  120
 #define VICTIM_SLOTS 512
@@ -67,7 +68,8 @@ static void store(uint64_t *p, uint64_t v)
 
 /* ---- the victims ------------------------------------------------------ */
 
-static _Alignas(4096) unsigned char vring[RIVET_RING_BYTES(2)];
+/* Mode 2's ring, page-aligned in a frame of its own (testmem_alloc). */
+static unsigned char *vring;
 
 static void victim_ring_map(uint64_t slot)
 {
@@ -94,8 +96,12 @@ void role_h4_victim(void)
 
 	if (mode == 1 || mode == 2)
 		run = sys2_frame_alloc(RIVET_FRAME_ANY, RUN_PAGES, 1);
-	if (mode == 2)
+	if (mode == 2) {
+		vring = testmem_alloc("h4_victim_ring", RIVET_RING_BYTES(2));
+		if (!vring)
+			return;
 		sys_ring_setup((struct rivet_ring_head *)vring, 2);
+	}
 	one = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
 	for (;;) {
 		switch (mode) {

@@ -93,3 +93,10 @@ def test_check_test_image_refuses_what_is_not_an_elf(tmp_path):
     r = check(str(junk))
     assert r.returncode == 1 and "not a 64-bit little-endian ELF" in \
         r.stderr, r
+
+
+def test_docs_give_the_scripts_bound():
+    bound = re.search(r"^RW_MAX_KIB = (\d+)", open(SCRIPT).read(), re.M)
+    doc = open("docs/testing.md").read()
+    assert bound and re.search(r"over `RW_MAX_KIB`,\s+%s\s+KiB"
+                               % bound.group(1), doc), bound
