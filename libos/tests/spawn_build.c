@@ -270,7 +270,6 @@ static unsigned long spawn_mid(long sp, const char *name)
 	child_quota_ok(name, MID_FRAMES);
 	rc = rivet_spawn((unsigned long)sp, IMAGE, name, MID_FRAMES, MID_SLOTS,
 			 caps, 2, &slot);
-
 	if (rc)
 		printf("TEST spawn_of_%s: FAIL rc %ld\n", name, rc);
 	return slot;
