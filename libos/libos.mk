@@ -118,8 +118,15 @@ $$(LIBOS_LIB_$(1)): $$(LIBOS_LIBOBJS_$(1))
 endef
 $(foreach l,$(LIBOS_LIBS),$(eval $(call libos_lib_rule,$(l))))
 
-# One link rule per app. The check after the link refuses a segment that
-# is writable and executable at once: the kernel would refuse to load it.
+# tests.elf's .data+.bss stays under a bound (scripts/check-test-image,
+# docs/testing.md "Test buffers"): every domain and spawned child of the
+# image pays for it.
+LIBOS_CHECK_tests = $(PYTHON) scripts/check-test-image $@ || { rm -f $@; exit 1; }
+$(O)/libos/tests.elf: scripts/check-test-image
+
+# One link rule per app. The checks after the link refuse a segment that
+# is writable and executable at once (the kernel would refuse to load
+# it), and run the app's own LIBOS_CHECK_<app> if it has one.
 define libos_app_rule
 LIBOS_OBJS_$(1) := $$(patsubst %,$$(O)/%.o,$$(basename $$(wildcard libos/$(1)/*.c libos/$(1)/*.S))) \
 	$$(LIBOS_GEN_OBJS_$(1))
@@ -136,6 +143,7 @@ $$(O)/libos/$(1).elf: $$(LIBOS_OBJS_$(1)) $$(LIBOS_LINK_$(1)) $$(LIBRIVET) libos
 	$$(Q)$$(LIBOS_CC) $$(LIBOS_LDFLAGS) -o $$@ $$(LIBOS_OBJS_$(1)) $$(LIBOS_LINK_$(1)) $$(LIBRIVET)
 	$$(Q)! $$(LIBOS_READELF) -lW $$@ | grep -q ' RWE ' || \
 		{ echo "$$@: a segment is writable and executable" >&2; rm -f $$@; exit 1; }
+	$$(if $$(LIBOS_CHECK_$(1)),$$(Q)$$(LIBOS_CHECK_$(1)))
 endef
 $(foreach a,$(LIBOS_APPS),$(eval $(call libos_app_rule,$(a))))
 

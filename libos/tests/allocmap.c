@@ -8,10 +8,10 @@
 #include <rivet/libos.h>
 
 #include "tests.h"
+#include "testmem.h"
 
 #define AVA  0x4c000000UL
 #define AVA2 0x4e000000UL /* another 2 MiB: a table and a view page */
-#define HELD 4096
 
 static uint64_t frames(void)
 {
@@ -56,15 +56,25 @@ static void alloc_map_table_quota(unsigned long *held, uint64_t n)
 		sys_cap_delete(r.val);
 }
 
+/* Room for a slot per frame the quota has left, and one more: the loop
+ * to E_NOMEM below cannot outrun it. */
+static unsigned long *held_make(unsigned long *n)
+{
+	*n = sys2_kstat(KSTAT_MY_QUOTA).val - frames() + 1;
+	return testmem_alloc("alloc_map_held", *n * sizeof(unsigned long));
+}
+
 static void role_alloc_map(void)
 {
-	static unsigned long held[HELD];
+	unsigned long nheld, *held = held_make(&nheld);
 	uint64_t f = frames(), s = slots();
 	struct rivet_ret r =
 		sys2_frame_alloc_map(AVA, RIVET_CAP_R | RIVET_CAP_W);
 	volatile uint64_t *p = (volatile uint64_t *)AVA;
 	uint64_t i, sum = 0, first;
 
+	if (!held)
+		return;
 	EXPECT_EQ("alloc_map_ok", r.rc, 0);
 	first = r.val;
 	EXPECT_EQ("alloc_map_frame_cap",
@@ -98,7 +108,7 @@ static void role_alloc_map(void)
 	       frames() == f && slots() == s, "frames %ld slots %ld",
 	       (long)(frames() - f), (long)(slots() - s));
 	/* Past the quota: E_NOMEM, and still nothing left over. */
-	for (i = 1; i < HELD; i++) {
+	for (i = 1; i < nheld; i++) {
 		r = sys2_frame_alloc_map(AVA + i * 0x1000, RIVET_CAP_R);
 		if (r.rc)
 			break;

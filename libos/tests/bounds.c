@@ -16,6 +16,7 @@
 #include <rivet/libos.h>
 #include <rivet/syscall.h>
 
+#include "child_quota.h"
 #include "tests.h"
 
 #define RUN_PAGES 512
@@ -218,6 +219,7 @@ static void role_bounds_killer(void)
 
 	/* spawn runs in restartable pieces (docs/performance.md): its cost
 	 * in all, the restarts included. */
+	child_quota_ok("t_big_child", BIG_CHILD_FRAMES);
 	t = insns();
 	rc = rivet_spawn((unsigned long)sp, "/libos/tests.elf", "t_big_child",
 			 BIG_CHILD_FRAMES, BIG_CHILD_SLOTS, &me, 1, &slot);

@@ -104,11 +104,9 @@ static void alloc_map_at_the_top(void)
 #define FILL_VA	 0x4f000000UL
 #define FAR_VA	 0x2000000000UL /* gigabytes no table covers yet */
 #define FAR_VA_2 0x2040000000UL
-/* The 1 MiB quota holds fewer; .bss stays small (spawn tests load this
- * image). */
+/* The 1 MiB quota holds fewer; the slots are kept on the stack, not in
+ * .bss (docs/testing.md, "Test buffers"). */
 #define FILL_MAX 256
-
-static uint32_t fill_slot[FILL_MAX];
 
 /*
  * frame_alloc_map at the quota's edge, at an address that needs new
@@ -122,6 +120,7 @@ static uint32_t fill_slot[FILL_MAX];
  */
 static void alloc_map_quota_edges(void)
 {
+	uint32_t fill_slot[FILL_MAX];
 	struct rivet_ret r;
 	uint64_t n, k, fr, sl, price, refusals = 0, bad = 0;
 

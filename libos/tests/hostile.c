@@ -19,6 +19,7 @@
 #include <rivet/errno.h>
 #include <rivet/libos.h>
 
+#include "child_quota.h"
 #include "tests.h"
 
 #define DEV_VA	0x50000000UL /* a device's registers */
@@ -582,7 +583,8 @@ static void role_dma_holder(void)
 		  E_PERM);
 	EXPECT_EQ("dma_device_passed_to_spawned_child_refused",
 		  rivet_spawn((unsigned long)sp, "/libos/tests.elf",
-			      "t_dma_child", 128, 16, &dev, 1, &child),
+			      "t_dma_child", child_frames(0), 16, &dev, 1,
+			      &child),
 		  E_PERM);
 	sys_notify_cap(peer, EV_DONE);
 }

@@ -34,12 +34,16 @@
 #include <rivet/syscall.h>
 
 #include "hostile4.h"
+#include "child_quota.h"
 #include "tests.h"
+#include "testmem.h"
 
-#define KILL_CYCLES   120
-#define VICTIM_FRAMES 1536
-#define VICTIM_SLOTS  512
-#define RUN_PAGES     1024
+#define KILL_CYCLES  120
+#define VICTIM_SLOTS 512
+#define RUN_PAGES    1024
+/* A victim holds a run, maps it, and has VICTIM_SLOTS slots (12 pages of
+ * them): 128 pages over its run cover those and its tables. */
+#define VICTIM_FRAMES child_frames(RUN_PAGES + 128)
 #define VICTIM_VA     0x40000000UL
 #define COPIES	      256
 #define FLOOD_SLOTS   16
@@ -64,7 +68,8 @@ static void store(uint64_t *p, uint64_t v)
 
 /* ---- the victims ------------------------------------------------------ */
 
-static _Alignas(4096) unsigned char vring[RIVET_RING_BYTES(2)];
+/* Mode 2's ring, page-aligned in a frame of its own (testmem_alloc). */
+static unsigned char *vring;
 
 static void victim_ring_map(uint64_t slot)
 {
@@ -91,8 +96,12 @@ void role_h4_victim(void)
 
 	if (mode == 1 || mode == 2)
 		run = sys2_frame_alloc(RIVET_FRAME_ANY, RUN_PAGES, 1);
-	if (mode == 2)
+	if (mode == 2) {
+		vring = testmem_alloc("h4_victim_ring", RIVET_RING_BYTES(2));
+		if (!vring)
+			return;
 		sys_ring_setup((struct rivet_ring_head *)vring, 2);
+	}
 	one = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
 	for (;;) {
 		switch (mode) {
@@ -128,8 +137,8 @@ void role_h4_killer(void)
 
 	for (cycle = 0; cycle < KILL_CYCLES && sp > 0; cycle++) {
 		snprintf(name, sizeof(name), "t_h4_victim-%lu", cycle % 4);
-		rc = rivet_spawn(sp, "/libos/tests.elf", name, VICTIM_FRAMES,
-				 VICTIM_SLOTS, 0, 0, &slot);
+		rc = spawn_child(sp, name, VICTIM_FRAMES, VICTIM_SLOTS, 0, 0,
+				 &slot);
 		if (!rc)
 			for (j = 0; j <= cycle % 7; j++)
 				sys_yield_cap(RIVET_YIELD_ANY);

@@ -23,6 +23,7 @@
 
 #include "hostile4.h"
 #include "tests.h"
+#include "testmem.h"
 
 #define POOL_VA	    0x100000000UL
 #define POOL_MAX    4096 /* pages a round at most */
@@ -34,7 +35,8 @@
  * they stay, as after any map. */
 #define POOL_TABLES (2 * (POOL_MAX / 512) + 4)
 
-static uint32_t pool_slot[POOL_MAX];
+/* The slots of a round's frames: POOL_MAX of them (testmem_alloc). */
+static uint32_t *pool_slot;
 
 static uint64_t *page(uint64_t i)
 {
@@ -114,6 +116,10 @@ void role_h4_pool(void)
 	uint64_t tag = (uint64_t)rivet_info()->domain_id << 56, total = 0;
 	long last = 0, delete_rc = 0;
 
+	pool_slot =
+		testmem_alloc("h4_pool_slots", POOL_MAX * sizeof(*pool_slot));
+	if (!pool_slot)
+		return;
 	if (rivet_info()->name[sizeof("t_h4_pool")] == 'a')
 		pool_hog();
 	else /* the rounds begin once the hog has its frames */

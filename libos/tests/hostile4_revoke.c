@@ -31,11 +31,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rivet/errno.h>
 #include <rivet/libos.h>
 #include <rivet/ring.h>
 
 #include "hostile4.h"
 #include "tests.h"
+#include "testmem.h"
 
 #define H4_VA	      0x40001000UL /* not 2 MiB aligned: page leaves only */
 #define H4_BIG_PAGES  2048
@@ -147,12 +149,24 @@ static void own_granter(struct h4_ctl *c, uint64_t f)
 
 /* ---- the holder ------------------------------------------------------ */
 
-static _Alignas(4096) unsigned char ringmem[RIVET_RING_BYTES(H4_RING_N)];
-static struct rivet_ring_head *const rh = (struct rivet_ring_head *)ringmem;
-static struct rivet_ring_entry *const rent =
-	(struct rivet_ring_entry *)(ringmem + RIVET_RING_ENTRIES_OFF);
-static struct rivet_ring_done *const rcq =
-	(struct rivet_ring_done *)(ringmem + RIVET_RING_DONE_OFF(H4_RING_N));
+/* The holder's ring in ring mode, in frames of its own (ring_make). */
+static struct rivet_ring_head *rh;
+static struct rivet_ring_entry *rent;
+static struct rivet_ring_done *rcq;
+
+/* Takes and names the ring: 0, or what failed (reported by testmem). */
+static long ring_make(void)
+{
+	unsigned char *mem =
+		testmem_alloc("h4_holder_ring", RIVET_RING_BYTES(H4_RING_N));
+
+	if (!mem)
+		return E_NOMEM;
+	rh = (struct rivet_ring_head *)mem;
+	rent = (struct rivet_ring_entry *)(mem + RIVET_RING_ENTRIES_OFF);
+	rcq = (struct rivet_ring_done *)(mem + RIVET_RING_DONE_OFF(H4_RING_N));
+	return sys_ring_setup(rh, H4_RING_N);
+}
 
 /* Maps slot at the H4_RING_N addresses through the ring: how many of the
  * maps succeeded (-1: the submit itself failed). */
@@ -221,7 +235,7 @@ void role_h4_holder(void)
 		return;
 	}
 	rivet_exc_register(13, h4_fault, 0);
-	if (ring_mode() && sys_ring_setup(rh, H4_RING_N)) {
+	if (ring_mode() && ring_make()) {
 		store(&c->done, 1);
 		return;
 	}

@@ -15,18 +15,19 @@
 #include <rivet/ring.h>
 
 #include "tests.h"
+#include "testmem.h"
 
 #define RVA 0x62000000UL /* mappings made by the cases, 4 KiB apart */
 #define PG  4096UL
 #define N   256
 #define RW  (RIVET_CAP_R | RIVET_CAP_W)
 
-static _Alignas(4096) unsigned char ringmem[4 * 4096];
-static struct rivet_ring_head *const h = (struct rivet_ring_head *)ringmem;
-static struct rivet_ring_entry *const ent =
-	(struct rivet_ring_entry *)(ringmem + RIVET_RING_ENTRIES_OFF);
-static struct rivet_ring_done *const cq =
-	(struct rivet_ring_done *)(ringmem + RIVET_RING_DONE_OFF(N));
+/* The ring: RIVET_RING_BYTES(N) in frames of the role's own, page-aligned
+ * (testmem_alloc, set by role_ring), its entries and completions. */
+static unsigned char *ringmem;
+static struct rivet_ring_head *h;
+static struct rivet_ring_entry *ent;
+static struct rivet_ring_done *cq;
 
 /* A direct call with four arguments, any number. */
 static struct rivet_ret direct(unsigned long nr, const unsigned long *a)
@@ -295,7 +296,7 @@ static void unmapped_by_own_entry(void)
 /* 256 maps in one submit: all run, over restarted pieces. */
 static void many(void)
 {
-	static unsigned long slots[N];
+	unsigned long slots[N];
 	uint64_t before = mappings();
 	struct rivet_ret r;
 	unsigned i, ok = 1;
@@ -317,6 +318,12 @@ static void many(void)
 
 static void role_ring(void)
 {
+	ringmem = testmem_alloc("ring_buffer", RIVET_RING_BYTES(N));
+	if (!ringmem)
+		return;
+	h = (struct rivet_ring_head *)ringmem;
+	ent = (struct rivet_ring_entry *)(ringmem + RIVET_RING_ENTRIES_OFF);
+	cq = (struct rivet_ring_done *)(ringmem + RIVET_RING_DONE_OFF(N));
 	EXPECT_EQ("ring_submit_without_ring", sys2_ring_submit(1).rc, E_NOENT);
 	EXPECT_EQ("ring_setup_zero_entries", sys_ring_setup(h, 0), E_INVAL);
 	EXPECT_EQ("ring_setup_not_power_of_two", sys_ring_setup(h, 3), E_INVAL);

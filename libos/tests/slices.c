@@ -210,14 +210,23 @@ static void role_rekey(void)
 #define BIG_MAP_VA 0x40000000UL /* where they go, a page each */
 
 /*
+ * The roles below fill map_batch requests of RIVET_MAP_BATCH_MAX entries
+ * (12 KiB) in a buffer on their own stack, passed down: not in .bss,
+ * where every domain started from tests.elf would pay for it
+ * (docs/testing.md, "Test buffers"), nor in frames of their own, whose
+ * mapping big_revoke_unmapped_every_copy would count.
+ */
+typedef struct rivet_map_entry map_batch_buf[RIVET_MAP_BATCH_MAX];
+
+/*
  * Fills the space with copies of a fresh one-page frame: BIG_MAPPED of
  * them mapped, each a child of the original, the rest in chains of 64
  * below it. Returns the original's slot, or -1 after reporting what
  * failed.
  */
-static long big_tree(const char *what, unsigned long copies)
+static long big_tree(map_batch_buf batch, const char *what,
+		     unsigned long copies)
 {
-	static struct rivet_map_entry batch[RIVET_MAP_BATCH_MAX];
 	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
 	unsigned long root = r.val, last = root, i, n = 0, mapped = 0;
 
@@ -250,15 +259,16 @@ static long big_tree(const char *what, unsigned long copies)
  * on afterwards), a1 still counts every copy, and no kernel entry of
  * either spent more than STRETCH_MAX instructions in the capability code.
  */
-static void big_batch(void);
-static void many_mappings(void);
+static void big_batch(map_batch_buf batch);
+static void many_mappings(map_batch_buf batch);
 
 static void role_big_revoke(void)
 {
 	/* Every slot but the ones in use and the original's: 65,534. */
+	map_batch_buf batch;
 	uint64_t base = sys2_kstat(KSTAT_MY_SLOTS).val;
 	unsigned long copies = BIG_SLOTS - base - 1;
-	long root = big_tree("big_revoke_tree_built", copies);
+	long root = big_tree(batch, "big_revoke_tree_built", copies);
 	uint64_t slices = rivet_info()->slices_used, used;
 	struct rivet_ret r;
 	long stretch;
@@ -281,7 +291,7 @@ static void role_big_revoke(void)
 	       STRETCH_MAX);
 
 	EXPECT_EQ("big_revoke_leaves_the_original", sys_cap_delete(root), 0);
-	root = big_tree("big_delete_tree_built", copies);
+	root = big_tree(batch, "big_delete_tree_built", copies);
 	if (root < 0)
 		return;
 	slices = rivet_info()->slices_used;
@@ -297,8 +307,8 @@ static void role_big_revoke(void)
 	       stretch > 0 && stretch <= STRETCH_MAX,
 	       "%ld instructions in one entry, bound %ld", stretch,
 	       STRETCH_MAX);
-	big_batch();
-	many_mappings();
+	big_batch(batch);
+	many_mappings(batch);
 }
 
 /*
@@ -306,9 +316,8 @@ static void role_big_revoke(void)
  * every entry is mapped, a1 counts them all, and a batch with a bad entry
  * past the first piece stops there with a1 = the entries before it.
  */
-static void big_batch(void)
+static void big_batch(map_batch_buf batch)
 {
-	static struct rivet_map_entry batch[RIVET_MAP_BATCH_MAX];
 	uint64_t maps = sys2_kstat(KSTAT_MY_MAPPINGS).val;
 	unsigned long i, bad = RIVET_MAP_BATCH_MAX - 100;
 	struct rivet_ret r;
@@ -350,9 +359,8 @@ static void big_batch(void)
 #define MANY_MAPS   8192
 #define MANY_MAP_VA 0x1000000000UL
 
-static unsigned long map_many(unsigned long slot)
+static unsigned long map_many(map_batch_buf batch, unsigned long slot)
 {
-	static struct rivet_map_entry batch[RIVET_MAP_BATCH_MAX];
 	unsigned long i, j, mapped = 0;
 
 	for (i = 0; i < MANY_MAPS; i += RIVET_MAP_BATCH_MAX) {
@@ -370,7 +378,7 @@ static unsigned long map_many(unsigned long slot)
  * One capability mapped 8,192 times: revoking the copy, then deleting
  * the original, unmaps them all, one mapping per step, in short entries.
  */
-static void many_mappings(void)
+static void many_mappings(map_batch_buf batch)
 {
 	uint64_t maps = sys2_kstat(KSTAT_MY_MAPPINGS).val;
 	struct rivet_ret r = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1);
@@ -378,14 +386,15 @@ static void many_mappings(void)
 	long stretch;
 
 	copy = sys2_cap_derive(orig, -1UL, RIVET_CAP_R, 0).val;
-	EXPECT_EQ("many_maps_of_a_copy", map_many(copy), MANY_MAPS);
+	EXPECT_EQ("many_maps_of_a_copy", map_many(batch, copy), MANY_MAPS);
 	r = sys2_cap_revoke(orig);
 	report("many_maps_revoke_unmaps_them_all",
 	       r.rc == 0 && r.val == 1 &&
 		       sys2_kstat(KSTAT_MY_MAPPINGS).val == maps,
 	       "rc %ld, mappings left %ld", r.rc,
 	       (long)(sys2_kstat(KSTAT_MY_MAPPINGS).val - maps));
-	EXPECT_EQ("many_maps_of_the_original", map_many(orig), MANY_MAPS);
+	EXPECT_EQ("many_maps_of_the_original", map_many(batch, orig),
+		  MANY_MAPS);
 	EXPECT_EQ("many_maps_delete_of_the_original", sys_cap_delete(orig), 0);
 	EXPECT_EQ("many_maps_delete_unmaps_them_all",
 		  sys2_kstat(KSTAT_MY_MAPPINGS).val, maps);
@@ -423,11 +432,12 @@ static void single_entry_costs(void)
  * the teardown is measured (loglevel=7). */
 static void role_teardown(void)
 {
+	map_batch_buf batch;
 	uint64_t base = sys2_kstat(KSTAT_MY_SLOTS).val;
 
-	big_tree("teardown_tree_built", BIG_SLOTS - base - 3);
+	big_tree(batch, "teardown_tree_built", BIG_SLOTS - base - 3);
 	EXPECT_EQ("teardown_many_maps",
-		  map_many(sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val),
+		  map_many(batch, sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val),
 		  MANY_MAPS);
 }
 
@@ -435,11 +445,12 @@ static void role_teardown(void)
  * the teardown runs in one entry, measured (loglevel=7). */
 static void role_teardown_kill(void)
 {
+	map_batch_buf batch;
 	uint64_t base = sys2_kstat(KSTAT_MY_SLOTS).val;
 
-	big_tree("teardown_kill_tree_built", BIG_SLOTS - base - 3);
+	big_tree(batch, "teardown_kill_tree_built", BIG_SLOTS - base - 3);
 	EXPECT_EQ("teardown_kill_many_maps",
-		  map_many(sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val),
+		  map_many(batch, sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val),
 		  MANY_MAPS);
 	sys_upcall_set(0, 0, 0, 0);
 	__asm__ volatile("sw zero, 8(zero)"); /* a store to page 0 */

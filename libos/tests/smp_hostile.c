@@ -16,9 +16,10 @@
 #include <rivet/errno.h>
 #include <rivet/libos.h>
 
+#include "child_quota.h"
 #include "tests.h"
 
-#define CHURN_FRAMES 256 /* tests.elf loaded takes about 150 */
+#define CHURN_FRAMES child_frames(0) /* a sleeper: child_quota.h */
 #define CHURN_SLOTS  16
 
 static void role_smp_churn(void)
@@ -36,8 +37,8 @@ static void role_smp_churn(void)
 	}
 	snprintf(child, sizeof(child), "t_sleeper%s", suffix);
 	for (i = 0; i < n; i++) {
-		rc = rivet_spawn(sp, "/libos/tests.elf", child, CHURN_FRAMES,
-				 CHURN_SLOTS, 0, 0, &slot);
+		rc = spawn_child(sp, child, CHURN_FRAMES, CHURN_SLOTS, 0, 0,
+				 &slot);
 		if (rc) {
 			report("smp_churn_spawn", 0, "cycle %ld: %ld", (long)i,
 			       rc);

@@ -28,13 +28,15 @@
 #include <rivet/errno.h>
 #include <rivet/libos.h>
 
+#include "child_quota.h"
 #include "tests.h"
 
-#define SMPM_ROUNDS	8
-#define SMPM_VA		0x40000000UL
-#define SMPM_VALUE	0x3a5cUL
-#define SMPM_KID_VA	0x40200000UL
-#define SMPM_KID_FRAMES 192 /* tests.elf loaded takes about 100 */
+#define SMPM_ROUNDS 8
+#define SMPM_VA	    0x40000000UL
+#define SMPM_VALUE  0x3a5cUL
+#define SMPM_KID_VA 0x40200000UL
+/* A kid maps a frame of its own: its tables (child_quota.h). */
+#define SMPM_KID_FRAMES child_frames(8)
 #define SMPM_KID_SLOTS	16
 #define SMPM_PEERS_MAX	8
 
@@ -213,8 +215,8 @@ static void role_smpm_churn(void)
 	}
 	snprintf(child, sizeof(child), "t_smpm_kid%s", suffix);
 	for (i = 0; i < n; i++) {
-		rc = rivet_spawn(sp, "/libos/tests.elf", child, SMPM_KID_FRAMES,
-				 SMPM_KID_SLOTS, 0, 0, &slot);
+		rc = spawn_child(sp, child, SMPM_KID_FRAMES, SMPM_KID_SLOTS, 0,
+				 0, &slot);
 		if (!rc && !wait_ended(slot))
 			rc = E_BUSY;
 		if (rc) {
@@ -257,8 +259,8 @@ static void role_smpm_spawner(void)
 		 harts = kstat(KSTAT_REMOTE_FENCE_HARTS);
 	unsigned long slot = 0;
 
-	rc = rivet_spawn(sp, "/libos/tests.elf", "t_smpm_mapper",
-			 SMPM_KID_FRAMES + 64, SMPM_KID_SLOTS, 0, 0, &slot);
+	rc = spawn_child(sp, "t_smpm_mapper", SMPM_KID_FRAMES + SMPM_MAPPED,
+			 SMPM_KID_SLOTS, 0, 0, &slot);
 	if (!rc && !wait_ended(slot))
 		rc = E_BUSY;
 	printf("smpm: teardown calls %lu harts %lu\n",

@@ -16,9 +16,12 @@
 #include <rivet/errno.h>
 #include <rivet/libos.h>
 
+#include "child_quota.h"
 #include "tests.h"
 
-#define CHILD_FRAMES 256 /* tests.elf loaded takes about 150 */
+/* Quotas follow tests.elf's size (child_quota.h); t_child maps the
+ * frame passed to it: a few table pages of its own. */
+#define CHILD_FRAMES child_frames(8)
 #define CHILD_SLOTS  16
 #define CHILD_MAGIC  0xc0ffeeUL
 #define NEST_BADGE   0x4e455354UL /* "NEST" */
@@ -221,8 +224,8 @@ static void spawn_child_runs(long sp, unsigned long f,
 
 	counts_take(&before);
 	EXPECT_EQ("spawn_child",
-		  rivet_spawn(sp, "/libos/tests.elf", "t_child", CHILD_FRAMES,
-			      CHILD_SLOTS, caps, 1, &slot),
+		  spawn_child(sp, "t_child", CHILD_FRAMES, CHILD_SLOTS, caps, 1,
+			      &slot),
 		  0);
 	id = child_id(slot);
 	EXPECT_EQ("spawn_lends_frames", sys2_kstat(KSTAT_MY_QUOTA).val,
@@ -256,8 +259,8 @@ static void spawn_kills(long sp, const struct counts *base)
 	long id_a, id_b;
 
 	EXPECT_EQ("spawn_sleeper",
-		  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper", CHILD_FRAMES,
-			      CHILD_SLOTS, 0, 0, &a),
+		  spawn_child(sp, "t_sleeper", CHILD_FRAMES, CHILD_SLOTS, 0, 0,
+			      &a),
 		  0);
 	id_a = child_id(a);
 	run_until_settled(id_a);
@@ -270,8 +273,8 @@ static void spawn_kills(long sp, const struct counts *base)
 	/* The next child reuses the entry, hence the id: the old capability
 	 * must not name it. */
 	EXPECT_EQ("spawn_reusing_entry",
-		  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper", CHILD_FRAMES,
-			      CHILD_SLOTS, 0, 0, &b),
+		  spawn_child(sp, "t_sleeper", CHILD_FRAMES, CHILD_SLOTS, 0, 0,
+			      &b),
 		  0);
 	id_b = child_id(b);
 	report("stale_slot_names_reused_id", id_b == id_a,
@@ -307,8 +310,8 @@ static void spawn_nested(long sp, const struct counts *base)
 	long g, gid;
 
 	EXPECT_EQ("spawn_nester",
-		  rivet_spawn(sp, "/libos/tests.elf", "t_nester", 512, 32, caps,
-			      3, &n),
+		  spawn_child(sp, "t_nester", child_frames(CHILD_FRAMES), 32,
+			      caps, 3, &n),
 		  0);
 	sys_wait(0x2); /* the nester has spawned and granted */
 	/* domain_lookup answers a spawner for its child, not for a
@@ -338,8 +341,8 @@ static void spawn_lends_every_slot(long sp, const struct counts *base)
 	unsigned long frames;
 
 	EXPECT_EQ("spawn_lending_every_slot",
-		  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper", CHILD_FRAMES,
-			      free_slots - 1, 0, 0, &c),
+		  spawn_child(sp, "t_sleeper", CHILD_FRAMES, free_slots - 1, 0,
+			      0, &c),
 		  0);
 	EXPECT_EQ("no_free_slot_left", sys2_kstat(KSTAT_FREE_SLOTS).val, 0);
 	frames = sys2_kstat(KSTAT_MY_FRAMES).val;
@@ -363,8 +366,8 @@ static void spawn_child_faults(long sp, const struct counts *base)
 	long id;
 
 	EXPECT_EQ("spawn_crasher",
-		  rivet_spawn(sp, "/libos/tests.elf", "t_crasher", CHILD_FRAMES,
-			      CHILD_SLOTS, 0, 0, &slot),
+		  spawn_child(sp, "t_crasher", CHILD_FRAMES, CHILD_SLOTS, 0, 0,
+			      &slot),
 		  0);
 	id = child_id(slot);
 	run_until_settled(id);
@@ -380,17 +383,7 @@ static void spawn_child_faults(long sp, const struct counts *base)
  * room for its stack, slots, page tables and shared pages: derived from
  * the image's own size, since a constant broke each time the suite grew
  * (at 80 frames a 64 KiB text crossing made the first spawn E_NOMEM). */
-extern char __image_start[], __image_end[];
-#define SLEEPER_OVERHEAD 38
-static unsigned long sleeper_frames(void)
-{
-	unsigned long pages =
-		((unsigned long)(__image_end - __image_start) + 4095) / 4096 +
-		2; /* a page each side */
-
-	return pages + SLEEPER_OVERHEAD > 88 ? pages + SLEEPER_OVERHEAD : 88;
-}
-#define SLEEPER_FRAMES sleeper_frames()
+#define SLEEPER_FRAMES child_frames(0)
 static void spawn_fills_table(long sp, const struct counts *base)
 {
 	unsigned long slots[16], extra = 0;
@@ -400,9 +393,8 @@ static void spawn_fills_table(long sp, const struct counts *base)
 
 	for (;;) {
 		snprintf(name, sizeof(name), "t_sleeper-%u", n);
-		if (n == 16 ||
-		    (rc = rivet_spawn(sp, "/libos/tests.elf", name,
-				      SLEEPER_FRAMES, 2, 0, 0, &slots[n])))
+		if (n == 16 || (rc = spawn_child(sp, name, SLEEPER_FRAMES, 2, 0,
+						 0, &slots[n])))
 			break;
 		n++;
 	}
@@ -411,8 +403,8 @@ static void spawn_fills_table(long sp, const struct counts *base)
 	if (n) {
 		EXPECT_EQ("kill_makes_room", sys_kill(slots[n - 1]), 0);
 		EXPECT_EQ("spawn_after_kill",
-			  rivet_spawn(sp, "/libos/tests.elf", "t_sleeper",
-				      SLEEPER_FRAMES, 2, 0, 0, &extra),
+			  spawn_child(sp, "t_sleeper", SLEEPER_FRAMES, 2, 0, 0,
+				      &extra),
 			  0);
 		sys_kill(extra);
 		sys_cap_delete(extra);
@@ -493,8 +485,7 @@ static void role_nester(void)
 
 	/* Slot 1: the spawn capability passed along; slot 2: the spawner;
 	 * slot 3: a notification capability for the spawner. */
-	if (rivet_spawn(1, "/libos/tests.elf", "t_sleeper", CHILD_FRAMES, 8, 0,
-			0, &g) ||
+	if (spawn_child(1, "t_sleeper", CHILD_FRAMES, 8, 0, 0, &g) ||
 	    sys_cap_derive(g, 2, RIVET_CAP_GRANT, NEST_BADGE) < 0)
 		printf("TEST nester_spawns: FAIL\n");
 	/* Its spawner and its child: yes; its spawner's peer: no. */
@@ -532,8 +523,8 @@ static void role_soak(void)
 	for (i = 0; i < n; i++) {
 		const char *name = i % 64 == 63 ? "t_soakexit" : "t_sleeper";
 
-		rc = rivet_spawn(sp, "/libos/tests.elf", name, CHILD_FRAMES,
-				 CHILD_SLOTS, 0, 0, &slot);
+		rc = spawn_child(sp, name, CHILD_FRAMES, CHILD_SLOTS, 0, 0,
+				 &slot);
 		if (rc) {
 			printf("TEST soak_spawn: FAIL cycle %lu: %ld\n", i, rc);
 			return;

@@ -19,6 +19,7 @@
 #include <rivet/libos.h>
 #include <rivet/syscall.h>
 
+#include "child_quota.h"
 #include "tests.h"
 
 #define IMAGE	    "/libos/tests.elf"
@@ -57,6 +58,7 @@ static void role_build_bound(void)
 	unsigned long slot = 0;
 	long rc;
 
+	child_quota_ok("t_sleeper", BIG_FRAMES);
 	t = insns();
 	rc = rivet_spawn((unsigned long)sp, IMAGE, "t_sleeper", BIG_FRAMES,
 			 BIG_SLOTS, 0, 0, &slot);
@@ -174,7 +176,7 @@ static void role_build_giveup(void)
 	long rc;
 
 	fill_req(&big, sp, "t_sleeper-huge", HUGE_FRAMES, HUGE_SLOTS);
-	fill_req(&small_req, sp, "t_sleeper-small", 256, 16);
+	fill_req(&small_req, sp, "t_sleeper-small", child_frames(0), 16);
 	EXPECT_EQ("giveup_build_entry_set",
 		  set_slice_entry(build_swap_slice_end), 0);
 	rc = build_spawn(&big, &slot);
@@ -263,9 +265,11 @@ static unsigned long spawn_mid(long sp, const char *name)
 				  (unsigned long)rivet_notify_slot(
 					  "t_build_parent") },
 		      slot = 0;
-	long rc = rivet_spawn((unsigned long)sp, IMAGE, name, MID_FRAMES,
-			      MID_SLOTS, caps, 2, &slot);
+	long rc;
 
+	child_quota_ok(name, MID_FRAMES);
+	rc = rivet_spawn((unsigned long)sp, IMAGE, name, MID_FRAMES, MID_SLOTS,
+			 caps, 2, &slot);
 	if (rc)
 		printf("TEST spawn_of_%s: FAIL rc %ld\n", name, rc);
 	return slot;

@@ -117,10 +117,9 @@ static long check(const char *name, long nr, const long args[6], long want_a0,
 
 #define ARGS(...) ((const long[6]){ __VA_ARGS__ })
 
-static char text[1024];
-
 static void role_sysabi(void)
 {
+	char text[1024]; /* on the stack: docs/testing.md, "Test buffers" */
 	long slots = (long)sys2_kstat(KSTAT_MY_SLOTS).val;
 	struct rivet_ret f;
 	long slot = 0;

@@ -79,7 +79,7 @@ static int skip_insn(struct rivet_upcall *u, void *arg)
 
 static void role_syscall(void)
 {
-	static char text[5000];
+	char text[5000] = { 0 }; /* on the stack: docs/testing.md */
 	struct rivet_ret r;
 
 	EXPECT_EQ("syscall_bad_number", raw_syscall(999, 0, 0), E_NOSYS);
@@ -1307,7 +1307,7 @@ static const struct role *const role_tables[] = {
 	vmonepage_roles,    inplace_roles,	smp_mask_roles,
 	smp_idle_roles,	    smp_kstat_roles,	allocstep_roles,
 	smp_xwake_roles,    ipi_boot_roles,	red9_reflect_roles,
-	red9_step_roles,    red9_irq_roles,
+	red9_step_roles,    red9_irq_roles,	testmem_roles,
 };
 
 int main(void)

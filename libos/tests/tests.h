@@ -95,6 +95,7 @@ extern const struct role bounds_roles[];	   /* bounds.c */
 extern const struct role callregs_roles[];	   /* callregs.c */
 extern const struct role capinfo_roles[];	   /* capinfo.c */
 extern const struct role sysabi_roles[];	   /* sysabi.c */
+extern const struct role testmem_roles[];	   /* testmem_roles.c */
 extern const struct role capdelete_roles[];	   /* capdelete.c */
 extern const struct role chan_hostile_roles[];	   /* chan_hostile.c */
 extern const struct role conin_name_roles[];	   /* conin_name.c */
