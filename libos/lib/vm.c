@@ -770,27 +770,35 @@ int vm_fault(struct rivet_upcall *u, void *arg)
 }
 
 /*
+ * The region vm_fault_leaf found, kept across its system call in the
+ * upcall area's save[0] (no entry uses it) and read back through gp,
+ * which holds the area through a leaf and its call (the leaf's contract,
+ * rivet_exc_register_leaf): a leaf has no callee-saved register to keep
+ * it in, and one load is cheaper than finding it again.
+ */
+static inline struct vm_region *leaf_region_kept(void)
+{
+	struct vm_region *r;
+
+	__asm__ volatile("ld %0, %1(gp)"
+			 : "=r"(r)
+			 : "i"(UPCALL_SAVE)
+			 : "memory");
+	return r;
+}
+
+/*
  * vm_fault's common case as the light entry's leaf handler
  * (rivet_exc_register_leaf, libos/lib/upcall_entry.S): it may change
  * only ra, t0, t1 and a0-a7, so the entry saves only those, on no
  * stack. This file is built without t2-t6 (-ffixed-*, libos/libos.mk),
- * the function calls nothing and keeps nothing across its system call
- * (the region is found again after it), so it needs neither a
+ * the function calls nothing and keeps nothing in a register across its
+ * system call (the region: leaf_region_kept), so it needs neither a
  * callee-saved register nor the stack; scripts/check-exc-leaf checks
  * the code the compiler made. 0: handled; 1: not this case, or the
  * kernel refused, with nothing changed: the entry then runs vm_fault,
  * which does it all again and reports a refusal.
  */
-/* The address of global sym, made where it is used: a volatile asm is
- * never merged with another, so an address needed after a system call
- * is made again there instead of kept in a callee-saved register. */
-#define LEAF_ADDR(sym)                                                         \
-	({                                                                     \
-		__typeof__(&(sym)) p_;                                         \
-		__asm__ volatile("lla %0, %1" : "=r"(p_) : "i"(&(sym)));       \
-		p_;                                                            \
-	})
-
 static int vm_fault_leaf(struct rivet_upcall *u)
 {
 	struct vm_region *r = onepage_region(u->cause, u->tval);
@@ -798,6 +806,7 @@ static int vm_fault_leaf(struct rivet_upcall *u)
 
 	if (!r)
 		return 1;
+	u->save[0] = (uintptr_t)r;
 	ret = ecall_frame_alloc_map(r->start, (int)r->rights);
 	if (ret.rc)
 		return 1;
@@ -805,8 +814,7 @@ static int vm_fault_leaf(struct rivet_upcall *u)
 		ecall_cap_delete(ret.val); /* as if never made */
 		return 1;
 	}
-	LEAF_ADDR(regions[0])
-	[*LEAF_ADDR(last_found)].page = VE_HERE | (uint32_t)ret.val;
+	leaf_region_kept()->page = VE_HERE | (uint32_t)ret.val;
 	st.faults++;
 	st.pages++;
 	return 0;
@@ -942,6 +950,7 @@ void *vm_mmap(size_t size, unsigned rights)
 {
 	unsigned long n = nreg;
 	struct vm_region *r = &regions[n];
+	uintptr_t base = VM_MMAP_BASE;
 
 	/* vm_region_add's checks of rights and room first (rights_ok as one
 	 * bit test: R, R|W and R|X are the valid ones); the fit keeps the
@@ -956,10 +965,11 @@ void *vm_mmap(size_t size, unsigned rights)
 	 * area's start, the region goes at the end (index n), no search.
 	 * Ends are page-aligned: one past the guard page's start is the
 	 * area's start (one constant for the test and the start). */
-	if (!vm_ready || (n && r[-1].end >= VM_MMAP_BASE))
+	__asm__("" : "+r"(base)); /* made once, in a register, for all three */
+	if (!vm_ready || (n && r[-1].end >= base))
 		return mmap_fit(PAGE_SIZE, rights);
-	r->start = VM_MMAP_BASE;
-	r->end = VM_MMAP_BASE + PAGE_SIZE;
+	r->start = base;
+	r->end = base + PAGE_SIZE;
 	r->rights = rights;
 	r->policy = VM_DEMAND_REFAULT;
 	r->pager = NULL;
@@ -967,7 +977,7 @@ void *vm_mmap(size_t size, unsigned rights)
 	own_set_untouched(r);
 	nreg = n + 1;
 	last_found = n;
-	return (void *)VM_MMAP_BASE;
+	return (void *)base;
 }
 
 /* Page-aligned [*lo, *hi) for p, size; false if p is misaligned, size is

@@ -27,8 +27,8 @@ CASES = [
     "vm_leaf_keeps_registers", "vm_leaf_declines_to_vm_fault",
     "vm_leaf_unmap"]
 
-# A function named as a leaf that keeps a value across a call: a frame
-# on the stack and a callee-saved register.
+# Functions named as leaves: one keeps a value across a call (a frame on
+# the stack and a callee-saved register), one writes gp.
 NOT_A_LEAF = """
 long g(long);
 long bad_leaf(long x)
@@ -36,7 +36,8 @@ long bad_leaf(long x)
 	return g(x) + x;
 }
 long g(long x) { return x; }
-void _start(void) { bad_leaf(1); }
+void gp_leaf(void) { __asm__ volatile("li gp, 0"); }
+void _start(void) { bad_leaf(1); gp_leaf(); }
 """
 
 
@@ -80,3 +81,4 @@ def test_check_finds_a_leaf_that_breaks_it(tmp_path):
     assert r.returncode == 1, r.stdout
     assert "bad_leaf: uses sp" in r.stdout, r.stdout
     assert "bad_leaf: calls" in r.stdout, r.stdout
+    assert "gp_leaf: writes gp" in r.stdout, r.stdout

@@ -195,7 +195,9 @@ int rivet_exc_register_light(unsigned long cause, rivet_exc_handler h,
  * register as the exception left it but gp (the upcall area, also in a0),
  * t0 and t1, and may change only ra, t0, t1 and a0-a7: it must keep sp,
  * tp, gp, s0-s11 and t2-t6, and never touch the stack (sp is the
- * interrupted code's, maybe the faulting page) nor use FP. So the entry
+ * interrupted code's, maybe the faulting page) nor use FP. gp stays the
+ * area through the leaf and its system calls, and no entry uses
+ * u->save[0]: a leaf may keep a value there across a call. So the entry
  * saves only those ten registers: about 17 instructions less than the
  * light entry's call. It reads u->cause, u->epc and u->tval, may change
  * u->epc, and returns 0 (handled: resume) or non-zero (not its case):
