@@ -7,8 +7,9 @@
  * removal (deleted_mappings) and the frame's (domain_frame_free,
  * frame_free), each finding its own piece again: about 600 instructions.
  * Here, when the capability is the simple kind (every check below), it
- * is one step: the leaf removed in one walk and one fence (on every hart
- * of d's mask that ran it, uvm_flush_range), the view entry, the W^X
+ * is one step: the leaf removed (found in the last-level table
+ * frame_alloc_map's step keeps, else in one walk) and one fence (on every
+ * hart of d's mask that ran it, uvm_flush_range), the view entry, the W^X
  * count, the mapping record, the frame given back, the slot emptied.
  * Anything else, or a leaf that is not there as a 4 KiB page, goes the
  * general way, with nothing changed here. Its C twin (CONFIG_FAST_CAP_DELETE

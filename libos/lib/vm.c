@@ -1065,12 +1065,13 @@ int vm_munmap(void *p, size_t size)
 	nreg = n - 1;
 	/* A page of ours faulted in (VE_HERE, none of the flags above it:
 	 * not adopted, not revoked): entry_release's work with one test. */
-	if (v >> 28 == VE_HERE >> 28) {
+	if (__builtin_expect(v >> 28 == VE_HERE >> 28, 1)) {
 		st.pages--;
 		ecall_cap_delete(v & VE_SLOT);
-	} else if (v & VE_HERE) {
-		entry_release(v);
+		return 0;
 	}
+	if (v & VE_HERE)
+		entry_release(v);
 	return 0;
 }
 
