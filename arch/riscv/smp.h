@@ -17,7 +17,8 @@
  */
 struct arch_hart_self {
 	uint32_t hartid;
-	uint32_t index; /* dense, 0 = the boot hart: uvm_hart_bit reads it */
+	uint32_t index; /* dense, 0 = the boot hart */
+	uint64_t bit;	/* 1 << index, its hart mask: uvm_hart_bit reads it */
 };
 
 /* This hart's id (from its record: no CSR holds it in S-mode). */

@@ -117,6 +117,7 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 	uint64_t pa, pte, *t, i, next, s, idx, bits, kind;
 	struct frame_mapping *m;
 	struct frame *f;
+	struct cap *c;
 
 	if (rights > 7 || !(bits = step_bits[rights]))
 		return -1;
@@ -165,9 +166,11 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 	/* The pool's head (frame_pool_take): a free frame has no
 	 * mapping, so its W^X count starts here. */
 	f = &ft->frames[i];
-	next = f->next;
+	/* Signed: FRAME_NIL is -1, and no index reaches 2^31 (as in
+	 * frame_release_at): one test, and the index as loaded. */
+	next = (uint64_t)(int64_t)(int32_t)f->next;
 	ft->pool_head = (uint32_t)next;
-	if ((uint32_t)(next + 1)) /* not FRAME_NIL */
+	if ((int64_t)next >= 0)
 		ft->frames[next].prev = FRAME_NIL;
 	else
 		ft->pool_tail = FRAME_NIL;
@@ -180,24 +183,26 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 	f->owner = d->id;
 	f->wx_maps = kind != 0;
 
-	/* The slot (cspace_take_slot) and the mapping record, whole. */
+	/* The slot (cspace_take_slot) and the mapping record, whole. A
+	 * free slot is zeroed with its parent, first_child and
+	 * prev_sibling CAP_REF_NONE (cap.c's invariants): only the fields
+	 * a root frame capability sets are written, where the whole slot
+	 * took nine stores. */
 	quota_charge(d, 1);
 	s = d->cs.free_head;
 	idx = d->maps_free;
 	m = &d->maps[idx - 1];
 	d->maps_free = m->next;
-	d->cs.free_head = d->cs.slots[s].next_sibling;
+	c = &d->cs.slots[s];
+	d->cs.free_head = c->next_sibling;
 	d->cs.used++;
-	d->cs.slots[s] = (struct cap){ .type = CAP_FRAME,
-				       .rights = CAP_ALL,
-				       .flags = CAPF_FRAME_ORIGINAL,
-				       .object = pa,
-				       .size = 1,
-				       .parent = CAP_REF_NONE,
-				       .first_child = CAP_REF_NONE,
-				       .next_sibling = CAP_REF_NONE,
-				       .prev_sibling = CAP_REF_NONE,
-				       .user = idx };
+	c->type = CAP_FRAME; /* with the two below: one store */
+	c->rights = CAP_ALL;
+	c->flags = CAPF_FRAME_ORIGINAL;
+	c->object = pa;
+	c->size = 1;
+	c->next_sibling = CAP_REF_NONE;
+	c->user = idx;
 	*m = (struct frame_mapping){ .va = vaddr,
 				     .flags = (uint32_t)(bits >> 1) & 7,
 				     .pages = 1 };

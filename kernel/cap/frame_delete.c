@@ -7,8 +7,9 @@
  * removal (deleted_mappings) and the frame's (domain_frame_free,
  * frame_free), each finding its own piece again: about 600 instructions.
  * Here, when the capability is the simple kind (every check below), it
- * is one step: the leaf removed in one walk and one fence (on every hart
- * of d's mask that ran it, uvm_flush_range), the view entry, the W^X
+ * is one step: the leaf removed (found in the last-level table
+ * frame_alloc_map's step keeps, else in one walk) and one fence (on every
+ * hart of d's mask that ran it, uvm_flush_range), the view entry, the W^X
  * count, the mapping record, the frame given back, the slot emptied.
  * Anything else, or a leaf that is not there as a 4 KiB page, goes the
  * general way, with nothing changed here. Its C twin (CONFIG_FAST_CAP_DELETE
@@ -130,31 +131,56 @@ static inline uint64_t bank0_index(const struct frame_table *ft, uint64_t pa)
 }
 
 /*
- * delete_page's common case with no call at all, so that it needs no
- * frame and no saved register: the checks of simple() and delete_page,
- * and then those of the cases that would need a call (another hart ran
- * d: uvm_flush_range's remote fence; va outside the view page found
- * last: ptview_set_slow) or a general search (a frame outside the
- * first bank). Any of these returns false with
- * nothing changed, and delete_page does the same work with its calls.
- * Values are loaded once and kept: nothing here is called that could
- * change them, and on one hart nothing else runs.
+ * va's leaf in d's tables if it is a 4 KiB page's in the last-level table
+ * frame_alloc_map's step keeps (d->step_leaf, for the 2 MiB range
+ * step_leaf_key names), else NULL. That table is the one a walk would
+ * reach: it lives as long as d's space and nothing puts a megapage over
+ * it (kernel/sched/domain.h). So the demand-paged page, which that step
+ * mapped, is found with no walk; any other goes the general way
+ * (delete_page, which walks), where a walk here cost 31 instructions
+ * and, inline, three saved registers on every deletion.
  */
+static inline __attribute__((always_inline)) uint64_t *
+page_leaf(struct domain *d, uint64_t va)
+{
+	uint64_t *leaf;
+
+	if ((va >> 21) + 1 != d->step_leaf_key)
+		return 0;
+	leaf = &d->step_leaf[(va >> PAGE_SHIFT) & 511];
+	return pte_is_leaf(*leaf) ? leaf : 0;
+}
+
+/*
+ * The index of c's frame in the first bank if d owns it (allocated, d's:
+ * release_page frees only such a frame), else FRAME_NIL: the general
+ * code then deals with it.
+ */
+static inline __attribute__((always_inline)) uint64_t
+owned_index(const struct domain *d, const struct cap *c,
+	    const struct frame_table *ft)
+{
+	uint64_t i = bank0_index(ft, c->object);
+	const struct frame *f = &ft->frames[i];
+
+	if (i == FRAME_NIL || f->state != FRAME_ALLOCATED || f->owner != d->id)
+		return FRAME_NIL;
+	return i;
+}
+
 /*
  * The mapping's part of delete_one_step: checks the record and the leaf
  * (delete_page's checks, and those of the cases that would need a call),
- * then finds c's frame's index *i; false with nothing changed if any
- * fails. Else the leaf, its TLB entry here, the view entry, the record
- * and the W^X count are gone.
+ * then finds c's frame's index *i (owned_index); false with nothing
+ * changed if any fails. Else the leaf, its TLB entry here, the view
+ * entry and the record are gone.
  */
 static inline __attribute__((always_inline)) bool
 unmap_page(struct domain *d, struct cap *c, struct frame_table *ft, uint64_t *i)
 {
 	struct frame_mapping *m = &d->maps[c->user - 1]; /* no masking:
 							  * below CAP_MAX_SLOTS */
-	struct frame *f;
 	uint64_t w, va, *leaf;
-	unsigned kind;
 
 	/* next, flags and pages as one word (frame_cap.h): the list ends
 	 * here, one page, and none of the flags above the rights and the
@@ -162,8 +188,11 @@ unmap_page(struct domain *d, struct cap *c, struct frame_table *ft, uint64_t *i)
 	w = ((const uint64_t *)m)[1];
 	if ((uint32_t)w || w >> 40 != 1 << 4)
 		return false;
-	/* In the order that keeps fewest values live at once: the checks
-	 * on va, the leaf, then the frame's entry. */
+	/* In the order that keeps fewest values live at once: the frame's
+	 * entry, the checks on va, then the leaf. */
+	*i = owned_index(d, c, ft);
+	if (*i == FRAME_NIL)
+		return false;
 	va = m->va;
 	if (d->as.harts != uvm_hart_bit() || va >> 21 != d->as.ptview_last_n)
 		return false;
@@ -171,34 +200,22 @@ unmap_page(struct domain *d, struct cap *c, struct frame_table *ft, uint64_t *i)
 	 * the walk's own range check is known true. */
 	if (va >= RIVET_MAP_TOP)
 		__builtin_unreachable();
-	leaf = uvm_page_leaf(&d->as, va);
+	leaf = page_leaf(d, va);
 	if (!leaf)
-		return false;
-	*i = bank0_index(ft, c->object);
-	if (*i == FRAME_NIL)
 		return false;
 
 	*leaf = 0;
 	__asm__ volatile("sfence.vma %0, %1" ::"r"(va),
 			 "r"((uint64_t)d->as.asid)
 			 : "memory");
-	/* va's entry in the view page: at the leaf's index in its table
-	 * (the walk's, kept). */
+	/* va's entry in the view page: at the leaf's index in its table. */
 	d->as.ptview_last[(va >> 12) & 511] = 0;
-	/* mapping_gone's work: the record back first (m is not needed
-	 * after it), then the W^X count on the frame's entry, found once
-	 * for it and the free. */
-	w = ((const uint64_t *)m)[1] >> 32; /* the flags: no bit field */
+	/* mapping_gone's work: the record back (its W^X count goes with
+	 * the frame: delete_one_step). */
 	m->next = d->maps_free;
 	d->maps_free = (uint32_t)c->user;
 	d->nmappings--;
 	d->maps_gen++;
-	f = &ft->frames[*i];
-	/* W alone: FRAME_WX_W, X alone: FRAME_WX_X; never both (every map
-	 * refuses W with X). */
-	kind = (w & (RIVET_CAP_W | RIVET_CAP_X)) >> 1;
-	if (kind && f->wx_maps && f->wx == kind && !--f->wx_maps)
-		f->wx = 0;
 	return true;
 }
 
@@ -227,24 +244,38 @@ delete_one_step(struct domain *d, uint64_t slot)
 		if (!unmap_page(d, c, ft, &i))
 			return false;
 	} else {
-		i = bank0_index(ft, c->object);
+		i = owned_index(d, c, ft);
 		if (i == FRAME_NIL)
 			return false;
 	}
-	/* release_page's: only a frame d owns goes back (the likely case:
-	 * laid out straight). */
+	/* release_page's, for a frame d owns (a frame it does not went the
+	 * general way). It had no mapping but c's one (c has no copy, and
+	 * one record of one page), so none is left: its W^X count is 0, as
+	 * a free frame's is (frame_alloc and frame_alloc_map's step count
+	 * from there), where mapping_gone took one off. state, zeroed and
+	 * wx are one word: one store. */
 	f = &ft->frames[i];
-	if (__builtin_expect(f->state == FRAME_ALLOCATED && f->owner == d->id,
-			     1)) {
-		frame_release_at(ft, i);
-		quota_uncharge(d, 1);
-		d->freed[d->nfreed++ % DOMAIN_FREED_MAX] = c->object;
-	}
-	/* cspace_put_slot's, with c known. */
-	*c = (struct cap){ .parent = CAP_REF_NONE,
-			   .first_child = CAP_REF_NONE,
-			   .prev_sibling = CAP_REF_NONE,
-			   .next_sibling = d->cs.free_head };
+	f->state = FRAME_FREE;
+	f->zeroed = 0;
+	f->wx = 0;
+	f->wx_maps = 0;
+	frame_release_at(ft, i);
+	quota_uncharge(d, 1);
+	d->freed[d->nfreed++ % DOMAIN_FREED_MAX] = c->object;
+	/* cspace_put_slot's, with c known to be a root with no child (its
+	 * parent, first_child and sibling links are CAP_REF_NONE already,
+	 * simple() and cap.c's invariants) and an original frame (no
+	 * badge: only a copy or a notification capability gets one; spare
+	 * is never written): only the rest is cleared. */
+	c->type = CAP_NULL; /* with the four below: one store */
+	c->rights = 0;
+	c->flags = 0;
+	c->granter = 0;
+	c->granter_gen = 0;
+	c->object = 0;
+	c->size = 0;
+	c->next_sibling = d->cs.free_head;
+	c->user = 0;
 	d->cs.free_head = (uint32_t)slot;
 	d->cs.used--;
 	d->one_step_deletes++;
@@ -279,9 +310,12 @@ static __attribute__((noinline)) sysret_t cap_delete_other(uint64_t a0,
  */
 sysret_t cap_delete_direct(SYSCALL_PARAMS)
 {
-	if (!cap_slot_valid(a0) || d->abort_deadline)
+	/* a0 compared whole with nslots (below 2^32): any value
+	 * cap_slot_valid refuses is out of range too, and both go the
+	 * general way, which gives the error. */
+	if (a0 >= d->cs.nslots || d->abort_deadline)
 		return syscall_enter_c(a0, 0, 0, 0, 0, 0, d, SYS_cap_delete);
-	if (a0 < d->cs.nslots && delete_one_step(d, a0))
+	if (delete_one_step(d, a0))
 		return sysret_pack(0, 0);
 	return cap_delete_other(a0, d);
 }

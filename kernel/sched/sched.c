@@ -23,10 +23,10 @@
 
 struct hart_sched sched_harts[CONFIG_NR_HARTS];
 
-/* uvm_hart_bit (arch/riscv/uvm.h) reads the index as the record's second
+/* uvm_hart_bit (arch/riscv/uvm.h) reads the bit as the record's third
  * word. */
-_Static_assert(__builtin_offsetof(struct arch_hart_self, index) == 4,
-	       "arch_hart_self.index moved");
+_Static_assert(__builtin_offsetof(struct arch_hart_self, bit) == 8,
+	       "arch_hart_self.bit moved");
 _Static_assert(CONFIG_NR_HARTS <= 64, "a hart mask is 64 bits");
 
 static unsigned harts_online; /* sched_hart_init'ed: they run domains */
@@ -36,6 +36,7 @@ static bool sched_running;    /* sched_start has begun: secondaries go */
 void sched_hart_enter(unsigned index)
 {
 	sched_harts[index].self.index = index;
+	sched_harts[index].self.bit = 1UL << index;
 	arch_hart_set(&sched_harts[index]);
 }
 
@@ -45,6 +46,7 @@ void sched_hart_init(unsigned index, uint32_t hartid, uint64_t stack_top)
 
 	h->self.hartid = hartid;
 	h->self.index = index;
+	h->self.bit = 1UL << index;
 	uvm_hart_online(index, hartid);
 	h->stack_top = stack_top;
 	if (!h->online)

@@ -62,6 +62,11 @@ _Static_assert(RIVET_LIGHT_TABLE >= sizeof(struct rivet_upcall) &&
 			       RIVET_LIGHT_TABLE + 16 * RIVET_EXC_LIGHT_CODES,
 	       "past the area's struct, in its page, a load's offset");
 _Static_assert(RIVET_EXC_LIGHT_CODES == EXC_CODES, "light: exception codes");
+#define rivet_light_leaves                                                     \
+	((struct light_handler *)(RIVET_UPCALL_VA + RIVET_LIGHT_LEAF))
+_Static_assert(RIVET_LIGHT_LEAF >= RIVET_LIGHT_TP + 8 &&
+		       RIVET_LIGHT_LEAF + 16 * RIVET_EXC_LIGHT_CODES <= 2048,
+	       "leaves: past tp, a load's offset");
 
 /* Set once SYS_fp_enable has succeeded: FP faults after that are real. */
 static int fp_on;
@@ -84,8 +89,10 @@ int rivet_exc_register(unsigned long cause, rivet_exc_handler h, void *arg)
 	if (slot < 0 || cause == RIVET_UPCALL_SLICE_END)
 		return E_INVAL;
 	/* Cooperative threads and no nested upcalls: no race to guard. */
-	if (cause < EXC_CODES)
+	if (cause < EXC_CODES) {
+		rivet_light_leaves[cause].fn = NULL;
 		rivet_light_handlers[cause].fn = NULL;
+	}
 	handlers[slot].fn = h;
 	handlers[slot].arg = arg;
 	return 0;
@@ -96,6 +103,7 @@ int rivet_exc_register_light(unsigned long cause, rivet_exc_handler h,
 {
 	if (cause >= EXC_CODES)
 		return E_INVAL;
+	rivet_light_leaves[cause].fn = NULL;
 	handlers[cause].fn = NULL;
 	/* The light entry's stack and tp, before any handler can run. */
 	*(uintptr_t *)(RIVET_UPCALL_VA + RIVET_LIGHT_SP) =
@@ -104,6 +112,15 @@ int rivet_exc_register_light(unsigned long cause, rivet_exc_handler h,
 		(uintptr_t)__tls_base;
 	rivet_light_handlers[cause].arg = arg;
 	rivet_light_handlers[cause].fn = h;
+	return 0;
+}
+
+int rivet_exc_register_leaf(unsigned long cause, rivet_exc_leaf leaf)
+{
+	if (cause >= EXC_CODES)
+		return E_INVAL;
+	/* The same word's type as the table's: the entry calls either. */
+	rivet_light_leaves[cause].fn = (rivet_exc_handler)(uintptr_t)leaf;
 	return 0;
 }
 

@@ -123,6 +123,12 @@ rivet_exc_entry:
  * as does a light handler's refusal, after the rest of save[] is filled
  * in (s0-s11 still hold the interrupted values), so that the dispatcher
  * reports it as any unhandled exception.
+ *
+ * A code with a leaf handler (rivet_exc_register_leaf) runs the leaf
+ * first, which may change only ra, t0, t1 and a0-a7 and uses no stack:
+ * only ra and a0-a7 are saved (t0/t1 are in the area already). If it
+ * declines, those are loaded back and the code's handler runs as above,
+ * as if there were no leaf.
  */
 	.balign	4
 	.globl	rivet_exc_light_entry
@@ -134,6 +140,9 @@ rivet_exc_light_entry:
 	bgeu	t0, t1, rivet_exc_entry		/* a kernel cause: full */
 	slli	t0, t0, 4			/* 16-byte entries: fn, arg, */
 	add	t1, gp, t0			/* in the area's page */
+	ld	t0, RIVET_LIGHT_LEAF(t1)
+	bnez	t0, .Lleaf
+.Llight:
 	ld	t0, RIVET_LIGHT_TABLE(t1)
 	beqz	t0, rivet_exc_entry		/* no light handler: full */
 	sd	x1, SAVE(1)(gp)
@@ -200,6 +209,38 @@ rivet_exc_light_entry:
 	mv	a0, gp
 	call	rivet_upcall_dispatch		/* no handler left: reports */
 	j	.Lexc_restore
+
+.Lleaf:						/* t0: the leaf */
+	sd	x1, SAVE(1)(gp)
+	sd	x10, SAVE(10)(gp)
+	sd	x11, SAVE(11)(gp)
+	sd	x12, SAVE(12)(gp)
+	sd	x13, SAVE(13)(gp)
+	sd	x14, SAVE(14)(gp)
+	sd	x15, SAVE(15)(gp)
+	sd	x16, SAVE(16)(gp)
+	sd	x17, SAVE(17)(gp)
+	mv	a0, gp				/* struct rivet_upcall *u */
+	jalr	t0				/* on the interrupted sp: */
+						/* it touches no stack */
+	ld	x1, SAVE(1)(gp)			/* gp kept: the leaf's contract */
+	ld	x11, SAVE(11)(gp)
+	ld	x12, SAVE(12)(gp)
+	ld	x13, SAVE(13)(gp)
+	ld	x14, SAVE(14)(gp)
+	ld	x15, SAVE(15)(gp)
+	ld	x16, SAVE(16)(gp)
+	ld	x17, SAVE(17)(gp)
+	bnez	a0, 1f				/* declined */
+	ld	x10, SAVE(10)(gp)
+	ld	t0, UPCALL_T0(gp)
+	ld	t1, UPCALL_T1(gp)
+	j	rivet_upcall_resume
+1:	ld	x10, SAVE(10)(gp)		/* as interrupted again: the */
+	ld	t0, UPCALL_CAUSE(gp)		/* code's handler, as if no */
+	slli	t0, t0, 4			/* leaf (the cause was checked) */
+	add	t1, gp, t0
+	j	.Llight
 	.size	rivet_exc_light_entry, . - rivet_exc_light_entry
 
 /*

@@ -10,7 +10,8 @@
  * with one add, where the table's own address took an auipc/addi pair.
  * The page starts zeroed: no handler. Past the table, the stack and tp
  * the entry gives a handler (rivet_exc_register_light writes them before
- * the first handler): one load each instead of an auipc/addi pair.
+ * the first handler): one load each instead of an auipc/addi pair; then
+ * the leaf handlers.
  */
 #ifndef LIBOS_UPCALL_LIGHT_H
 #define LIBOS_UPCALL_LIGHT_H
@@ -19,5 +20,9 @@
 #define RIVET_LIGHT_TABLE     0x400 /* offset in the upcall area's page */
 #define RIVET_LIGHT_SP	      (RIVET_LIGHT_TABLE + 16 * RIVET_EXC_LIGHT_CODES)
 #define RIVET_LIGHT_TP	      (RIVET_LIGHT_SP + 8)
+/* The leaf handlers (rivet_exc_register_leaf): one per code, 16 bytes
+ * apart like the table's entries (the second word unused), so that the
+ * entry finds both with the same index. */
+#define RIVET_LIGHT_LEAF (RIVET_LIGHT_TP + 8)
 
 #endif

@@ -43,21 +43,46 @@ static struct vm_stats st;
 static unsigned long adopted_pages; /* pages backed now by vm_adopt */
 
 struct vm_region {
-	uintptr_t start, end; /* [start, end), page-aligned; end 0: free */
-	unsigned rights;
-	enum vm_policy policy;
-	vm_pager_fn pager; /* NULL: SYS_frame_alloc(RIVET_FRAME_ANY, 1, 1) */
-	void *arg;
 	/*
 	 * own: made with one page, whose entry is page (below: VE_HERE
 	 * set while the page has one), never in the hash table. A one-page
 	 * region is never cut (vm_munmap removes it whole), so own stays
 	 * true for its life; a region cut down to one page keeps its page
-	 * in the table.
+	 * in the table. 32 bits, 0 or 1: own and page are one word
+	 * (own_untouched, and one store in vm_mmap), first, where the
+	 * record's own address reaches it.
 	 */
-	bool own;
+	uint32_t own;
 	uint32_t page;
+	uintptr_t start, end; /* [start, end), page-aligned; end 0: free */
+	unsigned rights;
+	enum vm_policy policy;
+	vm_pager_fn pager; /* NULL: SYS_frame_alloc(RIVET_FRAME_ANY, 1, 1) */
+	void *arg;
 } __attribute__((aligned(64))); /* 64 bytes: an index is one shift */
+
+_Static_assert(__builtin_offsetof(struct vm_region, page) ==
+			       __builtin_offsetof(struct vm_region, own) + 4 &&
+		       __builtin_offsetof(struct vm_region, own) % 8 == 0,
+	       "own and page: one aligned word, own the low half");
+
+/* A one-page region whose page has no entry yet (own, page 0): one load
+ * and one compare, where the two fields took two of each. */
+static inline bool own_untouched(const struct vm_region *r)
+{
+	uint64_t w;
+
+	__builtin_memcpy(&w, &r->own, sizeof(w));
+	return w == 1;
+}
+
+/* Makes r own_untouched: own 1, page 0, as one store. */
+static inline void own_set_untouched(struct vm_region *r)
+{
+	uint64_t w = 1;
+
+	__builtin_memcpy(&r->own, &w, sizeof(w));
+}
 
 /*
  * The regions, sorted by start, in regions[0 .. nreg): they never
@@ -554,10 +579,7 @@ static __attribute__((noinline)) void vm_init(void)
 	if (vm_ready)
 		return;
 	vm_ready = true;
-	/* vm_fault reads cause and tval only: the light entry. */
-	rivet_exc_register_light(EXC_INSN_PAGE_FAULT, vm_fault, NULL);
-	rivet_exc_register_light(EXC_LOAD_PAGE_FAULT, vm_fault, NULL);
-	rivet_exc_register_light(EXC_STORE_PAGE_FAULT, vm_fault, NULL);
+	vm_fault_install();
 }
 
 /*
@@ -680,12 +702,36 @@ static __attribute__((noinline)) int fault_any(uintptr_t va, uint64_t cause)
 }
 
 /*
- * The common case first, vm_mmap's page touched: a load or a store (not
- * a barrier's) in the one-page region found last (by vm_mmap), which has
- * no entry yet and no pager, with nothing revoked unseen. fault_in's
- * work without its lookups: one frame_alloc_map, the region's own entry.
- * Anything else goes to fault_any.
+ * The common case, vm_mmap's page touched: a load or a store (not a
+ * barrier's) in the one-page region found last (by vm_mmap), which has
+ * no entry yet and no pager, with nothing revoked unseen. Its region, or
+ * NULL for any other fault (fault_any's). Reads only: vm_fault and
+ * vm_fault_leaf both start here.
  */
+static inline __attribute__((always_inline)) struct vm_region *
+onepage_region(unsigned long cause, uintptr_t va)
+{
+	unsigned long i = last_found;
+	struct vm_region *r = &regions[i];
+	unsigned need;
+
+	/* A store first (a barrier's is the general handler's), the usual
+	 * first touch. */
+	if (__builtin_expect(cause == EXC_STORE_PAGE_FAULT, 1)) {
+		if (vm_barrier_covers(va))
+			return NULL;
+		need = RIVET_CAP_W;
+	} else if (cause == EXC_LOAD_PAGE_FAULT) {
+		need = RIVET_CAP_R;
+	} else {
+		return NULL;
+	}
+	if (i >= nreg || va - r->start >= PAGE_SIZE || !own_untouched(r) ||
+	    r->pager || !(r->rights & need) || revoked_count() != revoked_seen)
+		return NULL;
+	return r;
+}
+
 /* vm_fault's common case when frame_alloc_map failed (ret.rc) or gave a
  * slot too high for an entry: out of line, so the common case saves
  * nothing. */
@@ -699,28 +745,18 @@ static __attribute__((noinline)) int fault_alloc_failed(struct rivet_ret ret)
 	return fault_failed(page, E_TOOBIG);
 }
 
+/* The common case (onepage_region) first: fault_in's work without its
+ * lookups, one frame_alloc_map and the region's own entry. Anything
+ * else goes to fault_any. */
 int vm_fault(struct rivet_upcall *u, void *arg)
 {
-	unsigned long i = last_found, cause = u->cause;
-	struct vm_region *r = &regions[i];
+	unsigned long cause = u->cause;
 	uintptr_t va = u->tval;
+	struct vm_region *r = onepage_region(cause, va);
 	struct rivet_ret ret;
-	unsigned need;
 
 	(void)arg;
-	/* A store first (a barrier's is the general handler's), the usual
-	 * first touch. */
-	if (__builtin_expect(cause == EXC_STORE_PAGE_FAULT, 1)) {
-		if (vm_barrier_covers(va))
-			return fault_any(va, cause);
-		need = RIVET_CAP_W;
-	} else if (cause == EXC_LOAD_PAGE_FAULT) {
-		need = RIVET_CAP_R;
-	} else {
-		return fault_any(va, cause);
-	}
-	if (i >= nreg || va - r->start >= PAGE_SIZE || !r->own || r->page ||
-	    r->pager || !(r->rights & need) || revoked_count() != revoked_seen)
+	if (!r)
 		return fault_any(va, cause);
 	/* (int): the lw's sign extension, no zero extension; the kernel
 	 * checks the rights anyway. */
@@ -731,6 +767,68 @@ int vm_fault(struct rivet_upcall *u, void *arg)
 	st.faults++;
 	st.pages++;
 	return 0; /* the runtime retries the instruction */
+}
+
+/*
+ * The region vm_fault_leaf found, kept across its system call in the
+ * upcall area's save[0] (no entry uses it) and read back through gp,
+ * which holds the area through a leaf and its call (the leaf's contract,
+ * rivet_exc_register_leaf): a leaf has no callee-saved register to keep
+ * it in, and one load is cheaper than finding it again.
+ */
+static inline struct vm_region *leaf_region_kept(void)
+{
+	struct vm_region *r;
+
+	__asm__ volatile("ld %0, %1(gp)"
+			 : "=r"(r)
+			 : "i"(UPCALL_SAVE)
+			 : "memory");
+	return r;
+}
+
+/*
+ * vm_fault's common case as the light entry's leaf handler
+ * (rivet_exc_register_leaf, libos/lib/upcall_entry.S): it may change
+ * only ra, t0, t1 and a0-a7, so the entry saves only those, on no
+ * stack. This file is built without t2-t6 (-ffixed-*, libos/libos.mk),
+ * the function calls nothing and keeps nothing in a register across its
+ * system call (the region: leaf_region_kept), so it needs neither a
+ * callee-saved register nor the stack; scripts/check-exc-leaf checks
+ * the code the compiler made. 0: handled; 1: not this case, or the
+ * kernel refused, with nothing changed: the entry then runs vm_fault,
+ * which does it all again and reports a refusal.
+ */
+static int vm_fault_leaf(struct rivet_upcall *u)
+{
+	struct vm_region *r = onepage_region(u->cause, u->tval);
+	struct rivet_ret ret;
+
+	if (!r)
+		return 1;
+	u->save[0] = (uintptr_t)r;
+	ret = ecall_frame_alloc_map(r->start, (int)r->rights);
+	if (ret.rc)
+		return 1;
+	if (ret.val > VE_SLOT) {
+		ecall_cap_delete(ret.val); /* as if never made */
+		return 1;
+	}
+	leaf_region_kept()->page = VE_HERE | (uint32_t)ret.val;
+	st.faults++;
+	st.pages++;
+	return 0;
+}
+
+void vm_fault_install(void)
+{
+	/* vm_fault reads cause and tval only: the light entry, with the
+	 * leaf in front for the two causes of the common case. */
+	rivet_exc_register_light(EXC_INSN_PAGE_FAULT, vm_fault, NULL);
+	rivet_exc_register_light(EXC_LOAD_PAGE_FAULT, vm_fault, NULL);
+	rivet_exc_register_light(EXC_STORE_PAGE_FAULT, vm_fault, NULL);
+	rivet_exc_register_leaf(EXC_LOAD_PAGE_FAULT, vm_fault_leaf);
+	rivet_exc_register_leaf(EXC_STORE_PAGE_FAULT, vm_fault_leaf);
 }
 
 /* ---------------------------------------------------------------- API --- */
@@ -852,6 +950,7 @@ void *vm_mmap(size_t size, unsigned rights)
 {
 	unsigned long n = nreg;
 	struct vm_region *r = &regions[n];
+	uintptr_t base = VM_MMAP_BASE;
 
 	/* vm_region_add's checks of rights and room first (rights_ok as one
 	 * bit test: R, R|W and R|X are the valid ones); the fit keeps the
@@ -863,20 +962,22 @@ void *vm_mmap(size_t size, unsigned rights)
 		return mmap_pages(size, rights);
 	/* One page. No region reaches the area's first guard page (the
 	 * state a program's mmaps all given back leave): the fit is the
-	 * area's start, the region goes at the end (index n), no search. */
-	if (!vm_ready || (n && r[-1].end > VM_MMAP_BASE - PAGE_SIZE))
+	 * area's start, the region goes at the end (index n), no search.
+	 * Ends are page-aligned: one past the guard page's start is the
+	 * area's start (one constant for the test and the start). */
+	__asm__("" : "+r"(base)); /* made once, in a register, for all three */
+	if (!vm_ready || (n && r[-1].end >= base))
 		return mmap_fit(PAGE_SIZE, rights);
-	r->start = VM_MMAP_BASE;
-	r->end = VM_MMAP_BASE + PAGE_SIZE;
+	r->start = base;
+	r->end = base + PAGE_SIZE;
 	r->rights = rights;
 	r->policy = VM_DEMAND_REFAULT;
 	r->pager = NULL;
 	r->arg = NULL;
-	r->own = true;
-	r->page = 0;
+	own_set_untouched(r);
 	nreg = n + 1;
 	last_found = n;
-	return (void *)VM_MMAP_BASE;
+	return (void *)base;
 }
 
 /* Page-aligned [*lo, *hi) for p, size; false if p is misaligned, size is
@@ -962,6 +1063,13 @@ int vm_munmap(void *p, size_t size)
 	v = r->page;
 	r->end = 0;
 	nreg = n - 1;
+	/* A page of ours faulted in (VE_HERE, none of the flags above it:
+	 * not adopted, not revoked): entry_release's work with one test. */
+	if (__builtin_expect(v >> 28 == VE_HERE >> 28, 1)) {
+		st.pages--;
+		ecall_cap_delete(v & VE_SLOT);
+		return 0;
+	}
 	if (v & VE_HERE)
 		entry_release(v);
 	return 0;

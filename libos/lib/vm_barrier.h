@@ -11,12 +11,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* [lo, hi) while a barrier is on; both 0 when none is. */
-extern uintptr_t vm_barrier_lo, vm_barrier_hi;
+/* [lo, lo + size) while a barrier is on; both 0 when none is. The size,
+ * not the end: the test is one subtraction and one compare. */
+extern uintptr_t vm_barrier_lo, vm_barrier_size;
 
 static inline bool vm_barrier_covers(uintptr_t va)
 {
-	return va - vm_barrier_lo < vm_barrier_hi - vm_barrier_lo;
+	return va - vm_barrier_lo < vm_barrier_size;
 }
 
 #endif

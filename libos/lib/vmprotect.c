@@ -39,7 +39,7 @@ int vm_protect(void *p, size_t size, unsigned rights)
 	return 0;
 }
 
-uintptr_t vm_barrier_lo, vm_barrier_hi;
+uintptr_t vm_barrier_lo, vm_barrier_size;
 
 static struct {
 	bool on;
@@ -68,7 +68,7 @@ int vm_barrier_start(void *p, size_t size)
 		bar.dirty[i] = 0;
 	bar.on = true;
 	vm_barrier_lo = bar.lo;
-	vm_barrier_hi = bar.hi;
+	vm_barrier_size = bar.hi - bar.lo;
 	return 0;
 }
 
@@ -126,6 +126,6 @@ int vm_barrier_stop(void)
 		return E_INVAL;
 	rc = vm_protect((void *)bar.lo, bar.hi - bar.lo, RW);
 	bar.on = false;
-	vm_barrier_lo = vm_barrier_hi = 0;
+	vm_barrier_lo = vm_barrier_size = 0;
 	return rc;
 }

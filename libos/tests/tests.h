@@ -137,6 +137,8 @@ extern const struct role smp_xwake_roles[];	   /* smp_xwake.c */
 extern const struct role zeroed_roles[];	   /* zeroed.c */
 extern const struct role vmregions_roles[];	   /* vmregions.c */
 extern const struct role vmonepage_roles[];	   /* vmonepage.c */
+extern const struct role excleaf_roles[];	   /* excleaf.c */
+extern const struct role delstep_roles[];	   /* delstep.c */
 
 /* batch_scribble.c's roles, listed in inplace_roles. */
 void role_bs_owner(void);

@@ -189,6 +189,33 @@ int rivet_exc_register(unsigned long cause, rivet_exc_handler h, void *arg);
 int rivet_exc_register_light(unsigned long cause, rivet_exc_handler h,
 			     void *arg);
 
+/*
+ * A leaf handler: a first look at an exception, before cause's handler,
+ * under a narrower contract than a C function's. It is called with every
+ * register as the exception left it but gp (the upcall area, also in a0),
+ * t0 and t1, and may change only ra, t0, t1 and a0-a7: it must keep sp,
+ * tp, gp, s0-s11 and t2-t6, and never touch the stack (sp is the
+ * interrupted code's, maybe the faulting page) nor use FP. gp stays the
+ * area through the leaf and its system calls, and no entry uses
+ * u->save[0]: a leaf may keep a value there across a call. So the entry
+ * saves only those ten registers: about 17 instructions less than the
+ * light entry's call. It reads u->cause, u->epc and u->tval, may change
+ * u->epc, and returns 0 (handled: resume) or non-zero (not its case):
+ * then, with nothing changed, the exception goes to cause's handler as if
+ * there were no leaf. A C leaf is built so (the VM manager's: -ffixed-t2
+ * .. t6, no call, nothing kept across a system call) and checked
+ * (scripts/check-exc-leaf).
+ */
+typedef int (*rivet_exc_leaf)(struct rivet_upcall *u);
+
+/*
+ * Installs leaf in front of exception code cause's handler (light, full
+ * or none); leaf = NULL removes it, and so does any later registration
+ * of a handler for cause (the leaf is that handler's common case).
+ * Returns 0, or E_INVAL for a cause past 15.
+ */
+int rivet_exc_register_leaf(unsigned long cause, rivet_exc_leaf leaf);
+
 /* The default handler for illegal instructions: lazy FP enable. */
 int rivet_fp_lazy_handler(struct rivet_upcall *u, void *arg);
 

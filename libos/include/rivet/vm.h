@@ -129,6 +129,15 @@ int vm_handle_revocations(void);
  */
 int vm_fault(struct rivet_upcall *u, void *arg);
 
+/*
+ * Installs the manager's page-fault handlers as at start-up: vm_fault on
+ * the light entry for causes 12, 13 and 15, with its common case as a
+ * leaf handler in front for 13 and 15 (rivet_exc_register_leaf). For a
+ * program that registered handlers of its own for those causes and
+ * wants the manager's back.
+ */
+void vm_fault_install(void);
+
 /* Counters, for tests and curiosity. */
 /*
  * Sets the rights of the mapped pages [p, p + size) (page-aligned) to
