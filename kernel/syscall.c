@@ -12,6 +12,7 @@
 #include "kernel/cap/cap_syscall.h"
 #include "kernel/sched/domain.h"
 #include "kernel/cap/frame_alloc_map.h"
+#include "kernel/cap/frame_step.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/cap/frame_delete.h"
 #include "kernel/cap/irq_cap.h"
@@ -247,6 +248,12 @@ static __attribute__((noinline)) sysret_t kstat_counted(uint64_t what,
 	case KSTAT_MY_ONE_STEP_ALLOC_MAPS:
 		return sysret(0, d->one_step_alloc_maps);
 #endif
+#ifdef CONFIG_FAST_MAP_STEP
+	case KSTAT_MY_ONE_STEP_ALLOCS:
+		return sysret(0, d->one_step_allocs);
+	case KSTAT_MY_ONE_STEP_MAPS:
+		return sysret(0, d->one_step_maps);
+#endif
 	default:
 		return sysret(E_INVAL, 0);
 	}
@@ -303,13 +310,24 @@ static sysret_t ksys_kstat(SYSCALL_PARAMS)
 static sysret_t ksys_frame_alloc(SYSCALL_PARAMS)
 {
 	uint32_t slot = 0;
-	long rc = frame_cap_alloc(d, a0, a1, a2, &slot);
+	long rc;
 
+#ifdef CONFIG_FAST_MAP_STEP
+	uint64_t s;
+
+	if (frame_alloc_step(d, a0, a1, a2, &s))
+		return sysret(0, s);
+#endif
+	rc = frame_cap_alloc(d, a0, a1, a2, &slot);
 	return sysret(rc, slot);
 }
 
 static sysret_t ksys_map(SYSCALL_PARAMS)
 {
+#ifdef CONFIG_FAST_MAP_STEP
+	if (map_step(d, a0, a1, a2))
+		return sysret(0, 0);
+#endif
 	if (!cap_slot_valid(a0) || a2 > 0xff)
 		return sysret(E_INVAL, 0);
 	return sysret(frame_cap_map_some(d, (uint32_t)a0, a1, (unsigned)a2, 0,
@@ -724,6 +742,11 @@ static const syscall_fn syscall_direct[SYS_COUNT] = {
 #ifdef CONFIG_FAST_ALLOC_MAP
 	/* Its one step straight from the entry, else the general way. */
 	[SYS_frame_alloc_map] = frame_alloc_map_direct,
+#endif
+#ifdef CONFIG_FAST_MAP_STEP
+	/* Their one step straight from the entry, else syscall_enter_c. */
+	[SYS_frame_alloc] = frame_alloc_direct,
+	[SYS_map] = map_direct,
 #endif
 };
 
