@@ -1306,7 +1306,7 @@ static const struct role *const role_tables[] = {
 	sysabi_roles,	    vmregions_roles,	notify_conf_roles,
 	vmonepage_roles,    inplace_roles,	smp_mask_roles,
 	smp_idle_roles,	    smp_kstat_roles,	allocstep_roles,
-	smp_xwake_roles,    ipi_boot_roles,
+	smp_xwake_roles,    ipi_boot_roles,	mapstep_roles,
 };
 
 int main(void)

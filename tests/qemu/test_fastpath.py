@@ -23,7 +23,7 @@ SUITES = ["tests/qemu/test_domains.py", "tests/qemu/test_caps.py",
           "tests/qemu/test_capdelete.py", "tests/qemu/test_protect.py",
           "tests/qemu/test_capinfo.py", "tests/qemu/test_sysabi.py",
           "tests/qemu/test_inplace.py",
-          "tests/qemu/test_allocmap_step.py"]
+          "tests/qemu/test_allocmap_step.py", "tests/qemu/test_map_step.py"]
 ICOUNT = ["-icount", "shift=0,sleep=off", "-seed", "1", "-rtc", "clock=vm"]
 
 
