@@ -56,7 +56,9 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 		return -1;
 	if (d->run.held || d->run.npages || domain_caps.nrevoking)
 		return -1;
-	if (!frame_step_room(d, ft) || !d->maps_free)
+	if (frame_step_quota_spent(d, ft))
+		return -1;
+	if (frame_step_space_full(d) || !d->maps_free)
 		return -1;
 	if (vaddr >> 21 != d->as.ptview_last_n)
 		return -1;
@@ -69,7 +71,7 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 	/* Nothing refuses from here on. The leaf first, its fence and the
 	 * view's entry: the leaf's address is not needed after them. */
 	pa = ft->banks[0].base + (i << FRAME_SHIFT);
-	frame_step_set_leaf(d, t, vaddr, pa, bits);
+	frame_step_set_leaf(d, t, vaddr, FRAME_STEP_PPN(pa), bits);
 	frame_step_pool_pop(d, ft, i, bits >> FRAME_STEP_KIND_SHIFT);
 
 	/* The slot and the mapping record, whole. */

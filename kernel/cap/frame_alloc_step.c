@@ -30,7 +30,8 @@ alloc_one_step(struct domain *d, uint64_t paddr, uint64_t npages,
 	i = frame_step_pool_head(ft);
 	if (i >= ft->banks[0].n)
 		return -1;
-	if (d->run.held || d->run.npages || !frame_step_room(d, ft))
+	if (d->run.held || d->run.npages || frame_step_quota_spent(d, ft) ||
+	    frame_step_space_full(d))
 		return -1;
 
 	/* Nothing refuses from here on. */

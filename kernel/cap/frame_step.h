@@ -83,17 +83,22 @@ frame_step_leaf(const struct domain *d, uint64_t vaddr)
 	return d->step_leaf + ((vaddr >> PAGE_SHIFT) & 0x1ff);
 }
 
-/* The leaf of frame pa with bits (frame_step_bits), at t for vaddr, its
- * fence (new entries may be cached as invalid) and the view's entry
- * (vaddr's view page is the last one: the caller checked). pa is
- * page-aligned, as every frame capability's object is (frame_cap.c), so
- * its page number in place is pa >> 2: one shift. */
+/*
+ * A page-aligned physical address's page number in place in a PTE: pa >>
+ * 2, one shift (every frame capability's object is page-aligned,
+ * frame_cap.c).
+ */
+#define FRAME_STEP_PPN(pa) ((pa) >> (PAGE_SHIFT - PTE_PPN_SHIFT))
+
+/* The leaf of the frame whose FRAME_STEP_PPN is ppn, with bits
+ * (frame_step_bits), at t for vaddr, its fence (new entries may be
+ * cached as invalid) and the view's entry (vaddr's view page is the last
+ * one: the caller checked). */
 static inline __attribute__((always_inline)) uint64_t
-frame_step_set_leaf(struct domain *d, uint64_t *t, uint64_t vaddr, uint64_t pa,
-		    uint64_t bits)
+frame_step_set_leaf(struct domain *d, uint64_t *t, uint64_t vaddr,
+		    uint64_t ppn, uint64_t bits)
 {
-	uint64_t pte = pa >> (PAGE_SHIFT - PTE_PPN_SHIFT) | (bits & 0x3ff) |
-		       pte_mt_normal;
+	uint64_t pte = ppn | (bits & 0x3ff) | pte_mt_normal;
 
 	*t = pte;
 	__asm__ volatile("sfence.vma %0, %1" ::"r"(vaddr),
@@ -115,19 +120,24 @@ frame_step_pool_head(const struct frame_table *ft)
 	return (uint64_t)(int64_t)(int32_t)ft->pool_head;
 }
 
-/*
- * quota_check(d, 1) and a slot to take (cspace_full: a free list's head
- * is a slot, below 2^16, or CAP_REF_NONE; tested by its sign, no
- * constant kept for it).
- */
+/* Has d's quota no room for one frame? (quota_check(d, 1); a reserved
+ * domain, the usual kind, laid out as the straight path.) */
 static inline __attribute__((always_inline)) bool
-frame_step_room(const struct domain *d, const struct frame_table *ft)
+frame_step_quota_spent(const struct domain *d, const struct frame_table *ft)
 {
-	if (d->used_frames >= d->quota_frames ||
-	    (!d->reserved && ft->nfree <= quota_outstanding))
-		return false;
-	return (int32_t)d->cs.free_head >= 0 &&
-	       (uint64_t)d->cs.used + d->cs.lent < d->cs.nslots;
+	return d->used_frames >= d->quota_frames ||
+	       (!__builtin_expect(d->reserved, 1) &&
+		ft->nfree <= quota_outstanding);
+}
+
+/* Has d's space no slot to take? (cspace_full: a free list's head is a
+ * slot, below 2^16, or CAP_REF_NONE; tested by its sign, no constant
+ * kept for it.) */
+static inline __attribute__((always_inline)) bool
+frame_step_space_full(const struct domain *d)
+{
+	return (int32_t)d->cs.free_head < 0 ||
+	       (uint64_t)d->cs.used + d->cs.lent >= d->cs.nslots;
 }
 
 /*
@@ -158,7 +168,7 @@ frame_step_pool_pop(struct domain *d, struct frame_table *ft, uint64_t i,
 
 /*
  * The original capability of the one frame at pa in d's free slot
- * (cspace_take_slot, after frame_step_room), written whole; user: its
+ * (cspace_take_slot, after frame_step_space_full), written whole; user: its
  * mapping list (0: none). Returns the slot.
  */
 static inline __attribute__((always_inline)) uint64_t

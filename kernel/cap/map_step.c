@@ -72,7 +72,7 @@ map_one_step(struct domain *d, uint64_t slot, uint64_t vaddr, uint64_t rights)
 		f->wx = (uint16_t)kind;
 		f->wx_maps++;
 	}
-	frame_step_set_leaf(d, t, vaddr, c->object, bits);
+	frame_step_set_leaf(d, t, vaddr, FRAME_STEP_PPN(c->object), bits);
 	frame_map_record_new(d, c, vaddr, (uint32_t)rights);
 	d->one_step_maps++;
 	return 0;
