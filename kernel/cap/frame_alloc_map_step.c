@@ -72,7 +72,7 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 	 * view's entry: the leaf's address is not needed after them. */
 	pa = ft->banks[0].base + (i << FRAME_SHIFT);
 	frame_step_set_leaf(d, t, vaddr, FRAME_STEP_PPN(pa), bits);
-	frame_step_pool_pop(d, ft, i, bits >> FRAME_STEP_KIND_SHIFT);
+	frame_step_pool_pop(d, ft, i, bits);
 
 	/* The slot and the mapping record, whole. */
 	idx = d->maps_free;

@@ -141,15 +141,17 @@ frame_step_space_full(const struct domain *d)
 }
 
 /*
- * The pool's head i (frame_pool_take) for d, charged, with kind as its
- * W^X count's start: a free frame has no mapping anywhere.
+ * The pool's head i (frame_pool_take) for d, charged, with the W^X count
+ * of the one mapping bits (frame_step_bits; 0: none) makes: a free frame
+ * has no mapping anywhere. The kind is taken from bits here, late, so
+ * that it is not live across the pop.
  */
 static inline __attribute__((always_inline)) void
 frame_step_pool_pop(struct domain *d, struct frame_table *ft, uint64_t i,
-		    uint64_t kind)
+		    uint64_t bits)
 {
 	struct frame *f = &ft->frames[i];
-	uint64_t next = f->next;
+	uint64_t next = f->next, kind;
 
 	ft->pool_head = (uint32_t)next;
 	if ((uint32_t)(next + 1)) /* not FRAME_NIL */
@@ -158,6 +160,7 @@ frame_step_pool_pop(struct domain *d, struct frame_table *ft, uint64_t i,
 		ft->pool_tail = FRAME_NIL;
 	ft->npool--;
 	ft->nfree--;
+	kind = bits >> FRAME_STEP_KIND_SHIFT;
 	f->state = FRAME_ALLOCATED;
 	f->zeroed = 0;
 	f->wx = (uint16_t)kind;
