@@ -53,6 +53,9 @@ map_one_step(struct domain *d, uint64_t slot, uint64_t vaddr, uint64_t rights)
 		return -1;
 	if (!frame_step_in_hand(d, vaddr))
 		return FRAME_STEP_WALK;
+	t = frame_step_leaf(d, vaddr);
+	if (*t & PTE_V) /* the leaf taken */
+		return -1;
 	/* The frame's entry in the first bank (below its base the
 	 * difference wraps past any count), and W^X (frame_wx_check). */
 	i = (c->object - ft->banks[0].base) >> FRAME_SHIFT;
@@ -61,9 +64,6 @@ map_one_step(struct domain *d, uint64_t slot, uint64_t vaddr, uint64_t rights)
 	f = &ft->frames[i];
 	kind = bits >> FRAME_STEP_KIND_SHIFT;
 	if (kind && f->wx_maps && f->wx != kind)
-		return -1;
-	t = frame_step_leaf(d, vaddr);
-	if (*t & PTE_V) /* the leaf taken */
 		return -1;
 
 	/* Nothing refuses from here on: the W^X count (frame_wx_get)
