@@ -307,27 +307,18 @@ static sysret_t ksys_kstat(SYSCALL_PARAMS)
 	return kstat_counted(a0, d);
 }
 
-static sysret_t ksys_frame_alloc(SYSCALL_PARAMS)
+/* frame_alloc and map the general way: with CONFIG_FAST_MAP_STEP, what
+ * their one steps fall back to, as a tail call (kernel/syscall.h). */
+sysret_t ksys_frame_alloc(SYSCALL_PARAMS)
 {
 	uint32_t slot = 0;
-	long rc;
+	long rc = frame_cap_alloc(d, a0, a1, a2, &slot);
 
-#ifdef CONFIG_FAST_MAP_STEP
-	uint64_t s;
-
-	if (frame_alloc_step(d, a0, a1, a2, &s))
-		return sysret(0, s);
-#endif
-	rc = frame_cap_alloc(d, a0, a1, a2, &slot);
 	return sysret(rc, slot);
 }
 
-static sysret_t ksys_map(SYSCALL_PARAMS)
+sysret_t ksys_map(SYSCALL_PARAMS)
 {
-#ifdef CONFIG_FAST_MAP_STEP
-	if (map_step(d, a0, a1, a2))
-		return sysret(0, 0);
-#endif
 	if (!cap_slot_valid(a0) || a2 > 0xff)
 		return sysret(E_INVAL, 0);
 	return sysret(frame_cap_map_some(d, (uint32_t)a0, a1, (unsigned)a2, 0,
@@ -467,11 +458,19 @@ static sysret_t ksys_ring_submit(SYSCALL_PARAMS)
 }
 
 /* Every call, by number: the reference table (dispatch, syscall_run). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init" /* the one steps */
 static const syscall_fn syscall_table[SYS_COUNT] = {
 #define SYSCALL_ENTRY(num, name, params, errors) [num] = ksys_##name,
 	RIVET_SYSCALLS(SYSCALL_ENTRY)
 #undef SYSCALL_ENTRY
+#ifdef CONFIG_FAST_MAP_STEP
+		/* Their one step first, else the general way as a tail call. */
+		[SYS_frame_alloc] = frame_alloc_sys,
+	[SYS_map] = map_sys,
+#endif
 };
+#pragma GCC diagnostic pop
 
 long syscall_run(struct domain *d, uint64_t nr, const uint64_t *a,
 		 uint64_t *val)

@@ -42,15 +42,13 @@ alloc_one_step(struct domain *d, uint64_t paddr, uint64_t npages,
 	return (long)s;
 }
 
-bool frame_alloc_step(struct domain *d, uint64_t paddr, uint64_t npages,
-		      uint64_t align, uint64_t *slot)
+sysret_t frame_alloc_sys(SYSCALL_PARAMS)
 {
-	long s = alloc_one_step(d, paddr, npages, align);
+	long s = alloc_one_step(d, a0, a1, a2);
 
-	if (s < 0)
-		return false;
-	*slot = (uint64_t)s;
-	return true;
+	if (s >= 0)
+		return sysret_pack(0, (uint64_t)s);
+	return ksys_frame_alloc(a0, a1, a2, a3, a4, a5, d);
 }
 
 /* SYS_frame_alloc reads a0-a2 only: a3-a5 go to zeros (as map_direct's). */

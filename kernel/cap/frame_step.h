@@ -95,8 +95,8 @@ frame_step_leaf(const struct domain *d, uint64_t vaddr)
  * cached as invalid) and the view's entry (vaddr's view page is the last
  * one: the caller checked). */
 static inline __attribute__((always_inline)) uint64_t
-frame_step_set_leaf(struct domain *d, uint64_t *t, uint64_t vaddr,
-		    uint64_t ppn, uint64_t bits)
+frame_step_set_leaf(struct domain *d, uint64_t *t, uint64_t vaddr, uint64_t ppn,
+		    uint64_t bits)
 {
 	uint64_t pte = ppn | (bits & 0x3ff) | pte_mt_normal;
 
@@ -197,12 +197,13 @@ frame_step_new_cap(struct domain *d, uint64_t pa, uint64_t user)
 /* ----------------------------------------------- map (map_step.c) --- */
 
 /*
- * SYS_map of a one-page frame capability in one step (CONFIG_FAST_MAP_STEP):
- * true once done, as frame_cap_map would have done it; false with
- * nothing changed otherwise (the general way then, which gives every
- * error). Counted by KSTAT_MY_ONE_STEP_MAPS.
+ * SYS_map's handler in the reference table (CONFIG_FAST_MAP_STEP; the
+ * C dispatch, under the big kernel lock on several harts): a one-page
+ * frame capability mapped in one step, as the general way would have
+ * done it, else ksys_map (the general way, which gives every error) with
+ * nothing changed. Counted by KSTAT_MY_ONE_STEP_MAPS.
  */
-bool map_step(struct domain *d, uint64_t slot, uint64_t vaddr, uint64_t rights);
+sysret_t map_sys(SYSCALL_PARAMS);
 
 /* SYS_map's handler on the direct table (kernel/syscall.c: one hart, no
  * restart record): the step straight from the entry, else
@@ -212,12 +213,12 @@ sysret_t map_direct(SYSCALL_PARAMS);
 /* ------------------------------- frame_alloc (frame_alloc_step.c) --- */
 
 /*
- * SYS_frame_alloc of one page anywhere from the zeroed-frame pool in one
- * step (CONFIG_FAST_MAP_STEP): true once done (*slot), false with nothing
- * changed otherwise. Counted by KSTAT_MY_ONE_STEP_ALLOCS.
+ * SYS_frame_alloc's handler in the reference table (CONFIG_FAST_MAP_STEP):
+ * one page anywhere from the zeroed-frame pool in one step, else
+ * ksys_frame_alloc with nothing changed. Counted by
+ * KSTAT_MY_ONE_STEP_ALLOCS.
  */
-bool frame_alloc_step(struct domain *d, uint64_t paddr, uint64_t npages,
-		      uint64_t align, uint64_t *slot);
+sysret_t frame_alloc_sys(SYSCALL_PARAMS);
 
 /* SYS_frame_alloc's handler on the direct table: the step, else
  * syscall_enter_c as before. */

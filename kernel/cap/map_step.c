@@ -78,13 +78,23 @@ map_one_step(struct domain *d, uint64_t slot, uint64_t vaddr, uint64_t rights)
 	return 0;
 }
 
-bool map_step(struct domain *d, uint64_t slot, uint64_t vaddr, uint64_t rights)
+/* map_sys's walk: as map_walk_direct below, towards ksys_map. */
+static __attribute__((noinline)) sysret_t map_walk_sys(SYSCALL_PARAMS)
 {
-	long rc = map_one_step(d, slot, vaddr, rights);
+	if (frame_step_walk(d, a1))
+		return map_sys(a0, a1, a2, a3, a4, a5, d);
+	return ksys_map(a0, a1, a2, a3, a4, a5, d);
+}
 
-	if (rc == FRAME_STEP_WALK && frame_step_walk(d, vaddr))
-		rc = map_one_step(d, slot, vaddr, rights);
-	return rc == 0;
+sysret_t map_sys(SYSCALL_PARAMS)
+{
+	long rc = map_one_step(d, a0, a1, a2);
+
+	if (!rc)
+		return sysret_pack(0, 0);
+	if (rc == FRAME_STEP_WALK)
+		return map_walk_sys(a0, a1, a2, a3, a4, a5, d);
+	return ksys_map(a0, a1, a2, a3, a4, a5, d);
 }
 
 /* map_direct's walk: a tail call there, with nothing live across it,
