@@ -674,7 +674,8 @@ static __attribute__((noinline)) sysret_t enter_c(struct domain *d)
  * two words, or SYSCALL_ANSWER_CONTEXT when d resumes from its context
  * (a restart), or SYSCALL_ANSWER_SWITCH with d when d has ended.
  */
-sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
+static inline __attribute__((always_inline)) sysret_t
+enter_c_as(SYSCALL_PARAMS, uint64_t nr, bool general)
 {
 	struct uctx *u = &d->ctx;
 	uint64_t pc = arch_trap_pc();
@@ -692,8 +693,29 @@ sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
 	if (d->syscall_route != syscall_direct)
 		return enter_c(d);
 	u->sepc = pc + 4; /* as dispatch leaves it */
-	r = syscall_table[nr](a0, a1, a2, a3, a4, a5, d);
+	/* Read here, not above: the C path of every call stays as it was. */
+	if (general)
+		r = (nr == SYS_map ? ksys_map : ksys_frame_alloc)(
+			a0, a1, a2, a3, a4, a5, d);
+	else
+		r = syscall_table[nr](a0, a1, a2, a3, a4, a5, d);
 	return answer(d, dispatch_done(d, nr, r), pc);
+}
+
+sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
+{
+	return enter_c_as(a0, a1, a2, a3, a4, a5, d, nr, false);
+}
+
+/*
+ * What a one step on the direct table that did not take the call
+ * (frame_alloc_direct, map_direct: kernel/cap/frame_step.h) goes on
+ * with: syscall_enter_c, but with the call's general handler, which does
+ * not try the step a second time.
+ */
+sysret_t syscall_enter_general(SYSCALL_PARAMS, uint64_t nr)
+{
+	return enter_c_as(a0, a1, a2, a3, a4, a5, d, nr, true);
 }
 
 /*

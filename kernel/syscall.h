@@ -96,5 +96,9 @@ void syscall_route(struct domain *d);
 /* The handler of every call that goes through the C dispatch (kernel/
  * arch.h says what it answers); a7, the number, comes as nr. */
 sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr);
+/* The same for SYS_map and SYS_frame_alloc with their general handlers
+ * (ksys_map, ksys_frame_alloc): their one steps' way on from the direct
+ * table (kernel/cap/frame_step.h). */
+sysret_t syscall_enter_general(SYSCALL_PARAMS, uint64_t nr);
 
 #endif

@@ -58,5 +58,5 @@ sysret_t frame_alloc_direct(SYSCALL_PARAMS)
 
 	if (s >= 0)
 		return sysret_pack(0, (uint64_t)s);
-	return syscall_enter_c(a0, a1, a2, 0, 0, 0, d, SYS_frame_alloc);
+	return syscall_enter_general(a0, a1, a2, 0, 0, 0, d, SYS_frame_alloc);
 }

@@ -103,7 +103,7 @@ static __attribute__((noinline)) sysret_t map_walk_direct(SYSCALL_PARAMS)
 {
 	if (frame_step_walk(d, a1))
 		return map_direct(a0, a1, a2, 0, 0, 0, d);
-	return syscall_enter_c(a0, a1, a2, 0, 0, 0, d, SYS_map);
+	return syscall_enter_general(a0, a1, a2, 0, 0, 0, d, SYS_map);
 }
 
 /*
@@ -119,5 +119,5 @@ sysret_t map_direct(SYSCALL_PARAMS)
 		return sysret_pack(0, 0);
 	if (rc == FRAME_STEP_WALK)
 		return map_walk_direct(a0, a1, a2, 0, 0, 0, d);
-	return syscall_enter_c(a0, a1, a2, 0, 0, 0, d, SYS_map);
+	return syscall_enter_general(a0, a1, a2, 0, 0, 0, d, SYS_map);
 }
