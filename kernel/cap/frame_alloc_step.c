@@ -10,8 +10,10 @@
  * slot filled a word at a time, the count. Anything else goes the general
  * way (frame_cap_alloc) with nothing changed here, which gives every
  * error. On one hart with no restart record SYS_frame_alloc's entry in
- * the direct table is frame_alloc_direct; elsewhere ksys_frame_alloc
- * tries the same step under the big kernel lock (docs/smp.md).
+ * the direct table is frame_alloc_direct (syscall_enter_general beyond
+ * it, as map_direct's); elsewhere the reference table's handler is
+ * frame_alloc_sys, the same step with ksys_frame_alloc a tail call
+ * beyond it, under the big kernel lock (docs/smp.md).
  */
 #include "kernel/cap/frame_step.h"
 

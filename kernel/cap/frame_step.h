@@ -207,7 +207,7 @@ sysret_t map_sys(SYSCALL_PARAMS);
 
 /* SYS_map's handler on the direct table (kernel/syscall.c: one hart, no
  * restart record): the step straight from the entry, else
- * syscall_enter_c as before. */
+ * syscall_enter_general (the C dispatch with ksys_map). */
 sysret_t map_direct(SYSCALL_PARAMS);
 
 /* ------------------------------- frame_alloc (frame_alloc_step.c) --- */
@@ -221,7 +221,7 @@ sysret_t map_direct(SYSCALL_PARAMS);
 sysret_t frame_alloc_sys(SYSCALL_PARAMS);
 
 /* SYS_frame_alloc's handler on the direct table: the step, else
- * syscall_enter_c as before. */
+ * syscall_enter_general (the C dispatch with ksys_frame_alloc). */
 sysret_t frame_alloc_direct(SYSCALL_PARAMS);
 
 #endif

@@ -16,14 +16,17 @@
  *   - the frame is in the frame table's first bank and W^X allows the
  *     mapping (no mapping of the other kind anywhere).
  *
- * Then it cannot fail: the leaf, its fence and the view entry, the W^X
- * count, the mapping record at the head of the capability's list, the
- * counts. Anything else goes the general way (frame_cap_map_some) with
- * nothing changed here, which gives every error: the step refuses
- * nothing. On one hart with no restart record SYS_map's entry in the
- * direct table is map_direct (the step straight from the ordinary call
- * path, syscall_enter_c beyond it, as before); elsewhere ksys_map tries
- * the same step under the big kernel lock (docs/smp.md).
+ * Then it cannot fail: the W^X count, the leaf, its fence and the view
+ * entry, the mapping record at the head of the capability's list, the
+ * counts. Anything else goes the general way (ksys_map,
+ * frame_cap_map_some) with nothing changed here, which gives every
+ * error: the step refuses nothing. On one hart with no restart record
+ * SYS_map's entry in the direct table is map_direct (the step straight
+ * from the ordinary call path, syscall_enter_general beyond it: the C
+ * dispatch with the general handler, since a map of many pages may stop
+ * part-way); elsewhere the reference table's handler is map_sys, the
+ * same step with ksys_map a tail call beyond it, under the big kernel
+ * lock (docs/smp.md).
  */
 #include "kernel/cap/frame_step.h"
 
