@@ -22,6 +22,19 @@
 
 #define SAVE(n) (UPCALL_SAVE + 8 * (n))
 
+/* Store (save_regs) or load (load_regs) each register xN named by its
+ * number N in save[N] of the area at gp, in the order given. */
+	.macro	save_regs regs:vararg
+	.irp	n, \regs
+	sd	x\n, SAVE(\n)(gp)
+	.endr
+	.endm
+	.macro	load_regs regs:vararg
+	.irp	n, \regs
+	ld	x\n, SAVE(\n)(gp)
+	.endr
+	.endm
+
 #define EXC_STACK_SIZE 8192
 
 	.section .text.rivet_upcall, "ax"
@@ -43,31 +56,8 @@ rivet_exc_entry:
 	ld	t1, UPCALL_T1(gp)		/* the user's values are in the */
 	sd	t0, SAVE(5)(gp)			/* area; copy them into save[] */
 	sd	t1, SAVE(6)(gp)			/* so it is one register file */
-	sd	x7, SAVE(7)(gp)
-	sd	x8, SAVE(8)(gp)
-	sd	x9, SAVE(9)(gp)
-	sd	x10, SAVE(10)(gp)
-	sd	x11, SAVE(11)(gp)
-	sd	x12, SAVE(12)(gp)
-	sd	x13, SAVE(13)(gp)
-	sd	x14, SAVE(14)(gp)
-	sd	x15, SAVE(15)(gp)
-	sd	x16, SAVE(16)(gp)
-	sd	x17, SAVE(17)(gp)
-	sd	x18, SAVE(18)(gp)
-	sd	x19, SAVE(19)(gp)
-	sd	x20, SAVE(20)(gp)
-	sd	x21, SAVE(21)(gp)
-	sd	x22, SAVE(22)(gp)
-	sd	x23, SAVE(23)(gp)
-	sd	x24, SAVE(24)(gp)
-	sd	x25, SAVE(25)(gp)
-	sd	x26, SAVE(26)(gp)
-	sd	x27, SAVE(27)(gp)
-	sd	x28, SAVE(28)(gp)
-	sd	x29, SAVE(29)(gp)
-	sd	x30, SAVE(30)(gp)
-	sd	x31, SAVE(31)(gp)
+	save_regs 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20
+	save_regs 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 
 	la	sp, exc_stack_top		/* never the faulting stack */
 	la	tp, __tls_base			/* errno for the C code, even */
@@ -83,31 +73,8 @@ rivet_exc_entry:
 	ld	x4, SAVE(4)(gp)
 	ld	x5, SAVE(5)(gp)			/* the user's t0/t1, from the */
 	ld	x6, SAVE(6)(gp)			/* area, maybe edited by C */
-	ld	x7, SAVE(7)(gp)
-	ld	x8, SAVE(8)(gp)
-	ld	x9, SAVE(9)(gp)
-	ld	x10, SAVE(10)(gp)
-	ld	x11, SAVE(11)(gp)
-	ld	x12, SAVE(12)(gp)
-	ld	x13, SAVE(13)(gp)
-	ld	x14, SAVE(14)(gp)
-	ld	x15, SAVE(15)(gp)
-	ld	x16, SAVE(16)(gp)
-	ld	x17, SAVE(17)(gp)
-	ld	x18, SAVE(18)(gp)
-	ld	x19, SAVE(19)(gp)
-	ld	x20, SAVE(20)(gp)
-	ld	x21, SAVE(21)(gp)
-	ld	x22, SAVE(22)(gp)
-	ld	x23, SAVE(23)(gp)
-	ld	x24, SAVE(24)(gp)
-	ld	x25, SAVE(25)(gp)
-	ld	x26, SAVE(26)(gp)
-	ld	x27, SAVE(27)(gp)
-	ld	x28, SAVE(28)(gp)
-	ld	x29, SAVE(29)(gp)
-	ld	x30, SAVE(30)(gp)
-	ld	x31, SAVE(31)(gp)
+	load_regs 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20
+	load_regs 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	j	rivet_upcall_resume
 	.size	rivet_exc_entry, . - rivet_exc_entry
 
@@ -145,22 +112,8 @@ rivet_exc_light_entry:
 .Llight:
 	ld	t0, RIVET_LIGHT_TABLE(t1)
 	beqz	t0, rivet_exc_entry		/* no light handler: full */
-	sd	x1, SAVE(1)(gp)
-	sd	x2, SAVE(2)(gp)
-	sd	x4, SAVE(4)(gp)
-	sd	x7, SAVE(7)(gp)
-	sd	x10, SAVE(10)(gp)
-	sd	x11, SAVE(11)(gp)
-	sd	x12, SAVE(12)(gp)
-	sd	x13, SAVE(13)(gp)
-	sd	x14, SAVE(14)(gp)
-	sd	x15, SAVE(15)(gp)
-	sd	x16, SAVE(16)(gp)
-	sd	x17, SAVE(17)(gp)
-	sd	x28, SAVE(28)(gp)
-	sd	x29, SAVE(29)(gp)
-	sd	x30, SAVE(30)(gp)
-	sd	x31, SAVE(31)(gp)
+	save_regs 1, 2, 4, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30
+	save_regs 31
 	ld	a1, RIVET_LIGHT_TABLE + 8(t1)	/* its arg */
 	ld	sp, RIVET_LIGHT_SP(gp)		/* exc_stack_top, */
 	ld	tp, RIVET_LIGHT_TP(gp)		/* __tls_base: set with the table */
@@ -170,37 +123,13 @@ rivet_exc_light_entry:
 	 * code never writes it (the ABI above), a system call keeps it,
 	 * and no upcall comes while in_upcall is 1. */
 	bnez	a0, 1f				/* refused: report it */
-	ld	x1, SAVE(1)(gp)
-	ld	x2, SAVE(2)(gp)
-	ld	x4, SAVE(4)(gp)
-	ld	x7, SAVE(7)(gp)
-	ld	x10, SAVE(10)(gp)
-	ld	x11, SAVE(11)(gp)
-	ld	x12, SAVE(12)(gp)
-	ld	x13, SAVE(13)(gp)
-	ld	x14, SAVE(14)(gp)
-	ld	x15, SAVE(15)(gp)
-	ld	x16, SAVE(16)(gp)
-	ld	x17, SAVE(17)(gp)
-	ld	x28, SAVE(28)(gp)
-	ld	x29, SAVE(29)(gp)
-	ld	x30, SAVE(30)(gp)
-	ld	x31, SAVE(31)(gp)
+	load_regs 1, 2, 4, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30
+	load_regs 31
 	ld	t0, UPCALL_T0(gp)
 	ld	t1, UPCALL_T1(gp)
 	j	rivet_upcall_resume
 1:	sd	x8, SAVE(8)(gp)			/* the rest of the file */
-	sd	x9, SAVE(9)(gp)
-	sd	x18, SAVE(18)(gp)
-	sd	x19, SAVE(19)(gp)
-	sd	x20, SAVE(20)(gp)
-	sd	x21, SAVE(21)(gp)
-	sd	x22, SAVE(22)(gp)
-	sd	x23, SAVE(23)(gp)
-	sd	x24, SAVE(24)(gp)
-	sd	x25, SAVE(25)(gp)
-	sd	x26, SAVE(26)(gp)
-	sd	x27, SAVE(27)(gp)
+	save_regs 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 	ld	t0, UPCALL_T0(gp)
 	ld	t1, UPCALL_T1(gp)
 	sd	t0, SAVE(5)(gp)
@@ -211,26 +140,12 @@ rivet_exc_light_entry:
 	j	.Lexc_restore
 
 .Lleaf:						/* t0: the leaf */
-	sd	x1, SAVE(1)(gp)
-	sd	x10, SAVE(10)(gp)
-	sd	x11, SAVE(11)(gp)
-	sd	x12, SAVE(12)(gp)
-	sd	x13, SAVE(13)(gp)
-	sd	x14, SAVE(14)(gp)
-	sd	x15, SAVE(15)(gp)
-	sd	x16, SAVE(16)(gp)
-	sd	x17, SAVE(17)(gp)
+	save_regs 1, 10, 11, 12, 13, 14, 15, 16, 17
 	mv	a0, gp				/* struct rivet_upcall *u */
 	jalr	t0				/* on the interrupted sp: */
 						/* it touches no stack */
 	ld	x1, SAVE(1)(gp)			/* gp kept: the leaf's contract */
-	ld	x11, SAVE(11)(gp)
-	ld	x12, SAVE(12)(gp)
-	ld	x13, SAVE(13)(gp)
-	ld	x14, SAVE(14)(gp)
-	ld	x15, SAVE(15)(gp)
-	ld	x16, SAVE(16)(gp)
-	ld	x17, SAVE(17)(gp)
+	load_regs 11, 12, 13, 14, 15, 16, 17
 	bnez	a0, 1f				/* declined */
 	ld	x10, SAVE(10)(gp)
 	ld	t0, UPCALL_T0(gp)
@@ -259,13 +174,7 @@ rivet_slice_entry:
 	sd	x1, SAVE(1)(gp)			/* ra */
 	sd	x7, SAVE(7)(gp)			/* t2 */
 	sd	x10, SAVE(10)(gp)		/* a0 .. a7 */
-	sd	x11, SAVE(11)(gp)
-	sd	x12, SAVE(12)(gp)
-	sd	x13, SAVE(13)(gp)
-	sd	x14, SAVE(14)(gp)
-	sd	x15, SAVE(15)(gp)
-	sd	x16, SAVE(16)(gp)
-	sd	x17, SAVE(17)(gp)
+	save_regs 11, 12, 13, 14, 15, 16, 17
 	sd	x28, SAVE(28)(gp)		/* t3 .. t6 */
 	sd	x29, SAVE(29)(gp)
 	sd	x30, SAVE(30)(gp)
@@ -275,20 +184,7 @@ rivet_slice_entry:
 	call	sys_yield_cap			/* back here on our next turn */
 
 	li	gp, RIVET_UPCALL_VA		/* nor across the kernel */
-	ld	x1, SAVE(1)(gp)
-	ld	x7, SAVE(7)(gp)
-	ld	x10, SAVE(10)(gp)
-	ld	x11, SAVE(11)(gp)
-	ld	x12, SAVE(12)(gp)
-	ld	x13, SAVE(13)(gp)
-	ld	x14, SAVE(14)(gp)
-	ld	x15, SAVE(15)(gp)
-	ld	x16, SAVE(16)(gp)
-	ld	x17, SAVE(17)(gp)
-	ld	x28, SAVE(28)(gp)
-	ld	x29, SAVE(29)(gp)
-	ld	x30, SAVE(30)(gp)
-	ld	x31, SAVE(31)(gp)
+	load_regs 1, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
 	ld	t0, UPCALL_T0(gp)
 	ld	t1, UPCALL_T1(gp)
 	/* fall through */
