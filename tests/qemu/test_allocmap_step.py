@@ -8,9 +8,9 @@ the page-table view and goes with its capability; hostile arguments get
 the general way's errors and leave nothing. test_fastpath.py runs it on
 the C twin of CONFIG_FAST_ALLOC_MAP too, where every request takes the
 general way."""
-from rivetqemu import boot_kernel, build_path, make_initramfs
 from test_caps import conf
-from test_domains import assert_all_pass, run_suite
+from test_domains import (assert_all_pass, run_suite,
+                          run_suite_on_two_harts)
 
 CASES = [
     "step_pool_filled",
@@ -46,13 +46,7 @@ def test_alloc_map_step_on_two_harts(tmp_path):
     """The same with two harts online: every call takes the big kernel
     lock (the C dispatch, docs/smp.md), where frame_alloc_map_sys tries
     the same step first."""
-    initrd = make_initramfs(tmp_path, conf(ROLE),
-                            {"/libos/tests.elf": build_path("libos/tests.elf")})
-    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
-                    extra=["-initrd", initrd], timeout=120)
-    assert b.has(r"cpu: 2 harts online"), b
-    assert b.has(r"rivet: powering off$"), b
-    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    b = run_suite_on_two_harts(tmp_path, conf(ROLE))
     assert_all_pass(b, CASES)
 
 

@@ -9,9 +9,9 @@ a copy, a page mapped twice), the page unreachable after either; a page
 outside the page-table view's last 2 MiB still in one step.
 test_fastpath.py runs it on the C twin of CONFIG_FAST_CAP_DELETE too,
 where every deletion takes the general path."""
-from rivetqemu import boot_kernel, build_path, make_initramfs
 from test_caps import conf
-from test_domains import assert_all_pass, run_suite
+from test_domains import (assert_all_pass, run_suite,
+                          run_suite_on_two_harts)
 
 CASES = [
     "capdel_copy_mapped_twice", "capdel_copy_reads_original",
@@ -54,12 +54,6 @@ def test_delete_on_two_harts(tmp_path):
     lock (the C dispatch), and a one-step delete fences the page on every
     hart of the space's mask that ran it, so no read after a delete hits
     a stale TLB entry on either hart."""
-    initrd = make_initramfs(tmp_path,
-                            conf(("t_cap_delete", ["memory = 4M"])),
-                            {"/libos/tests.elf": build_path("libos/tests.elf")})
-    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
-                    extra=["-initrd", initrd], timeout=120)
-    assert b.has(r"cpu: 2 harts online"), b
-    assert b.has(r"rivet: powering off$"), b
-    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    b = run_suite_on_two_harts(tmp_path,
+                               conf(("t_cap_delete", ["memory = 4M"])))
     assert_all_pass(b, CASES)

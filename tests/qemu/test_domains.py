@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from rivetqemu import boot_domains, build_path
+from rivetqemu import boot_domains, boot_kernel, build_path, make_initramfs
 
 TESTS_ELF = build_path("libos/tests.elf")
 HELLO_ELF = build_path("libos/hello.elf")
@@ -26,6 +26,18 @@ def conf(*domains, **extra):
 def run_suite(tmp_path, text, timeout=60):
     b = boot_domains(tmp_path, text, {"/libos/tests.elf": TESTS_ELF},
                      extra=ICOUNT, timeout=timeout)
+    assert b.has(r"rivet: powering off$"), b
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    return b
+
+
+def run_suite_on_two_harts(tmp_path, text, timeout=120):
+    """run_suite with two harts online and no icount: every call goes
+    through the C dispatch under the big kernel lock (docs/smp.md)."""
+    initrd = make_initramfs(tmp_path, text, {"/libos/tests.elf": TESTS_ELF})
+    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
+                    extra=["-initrd", initrd], timeout=timeout)
+    assert b.has(r"cpu: 2 harts online"), b
     assert b.has(r"rivet: powering off$"), b
     assert not b.has(r"kernel fault|panic|assertion failed"), b
     return b

@@ -4,7 +4,8 @@ arguments refused; no TLB entry outlives a downgrade (1,000 reads after
 a no-access protect fault); revoking or deleting the capability under a
 lowered mapping still removes it."""
 from test_caps import conf
-from test_domains import assert_all_pass, run_suite
+from test_domains import (assert_all_pass, run_suite,
+                          run_suite_on_two_harts)
 
 CASES = [
     "protect_read_only", "protect_read_only_reads",
@@ -88,14 +89,7 @@ def test_protect_on_two_harts_takes_the_c_path(tmp_path):
     """On two harts the big kernel lock is taken and protect goes through
     the C dispatch (syscall_enter_c; one hart calls protect_sys straight
     from the trap): the same suite, the same results."""
-    from rivetqemu import boot_kernel, build_path, make_initramfs
     text = conf(("t_protect", ["memory = 4M"]),
                 ("t_protect_span", ["memory = 4M"]))
-    initrd = make_initramfs(tmp_path, text,
-                            {"/libos/tests.elf": build_path("libos/tests.elf")})
-    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
-                    extra=["-initrd", initrd], timeout=120)
-    assert b.has(r"cpu: 2 harts online"), b
-    assert b.has(r"rivet: powering off$"), b
-    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    b = run_suite_on_two_harts(tmp_path, text)
     assert_all_pass(b, CASES + SPAN_CASES)

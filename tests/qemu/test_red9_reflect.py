@@ -8,9 +8,9 @@ non-executable entries are refused; sp and tp pointing into the kernel
 cross a reflected fault and two calls unchanged; a handler that clears
 in_upcall and faults again is reflected 100,000 times and goes on; a
 bystander runs throughout."""
-from rivetqemu import boot_kernel, build_path, make_initramfs
 from test_caps import conf
-from test_domains import assert_all_pass, run_suite
+from test_domains import (assert_all_pass, run_suite,
+                          run_suite_on_two_harts)
 
 UPCALL_CASES = [
     "red9_exc_kernel_half", "red9_exc_kernel_text", "red9_exc_past_user_half",
@@ -52,13 +52,7 @@ def test_entries_changed_after_upcall_set_kill_only_their_domain(tmp_path):
 def test_entries_changed_after_upcall_set_on_two_harts(tmp_path):
     """The same spread over two harts: the reflection's fast path runs
     without the big kernel lock there, and a kill takes it."""
-    initrd = make_initramfs(tmp_path, conf(*ROLES),
-                            {"/libos/tests.elf": build_path("libos/tests.elf")})
-    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
-                    extra=["-initrd", initrd], timeout=120)
-    assert b.has(r"cpu: 2 harts online"), b
-    assert b.has(r"rivet: powering off$"), b
-    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    b = run_suite_on_two_harts(tmp_path, conf(*ROLES))
     assert b.has(r"launch: domain t_red9_\w+ placed on hart 1"), b
     assert_all_pass(b, UPCALL_CASES + GONE_CASES)
     for role in ("t_red9_handler_gone", "t_red9_handler_rw",

@@ -7,9 +7,9 @@ the ring unmapped it again; a ring that allocates over its own page or
 protects it read-only in the middle of a submit gets the documented
 errors; a ring whose page was deleted and whose frame was taken back
 elsewhere with a forged ring in it runs nothing."""
-from rivetqemu import boot_kernel, build_path, make_initramfs
 from test_caps import conf
-from test_domains import assert_all_pass, run_suite
+from test_domains import (assert_all_pass, run_suite,
+                          run_suite_on_two_harts)
 
 CASES = [
     "red9_ring_setup",
@@ -51,11 +51,6 @@ def test_step_pages_and_a_ring_against_itself_on_two_harts(tmp_path):
     dispatch under the big kernel lock, where frame_alloc_map_sys and
     cap_delete try the same steps (docs/smp.md), and a deletion fences
     every hart of the space's mask."""
-    initrd = make_initramfs(tmp_path, conf(("t_red9_step", ["memory = 2M"])),
-                            {"/libos/tests.elf": build_path("libos/tests.elf")})
-    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
-                    extra=["-initrd", initrd], timeout=120)
-    assert b.has(r"cpu: 2 harts online"), b
-    assert b.has(r"rivet: powering off$"), b
-    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    b = run_suite_on_two_harts(tmp_path,
+                               conf(("t_red9_step", ["memory = 2M"])))
     assert_all_pass(b, CASES)
