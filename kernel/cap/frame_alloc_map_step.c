@@ -44,6 +44,7 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 {
 	struct frame_table *ft = mem_frames();
 	uint64_t pa, *t, i, s, idx, bits;
+	long rc;
 	struct frame_mapping *m;
 
 	if (rights > 7 || !(bits = frame_step_bits[rights]))
@@ -60,13 +61,8 @@ alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 		return -1;
 	if (frame_step_space_full(d) || !d->maps_free)
 		return -1;
-	if (vaddr >> 21 != d->as.ptview_last_n)
-		return -1;
-	if (!frame_step_in_hand(d, vaddr))
-		return FRAME_STEP_WALK;
-	t = frame_step_leaf(d, vaddr);
-	if (*t & PTE_V) /* the leaf taken */
-		return -1;
+	if ((rc = frame_step_free_leaf(d, vaddr, &t)))
+		return rc;
 
 	/* Nothing refuses from here on. The leaf first, its fence and the
 	 * view's entry: the leaf's address is not needed after them. */

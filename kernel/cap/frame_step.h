@@ -84,6 +84,22 @@ frame_step_leaf(const struct domain *d, uint64_t vaddr)
 }
 
 /*
+ * vaddr's leaf in the table in hand, if it is free: 0 with *t set, -1
+ * (the general way: vaddr's view page is not the one the view last
+ * wrote, ptview_last_n, or the leaf is taken) or FRAME_STEP_WALK.
+ */
+static inline __attribute__((always_inline)) long
+frame_step_free_leaf(const struct domain *d, uint64_t vaddr, uint64_t **t)
+{
+	if (vaddr >> 21 != d->as.ptview_last_n)
+		return -1;
+	if (!frame_step_in_hand(d, vaddr))
+		return FRAME_STEP_WALK;
+	*t = frame_step_leaf(d, vaddr);
+	return **t & PTE_V ? -1 : 0;
+}
+
+/*
  * A page-aligned physical address's page number in place in a PTE: pa >>
  * 2, one shift (every frame capability's object is page-aligned,
  * frame_cap.c).

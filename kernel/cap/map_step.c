@@ -40,6 +40,7 @@ map_one_step(struct domain *d, uint64_t slot, uint64_t vaddr, uint64_t rights)
 {
 	struct frame_table *ft = mem_frames();
 	uint64_t bits, kind, *t, i;
+	long rc;
 	struct frame *f;
 	struct cap *c;
 
@@ -52,13 +53,8 @@ map_one_step(struct domain *d, uint64_t slot, uint64_t vaddr, uint64_t rights)
 		return -1;
 	if (vaddr & (PAGE_SIZE - 1) || domain_caps.nrevoking || !d->maps_free)
 		return -1;
-	if (vaddr >> 21 != d->as.ptview_last_n)
-		return -1;
-	if (!frame_step_in_hand(d, vaddr))
-		return FRAME_STEP_WALK;
-	t = frame_step_leaf(d, vaddr);
-	if (*t & PTE_V) /* the leaf taken */
-		return -1;
+	if ((rc = frame_step_free_leaf(d, vaddr, &t)))
+		return rc;
 	/* The frame's entry in the first bank (below its base the
 	 * difference wraps past any count), and W^X (frame_wx_check). */
 	i = (c->object - ft->banks[0].base) >> FRAME_SHIFT;
