@@ -19,6 +19,7 @@
 #include <rivet/libos.h>
 
 #include "step_revoker.h"
+#include "step_count.h"
 #include "tests.h"
 
 #define SVA	  0x52000000UL /* a fresh 2 MiB range */
@@ -32,22 +33,15 @@ static uint64_t kstat(unsigned long what)
 	return sys2_kstat(what).val;
 }
 
-/* The caller's one-step frame_alloc_maps so far; -1 from a kernel
- * without the step. */
+/* The caller's one-step frame_alloc_maps so far (step_count.h). */
 static long steps(void)
 {
-	struct rivet_ret r = sys2_kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS);
-
-	return r.rc ? -1 : (long)r.val;
+	return step_count(KSTAT_MY_ONE_STEP_ALLOC_MAPS);
 }
 
-/* Did the request just made take the step (want 1) or the general way
- * (want 0)? The C twin has only the general way. */
 static int took(long before, long want)
 {
-	long now = steps();
-
-	return before < 0 ? now < 0 : now - before == want;
+	return step_took(KSTAT_MY_ONE_STEP_ALLOC_MAPS, before, want);
 }
 
 /* frame_alloc_map(va, RW); the slot, or ~0 on an error. Reports name_ok

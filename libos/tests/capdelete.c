@@ -14,6 +14,7 @@
 
 #include <rivet/libos.h>
 
+#include "step_count.h"
 #include "tests.h"
 
 #define VA1	0x4e000000UL
@@ -145,22 +146,16 @@ static void tlb_never_outlives(void)
 	       (long)(kstat(KSTAT_MY_SLOTS) - slots));
 }
 
-/* The caller's one-step deletions so far (kernel/cap/frame_delete.c);
- * -1 from a kernel without that path (CONFIG_FAST_CAP_DELETE off). */
+/* The caller's one-step deletions so far (kernel/cap/frame_delete.c;
+ * step_count.h). */
 static long one_steps(void)
 {
-	struct rivet_ret r = sys2_kstat(KSTAT_MY_ONE_STEP_DELETES);
-
-	return r.rc ? -1 : (long)r.val;
+	return step_count(KSTAT_MY_ONE_STEP_DELETES);
 }
 
-/* Did the delete just done take the one step (want 1) or the general
- * path (want 0)? The C twin has only the general path. */
 static int took(long before, long want)
 {
-	long now = one_steps();
-
-	return before < 0 ? now < 0 : now - before == want;
+	return step_took(KSTAT_MY_ONE_STEP_DELETES, before, want);
 }
 
 /* Which deletions take the one step: a one-page original with no copy,

@@ -16,6 +16,7 @@
 
 #include <rivet/libos.h>
 
+#include "step_count.h"
 #include "tests.h"
 
 #define DVA_A	 0x66000000UL /* a 2 MiB range frame_alloc_map's step keeps */
@@ -42,21 +43,16 @@ static uint64_t view_entry(unsigned long va)
 	return *(volatile uint64_t *)(RIVET_PTVIEW_VA + (va >> 12) * 8);
 }
 
-/* One-step deletions so far; -1 on the C twin. */
+/* The caller's one-step deletions so far (kernel/cap/frame_delete.c;
+ * step_count.h). */
 static long one_steps(void)
 {
-	struct rivet_ret r = sys2_kstat(KSTAT_MY_ONE_STEP_DELETES);
-
-	return r.rc ? -1 : (long)r.val;
+	return step_count(KSTAT_MY_ONE_STEP_DELETES);
 }
 
-/* Did the delete just done take a one step (1) or the general path (0)?
- * The C twin has only the general path. */
 static int took(long before, long want)
 {
-	long now = one_steps();
-
-	return before < 0 ? now < 0 : now - before == want;
+	return step_took(KSTAT_MY_ONE_STEP_DELETES, before, want);
 }
 
 /* A page frame_alloc_map mapped at va (the step's, once its range is

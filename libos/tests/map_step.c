@@ -25,6 +25,7 @@
 #include <rivet/libos.h>
 
 #include "step_revoker.h"
+#include "step_count.h"
 #include "tests.h"
 
 #define MVA	  0x56000000UL /* a fresh 2 MiB range */
@@ -38,23 +39,6 @@ static uint64_t kstat(unsigned long what)
 	return sys2_kstat(what).val;
 }
 
-/* A one-step count so far; -1 from a kernel without the steps. */
-static long count(unsigned long which)
-{
-	struct rivet_ret r = sys2_kstat(which);
-
-	return r.rc ? -1 : (long)r.val;
-}
-
-/* Did the request just made take the step (want 1) or the general way
- * (want 0)? The C twin has only the general way. */
-static int took(unsigned long which, long before, long want)
-{
-	long now = count(which);
-
-	return before < 0 ? now < 0 : now - before == want;
-}
-
 #define ALLOCS KSTAT_MY_ONE_STEP_ALLOCS
 #define MAPS   KSTAT_MY_ONE_STEP_MAPS
 
@@ -63,11 +47,11 @@ static int took(unsigned long which, long before, long want)
 static unsigned long alloc(const char *name, unsigned long paddr,
 			   unsigned long n, unsigned long align, long want)
 {
-	long before = count(ALLOCS);
+	long before = step_count(ALLOCS);
 	struct rivet_ret r = sys2_frame_alloc(paddr, n, align);
 
-	report(name, r.rc == 0 && took(ALLOCS, before, want),
-	       "rc %ld steps %ld", r.rc, count(ALLOCS) - before);
+	report(name, r.rc == 0 && step_took(ALLOCS, before, want),
+	       "rc %ld steps %ld", r.rc, step_count(ALLOCS) - before);
 	return r.rc ? ~0UL : r.val;
 }
 
@@ -76,11 +60,11 @@ static unsigned long alloc(const char *name, unsigned long paddr,
 static void map(const char *name, const char *name_zero, unsigned long slot,
 		unsigned long va, unsigned long rights, long want)
 {
-	long before = count(MAPS);
+	long before = step_count(MAPS);
 	long rc = sys_map(slot, va, rights);
 
-	report(name, rc == 0 && took(MAPS, before, want), "rc %ld steps %ld",
-	       rc, count(MAPS) - before);
+	report(name, rc == 0 && step_took(MAPS, before, want),
+	       "rc %ld steps %ld", rc, step_count(MAPS) - before);
 	if (!rc && name_zero) {
 		int zero = page_reads_zero(va);
 
@@ -189,13 +173,13 @@ static void refused(const char *name, unsigned long slot, unsigned long va,
 		    unsigned long rights, long err)
 {
 	uint64_t maps = kstat(KSTAT_MY_MAPPINGS);
-	long before = count(MAPS);
+	long before = step_count(MAPS);
 	long rc = sys_map(slot, va, rights);
 
 	report(name,
-	       rc == err && took(MAPS, before, 0) &&
+	       rc == err && step_took(MAPS, before, 0) &&
 		       kstat(KSTAT_MY_MAPPINGS) == maps,
-	       "rc %ld steps %ld", rc, count(MAPS) - before);
+	       "rc %ld steps %ld", rc, step_count(MAPS) - before);
 }
 
 /*
@@ -260,14 +244,14 @@ static void alloc_refused(const char *name, unsigned long paddr,
 			  unsigned long n, unsigned long align, long err)
 {
 	uint64_t frames = kstat(KSTAT_MY_FRAMES), slots = kstat(KSTAT_MY_SLOTS);
-	long before = count(ALLOCS);
+	long before = step_count(ALLOCS);
 	long rc = sys_frame_alloc(paddr, n, align);
 
 	report(name,
-	       rc == err && took(ALLOCS, before, 0) &&
+	       rc == err && step_took(ALLOCS, before, 0) &&
 		       kstat(KSTAT_MY_FRAMES) == frames &&
 		       kstat(KSTAT_MY_SLOTS) == slots,
-	       "rc %ld steps %ld", rc, count(ALLOCS) - before);
+	       "rc %ld steps %ld", rc, step_count(ALLOCS) - before);
 }
 
 /* frame_alloc's refusals, the step's own case among them (one page
@@ -339,13 +323,13 @@ static void role_map_step(void)
 static long rv_map(unsigned long page)
 {
 	unsigned long s = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
-	long before = count(MAPS), after;
+	long before = step_count(MAPS), after;
 
 	if (sys_map(s, RV_MVA + page * 0x1000, RW)) {
 		sys_cap_delete(s);
 		return -1;
 	}
-	after = count(MAPS);
+	after = step_count(MAPS);
 	sys_cap_delete(s);
 	return before < 0 ? 0 : after - before;
 }
@@ -375,11 +359,11 @@ static void role_map_step_mapper(void)
 	*rv_step() = RV_SEEN;
 	after = rv_map(page);
 	report("mstep_mapper_step_before_revoke",
-	       count(MAPS) < 0 || before == 1, "took %ld", before, 0);
+	       step_count(MAPS) < 0 || before == 1, "took %ld", before, 0);
 	report("mstep_revoke_in_progress_general", during > 0 && !stepped,
 	       "during %ld stepped %ld", during, stepped);
-	report("mstep_mapper_step_after_revoke", count(MAPS) < 0 || after == 1,
-	       "took %ld", after, 0);
+	report("mstep_mapper_step_after_revoke",
+	       step_count(MAPS) < 0 || after == 1, "took %ld", after, 0);
 }
 
 const struct role mapstep_roles[] = {
