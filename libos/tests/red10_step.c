@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A hostile libOS against the last-level table the one-step
+ * frame_alloc_map keeps (d->step_leaf, kernel/cap/frame_alloc_map_step.c)
+ * and the one-step cap_delete that writes through it (kernel/cap/
+ * frame_delete.c), and against the slot fields both steps leave alone
+ * (tests/qemu/test_red10_step.py; docs/isolation.md, "red10"):
+ *
+ *   - the same leaf index in another 2 MiB range and in another 1 GiB
+ *     range, mapped and deleted while the kept table is range A's: the
+ *     page in A stays, the alias goes;
+ *   - vaddrs that agree with A's range in their low bits (past 2^38,
+ *     past 2^53 where a 32-bit key would wrap, bit 63): refused, nothing
+ *     written in A's table;
+ *   - a 2 MiB original mapped as a megapage in a fresh range, and mapped
+ *     over A's emptied table (small pages under the table), then deleted:
+ *     the steps refuse and then work again in A;
+ *   - a step page protected to no access, or mapped execute-only (no
+ *     ceiling), deleted in one step;
+ *   - a slot that held a badged domain copy or a badged frame copy,
+ *     deleted, then refilled by the one-step frame_alloc_map and by the
+ *     general one: a plain frame original, none of the old powers; the
+ *     badged frame copy's mapping gone with it, the original's delete
+ *     one step again.
+ *
+ * t_red10_sibling runs meanwhile: its own step pages keep their data.
+ */
+#include <stdint.h>
+
+#include <rivet/libos.h>
+#include <rivet/syscall.h>
+
+#include "tests.h"
+
+#define PG	 4096UL
+#define MEG2	 (2UL << 20)
+#define GIG	 (1UL << 30)
+#define VA_A	 0x68000000UL /* the range the step keeps */
+#define VA_C	 0x68800000UL /* a fresh 2 MiB range: a megapage */
+#define VA_D	 0x69000000UL /* a fresh range: the general alloc_map */
+#define K	 7	      /* the leaf index the aliases share */
+#define RW	 (RIVET_CAP_R | RIVET_CAP_W)
+#define SECRET_A 0x5ec3e7a0a0a0a0a0UL
+#define SECRET_B 0x5ec3e7b0b0b0b0b0UL
+#define BADGE	 0xbad0bad0UL
+
+static uint64_t kstat(unsigned long what)
+{
+	return sys2_kstat(what).val;
+}
+
+static uint64_t peek(unsigned long va)
+{
+	return *(volatile uint64_t *)va;
+}
+
+static void poke(unsigned long va, uint64_t v)
+{
+	*(volatile uint64_t *)va = v;
+}
+
+static uint64_t view_entry(unsigned long va)
+{
+	return *(volatile uint64_t *)(RIVET_PTVIEW_VA + (va >> 12) * 8);
+}
+
+static long one_steps(void)
+{
+	return (long)kstat(KSTAT_MY_ONE_STEP_DELETES);
+}
+
+/* va unmapped: a load faults and its view entry is 0. */
+static int gone(unsigned long va)
+{
+	return pf_load_faults(va) && !view_entry(va);
+}
+
+/* A page at va whose frame SYS_map mapped (not the step), written v. */
+static unsigned long mapped_page(unsigned long va, uint64_t v)
+{
+	unsigned long s = sys2_frame_alloc(RIVET_FRAME_ANY, 1, 1).val;
+
+	if (sys_map(s, va, RW))
+		return ~0UL;
+	poke(va, v);
+	return s;
+}
+
+/* Leaf index K of another range deleted while A's table is kept. */
+static void alias(const char *mapped, const char *deleted, const char *gonen,
+		  const char *kept, unsigned long va)
+{
+	unsigned long s = mapped_page(va, SECRET_B);
+
+	report(mapped, s != ~0UL && peek(va) == SECRET_B, "slot %ld", (long)s,
+	       0);
+	/* A's page touched last, so that the view page in hand is A's. */
+	peek(VA_A + K * PG);
+	EXPECT_EQ(deleted, sys_cap_delete(s), 0);
+	report(gonen, gone(va), "faults %ld", pf_count, 0);
+	report(kept,
+	       peek(VA_A + K * PG) == SECRET_A && view_entry(VA_A + K * PG),
+	       "got %lx", (long)peek(VA_A + K * PG), 0);
+}
+
+static void aliases(uint64_t frames)
+{
+	unsigned long p = sys2_frame_alloc_map(VA_A + K * PG, RW).val, s;
+	long before;
+
+	poke(VA_A + K * PG, SECRET_A);
+	alias("red10_alias_2m_mapped", "red10_alias_2m_deleted",
+	      "red10_alias_2m_gone", "red10_alias_2m_step_page_kept",
+	      VA_A + MEG2 + K * PG);
+	alias("red10_alias_1g_mapped", "red10_alias_1g_deleted",
+	      "red10_alias_1g_gone", "red10_alias_1g_step_page_kept",
+	      VA_A + GIG + K * PG);
+	/* The step walks to the alias range's table (the key moves) and
+	 * back: each delete hits its own page. */
+	s = sys2_frame_alloc_map(VA_A + MEG2 + K * PG, RW).val;
+	poke(VA_A + MEG2 + K * PG, SECRET_B);
+	sys_cap_delete(s);
+	report("red10_alias_step_deleted_kept_a",
+	       gone(VA_A + MEG2 + K * PG) && peek(VA_A + K * PG) == SECRET_A,
+	       "got %lx", (long)peek(VA_A + K * PG), 0);
+	s = sys2_frame_alloc_map(VA_A + (K + 1) * PG, RW).val;
+	before = one_steps();
+	EXPECT_EQ("red10_alias_a_deleted", sys_cap_delete(p), 0);
+	report("red10_alias_a_one_step", one_steps() == before + 1, "steps %ld",
+	       one_steps() - before, 0);
+	report("red10_alias_a_gone", gone(VA_A + K * PG), "faults %ld",
+	       pf_count, 0);
+	sys_cap_delete(s);
+	EXPECT_EQ("red10_alias_frames_back", kstat(KSTAT_MY_FRAMES), frames);
+}
+
+/* vaddrs whose low bits are A's leaf K: refused, A's leaf untouched. */
+static void high_bits(uint64_t frames)
+{
+	static const struct {
+		const char *name;
+		unsigned long va;
+	} bad[] = {
+		{ "red10_va_past_user_half", VA_A + K * PG + (1UL << 38) },
+		{ "red10_va_key_wrap_2_53", VA_A + K * PG + (1UL << 53) },
+		{ "red10_va_bit_63", VA_A + K * PG + (1UL << 63) },
+		{ "red10_va_kernel_alias", VA_A + K * PG - (1UL << 39) },
+		{ "red10_va_map_top", RIVET_MAP_TOP + K * PG },
+	};
+	uint64_t slots = kstat(KSTAT_MY_SLOTS);
+	unsigned i;
+
+	/* Warm: A's table in hand, A's view page the last written. */
+	sys_cap_delete(sys2_frame_alloc_map(VA_A + (K + 1) * PG, RW).val);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT_EQ(bad[i].name, sys_frame_alloc_map(bad[i].va, RW),
+			  E_RANGE);
+	report("red10_high_bits_left_nothing",
+	       gone(VA_A + K * PG) && kstat(KSTAT_MY_FRAMES) == frames &&
+		       kstat(KSTAT_MY_SLOTS) == slots,
+	       "frames %ld slots %ld", (long)kstat(KSTAT_MY_FRAMES),
+	       (long)kstat(KSTAT_MY_SLOTS));
+}
+
+/* A 2 MiB original as a megapage in a fresh range, then over A's
+ * emptied table as 512 small pages. */
+static void megapages(void)
+{
+	unsigned long big = sys2_frame_alloc(RIVET_FRAME_ANY, 512, 512).val, s;
+	uint64_t frames;
+	long before;
+
+	EXPECT_EQ("red10_mega_mapped", sys_map(big, VA_C, RW), 0);
+	poke(VA_C + K * PG, SECRET_B);
+	EXPECT_EQ("red10_mega_alloc_map_refused",
+		  sys_frame_alloc_map(VA_C + PG, RW), E_EXIST);
+	s = sys2_frame_alloc_map(VA_A + K * PG, RW).val;
+	before = one_steps();
+	report("red10_mega_step_beside",
+	       !sys_cap_delete(s) && one_steps() == before + 1 &&
+		       gone(VA_A + K * PG),
+	       "steps %ld", one_steps() - before, 0);
+	EXPECT_EQ("red10_mega_unmapped", sys_unmap(big, VA_C), 0);
+	report("red10_mega_gone", gone(VA_C + K * PG), "faults %ld", pf_count,
+	       0);
+	/* Now with C's view page, and the 512 frames still held. */
+	frames = kstat(KSTAT_MY_FRAMES) - 512;
+
+	EXPECT_EQ("red10_mega_over_table_mapped", sys_map(big, VA_A, RW), 0);
+	EXPECT_EQ("red10_mega_over_table_data", peek(VA_A + K * PG), SECRET_B);
+	EXPECT_EQ("red10_mega_over_table_alloc_map_refused",
+		  sys_frame_alloc_map(VA_A + K * PG, RW), E_EXIST);
+	EXPECT_EQ("red10_mega_over_table_deleted", sys_cap_delete(big), 0);
+	report("red10_mega_over_table_gone",
+	       gone(VA_A + K * PG) && gone(VA_A) && gone(VA_A + 511 * PG),
+	       "faults %ld", pf_count, 0);
+	s = sys2_frame_alloc_map(VA_A + K * PG, RW).val;
+	report("red10_mega_step_again_zeroed", peek(VA_A + K * PG) == 0,
+	       "got %lx", (long)peek(VA_A + K * PG), 0);
+	before = one_steps();
+	report("red10_mega_step_again_one_step",
+	       !sys_cap_delete(s) && one_steps() == before + 1 &&
+		       gone(VA_A + K * PG),
+	       "steps %ld", one_steps() - before, 0);
+	EXPECT_EQ("red10_mega_frames_back", kstat(KSTAT_MY_FRAMES), frames);
+}
+
+/* A step page with no access, and one execute-only, deleted. */
+static void protected_pages(uint64_t frames)
+{
+	unsigned long s = sys2_frame_alloc_map(VA_A + K * PG, RW).val;
+	long before;
+
+	poke(VA_A + K * PG, SECRET_A);
+	EXPECT_EQ("red10_protect_none", sys_protect(VA_A + K * PG, 1, 0), 0);
+	before = one_steps();
+	EXPECT_EQ("red10_protected_deleted", sys_cap_delete(s), 0);
+	report("red10_protected_one_step", one_steps() == before + 1,
+	       "steps %ld", one_steps() - before, 0);
+	report("red10_protected_gone", gone(VA_A + K * PG), "faults %ld",
+	       pf_count, 0);
+	EXPECT_EQ("red10_protected_back_refused",
+		  sys_protect(VA_A + K * PG, 1, RW), E_RANGE);
+	s = sys2_frame_alloc_map(VA_A + K * PG, RIVET_CAP_X).val;
+	EXPECT_EQ("red10_xonly_protect_refused",
+		  sys_protect(VA_A + K * PG, 1, RIVET_CAP_R), E_RANGE);
+	EXPECT_EQ("red10_xonly_deleted", sys_cap_delete(s), 0);
+	EXPECT_EQ("red10_xonly_not_in_view", view_entry(VA_A + K * PG), 0);
+	EXPECT_EQ("red10_protected_frames_back", kstat(KSTAT_MY_FRAMES),
+		  frames);
+}
+
+/* s holds a plain one-page frame original: all rights, no badge. */
+static int plain_frame(unsigned long s)
+{
+	return sys2_cap_info(s, RIVET_CAPINFO_TYPE).val ==
+		       (RIVET_CAP_FRAME | 0xfUL << 8) &&
+	       sys2_cap_info(s, RIVET_CAPINFO_SIZE).val == 1 &&
+	       sys2_cap_info(s, RIVET_CAPINFO_BADGE).val == 0;
+}
+
+/* A badged copy's slot refilled by frame_alloc_map at va. */
+static void refill(const char *same, const char *plain, const char *powers,
+		   unsigned long copy, unsigned long va)
+{
+	unsigned long s;
+
+	sys_cap_delete(copy);
+	s = sys2_frame_alloc_map(va, RW).val;
+	report(same, s == copy, "slot %ld, was %ld", (long)s, (long)copy);
+	report(plain, plain_frame(s), "type 0x%lx badge %lx",
+	       (long)sys2_cap_info(s, RIVET_CAPINFO_TYPE).val,
+	       (long)sys2_cap_info(s, RIVET_CAPINFO_BADGE).val);
+	/* A domain capability's powers, a copy's parent: none. */
+	report(powers,
+	       sys_notify_cap(s, 1) < 0 && sys_yield_cap(s) < 0 &&
+		       sys_kill(s) < 0 && sys2_cap_derive(s, s, RW, 0).rc < 0 &&
+		       sys2_cap_info(RIVET_SLOT_SELF, RIVET_CAPINFO_TYPE).rc ==
+			       0,
+	       "notify %ld", sys_notify_cap(s, 1), 0);
+	sys_cap_delete(s);
+}
+
+static void slot_reuse(uint64_t frames)
+{
+	unsigned long dc, fc, orig;
+	uint64_t steps;
+
+	/* A badged copy of the own domain capability, in the step's slot. */
+	dc = sys2_cap_derive(RIVET_SLOT_SELF, -1UL, 0xf, BADGE).val;
+	EXPECT_EQ("red10_domain_copy_badged",
+		  sys2_cap_info(dc, RIVET_CAPINFO_BADGE).val, BADGE);
+	sys_cap_delete(sys2_frame_alloc_map(VA_A + (K + 1) * PG, RW).val);
+	refill("red10_domain_slot_step_same", "red10_domain_slot_step_plain",
+	       "red10_domain_slot_step_no_powers", dc, VA_A + K * PG);
+	/* The same through the general frame_alloc_map: VA_D's view page
+	 * is not the one in hand. */
+	dc = sys2_cap_derive(RIVET_SLOT_SELF, -1UL, 0xf, BADGE).val;
+	steps = kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS);
+	refill("red10_domain_slot_general_same",
+	       "red10_domain_slot_general_plain",
+	       "red10_domain_slot_general_no_powers", dc, VA_D);
+	EXPECT_EQ("red10_domain_slot_general_way",
+		  kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS), steps);
+
+	/* A badged frame copy, mapped, in the step's slot. */
+	orig = sys2_frame_alloc_map(VA_A + (K + 2) * PG, RW).val;
+	poke(VA_A + (K + 2) * PG, SECRET_A);
+	fc = sys2_cap_derive(orig, -1UL, RIVET_CAP_R, BADGE).val;
+	EXPECT_EQ("red10_frame_copy_badged",
+		  sys2_cap_info(fc, RIVET_CAPINFO_BADGE).val, BADGE);
+	EXPECT_EQ("red10_frame_copy_mapped",
+		  sys_map(fc, VA_A + (K + 3) * PG, RIVET_CAP_R), 0);
+	sys_cap_delete(sys2_frame_alloc_map(VA_A + (K + 1) * PG, RW).val);
+	refill("red10_frame_slot_step_same", "red10_frame_slot_step_plain",
+	       "red10_frame_slot_step_no_powers", fc, VA_A + K * PG);
+	report("red10_frame_copy_mapping_gone",
+	       gone(VA_A + (K + 3) * PG) &&
+		       peek(VA_A + (K + 2) * PG) == SECRET_A,
+	       "faults %ld", pf_count, 0);
+	/* The original has no copy now: its delete is one step again. */
+	{
+		long before = one_steps();
+
+		EXPECT_EQ("red10_frame_orig_deleted", sys_cap_delete(orig), 0);
+		report("red10_frame_orig_one_step", one_steps() == before + 1,
+		       "steps %ld", one_steps() - before, 0);
+	}
+	EXPECT_EQ("red10_slot_reuse_frames_back", kstat(KSTAT_MY_FRAMES),
+		  frames);
+}
+
+static void role_red10_step(void)
+{
+	uint64_t frames;
+
+	rivet_exc_register(13, pf_skip, 0);
+	rivet_exc_register(15, pf_skip, 0);
+	/* Tables and view pages made once (the general way), then the step
+	 * keeps A's table. */
+	sys_cap_delete(sys2_frame_alloc_map(VA_A + MEG2 + K * PG, RW).val);
+	sys_cap_delete(sys2_frame_alloc_map(VA_A + GIG + K * PG, RW).val);
+	sys_cap_delete(sys2_frame_alloc_map(VA_D + PG, RW).val);
+	sys_cap_delete(sys2_frame_alloc_map(VA_A, RW).val);
+	sys_cap_delete(sys2_frame_alloc_map(VA_A + PG, RW).val);
+	frames = kstat(KSTAT_MY_FRAMES);
+	/* A sleep between the attacks: the sibling runs in between. */
+	aliases(frames);
+	rivet_sleep_us(1000);
+	high_bits(frames);
+	rivet_sleep_us(1000);
+	protected_pages(frames);
+	rivet_sleep_us(1000);
+	megapages();
+	rivet_sleep_us(1000);
+	slot_reuse(kstat(KSTAT_MY_FRAMES));
+}
+
+/* Runs beside the attacker, with step pages of its own, to its end. */
+static void role_red10_sibling(void)
+{
+	long id = rivet_domain_lookup("t_red10_step");
+	unsigned long s, va = 0x6a000000UL, bad = 0, tries;
+
+	s = sys2_frame_alloc_map(va, RW).val;
+	poke(va, SECRET_B);
+	for (tries = 0; tries < 4000 && rivet_domain_alive(id); tries++) {
+		unsigned long t = sys2_frame_alloc_map(va + PG, RW).val;
+
+		poke(va + PG, tries);
+		bad += peek(va) != SECRET_B || peek(va + PG) != tries;
+		sys_cap_delete(t);
+		rivet_sleep_us(500);
+	}
+	report("red10_sibling_saw_attacker_end",
+	       !rivet_domain_alive(id) && tries > 1, "tries %ld", (long)tries,
+	       0);
+	EXPECT_EQ("red10_sibling_pages_intact", bad, 0);
+	EXPECT_EQ("red10_sibling_deletes", sys_cap_delete(s), 0);
+}
+
+const struct role red10_step_roles[] = {
+	{ "t_red10_step", role_red10_step },
+	{ "t_red10_sibling", role_red10_sibling },
+	{ 0 },
+};

@@ -1,0 +1,83 @@
+"""A hostile libOS against the last-level table the one-step
+frame_alloc_map keeps (d->step_leaf) and the one-step cap_delete that
+writes through it, and against the slot fields both steps leave alone
+(libos/tests/red10_step.c; docs/isolation.md, "red10"): leaf index
+aliases in another 2 MiB and another 1 GiB, vaddrs with high bits that a
+truncated key would take for the kept range, megapages beside the kept
+range and a 2 MiB original over its emptied table, protected and
+execute-only step pages deleted, badged domain and frame copies' slots
+refilled by both frame_alloc_map paths. A sibling with step pages of its
+own runs throughout. On one hart (the direct entries), on two and on
+four (the C dispatch under the lock, remote fences by the hart mask)."""
+import re
+
+from rivetqemu import boot_kernel, build_path, make_initramfs
+from test_caps import conf
+from test_domains import assert_all_pass, run_suite
+
+CASES = [
+    "red10_alias_2m_mapped", "red10_alias_2m_deleted", "red10_alias_2m_gone",
+    "red10_alias_2m_step_page_kept",
+    "red10_alias_1g_mapped", "red10_alias_1g_deleted", "red10_alias_1g_gone",
+    "red10_alias_1g_step_page_kept",
+    "red10_alias_step_deleted_kept_a", "red10_alias_a_deleted",
+    "red10_alias_a_one_step", "red10_alias_a_gone", "red10_alias_frames_back",
+    "red10_va_past_user_half", "red10_va_key_wrap_2_53", "red10_va_bit_63",
+    "red10_va_kernel_alias", "red10_va_map_top",
+    "red10_high_bits_left_nothing",
+    "red10_protect_none", "red10_protected_deleted",
+    "red10_protected_one_step", "red10_protected_gone",
+    "red10_protected_back_refused", "red10_xonly_protect_refused",
+    "red10_xonly_deleted", "red10_xonly_not_in_view",
+    "red10_protected_frames_back",
+    "red10_mega_mapped", "red10_mega_alloc_map_refused",
+    "red10_mega_step_beside", "red10_mega_unmapped", "red10_mega_gone",
+    "red10_mega_over_table_mapped", "red10_mega_over_table_data",
+    "red10_mega_over_table_alloc_map_refused",
+    "red10_mega_over_table_deleted", "red10_mega_over_table_gone",
+    "red10_mega_step_again_zeroed", "red10_mega_step_again_one_step",
+    "red10_mega_frames_back",
+    "red10_domain_copy_badged", "red10_domain_slot_step_same",
+    "red10_domain_slot_step_plain", "red10_domain_slot_step_no_powers",
+    "red10_domain_slot_general_same", "red10_domain_slot_general_plain",
+    "red10_domain_slot_general_no_powers", "red10_domain_slot_general_way",
+    "red10_frame_copy_badged", "red10_frame_copy_mapped",
+    "red10_frame_slot_step_same", "red10_frame_slot_step_plain",
+    "red10_frame_slot_step_no_powers", "red10_frame_copy_mapping_gone",
+    "red10_frame_orig_deleted", "red10_frame_orig_one_step",
+    "red10_slot_reuse_frames_back",
+    "red10_sibling_saw_attacker_end", "red10_sibling_pages_intact",
+    "red10_sibling_deletes"]
+
+ROLES = [("t_red10_step", ["memory = 8M"]),
+         ("t_red10_sibling", ["memory = 1M"])]
+
+
+def check(b):
+    assert_all_pass(b, CASES)
+    assert not b.has(r"TEST red10_\w+: FAIL"), b
+    for role in ("t_red10_step", "t_red10_sibling"):
+        assert b.has(r"summary: %s +id \d+ exited, status 0" % role), b
+
+
+def test_step_leaf_and_slots_against_a_hostile_libos(tmp_path):
+    check(run_suite(tmp_path, conf(*ROLES), timeout=120))
+
+
+def smp(tmp_path, harts):
+    initrd = make_initramfs(tmp_path, conf(*ROLES),
+                            {"/libos/tests.elf": build_path("libos/tests.elf")})
+    b = boot_kernel("virt", smp=harts, mem="256M", initrd=False,
+                    extra=["-initrd", initrd], timeout=180)
+    assert b.has(r"cpu: %d harts online" % harts), b
+    assert b.has(r"rivet: powering off$"), b
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    check(b)
+
+
+def test_step_leaf_and_slots_on_two_harts(tmp_path):
+    smp(tmp_path, 2)
+
+
+def test_step_leaf_and_slots_on_four_harts(tmp_path):
+    smp(tmp_path, 4)
