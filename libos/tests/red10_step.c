@@ -359,8 +359,42 @@ static void role_red10_sibling(void)
 	EXPECT_EQ("red10_sibling_deletes", sys_cap_delete(s), 0);
 }
 
+/*
+ * With rivet.test=hart-stray-bit on several harts the space's mask also
+ * names a hart it does not run on: the one-step delete (delete_page on
+ * the C dispatch) must fence that hart too, once (the fence takes it
+ * out of the mask), and then no other. A step page's first store first:
+ * nothing of the runtime's fenced before.
+ */
+static void role_red10_stray(void)
+{
+	unsigned long s = sys2_frame_alloc_map(VA_A, RW).val, t;
+	uint64_t calls = kstat(KSTAT_REMOTE_FENCES);
+	uint64_t harts = kstat(KSTAT_REMOTE_FENCE_HARTS);
+	long before = one_steps();
+
+	rivet_exc_register(13, pf_skip, 0);
+	poke(VA_A, SECRET_A);
+	t = sys2_frame_alloc_map(VA_A + PG, RW).val;
+	EXPECT_EQ("red10_stray_deleted", sys_cap_delete(s), 0);
+	report("red10_stray_one_step", one_steps() == before + 1, "steps %ld",
+	       one_steps() - before, 0);
+	report("red10_stray_fenced_once",
+	       kstat(KSTAT_REMOTE_FENCES) == calls + 1 &&
+		       kstat(KSTAT_REMOTE_FENCE_HARTS) == harts + 1,
+	       "calls +%ld harts +%ld",
+	       (long)(kstat(KSTAT_REMOTE_FENCES) - calls),
+	       (long)(kstat(KSTAT_REMOTE_FENCE_HARTS) - harts));
+	report("red10_stray_gone", gone(VA_A), "faults %ld", pf_count, 0);
+	calls = kstat(KSTAT_REMOTE_FENCES);
+	EXPECT_EQ("red10_stray_second_deleted", sys_cap_delete(t), 0);
+	EXPECT_EQ("red10_stray_second_no_fence", kstat(KSTAT_REMOTE_FENCES),
+		  calls);
+}
+
 const struct role red10_step_roles[] = {
 	{ "t_red10_step", role_red10_step },
 	{ "t_red10_sibling", role_red10_sibling },
+	{ "t_red10_stray", role_red10_stray },
 	{ 0 },
 };

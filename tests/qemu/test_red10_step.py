@@ -81,3 +81,25 @@ def test_step_leaf_and_slots_on_two_harts(tmp_path):
 
 def test_step_leaf_and_slots_on_four_harts(tmp_path):
     smp(tmp_path, 4)
+
+
+STRAY_CASES = [
+    "red10_stray_deleted", "red10_stray_one_step", "red10_stray_fenced_once",
+    "red10_stray_gone", "red10_stray_second_deleted",
+    "red10_stray_second_no_fence"]
+
+
+def test_one_step_delete_fences_every_hart_of_the_mask(tmp_path):
+    """rivet.test=hart-stray-bit on three harts: the space of
+    t_red10_stray (hart 0) also names hart 2. Its first one-step delete
+    fences hart 2 (one call, one hart) and takes it out of the mask; the
+    next fences nobody else."""
+    text = conf(("t_red10_stray", ["memory = 1M", "hart = 0"]))
+    initrd = make_initramfs(tmp_path, text,
+                            {"/libos/tests.elf": build_path("libos/tests.elf")})
+    b = boot_kernel("virt", smp=3, mem="256M", initrd=False,
+                    append="rivet.test=hart-stray-bit",
+                    extra=["-initrd", initrd], timeout=120)
+    assert b.has(r"rivet: powering off$"), b
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    assert_all_pass(b, STRAY_CASES)
