@@ -310,6 +310,86 @@ static void slot_reuse(uint64_t frames)
 		  frames);
 }
 
+/* The slot of the first capability of type, or ~0UL. */
+static unsigned long slot_of_type(unsigned long type)
+{
+	unsigned long s;
+
+	for (s = 0; s < 256; s++)
+		if ((sys2_cap_info(s, RIVET_CAPINFO_TYPE).val & 0xff) == type &&
+		    !sys2_cap_info(s, RIVET_CAPINFO_TYPE).rc)
+			return s;
+	return ~0UL;
+}
+
+/* One of the configuration's capabilities (a device, an interrupt, a
+ * notification, a spawn grant: originals), deleted and its slot refilled
+ * by the step: a plain frame; its old powers are refused. */
+static unsigned long kind_refilled(const char *same, const char *plain,
+				   unsigned long old)
+{
+	unsigned long s;
+
+	/* A's view page and table in hand: the step takes the slot. */
+	sys_cap_delete(sys2_frame_alloc_map(VA_A + (K + 1) * PG, RW).val);
+	sys_cap_delete(old);
+	s = sys2_frame_alloc_map(VA_A + K * PG, RW).val;
+	report(same, s == old, "slot %ld, was %ld", (long)s, (long)old);
+	report(plain, plain_frame(s), "type 0x%lx badge %lx",
+	       (long)sys2_cap_info(s, RIVET_CAPINFO_TYPE).val,
+	       (long)sys2_cap_info(s, RIVET_CAPINFO_BADGE).val);
+	return s;
+}
+
+#define VA_DEV 0x6a400000UL /* the device's registers */
+#define VA_NEW 0x6a600000UL /* the refilled slot's frame mapped again */
+
+static void other_kinds(void)
+{
+	const struct rivet_info *in = rivet_info();
+	unsigned long dev = in->devices[0].slot;
+	unsigned long irq = in->devices[0].first_irq_slot;
+	unsigned long nt = in->notify[0].slot,
+		      sp = slot_of_type(RIVET_CAP_SPAWN);
+	uint64_t devpa = sys2_cap_info(dev, RIVET_CAPINFO_OBJECT).val;
+	unsigned long s;
+
+	report("red10_kinds_configured",
+	       in->ndevices == 1 && in->devices[0].nirqs >= 1 && nt &&
+		       sp != ~0UL,
+	       "notify slot %ld spawn slot %ld", (long)nt, (long)sp);
+	EXPECT_EQ("red10_device_mapped", sys_map(dev, VA_DEV, RW), 0);
+	EXPECT_EQ("red10_irq_bound", sys_irq_bind(irq, 5), 0);
+
+	s = kind_refilled("red10_device_slot_same", "red10_device_slot_plain",
+			  dev);
+	report("red10_device_mapping_gone", gone(VA_DEV), "faults %ld",
+	       pf_count, 0);
+	/* Mapped again elsewhere: the new frame (zeroed), not the device. */
+	report("red10_device_slot_is_new_frame",
+	       sys2_cap_info(s, RIVET_CAPINFO_OBJECT).val != devpa &&
+		       !sys_map(s, VA_NEW, RIVET_CAP_R) && peek(VA_NEW) == 0,
+	       "pa %lx", (long)sys2_cap_info(s, RIVET_CAPINFO_OBJECT).val, 0);
+	sys_cap_delete(s);
+
+	s = kind_refilled("red10_irq_slot_same", "red10_irq_slot_plain", irq);
+	report("red10_irq_slot_no_powers",
+	       sys_irq_bind(s, 5) < 0 && sys_irq_ack(s) < 0, "bind %ld",
+	       sys_irq_bind(s, 5), 0);
+	sys_cap_delete(s);
+
+	s = kind_refilled("red10_notify_slot_same", "red10_notify_slot_plain",
+			  nt);
+	report("red10_notify_slot_no_powers",
+	       sys_notify_cap(s, 1UL << 5) < 0 && sys_yield_cap(s) < 0,
+	       "notify %ld", sys_notify_cap(s, 1UL << 5), 0);
+	sys_cap_delete(s);
+
+	s = kind_refilled("red10_spawn_slot_same", "red10_spawn_slot_plain",
+			  sp);
+	sys_cap_delete(s);
+}
+
 static void role_red10_step(void)
 {
 	uint64_t frames;
@@ -334,6 +414,7 @@ static void role_red10_step(void)
 	megapages();
 	rivet_sleep_us(1000);
 	slot_reuse(kstat(KSTAT_MY_FRAMES));
+	other_kinds();
 }
 
 /* Runs beside the attacker, with step pages of its own, to its end. */

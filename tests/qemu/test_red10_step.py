@@ -46,10 +46,19 @@ CASES = [
     "red10_frame_slot_step_no_powers", "red10_frame_copy_mapping_gone",
     "red10_frame_orig_deleted", "red10_frame_orig_one_step",
     "red10_slot_reuse_frames_back",
+    "red10_kinds_configured", "red10_device_mapped", "red10_irq_bound",
+    "red10_device_slot_same", "red10_device_slot_plain",
+    "red10_device_mapping_gone", "red10_device_slot_is_new_frame",
+    "red10_irq_slot_same", "red10_irq_slot_plain", "red10_irq_slot_no_powers",
+    "red10_notify_slot_same", "red10_notify_slot_plain",
+    "red10_notify_slot_no_powers",
+    "red10_spawn_slot_same", "red10_spawn_slot_plain",
     "red10_sibling_saw_attacker_end", "red10_sibling_pages_intact",
     "red10_sibling_deletes"]
 
-ROLES = [("t_red10_step", ["memory = 8M"]),
+ROLES = [("t_red10_step", ["memory = 8M", "device = /soc/rtc@101000",
+                           "notify = t_red10_sibling 5",
+                           "spawn = /libos/tests.elf"]),
          ("t_red10_sibling", ["memory = 1M"])]
 
 
