@@ -112,3 +112,43 @@ def test_one_step_delete_fences_every_hart_of_the_mask(tmp_path):
     assert b.has(r"rivet: powering off$"), b
     assert not b.has(r"kernel fault|panic|assertion failed"), b
     assert_all_pass(b, STRAY_CASES)
+
+
+LEAF_ROLES = [("t_red10_leaf_loop", ["memory = 1M"]),
+              ("t_red10_leaf_gp", ["memory = 1M"]),
+              ("t_red10_sibling", ["memory = 1M"]),
+              ("t_red10_step", ["memory = 8M", "device = /soc/rtc@101000",
+                                "notify = t_red10_sibling 5",
+                                "spawn = /libos/tests.elf"])]
+
+LEAF_CASES = ["red10_leaf_resumes_in_kernel_half",
+              "red10_leaf_resumes_non_canonical", "red10_leaf_loop_goes_on",
+              "red10_sibling_pages_intact"]
+
+
+def leaf_check(b):
+    assert_all_pass(b, LEAF_CASES)
+    assert b.has(r"red10: gp smasher registered"), b
+    assert not b.has(r"red10: gp smasher survived"), b
+    assert b.has(r"domain t_red10_leaf_gp \(id \d+\) killed: .*inside its "
+                 r"own exception handler"), b
+    assert b.has(r"summary: t_red10_leaf_loop +id \d+ exited, status 0"), b
+    assert b.has(r"summary: t_red10_sibling +id \d+ exited, status 0"), b
+
+
+def test_hostile_leaves_hurt_only_their_domain(tmp_path):
+    """Exception leaves (rivet_exc_register_leaf) that resume at kernel
+    and non-canonical addresses 999 times each, and one that returns with
+    gp in the kernel's half: the first domain goes on, the second is
+    killed inside its own handler, the sibling and the attacker beside
+    them run to their ends."""
+    leaf_check(run_suite(tmp_path, conf(*LEAF_ROLES), timeout=120))
+
+
+def test_hostile_leaves_on_two_harts(tmp_path):
+    initrd = make_initramfs(tmp_path, conf(*LEAF_ROLES),
+                            {"/libos/tests.elf": build_path("libos/tests.elf")})
+    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
+                    extra=["-initrd", initrd], timeout=180)
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    leaf_check(b)
