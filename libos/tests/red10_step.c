@@ -420,7 +420,11 @@ static void role_red10_step(void)
 /* Runs beside the attacker, with step pages of its own, to its end. */
 static void role_red10_sibling(void)
 {
-	long id = rivet_domain_lookup("t_red10_step");
+	/* Its configuration's args name the attacker (t_red10_step if
+	 * none). */
+	const char *who =
+		rivet_info()->args[0] ? rivet_info()->args : "t_red10_step";
+	long id = rivet_domain_lookup(who);
 	unsigned long s, va = 0x6a000000UL, bad = 0, tries;
 
 	s = sys2_frame_alloc_map(va, RW).val;

@@ -152,3 +152,36 @@ def test_hostile_leaves_on_two_harts(tmp_path):
                     extra=["-initrd", initrd], timeout=180)
     assert not b.has(r"kernel fault|panic|assertion failed"), b
     leaf_check(b)
+
+
+SPAWN_CONF = conf(("t_red10_spawner", ["memory = 4M", "slots = 512",
+                                       "spawn = /libos/tests.elf"]),
+                  ("t_red10_sibling", ["memory = 1M",
+                                       "args = t_red10_spawner"]))
+
+
+def spawn_check(b):
+    assert b.has(r"TEST red10_spawner_kids_ended: PASS$"), b
+    assert b.has(r"TEST red10_spawner_pages_intact: PASS$"), b
+    assert len(b.findall(r"TEST red10_kid_pages: PASS$")) == 6, b
+    assert not b.has(r"TEST red10_\w+: FAIL"), b
+    assert not b.has(r"TEST child_quota: FAIL"), b
+    assert b.has(r"TEST red10_sibling_pages_intact: PASS$"), b
+    assert b.has(r"TEST red10_sibling_saw_attacker_end: PASS$"), b
+
+
+def test_kept_table_across_a_domains_end(tmp_path):
+    """Six kids one after another warm the step in one range and end with
+    pages mapped (their tables freed with the kept pointer naming one);
+    the spawner takes pages meanwhile: no kid gets a page not zeroed, no
+    spawner page changes."""
+    spawn_check(run_suite(tmp_path, SPAWN_CONF, timeout=120))
+
+
+def test_kept_table_across_a_domains_end_on_two_harts(tmp_path):
+    initrd = make_initramfs(tmp_path, SPAWN_CONF,
+                            {"/libos/tests.elf": build_path("libos/tests.elf")})
+    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
+                    extra=["-initrd", initrd], timeout=180)
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    spawn_check(b)
