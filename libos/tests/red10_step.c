@@ -69,6 +69,45 @@ static long one_steps(void)
 	return (long)kstat(KSTAT_MY_ONE_STEP_DELETES);
 }
 
+/*
+ * frame_alloc_map at va once the zeroed-frame pool has been refilled (the
+ * idle loop does it while this domain sleeps): the step takes a frame
+ * from there only. *stepped: whether it took the step (and so had va's
+ * table in hand, d->step_leaf, when it returned). On one hart under
+ * -icount the first try does; on several without it another domain may
+ * have emptied the pool again, and a page the general way made is given
+ * back and asked for again, a few times.
+ */
+static unsigned long alloc_map_pooled(unsigned long va, unsigned long rights,
+				      int *stepped)
+{
+	struct rivet_ret r = { 0 };
+	uint64_t before;
+	int tries;
+
+	for (tries = 0; tries < 20; tries++) {
+		if (tries && !r.rc)
+			sys_cap_delete(r.val);
+		rivet_sleep_us(2000);
+		before = kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS);
+		r = sys2_frame_alloc_map(va, rights);
+		*stepped = kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS) == before + 1;
+		if (*stepped || r.rc)
+			break;
+	}
+	return r.val;
+}
+
+/* A page at va allocated and deleted: va's view page is the one in hand
+ * (the step's condition), and va's table once the step took it. */
+static void warm(unsigned long va)
+{
+	struct rivet_ret r = sys2_frame_alloc_map(va, RW);
+
+	if (!r.rc)
+		sys_cap_delete(r.val);
+}
+
 /* va unmapped: a load faults and its view entry is 0. */
 static int gone(unsigned long va)
 {
@@ -105,9 +144,11 @@ static void alias(const char *mapped, const char *deleted, const char *gonen,
 
 static void aliases(uint64_t frames)
 {
-	unsigned long p = sys2_frame_alloc_map(VA_A + K * PG, RW).val, s;
+	int st;
+	unsigned long p = alloc_map_pooled(VA_A + K * PG, RW, &st), s;
 	long before;
 
+	report("red10_alias_a_by_step", st, "slot %ld", (long)p, 0);
 	poke(VA_A + K * PG, SECRET_A);
 	alias("red10_alias_2m_mapped", "red10_alias_2m_deleted",
 	      "red10_alias_2m_gone", "red10_alias_2m_step_page_kept",
@@ -117,13 +158,18 @@ static void aliases(uint64_t frames)
 	      VA_A + GIG + K * PG);
 	/* The step walks to the alias range's table (the key moves) and
 	 * back: each delete hits its own page. */
-	s = sys2_frame_alloc_map(VA_A + MEG2 + K * PG, RW).val;
+	warm(VA_A + MEG2 + (K + 1) * PG);
+	s = alloc_map_pooled(VA_A + MEG2 + K * PG, RW, &st);
+	report("red10_alias_range_by_step", st, "slot %ld", (long)s, 0);
 	poke(VA_A + MEG2 + K * PG, SECRET_B);
 	sys_cap_delete(s);
 	report("red10_alias_step_deleted_kept_a",
 	       gone(VA_A + MEG2 + K * PG) && peek(VA_A + K * PG) == SECRET_A,
 	       "got %lx", (long)peek(VA_A + K * PG), 0);
-	s = sys2_frame_alloc_map(VA_A + (K + 1) * PG, RW).val;
+	/* A's table in hand again (the step walks back to it). */
+	warm(VA_A + (K + 2) * PG);
+	s = alloc_map_pooled(VA_A + (K + 1) * PG, RW, &st);
+	report("red10_alias_back_by_step", st, "slot %ld", (long)s, 0);
 	before = one_steps();
 	EXPECT_EQ("red10_alias_a_deleted", sys_cap_delete(p), 0);
 	report("red10_alias_a_one_step", one_steps() == before + 1, "steps %ld",
@@ -169,15 +215,17 @@ static void megapages(void)
 	unsigned long big = sys2_frame_alloc(RIVET_FRAME_ANY, 512, 512).val, s;
 	uint64_t frames;
 	long before;
+	int st;
 
 	EXPECT_EQ("red10_mega_mapped", sys_map(big, VA_C, RW), 0);
 	poke(VA_C + K * PG, SECRET_B);
 	EXPECT_EQ("red10_mega_alloc_map_refused",
 		  sys_frame_alloc_map(VA_C + PG, RW), E_EXIST);
-	s = sys2_frame_alloc_map(VA_A + K * PG, RW).val;
+	warm(VA_A + (K + 1) * PG);
+	s = alloc_map_pooled(VA_A + K * PG, RW, &st);
 	before = one_steps();
 	report("red10_mega_step_beside",
-	       !sys_cap_delete(s) && one_steps() == before + 1 &&
+	       !sys_cap_delete(s) && st && one_steps() == before + 1 &&
 		       gone(VA_A + K * PG),
 	       "steps %ld", one_steps() - before, 0);
 	EXPECT_EQ("red10_mega_unmapped", sys_unmap(big, VA_C), 0);
@@ -194,7 +242,8 @@ static void megapages(void)
 	report("red10_mega_over_table_gone",
 	       gone(VA_A + K * PG) && gone(VA_A) && gone(VA_A + 511 * PG),
 	       "faults %ld", pf_count, 0);
-	s = sys2_frame_alloc_map(VA_A + K * PG, RW).val;
+	s = alloc_map_pooled(VA_A + K * PG, RW, &st);
+	report("red10_mega_step_again_by_step", st, "slot %ld", (long)s, 0);
 	report("red10_mega_step_again_zeroed", peek(VA_A + K * PG) == 0,
 	       "got %lx", (long)peek(VA_A + K * PG), 0);
 	before = one_steps();
@@ -208,9 +257,11 @@ static void megapages(void)
 /* A step page with no access, and one execute-only, deleted. */
 static void protected_pages(uint64_t frames)
 {
-	unsigned long s = sys2_frame_alloc_map(VA_A + K * PG, RW).val;
+	int st;
+	unsigned long s = alloc_map_pooled(VA_A + K * PG, RW, &st);
 	long before;
 
+	report("red10_protected_by_step", st, "slot %ld", (long)s, 0);
 	poke(VA_A + K * PG, SECRET_A);
 	EXPECT_EQ("red10_protect_none", sys_protect(VA_A + K * PG, 1, 0), 0);
 	before = one_steps();
@@ -221,7 +272,8 @@ static void protected_pages(uint64_t frames)
 	       pf_count, 0);
 	EXPECT_EQ("red10_protected_back_refused",
 		  sys_protect(VA_A + K * PG, 1, RW), E_RANGE);
-	s = sys2_frame_alloc_map(VA_A + K * PG, RIVET_CAP_X).val;
+	s = alloc_map_pooled(VA_A + K * PG, RIVET_CAP_X, &st);
+	report("red10_xonly_by_step", st, "slot %ld", (long)s, 0);
 	EXPECT_EQ("red10_xonly_protect_refused",
 		  sys_protect(VA_A + K * PG, 1, RIVET_CAP_R), E_RANGE);
 	EXPECT_EQ("red10_xonly_deleted", sys_cap_delete(s), 0);
@@ -241,13 +293,22 @@ static int plain_frame(unsigned long s)
 
 /* A badged copy's slot refilled by frame_alloc_map at va. */
 static void refill(const char *same, const char *plain, const char *powers,
-		   unsigned long copy, unsigned long va)
+		   unsigned long copy, unsigned long va, int want_step)
 {
 	unsigned long s;
+	int st;
 
 	sys_cap_delete(copy);
-	s = sys2_frame_alloc_map(va, RW).val;
-	report(same, s == copy, "slot %ld, was %ld", (long)s, (long)copy);
+	if (want_step) {
+		s = alloc_map_pooled(va, RW, &st);
+	} else { /* va's view page not in hand: the general way */
+		uint64_t before = kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS);
+
+		s = sys2_frame_alloc_map(va, RW).val;
+		st = kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS) != before;
+	}
+	report(same, s == copy && st == want_step, "slot %ld, was %ld", (long)s,
+	       (long)copy);
 	report(plain, plain_frame(s), "type 0x%lx badge %lx",
 	       (long)sys2_cap_info(s, RIVET_CAPINFO_TYPE).val,
 	       (long)sys2_cap_info(s, RIVET_CAPINFO_BADGE).val);
@@ -272,14 +333,14 @@ static void slot_reuse(uint64_t frames)
 		  sys2_cap_info(dc, RIVET_CAPINFO_BADGE).val, BADGE);
 	sys_cap_delete(sys2_frame_alloc_map(VA_A + (K + 1) * PG, RW).val);
 	refill("red10_domain_slot_step_same", "red10_domain_slot_step_plain",
-	       "red10_domain_slot_step_no_powers", dc, VA_A + K * PG);
+	       "red10_domain_slot_step_no_powers", dc, VA_A + K * PG, 1);
 	/* The same through the general frame_alloc_map: VA_D's view page
 	 * is not the one in hand. */
 	dc = sys2_cap_derive(RIVET_SLOT_SELF, -1UL, 0xf, BADGE).val;
 	steps = kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS);
 	refill("red10_domain_slot_general_same",
 	       "red10_domain_slot_general_plain",
-	       "red10_domain_slot_general_no_powers", dc, VA_D);
+	       "red10_domain_slot_general_no_powers", dc, VA_D, 0);
 	EXPECT_EQ("red10_domain_slot_general_way",
 		  kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS), steps);
 
@@ -293,7 +354,7 @@ static void slot_reuse(uint64_t frames)
 		  sys_map(fc, VA_A + (K + 3) * PG, RIVET_CAP_R), 0);
 	sys_cap_delete(sys2_frame_alloc_map(VA_A + (K + 1) * PG, RW).val);
 	refill("red10_frame_slot_step_same", "red10_frame_slot_step_plain",
-	       "red10_frame_slot_step_no_powers", fc, VA_A + K * PG);
+	       "red10_frame_slot_step_no_powers", fc, VA_A + K * PG, 1);
 	report("red10_frame_copy_mapping_gone",
 	       gone(VA_A + (K + 3) * PG) &&
 		       peek(VA_A + (K + 2) * PG) == SECRET_A,
@@ -329,12 +390,15 @@ static unsigned long kind_refilled(const char *same, const char *plain,
 				   unsigned long old)
 {
 	unsigned long s;
+	int st;
 
-	/* A's view page and table in hand: the step takes the slot. */
-	sys_cap_delete(sys2_frame_alloc_map(VA_A + (K + 1) * PG, RW).val);
+	/* Then A's view page and table in hand (the deletion of a mapped
+	 * device wrote another view page): the step takes the slot, which
+	 * warm's page took and gave back first. */
 	sys_cap_delete(old);
-	s = sys2_frame_alloc_map(VA_A + K * PG, RW).val;
-	report(same, s == old, "slot %ld, was %ld", (long)s, (long)old);
+	warm(VA_A + (K + 1) * PG);
+	s = alloc_map_pooled(VA_A + K * PG, RW, &st);
+	report(same, s == old && st, "slot %ld, was %ld", (long)s, (long)old);
 	report(plain, plain_frame(s), "type 0x%lx badge %lx",
 	       (long)sys2_cap_info(s, RIVET_CAPINFO_TYPE).val,
 	       (long)sys2_cap_info(s, RIVET_CAPINFO_BADGE).val);
@@ -417,6 +481,93 @@ static void role_red10_step(void)
 	other_kinds();
 }
 
+/*
+ * frame_alloc_map through the step and through the general way, the same
+ * arguments each: the same result. The step is in hand when va's range
+ * was the last mapped (a page beside va allocated and deleted just
+ * before); the general way when another range was (VA_B's).
+ */
+#define VA_B 0x6c000000UL
+
+static long alloc_map_via(int step, unsigned long va, unsigned long rights,
+			  long *stepped)
+{
+	unsigned long range = va & ~(MEG2 - 1) & ((1UL << 38) - 1);
+	unsigned long beside = ((va >> 12) & 511) == 500 ? 501 : 500;
+	uint64_t before;
+	struct rivet_ret r;
+
+	/* The zeroed-frame pool refilled (the idle loop's): the step
+	 * takes only a frame from there. */
+	rivet_sleep_us(2000);
+	r = sys2_frame_alloc_map(step && range < RIVET_MAP_TOP
+					 ? range + beside * PG
+					 : VA_B + beside * PG,
+				 RW);
+	if (!r.rc)
+		sys_cap_delete(r.val);
+	before = kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS);
+	r = sys2_frame_alloc_map(va, rights);
+	*stepped = (long)(kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS) - before);
+	if (!r.rc)
+		sys_cap_delete(r.val);
+	return r.rc;
+}
+
+static void same_results(const char *name, unsigned long va,
+			 unsigned long rights)
+{
+	long st, gt, s = alloc_map_via(1, va, rights, &st);
+	long g = alloc_map_via(0, va, rights, &gt);
+
+	/* A success through the step took it; the general way never. */
+	report(name, s == g && gt == 0 && (s || st == 1),
+	       "step %ld general %ld", s, g);
+}
+
+static void role_red10_diff(void)
+{
+	static const char *const by_rights[16] = {
+		"red10_diff_rights_0",	"red10_diff_rights_1",
+		"red10_diff_rights_2",	"red10_diff_rights_3",
+		"red10_diff_rights_4",	"red10_diff_rights_5",
+		"red10_diff_rights_6",	"red10_diff_rights_7",
+		"red10_diff_rights_8",	"red10_diff_rights_9",
+		"red10_diff_rights_10", "red10_diff_rights_11",
+		"red10_diff_rights_12", "red10_diff_rights_13",
+		"red10_diff_rights_14", "red10_diff_rights_15",
+	};
+	uint64_t frames, slots;
+	unsigned long r, s;
+
+	/* Tables and view pages for every range made first. */
+	sys_cap_delete(sys2_frame_alloc_map(VA_B, RW).val);
+	sys_cap_delete(sys2_frame_alloc_map(VA_A, RW).val);
+	sys_cap_delete(sys2_frame_alloc_map(RIVET_MAP_TOP - MEG2, RW).val);
+	frames = kstat(KSTAT_MY_FRAMES);
+	slots = kstat(KSTAT_MY_SLOTS);
+	for (r = 0; r < 16; r++)
+		same_results(by_rights[r], VA_A + K * PG, r);
+	same_results("red10_diff_rights_bit_32", VA_A + K * PG,
+		     1UL << 32 | RIVET_CAP_R);
+	same_results("red10_diff_rights_minus_one", VA_A + K * PG, -1UL);
+	same_results("red10_diff_unaligned", VA_A + K * PG + 8, RW);
+	same_results("red10_diff_unaligned_2048", VA_A + K * PG + 2048, RW);
+	same_results("red10_diff_last_page", RIVET_MAP_TOP - PG, RW);
+	same_results("red10_diff_last_page_x", RIVET_MAP_TOP - PG, RIVET_CAP_X);
+	same_results("red10_diff_map_top", RIVET_MAP_TOP, RW);
+	same_results("red10_diff_high_alias", VA_A + K * PG + (1UL << 53), RW);
+	/* Over a page that is there: E_EXIST both ways. */
+	s = sys2_frame_alloc_map(VA_A + (K + 1) * PG, RW).val;
+	same_results("red10_diff_taken", VA_A + (K + 1) * PG, RW);
+	sys_cap_delete(s);
+	report("red10_diff_left_nothing",
+	       kstat(KSTAT_MY_FRAMES) == frames &&
+		       kstat(KSTAT_MY_SLOTS) == slots,
+	       "frames %ld slots %ld", (long)kstat(KSTAT_MY_FRAMES),
+	       (long)kstat(KSTAT_MY_SLOTS));
+}
+
 /* Runs beside the attacker, with step pages of its own, to its end. */
 static void role_red10_sibling(void)
 {
@@ -481,5 +632,6 @@ const struct role red10_step_roles[] = {
 	{ "t_red10_step", role_red10_step },
 	{ "t_red10_sibling", role_red10_sibling },
 	{ "t_red10_stray", role_red10_stray },
+	{ "t_red10_diff", role_red10_diff },
 	{ 0 },
 };

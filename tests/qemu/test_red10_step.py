@@ -19,13 +19,14 @@ CASES = [
     "red10_alias_2m_mapped", "red10_alias_2m_deleted", "red10_alias_2m_gone",
     "red10_alias_2m_step_page_kept",
     "red10_alias_1g_mapped", "red10_alias_1g_deleted", "red10_alias_1g_gone",
-    "red10_alias_1g_step_page_kept",
+    "red10_alias_1g_step_page_kept", "red10_alias_a_by_step",
+    "red10_alias_range_by_step", "red10_alias_back_by_step",
     "red10_alias_step_deleted_kept_a", "red10_alias_a_deleted",
     "red10_alias_a_one_step", "red10_alias_a_gone", "red10_alias_frames_back",
     "red10_va_past_user_half", "red10_va_key_wrap_2_53", "red10_va_bit_63",
     "red10_va_kernel_alias", "red10_va_map_top",
     "red10_high_bits_left_nothing",
-    "red10_protect_none", "red10_protected_deleted",
+    "red10_protected_by_step", "red10_xonly_by_step", "red10_protect_none", "red10_protected_deleted",
     "red10_protected_one_step", "red10_protected_gone",
     "red10_protected_back_refused", "red10_xonly_protect_refused",
     "red10_xonly_deleted", "red10_xonly_not_in_view",
@@ -35,7 +36,7 @@ CASES = [
     "red10_mega_over_table_mapped", "red10_mega_over_table_data",
     "red10_mega_over_table_alloc_map_refused",
     "red10_mega_over_table_deleted", "red10_mega_over_table_gone",
-    "red10_mega_step_again_zeroed", "red10_mega_step_again_one_step",
+    "red10_mega_step_again_by_step", "red10_mega_step_again_zeroed", "red10_mega_step_again_one_step",
     "red10_mega_frames_back",
     "red10_domain_copy_badged", "red10_domain_slot_step_same",
     "red10_domain_slot_step_plain", "red10_domain_slot_step_no_powers",
@@ -55,15 +56,21 @@ CASES = [
     "red10_spawn_slot_same", "red10_spawn_slot_plain",
     "red10_sibling_saw_attacker_end", "red10_sibling_pages_intact",
     "red10_sibling_deletes"]
+DIFF_CASES = ["red10_diff_rights_%d" % r for r in range(16)] + [
+    "red10_diff_rights_bit_32", "red10_diff_rights_minus_one",
+    "red10_diff_unaligned", "red10_diff_unaligned_2048",
+    "red10_diff_last_page", "red10_diff_last_page_x", "red10_diff_map_top",
+    "red10_diff_high_alias", "red10_diff_taken", "red10_diff_left_nothing"]
 
 ROLES = [("t_red10_step", ["memory = 8M", "device = /soc/rtc@101000",
                            "notify = t_red10_sibling 5",
                            "spawn = /libos/tests.elf"]),
-         ("t_red10_sibling", ["memory = 1M"])]
+         ("t_red10_sibling", ["memory = 1M"]),
+         ("t_red10_diff", ["memory = 1M"])]
 
 
 def check(b):
-    assert_all_pass(b, CASES)
+    assert_all_pass(b, CASES + DIFF_CASES)
     assert not b.has(r"TEST red10_\w+: FAIL"), b
     for role in ("t_red10_step", "t_red10_sibling"):
         assert b.has(r"summary: %s +id \d+ exited, status 0" % role), b
@@ -164,6 +171,7 @@ def spawn_check(b):
     assert b.has(r"TEST red10_spawner_kids_ended: PASS$"), b
     assert b.has(r"TEST red10_spawner_pages_intact: PASS$"), b
     assert len(b.findall(r"TEST red10_kid_pages: PASS$")) == 6, b
+    assert len(b.findall(r"TEST red10_kid_steps: PASS$")) == 6, b
     assert not b.has(r"TEST red10_\w+: FAIL"), b
     assert not b.has(r"TEST child_quota: FAIL"), b
     assert b.has(r"TEST red10_sibling_pages_intact: PASS$"), b
