@@ -193,3 +193,35 @@ def test_kept_table_across_a_domains_end_on_two_harts(tmp_path):
                     extra=["-initrd", initrd], timeout=180)
     assert not b.has(r"kernel fault|panic|assertion failed"), b
     spawn_check(b)
+
+
+STORM_CASES = ["red10_storm_model_held", "red10_storm_took_the_steps",
+               "red10_storm_left_nothing", "red10_sibling_pages_intact",
+               "red10_sibling_saw_attacker_end"]
+
+
+def storm_conf(seed):
+    return conf(("t_red10_storm", ["memory = 2M", "args = %d" % seed]),
+                ("t_red10_sibling", ["memory = 1M", "args = t_red10_storm"]))
+
+
+def test_random_storm_against_a_model(tmp_path):
+    """3,000 random calls over 48 pages in three ranges sharing leaf
+    indices, each answer and each page checked against a model, with two
+    seeds; the steps taken often (more than 50 each)."""
+    for seed in (1, 2):
+        sub = tmp_path / str(seed)
+        sub.mkdir()
+        b = run_suite(sub, storm_conf(seed), timeout=120)
+        assert_all_pass(b, STORM_CASES)
+        assert b.has(r"red10: storm: \d+ step alloc_maps"), b
+
+
+def test_random_storm_on_two_harts(tmp_path):
+    initrd = make_initramfs(tmp_path, storm_conf(3),
+                            {"/libos/tests.elf": build_path("libos/tests.elf")})
+    b = boot_kernel("virt", smp=2, mem="256M", initrd=False,
+                    extra=["-initrd", initrd], timeout=180)
+    assert not b.has(r"kernel fault|panic|assertion failed"), b
+    assert_all_pass(b, ["red10_storm_model_held", "red10_storm_left_nothing",
+                        "red10_sibling_pages_intact"])

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A random storm against the kept table and the one-step paths
+ * (tests/qemu/test_red10_step.py; docs/isolation.md, "red10"): 3,000
+ * calls drawn from a fixed seed over 48 pages in three ranges that share
+ * their leaf indices (A, A + 2 MiB, A + 1 GiB), with the kernel's answers
+ * checked against a model of what each page holds: frame_alloc_map (the
+ * step when the pool and the range allow, else the general way),
+ * cap_delete (one step or not), protect, unmap of the page's only
+ * mapping, a copy mapped at the page's twin in another range and deleted,
+ * and a read or write of a page the model says is there, or a load that
+ * must fault. Every 40 calls a sleep lets the idle loop refill the pool.
+ * The configuration's args, a number, changes the seed.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rivet/libos.h>
+#include <rivet/syscall.h>
+
+#include "tests.h"
+
+#define PG     4096UL
+#define RW     (RIVET_CAP_R | RIVET_CAP_W)
+#define NPAGES 16
+#define NPG    (3 * NPAGES)
+#define CALLS  3000
+
+static const unsigned long base[3] = { 0x68000000UL, 0x68200000UL,
+				       0xa8000000UL };
+
+/* What the model says of page i. */
+static struct {
+	long slot;     /* its capability, -1: none */
+	uint64_t val;  /* what it holds */
+	unsigned prot; /* 0 none, R, RW */
+	int mapped;    /* its frame mapped at its address */
+} pg[NPG];
+
+static uint64_t seed = 0x9e3779b97f4a7c15UL;
+static unsigned long bad, last_bad_op;
+
+static uint64_t rnd(void)
+{
+	seed ^= seed << 13;
+	seed ^= seed >> 7;
+	seed ^= seed << 17;
+	return seed;
+}
+
+static unsigned long va_of(unsigned i)
+{
+	return base[i / NPAGES] + (i % NPAGES) * PG;
+}
+
+static uint64_t view_entry(unsigned long va)
+{
+	return *(volatile uint64_t *)(RIVET_PTVIEW_VA + (va >> 12) * 8);
+}
+
+static void check(int ok, unsigned long op)
+{
+	if (!ok) {
+		bad++;
+		last_bad_op = op;
+	}
+}
+
+/* Page i as the model has it: its data, or a fault and no view entry. */
+static void look(unsigned i, unsigned long op)
+{
+	unsigned long va = va_of(i);
+
+	if (pg[i].mapped && pg[i].prot)
+		check(*(volatile uint64_t *)va == pg[i].val && view_entry(va),
+		      op);
+	else
+		check(pf_load_faults(va) && (pg[i].mapped || !view_entry(va)),
+		      op);
+}
+
+static void one(unsigned long op)
+{
+	unsigned i = (unsigned)(rnd() % NPG), twin;
+	unsigned long va = va_of(i), c;
+	struct rivet_ret r;
+
+	switch (rnd() % 7) {
+	case 0: /* frame_alloc_map */
+		r = sys2_frame_alloc_map(va, RW);
+		if (pg[i].slot >= 0 && pg[i].mapped) {
+			check(r.rc == E_EXIST, op);
+			break;
+		}
+		if (pg[i].slot >= 0) { /* unmapped, slot held: maps anew */
+			check(!r.rc, op);
+			if (!r.rc)
+				sys_cap_delete(pg[i].slot);
+		} else {
+			check(!r.rc, op);
+		}
+		pg[i].slot = r.rc ? -1 : (long)r.val;
+		pg[i].mapped = !r.rc;
+		pg[i].prot = RW;
+		pg[i].val = 0;
+		if (!r.rc) {
+			check(*(volatile uint64_t *)va == 0, op);
+			pg[i].val = rnd();
+			*(volatile uint64_t *)va = pg[i].val;
+		}
+		break;
+	case 1: /* cap_delete */
+		if (pg[i].slot < 0)
+			break;
+		check(!sys_cap_delete(pg[i].slot), op);
+		pg[i].slot = -1;
+		pg[i].mapped = 0;
+		break;
+	case 2: /* protect */
+		if (pg[i].slot < 0 || !pg[i].mapped) {
+			check(sys_protect(va, 1, RIVET_CAP_R) == E_RANGE, op);
+			break;
+		}
+		pg[i].prot = (unsigned)(rnd() % 3);
+		pg[i].prot = pg[i].prot == 2 ? RW : pg[i].prot;
+		check(!sys_protect(va, 1, pg[i].prot), op);
+		break;
+	case 3: /* unmap of its only mapping */
+		if (pg[i].slot < 0 || !pg[i].mapped)
+			break;
+		check(!sys_unmap(pg[i].slot, va), op);
+		pg[i].mapped = 0;
+		break;
+	case 4: /* a copy mapped at the twin in another range, deleted */
+		twin = (i + NPAGES) % NPG;
+		if (pg[i].slot < 0 || pg[twin].slot >= 0)
+			break;
+		c = sys2_cap_derive(pg[i].slot, -1UL, RIVET_CAP_R, 7).val;
+		check(!sys_map(c, va_of(twin), RIVET_CAP_R), op);
+		check(*(volatile uint64_t *)va_of(twin) == pg[i].val, op);
+		check(!sys_cap_delete(c), op);
+		check(pf_load_faults(va_of(twin)) && !view_entry(va_of(twin)),
+		      op);
+		break;
+	case 5: /* write then look */
+		if (pg[i].slot >= 0 && pg[i].mapped && pg[i].prot == RW) {
+			pg[i].val = rnd();
+			*(volatile uint64_t *)va = pg[i].val;
+		}
+		look(i, op);
+		break;
+	default:
+		look(i, op);
+	}
+}
+
+static void role_red10_storm(void)
+{
+	uint64_t frames, slots, allocs, deletes;
+	unsigned long op;
+	unsigned i;
+
+	const char *a = rivet_info()->args;
+
+	while (*a >= '0' && *a <= '9')
+		seed = seed * 10 + (uint64_t)(*a++ - '0');
+	rivet_exc_register(13, pf_skip, 0);
+	rivet_exc_register(15, pf_skip, 0);
+	for (i = 0; i < NPG; i++)
+		pg[i].slot = -1;
+	/* Tables and view pages first: the counts after see frames only. */
+	for (i = 0; i < 3; i++)
+		sys_cap_delete(sys2_frame_alloc_map(base[i], RW).val);
+	frames = sys2_kstat(KSTAT_MY_FRAMES).val;
+	slots = sys2_kstat(KSTAT_MY_SLOTS).val;
+	allocs = sys2_kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS).val;
+	deletes = sys2_kstat(KSTAT_MY_ONE_STEP_DELETES).val;
+	for (op = 0; op < CALLS; op++) {
+		if (op % 40 == 0)
+			rivet_sleep_us(1000);
+		one(op);
+	}
+	for (i = 0; i < NPG; i++)
+		if (pg[i].slot >= 0)
+			check(!sys_cap_delete(pg[i].slot), CALLS + i);
+	report("red10_storm_model_held", !bad, "mismatches %ld, last at %ld",
+	       (long)bad, (long)last_bad_op);
+	allocs = sys2_kstat(KSTAT_MY_ONE_STEP_ALLOC_MAPS).val - allocs;
+	deletes = sys2_kstat(KSTAT_MY_ONE_STEP_DELETES).val - deletes;
+	printf("red10: storm: %lu step alloc_maps, %lu one-step deletes, %lu "
+	       "faults\n",
+	       (unsigned long)allocs, (unsigned long)deletes,
+	       (unsigned long)pf_count);
+	report("red10_storm_took_the_steps", allocs > 50 && deletes > 50,
+	       "step alloc_maps %ld, one-step deletes %ld", (long)allocs,
+	       (long)deletes);
+	report("red10_storm_left_nothing",
+	       sys2_kstat(KSTAT_MY_FRAMES).val == frames &&
+		       sys2_kstat(KSTAT_MY_SLOTS).val == slots,
+	       "frames %ld slots %ld", (long)sys2_kstat(KSTAT_MY_FRAMES).val,
+	       (long)sys2_kstat(KSTAT_MY_SLOTS).val);
+}
+
+const struct role red10_storm_roles[] = {
+	{ "t_red10_storm", role_red10_storm },
+	{ 0 },
+};
