@@ -195,7 +195,7 @@ def test_kept_table_across_a_domains_end_on_two_harts(tmp_path):
     spawn_check(b)
 
 
-STORM_CASES = ["red10_storm_model_held", "red10_storm_took_the_steps",
+STORM_CASES = ["red10_storm_ring_setup", "red10_storm_model_held", "red10_storm_took_the_steps",
                "red10_storm_left_nothing", "red10_sibling_pages_intact",
                "red10_sibling_saw_attacker_end"]
 
