@@ -208,7 +208,8 @@ def storm_conf(seed):
 def test_random_storm_against_a_model(tmp_path):
     """3,000 random calls over 48 pages in three ranges sharing leaf
     indices, each answer and each page checked against a model, with two
-    seeds; the steps taken often (more than 50 each)."""
+    seeds; the steps taken often (more than 20 step frame_alloc_maps, 100
+    one-step deletes)."""
     for seed in (1, 2):
         sub = tmp_path / str(seed)
         sub.mkdir()
