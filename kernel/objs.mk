@@ -66,6 +66,16 @@ obj-y += kernel/cap/frame_cap.o
 obj-y += kernel/cap/frame_alloc_map.o
 obj-y += kernel/cap/frame_delete.o
 obj-$(CONFIG_FAST_ALLOC_MAP) += kernel/cap/frame_alloc_map_step.o
+# The walk the one-step paths share (frame_step.h).
+obj-y += kernel/cap/frame_step.o
+obj-$(CONFIG_FAST_MAP_STEP) += kernel/cap/map_step.o
+obj-$(CONFIG_FAST_MAP_STEP) += kernel/cap/frame_alloc_step.o
+# map's and frame_alloc's one steps, built as frame_alloc_map_step.o is
+# (below): leaves with no frame, tail calls beyond them.
+CFLAGS_map_step := -fomit-frame-pointer -foptimize-sibling-calls \
+	-fsched-pressure
+CFLAGS_frame_alloc_step := -fomit-frame-pointer -foptimize-sibling-calls \
+	-fsched-pressure
 # The demand fault's one step straight from the ordinary call path: a
 # leaf without a frame, the general way a tail call, and instructions
 # scheduled with the register pressure in mind, so that the step fits in

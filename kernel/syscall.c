@@ -12,6 +12,7 @@
 #include "kernel/cap/cap_syscall.h"
 #include "kernel/sched/domain.h"
 #include "kernel/cap/frame_alloc_map.h"
+#include "kernel/cap/frame_step.h"
 #include "kernel/cap/frame_cap.h"
 #include "kernel/cap/frame_delete.h"
 #include "kernel/cap/irq_cap.h"
@@ -247,6 +248,12 @@ static __attribute__((noinline)) sysret_t kstat_counted(uint64_t what,
 	case KSTAT_MY_ONE_STEP_ALLOC_MAPS:
 		return sysret(0, d->one_step_alloc_maps);
 #endif
+#ifdef CONFIG_FAST_MAP_STEP
+	case KSTAT_MY_ONE_STEP_ALLOCS:
+		return sysret(0, d->one_step_allocs);
+	case KSTAT_MY_ONE_STEP_MAPS:
+		return sysret(0, d->one_step_maps);
+#endif
 	default:
 		return sysret(E_INVAL, 0);
 	}
@@ -300,7 +307,9 @@ static sysret_t ksys_kstat(SYSCALL_PARAMS)
 	return kstat_counted(a0, d);
 }
 
-static sysret_t ksys_frame_alloc(SYSCALL_PARAMS)
+/* frame_alloc and map the general way: with CONFIG_FAST_MAP_STEP, what
+ * their one steps fall back to, as a tail call (kernel/syscall.h). */
+sysret_t ksys_frame_alloc(SYSCALL_PARAMS)
 {
 	uint32_t slot = 0;
 	long rc = frame_cap_alloc(d, a0, a1, a2, &slot);
@@ -308,7 +317,7 @@ static sysret_t ksys_frame_alloc(SYSCALL_PARAMS)
 	return sysret(rc, slot);
 }
 
-static sysret_t ksys_map(SYSCALL_PARAMS)
+sysret_t ksys_map(SYSCALL_PARAMS)
 {
 	if (!cap_slot_valid(a0) || a2 > 0xff)
 		return sysret(E_INVAL, 0);
@@ -449,11 +458,19 @@ static sysret_t ksys_ring_submit(SYSCALL_PARAMS)
 }
 
 /* Every call, by number: the reference table (dispatch, syscall_run). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init" /* the one steps */
 static const syscall_fn syscall_table[SYS_COUNT] = {
 #define SYSCALL_ENTRY(num, name, params, errors) [num] = ksys_##name,
 	RIVET_SYSCALLS(SYSCALL_ENTRY)
 #undef SYSCALL_ENTRY
+#ifdef CONFIG_FAST_MAP_STEP
+		/* Their one step first, else the general way as a tail call. */
+		[SYS_frame_alloc] = frame_alloc_sys,
+	[SYS_map] = map_sys,
+#endif
 };
+#pragma GCC diagnostic pop
 
 long syscall_run(struct domain *d, uint64_t nr, const uint64_t *a,
 		 uint64_t *val)
@@ -657,7 +674,8 @@ static __attribute__((noinline)) sysret_t enter_c(struct domain *d)
  * two words, or SYSCALL_ANSWER_CONTEXT when d resumes from its context
  * (a restart), or SYSCALL_ANSWER_SWITCH with d when d has ended.
  */
-sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
+static inline __attribute__((always_inline)) sysret_t
+enter_c_as(SYSCALL_PARAMS, uint64_t nr, bool general)
 {
 	struct uctx *u = &d->ctx;
 	uint64_t pc = arch_trap_pc();
@@ -675,8 +693,29 @@ sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
 	if (d->syscall_route != syscall_direct)
 		return enter_c(d);
 	u->sepc = pc + 4; /* as dispatch leaves it */
-	r = syscall_table[nr](a0, a1, a2, a3, a4, a5, d);
+	/* Read here, not above: the C path of every call stays as it was. */
+	if (general)
+		r = (nr == SYS_map ? ksys_map : ksys_frame_alloc)(
+			a0, a1, a2, a3, a4, a5, d);
+	else
+		r = syscall_table[nr](a0, a1, a2, a3, a4, a5, d);
 	return answer(d, dispatch_done(d, nr, r), pc);
+}
+
+sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr)
+{
+	return enter_c_as(a0, a1, a2, a3, a4, a5, d, nr, false);
+}
+
+/*
+ * What a one step on the direct table that did not take the call
+ * (frame_alloc_direct, map_direct: kernel/cap/frame_step.h) goes on
+ * with: syscall_enter_c, but with the call's general handler, which does
+ * not try the step a second time.
+ */
+sysret_t syscall_enter_general(SYSCALL_PARAMS, uint64_t nr)
+{
+	return enter_c_as(a0, a1, a2, a3, a4, a5, d, nr, true);
 }
 
 /*
@@ -724,6 +763,11 @@ static const syscall_fn syscall_direct[SYS_COUNT] = {
 #ifdef CONFIG_FAST_ALLOC_MAP
 	/* Its one step straight from the entry, else the general way. */
 	[SYS_frame_alloc_map] = frame_alloc_map_direct,
+#endif
+#ifdef CONFIG_FAST_MAP_STEP
+	/* Their one step straight from the entry, else syscall_enter_c. */
+	[SYS_frame_alloc] = frame_alloc_direct,
+	[SYS_map] = map_direct,
 #endif
 };
 

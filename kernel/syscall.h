@@ -80,6 +80,11 @@ static inline uint64_t sysret_val(sysret_t r)
 		uint64_t a5, struct domain *d
 typedef sysret_t (*syscall_fn)(SYSCALL_PARAMS);
 
+/* SYS_frame_alloc's and SYS_map's general handlers (kernel/syscall.c),
+ * which their one steps fall back to (kernel/cap/frame_step.h). */
+sysret_t ksys_frame_alloc(SYSCALL_PARAMS);
+sysret_t ksys_map(SYSCALL_PARAMS);
+
 /*
  * Points d's ordinary call path at the table it must take now
  * (d->ctx.syscalls): the handlers themselves, or syscall_enter_c for every
@@ -91,5 +96,9 @@ void syscall_route(struct domain *d);
 /* The handler of every call that goes through the C dispatch (kernel/
  * arch.h says what it answers); a7, the number, comes as nr. */
 sysret_t syscall_enter_c(SYSCALL_PARAMS, uint64_t nr);
+/* The same for SYS_map and SYS_frame_alloc with their general handlers
+ * (ksys_map, ksys_frame_alloc): their one steps' way on from the direct
+ * table (kernel/cap/frame_step.h). */
+sysret_t syscall_enter_general(SYSCALL_PARAMS, uint64_t nr);
 
 #endif

@@ -10,7 +10,7 @@
 SLOW_O ?= $(O)-slow
 FAST_PATHS := FAST_NULL FAST_SYSCALL FAST_REFLECT FAST_IDLE_RESUME \
 	FAST_MAP_BATCH FAST_NOTIFY FAST_CAP_DELETE FAST_BKL_ALONE \
-	FAST_ALLOC_MAP
+	FAST_ALLOC_MAP FAST_MAP_STEP
 
 # $(O)'s configuration with every fast path off, written aside and renamed.
 $(SLOW_O)/.config: $(KCONFIG_CONFIG) Kconfig

@@ -241,6 +241,12 @@ enum rivet_syscall_number {
 #define KSTAT_HART_IPIS	      23
 #define KSTAT_HART_IPIS_SENT  24
 #define KSTAT_HART_TICK_WAKES 25
+/* The caller's frame_allocs (one page anywhere, a frame in the
+ * zeroed-frame pool) and maps (a one-page frame capability, the page's
+ * tables there) done in one step (docs/libos-vm.md); E_INVAL from a
+ * kernel built without CONFIG_FAST_MAP_STEP. */
+#define KSTAT_MY_ONE_STEP_ALLOCS 26
+#define KSTAT_MY_ONE_STEP_MAPS	 27
 
 /* yield_cap's slot for the undirected yield: whoever is next. */
 #define RIVET_YIELD_ANY (-1L)

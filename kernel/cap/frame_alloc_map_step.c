@@ -30,82 +30,11 @@
  */
 #include "kernel/cap/frame_alloc_map.h"
 
-#include "kernel/arch.h"
-#include "kernel/cap/cap.h"
-#include "kernel/cap/frame_cap.h"
-#include "kernel/mm/frame.h"
-#include "kernel/mm/mem.h"
-#include "kernel/mm/quota.h"
-#include "kernel/sched/domain.h"
-#include <rivet/abi.h>
-
-/*
- * By rights (RIVET_CAP_R/W/X, which are PTE_R/W/X shifted down by one):
- * the leaf's bits but its address and memory type (V, U, A and D as
- * pte_leaf sets them, the rights, and in the RSW bits the ceiling
- * pte_ceiling_bits gives: R 1, R+W 2, R+X 3, X alone 0), and above bit
- * 12 the W^X kind; 0 for the rights map refuses (W without R, W with X).
- */
-#define LEAF_BITS	(PTE_V | PTE_U | PTE_A | PTE_D)
-#define STEP_KIND_SHIFT 12
-#define STEP(rights, ceil, kind)                                               \
-	(LEAF_BITS | (rights) << 1 | (ceil) << PTE_CEIL_SHIFT |                \
-	 (kind) << STEP_KIND_SHIFT)
-static const uint16_t step_bits[8] = {
-	[RIVET_CAP_R] = STEP(RIVET_CAP_R, 1, 0),
-	[RIVET_CAP_R | RIVET_CAP_W] =
-		STEP(RIVET_CAP_R | RIVET_CAP_W, 2, FRAME_WX_W),
-	[RIVET_CAP_X] = STEP(RIVET_CAP_X, 0, FRAME_WX_X),
-	[RIVET_CAP_R | RIVET_CAP_X] =
-		STEP(RIVET_CAP_R | RIVET_CAP_X, 3, FRAME_WX_X),
-};
-_Static_assert(STEP(7, 3, 2) < 1u << 16, "one halfword each");
-_Static_assert(!(RIVET_MAP_TOP & ((1UL << 21) - 1)),
-	       "a 2 MiB range below RIVET_MAP_TOP is below it whole");
-_Static_assert((RIVET_MAP_TOP >> 21) + 1 < 1UL << 32, "a step_leaf_key fits");
-_Static_assert(CAP_MAX_SLOTS <= 0x7fffffff, "a slot number is positive");
-_Static_assert((LEAF_BITS | 0xe | PTE_CEIL_MASK) < 1u << STEP_KIND_SHIFT,
-	       "the kind above the leaf's bits");
-
-/* Is e a table pointer (valid, no R/W/X): not nothing, not a megapage? */
-static inline bool step_is_table(uint64_t e)
-{
-	return (e & (PTE_V | PTE_LEAF_MASK)) == PTE_V;
-}
-
-/*
- * vaddr's last-level table in d's tables, kept in d's step_leaf, or NULL
- * unless both tables above it exist (a megapage or nothing there: the
- * general way decides). Once per 2 MiB range: out of line, so that the
- * step's own path keeps few values live.
- */
-static __attribute__((noinline)) uint64_t *step_walk(struct domain *d,
-						     uint64_t vaddr)
-{
-	uint64_t *t = phys_to_virt(d->as.root_pa), e;
-
-	if (vaddr >= RIVET_MAP_TOP)
-		return 0;
-	e = t[vaddr >> 30]; /* below RIVET_MAP_TOP: no mask */
-	if (!step_is_table(e))
-		return 0;
-	t = phys_to_virt(pte_pa(e));
-	e = t[(vaddr >> 21) & 0x1ff];
-	if (!step_is_table(e))
-		return 0;
-	t = phys_to_virt(pte_pa(e));
-	d->step_leaf_key = (uint32_t)(vaddr >> 21) + 1;
-	d->step_leaf = t;
-	return t;
-}
-
-/* alloc_map_step's answer when vaddr's table is not the one in hand:
- * step_walk, then the step again. */
-#define STEP_WALK (-2L)
+#include "kernel/cap/frame_step.h"
 
 /*
  * The step: d's new slot, or -1 with nothing changed (the general way),
- * or STEP_WALK.
+ * or FRAME_STEP_WALK.
  * Written for few live values (the handler has t0-t6 and a0-a7 but
  * keeps t2-t6 for its caller): the rights are read back from the
  * template, the leaf is written first, then the rest.
@@ -114,95 +43,42 @@ static inline __attribute__((always_inline)) long
 alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights)
 {
 	struct frame_table *ft = mem_frames();
-	uint64_t pa, pte, *t, i, next, s, idx, bits, kind;
+	uint64_t pa, *t, i, s, idx, bits;
 	struct frame_mapping *m;
-	struct frame *f;
-	struct cap *c;
 
-	if (rights > 7 || !(bits = step_bits[rights]))
+	if (rights > 7 || !(bits = frame_step_bits[rights]))
 		return -1;
-	/* The pool's head first (an empty pool leaves at once): FRAME_NIL, sign-extended, is past any bank too
-	 * (as is an index from 2^31 on: the general way takes those). */
-	i = (uint64_t)(int64_t)(int32_t)ft->pool_head;
+	/* The pool's head first (an empty pool leaves at once). */
+	i = frame_step_pool_head(ft);
 	if (i >= ft->banks[0].n)
 		return -1;
 	if (vaddr & (PAGE_SIZE - 1))
 		return -1;
 	if (d->run.held || d->run.npages || domain_caps.nrevoking)
 		return -1;
-	/* quota_check(d, 1) */
-	if (d->used_frames >= d->quota_frames ||
-	    (!d->reserved && ft->nfree <= quota_outstanding))
+	if (frame_step_quota_spent(d, ft))
 		return -1;
-	/* cspace_full: a free list's head is a slot (below 2^16) or
-	 * CAP_REF_NONE; tested by its sign, no constant kept for it. */
-	if ((int32_t)d->cs.free_head < 0 ||
-	    (uint64_t)d->cs.used + d->cs.lent >= d->cs.nslots || !d->maps_free)
+	if (frame_step_space_full(d) || !d->maps_free)
 		return -1;
 	if (vaddr >> 21 != d->as.ptview_last_n)
 		return -1;
-	/* A key is set only for an address below RIVET_MAP_TOP (a multiple
-	 * of 2 MiB), so on a hit vaddr is below it too. */
-	if ((vaddr >> 21) + 1 == d->step_leaf_key)
-		t = d->step_leaf;
-	else
-		return STEP_WALK;
-	t += (vaddr >> PAGE_SHIFT) & 0x1ff;
+	if (!frame_step_in_hand(d, vaddr))
+		return FRAME_STEP_WALK;
+	t = frame_step_leaf(d, vaddr);
 	if (*t & PTE_V) /* the leaf taken */
 		return -1;
 
-	/* Nothing refuses from here on. The leaf first, its fence (new
-	 * entries may be cached as invalid) and the view's entry: the
-	 * leaf's address is not needed after them. */
+	/* Nothing refuses from here on. The leaf first, its fence and the
+	 * view's entry: the leaf's address is not needed after them. */
 	pa = ft->banks[0].base + (i << FRAME_SHIFT);
-	pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | (bits & 0x3ff) |
-	      pte_mt_normal;
-	*t = pte;
-	__asm__ volatile("sfence.vma %0, %1" ::"r"(vaddr),
-			 "r"((uint64_t)d->as.asid)
-			 : "memory");
-	d->as.ptview_last[(vaddr >> PAGE_SHIFT) & 511] = pte;
+	frame_step_set_leaf(d, t, vaddr, FRAME_STEP_PPN(pa), bits);
+	frame_step_pool_pop(d, ft, i, bits);
 
-	/* The pool's head (frame_pool_take): a free frame has no
-	 * mapping, so its W^X count starts here. */
-	f = &ft->frames[i];
-	/* Signed: FRAME_NIL is -1, and no index reaches 2^31 (as in
-	 * frame_release_at): one test, and the index as loaded. */
-	next = (uint64_t)(int64_t)(int32_t)f->next;
-	ft->pool_head = (uint32_t)next;
-	if ((int64_t)next >= 0)
-		ft->frames[next].prev = FRAME_NIL;
-	else
-		ft->pool_tail = FRAME_NIL;
-	ft->npool--;
-	ft->nfree--;
-	kind = bits >> STEP_KIND_SHIFT;
-	f->state = FRAME_ALLOCATED;
-	f->zeroed = 0;
-	f->wx = (uint16_t)kind;
-	f->owner = d->id;
-	f->wx_maps = kind != 0;
-
-	/* The slot (cspace_take_slot) and the mapping record, whole. A
-	 * free slot is zeroed with its parent, first_child and
-	 * prev_sibling CAP_REF_NONE (cap.c's invariants): only the fields
-	 * a root frame capability sets are written, where the whole slot
-	 * took nine stores. */
-	quota_charge(d, 1);
-	s = d->cs.free_head;
+	/* The slot (frame_step_new_cap) and the mapping record. */
 	idx = d->maps_free;
 	m = &d->maps[idx - 1];
+	s = frame_step_new_cap(d, pa, idx);
 	d->maps_free = m->next;
-	c = &d->cs.slots[s];
-	d->cs.free_head = c->next_sibling;
-	d->cs.used++;
-	c->type = CAP_FRAME; /* with the two below: one store */
-	c->rights = CAP_ALL;
-	c->flags = CAPF_FRAME_ORIGINAL;
-	c->object = pa;
-	c->size = 1;
-	c->next_sibling = CAP_REF_NONE;
-	c->user = idx;
 	*m = (struct frame_mapping){ .va = vaddr,
 				     .flags = (uint32_t)(bits >> 1) & 7,
 				     .pages = 1 };
@@ -216,7 +92,7 @@ bool frame_alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights,
 {
 	long s = alloc_map_step(d, vaddr, rights);
 
-	if (s == STEP_WALK && step_walk(d, vaddr))
+	if (s == FRAME_STEP_WALK && frame_step_walk(d, vaddr))
 		s = alloc_map_step(d, vaddr, rights);
 	if (s < 0)
 		return false;
@@ -228,7 +104,7 @@ bool frame_alloc_map_step(struct domain *d, uint64_t vaddr, uint64_t rights,
  * across it, then the step again (which finds the table in hand now). */
 static __attribute__((noinline)) sysret_t step_walk_direct(SYSCALL_PARAMS)
 {
-	if (step_walk(d, a0))
+	if (frame_step_walk(d, a0))
 		return frame_alloc_map_direct(a0, a1, 0, 0, 0, 0, d);
 	return frame_alloc_map_general(a0, a1, 0, 0, 0, 0, d);
 }
@@ -239,7 +115,7 @@ sysret_t frame_alloc_map_direct(SYSCALL_PARAMS)
 
 	if (s >= 0)
 		return sysret_pack(0, (uint64_t)s);
-	if (s == STEP_WALK)
+	if (s == FRAME_STEP_WALK)
 		return step_walk_direct(a0, a1, 0, 0, 0, 0, d);
 	return frame_alloc_map_general(a0, a1, 0, 0, 0, 0, d);
 }

@@ -14,14 +14,15 @@
 #include "kernel/cap/frame_cap.h"
 #include "kernel/sched/domain.h"
 
+/* The record alone (the view's entry set already): a step's, which
+ * wrote the view entry with the leaf (frame_step.h). */
 static inline __attribute__((always_inline)) void
-frame_map_record(struct domain *d, struct cap *c, uint64_t vaddr, uint64_t pte,
-		 uint32_t flags)
+frame_map_record_new(struct domain *d, struct cap *c, uint64_t vaddr,
+		     uint32_t flags)
 {
 	struct frame_mapping *m;
 	uint32_t idx;
 
-	ptview_set(&d->as, vaddr, 1, pte);
 	idx = d->maps_free;
 	m = &d->maps[idx - 1];
 	d->maps_free = m->next;
@@ -33,6 +34,14 @@ frame_map_record(struct domain *d, struct cap *c, uint64_t vaddr, uint64_t pte,
 				     .pages = 1 }; /* whole */
 	c->user = idx;
 	d->nmappings++;
+}
+
+static inline __attribute__((always_inline)) void
+frame_map_record(struct domain *d, struct cap *c, uint64_t vaddr, uint64_t pte,
+		 uint32_t flags)
+{
+	ptview_set(&d->as, vaddr, 1, pte);
+	frame_map_record_new(d, c, vaddr, flags);
 }
 
 #endif

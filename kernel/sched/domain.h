@@ -171,6 +171,10 @@ struct domain {
 	/* Its frame_alloc_maps done in one step (kernel/cap/
 	 * frame_alloc_map_step.c): KSTAT_MY_ONE_STEP_ALLOC_MAPS. */
 	uint32_t one_step_alloc_maps;
+	/* Its frame_allocs and maps done in one step (kernel/cap/
+	 * frame_alloc_step.c, map_step.c): KSTAT_MY_ONE_STEP_ALLOCS and
+	 * KSTAT_MY_ONE_STEP_MAPS. */
+	uint32_t one_step_allocs, one_step_maps;
 	/* The last-level table the step last walked to, for (vaddr >> 21)
 	 * + 1 = step_leaf_key (0: none; below 2^18 for a vaddr below
 	 * RIVET_MAP_TOP). Valid for d's whole life: such a table goes only

@@ -18,6 +18,7 @@
 
 #include <rivet/libos.h>
 
+#include "step_revoker.h"
 #include "tests.h"
 
 #define SVA	  0x52000000UL /* a fresh 2 MiB range */
@@ -49,18 +50,6 @@ static int took(long before, long want)
 	return before < 0 ? now < 0 : now - before == want;
 }
 
-/* Every word of the page at va is zero. */
-static int page_zero(unsigned long va)
-{
-	const volatile uint64_t *p = (const volatile uint64_t *)va;
-	uint64_t sum = 0;
-	int i;
-
-	for (i = 0; i < 512; i++)
-		sum |= p[i];
-	return sum == 0;
-}
-
 /* frame_alloc_map(va, RW); the slot, or ~0 on an error. Reports name_ok
  * (the call succeeded, taking the path want: 1 the step, 0 the general
  * way) and name_zero (the page reads zero and takes a store). */
@@ -75,7 +64,7 @@ static unsigned long alloc_map(const char *name_ok, const char *name_zero,
 	if (r.rc)
 		return ~0UL;
 	if (name_zero) {
-		int zero = page_zero(va);
+		int zero = page_reads_zero(va);
 
 		*(volatile uint32_t *)(va + 8) = 0x5eed;
 		report(name_zero,
@@ -83,18 +72,6 @@ static unsigned long alloc_map(const char *name_ok, const char *name_zero,
 		       "zero %ld", zero, 0);
 	}
 	return r.val;
-}
-
-/* Lets the idle loop fill the zeroed-frame pool (every hart idle) to 32
- * frames at least, within a second however loaded the host is. */
-static void fill_pool(const char *name)
-{
-	int i;
-
-	for (i = 0; i < 500 && kstat(KSTAT_ZEROED_FRAMES) < 32; i++)
-		rivet_sleep_us(2000);
-	report(name, kstat(KSTAT_ZEROED_FRAMES) >= 32, "pool %ld",
-	       (long)kstat(KSTAT_ZEROED_FRAMES), 0);
 }
 
 /* The requests that take the step and those that do not, and what the
@@ -225,7 +202,7 @@ static void hostile(void)
 	unsigned long s, run, n;
 	struct rivet_ret r;
 
-	fill_pool("step_pool_refilled");
+	fill_zeroed_pool("step_pool_refilled");
 	s = alloc_map("step_hostile_range_ready", 0, SVA + 0x4000, 1);
 	refused("step_already_mapped", SVA + 0x4000, RW, E_EXIST);
 	refused("step_unaligned", SVA + 0x5008, RW, E_RANGE);
@@ -259,7 +236,8 @@ static void hostile(void)
 	refused("step_no_free_slot", SVA + 0x5000, RW, E_NOMEM);
 	EXPECT_EQ("step_copies_revoked", sys_cap_revoke(s), 0);
 	sys_cap_delete(s);
-	fill_pool("step_pool_refilled_again"); /* the quota's frames took it */
+	fill_zeroed_pool(
+		"step_pool_refilled_again"); /* the quota's frames took it */
 	s = alloc_map("step_after_refusals_one_step",
 		      "step_after_refusals_zero", SVA + 0x5000, 1);
 	sys_cap_delete(s);
@@ -267,19 +245,7 @@ static void hostile(void)
 
 /* ------------------------------------ a revoke in progress elsewhere --- */
 
-/* The channel page the revoker and the mapper share: a step word. */
-#define RV_VA	    0x53000000UL /* the mapper's range */
-#define RV_TREE	    60000	 /* nodes: the revoke spans many slices */
-#define RV_TRIES    16		 /* requests while it runs, at most */
-#define RV_READY    1		 /* the mapper's range is ready */
-#define RV_REVOKING 2		 /* the revoker is in its cap_revoke */
-#define RV_DONE	    3		 /* and out of it */
-#define RV_SEEN	    4 /* the mapper is done with the page: its end unmaps it */
-
-static volatile uint64_t *rv_step(void)
-{
-	return (volatile uint64_t *)(uintptr_t)rivet_info()->channels[0].va;
-}
+#define RV_VA 0x53000000UL /* the mapper's range */
 
 /*
  * Builds a tree of RV_TREE copies once the mapper is ready and revokes it:
@@ -334,7 +300,7 @@ static void role_step_mapper(void)
 	long during = 0, general = 0, stepped = 0, before, after;
 	unsigned long page = 2;
 
-	fill_pool("step_mapper_pool_filled");
+	fill_zeroed_pool("step_mapper_pool_filled");
 	rv_try(0);	    /* the range's tables: the general way */
 	before = rv_try(1); /* the step */
 	*rv_step() = RV_READY;
@@ -362,7 +328,7 @@ static void role_alloc_map_step(void)
 {
 	rivet_exc_register(13, pf_skip, 0);
 	rivet_exc_register(15, pf_skip, 0);
-	fill_pool("step_pool_filled");
+	fill_zeroed_pool("step_pool_filled");
 	paths();
 	same_leaf_as_map();
 	empty_pool();

@@ -1308,8 +1308,9 @@ static const struct role *const role_tables[] = {
 	smp_idle_roles,	    smp_kstat_roles,	allocstep_roles,
 	smp_xwake_roles,    ipi_boot_roles,	red9_reflect_roles,
 	red9_step_roles,    red9_irq_roles,	testmem_roles,
-	excleaf_roles,	    delstep_roles,	red10_step_roles,
-	red10_leaf_roles,   red10_spawn_roles,	red10_storm_roles,
+	excleaf_roles,	    delstep_roles,	mapstep_roles,
+	red10_step_roles,   red10_leaf_roles,	red10_spawn_roles,
+	red10_storm_roles,
 };
 
 int main(void)

@@ -51,6 +51,12 @@ int pf_skip(struct rivet_upcall *u, void *arg);
 int pf_load_faults(unsigned long va);
 int pf_store_faults(unsigned long va, uint64_t v);
 
+/* zero_pool.c: waits (a second at most) until the idle loop has put 32
+ * frames in the zeroed-frame pool and reports name; does every word of
+ * the page at va read zero? */
+void fill_zeroed_pool(const char *name);
+int page_reads_zero(unsigned long va);
+
 /*
  * System call nr with a0 = arg, a1 = arg1, a2 = CALLREGS_A2 and every
  * other register but sp and gp loaded with a value of its own
@@ -110,6 +116,7 @@ extern const struct role initramfs_roles[];	   /* initramfs.c */
 extern const struct role inplace_roles[];	   /* inplace.c */
 extern const struct role lightfault_roles[];	   /* lightfault.c */
 extern const struct role mapbatch_roles[];	   /* mapbatch.c */
+extern const struct role mapstep_roles[];	   /* map_step.c */
 extern const struct role notify_fast_roles[];	   /* notify_fast.c */
 extern const struct role notify_conf_roles[];	   /* notify_conf.c */
 extern const struct role pair_starve_roles[];	   /* pair_starve.c */

@@ -23,7 +23,8 @@ SUITES = ["tests/qemu/test_domains.py", "tests/qemu/test_caps.py",
           "tests/qemu/test_capdelete.py", "tests/qemu/test_protect.py",
           "tests/qemu/test_capinfo.py", "tests/qemu/test_sysabi.py",
           "tests/qemu/test_inplace.py",
-          "tests/qemu/test_allocmap_step.py", "tests/qemu/test_delstep.py"]
+           "tests/qemu/test_allocmap_step.py", "tests/qemu/test_delstep.py",
+           "tests/qemu/test_map_step.py"]
 ICOUNT = ["-icount", "shift=0,sleep=off", "-seed", "1", "-rtc", "clock=vm"]
 
 
@@ -38,7 +39,7 @@ def test_slow_kernel_has_every_fast_path_off():
         conf = f.read()
     for name in ("FAST_NULL", "FAST_SYSCALL", "FAST_REFLECT",
                  "FAST_IDLE_RESUME", "FAST_MAP_BATCH", "FAST_CAP_DELETE",
-                 "FAST_BKL_ALONE", "FAST_ALLOC_MAP"):
+                 "FAST_BKL_ALONE", "FAST_ALLOC_MAP", "FAST_MAP_STEP"):
         assert "# CONFIG_%s is not set" % name in conf
     # FAST_NOTIFY depends on FAST_SYSCALL: off, it is not even listed
     assert "CONFIG_FAST_NOTIFY=y" not in conf
