@@ -454,6 +454,76 @@ static void other_kinds(void)
 	sys_cap_delete(s);
 }
 
+/*
+ * The one-step map (kernel/cap/map_step.c, map9) beside the kept table:
+ * a step page mapped a second time by the map step, then deleted (two
+ * records: the general way, both gone); W^X between a step page and a
+ * copy the map step is asked to map the other way; a copy mapped by the
+ * map step at the same leaf index in another range, deleted, the page
+ * in A kept.
+ */
+static void map_steps(void)
+{
+	unsigned long s, c, frames = kstat(KSTAT_MY_FRAMES);
+	uint64_t maps;
+	long before;
+	int st;
+
+	warm(VA_A + (K + 2) * PG);
+	s = alloc_map_pooled(VA_A + K * PG, RW, &st);
+	poke(VA_A + K * PG, SECRET_A);
+	maps = kstat(KSTAT_MY_ONE_STEP_MAPS);
+	EXPECT_EQ("red10_mapstep_second_mapping",
+		  sys_map(s, VA_A + (K + 1) * PG, RIVET_CAP_R), 0);
+	report("red10_mapstep_second_by_step",
+	       st && kstat(KSTAT_MY_ONE_STEP_MAPS) == maps + 1 &&
+		       peek(VA_A + (K + 1) * PG) == SECRET_A,
+	       "maps +%ld", (long)(kstat(KSTAT_MY_ONE_STEP_MAPS) - maps), 0);
+	before = one_steps();
+	EXPECT_EQ("red10_mapstep_two_deleted", sys_cap_delete(s), 0);
+	report("red10_mapstep_two_general_way",
+	       one_steps() == before && gone(VA_A + K * PG) &&
+		       gone(VA_A + (K + 1) * PG),
+	       "steps %ld", one_steps() - before, 0);
+
+	/* W^X: the map step refuses, the general way says E_BUSY. */
+	warm(VA_A + (K + 2) * PG);
+	s = alloc_map_pooled(VA_A + K * PG, RW, &st);
+	c = sys2_cap_derive(s, -1UL, RIVET_CAP_R | RIVET_CAP_X, 0).val;
+	EXPECT_EQ("red10_mapstep_wx_rw_then_rx",
+		  sys_map(c, VA_A + (K + 1) * PG, RIVET_CAP_R | RIVET_CAP_X),
+		  E_BUSY);
+	sys_cap_delete(s);
+	warm(VA_A + (K + 2) * PG);
+	s = alloc_map_pooled(VA_A + K * PG, RIVET_CAP_X, &st);
+	c = sys2_cap_derive(s, -1UL, RW, 0).val;
+	EXPECT_EQ("red10_mapstep_wx_x_then_rw",
+		  sys_map(c, VA_A + (K + 1) * PG, RW), E_BUSY);
+	EXPECT_EQ("red10_mapstep_wx_nothing_mapped",
+		  view_entry(VA_A + (K + 1) * PG), 0);
+	sys_cap_delete(s);
+
+	/* A copy at A's leaf index K in the 2 MiB alias, by the map step
+	 * there (its view page in hand), deleted: A's page kept. */
+	s = alloc_map_pooled(VA_A + K * PG, RW, &st);
+	poke(VA_A + K * PG, SECRET_A);
+	c = sys2_cap_derive(s, -1UL, RIVET_CAP_R, 0).val;
+	warm(VA_A + MEG2 + (K + 1) * PG);
+	maps = kstat(KSTAT_MY_ONE_STEP_MAPS);
+	EXPECT_EQ("red10_mapstep_alias_mapped",
+		  sys_map(c, VA_A + MEG2 + K * PG, RIVET_CAP_R), 0);
+	report("red10_mapstep_alias_by_step",
+	       kstat(KSTAT_MY_ONE_STEP_MAPS) == maps + 1 &&
+		       peek(VA_A + MEG2 + K * PG) == SECRET_A,
+	       "maps +%ld", (long)(kstat(KSTAT_MY_ONE_STEP_MAPS) - maps), 0);
+	EXPECT_EQ("red10_mapstep_alias_copy_deleted", sys_cap_delete(c), 0);
+	report("red10_mapstep_alias_gone_a_kept",
+	       gone(VA_A + MEG2 + K * PG) && peek(VA_A + K * PG) == SECRET_A,
+	       "got %lx", (long)peek(VA_A + K * PG), 0);
+	sys_cap_delete(s);
+	EXPECT_EQ("red10_mapstep_frames_back", kstat(KSTAT_MY_FRAMES), frames);
+}
+
 static void role_red10_step(void)
 {
 	uint64_t frames;
@@ -479,6 +549,7 @@ static void role_red10_step(void)
 	rivet_sleep_us(1000);
 	slot_reuse(kstat(KSTAT_MY_FRAMES));
 	other_kinds();
+	map_steps();
 }
 
 /*

@@ -54,6 +54,12 @@ CASES = [
     "red10_notify_slot_same", "red10_notify_slot_plain",
     "red10_notify_slot_no_powers",
     "red10_spawn_slot_same", "red10_spawn_slot_plain",
+    "red10_mapstep_second_mapping", "red10_mapstep_second_by_step",
+    "red10_mapstep_two_deleted", "red10_mapstep_two_general_way",
+    "red10_mapstep_wx_rw_then_rx", "red10_mapstep_wx_x_then_rw",
+    "red10_mapstep_wx_nothing_mapped", "red10_mapstep_alias_mapped",
+    "red10_mapstep_alias_by_step", "red10_mapstep_alias_copy_deleted",
+    "red10_mapstep_alias_gone_a_kept", "red10_mapstep_frames_back",
     "red10_sibling_saw_attacker_end", "red10_sibling_pages_intact",
     "red10_sibling_deletes"]
 DIFF_CASES = ["red10_diff_rights_%d" % r for r in range(16)] + [
