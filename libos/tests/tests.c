@@ -1309,6 +1309,8 @@ static const struct role *const role_tables[] = {
 	smp_xwake_roles,    ipi_boot_roles,	red9_reflect_roles,
 	red9_step_roles,    red9_irq_roles,	testmem_roles,
 	excleaf_roles,	    delstep_roles,	mapstep_roles,
+	red10_step_roles,   red10_leaf_roles,	red10_spawn_roles,
+	red10_storm_roles,
 };
 
 int main(void)

@@ -132,6 +132,10 @@ extern const struct role reuse_roles[];		   /* reuse.c */
 extern const struct role red9_irq_roles[];	   /* red9_irq.c */
 extern const struct role red9_reflect_roles[];	   /* red9_reflect.c */
 extern const struct role red9_step_roles[];	   /* red9_step.c */
+extern const struct role red10_step_roles[];	   /* red10_step.c */
+extern const struct role red10_leaf_roles[];	   /* red10_leaf.c */
+extern const struct role red10_spawn_roles[];	   /* red10_spawn.c */
+extern const struct role red10_storm_roles[];	   /* red10_storm.c */
 extern const struct role spawn_build_roles[];	   /* spawn_build.c */
 extern const struct role search_bounds_roles[];	   /* search_bounds.c */
 extern const struct role smp_irq_roles[];	   /* smp_irq.c */
