@@ -77,8 +77,9 @@
 /* SYS_frame_alloc: any free frames will do. */
 #define RIVET_FRAME_ANY (~0UL)
 /* SYS_frame_alloc of one frame the caller will overwrite anyway: one of
- * the last 16 it freed, unzeroed, if nobody took it since; else as
- * RIVET_FRAME_ANY (docs/libos-vm.md, "Unzeroed reuse"). */
+ * up to 16 frames it freed (a ring the newest frees overwrite), unzeroed,
+ * if nobody took it since; else as RIVET_FRAME_ANY (docs/libos-vm.md,
+ * "Unzeroed reuse"). */
 #define RIVET_FRAME_REUSE (~1UL)
 
 /* Rights, for capabilities and mappings (SYS_map, SYS_cap_derive). */
