@@ -77,6 +77,12 @@ int fdt_subnode(const struct fdt *f, int parent, const char *name);
 /* Node at an absolute path ("/soc/plic@c000000"), or E_NOENT. */
 int fdt_path(const struct fdt *f, const char *path);
 
+/*
+ * The same for the first len bytes of path (it need not be terminated
+ * there: a stdout-path before its ":options", a property value).
+ */
+int fdt_path_n(const struct fdt *f, const char *path, size_t len);
+
 /* Writes node's full path into buf (always terminated); returns 0 or E_TOOBIG. */
 int fdt_get_path(const struct fdt *f, int node, char *buf, size_t size);
 

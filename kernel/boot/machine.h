@@ -41,11 +41,12 @@ struct resv_range {
 /* Why a hart is not used; HART_USABLE means it will be. */
 enum hart_state {
 	HART_USABLE,
-	HART_DISABLED, /* status is neither "okay" nor absent */
-	HART_NO_MMU,   /* no mmu-type, or "riscv,none" */
-	HART_NO_SV39,  /* an MMU Rivet does not drive (sv32) */
-	HART_BAD_NODE, /* reg missing or malformed */
-	HART_OVERFLOW, /* more harts than MACHINE_MAX_HARTS */
+	HART_DISABLED,	/* status is neither "okay" nor absent */
+	HART_NO_MMU,	/* no mmu-type, or "riscv,none" */
+	HART_NO_SV39,	/* an MMU Rivet does not drive (sv32) */
+	HART_BAD_NODE,	/* reg missing or malformed */
+	HART_OVERFLOW,	/* more harts than MACHINE_MAX_HARTS */
+	HART_DUPLICATE, /* an earlier cpu node has the same hart id */
 };
 
 struct hart {

@@ -110,6 +110,23 @@ static void read_hart(struct scan *s, int cpu, uint32_t ac, struct hart *h,
 		h->state = mmu_state(h->mmu);
 }
 
+/*
+ * True if a cpu node before the last one in m->harts has its hart id. Two
+ * nodes for one hart would start it twice (and give it two PLIC
+ * contexts): the later node is refused, whatever its status.
+ */
+static bool hartid_taken(const struct machine *m)
+{
+	const struct hart *last = &m->harts[m->nharts - 1];
+	unsigned i;
+
+	for (i = 0; i + 1 < m->nharts; i++)
+		if (m->harts[i].state != HART_BAD_NODE &&
+		    m->harts[i].hartid == last->hartid)
+			return true;
+	return false;
+}
+
 /* Reads timebase-frequency (one or two cells) of node into *hz. */
 static int read_timebase(const struct scan *s, int node, uint64_t *hz,
 			 bool *found)
@@ -158,6 +175,9 @@ int scan_harts(struct scan *s)
 		}
 		read_hart(s, c, ac, &m->harts[m->nharts], &s->intc[m->nharts]);
 		m->nharts++;
+		if (m->harts[m->nharts - 1].state != HART_BAD_NODE &&
+		    hartid_taken(m))
+			m->harts[m->nharts - 1].state = HART_DUPLICATE;
 		m->thead_c9xx = m->thead_c9xx || is_thead_c9xx(f, c);
 	}
 	if (first < 0)
@@ -190,6 +210,8 @@ const char *hart_state_name(enum hart_state s)
 		return "bad cpu node";
 	case HART_OVERFLOW:
 		return "beyond MACHINE_MAX_HARTS";
+	case HART_DUPLICATE:
+		return "duplicate hart id";
 	}
 	return "unknown";
 }

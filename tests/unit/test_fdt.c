@@ -1367,6 +1367,115 @@ static void machine_reads_two_cell_hartids(void **state)
 	free(b);
 }
 
+/*
+ * Two cpu nodes with one hart id (a firmware fix-up gone wrong, a copied
+ * node): the later one is refused, so the hart is started once.
+ */
+static void machine_refuses_a_second_node_for_one_hart(void **state)
+{
+	uint8_t *b = editable(BASE, 512);
+	struct machine *m;
+	int cpu;
+
+	(void)state;
+	cpu = fdt_add_subnode(b, base_node(b, "/cpus"), "cpu@1");
+	assert_true(cpu >= 0);
+	assert_int_equal(fdt_setprop_string(b, cpu, "device_type", "cpu"), 0);
+	assert_int_equal(fdt_setprop_u32(b, cpu, "reg", 0), 0);
+	assert_int_equal(fdt_setprop_string(b, cpu, "mmu-type", "riscv,sv39"),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->nharts, 2);
+	assert_int_equal(m->harts[0].hartid, 0);
+	assert_int_equal(m->harts[0].state, HART_USABLE);
+	assert_int_equal(m->harts[1].hartid, 0);
+	assert_int_equal(m->harts[1].state, HART_DUPLICATE);
+	free(m);
+
+	/* A distinct id is an ordinary second hart. */
+	set_u32(b, "/cpus/cpu@1", "reg", 1);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->harts[1].state, HART_USABLE);
+	free(m);
+
+	/* A bad first node claims no id: the second keeps its own.
+	 * (libfdt added cpu@1 as the first child of /cpus.) */
+	set_cells(b, "/cpus/cpu@1", "reg", NULL, 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->harts[0].state, HART_BAD_NODE);
+	assert_int_equal(m->harts[1].state, HART_USABLE);
+	free(m);
+	free(b);
+}
+
+/*
+ * stdout-path longer than the copy the machine keeps for the log
+ * (MACHINE_PATH_LEN): the console is still the UART it names, found from
+ * the property itself, directly or through an alias, options or not.
+ */
+static void machine_finds_console_behind_a_long_stdout_path(void **state)
+{
+	uint8_t *b = editable(BASE, 2048);
+	char name[64], path[400];
+	struct machine *m;
+	int bus, uart, a;
+
+	(void)state;
+	memset(name, 'b', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	bus = base_node(b, "/soc");
+	for (a = 0; a < 2; a++) {
+		bus = fdt_add_subnode(b, bus, name);
+		assert_true(bus >= 0);
+		assert_int_equal(fdt_setprop(b, bus, "ranges", NULL, 0), 0);
+		assert_int_equal(fdt_setprop_u32(b, bus, "#address-cells", 2),
+				 0);
+		assert_int_equal(fdt_setprop_u32(b, bus, "#size-cells", 2), 0);
+	}
+	uart = fdt_add_subnode(b, bus, "serial@10001000");
+	assert_true(uart >= 0);
+	assert_int_equal(fdt_setprop_string(b, uart, "compatible", "ns16550a"),
+			 0);
+	assert_int_equal(fdt_appendprop_u64(b, uart, "reg", 0x10001000), 0);
+	assert_int_equal(fdt_appendprop_u64(b, uart, "reg", 0x100), 0);
+	snprintf(path, sizeof(path), "/soc/%s/%s/serial@10001000", name, name);
+	assert_true(strlen(path) >= MACHINE_PATH_LEN);
+
+	strcat(path, ":115200n8");
+	assert_int_equal(fdt_setprop_string(b, base_node(b, "/chosen"),
+					    "stdout-path", path),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->nuarts, 2);
+	assert_true(m->console >= 0);
+	assert_int_equal(m->uarts[m->console].base, 0x10001000);
+	/* The log's copy is cut short, never overrun. */
+	assert_int_equal(strlen(m->stdout_path), MACHINE_PATH_LEN - 1);
+	free(m);
+
+	/* The same UART through an alias, with options on both sides. */
+	a = fdt_add_subnode(b, 0, "aliases");
+	assert_true(a >= 0);
+	assert_int_equal(fdt_setprop_string(b, a, "serial7", path), 0);
+	assert_int_equal(fdt_setprop_string(b, base_node(b, "/chosen"),
+					    "stdout-path", "serial7:9600"),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_true(m->console >= 0);
+	assert_int_equal(m->uarts[m->console].base, 0x10001000);
+	free(m);
+
+	/* An alias is matched whole: "serial" is not "serial7". */
+	assert_int_equal(fdt_setprop_string(b, base_node(b, "/chosen"),
+					    "stdout-path", "serial"),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->console, -1);
+	assert_string_equal(m->stdout_path, "serial");
+	free(m);
+	free(b);
+}
+
 static void machine_uart_table_and_state_names(void **state)
 {
 	(void)state;
@@ -1392,6 +1501,8 @@ static void machine_uart_table_and_state_names(void **state)
 			    "beyond MACHINE_MAX_HARTS");
 	assert_string_equal(hart_state_name(HART_NO_SV39), "MMU without Sv39");
 	assert_string_equal(hart_state_name(HART_BAD_NODE), "bad cpu node");
+	assert_string_equal(hart_state_name(HART_DUPLICATE),
+			    "duplicate hart id");
 }
 
 /* ---------------------------------------------------- machine_device --- */
@@ -2794,6 +2905,9 @@ int main(void)
 		cmocka_unit_test(machine_rejects_bad_plic_interrupts_extended),
 		cmocka_unit_test(machine_rejects_plic_ndev_out_of_range),
 		cmocka_unit_test(machine_reads_two_cell_hartids),
+		cmocka_unit_test(machine_refuses_a_second_node_for_one_hart),
+		cmocka_unit_test(
+			machine_finds_console_behind_a_long_stdout_path),
 		cmocka_unit_test(
 			machine_reads_thead_plic_with_two_cell_interrupts),
 		cmocka_unit_test(machine_reads_andes_plic_and_scif_console),
