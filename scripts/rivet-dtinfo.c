@@ -78,7 +78,6 @@ static void print_hart(const struct hart *h)
 
 static void print_machine(const struct machine *m)
 {
-	uint64_t total = 0;
 	unsigned i, usable = 0;
 
 	printf("model: %s\n", m->model[0] ? m->model : "(none)");
@@ -88,10 +87,9 @@ static void print_machine(const struct machine *m)
 		print_range(m->mem[i].base, m->mem[i].size);
 		print_size(m->mem[i].size);
 		printf("\n");
-		total += m->mem[i].size;
 	}
 	printf("ram total: ");
-	print_size(total);
+	print_size(machine_ram_total(m));
 	printf("\n");
 	for (i = 0; i < m->nresv; i++) {
 		const struct resv_range *r = &m->resv[i];

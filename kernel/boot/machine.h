@@ -136,6 +136,12 @@ struct machine {
 int machine_from_fdt(struct machine *m, const void *blob, size_t avail,
 		     struct fdt_error *err);
 
+/*
+ * Bytes of RAM in m->mem, each counted once: firmware may list a range
+ * twice or let two memory nodes overlap.
+ */
+uint64_t machine_ram_total(const struct machine *m);
+
 #define DEVICE_MAX_REGS 4
 #define DEVICE_MAX_IRQS 8
 

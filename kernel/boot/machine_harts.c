@@ -40,6 +40,49 @@ static bool isa_ext_listed(const struct fdt *f, int cpu, const char *ext)
 	return false;
 }
 
+/* Appends text to the string in buf (size bytes), cutting it short. */
+static void append(char *buf, size_t size, const char *text)
+{
+	size_t n = strnlen(buf, size);
+
+	if (n + 1 < size)
+		strlcpy(buf + n, text, size - n);
+}
+
+/*
+ * Newer trees (the riscv cpus binding since 2023) may give only
+ * riscv,isa-base ("rv64i") and riscv,isa-extensions ("i", "m", ...,
+ * "zicsr", "sstc"). For the log, spell them as a riscv,isa string would:
+ * the base, its single-letter extensions, then "_" and each longer one.
+ */
+static void isa_from_extensions(const struct fdt *f, int cpu, char *buf,
+				size_t size)
+{
+	const char *base = fdt_prop_str(f, cpu, "riscv,isa-base"), *e;
+	const char *letters; /* after "rv64" */
+	unsigned i, pass;
+
+	if (!base)
+		return;
+	letters = base + (strlen(base) > 4 ? 4 : strlen(base));
+	strlcpy(buf, base, size);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; (e = fdt_stringlist_item(
+				     f, cpu, "riscv,isa-extensions", i));
+		     i++) {
+			bool letter = e[0] != '\0' && e[1] == '\0';
+
+			/* The base already names i (or e). */
+			if (letter != (pass == 0) ||
+			    (letter && strchr(letters, e[0])))
+				continue;
+			if (!letter)
+				append(buf, size, "_");
+			append(buf, size, e);
+		}
+	}
+}
+
 /* T-Head's C9xx cores (the compatibles of the riscv cpus binding). */
 static bool is_thead_c9xx(const struct fdt *f, int cpu)
 {
@@ -87,6 +130,8 @@ static void read_hart(struct scan *s, int cpu, uint32_t ac, struct hart *h,
 		scan_copy_str(h->isa, sizeof(h->isa), isa, len);
 		/* Search the whole string: the copy may be truncated. */
 		h->has_sstc = isa_has_ext(isa, len, "sstc");
+	} else {
+		isa_from_extensions(f, cpu, h->isa, sizeof(h->isa));
 	}
 	h->has_sstc = h->has_sstc || isa_ext_listed(f, cpu, "sstc");
 

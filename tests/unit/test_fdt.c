@@ -1476,6 +1476,80 @@ static void machine_finds_console_behind_a_long_stdout_path(void **state)
 	free(b);
 }
 
+/*
+ * Newer trees give riscv,isa-base and riscv,isa-extensions only: the log's
+ * ISA string is spelt from them (letters first, then "_" and the longer
+ * ones), cut short safely, and Sstc is still seen.
+ */
+static void machine_spells_isa_from_base_and_extensions(void **state)
+{
+	static const char exts[] = "i\0m\0a\0zicsr\0c\0sstc";
+	uint8_t *b = editable(BASE, 1024);
+	struct machine *m;
+	char many[600];
+	unsigned i, n = 0;
+	int cpu;
+
+	(void)state;
+	cpu = base_node(b, "/cpus/cpu@0");
+	assert_int_equal(fdt_delprop(b, cpu, "riscv,isa"), 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_string_equal(m->harts[0].isa, "");
+	assert_false(m->harts[0].has_sstc);
+	free(m);
+
+	cpu = base_node(b, "/cpus/cpu@0");
+	assert_int_equal(fdt_setprop_string(b, cpu, "riscv,isa-base", "rv64i"),
+			 0);
+	cpu = base_node(b, "/cpus/cpu@0");
+	assert_int_equal(
+		fdt_setprop(b, cpu, "riscv,isa-extensions", exts, sizeof(exts)),
+		0);
+	m = describe(b, fdt_totalsize(b));
+	assert_string_equal(m->harts[0].isa, "rv64imac_zicsr_sstc");
+	assert_true(m->harts[0].has_sstc);
+	free(m);
+
+	/* Far more than the copy holds: cut at its size, terminated. */
+	for (i = 0; i < 60; i++)
+		n += (unsigned)snprintf(many + n, sizeof(many) - n, "zext%u%c",
+					i, '\0');
+	cpu = base_node(b, "/cpus/cpu@0");
+	assert_int_equal(
+		fdt_setprop(b, cpu, "riscv,isa-extensions", many, (int)n), 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(strlen(m->harts[0].isa), sizeof(m->harts[0].isa) - 1);
+	assert_memory_equal(m->harts[0].isa, "rv64i_zext0_zext1", 17);
+	free(m);
+
+	/* A base too short to have letters after "rv64" is read safely. */
+	cpu = base_node(b, "/cpus/cpu@0");
+	assert_int_equal(fdt_setprop_string(b, cpu, "riscv,isa-base", "rv"), 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_memory_equal(m->harts[0].isa, "rv_zext0", 8);
+	free(m);
+	free(b);
+}
+
+/* Overlapping or repeated RAM ranges count once in the total. */
+static void machine_counts_overlapping_ram_once(void **state)
+{
+	struct machine *m = new_machine();
+
+	(void)state;
+	m->nmem = 4;
+	m->mem[0] = (struct mem_range){ 0x88000000, 0x8000000 };
+	m->mem[1] = (struct mem_range){ 0x80000000, 0x10000000 };
+	m->mem[2] = (struct mem_range){ 0x80000000, 0x1000000 };
+	m->mem[3] = (struct mem_range){ 0x200000000, 0x1000 };
+	assert_int_equal(machine_ram_total(m), 0x10000000 + 0x1000);
+	m->nmem = 1;
+	assert_int_equal(machine_ram_total(m), 0x8000000);
+	m->nmem = 0;
+	assert_int_equal(machine_ram_total(m), 0);
+	free(m);
+}
+
 static void machine_uart_table_and_state_names(void **state)
 {
 	(void)state;
@@ -2908,6 +2982,8 @@ int main(void)
 		cmocka_unit_test(machine_refuses_a_second_node_for_one_hart),
 		cmocka_unit_test(
 			machine_finds_console_behind_a_long_stdout_path),
+		cmocka_unit_test(machine_spells_isa_from_base_and_extensions),
+		cmocka_unit_test(machine_counts_overlapping_ram_once),
 		cmocka_unit_test(
 			machine_reads_thead_plic_with_two_cell_interrupts),
 		cmocka_unit_test(machine_reads_andes_plic_and_scif_console),
