@@ -1,0 +1,120 @@
+"""Booting on trees the public corpus does not have: QEMU virt's own tree
+edited the way firmware and vendor trees differ (RAM split over ranges
+and nodes, a disabled memory node over nothing, no-map reservations
+with several entries, a dynamic pool, stdout-path through /aliases with
+options, two cpu nodes for one hart), and QEMU's AIA machines, which
+have no PLIC at all. Each boot must end by itself, on the right RAM,
+harts and console. test_dt10_trees.py reads more variants on the host.
+"""
+import subprocess
+
+from rivetqemu import boot_kernel, dump_dtb
+
+
+def edited_virt(tmp_path, name, edit, smp=1, mem="256M"):
+    """QEMU virt's tree (before OpenSBI), edited as dts text."""
+    raw = dump_dtb(str(tmp_path / "virt.dtb"), "virt", smp=smp, mem=mem)
+    src = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", raw],
+                         capture_output=True, text=True, check=True).stdout
+    src = edit(src)
+    dts = tmp_path / (name + ".dts")
+    dts.write_text(src)
+    dtb = str(tmp_path / (name + ".dtb"))
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb,
+                    str(dts)], check=True)
+    return dtb
+
+
+def replace_once(src, old, new):
+    assert src.count(old) == 1, old
+    return src.replace(old, new)
+
+
+def before_last_brace(src, text):
+    i = src.rindex("};")
+    return src[:i] + text + src[i:]
+
+
+def split_ram_and_reserve(src):
+    src = replace_once(src, "reg = <0x00 0x80000000 0x00 0x10000000>;",
+                       "reg = <0x00 0x80000000 0x00 0x8000000 "
+                       "0x00 0x88000000 0x00 0x8000000>;")
+    src = replace_once(src, 'stdout-path = "/soc/serial@10000000";',
+                       'stdout-path = "serial0:115200n8";')
+    return before_last_brace(src, """
+	memory@100000000 {
+		device_type = "memory";
+		status = "disabled";
+		reg = <0x01 0x00 0x01 0x00>;
+	};
+	reserved-memory {
+		#address-cells = <0x02>;
+		#size-cells = <0x02>;
+		ranges;
+		hole@8c000000 {
+			reg = <0x00 0x8c000000 0x00 0x100000>,
+			      <0x00 0x8e000000 0x00 0x100000>;
+			no-map;
+		};
+		pool {
+			compatible = "shared-dma-pool";
+			reusable;
+			size = <0x00 0x400000>;
+			alloc-ranges = <0x00 0x88000000 0x00 0x8000000>;
+		};
+	};
+	aliases {
+		serial0 = "/soc/serial@10000000";
+	};
+""")
+
+
+def test_ram_in_two_ranges_no_map_holes_and_an_aliased_console(tmp_path):
+    dtb = edited_virt(tmp_path, "split", split_ram_and_reserve)
+    b = boot_kernel("virt", mem="256M", extra=("-dtb", dtb))
+    assert b.has(r"mem: ram +0x0000000080000000-0x0000000087ffffff +128 MiB")
+    assert b.has(r"mem: ram +0x0000000088000000-0x000000008fffffff +128 MiB")
+    assert b.has(r"mem: total RAM 256 MiB$")
+    # The disabled node names RAM that does not exist: never used.
+    assert not b.has(r"0x0000000100000000"), b.out
+    for lo, hi in (("8c000000", "8c0fffff"), ("8e000000", "8e0fffff")):
+        assert b.has(r"mem: reserved +0x00000000%s-0x00000000%s +1 MiB "
+                     r"hole@8c000000 \(no-map\)$" % (lo, hi)), b.out
+    # A pool without reg is the allocator's to place: not a fixed range.
+    assert not b.has(r"reserved .* pool"), b.out
+    # serial0:115200n8 through /aliases: the UART, not the SBI console.
+    assert b.has(r"console: ready on stdout \(ns16550a at 0x10000000"), b.out
+    assert b.has(r"rivet: powering off$"), b.out
+
+
+def duplicate_cpu_node(src):
+    i = src.index("cpu-map")
+    return src[:i] + """cpu@2 {
+			device_type = "cpu";
+			reg = <0x01>;
+			status = "okay";
+			compatible = "riscv";
+			riscv,isa = "rv64imac";
+			mmu-type = "riscv,sv48";
+		};
+
+		""" + src[i:]
+
+
+def test_a_second_node_for_one_hart_is_skipped(tmp_path):
+    dtb = edited_virt(tmp_path, "dup", duplicate_cpu_node, smp=2)
+    b = boot_kernel("virt", smp=2, mem="256M", extra=("-dtb", dtb))
+    assert b.has(r"cpu: hart 1: skipped: duplicate hart id$"), b.out
+    assert b.has(r"cpu: 2 harts online: (0 1|1 0)$"), b.out
+    assert b.has(r"rivet: powering off$"), b.out
+
+
+def test_aia_machines_boot_without_a_plic():
+    """APLIC + IMSIC, and APLIC alone: no PLIC Rivet drives. The kernel
+    says so, keeps the timer and IPIs (SBI, Sstc) and finishes."""
+    for aia in ("aplic-imsic", "aplic"):
+        b = boot_kernel("virt,aia=" + aia, smp=2)
+        assert b.has(r"plic: none found; external interrupts unavailable$"), \
+            b.out
+        assert b.has(r"cpu: 2 harts online: (0 1|1 0)$"), b.out
+        assert b.has(r"rivet: powering off$"), b.out
