@@ -107,8 +107,10 @@ static void print_machine(const struct machine *m)
 	printf("harts usable: %u of %u\n", usable,
 	       m->nharts + m->harts_dropped);
 	if (m->harts_dropped)
-		printf("harts dropped: %u (beyond MACHINE_MAX_HARTS %d)\n",
-		       m->harts_dropped, MACHINE_MAX_HARTS);
+		printf("harts dropped: %u (beyond MACHINE_MAX_HARTS %d: hart "
+		       "%u to hart %u in tree order)\n",
+		       m->harts_dropped, MACHINE_MAX_HARTS, m->dropped_first,
+		       m->dropped_last);
 	printf("timebase: %" PRIu64 " Hz\n", m->timebase_hz);
 	/* Only the hart knows whether XTheadMae is on (memtype.h). */
 	printf("memory types: %s\n",

@@ -102,6 +102,8 @@ struct machine {
 	 * is the number of cpu nodes in the tree.
 	 */
 	unsigned harts_dropped;
+	/* Hart ids of the first and last dropped cpu node (tree order). */
+	uint32_t dropped_first, dropped_last;
 	uint64_t timebase_hz;
 	/*
 	 * A cpu node is a T-Head C9xx core (thead,c906, c908, c910, c920):
@@ -135,6 +137,18 @@ struct machine {
  */
 int machine_from_fdt(struct machine *m, const void *blob, size_t avail,
 		     struct fdt_error *err);
+
+/* A boot hart id that names no hart (rivet-dtinfo, the tests). */
+#define MACHINE_ANY_HART (~0ULL)
+
+/*
+ * machine_from_fdt() for the kernel, which knows the hart it runs on: when
+ * the tree has more cpu nodes than MACHINE_MAX_HARTS and boot_hartid's
+ * node is past the limit, that node replaces the last one described, so
+ * the boot hart is always in m->harts (as the console is in m->uarts).
+ */
+int machine_from_fdt_boot(struct machine *m, const void *blob, size_t avail,
+			  uint64_t boot_hartid, struct fdt_error *err);
 
 /*
  * Bytes of RAM in m->mem, each counted once: firmware may list a range

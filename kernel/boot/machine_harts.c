@@ -172,6 +172,56 @@ static bool hartid_taken(const struct machine *m)
 	return false;
 }
 
+/* The hart id in cpu's reg, or MACHINE_ANY_HART if it has none. */
+static uint64_t reg_hartid(const struct fdt *f, int cpu, uint32_t ac)
+{
+	const uint8_t *reg;
+	uint32_t len;
+
+	reg = fdt_getprop(f, cpu, "reg", &len);
+	if (!reg || len < ac * 4)
+		return MACHINE_ANY_HART;
+	return fdt_read_cells(reg, ac);
+}
+
+/* Notes the hart id of a node dropped past MACHINE_MAX_HARTS. */
+static void note_dropped(struct machine *m, uint32_t hartid)
+{
+	if (m->harts_dropped++ == 0)
+		m->dropped_first = hartid;
+	m->dropped_last = hartid;
+}
+
+/*
+ * A cpu node past MACHINE_MAX_HARTS: counted, not described, unless it is
+ * the boot hart's, which then takes the last entry (and that one is the
+ * one dropped): the kernel must find the hart it runs on.
+ */
+static void drop_hart(struct scan *s, int cpu, uint32_t ac)
+{
+	struct machine *m = s->m;
+	struct hart *last = &m->harts[MACHINE_MAX_HARTS - 1];
+	uint64_t id = reg_hartid(s->f, cpu, ac);
+	unsigned i;
+
+	if (s->boot_hartid == MACHINE_ANY_HART || id != s->boot_hartid) {
+		note_dropped(m, (uint32_t)id);
+		return;
+	}
+	for (i = 0; i < MACHINE_MAX_HARTS; i++) {
+		if (m->harts[i].hartid == id &&
+		    m->harts[i].state != HART_BAD_NODE) {
+			note_dropped(m, (uint32_t)id); /* already described */
+			return;
+		}
+	}
+	/* The entry given up comes before every dropped node in the tree. */
+	note_dropped(m, last->hartid);
+	m->dropped_first = last->hartid;
+	memset(last, 0, sizeof(*last));
+	read_hart(s, cpu, ac, last, &s->intc[MACHINE_MAX_HARTS - 1]);
+}
+
 /* Reads timebase-frequency (one or two cells) of node into *hz. */
 static int read_timebase(const struct scan *s, int node, uint64_t *hz,
 			 bool *found)
@@ -215,7 +265,7 @@ int scan_harts(struct scan *s)
 		if (first < 0)
 			first = c;
 		if (m->nharts == MACHINE_MAX_HARTS) {
-			m->harts_dropped++;
+			drop_hart(s, c, ac);
 			continue;
 		}
 		read_hart(s, c, ac, &m->harts[m->nharts], &s->intc[m->nharts]);

@@ -35,6 +35,7 @@ struct scan {
 	int plic;		     /* PLIC node, or negative */
 	int stdout_node;	     /* node stdout-path names, or negative */
 	int intc[MACHINE_MAX_HARTS]; /* each hart's cpu-intc node, or negative */
+	uint64_t boot_hartid;	     /* MACHINE_ANY_HART if not known */
 };
 
 /* machine.c */

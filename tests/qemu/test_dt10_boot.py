@@ -109,6 +109,34 @@ def test_a_second_node_for_one_hart_is_skipped(tmp_path):
     assert b.has(r"rivet: powering off$"), b.out
 
 
+def many_cpu_nodes_first(src):
+    """64 disabled cpu nodes (harts 100..163) before QEMU's own: the harts
+    that exist come past the reader's limit of 64."""
+    fake = "".join("""cpu@%x {
+			device_type = "cpu";
+			reg = <0x%x>;
+			status = "disabled";
+			mmu-type = "riscv,sv39";
+		};
+
+		""" % (h, h) for h in range(100, 164))
+    i = src.index("cpu@0 {")
+    return src[:i] + fake + src[i:]
+
+
+def test_the_boot_hart_is_kept_past_the_readers_limit(tmp_path):
+    """More cpu nodes than MACHINE_MAX_HARTS, the boot hart's among the
+    last: the kernel still finds the hart it runs on (it takes the last
+    described entry) and names the nodes it leaves out."""
+    dtb = edited_virt(tmp_path, "many", many_cpu_nodes_first, smp=2)
+    b = boot_kernel("virt", smp=2, mem="256M", extra=("-dtb", dtb))
+    assert b.has(r"cpu: 2 cpu nodes past the 64 the kernel reads, hart 163 "
+                 r"to hart [01] in tree order: not used$"), b.out
+    assert b.has(r"cpu: 1 harts usable, 63 skipped, booted on hart [01]$"), \
+        b.out
+    assert b.has(r"rivet: powering off$"), b.out
+
+
 def test_aia_machines_boot_without_a_plic():
     """APLIC + IMSIC, and APLIC alone: no PLIC Rivet drives. The kernel
     says so, keeps the timer and IPIs (SBI, Sstc) and finishes."""

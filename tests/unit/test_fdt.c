@@ -891,6 +891,44 @@ static void machine_counts_harts_beyond_the_limit(void **state)
 	free(m);
 }
 
+/*
+ * Past the limit, the boot hart's node is still described: it takes the
+ * last entry (that node is dropped instead), with its PLIC context. The
+ * dropped nodes' first and last hart ids are kept for the log.
+ */
+static void machine_keeps_the_boot_hart_past_the_limit(void **state)
+{
+	const struct tree *t = tree("edge-many-harts.dtb");
+	struct machine *m = new_machine();
+	struct fdt_error err;
+	unsigned h;
+
+	(void)state;
+	assert_int_equal(machine_from_fdt_boot(m, t->blob, t->len, 67, &err),
+			 0);
+	assert_int_equal(m->nharts, MACHINE_MAX_HARTS);
+	assert_int_equal(m->harts_dropped, 70 - MACHINE_MAX_HARTS);
+	for (h = 0; h + 1 < m->nharts; h++)
+		assert_int_equal(m->harts[h].hartid, h);
+	assert_int_equal(m->harts[63].hartid, 67);
+	assert_int_equal(m->harts[63].state, HART_USABLE);
+	/* 63 went out in its place; 64..69 but 67 were never read. */
+	assert_int_equal(m->dropped_first, 63);
+	assert_int_equal(m->dropped_last, 69);
+
+	/* A boot hart among the first 64 changes nothing. */
+	assert_int_equal(machine_from_fdt_boot(m, t->blob, t->len, 5, &err), 0);
+	assert_int_equal(m->harts[63].hartid, 63);
+	assert_int_equal(m->dropped_first, 64);
+	assert_int_equal(m->dropped_last, 69);
+
+	/* Nor does one the tree does not have. */
+	assert_int_equal(machine_from_fdt_boot(m, t->blob, t->len, 500, &err),
+			 0);
+	assert_int_equal(m->harts[63].hartid, 63);
+	free(m);
+}
+
 /* An SG2042-class tree: 64 harts, every one described with its context. */
 static void machine_reads_64_harts(void **state)
 {
@@ -2950,6 +2988,7 @@ int main(void)
 		cmocka_unit_test(machine_reads_visionfive2_like_tree),
 		cmocka_unit_test(machine_names_why_each_hart_is_skipped),
 		cmocka_unit_test(machine_counts_harts_beyond_the_limit),
+		cmocka_unit_test(machine_keeps_the_boot_hart_past_the_limit),
 		cmocka_unit_test(machine_reads_64_harts),
 		cmocka_unit_test(machine_keeps_console_among_too_many_uarts),
 		cmocka_unit_test(machine_reads_plic_contexts_not_a_formula),
