@@ -87,6 +87,30 @@ def test_ram_in_two_ranges_no_map_holes_and_an_aliased_console(tmp_path):
     assert b.has(r"rivet: powering off$"), b.out
 
 
+def ram_seam_under_the_initrd(src):
+    """RAM as two memory nodes that meet at 0x88300000, inside the
+    initramfs QEMU loads at 0x88200000 (as firmware splits RAM at 4 GiB
+    or per bank)."""
+    src = replace_once(src, "reg = <0x00 0x80000000 0x00 0x10000000>;",
+                       "reg = <0x00 0x80000000 0x00 0x8300000>;")
+    return before_last_brace(src, """
+	memory@88300000 {
+		device_type = "memory";
+		reg = <0x00 0x88300000 0x00 0x7d00000>;
+	};
+""")
+
+
+def test_boot_inputs_may_lie_across_adjacent_ram_ranges(tmp_path):
+    dtb = edited_virt(tmp_path, "seam", ram_seam_under_the_initrd)
+    b = boot_kernel("virt", mem="256M", extra=("-dtb", dtb))
+    initrd = b.find(r"mem: initrd +0x0*([0-9a-f]+)-0x0*([0-9a-f]+) ")
+    assert int(initrd.group(1), 16) < 0x88300000 < int(initrd.group(2), 16)
+    assert not b.has(r"outside RAM|not inside RAM"), b.out
+    assert b.has(r"initramfs: 0x88200000-"), b.out
+    assert b.has(r"rivet: powering off$"), b.out
+
+
 def duplicate_cpu_node(src):
     i = src.index("cpu-map")
     return src[:i] + """cpu@2 {
