@@ -216,7 +216,8 @@ static void drop_hart(struct scan *s, int cpu, uint32_t ac)
 		}
 	}
 	/* The entry given up comes before every dropped node in the tree. */
-	note_dropped(m, last->hartid);
+	if (m->harts_dropped++ == 0)
+		m->dropped_last = last->hartid;
 	m->dropped_first = last->hartid;
 	memset(last, 0, sizeof(*last));
 	read_hart(s, cpu, ac, last, &s->intc[MACHINE_MAX_HARTS - 1]);

@@ -201,6 +201,11 @@ TREES = {
         ["console: /soc/serial@10000000 snps,dw-apb-uart at 0x10000000 "
          "size 0x100 driver 8250 reg-shift 2 io-width 4 clock 0 "
          "baud 115200 irq 10"], []),
+    # reg-offset: the registers start that far into reg (AE350).
+    "uart-reg-offset": ("""/ { soc { serial@10000000 { reg-offset = <0x20>;
+ reg-shift = <2>; reg-io-width = <4>; }; }; };""",
+        ["console: /soc/serial@10000000 ns16550a at 0x10000020 size 0xe0 "
+         "driver 8250 reg-shift 2 io-width 4"], []),
     "uart-sifive-no-clock": ("""/ { soc { serial@10000000 {
  compatible = "sifive,uart0"; /delete-property/ clock-frequency; }; }; };""",
         ["driver sifive reg-shift 0 io-width 1 clock 0"], []),

@@ -922,9 +922,19 @@ static void machine_keeps_the_boot_hart_past_the_limit(void **state)
 	assert_int_equal(m->dropped_first, 64);
 	assert_int_equal(m->dropped_last, 69);
 
+	/* The boot hart's node the last of all: the one given up is first,
+	 * the last dropped is the node before the boot hart's. */
+	assert_int_equal(machine_from_fdt_boot(m, t->blob, t->len, 69, &err),
+			 0);
+	assert_int_equal(m->harts[63].hartid, 69);
+	assert_int_equal(m->harts_dropped, 70 - MACHINE_MAX_HARTS);
+	assert_int_equal(m->dropped_first, 63);
+	assert_int_equal(m->dropped_last, 68);
+
 	/* Nor does one the tree does not have. */
 	assert_int_equal(machine_from_fdt_boot(m, t->blob, t->len, 500, &err),
 			 0);
+	assert_int_equal(m->dropped_first, 64);
 	assert_int_equal(m->harts[63].hartid, 63);
 	free(m);
 }
@@ -2403,6 +2413,38 @@ static void machine_ignores_unknown_plic_variant(void **state)
  * riscv,ndev (edge-uarts.dts wires a UART to source 39 of a PLIC with
  * 31).
  */
+/*
+ * reg-offset (8250 binding; Andes AE350 UARTs): the registers start that
+ * far into reg, for the kernel's console and the device a domain gets.
+ */
+static void machine_honours_uart_reg_offset(void **state)
+{
+	uint8_t *b = editable(BASE, 256);
+	struct device_desc d;
+	struct machine *m;
+	const char *uart = "serial@10000000";
+
+	(void)state;
+	set_u32(b, "/soc/serial@10000000", "reg-offset", 0x20);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->uarts[m->console].base, 0x10000020);
+	assert_int_equal(m->uarts[m->console].size, 0xe0);
+	free(m);
+	d = device_in(b, fdt_totalsize(b), "/soc/serial@10000000");
+	assert_int_equal(d.regs[0].base, 0x10000020);
+	assert_int_equal(d.regs[0].size, 0xe0);
+
+	/* At or past the end of reg, or not one cell: the node is named. */
+	set_u32(b, "/soc/serial@10000000", "reg-offset", 0x100);
+	expect_machine_fails(b, fdt_totalsize(b), E_FORMAT, uart);
+	expect_device_fails(b, fdt_totalsize(b), "/soc/serial@10000000",
+			    E_FORMAT, uart);
+	set_cells(b, "/soc/serial@10000000", "reg-offset",
+		  (const uint32_t[]){ 0, 0x20 }, 2);
+	expect_machine_fails(b, fdt_totalsize(b), E_FORMAT, uart);
+	free(b);
+}
+
 static void machine_device_agrees_with_machine_on_uarts(void **state)
 {
 	int i, checked = 0, beyond_ndev = 0;
@@ -3023,6 +3065,7 @@ int main(void)
 			machine_finds_console_behind_a_long_stdout_path),
 		cmocka_unit_test(machine_spells_isa_from_base_and_extensions),
 		cmocka_unit_test(machine_counts_overlapping_ram_once),
+		cmocka_unit_test(machine_honours_uart_reg_offset),
 		cmocka_unit_test(
 			machine_reads_thead_plic_with_two_cell_interrupts),
 		cmocka_unit_test(machine_reads_andes_plic_and_scif_console),
