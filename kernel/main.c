@@ -230,6 +230,9 @@ static void print_banner(uint64_t hartid, uint64_t load_pa, uint64_t dtb_pa)
 		sbi_has(SBI_EXT_DBCN) ? " DBCN" : "");
 	pr_info("boot: bootargs \"%s\", loglevel %d\n", machine.bootargs,
 		printk_loglevel());
+	if (machine.bootargs_cut)
+		pr_warn("boot: the tree's bootargs are longer than %u characters: words past them are ignored\n",
+			(unsigned)sizeof(machine.bootargs) - 1);
 }
 
 static void setup_console(void)

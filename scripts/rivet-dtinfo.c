@@ -147,6 +147,10 @@ static void print_machine(const struct machine *m)
 	else
 		printf("initrd: none\n");
 	printf("bootargs:%s%s\n", m->bootargs[0] ? " " : "", m->bootargs);
+	if (m->bootargs_cut)
+		printf("bootargs cut: longer than %zu characters, words past "
+		       "them ignored\n",
+		       sizeof(m->bootargs) - 1);
 }
 
 static void print_device(const struct device_desc *d)

@@ -115,6 +115,11 @@ struct machine {
 	bool thead_c9xx;
 
 	char bootargs[256];
+	/*
+	 * The tree's bootargs were longer than bootargs holds: they were cut
+	 * at the last space that fits, so no word is read half.
+	 */
+	bool bootargs_cut;
 	/* options (":115200n8") stripped, an alias resolved via /aliases */
 	char stdout_path[MACHINE_PATH_LEN];
 	bool has_initrd;

@@ -68,6 +68,27 @@ static void read_stdout_path(struct scan *s, int chosen)
 		s->stdout_node = fdt_path_n(s->f, v, len);
 }
 
+/*
+ * Copies bootargs; if they do not fit, cuts them at the last space that
+ * does, so a word past the limit is dropped whole, never read as a
+ * shorter word ("rivet.conf=/etc/lon" for "rivet.conf=/etc/long.conf").
+ */
+static void read_bootargs(struct machine *m, const char *v, uint32_t len)
+{
+	size_t n = sizeof(m->bootargs) - 1;
+
+	scan_copy_str(m->bootargs, sizeof(m->bootargs), v, len);
+	if (strnlen(v, len) <= n)
+		return;
+	m->bootargs_cut = true;
+	/* v[n] is the first character left out: a space ends a word. */
+	if (v[n] == ' ')
+		return;
+	while (n > 0 && m->bootargs[n - 1] != ' ')
+		n--;
+	m->bootargs[n] = '\0';
+}
+
 /* Reads linux,initrd-start or -end, 4 or 8 bytes long, into *out. */
 static int read_initrd_prop(const struct scan *s, int chosen, const char *name,
 			    uint64_t *out, bool *found)
@@ -97,7 +118,7 @@ int scan_chosen(struct scan *s)
 
 	v = fdt_getprop(f, chosen, "bootargs", &len);
 	if (v)
-		scan_copy_str(m->bootargs, sizeof(m->bootargs), v, len);
+		read_bootargs(m, v, len);
 
 	read_stdout_path(s, chosen);
 

@@ -116,6 +116,11 @@ TREES = {
         ["initrd: 0x84000000-0x84100000 (1048576 bytes)"], []),
     "initrd-start-only": ("""/ { chosen {
  linux,initrd-start = <0x84000000>; }; };""", ["initrd: none"], []),
+    # Longer than the 255 characters kept: cut between words, and said.
+    "bootargs-long": ("""/ { chosen { bootargs = "loglevel=7 %s"; }; };"""
+        % ("rivet.conf=/etc/" + "x" * 300 + ".conf"),
+        ["bootargs: loglevel=7 \n", "bootargs cut: longer than 255 "
+         "characters, words past them ignored"], ["rivet.conf"]),
     "bootargs-empty": ("""/ { chosen { bootargs = ""; }; };""",
         ["bootargs:", "initrd: none"], []),
     # Harts: a monitor hart 0 without MMU that says okay, hart ids not

@@ -1287,6 +1287,62 @@ static void machine_reads_initrd_by_length(void **state)
 	free(b);
 }
 
+/* Sets /chosen/bootargs of b to n characters: words of word letters. */
+static void set_bootargs(uint8_t *b, size_t n, size_t word)
+{
+	char v[600];
+	size_t i;
+
+	assert_true(n < sizeof(v));
+	for (i = 0; i < n; i++)
+		v[i] = (i + 1) % (word + 1) == 0 ? ' ' : 'a';
+	v[n] = '\0';
+	assert_int_equal(
+		fdt_setprop_string(b, base_node(b, "/chosen"), "bootargs", v),
+		0);
+}
+
+/*
+ * bootargs longer than the machine holds (255 characters) are cut at a
+ * word boundary and flagged, so no word is read shortened.
+ */
+static void machine_cuts_long_bootargs_between_words(void **state)
+{
+	uint8_t *b = editable(BASE, 1024);
+	struct machine *m;
+
+	(void)state;
+	set_bootargs(b, 255, 9); /* fits exactly */
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(strlen(m->bootargs), 255);
+	assert_false(m->bootargs_cut);
+	free(m);
+
+	/* 9-letter words and spaces: the 256th character (index 255) is a
+	 * letter of the 26th word, which goes whole. */
+	set_bootargs(b, 500, 9);
+	m = describe(b, fdt_totalsize(b));
+	assert_true(m->bootargs_cut);
+	assert_int_equal(strlen(m->bootargs), 250);
+	assert_int_equal(m->bootargs[249], ' ');
+	free(m);
+
+	/* The first character left out is a space: nothing more to cut. */
+	set_bootargs(b, 500, 255);
+	m = describe(b, fdt_totalsize(b));
+	assert_true(m->bootargs_cut);
+	assert_int_equal(strlen(m->bootargs), 255);
+	free(m);
+
+	/* One word longer than the limit: nothing of it is kept. */
+	set_bootargs(b, 400, 399);
+	m = describe(b, fdt_totalsize(b));
+	assert_true(m->bootargs_cut);
+	assert_string_equal(m->bootargs, "");
+	free(m);
+	free(b);
+}
+
 static void machine_rejects_backwards_initrd(void **state)
 {
 	uint8_t *b = editable(BASE, 256);
@@ -3066,6 +3122,7 @@ int main(void)
 		cmocka_unit_test(machine_spells_isa_from_base_and_extensions),
 		cmocka_unit_test(machine_counts_overlapping_ram_once),
 		cmocka_unit_test(machine_honours_uart_reg_offset),
+		cmocka_unit_test(machine_cuts_long_bootargs_between_words),
 		cmocka_unit_test(
 			machine_reads_thead_plic_with_two_cell_interrupts),
 		cmocka_unit_test(machine_reads_andes_plic_and_scif_console),
