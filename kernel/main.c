@@ -263,7 +263,11 @@ static void log_devices(void)
 			(unsigned long long)machine.uarts[i].base,
 			machine.uarts[i].compat, machine.uarts[i].irq);
 	if (!machine.plic.present) {
-		pr_warn("plic: none found; external interrupts unavailable\n");
+		pr_warn("plic: none found%s%s%s; external interrupts unavailable\n",
+			machine.plic.aia[0] ? " (the tree has " : "",
+			machine.plic.aia,
+			machine.plic.aia[0] ? ": RISC-V AIA, not supported)"
+					    : "");
 		return;
 	}
 	pr_info("plic: %s at 0x%llx (%s), %u sources\n", machine.plic.compat,

@@ -138,6 +138,10 @@ static void print_machine(const struct machine *m)
 		       m->plic.edge_lost ? " edge-lost-while-claimed" : "");
 	else
 		printf("plic: none\n");
+	if (m->plic.aia[0])
+		printf("interrupt controller: %s (RISC-V AIA, not supported: "
+		       "no external interrupts)\n",
+		       m->plic.aia);
 
 	if (m->has_initrd)
 		printf("initrd: 0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64

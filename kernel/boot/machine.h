@@ -83,6 +83,12 @@ struct plic {
 	 * again while claimed (before complete) loses that edge.
 	 */
 	bool edge_lost;
+	/*
+	 * No PLIC, but a RISC-V AIA controller (riscv,aplic or
+	 * riscv,imsics): its compatible, so the log can say why there are
+	 * no external interrupts. "" otherwise.
+	 */
+	char aia[MACHINE_NAME_LEN];
 };
 
 struct machine {

@@ -243,7 +243,14 @@ TREES = {
  serial@10000000 { interrupt-parent = <&aplic>;
   interrupts = <10 4>; }; }; };""",
         ["plic: none", "console: /soc/serial@10000000 ns16550a",
-         "hart 0: usable"], []),
+         "hart 0: usable", "interrupt controller: riscv,imsics (RISC-V "
+         "AIA, not supported: no external interrupts)"], []),
+    # No PLIC and no AIA either: nothing named.
+    "no-interrupt-controller": ("""/ { soc {
+ /delete-node/ interrupt-controller@c000000;
+ serial@10000000 { /delete-property/ interrupt-parent; }; }; };""",
+        ["plic: none", "console: /soc/serial@10000000"],
+        ["interrupt controller:"]),
 }
 
 # Refused trees: the message rivet-dtinfo prints (the kernel's).

@@ -1343,6 +1343,36 @@ static void machine_cuts_long_bootargs_between_words(void **state)
 	free(b);
 }
 
+/* No PLIC but an AIA controller: named, so the log can say why. */
+static void machine_names_an_aia_controller_without_plic(void **state)
+{
+	static const char aplic[] = "qemu,aplic\0riscv,aplic";
+	const char *plic = "/soc/interrupt-controller@c000000";
+	uint8_t *b = editable(BASE, 256);
+	struct machine *m;
+
+	(void)state;
+	m = describe(b, fdt_totalsize(b));
+	assert_true(m->plic.present);
+	assert_string_equal(m->plic.aia, "");
+	free(m);
+	assert_int_equal(fdt_setprop(b, base_node(b, plic), "compatible", aplic,
+				     sizeof(aplic)),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_false(m->plic.present);
+	assert_string_equal(m->plic.aia, "riscv,aplic");
+	free(m);
+	/* A disabled one is not the tree's controller. */
+	assert_int_equal(
+		fdt_setprop_string(b, base_node(b, plic), "status", "disabled"),
+		0);
+	m = describe(b, fdt_totalsize(b));
+	assert_string_equal(m->plic.aia, "");
+	free(m);
+	free(b);
+}
+
 static void machine_rejects_backwards_initrd(void **state)
 {
 	uint8_t *b = editable(BASE, 256);
@@ -3123,6 +3153,7 @@ int main(void)
 		cmocka_unit_test(machine_counts_overlapping_ram_once),
 		cmocka_unit_test(machine_honours_uart_reg_offset),
 		cmocka_unit_test(machine_cuts_long_bootargs_between_words),
+		cmocka_unit_test(machine_names_an_aia_controller_without_plic),
 		cmocka_unit_test(
 			machine_reads_thead_plic_with_two_cell_interrupts),
 		cmocka_unit_test(machine_reads_andes_plic_and_scif_console),
