@@ -19,7 +19,7 @@
 #define MACHINE_MAX_HARTS 64
 #define MACHINE_MAX_UARTS 8
 #define MACHINE_NAME_LEN  48
-#define MACHINE_PATH_LEN  96
+#define MACHINE_PATH_LEN  256
 
 struct mem_range {
 	uint64_t base, size;

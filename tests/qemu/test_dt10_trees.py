@@ -299,15 +299,16 @@ def test_unusual_tree_refused_with_the_node(tmp_path, name):
 
 
 def test_long_stdout_path_still_finds_the_console(tmp_path):
-    """A stdout-path longer than the 95 characters the machine keeps for
+    """A stdout-path longer than the 255 characters the machine keeps for
     the log: the console is the UART it names, not none."""
-    bus = "bus" + "z" * 60
-    body = source("""/ { chosen { stdout-path = "/soc/%s/%s/serial@10001000:115200"; };
- soc { %s { #address-cells = <2>; #size-cells = <2>; ranges;
-  %s { #address-cells = <2>; #size-cells = <2>; ranges;
-   serial@10001000 { compatible = "ns16550a";
+    buses = ["bus%d" % i + "z" * 60 for i in range(4)]
+    nest = "".join("%s { #address-cells = <2>; #size-cells = <2>; ranges;\n"
+                   % b for b in buses)
+    body = source("""/ { chosen { stdout-path = "/soc/%s/serial@10001000:115200"; };
+ soc { %s serial@10001000 { compatible = "ns16550a";
     reg = <0x0 0x10001000 0x0 0x100>; interrupt-parent = <&plic>;
-    interrupts = <11>; }; }; }; }; };""" % (bus, bus, bus, bus))
+    interrupts = <11>; }; %s }; };""" % ("/".join(buses), nest,
+                                          "}; " * len(buses)))
     r = dtinfo(compile_tree(tmp_path, "long-stdout", body))
     assert r.returncode == 0, r.stderr
     assert "ns16550a at 0x10001000 size 0x100 driver 8250" in \

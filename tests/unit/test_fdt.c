@@ -1373,6 +1373,26 @@ static void machine_names_an_aia_controller_without_plic(void **state)
 	free(b);
 }
 
+/* The fixture of valid trees beyond the corpus, read whole. */
+static void machine_reads_the_newer_trees_fixture(void **state)
+{
+	struct machine *m = describe_tree("edge-newer-trees.dtb");
+
+	(void)state;
+	assert_int_equal(m->nharts, 3);
+	assert_string_equal(m->harts[1].isa, "rv64imafdc_zicsr_zifencei_sstc");
+	assert_true(m->harts[1].has_sstc);
+	assert_int_equal(m->harts[1].plic_sctx, 3);
+	assert_int_equal(m->harts[2].hartid, 1);
+	assert_int_equal(m->harts[2].state, HART_DUPLICATE);
+	assert_true(m->console >= 0);
+	assert_int_equal(m->uarts[m->console].base, 0x10001020);
+	assert_int_equal(m->uarts[m->console].size, 0xfe0);
+	assert_int_equal(m->uarts[m->console].reg_shift, 2);
+	assert_int_equal(m->uarts[m->console].irq, 11);
+	free(m);
+}
+
 static void machine_rejects_backwards_initrd(void **state)
 {
 	uint8_t *b = editable(BASE, 256);
@@ -1558,7 +1578,7 @@ static void machine_finds_console_behind_a_long_stdout_path(void **state)
 	memset(name, 'b', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	bus = base_node(b, "/soc");
-	for (a = 0; a < 2; a++) {
+	for (a = 0; a < 4; a++) {
 		bus = fdt_add_subnode(b, bus, name);
 		assert_true(bus >= 0);
 		assert_int_equal(fdt_setprop(b, bus, "ranges", NULL, 0), 0);
@@ -1572,7 +1592,8 @@ static void machine_finds_console_behind_a_long_stdout_path(void **state)
 			 0);
 	assert_int_equal(fdt_appendprop_u64(b, uart, "reg", 0x10001000), 0);
 	assert_int_equal(fdt_appendprop_u64(b, uart, "reg", 0x100), 0);
-	snprintf(path, sizeof(path), "/soc/%s/%s/serial@10001000", name, name);
+	snprintf(path, sizeof(path), "/soc/%s/%s/%s/%s/serial@10001000", name,
+		 name, name, name);
 	assert_true(strlen(path) >= MACHINE_PATH_LEN);
 
 	strcat(path, ":115200n8");
@@ -3154,6 +3175,7 @@ int main(void)
 		cmocka_unit_test(machine_honours_uart_reg_offset),
 		cmocka_unit_test(machine_cuts_long_bootargs_between_words),
 		cmocka_unit_test(machine_names_an_aia_controller_without_plic),
+		cmocka_unit_test(machine_reads_the_newer_trees_fixture),
 		cmocka_unit_test(
 			machine_reads_thead_plic_with_two_cell_interrupts),
 		cmocka_unit_test(machine_reads_andes_plic_and_scif_console),
