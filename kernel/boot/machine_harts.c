@@ -240,6 +240,22 @@ static int read_timebase(const struct scan *s, int node, uint64_t *hz,
 	return 0;
 }
 
+/*
+ * A child of /cpus is a cpu if it says device_type = "cpu" or, as Linux
+ * also accepts, is named cpu or cpu@<unit>: some trees leave the
+ * device_type out. cpu-map, l2-cache and the like are neither.
+ */
+static bool is_cpu_node(const struct fdt *f, int node)
+{
+	const char *t = fdt_prop_str(f, node, "device_type");
+	const char *name = fdt_name(f, node);
+
+	if (t)
+		return strcmp(t, "cpu") == 0;
+	return name && strncmp(name, "cpu", 3) == 0 &&
+	       (name[3] == '\0' || name[3] == '@');
+}
+
 /* The harts under /cpus and the timebase. */
 int scan_harts(struct scan *s)
 {
@@ -247,7 +263,6 @@ int scan_harts(struct scan *s)
 	struct machine *m = s->m;
 	uint32_t ac, sc;
 	int cpus, c, first = -1, rc;
-	const char *t;
 	bool found;
 
 	cpus = fdt_path(f, "/cpus");
@@ -260,8 +275,7 @@ int scan_harts(struct scan *s)
 		return rc;
 
 	for (c = fdt_first_child(f, cpus); c >= 0; c = fdt_next_sibling(f, c)) {
-		t = fdt_prop_str(f, c, "device_type");
-		if (!t || strcmp(t, "cpu") != 0)
+		if (!is_cpu_node(f, c))
 			continue; /* cpu-map and friends */
 		if (first < 0)
 			first = c;

@@ -153,6 +153,10 @@ TREES = {
         ["hart 0: usable rv64imafdc_zicsr_sstc",
          "hart 0: skipped (duplicate hart id) rv64imac",
          "harts usable: 1 of 2"], []),
+    # cpu nodes without device_type: cpus by their name, as in Linux.
+    "cpu-without-device-type": ("""/ { cpus { cpu@0 {
+ /delete-property/ device_type; }; l2-cache { cache-level = <2>; }; }; };""",
+        ["hart 0: usable rv64imafdc_zicsr_sstc", "harts usable: 1 of 1"], []),
     # A 32-bit hart id far from 0.
     "hart-id-high": ("""/ { cpus { cpu@1 { device_type = "cpu";
  reg = <0xfffffff0>; mmu-type = "riscv,sv39"; }; }; };""",

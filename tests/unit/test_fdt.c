@@ -1393,6 +1393,33 @@ static void machine_reads_the_newer_trees_fixture(void **state)
 	free(m);
 }
 
+/* cpu nodes without device_type are still cpus, by name (as in Linux). */
+static void machine_takes_cpu_nodes_without_device_type(void **state)
+{
+	uint8_t *b = editable(BASE, 256);
+	struct machine *m;
+	int n;
+
+	(void)state;
+	assert_int_equal(
+		fdt_delprop(b, base_node(b, "/cpus/cpu@0"), "device_type"), 0);
+	n = fdt_add_subnode(b, base_node(b, "/cpus"), "cpu-map");
+	assert_true(n >= 0);
+	n = fdt_add_subnode(b, base_node(b, "/cpus"), "cpufreq");
+	assert_true(n >= 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->nharts, 1);
+	assert_int_equal(m->harts[0].state, HART_USABLE);
+	assert_int_equal(m->harts[0].plic_sctx, 1);
+	free(m);
+	/* A device_type that is not "cpu" still rules the node out. */
+	assert_int_equal(fdt_setprop_string(b, base_node(b, "/cpus/cpu@0"),
+					    "device_type", "not-a-cpu"),
+			 0);
+	expect_machine_fails(b, fdt_totalsize(b), E_NOENT, "cpus");
+	free(b);
+}
+
 static void machine_rejects_backwards_initrd(void **state)
 {
 	uint8_t *b = editable(BASE, 256);
@@ -3176,6 +3203,7 @@ int main(void)
 		cmocka_unit_test(machine_cuts_long_bootargs_between_words),
 		cmocka_unit_test(machine_names_an_aia_controller_without_plic),
 		cmocka_unit_test(machine_reads_the_newer_trees_fixture),
+		cmocka_unit_test(machine_takes_cpu_nodes_without_device_type),
 		cmocka_unit_test(
 			machine_reads_thead_plic_with_two_cell_interrupts),
 		cmocka_unit_test(machine_reads_andes_plic_and_scif_console),
