@@ -293,15 +293,17 @@ int scan_harts(struct scan *s)
 	if (first < 0)
 		return scan_fail(s, E_NOENT, cpus, "no cpu nodes under /cpus");
 
+	/* /cpus, else the first cpu node that has it (a monitor hart's
+	 * node may lack it where the application harts' have it). */
 	rc = read_timebase(s, cpus, &m->timebase_hz, &found);
-	if (!rc && !found)
-		rc = read_timebase(s, first, &m->timebase_hz, &found);
+	for (c = first; !rc && !found && c >= 0; c = fdt_next_sibling(f, c))
+		if (is_cpu_node(f, c))
+			rc = read_timebase(s, c, &m->timebase_hz, &found);
 	if (rc)
 		return rc;
 	if (!found)
-		return scan_fail(
-			s, E_NOENT, cpus,
-			"no timebase-frequency in /cpus or the first cpu");
+		return scan_fail(s, E_NOENT, cpus,
+				 "no timebase-frequency in /cpus or a cpu");
 	return 0;
 }
 

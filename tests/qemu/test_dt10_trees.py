@@ -167,6 +167,13 @@ TREES = {
     "timebase-per-cpu": ("""/ { cpus { /delete-property/ timebase-frequency;
  cpu@0 { timebase-frequency = <24000000>; }; }; };""",
         ["timebase: 24000000 Hz"], []),
+    # Only the application harts' nodes carry it, not the monitor's.
+    "timebase-not-on-first-cpu": ("""/ { cpus {
+ /delete-property/ timebase-frequency;
+ cpu@0 { mmu-type = "riscv,none"; };
+ cpu@1 { device_type = "cpu"; reg = <1>; mmu-type = "riscv,sv39";
+  timebase-frequency = <4000000>; }; }; };""",
+        ["timebase: 4000000 Hz", "hart 1: usable"], []),
     "timebase-64bit": ("""/ { cpus {
  timebase-frequency = /bits/ 64 <25000000>; }; };""",
         ["timebase: 25000000 Hz"], []),

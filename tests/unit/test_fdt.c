@@ -1158,6 +1158,30 @@ static void machine_rejects_missing_or_zero_timebase(void **state)
 	free(b);
 }
 
+/* No timebase on /cpus nor on the first cpu (a monitor hart's node):
+ * the next cpu node that has one gives it. */
+static void machine_takes_timebase_from_a_later_cpu(void **state)
+{
+	uint8_t *b = editable(BASE, 512);
+	struct machine *m;
+	int cpu;
+
+	(void)state;
+	assert_int_equal(
+		fdt_delprop(b, base_node(b, "/cpus"), "timebase-frequency"), 0);
+	/* libfdt adds cpu@1 before cpu@0: make cpu@0 the one with it. */
+	cpu = fdt_add_subnode(b, base_node(b, "/cpus"), "cpu@1");
+	assert_true(cpu >= 0);
+	assert_int_equal(fdt_setprop_string(b, cpu, "device_type", "cpu"), 0);
+	assert_int_equal(fdt_setprop_u32(b, cpu, "reg", 1), 0);
+	set_u32(b, "/cpus/cpu@0", "timebase-frequency", 4000000);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->harts[0].hartid, 1);
+	assert_int_equal(m->timebase_hz, 4000000);
+	free(m);
+	free(b);
+}
+
 static void machine_rejects_unsupported_cell_counts(void **state)
 {
 	uint8_t *b = editable(BASE, 256);
@@ -3204,6 +3228,7 @@ int main(void)
 		cmocka_unit_test(machine_names_an_aia_controller_without_plic),
 		cmocka_unit_test(machine_reads_the_newer_trees_fixture),
 		cmocka_unit_test(machine_takes_cpu_nodes_without_device_type),
+		cmocka_unit_test(machine_takes_timebase_from_a_later_cpu),
 		cmocka_unit_test(
 			machine_reads_thead_plic_with_two_cell_interrupts),
 		cmocka_unit_test(machine_reads_andes_plic_and_scif_console),
