@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define FDT_MAGIC     0xd00dfeedu
-#define FDT_MAX_DEPTH 32	 /* deeper nesting is treated as corrupt */
+#define FDT_MAX_DEPTH 64 /* as Linux; deeper nesting is treated as corrupt */
 #define FDT_MAX_SIZE  (4u << 20) /* larger trees are refused */
 
 struct fdt {

@@ -326,6 +326,35 @@ def test_long_stdout_path_still_finds_the_console(tmp_path):
         r.stdout.split("console: ", 1)[1].split("\n", 1)[0], r.stdout
 
 
+def test_deep_nesting_long_names_many_properties(tmp_path):
+    """A console 40 levels down (past the old limit of 32, within Linux's
+    and the reader's 64), a 200-character node name on the way, 500
+    properties on the root and on the UART."""
+    names = ["n%d" % i for i in range(40)]
+    names[5] = "n5" + "x" * 200
+    nest = "".join("%s { #address-cells = <2>; #size-cells = <2>; ranges;\n"
+                   % n for n in names)
+    props = "".join("prop-%d-%s = <%d>;\n" % (i, "y" * 40, i)
+                    for i in range(500))
+    body = source("""/ { %s chosen { stdout-path = "/%s/serial@10001000"; };
+ %s serial@10001000 { compatible = "ns16550a"; %s
+  reg = <0x0 0x10001000 0x0 0x100>; interrupt-parent = <&plic>;
+  interrupts = <11>; }; %s };""" % (props, "/".join(names), nest, props,
+                                     "}; " * len(names)))
+    r = dtinfo(compile_tree(tmp_path, "deep", body))
+    assert r.returncode == 0, r.stderr
+    assert "ns16550a at 0x10001000 size 0x100 driver 8250" in \
+        r.stdout.split("console: ", 1)[1].split("\n", 1)[0], r.stdout
+
+
+def test_nesting_past_the_limit_is_refused_by_name(tmp_path):
+    body = source("/ { %s %s };" % ("".join("n%d {\n" % i for i in range(64)),
+                                     "};\n" * 64))
+    r = dtinfo(compile_tree(tmp_path, "too-deep", body))
+    assert r.returncode == 1, r.stdout
+    assert "nodes nested deeper than FDT_MAX_DEPTH" in r.stderr, r.stderr
+
+
 def test_check_boards_names_what_an_aia_board_lacks(tmp_path):
     dtb = compile_tree(tmp_path, "aia-only", source(TREES["aia-only"][0]))
     r = subprocess.run([CHECK_BOARDS, "--dtinfo", DTINFO, dtb],
