@@ -251,6 +251,8 @@ static void setup_console(void)
 		(unsigned long long)u->base, u->path, console_name(),
 		u->clock_hz && u->baud ? "divisor programmed"
 				       : "firmware baud kept");
+	if (machine.stdout_guessed)
+		pr_info("console: the tree has no stdout-path: its first UART, as OpenSBI picks it\n");
 }
 
 static void log_devices(void)

@@ -118,8 +118,11 @@ static void print_machine(const struct machine *m)
 			       "sxstatus.MAEE is on (asked at boot)"
 			     : "from the PMAs");
 
-	printf("stdout-path: %s\n",
-	       m->stdout_path[0] ? m->stdout_path : "(none)");
+	printf("stdout-path: %s%s\n",
+	       m->stdout_path[0] ? m->stdout_path : "(none)",
+	       m->stdout_guessed ? " (none in the tree: the first UART, as "
+				   "OpenSBI picks it)"
+				 : "");
 	if (m->console >= 0)
 		print_uart("console", &m->uarts[m->console]);
 	else

@@ -128,6 +128,9 @@ struct machine {
 	bool bootargs_cut;
 	/* options (":115200n8") stripped, an alias resolved via /aliases */
 	char stdout_path[MACHINE_PATH_LEN];
+	/* The tree has no stdout-path: stdout_path and console are its
+	 * first UART with a driver (OpenSBI's choice too). */
+	bool stdout_guessed;
 	bool has_initrd;
 	uint64_t initrd_start, initrd_end;
 

@@ -142,6 +142,17 @@ int scan_uarts(struct scan *s)
 		if (slot == m->nuarts)
 			m->nuarts++;
 	}
+	/*
+	 * No stdout-path at all (not one naming something unknown): the
+	 * first UART with a driver, the one OpenSBI also picks then, so
+	 * the console is where the firmware's banner was.
+	 */
+	if (m->console < 0 && m->stdout_path[0] == '\0' && m->nuarts > 0) {
+		m->console = 0;
+		m->stdout_guessed = true;
+		strlcpy(m->stdout_path, m->uarts[0].path,
+			sizeof(m->stdout_path));
+	}
 	return 0;
 }
 

@@ -131,6 +131,25 @@ def test_uart_reg_offset_is_honoured(tmp_path):
     assert b.has(r"rivet: powering off$"), b.out
 
 
+def no_stdout_path(src):
+    return replace_once(src, 'stdout-path = "/soc/serial@10000000";', "")
+
+
+def test_no_stdout_path_takes_the_first_uart(tmp_path):
+    """As OpenSBI does: its banner and the kernel's log on one UART, and
+    the console domain's `device = stdout` is that UART (before: the
+    SBI console, the console domain without a device, and its channel
+    peers killed when it gave up)."""
+    dtb = edited_virt(tmp_path, "nostdout", no_stdout_path)
+    b = boot_kernel("virt", mem="256M", extra=("-dtb", dtb))
+    assert b.has(r"console: the tree has no stdout-path: its first UART, "
+                 r"as OpenSBI picks it$"), b.out
+    assert b.has(r"console: ready on stdout \(ns16550a at 0x10000000"), b.out
+    assert b.has(r"hello: exiting with status 0$"), b.out
+    assert not b.has(r"killed"), b.out
+    assert b.has(r"rivet: powering off$"), b.out
+
+
 def duplicate_cpu_node(src):
     i = src.index("cpu-map")
     return src[:i] + """cpu@2 {

@@ -96,10 +96,18 @@ TREES = {
     "linux-stdout-path": ("""/ { chosen { /delete-property/ stdout-path;
  linux,stdout-path = "/soc/serial@10000000"; }; };""",
         ["console: /soc/serial@10000000 ns16550a"], []),
-    "no-stdout-path": ("""/ { chosen { /delete-property/ stdout-path; }; };""",
-        ["stdout-path: (none)", "console: none"], []),
+    # No stdout-path: the first UART Rivet drives, as OpenSBI picks it.
+    "no-stdout-path": ("""/ { chosen { /delete-property/ stdout-path; };
+ soc { serial@10000100 { compatible = "vendor,other-uart";
+  reg = <0x0 0x10000100 0x0 0x100>; }; }; };""",
+        ["stdout-path: /soc/serial@10000000 (none in the tree: the first "
+         "UART, as OpenSBI picks it)",
+         "console: /soc/serial@10000000 ns16550a"], []),
     "no-chosen": ("""/ { /delete-node/ chosen; };""",
-        ["stdout-path: (none)", "console: none", "initrd: none"], []),
+        ["console: /soc/serial@10000000 ns16550a", "initrd: none"], []),
+    "no-stdout-no-driver": ("""/ { chosen { /delete-property/ stdout-path; };
+ soc { serial@10000000 { compatible = "arm,pl011"; }; }; };""",
+        ["stdout-path: (none)", "console: none"], []),
     "stdout-unknown-alias": ("""/ { chosen {
  stdout-path = "serial3:115200n8"; }; };""",
         ["stdout-path: serial3", "console: none"], []),

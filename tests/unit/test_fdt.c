@@ -1444,6 +1444,44 @@ static void machine_takes_cpu_nodes_without_device_type(void **state)
 	free(b);
 }
 
+/*
+ * No stdout-path at all: the first UART with a driver is the console (as
+ * OpenSBI picks it). One naming something unknown still means none.
+ */
+static void machine_takes_the_first_uart_without_stdout_path(void **state)
+{
+	uint8_t *b = editable(BASE, 256);
+	struct machine *m;
+
+	(void)state;
+	assert_int_equal(fdt_delprop(b, base_node(b, "/chosen"), "stdout-path"),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->console, 0);
+	assert_true(m->stdout_guessed);
+	assert_string_equal(m->stdout_path, "/soc/serial@10000000");
+	free(m);
+
+	assert_int_equal(fdt_setprop_string(b, base_node(b, "/chosen"),
+					    "stdout-path", "serial3:115200"),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->console, -1);
+	assert_false(m->stdout_guessed);
+	free(m);
+
+	/* No UART Rivet drives: nothing to guess. */
+	assert_int_equal(fdt_delprop(b, base_node(b, "/chosen"), "stdout-path"),
+			 0);
+	set_cells(b, "/soc/serial@10000000", "compatible", NULL, 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->console, -1);
+	assert_false(m->stdout_guessed);
+	assert_string_equal(m->stdout_path, "");
+	free(m);
+	free(b);
+}
+
 static void machine_rejects_backwards_initrd(void **state)
 {
 	uint8_t *b = editable(BASE, 256);
@@ -3229,6 +3267,8 @@ int main(void)
 		cmocka_unit_test(machine_reads_the_newer_trees_fixture),
 		cmocka_unit_test(machine_takes_cpu_nodes_without_device_type),
 		cmocka_unit_test(machine_takes_timebase_from_a_later_cpu),
+		cmocka_unit_test(
+			machine_takes_the_first_uart_without_stdout_path),
 		cmocka_unit_test(
 			machine_reads_thead_plic_with_two_cell_interrupts),
 		cmocka_unit_test(machine_reads_andes_plic_and_scif_console),
