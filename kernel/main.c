@@ -41,13 +41,13 @@ static const char layout_advice[] =
 	"boot: stopping: load the kernel, device tree and initramfs apart inside RAM (QEMU: -bios fw_dynamic.bin or -bios default, which place the tree above the initramfs, or more memory; see docs/boot.md)\n";
 
 /* Reads the device tree into machine, or stops with the reason. */
-static void discover_machine(uint64_t dtb_pa, uint64_t load_pa)
+static void discover_machine(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 {
 	struct fdt_error err = { 0 };
 	int rc;
 
-	rc = machine_from_fdt(&machine, phys_to_virt(dtb_pa),
-			      fdt_readable(dtb_pa), &err);
+	rc = machine_from_fdt_boot(&machine, phys_to_virt(dtb_pa),
+				   fdt_readable(dtb_pa), hartid, &err);
 	if (rc && dtb_pa >= load_pa && dtb_pa - load_pa < mem_kernel_size()) {
 		/* head.S cleared .bss over it before anyone could read it. */
 		pr_emerg(
@@ -230,6 +230,9 @@ static void print_banner(uint64_t hartid, uint64_t load_pa, uint64_t dtb_pa)
 		sbi_has(SBI_EXT_DBCN) ? " DBCN" : "");
 	pr_info("boot: bootargs \"%s\", loglevel %d\n", machine.bootargs,
 		printk_loglevel());
+	if (machine.bootargs_cut)
+		pr_warn("boot: the tree's bootargs are longer than %u characters: words past them are ignored\n",
+			(unsigned)sizeof(machine.bootargs) - 1);
 }
 
 static void setup_console(void)
@@ -248,6 +251,8 @@ static void setup_console(void)
 		(unsigned long long)u->base, u->path, console_name(),
 		u->clock_hz && u->baud ? "divisor programmed"
 				       : "firmware baud kept");
+	if (machine.stdout_guessed)
+		pr_info("console: the tree has no stdout-path: its first UART, as OpenSBI picks it\n");
 }
 
 static void log_devices(void)
@@ -260,7 +265,11 @@ static void log_devices(void)
 			(unsigned long long)machine.uarts[i].base,
 			machine.uarts[i].compat, machine.uarts[i].irq);
 	if (!machine.plic.present) {
-		pr_warn("plic: none found; external interrupts unavailable\n");
+		pr_warn("plic: none found%s%s%s; external interrupts unavailable\n",
+			machine.plic.aia[0] ? " (the tree has " : "",
+			machine.plic.aia,
+			machine.plic.aia[0] ? ": RISC-V AIA, not supported)"
+					    : "");
 		return;
 	}
 	pr_info("plic: %s at 0x%llx (%s), %u sources\n", machine.plic.compat,
@@ -353,10 +362,11 @@ static void timer_selftest(void)
 void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 {
 	int ncpus;
-	sched_hart_enter(0);		   /* this_hart(): the boot hart */
-	sbi_init();			   /* firmware calls; SBI console */
-	discover_machine(dtb_pa, load_pa); /* everything else comes from here */
-	apply_bootargs();		   /* loglevel= */
+	sched_hart_enter(0); /* this_hart(): the boot hart */
+	sbi_init();	     /* firmware calls; SBI console */
+	/* Everything else comes from here. */
+	discover_machine(hartid, dtb_pa, load_pa);
+	apply_bootargs(); /* loglevel= */
 	printk_set_timebase(machine.timebase_hz);
 	print_banner(hartid, load_pa, dtb_pa);
 	report_bootargs();		    /* typos and others' words */

@@ -78,7 +78,6 @@ static void print_hart(const struct hart *h)
 
 static void print_machine(const struct machine *m)
 {
-	uint64_t total = 0;
 	unsigned i, usable = 0;
 
 	printf("model: %s\n", m->model[0] ? m->model : "(none)");
@@ -88,10 +87,9 @@ static void print_machine(const struct machine *m)
 		print_range(m->mem[i].base, m->mem[i].size);
 		print_size(m->mem[i].size);
 		printf("\n");
-		total += m->mem[i].size;
 	}
 	printf("ram total: ");
-	print_size(total);
+	print_size(machine_ram_total(m));
 	printf("\n");
 	for (i = 0; i < m->nresv; i++) {
 		const struct resv_range *r = &m->resv[i];
@@ -109,8 +107,10 @@ static void print_machine(const struct machine *m)
 	printf("harts usable: %u of %u\n", usable,
 	       m->nharts + m->harts_dropped);
 	if (m->harts_dropped)
-		printf("harts dropped: %u (beyond MACHINE_MAX_HARTS %d)\n",
-		       m->harts_dropped, MACHINE_MAX_HARTS);
+		printf("harts dropped: %u (beyond MACHINE_MAX_HARTS %d: hart "
+		       "%u to hart %u in tree order)\n",
+		       m->harts_dropped, MACHINE_MAX_HARTS, m->dropped_first,
+		       m->dropped_last);
 	printf("timebase: %" PRIu64 " Hz\n", m->timebase_hz);
 	/* Only the hart knows whether XTheadMae is on (memtype.h). */
 	printf("memory types: %s\n",
@@ -118,8 +118,11 @@ static void print_machine(const struct machine *m)
 			       "sxstatus.MAEE is on (asked at boot)"
 			     : "from the PMAs");
 
-	printf("stdout-path: %s\n",
-	       m->stdout_path[0] ? m->stdout_path : "(none)");
+	printf("stdout-path: %s%s\n",
+	       m->stdout_path[0] ? m->stdout_path : "(none)",
+	       m->stdout_guessed ? " (none in the tree: the first UART, as "
+				   "OpenSBI picks it)"
+				 : "");
 	if (m->console >= 0)
 		print_uart("console", &m->uarts[m->console]);
 	else
@@ -138,6 +141,10 @@ static void print_machine(const struct machine *m)
 		       m->plic.edge_lost ? " edge-lost-while-claimed" : "");
 	else
 		printf("plic: none\n");
+	if (m->plic.aia[0])
+		printf("interrupt controller: %s (RISC-V AIA, not supported: "
+		       "no external interrupts)\n",
+		       m->plic.aia);
 
 	if (m->has_initrd)
 		printf("initrd: 0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64
@@ -147,6 +154,10 @@ static void print_machine(const struct machine *m)
 	else
 		printf("initrd: none\n");
 	printf("bootargs:%s%s\n", m->bootargs[0] ? " " : "", m->bootargs);
+	if (m->bootargs_cut)
+		printf("bootargs cut: longer than %zu characters, words past "
+		       "them ignored\n",
+		       sizeof(m->bootargs) - 1);
 }
 
 static void print_device(const struct device_desc *d)

@@ -20,14 +20,34 @@ static bool covers(uint64_t ob, uint64_t os, uint64_t ib, uint64_t is)
 	return ob <= ib && range_end(ib, is) <= range_end(ob, os);
 }
 
-static bool inside_ram(const struct machine *m, const struct boot_input *in)
+/*
+ * Ranges may be listed in any order, touch or overlap (firmware splits RAM
+ * at 4 GiB or per bank): walk from base through whichever range holds the
+ * current point until end is reached or a hole is met.
+ */
+bool bootlayout_in_ram(const struct machine *m, uint64_t base, uint64_t size)
 {
+	uint64_t pos = base, end = range_end(base, size), b, e;
+	bool moved = true;
 	unsigned i;
 
-	for (i = 0; i < m->nmem; i++)
-		if (covers(m->mem[i].base, m->mem[i].size, in->base, in->size))
-			return true;
-	return false;
+	while (pos < end && moved) {
+		moved = false;
+		for (i = 0; i < m->nmem; i++) {
+			b = m->mem[i].base;
+			e = range_end(b, m->mem[i].size);
+			if (b <= pos && pos < e) {
+				pos = e;
+				moved = true;
+			}
+		}
+	}
+	return pos >= end;
+}
+
+static bool inside_ram(const struct machine *m, const struct boot_input *in)
+{
+	return bootlayout_in_ram(m, in->base, in->size);
 }
 
 static void note(struct bootlayout_problem *out, unsigned max, unsigned *n,

@@ -10,6 +10,7 @@
 #ifndef KERNEL_BOOTLAYOUT_H
 #define KERNEL_BOOTLAYOUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/boot/machine.h"
@@ -20,7 +21,7 @@ struct boot_input {
 };
 
 enum bootlayout_kind {
-	BOOTLAYOUT_OUTSIDE_RAM, /* a is not wholly inside one RAM range */
+	BOOTLAYOUT_OUTSIDE_RAM, /* a is not wholly inside RAM */
 	BOOTLAYOUT_OVERLAP,	/* a and b share bytes */
 };
 
@@ -39,6 +40,12 @@ struct bootlayout_problem {
  * initrd that way) but not cut through one. Fills out[] with up to max
  * problems and returns how many there were (possibly more than max).
  */
+/*
+ * True if every byte of [base, base + size) is RAM: inside m's ranges
+ * taken together (adjacent or overlapping ranges join; a hole does not).
+ */
+bool bootlayout_in_ram(const struct machine *m, uint64_t base, uint64_t size);
+
 unsigned bootlayout_check(const struct machine *m, const struct boot_input *in,
 			  unsigned n, struct bootlayout_problem *out,
 			  unsigned max);

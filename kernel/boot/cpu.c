@@ -94,6 +94,11 @@ int cpu_init(const struct machine *m, uint32_t boot_hartid)
 		}
 		record(h, false);
 	}
+	if (m->harts_dropped)
+		pr_warn("cpu: %u cpu nodes past the %d the kernel reads, hart %u "
+			"to hart %u in tree order: not used\n",
+			m->harts_dropped, MACHINE_MAX_HARTS, m->dropped_first,
+			m->dropped_last);
 	pr_info("cpu: %u harts usable, %u skipped, booted on hart %u\n",
 		m->nharts - skipped, skipped, boot_hartid);
 	if (!boot) {

@@ -576,25 +576,30 @@ int fdt_subnode(const struct fdt *f, int parent, const char *name)
 	return subnode_n(f, parent, name, strlen(name));
 }
 
-int fdt_path(const struct fdt *f, const char *path)
+int fdt_path_n(const struct fdt *f, const char *path, size_t len)
 {
-	const char *p = path, *q;
+	const char *p = path, *end = path + len, *q;
 	int node;
 
-	if (!path || path[0] != '/')
+	if (!path || len == 0 || path[0] != '/')
 		return E_NOENT;
 	node = fdt_root(f);
 	while (node >= 0) {
-		while (*p == '/')
+		while (p < end && *p == '/')
 			p++;
-		if (*p == '\0')
+		if (p == end || *p == '\0')
 			return node;
-		for (q = p; *q != '\0' && *q != '/'; q++)
+		for (q = p; q < end && *q != '\0' && *q != '/'; q++)
 			;
 		node = subnode_n(f, node, p, (size_t)(q - p));
 		p = q;
 	}
 	return E_NOENT;
+}
+
+int fdt_path(const struct fdt *f, const char *path)
+{
+	return path ? fdt_path_n(f, path, strlen(path)) : E_NOENT;
 }
 
 int fdt_get_path(const struct fdt *f, int node, char *buf, size_t size)

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define FDT_MAGIC     0xd00dfeedu
-#define FDT_MAX_DEPTH 32	 /* deeper nesting is treated as corrupt */
+#define FDT_MAX_DEPTH 64 /* as Linux; deeper nesting is treated as corrupt */
 #define FDT_MAX_SIZE  (4u << 20) /* larger trees are refused */
 
 struct fdt {
@@ -76,6 +76,12 @@ int fdt_subnode(const struct fdt *f, int parent, const char *name);
 
 /* Node at an absolute path ("/soc/plic@c000000"), or E_NOENT. */
 int fdt_path(const struct fdt *f, const char *path);
+
+/*
+ * The same for the first len bytes of path (it need not be terminated
+ * there: a stdout-path before its ":options", a property value).
+ */
+int fdt_path_n(const struct fdt *f, const char *path, size_t len);
 
 /* Writes node's full path into buf (always terminated); returns 0 or E_TOOBIG. */
 int fdt_get_path(const struct fdt *f, int node, char *buf, size_t size);

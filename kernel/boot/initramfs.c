@@ -3,20 +3,10 @@
 #include "kernel/boot/initramfs.h"
 
 #include "kernel/arch.h"
+#include "kernel/boot/bootlayout.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/printk.h"
 #include <rivet/errno.h>
-
-static int in_ram(const struct machine *m, uint64_t base, uint64_t end)
-{
-	unsigned i;
-
-	for (i = 0; i < m->nmem; i++)
-		if (base >= m->mem[i].base &&
-		    end <= m->mem[i].base + m->mem[i].size)
-			return 1;
-	return 0;
-}
 
 int initramfs_init(const struct machine *m, struct initramfs *out)
 {
@@ -27,7 +17,8 @@ int initramfs_init(const struct machine *m, struct initramfs *out)
 			"linux,initrd-start)\n");
 		return E_NOENT;
 	}
-	if (end <= start || !in_ram(m, start, end) || end > DIRECT_MAX_PA) {
+	if (end <= start || !bootlayout_in_ram(m, start, end - start) ||
+	    end > DIRECT_MAX_PA) {
 		pr_err("initramfs: 0x%llx-0x%llx is not inside RAM; ignored\n",
 		       (unsigned long long)start, (unsigned long long)end);
 		return E_RANGE;

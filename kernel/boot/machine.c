@@ -71,6 +71,12 @@ int scan_opt_u32(const struct scan *s, int node, const char *name,
 int machine_from_fdt(struct machine *m, const void *blob, size_t avail,
 		     struct fdt_error *err)
 {
+	return machine_from_fdt_boot(m, blob, avail, MACHINE_ANY_HART, err);
+}
+
+int machine_from_fdt_boot(struct machine *m, const void *blob, size_t avail,
+			  uint64_t boot_hartid, struct fdt_error *err)
+{
 	struct fdt f;
 	struct scan s;
 	const char *model;
@@ -87,6 +93,7 @@ int machine_from_fdt(struct machine *m, const void *blob, size_t avail,
 	s.m = m;
 	s.plic = E_NOENT;
 	s.stdout_node = E_NOENT;
+	s.boot_hartid = boot_hartid;
 
 	m->fdt_size = f.size;
 	model = fdt_prop_str(&f, fdt_root(&f), "model");

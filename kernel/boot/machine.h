@@ -19,7 +19,7 @@
 #define MACHINE_MAX_HARTS 64
 #define MACHINE_MAX_UARTS 8
 #define MACHINE_NAME_LEN  48
-#define MACHINE_PATH_LEN  96
+#define MACHINE_PATH_LEN  256
 
 struct mem_range {
 	uint64_t base, size;
@@ -41,11 +41,12 @@ struct resv_range {
 /* Why a hart is not used; HART_USABLE means it will be. */
 enum hart_state {
 	HART_USABLE,
-	HART_DISABLED, /* status is neither "okay" nor absent */
-	HART_NO_MMU,   /* no mmu-type, or "riscv,none" */
-	HART_NO_SV39,  /* an MMU Rivet does not drive (sv32) */
-	HART_BAD_NODE, /* reg missing or malformed */
-	HART_OVERFLOW, /* more harts than MACHINE_MAX_HARTS */
+	HART_DISABLED,	/* status is neither "okay" nor absent */
+	HART_NO_MMU,	/* no mmu-type, or "riscv,none" */
+	HART_NO_SV39,	/* an MMU Rivet does not drive (sv32) */
+	HART_BAD_NODE,	/* reg missing or malformed */
+	HART_OVERFLOW,	/* more harts than MACHINE_MAX_HARTS */
+	HART_DUPLICATE, /* an earlier cpu node has the same hart id */
 };
 
 struct hart {
@@ -82,6 +83,12 @@ struct plic {
 	 * again while claimed (before complete) loses that edge.
 	 */
 	bool edge_lost;
+	/*
+	 * No PLIC, but a RISC-V AIA controller (riscv,aplic or
+	 * riscv,imsics): its compatible, so the log can say why there are
+	 * no external interrupts. "" otherwise.
+	 */
+	char aia[MACHINE_NAME_LEN];
 };
 
 struct machine {
@@ -101,6 +108,8 @@ struct machine {
 	 * is the number of cpu nodes in the tree.
 	 */
 	unsigned harts_dropped;
+	/* Hart ids of the first and last dropped cpu node (tree order). */
+	uint32_t dropped_first, dropped_last;
 	uint64_t timebase_hz;
 	/*
 	 * A cpu node is a T-Head C9xx core (thead,c906, c908, c910, c920):
@@ -112,8 +121,16 @@ struct machine {
 	bool thead_c9xx;
 
 	char bootargs[256];
+	/*
+	 * The tree's bootargs were longer than bootargs holds: they were cut
+	 * at the last space that fits, so no word is read half.
+	 */
+	bool bootargs_cut;
 	/* options (":115200n8") stripped, an alias resolved via /aliases */
 	char stdout_path[MACHINE_PATH_LEN];
+	/* The tree has no stdout-path: stdout_path and console are its
+	 * first UART with a driver (OpenSBI's choice too). */
+	bool stdout_guessed;
 	bool has_initrd;
 	uint64_t initrd_start, initrd_end;
 
@@ -134,6 +151,24 @@ struct machine {
  */
 int machine_from_fdt(struct machine *m, const void *blob, size_t avail,
 		     struct fdt_error *err);
+
+/* A boot hart id that names no hart (rivet-dtinfo, the tests). */
+#define MACHINE_ANY_HART (~0ULL)
+
+/*
+ * machine_from_fdt() for the kernel, which knows the hart it runs on: when
+ * the tree has more cpu nodes than MACHINE_MAX_HARTS and boot_hartid's
+ * node is past the limit, that node replaces the last one described, so
+ * the boot hart is always in m->harts (as the console is in m->uarts).
+ */
+int machine_from_fdt_boot(struct machine *m, const void *blob, size_t avail,
+			  uint64_t boot_hartid, struct fdt_error *err);
+
+/*
+ * Bytes of RAM in m->mem, each counted once: firmware may list a range
+ * twice or let two memory nodes overlap.
+ */
+uint64_t machine_ram_total(const struct machine *m);
 
 #define DEVICE_MAX_REGS 4
 #define DEVICE_MAX_IRQS 8

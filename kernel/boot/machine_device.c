@@ -288,6 +288,9 @@ int machine_device(const void *blob, size_t avail, const char *name,
 	rc = device_regs(&s, node, out);
 	if (!rc)
 		rc = device_irqs(&s, node, out);
+	if (!rc && out->nregs)
+		rc = scan_reg_offset(&s, node, &out->regs[0].base,
+				     &out->regs[0].size);
 	if (!rc)
 		rc = scan_reg_layout(&s, node, &out->reg_shift,
 				     &out->reg_io_width);

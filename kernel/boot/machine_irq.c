@@ -67,6 +67,28 @@ int scan_find_plic(const struct fdt *f, const char **compat)
 }
 
 /* The first enabled PLIC in tree order: base, size, number of sources. */
+/*
+ * A tree without a PLIC may have the Advanced Interrupt Architecture's
+ * controllers instead (QEMU virt,aia=..., newer SoCs): Rivet does not
+ * drive them, and says so by name. The first enabled one is noted.
+ */
+static void note_aia(const struct fdt *f, struct plic *p)
+{
+	static const char *const aia[] = { "riscv,aplic", "riscv,imsics" };
+	unsigned i;
+	int n;
+
+	for (n = fdt_root(f); n >= 0; n = fdt_next_node(f, n, NULL)) {
+		for (i = 0; i < sizeof(aia) / sizeof(aia[0]); i++) {
+			if (fdt_is_compatible(f, n, aia[i]) &&
+			    fdt_is_enabled(f, n)) {
+				strlcpy(p->aia, aia[i], sizeof(p->aia));
+				return;
+			}
+		}
+	}
+}
+
 int scan_plic(struct scan *s)
 {
 	const struct fdt *f = s->f;
@@ -76,8 +98,10 @@ int scan_plic(struct scan *s)
 
 	s->plic = E_NOENT;
 	n = scan_find_plic(f, &compat);
-	if (n < 0)
+	if (n < 0) {
+		note_aia(f, p);
 		return 0;
+	}
 
 	s->plic = n;
 	p->present = true;

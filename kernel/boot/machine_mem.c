@@ -51,6 +51,30 @@ int scan_memory(struct scan *s)
 	return 0;
 }
 
+uint64_t machine_ram_total(const struct machine *m)
+{
+	struct mem_range r[MACHINE_MAX_MEM];
+	uint64_t total = 0, end = 0, e;
+	unsigned i, j,
+		n = m->nmem < MACHINE_MAX_MEM ? m->nmem : MACHINE_MAX_MEM;
+
+	/* In address order (insertion sort: at most MACHINE_MAX_MEM). */
+	for (i = 0; i < n; i++) {
+		for (j = i; j > 0 && r[j - 1].base > m->mem[i].base; j--)
+			r[j] = r[j - 1];
+		r[j] = m->mem[i];
+	}
+	/* Each byte once: a range counts only past the end seen so far. */
+	for (i = 0; i < n; i++) {
+		e = r[i].base + r[i].size;
+		if (e > end) {
+			total += e - (r[i].base > end ? r[i].base : end);
+			end = e;
+		}
+	}
+	return total;
+}
+
 /* Appends one reserved range; name may be NULL for "memreserve". */
 static int add_resv(struct scan *s, int node, uint64_t base, uint64_t size,
 		    enum resv_kind kind, const char *name, bool no_map)

@@ -35,6 +35,7 @@ struct scan {
 	int plic;		     /* PLIC node, or negative */
 	int stdout_node;	     /* node stdout-path names, or negative */
 	int intc[MACHINE_MAX_HARTS]; /* each hart's cpu-intc node, or negative */
+	uint64_t boot_hartid;	     /* MACHINE_ANY_HART if not known */
 };
 
 /* machine.c */
@@ -114,6 +115,8 @@ int scan_reserved(struct scan *s);
 /* machine_uart.c */
 /* reg-shift and reg-io-width of a register block (0 and 1 if absent). */
 int scan_reg_layout(struct scan *s, int node, uint32_t *shift, uint32_t *width);
+/* reg-offset: the registers start that far into [*base, *base + *size). */
+int scan_reg_offset(struct scan *s, int node, uint64_t *base, uint64_t *size);
 /* Every enabled UART Rivet can drive, and which of them is the console. */
 int scan_uarts(struct scan *s);
 

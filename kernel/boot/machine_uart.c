@@ -57,6 +57,26 @@ int scan_reg_layout(struct scan *s, int node, uint32_t *shift, uint32_t *width)
 	return 0;
 }
 
+/*
+ * reg-offset (the 8250 binding; Andes AE350's UARTs have 32): the
+ * registers start that far into the first reg range. Moves *base up and
+ * shrinks *size; an offset at or past the end of the range is E_FORMAT.
+ */
+int scan_reg_offset(struct scan *s, int node, uint64_t *base, uint64_t *size)
+{
+	uint32_t off;
+	int rc = scan_opt_u32(s, node, "reg-offset", 0, &off);
+
+	if (rc)
+		return rc;
+	if (off && off >= *size)
+		return scan_fail(s, E_FORMAT, node,
+				 "reg-offset is past the end of reg");
+	*base += off;
+	*size -= off;
+	return 0;
+}
+
 /* Fills u from the UART node; compat is the string that matched. */
 static int read_uart(struct scan *s, int node, const char *compat,
 		     struct uart *u)
@@ -71,6 +91,8 @@ static int read_uart(struct scan *s, int node, const char *compat,
 	rc = scan_node_reg(s, node, 0, &u->base, &u->size);
 	if (rc == E_NOENT)
 		return scan_fail(s, E_FORMAT, node, "UART without reg");
+	if (!rc)
+		rc = scan_reg_offset(s, node, &u->base, &u->size);
 	if (!rc)
 		rc = scan_reg_layout(s, node, &u->reg_shift, &u->reg_io_width);
 	if (!rc)
@@ -119,6 +141,17 @@ int scan_uarts(struct scan *s)
 			m->console = (int)slot;
 		if (slot == m->nuarts)
 			m->nuarts++;
+	}
+	/*
+	 * No stdout-path at all (not one naming something unknown): the
+	 * first UART with a driver, the one OpenSBI also picks then, so
+	 * the console is where the firmware's banner was.
+	 */
+	if (m->console < 0 && m->stdout_path[0] == '\0' && m->nuarts > 0) {
+		m->console = 0;
+		m->stdout_guessed = true;
+		strlcpy(m->stdout_path, m->uarts[0].path,
+			sizeof(m->stdout_path));
 	}
 	return 0;
 }

@@ -248,15 +248,13 @@ int mem_init(const struct machine *m, uint64_t load_pa, uint64_t dtb_pa)
 {
 	struct mem_range avoid[MACHINE_MAX_RESV + 3];
 	struct memmap direct;
-	uint64_t total = 0;
 	unsigned i, navoid;
 	int rc;
 
-	for (i = 0; i < m->nmem; i++) {
+	for (i = 0; i < m->nmem; i++)
 		log_range("ram", m->mem[i].base, m->mem[i].size, "", "");
-		total += m->mem[i].size;
-	}
-	pr_info("mem: total RAM %llu MiB\n", (unsigned long long)(total >> 20));
+	pr_info("mem: total RAM %llu MiB\n",
+		(unsigned long long)(machine_ram_total(m) >> 20));
 
 	navoid = collect_avoid(m, load_pa, dtb_pa, avoid);
 	rc = memmap_subtract(&usable, m->mem, m->nmem, avoid, navoid);

@@ -239,6 +239,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	i = (unsigned)machine_from_fdt(&m, data, size, &err);
 	check(!rc || (int)i == rc); /* no tree, no machine */
 	check_machine(&m, (int)i, &err);
+	/* As the kernel reads it, booted on some hart the tree may list. */
+	memset(&m, 0xa5, sizeof(m));
+	i = (unsigned)machine_from_fdt_boot(&m, data, size, size % 80, &err);
+	check(!rc || (int)i == rc);
+	check_machine(&m, (int)i, &err);
 	exercise_devices(data, size);
 	return 0;
 }

@@ -117,6 +117,32 @@ static void bootlayout_input_across_two_ram_ranges_is_outside(void **state)
 		check3(RAM + 2 * MB, RAM + 62 * MB, RAM + 40 * MB, 8192), 0);
 }
 
+static void bootlayout_input_across_adjacent_ranges_is_inside(void **state)
+{
+	/* RAM split where it is contiguous (at 4 GiB, per bank), listed
+	 * out of order: an input across the seam lies in RAM. */
+	m.mem[0] = (struct mem_range){ RAM + 32 * MB, 32 * MB };
+	m.mem[1] = (struct mem_range){ RAM, 32 * MB };
+	m.nmem = 2;
+	assert_int_equal(
+		check3(RAM + 2 * MB, RAM + 62 * MB, RAM + 32 * MB - 4096, 8192),
+		0);
+	assert_true(bootlayout_in_ram(&m, RAM, 64 * MB));
+	assert_false(bootlayout_in_ram(&m, RAM, 64 * MB + 1));
+	/* Overlapping ranges join too; three pieces, one seam each. */
+	m.mem[0] = (struct mem_range){ RAM + 16 * MB, 24 * MB };
+	m.mem[1] = (struct mem_range){ RAM, 20 * MB };
+	m.mem[2] = (struct mem_range){ RAM + 40 * MB, 24 * MB };
+	m.nmem = 3;
+	assert_true(bootlayout_in_ram(&m, RAM + MB, 62 * MB));
+	assert_false(bootlayout_in_ram(&m, RAM - 1, 2));
+	/* A range up to the end of the address space: the walk stops. */
+	m.mem[0] = (struct mem_range){ ~0ULL - 4095, 4096 };
+	m.nmem = 1;
+	assert_true(bootlayout_in_ram(&m, ~0ULL - 4095, 4096));
+	assert_false(bootlayout_in_ram(&m, ~0ULL - 8191, 8192));
+}
+
 static void bootlayout_firmware_region_may_not_be_touched(void **state)
 {
 	assert_int_equal(
@@ -194,6 +220,7 @@ int main(void)
 		T(bootlayout_input_outside_ram_is_reported),
 		T(bootlayout_input_straddling_ram_end_is_outside),
 		T(bootlayout_input_across_two_ram_ranges_is_outside),
+		T(bootlayout_input_across_adjacent_ranges_is_inside),
 		T(bootlayout_firmware_region_may_not_be_touched),
 		T(bootlayout_memreserve_covering_an_input_is_fine),
 		T(bootlayout_memreserve_cutting_an_input_is_reported),

@@ -891,6 +891,54 @@ static void machine_counts_harts_beyond_the_limit(void **state)
 	free(m);
 }
 
+/*
+ * Past the limit, the boot hart's node is still described: it takes the
+ * last entry (that node is dropped instead), with its PLIC context. The
+ * dropped nodes' first and last hart ids are kept for the log.
+ */
+static void machine_keeps_the_boot_hart_past_the_limit(void **state)
+{
+	const struct tree *t = tree("edge-many-harts.dtb");
+	struct machine *m = new_machine();
+	struct fdt_error err;
+	unsigned h;
+
+	(void)state;
+	assert_int_equal(machine_from_fdt_boot(m, t->blob, t->len, 67, &err),
+			 0);
+	assert_int_equal(m->nharts, MACHINE_MAX_HARTS);
+	assert_int_equal(m->harts_dropped, 70 - MACHINE_MAX_HARTS);
+	for (h = 0; h + 1 < m->nharts; h++)
+		assert_int_equal(m->harts[h].hartid, h);
+	assert_int_equal(m->harts[63].hartid, 67);
+	assert_int_equal(m->harts[63].state, HART_USABLE);
+	/* 63 went out in its place; 64..69 but 67 were never read. */
+	assert_int_equal(m->dropped_first, 63);
+	assert_int_equal(m->dropped_last, 69);
+
+	/* A boot hart among the first 64 changes nothing. */
+	assert_int_equal(machine_from_fdt_boot(m, t->blob, t->len, 5, &err), 0);
+	assert_int_equal(m->harts[63].hartid, 63);
+	assert_int_equal(m->dropped_first, 64);
+	assert_int_equal(m->dropped_last, 69);
+
+	/* The boot hart's node the last of all: the one given up is first,
+	 * the last dropped is the node before the boot hart's. */
+	assert_int_equal(machine_from_fdt_boot(m, t->blob, t->len, 69, &err),
+			 0);
+	assert_int_equal(m->harts[63].hartid, 69);
+	assert_int_equal(m->harts_dropped, 70 - MACHINE_MAX_HARTS);
+	assert_int_equal(m->dropped_first, 63);
+	assert_int_equal(m->dropped_last, 68);
+
+	/* Nor does one the tree does not have. */
+	assert_int_equal(machine_from_fdt_boot(m, t->blob, t->len, 500, &err),
+			 0);
+	assert_int_equal(m->dropped_first, 64);
+	assert_int_equal(m->harts[63].hartid, 63);
+	free(m);
+}
+
 /* An SG2042-class tree: 64 harts, every one described with its context. */
 static void machine_reads_64_harts(void **state)
 {
@@ -1110,6 +1158,30 @@ static void machine_rejects_missing_or_zero_timebase(void **state)
 	free(b);
 }
 
+/* No timebase on /cpus nor on the first cpu (a monitor hart's node):
+ * the next cpu node that has one gives it. */
+static void machine_takes_timebase_from_a_later_cpu(void **state)
+{
+	uint8_t *b = editable(BASE, 512);
+	struct machine *m;
+	int cpu;
+
+	(void)state;
+	assert_int_equal(
+		fdt_delprop(b, base_node(b, "/cpus"), "timebase-frequency"), 0);
+	/* libfdt adds cpu@1 before cpu@0: make cpu@0 the one with it. */
+	cpu = fdt_add_subnode(b, base_node(b, "/cpus"), "cpu@1");
+	assert_true(cpu >= 0);
+	assert_int_equal(fdt_setprop_string(b, cpu, "device_type", "cpu"), 0);
+	assert_int_equal(fdt_setprop_u32(b, cpu, "reg", 1), 0);
+	set_u32(b, "/cpus/cpu@0", "timebase-frequency", 4000000);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->harts[0].hartid, 1);
+	assert_int_equal(m->timebase_hz, 4000000);
+	free(m);
+	free(b);
+}
+
 static void machine_rejects_unsupported_cell_counts(void **state)
 {
 	uint8_t *b = editable(BASE, 256);
@@ -1235,6 +1307,177 @@ static void machine_reads_initrd_by_length(void **state)
 	assert_int_equal(fdt_delprop(b, chosen, "linux,initrd-end"), 0);
 	m = describe(b, fdt_totalsize(b));
 	assert_false(m->has_initrd);
+	free(m);
+	free(b);
+}
+
+/* Sets /chosen/bootargs of b to n characters: words of word letters. */
+static void set_bootargs(uint8_t *b, size_t n, size_t word)
+{
+	char v[600];
+	size_t i;
+
+	assert_true(n < sizeof(v));
+	for (i = 0; i < n; i++)
+		v[i] = (i + 1) % (word + 1) == 0 ? ' ' : 'a';
+	v[n] = '\0';
+	assert_int_equal(
+		fdt_setprop_string(b, base_node(b, "/chosen"), "bootargs", v),
+		0);
+}
+
+/*
+ * bootargs longer than the machine holds (255 characters) are cut at a
+ * word boundary and flagged, so no word is read shortened.
+ */
+static void machine_cuts_long_bootargs_between_words(void **state)
+{
+	uint8_t *b = editable(BASE, 1024);
+	struct machine *m;
+
+	(void)state;
+	set_bootargs(b, 255, 9); /* fits exactly */
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(strlen(m->bootargs), 255);
+	assert_false(m->bootargs_cut);
+	free(m);
+
+	/* 9-letter words and spaces: the 256th character (index 255) is a
+	 * letter of the 26th word, which goes whole. */
+	set_bootargs(b, 500, 9);
+	m = describe(b, fdt_totalsize(b));
+	assert_true(m->bootargs_cut);
+	assert_int_equal(strlen(m->bootargs), 250);
+	assert_int_equal(m->bootargs[249], ' ');
+	free(m);
+
+	/* The first character left out is a space: nothing more to cut. */
+	set_bootargs(b, 500, 255);
+	m = describe(b, fdt_totalsize(b));
+	assert_true(m->bootargs_cut);
+	assert_int_equal(strlen(m->bootargs), 255);
+	free(m);
+
+	/* One word longer than the limit: nothing of it is kept. */
+	set_bootargs(b, 400, 399);
+	m = describe(b, fdt_totalsize(b));
+	assert_true(m->bootargs_cut);
+	assert_string_equal(m->bootargs, "");
+	free(m);
+	free(b);
+}
+
+/* No PLIC but an AIA controller: named, so the log can say why. */
+static void machine_names_an_aia_controller_without_plic(void **state)
+{
+	static const char aplic[] = "qemu,aplic\0riscv,aplic";
+	const char *plic = "/soc/interrupt-controller@c000000";
+	uint8_t *b = editable(BASE, 256);
+	struct machine *m;
+
+	(void)state;
+	m = describe(b, fdt_totalsize(b));
+	assert_true(m->plic.present);
+	assert_string_equal(m->plic.aia, "");
+	free(m);
+	assert_int_equal(fdt_setprop(b, base_node(b, plic), "compatible", aplic,
+				     sizeof(aplic)),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_false(m->plic.present);
+	assert_string_equal(m->plic.aia, "riscv,aplic");
+	free(m);
+	/* A disabled one is not the tree's controller. */
+	assert_int_equal(
+		fdt_setprop_string(b, base_node(b, plic), "status", "disabled"),
+		0);
+	m = describe(b, fdt_totalsize(b));
+	assert_string_equal(m->plic.aia, "");
+	free(m);
+	free(b);
+}
+
+/* The fixture of valid trees beyond the corpus, read whole. */
+static void machine_reads_the_newer_trees_fixture(void **state)
+{
+	struct machine *m = describe_tree("edge-newer-trees.dtb");
+
+	(void)state;
+	assert_int_equal(m->nharts, 3);
+	assert_string_equal(m->harts[1].isa, "rv64imafdc_zicsr_zifencei_sstc");
+	assert_true(m->harts[1].has_sstc);
+	assert_int_equal(m->harts[1].plic_sctx, 3);
+	assert_int_equal(m->harts[2].hartid, 1);
+	assert_int_equal(m->harts[2].state, HART_DUPLICATE);
+	assert_true(m->console >= 0);
+	assert_int_equal(m->uarts[m->console].base, 0x10001020);
+	assert_int_equal(m->uarts[m->console].size, 0xfe0);
+	assert_int_equal(m->uarts[m->console].reg_shift, 2);
+	assert_int_equal(m->uarts[m->console].irq, 11);
+	free(m);
+}
+
+/* cpu nodes without device_type are still cpus, by name (as in Linux). */
+static void machine_takes_cpu_nodes_without_device_type(void **state)
+{
+	uint8_t *b = editable(BASE, 256);
+	struct machine *m;
+	int n;
+
+	(void)state;
+	assert_int_equal(
+		fdt_delprop(b, base_node(b, "/cpus/cpu@0"), "device_type"), 0);
+	n = fdt_add_subnode(b, base_node(b, "/cpus"), "cpu-map");
+	assert_true(n >= 0);
+	n = fdt_add_subnode(b, base_node(b, "/cpus"), "cpufreq");
+	assert_true(n >= 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->nharts, 1);
+	assert_int_equal(m->harts[0].state, HART_USABLE);
+	assert_int_equal(m->harts[0].plic_sctx, 1);
+	free(m);
+	/* A device_type that is not "cpu" still rules the node out. */
+	assert_int_equal(fdt_setprop_string(b, base_node(b, "/cpus/cpu@0"),
+					    "device_type", "not-a-cpu"),
+			 0);
+	expect_machine_fails(b, fdt_totalsize(b), E_NOENT, "cpus");
+	free(b);
+}
+
+/*
+ * No stdout-path at all: the first UART with a driver is the console (as
+ * OpenSBI picks it). One naming something unknown still means none.
+ */
+static void machine_takes_the_first_uart_without_stdout_path(void **state)
+{
+	uint8_t *b = editable(BASE, 256);
+	struct machine *m;
+
+	(void)state;
+	assert_int_equal(fdt_delprop(b, base_node(b, "/chosen"), "stdout-path"),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->console, 0);
+	assert_true(m->stdout_guessed);
+	assert_string_equal(m->stdout_path, "/soc/serial@10000000");
+	free(m);
+
+	assert_int_equal(fdt_setprop_string(b, base_node(b, "/chosen"),
+					    "stdout-path", "serial3:115200"),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->console, -1);
+	assert_false(m->stdout_guessed);
+	free(m);
+
+	/* No UART Rivet drives: nothing to guess. */
+	assert_int_equal(fdt_delprop(b, base_node(b, "/chosen"), "stdout-path"),
+			 0);
+	set_cells(b, "/soc/serial@10000000", "compatible", NULL, 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->console, -1);
+	assert_false(m->stdout_guessed);
+	assert_string_equal(m->stdout_path, "");
 	free(m);
 	free(b);
 }
@@ -1367,6 +1610,190 @@ static void machine_reads_two_cell_hartids(void **state)
 	free(b);
 }
 
+/*
+ * Two cpu nodes with one hart id (a firmware fix-up gone wrong, a copied
+ * node): the later one is refused, so the hart is started once.
+ */
+static void machine_refuses_a_second_node_for_one_hart(void **state)
+{
+	uint8_t *b = editable(BASE, 512);
+	struct machine *m;
+	int cpu;
+
+	(void)state;
+	cpu = fdt_add_subnode(b, base_node(b, "/cpus"), "cpu@1");
+	assert_true(cpu >= 0);
+	assert_int_equal(fdt_setprop_string(b, cpu, "device_type", "cpu"), 0);
+	assert_int_equal(fdt_setprop_u32(b, cpu, "reg", 0), 0);
+	assert_int_equal(fdt_setprop_string(b, cpu, "mmu-type", "riscv,sv39"),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->nharts, 2);
+	assert_int_equal(m->harts[0].hartid, 0);
+	assert_int_equal(m->harts[0].state, HART_USABLE);
+	assert_int_equal(m->harts[1].hartid, 0);
+	assert_int_equal(m->harts[1].state, HART_DUPLICATE);
+	free(m);
+
+	/* A distinct id is an ordinary second hart. */
+	set_u32(b, "/cpus/cpu@1", "reg", 1);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->harts[1].state, HART_USABLE);
+	free(m);
+
+	/* A bad first node claims no id: the second keeps its own.
+	 * (libfdt added cpu@1 as the first child of /cpus.) */
+	set_cells(b, "/cpus/cpu@1", "reg", NULL, 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->harts[0].state, HART_BAD_NODE);
+	assert_int_equal(m->harts[1].state, HART_USABLE);
+	free(m);
+	free(b);
+}
+
+/*
+ * stdout-path longer than the copy the machine keeps for the log
+ * (MACHINE_PATH_LEN): the console is still the UART it names, found from
+ * the property itself, directly or through an alias, options or not.
+ */
+static void machine_finds_console_behind_a_long_stdout_path(void **state)
+{
+	uint8_t *b = editable(BASE, 2048);
+	char name[64], path[400];
+	struct machine *m;
+	int bus, uart, a;
+
+	(void)state;
+	memset(name, 'b', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	bus = base_node(b, "/soc");
+	for (a = 0; a < 4; a++) {
+		bus = fdt_add_subnode(b, bus, name);
+		assert_true(bus >= 0);
+		assert_int_equal(fdt_setprop(b, bus, "ranges", NULL, 0), 0);
+		assert_int_equal(fdt_setprop_u32(b, bus, "#address-cells", 2),
+				 0);
+		assert_int_equal(fdt_setprop_u32(b, bus, "#size-cells", 2), 0);
+	}
+	uart = fdt_add_subnode(b, bus, "serial@10001000");
+	assert_true(uart >= 0);
+	assert_int_equal(fdt_setprop_string(b, uart, "compatible", "ns16550a"),
+			 0);
+	assert_int_equal(fdt_appendprop_u64(b, uart, "reg", 0x10001000), 0);
+	assert_int_equal(fdt_appendprop_u64(b, uart, "reg", 0x100), 0);
+	snprintf(path, sizeof(path), "/soc/%s/%s/%s/%s/serial@10001000", name,
+		 name, name, name);
+	assert_true(strlen(path) >= MACHINE_PATH_LEN);
+
+	strcat(path, ":115200n8");
+	assert_int_equal(fdt_setprop_string(b, base_node(b, "/chosen"),
+					    "stdout-path", path),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->nuarts, 2);
+	assert_true(m->console >= 0);
+	assert_int_equal(m->uarts[m->console].base, 0x10001000);
+	/* The log's copy is cut short, never overrun. */
+	assert_int_equal(strlen(m->stdout_path), MACHINE_PATH_LEN - 1);
+	free(m);
+
+	/* The same UART through an alias, with options on both sides. */
+	a = fdt_add_subnode(b, 0, "aliases");
+	assert_true(a >= 0);
+	assert_int_equal(fdt_setprop_string(b, a, "serial7", path), 0);
+	assert_int_equal(fdt_setprop_string(b, base_node(b, "/chosen"),
+					    "stdout-path", "serial7:9600"),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_true(m->console >= 0);
+	assert_int_equal(m->uarts[m->console].base, 0x10001000);
+	free(m);
+
+	/* An alias is matched whole: "serial" is not "serial7". */
+	assert_int_equal(fdt_setprop_string(b, base_node(b, "/chosen"),
+					    "stdout-path", "serial"),
+			 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->console, -1);
+	assert_string_equal(m->stdout_path, "serial");
+	free(m);
+	free(b);
+}
+
+/*
+ * Newer trees give riscv,isa-base and riscv,isa-extensions only: the log's
+ * ISA string is spelt from them (letters first, then "_" and the longer
+ * ones), cut short safely, and Sstc is still seen.
+ */
+static void machine_spells_isa_from_base_and_extensions(void **state)
+{
+	static const char exts[] = "i\0m\0a\0zicsr\0c\0sstc";
+	uint8_t *b = editable(BASE, 1024);
+	struct machine *m;
+	char many[600];
+	unsigned i, n = 0;
+	int cpu;
+
+	(void)state;
+	cpu = base_node(b, "/cpus/cpu@0");
+	assert_int_equal(fdt_delprop(b, cpu, "riscv,isa"), 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_string_equal(m->harts[0].isa, "");
+	assert_false(m->harts[0].has_sstc);
+	free(m);
+
+	cpu = base_node(b, "/cpus/cpu@0");
+	assert_int_equal(fdt_setprop_string(b, cpu, "riscv,isa-base", "rv64i"),
+			 0);
+	cpu = base_node(b, "/cpus/cpu@0");
+	assert_int_equal(
+		fdt_setprop(b, cpu, "riscv,isa-extensions", exts, sizeof(exts)),
+		0);
+	m = describe(b, fdt_totalsize(b));
+	assert_string_equal(m->harts[0].isa, "rv64imac_zicsr_sstc");
+	assert_true(m->harts[0].has_sstc);
+	free(m);
+
+	/* Far more than the copy holds: cut at its size, terminated. */
+	for (i = 0; i < 60; i++)
+		n += (unsigned)snprintf(many + n, sizeof(many) - n, "zext%u%c",
+					i, '\0');
+	cpu = base_node(b, "/cpus/cpu@0");
+	assert_int_equal(
+		fdt_setprop(b, cpu, "riscv,isa-extensions", many, (int)n), 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(strlen(m->harts[0].isa), sizeof(m->harts[0].isa) - 1);
+	assert_memory_equal(m->harts[0].isa, "rv64i_zext0_zext1", 17);
+	free(m);
+
+	/* A base too short to have letters after "rv64" is read safely. */
+	cpu = base_node(b, "/cpus/cpu@0");
+	assert_int_equal(fdt_setprop_string(b, cpu, "riscv,isa-base", "rv"), 0);
+	m = describe(b, fdt_totalsize(b));
+	assert_memory_equal(m->harts[0].isa, "rv_zext0", 8);
+	free(m);
+	free(b);
+}
+
+/* Overlapping or repeated RAM ranges count once in the total. */
+static void machine_counts_overlapping_ram_once(void **state)
+{
+	struct machine *m = new_machine();
+
+	(void)state;
+	m->nmem = 4;
+	m->mem[0] = (struct mem_range){ 0x88000000, 0x8000000 };
+	m->mem[1] = (struct mem_range){ 0x80000000, 0x10000000 };
+	m->mem[2] = (struct mem_range){ 0x80000000, 0x1000000 };
+	m->mem[3] = (struct mem_range){ 0x200000000, 0x1000 };
+	assert_int_equal(machine_ram_total(m), 0x10000000 + 0x1000);
+	m->nmem = 1;
+	assert_int_equal(machine_ram_total(m), 0x8000000);
+	m->nmem = 0;
+	assert_int_equal(machine_ram_total(m), 0);
+	free(m);
+}
+
 static void machine_uart_table_and_state_names(void **state)
 {
 	(void)state;
@@ -1392,6 +1819,8 @@ static void machine_uart_table_and_state_names(void **state)
 			    "beyond MACHINE_MAX_HARTS");
 	assert_string_equal(hart_state_name(HART_NO_SV39), "MMU without Sv39");
 	assert_string_equal(hart_state_name(HART_BAD_NODE), "bad cpu node");
+	assert_string_equal(hart_state_name(HART_DUPLICATE),
+			    "duplicate hart id");
 }
 
 /* ---------------------------------------------------- machine_device --- */
@@ -2180,6 +2609,38 @@ static void machine_ignores_unknown_plic_variant(void **state)
  * riscv,ndev (edge-uarts.dts wires a UART to source 39 of a PLIC with
  * 31).
  */
+/*
+ * reg-offset (8250 binding; Andes AE350 UARTs): the registers start that
+ * far into reg, for the kernel's console and the device a domain gets.
+ */
+static void machine_honours_uart_reg_offset(void **state)
+{
+	uint8_t *b = editable(BASE, 256);
+	struct device_desc d;
+	struct machine *m;
+	const char *uart = "serial@10000000";
+
+	(void)state;
+	set_u32(b, "/soc/serial@10000000", "reg-offset", 0x20);
+	m = describe(b, fdt_totalsize(b));
+	assert_int_equal(m->uarts[m->console].base, 0x10000020);
+	assert_int_equal(m->uarts[m->console].size, 0xe0);
+	free(m);
+	d = device_in(b, fdt_totalsize(b), "/soc/serial@10000000");
+	assert_int_equal(d.regs[0].base, 0x10000020);
+	assert_int_equal(d.regs[0].size, 0xe0);
+
+	/* At or past the end of reg, or not one cell: the node is named. */
+	set_u32(b, "/soc/serial@10000000", "reg-offset", 0x100);
+	expect_machine_fails(b, fdt_totalsize(b), E_FORMAT, uart);
+	expect_device_fails(b, fdt_totalsize(b), "/soc/serial@10000000",
+			    E_FORMAT, uart);
+	set_cells(b, "/soc/serial@10000000", "reg-offset",
+		  (const uint32_t[]){ 0, 0x20 }, 2);
+	expect_machine_fails(b, fdt_totalsize(b), E_FORMAT, uart);
+	free(b);
+}
+
 static void machine_device_agrees_with_machine_on_uarts(void **state)
 {
 	int i, checked = 0, beyond_ndev = 0;
@@ -2765,6 +3226,7 @@ int main(void)
 		cmocka_unit_test(machine_reads_visionfive2_like_tree),
 		cmocka_unit_test(machine_names_why_each_hart_is_skipped),
 		cmocka_unit_test(machine_counts_harts_beyond_the_limit),
+		cmocka_unit_test(machine_keeps_the_boot_hart_past_the_limit),
 		cmocka_unit_test(machine_reads_64_harts),
 		cmocka_unit_test(machine_keeps_console_among_too_many_uarts),
 		cmocka_unit_test(machine_reads_plic_contexts_not_a_formula),
@@ -2794,6 +3256,19 @@ int main(void)
 		cmocka_unit_test(machine_rejects_bad_plic_interrupts_extended),
 		cmocka_unit_test(machine_rejects_plic_ndev_out_of_range),
 		cmocka_unit_test(machine_reads_two_cell_hartids),
+		cmocka_unit_test(machine_refuses_a_second_node_for_one_hart),
+		cmocka_unit_test(
+			machine_finds_console_behind_a_long_stdout_path),
+		cmocka_unit_test(machine_spells_isa_from_base_and_extensions),
+		cmocka_unit_test(machine_counts_overlapping_ram_once),
+		cmocka_unit_test(machine_honours_uart_reg_offset),
+		cmocka_unit_test(machine_cuts_long_bootargs_between_words),
+		cmocka_unit_test(machine_names_an_aia_controller_without_plic),
+		cmocka_unit_test(machine_reads_the_newer_trees_fixture),
+		cmocka_unit_test(machine_takes_cpu_nodes_without_device_type),
+		cmocka_unit_test(machine_takes_timebase_from_a_later_cpu),
+		cmocka_unit_test(
+			machine_takes_the_first_uart_without_stdout_path),
 		cmocka_unit_test(
 			machine_reads_thead_plic_with_two_cell_interrupts),
 		cmocka_unit_test(machine_reads_andes_plic_and_scif_console),
