@@ -8,7 +8,9 @@
  * that log, echoes what is typed, and passes each line entered to its
  * reader, the domain of its first `peer =` line (input.c, reader.c), or
  * reports it without one. It exits, after printing the last of the log, when it is the
- * only live domain left, so that a boot still ends by itself.
+ * only live domain left, so that a boot still ends by itself. Without a
+ * UART it can drive it stays too, relaying into the kernel log
+ * (nodevice.c): its channel peers' rings are its memory.
  *
  * docs/console.md is the guide.
  */
@@ -18,6 +20,7 @@
 
 #include "input.h"
 #include "logrelay.h"
+#include "nodevice.h"
 #include "peers.h"
 #include "reader.h"
 #include "relay.h"
@@ -35,17 +38,6 @@
 
 static const struct uart_driver *uart;
 static long irq_slot = -1; /* -1: no interrupt, poll on a timer */
-
-/* Is any domain other than this one still runnable or waiting? */
-static bool others_alive(void)
-{
-	uint32_t i, n = rivet_registry_count();
-
-	for (i = 1; i <= n; i++)
-		if (i != rivet_info()->domain_id && rivet_domain_alive(i))
-			return true;
-	return false;
-}
 
 /*
  * Handles the UART until it is quiet: takes every received byte, relays
@@ -148,11 +140,14 @@ static int setup(void)
 		       uart->name, (unsigned long)base,
 		       info->devices[0].reg_shift,
 		       info->devices[0].reg_io_width);
-		return 1;
 	}
-	if (rc) {
+	if (rc && rc != E_NOTSUP)
 		printf("console: %s UART at %#lx does not answer (%ld)\n",
 		       uart->name, (unsigned long)base, rc);
+	if (rc) {
+		/* Give the kernel its log back: it writes to the UART as
+		 * before, and the channels' lines go there too (nodevice.c). */
+		sys_unmap(info->devices[0].slot, UART_VA);
 		return 1;
 	}
 	txq_init(uart);
@@ -208,9 +203,10 @@ int main(void)
 {
 	uint64_t mask = RIVET_EVENT_LOG | RIVET_EVENT_PEER_EXIT;
 	struct rivet_ret r;
+	int rc = setup();
 
-	if (setup())
-		return 1;
+	if (rc)
+		nodevice_run(rc);
 	peers_setup();
 	reader_setup();
 	mask |= irq_slot >= 0 ? 1UL << IRQ_BIT : 1UL << TICK_BIT;
